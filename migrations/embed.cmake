@@ -1,0 +1,17 @@
+# Generates a C++ source holding every migration of one dialect as a string, in version order.
+# Invoked as: cmake -DDIALECT=sqlite -DOUT=<file> -DDIR=<migrations dir> -P embed.cmake
+file(GLOB files "${DIR}/V*__*.${DIALECT}.sql")
+list(SORT files)
+set(body "// Generated from migrations/*.${DIALECT}.sql by migrations/embed.cmake. Do not edit.\n")
+string(APPEND body "#include \"store/migration.hpp\"\n\nnamespace admit {\n\n")
+string(APPEND body "std::vector<Migration> const& ${DIALECT}_migrations() {\n  static std::vector<Migration> const list{\n")
+foreach(f IN LISTS files)
+  get_filename_component(name "${f}" NAME)
+  string(REGEX REPLACE "^V0*([0-9]+)__.*$" "\\1" version "${name}")
+  string(REGEX REPLACE "^V[0-9]+__(.*)\\.${DIALECT}\\.sql$" "\\1" title "${name}")
+  file(READ "${f}" sql)
+  string(APPEND body "      {${version}, \"${title}\", R\"admit_sql(${sql})admit_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return list;\n}\n\n}  // namespace admit\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

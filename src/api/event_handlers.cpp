@@ -1,0 +1,154 @@
+#include <charconv>
+#include <limits>
+
+#include "api/handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/json_mapping.hpp"
+#include "api/problem.hpp"
+#include "api/query.hpp"
+
+namespace admit::api {
+namespace {
+
+/// Reads the organizer-writable fields of an event; `create` makes the essential ones required.
+std::expected<EventPatch, Response> read_event_patch(Request const& request, bool create) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::unexpected(std::move(input.error()));
+  input->allow_only(
+      {"name", "description", "date", "timezone", "location", "capacity", "price", "currency", "maxPerAttendee"});
+  EventPatch patch;
+  patch.name = input->string("name", create);
+  patch.description = input->string("description");
+  auto const date = input->string("date", create);
+  patch.timezone = input->string("timezone");
+  patch.location = input->string("location", create);
+  auto const capacity = input->integer("capacity", create);
+  patch.price = input->number("price");
+  patch.currency = input->string("currency");
+  auto const max_per_attendee = input->integer("maxPerAttendee");
+  auto errors = input->errors();
+  if (errors) return std::unexpected(std::move(*errors));
+
+  std::vector<FieldError> invalid;
+  if (date) {
+    patch.starts_at = parse_rfc3339(*date);
+    if (!patch.starts_at) invalid.push_back({"date", "must be an RFC 3339 date-time such as 2026-12-15T19:00:00Z"});
+  }
+  auto const to_int32 = [&](std::optional<std::int64_t> v, std::string_view field) -> std::optional<std::int32_t> {
+    if (!v) return std::nullopt;
+    if (*v < std::numeric_limits<std::int32_t>::min() || *v > std::numeric_limits<std::int32_t>::max()) {
+      invalid.push_back({std::string(field), "is out of range"});
+      return std::nullopt;
+    }
+    return static_cast<std::int32_t>(*v);
+  };
+  patch.capacity = to_int32(capacity, "capacity");
+  patch.max_per_attendee = to_int32(max_per_attendee, "maxPerAttendee");
+  if (!invalid.empty()) {
+    return std::unexpected(problem(Error{Errc::invalid_input, "The event details are not acceptable.", std::move(invalid)}));
+  }
+  if (!create && input->empty()) {
+    return std::unexpected(problem(Error{Errc::invalid_input, "Send at least one field to change.", {}}));
+  }
+  return patch;
+}
+
+Response event_response(unsigned status, Result<Event> const& event) {
+  if (!event) return problem(event.error());
+  JsonWriter w;
+  write_event(w, *event);
+  return json_response(status, w.take());
+}
+
+Response page_response(Result<Page<Event>> const& page) {
+  if (!page) return problem(page.error());
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (auto const& e : page->items) write_event(w, e);
+  w.end_array();
+  w.key("nextCursor");
+  if (page->next_cursor) {
+    w.value(*page->next_cursor);
+  } else {
+    w.null();
+  }
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+/// The listing parameters shared by the public and the organizer's own listing.
+std::expected<ListEventsRequest, Response> read_listing(Request const& request) {
+  auto params = QueryParams::parse(request.query);
+  if (!params) {
+    return std::unexpected(problem(400, "validation-error", "The request is not valid", "The query string is malformed."));
+  }
+  ListEventsRequest listing;
+  std::vector<FieldError> errors;
+  for (auto const& name : params->unknown({"q", "from", "to", "limit", "cursor"})) {
+    errors.push_back({name, "is not a parameter of this listing"});
+  }
+  listing.text = params->get("q");
+  auto const read_time = [&](std::string_view name) -> std::optional<Timestamp> {
+    auto text = params->get(name);
+    if (!text) return std::nullopt;
+    auto t = parse_rfc3339(*text);
+    if (!t) errors.push_back({std::string(name), "must be an RFC 3339 date-time"});
+    return t;
+  };
+  listing.from = read_time("from");
+  listing.to = read_time("to");
+  if (auto limit = params->get("limit")) {
+    int value = 0;
+    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc{} || end != limit->data() + limit->size()) {
+      errors.push_back({"limit", "must be an integer between 1 and 100"});
+    } else {
+      listing.limit = value;
+    }
+  }
+  listing.cursor = params->get("cursor");
+  if (!errors.empty()) {
+    return std::unexpected(problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)}));
+  }
+  return listing;
+}
+
+}  // namespace
+
+Response create_event(Events& events, Request& request) {
+  auto patch = read_event_patch(request, true);
+  if (!patch) return std::move(patch.error());
+  auto created = events.create_event(*request.principal, *patch, request.actor());
+  auto response = event_response(201, created);
+  if (created) response.with_header("Location", "/api/events/" + created->id);
+  return response;
+}
+
+Response get_event(Events& events, Request& request) {
+  return event_response(200, events.get_event(request.param("id")));
+}
+
+Response list_events(Events& events, Request& request) {
+  auto listing = read_listing(request);
+  if (!listing) return std::move(listing.error());
+  return page_response(events.list_events(*listing));
+}
+
+Response list_my_events(Events& events, Request& request) {
+  auto listing = read_listing(request);
+  if (!listing) return std::move(listing.error());
+  listing->organizer_id = request.principal->user_id;
+  return page_response(events.list_events(*listing));
+}
+
+Response update_event(Events& events, Request& request) {
+  auto patch = read_event_patch(request, false);
+  if (!patch) return std::move(patch.error());
+  return event_response(200, events.update_event(*request.principal, request.param("id"), *patch, request.actor()));
+}
+
+Response cancel_event(Events& events, Request& request) {
+  return event_response(200, events.cancel_event(*request.principal, request.param("id"), request.actor()));
+}
+
+}  // namespace admit::api

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "domain/error.hpp"
+
+namespace boost::json {
+class object;
+}
+
+namespace admit::api {
+
+/// Reads a JSON request body field by field. Every problem is collected (wrong types,
+/// missing fields, unknown fields), so one 400 lists them all. Fields are copied out one by
+/// one: nothing a client sends reaches a use case unless a handler asked for it.
+class JsonInput {
+ public:
+  /// Parses `request`'s body, which must be a JSON object sent as application/json. The
+  /// failure is a ready problem response (400 malformed JSON, 415 wrong content type).
+  static std::expected<JsonInput, Response> parse(Request const& request);
+
+  JsonInput(JsonInput&&) noexcept;
+  JsonInput& operator=(JsonInput&&) noexcept;
+  ~JsonInput();
+
+  std::optional<std::string> string(std::string_view field, bool required = false);
+  std::optional<std::int64_t> integer(std::string_view field, bool required = false);
+  std::optional<double> number(std::string_view field, bool required = false);
+
+  /// Declares which fields exist; anything else in the body is an error.
+  void allow_only(std::initializer_list<std::string_view> fields);
+  /// The collected errors as a 400 problem, or nothing when the body was fine.
+  std::optional<Response> errors() const;
+  bool empty() const;
+
+ private:
+  explicit JsonInput(boost::json::object object);
+  void add_error(std::string_view field, std::string message);
+
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace admit::api

@@ -1,0 +1,60 @@
+#include "api/problem.hpp"
+
+#include "api/json_writer.hpp"
+
+namespace admit::api {
+namespace {
+
+struct Mapping {
+  unsigned status;
+  std::string_view slug;
+  std::string_view title;
+};
+
+Mapping mapping(Errc code) {
+  switch (code) {
+    case Errc::invalid_input: return {400, "validation-error", "The request is not valid"};
+    case Errc::unauthenticated: return {401, "unauthenticated", "Authentication is required"};
+    case Errc::invalid_credentials: return {401, "invalid-credentials", "Wrong email or password"};
+    case Errc::forbidden: return {403, "forbidden", "Not allowed"};
+    case Errc::not_found: return {404, "not-found", "Not found"};
+    case Errc::conflict: return {409, "conflict", "The resource's state does not allow this"};
+    case Errc::email_taken: return {409, "email-taken", "The email is already registered"};
+    case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
+    case Errc::sold_out: return {409, "sold-out", "Sold out"};
+    case Errc::idempotency_mismatch:
+      return {409, "idempotency-mismatch", "The Idempotency-Key was used with a different request"};
+    case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};
+  }
+  return {500, "internal-error", "Internal error"};
+}
+
+}  // namespace
+
+Response problem(unsigned status, std::string_view slug, std::string_view title, std::string_view detail,
+                 std::vector<FieldError> const& errors) {
+  JsonWriter w;
+  w.begin_object();
+  w.field("type", std::string("urn:admit:problem:") + std::string(slug));
+  w.field("title", title);
+  w.field("status", static_cast<std::int64_t>(status));
+  w.field("detail", detail);
+  if (!errors.empty()) {
+    w.key("errors").begin_array();
+    for (auto const& e : errors) {
+      w.begin_object().field("field", e.field).field("message", e.message).end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  Response response{.status = status, .content_type = "application/problem+json", .body = w.take(), .headers = {}};
+  if (status == 401) response.with_header("WWW-Authenticate", "Bearer realm=\"admit\"");
+  return response;
+}
+
+Response problem(Error const& error) {
+  auto const m = mapping(error.code);
+  return problem(m.status, m.slug, m.title, error.detail, error.fields);
+}
+
+}  // namespace admit::api

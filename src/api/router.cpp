@@ -1,0 +1,122 @@
+#include "api/router.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+#include "api/problem.hpp"
+
+namespace admit::api {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path.starts_with('/')) path.remove_prefix(1);
+  while (true) {
+    auto const slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int const hi = hex_value(text[i + 1]);
+    int const lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+Router::Router(std::vector<Route> routes, AccessTokens& tokens) : routes_(std::move(routes)), tokens_(tokens) {
+  compiled_.reserve(routes_.size());
+  for (auto const& route : routes_) compiled_.push_back({split_path(route.pattern)});
+}
+
+std::variant<Router::Match, Response> Router::match(Request& request) const {
+  auto const segments = split_path(request.path);
+  std::string allowed;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    auto const& pattern = compiled_[i].segments;
+    if (pattern.size() != segments.size()) continue;
+    bool matches = true;
+    for (std::size_t s = 0; s < pattern.size() && matches; ++s) {
+      matches = is_param(pattern[s]) ? !segments[s].empty() : pattern[s] == segments[s];
+    }
+    if (!matches) continue;
+    auto const& route = routes_[i];
+    bool const method_ok = route.method == request.method || (route.method == "GET" && request.method == "HEAD");
+    if (!method_ok) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += route.method;
+      continue;
+    }
+    request.params.clear();
+    for (std::size_t s = 0; s < pattern.size(); ++s) {
+      if (!is_param(pattern[s])) continue;
+      auto decoded = percent_decode(segments[s]);
+      if (!decoded) return problem(404, "not-found", "Not found", "The path is not valid.");
+      request.params.emplace_back(pattern[s].substr(1, pattern[s].size() - 2), std::move(*decoded));
+    }
+    return Match{&route};
+  }
+  if (!allowed.empty()) {
+    auto response = problem(405, "method-not-allowed", "Method not allowed",
+                            "This resource does not support " + std::string(request.method) + ".");
+    response.with_header("Allow", allowed);
+    return response;
+  }
+  return problem(404, "not-found", "Not found", "No resource lives at this path.");
+}
+
+Response Router::dispatch(Route const& route, Request& request) const {
+  if (route.access != Access::anyone) {
+    auto const authorization = request.header("Authorization");
+    constexpr std::string_view kScheme = "bearer ";
+    if (authorization.size() <= kScheme.size() ||
+        !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+      return problem(401, "unauthenticated", "Authentication is required",
+                     "Send an access token in the Authorization header: Bearer <token>.");
+    }
+    auto principal = tokens_.verify(authorization.substr(kScheme.size()));
+    if (!principal) {
+      return problem(401, "unauthenticated", "Authentication is required",
+                     "The access token is not valid: " + principal.error() + ".");
+    }
+    request.principal = std::move(*principal);
+    if (route.access == Access::organizer && !request.principal->roles.has(Role::organizer)) {
+      return problem(403, "forbidden", "Not allowed", "Only organizers may do this.");
+    }
+  }
+  return route.handler(request);
+}
+
+Response Router::handle(Request& request) const {
+  auto matched = match(request);
+  if (auto* response = std::get_if<Response>(&matched)) return std::move(*response);
+  return dispatch(*std::get<Match>(matched).route, request);
+}
+
+}  // namespace admit::api

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "app/ports.hpp"
+
+namespace admit::api {
+
+using Handler = std::function<Response(Request&)>;
+
+/// Who may call a route. Ownership ("your own event") is the use case's check.
+enum class Access {
+  anyone,     ///< no token needed
+  user,       ///< any valid access token
+  organizer,  ///< a token with the organizer role
+};
+
+/// Where the HTTP layer runs a handler.
+enum class Execution {
+  inline_io,    ///< quick: on the I/O thread
+  worker_pool,  ///< slow (password hashing, durable writes): on the worker pool
+};
+
+/// Which rate limit applies.
+enum class RateClass {
+  none,     ///< health and metrics probes
+  auth,     ///< sign-up, login, refresh: per minute, strict
+  general,  ///< everything else: per second, generous
+};
+
+struct Route {
+  std::string_view method;
+  std::string_view pattern;  ///< "/api/events/{id}"; also the route's name in metrics and logs
+  Access access;
+  Execution execution;
+  RateClass rate;
+  Handler handler;
+};
+
+/// Matches requests against the route table and runs the matching handler after the route's
+/// access check. A function from request to response: no sockets involved.
+class Router {
+ public:
+  Router(std::vector<Route> routes, AccessTokens& tokens);
+
+  struct Match {
+    Route const* route;
+  };
+  /// The matching route (filling `request.params`), or the 404 / 405 problem to send.
+  std::variant<Match, Response> match(Request& request) const;
+  /// Authenticates as the route requires, then runs its handler.
+  Response dispatch(Route const& route, Request& request) const;
+  /// match + dispatch.
+  Response handle(Request& request) const;
+
+  std::vector<Route> const& routes() const { return routes_; }
+
+ private:
+  struct Compiled {
+    std::vector<std::string_view> segments;  ///< "{id}" segments match anything non-empty
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+  AccessTokens& tokens_;
+};
+
+/// Decodes %XX escapes; nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text);
+
+}  // namespace admit::api

@@ -1,0 +1,45 @@
+#include "api/routes.hpp"
+
+#include "api/handlers.hpp"
+#include "api/problem.hpp"
+
+namespace admit::api {
+
+std::vector<Route> make_routes(Services const& s) {
+  using enum Access;
+  using enum Execution;
+  auto& accounts = s.accounts;
+  auto& events = s.events;
+  auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
+
+  // clang-format off
+  return {
+    // method    pattern                    access     runs on      rate limit          handler
+    {"GET",    "/healthz",                 anyone,    inline_io,   RateClass::none,    [](Request&) { return json_response(200, R"({"status":"ok"})"); }},
+    {"GET",    "/readyz",                  anyone,    inline_io,   RateClass::none,    [ready = s.ready](Request&) {
+        return ready() ? json_response(200, R"({"status":"ready"})")
+                       : problem(503, "unavailable", "Not ready", "The database does not answer."); }},
+    {"GET",    "/metrics",                 anyone,    inline_io,   RateClass::none,    [metrics = s.metrics](Request&) {
+        return Response{.status = 200, .content_type = "text/plain; version=0.0.4; charset=utf-8", .body = metrics(), .headers = {}}; }},
+    {"GET",    "/api/openapi.json",        anyone,    inline_io,   RateClass::general, [](Request&) {
+        return json_response(200, std::string(openapi_document())).with_header("Cache-Control", "public, max-age=300"); }},
+    {"GET",    "/.well-known/jwks.json",   anyone,    inline_io,   RateClass::general, [jwks = s.jwks_json](Request&) {
+        return json_response(200, jwks()).with_header("Cache-Control", "public, max-age=300"); }},
+
+    {"POST",   "/api/auth/signup",         anyone,    worker_pool, RateClass::auth,    on(sign_up, accounts)},
+    {"POST",   "/api/auth/login",          anyone,    worker_pool, RateClass::auth,    on(log_in, accounts)},
+    {"POST",   "/api/auth/refresh",        anyone,    worker_pool, RateClass::auth,    on(refresh_session, accounts)},
+    {"POST",   "/api/auth/logout",         user,      worker_pool, RateClass::auth,    on(log_out, accounts)},
+    {"GET",    "/api/me",                  user,      inline_io,   RateClass::general, on(get_me, accounts)},
+    {"GET",    "/api/me/events",           organizer, inline_io,   RateClass::general, on(list_my_events, events)},
+
+    {"POST",   "/api/events",              organizer, worker_pool, RateClass::general, on(create_event, events)},
+    {"GET",    "/api/events",              anyone,    inline_io,   RateClass::general, on(list_events, events)},
+    {"GET",    "/api/events/{id}",         anyone,    inline_io,   RateClass::general, on(get_event, events)},
+    {"PUT",    "/api/events/{id}",         organizer, worker_pool, RateClass::general, on(update_event, events)},
+    {"DELETE", "/api/events/{id}",         organizer, worker_pool, RateClass::general, on(cancel_event, events)},
+  };
+  // clang-format on
+}
+
+}  // namespace admit::api

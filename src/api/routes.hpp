@@ -1,0 +1,28 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/router.hpp"
+#include "app/accounts.hpp"
+#include "app/events.hpp"
+
+namespace admit::api {
+
+/// What the route table needs from the rest of the program.
+struct Services {
+  Accounts& accounts;
+  Events& events;
+  std::function<bool()> ready;              ///< the database answers
+  std::function<std::string()> jwks_json;   ///< the public signing keys
+  std::function<std::string()> metrics;     ///< Prometheus exposition text
+};
+
+/// Every route Admit serves, in one table.
+std::vector<Route> make_routes(Services const& services);
+
+/// The OpenAPI 3.1 document (src/api/openapi.json), embedded at build time.
+std::string_view openapi_document();
+
+}  // namespace admit::api

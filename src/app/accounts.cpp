@@ -1,0 +1,108 @@
+#include "app/accounts.hpp"
+
+namespace admit {
+
+Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest,
+                   Entropy& entropy, Clock const& clock, std::chrono::seconds refresh_lifetime)
+    : store_(store),
+      hasher_(hasher),
+      tokens_(tokens),
+      digest_(digest),
+      entropy_(entropy),
+      clock_(clock),
+      refresh_lifetime_(refresh_lifetime),
+      dummy_hash_(hasher.hash(entropy.new_secret())) {}
+
+Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor const& actor) {
+  auto errors = check_signup(request.email, request.password, request.name);
+  if (request.role != Role::attendee && request.role != Role::organizer) {
+    errors.push_back({"role", "must be attendee or organizer"});
+  }
+  if (!errors.empty()) return fail(Errc::invalid_input, "The account details are not acceptable.", std::move(errors));
+
+  User user{
+      .id = entropy_.new_id(),
+      .email = *normalize_email(request.email),
+      .name = request.name,
+      .password_hash = hasher_.hash(request.password),
+      .roles = Roles(request.role),
+      .created_at = clock_.now(),
+  };
+  Actor self = actor;
+  if (self.user_id.empty()) self.user_id = user.id;
+  if (auto inserted = store_.insert_user(user, self); !inserted) return std::unexpected(inserted.error());
+  return start_session(std::move(user));
+}
+
+Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view password) {
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
+  if (!user) {
+    hasher_.verify(dummy_hash_, password);
+    return fail(Errc::invalid_credentials, "The email or password is wrong.");
+  }
+  if (!hasher_.verify(user->password_hash, password)) {
+    return fail(Errc::invalid_credentials, "The email or password is wrong.");
+  }
+  return start_session(std::move(*user));
+}
+
+Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
+  auto const now = clock_.now();
+  auto const next = entropy_.new_secret();
+  auto const rotation = store_.rotate_session(digest_.digest(refresh_token), digest_.digest(next), now,
+                                              now + refresh_lifetime_);
+  switch (rotation.outcome) {
+    case RotateOutcome::rotated:
+      break;
+    case RotateOutcome::reused:
+      return fail(Errc::unauthenticated,
+                  "This refresh token was already used; every session of this login has been ended.");
+    case RotateOutcome::invalid:
+      return fail(Errc::unauthenticated, "The refresh token is unknown, expired or revoked.");
+  }
+  auto user = store_.find_user(rotation.user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  return SessionTokens{
+      .user = *user,
+      .access = tokens_.issue({user->id, user->roles}),
+      .refresh_token = next,
+  };
+}
+
+Result<void> Accounts::log_out(std::string_view refresh_token) {
+  store_.revoke_family(digest_.digest(refresh_token), clock_.now());
+  // Logging out with an unknown token succeeds: the outcome the caller wants holds.
+  return {};
+}
+
+Result<User> Accounts::me(Principal const& who) {
+  auto user = store_.find_user(who.user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  return *user;
+}
+
+Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const& actor) {
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
+  if (!user) return fail(Errc::not_found, "No account has this email.");
+  auto updated = store_.set_roles(user->email, user->roles.with(role), actor);
+  if (!updated) return fail(Errc::not_found, "No account has this email.");
+  return *updated;
+}
+
+SessionTokens Accounts::start_session(User user) {
+  auto const now = clock_.now();
+  auto refresh = entropy_.new_secret();
+  store_.insert_session({
+      .token_hash = digest_.digest(refresh),
+      .user_id = user.id,
+      .family_id = entropy_.new_id(),
+      .issued_at = now,
+      .expires_at = now + refresh_lifetime_,
+  });
+  auto access = tokens_.issue({user.id, user.roles});
+  return {std::move(user), std::move(access), std::move(refresh)};
+}
+
+}  // namespace admit

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "app/ports.hpp"
+
+namespace admit {
+
+struct SignUpRequest {
+  std::string email;
+  std::string password;
+  std::string name;
+  Role role = Role::attendee;
+};
+
+/// What a successful sign-up, login or refresh hands to the client.
+struct SessionTokens {
+  User user;
+  IssuedToken access;
+  std::string refresh_token;
+};
+
+/// Accounts and sessions: the built-in identity provider.
+class Accounts {
+ public:
+  Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
+           Clock const& clock, std::chrono::seconds refresh_lifetime = std::chrono::hours(24 * 30));
+
+  /// Creates an attendee or organizer account and logs it in. Staff and admin are granted,
+  /// never chosen.
+  Result<SessionTokens> sign_up(SignUpRequest const& request, Actor const& actor);
+  /// Checks the password; the same error whether the email or the password is wrong.
+  Result<SessionTokens> log_in(std::string_view email, std::string_view password);
+  /// Trades a refresh token for a new pair; a token works once.
+  Result<SessionTokens> refresh(std::string_view refresh_token);
+  /// Ends the login the refresh token belongs to.
+  Result<void> log_out(std::string_view refresh_token);
+  Result<User> me(Principal const& who);
+  /// Adds a role to an existing account (the `admit user role` command).
+  Result<User> grant_role(std::string_view email, Role role, Actor const& actor);
+
+ private:
+  SessionTokens start_session(User user);
+
+  Store& store_;
+  PasswordHasher& hasher_;
+  AccessTokens& tokens_;
+  TokenDigest& digest_;
+  Entropy& entropy_;
+  Clock const& clock_;
+  std::chrono::seconds refresh_lifetime_;
+  std::string dummy_hash_;  ///< verified against when the email is unknown, so timing tells nothing
+};
+
+}  // namespace admit

@@ -1,0 +1,183 @@
+#include "app/events.hpp"
+
+#include <charconv>
+#include <date/tz.h>
+
+#include "base/encoding.hpp"
+#include "domain/money.hpp"
+
+namespace admit {
+namespace {
+
+/// Applies a patch to details and checks every rule, time zone included.
+Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
+  if (p.name) draft.name = *p.name;
+  if (p.description) draft.description = *p.description;
+  if (p.starts_at) draft.starts_at = *p.starts_at;
+  if (p.timezone) draft.timezone = *p.timezone;
+  if (p.location) draft.location = *p.location;
+  if (p.capacity) draft.capacity = *p.capacity;
+  if (p.currency) draft.currency = *p.currency;
+  if (p.max_per_attendee) draft.max_per_attendee = *p.max_per_attendee;
+  std::vector<FieldError> errors;
+  if (p.price) {
+    auto const exponent = currency_exponent(draft.currency);
+    auto const minor = exponent ? to_minor_units(*p.price, *exponent) : std::nullopt;
+    if (minor) {
+      draft.price_minor = *minor;
+    } else if (exponent) {
+      errors.push_back({"price", *exponent == 0 ? "must be a whole, non-negative amount in " + draft.currency
+                                                : "must be non-negative with at most " + std::to_string(*exponent) +
+                                                      " decimals"});
+    }
+  }
+  auto rule_errors = check_event(draft);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
+  if (!is_known_time_zone(draft.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Berlin"});
+  if (!errors.empty()) return fail(Errc::invalid_input, "The event details are not acceptable.", std::move(errors));
+  return draft;
+}
+
+}  // namespace
+
+Events::Events(Store& store, Entropy& entropy, Clock const& clock) : store_(store), entropy_(entropy), clock_(clock) {}
+
+Result<Event> Events::create_event(Principal const& who, EventPatch const& input, Actor const& actor) {
+  if (!who.roles.has(Role::organizer)) return fail(Errc::forbidden, "Only organizers create events.");
+  std::vector<FieldError> missing;
+  if (!input.name) missing.push_back({"name", "is required"});
+  if (!input.starts_at) missing.push_back({"date", "is required"});
+  if (!input.location) missing.push_back({"location", "is required"});
+  if (!input.capacity) missing.push_back({"capacity", "is required"});
+  if (!missing.empty()) return fail(Errc::invalid_input, "Required fields are missing.", std::move(missing));
+
+  EventDraft defaults;
+  defaults.timezone = "UTC";
+  if (input.capacity && !input.max_per_attendee) {
+    defaults.max_per_attendee = std::min(EventDraft::kDefaultMaxPerAttendee, *input.capacity);
+  }
+  auto draft = apply(std::move(defaults), input);
+  if (!draft) return std::unexpected(draft.error());
+
+  auto const now = clock_.now();
+  Event event{
+      .id = entropy_.new_id(),
+      .organizer_id = who.user_id,
+      .details = std::move(*draft),
+      .registered_count = 0,
+      .status = EventStatus::published,
+      .created_at = now,
+      .updated_at = now,
+  };
+  TicketType const general{
+      .id = entropy_.new_id(),
+      .event_id = event.id,
+      .name = "General admission",
+      .price_minor = event.details.price_minor,
+      .capacity = event.details.capacity,
+  };
+  store_.insert_event(event, general, actor);
+  return event;
+}
+
+Result<Event> Events::get_event(std::string_view id) {
+  auto event = store_.find_event(id);
+  if (!event) return fail(Errc::not_found, "No event has this id.");
+  return std::move(*event);
+}
+
+Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
+  std::vector<FieldError> errors;
+  if (request.limit < 1 || request.limit > kMaxPageSize) errors.push_back({"limit", "must be between 1 and 100"});
+  std::optional<EventCursor> after;
+  if (request.cursor) {
+    after = decode_cursor(*request.cursor);
+    if (!after) errors.push_back({"cursor", "is not a cursor this listing produced"});
+  }
+  if (request.from && request.to && *request.to < *request.from) errors.push_back({"to", "must not be before from"});
+  if (!errors.empty()) return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
+
+  EventQuery query{
+      .text = request.text,
+      .from = request.from.value_or(request.organizer_id ? Timestamp{} : clock_.now()),
+      .to = request.to,
+      .organizer_id = request.organizer_id,
+      .include_cancelled = request.organizer_id.has_value(),
+      .after = std::move(after),
+      .limit = request.limit + 1,  // one more tells whether another page exists
+  };
+  if (query.text && query.text->empty()) query.text.reset();
+  auto events = store_.list_events(query);
+
+  Page<Event> page;
+  if (static_cast<int>(events.size()) > request.limit) {
+    events.resize(static_cast<std::size_t>(request.limit));
+    page.next_cursor = encode_cursor({events.back().details.starts_at, events.back().id});
+  }
+  page.items = std::move(events);
+  return page;
+}
+
+Result<Event> Events::owned_event(Principal const& who, std::string_view id) {
+  auto event = store_.find_event(id);
+  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may change it.");
+  return std::move(*event);
+}
+
+Result<Event> Events::update_event(Principal const& who, std::string_view id, EventPatch const& patch,
+                                   Actor const& actor) {
+  auto event = owned_event(who, id);
+  if (!event) return event;
+  if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
+  auto draft = apply(event->details, patch);
+  if (!draft) return std::unexpected(draft.error());
+  if (patch.currency && *patch.currency != event->details.currency && event->registered_count > 0) {
+    return fail(Errc::conflict, "The currency cannot change once seats are sold.");
+  }
+  switch (store_.update_event(id, *draft, clock_.now(), actor)) {
+    case EventUpdate::updated:
+      break;
+    case EventUpdate::not_found:
+      return fail(Errc::not_found, "No event has this id.");
+    case EventUpdate::capacity_below_sold:
+      return fail(Errc::capacity_below_sold, "Capacity cannot drop below the seats already taken.",
+                  {{"capacity", "is below the seats already taken"}});
+  }
+  return get_event(id);
+}
+
+Result<Event> Events::cancel_event(Principal const& who, std::string_view id, Actor const& actor) {
+  auto event = owned_event(who, id);
+  if (!event) return event;
+  if (event->status != EventStatus::cancelled) store_.cancel_event(id, clock_.now(), actor);
+  return get_event(id);
+}
+
+std::string encode_cursor(EventCursor const& cursor) {
+  return base64url_encode(std::to_string(cursor.starts_at.time_since_epoch().count()) + "|" + cursor.id);
+}
+
+std::optional<EventCursor> decode_cursor(std::string_view text) {
+  if (text.size() > 200) return std::nullopt;
+  auto const raw = base64url_decode(text);
+  if (!raw) return std::nullopt;
+  auto const bar = raw->find('|');
+  if (bar == std::string::npos || bar + 1 >= raw->size()) return std::nullopt;
+  long long seconds = 0;
+  auto const [end, ec] = std::from_chars(raw->data(), raw->data() + bar, seconds);
+  if (ec != std::errc{} || end != raw->data() + bar) return std::nullopt;
+  return EventCursor{Timestamp{std::chrono::seconds{seconds}}, raw->substr(bar + 1)};
+}
+
+bool is_known_time_zone(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  try {
+    (void)date::locate_zone(name);
+    return true;
+  } catch (std::runtime_error const&) {
+    return false;
+  }
+}
+
+}  // namespace admit

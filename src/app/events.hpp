@@ -1,0 +1,75 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports.hpp"
+
+namespace admit {
+
+/// The fields an organizer sends; absent fields keep their current value on update and take
+/// their defaults on create.
+struct EventPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<Timestamp> starts_at;
+  std::optional<std::string> timezone;
+  std::optional<std::string> location;
+  std::optional<std::int32_t> capacity;
+  std::optional<double> price;  ///< in major units (99.99), converted with the currency's exponent
+  std::optional<std::string> currency;
+  std::optional<std::int32_t> max_per_attendee;
+};
+
+struct ListEventsRequest {
+  std::optional<std::string> text;
+  std::optional<Timestamp> from;  ///< default: now, so only upcoming events
+  std::optional<Timestamp> to;
+  std::optional<std::string> cursor;
+  int limit = 20;
+  /// Lists this organizer's own events, cancelled and past ones included.
+  std::optional<std::string> organizer_id;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;
+};
+
+/// Publishing and browsing events.
+class Events {
+ public:
+  Events(Store& store, Entropy& entropy, Clock const& clock);
+
+  /// Publishes a new event owned by the calling organizer, with one default ticket type.
+  Result<Event> create_event(Principal const& who, EventPatch const& input, Actor const& actor);
+  /// Any event by id, cancelled ones included (their status says so).
+  Result<Event> get_event(std::string_view id);
+  /// Published events in start order, one page at a time.
+  Result<Page<Event>> list_events(ListEventsRequest const& request);
+  /// Changes an event of the calling organizer; capacity never drops below seats taken.
+  Result<Event> update_event(Principal const& who, std::string_view id, EventPatch const& patch, Actor const& actor);
+  /// Cancels an event of the calling organizer.
+  Result<Event> cancel_event(Principal const& who, std::string_view id, Actor const& actor);
+
+  static constexpr int kMaxPageSize = 100;
+
+ private:
+  Result<Event> owned_event(Principal const& who, std::string_view id);
+
+  Store& store_;
+  Entropy& entropy_;
+  Clock const& clock_;
+};
+
+/// Opaque text for a listing position, and back; nullopt for text this did not produce.
+std::string encode_cursor(EventCursor const& cursor);
+std::optional<EventCursor> decode_cursor(std::string_view text);
+
+/// Whether the IANA time zone database knows this zone ("Europe/Berlin").
+bool is_known_time_zone(std::string_view name);
+
+}  // namespace admit

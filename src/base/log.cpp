@@ -1,0 +1,90 @@
+#include "base/log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+namespace admit::log {
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(Level::info)};
+std::mutex g_mutex;
+
+constexpr std::string_view kNames[] = {"debug", "info", "warn", "error"};
+
+std::string timestamp() {
+  using namespace std::chrono;
+  auto const now = system_clock::now();
+  auto const ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto const day = floor<days>(now);
+  year_month_day const ymd{day};
+  hh_mm_ss const hms{floor<seconds>(now - day)};
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(ms));
+  return buffer;
+}
+
+}  // namespace
+
+void set_level(Level level) {
+  g_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+bool enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
+
+bool parse_level(std::string_view text, Level& out) {
+  for (int i = 0; i < 4; ++i) {
+    if (kNames[i] == text) {
+      out = static_cast<Level>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : text) {
+    auto const u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+void write(Level level, std::string_view message, std::string_view fields) {
+  if (!enabled(level)) return;
+  std::string line = "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + std::string(kNames[static_cast<int>(level)]) +
+                     "\",\"msg\":" + quote(message);
+  if (!fields.empty()) {
+    line.push_back(',');
+    line.append(fields);
+  }
+  line += "}\n";
+  std::lock_guard lock(g_mutex);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  if (level >= Level::warn) std::fflush(stdout);
+}
+
+void flush() {
+  std::lock_guard lock(g_mutex);
+  std::fflush(stdout);
+}
+
+}  // namespace admit::log

@@ -1,0 +1,215 @@
+#include "cli.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace admit {
+
+char const* const kUsage = R"(admit — event registration and ticketing
+
+Usage:
+  admit serve [flags]              run the HTTP server
+  admit migrate [flags]            create or upgrade the database schema, then exit
+  admit demo [flags]               load demo accounts and events (once), print their passwords
+  admit user role EMAIL ROLE       grant ROLE (organizer, staff or admin) to an existing account
+  admit version                    print the version
+  admit help                       this text
+
+Flags (each overrides the environment variable beside it):
+  --listen HOST:PORT        ADMIT_LISTEN             default 127.0.0.1:8080 (port 0 picks a free one)
+  --data-dir DIR            ADMIT_DATA_DIR           default ./data (SQLite file, signing keys)
+  --database URL            ADMIT_DATABASE_URL       sqlite:///path/file.db; default DIR/admit.db
+  --public-url URL          ADMIT_PUBLIC_URL         default http://LISTEN (token issuer, links)
+  --log-level LEVEL         ADMIT_LOG_LEVEL          debug, info, warn, error; default info
+  --rate-limit-auth N       ADMIT_RATE_LIMIT_AUTH    per minute per client on /api/auth/*; default 300; 0 = off
+  --rate-limit N            ADMIT_RATE_LIMIT         per second per client elsewhere; default 1000; 0 = off
+  --trusted-proxies LIST    ADMIT_TRUSTED_PROXIES    comma-separated addresses whose X-Forwarded-For is believed
+  --cors-origins LIST       ADMIT_CORS_ORIGINS       comma-separated origins allowed to call the API from a browser
+  --tls-cert FILE           ADMIT_TLS_CERT           PEM certificate chain; with --tls-key serves HTTPS (+HSTS)
+  --tls-key FILE            ADMIT_TLS_KEY            PEM private key
+  --threads N               ADMIT_THREADS            I/O threads; default one per core
+  --max-body-bytes N        ADMIT_MAX_BODY_BYTES     default 1048576
+  --argon2-memory-kib N     ADMIT_ARGON2_MEMORY_KIB  password hashing memory; default 19456 (OWASP)
+  --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
+  --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
+  ADMIT_STRIPE_API_BASE, ADMIT_STRIPE_SECRET_KEY, ADMIT_STRIPE_WEBHOOK_SECRET: Stripe settings
+)";
+
+namespace {
+
+std::vector<std::string> split_list(std::string const& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto const comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+template <class Number>
+Number parse_number(std::string const& name, std::string const& text) {
+  Number value{};
+  auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < 0) {
+    throw std::invalid_argument(name + " must be a non-negative number, not '" + text + "'");
+  }
+  return value;
+}
+
+using Setter = std::function<void(Config&, std::string const&)>;
+
+/// Every setting by its environment name, with the flag that overrides it.
+struct Setting {
+  std::string env;
+  std::string flag;
+  Setter set;
+};
+
+std::vector<Setting> const& settings() {
+  static std::vector<Setting> const list{
+      {"ADMIT_LISTEN", "--listen", [](Config& c, std::string const& v) { c.listen = v; }},
+      {"ADMIT_DATA_DIR", "--data-dir", [](Config& c, std::string const& v) { c.data_dir = v; }},
+      {"ADMIT_DATABASE_URL", "--database", [](Config& c, std::string const& v) { c.database_url = v; }},
+      {"ADMIT_PUBLIC_URL", "--public-url", [](Config& c, std::string const& v) { c.public_url = v; }},
+      {"ADMIT_LOG_LEVEL", "--log-level", [](Config& c, std::string const& v) { c.log_level = v; }},
+      {"ADMIT_RATE_LIMIT_AUTH", "--rate-limit-auth",
+       [](Config& c, std::string const& v) { c.rate_limit_auth = parse_number<double>("ADMIT_RATE_LIMIT_AUTH", v); }},
+      {"ADMIT_RATE_LIMIT", "--rate-limit",
+       [](Config& c, std::string const& v) { c.rate_limit = parse_number<double>("ADMIT_RATE_LIMIT", v); }},
+      {"ADMIT_TRUSTED_PROXIES", "--trusted-proxies",
+       [](Config& c, std::string const& v) { c.trusted_proxies = split_list(v); }},
+      {"ADMIT_CORS_ORIGINS", "--cors-origins", [](Config& c, std::string const& v) { c.cors_origins = split_list(v); }},
+      {"ADMIT_TLS_CERT", "--tls-cert", [](Config& c, std::string const& v) { c.tls_cert = v; }},
+      {"ADMIT_TLS_KEY", "--tls-key", [](Config& c, std::string const& v) { c.tls_key = v; }},
+      {"ADMIT_THREADS", "--threads",
+       [](Config& c, std::string const& v) { c.threads = parse_number<unsigned>("ADMIT_THREADS", v); }},
+      {"ADMIT_MAX_BODY_BYTES", "--max-body-bytes",
+       [](Config& c, std::string const& v) { c.max_body_bytes = parse_number<std::size_t>("ADMIT_MAX_BODY_BYTES", v); }},
+      {"ADMIT_ARGON2_MEMORY_KIB", "--argon2-memory-kib",
+       [](Config& c, std::string const& v) {
+         c.argon2_memory_kib = parse_number<std::size_t>("ADMIT_ARGON2_MEMORY_KIB", v);
+       }},
+      {"ADMIT_PAYMENT_PROVIDER", "--payment-provider",
+       [](Config& c, std::string const& v) { c.payment_provider = v; }},
+      {"ADMIT_STRIPE_API_BASE", "--stripe-api-base", [](Config& c, std::string const& v) { c.stripe_api_base = v; }},
+      {"ADMIT_STRIPE_SECRET_KEY", "--stripe-secret-key",
+       [](Config& c, std::string const& v) { c.stripe_secret_key = v; }},
+      {"ADMIT_STRIPE_WEBHOOK_SECRET", "--stripe-webhook-secret",
+       [](Config& c, std::string const& v) { c.stripe_webhook_secret = v; }},
+  };
+  return list;
+}
+
+void apply_config_file(Config& config, std::string const& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("cannot read config file " + path);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    auto const eq = line.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument(path + ":" + std::to_string(number) + ": expected KEY=VALUE");
+    auto const key = line.substr(0, eq);
+    auto const value = line.substr(eq + 1);
+    bool known = false;
+    for (auto const& s : settings()) {
+      if (s.env == key) {
+        s.set(config, value);
+        known = true;
+      }
+    }
+    if (!known) throw std::invalid_argument(path + ":" + std::to_string(number) + ": unknown setting " + key);
+  }
+}
+
+}  // namespace
+
+std::string Config::sqlite_path() const {
+  constexpr std::string_view kScheme = "sqlite://";
+  if (database_url.empty()) return data_dir + "/admit.db";
+  if (database_url.starts_with(kScheme)) return database_url.substr(kScheme.size());
+  throw std::invalid_argument("ADMIT_DATABASE_URL must start with sqlite:// (PostgreSQL support is not built yet): " +
+                              database_url);
+}
+
+std::string Config::host() const {
+  auto const colon = listen.rfind(':');
+  auto host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host.empty() ? "0.0.0.0" : host;
+}
+
+unsigned short Config::port() const {
+  auto const colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("ADMIT_LISTEN must be HOST:PORT, not '" + listen + "'");
+  auto const port = parse_number<unsigned>("the port in ADMIT_LISTEN", listen.substr(colon + 1));
+  if (port > 65535) throw std::invalid_argument("the port in ADMIT_LISTEN must be at most 65535");
+  return static_cast<unsigned short>(port);
+}
+
+Command parse_command_line(int argc, char** argv) {
+  Command command;
+  std::vector<std::string> args(argv + 1, argv + argc);
+
+  std::vector<std::pair<Setting const*, std::string>> flags;
+  std::string config_file;
+  if (char const* env = std::getenv("ADMIT_CONFIG")) config_file = env;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto const& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      command.name = "help";
+      return command;
+    }
+    if (!arg.starts_with("--")) {
+      if (command.name.empty()) {
+        command.name = arg;
+      } else {
+        command.args.push_back(arg);
+      }
+      continue;
+    }
+    auto const eq = arg.find('=');
+    auto const name = arg.substr(0, eq);
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw std::invalid_argument(name + " needs a value");
+    }
+    if (name == "--config") {
+      config_file = value;
+      continue;
+    }
+    Setting const* found = nullptr;
+    for (auto const& s : settings()) {
+      if (s.flag == name) found = &s;
+    }
+    if (!found) throw std::invalid_argument("unknown flag " + name + " (see admit --help)");
+    flags.emplace_back(found, value);
+  }
+  if (command.name.empty()) command.name = "help";
+
+  if (!config_file.empty()) apply_config_file(command.config, config_file);
+  for (auto const& s : settings()) {
+    if (char const* env = std::getenv(s.env.c_str()); env && *env) s.set(command.config, env);
+  }
+  for (auto const& [setting, value] : flags) setting->set(command.config, value);
+  if (command.config.public_url.empty()) command.config.public_url = "http://" + command.config.listen;
+  while (command.config.public_url.ends_with('/')) command.config.public_url.pop_back();
+  return command;
+}
+
+}  // namespace admit

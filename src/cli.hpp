@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace admit {
+
+/// Everything `admit` can be configured with. Sources, later ones winning: built-in
+/// defaults, a config file (--config or ADMIT_CONFIG; KEY=VALUE lines with the ADMIT_*
+/// names), the environment, command-line flags.
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string database_url;  ///< empty: SQLite file admit.db in data_dir
+  std::string public_url;    ///< empty: http://<listen>
+  std::string log_level = "info";
+  double rate_limit_auth = 300;  ///< per minute per client on /api/auth/*
+  double rate_limit = 1000;      ///< per second per client elsewhere
+  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> cors_origins;
+  std::string tls_cert;
+  std::string tls_key;
+  unsigned threads = 0;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t argon2_memory_kib = 19 * 1024;
+  std::string payment_provider = "sandbox";
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_secret_key;
+  std::string stripe_webhook_secret;
+
+  std::string sqlite_path() const;
+  std::string host() const;
+  unsigned short port() const;
+};
+
+struct Command {
+  std::string name;               ///< serve, migrate, demo, user, version, help
+  std::vector<std::string> args;  ///< positional arguments after the command
+  Config config;
+};
+
+/// Parses argv and the environment. Throws std::invalid_argument with a message for the user.
+Command parse_command_line(int argc, char** argv);
+
+extern char const* const kUsage;
+
+}  // namespace admit

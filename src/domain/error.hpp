@@ -1,0 +1,44 @@
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace admit {
+
+/// Every expected failure a use case can report. The HTTP status for each lives in one
+/// place (api/problem.cpp); bugs and outages are exceptions instead.
+enum class Errc {
+  invalid_input,        ///< the request is malformed or breaks a rule; `fields` says where
+  unauthenticated,      ///< no identity, or a bad one
+  invalid_credentials,  ///< wrong email or password
+  forbidden,            ///< known caller, not allowed
+  not_found,
+  conflict,             ///< the resource's state does not allow this
+  email_taken,
+  capacity_below_sold,
+  sold_out,
+  idempotency_mismatch,
+  unavailable,          ///< a dependency is down; retry later
+};
+
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+struct Error {
+  Errc code;
+  std::string detail;
+  std::vector<FieldError> fields{};
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+inline std::unexpected<Error> fail(Errc code, std::string detail, std::vector<FieldError> fields = {}) {
+  return std::unexpected(Error{code, std::move(detail), std::move(fields)});
+}
+
+}  // namespace admit

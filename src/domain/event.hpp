@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/error.hpp"
+#include "domain/time.hpp"
+
+namespace admit {
+
+enum class EventStatus : std::uint8_t { published, cancelled };
+
+std::string_view status_name(EventStatus s);
+std::optional<EventStatus> parse_event_status(std::string_view s);
+
+/// What an organizer writes about an event. Read-only fields (id, organizer, counts,
+/// status) are not part of it, so they can never be taken from input.
+struct EventDraft {
+  std::string name;
+  std::string description;
+  Timestamp starts_at;
+  std::string timezone;
+  std::string location;
+  std::int32_t capacity = 0;
+  std::int64_t price_minor = 0;
+  std::string currency = "USD";
+  std::int32_t max_per_attendee = kDefaultMaxPerAttendee;
+
+  static constexpr std::int32_t kDefaultMaxPerAttendee = 10;
+  static constexpr std::int32_t kMaxCapacity = 1'000'000;
+};
+
+struct Event {
+  std::string id;
+  std::string organizer_id;
+  EventDraft details;
+  std::int32_t registered_count = 0;  ///< confirmed and held seats
+  EventStatus status = EventStatus::published;
+  Timestamp created_at;
+  Timestamp updated_at;
+
+  std::int32_t seats_left() const { return details.capacity - registered_count; }
+};
+
+/// Every kind of ticket an event sells. An event starts with one default type built from
+/// its price and capacity; registrations and tickets point at a type.
+struct TicketType {
+  std::string id;
+  std::string event_id;
+  std::string name;
+  std::int64_t price_minor = 0;
+  std::int32_t capacity = 0;
+};
+
+/// The rules an event's details must satisfy; empty when they do. The time zone's existence
+/// is checked by the caller, which has the zone database.
+std::vector<FieldError> check_event(EventDraft const& draft);
+
+}  // namespace admit

@@ -1,0 +1,229 @@
+#include "http/exchange.hpp"
+
+#include <boost/url/parse.hpp>
+#include <sodium.h>
+
+#include "api/problem.hpp"
+#include "base/encoding.hpp"
+#include "base/log.hpp"
+
+namespace admit::http {
+namespace {
+
+bool is_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string random_hex(std::size_t bytes) {
+  unsigned char buffer[32];
+  randombytes_buf(buffer, bytes);
+  return hex_encode({buffer, bytes});
+}
+
+/// The trace id of a valid W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>"), else empty.
+std::string trace_id_of(std::string_view traceparent) {
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-' || traceparent[52] != '-') return {};
+  auto const version = traceparent.substr(0, 2);
+  auto const trace = traceparent.substr(3, 32);
+  auto const parent = traceparent.substr(36, 16);
+  if (!is_hex(version) || version == "ff" || !is_hex(trace) || !is_hex(parent)) return {};
+  if (trace == std::string(32, '0') || parent == std::string(16, '0')) return {};
+  return std::string(trace);
+}
+
+bool is_safe_request_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
+/// untrusted address in X-Forwarded-For.
+std::string client_address(ServerConfig const& config, BeastRequest const& request, std::string const& peer) {
+  auto const trusted = [&](std::string_view address) {
+    return std::find(config.trusted_proxies.begin(), config.trusted_proxies.end(), address) !=
+           config.trusted_proxies.end();
+  };
+  if (!trusted(peer)) return peer;
+  auto const forwarded = request["X-Forwarded-For"];
+  std::string_view rest(forwarded.data(), forwarded.size());
+  while (!rest.empty()) {
+    auto const comma = rest.rfind(',');
+    auto const candidate = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    if (!candidate.empty() && !trusted(candidate)) return std::string(candidate);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(0, comma);
+  }
+  return peer;
+}
+
+bool origin_allowed(ServerConfig const& config, std::string_view origin) {
+  if (origin.empty()) return false;
+  for (auto const& allowed : config.cors_origins) {
+    if (allowed == "*" || allowed == origin) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Prepared prepare(ServerContext& context, BeastRequest const& request, std::string const& peer_address) {
+  Prepared p;
+  p.started = std::chrono::steady_clock::now();
+  auto& r = p.request;
+
+  auto const method = request.method_string();
+  r.method = std::string_view(method.data(), method.size());
+  r.body = request.body();
+  for (auto const& field : request) {
+    auto const name = field.name_string();
+    auto const value = field.value();
+    r.headers.emplace_back(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
+  }
+
+  p.trace_id = trace_id_of(r.header("traceparent"));
+  auto const incoming_id = r.header("X-Request-Id");
+  if (is_safe_request_id(incoming_id)) {
+    r.request_id = std::string(incoming_id);
+  } else {
+    r.request_id = p.trace_id.empty() ? random_hex(16) : p.trace_id;
+  }
+  if (p.trace_id.empty()) p.trace_id = random_hex(16);
+  r.client = client_address(context.config, request, peer_address);
+
+  auto const origin = r.header("Origin");
+  if (origin_allowed(context.config, origin)) p.origin = std::string(origin);
+
+  auto const target = request.target();
+  auto parsed = boost::urls::parse_origin_form(std::string_view(target.data(), target.size()));
+  if (!parsed) {
+    p.route_name = "invalid";
+    p.response = api::problem(400, "bad-request", "Bad request", "The request target is not a valid path.");
+    return p;
+  }
+  auto const path = parsed->encoded_path();
+  auto const query = parsed->encoded_query();
+  r.path = std::string_view(path.data(), path.size());
+  r.query = std::string_view(query.data(), query.size());
+
+  // A CORS preflight is answered here; it never reaches a handler.
+  if (request.method() == beast_http::verb::options) {
+    p.route_name = "preflight";
+    if (!origin.empty() && !r.header("Access-Control-Request-Method").empty()) {
+      if (p.origin.empty()) {
+        p.response = api::problem(403, "forbidden", "Origin not allowed", "This origin may not call the API.");
+        return p;
+      }
+      p.response = api::no_content();
+      p.response.with_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+          .with_header("Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent")
+          .with_header("Access-Control-Max-Age", "600");
+      return p;
+    }
+  }
+
+  auto matched = context.router->match(r);
+  if (auto* response = std::get_if<api::Response>(&matched)) {
+    p.route_name = "unmatched";
+    p.response = std::move(*response);
+    return p;
+  }
+  p.route = std::get<api::Router::Match>(matched).route;
+  p.route_name = std::string(p.route->pattern);
+
+  RateLimiter* limiter = nullptr;
+  if (p.route->rate == api::RateClass::auth) limiter = &context.auth_limiter;
+  if (p.route->rate == api::RateClass::general) limiter = &context.general_limiter;
+  if (limiter) {
+    if (auto wait = limiter->acquire(r.client)) {
+      context.metrics.count_rate_limited();
+      p.route = nullptr;
+      p.response = api::problem(429, "rate-limited", "Too many requests",
+                                "This client sent too many requests; retry after " + std::to_string(wait->count()) +
+                                    " seconds.");
+      p.response.with_header("Retry-After", std::to_string(wait->count()));
+    }
+  }
+  return p;
+}
+
+void run_handler(ServerContext const& context, Prepared& p) {
+  try {
+    p.response = context.router->dispatch(*p.route, p.request);
+  } catch (Outage const& e) {
+    log::error("dependency failure", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
+    p.response = api::problem(503, "unavailable", "Temporarily unavailable",
+                              "A service Admit depends on is not answering; retry shortly.");
+    p.response.with_header("Retry-After", "1");
+  } catch (std::exception const& e) {
+    log::error("unhandled exception", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
+    p.response = api::problem(500, "internal-error", "Internal error",
+                              "Something went wrong on our side; it has been logged with the request id.");
+  }
+}
+
+BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepared& p, bool keep_alive) {
+  auto& out = p.response;
+  BeastResponse res{static_cast<beast_http::status>(out.status), request.version()};
+  res.set(beast_http::field::server, "admit");
+  if (!out.content_type.empty()) res.set(beast_http::field::content_type, out.content_type);
+  bool cache_control_set = false;
+  for (auto const& [name, value] : out.headers) {
+    res.set(name, value);
+    cache_control_set = cache_control_set || boost::beast::iequals(name, "Cache-Control");
+  }
+  if (!cache_control_set) res.set(beast_http::field::cache_control, "no-store");
+  res.set("X-Request-Id", p.request.request_id);
+  res.set("traceparent", "00-" + p.trace_id + "-" + random_hex(8) + "-01");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  if (context.tls) res.set(beast_http::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+  if (!p.origin.empty()) {
+    res.set(beast_http::field::access_control_allow_origin, p.origin);
+    res.set(beast_http::field::vary, "Origin");
+    res.set(beast_http::field::access_control_expose_headers, "X-Request-Id, Location, Retry-After, traceparent");
+  }
+  auto const body_size = out.body.size();
+  if (request.method() != beast_http::verb::head) res.body() = std::move(out.body);
+  res.keep_alive(keep_alive);
+  res.content_length(body_size);
+
+  auto const elapsed = std::chrono::steady_clock::now() - p.started;
+  context.metrics.observe(p.route_name, p.request.method, out.status, elapsed);
+  if (log::enabled(log::Level::info)) {
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    std::string fields = "\"reqId\":" + log::quote(p.request.request_id) + ",\"traceId\":\"" + p.trace_id +
+                         "\",\"method\":" + log::quote(p.request.method) + ",\"path\":" + log::quote(p.request.path) +
+                         ",\"route\":" + log::quote(p.route_name) + ",\"status\":" + std::to_string(out.status) +
+                         ",\"durUs\":" + std::to_string(micros) + ",\"client\":" + log::quote(p.request.client);
+    if (p.request.principal) fields += ",\"userId\":" + log::quote(p.request.principal->user_id);
+    log::info("request", fields);
+  }
+  return res;
+}
+
+BeastResponse early_error(ServerContext& context, unsigned status, std::string_view slug, std::string_view title,
+                          std::string_view detail) {
+  auto out = api::problem(status, slug, title, detail);
+  BeastResponse res{static_cast<beast_http::status>(status), 11};
+  res.set(beast_http::field::server, "admit");
+  res.set(beast_http::field::content_type, out.content_type);
+  res.set(beast_http::field::cache_control, "no-store");
+  res.set("X-Request-Id", random_hex(16));
+  res.set("X-Content-Type-Options", "nosniff");
+  res.body() = std::move(out.body);
+  res.keep_alive(false);
+  res.prepare_payload();
+  context.metrics.observe("unread", "UNKNOWN", status, std::chrono::nanoseconds{0});
+  return res;
+}
+
+}  // namespace admit::http

@@ -1,0 +1,54 @@
+#pragma once
+
+/// One request/response exchange, independent of the transport (plain or TLS): everything
+/// between "a complete request arrived" and "this response goes out".
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <string>
+
+#include "api/router.hpp"
+#include "http/metrics.hpp"
+#include "http/rate_limit.hpp"
+#include "http/server.hpp"
+
+namespace admit::http {
+
+namespace beast_http = boost::beast::http;
+using BeastRequest = beast_http::request<beast_http::string_body>;
+using BeastResponse = beast_http::response<beast_http::string_body>;
+
+/// State shared by every connection.
+struct ServerContext {
+  ServerConfig config;
+  api::Router const* router = nullptr;
+  Metrics& metrics;
+  RateLimiter auth_limiter;
+  RateLimiter general_limiter;
+  bool tls = false;
+};
+
+/// What the session needs to finish an exchange after routing: either a response ready now,
+/// or a handler to run (perhaps on the worker pool) and then finish().
+struct Prepared {
+  api::Request request;
+  api::Route const* route = nullptr;  ///< null when `response` is already final
+  api::Response response;
+  std::string route_name;
+  std::string trace_id;
+  std::string origin;  ///< when allowed by CORS
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Reads headers, ids, client address, CORS, route and rate limits.
+Prepared prepare(ServerContext& context, BeastRequest const& request, std::string const& peer_address);
+/// Runs the route's handler, turning exceptions into 503 (outage) or 500 (bug).
+void run_handler(ServerContext const& context, Prepared& prepared);
+/// Builds the wire response, records metrics and writes the access log line.
+BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepared& prepared, bool keep_alive);
+/// A response for a request that could not even be read (431, 413, 400).
+BeastResponse early_error(ServerContext& context, unsigned status, std::string_view slug, std::string_view title,
+                          std::string_view detail);
+
+}  // namespace admit::http

@@ -1,0 +1,290 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <thread>
+
+#include "base/log.hpp"
+#include "http/exchange.hpp"
+
+namespace admit::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kTuple = asio::as_tuple(use_awaitable);
+
+struct Server::Impl {
+  Impl(ServerConfig config, Metrics& metrics)
+      : context{config,
+                nullptr,
+                metrics,
+                RateLimiter(config.auth_per_minute / 60.0, config.auth_per_minute),
+                RateLimiter(config.general_per_second, config.general_per_second * 2),
+                !config.tls_cert_file.empty()},
+        io(static_cast<int>(io_threads())),
+        workers(worker_threads()),
+        acceptor(io) {}
+
+  unsigned io_threads() const {
+    auto const n = context.config.io_threads ? context.config.io_threads : std::thread::hardware_concurrency();
+    return std::max(1u, n);
+  }
+  unsigned worker_threads() const {
+    if (context.config.worker_threads) return context.config.worker_threads;
+    return std::max(4u, 2 * std::thread::hardware_concurrency());
+  }
+
+  awaitable<void> accept_loop();
+  template <class Stream>
+  awaitable<void> serve(Stream& stream, std::string peer);
+  awaitable<void> drain_then_stop();
+  awaitable<void> housekeeping();
+
+  ServerContext context;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  std::unique_ptr<ssl::context> tls;
+  std::atomic<bool> draining{false};
+  std::atomic<int> in_flight{0};
+};
+
+namespace {
+
+template <class Stream>
+beast::tcp_stream& tcp_layer(Stream& stream) {
+  return beast::get_lowest_layer(stream);
+}
+
+template <class Stream>
+awaitable<void> close_stream(Stream& stream) {
+  if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+    tcp_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await stream.async_shutdown(kTuple);
+  }
+  boost::system::error_code ignored;
+  tcp_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+template <class Stream>
+awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
+  auto const& config = context.config;
+  beast::flat_buffer buffer;
+  for (;;) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.body_limit);
+
+    tcp_layer(stream).expires_after(config.idle_timeout);
+    auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    (void)header_bytes;
+    if (header_error) {
+      if (header_error == beast_http::error::header_limit) {
+        auto res = early_error(context, 431, "headers-too-large", "Request header fields too large",
+                               "The request headers exceed the limit of " + std::to_string(config.header_limit) +
+                                   " bytes.");
+        co_await beast_http::async_write(stream, res, kTuple);
+      } else if (header_error.category() == beast_http::make_error_code(beast_http::error::bad_target).category() &&
+                 header_error != beast_http::error::end_of_stream &&
+                 header_error != beast_http::error::partial_message) {
+        auto res = early_error(context, 400, "bad-request", "Bad request", "The request is not valid HTTP/1.1.");
+        co_await beast_http::async_write(stream, res, kTuple);
+      }
+      break;  // a closed, timed-out or broken connection needs no answer
+    }
+
+    auto const& head = parser.get();
+    if (auto const length = parser.content_length(); length && *length > config.body_limit) {
+      auto res = early_error(context, 413, "payload-too-large", "Payload too large",
+                             "The request body exceeds the limit of " + std::to_string(config.body_limit) + " bytes.");
+      co_await beast_http::async_write(stream, res, kTuple);
+      break;
+    }
+    if (beast::iequals(head[beast_http::field::expect], "100-continue")) {
+      beast_http::response<beast_http::empty_body> go_on{beast_http::status::continue_, head.version()};
+      co_await beast_http::async_write(stream, go_on, kTuple);
+    }
+
+    tcp_layer(stream).expires_after(config.read_timeout);
+    if (!parser.is_done()) {
+      auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+      (void)body_bytes;
+      if (body_error) {
+        if (body_error == beast_http::error::body_limit) {
+          auto res = early_error(context, 413, "payload-too-large", "Payload too large",
+                                 "The request body exceeds the limit.");
+          co_await beast_http::async_write(stream, res, kTuple);
+        }
+        break;
+      }
+    }
+
+    in_flight.fetch_add(1, std::memory_order_relaxed);
+    auto request = parser.release();
+    Prepared prepared = prepare(context, request, peer);
+    if (prepared.route) {
+      if (prepared.route->execution == api::Execution::worker_pool) {
+        co_await asio::co_spawn(
+            workers,
+            [this, &prepared]() -> awaitable<void> {
+              run_handler(context, prepared);
+              co_return;
+            },
+            use_awaitable);
+      } else {
+        run_handler(context, prepared);
+      }
+    }
+    bool const keep_alive = request.keep_alive() && !draining.load(std::memory_order_relaxed);
+    auto response = finish(context, request, prepared, keep_alive);
+    tcp_layer(stream).expires_after(config.read_timeout);
+    auto [write_error, written] = co_await beast_http::async_write(stream, response, kTuple);
+    (void)written;
+    in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (write_error || !keep_alive) break;
+  }
+  co_await close_stream(stream);
+}
+
+awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
+    if (error) {
+      if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      log::warn("accept failed", "\"error\":" + log::quote(error.message()));
+      asio::steady_timer pause(io, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto const remote = socket.remote_endpoint(ignored);
+    std::string peer = ignored ? std::string("unknown") : remote.address().to_string();
+    auto executor = socket.get_executor();
+    asio::co_spawn(
+        executor,
+        [this, socket = std::move(socket), peer = std::move(peer)]() mutable -> awaitable<void> {
+          context.metrics.connection_opened();
+          if (tls) {
+            beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+            tcp_layer(stream).expires_after(context.config.read_timeout);
+            auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+            if (!handshake_error) co_await serve(stream, std::move(peer));
+          } else {
+            beast::tcp_stream stream(std::move(socket));
+            co_await serve(stream, std::move(peer));
+          }
+          context.metrics.connection_closed();
+        },
+        [](std::exception_ptr failure) {
+          if (!failure) return;
+          try {
+            std::rethrow_exception(failure);
+          } catch (std::exception const& e) {
+            log::error("connection failed", "\"error\":" + log::quote(e.what()));
+          }
+        });
+  }
+}
+
+awaitable<void> Server::Impl::drain_then_stop() {
+  auto const deadline = std::chrono::steady_clock::now() + context.config.shutdown_grace;
+  asio::steady_timer timer(io);
+  int quiet_rounds = 0;
+  // Two quiet looks in a row: a request read just as draining began is counted by then.
+  while (quiet_rounds < 2 && std::chrono::steady_clock::now() < deadline) {
+    quiet_rounds = in_flight.load() == 0 ? quiet_rounds + 1 : 0;
+    timer.expires_after(std::chrono::milliseconds(25));
+    co_await timer.async_wait(kTuple);
+  }
+  if (in_flight.load() != 0) log::warn("shutdown grace period over; abandoning requests in flight");
+  io.stop();
+}
+
+awaitable<void> Server::Impl::housekeeping() {
+  asio::steady_timer timer(io);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [error] = co_await timer.async_wait(kTuple);
+    if (error || draining) co_return;
+    log::flush();
+    context.auth_limiter.prune();
+    context.general_limiter.prune();
+  }
+}
+
+Server::Server(ServerConfig config, Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(config), metrics)) {}
+
+Server::~Server() = default;
+
+std::string Server::bind() {
+  auto& impl = *impl_;
+  auto const& config = impl.context.config;
+  if (impl.context.tls) {
+    impl.tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    impl.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    impl.tls->use_certificate_chain_file(config.tls_cert_file);
+    impl.tls->use_private_key_file(config.tls_key_file, ssl::context::pem);
+  }
+  tcp::endpoint const endpoint(asio::ip::make_address(config.host), config.port);
+  impl.acceptor.open(endpoint.protocol());
+  impl.acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl.acceptor.bind(endpoint);
+  impl.acceptor.listen(asio::socket_base::max_listen_connections);
+  auto const bound = impl.acceptor.local_endpoint();
+  auto const address = bound.address().to_string();
+  auto const host = bound.address().is_v6() ? "[" + address + "]" : address;
+  return std::string(impl.context.tls ? "https://" : "http://") + host + ":" + std::to_string(bound.port());
+}
+
+void Server::run(api::Router const& router, std::function<void()> const& on_ready) {
+  auto& impl = *impl_;
+  impl.context.router = &router;
+
+  asio::signal_set signals(impl.io, SIGINT, SIGTERM);
+  signals.async_wait([&impl](boost::system::error_code const& error, int signal) {
+    if (error) return;
+    log::info("shutting down", "\"signal\":" + std::to_string(signal));
+    impl.draining = true;
+    boost::system::error_code ignored;
+    impl.acceptor.close(ignored);
+    asio::co_spawn(impl.io, impl.drain_then_stop(), asio::detached);
+  });
+
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.io, impl.housekeeping(), asio::detached);
+  on_ready();
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < impl.io_threads(); ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (auto& t : threads) t.join();
+  impl.workers.join();
+  log::flush();
+}
+
+}  // namespace admit::http

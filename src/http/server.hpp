@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/router.hpp"
+#include "http/metrics.hpp"
+
+namespace admit::http {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;  ///< 0 picks a free port
+  unsigned io_threads = 0;     ///< 0: one per core
+  unsigned worker_threads = 0; ///< 0: two per core, at least 4
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::seconds read_timeout{30};  ///< to receive a request once it has started
+  std::chrono::seconds idle_timeout{75};  ///< between requests on a kept-alive connection
+  std::chrono::seconds shutdown_grace{30};
+  std::vector<std::string> cors_origins;  ///< exact origins, or "*" for any (never with credentials)
+  double auth_per_minute = 300;           ///< 0 turns it off
+  double general_per_second = 1000;       ///< 0 turns it off
+  std::vector<std::string> trusted_proxies;
+  std::string tls_cert_file;  ///< both set: serve HTTPS
+  std::string tls_key_file;
+};
+
+/// The HTTP/1.1 server: accepts connections, enforces limits, timeouts, CORS and rate
+/// limits, and hands each complete request to the router. Slow routes run on a worker
+/// pool so the I/O threads keep serving.
+class Server {
+ public:
+  Server(ServerConfig config, Metrics& metrics);
+  ~Server();
+  Server(Server const&) = delete;
+  Server& operator=(Server const&) = delete;
+
+  /// Binds the listening socket; returns the URL it listens on (with the real port when
+  /// the configured port was 0). Throws when the address is taken.
+  std::string bind();
+  /// Serves with `router` until SIGINT or SIGTERM, then stops accepting, lets in-flight
+  /// requests finish (up to the grace period) and returns. `on_ready` runs once accepting.
+  void run(api::Router const& router, std::function<void()> const& on_ready);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace admit::http

@@ -1,0 +1,150 @@
+// Wiring only: configuration → adapters → use cases → routes → server.
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "api/routes.hpp"
+#include "app/accounts.hpp"
+#include "app/events.hpp"
+#include "auth/crypto.hpp"
+#include "auth/jwt.hpp"
+#include "base/log.hpp"
+#include "cli.hpp"
+#include "demo.hpp"
+#include "http/server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace admit {
+namespace {
+
+class SystemClock final : public Clock {
+ public:
+  Timestamp now() const override {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+};
+
+/// The adapters and use cases every command shares.
+struct Core {
+  explicit Core(Config const& config)
+      : store(config.sqlite_path()),
+        hasher(2, config.argon2_memory_kib * 1024),
+        signing_key(auth::load_or_create_signing_key(std::filesystem::path(config.data_dir) / "jwt-signing-key.json")),
+        tokens(signing_key, {}, {.issuer = config.public_url, .audience = "admit"}, clock, entropy),
+        accounts(store, hasher, tokens, digest, entropy, clock),
+        events(store, entropy, clock) {}
+
+  SystemClock clock;
+  auth::SodiumEntropy entropy;
+  auth::Sha256Digest digest;
+  SqliteStore store;
+  auth::Argon2idHasher hasher;
+  auth::SigningKey signing_key;
+  auth::JwtTokens tokens;
+  Accounts accounts;
+  Events events;
+};
+
+int serve(Config config) {
+  http::Metrics metrics;
+  http::Server server(
+      {
+          .host = config.host(),
+          .port = config.port(),
+          .io_threads = config.threads,
+          .body_limit = config.max_body_bytes,
+          .cors_origins = config.cors_origins,
+          .auth_per_minute = config.rate_limit_auth,
+          .general_per_second = config.rate_limit,
+          .trusted_proxies = config.trusted_proxies,
+          .tls_cert_file = config.tls_cert,
+          .tls_key_file = config.tls_key,
+      },
+      metrics);
+  auto const url = server.bind();
+  // With port 0 the URL is known only now; tokens name it as their issuer.
+  if (config.public_url == "http://" + config.listen) config.public_url = url;
+
+  Core core(config);
+  api::Router const router(api::make_routes({
+                               .accounts = core.accounts,
+                               .events = core.events,
+                               .ready = [&core] { return core.store.ping(); },
+                               .jwks_json = [&core] { return core.tokens.jwks_json(); },
+                               .metrics = [&metrics] { return metrics.render(); },
+                           }),
+                           core.tokens);
+  server.run(router, [&] {
+    log::info("admit ready: listening on " + url, "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" +
+                                                      log::quote(config.public_url) + ",\"schema\":" +
+                                                      std::to_string(core.store.schema_version()));
+    log::flush();
+  });
+  log::info("stopped");
+  return 0;
+}
+
+int run(Command const& command) {
+  auto const& config = command.config;
+  log::Level level;
+  if (!log::parse_level(config.log_level, level)) {
+    throw std::invalid_argument("ADMIT_LOG_LEVEL must be debug, info, warn or error");
+  }
+  log::set_level(level);
+
+  if (command.name == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command.name == "version") {
+    std::printf("admit %s\n", ADMIT_VERSION);
+    return 0;
+  }
+  auth::init_crypto();
+  if (command.name == "serve") return serve(config);
+  if (command.name == "migrate") {
+    SqliteStore store(config.sqlite_path());
+    std::printf("database %s is at schema version %d\n", config.sqlite_path().c_str(), store.schema_version());
+    return 0;
+  }
+  if (command.name == "demo") {
+    Core core(config);
+    return load_demo(core.accounts, core.events, core.entropy, core.clock, std::cout);
+  }
+  if (command.name == "user") {
+    if (command.args.size() != 3 || command.args[0] != "role") {
+      throw std::invalid_argument("usage: admit user role EMAIL ROLE");
+    }
+    auto const role = parse_role(command.args[2]);
+    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer, staff or admin");
+    Core core(config);
+    auto user = core.accounts.grant_role(command.args[1], *role, Actor{{}, "cli"});
+    if (!user) {
+      std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
+      return 1;
+    }
+    std::string roles;
+    for (auto name : user->roles.names()) roles += (roles.empty() ? "" : ", ") + std::string(name);
+    std::printf("%s now has the roles: %s\n", user->email.c_str(), roles.c_str());
+    return 0;
+  }
+  throw std::invalid_argument("unknown command '" + command.name + "' (see admit --help)");
+}
+
+}  // namespace
+}  // namespace admit
+
+int main(int argc, char** argv) {
+  try {
+    return admit::run(admit::parse_command_line(argc, argv));
+  } catch (std::invalid_argument const& e) {
+    std::fprintf(stderr, "admit: %s\n", e.what());
+    return 2;
+  } catch (std::exception const& e) {
+    std::fprintf(stderr, "admit: %s\n", e.what());
+    admit::log::error("fatal", "\"error\":" + admit::log::quote(e.what()));
+    admit::log::flush();
+    return 1;
+  }
+}

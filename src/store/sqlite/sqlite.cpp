@@ -1,0 +1,138 @@
+#include "store/sqlite/sqlite.hpp"
+
+#include <sqlite3.h>
+
+namespace admit::sqlite {
+namespace {
+
+[[noreturn]] void raise(sqlite3* db, int code, std::string_view context) {
+  std::string message(context);
+  message += ": ";
+  message += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  if ((code & 0xFF) == SQLITE_CONSTRAINT) throw ConstraintError(message, code);
+  throw DatabaseError(message, code);
+}
+
+}  // namespace
+
+Connection::Connection(std::string const& path, bool read_only) {
+  int const flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  int const rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw DatabaseError(message, rc);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  // A writer waits this long for another process's lock before the request fails with a 503.
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA foreign_keys = ON");
+  if (!read_only) {
+    exec("PRAGMA journal_mode = WAL");
+    // FULL: a commit is on disk before it is acknowledged (the durability invariant).
+    exec("PRAGMA synchronous = FULL");
+  }
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+void Connection::exec(std::string_view sql) {
+  std::string const text(sql);
+  char* error = nullptr;
+  int const rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    if ((rc & 0xFF) == SQLITE_CONSTRAINT) throw ConstraintError(message, rc);
+    throw DatabaseError(message, rc);
+  }
+}
+
+Statement Connection::prepare(std::string_view sql) {
+  if (auto it = cache_.find(sql); it != cache_.end()) return Statement(db_, it->second);
+  sqlite3_stmt* stmt = nullptr;
+  int const rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                    nullptr);
+  if (rc != SQLITE_OK) raise(db_, rc, "prepare");
+  cache_.emplace(std::string(sql), stmt);
+  return Statement(db_, stmt);
+}
+
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
+
+Statement::~Statement() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  int const rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) raise(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  int const rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) raise(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  int const rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) raise(db_, rc, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int const rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  raise(db_, rc, "step");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+std::string Statement::text(int column) const {
+  auto const* data = reinterpret_cast<char const*>(sqlite3_column_text(stmt_, column));
+  if (!data) return {};
+  return std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Transaction::Transaction(Connection& connection) : connection_(connection) {
+  connection_.prepare("BEGIN IMMEDIATE").run();
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      connection_.prepare("ROLLBACK").run();
+    } catch (DatabaseError const&) {
+      // The transaction is already gone (SQLite rolls back on some errors by itself).
+    }
+  }
+}
+
+void Transaction::commit() {
+  connection_.prepare("COMMIT").run();
+  done_ = true;
+}
+
+}  // namespace admit::sqlite

@@ -1,0 +1,432 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <string>
+
+#include "store/migration.hpp"
+
+namespace admit {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+std::int64_t seconds(Timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+Timestamp timestamp(std::int64_t s) {
+  return Timestamp{std::chrono::seconds{s}};
+}
+
+void audit(Connection& db, Timestamp at, Actor const& actor, std::string_view action, std::string_view subject_type,
+           std::string_view subject_id, std::string_view detail = {}) {
+  db.prepare(
+        "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(1, seconds(at))
+      .bind(2, actor.user_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.user_id))
+      .bind(3, actor.request_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.request_id))
+      .bind(4, action)
+      .bind(5, subject_type)
+      .bind(6, subject_id)
+      .bind(7, detail.empty() ? std::nullopt : std::optional<std::string_view>(detail))
+      .run();
+}
+
+User read_user(Statement const& row) {
+  return User{
+      .id = row.text(0),
+      .email = row.text(1),
+      .name = row.text(2),
+      .password_hash = row.text(3),
+      .roles = Roles(static_cast<std::uint8_t>(row.integer(4))),
+      .created_at = timestamp(row.integer(5)),
+  };
+}
+
+#define ADMIT_EVENT_COLUMNS                                                                                   \
+  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, "          \
+  "max_per_attendee, price_minor, currency, status, created_at, updated_at"
+
+Event read_event(Statement const& row) {
+  return Event{
+      .id = row.text(0),
+      .organizer_id = row.text(1),
+      .details =
+          EventDraft{
+              .name = row.text(2),
+              .description = row.text(3),
+              .starts_at = timestamp(row.integer(4)),
+              .timezone = row.text(5),
+              .location = row.text(6),
+              .capacity = static_cast<std::int32_t>(row.integer(7)),
+              .price_minor = row.integer(10),
+              .currency = row.text(11),
+              .max_per_attendee = static_cast<std::int32_t>(row.integer(9)),
+          },
+      .registered_count = static_cast<std::int32_t>(row.integer(8)),
+      .status = parse_event_status(row.text(12)).value_or(EventStatus::cancelled),
+      .created_at = timestamp(row.integer(13)),
+      .updated_at = timestamp(row.integer(14)),
+  };
+}
+
+/// LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+}  // namespace
+
+/// A reader connection borrowed from the pool for one call.
+class SqliteStore::Reader {
+ public:
+  Reader(SqliteStore& store, std::unique_ptr<Connection> connection)
+      : store_(store), connection_(std::move(connection)) {}
+  ~Reader() {
+    if (!connection_) return;
+    std::lock_guard lock(store_.readers_mutex_);
+    store_.idle_readers_.push_back(std::move(connection_));
+  }
+  Reader(Reader&&) = default;
+  Connection* operator->() { return connection_.get(); }
+  Connection& operator*() { return *connection_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> connection_;
+};
+
+SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+  writer_ = open_connection();
+  migrate();
+}
+
+SqliteStore::~SqliteStore() = default;
+
+std::unique_ptr<Connection> SqliteStore::open_connection() {
+  return std::make_unique<Connection>(path_.string());
+}
+
+SqliteStore::Reader SqliteStore::reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto connection = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return Reader(*this, std::move(connection));
+    }
+  }
+  return Reader(*this, open_connection());
+}
+
+void SqliteStore::migrate() {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  std::int64_t current = 0;
+  {
+    auto row = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (row.step()) current = row.integer(0);
+  }
+  auto const& migrations = sqlite_migrations();
+  if (!migrations.empty() && current > migrations.back().version) {
+    throw sqlite::DatabaseError("the database schema (version " + std::to_string(current) +
+                                    ") is newer than this admit; upgrade admit instead",
+                                0);
+  }
+  for (auto const& m : migrations) {
+    if (m.version <= current) continue;
+    Transaction tx(db);
+    db.exec(m.sql);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())")
+        .bind(1, m.version)
+        .bind(2, m.name)
+        .run();
+    tx.commit();
+  }
+}
+
+int SqliteStore::schema_version() {
+  auto db = reader();
+  auto row = db->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  return row.step() ? static_cast<int>(row.integer(0)) : 0;
+}
+
+bool SqliteStore::ping() {
+  try {
+    auto db = reader();
+    auto row = db->prepare("SELECT 1");
+    return row.step();
+  } catch (sqlite::DatabaseError const&) {
+    return false;
+  }
+}
+
+// ---- users -----------------------------------------------------------------------------
+
+Result<void> SqliteStore::insert_user(User const& user, Actor const& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  Transaction tx(db);
+  try {
+    db.prepare(
+          "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, user.id)
+        .bind(2, user.email)
+        .bind(3, user.name)
+        .bind(4, user.password_hash)
+        .bind(5, std::int64_t{user.roles.bits()})
+        .bind(6, seconds(user.created_at))
+        .run();
+  } catch (sqlite::ConstraintError const&) {
+    return fail(Errc::email_taken, "An account with this email already exists.", {{"email", "is already registered"}});
+  }
+  audit(db, user.created_at, actor, "user.created", "user", user.id);
+  tx.commit();
+  return {};
+}
+
+std::optional<User> SqliteStore::find_user(std::string_view id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE id = ?1");
+  row.bind(1, id);
+  if (!row.step()) return std::nullopt;
+  return read_user(row);
+}
+
+std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
+  auto db = reader();
+  auto row = db->prepare("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE email = ?1");
+  row.bind(1, email);
+  if (!row.step()) return std::nullopt;
+  return read_user(row);
+}
+
+std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
+  {
+    std::lock_guard lock(writer_mutex_);
+    auto& db = *writer_;
+    Transaction tx(db);
+    auto row = db.prepare("UPDATE users SET roles = ?1 WHERE email = ?2 RETURNING id");
+    row.bind(1, std::int64_t{roles.bits()}).bind(2, email);
+    if (!row.step()) return std::nullopt;
+    auto const id = row.text(0);
+    row.run();
+    std::string detail;
+    for (auto name : roles.names()) {
+      if (!detail.empty()) detail += ",";
+      detail += name;
+    }
+    audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
+          "user.roles_changed", "user", id, detail);
+    tx.commit();
+  }
+  return find_user_by_email(email);
+}
+
+// ---- refresh sessions ------------------------------------------------------------------
+
+void SqliteStore::insert_session(RefreshSession const& s) {
+  std::lock_guard lock(writer_mutex_);
+  writer_
+      ->prepare(
+          "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, s.token_hash)
+      .bind(2, s.user_id)
+      .bind(3, s.family_id)
+      .bind(4, seconds(s.issued_at))
+      .bind(5, seconds(s.expires_at))
+      .run();
+}
+
+Rotation SqliteStore::rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
+                                     Timestamp expires_at) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  Transaction tx(db);
+  std::string user_id, family_id;
+  {
+    auto row = db.prepare(
+        "SELECT user_id, family_id, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL "
+        "FROM refresh_tokens WHERE token_hash = ?1");
+    row.bind(1, old_hash);
+    if (!row.step()) return {RotateOutcome::invalid, {}};
+    user_id = row.text(0);
+    family_id = row.text(1);
+    bool const expired = row.integer(2) <= seconds(now);
+    bool const used = row.integer(3) != 0;
+    bool const revoked = row.integer(4) != 0;
+    row.run();
+    if (revoked || expired) return {RotateOutcome::invalid, {}};
+    if (used) {
+      db.prepare("UPDATE refresh_tokens SET revoked_at = ?1 WHERE family_id = ?2 AND revoked_at IS NULL")
+          .bind(1, seconds(now))
+          .bind(2, family_id)
+          .run();
+      audit(db, now, Actor{user_id, {}}, "session.reuse_detected", "user", user_id, family_id);
+      tx.commit();
+      return {RotateOutcome::reused, user_id};
+    }
+  }
+  db.prepare("UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2")
+      .bind(1, seconds(now))
+      .bind(2, old_hash)
+      .run();
+  db.prepare(
+        "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, new_hash)
+      .bind(2, user_id)
+      .bind(3, family_id)
+      .bind(4, seconds(now))
+      .bind(5, seconds(expires_at))
+      .run();
+  tx.commit();
+  return {RotateOutcome::rotated, std::move(user_id)};
+}
+
+bool SqliteStore::revoke_family(std::string_view token_hash, Timestamp now) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  db.prepare(
+        "UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND family_id = "
+        "(SELECT family_id FROM refresh_tokens WHERE token_hash = ?2)")
+      .bind(1, seconds(now))
+      .bind(2, token_hash)
+      .run();
+  return db.changes() > 0;
+}
+
+// ---- events ----------------------------------------------------------------------------
+
+void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  Transaction tx(db);
+  db.prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS
+             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+      .bind(1, e.id)
+      .bind(2, e.organizer_id)
+      .bind(3, e.details.name)
+      .bind(4, e.details.description)
+      .bind(5, seconds(e.details.starts_at))
+      .bind(6, e.details.timezone)
+      .bind(7, e.details.location)
+      .bind(8, e.details.capacity)
+      .bind(9, e.registered_count)
+      .bind(10, e.details.max_per_attendee)
+      .bind(11, e.details.price_minor)
+      .bind(12, e.details.currency)
+      .bind(13, status_name(e.status))
+      .bind(14, seconds(e.created_at))
+      .bind(15, seconds(e.updated_at))
+      .run();
+  db.prepare(
+        "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, 0)")
+      .bind(1, t.id)
+      .bind(2, t.event_id)
+      .bind(3, t.name)
+      .bind(4, t.price_minor)
+      .bind(5, t.capacity)
+      .run();
+  audit(db, e.created_at, actor, "event.created", "event", e.id);
+  tx.commit();
+}
+
+std::optional<Event> SqliteStore::find_event(std::string_view id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE id = ?1");
+  row.bind(1, id);
+  if (!row.step()) return std::nullopt;
+  return read_event(row);
+}
+
+std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
+  // The SQL varies with the filters present; each variant is prepared once per connection.
+  std::string sql = "SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE starts_at >= ?1";
+  if (q.to) sql += " AND starts_at <= ?2";
+  if (!q.include_cancelled) sql += " AND status = 'published'";
+  if (q.organizer_id) sql += " AND organizer_id = ?3";
+  if (q.text) {
+    sql += " AND (name LIKE ?4 ESCAPE '\\' OR description LIKE ?4 ESCAPE '\\' OR location LIKE ?4 ESCAPE '\\')";
+  }
+  if (q.after) sql += " AND (starts_at > ?5 OR (starts_at = ?5 AND id > ?6))";
+  sql += " ORDER BY starts_at, id LIMIT ?7";
+
+  auto db = reader();
+  auto rows = db->prepare(sql);
+  rows.bind(1, seconds(q.from));
+  if (q.to) rows.bind(2, seconds(*q.to));
+  if (q.organizer_id) rows.bind(3, *q.organizer_id);
+  if (q.text) rows.bind(4, contains_pattern(*q.text));
+  if (q.after) rows.bind(5, seconds(q.after->starts_at)).bind(6, q.after->id);
+  rows.bind(7, q.limit);
+  std::vector<Event> events;
+  while (rows.step()) events.push_back(read_event(rows));
+  return events;
+}
+
+EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, Timestamp now, Actor const& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  Transaction tx(db);
+  db.prepare(
+        "UPDATE events SET name = ?2, description = ?3, starts_at = ?4, timezone = ?5, location = ?6, "
+        "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11 "
+        "WHERE id = ?1 AND registered_count <= ?7")
+      .bind(1, id)
+      .bind(2, d.name)
+      .bind(3, d.description)
+      .bind(4, seconds(d.starts_at))
+      .bind(5, d.timezone)
+      .bind(6, d.location)
+      .bind(7, d.capacity)
+      .bind(8, d.max_per_attendee)
+      .bind(9, d.price_minor)
+      .bind(10, d.currency)
+      .bind(11, seconds(now))
+      .run();
+  if (db.changes() == 0) {
+    auto exists = db.prepare("SELECT 1 FROM events WHERE id = ?1");
+    exists.bind(1, id);
+    return exists.step() ? EventUpdate::capacity_below_sold : EventUpdate::not_found;
+  }
+  db.prepare("UPDATE ticket_types SET price_minor = ?2, capacity = ?3 WHERE event_id = ?1 AND position = 0")
+      .bind(1, id)
+      .bind(2, d.price_minor)
+      .bind(3, d.capacity)
+      .run();
+  audit(db, now, actor, "event.updated", "event", id);
+  tx.commit();
+  return EventUpdate::updated;
+}
+
+bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto& db = *writer_;
+  Transaction tx(db);
+  db.prepare("UPDATE events SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status <> 'cancelled'")
+      .bind(1, id)
+      .bind(2, seconds(now))
+      .run();
+  bool const changed = db.changes() > 0;
+  if (changed) audit(db, now, actor, "event.cancelled", "event", id);
+  tx.commit();
+  return changed;
+}
+
+}  // namespace admit

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "store/sqlite/sqlite.hpp"
+
+namespace admit {
+
+/// The store on one SQLite file in WAL mode: one writer connection behind a mutex, so writes
+/// are serialised inside the process, and a pool of reader connections, so reads never wait
+/// for the writer. Commits are durable (synchronous=FULL) before they return.
+class SqliteStore final : public Store {
+ public:
+  /// Opens (creating when missing) the database and applies pending migrations.
+  explicit SqliteStore(std::filesystem::path path);
+  ~SqliteStore() override;
+
+  /// The schema version after migrations.
+  int schema_version();
+
+  bool ping() override;
+
+  Result<void> insert_user(User const& user, Actor const& actor) override;
+  std::optional<User> find_user(std::string_view id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
+  std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
+
+  void insert_session(RefreshSession const& session) override;
+  Rotation rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
+                          Timestamp expires_at) override;
+  bool revoke_family(std::string_view token_hash, Timestamp now) override;
+
+  void insert_event(Event const& event, TicketType const& default_type, Actor const& actor) override;
+  std::optional<Event> find_event(std::string_view id) override;
+  std::vector<Event> list_events(EventQuery const& query) override;
+  EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
+  bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
+
+ private:
+  class Reader;
+  Reader reader();
+  std::unique_ptr<sqlite::Connection> open_connection();
+  void migrate();
+
+  std::filesystem::path path_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<sqlite::Connection> writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
+};
+
+}  // namespace admit
