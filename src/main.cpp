@@ -76,12 +76,11 @@ int serve(Config config) {
                            }),
                            core.tokens);
   server.run(router, [&] {
-    log::info("admit ready: listening on " + url, "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" +
+    log::notice("admit ready: listening on " + url, "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" +
                                                       log::quote(config.public_url) + ",\"schema\":" +
                                                       std::to_string(core.store.schema_version()));
-    log::flush();
   });
-  log::info("stopped");
+  log::notice("stopped");
   return 0;
 }
 

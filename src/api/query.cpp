@@ -8,11 +8,14 @@ namespace admit::api {
 std::optional<QueryParams> QueryParams::parse(std::string_view query) {
   QueryParams out;
   if (query.empty()) return out;
-  auto encoded = boost::urls::parse_query(query);
+  // Boost.URL 1.81's params_view reads the last value up to a NUL rather than to the end
+  // of the view, so it gets a NUL-terminated copy of the query.
+  std::string const text(query);
+  auto encoded = boost::urls::parse_query(text);
   if (!encoded) return std::nullopt;
   boost::urls::encoding_opts options;
   options.space_as_plus = true;
-  for (auto const& param : boost::urls::params_view(query, options)) {
+  for (auto const& param : boost::urls::params_view(text, options)) {
     out.params_.emplace_back(param.key, param.value);
   }
   return out;

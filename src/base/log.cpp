@@ -68,8 +68,9 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-void write(Level level, std::string_view message, std::string_view fields) {
-  if (!enabled(level)) return;
+namespace {
+
+void emit(Level level, std::string_view message, std::string_view fields, bool flush_now) {
   std::string line = "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + std::string(kNames[static_cast<int>(level)]) +
                      "\",\"msg\":" + quote(message);
   if (!fields.empty()) {
@@ -79,7 +80,17 @@ void write(Level level, std::string_view message, std::string_view fields) {
   line += "}\n";
   std::lock_guard lock(g_mutex);
   std::fwrite(line.data(), 1, line.size(), stdout);
-  if (level >= Level::warn) std::fflush(stdout);
+  if (flush_now) std::fflush(stdout);
+}
+
+}  // namespace
+
+void write(Level level, std::string_view message, std::string_view fields) {
+  if (enabled(level)) emit(level, message, fields, level >= Level::warn);
+}
+
+void notice(std::string_view message, std::string_view fields) {
+  emit(Level::info, message, fields, true);
 }
 
 void flush() {

@@ -15,6 +15,8 @@ bool parse_level(std::string_view text, Level& out);
 /// Writes one JSON log line: {"ts":…,"level":…,"msg":…,<fields>} where `fields` is either
 /// empty or already-serialised JSON members ("\"status\":200,\"route\":\"/x\"").
 void write(Level level, std::string_view message, std::string_view fields = {});
+/// An info line written whatever the level (the ready line, shutdown), flushed at once.
+void notice(std::string_view message, std::string_view fields = {});
 /// Pushes buffered lines out (called on a timer and at exit; warnings flush at once).
 void flush();
 

@@ -268,7 +268,7 @@ void Server::run(api::Router const& router, std::function<void()> const& on_read
   asio::signal_set signals(impl.io, SIGINT, SIGTERM);
   signals.async_wait([&impl](boost::system::error_code const& error, int signal) {
     if (error) return;
-    log::info("shutting down", "\"signal\":" + std::to_string(signal));
+    log::notice("shutting down", "\"signal\":" + std::to_string(signal));
     impl.draining = true;
     boost::system::error_code ignored;
     impl.acceptor.close(ignored);
