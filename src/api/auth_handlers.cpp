@@ -55,7 +55,7 @@ Response log_out(Accounts& accounts, Request& request) {
   input->allow_only({"refreshToken"});
   auto token = input->string("refreshToken", true);
   if (auto bad = input->errors()) return std::move(*bad);
-  if (auto done = accounts.log_out(*token); !done) return problem(done.error());
+  if (auto done = accounts.log_out(*request.principal, *token); !done) return problem(done.error());
   return no_content();
 }
 

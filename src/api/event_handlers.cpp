@@ -10,19 +10,20 @@
 namespace admit::api {
 namespace {
 
-/// Reads the organizer-writable fields of an event; `create` makes the essential ones required.
+/// Reads the organizer-writable fields of an event. Which are required is the use case's
+/// rule, so that it reports missing fields together with broken rules.
 std::expected<EventPatch, Response> read_event_patch(Request const& request, bool create) {
   auto input = JsonInput::parse(request);
   if (!input) return std::unexpected(std::move(input.error()));
   input->allow_only(
       {"name", "description", "date", "timezone", "location", "capacity", "price", "currency", "maxPerAttendee"});
   EventPatch patch;
-  patch.name = input->string("name", create);
+  patch.name = input->string("name");
   patch.description = input->string("description");
-  auto const date = input->string("date", create);
+  auto const date = input->string("date");
   patch.timezone = input->string("timezone");
-  patch.location = input->string("location", create);
-  auto const capacity = input->integer("capacity", create);
+  patch.location = input->string("location");
+  auto const capacity = input->integer("capacity");
   patch.price = input->number("price");
   patch.currency = input->string("currency");
   auto const max_per_attendee = input->integer("maxPerAttendee");

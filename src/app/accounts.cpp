@@ -70,9 +70,10 @@ Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
   };
 }
 
-Result<void> Accounts::log_out(std::string_view refresh_token) {
-  store_.revoke_family(digest_.digest(refresh_token), clock_.now());
-  // Logging out with an unknown token succeeds: the outcome the caller wants holds.
+Result<void> Accounts::log_out(Principal const& who, std::string_view refresh_token) {
+  store_.revoke_family(digest_.digest(refresh_token), who.user_id, clock_.now());
+  // Logging out with an unknown token (or another user's, which stays untouched) answers the
+  // same as a real logout, so the reply tells nothing about other users' tokens.
   return {};
 }
 

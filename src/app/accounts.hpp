@@ -35,8 +35,8 @@ class Accounts {
   Result<SessionTokens> log_in(std::string_view email, std::string_view password);
   /// Trades a refresh token for a new pair; a token works once.
   Result<SessionTokens> refresh(std::string_view refresh_token);
-  /// Ends the login the refresh token belongs to.
-  Result<void> log_out(std::string_view refresh_token);
+  /// Ends the login the refresh token belongs to, when it is the caller's.
+  Result<void> log_out(Principal const& who, std::string_view refresh_token);
   Result<User> me(Principal const& who);
   /// Adds a role to an existing account (the `admit user role` command).
   Result<User> grant_role(std::string_view email, Role role, Actor const& actor);

@@ -1,6 +1,8 @@
 #include "app/events.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <date/tz.h>
 
 #include "base/encoding.hpp"
@@ -49,15 +51,27 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
   if (!input.starts_at) missing.push_back({"date", "is required"});
   if (!input.location) missing.push_back({"location", "is required"});
   if (!input.capacity) missing.push_back({"capacity", "is required"});
-  if (!missing.empty()) return fail(Errc::invalid_input, "Required fields are missing.", std::move(missing));
 
   EventDraft defaults;
   defaults.timezone = "UTC";
   if (input.capacity && !input.max_per_attendee) {
-    defaults.max_per_attendee = std::min(EventDraft::kDefaultMaxPerAttendee, *input.capacity);
+    defaults.max_per_attendee = std::clamp(*input.capacity, 1, EventDraft::kDefaultMaxPerAttendee);
   }
   auto draft = apply(std::move(defaults), input);
-  if (!draft) return std::unexpected(draft.error());
+  if (!missing.empty() || !draft) {
+    // Report every problem at once: missing fields and broken rules together, but a missing
+    // field only as missing.
+    auto const is_missing = [&](FieldError const& e) {
+      return std::any_of(missing.begin(), missing.end(), [&](FieldError const& m) { return m.field == e.field; });
+    };
+    if (!draft) {
+      std::vector<FieldError> broken;
+      std::copy_if(draft.error().fields.begin(), draft.error().fields.end(), std::back_inserter(broken),
+                   [&](FieldError const& e) { return !is_missing(e); });
+      missing.insert(missing.end(), broken.begin(), broken.end());
+    }
+    return fail(Errc::invalid_input, "The event details are not acceptable.", std::move(missing));
+  }
 
   auto const now = clock_.now();
   Event event{

@@ -128,8 +128,9 @@ class SessionStore {
   /// token (perhaps a thief) is logged out too.
   virtual Rotation rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
                                   Timestamp expires_at) = 0;
-  /// Revokes the family of a token; false when the token is unknown.
-  virtual bool revoke_family(std::string_view token_hash, Timestamp now) = 0;
+  /// Revokes the family of a token that belongs to `user_id`; false when there is no such
+  /// token of that user.
+  virtual bool revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) = 0;
 };
 
 /// A position in the event listing, which is ordered by start time, then id.

@@ -1,1 +1,331 @@
+#include "app/accounts.hpp"
+
 #include <gtest/gtest.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "auth/crypto.hpp"
+#include "auth/jwt.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace admit {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FakeClock final : public Clock {
+ public:
+  Timestamp now() const override { return now_; }
+  void advance(std::chrono::seconds by) { now_ += by; }
+
+ private:
+  Timestamp now_{std::chrono::seconds{1'800'000'000}};
+};
+
+std::filesystem::path fresh_temp_dir() {
+  std::random_device random;
+  auto const dir = std::filesystem::temp_directory_path() /
+                   ("admit-accounts-test-" + std::to_string(random()) + "-" + std::to_string(random()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+/// The first column of the first row of `sql`, read straight from the database file.
+std::string query_text(std::filesystem::path const& db_path, std::string const& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    ADD_FAILURE() << "cannot open " << db_path;
+    return {};
+  }
+  std::string result;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (auto const* text = sqlite3_column_text(stmt, 0)) result = reinterpret_cast<char const*>(text);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return result;
+}
+
+struct CryptoReady {
+  CryptoReady() { auth::init_crypto(); }
+};
+
+SignUpRequest ada(Role role = Role::attendee) {
+  return SignUpRequest{.email = "Ada@Example.com", .password = "correct horse", .name = "Ada Lovelace", .role = role};
+}
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fresh_temp_dir();
+    store_ = std::make_unique<SqliteStore>(dir_ / "admit.db");
+    accounts_ = std::make_unique<Accounts>(*store_, hasher_, tokens_, digest_, entropy_, clock_);
+  }
+
+  void TearDown() override {
+    accounts_.reset();
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  SessionTokens sign_up_ada() {
+    auto session = accounts_->sign_up(ada(), Actor{});
+    if (!session) {
+      ADD_FAILURE() << "sign-up failed: " << session.error().detail;
+      return {};
+    }
+    return *session;
+  }
+
+  CryptoReady crypto_;
+  FakeClock clock_;
+  auth::SodiumEntropy entropy_;
+  auth::Sha256Digest digest_;
+  // The smallest cost libsodium allows, so the suite stays fast.
+  auth::Argon2idHasher hasher_{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  auth::JwtTokens tokens_{auth::generate_signing_key(),
+                          {},
+                          auth::JwtSettings{.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min,
+                                            .leeway = 30s},
+                          clock_,
+                          entropy_};
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Accounts> accounts_;
+};
+
+TEST_F(AccountsTest, SignUpCreatesAnAttendeeAndLogsIn) {
+  auto const session = accounts_->sign_up(ada(), Actor{});
+  ASSERT_TRUE(session) << session.error().detail;
+  EXPECT_EQ(session->user.email, "ada@example.com");
+  EXPECT_EQ(session->user.name, "Ada Lovelace");
+  EXPECT_EQ(session->user.roles, Roles(Role::attendee));
+  EXPECT_FALSE(session->user.id.empty());
+  EXPECT_NE(session->user.password_hash, "correct horse");
+  EXPECT_FALSE(session->refresh_token.empty());
+
+  auto const principal = tokens_.verify(session->access.token);
+  ASSERT_TRUE(principal) << principal.error();
+  EXPECT_EQ(principal->user_id, session->user.id);
+  EXPECT_EQ(principal->roles, Roles(Role::attendee));
+}
+
+TEST_F(AccountsTest, SignUpAsOrganizer) {
+  auto const session = accounts_->sign_up(ada(Role::organizer), Actor{});
+  ASSERT_TRUE(session) << session.error().detail;
+  EXPECT_TRUE(session->user.roles.has(Role::organizer));
+}
+
+TEST_F(AccountsTest, SignUpThenLogIn) {
+  auto const signed_up = sign_up_ada();
+  auto const logged_in = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(logged_in) << logged_in.error().detail;
+  EXPECT_EQ(logged_in->user.id, signed_up.user.id);
+  EXPECT_NE(logged_in->refresh_token, signed_up.refresh_token);
+  auto const principal = tokens_.verify(logged_in->access.token);
+  ASSERT_TRUE(principal) << principal.error();
+  EXPECT_EQ(principal->user_id, signed_up.user.id);
+}
+
+TEST_F(AccountsTest, LogInIgnoresEmailCaseAndSurroundingSpace) {
+  auto const signed_up = sign_up_ada();
+  auto const logged_in = accounts_->log_in("  ADA@EXAMPLE.COM ", "correct horse");
+  ASSERT_TRUE(logged_in) << logged_in.error().detail;
+  EXPECT_EQ(logged_in->user.id, signed_up.user.id);
+}
+
+TEST_F(AccountsTest, SignUpRejectsDuplicateEmailIgnoringCase) {
+  sign_up_ada();
+  auto again = ada();
+  again.email = "ADA@example.COM";
+  again.name = "Someone else";
+  auto const duplicate = accounts_->sign_up(again, Actor{});
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, Errc::email_taken);
+  auto const stored = store_->find_user_by_email("ada@example.com");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->name, "Ada Lovelace");
+}
+
+TEST_F(AccountsTest, SignUpRejectsStaffAndAdminRoles) {
+  for (auto role : {Role::staff, Role::admin}) {
+    auto const result = accounts_->sign_up(ada(role), Actor{});
+    ASSERT_FALSE(result) << role_name(role);
+    EXPECT_EQ(result.error().code, Errc::invalid_input);
+    ASSERT_EQ(result.error().fields.size(), 1u);
+    EXPECT_EQ(result.error().fields[0].field, "role");
+  }
+  EXPECT_FALSE(store_->find_user_by_email("ada@example.com"));
+}
+
+TEST_F(AccountsTest, SignUpRejectsInvalidDetailsListingEachField) {
+  auto const result = accounts_->sign_up(
+      SignUpRequest{.email = "not-an-email", .password = "short", .name = " ", .role = Role::attendee}, Actor{});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::invalid_input);
+  std::vector<std::string> fields;
+  for (auto const& f : result.error().fields) fields.push_back(f.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"email", "password", "name"}));
+}
+
+TEST_F(AccountsTest, SignUpAuditsTheNewAccountAsItsOwnActor) {
+  auto const session = sign_up_ada();
+  auto const actor = query_text(dir_ / "admit.db",
+                                "SELECT actor_id FROM audit_log WHERE action = 'user.created' AND subject_id = '" +
+                                    session.user.id + "'");
+  EXPECT_EQ(actor, session.user.id);
+}
+
+TEST_F(AccountsTest, LogInRejectsWrongPasswordAndUnknownEmailAlike) {
+  sign_up_ada();
+  auto const wrong_password = accounts_->log_in("ada@example.com", "incorrect horse");
+  auto const unknown_email = accounts_->log_in("grace@example.com", "correct horse");
+  auto const invalid_email = accounts_->log_in("not-an-email", "correct horse");
+  ASSERT_FALSE(wrong_password);
+  ASSERT_FALSE(unknown_email);
+  ASSERT_FALSE(invalid_email);
+  EXPECT_EQ(wrong_password.error().code, Errc::invalid_credentials);
+  EXPECT_EQ(unknown_email.error().code, Errc::invalid_credentials);
+  EXPECT_EQ(invalid_email.error().code, Errc::invalid_credentials);
+  EXPECT_EQ(wrong_password.error().detail, unknown_email.error().detail);
+  EXPECT_EQ(wrong_password.error().detail, invalid_email.error().detail);
+  EXPECT_TRUE(wrong_password.error().fields.empty());
+  EXPECT_TRUE(unknown_email.error().fields.empty());
+}
+
+TEST_F(AccountsTest, RefreshRotatesTheToken) {
+  auto const first = sign_up_ada();
+  clock_.advance(60s);
+  auto const second = accounts_->refresh(first.refresh_token);
+  ASSERT_TRUE(second) << second.error().detail;
+  EXPECT_NE(second->refresh_token, first.refresh_token);
+  EXPECT_EQ(second->user.id, first.user.id);
+  auto const principal = tokens_.verify(second->access.token);
+  ASSERT_TRUE(principal) << principal.error();
+  EXPECT_EQ(principal->user_id, first.user.id);
+
+  auto const third = accounts_->refresh(second->refresh_token);
+  ASSERT_TRUE(third) << third.error().detail;
+  EXPECT_NE(third->refresh_token, second->refresh_token);
+}
+
+TEST_F(AccountsTest, RefreshTokenReuseRevokesTheWholeFamily) {
+  auto const first = sign_up_ada();
+  auto const second = accounts_->refresh(first.refresh_token);
+  ASSERT_TRUE(second) << second.error().detail;
+
+  auto const reused = accounts_->refresh(first.refresh_token);
+  ASSERT_FALSE(reused);
+  EXPECT_EQ(reused.error().code, Errc::unauthenticated);
+
+  // Whoever holds the newer token (perhaps a thief) is logged out too.
+  auto const newer = accounts_->refresh(second->refresh_token);
+  ASSERT_FALSE(newer);
+  EXPECT_EQ(newer.error().code, Errc::unauthenticated);
+}
+
+TEST_F(AccountsTest, RefreshTokenReuseLeavesOtherLoginsAlone) {
+  auto const first = sign_up_ada();
+  auto const other_login = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(other_login);
+  ASSERT_TRUE(accounts_->refresh(first.refresh_token));
+  ASSERT_FALSE(accounts_->refresh(first.refresh_token));
+  EXPECT_TRUE(accounts_->refresh(other_login->refresh_token));
+}
+
+TEST_F(AccountsTest, RefreshRejectsUnknownToken) {
+  sign_up_ada();
+  auto const result = accounts_->refresh("not-a-token-we-issued");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::unauthenticated);
+}
+
+TEST_F(AccountsTest, RefreshRejectsExpiredToken) {
+  auto const session = sign_up_ada();
+  clock_.advance(std::chrono::days{31});
+  auto const result = accounts_->refresh(session.refresh_token);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::unauthenticated);
+}
+
+TEST_F(AccountsTest, RefreshAcceptsTokenWithinItsLifetime) {
+  auto const session = sign_up_ada();
+  clock_.advance(std::chrono::days{29});
+  auto const result = accounts_->refresh(session.refresh_token);
+  EXPECT_TRUE(result) << result.error().detail;
+}
+
+TEST_F(AccountsTest, LogOutRevokesTheRefreshToken) {
+  auto const session = sign_up_ada();
+  ASSERT_TRUE(accounts_->log_out(session.refresh_token));
+  auto const result = accounts_->refresh(session.refresh_token);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::unauthenticated);
+}
+
+TEST_F(AccountsTest, LogOutWithAnOldTokenEndsTheRotatedLogin) {
+  auto const first = sign_up_ada();
+  auto const second = accounts_->refresh(first.refresh_token);
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(accounts_->log_out(first.refresh_token));
+  EXPECT_FALSE(accounts_->refresh(second->refresh_token));
+}
+
+TEST_F(AccountsTest, LogOutWithUnknownTokenSucceeds) {
+  EXPECT_TRUE(accounts_->log_out("never-issued"));
+}
+
+TEST_F(AccountsTest, GrantRoleAddsOrganizerKeepingAttendee) {
+  auto const session = sign_up_ada();
+  auto const updated = accounts_->grant_role("ADA@example.com", Role::organizer, Actor{"admin-cli", "req-1"});
+  ASSERT_TRUE(updated) << updated.error().detail;
+  EXPECT_EQ(updated->id, session.user.id);
+  EXPECT_TRUE(updated->roles.has(Role::attendee));
+  EXPECT_TRUE(updated->roles.has(Role::organizer));
+  EXPECT_FALSE(updated->roles.has(Role::admin));
+
+  auto const me = accounts_->me({session.user.id, Role::attendee});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->roles, Role::attendee | Role::organizer);
+
+  // New tokens carry the new role.
+  auto const logged_in = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(logged_in);
+  auto const principal = tokens_.verify(logged_in->access.token);
+  ASSERT_TRUE(principal);
+  EXPECT_TRUE(principal->roles.has(Role::organizer));
+}
+
+TEST_F(AccountsTest, GrantRoleRejectsUnknownEmail) {
+  auto const result = accounts_->grant_role("grace@example.com", Role::organizer, Actor{});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::not_found);
+}
+
+TEST_F(AccountsTest, MeReturnsTheSignedUpUser) {
+  auto const session = sign_up_ada();
+  auto const me = accounts_->me({session.user.id, session.user.roles});
+  ASSERT_TRUE(me) << me.error().detail;
+  EXPECT_EQ(me->id, session.user.id);
+  EXPECT_EQ(me->email, "ada@example.com");
+  EXPECT_EQ(me->name, "Ada Lovelace");
+  EXPECT_EQ(me->roles, Roles(Role::attendee));
+}
+
+TEST_F(AccountsTest, MeRejectsUnknownUser) {
+  auto const me = accounts_->me({"no-such-user", Role::attendee});
+  ASSERT_FALSE(me);
+  EXPECT_EQ(me.error().code, Errc::unauthenticated);
+}
+
+}  // namespace
+}  // namespace admit

@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
 #include <string>
+#include <unistd.h>
 
 #include "store/migration.hpp"
 
@@ -107,6 +109,9 @@ class SqliteStore::Reader {
 
 SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+  // The file holds password and token hashes: readable by the owner only. SQLite gives its
+  // -wal and -shm files the database file's mode.
+  if (int fd = ::open(path_.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   writer_ = open_connection();
   migrate();
 }
@@ -298,14 +303,15 @@ Rotation SqliteStore::rotate_session(std::string_view old_hash, std::string_view
   return {RotateOutcome::rotated, std::move(user_id)};
 }
 
-bool SqliteStore::revoke_family(std::string_view token_hash, Timestamp now) {
+bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) {
   std::lock_guard lock(writer_mutex_);
   auto& db = *writer_;
   db.prepare(
         "UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND family_id = "
-        "(SELECT family_id FROM refresh_tokens WHERE token_hash = ?2)")
+        "(SELECT family_id FROM refresh_tokens WHERE token_hash = ?2 AND user_id = ?3)")
       .bind(1, seconds(now))
       .bind(2, token_hash)
+      .bind(3, user_id)
       .run();
   return db.changes() > 0;
 }

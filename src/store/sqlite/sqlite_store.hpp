@@ -32,7 +32,7 @@ class SqliteStore final : public Store {
   void insert_session(RefreshSession const& session) override;
   Rotation rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
                           Timestamp expires_at) override;
-  bool revoke_family(std::string_view token_hash, Timestamp now) override;
+  bool revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) override;
 
   void insert_event(Event const& event, TicketType const& default_type, Actor const& actor) override;
   std::optional<Event> find_event(std::string_view id) override;
