@@ -57,6 +57,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
   proc.stderr.on('data', (d) => { stderr += d; if (stderr.length > 1e6) stderr = stderr.slice(-5e5); });
 
   let port;
+  let scheme = 'http';
   try {
     port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -65,8 +66,8 @@ export async function startServer({ env = {}, args = [] } = {}) {
       }, 10_000);
       proc.stdout.on('data', (d) => {
         stdout += d;
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+        const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (m) { clearTimeout(timer); scheme = m[1]; resolve(Number(m[2])); }
       });
       proc.once('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${e.message}`)); });
       proc.once('exit', (code, signal) => {
@@ -105,7 +106,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
     return result;
   }
 
-  return { baseUrl: `http://127.0.0.1:${port}`, port, proc, dataDir, stop, stderr: () => stderr };
+  return { baseUrl: `${scheme}://127.0.0.1:${port}`, port, proc, dataDir, stop, stderr: () => stderr };
 }
 
 /**
