@@ -94,13 +94,14 @@ std::vector<Setting> const& settings() {
       {"ADMIT_THREADS", "--threads",
        [](Config& c, std::string const& v) { c.threads = parse_number<unsigned>("ADMIT_THREADS", v); }},
       {"ADMIT_MAX_BODY_BYTES", "--max-body-bytes",
-       [](Config& c, std::string const& v) { c.max_body_bytes = parse_number<std::size_t>("ADMIT_MAX_BODY_BYTES", v); }},
+       [](Config& c, std::string const& v) {
+         c.max_body_bytes = parse_number<std::size_t>("ADMIT_MAX_BODY_BYTES", v);
+       }},
       {"ADMIT_ARGON2_MEMORY_KIB", "--argon2-memory-kib",
        [](Config& c, std::string const& v) {
          c.argon2_memory_kib = parse_number<std::size_t>("ADMIT_ARGON2_MEMORY_KIB", v);
        }},
-      {"ADMIT_PAYMENT_PROVIDER", "--payment-provider",
-       [](Config& c, std::string const& v) { c.payment_provider = v; }},
+      {"ADMIT_PAYMENT_PROVIDER", "--payment-provider", [](Config& c, std::string const& v) { c.payment_provider = v; }},
       {"ADMIT_STRIPE_API_BASE", "--stripe-api-base", [](Config& c, std::string const& v) { c.stripe_api_base = v; }},
       {"ADMIT_STRIPE_SECRET_KEY", "--stripe-secret-key",
        [](Config& c, std::string const& v) { c.stripe_secret_key = v; }},
@@ -119,7 +120,8 @@ void apply_config_file(Config& config, std::string const& path) {
     ++number;
     if (line.empty() || line[0] == '#') continue;
     auto const eq = line.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument(path + ":" + std::to_string(number) + ": expected KEY=VALUE");
+    if (eq == std::string::npos)
+      throw std::invalid_argument(path + ":" + std::to_string(number) + ": expected KEY=VALUE");
     auto const key = line.substr(0, eq);
     auto const value = line.substr(eq + 1);
     bool known = false;

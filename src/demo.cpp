@@ -25,8 +25,8 @@ constexpr DemoEvent kEvents[] = {
      "America/New_York", "The Blue Room, 131 W 3rd St, New York", 200, 25.00, "USD"},
     {"東京デベロッパーサミット 2027", "Two days of talks on distributed systems, in Japanese and English.", 30, 0,
      "Asia/Tokyo", "東京国際フォーラム, 東京都千代田区", 800, 5000, "JPY"},
-    {"Product Design Workshop", "A hands-on day on research, prototyping and usability testing.", 45, 8,
-     "Europe/Paris", "Station F, 5 Parvis Alan Turing, Paris", 30, 149.00, "EUR"},
+    {"Product Design Workshop", "A hands-on day on research, prototyping and usability testing.", 45, 8, "Europe/Paris",
+     "Station F, 5 Parvis Alan Turing, Paris", 30, 149.00, "EUR"},
 };
 
 }  // namespace
@@ -37,8 +37,8 @@ int load_demo(Accounts& accounts, Events& events, Entropy& entropy, Clock const&
   auto const attendee_password = entropy.new_secret().substr(0, 16);
   Actor const actor{{}, "demo"};
 
-  auto organizer = accounts.sign_up(
-      {std::string(kOrganizerEmail), organizer_password, "Olivia Organizer", Role::organizer}, actor);
+  auto organizer =
+      accounts.sign_up({std::string(kOrganizerEmail), organizer_password, "Olivia Organizer", Role::organizer}, actor);
   if (!organizer) {
     if (organizer.error().code == Errc::email_taken) {
       out << "Demo data is already loaded (" << kOrganizerEmail << ", " << kAttendeeEmail

@@ -76,9 +76,9 @@ int serve(Config config) {
                            }),
                            core.tokens);
   server.run(router, [&] {
-    log::notice("admit ready: listening on " + url, "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" +
-                                                      log::quote(config.public_url) + ",\"schema\":" +
-                                                      std::to_string(core.store.schema_version()));
+    log::notice("admit ready: listening on " + url,
+                "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
+                    ",\"schema\":" + std::to_string(core.store.schema_version()));
   });
   log::notice("stopped");
   return 0;

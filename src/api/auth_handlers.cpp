@@ -26,7 +26,9 @@ Response sign_up(Accounts& accounts, Request& request) {
   if (auto bad = input->errors()) return std::move(*bad);
 
   auto role = role_name ? parse_role(*role_name) : Role::attendee;
-  if (!role) return problem(Error{Errc::invalid_input, "The account details are not acceptable.", {{"role", "must be attendee or organizer"}}});
+  if (!role)
+    return problem(Error{
+        Errc::invalid_input, "The account details are not acceptable.", {{"role", "must be attendee or organizer"}}});
   return session_response(201, accounts.sign_up({*email, *password, *name, *role}, request.actor()));
 }
 

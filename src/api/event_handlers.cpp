@@ -46,7 +46,8 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   patch.capacity = to_int32(capacity, "capacity");
   patch.max_per_attendee = to_int32(max_per_attendee, "maxPerAttendee");
   if (!invalid.empty()) {
-    return std::unexpected(problem(Error{Errc::invalid_input, "The event details are not acceptable.", std::move(invalid)}));
+    return std::unexpected(
+        problem(Error{Errc::invalid_input, "The event details are not acceptable.", std::move(invalid)}));
   }
   if (!create && input->empty()) {
     return std::unexpected(problem(Error{Errc::invalid_input, "Send at least one field to change.", {}}));
@@ -81,7 +82,8 @@ Response page_response(Result<Page<Event>> const& page) {
 std::expected<ListEventsRequest, Response> read_listing(Request const& request) {
   auto params = QueryParams::parse(request.query);
   if (!params) {
-    return std::unexpected(problem(400, "validation-error", "The request is not valid", "The query string is malformed."));
+    return std::unexpected(
+        problem(400, "validation-error", "The request is not valid", "The query string is malformed."));
   }
   ListEventsRequest listing;
   std::vector<FieldError> errors;
@@ -109,7 +111,8 @@ std::expected<ListEventsRequest, Response> read_listing(Request const& request) 
   }
   listing.cursor = params->get("cursor");
   if (!errors.empty()) {
-    return std::unexpected(problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)}));
+    return std::unexpected(
+        problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)}));
   }
   return listing;
 }

@@ -31,19 +31,20 @@ bool is_json_content_type(std::string_view type) {
 std::expected<JsonInput, Response> JsonInput::parse(Request const& request) {
   auto const type = request.header("Content-Type");
   if (!type.empty() && !is_json_content_type(type)) {
-    return std::unexpected(problem(415, "unsupported-media-type", "Unsupported media type",
-                                   "Send the request body as application/json."));
+    return std::unexpected(
+        problem(415, "unsupported-media-type", "Unsupported media type", "Send the request body as application/json."));
   }
   if (request.body.empty()) {
-    return std::unexpected(problem(400, "malformed-json", "Malformed JSON", "The request body is empty; send a JSON object."));
+    return std::unexpected(
+        problem(400, "malformed-json", "Malformed JSON", "The request body is empty; send a JSON object."));
   }
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 32;
   auto value = json::parse(request.body, ec, {}, options);
   if (ec) {
-    return std::unexpected(problem(400, "malformed-json", "Malformed JSON",
-                                   "The request body is not valid JSON: " + ec.message() + "."));
+    return std::unexpected(
+        problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON: " + ec.message() + "."));
   }
   if (!value.is_object()) {
     return std::unexpected(problem(400, "malformed-json", "Malformed JSON", "The request body must be a JSON object."));

@@ -14,9 +14,9 @@ namespace admit::api {
 struct Services {
   Accounts& accounts;
   Events& events;
-  std::function<bool()> ready;              ///< the database answers
-  std::function<std::string()> jwks_json;   ///< the public signing keys
-  std::function<std::string()> metrics;     ///< Prometheus exposition text
+  std::function<bool()> ready;             ///< the database answers
+  std::function<std::string()> jwks_json;  ///< the public signing keys
+  std::function<std::string()> metrics;    ///< Prometheus exposition text
 };
 
 /// Every route Admit serves, in one table.

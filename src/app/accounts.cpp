@@ -2,8 +2,8 @@
 
 namespace admit {
 
-Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest,
-                   Entropy& entropy, Clock const& clock, std::chrono::seconds refresh_lifetime)
+Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
+                   Clock const& clock, std::chrono::seconds refresh_lifetime)
     : store_(store),
       hasher_(hasher),
       tokens_(tokens),
@@ -50,11 +50,10 @@ Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view 
 Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
   auto const now = clock_.now();
   auto const next = entropy_.new_secret();
-  auto const rotation = store_.rotate_session(digest_.digest(refresh_token), digest_.digest(next), now,
-                                              now + refresh_lifetime_);
+  auto const rotation =
+      store_.rotate_session(digest_.digest(refresh_token), digest_.digest(next), now, now + refresh_lifetime_);
   switch (rotation.outcome) {
-    case RotateOutcome::rotated:
-      break;
+    case RotateOutcome::rotated: break;
     case RotateOutcome::reused:
       return fail(Errc::unauthenticated,
                   "This refresh token was already used; every session of this login has been ended.");

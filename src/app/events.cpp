@@ -1,9 +1,9 @@
 #include "app/events.hpp"
 
+#include <date/tz.h>
 #include <algorithm>
 #include <charconv>
 #include <iterator>
-#include <date/tz.h>
 
 #include "base/encoding.hpp"
 #include "domain/money.hpp"
@@ -28,14 +28,15 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
     if (minor) {
       draft.price_minor = *minor;
     } else if (exponent) {
-      errors.push_back({"price", *exponent == 0 ? "must be a whole, non-negative amount in " + draft.currency
-                                                : "must be non-negative with at most " + std::to_string(*exponent) +
-                                                      " decimals"});
+      errors.push_back({"price", *exponent == 0
+                                     ? "must be a whole, non-negative amount in " + draft.currency
+                                     : "must be non-negative with at most " + std::to_string(*exponent) + " decimals"});
     }
   }
   auto rule_errors = check_event(draft);
   errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
-  if (!is_known_time_zone(draft.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Berlin"});
+  if (!is_known_time_zone(draft.timezone))
+    errors.push_back({"timezone", "must be an IANA time zone such as Europe/Berlin"});
   if (!errors.empty()) return fail(Errc::invalid_input, "The event details are not acceptable.", std::move(errors));
   return draft;
 }
@@ -109,7 +110,8 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
     if (!after) errors.push_back({"cursor", "is not a cursor this listing produced"});
   }
   if (request.from && request.to && *request.to < *request.from) errors.push_back({"to", "must not be before from"});
-  if (!errors.empty()) return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
+  if (!errors.empty())
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
 
   EventQuery query{
       .text = request.text,
@@ -150,10 +152,8 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
     return fail(Errc::conflict, "The currency cannot change once seats are sold.");
   }
   switch (store_.update_event(id, *draft, clock_.now(), actor)) {
-    case EventUpdate::updated:
-      break;
-    case EventUpdate::not_found:
-      return fail(Errc::not_found, "No event has this id.");
+    case EventUpdate::updated: break;
+    case EventUpdate::not_found: return fail(Errc::not_found, "No event has this id.");
     case EventUpdate::capacity_below_sold:
       return fail(Errc::capacity_below_sold, "Capacity cannot drop below the seats already taken.",
                   {{"capacity", "is below the seats already taken"}});

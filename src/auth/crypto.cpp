@@ -25,9 +25,13 @@ void init_crypto() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
 }
 
-std::string SodiumEntropy::new_id() { return random_text<16>(); }
+std::string SodiumEntropy::new_id() {
+  return random_text<16>();
+}
 
-std::string SodiumEntropy::new_secret() { return random_text<32>(); }
+std::string SodiumEntropy::new_secret() {
+  return random_text<32>();
+}
 
 Argon2idHasher::Argon2idHasher(std::uint64_t ops_limit, std::size_t mem_limit_bytes)
     : ops_limit_(ops_limit), mem_limit_(mem_limit_bytes) {

@@ -65,7 +65,8 @@ std::optional<Timestamp> numeric_date(json::value const& value) {
   std::int64_t seconds = 0;
   if (auto const* signed_value = value.if_int64()) {
     seconds = *signed_value;
-  } else if (auto const* unsigned_value = value.if_uint64(); unsigned_value != nullptr && *unsigned_value <= kMaxNumericDate) {
+  } else if (auto const* unsigned_value = value.if_uint64();
+             unsigned_value != nullptr && *unsigned_value <= kMaxNumericDate) {
     seconds = static_cast<std::int64_t>(*unsigned_value);
   } else {
     return std::nullopt;
@@ -127,14 +128,15 @@ SigningKey parse_key_file(std::string const& text, std::filesystem::path const& 
   if (seed->size() != crypto_sign_SEEDBYTES) throw malformed("\"seed\" is not 32 bytes");
   auto key = key_from_seed(reinterpret_cast<unsigned char const*>(seed->data()));
   // The kid is derived, so a stored one that differs means the file was edited by hand.
-  if (auto const* kid = object->if_contains("kid"); kid != nullptr && !(kid->is_string() && kid->get_string() == key.kid)) {
+  if (auto const* kid = object->if_contains("kid");
+      kid != nullptr && !(kid->is_string() && kid->get_string() == key.kid)) {
     throw malformed("\"kid\" does not match the key");
   }
   return key;
 }
 
 SigningKey read_key_file(FileDescriptor& file, std::filesystem::path const& path) {
-  struct stat info{};
+  struct stat info {};
   if (::fstat(file.get(), &info) != 0) fail_on_file("cannot stat signing key file", path);
   if (!S_ISREG(info.st_mode)) throw std::runtime_error("signing key file " + path.string() + " is not a regular file");
   if (static_cast<std::size_t>(info.st_size) > kMaxKeyFileSize) {
@@ -229,8 +231,8 @@ SigningKey load_or_create_signing_key(std::filesystem::path const& path) {
 
 // ---- tokens --------------------------------------------------------------------------------
 
-JwtTokens::JwtTokens(SigningKey signing, std::vector<SigningKey> also_trusted, JwtSettings settings,
-                     Clock const& clock, Entropy& entropy)
+JwtTokens::JwtTokens(SigningKey signing, std::vector<SigningKey> also_trusted, JwtSettings settings, Clock const& clock,
+                     Entropy& entropy)
     : settings_(std::move(settings)), clock_(clock), entropy_(entropy) {
   keys_.reserve(1 + also_trusted.size());
   keys_.push_back(std::move(signing));
@@ -313,7 +315,8 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
   auto const* alg = string_member(*header, "alg");
   if (alg == nullptr || *alg != kAlgorithm) return Rejection("algorithm not accepted");
   if (header->contains("crit")) return Rejection("critical header not understood");
-  if (auto const* typ = header->if_contains("typ"); typ != nullptr && !(typ->is_string() && typ->get_string() == kType)) {
+  if (auto const* typ = header->if_contains("typ");
+      typ != nullptr && !(typ->is_string() && typ->get_string() == kType)) {
     return Rejection("wrong token type");
   }
   auto const* kid = string_member(*header, "kid");

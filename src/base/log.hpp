@@ -20,9 +20,15 @@ void notice(std::string_view message, std::string_view fields = {});
 /// Pushes buffered lines out (called on a timer and at exit; warnings flush at once).
 void flush();
 
-inline void info(std::string_view message, std::string_view fields = {}) { write(Level::info, message, fields); }
-inline void warn(std::string_view message, std::string_view fields = {}) { write(Level::warn, message, fields); }
-inline void error(std::string_view message, std::string_view fields = {}) { write(Level::error, message, fields); }
+inline void info(std::string_view message, std::string_view fields = {}) {
+  write(Level::info, message, fields);
+}
+inline void warn(std::string_view message, std::string_view fields = {}) {
+  write(Level::warn, message, fields);
+}
+inline void error(std::string_view message, std::string_view fields = {}) {
+  write(Level::error, message, fields);
+}
 
 /// `text` as a JSON string literal, quotes included.
 std::string quote(std::string_view text);

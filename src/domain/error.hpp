@@ -15,12 +15,12 @@ enum class Errc {
   invalid_credentials,  ///< wrong email or password
   forbidden,            ///< known caller, not allowed
   not_found,
-  conflict,             ///< the resource's state does not allow this
+  conflict,  ///< the resource's state does not allow this
   email_taken,
   capacity_below_sold,
   sold_out,
   idempotency_mismatch,
-  unavailable,          ///< a dependency is down; retry later
+  unavailable,  ///< a dependency is down; retry later
 };
 
 struct FieldError {

@@ -25,9 +25,9 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
   int y, mo, d, h, mi, sec;
   // YYYY-MM-DDTHH:MM:SS
   if (s.size() < 20) return std::nullopt;
-  if (!read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' ||
-      !read_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !read_digits(s, 11, 2, h) ||
-      s[13] != ':' || !read_digits(s, 14, 2, mi) || s[16] != ':' || !read_digits(s, 17, 2, sec)) {
+  if (!read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' || !read_digits(s, 8, 2, d) ||
+      (s[10] != 'T' && s[10] != 't') || !read_digits(s, 11, 2, h) || s[13] != ':' || !read_digits(s, 14, 2, mi) ||
+      s[16] != ':' || !read_digits(s, 17, 2, sec)) {
     return std::nullopt;
   }
   year_month_day const ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};

@@ -33,7 +33,9 @@ class Roles {
   std::uint8_t bits_ = 0;
 };
 
-constexpr Roles operator|(Role a, Role b) { return Roles(a).with(b); }
+constexpr Roles operator|(Role a, Role b) {
+  return Roles(a).with(b);
+}
 
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role r);

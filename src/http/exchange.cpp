@@ -1,7 +1,7 @@
 #include "http/exchange.hpp"
 
-#include <boost/url/parse.hpp>
 #include <sodium.h>
+#include <boost/url/parse.hpp>
 
 #include "api/problem.hpp"
 #include "base/encoding.hpp"
@@ -145,9 +145,9 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
     if (auto wait = limiter->acquire(r.client)) {
       context.metrics.count_rate_limited();
       p.route = nullptr;
-      p.response = api::problem(429, "rate-limited", "Too many requests",
-                                "This client sent too many requests; retry after " + std::to_string(wait->count()) +
-                                    " seconds.");
+      p.response = api::problem(
+          429, "rate-limited", "Too many requests",
+          "This client sent too many requests; retry after " + std::to_string(wait->count()) + " seconds.");
       p.response.with_header("Retry-After", std::to_string(wait->count()));
     }
   }
@@ -158,12 +158,14 @@ void run_handler(ServerContext const& context, Prepared& p) {
   try {
     p.response = context.router->dispatch(*p.route, p.request);
   } catch (Outage const& e) {
-    log::error("dependency failure", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
+    log::error("dependency failure",
+               "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
     p.response = api::problem(503, "unavailable", "Temporarily unavailable",
                               "A service Admit depends on is not answering; retry shortly.");
     p.response.with_header("Retry-After", "1");
   } catch (std::exception const& e) {
-    log::error("unhandled exception", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
+    log::error("unhandled exception",
+               "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
     p.response = api::problem(500, "internal-error", "Internal error",
                               "Something went wrong on our side; it has been logged with the request id.");
   }

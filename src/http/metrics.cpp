@@ -56,8 +56,10 @@ std::string Metrics::render() const {
         histogram += "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"" + number + "\"} " +
                      std::to_string(cumulative) + "\n";
       }
-      histogram += "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
-      std::snprintf(number, sizeof number, "%.9f", static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9);
+      histogram +=
+          "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
+      std::snprintf(number, sizeof number, "%.9f",
+                    static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9);
       histogram += "admit_http_request_duration_seconds_sum{" + labels + "} " + number + "\n";
       histogram += "admit_http_request_duration_seconds_count{" + labels + "} " + std::to_string(count) + "\n";
     }

@@ -103,14 +103,14 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
     if (header_error) {
       if (header_error == beast_http::error::body_limit) {
         // Beast checks Content-Length against the limit while reading the header.
-        auto res = early_error(context, 413, "payload-too-large", "Payload too large",
-                               "The request body exceeds the limit of " + std::to_string(config.body_limit) +
-                                   " bytes.");
+        auto res =
+            early_error(context, 413, "payload-too-large", "Payload too large",
+                        "The request body exceeds the limit of " + std::to_string(config.body_limit) + " bytes.");
         co_await beast_http::async_write(stream, res, kTuple);
       } else if (header_error == beast_http::error::header_limit) {
-        auto res = early_error(context, 431, "headers-too-large", "Request header fields too large",
-                               "The request headers exceed the limit of " + std::to_string(config.header_limit) +
-                                   " bytes.");
+        auto res =
+            early_error(context, 431, "headers-too-large", "Request header fields too large",
+                        "The request headers exceed the limit of " + std::to_string(config.header_limit) + " bytes.");
         co_await beast_http::async_write(stream, res, kTuple);
       } else if (header_error.category() == beast_http::make_error_code(beast_http::error::bad_target).category() &&
                  header_error != beast_http::error::end_of_stream &&

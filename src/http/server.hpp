@@ -14,9 +14,9 @@ namespace admit::http {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  unsigned short port = 8080;  ///< 0 picks a free port
-  unsigned io_threads = 0;     ///< 0: one per core
-  unsigned worker_threads = 0; ///< 0: two per core, at least 4
+  unsigned short port = 8080;   ///< 0 picks a free port
+  unsigned io_threads = 0;      ///< 0: one per core
+  unsigned worker_threads = 0;  ///< 0: two per core, at least 4
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds read_timeout{30};  ///< to receive a request once it has started

@@ -56,8 +56,8 @@ void Connection::exec(std::string_view sql) {
 Statement Connection::prepare(std::string_view sql) {
   if (auto it = cache_.find(sql); it != cache_.end()) return Statement(db_, it->second);
   sqlite3_stmt* stmt = nullptr;
-  int const rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+  int const rc =
+      sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) raise(db_, rc, "prepare");
   cache_.emplace(std::string(sql), stmt);
   return Statement(db_, stmt);

@@ -1,8 +1,8 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
-#include <string>
 #include <unistd.h>
+#include <string>
 
 #include "store/migration.hpp"
 
@@ -48,8 +48,8 @@ User read_user(Statement const& row) {
   };
 }
 
-#define ADMIT_EVENT_COLUMNS                                                                                   \
-  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, "          \
+#define ADMIT_EVENT_COLUMNS                                                                          \
+  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
   "max_per_attendee, price_minor, currency, status, created_at, updated_at"
 
 Event read_event(Statement const& row) {
@@ -147,9 +147,9 @@ void SqliteStore::migrate() {
   }
   auto const& migrations = sqlite_migrations();
   if (!migrations.empty() && current > migrations.back().version) {
-    throw sqlite::DatabaseError("the database schema (version " + std::to_string(current) +
-                                    ") is newer than this admit; upgrade admit instead",
-                                0);
+    throw sqlite::DatabaseError(
+        "the database schema (version " + std::to_string(current) + ") is newer than this admit; upgrade admit instead",
+        0);
   }
   for (auto const& m : migrations) {
     if (m.version <= current) continue;
@@ -186,8 +186,7 @@ Result<void> SqliteStore::insert_user(User const& user, Actor const& actor) {
   auto& db = *writer_;
   Transaction tx(db);
   try {
-    db.prepare(
-          "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    db.prepare("INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, user.id)
         .bind(2, user.email)
         .bind(3, user.name)
