@@ -36,7 +36,8 @@ CREATE TABLE events (
   currency         TEXT NOT NULL,
   status           TEXT NOT NULL CHECK (status IN ('published', 'cancelled')),
   created_at       BIGINT NOT NULL,
-  updated_at       BIGINT NOT NULL
+  updated_at       BIGINT NOT NULL,
+  search_text      TEXT NOT NULL  -- name, description and location, case-folded, for search
 );
 CREATE INDEX events_listing ON events (status, starts_at, id);
 CREATE INDEX events_by_organizer ON events (organizer_id, starts_at, id);

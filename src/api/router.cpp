@@ -71,6 +71,7 @@ std::variant<Router::Match, Response> Router::match(Request& request) const {
     if (!method_ok) {
       if (!allowed.empty()) allowed += ", ";
       allowed += route.method;
+      if (route.method == "GET") allowed += ", HEAD";
       continue;
     }
     request.params.clear();

@@ -1,6 +1,16 @@
 #include "app/accounts.hpp"
 
 namespace admit {
+namespace {
+
+std::string trim(std::string_view s) {
+  auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
 
 Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
                    Clock const& clock, std::chrono::seconds refresh_lifetime)
@@ -23,7 +33,7 @@ Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor cons
   User user{
       .id = entropy_.new_id(),
       .email = *normalize_email(request.email),
-      .name = request.name,
+      .name = trim(request.name),
       .password_hash = hasher_.hash(request.password),
       .roles = Roles(request.role),
       .created_at = clock_.now(),

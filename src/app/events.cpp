@@ -148,8 +148,12 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
   if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
   auto draft = apply(event->details, patch);
   if (!draft) return std::unexpected(draft.error());
-  if (patch.currency && *patch.currency != event->details.currency && event->registered_count > 0) {
-    return fail(Errc::conflict, "The currency cannot change once seats are sold.");
+  if (patch.currency && *patch.currency != event->details.currency) {
+    if (event->registered_count > 0) return fail(Errc::conflict, "The currency cannot change once seats are sold.");
+    if (!patch.price) {
+      return fail(Errc::invalid_input, "A new currency needs a new price.",
+                  {{"price", "is required when the currency changes"}});
+    }
   }
   switch (store_.update_event(id, *draft, clock_.now(), actor)) {
     case EventUpdate::updated: break;

@@ -1,7 +1,9 @@
 #include "domain/money.hpp"
 
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 #include <utility>
 
 namespace admit {
@@ -17,8 +19,7 @@ constexpr std::array<std::pair<std::string_view, int>, 44> kCurrencies{{
     {"SEK", 2}, {"SGD", 2}, {"THB", 2}, {"TRY", 2}, {"TWD", 2}, {"UAH", 2}, {"USD", 2}, {"ZAR", 2},
 }};
 
-// Largest amount accepted in minor units: far above any ticket, far below where a double
-// stops representing every cent exactly.
+// Largest amount accepted in minor units: far above any ticket price.
 constexpr double kMaxMinor = 1e12;
 
 }  // namespace
@@ -31,14 +32,32 @@ std::optional<int> currency_exponent(std::string_view code) {
 }
 
 std::optional<std::int64_t> to_minor_units(double amount, int exponent) {
-  if (!std::isfinite(amount) || amount < 0) return std::nullopt;
-  double const scaled = amount * std::pow(10.0, exponent);
-  if (scaled > kMaxMinor) return std::nullopt;
-  double const rounded = std::round(scaled);
-  // 19.99 * 100 is 1998.9999999999998 in binary floating point; anything further off than
-  // that is a genuine extra decimal.
-  if (std::fabs(scaled - rounded) > 1e-6) return std::nullopt;
-  return static_cast<std::int64_t>(rounded);
+  if (!std::isfinite(amount) || amount < 0 || amount * std::pow(10.0, exponent) > kMaxMinor) return std::nullopt;
+  // The shortest decimal text that reads back as this double is what the client wrote
+  // (99.99, not 99.9899999…); count its digits exactly instead of scaling in binary.
+  char text[64];
+  auto const [end, ec] = std::to_chars(text, text + sizeof text, amount, std::chars_format::fixed);
+  if (ec != std::errc{}) return std::nullopt;
+  std::string_view const digits(text, static_cast<std::size_t>(end - text));
+  auto const point = digits.find('.');
+  auto whole = digits.substr(0, point);
+  auto fraction = point == std::string_view::npos ? std::string_view{} : digits.substr(point + 1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  if (fraction.size() > static_cast<std::size_t>(exponent)) {
+    // Arithmetic in a client's floating point (0.1 + 0.2 = 0.30000000000000004) leaves
+    // noise far below a minor unit; that is still the amount meant.
+    double const scaled = amount * std::pow(10.0, exponent);
+    double const rounded = std::round(scaled);
+    if (std::fabs(scaled - rounded) > 1e-6) return std::nullopt;
+    return static_cast<std::int64_t>(rounded);
+  }
+  std::int64_t minor = 0;
+  for (char c : whole) minor = minor * 10 + (c - '0');
+  for (int i = 0; i < exponent; ++i) {
+    minor =
+        minor * 10 + (static_cast<std::size_t>(i) < fraction.size() ? fraction[static_cast<std::size_t>(i)] - '0' : 0);
+  }
+  return minor;
 }
 
 double to_major_units(std::int64_t minor, int exponent) {

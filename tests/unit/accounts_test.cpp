@@ -266,7 +266,7 @@ TEST_F(AccountsTest, RefreshAcceptsTokenWithinItsLifetime) {
 
 TEST_F(AccountsTest, LogOutRevokesTheRefreshToken) {
   auto const session = sign_up_ada();
-  ASSERT_TRUE(accounts_->log_out(session.refresh_token));
+  ASSERT_TRUE(accounts_->log_out({session.user.id, session.user.roles}, session.refresh_token));
   auto const result = accounts_->refresh(session.refresh_token);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::unauthenticated);
@@ -276,12 +276,32 @@ TEST_F(AccountsTest, LogOutWithAnOldTokenEndsTheRotatedLogin) {
   auto const first = sign_up_ada();
   auto const second = accounts_->refresh(first.refresh_token);
   ASSERT_TRUE(second);
-  ASSERT_TRUE(accounts_->log_out(first.refresh_token));
+  ASSERT_TRUE(accounts_->log_out({first.user.id, first.user.roles}, first.refresh_token));
   EXPECT_FALSE(accounts_->refresh(second->refresh_token));
 }
 
+TEST_F(AccountsTest, LogOutLeavesOtherLoginsOfTheSameUserAlone) {
+  auto const first = sign_up_ada();
+  auto const other_login = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(other_login);
+  ASSERT_TRUE(accounts_->log_out({first.user.id, first.user.roles}, first.refresh_token));
+  EXPECT_TRUE(accounts_->refresh(other_login->refresh_token));
+}
+
+TEST_F(AccountsTest, LogOutWithAnotherUsersTokenChangesNothing) {
+  auto const victim = sign_up_ada();
+  auto const mallory = accounts_->sign_up(
+      SignUpRequest{.email = "mallory@example.com", .password = "evil horse", .name = "Mallory", .role = Role::attendee},
+      Actor{});
+  ASSERT_TRUE(mallory);
+  // The answer is the same as for a real logout, so it tells nothing about the token.
+  EXPECT_TRUE(accounts_->log_out({mallory->user.id, mallory->user.roles}, victim.refresh_token));
+  EXPECT_TRUE(accounts_->refresh(victim.refresh_token));
+}
+
 TEST_F(AccountsTest, LogOutWithUnknownTokenSucceeds) {
-  EXPECT_TRUE(accounts_->log_out("never-issued"));
+  auto const session = sign_up_ada();
+  EXPECT_TRUE(accounts_->log_out({session.user.id, session.user.roles}, "never-issued"));
 }
 
 TEST_F(AccountsTest, GrantRoleAddsOrganizerKeepingAttendee) {

@@ -70,6 +70,17 @@ TEST(ToMinorUnits, RejectsHugeAmounts) {
   EXPECT_EQ(to_minor_units(std::numeric_limits<double>::max(), 0), std::nullopt);
 }
 
+TEST(ToMinorUnits, AcceptsLargeAmountsBelowTheLimit) {
+  EXPECT_EQ(to_minor_units(99999999.99, 2), 9'999'999'999);
+  EXPECT_EQ(to_minor_units(1e10, 2), 1'000'000'000'000);  // exactly the largest accepted
+  // BUG: src/domain/money.cpp (to_minor_units) tests |scaled - rounded| against an absolute
+  // 1e-6. Above about 1e10 minor units a double's product amount * 100 is further off than
+  // that, so valid two-decimal amounts below the 1e12 limit are refused as "too many decimals".
+  EXPECT_EQ(to_minor_units(289691606.46, 2), 28'969'160'646);
+  EXPECT_EQ(to_minor_units(1248944336.15, 2), 124'894'433'615);
+  EXPECT_EQ(to_minor_units(137008941.756, 3), 137'008'941'756);
+}
+
 TEST(ToMajorUnits, DividesByTheCurrencyExponent) {
   EXPECT_DOUBLE_EQ(to_major_units(9999, 2), 99.99);
   EXPECT_DOUBLE_EQ(to_major_units(1500, 0), 1500.0);

@@ -1,9 +1,11 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <string>
 
+#include "base/text.hpp"
 #include "store/migration.hpp"
 
 namespace admit {
@@ -75,6 +77,12 @@ Event read_event(Statement const& row) {
   };
 }
 
+/// What the text search looks in: every searchable field, case-folded. Newlines keep a match
+/// from spanning two fields.
+std::string search_text(EventDraft const& d) {
+  return fold_case(d.name + "\n" + d.description + "\n" + d.location);
+}
+
 /// LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
 std::string contains_pattern(std::string_view text) {
   std::string pattern = "%";
@@ -111,9 +119,13 @@ SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
   // The file holds password and token hashes: readable by the owner only. SQLite gives its
   // -wal and -shm files the database file's mode.
-  if (int fd = ::open(path_.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-  writer_ = open_connection();
-  migrate();
+  if (int fd = ::open(path_.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600); fd >= 0) {
+    ::fchmod(fd, 0600);
+    ::close(fd);
+  }
+  auto writer = open_connection();
+  migrate(*writer);
+  writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer));
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -134,9 +146,7 @@ SqliteStore::Reader SqliteStore::reader() {
   return Reader(*this, open_connection());
 }
 
-void SqliteStore::migrate() {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
+void SqliteStore::migrate(Connection& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
@@ -182,24 +192,24 @@ bool SqliteStore::ping() {
 // ---- users -----------------------------------------------------------------------------
 
 Result<void> SqliteStore::insert_user(User const& user, Actor const& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  Transaction tx(db);
-  try {
-    db.prepare("INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .bind(1, user.id)
-        .bind(2, user.email)
-        .bind(3, user.name)
-        .bind(4, user.password_hash)
-        .bind(5, std::int64_t{user.roles.bits()})
-        .bind(6, seconds(user.created_at))
-        .run();
-  } catch (sqlite::ConstraintError const&) {
-    return fail(Errc::email_taken, "An account with this email already exists.", {{"email", "is already registered"}});
-  }
-  audit(db, user.created_at, actor, "user.created", "user", user.id);
-  tx.commit();
-  return {};
+  return writes_->run([&](Connection& db) -> Result<void> {
+    try {
+      db.prepare(
+            "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+          .bind(1, user.id)
+          .bind(2, user.email)
+          .bind(3, user.name)
+          .bind(4, user.password_hash)
+          .bind(5, std::int64_t{user.roles.bits()})
+          .bind(6, seconds(user.created_at))
+          .run();
+    } catch (sqlite::ConstraintError const&) {
+      return fail(Errc::email_taken, "An account with this email already exists.",
+                  {{"email", "is already registered"}});
+    }
+    audit(db, user.created_at, actor, "user.created", "user", user.id);
+    return {};
+  });
 }
 
 std::optional<User> SqliteStore::find_user(std::string_view id) {
@@ -219,13 +229,10 @@ std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
 }
 
 std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
-  {
-    std::lock_guard lock(writer_mutex_);
-    auto& db = *writer_;
-    Transaction tx(db);
+  bool const found = writes_->run([&](Connection& db) {
     auto row = db.prepare("UPDATE users SET roles = ?1 WHERE email = ?2 RETURNING id");
     row.bind(1, std::int64_t{roles.bits()}).bind(2, email);
-    if (!row.step()) return std::nullopt;
+    if (!row.step()) return false;
     auto const id = row.text(0);
     row.run();
     std::string detail;
@@ -235,121 +242,120 @@ std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, 
     }
     audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
           "user.roles_changed", "user", id, detail);
-    tx.commit();
-  }
+    return true;
+  });
+  if (!found) return std::nullopt;
   return find_user_by_email(email);
 }
 
 // ---- refresh sessions ------------------------------------------------------------------
 
-void SqliteStore::insert_session(RefreshSession const& s) {
-  std::lock_guard lock(writer_mutex_);
-  writer_
-      ->prepare(
+void SqliteStore::insert_session(RefreshSession const& session) {
+  writes_->run([&](Connection& db) {
+    db.prepare(
           "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5)")
-      .bind(1, s.token_hash)
-      .bind(2, s.user_id)
-      .bind(3, s.family_id)
-      .bind(4, seconds(s.issued_at))
-      .bind(5, seconds(s.expires_at))
-      .run();
+        .bind(1, session.token_hash)
+        .bind(2, session.user_id)
+        .bind(3, session.family_id)
+        .bind(4, seconds(session.issued_at))
+        .bind(5, seconds(session.expires_at))
+        .run();
+  });
 }
 
 Rotation SqliteStore::rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
                                      Timestamp expires_at) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  Transaction tx(db);
-  std::string user_id, family_id;
-  {
-    auto row = db.prepare(
-        "SELECT user_id, family_id, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL "
-        "FROM refresh_tokens WHERE token_hash = ?1");
-    row.bind(1, old_hash);
-    if (!row.step()) return {RotateOutcome::invalid, {}};
-    user_id = row.text(0);
-    family_id = row.text(1);
-    bool const expired = row.integer(2) <= seconds(now);
-    bool const used = row.integer(3) != 0;
-    bool const revoked = row.integer(4) != 0;
-    row.run();
-    if (revoked || expired) return {RotateOutcome::invalid, {}};
-    if (used) {
-      db.prepare("UPDATE refresh_tokens SET revoked_at = ?1 WHERE family_id = ?2 AND revoked_at IS NULL")
-          .bind(1, seconds(now))
-          .bind(2, family_id)
-          .run();
-      audit(db, now, Actor{user_id, {}}, "session.reuse_detected", "user", user_id, family_id);
-      tx.commit();
-      return {RotateOutcome::reused, user_id};
+  // Read and write happen in one job on the single writer, so two refreshes of one token
+  // cannot both succeed.
+  return writes_->run([&](Connection& db) -> Rotation {
+    std::string user_id, family_id;
+    {
+      auto row = db.prepare(
+          "SELECT user_id, family_id, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL "
+          "FROM refresh_tokens WHERE token_hash = ?1");
+      row.bind(1, old_hash);
+      if (!row.step()) return {RotateOutcome::invalid, {}};
+      user_id = row.text(0);
+      family_id = row.text(1);
+      bool const expired = row.integer(2) <= seconds(now);
+      bool const used = row.integer(3) != 0;
+      bool const revoked = row.integer(4) != 0;
+      row.run();
+      if (revoked || expired) return {RotateOutcome::invalid, {}};
+      if (used) {
+        db.prepare("UPDATE refresh_tokens SET revoked_at = ?1 WHERE family_id = ?2 AND revoked_at IS NULL")
+            .bind(1, seconds(now))
+            .bind(2, family_id)
+            .run();
+        audit(db, now, Actor{user_id, {}}, "session.reuse_detected", "user", user_id, family_id);
+        return {RotateOutcome::reused, user_id};
+      }
     }
-  }
-  db.prepare("UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2")
-      .bind(1, seconds(now))
-      .bind(2, old_hash)
-      .run();
-  db.prepare(
-        "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)")
-      .bind(1, new_hash)
-      .bind(2, user_id)
-      .bind(3, family_id)
-      .bind(4, seconds(now))
-      .bind(5, seconds(expires_at))
-      .run();
-  tx.commit();
-  return {RotateOutcome::rotated, std::move(user_id)};
+    db.prepare("UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2")
+        .bind(1, seconds(now))
+        .bind(2, old_hash)
+        .run();
+    db.prepare(
+          "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, new_hash)
+        .bind(2, user_id)
+        .bind(3, family_id)
+        .bind(4, seconds(now))
+        .bind(5, seconds(expires_at))
+        .run();
+    return {RotateOutcome::rotated, std::move(user_id)};
+  });
 }
 
 bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  db.prepare(
-        "UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND family_id = "
-        "(SELECT family_id FROM refresh_tokens WHERE token_hash = ?2 AND user_id = ?3)")
-      .bind(1, seconds(now))
-      .bind(2, token_hash)
-      .bind(3, user_id)
-      .run();
-  return db.changes() > 0;
+  return writes_->run([&](Connection& db) {
+    db.prepare(
+          "UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND family_id = "
+          "(SELECT family_id FROM refresh_tokens WHERE token_hash = ?2 AND user_id = ?3)")
+        .bind(1, seconds(now))
+        .bind(2, token_hash)
+        .bind(3, user_id)
+        .run();
+    return db.changes() > 0;
+  });
 }
 
 // ---- events ----------------------------------------------------------------------------
 
 void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  Transaction tx(db);
-  db.prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS
-             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
-      .bind(1, e.id)
-      .bind(2, e.organizer_id)
-      .bind(3, e.details.name)
-      .bind(4, e.details.description)
-      .bind(5, seconds(e.details.starts_at))
-      .bind(6, e.details.timezone)
-      .bind(7, e.details.location)
-      .bind(8, e.details.capacity)
-      .bind(9, e.registered_count)
-      .bind(10, e.details.max_per_attendee)
-      .bind(11, e.details.price_minor)
-      .bind(12, e.details.currency)
-      .bind(13, status_name(e.status))
-      .bind(14, seconds(e.created_at))
-      .bind(15, seconds(e.updated_at))
-      .run();
-  db.prepare(
-        "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, 0)")
-      .bind(1, t.id)
-      .bind(2, t.event_id)
-      .bind(3, t.name)
-      .bind(4, t.price_minor)
-      .bind(5, t.capacity)
-      .run();
-  audit(db, e.created_at, actor, "event.created", "event", e.id);
-  tx.commit();
+  writes_->run([&](Connection& db) {
+    db.prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS
+               ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
+        .bind(1, e.id)
+        .bind(2, e.organizer_id)
+        .bind(3, e.details.name)
+        .bind(4, e.details.description)
+        .bind(5, seconds(e.details.starts_at))
+        .bind(6, e.details.timezone)
+        .bind(7, e.details.location)
+        .bind(8, e.details.capacity)
+        .bind(9, e.registered_count)
+        .bind(10, e.details.max_per_attendee)
+        .bind(11, e.details.price_minor)
+        .bind(12, e.details.currency)
+        .bind(13, status_name(e.status))
+        .bind(14, seconds(e.created_at))
+        .bind(15, seconds(e.updated_at))
+        .bind(16, search_text(e.details))
+        .run();
+    db.prepare(
+          "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 0)")
+        .bind(1, t.id)
+        .bind(2, t.event_id)
+        .bind(3, t.name)
+        .bind(4, t.price_minor)
+        .bind(5, t.capacity)
+        .run();
+    audit(db, e.created_at, actor, "event.created", "event", e.id);
+  });
 }
 
 std::optional<Event> SqliteStore::find_event(std::string_view id) {
@@ -367,7 +373,7 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   if (!q.include_cancelled) sql += " AND status = 'published'";
   if (q.organizer_id) sql += " AND organizer_id = ?3";
   if (q.text) {
-    sql += " AND (name LIKE ?4 ESCAPE '\\' OR description LIKE ?4 ESCAPE '\\' OR location LIKE ?4 ESCAPE '\\')";
+    sql += " AND search_text LIKE ?4 ESCAPE '\\'";
   }
   if (q.after) sql += " AND (starts_at > ?5 OR (starts_at = ?5 AND id > ?6))";
   sql += " ORDER BY starts_at, id LIMIT ?7";
@@ -377,7 +383,7 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   rows.bind(1, seconds(q.from));
   if (q.to) rows.bind(2, seconds(*q.to));
   if (q.organizer_id) rows.bind(3, *q.organizer_id);
-  if (q.text) rows.bind(4, contains_pattern(*q.text));
+  if (q.text) rows.bind(4, contains_pattern(fold_case(*q.text)));
   if (q.after) rows.bind(5, seconds(q.after->starts_at)).bind(6, q.after->id);
   rows.bind(7, q.limit);
   std::vector<Event> events;
@@ -386,52 +392,49 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
 }
 
 EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, Timestamp now, Actor const& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  Transaction tx(db);
-  db.prepare(
-        "UPDATE events SET name = ?2, description = ?3, starts_at = ?4, timezone = ?5, location = ?6, "
-        "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11 "
-        "WHERE id = ?1 AND registered_count <= ?7")
-      .bind(1, id)
-      .bind(2, d.name)
-      .bind(3, d.description)
-      .bind(4, seconds(d.starts_at))
-      .bind(5, d.timezone)
-      .bind(6, d.location)
-      .bind(7, d.capacity)
-      .bind(8, d.max_per_attendee)
-      .bind(9, d.price_minor)
-      .bind(10, d.currency)
-      .bind(11, seconds(now))
-      .run();
-  if (db.changes() == 0) {
-    auto exists = db.prepare("SELECT 1 FROM events WHERE id = ?1");
-    exists.bind(1, id);
-    return exists.step() ? EventUpdate::capacity_below_sold : EventUpdate::not_found;
-  }
-  db.prepare("UPDATE ticket_types SET price_minor = ?2, capacity = ?3 WHERE event_id = ?1 AND position = 0")
-      .bind(1, id)
-      .bind(2, d.price_minor)
-      .bind(3, d.capacity)
-      .run();
-  audit(db, now, actor, "event.updated", "event", id);
-  tx.commit();
-  return EventUpdate::updated;
+  return writes_->run([&](Connection& db) {
+    db.prepare(
+          "UPDATE events SET name = ?2, description = ?3, starts_at = ?4, timezone = ?5, location = ?6, "
+          "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11, search_text = ?12 "
+          "WHERE id = ?1 AND registered_count <= ?7")
+        .bind(1, id)
+        .bind(2, d.name)
+        .bind(3, d.description)
+        .bind(4, seconds(d.starts_at))
+        .bind(5, d.timezone)
+        .bind(6, d.location)
+        .bind(7, d.capacity)
+        .bind(8, d.max_per_attendee)
+        .bind(9, d.price_minor)
+        .bind(10, d.currency)
+        .bind(11, seconds(now))
+        .bind(12, search_text(d))
+        .run();
+    if (db.changes() == 0) {
+      auto exists = db.prepare("SELECT 1 FROM events WHERE id = ?1");
+      exists.bind(1, id);
+      return exists.step() ? EventUpdate::capacity_below_sold : EventUpdate::not_found;
+    }
+    db.prepare("UPDATE ticket_types SET price_minor = ?2, capacity = ?3 WHERE event_id = ?1 AND position = 0")
+        .bind(1, id)
+        .bind(2, d.price_minor)
+        .bind(3, d.capacity)
+        .run();
+    audit(db, now, actor, "event.updated", "event", id);
+    return EventUpdate::updated;
+  });
 }
 
 bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto& db = *writer_;
-  Transaction tx(db);
-  db.prepare("UPDATE events SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status <> 'cancelled'")
-      .bind(1, id)
-      .bind(2, seconds(now))
-      .run();
-  bool const changed = db.changes() > 0;
-  if (changed) audit(db, now, actor, "event.cancelled", "event", id);
-  tx.commit();
-  return changed;
+  return writes_->run([&](Connection& db) {
+    db.prepare("UPDATE events SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status <> 'cancelled'")
+        .bind(1, id)
+        .bind(2, seconds(now))
+        .run();
+    bool const changed = db.changes() > 0;
+    if (changed) audit(db, now, actor, "event.cancelled", "event", id);
+    return changed;
+  });
 }
 
 }  // namespace admit

@@ -7,12 +7,14 @@
 
 #include "app/ports.hpp"
 #include "store/sqlite/sqlite.hpp"
+#include "store/sqlite/write_queue.hpp"
 
 namespace admit {
 
-/// The store on one SQLite file in WAL mode: one writer connection behind a mutex, so writes
-/// are serialised inside the process, and a pool of reader connections, so reads never wait
-/// for the writer. Commits are durable (synchronous=FULL) before they return.
+/// The store on one SQLite file in WAL mode: every write goes through one writer thread that
+/// commits in groups (one fsync for many writes), and a pool of reader connections serves
+/// reads, which never wait for the writer. Writes are durable (synchronous=FULL) before
+/// they are acknowledged.
 class SqliteStore final : public Store {
  public:
   /// Opens (creating when missing) the database and applies pending migrations.
@@ -44,11 +46,10 @@ class SqliteStore final : public Store {
   class Reader;
   Reader reader();
   std::unique_ptr<sqlite::Connection> open_connection();
-  void migrate();
+  void migrate(sqlite::Connection& db);
 
   std::filesystem::path path_;
-  std::mutex writer_mutex_;
-  std::unique_ptr<sqlite::Connection> writer_;
+  std::unique_ptr<sqlite::WriteQueue> writes_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
 };

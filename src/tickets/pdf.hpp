@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace admit::tickets {
+
+/// Everything printed on one ticket, already formatted for people (the caller renders the
+/// date in the event's time zone and the price in its currency).
+struct TicketSheet {
+  std::string event_name;
+  std::string date_line;      ///< e.g. "Saturday, 12 December 2026 · 19:00 CET (Europe/Berlin)"
+  std::string location;
+  std::string holder_name;
+  std::string ticket_type;    ///< e.g. "General admission"
+  std::string price_line;     ///< e.g. "€25.00" or "Free"
+  std::string ticket_id;      ///< printed small, for support
+  std::string order_line;     ///< e.g. "Registration 5fY… · ticket 2 of 3"
+  std::string qr_text;        ///< the exact text the QR code encodes
+};
+
+/// A QR code as a square of modules, true = dark.
+struct QrMatrix {
+  int size = 0;
+  std::vector<bool> modules;  ///< row-major, size * size
+  bool dark(int x, int y) const { return modules[static_cast<std::size_t>(y * size + x)]; }
+};
+
+/// Encodes text as a QR code (libqrencode, error correction level M, the smallest version
+/// that fits). Throws std::runtime_error when the text cannot be encoded.
+QrMatrix encode_qr(std::string const& text);
+
+/// Renders one A6-landscape ticket as a PDF (cairo + pango): event name, date, place,
+/// holder, ticket type and price, ticket id, and the QR code drawn as vector squares with a
+/// four-module quiet zone. Any script renders (DejaVu Sans with WenQuanYi Micro Hei as the
+/// fallback for CJK). The bytes depend only on the sheet: no timestamps, so the same ticket
+/// renders to the same file every time. Thread-safe.
+std::string render_ticket_pdf(TicketSheet const& sheet);
+
+}  // namespace admit::tickets
