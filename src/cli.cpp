@@ -34,6 +34,8 @@ Flags (each overrides the environment variable beside it):
   --threads N               ADMIT_THREADS            I/O threads; default one per core
   --max-body-bytes N        ADMIT_MAX_BODY_BYTES     default 1048576
   --argon2-memory-kib N     ADMIT_ARGON2_MEMORY_KIB  password hashing memory; default 19456 (OWASP)
+  --hold-seconds N          ADMIT_HOLD_SECONDS       seats held for an unpaid registration; default 900
+  --download-url-ttl N      ADMIT_DOWNLOAD_URL_TTL   seconds a ticket PDF link works; default 600
   --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
   --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
   ADMIT_STRIPE_API_BASE, ADMIT_STRIPE_SECRET_KEY, ADMIT_STRIPE_WEBHOOK_SECRET: Stripe settings
@@ -100,6 +102,12 @@ std::vector<Setting> const& settings() {
       {"ADMIT_ARGON2_MEMORY_KIB", "--argon2-memory-kib",
        [](Config& c, std::string const& v) {
          c.argon2_memory_kib = parse_number<std::size_t>("ADMIT_ARGON2_MEMORY_KIB", v);
+       }},
+      {"ADMIT_HOLD_SECONDS", "--hold-seconds",
+       [](Config& c, std::string const& v) { c.hold_seconds = parse_number<unsigned>("ADMIT_HOLD_SECONDS", v); }},
+      {"ADMIT_DOWNLOAD_URL_TTL", "--download-url-ttl",
+       [](Config& c, std::string const& v) {
+         c.download_url_ttl = parse_number<unsigned>("ADMIT_DOWNLOAD_URL_TTL", v);
        }},
       {"ADMIT_PAYMENT_PROVIDER", "--payment-provider", [](Config& c, std::string const& v) { c.payment_provider = v; }},
       {"ADMIT_STRIPE_API_BASE", "--stripe-api-base", [](Config& c, std::string const& v) { c.stripe_api_base = v; }},

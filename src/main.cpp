@@ -7,6 +7,8 @@
 #include "api/routes.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/registrations.hpp"
+#include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "base/log.hpp"
@@ -14,6 +16,7 @@
 #include "demo.hpp"
 #include "http/server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "tickets/ticket_codes.hpp"
 
 namespace admit {
 namespace {
@@ -33,7 +36,14 @@ struct Core {
         signing_key(auth::load_or_create_signing_key(std::filesystem::path(config.data_dir) / "jwt-signing-key.json")),
         tokens(signing_key, {}, {.issuer = config.public_url, .audience = "admit"}, clock, entropy),
         accounts(store, hasher, tokens, digest, entropy, clock),
-        events(store, entropy, clock) {}
+        events(store, entropy, clock),
+        settings{.hold = std::chrono::seconds(config.hold_seconds),
+                 .download_link_ttl = std::chrono::seconds(config.download_url_ttl),
+                 .public_url = config.public_url},
+        codes(store, clock),
+        links(store),
+        registrations(store, codes, entropy, clock, settings),
+        tickets(store, codes, links, printer, clock, settings) {}
 
   SystemClock clock;
   auth::SodiumEntropy entropy;
@@ -44,6 +54,12 @@ struct Core {
   auth::JwtTokens tokens;
   Accounts accounts;
   Events events;
+  TicketingSettings settings;
+  tickets::Ed25519TicketCodes codes;
+  tickets::HmacDownloadLinks links;
+  tickets::PdfPrinter printer;
+  Registrations registrations;
+  Tickets tickets;
 };
 
 int serve(Config config) {
@@ -70,6 +86,8 @@ int serve(Config config) {
   api::Router const router(api::make_routes({
                                .accounts = core.accounts,
                                .events = core.events,
+                               .registrations = core.registrations,
+                               .tickets = core.tickets,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics = [&metrics] { return metrics.render(); },

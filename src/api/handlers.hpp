@@ -5,6 +5,9 @@
 #include "api/http_types.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/registrations.hpp"
+#include "app/tickets.hpp"
+#include "api/router.hpp"
 
 namespace admit::api {
 
@@ -20,5 +23,23 @@ Response list_events(Events& events, Request& request);
 Response list_my_events(Events& events, Request& request);
 Response update_event(Events& events, Request& request);
 Response cancel_event(Events& events, Request& request);
+
+void register_attendee(Registrations& registrations, Request& request, Respond respond);
+Response list_my_registrations(Registrations& registrations, Request& request);
+Response get_registration(Registrations& registrations, Request& request);
+Response cancel_registration(Registrations& registrations, Request& request);
+Response list_event_registrations(Registrations& registrations, Request& request);
+Response get_event_analytics(Registrations& registrations, Request& request);
+Response add_event_staff(Registrations& registrations, Request& request);
+
+Response get_ticket(Tickets& tickets, Request& request);
+Response get_download_link(Tickets& tickets, Request& request);
+Response get_ticket_pdf(Tickets& tickets, Request& request);
+void validate_ticket(Tickets& tickets, Request& request, Respond respond);
+Response get_scan_keys(Tickets& tickets, Request& request);
+Response rotate_scan_key(Tickets& tickets, Request& request);
+
+/// RFC 4180 CSV of an event's registrations, with spreadsheet formulas neutralised.
+std::string registrations_csv(std::vector<RegistrationRow> const& rows);
 
 }  // namespace admit::api

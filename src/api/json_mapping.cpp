@@ -1,5 +1,7 @@
 #include "api/json_mapping.hpp"
 
+#include <cstdio>
+
 #include "domain/money.hpp"
 
 namespace admit::api {
@@ -47,6 +49,75 @@ void write_session(JsonWriter& w, SessionTokens const& s) {
   w.field("tokenType", "Bearer");
   w.field("expiresIn", static_cast<std::int64_t>(s.access.expires_in.count()));
   w.end_object();
+}
+
+void write_time(JsonWriter& w, std::optional<Timestamp> const& t) {
+  if (t) {
+    w.value(format_rfc3339(*t));
+  } else {
+    w.null();
+  }
+}
+
+void write_ticket(JsonWriter& w, Ticket const& t) {
+  w.begin_object();
+  w.field("ticketId", t.id);
+  w.field("registrationId", t.registration_id);
+  w.field("eventId", t.event_id);
+  w.field("userId", t.user_id);
+  w.field("holderName", t.holder_name);
+  w.field("qrCode", t.qr_code);
+  w.field("status", display_status(t));
+  w.field("generatedAt", format_rfc3339(t.generated_at));
+  w.key("validatedAt");
+  write_time(w, t.validated_at);
+  w.end_object();
+}
+
+namespace {
+
+void write_registration_fields(JsonWriter& w, Registration const& r) {
+  w.field("registrationId", r.id);
+  w.field("userId", r.user_id);
+  w.field("eventId", r.event_id);
+  w.field("status", status_name(r.status));
+  w.field("quantity", r.quantity);
+  w.key("amount").money(r.amount_minor, currency_exponent(r.currency).value_or(2));
+  w.field("currency", r.currency);
+  w.key("paymentId");
+  if (r.payment_id) {
+    w.value(*r.payment_id);
+  } else {
+    w.null();
+  }
+  w.field("registeredAt", format_rfc3339(r.registered_at));
+  w.key("holdExpiresAt");
+  write_time(w, r.hold_expires_at);
+}
+
+}  // namespace
+
+void write_registration(JsonWriter& w, RegistrationDetail const& d) {
+  w.begin_object();
+  write_registration_fields(w, d.registration);
+  w.key("tickets").begin_array();
+  for (auto const& t : d.tickets) write_ticket(w, t);
+  w.end_array();
+  w.end_object();
+}
+
+void write_registration_row(JsonWriter& w, RegistrationRow const& row) {
+  w.begin_object();
+  write_registration_fields(w, row.registration);
+  w.key("attendee").begin_object().field("name", row.attendee_name).field("email", row.attendee_email).end_object();
+  w.field("checkedIn", row.checked_in);
+  w.end_object();
+}
+
+std::string key_id_text(std::uint32_t key_id) {
+  char buffer[9];
+  std::snprintf(buffer, sizeof buffer, "%08x", key_id);
+  return buffer;
 }
 
 }  // namespace admit::api

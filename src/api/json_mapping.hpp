@@ -2,6 +2,8 @@
 
 #include "api/json_writer.hpp"
 #include "app/accounts.hpp"
+#include "app/registrations.hpp"
+#include "app/tickets.hpp"
 #include "domain/event.hpp"
 #include "domain/user.hpp"
 
@@ -10,5 +12,11 @@ namespace admit::api {
 void write_user(JsonWriter& w, User const& user);
 void write_event(JsonWriter& w, Event const& event);
 void write_session(JsonWriter& w, SessionTokens const& session);
+void write_ticket(JsonWriter& w, Ticket const& ticket);
+void write_registration(JsonWriter& w, RegistrationDetail const& detail);
+void write_registration_row(JsonWriter& w, RegistrationRow const& row);
+/// "2026-12-15T09:00:00Z" or null.
+void write_time(JsonWriter& w, std::optional<Timestamp> const& t);
+std::string key_id_text(std::uint32_t key_id);
 
 }  // namespace admit::api

@@ -22,6 +22,7 @@ Mapping mapping(Errc code) {
     case Errc::email_taken: return {409, "email-taken", "The email is already registered"};
     case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
     case Errc::sold_out: return {409, "sold-out", "Sold out"};
+    case Errc::attendee_limit: return {409, "attendee-limit", "Too many seats for one attendee"};
     case Errc::idempotency_mismatch:
       return {409, "idempotency-mismatch", "The Idempotency-Key was used with a different request"};
     case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};

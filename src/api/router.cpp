@@ -1,6 +1,8 @@
 #include "api/router.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <future>
+#include <memory>
 
 #include "api/problem.hpp"
 
@@ -92,32 +94,47 @@ std::variant<Router::Match, Response> Router::match(Request& request) const {
   return problem(404, "not-found", "Not found", "No resource lives at this path.");
 }
 
-Response Router::dispatch(Route const& route, Request& request) const {
-  if (route.access != Access::anyone) {
-    auto const authorization = request.header("Authorization");
-    constexpr std::string_view kScheme = "bearer ";
-    if (authorization.size() <= kScheme.size() ||
-        !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
-      return problem(401, "unauthenticated", "Authentication is required",
-                     "Send an access token in the Authorization header: Bearer <token>.");
-    }
-    auto principal = tokens_.verify(authorization.substr(kScheme.size()));
-    if (!principal) {
-      return problem(401, "unauthenticated", "Authentication is required",
-                     "The access token is not valid: " + principal.error() + ".");
-    }
-    request.principal = std::move(*principal);
-    if (route.access == Access::organizer && !request.principal->roles.has(Role::organizer)) {
-      return problem(403, "forbidden", "Not allowed", "Only organizers may do this.");
-    }
+std::optional<Response> Router::authenticate(Route const& route, Request& request) const {
+  if (route.access == Access::anyone) return std::nullopt;
+  auto const authorization = request.header("Authorization");
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+    return problem(401, "unauthenticated", "Authentication is required",
+                   "Send an access token in the Authorization header: Bearer <token>.");
   }
+  auto principal = tokens_.verify(authorization.substr(kScheme.size()));
+  if (!principal) {
+    return problem(401, "unauthenticated", "Authentication is required",
+                   "The access token is not valid: " + principal.error() + ".");
+  }
+  request.principal = std::move(*principal);
+  if (route.access == Access::organizer && !request.principal->roles.has(Role::organizer)) {
+    return problem(403, "forbidden", "Not allowed", "Only organizers may do this.");
+  }
+  return std::nullopt;
+}
+
+Response Router::dispatch(Route const& route, Request& request) const {
+  if (auto denied = authenticate(route, request)) return std::move(*denied);
   return route.handler(request);
+}
+
+void Router::dispatch_async(Route const& route, Request& request, Respond respond) const {
+  if (auto denied = authenticate(route, request)) return respond(std::move(*denied));
+  if (route.async_handler) return route.async_handler(request, std::move(respond));
+  respond(route.handler(request));
 }
 
 Response Router::handle(Request& request) const {
   auto matched = match(request);
   if (auto* response = std::get_if<Response>(&matched)) return std::move(*response);
-  return dispatch(*std::get<Match>(matched).route, request);
+  // Blocks until an async route answers: for tests and tools, never on an I/O thread.
+  auto promise = std::make_shared<std::promise<Response>>();
+  auto future = promise->get_future();
+  dispatch_async(*std::get<Match>(matched).route, request,
+                 [promise](Response r) { promise->set_value(std::move(r)); });
+  return future.get();
 }
 
 }  // namespace admit::api

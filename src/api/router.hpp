@@ -12,6 +12,11 @@
 namespace admit::api {
 
 using Handler = std::function<Response(Request&)>;
+/// Delivers a response later, from any thread.
+using Respond = std::function<void(Response)>;
+/// A handler whose use case completes later (a write waiting for its group commit): it
+/// must call `respond` exactly once; the request stays alive until it does.
+using AsyncHandler = std::function<void(Request&, Respond)>;
 
 /// Who may call a route. Ownership ("your own event") is the use case's check.
 enum class Access {
@@ -39,7 +44,8 @@ struct Route {
   Access access;
   Execution execution;
   RateClass rate;
-  Handler handler;
+  Handler handler;              ///< set for ordinary routes
+  AsyncHandler async_handler{};  ///< set instead for routes that answer later
 };
 
 /// Matches requests against the route table and runs the matching handler after the route's
@@ -55,12 +61,17 @@ class Router {
   std::variant<Match, Response> match(Request& request) const;
   /// Authenticates as the route requires, then runs its handler.
   Response dispatch(Route const& route, Request& request) const;
+  /// The same for any route: `respond` gets the response, now or later.
+  void dispatch_async(Route const& route, Request& request, Respond respond) const;
   /// match + dispatch.
   Response handle(Request& request) const;
 
   std::vector<Route> const& routes() const { return routes_; }
 
  private:
+  /// The 401/403 problem when the request may not use the route; sets request.principal.
+  std::optional<Response> authenticate(Route const& route, Request& request) const;
+
   struct Compiled {
     std::vector<std::string_view> segments;  ///< "{id}" segments match anything non-empty
   };

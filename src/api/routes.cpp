@@ -10,7 +10,12 @@ std::vector<Route> make_routes(Services const& s) {
   using enum Execution;
   auto& accounts = s.accounts;
   auto& events = s.events;
+  auto& registrations = s.registrations;
+  auto& tickets = s.tickets;
   auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
+  auto later = [](auto fn, auto& use_case) -> AsyncHandler {
+    return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
+  };
 
   // clang-format off
   return {
@@ -38,6 +43,21 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}",         anyone,    inline_io,   RateClass::general, on(get_event, events)},
     {"PUT",    "/api/events/{id}",         organizer, worker_pool, RateClass::general, on(update_event, events)},
     {"DELETE", "/api/events/{id}",         organizer, worker_pool, RateClass::general, on(cancel_event, events)},
+    {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
+    {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
+    {"POST",   "/api/events/{id}/staff",   organizer, worker_pool, RateClass::general, on(add_event_staff, registrations)},
+    {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
+    {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, worker_pool, RateClass::general, on(rotate_scan_key, tickets)},
+
+    {"POST",   "/api/registrations",       user,      inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
+    {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},
+    {"GET",    "/api/registrations/{id}",  user,      inline_io,   RateClass::general, on(get_registration, registrations)},
+    {"POST",   "/api/registrations/{id}/cancel", user, worker_pool, RateClass::general, on(cancel_registration, registrations)},
+
+    {"GET",    "/api/tickets/{id}",        user,      inline_io,   RateClass::general, on(get_ticket, tickets)},
+    {"GET",    "/api/tickets/{id}/download", user,    inline_io,   RateClass::general, on(get_download_link, tickets)},
+    {"GET",    "/api/tickets/{id}/pdf",    anyone,    worker_pool, RateClass::general, on(get_ticket_pdf, tickets)},
+    {"POST",   "/api/tickets/validate",    user,      inline_io,   RateClass::general, nullptr, later(validate_ticket, tickets)},
   };
   // clang-format on
 }

@@ -7,6 +7,8 @@
 #include "api/router.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/registrations.hpp"
+#include "app/tickets.hpp"
 
 namespace admit::api {
 
@@ -14,6 +16,8 @@ namespace admit::api {
 struct Services {
   Accounts& accounts;
   Events& events;
+  Registrations& registrations;
+  Tickets& tickets;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

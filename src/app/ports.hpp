@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "domain/error.hpp"
 #include "domain/event.hpp"
+#include "domain/registration.hpp"
 #include "domain/time.hpp"
 #include "domain/user.hpp"
 
@@ -83,6 +85,62 @@ class TokenDigest {
  public:
   virtual ~TokenDigest() = default;
   virtual std::string digest(std::string_view token) = 0;
+};
+
+/// What a ticket's QR code proves once its signature checks out.
+struct TicketClaims {
+  std::string ticket_id;
+  std::string event_id;
+  std::string user_id;
+  std::uint32_t key_id = 0;
+};
+
+struct PublicScanKey {
+  std::uint32_t key_id;
+  std::string public_key;  ///< 32 raw bytes
+  Timestamp created_at;
+  bool active;
+};
+
+/// Signed, offline-verifiable ticket codes, one signing key per event.
+class TicketCodes {
+ public:
+  virtual ~TicketCodes() = default;
+  /// The QR text for a ticket, signed with the event's active key (created on first use).
+  virtual std::string issue(TicketClaims const& claims) = 0;
+  /// The claims of an authentic code, or why it is not one.
+  virtual std::expected<TicketClaims, std::string> check(std::string_view code) = 0;
+  virtual std::vector<PublicScanKey> public_keys(std::string_view event_id) = 0;
+  /// Makes a new signing key active; older keys still verify.
+  virtual PublicScanKey rotate(std::string_view event_id) = 0;
+};
+
+/// Expiring signed links that serve a ticket's PDF without a bearer token.
+class DownloadLinks {
+ public:
+  virtual ~DownloadLinks() = default;
+  virtual std::string signature(std::string_view ticket_id, Timestamp expires) = 0;
+  virtual bool verify(std::string_view ticket_id, Timestamp expires, std::string_view signature) = 0;
+};
+
+/// What a printed ticket shows, formatted for people.
+struct PrintedTicket {
+  std::string event_name;
+  std::string date_line;
+  std::string location;
+  std::string holder_name;
+  std::string ticket_type;
+  std::string price_line;
+  std::string ticket_id;
+  std::string order_line;
+  std::string qr_text;
+};
+
+class TicketPrinter {
+ public:
+  virtual ~TicketPrinter() = default;
+  /// A PDF document; the same input gives the same bytes.
+  virtual std::string render_pdf(PrintedTicket const& ticket) = 0;
 };
 
 // ---- storage ---------------------------------------------------------------------------
@@ -166,7 +224,128 @@ class EventStore {
   virtual bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) = 0;
 };
 
-class Store : public UserStore, public SessionStore, public EventStore {
+// ---- registrations and tickets -------------------------------------------------------
+
+/// A registration ready to be written: ids chosen, tickets signed.
+struct NewRegistration {
+  Registration registration;
+  std::vector<Ticket> tickets;     ///< issued now (free events); empty while payment is pending
+  std::string idempotency_key;     ///< empty when the client sent none
+  std::string request_hash;        ///< what the key promised: replays must match it
+};
+
+enum class Placement {
+  placed,
+  replayed,              ///< the idempotency key was used before with the same request
+  idempotency_mismatch,  ///< … with a different request
+  event_not_found,
+  event_closed,          ///< cancelled, or already started
+  attendee_limit,
+  sold_out,
+};
+
+struct PlacementResult {
+  Placement outcome;
+  RegistrationDetail detail;  ///< when placed or replayed
+  std::int32_t seats_left = 0;
+  std::int32_t attendee_limit = 0;  ///< the event's cap, for the message
+};
+
+template <class T>
+using Completion = std::function<void(T)>;
+
+enum class Redemption { admitted, already_used, cancelled, unknown, wrong_event };
+
+struct RedemptionResult {
+  Redemption outcome;
+  std::optional<Ticket> ticket;
+};
+
+/// A registration as the organizer's list shows it.
+struct RegistrationRow {
+  Registration registration;
+  std::string attendee_name;
+  std::string attendee_email;
+  std::int32_t checked_in = 0;
+};
+
+struct RegistrationCursor {
+  Timestamp registered_at;
+  std::string id;
+};
+
+struct EventStats {
+  std::int32_t capacity = 0;
+  std::int32_t registered_count = 0;
+  std::int32_t confirmed_seats = 0;
+  std::int32_t pending_seats = 0;
+  std::int32_t cancelled_seats = 0;
+  std::int32_t checked_in = 0;
+  std::int64_t revenue_minor = 0;
+  struct Hour {
+    std::int64_t hour;  ///< Unix time / 3600
+    std::int32_t seats;
+    std::int64_t revenue_minor;
+  };
+  std::vector<Hour> by_hour;  ///< confirmed and pending registrations by the hour they were made
+};
+
+enum class Cancellation { cancelled, not_found, not_active };
+
+class RegistrationStore {
+ public:
+  virtual ~RegistrationStore() = default;
+  /// Takes the seats and writes the registration and its tickets in one atomic step: capacity
+  /// and the attendee's cap are checked against the same state the write changes. `done`
+  /// runs once the outcome is durable (possibly on another thread).
+  virtual void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+                                  Completion<Result<PlacementResult>> done) = 0;
+  virtual std::optional<RegistrationDetail> find_registration(std::string_view id) = 0;
+  /// Newest first.
+  virtual std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
+                                                                  std::optional<RegistrationCursor> const& after,
+                                                                  int limit) = 0;
+  /// Oldest first; limit <= 0 means all.
+  virtual std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
+                                                                std::optional<RegistrationCursor> const& after,
+                                                                int limit) = 0;
+  /// Cancels an active registration: seats released, tickets void, atomically.
+  virtual Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) = 0;
+  virtual EventStats event_stats(std::string_view event_id) = 0;
+
+  virtual std::optional<Ticket> find_ticket(std::string_view id) = 0;
+  /// Marks a valid ticket of `event_id` used, at most once ever (an atomic conditional
+  /// update); otherwise says why not. `done` runs once the outcome is durable.
+  virtual void redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+                             Completion<Result<RedemptionResult>> done) = 0;
+
+  virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;
+  virtual void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
+                               Actor const& actor) = 0;
+};
+
+/// One Ed25519 key pair that signs an event's tickets.
+struct EventKey {
+  std::uint32_t key_id = 0;
+  std::string public_key;  ///< 32 raw bytes
+  std::string secret_key;  ///< 64 raw bytes (libsodium's seed || public key)
+  Timestamp created_at;
+  bool active = true;
+};
+
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  /// Every key of an event, the active (signing) one first.
+  virtual std::vector<EventKey> event_keys(std::string_view event_id) = 0;
+  /// Stores `key` as the event's active key unless another node or thread stored one first
+  /// (when `replace_active` is false); returns the event's keys afterwards.
+  virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) = 0;
+  /// A named random secret shared by all nodes, created with `fresh` on first use.
+  virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
+};
+
+class Store : public UserStore, public SessionStore, public EventStore, public RegistrationStore, public KeyStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

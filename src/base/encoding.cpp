@@ -65,6 +65,51 @@ std::optional<std::string> base64url_decode(std::string_view in) {
   return out;
 }
 
+std::string base32_encode(std::span<unsigned char const> in) {
+  constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((in.size() * 8 + 4) / 5);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char byte : in) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kBase32[(buffer >> bits) & 31]);
+    }
+  }
+  if (bits > 0) out.push_back(kBase32[(buffer << (5 - bits)) & 31]);
+  return out;
+}
+
+std::optional<std::string> base32_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() * 5 / 8);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    int value;
+    if (c >= 'A' && c <= 'Z') {
+      value = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      value = c - 'a';
+    } else if (c >= '2' && c <= '7') {
+      value = c - '2' + 26;
+    } else {
+      return std::nullopt;
+    }
+    buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
 std::string hex_encode(std::span<unsigned char const> bytes) {
   constexpr std::string_view kDigits = "0123456789abcdef";
   std::string out;

@@ -19,6 +19,7 @@ enum class Errc {
   email_taken,
   capacity_below_sold,
   sold_out,
+  attendee_limit,       ///< the attendee would hold more seats than the event allows
   idempotency_mismatch,
   unavailable,  ///< a dependency is down; retry later
 };

@@ -1,7 +1,9 @@
 #include "http/exchange.hpp"
 
 #include <sodium.h>
+#include <atomic>
 #include <boost/url/parse.hpp>
+#include <memory>
 
 #include "api/problem.hpp"
 #include "base/encoding.hpp"
@@ -154,20 +156,41 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
   return p;
 }
 
-void run_handler(ServerContext const& context, Prepared& p) {
+namespace {
+
+api::Response failure_response(std::exception_ptr failure, std::string const& request_id) {
   try {
-    p.response = context.router->dispatch(*p.route, p.request);
+    std::rethrow_exception(failure);
   } catch (Outage const& e) {
-    log::error("dependency failure",
-               "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
-    p.response = api::problem(503, "unavailable", "Temporarily unavailable",
-                              "A service Admit depends on is not answering; retry shortly.");
-    p.response.with_header("Retry-After", "1");
+    log::error("dependency failure", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
+    auto response = api::problem(503, "unavailable", "Temporarily unavailable",
+                                 "A service Admit depends on is not answering; retry shortly.");
+    response.with_header("Retry-After", "1");
+    return response;
   } catch (std::exception const& e) {
-    log::error("unhandled exception",
-               "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(p.request.request_id));
-    p.response = api::problem(500, "internal-error", "Internal error",
-                              "Something went wrong on our side; it has been logged with the request id.");
+    log::error("unhandled exception", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
+  } catch (...) {
+    log::error("unhandled exception", "\"reqId\":" + log::quote(request_id));
+  }
+  return api::problem(500, "internal-error", "Internal error",
+                      "Something went wrong on our side; it has been logged with the request id.");
+}
+
+}  // namespace
+
+void run_handler(ServerContext const& context, Prepared& p, std::function<void()> finished) {
+  // Exactly one of the handler's respond() and the catch below delivers the answer.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  try {
+    context.router->dispatch_async(*p.route, p.request, [&p, finished, answered](api::Response response) {
+      if (answered->exchange(true)) return;
+      p.response = std::move(response);
+      finished();
+    });
+  } catch (...) {
+    if (answered->exchange(true)) return;
+    p.response = failure_response(std::current_exception(), p.request.request_id);
+    finished();
   }
 }
 

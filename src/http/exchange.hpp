@@ -43,8 +43,10 @@ struct Prepared {
 
 /// Reads headers, ids, client address, CORS, route and rate limits.
 Prepared prepare(ServerContext& context, BeastRequest const& request, std::string const& peer_address);
-/// Runs the route's handler, turning exceptions into 503 (outage) or 500 (bug).
-void run_handler(ServerContext const& context, Prepared& prepared);
+/// Runs the route's handler, turning exceptions into 503 (outage) or 500 (bug). `finished`
+/// runs once prepared.response holds the answer: before this returns for ordinary routes,
+/// later (on another thread) for routes whose use case completes asynchronously.
+void run_handler(ServerContext const& context, Prepared& prepared, std::function<void()> finished);
 /// Builds the wire response, records metrics and writes the access log line.
 BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepared& prepared, bool keep_alive);
 /// A response for a request that could not even be read (431, 413, 400).

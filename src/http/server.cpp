@@ -2,7 +2,11 @@
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -55,6 +59,9 @@ struct Server::Impl {
   }
 
   awaitable<void> accept_loop();
+  /// Runs the route's handler and waits for its answer, which may come from another thread
+  /// (a write waiting for its group commit); the coroutine resumes on its own executor.
+  awaitable<void> answer(Prepared& prepared);
   template <class Stream>
   awaitable<void> serve(Stream& stream, std::string peer);
   awaitable<void> drain_then_stop();
@@ -152,15 +159,10 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
     Prepared prepared = prepare(context, request, peer);
     if (prepared.route) {
       if (prepared.route->execution == api::Execution::worker_pool) {
-        co_await asio::co_spawn(
-            workers,
-            [this, &prepared]() -> awaitable<void> {
-              run_handler(context, prepared);
-              co_return;
-            },
-            use_awaitable);
+        // Resumes on this connection's strand once the handler answered on the pool.
+        co_await asio::co_spawn(workers, answer(prepared), use_awaitable);
       } else {
-        run_handler(context, prepared);
+        co_await answer(prepared);
       }
     }
     bool const keep_alive = request.keep_alive() && !draining.load(std::memory_order_relaxed);
@@ -172,6 +174,27 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
     if (write_error || !keep_alive) break;
   }
   co_await close_stream(stream);
+}
+
+awaitable<void> Server::Impl::answer(Prepared& prepared) {
+  co_await asio::async_initiate<decltype(use_awaitable), void()>(
+      [this, &prepared](auto handler) {
+        using Handler = decltype(handler);
+        // The answer may come from the database's writer thread. That thread touches only
+        // this pointer and the io_context's plain executor: copies of the connection's strand
+        // are made and dropped on I/O threads only.
+        auto* waiting = new Handler(std::move(handler));
+        auto const io_executor = io.get_executor();
+        run_handler(context, prepared, [waiting, io_executor] {
+          asio::post(io_executor, [waiting] {
+            Handler resume(std::move(*waiting));
+            delete waiting;
+            auto const executor = asio::get_associated_executor(resume);
+            asio::dispatch(executor, std::move(resume));
+          });
+        });
+      },
+      use_awaitable);
 }
 
 awaitable<void> Server::Impl::accept_loop() {

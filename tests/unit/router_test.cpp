@@ -314,6 +314,52 @@ class EmptyStore final : public Store {
     return EventUpdate::not_found;
   }
   bool cancel_event(std::string_view, Timestamp, Actor const&) override { return false; }
+
+  void place_registration(NewRegistration, Timestamp, Actor, Completion<Result<PlacementResult>> done) override {
+    done(PlacementResult{Placement::event_not_found, {}, 0, 0});
+  }
+  std::optional<RegistrationDetail> find_registration(std::string_view) override { return std::nullopt; }
+  std::vector<RegistrationDetail> list_user_registrations(std::string_view, std::optional<RegistrationCursor> const&,
+                                                          int) override {
+    return {};
+  }
+  std::vector<RegistrationRow> list_event_registrations(std::string_view, std::optional<RegistrationCursor> const&,
+                                                        int) override {
+    return {};
+  }
+  Cancellation cancel_registration(std::string_view, Timestamp, Actor const&) override {
+    return Cancellation::not_found;
+  }
+  EventStats event_stats(std::string_view) override { return {}; }
+  std::optional<Ticket> find_ticket(std::string_view) override { return std::nullopt; }
+  void redeem_ticket(std::string, std::string, Timestamp, Actor, Completion<Result<RedemptionResult>> done) override {
+    done(RedemptionResult{Redemption::unknown, std::nullopt});
+  }
+  bool is_event_staff(std::string_view, std::string_view) override { return false; }
+  void add_event_staff(std::string_view, std::string_view, Timestamp, Actor const&) override {}
+  std::vector<EventKey> event_keys(std::string_view) override { return {}; }
+  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
+  std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
+};
+
+/// Ticket adapters that are never reached: these tests only look at the route table.
+class NoTicketCodes final : public TicketCodes {
+ public:
+  std::string issue(TicketClaims const&) override { return "A"; }
+  std::expected<TicketClaims, std::string> check(std::string_view) override { return std::unexpected("none"); }
+  std::vector<PublicScanKey> public_keys(std::string_view) override { return {}; }
+  PublicScanKey rotate(std::string_view) override { return {}; }
+};
+
+class NoLinks final : public DownloadLinks {
+ public:
+  std::string signature(std::string_view, Timestamp) override { return {}; }
+  bool verify(std::string_view, Timestamp, std::string_view) override { return false; }
+};
+
+class NoPrinter final : public TicketPrinter {
+ public:
+  std::string render_pdf(PrintedTicket const&) override { return {}; }
 };
 
 class FixedClock final : public Clock {
@@ -351,9 +397,16 @@ class RouteTableTest : public ::testing::Test {
   FakeAccessTokens tokens_;
   Accounts accounts_{store_, hasher_, tokens_, digest_, entropy_, clock_};
   Events events_{store_, entropy_, clock_};
+  NoTicketCodes codes_;
+  NoLinks links_;
+  NoPrinter printer_;
+  Registrations registrations_{store_, codes_, entropy_, clock_, {}};
+  Tickets tickets_{store_, codes_, links_, printer_, clock_, {}};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
+      .registrations = registrations_,
+      .tickets = tickets_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },

@@ -84,6 +84,12 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  int const rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) raise(db_, rc, "bind");
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   int const rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) raise(db_, rc, "bind");
@@ -110,6 +116,17 @@ std::string Statement::text(int column) const {
 
 std::int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+std::optional<std::int64_t> Statement::optional_integer(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+std::string Statement::blob(int column) const {
+  auto const* data = static_cast<char const*>(sqlite3_column_blob(stmt_, column));
+  if (!data) return {};
+  return std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 bool Statement::is_null(int column) const {

@@ -65,6 +65,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
   template <class T>
   Statement& bind(int index, std::optional<T> const& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -78,6 +79,8 @@ class Statement {
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;
+  std::optional<std::int64_t> optional_integer(int column) const;
+  std::string blob(int column) const;
   bool is_null(int column) const;
 
  private:

@@ -7,37 +7,18 @@
 
 #include "base/text.hpp"
 #include "store/migration.hpp"
+#include "store/sqlite/internal.hpp"
 
 namespace admit {
 
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
+using sqlite_detail::audit;
+using sqlite_detail::seconds;
+using sqlite_detail::timestamp;
 
 namespace {
-
-std::int64_t seconds(Timestamp t) {
-  return t.time_since_epoch().count();
-}
-
-Timestamp timestamp(std::int64_t s) {
-  return Timestamp{std::chrono::seconds{s}};
-}
-
-void audit(Connection& db, Timestamp at, Actor const& actor, std::string_view action, std::string_view subject_type,
-           std::string_view subject_id, std::string_view detail = {}) {
-  db.prepare(
-        "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-      .bind(1, seconds(at))
-      .bind(2, actor.user_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.user_id))
-      .bind(3, actor.request_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.request_id))
-      .bind(4, action)
-      .bind(5, subject_type)
-      .bind(6, subject_id)
-      .bind(7, detail.empty() ? std::nullopt : std::optional<std::string_view>(detail))
-      .run();
-}
 
 User read_user(Statement const& row) {
   return User{
@@ -95,25 +76,6 @@ std::string contains_pattern(std::string_view text) {
 }
 
 }  // namespace
-
-/// A reader connection borrowed from the pool for one call.
-class SqliteStore::Reader {
- public:
-  Reader(SqliteStore& store, std::unique_ptr<Connection> connection)
-      : store_(store), connection_(std::move(connection)) {}
-  ~Reader() {
-    if (!connection_) return;
-    std::lock_guard lock(store_.readers_mutex_);
-    store_.idle_readers_.push_back(std::move(connection_));
-  }
-  Reader(Reader&&) = default;
-  Connection* operator->() { return connection_.get(); }
-  Connection& operator*() { return *connection_; }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<Connection> connection_;
-};
 
 SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
@@ -432,7 +394,18 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
         .bind(2, seconds(now))
         .run();
     bool const changed = db.changes() > 0;
-    if (changed) audit(db, now, actor, "event.cancelled", "event", id);
+    if (changed) {
+      // Every active registration ends with the event: seats released, tickets void.
+      db.prepare(
+            "UPDATE registrations SET status = 'cancelled', updated_at = ?2 WHERE event_id = ?1 "
+            "AND status IN ('pending_payment', 'confirmed')")
+          .bind(1, id)
+          .bind(2, seconds(now))
+          .run();
+      db.prepare("UPDATE tickets SET status = 'cancelled' WHERE event_id = ?1 AND status = 'valid'").bind(1, id).run();
+      db.prepare("UPDATE events SET registered_count = 0 WHERE id = ?1").bind(1, id).run();
+      audit(db, now, actor, "event.cancelled", "event", id);
+    }
     return changed;
   });
 }

@@ -42,9 +42,32 @@ class SqliteStore final : public Store {
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
 
+  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+                          Completion<Result<PlacementResult>> done) override;
+  std::optional<RegistrationDetail> find_registration(std::string_view id) override;
+  std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
+  std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
+                                                        std::optional<RegistrationCursor> const& after,
+                                                        int limit) override;
+  Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) override;
+  EventStats event_stats(std::string_view event_id) override;
+  std::optional<Ticket> find_ticket(std::string_view id) override;
+  void redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+                     Completion<Result<RedemptionResult>> done) override;
+  bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
+  void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
+                       Actor const& actor) override;
+
+  std::vector<EventKey> event_keys(std::string_view event_id) override;
+  std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
+  std::string instance_secret(std::string_view name, std::string const& fresh) override;
+
  private:
   class Reader;
   Reader reader();
+  std::vector<Ticket> tickets_of(sqlite::Connection& db, std::string_view registration_id);
   std::unique_ptr<sqlite::Connection> open_connection();
   void migrate(sqlite::Connection& db);
 

@@ -1,0 +1,30 @@
+-- Registrations with idempotency keys, per-event ticket signing keys and instance secrets.
+
+ALTER TABLE registrations ADD COLUMN idempotency_key TEXT;
+ALTER TABLE registrations ADD COLUMN request_hash TEXT;
+CREATE UNIQUE INDEX registrations_idempotency ON registrations (user_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX registrations_by_attendee_event ON registrations (event_id, user_id, status);
+CREATE INDEX registrations_holds ON registrations (status, hold_expires_at);
+
+ALTER TABLE tickets ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tickets_by_event ON tickets (event_id, validated_at);
+
+-- One Ed25519 key pair per event signs its tickets' QR codes; older keys stay for
+-- verification after a rotation. The secret never leaves the server.
+CREATE TABLE event_keys (
+  event_id   TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  key_id     BIGINT NOT NULL,
+  public_key BLOB NOT NULL,
+  secret_key BLOB NOT NULL,
+  created_at BIGINT NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (event_id, key_id)
+);
+
+-- Random secrets shared by every node (download-link HMAC key and the like).
+CREATE TABLE instance_secrets (
+  name       TEXT PRIMARY KEY,
+  value      BLOB NOT NULL,
+  created_at BIGINT NOT NULL
+);

@@ -1,0 +1,231 @@
+#include <charconv>
+
+#include "api/handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/json_mapping.hpp"
+#include "api/problem.hpp"
+#include "api/query.hpp"
+#include "domain/money.hpp"
+
+namespace admit::api {
+namespace {
+
+Response registration_response(unsigned status, Result<RegistrationDetail> const& detail) {
+  if (!detail) return problem(detail.error());
+  JsonWriter w;
+  write_registration(w, *detail);
+  return json_response(status, w.take());
+}
+
+struct PageRequest {
+  std::optional<std::string> cursor;
+  int limit = 20;
+  std::optional<std::string> format;
+};
+
+std::expected<PageRequest, Response> read_page(Request const& request, bool allow_format) {
+  auto params = QueryParams::parse(request.query);
+  if (!params) return std::unexpected(problem(Error{Errc::invalid_input, "The query string is malformed.", {}}));
+  PageRequest page;
+  std::vector<FieldError> errors;
+  for (auto const& name : params->unknown({"limit", "cursor", "format"})) {
+    if (name != "format" || !allow_format) errors.push_back({name, "is not a parameter of this listing"});
+  }
+  page.cursor = params->get("cursor");
+  page.format = params->get("format");
+  if (page.format && *page.format != "json" && *page.format != "csv") errors.push_back({"format", "must be json or csv"});
+  if (auto limit = params->get("limit")) {
+    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), page.limit);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || page.limit < 1 || page.limit > 100) {
+      errors.push_back({"limit", "must be an integer between 1 and 100"});
+    }
+  }
+  if (!errors.empty()) {
+    return std::unexpected(problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", errors}));
+  }
+  return page;
+}
+
+void write_next_cursor(JsonWriter& w, std::optional<std::string> const& cursor) {
+  w.key("nextCursor");
+  if (cursor) {
+    w.value(*cursor);
+  } else {
+    w.null();
+  }
+}
+
+/// A CSV field: quoted when it holds a separator, quote or line break; a leading =, +, -,
+/// @, tab or carriage return gets a ' so spreadsheets do not run it as a formula (OWASP).
+void append_csv_field(std::string& out, std::string_view value) {
+  std::string text;
+  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+                         value[0] == '\t' || value[0] == '\r')) {
+    text.push_back('\'');
+  }
+  text += value;
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    out += text;
+    return;
+  }
+  out.push_back('"');
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
+  std::string out = "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId\r\n";
+  for (auto const& row : rows) {
+    auto const& r = row.registration;
+    JsonWriter amount;
+    amount.money(r.amount_minor, currency_exponent(r.currency).value_or(2));
+    std::string_view const fields[] = {r.id,
+                                       status_name(r.status),
+                                       {},
+                                       amount.str(),
+                                       r.currency,
+                                       row.attendee_name,
+                                       row.attendee_email,
+                                       {},
+                                       {},
+                                       r.payment_id ? std::string_view(*r.payment_id) : std::string_view{}};
+    auto const quantity = std::to_string(r.quantity);
+    auto const registered = format_rfc3339(r.registered_at);
+    auto const checked_in = std::to_string(row.checked_in);
+    for (std::size_t i = 0; i < std::size(fields); ++i) {
+      if (i > 0) out.push_back(',');
+      std::string_view value = fields[i];
+      if (i == 2) value = quantity;
+      if (i == 7) value = registered;
+      if (i == 8) value = checked_in;
+      append_csv_field(out, value);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+void register_attendee(Registrations& registrations, Request& request, Respond respond) {
+  auto input = JsonInput::parse(request);
+  if (!input) return respond(std::move(input.error()));
+  input->allow_only({"eventId", "quantity"});
+  auto event_id = input->string("eventId", true);
+  auto quantity = input->integer("quantity");
+  if (auto bad = input->errors()) return respond(std::move(*bad));
+  auto const key = request.header("Idempotency-Key");
+  if (key.size() > 255) {
+    return respond(problem(Error{Errc::invalid_input, "The Idempotency-Key is too long.",
+                                 {{"Idempotency-Key", "must be at most 255 characters"}}}));
+  }
+  registrations.register_attendee(
+      *request.principal, {*event_id, quantity.value_or(1), std::string(key)}, request.actor(),
+      [respond = std::move(respond)](Result<Registered> registered) {
+        if (!registered) return respond(problem(registered.error()));
+        JsonWriter w;
+        write_registration(w, registered->detail);
+        auto response = json_response(201, w.take());
+        response.with_header("Location", "/api/registrations/" + registered->detail.registration.id);
+        if (registered->replayed) response.with_header("Idempotent-Replayed", "true");
+        respond(std::move(response));
+      });
+}
+
+Response list_my_registrations(Registrations& registrations, Request& request) {
+  auto page = read_page(request, false);
+  if (!page) return std::move(page.error());
+  auto result = registrations.list_my_registrations(*request.principal, page->cursor, page->limit);
+  if (!result) return problem(result.error());
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (auto const& d : result->items) write_registration(w, d);
+  w.end_array();
+  write_next_cursor(w, result->next_cursor);
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+Response get_registration(Registrations& registrations, Request& request) {
+  return registration_response(200, registrations.get_registration(*request.principal, request.param("id")));
+}
+
+Response cancel_registration(Registrations& registrations, Request& request) {
+  return registration_response(
+      200, registrations.cancel_registration(*request.principal, request.param("id"), request.actor()));
+}
+
+Response list_event_registrations(Registrations& registrations, Request& request) {
+  auto page = read_page(request, true);
+  if (!page) return std::move(page.error());
+  bool const csv = page->format == "csv";
+  auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
+                                                       csv ? std::nullopt : page->cursor, csv ? 0 : page->limit);
+  if (!result) return problem(result.error());
+  if (csv) {
+    Response response{.status = 200,
+                      .content_type = "text/csv; charset=utf-8",
+                      .body = registrations_csv(result->items),
+                      .headers = {}};
+    response.with_header("Content-Disposition",
+                         "attachment; filename=\"registrations-" + std::string(request.param("id")) + ".csv\"");
+    return response;
+  }
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (auto const& row : result->items) write_registration_row(w, row);
+  w.end_array();
+  write_next_cursor(w, result->next_cursor);
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+Response get_event_analytics(Registrations& registrations, Request& request) {
+  auto result = registrations.event_analytics(*request.principal, request.param("id"));
+  if (!result) return problem(result.error());
+  auto const& s = result->stats;
+  auto const exponent = currency_exponent(result->currency).value_or(2);
+  JsonWriter w;
+  w.begin_object();
+  w.field("eventId", request.param("id"));
+  w.field("capacity", s.capacity);
+  w.field("registeredCount", s.registered_count);
+  w.field("confirmed", s.confirmed_seats);
+  w.field("pending", s.pending_seats);
+  w.field("cancelled", s.cancelled_seats);
+  w.field("checkedIn", s.checked_in);
+  w.key("revenue").money(s.revenue_minor, exponent);
+  w.field("currency", result->currency);
+  w.key("byDay").begin_array();
+  for (auto const& day : result->by_day) {
+    w.begin_object().field("date", day.date).field("registrations", day.registrations);
+    w.key("revenue").money(day.revenue_minor, exponent);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+Response add_event_staff(Registrations& registrations, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"email"});
+  auto email = input->string("email", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  auto staff = registrations.add_staff(*request.principal, request.param("id"), *email, request.actor());
+  if (!staff) return problem(staff.error());
+  JsonWriter w;
+  w.begin_object()
+      .field("eventId", staff->event_id)
+      .field("userId", staff->user.id)
+      .field("email", staff->user.email)
+      .field("name", staff->user.name)
+      .end_object();
+  return json_response(201, w.take());
+}
+
+}  // namespace admit::api

@@ -1,0 +1,227 @@
+#include "app/registrations.hpp"
+
+#include <charconv>
+#include <date/tz.h>
+#include <map>
+
+#include "base/encoding.hpp"
+
+namespace admit {
+
+Registrations::Registrations(Store& store, TicketCodes& codes, Entropy& entropy, Clock const& clock,
+                             TicketingSettings settings)
+    : store_(store), codes_(codes), entropy_(entropy), clock_(clock), settings_(std::move(settings)) {}
+
+void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
+                                      Completion<Result<Registered>> done) {
+  if (auto errors = check_quantity(request.quantity); !errors.empty()) {
+    return done(fail(Errc::invalid_input, "The quantity is not acceptable.", std::move(errors)));
+  }
+  auto const event = store_.find_event(request.event_id);
+  if (!event) return done(fail(Errc::not_found, "No event has this id."));
+
+  auto const now = clock_.now();
+  auto const quantity = static_cast<std::int32_t>(request.quantity);
+  bool const free = event->details.price_minor == 0;
+  NewRegistration order{
+      .registration =
+          Registration{
+              .id = entropy_.new_id(),
+              .event_id = event->id,
+              .ticket_type_id = {},
+              .user_id = who.user_id,
+              .quantity = quantity,
+              .status = free ? RegistrationStatus::confirmed : RegistrationStatus::pending_payment,
+              .amount_minor = event->details.price_minor * quantity,
+              .currency = event->details.currency,
+              .payment_id = std::nullopt,
+              .registered_at = now,
+              .hold_expires_at = free ? std::nullopt : std::optional<Timestamp>(now + settings_.hold),
+              .updated_at = now,
+          },
+      .tickets = {},
+      .idempotency_key = request.idempotency_key,
+      .request_hash = event->id + "|" + std::to_string(quantity),
+  };
+  if (free) {
+    // Signed before the write, so the single writer never waits on signatures.
+    for (std::int32_t i = 1; i <= quantity; ++i) {
+      Ticket ticket{
+          .id = entropy_.new_id(),
+          .registration_id = order.registration.id,
+          .event_id = event->id,
+          .user_id = who.user_id,
+          .status = TicketStatus::valid,
+          .qr_code = {},
+          .generated_at = now,
+          .validated_at = std::nullopt,
+          .position = i,
+          .holder_name = {},
+      };
+      ticket.qr_code = codes_.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
+      order.tickets.push_back(std::move(ticket));
+    }
+  }
+  store_.place_registration(
+      std::move(order), now, actor, [done = std::move(done)](Result<PlacementResult> placed) {
+        if (!placed) return done(std::unexpected(placed.error()));
+        auto& result = *placed;
+        switch (result.outcome) {
+          case Placement::placed:
+          case Placement::replayed:
+            return done(Registered{std::move(result.detail), result.outcome == Placement::replayed});
+          case Placement::idempotency_mismatch:
+            return done(fail(Errc::idempotency_mismatch,
+                             "This Idempotency-Key was already used for a different registration request."));
+          case Placement::event_not_found:
+            return done(fail(Errc::not_found, "No event has this id."));
+          case Placement::event_closed:
+            return done(fail(Errc::conflict, "This event is cancelled or has already started."));
+          case Placement::attendee_limit:
+            return done(fail(Errc::attendee_limit, "One attendee may hold at most " +
+                                                       std::to_string(result.attendee_limit) +
+                                                       " seats for this event."));
+          case Placement::sold_out:
+            return done(fail(Errc::sold_out, result.seats_left > 0 ? "Only " + std::to_string(result.seats_left) +
+                                                                         " seats are left."
+                                                                   : "This event is sold out."));
+        }
+        done(fail(Errc::conflict, "The registration could not be placed."));
+      });
+}
+
+Result<RegistrationDetail> Registrations::get_registration(Principal const& who, std::string_view id) {
+  auto detail = store_.find_registration(id);
+  if (detail && detail->registration.user_id != who.user_id) {
+    auto const event = store_.find_event(detail->registration.event_id);
+    if (!event || event->organizer_id != who.user_id) detail.reset();
+  }
+  // Someone else's registration is "not found": its existence is not theirs to learn.
+  if (!detail) return fail(Errc::not_found, "No registration of yours has this id.");
+  return std::move(*detail);
+}
+
+Result<Page<RegistrationDetail>> Registrations::list_my_registrations(Principal const& who,
+                                                                      std::optional<std::string> const& cursor,
+                                                                      int limit) {
+  if (limit < 1 || limit > Events::kMaxPageSize) {
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
+                {{"limit", "must be between 1 and 100"}});
+  }
+  std::optional<RegistrationCursor> after;
+  if (cursor) {
+    after = decode_registration_cursor(*cursor);
+    if (!after) {
+      return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
+                  {{"cursor", "is not a cursor this listing produced"}});
+    }
+  }
+  auto items = store_.list_user_registrations(who.user_id, after, limit + 1);
+  Page<RegistrationDetail> page;
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(static_cast<std::size_t>(limit));
+    auto const& last = items.back().registration;
+    page.next_cursor = encode_registration_cursor({last.registered_at, last.id});
+  }
+  page.items = std::move(items);
+  return page;
+}
+
+Result<RegistrationDetail> Registrations::cancel_registration(Principal const& who, std::string_view id,
+                                                              Actor const& actor) {
+  auto current = get_registration(who, id);
+  if (!current) return current;
+  switch (store_.cancel_registration(id, clock_.now(), actor)) {
+    case Cancellation::cancelled:
+      break;
+    case Cancellation::not_found:
+      return fail(Errc::not_found, "No registration of yours has this id.");
+    case Cancellation::not_active:
+      return fail(Errc::conflict, "This registration is no longer active.");
+  }
+  return get_registration(who, id);
+}
+
+Result<Event> Registrations::organizer_event(Principal const& who, std::string_view event_id) {
+  auto event = store_.find_event(event_id);
+  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may see this.");
+  return std::move(*event);
+}
+
+Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal const& who, std::string_view event_id,
+                                                                      std::optional<std::string> const& cursor,
+                                                                      int limit) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  if (limit < 0 || limit > Events::kMaxPageSize) {
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
+                {{"limit", "must be between 1 and 100"}});
+  }
+  std::optional<RegistrationCursor> after;
+  if (cursor) {
+    after = decode_registration_cursor(*cursor);
+    if (!after) {
+      return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
+                  {{"cursor", "is not a cursor this listing produced"}});
+    }
+  }
+  auto rows = store_.list_event_registrations(event_id, after, limit == 0 ? 0 : limit + 1);
+  Page<RegistrationRow> page;
+  if (limit > 0 && static_cast<int>(rows.size()) > limit) {
+    rows.resize(static_cast<std::size_t>(limit));
+    auto const& last = rows.back().registration;
+    page.next_cursor = encode_registration_cursor({last.registered_at, last.id});
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  EventAnalytics analytics{.stats = store_.event_stats(event_id), .currency = event->details.currency, .by_day = {}};
+  // Days are the event's local days, so an organizer in Tokyo sees Tokyo's dates.
+  date::time_zone const* zone = nullptr;
+  try {
+    zone = date::locate_zone(event->details.timezone);
+  } catch (std::runtime_error const&) {
+    zone = date::locate_zone("UTC");
+  }
+  std::map<std::string, EventAnalytics::Day> days;
+  for (auto const& hour : analytics.stats.by_hour) {
+    auto const local = zone->to_local(Timestamp{std::chrono::hours{hour.hour}});
+    auto const date_text = date::format("%F", std::chrono::floor<std::chrono::days>(local));
+    auto& day = days.try_emplace(date_text, EventAnalytics::Day{date_text, 0, 0}).first->second;
+    day.registrations += hour.seats;
+    day.revenue_minor += hour.revenue_minor;
+  }
+  for (auto& [date_text, day] : days) analytics.by_day.push_back(std::move(day));
+  return analytics;
+}
+
+Result<StaffMember> Registrations::add_staff(Principal const& who, std::string_view event_id, std::string_view email,
+                                             Actor const& actor) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
+  if (!user) return fail(Errc::not_found, "No account has this email; the person must sign up first.");
+  store_.add_event_staff(event_id, user->id, clock_.now(), actor);
+  if (!user->roles.has(Role::staff)) {
+    if (auto updated = store_.set_roles(user->email, user->roles.with(Role::staff), actor)) user = std::move(*updated);
+  }
+  return StaffMember{std::string(event_id), std::move(*user)};
+}
+
+std::string encode_registration_cursor(RegistrationCursor const& cursor) {
+  return base64url_encode(std::to_string(cursor.registered_at.time_since_epoch().count()) + "|" + cursor.id);
+}
+
+std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text) {
+  auto const events_cursor = decode_cursor(text);
+  if (!events_cursor) return std::nullopt;
+  return RegistrationCursor{events_cursor->starts_at, events_cursor->id};
+}
+
+}  // namespace admit

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/events.hpp"
+#include "app/ports.hpp"
+
+namespace admit {
+
+struct TicketingSettings {
+  std::chrono::seconds hold{15 * 60};          ///< how long a paid registration holds its seats
+  std::chrono::seconds download_link_ttl{600};  ///< how long a PDF link works
+  std::string public_url;                       ///< the base of download links
+};
+
+struct RegisterRequest {
+  std::string event_id;
+  std::int64_t quantity = 1;
+  std::string idempotency_key;  ///< empty: none
+};
+
+struct Registered {
+  RegistrationDetail detail;
+  bool replayed = false;
+};
+
+struct EventAnalytics {
+  EventStats stats;
+  std::string currency;
+  struct Day {
+    std::string date;  ///< in the event's time zone
+    std::int32_t registrations;
+    std::int64_t revenue_minor;
+  };
+  std::vector<Day> by_day;
+};
+
+struct StaffMember {
+  std::string event_id;
+  User user;
+};
+
+/// Registering for events, and the organizer's view of who registered.
+class Registrations {
+ public:
+  Registrations(Store& store, TicketCodes& codes, Entropy& entropy, Clock const& clock, TicketingSettings settings);
+
+  /// Takes `quantity` seats atomically with the registration: a free event's registration is
+  /// confirmed with its tickets issued; a paid one holds the seats until payment or expiry.
+  /// Never oversells. `done` may run on another thread.
+  void register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
+                         Completion<Result<Registered>> done);
+  /// A registration for its attendee or the event's organizer; 404 for anyone else.
+  Result<RegistrationDetail> get_registration(Principal const& who, std::string_view id);
+  Result<Page<RegistrationDetail>> list_my_registrations(Principal const& who, std::optional<std::string> const& cursor,
+                                                         int limit);
+  /// Releases the seats and voids the tickets; the attendee's or the organizer's call.
+  Result<RegistrationDetail> cancel_registration(Principal const& who, std::string_view id, Actor const& actor);
+
+  /// The event's registrations for its organizer; limit 0 lists all (CSV export).
+  Result<Page<RegistrationRow>> list_event_registrations(Principal const& who, std::string_view event_id,
+                                                         std::optional<std::string> const& cursor, int limit);
+  Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
+  /// Lets an existing user scan this event's tickets.
+  Result<StaffMember> add_staff(Principal const& who, std::string_view event_id, std::string_view email,
+                                Actor const& actor);
+
+ private:
+  Result<Event> organizer_event(Principal const& who, std::string_view event_id);
+
+  Store& store_;
+  TicketCodes& codes_;
+  Entropy& entropy_;
+  Clock const& clock_;
+  TicketingSettings settings_;
+};
+
+std::string encode_registration_cursor(RegistrationCursor const& cursor);
+std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text);
+
+}  // namespace admit

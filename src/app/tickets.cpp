@@ -1,0 +1,171 @@
+#include "app/tickets.hpp"
+
+#include <charconv>
+#include <date/tz.h>
+
+#include "domain/money.hpp"
+
+namespace admit {
+
+Tickets::Tickets(Store& store, TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
+                 TicketingSettings settings)
+    : store_(store),
+      codes_(codes),
+      links_(links),
+      printer_(printer),
+      clock_(clock),
+      settings_(std::move(settings)) {}
+
+Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
+  auto ticket = store_.find_ticket(id);
+  if (ticket && ticket->user_id != who.user_id) {
+    auto const event = store_.find_event(ticket->event_id);
+    if (!event || event->organizer_id != who.user_id) ticket.reset();
+  }
+  if (!ticket) return fail(Errc::not_found, "No ticket of yours has this id.");
+  return std::move(*ticket);
+}
+
+Result<DownloadLink> Tickets::download_link(Principal const& who, std::string_view id) {
+  auto ticket = store_.find_ticket(id);
+  if (!ticket || ticket->user_id != who.user_id) return fail(Errc::not_found, "No ticket of yours has this id.");
+  if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
+  auto const expires = clock_.now() + settings_.download_link_ttl;
+  auto const seconds = std::to_string(expires.time_since_epoch().count());
+  return DownloadLink{settings_.public_url + "/api/tickets/" + ticket->id + "/pdf?expires=" + seconds +
+                          "&signature=" + links_.signature(ticket->id, expires),
+                      expires};
+}
+
+Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view expires_text,
+                                        std::string_view signature) {
+  long long seconds = 0;
+  auto const [end, ec] = std::from_chars(expires_text.data(), expires_text.data() + expires_text.size(), seconds);
+  if (ec != std::errc{} || end != expires_text.data() + expires_text.size()) {
+    return fail(Errc::forbidden, "This download link is not valid.");
+  }
+  Timestamp const expires{std::chrono::seconds{seconds}};
+  if (!links_.verify(id, expires, signature)) return fail(Errc::forbidden, "This download link is not valid.");
+  if (expires < clock_.now()) return fail(Errc::forbidden, "This download link has expired; ask for a new one.");
+
+  auto ticket = store_.find_ticket(id);
+  if (!ticket) return fail(Errc::not_found, "No ticket has this id.");
+  if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
+  auto const event = store_.find_event(ticket->event_id);
+  auto const registration = store_.find_registration(ticket->registration_id);
+  if (!event || !registration) return fail(Errc::not_found, "No ticket has this id.");
+
+  auto const& r = registration->registration;
+  auto const unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
+  return printer_.render_pdf({
+      .event_name = event->details.name,
+      .date_line = format_event_date(event->details.starts_at, event->details.timezone),
+      .location = event->details.location,
+      .holder_name = ticket->holder_name,
+      .ticket_type = "General admission",
+      .price_line = format_price(unit_price, r.currency),
+      .ticket_id = ticket->id,
+      .order_line = "Registration " + r.id + " · ticket " + std::to_string(ticket->position) + " of " +
+                    std::to_string(r.quantity),
+      .qr_text = ticket->qr_code,
+  });
+}
+
+bool Tickets::may_scan(Principal const& who, Event const& event) {
+  return event.organizer_id == who.user_id || who.roles.has(Role::admin) ||
+         store_.is_event_staff(event.id, who.user_id);
+}
+
+void Tickets::validate_ticket(Principal const& who, std::string_view code, std::optional<std::string> const& event_id,
+                              Actor const& actor, Completion<Result<ScanOutcome>> done) {
+  using R = ScanOutcome::Result;
+  if (!who.roles.any_of(Role::organizer | Role::staff) && !who.roles.has(Role::admin)) {
+    return done(fail(Errc::forbidden, "Only organizers and door staff scan tickets."));
+  }
+  std::optional<Event> scanning;
+  if (event_id) {
+    scanning = store_.find_event(*event_id);
+    if (!scanning) return done(fail(Errc::not_found, "No event has this id."));
+    if (!may_scan(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
+  }
+  auto claims = codes_.check(code);
+  if (!claims) return done(ScanOutcome{R::invalid, std::nullopt});
+  if (scanning && claims->event_id != scanning->id) return done(ScanOutcome{R::wrong_event, std::nullopt});
+  if (!scanning) {
+    scanning = store_.find_event(claims->event_id);
+    if (!scanning) return done(ScanOutcome{R::invalid, std::nullopt});
+    if (!may_scan(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
+  }
+  store_.redeem_ticket(claims->ticket_id, claims->event_id, clock_.now(), actor,
+                       [done = std::move(done)](Result<RedemptionResult> redeemed) {
+                         if (!redeemed) return done(std::unexpected(redeemed.error()));
+                         auto const outcome = [&] {
+                           switch (redeemed->outcome) {
+                             case Redemption::admitted: return R::valid;
+                             case Redemption::already_used: return R::already_used;
+                             case Redemption::cancelled: return R::cancelled;
+                             case Redemption::wrong_event: return R::wrong_event;
+                             case Redemption::unknown: break;
+                           }
+                           return R::invalid;
+                         }();
+                         done(ScanOutcome{outcome, std::move(redeemed->ticket)});
+                       });
+}
+
+Result<ScanKeys> Tickets::scan_keys(Principal const& who, std::string_view event_id) {
+  auto const event = store_.find_event(event_id);
+  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!may_scan(who, *event)) return fail(Errc::forbidden, "Only the event's organizer and staff see its scan keys.");
+  return ScanKeys{event->id, codes_.public_keys(event_id)};
+}
+
+Result<PublicScanKey> Tickets::rotate_scan_key(Principal const& who, std::string_view event_id, Actor const&) {
+  auto const event = store_.find_event(event_id);
+  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer rotates its keys.");
+  return codes_.rotate(event_id);
+}
+
+namespace {
+
+/// %e pads single-digit days with a space ("Tuesday,  2 March").
+std::string without_day_padding(std::string text) {
+  if (auto const at = text.find(",  "); at != std::string::npos) text.erase(at + 1, 1);
+  return text;
+}
+
+}  // namespace
+
+std::string format_event_date(Timestamp t, std::string const& time_zone) {
+  try {
+    date::zoned_seconds const local(time_zone, t);
+    return without_day_padding(date::format("%A, %e %B %Y · %H:%M %Z", local));
+  } catch (std::runtime_error const&) {
+    return without_day_padding(date::format("%A, %e %B %Y · %H:%M UTC", t));
+  }
+}
+
+std::string format_price(std::int64_t minor, std::string const& currency) {
+  if (minor == 0) return "Free";
+  auto const exponent = currency_exponent(currency).value_or(2);
+  std::int64_t scale = 1;
+  for (int i = 0; i < exponent; ++i) scale *= 10;
+  auto whole = std::to_string(minor / scale);
+  for (auto i = static_cast<std::ptrdiff_t>(whole.size()) - 3; i > 0; i -= 3) {
+    whole.insert(static_cast<std::size_t>(i), ",");
+  }
+  std::string text = whole;
+  if (exponent > 0) {
+    auto fraction = std::to_string(minor % scale);
+    fraction.insert(0, static_cast<std::size_t>(exponent) - fraction.size(), '0');
+    text += "." + fraction;
+  }
+  if (currency == "USD") return "$" + text;
+  if (currency == "EUR") return "€" + text;
+  if (currency == "GBP") return "£" + text;
+  if (currency == "JPY") return "¥" + text;
+  return currency + " " + text;
+}
+
+}  // namespace admit

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/error.hpp"
+#include "domain/time.hpp"
+
+namespace admit {
+
+enum class RegistrationStatus : std::uint8_t {
+  pending_payment,  ///< seats held until hold_expires_at, waiting for payment
+  confirmed,        ///< seats taken, tickets issued
+  cancelled,        ///< seats released, tickets void
+  expired,          ///< the hold ran out before payment
+  refund_pending,   ///< cancelled after payment; the refund is under way
+  refunded,         ///< cancelled after payment; money returned
+};
+
+std::string_view status_name(RegistrationStatus s);
+std::optional<RegistrationStatus> parse_registration_status(std::string_view s);
+/// Whether a registration in this state holds seats.
+bool holds_seats(RegistrationStatus s);
+
+struct Registration {
+  std::string id;
+  std::string event_id;
+  std::string ticket_type_id;
+  std::string user_id;
+  std::int32_t quantity = 1;
+  RegistrationStatus status = RegistrationStatus::confirmed;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::optional<std::string> payment_id;
+  Timestamp registered_at;
+  std::optional<Timestamp> hold_expires_at;
+  Timestamp updated_at;
+};
+
+enum class TicketStatus : std::uint8_t { valid, cancelled };
+
+struct Ticket {
+  std::string id;
+  std::string registration_id;
+  std::string event_id;
+  std::string user_id;
+  TicketStatus status = TicketStatus::valid;
+  std::string qr_code;
+  Timestamp generated_at;
+  std::optional<Timestamp> validated_at;
+  std::int32_t position = 0;  ///< 1-based within its registration
+  std::string holder_name;    ///< read model: the registering attendee's name
+};
+
+/// "valid", "used" (validated once) or "cancelled", as clients see a ticket.
+std::string_view display_status(Ticket const& t);
+
+/// A registration with its tickets.
+struct RegistrationDetail {
+  Registration registration;
+  std::vector<Ticket> tickets;
+};
+
+inline constexpr std::int32_t kMaxQuantityPerOrder = 100;
+
+/// The quantity rule for one order; empty when acceptable.
+std::vector<FieldError> check_quantity(std::int64_t quantity);
+
+}  // namespace admit

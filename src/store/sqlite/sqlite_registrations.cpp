@@ -1,0 +1,449 @@
+// The registration, ticket and key parts of the SQLite store.
+
+#include <exception>
+
+#include "base/log.hpp"
+#include "store/sqlite/internal.hpp"
+
+namespace admit {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite_detail::audit;
+using sqlite_detail::seconds;
+using sqlite_detail::timestamp;
+
+namespace {
+
+#define ADMIT_REGISTRATION_COLUMNS                                                                        \
+  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "     \
+  "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at"
+
+#define ADMIT_TICKET_COLUMNS                                                                              \
+  "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
+  "t.position, u.name"
+
+Registration read_registration(Statement const& row, int c = 0) {
+  auto const hold = row.optional_integer(c + 9);
+  return Registration{
+      .id = row.text(c + 0),
+      .event_id = row.text(c + 1),
+      .ticket_type_id = row.text(c + 2),
+      .user_id = row.text(c + 3),
+      .quantity = static_cast<std::int32_t>(row.integer(c + 4)),
+      .status = parse_registration_status(row.text(c + 5)).value_or(RegistrationStatus::cancelled),
+      .amount_minor = row.integer(c + 6),
+      .currency = row.text(c + 7),
+      .payment_id = row.is_null(c + 8) ? std::nullopt : std::optional<std::string>(row.text(c + 8)),
+      .registered_at = timestamp(row.integer(c + 10)),
+      .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
+      .updated_at = timestamp(row.integer(c + 11)),
+  };
+}
+
+Ticket read_ticket(Statement const& row) {
+  auto const validated = row.optional_integer(7);
+  return Ticket{
+      .id = row.text(0),
+      .registration_id = row.text(1),
+      .event_id = row.text(2),
+      .user_id = row.text(3),
+      .status = row.text(4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
+      .qr_code = row.text(5),
+      .generated_at = timestamp(row.integer(6)),
+      .validated_at = validated ? std::optional<Timestamp>(timestamp(*validated)) : std::nullopt,
+      .position = static_cast<std::int32_t>(row.integer(8)),
+      .holder_name = row.text(9),
+  };
+}
+
+std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
+  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = ?1");
+  row.bind(1, id);
+  if (!row.step()) return std::nullopt;
+  return read_ticket(row);
+}
+
+/// An exception from the writer, as a result: outages are 503s, anything else is logged.
+Error write_failure(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (Outage const& e) {
+    log::error("database write failed", "\"error\":" + log::quote(e.what()));
+  } catch (std::exception const& e) {
+    log::error("write failed", "\"error\":" + log::quote(e.what()));
+  }
+  return Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}};
+}
+
+std::vector<EventKey> select_event_keys(Connection& db, std::string_view event_id) {
+  auto row = db.prepare(
+      "SELECT key_id, public_key, secret_key, created_at, active FROM event_keys WHERE event_id = ?1 "
+      "ORDER BY active DESC, created_at DESC, key_id");
+  row.bind(1, event_id);
+  std::vector<EventKey> keys;
+  while (row.step()) {
+    keys.push_back({static_cast<std::uint32_t>(row.integer(0)), row.blob(1), row.blob(2), timestamp(row.integer(3)),
+                    row.integer(4) != 0});
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::vector<Ticket> SqliteStore::tickets_of(Connection& db, std::string_view registration_id) {
+  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS
+                        " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.registration_id = ?1 "
+                        "ORDER BY t.position");
+  row.bind(1, registration_id);
+  std::vector<Ticket> tickets;
+  while (row.step()) tickets.push_back(read_ticket(row));
+  return tickets;
+}
+
+void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor actor,
+                                     Completion<Result<PlacementResult>> done) {
+  auto shared = std::make_shared<NewRegistration>(std::move(order));
+  auto result = std::make_shared<PlacementResult>();
+  writes_->submit(
+      [shared, result, now, actor](Connection& db) {
+        auto& reg = shared->registration;
+        if (!shared->idempotency_key.empty()) {
+          auto row = db.prepare("SELECT id, request_hash FROM registrations WHERE user_id = ?1 AND idempotency_key = ?2");
+          row.bind(1, reg.user_id).bind(2, shared->idempotency_key);
+          if (row.step()) {
+            result->outcome = row.text(1) == shared->request_hash ? Placement::replayed : Placement::idempotency_mismatch;
+            result->detail.registration.id = row.text(0);
+            return;
+          }
+        }
+        std::int32_t capacity = 0, registered = 0, max_per_attendee = 0;
+        {
+          auto row = db.prepare(
+              "SELECT status, starts_at, capacity, registered_count, max_per_attendee FROM events WHERE id = ?1");
+          row.bind(1, reg.event_id);
+          if (!row.step()) {
+            result->outcome = Placement::event_not_found;
+            return;
+          }
+          if (row.text(0) != "published" || row.integer(1) <= seconds(now)) {
+            result->outcome = Placement::event_closed;
+            return;
+          }
+          capacity = static_cast<std::int32_t>(row.integer(2));
+          registered = static_cast<std::int32_t>(row.integer(3));
+          max_per_attendee = static_cast<std::int32_t>(row.integer(4));
+        }
+        result->seats_left = capacity - registered;
+        result->attendee_limit = max_per_attendee;
+        {
+          auto row = db.prepare(
+              "SELECT COALESCE(SUM(quantity), 0) FROM registrations WHERE event_id = ?1 AND user_id = ?2 "
+              "AND status IN ('pending_payment', 'confirmed')");
+          row.bind(1, reg.event_id).bind(2, reg.user_id);
+          row.step();
+          if (row.integer(0) + reg.quantity > max_per_attendee) {
+            result->outcome = Placement::attendee_limit;
+            return;
+          }
+        }
+        if (registered + reg.quantity > capacity) {
+          result->outcome = Placement::sold_out;
+          return;
+        }
+        db.prepare("UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1")
+            .bind(1, reg.event_id)
+            .bind(2, reg.quantity)
+            .run();
+        {
+          auto row = db.prepare("SELECT id FROM ticket_types WHERE event_id = ?1 ORDER BY position LIMIT 1");
+          row.bind(1, reg.event_id);
+          if (row.step()) reg.ticket_type_id = row.text(0);
+        }
+        db.prepare(
+              "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
+              "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
+            .bind(1, reg.id)
+            .bind(2, reg.event_id)
+            .bind(3, reg.ticket_type_id)
+            .bind(4, reg.user_id)
+            .bind(5, reg.quantity)
+            .bind(6, status_name(reg.status))
+            .bind(7, reg.amount_minor)
+            .bind(8, reg.currency)
+            .bind(9, reg.payment_id)
+            .bind(10, reg.hold_expires_at ? std::optional<std::int64_t>(seconds(*reg.hold_expires_at)) : std::nullopt)
+            .bind(11, seconds(reg.registered_at))
+            .bind(12, seconds(reg.updated_at))
+            .bind(13, shared->idempotency_key.empty() ? std::nullopt
+                                                       : std::optional<std::string_view>(shared->idempotency_key))
+            .bind(14, shared->request_hash)
+            .run();
+        std::string holder;
+        {
+          auto row = db.prepare("SELECT name FROM users WHERE id = ?1");
+          row.bind(1, reg.user_id);
+          if (row.step()) holder = row.text(0);
+        }
+        for (auto& t : shared->tickets) {
+          db.prepare(
+                "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+                "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
+              .bind(1, t.id)
+              .bind(2, t.registration_id)
+              .bind(3, t.event_id)
+              .bind(4, t.user_id)
+              .bind(5, t.qr_code)
+              .bind(6, seconds(t.generated_at))
+              .bind(7, t.position)
+              .run();
+          t.holder_name = holder;
+        }
+        audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
+        result->outcome = Placement::placed;
+        result->seats_left = capacity - registered - reg.quantity;
+        result->detail = {reg, shared->tickets};
+      },
+      [this, result, done = std::move(done)](std::exception_ptr failure) {
+        if (failure) return done(std::unexpected(write_failure(failure)));
+        if (result->outcome == Placement::replayed) {
+          auto detail = find_registration(result->detail.registration.id);
+          if (detail) result->detail = std::move(*detail);
+        }
+        done(std::move(*result));
+      });
+}
+
+std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_view id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS " FROM registrations r WHERE r.id = ?1");
+  row.bind(1, id);
+  if (!row.step()) return std::nullopt;
+  RegistrationDetail detail{read_registration(row), {}};
+  row.run();
+  detail.tickets = tickets_of(*db, id);
+  return detail;
+}
+
+std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string_view user_id,
+                                                                     std::optional<RegistrationCursor> const& after,
+                                                                     int limit) {
+  auto db = reader();
+  auto rows = db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS
+                                  " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
+                                  "(r.registered_at = ?2 AND r.id < ?3)) ORDER BY r.registered_at DESC, r.id DESC "
+                                  "LIMIT ?4"
+                                : "SELECT " ADMIT_REGISTRATION_COLUMNS
+                                  " FROM registrations r WHERE r.user_id = ?1 "
+                                  "ORDER BY r.registered_at DESC, r.id DESC LIMIT ?4");
+  rows.bind(1, user_id).bind(4, limit);
+  if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
+  std::vector<RegistrationDetail> out;
+  while (rows.step()) out.push_back({read_registration(rows), {}});
+  rows.run();
+  for (auto& d : out) d.tickets = tickets_of(*db, d.registration.id);
+  return out;
+}
+
+std::vector<RegistrationRow> SqliteStore::list_event_registrations(std::string_view event_id,
+                                                                   std::optional<RegistrationCursor> const& after,
+                                                                   int limit) {
+  auto db = reader();
+  std::string sql = "SELECT " ADMIT_REGISTRATION_COLUMNS
+                    ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND "
+                    "t.validated_at IS NOT NULL) FROM registrations r JOIN users u ON u.id = r.user_id "
+                    "WHERE r.event_id = ?1";
+  if (after) sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.id > ?3))";
+  sql += " ORDER BY r.registered_at, r.id";
+  if (limit > 0) sql += " LIMIT ?4";
+  auto rows = db->prepare(sql);
+  rows.bind(1, event_id);
+  if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
+  if (limit > 0) rows.bind(4, limit);
+  std::vector<RegistrationRow> out;
+  while (rows.step()) {
+    out.push_back({read_registration(rows), rows.text(12), rows.text(13), static_cast<std::int32_t>(rows.integer(14))});
+  }
+  return out;
+}
+
+Cancellation SqliteStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
+  return writes_->run([&](Connection& db) {
+    std::string event_id;
+    std::int64_t quantity = 0;
+    {
+      auto row = db.prepare(
+          "UPDATE registrations SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 "
+          "AND status IN ('pending_payment', 'confirmed') RETURNING event_id, quantity");
+      row.bind(1, id).bind(2, seconds(now));
+      if (!row.step()) {
+        auto exists = db.prepare("SELECT 1 FROM registrations WHERE id = ?1");
+        exists.bind(1, id);
+        return exists.step() ? Cancellation::not_active : Cancellation::not_found;
+      }
+      event_id = row.text(0);
+      quantity = row.integer(1);
+      row.run();
+    }
+    db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
+        .bind(1, event_id)
+        .bind(2, quantity)
+        .run();
+    db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
+    audit(db, now, actor, "registration.cancelled", "registration", id);
+    return Cancellation::cancelled;
+  });
+}
+
+EventStats SqliteStore::event_stats(std::string_view event_id) {
+  auto db = reader();
+  EventStats stats;
+  {
+    auto row = db->prepare("SELECT capacity, registered_count FROM events WHERE id = ?1");
+    row.bind(1, event_id);
+    if (row.step()) {
+      stats.capacity = static_cast<std::int32_t>(row.integer(0));
+      stats.registered_count = static_cast<std::int32_t>(row.integer(1));
+    }
+  }
+  {
+    auto row = db->prepare(
+        "SELECT status, SUM(quantity), SUM(amount_minor) FROM registrations WHERE event_id = ?1 GROUP BY status");
+    row.bind(1, event_id);
+    while (row.step()) {
+      auto const status = parse_registration_status(row.text(0)).value_or(RegistrationStatus::cancelled);
+      auto const seats = static_cast<std::int32_t>(row.integer(1));
+      if (status == RegistrationStatus::confirmed) {
+        stats.confirmed_seats += seats;
+        stats.revenue_minor += row.integer(2);
+      } else if (status == RegistrationStatus::pending_payment) {
+        stats.pending_seats += seats;
+      } else {
+        stats.cancelled_seats += seats;
+      }
+    }
+  }
+  {
+    auto row = db->prepare("SELECT COUNT(*) FROM tickets WHERE event_id = ?1 AND validated_at IS NOT NULL");
+    row.bind(1, event_id);
+    if (row.step()) stats.checked_in = static_cast<std::int32_t>(row.integer(0));
+  }
+  {
+    auto row = db->prepare(
+        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
+        "FROM registrations WHERE event_id = ?1 AND status IN ('pending_payment', 'confirmed') "
+        "GROUP BY registered_at / 3600 ORDER BY 1");
+    row.bind(1, event_id);
+    while (row.step()) {
+      stats.by_hour.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), row.integer(2)});
+    }
+  }
+  return stats;
+}
+
+std::optional<Ticket> SqliteStore::find_ticket(std::string_view id) {
+  auto db = reader();
+  return select_ticket(*db, id);
+}
+
+void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+                                Completion<Result<RedemptionResult>> done) {
+  auto result = std::make_shared<RedemptionResult>(RedemptionResult{Redemption::unknown, std::nullopt});
+  writes_->submit(
+      [result, ticket_id = std::move(ticket_id), event_id = std::move(event_id), now, actor](Connection& db) {
+        // The conditional update is the whole decision: of two simultaneous scans exactly one
+        // changes the row.
+        db.prepare(
+              "UPDATE tickets SET validated_at = ?2, validated_by = ?3 WHERE id = ?1 AND event_id = ?4 "
+              "AND status = 'valid' AND validated_at IS NULL")
+            .bind(1, ticket_id)
+            .bind(2, seconds(now))
+            .bind(3, actor.user_id)
+            .bind(4, event_id)
+            .run();
+        bool const admitted = db.changes() == 1;
+        result->ticket = select_ticket(db, ticket_id);
+        if (admitted) {
+          result->outcome = Redemption::admitted;
+          audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
+        } else if (!result->ticket) {
+          result->outcome = Redemption::unknown;
+        } else if (result->ticket->event_id != event_id) {
+          result->outcome = Redemption::wrong_event;
+        } else if (result->ticket->status == TicketStatus::cancelled) {
+          result->outcome = Redemption::cancelled;
+        } else {
+          result->outcome = Redemption::already_used;
+        }
+      },
+      [result, done = std::move(done)](std::exception_ptr failure) {
+        if (failure) return done(std::unexpected(write_failure(failure)));
+        done(std::move(*result));
+      });
+}
+
+bool SqliteStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT 1 FROM event_staff WHERE event_id = ?1 AND user_id = ?2");
+  row.bind(1, event_id).bind(2, user_id);
+  return row.step();
+}
+
+void SqliteStore::add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
+                                  Actor const& actor) {
+  writes_->run([&](Connection& db) {
+    db.prepare("INSERT OR IGNORE INTO event_staff (event_id, user_id, created_at) VALUES (?1, ?2, ?3)")
+        .bind(1, event_id)
+        .bind(2, user_id)
+        .bind(3, seconds(now))
+        .run();
+    if (db.changes() > 0) audit(db, now, actor, "event.staff_added", "event", event_id, user_id);
+  });
+}
+
+std::vector<EventKey> SqliteStore::event_keys(std::string_view event_id) {
+  auto db = reader();
+  return select_event_keys(*db, event_id);
+}
+
+std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) {
+  return writes_->run([&](Connection& db) {
+    if (!replace_active) {
+      auto row = db.prepare("SELECT 1 FROM event_keys WHERE event_id = ?1 AND active = 1");
+      row.bind(1, event_id);
+      if (row.step()) {
+        row.run();
+        return select_event_keys(db, event_id);
+      }
+    } else {
+      db.prepare("UPDATE event_keys SET active = 0 WHERE event_id = ?1").bind(1, event_id).run();
+    }
+    db.prepare(
+          "INSERT INTO event_keys (event_id, key_id, public_key, secret_key, created_at, active) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 1)")
+        .bind(1, event_id)
+        .bind(2, std::int64_t{key.key_id})
+        .bind_blob(3, key.public_key)
+        .bind_blob(4, key.secret_key)
+        .bind(5, seconds(key.created_at))
+        .run();
+    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    return select_event_keys(db, event_id);
+  });
+}
+
+std::string SqliteStore::instance_secret(std::string_view name, std::string const& fresh) {
+  return writes_->run([&](Connection& db) {
+    db.prepare("INSERT OR IGNORE INTO instance_secrets (name, value, created_at) VALUES (?1, ?2, unixepoch())")
+        .bind(1, name)
+        .bind_blob(2, fresh)
+        .run();
+    auto row = db.prepare("SELECT value FROM instance_secrets WHERE name = ?1");
+    row.bind(1, name);
+    row.step();
+    return row.blob(0);
+  });
+}
+
+}  // namespace admit
