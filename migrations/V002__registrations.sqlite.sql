@@ -4,8 +4,10 @@ ALTER TABLE registrations ADD COLUMN idempotency_key TEXT;
 ALTER TABLE registrations ADD COLUMN request_hash TEXT;
 CREATE UNIQUE INDEX registrations_idempotency ON registrations (user_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
-CREATE INDEX registrations_by_attendee_event ON registrations (event_id, user_id, status);
-CREATE INDEX registrations_holds ON registrations (status, hold_expires_at);
+-- One index serves both an attendee's own list and the per-attendee seat cap.
+DROP INDEX registrations_by_user;
+CREATE INDEX registrations_by_attendee ON registrations (user_id, event_id, status);
+CREATE INDEX registrations_holds ON registrations (hold_expires_at) WHERE status = 'pending_payment';
 
 ALTER TABLE tickets ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX tickets_by_event ON tickets (event_id, validated_at);

@@ -90,7 +90,7 @@ int serve(Config config) {
                                .tickets = core.tickets,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
-                               .metrics = [&metrics] { return metrics.render(); },
+                               .metrics = [&metrics, &core] { return metrics.render() + core.store.metrics_text(); },
                            }),
                            core.tokens);
   server.run(router, [&] {

@@ -57,9 +57,9 @@ void write_next_cursor(JsonWriter& w, std::optional<std::string> const& cursor) 
 
 /// A CSV field: quoted when it holds a separator, quote or line break; a leading =, +, -,
 /// @, tab or carriage return gets a ' so spreadsheets do not run it as a formula (OWASP).
-void append_csv_field(std::string& out, std::string_view value) {
+void append_csv_field(std::string& out, std::string_view value, bool free_text) {
   std::string text;
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+  if (free_text && !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
                          value[0] == '\t' || value[0] == '\r')) {
     text.push_back('\'');
   }
@@ -103,7 +103,8 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
       if (i == 2) value = quantity;
       if (i == 7) value = registered;
       if (i == 8) value = checked_in;
-      append_csv_field(out, value);
+      // Only what people typed can carry a formula; ids and numbers stay exact.
+      append_csv_field(out, value, i == 5 || i == 6);
     }
     out += "\r\n";
   }

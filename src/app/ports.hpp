@@ -51,7 +51,8 @@ class Clock {
 class Entropy {
  public:
   virtual ~Entropy() = default;
-  /// A 128-bit random identifier in URL-safe text (22 characters).
+  /// A 128-bit unguessable identifier in URL-safe text (22 characters); at least 80 bits are
+  /// random, the rest may order ids by creation time.
   virtual std::string new_id() = 0;
   /// A 256-bit random secret in URL-safe text (43 characters).
   virtual std::string new_secret() = 0;
@@ -230,6 +231,7 @@ class EventStore {
 struct NewRegistration {
   Registration registration;
   std::vector<Ticket> tickets;     ///< issued now (free events); empty while payment is pending
+  std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
   std::string idempotency_key;     ///< empty when the client sent none
   std::string request_hash;        ///< what the key promised: replays must match it
 };
@@ -240,6 +242,7 @@ enum class Placement {
   idempotency_mismatch,  ///< … with a different request
   event_not_found,
   event_closed,          ///< cancelled, or already started
+  price_changed,         ///< the event's price is no longer unit_price_minor
   attendee_limit,
   sold_out,
 };

@@ -12,12 +12,33 @@ Registrations::Registrations(Store& store, TicketCodes& codes, Entropy& entropy,
                              TicketingSettings settings)
     : store_(store), codes_(codes), entropy_(entropy), clock_(clock), settings_(std::move(settings)) {}
 
+std::optional<Event> Registrations::recent_event(std::string const& id, bool fresh) {
+  constexpr auto kFreshFor = std::chrono::seconds(1);
+  auto const now = std::chrono::steady_clock::now();
+  if (!fresh) {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(id); it != cache_.end() && now - it->second.read_at < kFreshFor) return it->second.event;
+  }
+  auto event = store_.find_event(id);
+  if (event) {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() > 10'000) cache_.clear();
+    cache_.insert_or_assign(id, CachedEvent{*event, now});
+  }
+  return event;
+}
+
 void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                                       Completion<Result<Registered>> done) {
   if (auto errors = check_quantity(request.quantity); !errors.empty()) {
     return done(fail(Errc::invalid_input, "The quantity is not acceptable.", std::move(errors)));
   }
-  auto const event = store_.find_event(request.event_id);
+  place(who, request, actor, false, std::move(done));
+}
+
+void Registrations::place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
+                          Completion<Result<Registered>> done) {
+  auto const event = recent_event(request.event_id, fresh);
   if (!event) return done(fail(Errc::not_found, "No event has this id."));
 
   auto const now = clock_.now();
@@ -40,6 +61,7 @@ void Registrations::register_attendee(Principal const& who, RegisterRequest cons
               .updated_at = now,
           },
       .tickets = {},
+      .unit_price_minor = event->details.price_minor,
       .idempotency_key = request.idempotency_key,
       .request_hash = event->id + "|" + std::to_string(quantity),
   };
@@ -63,10 +85,15 @@ void Registrations::register_attendee(Principal const& who, RegisterRequest cons
     }
   }
   store_.place_registration(
-      std::move(order), now, actor, [done = std::move(done)](Result<PlacementResult> placed) {
+      std::move(order), now, actor,
+      [this, who, request, actor, fresh, done = std::move(done)](Result<PlacementResult> placed) mutable {
         if (!placed) return done(std::unexpected(placed.error()));
         auto& result = *placed;
         switch (result.outcome) {
+          case Placement::price_changed:
+            // The organizer changed the price a moment ago: once more with what is stored now.
+            if (!fresh) return place(who, request, actor, true, std::move(done));
+            return done(fail(Errc::conflict, "The event's price changed while registering; try again."));
           case Placement::placed:
           case Placement::replayed:
             return done(Registered{std::move(result.detail), result.outcome == Placement::replayed});

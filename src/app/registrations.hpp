@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +71,11 @@ class Registrations {
                                 Actor const& actor);
 
  private:
+  /// The event as recently read: registering reads it on every request, and the store
+  /// re-checks everything that matters (status, seats, price) in the write itself.
+  std::optional<Event> recent_event(std::string const& id, bool fresh);
+  void place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
+             Completion<Result<Registered>> done);
   Result<Event> organizer_event(Principal const& who, std::string_view event_id);
 
   Store& store_;
@@ -76,6 +83,13 @@ class Registrations {
   Entropy& entropy_;
   Clock const& clock_;
   TicketingSettings settings_;
+
+  struct CachedEvent {
+    Event event;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedEvent> cache_;
 };
 
 std::string encode_registration_cursor(RegistrationCursor const& cursor);

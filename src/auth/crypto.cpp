@@ -1,5 +1,8 @@
 #include "auth/crypto.hpp"
 
+#include <array>
+#include <chrono>
+
 #include <sodium.h>
 
 #include <array>
@@ -26,7 +29,15 @@ void init_crypto() {
 }
 
 std::string SodiumEntropy::new_id() {
-  return random_text<16>();
+  // 48 bits of milliseconds, then 80 random bits (as UUIDv7 does): still unguessable, and ids
+  // made close in time share a prefix, so the database's indexes take a burst of new rows on
+  // a few neighbouring pages instead of one random page each.
+  std::array<unsigned char, 16> bytes{};
+  auto const ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  randombytes_buf(bytes.data() + 6, bytes.size() - 6);
+  return base64url_encode(bytes);
 }
 
 std::string SodiumEntropy::new_secret() {

@@ -235,3 +235,208 @@ export async function listFiles(dir) {
   }
   return out;
 }
+
+// ---- Registrations, tickets and QR codes (helpers added for the registration/ticket suites) ----
+// Import declarations are hoisted, so these work from the end of the module too.
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+
+/** POST /api/registrations as `token`; returns the raw api() reply (no assertion). */
+export function registerFor(base, token, eventId, quantity, { headers = {}, extra = {} } = {}) {
+  const body = { eventId, ...extra };
+  if (quantity !== undefined) body.quantity = quantity;
+  return api(base, 'POST', '/api/registrations', { token, body, headers });
+}
+
+/** Registers and asserts 201; returns the registration. */
+export async function registerOk(base, token, eventId, quantity, opts = {}) {
+  const r = await registerFor(base, token, eventId, quantity, opts);
+  assert.equal(r.status, 201, `registration failed: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/**
+ * Follows nextCursor through a list endpoint. `path` may carry a query string.
+ * Returns {items, sizes} (sizes: the item count of each page).
+ */
+export async function collectPages(base, path, token, { limit, maxPages = 1000 } = {}) {
+  const items = [];
+  const sizes = [];
+  let cursor = null;
+  for (let page = 0; page < maxPages; page++) {
+    const u = new URL(path, 'http://x');
+    if (limit !== undefined) u.searchParams.set('limit', String(limit));
+    if (cursor !== null) u.searchParams.set('cursor', cursor);
+    const r = await api(base, 'GET', u.pathname + u.search, { token });
+    assert.equal(r.status, 200, `GET ${u.pathname}${u.search}: ${r.status} ${r.text.slice(0, 500)}`);
+    assert.ok(Array.isArray(r.json.items), `items[] expected: ${r.text.slice(0, 500)}`);
+    assert.ok('nextCursor' in r.json, `nextCursor expected: ${r.text.slice(0, 500)}`);
+    items.push(...r.json.items);
+    sizes.push(r.json.items.length);
+    cursor = r.json.nextCursor;
+    if (cursor === null) return { items, sizes };
+    assert.equal(typeof cursor, 'string');
+  }
+  throw new Error(`pagination of ${path} did not end after ${maxPages} pages`);
+}
+
+/** Runs `fn(item, index)` over `items` with at most `width` in flight; resolves the results in order. */
+export async function mapPool(items, width, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return out;
+}
+
+/** Decodes unpadded base64url (RFC 4648 §5) strictly; throws on other characters. */
+export function b64urlBytes(s) {
+  assert.match(s, /^[A-Za-z0-9_-]*$/, `not base64url: ${s}`);
+  return Buffer.from(s, 'base64url');
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Decodes unpadded RFC 4648 base32 (A-Z2-7); throws on other characters. */
+export function base32Bytes(s) {
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${JSON.stringify(ch)} in ${s}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+    value &= (1 << bits) - 1;
+  }
+  return Buffer.from(out);
+}
+
+/** Encodes bytes as unpadded RFC 4648 base32. */
+export function base32String(buf) {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of buf) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += BASE32[(value >>> bits) & 31];
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/**
+ * Parses an Admit QR string: "A" + base32(0x01 | keyId:4 | ticketId:16 | eventId:16 | userId:16 | sig:64).
+ * Returns {version, keyId (8 hex chars), ticketId, eventId, userId (as base64url), signed, signature, bytes}.
+ */
+export function parseQr(qr) {
+  assert.equal(typeof qr, 'string', 'qrCode should be a string');
+  assert.match(qr, /^A[A-Z2-7]+$/, `qrCode should be "A" + base32: ${qr}`);
+  const bytes = base32Bytes(qr.slice(1));
+  assert.equal(bytes.length, 117, `QR payload should be 117 bytes, got ${bytes.length}: ${qr}`);
+  return {
+    version: bytes[0],
+    keyId: bytes.subarray(1, 5).toString('hex'),
+    ticketId: bytes.subarray(5, 21).toString('base64url'),
+    eventId: bytes.subarray(21, 37).toString('base64url'),
+    userId: bytes.subarray(37, 53).toString('base64url'),
+    signed: bytes.subarray(0, 53),
+    signature: bytes.subarray(53, 117),
+    bytes,
+  };
+}
+
+/** A KeyObject for a raw 32-byte Ed25519 public key given as base64url. */
+export function ed25519PublicKey(publicKeyB64url) {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKeyB64url }, format: 'jwk' });
+}
+
+/** True when `qr`'s signature verifies under the scan key whose keyId the QR names. */
+export function verifyQrOffline(qr, keys) {
+  const p = parseQr(qr);
+  const key = keys.find((k) => k.keyId === p.keyId);
+  if (!key) return false;
+  return cryptoVerify(null, p.signed, ed25519PublicKey(key.publicKey), p.signature);
+}
+
+/** `qr` with one base32 character inside the signature part changed. */
+export function tamperQrSignature(qr, index = 150) {
+  const c = qr[index];
+  const repl = c === 'Q' ? 'R' : 'Q';
+  return qr.slice(0, index) + repl + qr.slice(index + 1);
+}
+
+function run(cmd, args, { encoding = 'utf8' } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { encoding, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * Checks a PDF with poppler and zbar (tools nobody here wrote): returns {text, qr} where
+ * text is `pdftotext` output and qr is what `zbarimg` decodes from the page rendered at 200 dpi.
+ */
+export async function inspectPdf(pdf) {
+  const dir = await mkdtemp(join(tmpdir(), 'admit-pdf-'));
+  try {
+    const file = join(dir, 'ticket.pdf');
+    await writeFile(file, pdf);
+    const text = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    await run('pdftoppm', ['-r', '200', '-png', '-singlefile', file, join(dir, 'page')]);
+    let qr = '';
+    try {
+      qr = await run('zbarimg', ['--raw', '-q', join(dir, 'page.png')]);
+    } catch (e) {
+      qr = `<zbarimg found nothing: ${e.message}>`;
+    }
+    return { text, qr: qr.replace(/\n$/, '') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Parses RFC 4180 CSV (CRLF or LF line ends) into rows of fields. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  let fieldStarted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+        quoted = false; i++; continue;
+      }
+      field += c; i++; continue;
+    }
+    if (c === '"' && !fieldStarted) { quoted = true; fieldStarted = true; i++; continue; }
+    if (c === ',') { row.push(field); field = ''; fieldStarted = false; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { i++; continue; }
+    if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; fieldStarted = false; i++; continue; }
+    field += c; fieldStarted = true; i++;
+  }
+  if (quoted) throw new Error('CSV ends inside a quoted field');
+  if (fieldStarted || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}

@@ -120,7 +120,9 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         std::int32_t capacity = 0, registered = 0, max_per_attendee = 0;
         {
           auto row = db.prepare(
-              "SELECT status, starts_at, capacity, registered_count, max_per_attendee FROM events WHERE id = ?1");
+              "SELECT status, starts_at, capacity, registered_count, max_per_attendee, price_minor, "
+              "(SELECT id FROM ticket_types t WHERE t.event_id = e.id ORDER BY position LIMIT 1) "
+              "FROM events e WHERE id = ?1");
           row.bind(1, reg.event_id);
           if (!row.step()) {
             result->outcome = Placement::event_not_found;
@@ -130,18 +132,25 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             result->outcome = Placement::event_closed;
             return;
           }
+          if (row.integer(5) != shared->unit_price_minor) {
+            result->outcome = Placement::price_changed;
+            return;
+          }
+          reg.ticket_type_id = row.text(6);
           capacity = static_cast<std::int32_t>(row.integer(2));
           registered = static_cast<std::int32_t>(row.integer(3));
           max_per_attendee = static_cast<std::int32_t>(row.integer(4));
         }
         result->seats_left = capacity - registered;
         result->attendee_limit = max_per_attendee;
+        std::string holder;
         {
           auto row = db.prepare(
-              "SELECT COALESCE(SUM(quantity), 0) FROM registrations WHERE event_id = ?1 AND user_id = ?2 "
-              "AND status IN ('pending_payment', 'confirmed')");
+              "SELECT COALESCE(SUM(quantity), 0), (SELECT name FROM users WHERE id = ?2) FROM registrations "
+              "WHERE event_id = ?1 AND user_id = ?2 AND status IN ('pending_payment', 'confirmed')");
           row.bind(1, reg.event_id).bind(2, reg.user_id);
           row.step();
+          holder = row.text(1);
           if (row.integer(0) + reg.quantity > max_per_attendee) {
             result->outcome = Placement::attendee_limit;
             return;
@@ -155,11 +164,6 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(1, reg.event_id)
             .bind(2, reg.quantity)
             .run();
-        {
-          auto row = db.prepare("SELECT id FROM ticket_types WHERE event_id = ?1 ORDER BY position LIMIT 1");
-          row.bind(1, reg.event_id);
-          if (row.step()) reg.ticket_type_id = row.text(0);
-        }
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
               "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
@@ -180,12 +184,6 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
                                                        : std::optional<std::string_view>(shared->idempotency_key))
             .bind(14, shared->request_hash)
             .run();
-        std::string holder;
-        {
-          auto row = db.prepare("SELECT name FROM users WHERE id = ?1");
-          row.bind(1, reg.user_id);
-          if (row.step()) holder = row.text(0);
-        }
         for (auto& t : shared->tickets) {
           db.prepare(
                 "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "

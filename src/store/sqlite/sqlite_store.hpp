@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "app/ports.hpp"
@@ -23,6 +24,8 @@ class SqliteStore final : public Store {
 
   /// The schema version after migrations.
   int schema_version();
+  /// Group-commit figures in Prometheus' text format.
+  std::string metrics_text() const;
 
   bool ping() override;
 
@@ -73,6 +76,9 @@ class SqliteStore final : public Store {
 
   std::filesystem::path path_;
   std::unique_ptr<sqlite::WriteQueue> writes_;
+  /// Copies the write-ahead log into the database file in the background, so the writer
+  /// never pays for a checkpoint inside a commit.
+  std::jthread checkpointer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
 };

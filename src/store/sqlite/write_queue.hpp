@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -16,10 +19,11 @@
 namespace admit::sqlite {
 
 /// The one writer of a SQLite database, with group commit. Jobs queue up while the writer
-/// commits; the writer then runs every queued job in one transaction, each inside its own
-/// savepoint (a job that throws rolls back only itself), and commits once: one fsync for the
-/// whole batch. Completions run on the writer thread after the commit is durable, so nothing
-/// is acknowledged before it is on disk.
+/// commits; the writer then runs every queued job in one transaction and commits once: one
+/// fsync for the whole batch. A job that throws rolls back only its own writes (the batch is
+/// rerun with a savepoint per job), so jobs must be safe to run twice: they write their
+/// results, they do not accumulate them. Completions run on the writer thread after the
+/// commit is durable, so nothing is acknowledged before it is on disk.
 class WriteQueue {
  public:
   using Job = std::function<void(Connection&)>;
@@ -33,11 +37,21 @@ class WriteQueue {
 
   void submit(Job job, Done done);
 
+  struct Stats {
+    std::uint64_t batches = 0;  ///< transactions committed (or failed)
+    std::uint64_t jobs = 0;     ///< jobs run in them
+    std::uint64_t busy_ns = 0;  ///< time spent running batches, commit included
+  };
+  Stats stats() const;
+
   /// Runs `work` in the next batch and waits for its commit; returns what it returned,
   /// rethrows what it threw.
   template <class F>
   auto run(F work) -> std::invoke_result_t<F&, Connection&> {
     using R = std::invoke_result_t<F&, Connection&>;
+    // A completion (which runs on the writer thread, between batches) may write again: it
+    // gets its own transaction at once rather than waiting for itself.
+    if (std::this_thread::get_id() == thread_.get_id()) return run_here(work);
     using Slot = std::conditional_t<std::is_void_v<R>, bool, std::optional<R>>;
     // The writer thread owns the promise: the waiter may return (and unwind) the moment the
     // value is set, while set_value is still finishing.
@@ -65,6 +79,28 @@ class WriteQueue {
   }
 
  private:
+  template <class F>
+  auto run_here(F& work) -> std::invoke_result_t<F&, Connection&> {
+    connection_->prepare("BEGIN IMMEDIATE").run();
+    try {
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, Connection&>>) {
+        work(*connection_);
+        connection_->prepare("COMMIT").run();
+      } else {
+        auto value = work(*connection_);
+        connection_->prepare("COMMIT").run();
+        return value;
+      }
+    } catch (...) {
+      try {
+        connection_->prepare("ROLLBACK").run();
+      } catch (DatabaseError const&) {
+        // Already rolled back.
+      }
+      throw;
+    }
+  }
+
   struct Item {
     Job job;
     Done done;
@@ -78,6 +114,9 @@ class WriteQueue {
   std::condition_variable wake_;
   std::deque<Item> queue_;
   bool stopping_ = false;
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> jobs_{0};
+  std::atomic<std::uint64_t> busy_ns_{0};
   std::thread thread_;
 };
 

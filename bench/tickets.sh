@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Registrations-and-tickets benchmark (issue 3), all against one server on this machine:
+#  1. flash sale on one free event with many distinct attendees, durable commits: confirmed
+#     registrations/s, p50/p99, and the ratio to /healthz measured in the same run;
+#  2. the same sale on a smaller event until it sells out: confirmed must equal capacity;
+#  3. POST /api/tickets/validate over distinct tickets: scans/s, p99;
+#  4. PDF tickets rendered through GET /api/tickets/{id}/pdf: renders/s.
+# Usage: bench/tickets.sh [seconds per run, default 10] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+
+duration=${1:-10}
+connections=${2:-64}
+attendees=${ADMIT_BENCH_ATTENDEES:-2000}
+data=$(mktemp -d /tmp/admit-bench.XXXXXX)
+trap 'stop_admit; rm -rf "$data"' EXIT
+
+# Cheap password hashing only so that setting up thousands of attendees is quick.
+start_admit "$data" ADMIT_RATE_LIMIT=100000000 ADMIT_RATE_LIMIT_AUTH=0 ADMIT_ARGON2_MEMORY_KIB=1024
+json_field() { sed "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/"; }
+post() { curl -sf -X POST "$ADMIT_URL$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
+
+organizer=$(post /api/auth/signup '{"email":"org@bench.example","password":"benchmark-password","name":"Org","role":"organizer"}' | json_field accessToken)
+new_event() {  # capacity, max per attendee
+  post /api/events "{\"name\":\"Flash sale\",\"date\":\"2030-06-01T18:00:00Z\",\"location\":\"Arena\",\"capacity\":$1,\"maxPerAttendee\":$2}" \
+    -H "authorization: Bearer $organizer" | json_field eventId
+}
+
+echo "signing up $attendees attendees..." >&2
+seq 1 "$attendees" | xargs -P 8 -I{} curl -sf -X POST "$ADMIT_URL/api/auth/signup" -H 'content-type: application/json' \
+  -d '{"email":"a{}@bench.example","password":"benchmark-password","name":"Attendee {}"}' |
+  grep -o '"accessToken":"[^"]*"' | cut -d'"' -f4 >"$data/tokens"
+[ "$(wc -l <"$data/tokens")" -eq "$attendees" ] || { echo "sign-up failed" >&2; exit 1; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+run_wrk() {  # script, url, extra env...
+  local script=$1 url=$2; shift 2
+  env "$@" wrk --latency -t2 -c"$connections" -d"${duration}s" -s "$script" "$url" 2>&1
+}
+parse() {  # wrk output -> "rps p50 p99"
+  awk '/Requests\/sec/ { r = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print r, p50, p99 }'
+}
+
+read -r h_rps h_p50 h_p99 _ < <(wrk_rps "$ADMIT_URL/healthz" -t2 -c"$connections" -d"${duration}s")
+
+# 1. Throughput: an event too big to sell out during the run.
+big=$(new_event 1000000 1000)
+# PERF_OUT=file records a CPU profile of the server during the flash sale (perf report -i file).
+if [ -n "${PERF_OUT:-}" ]; then
+  perf record -e cpu-clock -g -p "$ADMIT_PID" -o "$PERF_OUT" -- sleep "$duration" >/dev/null 2>&1 &
+fi
+out=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$big" ADMIT_TOKENS="$data/tokens" ADMIT_QR_OUT="$data/qr")
+read -r r_rps r_p50 r_p99 < <(parse <<<"$out")
+created=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
+other=$(grep -o 'other=[0-9]*' <<<"$out" | cut -d= -f2)
+count=$(curl -sf "$ADMIT_URL/api/events/$big" | grep -o '"registeredCount":[0-9]*' | cut -d: -f2)
+batches=$(curl -sf "$ADMIT_URL/metrics" | awk '/^admit_db_write_batches_total/ { b = $2 } /^admit_db_write_jobs_total/ { j = $2 } /^admit_db_writer_busy_seconds_total/ { t = $2 } END { printf "%.1f writes per commit, writer busy %.1f s", j / b, t }')
+confirmed_rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+
+# 2. Sell-out: more demand than seats.
+capacity=20000
+small=$(new_event $capacity 1000)
+out2=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$small" ADMIT_TOKENS="$data/tokens")
+created2=$(grep -o 'created=[0-9]*' <<<"$out2" | cut -d= -f2)
+sold_out2=$(grep -o 'sold_out=[0-9]*' <<<"$out2" | cut -d= -f2)
+count2=$(curl -sf "$ADMIT_URL/api/events/$small" | grep -o '"registeredCount":[0-9]*' | cut -d: -f2)
+
+# 3. Validation of distinct tickets.
+cat "$data"/qr.* >"$data/codes"
+out3=$(run_wrk bench/validate.lua "$ADMIT_URL" ADMIT_TOKEN="$organizer" ADMIT_QR_CODES="$data/codes")
+read -r v_rps v_p50 v_p99 < <(parse <<<"$out3")
+valid=$(grep -o 'valid=[0-9]*' <<<"$out3" | head -1 | cut -d= -f2)
+checked=$(curl -sf "$ADMIT_URL/api/events/$big/analytics" -H "authorization: Bearer $organizer" | grep -o '"checkedIn":[0-9]*' | cut -d: -f2)
+
+# 4. PDF rendering through HTTP (every request renders; nothing is cached).
+token=$(head -1 "$data/tokens")
+ticket=$(curl -sf "$ADMIT_URL/api/registrations?limit=1" -H "authorization: Bearer $token" | grep -o '"ticketId":"[^"]*"' | head -1 | cut -d'"' -f4)
+url=$(curl -sf "$ADMIT_URL/api/tickets/$ticket/download" -H "authorization: Bearer $token" | json_field url)
+read -r p_rps p_p50 p_p99 _ < <(wrk_rps "$url" -t2 -c8 -d"${duration}s")
+rss=$(rss_mb "$ADMIT_PID")
+
+cat <<TABLE
+| scenario | per second | p50 | p99 | check |
+| --- | ---: | ---: | ---: | --- |
+| GET /healthz (ceiling) | $h_rps | $h_p50 | $h_p99 | |
+| flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches |
+| sell-out of $capacity seats | | | | $created2 × 201, $sold_out2 × 409, registeredCount $count2 |
+| POST /api/tickets/validate | $v_rps | $v_p50 | $v_p99 | $valid valid, checkedIn $checked |
+| GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8 |
+
+$attendees attendees; wrk -t2 -c$connections -d${duration}s; synchronous=FULL commits (WAL); RSS after: ${rss} MB; $(date -u +%F)
+TABLE
+# wrk stops counting with requests still in flight (at most one per connection), so the
+# server may have confirmed up to $connections more than wrk saw; never fewer, never more seats
+# than capacity.
+[ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] && [ "$count2" -eq "$capacity" ] &&
+  [ "$created2" -le "$capacity" ] && [ "$created2" -ge $((capacity - connections)) ] ||
+  { echo "COUNTS DISAGREE: oversold or lost registrations" >&2; exit 1; }

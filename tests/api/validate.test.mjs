@@ -1,0 +1,320 @@
+// Ticket validation at the door: valid once, already_used, invalid (tampered, forged, unknown),
+// cancelled, wrong_event; who may scan (organizer, staff of that event only); adding staff.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign as cryptoSign, randomBytes } from 'node:crypto';
+import {
+  startServer, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueEmail,
+  registerOk, parseQr, tamperQrSignature, base32String, verifyQrOffline,
+} from './harness.mjs';
+
+let srv;
+let base;
+let org;
+let org2;
+let att;
+let att2;
+
+before(async () => {
+  srv = await startServer({ env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } });
+  base = srv.baseUrl;
+  [org, org2, att, att2] = await Promise.all([
+    signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee'), signup(base, 'attendee'),
+  ]);
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+const freeEvent = (token = org.accessToken, over = {}) => createEvent(base, token, { price: 0, ...over });
+const validate = (token, body) => api(base, 'POST', '/api/tickets/validate', { token, body });
+const getTicket = async (id, token = att.accessToken) => {
+  const r = await api(base, 'GET', `/api/tickets/${id}`, { token });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+};
+const addStaff = (eventId, email, token = org.accessToken) =>
+  api(base, 'POST', `/api/events/${eventId}/staff`, { token, body: { email } });
+
+/** A fresh access token for `who` (so role changes are certainly in it). */
+async function freshToken(who) {
+  const r = await api(base, 'POST', '/api/auth/login', { body: { email: who.email, password: who.password } });
+  assert.equal(r.status, 200, r.text);
+  return r.json.accessToken;
+}
+
+async function ticketFor(eventId, token = att.accessToken) {
+  return (await registerOk(base, token, eventId, 1)).tickets[0];
+}
+
+/** Asserts the ticket was not admitted by what just happened: still valid, and the organizer can admit it once. */
+async function assertStillValid(t, msg) {
+  const g = await getTicket(t.ticketId, org.accessToken);
+  assert.equal(g.status, 'valid', `${msg}: ticket should still be valid: ${JSON.stringify(g)}`);
+  assert.equal(g.validatedAt, null, msg);
+}
+
+describe('POST /api/tickets/validate', () => {
+  it('valid once, then already_used with the first validation time', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    const first = await validate(org.accessToken, { qrCode: t.qrCode });
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.json.result, 'valid');
+    assert.match(first.json.validatedAt, RFC3339);
+    assert.ok(Math.abs(Date.parse(first.json.validatedAt) - Date.now()) < 60_000);
+    assert.equal(first.json.ticket.ticketId, t.ticketId);
+    assert.equal(first.json.ticket.eventId, e.eventId);
+    assert.equal(first.json.ticket.holderName, att.name);
+    assert.equal(first.json.ticket.status, 'used');
+    assert.equal(first.json.ticket.validatedAt, first.json.validatedAt);
+
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 2; i++) {
+      const again = await validate(org.accessToken, { qrCode: t.qrCode, eventId: e.eventId });
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.result, 'already_used');
+      assert.equal(again.json.validatedAt, first.json.validatedAt, 'the first validation time');
+      assert.equal(again.json.ticket.ticketId, t.ticketId);
+    }
+    const g = await getTicket(t.ticketId);
+    assert.equal(g.status, 'used');
+    assert.equal(g.validatedAt, first.json.validatedAt);
+  });
+
+  it('eventId naming the ticket\'s own event is fine', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    const r = await validate(org.accessToken, { qrCode: t.qrCode, eventId: e.eventId });
+    assert.equal(r.json?.result, 'valid', r.text);
+  });
+
+  it('a tampered signature is invalid and does not use the ticket', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    for (const idx of [86, 120, 150, 187]) {
+      const bad = tamperQrSignature(t.qrCode, idx);
+      assert.notEqual(bad, t.qrCode);
+      const r = await validate(org.accessToken, { qrCode: bad });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.result, 'invalid', `index ${idx}: ${r.text}`);
+      assert.ok(!r.json.ticket, `no ticket disclosed for a forged signature: ${r.text}`);
+    }
+    await assertStillValid(t, 'after tampered scans');
+    assert.equal((await validate(org.accessToken, { qrCode: t.qrCode })).json.result, 'valid');
+  });
+
+  it('a payload re-signed with a key that is not the event\'s is invalid (forgery)', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    const p = parseQr(t.qrCode);
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const sig = cryptoSign(null, p.signed, privateKey);
+    const forged = `A${base32String(Buffer.concat([p.signed, sig]))}`;
+    assert.equal(forged.length, t.qrCode.length);
+    const r = await validate(org.accessToken, { qrCode: forged });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.result, 'invalid', r.text);
+    await assertStillValid(t, 'after a forged scan');
+  });
+
+  it('an unknown ticket id (even correctly shaped) is invalid', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    const p = parseQr(t.qrCode);
+    const bytes = Buffer.from(p.bytes);
+    randomBytes(16).copy(bytes, 5); // another ticket id, signature no longer matches
+    const r = await validate(org.accessToken, { qrCode: `A${base32String(bytes)}` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.result, 'invalid', r.text);
+  });
+
+  for (const qrCode of ['hello', 'A', 'AAAA', 'a'.repeat(189), 'A' + '0'.repeat(188), 'A'.repeat(189), '']) {
+    it(`garbage qrCode ${JSON.stringify(qrCode.slice(0, 12))}… → invalid (or a 400 problem)`, async () => {
+      const r = await validate(org.accessToken, { qrCode });
+      if (r.status === 400) {
+        assertProblem(r, 400, 'garbage qrCode');
+      } else {
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.result, 'invalid', r.text);
+      }
+    });
+  }
+
+  it('a cancelled registration\'s ticket → cancelled, and stays unusable', async () => {
+    const e = await freeEvent();
+    const reg = await registerOk(base, att.accessToken, e.eventId, 1);
+    const t = reg.tickets[0];
+    const c = await api(base, 'POST', `/api/registrations/${reg.registrationId}/cancel`, { token: att.accessToken });
+    assert.equal(c.status, 200, c.text);
+    for (let i = 0; i < 2; i++) {
+      const r = await validate(org.accessToken, { qrCode: t.qrCode });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.result, 'cancelled', r.text);
+    }
+    const g = await getTicket(t.ticketId);
+    assert.equal(g.status, 'cancelled');
+    assert.equal(g.validatedAt, null);
+  });
+
+  it('cancelling the event (DELETE) voids its tickets', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    assert.equal((await api(base, 'DELETE', `/api/events/${e.eventId}`, { token: org.accessToken })).status, 200);
+    assert.equal((await getTicket(t.ticketId)).status, 'cancelled');
+    const r = await validate(org.accessToken, { qrCode: t.qrCode });
+    assert.equal(r.json?.result, 'cancelled', r.text);
+  });
+
+  it('wrong_event when the scanner names another of the caller\'s events; the ticket stays valid', async () => {
+    const e1 = await freeEvent();
+    const e2 = await freeEvent();
+    const t = await ticketFor(e1.eventId);
+    const r = await validate(org.accessToken, { qrCode: t.qrCode, eventId: e2.eventId });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.result, 'wrong_event', r.text);
+    await assertStillValid(t, 'after wrong_event');
+    assert.equal((await validate(org.accessToken, { qrCode: t.qrCode, eventId: e1.eventId })).json.result, 'valid');
+  });
+
+  it('another organizer gets 403 (with or without eventId) and the ticket stays valid', async () => {
+    const e = await freeEvent();
+    const own = await freeEvent(org2.accessToken);
+    const t = await ticketFor(e.eventId);
+    assertProblem(await validate(org2.accessToken, { qrCode: t.qrCode }), 403, 'other organizer');
+    const named = await validate(org2.accessToken, { qrCode: t.qrCode, eventId: e.eventId });
+    assertProblem(named, 403, 'other organizer naming the event');
+    const r = await validate(org2.accessToken, { qrCode: t.qrCode, eventId: own.eventId });
+    assert.ok(r.status === 403 || (r.status === 200 && r.json.result === 'wrong_event'), `${r.status} ${r.text}`);
+    await assertStillValid(t, 'after another organizer scanned');
+  });
+
+  it('an attendee (even the holder) gets 403 and the ticket stays valid; 401 anonymous', async () => {
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    assertProblem(await validate(att.accessToken, { qrCode: t.qrCode }), 403, 'holder');
+    assertProblem(await validate(att2.accessToken, { qrCode: t.qrCode }), 403, 'another attendee');
+    assertProblem(await validate(undefined, { qrCode: t.qrCode }), 401, 'anonymous');
+    await assertStillValid(t, 'after attendees scanned');
+  });
+
+  it('400 for a missing or non-string qrCode, an unknown field, malformed JSON', async () => {
+    assertFieldError(await validate(org.accessToken, {}), 'qrCode', 'missing');
+    assertFieldError(await validate(org.accessToken, { qrCode: 42 }), 'qrCode', 'number');
+    assertFieldError(await validate(org.accessToken, { qrCode: null }), 'qrCode', 'null');
+    const e = await freeEvent();
+    const t = await ticketFor(e.eventId);
+    assertFieldError(await validate(org.accessToken, { qrCode: t.qrCode, force: true }), 'force', 'unknown field');
+    assertFieldError(await validate(org.accessToken, { qrCode: t.qrCode, eventId: 7 }), 'eventId', 'numeric eventId');
+    assertProblem(await api(base, 'POST', '/api/tickets/validate', { token: org.accessToken, rawBody: '{"qrCode":' }), 400, 'malformed');
+    await assertStillValid(t, 'after bad requests');
+  });
+
+  it('a cancelled ticket reports cancelled even after it was used', async () => {
+    // Organizer cancels a registration whose ticket was already scanned: the answer must not be "valid".
+    const e = await freeEvent();
+    const reg = await registerOk(base, att.accessToken, e.eventId, 1);
+    const t = reg.tickets[0];
+    assert.equal((await validate(org.accessToken, { qrCode: t.qrCode })).json.result, 'valid');
+    const c = await api(base, 'POST', `/api/registrations/${reg.registrationId}/cancel`, { token: org.accessToken });
+    if (c.status === 200) {
+      const r = await validate(org.accessToken, { qrCode: t.qrCode });
+      assert.ok(['cancelled', 'already_used'].includes(r.json?.result), r.text);
+    } else {
+      assertProblem(c, 409, 'cancelling a used registration');
+    }
+  });
+});
+
+describe('POST /api/events/{id}/staff', () => {
+  it('201 {eventId, userId, email, name}; staff validate this event\'s tickets only', async () => {
+    const e1 = await freeEvent();
+    const e2 = await freeEvent();
+    const staff = await signup(base, 'attendee');
+    const r = await addStaff(e1.eventId, staff.email);
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(
+      { eventId: r.json.eventId, userId: r.json.userId, email: r.json.email, name: r.json.name },
+      { eventId: e1.eventId, userId: staff.user.userId, email: staff.email, name: staff.name },
+    );
+    // A token issued after the assignment; the next test covers tokens issued before it.
+    staff.accessToken = await freshToken(staff);
+
+    const t1 = await ticketFor(e1.eventId);
+    const t2 = await ticketFor(e2.eventId);
+    const v = await validate(staff.accessToken, { qrCode: t1.qrCode });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.json.result, 'valid');
+    assert.equal((await validate(staff.accessToken, { qrCode: t1.qrCode, eventId: e1.eventId })).json.result, 'already_used');
+
+    assertProblem(await validate(staff.accessToken, { qrCode: t2.qrCode }), 403, 'staff of e1 scanning an e2 ticket');
+    assertProblem(await validate(staff.accessToken, { qrCode: t2.qrCode, eventId: e2.eventId }), 403, 'staff naming e2');
+    const atDoor = await validate(staff.accessToken, { qrCode: t2.qrCode, eventId: e1.eventId });
+    assert.ok(atDoor.status === 403 || (atDoor.status === 200 && atDoor.json.result === 'wrong_event'),
+      `an e2 ticket at e1's door: ${atDoor.status} ${atDoor.text}`);
+    await assertStillValid(t2, 'e2 ticket after e1 staff scanned it');
+
+    const keys = await api(base, 'GET', `/api/events/${e1.eventId}/scan-keys`, { token: staff.accessToken });
+    assert.equal(keys.status, 200, keys.text);
+    assert.ok(verifyQrOffline(t1.qrCode, keys.json.keys), 'staff can verify offline');
+    assertProblem(await api(base, 'GET', `/api/events/${e2.eventId}/scan-keys`, { token: staff.accessToken }), 403, 'staff, other event keys');
+  });
+
+  it('the assignment takes effect at once, also for a token issued before it', async () => {
+    const e = await freeEvent();
+    const staff = await signup(base, 'attendee');
+    const t = await ticketFor(e.eventId);
+    assertProblem(await validate(staff.accessToken, { qrCode: t.qrCode }), 403, 'not staff yet');
+    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
+    const v = await validate(staff.accessToken, { qrCode: t.qrCode });
+    assert.equal(v.status, 200, `staff with the token they already had: ${v.status} ${v.text}`);
+    assert.equal(v.json.result, 'valid');
+    const k = await api(base, 'GET', `/api/events/${e.eventId}/scan-keys`, { token: staff.accessToken });
+    assert.equal(k.status, 200, `scan keys with the token they already had: ${k.status} ${k.text}`);
+  });
+
+  it('staff may not read the organizer\'s lists, rotate keys or add staff', async () => {
+    const e = await freeEvent();
+    const staff = await signup(base, 'attendee');
+    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
+    staff.accessToken = await freshToken(staff);
+    assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/registrations`, { token: staff.accessToken }), 403, 'staff list');
+    assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/analytics`, { token: staff.accessToken }), 403, 'staff analytics');
+    assertProblem(await api(base, 'POST', `/api/events/${e.eventId}/scan-keys/rotate`, { token: staff.accessToken }), 403, 'staff rotate');
+    const other = await signup(base, 'attendee');
+    assertProblem(await addStaff(e.eventId, other.email, staff.accessToken), 403, 'staff adding staff');
+  });
+
+  it('an organizer can be staff of another organizer\'s event', async () => {
+    const e = await freeEvent();
+    assert.equal((await addStaff(e.eventId, org2.email)).status, 201);
+    const t = await ticketFor(e.eventId);
+    assert.equal((await validate(org2.accessToken, { qrCode: t.qrCode })).json?.result, 'valid');
+  });
+
+  it('404 for an unknown email; 403 for another organizer or an attendee; 401 anonymous; 400 bad body', async () => {
+    const e = await freeEvent();
+    const someone = await signup(base, 'attendee');
+    assertProblem(await addStaff(e.eventId, uniqueEmail()), 404, 'unknown email');
+    assertProblem(await addStaff(e.eventId, someone.email, org2.accessToken), 403, 'other organizer');
+    assertProblem(await addStaff(e.eventId, someone.email, att.accessToken), 403, 'attendee');
+    assertProblem(await api(base, 'POST', `/api/events/${e.eventId}/staff`, { body: { email: someone.email } }), 401, 'anonymous');
+    assertProblem(await addStaff('AAAAAAAAAAAAAAAAAAAAAA', someone.email), 404, 'unknown event');
+    assertFieldError(await api(base, 'POST', `/api/events/${e.eventId}/staff`, { token: org.accessToken, body: {} }), 'email', 'missing email');
+    // None of those made `someone` staff.
+    const t = await ticketFor(e.eventId);
+    assertProblem(await validate(someone.accessToken, { qrCode: t.qrCode }), 403, 'not staff');
+    await assertStillValid(t, 'after a non-staff scan');
+  });
+
+  it('adding the same person twice keeps them staff', async () => {
+    const e = await freeEvent();
+    const staff = await signup(base, 'attendee');
+    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
+    const again = await addStaff(e.eventId, staff.email);
+    assert.ok([200, 201, 409].includes(again.status), `${again.status} ${again.text}`);
+    const t = await ticketFor(e.eventId);
+    assert.equal((await validate(await freshToken(staff), { qrCode: t.qrCode })).json?.result, 'valid');
+  });
+});
