@@ -34,6 +34,7 @@ Flags (each overrides the environment variable beside it):
   --threads N               ADMIT_THREADS            I/O threads; default one per core
   --max-body-bytes N        ADMIT_MAX_BODY_BYTES     default 1048576
   --argon2-memory-kib N     ADMIT_ARGON2_MEMORY_KIB  password hashing memory; default 19456 (OWASP)
+  --web-dir DIR             ADMIT_WEB_DIR            the built web app served at /; default web/dist
   --hold-seconds N          ADMIT_HOLD_SECONDS       seats held for an unpaid registration; default 900
   --download-url-ttl N      ADMIT_DOWNLOAD_URL_TTL   seconds a ticket PDF link works; default 600
   --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
@@ -103,6 +104,7 @@ std::vector<Setting> const& settings() {
        [](Config& c, std::string const& v) {
          c.argon2_memory_kib = parse_number<std::size_t>("ADMIT_ARGON2_MEMORY_KIB", v);
        }},
+      {"ADMIT_WEB_DIR", "--web-dir", [](Config& c, std::string const& v) { c.web_dir = v; }},
       {"ADMIT_HOLD_SECONDS", "--hold-seconds",
        [](Config& c, std::string const& v) { c.hold_seconds = parse_number<unsigned>("ADMIT_HOLD_SECONDS", v); }},
       {"ADMIT_DOWNLOAD_URL_TTL", "--download-url-ttl",

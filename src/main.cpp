@@ -76,6 +76,7 @@ int serve(Config config) {
           .trusted_proxies = config.trusted_proxies,
           .tls_cert_file = config.tls_cert,
           .tls_key_file = config.tls_key,
+          .web_dir = config.web_dir,
       },
       metrics);
   auto const url = server.bind();

@@ -133,6 +133,14 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
 
   auto matched = context.router->match(r);
   if (auto* response = std::get_if<api::Response>(&matched)) {
+    bool const read = request.method() == beast_http::verb::get || request.method() == beast_http::verb::head;
+    if (read && response->status == 404 && context.web) {
+      if (auto file = context.web->serve(r.path, r.header("Accept-Encoding"), r.header("If-None-Match"))) {
+        p.route_name = "static";
+        p.response = std::move(*file);
+        return p;
+      }
+    }
     p.route_name = "unmatched";
     p.response = std::move(*response);
     return p;

@@ -12,6 +12,7 @@
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 
 namespace admit::http {
 
@@ -27,6 +28,7 @@ struct ServerContext {
   RateLimiter auth_limiter;
   RateLimiter general_limiter;
   bool tls = false;
+  StaticFiles* web = nullptr;
 };
 
 /// What the session needs to finish an exchange after routing: either a response ready now,

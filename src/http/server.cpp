@@ -45,6 +45,7 @@ struct Server::Impl {
                 RateLimiter(config.auth_per_minute / 60.0, config.auth_per_minute),
                 RateLimiter(config.general_per_second, config.general_per_second * 2),
                 !config.tls_cert_file.empty()},
+        web(config.web_dir),
         io(static_cast<int>(io_threads())),
         workers(worker_threads()),
         acceptor(io) {}
@@ -68,6 +69,7 @@ struct Server::Impl {
   awaitable<void> housekeeping();
 
   ServerContext context;
+  StaticFiles web;
   asio::io_context io;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
@@ -293,6 +295,7 @@ std::string Server::bind() {
 void Server::run(api::Router const& router, std::function<void()> const& on_ready) {
   auto& impl = *impl_;
   impl.context.router = &router;
+  if (impl.web.enabled()) impl.context.web = &impl.web;
 
   asio::signal_set signals(impl.io, SIGINT, SIGTERM);
   signals.async_wait([&impl](boost::system::error_code const& error, int signal) {

@@ -28,6 +28,7 @@ struct ServerConfig {
   std::vector<std::string> trusted_proxies;
   std::string tls_cert_file;  ///< both set: serve HTTPS
   std::string tls_key_file;
+  std::string web_dir;  ///< the built web app to serve at "/"; empty or missing: none
 };
 
 /// The HTTP/1.1 server: accepts connections, enforces limits, timeouts, CORS and rate
