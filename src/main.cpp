@@ -7,6 +7,7 @@
 #include "api/routes.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
@@ -17,6 +18,13 @@
 #include "http/server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
+#include "payments/payments.hpp"
+#include "base/encoding.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <sodium.h>
+#include <thread>
 
 namespace admit {
 namespace {
@@ -43,7 +51,27 @@ struct Core {
         codes(store, clock),
         links(store),
         registrations(store, codes, entropy, clock, settings),
-        tickets(store, codes, links, printer, clock, settings) {}
+        tickets(store, codes, links, printer, clock, settings),
+        provider(make_provider(config, entropy)),
+        signatures(webhook_secret(config, store)),
+        payments(store, *provider, signatures, codes, entropy, clock) {}
+
+  static std::unique_ptr<PaymentProvider> make_provider(Config const& config, Entropy& entropy) {
+    if (config.payment_provider == "sandbox") return std::make_unique<payments::SandboxProvider>(entropy);
+    throw std::invalid_argument("ADMIT_PAYMENT_PROVIDER=" + config.payment_provider +
+                                " is not available in this build; use sandbox");
+  }
+  static std::string webhook_secret(Config const& config, KeyStore& keys) {
+    // A configured secret wins (for Stripe it is required; for the sandbox it lets tools such
+    // as Stripe's own SDK sign test deliveries). Otherwise the sandbox signs its deliveries
+    // with a secret every node shares.
+    if (!config.stripe_webhook_secret.empty() || config.payment_provider != "sandbox") {
+      return config.stripe_webhook_secret;
+    }
+    std::string fresh(32, '\0');
+    randombytes_buf(fresh.data(), fresh.size());
+    return "whsec_" + base64url_encode(keys.instance_secret("sandbox-webhook-secret", fresh));
+  }
 
   SystemClock clock;
   auth::SodiumEntropy entropy;
@@ -60,6 +88,9 @@ struct Core {
   tickets::PdfPrinter printer;
   Registrations registrations;
   Tickets tickets;
+  std::unique_ptr<PaymentProvider> provider;
+  payments::StripeSignatures signatures;
+  Payments payments;
 };
 
 int serve(Config config) {
@@ -89,11 +120,31 @@ int serve(Config config) {
                                .events = core.events,
                                .registrations = core.registrations,
                                .tickets = core.tickets,
+                               .payments = core.payments,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics = [&metrics, &core] { return metrics.render() + core.store.metrics_text(); },
                            }),
                            core.tokens);
+  core.payments.reconcile();
+  // Holds that run out and refunds that are due, every second, off the request path. Safe
+  // on every node at once: each hold ends, and each refund happens, exactly once.
+  std::jthread sweeper([&core](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      try {
+        if (int const ended = core.payments.release_expired_holds(); ended > 0) {
+          log::info("holds expired", "\"count\":" + std::to_string(ended));
+        }
+        core.payments.refund_due();
+      } catch (std::exception const& e) {
+        log::error("sweeper failed; retrying", "\"error\":" + log::quote(e.what()));
+      }
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+    }
+  });
   server.run(router, [&] {
     log::notice("admit ready: listening on " + url,
                 "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +

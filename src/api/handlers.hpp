@@ -5,6 +5,7 @@
 #include "api/http_types.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/tickets.hpp"
 #include "api/router.hpp"
@@ -38,6 +39,10 @@ Response get_ticket_pdf(Tickets& tickets, Request& request);
 void validate_ticket(Tickets& tickets, Request& request, Respond respond);
 Response get_scan_keys(Tickets& tickets, Request& request);
 Response rotate_scan_key(Tickets& tickets, Request& request);
+
+Response create_payment_intent(Payments& payments, Request& request);
+void receive_webhook(Payments& payments, Request& request, Respond respond);
+void confirm_sandbox_payment(Payments& payments, Registrations& registrations, Request& request, Respond respond);
 
 /// RFC 4180 CSV of an event's registrations, with spreadsheet formulas neutralised.
 std::string registrations_csv(std::vector<RegistrationRow> const& rows);

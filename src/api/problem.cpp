@@ -25,6 +25,8 @@ Mapping mapping(Errc code) {
     case Errc::attendee_limit: return {409, "attendee-limit", "Too many seats for one attendee"};
     case Errc::idempotency_mismatch:
       return {409, "idempotency-mismatch", "The Idempotency-Key was used with a different request"};
+    case Errc::payment_declined: return {402, "payment-declined", "The payment was declined"};
+    case Errc::payment_provider: return {502, "payment-provider-error", "The payment provider refused the request"};
     case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};
   }
   return {500, "internal-error", "Internal error"};

@@ -12,6 +12,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& events = s.events;
   auto& registrations = s.registrations;
   auto& tickets = s.tickets;
+  auto& payments = s.payments;
   auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
   auto later = [](auto fn, auto& use_case) -> AsyncHandler {
     return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
@@ -58,6 +59,12 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/tickets/{id}/download", user,    inline_io,   RateClass::general, on(get_download_link, tickets)},
     {"GET",    "/api/tickets/{id}/pdf",    anyone,    worker_pool, RateClass::general, on(get_ticket_pdf, tickets)},
     {"POST",   "/api/tickets/validate",    user,      inline_io,   RateClass::general, nullptr, later(validate_ticket, tickets)},
+
+    {"POST",   "/api/payments/create-intent", user,   worker_pool, RateClass::general, on(create_payment_intent, payments)},
+    {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
+    {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr,
+        [&payments, &registrations](Request& r, Respond respond) {
+          confirm_sandbox_payment(payments, registrations, r, std::move(respond)); }},
   };
   // clang-format on
 }

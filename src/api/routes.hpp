@@ -7,6 +7,7 @@
 #include "api/router.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/tickets.hpp"
 
@@ -18,6 +19,7 @@ struct Services {
   Events& events;
   Registrations& registrations;
   Tickets& tickets;
+  Payments& payments;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

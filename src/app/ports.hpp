@@ -144,6 +144,52 @@ class TicketPrinter {
   virtual std::string render_pdf(PrintedTicket const& ticket) = 0;
 };
 
+// ---- payments --------------------------------------------------------------------------
+
+struct PaymentIntent {
+  std::string id;
+  std::string client_secret;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string status;  ///< the provider's word: requires_payment_method, succeeded, …
+};
+
+struct RefundOutcome {
+  std::string id;
+  bool completed = false;  ///< false: the provider confirms later
+};
+
+/// The provider refused a request (bad parameters, unknown intent): not an outage, and
+/// retrying the same request will not help.
+class ProviderError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A card processor (Stripe, or the offline sandbox). Calls may block on the network; they
+/// throw Outage when the provider cannot be reached and ProviderError when it refuses.
+/// Every call that creates something carries an idempotency key, so retries never charge or
+/// refund twice.
+class PaymentProvider {
+ public:
+  virtual ~PaymentProvider() = default;
+  virtual std::string_view name() const = 0;
+  virtual PaymentIntent create_intent(std::string const& registration_id, std::int64_t amount_minor,
+                                      std::string const& currency, std::string const& idempotency_key) = 0;
+  virtual PaymentIntent retrieve_intent(std::string const& intent_id) = 0;
+  virtual RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) = 0;
+};
+
+/// Stripe's webhook signature scheme (Stripe-Signature: t=…,v1=…).
+class WebhookSignatures {
+ public:
+  virtual ~WebhookSignatures() = default;
+  /// Whether `header` signs `payload` with our secret within the tolerance around `now`.
+  virtual bool verify(std::string_view payload, std::string_view header, Timestamp now) = 0;
+  /// A header signing `payload` at `now` (the sandbox delivers its own events).
+  virtual std::string sign(std::string_view payload, Timestamp now) = 0;
+};
+
 // ---- storage ---------------------------------------------------------------------------
 
 class UserStore {
@@ -348,7 +394,64 @@ class KeyStore {
   virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
 };
 
-class Store : public UserStore, public SessionStore, public EventStore, public RegistrationStore, public KeyStore {
+struct StoredPayment {
+  std::string intent_id;
+  std::string registration_id;
+  std::string user_id;  ///< the registration's attendee
+  std::string provider;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string client_secret;
+  std::string status;
+};
+
+enum class PaymentApplied {
+  confirmed,          ///< the registration is now confirmed and its tickets issued
+  already_done,       ///< nothing changed: a repeat, or the registration was settled before
+  duplicate_event,    ///< this webhook event was handled before
+  refund_needed,      ///< paid after its hold ended and the seats are gone: refund it
+  unknown_payment,
+};
+
+struct PaymentResult {
+  PaymentApplied outcome;
+  std::string registration_id;
+};
+
+class PaymentStore {
+ public:
+  virtual ~PaymentStore() = default;
+  /// Records a new intent for a registration that is still waiting for payment.
+  virtual void save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
+                           Timestamp now) = 0;
+  virtual std::optional<StoredPayment> find_payment(std::string_view intent_id) = 0;
+  /// The newest intent of a registration.
+  virtual std::optional<StoredPayment> payment_of(std::string_view registration_id) = 0;
+  /// Applies a successful payment exactly once: records the event id, confirms the
+  /// registration with `tickets` (re-taking its seats when its hold had ended, if seats are
+  /// free), or says a refund is needed. Atomic; `done` runs once it is durable.
+  virtual void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
+                                     Timestamp now, Completion<Result<PaymentResult>> done) = 0;
+  /// Records a failed attempt (the hold stays until it expires or the buyer retries).
+  virtual void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
+                                     Completion<Result<PaymentResult>> done) = 0;
+  /// Ends every hold whose time is up, releasing exactly its seats; returns how many ended.
+  virtual int expire_holds(Timestamp now) = 0;
+  /// Marks a registration's payment refunded (or refund pending).
+  virtual void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+                             Timestamp now) = 0;
+  /// Registrations waiting for payment that have an intent, for reconciliation at start.
+  virtual std::vector<StoredPayment> pending_payments() = 0;
+  /// Paid registrations that were cancelled and still wait for their refund.
+  virtual std::vector<StoredPayment> refunds_due() = 0;
+};
+
+class Store : public UserStore,
+              public SessionStore,
+              public EventStore,
+              public RegistrationStore,
+              public KeyStore,
+              public PaymentStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

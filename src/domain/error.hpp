@@ -21,7 +21,9 @@ enum class Errc {
   sold_out,
   attendee_limit,       ///< the attendee would hold more seats than the event allows
   idempotency_mismatch,
-  unavailable,  ///< a dependency is down; retry later
+  payment_declined,  ///< the card or payment method was refused
+  payment_provider,  ///< the payment provider refused or failed the request
+  unavailable,       ///< a dependency is down; retry later
 };
 
 struct FieldError {

@@ -2,6 +2,7 @@
 // their rotation, and PDF downloads through expiring signed URLs (checked with poppler and zbar).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { verify } from 'node:crypto';
 import {
   startServer, api, signup, createEvent, assertProblem, RFC3339,
   registerOk, parseQr, verifyQrOffline, ed25519PublicKey, b64urlBytes, inspectPdf,
@@ -110,7 +111,6 @@ describe('QR payload', () => {
     const k1 = (await scanKeys(e1.eventId)).keys;
     const k2 = (await scanKeys(e2.eventId)).keys;
     const p = parseQr(t.qrCode);
-    const { verify } = await import('node:crypto');
     const signer = k1.find((k) => k.keyId === p.keyId);
     const altered = Buffer.from(p.signed);
     altered[10] ^= 1;

@@ -228,13 +228,15 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
                                                                      std::optional<RegistrationCursor> const& after,
                                                                      int limit) {
   auto db = reader();
+  // Within one second the insertion order (rowid) breaks ties, newest first; the cursor
+  // names the last registration seen.
   auto rows = db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS
                                   " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
-                                  "(r.registered_at = ?2 AND r.id < ?3)) ORDER BY r.registered_at DESC, r.id DESC "
-                                  "LIMIT ?4"
+                                  "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
+                                  "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
                                 : "SELECT " ADMIT_REGISTRATION_COLUMNS
                                   " FROM registrations r WHERE r.user_id = ?1 "
-                                  "ORDER BY r.registered_at DESC, r.id DESC LIMIT ?4");
+                                  "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   std::vector<RegistrationDetail> out;
@@ -252,8 +254,11 @@ std::vector<RegistrationRow> SqliteStore::list_event_registrations(std::string_v
                     ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND "
                     "t.validated_at IS NOT NULL) FROM registrations r JOIN users u ON u.id = r.user_id "
                     "WHERE r.event_id = ?1";
-  if (after) sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.id > ?3))";
-  sql += " ORDER BY r.registered_at, r.id";
+  if (after) {
+    sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "
+           "WHERE id = ?3)))";
+  }
+  sql += " ORDER BY r.registered_at, r.rowid";
   if (limit > 0) sql += " LIMIT ?4";
   auto rows = db->prepare(sql);
   rows.bind(1, event_id);
@@ -271,9 +276,12 @@ Cancellation SqliteStore::cancel_registration(std::string_view id, Timestamp now
     std::string event_id;
     std::int64_t quantity = 0;
     {
+      // A paid registration ends as refund_pending; the refund itself goes through the provider.
       auto row = db.prepare(
-          "UPDATE registrations SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 "
-          "AND status IN ('pending_payment', 'confirmed') RETURNING event_id, quantity");
+          "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
+          "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
+          "ELSE 'cancelled' END WHERE id = ?1 AND status IN ('pending_payment', 'confirmed') "
+          "RETURNING event_id, quantity");
       row.bind(1, id).bind(2, seconds(now));
       if (!row.step()) {
         auto exists = db.prepare("SELECT 1 FROM registrations WHERE id = ?1");

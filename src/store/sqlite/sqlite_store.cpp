@@ -431,8 +431,9 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
     if (changed) {
       // Every active registration ends with the event: seats released, tickets void.
       db.prepare(
-            "UPDATE registrations SET status = 'cancelled', updated_at = ?2 WHERE event_id = ?1 "
-            "AND status IN ('pending_payment', 'confirmed')")
+            "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
+            "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
+            "ELSE 'cancelled' END WHERE event_id = ?1 AND status IN ('pending_payment', 'confirmed')")
           .bind(1, id)
           .bind(2, seconds(now))
           .run();

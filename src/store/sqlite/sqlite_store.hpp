@@ -67,6 +67,20 @@ class SqliteStore final : public Store {
   std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
   std::string instance_secret(std::string_view name, std::string const& fresh) override;
 
+  void save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
+                   Timestamp now) override;
+  std::optional<StoredPayment> find_payment(std::string_view intent_id) override;
+  std::optional<StoredPayment> payment_of(std::string_view registration_id) override;
+  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,
+                             Completion<Result<PaymentResult>> done) override;
+  void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
+                             Completion<Result<PaymentResult>> done) override;
+  int expire_holds(Timestamp now) override;
+  void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+                     Timestamp now) override;
+  std::vector<StoredPayment> pending_payments() override;
+  std::vector<StoredPayment> refunds_due() override;
+
  private:
   class Reader;
   Reader reader();

@@ -1,0 +1,268 @@
+// The payment part of the SQLite store.
+
+#include "base/log.hpp"
+#include "store/sqlite/internal.hpp"
+
+namespace admit {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite_detail::audit;
+using sqlite_detail::seconds;
+
+namespace {
+
+#define ADMIT_PAYMENT_COLUMNS                                                                                \
+  "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
+
+StoredPayment read_payment(Statement const& row) {
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4), row.text(5), row.text(6), row.text(7)};
+}
+
+Error payment_write_failure(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (std::exception const& e) {
+    log::error("payment write failed", "\"error\":" + log::quote(e.what()));
+  }
+  return Error{Errc::unavailable, "The database could not record this payment event; deliver it again.", {}};
+}
+
+/// Records the event id; false when it was handled before.
+bool first_delivery(Connection& db, std::string const& event_id, std::string_view type, Timestamp now) {
+  db.prepare("INSERT OR IGNORE INTO webhook_events (id, type, received_at) VALUES (?1, ?2, ?3)")
+      .bind(1, event_id)
+      .bind(2, type)
+      .bind(3, seconds(now))
+      .run();
+  return db.changes() == 1;
+}
+
+}  // namespace
+
+void SqliteStore::save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
+                              Timestamp now) {
+  writes_->run([&](Connection& db) {
+    db.prepare(
+          "INSERT OR IGNORE INTO payments (intent_id, registration_id, provider, amount_minor, currency, client_secret, "
+          "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")
+        .bind(1, intent.id)
+        .bind(2, registration_id)
+        .bind(3, provider)
+        .bind(4, intent.amount_minor)
+        .bind(5, intent.currency)
+        .bind(6, intent.client_secret)
+        .bind(7, intent.status)
+        .bind(8, seconds(now))
+        .run();
+    db.prepare("UPDATE registrations SET payment_id = ?2, updated_at = ?3 WHERE id = ?1 AND payment_id IS NULL")
+        .bind(1, registration_id)
+        .bind(2, intent.id)
+        .bind(3, seconds(now))
+        .run();
+    audit(db, now, Actor{}, "payment.intent_created", "registration", registration_id, intent.id);
+  });
+}
+
+std::optional<StoredPayment> SqliteStore::find_payment(std::string_view intent_id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
+                         " FROM payments p JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = ?1");
+  row.bind(1, intent_id);
+  if (!row.step()) return std::nullopt;
+  return read_payment(row);
+}
+
+std::optional<StoredPayment> SqliteStore::payment_of(std::string_view registration_id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
+                         " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                         "WHERE p.registration_id = ?1 ORDER BY p.created_at DESC LIMIT 1");
+  row.bind(1, registration_id);
+  if (!row.step()) return std::nullopt;
+  return read_payment(row);
+}
+
+void SqliteStore::apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
+                                        Timestamp now, Completion<Result<PaymentResult>> done) {
+  auto result = std::make_shared<PaymentResult>(PaymentResult{PaymentApplied::unknown_payment, {}});
+  auto shared_tickets = std::make_shared<std::vector<Ticket>>(std::move(tickets));
+  writes_->submit(
+      [result, shared_tickets, event_id = std::move(event_id), intent_id = std::move(intent_id), now](Connection& db) {
+        std::string registration_id, status, event, user_id;
+        std::int64_t quantity = 0;
+        {
+          auto row = db.prepare(
+              "SELECT r.id, r.status, r.event_id, r.quantity, r.user_id FROM payments p "
+              "JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = ?1");
+          row.bind(1, intent_id);
+          if (!row.step()) {
+            result->outcome = PaymentApplied::unknown_payment;
+            return;
+          }
+          registration_id = row.text(0);
+          status = row.text(1);
+          event = row.text(2);
+          quantity = row.integer(3);
+          user_id = row.text(4);
+        }
+        result->registration_id = registration_id;
+        if (!first_delivery(db, event_id, "payment_intent.succeeded", now)) {
+          result->outcome = PaymentApplied::duplicate_event;
+          return;
+        }
+        db.prepare("UPDATE payments SET status = 'succeeded', last_error = NULL, updated_at = ?2 WHERE intent_id = ?1 "
+                   "AND status NOT IN ('succeeded', 'refunded')")
+            .bind(1, intent_id)
+            .bind(2, seconds(now))
+            .run();
+        if (status == "confirmed" || status == "refund_pending" || status == "refunded") {
+          result->outcome = PaymentApplied::already_done;
+          return;
+        }
+        if (status != "pending_payment") {
+          // The hold ended (expired or cancelled) before the money arrived: take the seats
+          // again if they are still free, never beyond capacity.
+          db.prepare(
+                "UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1 "
+                "AND status = 'published' AND registered_count + ?2 <= capacity")
+              .bind(1, event)
+              .bind(2, quantity)
+              .run();
+          if (db.changes() == 0) {
+            db.prepare("UPDATE registrations SET status = 'refund_pending', updated_at = ?2 WHERE id = ?1")
+                .bind(1, registration_id)
+                .bind(2, seconds(now))
+                .run();
+            audit(db, now, Actor{}, "registration.paid_too_late", "registration", registration_id, intent_id);
+            result->outcome = PaymentApplied::refund_needed;
+            return;
+          }
+        }
+        db.prepare(
+              "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = ?2, updated_at = ?3 "
+              "WHERE id = ?1")
+            .bind(1, registration_id)
+            .bind(2, intent_id)
+            .bind(3, seconds(now))
+            .run();
+        for (auto const& t : *shared_tickets) {
+          db.prepare(
+                "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+                "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
+              .bind(1, t.id)
+              .bind(2, t.registration_id)
+              .bind(3, t.event_id)
+              .bind(4, t.user_id)
+              .bind(5, t.qr_code)
+              .bind(6, seconds(t.generated_at))
+              .bind(7, t.position)
+              .run();
+        }
+        audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
+        result->outcome = PaymentApplied::confirmed;
+      },
+      [result, done = std::move(done)](std::exception_ptr failure) {
+        if (failure) return done(std::unexpected(payment_write_failure(failure)));
+        done(*result);
+      });
+}
+
+void SqliteStore::apply_payment_failure(std::string event_id, std::string intent_id, std::string message,
+                                        Timestamp now, Completion<Result<PaymentResult>> done) {
+  auto result = std::make_shared<PaymentResult>(PaymentResult{PaymentApplied::unknown_payment, {}});
+  writes_->submit(
+      [result, event_id = std::move(event_id), intent_id = std::move(intent_id), message = std::move(message),
+       now](Connection& db) {
+        {
+          auto row = db.prepare("SELECT registration_id FROM payments WHERE intent_id = ?1");
+          row.bind(1, intent_id);
+          if (!row.step()) return;
+          result->registration_id = row.text(0);
+        }
+        if (!first_delivery(db, event_id, "payment_intent.payment_failed", now)) {
+          result->outcome = PaymentApplied::duplicate_event;
+          return;
+        }
+        // A failure never undoes a success that arrived first (events come in any order).
+        db.prepare(
+              "UPDATE payments SET status = 'failed', last_error = ?2, updated_at = ?3 WHERE intent_id = ?1 "
+              "AND status NOT IN ('succeeded', 'refunded')")
+            .bind(1, intent_id)
+            .bind(2, message)
+            .bind(3, seconds(now))
+            .run();
+        audit(db, now, Actor{}, "payment.failed", "registration", result->registration_id, message);
+        result->outcome = PaymentApplied::already_done;
+      },
+      [result, done = std::move(done)](std::exception_ptr failure) {
+        if (failure) return done(std::unexpected(payment_write_failure(failure)));
+        done(*result);
+      });
+}
+
+int SqliteStore::expire_holds(Timestamp now) {
+  return writes_->run([&](Connection& db) {
+    std::vector<std::pair<std::string, std::int64_t>> released;
+    {
+      // The conditional update decides: a hold ends once, whoever runs the sweep.
+      auto rows = db.prepare(
+          "UPDATE registrations SET status = 'expired', updated_at = ?1 "
+          "WHERE status = 'pending_payment' AND hold_expires_at <= ?1 RETURNING id, event_id, quantity");
+      rows.bind(1, seconds(now));
+      while (rows.step()) {
+        audit(db, now, Actor{}, "registration.hold_expired", "registration", rows.text(0));
+        released.emplace_back(rows.text(1), rows.integer(2));
+      }
+    }
+    for (auto const& [event_id, quantity] : released) {
+      db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
+          .bind(1, event_id)
+          .bind(2, quantity)
+          .run();
+    }
+    return static_cast<int>(released.size());
+  });
+}
+
+void SqliteStore::record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+                                Timestamp now) {
+  writes_->run([&](Connection& db) {
+    db.prepare("UPDATE payments SET status = ?2, refund_id = ?3, updated_at = ?4 WHERE registration_id = ?1 "
+               "AND status = 'succeeded'")
+        .bind(1, registration_id)
+        .bind(2, completed ? "refunded" : "refund_pending")
+        .bind(3, refund_id)
+        .bind(4, seconds(now))
+        .run();
+    db.prepare("UPDATE registrations SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'refund_pending'")
+        .bind(1, registration_id)
+        .bind(2, completed ? "refunded" : "refund_pending")
+        .bind(3, seconds(now))
+        .run();
+    audit(db, now, Actor{}, completed ? "registration.refunded" : "registration.refund_requested", "registration",
+          registration_id, refund_id);
+  });
+}
+
+std::vector<StoredPayment> SqliteStore::pending_payments() {
+  auto db = reader();
+  auto rows = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
+                          " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                          "WHERE r.status = 'pending_payment' AND p.status <> 'succeeded'");
+  std::vector<StoredPayment> out;
+  while (rows.step()) out.push_back(read_payment(rows));
+  return out;
+}
+
+std::vector<StoredPayment> SqliteStore::refunds_due() {
+  auto db = reader();
+  auto rows = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
+                          " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                          "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'");
+  std::vector<StoredPayment> out;
+  while (rows.step()) out.push_back(read_payment(rows));
+  return out;
+}
+
+}  // namespace admit

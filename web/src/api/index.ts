@@ -1,0 +1,82 @@
+import { createClient, type RequestOptions } from './client';
+import { createBrowserSessionStore } from './session';
+import type {
+  Event,
+  EventAnalytics,
+  EventInput,
+  EventList,
+  EventRegistrationList,
+  EventUpdate,
+  Me,
+  PaymentIntent,
+  Registration,
+  RegistrationList,
+  ScanKeys,
+  SignupRequest,
+  StaffMember,
+  Ticket,
+  TicketDownloadLink,
+  ValidationResult,
+} from './types';
+
+export { ApiError } from './client';
+export type * from './types';
+
+export const client = createClient({ store: createBrowserSessionStore() });
+
+const get = <T>(path: string, opts?: RequestOptions) => client.request<T>(path, opts);
+const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
+  client.request<T>(path, { ...opts, method: 'POST', body });
+const enc = encodeURIComponent;
+
+export interface ListQuery {
+  q?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+/// One function per route the app uses; the shapes come from admit's OpenAPI document.
+export const api = {
+  login: (email: string, password: string) => client.authenticate('/api/auth/login', { email, password }),
+  signup: (body: SignupRequest) => client.authenticate('/api/auth/signup', body),
+  logout: () => client.logout(),
+  me: () => get<Me>('/api/me'),
+
+  events: (query: ListQuery = {}, signal?: AbortSignal) =>
+    get<EventList>('/api/events', { auth: false, query: { ...query }, signal }),
+  event: (id: string) => get<Event>(`/api/events/${enc(id)}`, { auth: false }),
+  myEvents: (query: ListQuery = {}) => get<EventList>('/api/me/events', { query: { ...query } }),
+  createEvent: (body: EventInput) => post<Event>('/api/events', body),
+  updateEvent: (id: string, body: EventUpdate) =>
+    client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
+  cancelEvent: (id: string) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'DELETE' }),
+  eventRegistrations: (id: string, cursor?: string | null) =>
+    get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor } }),
+  eventRegistrationsCsv: (id: string) => client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
+    headers: { accept: 'text/csv' },
+  }),
+  analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),
+  addStaff: (id: string, email: string) => post<StaffMember>(`/api/events/${enc(id)}/staff`, { email }),
+  scanKeys: (id: string) => get<ScanKeys>(`/api/events/${enc(id)}/scan-keys`),
+
+  register: (eventId: string, quantity: number, idempotencyKey: string) =>
+    post<Registration>('/api/registrations', { eventId, quantity }, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  myRegistrations: (cursor?: string | null) =>
+    get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
+  registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
+  cancelRegistration: (id: string) => post<Registration>(`/api/registrations/${enc(id)}/cancel`),
+
+  createPaymentIntent: (registrationId: string, idempotencyKey: string) =>
+    post<PaymentIntent>('/api/payments/create-intent', { registrationId }, {
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  confirmSandboxPayment: (paymentIntentId: string, cardNumber: string) =>
+    post<Record<string, unknown> | undefined>('/api/payments/sandbox/confirm', { paymentIntentId, cardNumber }),
+
+  ticket: (id: string) => get<Ticket>(`/api/tickets/${enc(id)}`),
+  ticketDownload: (id: string) => get<TicketDownloadLink>(`/api/tickets/${enc(id)}/download`),
+  validateTicket: (qrCode: string, eventId?: string) =>
+    post<ValidationResult>('/api/tickets/validate', { qrCode, eventId }),
+};

@@ -1,0 +1,44 @@
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type User = Schemas['User'];
+export type Role = Schemas['Role'];
+export type AuthResponse = Schemas['AuthResponse'];
+export type SignupRequest = Schemas['SignupRequest'];
+export type Problem = Schemas['Problem'];
+export type FieldError = Schemas['FieldError'];
+export type Currency = Schemas['Currency'];
+export type Event = Schemas['Event'];
+export type EventInput = Schemas['EventInput'];
+export type EventUpdate = Schemas['EventUpdate'];
+export type EventList = Schemas['EventList'];
+export type Registration = Schemas['Registration'];
+export type RegistrationStatus = Registration['status'];
+export type RegistrationList = Schemas['RegistrationList'];
+export type Ticket = Schemas['Ticket'];
+export type TicketDownloadLink = Schemas['TicketDownloadLink'];
+export type ValidationResult = Schemas['ValidationResult'];
+export type RegistrationRow = Schemas['RegistrationRow'];
+export type EventRegistrationList = Schemas['EventRegistrationList'];
+export type EventAnalytics = Schemas['EventAnalytics'];
+export type StaffMember = Schemas['StaffMember'];
+export type ScanKey = Schemas['ScanKey'];
+export type ScanKeys = Schemas['ScanKeys'];
+
+/// The account as GET /api/me describes it (no createdAt there).
+export interface Me {
+  userId: string;
+  email: string;
+  name: string;
+  roles: Role[];
+}
+
+/// The payments API (issue 4), not yet in the OpenAPI document.
+export interface PaymentIntent {
+  paymentIntentId: string;
+  clientSecret: string;
+  amount: number;
+  currency: Currency;
+  provider: 'sandbox' | 'stripe' | string;
+}
