@@ -340,6 +340,38 @@ class EmptyStore final : public Store {
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
+
+  void save_intent(std::string_view, std::string_view, PaymentIntent const&, Timestamp) override {}
+  std::optional<StoredPayment> find_payment(std::string_view) override { return std::nullopt; }
+  std::optional<StoredPayment> payment_of(std::string_view) override { return std::nullopt; }
+  void apply_payment_success(std::string, std::string, std::vector<Ticket>, Timestamp,
+                             Completion<Result<PaymentResult>> done) override {
+    done(PaymentResult{PaymentApplied::unknown_payment, {}});
+  }
+  void apply_payment_failure(std::string, std::string, std::string, Timestamp,
+                             Completion<Result<PaymentResult>> done) override {
+    done(PaymentResult{PaymentApplied::unknown_payment, {}});
+  }
+  int expire_holds(Timestamp) override { return 0; }
+  void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
+  std::vector<StoredPayment> pending_payments() override { return {}; }
+  std::vector<StoredPayment> refunds_due() override { return {}; }
+};
+
+class NoProvider final : public PaymentProvider {
+ public:
+  std::string_view name() const override { return "none"; }
+  PaymentIntent create_intent(std::string const&, std::int64_t, std::string const&, std::string const&) override {
+    throw ProviderError("none");
+  }
+  PaymentIntent retrieve_intent(std::string const&) override { throw ProviderError("none"); }
+  RefundOutcome refund(std::string const&, std::string const&) override { throw ProviderError("none"); }
+};
+
+class NoSignatures final : public WebhookSignatures {
+ public:
+  bool verify(std::string_view, std::string_view, Timestamp) override { return false; }
+  std::string sign(std::string_view, Timestamp) override { return {}; }
 };
 
 /// Ticket adapters that are never reached: these tests only look at the route table.
@@ -402,11 +434,15 @@ class RouteTableTest : public ::testing::Test {
   NoPrinter printer_;
   Registrations registrations_{store_, codes_, entropy_, clock_, {}};
   Tickets tickets_{store_, codes_, links_, printer_, clock_, {}};
+  NoProvider provider_;
+  NoSignatures signatures_;
+  Payments payments_{store_, provider_, signatures_, codes_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
       .registrations = registrations_,
       .tickets = tickets_,
+      .payments = payments_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },
