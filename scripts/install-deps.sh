@@ -9,10 +9,10 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates
   clang-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libhowardhinnant-date-dev tzdata
+  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcurl4-openssl-dev libhowardhinnant-date-dev tzdata
   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core fonts-wqy-microhei
   libgtest-dev libgmock-dev googletest
-  poppler-utils zbar-tools
+  poppler-utils zbar-tools chromium
   wrk curl openssl procps
 )
 
