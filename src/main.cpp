@@ -1,5 +1,6 @@
 // Wiring only: configuration → adapters → use cases → routes → server.
 
+#include <boost/system/system_error.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -94,6 +95,7 @@ struct Core {
 };
 
 int serve(Config config) {
+  (void)config.sqlite_path();  // a database URL this build cannot use fails before anything starts
   http::Metrics metrics;
   http::Server server(
       {
@@ -110,7 +112,12 @@ int serve(Config config) {
           .web_dir = config.web_dir,
       },
       metrics);
-  auto const url = server.bind();
+  std::string url;
+  try {
+    url = server.bind();
+  } catch (boost::system::system_error const& e) {
+    throw std::runtime_error("cannot listen on " + config.listen + ": " + e.code().message());
+  }
   // With port 0 the URL is known only now; tokens name it as their issuer.
   if (config.public_url == "http://" + config.listen) config.public_url = url;
 
