@@ -20,6 +20,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
 #include "payments/payments.hpp"
+#include "payments/stripe_provider.hpp"
 #include "base/encoding.hpp"
 
 #include <condition_variable>
@@ -59,8 +60,15 @@ struct Core {
 
   static std::unique_ptr<PaymentProvider> make_provider(Config const& config, Entropy& entropy) {
     if (config.payment_provider == "sandbox") return std::make_unique<payments::SandboxProvider>(entropy);
-    throw std::invalid_argument("ADMIT_PAYMENT_PROVIDER=" + config.payment_provider +
-                                " is not available in this build; use sandbox");
+    if (config.payment_provider == "stripe") {
+      if (config.stripe_secret_key.empty() || config.stripe_webhook_secret.empty()) {
+        throw std::invalid_argument(
+            "the stripe provider needs ADMIT_STRIPE_SECRET_KEY and ADMIT_STRIPE_WEBHOOK_SECRET");
+      }
+      return std::make_unique<payments::StripeProvider>(
+          payments::StripeSettings{.api_base = config.stripe_api_base, .secret_key = config.stripe_secret_key});
+    }
+    throw std::invalid_argument("ADMIT_PAYMENT_PROVIDER must be sandbox or stripe, not " + config.payment_provider);
   }
   static std::string webhook_secret(Config const& config, KeyStore& keys) {
     // A configured secret wins (for Stripe it is required; for the sandbox it lets tools such

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the Stripe provider tests against Prism serving Stripe's own API description
+# (../shared/stripe/stripe-lite.json), which answers 422 to any request off Stripe's schema.
+# Usage: run_with_prism.sh path/to/stripe_tests repo-root [gtest arguments…]
+set -euo pipefail
+
+tests=${1:?usage: run_with_prism.sh path/to/stripe_tests repo-root}
+root=${2:?usage: run_with_prism.sh path/to/stripe_tests repo-root}
+shift 2
+
+spec=$root/../shared/stripe/stripe-lite.json
+if [ ! -f "$spec" ]; then
+  echo "SKIP: ../shared/stripe is absent"
+  exit 0
+fi
+prism=$root/tests/node/node_modules/.bin/prism
+if [ ! -e "$prism" ]; then
+  echo "FAIL: Prism is missing: run npm ci --prefix tests/node" >&2
+  exit 1
+fi
+
+port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+log=$(mktemp)
+prism_pid=
+cleanup() {
+  if [ -n "$prism_pid" ] && kill -0 "$prism_pid" 2>/dev/null; then
+    kill "$prism_pid" 2>/dev/null || true
+    wait "$prism_pid" 2>/dev/null || true
+  fi
+  rm -f "$log"
+}
+trap cleanup EXIT
+
+# node itself, not npx or a shell, so that the recorded PID is the process to stop.
+node "$prism" mock -h 127.0.0.1 -p "$port" "$spec" >"$log" 2>&1 &
+prism_pid=$!
+
+url=http://127.0.0.1:$port
+for ((i = 0; i < 300; i++)); do
+  if curl -s -o /dev/null --max-time 1 "$url/v1/payment_intents/pi_ready"; then break; fi
+  if ! kill -0 "$prism_pid" 2>/dev/null; then
+    echo "FAIL: Prism exited during start-up:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if ! curl -s -o /dev/null --max-time 1 "$url/v1/payment_intents/pi_ready"; then
+  echo "FAIL: Prism did not answer on $url within 30 s:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+status=0
+STRIPE_MOCK_URL=$url "$tests" "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- Prism log ---" >&2
+  tail -n 50 "$log" >&2
+fi
+exit "$status"
