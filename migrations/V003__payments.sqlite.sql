@@ -10,10 +10,13 @@ CREATE TABLE payments (
   status          TEXT NOT NULL,  -- requires_payment_method, succeeded, failed, refunded
   last_error      TEXT,
   refund_id       TEXT,
+  user_id         TEXT NOT NULL,  -- who asked for the intent
+  idempotency_key TEXT,           -- the client's Idempotency-Key, unique per user
   created_at      BIGINT NOT NULL,
   updated_at      BIGINT NOT NULL
 );
 CREATE INDEX payments_by_registration ON payments (registration_id);
+CREATE UNIQUE INDEX payments_idempotency ON payments (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- A provider delivers an event at least once, maybe many times and in any order: the id is
 -- recorded with the state change it caused, so a repeat changes nothing.

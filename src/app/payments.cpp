@@ -39,6 +39,16 @@ void Payments::background_loop(std::stop_token stop) {
 
 Result<IntentView> Payments::create_intent(Principal const& who, std::string_view registration_id,
                                            std::string_view idempotency_key) {
+  if (!idempotency_key.empty()) {
+    if (auto earlier = store_.payment_by_key(who.user_id, idempotency_key)) {
+      if (earlier->registration_id != registration_id) {
+        return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
+      }
+      return IntentView{{earlier->intent_id, earlier->client_secret, earlier->amount_minor, earlier->currency,
+                         earlier->status},
+                        earlier->provider};
+    }
+  }
   auto detail = store_.find_registration(registration_id);
   // Another attendee's registration does not exist, as far as this caller can tell.
   if (!detail || detail->registration.user_id != who.user_id) {
@@ -64,7 +74,9 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   auto const key = "admit-intent-" + r.id + (idempotency_key.empty() ? "" : "-" + std::string(idempotency_key));
   try {
     auto intent = provider_.create_intent(r.id, r.amount_minor, r.currency, key);
-    store_.save_intent(r.id, provider_.name(), intent, clock_.now());
+    if (!store_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
+      return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
+    }
     if (auto saved = store_.payment_of(registration_id)) {
       return IntentView{{saved->intent_id, saved->client_secret, saved->amount_minor, saved->currency, saved->status},
                         saved->provider};
@@ -98,6 +110,8 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
       case PaymentApplied::already_done: return done(PaymentEventOutcome{"already_done", applied->registration_id});
       case PaymentApplied::duplicate_event: return done(PaymentEventOutcome{"duplicate", applied->registration_id});
       case PaymentApplied::unknown_payment: return done(PaymentEventOutcome{"unknown", {}});
+      case PaymentApplied::failure_recorded:
+        return done(PaymentEventOutcome{"failure_recorded", applied->registration_id});
       case PaymentApplied::refund_needed:
         refund_later(applied->registration_id, intent_id);
         return done(PaymentEventOutcome{"refunding", applied->registration_id});
@@ -112,25 +126,7 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   auto const detail = store_.find_registration(payment->registration_id);
   if (!detail) return done(PaymentEventOutcome{"unknown", {}});
   auto const& r = detail->registration;
-  std::vector<Ticket> tickets;
-  if (detail->tickets.empty()) {
-    for (std::int32_t i = 1; i <= r.quantity; ++i) {
-      Ticket ticket{
-          .id = entropy_.new_id(),
-          .registration_id = r.id,
-          .event_id = r.event_id,
-          .user_id = r.user_id,
-          .status = TicketStatus::valid,
-          .qr_code = {},
-          .generated_at = now,
-          .validated_at = std::nullopt,
-          .position = i,
-          .holder_name = {},
-      };
-      ticket.qr_code = codes_.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
-      tickets.push_back(std::move(ticket));
-    }
-  }
+  auto tickets = detail->tickets.empty() ? issue_tickets(r, codes_, entropy_, now) : std::vector<Ticket>{};
   store_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
 }
 

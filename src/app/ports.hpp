@@ -410,6 +410,7 @@ enum class PaymentApplied {
   already_done,       ///< nothing changed: a repeat, or the registration was settled before
   duplicate_event,    ///< this webhook event was handled before
   refund_needed,      ///< paid after its hold ended and the seats are gone: refund it
+  failure_recorded,   ///< a failed attempt was noted; the hold stays
   unknown_payment,
 };
 
@@ -421,9 +422,12 @@ struct PaymentResult {
 class PaymentStore {
  public:
   virtual ~PaymentStore() = default;
-  /// Records a new intent for a registration that is still waiting for payment.
-  virtual void save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
-                           Timestamp now) = 0;
+  /// Records a new intent for a registration, with the client's idempotency key (may be
+  /// empty). False when that user already used the key for another intent.
+  virtual bool save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
+                           PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) = 0;
+  /// The intent a user created with an idempotency key.
+  virtual std::optional<StoredPayment> payment_by_key(std::string_view user_id, std::string_view idempotency_key) = 0;
   virtual std::optional<StoredPayment> find_payment(std::string_view intent_id) = 0;
   /// The newest intent of a registration.
   virtual std::optional<StoredPayment> payment_of(std::string_view registration_id) = 0;

@@ -65,25 +65,8 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
       .idempotency_key = request.idempotency_key,
       .request_hash = event->id + "|" + std::to_string(quantity),
   };
-  if (free) {
-    // Signed before the write, so the single writer never waits on signatures.
-    for (std::int32_t i = 1; i <= quantity; ++i) {
-      Ticket ticket{
-          .id = entropy_.new_id(),
-          .registration_id = order.registration.id,
-          .event_id = event->id,
-          .user_id = who.user_id,
-          .status = TicketStatus::valid,
-          .qr_code = {},
-          .generated_at = now,
-          .validated_at = std::nullopt,
-          .position = i,
-          .holder_name = {},
-      };
-      ticket.qr_code = codes_.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
-      order.tickets.push_back(std::move(ticket));
-    }
-  }
+  // Signed before the write, so the single writer never waits on signatures.
+  if (free) order.tickets = issue_tickets(order.registration, codes_, entropy_, now);
   store_.place_registration(
       std::move(order), now, actor,
       [this, who, request, actor, fresh, done = std::move(done)](Result<PlacementResult> placed) mutable {
@@ -239,6 +222,28 @@ Result<StaffMember> Registrations::add_staff(Principal const& who, std::string_v
     if (auto updated = store_.set_roles(user->email, user->roles.with(Role::staff), actor)) user = std::move(*updated);
   }
   return StaffMember{std::string(event_id), std::move(*user)};
+}
+
+std::vector<Ticket> issue_tickets(Registration const& r, TicketCodes& codes, Entropy& entropy, Timestamp now) {
+  std::vector<Ticket> tickets;
+  tickets.reserve(static_cast<std::size_t>(r.quantity));
+  for (std::int32_t i = 1; i <= r.quantity; ++i) {
+    Ticket ticket{
+        .id = entropy.new_id(),
+        .registration_id = r.id,
+        .event_id = r.event_id,
+        .user_id = r.user_id,
+        .status = TicketStatus::valid,
+        .qr_code = {},
+        .generated_at = now,
+        .validated_at = std::nullopt,
+        .position = i,
+        .holder_name = {},
+    };
+    ticket.qr_code = codes.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
+    tickets.push_back(std::move(ticket));
+  }
+  return tickets;
 }
 
 std::string encode_registration_cursor(RegistrationCursor const& cursor) {

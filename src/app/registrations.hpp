@@ -92,6 +92,10 @@ class Registrations {
   std::unordered_map<std::string, CachedEvent> cache_;
 };
 
+/// One signed ticket per seat of a registration, ready to be written with it.
+std::vector<Ticket> issue_tickets(Registration const& registration, TicketCodes& codes, Entropy& entropy,
+                                  Timestamp now);
+
 std::string encode_registration_cursor(RegistrationCursor const& cursor);
 std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text);
 

@@ -440,3 +440,20 @@ export function parseCsv(text) {
   if (fieldStarted || row.length) { row.push(field); rows.push(row); }
   return rows;
 }
+
+// ---- Payments (helpers added for the payments suite) ----
+
+/**
+ * The `stripe` npm package installed under tests/node: Stripe's own SDK, whose
+ * `webhooks.generateTestHeaderString({payload, secret, timestamp})` signs webhook payloads.
+ */
+export function importStripe() {
+  const require = createRequire(new URL('../node/package.json', import.meta.url));
+  let mod;
+  try {
+    mod = require('stripe');
+  } catch (e) {
+    throw new Error(`stripe is not installed under tests/node (run npm ci --prefix tests/node): ${e.message}`);
+  }
+  return mod.default ?? mod;
+}

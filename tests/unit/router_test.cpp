@@ -341,7 +341,11 @@ class EmptyStore final : public Store {
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
 
-  void save_intent(std::string_view, std::string_view, PaymentIntent const&, Timestamp) override {}
+  bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,
+                   Timestamp) override {
+    return true;
+  }
+  std::optional<StoredPayment> payment_by_key(std::string_view, std::string_view) override { return std::nullopt; }
   std::optional<StoredPayment> find_payment(std::string_view) override { return std::nullopt; }
   std::optional<StoredPayment> payment_of(std::string_view) override { return std::nullopt; }
   void apply_payment_success(std::string, std::string, std::vector<Ticket>, Timestamp,

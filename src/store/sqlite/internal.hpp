@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -34,6 +35,23 @@ inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std:
       .run();
 }
 
+
+/// Writes newly issued tickets.
+inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& tickets) {
+  for (auto const& t : tickets) {
+    db.prepare(
+          "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+          "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
+        .bind(1, t.id)
+        .bind(2, t.registration_id)
+        .bind(3, t.event_id)
+        .bind(4, t.user_id)
+        .bind(5, t.qr_code)
+        .bind(6, seconds(t.generated_at))
+        .bind(7, t.position)
+        .run();
+  }
+}
 
 }  // namespace sqlite_detail
 

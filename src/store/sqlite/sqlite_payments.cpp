@@ -40,28 +40,47 @@ bool first_delivery(Connection& db, std::string const& event_id, std::string_vie
 
 }  // namespace
 
-void SqliteStore::save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
-                              Timestamp now) {
-  writes_->run([&](Connection& db) {
-    db.prepare(
-          "INSERT OR IGNORE INTO payments (intent_id, registration_id, provider, amount_minor, currency, client_secret, "
-          "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")
-        .bind(1, intent.id)
-        .bind(2, registration_id)
-        .bind(3, provider)
-        .bind(4, intent.amount_minor)
-        .bind(5, intent.currency)
-        .bind(6, intent.client_secret)
-        .bind(7, intent.status)
-        .bind(8, seconds(now))
-        .run();
+bool SqliteStore::save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
+                              PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) {
+  return writes_->run([&](Connection& db) {
+    try {
+      db.prepare(
+            "INSERT OR IGNORE INTO payments (intent_id, registration_id, provider, amount_minor, currency, "
+            "client_secret, status, user_id, idempotency_key, created_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)")
+          .bind(1, intent.id)
+          .bind(2, registration_id)
+          .bind(3, provider)
+          .bind(4, intent.amount_minor)
+          .bind(5, intent.currency)
+          .bind(6, intent.client_secret)
+          .bind(7, intent.status)
+          .bind(8, user_id)
+          .bind(9, idempotency_key.empty() ? std::nullopt : std::optional<std::string_view>(idempotency_key))
+          .bind(10, seconds(now))
+          .run();
+    } catch (sqlite::ConstraintError const&) {
+      return false;  // the key names another intent of this user
+    }
     db.prepare("UPDATE registrations SET payment_id = ?2, updated_at = ?3 WHERE id = ?1 AND payment_id IS NULL")
         .bind(1, registration_id)
         .bind(2, intent.id)
         .bind(3, seconds(now))
         .run();
-    audit(db, now, Actor{}, "payment.intent_created", "registration", registration_id, intent.id);
+    audit(db, now, Actor{std::string(user_id), {}}, "payment.intent_created", "registration", registration_id,
+          intent.id);
+    return true;
   });
+}
+
+std::optional<StoredPayment> SqliteStore::payment_by_key(std::string_view user_id, std::string_view idempotency_key) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
+                         " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                         "WHERE p.user_id = ?1 AND p.idempotency_key = ?2");
+  row.bind(1, user_id).bind(2, idempotency_key);
+  if (!row.step()) return std::nullopt;
+  return read_payment(row);
 }
 
 std::optional<StoredPayment> SqliteStore::find_payment(std::string_view intent_id) {
@@ -120,9 +139,19 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
           result->outcome = PaymentApplied::already_done;
           return;
         }
+        if (status == "cancelled") {
+          // Cancelled by the buyer or the organizer while unpaid: the money goes back.
+          db.prepare("UPDATE registrations SET status = 'refund_pending', updated_at = ?2 WHERE id = ?1")
+              .bind(1, registration_id)
+              .bind(2, seconds(now))
+              .run();
+          audit(db, now, Actor{}, "registration.paid_after_cancel", "registration", registration_id, intent_id);
+          result->outcome = PaymentApplied::refund_needed;
+          return;
+        }
         if (status != "pending_payment") {
-          // The hold ended (expired or cancelled) before the money arrived: take the seats
-          // again if they are still free, never beyond capacity.
+          // The hold expired before the money arrived: take the seats again if they are still
+          // free, never beyond capacity.
           db.prepare(
                 "UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1 "
                 "AND status = 'published' AND registered_count + ?2 <= capacity")
@@ -146,19 +175,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
             .bind(2, intent_id)
             .bind(3, seconds(now))
             .run();
-        for (auto const& t : *shared_tickets) {
-          db.prepare(
-                "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-                "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
-              .bind(1, t.id)
-              .bind(2, t.registration_id)
-              .bind(3, t.event_id)
-              .bind(4, t.user_id)
-              .bind(5, t.qr_code)
-              .bind(6, seconds(t.generated_at))
-              .bind(7, t.position)
-              .run();
-        }
+        sqlite_detail::insert_tickets(db, *shared_tickets);
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
         result->outcome = PaymentApplied::confirmed;
       },
@@ -193,7 +210,7 @@ void SqliteStore::apply_payment_failure(std::string event_id, std::string intent
             .bind(3, seconds(now))
             .run();
         audit(db, now, Actor{}, "payment.failed", "registration", result->registration_id, message);
-        result->outcome = PaymentApplied::already_done;
+        result->outcome = PaymentApplied::failure_recorded;
       },
       [result, done = std::move(done)](std::exception_ptr failure) {
         if (failure) return done(std::unexpected(payment_write_failure(failure)));

@@ -184,20 +184,8 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
                                                        : std::optional<std::string_view>(shared->idempotency_key))
             .bind(14, shared->request_hash)
             .run();
-        for (auto& t : shared->tickets) {
-          db.prepare(
-                "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-                "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
-              .bind(1, t.id)
-              .bind(2, t.registration_id)
-              .bind(3, t.event_id)
-              .bind(4, t.user_id)
-              .bind(5, t.qr_code)
-              .bind(6, seconds(t.generated_at))
-              .bind(7, t.position)
-              .run();
-          t.holder_name = holder;
-        }
+        sqlite_detail::insert_tickets(db, shared->tickets);
+        for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
         result->outcome = Placement::placed;
         result->seats_left = capacity - registered - reg.quantity;

@@ -67,8 +67,9 @@ class SqliteStore final : public Store {
   std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
   std::string instance_secret(std::string_view name, std::string const& fresh) override;
 
-  void save_intent(std::string_view registration_id, std::string_view provider, PaymentIntent const& intent,
-                   Timestamp now) override;
+  bool save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
+                   PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) override;
+  std::optional<StoredPayment> payment_by_key(std::string_view user_id, std::string_view idempotency_key) override;
   std::optional<StoredPayment> find_payment(std::string_view intent_id) override;
   std::optional<StoredPayment> payment_of(std::string_view registration_id) override;
   void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,

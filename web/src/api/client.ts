@@ -34,6 +34,18 @@ export class ApiError extends Error {
   }
 }
 
+function sessionEnded(): ApiError {
+  return new ApiError(
+    401,
+    {
+      type: 'urn:admit:problem:unauthenticated',
+      title: 'Authentication is required',
+      status: 401,
+      detail: 'Your session has ended. Please log in again.',
+    },
+  );
+}
+
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /// Sent as JSON.
@@ -168,7 +180,9 @@ export function createClient(deps: ClientDeps) {
   /// refresh and retry on 401).
   async function fetchOk(path: string, opts: RequestOptions = {}): Promise<Response> {
     const useAuth = opts.auth ?? true;
+    const hadSession = useAuth && store.load() !== null;
     const token = useAuth ? await accessToken() : null;
+    if (hadSession && !token) throw sessionEnded();
     let res = await send(path, opts, token);
     if (res.status === 401 && token) {
       const next = await refresh(token);
@@ -209,6 +223,8 @@ export function createClient(deps: ClientDeps) {
 }
 
 function defaultLocks(): Locks | null {
-  const nav = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: Locks }) : undefined;
-  return nav?.locks ? { request: (name, cb) => nav.locks!.request(name, cb) } : null;
+  const nav = typeof navigator !== 'undefined' ? (navigator as unknown as { locks?: LockManager }) : undefined;
+  const locks = nav?.locks;
+  if (!locks) return null;
+  return { request: <T,>(name: string, cb: () => Promise<T>) => locks.request(name, cb) as Promise<T> };
 }

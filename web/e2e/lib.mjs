@@ -1,0 +1,144 @@
+// Helpers for the end-to-end walk: the admit server, Chromium, steps and a fake camera.
+import { spawn } from 'node:child_process';
+import { copyFileSync, chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import QRCode from 'qrcode';
+
+export const kChromeFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/// Starts `admit serve` on a free port with a fresh data dir; resolves once it prints its ready
+/// line. The binary is copied first so a rebuild cannot swap it mid-run.
+export async function startAdmit({ bin, webDir, log }) {
+  const dir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
+  const copy = join(dir, 'admit');
+  copyFileSync(bin, copy);
+  chmodSync(copy, 0o755);
+  const child = spawn(copy, ['serve'], {
+    env: {
+      ...process.env,
+      ADMIT_LISTEN: '127.0.0.1:0',
+      ADMIT_DATA_DIR: join(dir, 'data'),
+      ADMIT_RATE_LIMIT_AUTH: '0',
+      ADMIT_RATE_LIMIT: '0',
+      ADMIT_ARGON2_MEMORY_KIB: '1024',
+      ADMIT_WEB_DIR: webDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines = [];
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`admit did not get ready in 20 s:\n${lines.join('\n')}`)), 20_000);
+    const onData = (buf) => {
+      for (const line of buf.toString().split('\n')) {
+        if (!line.trim()) continue;
+        lines.push(line);
+        log?.(line);
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`admit exited with ${code} before getting ready:\n${lines.join('\n')}`));
+    });
+  });
+  return {
+    url,
+    dir,
+    lines,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+export async function launchChromium({ executablePath, extraArgs = [], viewport = { width: 1280, height: 860 } }) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'admit-chromium-'));
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: [...kChromeFlags, ...extraArgs],
+    viewport,
+    acceptDownloads: true,
+    locale: 'en-US',
+    timezoneId: 'Europe/London',
+  });
+}
+
+/// A Y4M video (what Chromium's fake camera plays) showing one QR code on white.
+export async function qrVideo(text, file) {
+  const W = 640;
+  const H = 480;
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const scale = Math.floor(420 / (n + 8));
+  const side = n * scale;
+  const x0 = Math.floor((W - side) / 2);
+  const y0 = Math.floor((H - side) / 2);
+  const y = Buffer.alloc(W * H, 235);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
+  const frames = Array.from({ length: 10 }, () => frame);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...frames]));
+  return file;
+}
+
+/// Runs named steps, prints each, and keeps the tally for the closing line.
+export function createRunner() {
+  const results = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  class Skip extends Error {}
+  async function step(name, fn) {
+    const started = Date.now();
+    try {
+      await fn();
+      results.passed++;
+      console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+      return true;
+    } catch (e) {
+      if (e instanceof Skip) {
+        results.skipped++;
+        console.log(`  - ${name}: skipped — ${e.message}`);
+        return false;
+      }
+      results.failed++;
+      results.failures.push({ name, error: e });
+      console.log(`  ✗ ${name}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+      return false;
+    }
+  }
+  const skip = (why) => {
+    throw new Skip(why);
+  };
+  return { step, skip, results };
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}

@@ -1,0 +1,48 @@
+import { Link } from 'react-router';
+import type { Event } from '../../api/types';
+import { coverStyle, DateBadge, Price, SeatsLeft } from '../../components/EventBits';
+import { Icon } from '../../components/Icon';
+import { formatEventDate } from '../../lib/format';
+
+export function EventCard({ event, to }: { event: Event; to?: string }) {
+  return (
+    <Link to={to ?? `/events/${event.eventId}`} className="card event-card">
+      <div className="cover" style={coverStyle(event.eventId)}>
+        <DateBadge iso={event.date} timeZone={event.timezone} />
+        {event.price === 0 && <span className="badge plain" style={{ background: 'rgba(255,255,255,.92)', color: 'var(--text)' }}>Free</span>}
+      </div>
+      <div className="body">
+        <h3>{event.name}</h3>
+        <div className="meta">
+          <Icon name="clock" size={15} />
+          <span>{formatEventDate(event.date, event.timezone)}</span>
+        </div>
+        <div className="meta">
+          <Icon name="pin" size={15} />
+          <span>{event.location}</span>
+        </div>
+        <div className="foot">
+          <Price event={event} />
+          <SeatsLeft event={event} />
+        </div>
+      </div>
+    </Link>
+  );
+}
+
+export function EventCardSkeleton() {
+  return (
+    <div className="card event-card" aria-hidden="true">
+      <div className="cover skeleton" style={{ borderRadius: 0 }} />
+      <div className="body">
+        <div className="skeleton" style={{ height: 20, width: '70%' }} />
+        <div className="skeleton" style={{ height: 14, width: '90%' }} />
+        <div className="skeleton" style={{ height: 14, width: '60%' }} />
+        <div className="foot">
+          <div className="skeleton" style={{ height: 18, width: 60 }} />
+          <div className="skeleton" style={{ height: 14, width: 80 }} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,389 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api, ApiError } from '../../api';
+import type { Event, RegistrationRow, StaffMember } from '../../api/types';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { coverStyle, StatusBadge } from '../../components/EventBits';
+import { Field } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { Alert, errorMessage, ErrorState, Loading } from '../../components/States';
+import { filenameFrom, saveBlob } from '../../lib/download';
+import { formatEventDate, formatMoney, formatPrice, formatTimestamp, pluralize } from '../../lib/format';
+import { useTitle } from '../../lib/useTitle';
+import { validateEmail } from '../auth/validation';
+
+export function matchesSearch(row: RegistrationRow, text: string): boolean {
+  const q = text.trim().toLowerCase();
+  if (!q) return true;
+  return [row.attendee.name, row.attendee.email, row.registrationId, row.status.replace('_', ' '), row.paymentId ?? '']
+    .some((s) => s.toLowerCase().includes(q));
+}
+
+function Registrations({ event }: { event: Event }) {
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState('');
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const [cancelRow, setCancelRow] = useState<RegistrationRow | null>(null);
+  const rows = useInfiniteQuery({
+    queryKey: ['eventRegistrations', event.eventId],
+    queryFn: ({ pageParam }) => api.eventRegistrations(event.eventId, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const all = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
+  const shown = all.filter((r) => matchesSearch(r, search));
+
+  const cancel = useMutation({
+    mutationFn: (row: RegistrationRow) => api.cancelRegistration(row.registrationId),
+    onSuccess: () => {
+      setCancelRow(null);
+      queryClient.invalidateQueries({ queryKey: ['eventRegistrations', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['event', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['analytics', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['myEvents'] });
+    },
+  });
+
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const res = await api.eventRegistrationsCsv(event.eventId);
+      const blob = await res.blob();
+      saveBlob(new Blob([blob], { type: 'text/csv;charset=utf-8' }), filenameFrom(res.headers.get('content-disposition'), `registrations-${event.eventId}.csv`));
+    } catch (err) {
+      setExportError(errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <section className="section card" aria-labelledby="regs-title">
+      <div className="card-pad" style={{ paddingBottom: 14 }}>
+        <div className="section-head" style={{ marginBottom: 12 }}>
+          <h2 id="regs-title">Registrations</h2>
+          <button type="button" className="btn btn-sm" onClick={exportCsv} disabled={exporting}>
+            {exporting ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" size={15} />}
+            Export CSV
+          </button>
+        </div>
+        {exportError && <Alert tone="bad">{exportError}</Alert>}
+        <div className="field" style={{ maxWidth: 420 }}>
+          <label htmlFor="reg-search" className="visually-hidden">
+            Search registrations
+          </label>
+          <input
+            id="reg-search"
+            className="input"
+            type="search"
+            placeholder="Search by name, email or status"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+      </div>
+      {rows.isPending ? (
+        <Loading label="Loading registrations…" />
+      ) : rows.isError ? (
+        <ErrorState error={rows.error} retry={() => rows.refetch()} />
+      ) : all.length === 0 ? (
+        <p className="muted card-pad" style={{ paddingTop: 0 }}>
+          No registrations yet. Share the event page to get going.
+        </p>
+      ) : (
+        <>
+          <p className="small muted" style={{ padding: '0 22px' }} aria-live="polite">
+            {search ? `${shown.length} of ${all.length} match` : pluralize(all.length, 'registration', 'registrations')}
+          </p>
+          <div className="table-wrap">
+            <table className="table responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Attendee</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">Tickets</th>
+                  <th scope="col" className="num">Checked in</th>
+                  <th scope="col" className="num">Amount</th>
+                  <th scope="col">Registered</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((r) => (
+                  <tr key={r.registrationId}>
+                    <td data-label="Attendee">
+                      <div className="primary">{r.attendee.name}</div>
+                      <div className="small muted">{r.attendee.email}</div>
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={r.status} />
+                    </td>
+                    <td data-label="Tickets" className="num">
+                      {r.quantity}
+                    </td>
+                    <td data-label="Checked in" className="num">
+                      {r.checkedIn}/{r.quantity}
+                    </td>
+                    <td data-label="Amount" className="num">
+                      {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
+                    </td>
+                    <td data-label="Registered" className="small">
+                      {formatTimestamp(r.registeredAt)}
+                    </td>
+                    <td data-label="">
+                      {(r.status === 'confirmed' || r.status === 'pending_payment') && (
+                        <button type="button" className="btn btn-sm btn-ghost" onClick={() => setCancelRow(r)} aria-label={`Cancel the registration of ${r.attendee.name}`}>
+                          Cancel
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {rows.hasNextPage && (
+            <div className="load-more" style={{ marginBottom: 18 }}>
+              <button type="button" className="btn btn-sm" onClick={() => rows.fetchNextPage()} disabled={rows.isFetchingNextPage}>
+                {rows.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      <ConfirmDialog
+        open={!!cancelRow}
+        title="Cancel this registration?"
+        confirmLabel={cancel.isPending ? 'Cancelling…' : 'Cancel registration'}
+        danger
+        busy={cancel.isPending}
+        onConfirm={() => cancelRow && cancel.mutate(cancelRow)}
+        onClose={() => {
+          setCancelRow(null);
+          cancel.reset();
+        }}
+      >
+        {cancelRow && (
+          <>
+            <p>
+              {cancelRow.attendee.name}’s {pluralize(cancelRow.quantity, 'ticket', 'tickets')} stop working and the seats go back on sale.
+              {cancelRow.amount > 0 && cancelRow.status === 'confirmed' && ` ${formatMoney(cancelRow.amount, cancelRow.currency)} is refunded.`}
+            </p>
+            {cancel.isError && <Alert tone="bad">{errorMessage(cancel.error)}</Alert>}
+          </>
+        )}
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function DoorStaff({ event }: { event: Event }) {
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState<StaffMember[]>([]);
+  const [copied, setCopied] = useState(false);
+  const scannerUrl = `${window.location.origin}/scan/${event.eventId}`;
+  const add = useMutation({
+    mutationFn: (e: string) => api.addStaff(event.eventId, e),
+    onSuccess: (member) => {
+      setAdded((list) => [member, ...list.filter((m) => m.userId !== member.userId)]);
+      setEmail('');
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && err.status === 404) setError('No account has this email. Ask them to sign up first, then add them.');
+      else if (err instanceof ApiError && err.status === 400) setError(Object.values(err.fieldErrors)[0] ? `Email ${Object.values(err.fieldErrors)[0]}.` : err.message);
+      else setError(errorMessage(err));
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const problem = validateEmail(email);
+    setError(problem ?? null);
+    if (!problem) add.mutate(email.trim());
+  };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(scannerUrl);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="section card card-pad" aria-labelledby="staff-title">
+      <h2 id="staff-title">Door staff</h2>
+      <p className="muted">People you add here can scan this event’s tickets with their own Admit account.</p>
+      <form onSubmit={submit} noValidate className="row" style={{ alignItems: 'flex-start' }}>
+        <Field label="Email of their account" error={error} className="spacer">
+          <input type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="door@example.com" />
+        </Field>
+        <button type="submit" className="btn btn-primary" disabled={add.isPending} style={{ marginTop: 28 }}>
+          {add.isPending ? <span className="spinner" aria-hidden="true" /> : <Icon name="userPlus" size={16} />}
+          Add to door staff
+        </button>
+      </form>
+      {added.length > 0 && (
+        <ul aria-label="Added just now" style={{ margin: '14px 0 0', paddingLeft: 18 }} role="status">
+          {added.map((m) => (
+            <li key={m.userId}>
+              <strong>{m.name}</strong> ({m.email}) can now scan tickets for this event.
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="row" style={{ marginTop: 16 }}>
+        <span className="small muted">Scanner link for your staff:</span>
+        <code className="mono small" style={{ wordBreak: 'break-all' }}>
+          {scannerUrl}
+        </code>
+        <button type="button" className="btn btn-sm" onClick={copy}>
+          <Icon name={copied ? 'check' : 'copy'} size={14} /> {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export default function ManageEventPage() {
+  const { eventId = '' } = useParams();
+  const [params] = useSearchParams();
+  const queryClient = useQueryClient();
+  const event = useQuery({ queryKey: ['event', eventId], queryFn: () => api.event(eventId) });
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  useTitle(event.data ? `Manage ${event.data.name}` : 'Manage event');
+  const cancelEvent = useMutation({
+    mutationFn: () => api.cancelEvent(eventId),
+    onSuccess: (e) => {
+      setConfirmCancel(false);
+      queryClient.setQueryData(['event', eventId], e);
+      queryClient.invalidateQueries({ queryKey: ['myEvents'] });
+      queryClient.invalidateQueries({ queryKey: ['events'] });
+      queryClient.invalidateQueries({ queryKey: ['eventRegistrations', eventId] });
+    },
+  });
+
+  if (event.isPending) return <Loading label="Loading event…" />;
+  if (event.isError) return <div className="container"><ErrorState error={event.error} retry={() => event.refetch()} /></div>;
+  const e = event.data;
+  const cancelled = e.status === 'cancelled';
+
+  return (
+    <div className="container">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <Link to="/organizer">
+          <Icon name="arrowLeft" size={14} /> Your events
+        </Link>
+      </nav>
+      {params.get('created') && (
+        <div style={{ marginBottom: 18 }}>
+          <Alert tone="ok" title="Your event is live">
+            It is on sale now. <Link to={`/events/${e.eventId}`}>See the public page</Link>.
+          </Alert>
+        </div>
+      )}
+      {params.get('saved') && !params.get('created') && (
+        <div style={{ marginBottom: 18 }}>
+          <Alert tone="ok">Changes saved.</Alert>
+        </div>
+      )}
+      <div className="card" style={{ overflow: 'hidden' }}>
+        <div style={{ ...coverStyle(e.eventId), height: 10 }} />
+        <div className="card-pad">
+          <div className="page-head" style={{ marginBottom: 0 }}>
+            <div>
+              <div className="row" style={{ gap: 8, marginBottom: 6 }}>
+                <StatusBadge status={e.status} />
+                <span className="small muted">{formatPrice(e.price, e.currency)}</span>
+              </div>
+              <h1>{e.name}</h1>
+              <p>
+                {formatEventDate(e.date, e.timezone)} · {e.location}
+              </p>
+            </div>
+            <div className="row" style={{ gap: 8 }}>
+              <Link className="btn" to={`/events/${e.eventId}`}>
+                <Icon name="external" size={15} /> Public page
+              </Link>
+              {!cancelled && (
+                <Link className="btn" to={`/organizer/events/${e.eventId}/edit`}>
+                  <Icon name="edit" size={15} /> Edit
+                </Link>
+              )}
+              <Link className="btn" to={`/organizer/events/${e.eventId}/analytics`}>
+                <Icon name="chart" size={15} /> Analytics
+              </Link>
+              {!cancelled && (
+                <Link className="btn btn-primary" to={`/scan/${e.eventId}`}>
+                  <Icon name="scan" size={15} /> Scan tickets
+                </Link>
+              )}
+            </div>
+          </div>
+        </div>
+      </div>
+
+      <div className="stats section">
+        <div className="card stat">
+          <div className="label">Seats taken</div>
+          <div className="value">{e.registeredCount.toLocaleString()}</div>
+          <div className="sub">of {e.capacity.toLocaleString()}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Seats left</div>
+          <div className="value">{e.seatsLeft.toLocaleString()}</div>
+          <div className="sub">{Math.round((e.registeredCount / e.capacity) * 100)}% sold</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Price</div>
+          <div className="value">{formatPrice(e.price, e.currency)}</div>
+          <div className="sub">{e.currency}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Per person</div>
+          <div className="value">{e.maxPerAttendee}</div>
+          <div className="sub">tickets at most</div>
+        </div>
+      </div>
+
+      <Registrations event={e} />
+      {!cancelled && <DoorStaff event={e} />}
+
+      {!cancelled && (
+        <section className="section card card-pad" aria-labelledby="danger-title" style={{ borderColor: '#f5c2bc' }}>
+          <h2 id="danger-title">Cancel this event</h2>
+          <p className="muted">Every registration is cancelled, paid ones are refunded, and all tickets stop working. This cannot be undone.</p>
+          <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)}>
+            Cancel event…
+          </button>
+        </section>
+      )}
+
+      <ConfirmDialog
+        open={confirmCancel}
+        title={`Cancel “${e.name}”?`}
+        confirmLabel={cancelEvent.isPending ? 'Cancelling…' : 'Cancel the event'}
+        cancelLabel="Keep the event"
+        danger
+        busy={cancelEvent.isPending}
+        onConfirm={() => cancelEvent.mutate()}
+        onClose={() => {
+          setConfirmCancel(false);
+          cancelEvent.reset();
+        }}
+      >
+        <p>
+          {e.registeredCount > 0
+            ? `${pluralize(e.registeredCount, 'seat is', 'seats are')} taken. Those attendees lose their tickets${e.price > 0 ? ' and are refunded' : ''}.`
+            : 'Nobody has registered yet.'}
+        </p>
+        {cancelEvent.isError && <Alert tone="bad">{errorMessage(cancelEvent.error)}</Alert>}
+      </ConfirmDialog>
+    </div>
+  );
+}
