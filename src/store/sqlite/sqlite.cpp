@@ -36,7 +36,7 @@ Connection::Connection(std::string const& path, bool read_only) {
     // A page cache big enough for the hot indexes (negative: KiB), and the database file
     // mapped into memory so that reading a page is not a system call.
     exec("PRAGMA cache_size = -32768");
-    exec("PRAGMA mmap_size = 268435456");
+    exec("PRAGMA mmap_size = 67108864");
   }
 }
 
