@@ -12,6 +12,7 @@ npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 if [ -f web/package.json ]; then
   echo "=== web: unit tests and build" >&2
   npm ci --prefix web --no-audit --no-fund --loglevel=error
+  npm --prefix web run lint
   npm --prefix web run test
   npm --prefix web run build
 fi

@@ -1,10 +1,22 @@
 // Helpers for the end-to-end walk: the admit server, Chromium, steps and a fake camera.
 import { spawn } from 'node:child_process';
-import { copyFileSync, chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import QRCode from 'qrcode';
+
+const tempDirs = [];
+const tempDir = (prefix) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+
+/// Removes the temporary data and browser profile folders this run made.
+export function removeTempDirs() {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export const kChromeFlags = [
   '--headless',
@@ -20,7 +32,7 @@ export const kChromeFlags = [
 /// Starts `admit serve` on a free port with a fresh data dir; resolves once it prints its ready
 /// line. The binary is copied first so a rebuild cannot swap it mid-run.
 export async function startAdmit({ bin, webDir, log }) {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
+  const dir = tempDir('admit-e2e-');
   const copy = join(dir, 'admit');
   copyFileSync(bin, copy);
   chmodSync(copy, 0o755);
@@ -74,7 +86,7 @@ export async function startAdmit({ bin, webDir, log }) {
 }
 
 export async function launchChromium({ executablePath, extraArgs = [], viewport = { width: 1280, height: 860 } }) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'admit-chromium-'));
+  const userDataDir = tempDir('admit-chromium-');
   return chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
@@ -100,7 +112,8 @@ export async function qrVideo(text, file) {
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       if (!qr.modules.get(r, c)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
+      for (let dy = 0; dy < scale; dy++)
+        y.fill(16, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
     }
   }
   const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
@@ -129,7 +142,12 @@ export function createRunner() {
       }
       results.failed++;
       results.failures.push({ name, error: e });
-      console.log(`  ✗ ${name}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+      console.log(
+        `  ✗ ${name}\n      ${String(e?.stack ?? e)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n      ')}`,
+      );
       return false;
     }
   }

@@ -7,9 +7,10 @@
 // attendee and the door scanner through the app. Screenshots land in e2e/screenshots/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, createRunner, launchChromium, qrVideo, startAdmit } from './lib.mjs';
+import { assert, createRunner, launchChromium, qrVideo, removeTempDirs, startAdmit } from './lib.mjs';
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = resolve(webDir, process.env.ADMIT_BIN ?? '../build/release/src/admit');
@@ -35,7 +36,11 @@ rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
 const { step, skip, results } = createRunner();
-const server = await startAdmit({ bin, webDir: dist, log: process.env.E2E_VERBOSE ? (l) => console.log(`    [admit] ${l}`) : undefined });
+const server = await startAdmit({
+  bin,
+  webDir: dist,
+  log: process.env.E2E_VERBOSE ? (l) => console.log(`    [admit] ${l}`) : undefined,
+});
 const base = server.url;
 console.log(`admit serving ${dist} at ${base}`);
 
@@ -59,16 +64,37 @@ page.setDefaultTimeout(T);
 
 const desktop = { width: 1280, height: 860 };
 const phone = { width: 390, height: 844 };
-const shot = async (name, { full = true, phoneToo = true, target = page } = {}) => {
+const shot = async (name, { full = true, phoneToo = true, target = page, a11y = true } = {}) => {
+  if (a11y) await checkA11y(name, target);
+  if (full) await target.evaluate(() => window.scrollTo(0, 0));
   await target.waitForTimeout(150);
   await target.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: full });
   if (phoneToo) {
     await target.setViewportSize(phone);
     await target.waitForTimeout(250);
+    const width = await target.evaluate(() => document.documentElement.scrollWidth);
+    if (width > phone.width) overflows.push(`${name}: ${width}px wide at a ${phone.width}px phone width`);
     await target.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: full });
     await target.setViewportSize(desktop);
     await target.waitForTimeout(100);
   }
+};
+// Accessibility: axe-core's WCAG 2 A/AA rules on each main page; serious and critical findings fail.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const a11yFindings = [];
+const overflows = [];
+const checkA11y = async (name, target = page) => {
+  await target.evaluate(axeSource);
+  const violations = await target.evaluate(async () => {
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  for (const v of violations) a11yFindings.push({ page: name, ...v });
 };
 const go = (path) => page.goto(`${base}${path}`);
 const token = () => page.evaluate(() => JSON.parse(localStorage.getItem('admit.session') ?? 'null')?.accessToken ?? null);
@@ -78,10 +104,15 @@ const apiFetch = async (path, init = {}) => {
     ...init,
     headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}), ...init.headers },
   });
-  return { status: res.status, headers: res.headers, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text(),
+  };
 };
+// A promise awaited later in a step; if the step fails first, its rejection must not crash the run.
+const later = (p) => (p.catch(() => undefined), p);
 const text = (sel) => page.locator(sel).innerText();
-const verdict = () => page.locator('.result').getAttribute('data-verdict');
 const waitVerdict = async (v, p = page) => {
   await p.locator(`.result[data-verdict="${v}"]`).waitFor({ timeout: T });
 };
@@ -142,7 +173,10 @@ try {
   await step('home page loads with no events yet', async () => {
     await go('/');
     await page.getByRole('heading', { name: 'Find something worth showing up for' }).waitFor();
-    await page.getByText(/No upcoming events yet|Upcoming events/).first().waitFor();
+    await page
+      .getByText(/No upcoming events yet|Upcoming events/)
+      .first()
+      .waitFor();
   });
 
   await step('organizer signs up', async () => {
@@ -163,7 +197,10 @@ try {
     const invalid = await page.getByLabel('Event name').getAttribute('aria-invalid');
     assert(invalid === 'true', 'the name field is not marked invalid');
     const describedBy = await page.getByLabel('Event name').getAttribute('aria-describedby');
-    assert(describedBy && (await page.locator(`#${describedBy.split(' ').pop()}`).innerText()).includes('Give the event a name'), 'the message is not tied to the field');
+    assert(
+      describedBy && (await page.locator(`#${describedBy.split(' ').pop()}`).innerText()).includes('Give the event a name'),
+      'the message is not tied to the field',
+    );
     await shot('event-form-errors');
   });
 
@@ -178,7 +215,10 @@ try {
   await step('organizer creates a paid event', async () => {
     await createEvent(paidEvent, { price: 25, currency: 'EUR', capacity: 40, date: '2027-07-02T21:00', tz: 'Europe/Berlin' });
     const ev = (await apiFetch(`/api/events/${paidEvent.id}`)).body;
-    assert(ev.price === 25 && ev.currency === 'EUR' && ev.date === '2027-07-02T19:00:00Z', `paid event differs: ${JSON.stringify(ev)}`);
+    assert(
+      ev.price === 25 && ev.currency === 'EUR' && ev.date === '2027-07-02T19:00:00Z',
+      `paid event differs: ${JSON.stringify(ev)}`,
+    );
   });
 
   await step('organizer edits an event', async () => {
@@ -192,8 +232,8 @@ try {
 
   await step('organizer sees their events', async () => {
     await go('/organizer');
-    await page.getByRole('link', { name: freeEvent.name }).waitFor();
-    await page.getByRole('link', { name: paidEvent.name }).waitFor();
+    await page.getByRole('link', { name: freeEvent.name, exact: true }).waitFor();
+    await page.getByRole('link', { name: paidEvent.name, exact: true }).waitFor();
     await shot('organizer-events');
     await logout();
   });
@@ -249,8 +289,14 @@ try {
   });
 
   await step('attendee downloads the PDF ticket', async () => {
-    const pdfResponse = context.waitForEvent('response', { predicate: (r) => /\/api\/tickets\/[^/]+\/pdf\?/.test(r.url()), timeout: T });
-    await page.locator(`#registration-${state.registrationId} li.ticket`).first().getByRole('button', { name: 'PDF ticket' }).click();
+    const pdfResponse = later(
+      context.waitForEvent('response', { predicate: (r) => /\/api\/tickets\/[^/]+\/pdf\?/.test(r.url()), timeout: T }),
+    );
+    await page
+      .locator(`#registration-${state.registrationId} li.ticket`)
+      .first()
+      .getByRole('button', { name: 'PDF ticket' })
+      .click();
     const res = await pdfResponse;
     assert(res.status() === 200, `PDF status ${res.status()}`);
     assert(res.headers()['content-type']?.startsWith('application/pdf'), `PDF content type ${res.headers()['content-type']}`);
@@ -261,12 +307,15 @@ try {
   });
 
   await step('attendee adds the event to a calendar (.ics)', async () => {
-    const download = page.waitForEvent('download');
+    const download = later(page.waitForEvent('download'));
     await page.locator(`#registration-${state.registrationId}`).getByRole('button', { name: 'Add to calendar' }).click();
     const d = await download;
     assert(d.suggestedFilename().endsWith('.ics'), d.suggestedFilename());
     const ics = readFileSync(await d.path(), 'utf8');
-    assert(ics.includes('BEGIN:VEVENT') && ics.includes('DTSTART:20270615T173000Z') && ics.includes(`SUMMARY:${freeEvent.name}`), ics);
+    assert(
+      ics.includes('BEGIN:VEVENT') && ics.includes('DTSTART:20270615T173000Z') && ics.includes(`SUMMARY:${freeEvent.name}`),
+      ics,
+    );
   });
 
   await step('attendee cancels a registration', async () => {
@@ -281,7 +330,7 @@ try {
     await shot('cancel-dialog', { full: false, phoneToo: false });
     await page.getByRole('button', { name: 'Yes, cancel' }).click();
     await page.getByRole('heading', { name: 'Past and cancelled' }).waitFor();
-    await page.locator(`#registration-${id}`).getByText('Cancelled', { exact: true }).waitFor();
+    await page.locator(`#registration-${id}`).locator('.reg-head .badge', { hasText: 'Cancelled' }).first().waitFor();
     const reg = (await apiFetch(`/api/registrations/${id}`)).body;
     assert(reg.status === 'cancelled', `status ${reg.status}`);
   });
@@ -322,14 +371,23 @@ try {
   await step('a declined card shows a clear message', async () => {
     if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
     await go(`/checkout/${state.paidRegistrationId}`);
-    await page.getByRole('listitem').filter({ hasText: 'generic decline' }).getByRole('button', { name: 'Use this card' }).click();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'generic decline' })
+      .getByRole('button', { name: 'Use this card' })
+      .click();
     await page.getByRole('button', { name: 'Pay €50' }).click();
-    await page.getByText('Payment declined').waitFor();
-    await page.getByText(/declined/i).first().waitFor();
+    await page.locator('[role="alert"]', { hasText: 'Payment declined' }).waitFor();
+    console.log(`      (decline message: ${await page.locator('[role="alert"]').first().innerText()})`.replace(/\n/g, ' '));
     await shot('checkout-declined');
-    await page.getByRole('listitem').filter({ hasText: 'insufficient funds' }).getByRole('button', { name: 'Use this card' }).click();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'insufficient funds' })
+      .getByRole('button', { name: 'Use this card' })
+      .click();
     await page.getByRole('button', { name: 'Pay €50' }).click();
-    await page.getByText(/insufficient funds/i).last().waitFor();
+    await page.locator('[role="alert"]', { hasText: /insufficient funds/i }).waitFor();
+    console.log(`      (decline message: ${await page.locator('[role="alert"]').first().innerText()})`.replace(/\n/g, ' '));
     const reg = (await apiFetch(`/api/registrations/${state.paidRegistrationId}`)).body;
     assert(reg.status === 'pending_payment', `a declined payment changed the registration to ${reg.status}`);
   });
@@ -362,7 +420,7 @@ try {
     await page.getByLabel('Search registrations').fill('nobody-at-all');
     await page.getByText('0 of 2 match').waitFor();
     await page.getByLabel('Search registrations').fill('');
-    const download = page.waitForEvent('download');
+    const download = later(page.waitForEvent('download'));
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const d = await download;
     const csv = readFileSync(await d.path(), 'utf8');
@@ -432,7 +490,11 @@ try {
     const video = await qrVideo(state.codes[2], join(server.dir, 'ticket-3.y4m'));
     const cam = await launchChromium({
       executablePath: chromePath,
-      extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+      extraArgs: [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
     });
     try {
       cam.on('page', watch);
@@ -485,6 +547,40 @@ try {
     await page.getByRole('img', { name: '4 of 4 guests checked in' }).waitFor();
   });
 
+  await step('an expired access token is refreshed quietly, once, for concurrent requests', async () => {
+    const before = await page.evaluate(() => JSON.parse(localStorage.getItem('admit.session')));
+    const refreshes = [];
+    const onRequest = (r) => r.url().endsWith('/api/auth/refresh') && refreshes.push(r);
+    page.on('request', onRequest);
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('admit.session'));
+      localStorage.setItem('admit.session', JSON.stringify({ ...s, expiresAt: 0 }));
+    });
+    // The organizer's events page and the analytics page each start several requests at once.
+    await go(`/organizer/events/${freeEvent.id}`);
+    await page.locator('table').getByText(attendee.name).first().waitFor();
+    page.off('request', onRequest);
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem('admit.session')));
+    assert(refreshes.length === 1, `expected one refresh, saw ${refreshes.length}`);
+    assert(after.refreshToken !== before.refreshToken && after.expiresAt > Date.now(), 'the session was not renewed');
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+  });
+
+  await step('door staff scan with their own account', async () => {
+    await logout();
+    await login(attendee);
+    await page.getByRole('link', { name: /^Scan/ }).waitFor();
+    await go(`/scan/${freeEvent.id}`);
+    await page.getByText('Offline check ready').waitFor();
+    await page.getByLabel('Ticket code').fill(state.codes[1]);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await waitVerdict('already_used');
+    await go(`/scan/${paidEvent.id}`);
+    await page.getByRole('heading', { name: 'You are not on the door staff for this event' }).waitFor();
+    await logout();
+    await login(organizer);
+  });
+
   await step('organizer cancels the paid event', async () => {
     await go(`/organizer/events/${paidEvent.id}`);
     await page.getByRole('button', { name: 'Cancel event…' }).click();
@@ -508,12 +604,23 @@ try {
     await shot('login');
   });
 
+  await step('no serious accessibility problems (axe-core, WCAG 2.1 AA)', async () => {
+    const serious = a11yFindings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+    for (const f of a11yFindings) console.log(`      [${f.impact}] ${f.page}: ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
+    assert(serious.length === 0, `${serious.length} serious accessibility findings`);
+  });
+
+  await step('every page fits a phone screen without sideways scrolling', async () => {
+    assert(overflows.length === 0, overflows.join('\n'));
+  });
+
   await step('no errors in the browser console', async () => {
     assert(consoleErrors.length === 0, `console errors:\n${consoleErrors.join('\n')}`);
   });
 } finally {
   await context.close().catch(() => undefined);
   await server.stop();
+  if (!process.env.E2E_KEEP) removeTempDirs();
 }
 
 if (failedLoads.length && process.env.E2E_VERBOSE) console.log(`expected failed loads:\n  ${failedLoads.join('\n  ')}`);

@@ -34,7 +34,8 @@ while (queue.length) {
   if (name.endsWith('.js')) {
     const code = readFileSync(join(dist, name), 'utf8');
     // Static imports only: `import ... from "./x.js"` / `import "./x.js"`, not import("./x.js").
-    for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w${},*\s]+from\s*)?["']\.\/([^"']+\.js)["']/g)) queue.push(`assets/${m[1]}`);
+    for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w${},*\s]+from\s*)?["']\.\/([^"']+\.js)["']/g))
+      queue.push(`assets/${m[1]}`);
   }
 }
 
@@ -45,7 +46,9 @@ for (const a of assets) {
 const total = (k) => assets.filter((a) => first.has(a.name)).reduce((n, a) => n + a[k], 0);
 const jsFirst = (k) => assets.filter((a) => first.has(a.name) && a.name.endsWith('.js')).reduce((n, a) => n + a[k], 0);
 console.log('');
-console.log(`first load of the home page: JS ${kb(jsFirst('gz')).trim()} KB gzip (${kb(jsFirst('br')).trim()} KB brotli), JS+CSS ${kb(total('gz')).trim()} KB gzip`);
+console.log(
+  `first load of the home page: JS ${kb(jsFirst('gz')).trim()} KB gzip (${kb(jsFirst('br')).trim()} KB brotli), JS+CSS ${kb(total('gz')).trim()} KB gzip`,
+);
 console.log(`all assets: ${kb(assets.reduce((n, a) => n + a.gz, 0)).trim()} KB gzip`);
 if (jsFirst('gz') > budgetKb * 1024) {
   console.error(`over budget: first-load JavaScript exceeds ${budgetKb} KB compressed`);

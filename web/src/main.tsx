@@ -33,7 +33,9 @@ const queryClient = new QueryClient({
 
 function ScrollToTop() {
   const { pathname } = useLocation();
-  useEffect(() => window.scrollTo(0, 0), [pathname]);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
   return null;
 }
 
@@ -50,15 +52,78 @@ createRoot(document.getElementById('root')!).render(
             <Route path="login" element={<LoginPage />} />
             <Route path="signup" element={<SignupPage />} />
             <Route path="events/:eventId" element={<EventPage />} />
-            <Route path="checkout/:registrationId" element={<RequireAuth><CheckoutPage /></RequireAuth>} />
-            <Route path="tickets" element={<RequireAuth><MyTicketsPage /></RequireAuth>} />
-            <Route path="organizer" element={<RequireAuth roles={[...organizer]}><MyEventsPage /></RequireAuth>} />
-            <Route path="organizer/events/new" element={<RequireAuth roles={[...organizer]}><EventFormPage /></RequireAuth>} />
-            <Route path="organizer/events/:eventId" element={<RequireAuth roles={[...organizer]}><ManageEventPage /></RequireAuth>} />
-            <Route path="organizer/events/:eventId/edit" element={<RequireAuth roles={[...organizer]}><EventFormPage /></RequireAuth>} />
-            <Route path="organizer/events/:eventId/analytics" element={<RequireAuth roles={[...organizer]}><AnalyticsPage /></RequireAuth>} />
-            <Route path="scan" element={<RequireAuth><ScannerPage /></RequireAuth>} />
-            <Route path="scan/:eventId" element={<RequireAuth><ScannerPage /></RequireAuth>} />
+            <Route
+              path="checkout/:registrationId"
+              element={
+                <RequireAuth>
+                  <CheckoutPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="tickets"
+              element={
+                <RequireAuth>
+                  <MyTicketsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="organizer"
+              element={
+                <RequireAuth roles={[...organizer]}>
+                  <MyEventsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="organizer/events/new"
+              element={
+                <RequireAuth roles={[...organizer]}>
+                  <EventFormPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="organizer/events/:eventId"
+              element={
+                <RequireAuth roles={[...organizer]}>
+                  <ManageEventPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="organizer/events/:eventId/edit"
+              element={
+                <RequireAuth roles={[...organizer]}>
+                  <EventFormPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="organizer/events/:eventId/analytics"
+              element={
+                <RequireAuth roles={[...organizer]}>
+                  <AnalyticsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="scan"
+              element={
+                <RequireAuth>
+                  <ScannerPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="scan/:eventId"
+              element={
+                <RequireAuth>
+                  <ScannerPage />
+                </RequireAuth>
+              }
+            />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -25,17 +25,32 @@ function fakeServer(opts: { accessOk?: (token: string) => boolean } = {}) {
       refreshCalls.push(refreshToken);
       if (!live.has(refreshToken) || used.has(refreshToken)) {
         live.clear();
-        return json(401, { type: 'urn:admit:problem:unauthenticated', title: 'x', status: 401, detail: 'reused' }, 'application/problem+json');
+        return json(
+          401,
+          { type: 'urn:admit:problem:unauthenticated', title: 'x', status: 401, detail: 'reused' },
+          'application/problem+json',
+        );
       }
       used.add(refreshToken);
       issued += 1;
       live.add(`refresh-${issued}`);
-      return json(200, { user, accessToken: `access-${issued}`, refreshToken: `refresh-${issued}`, tokenType: 'Bearer', expiresIn: 900 });
+      return json(200, {
+        user,
+        accessToken: `access-${issued}`,
+        refreshToken: `refresh-${issued}`,
+        tokenType: 'Bearer',
+        expiresIn: 900,
+      });
     }
     const auth = new Headers(init?.headers).get('authorization') ?? '';
     const token = auth.replace('Bearer ', '');
     const ok = opts.accessOk ? opts.accessOk(token) : token !== 'access-1';
-    if (!ok) return json(401, { type: 'urn:admit:problem:unauthenticated', title: 'x', status: 401, detail: 'expired' }, 'application/problem+json');
+    if (!ok)
+      return json(
+        401,
+        { type: 'urn:admit:problem:unauthenticated', title: 'x', status: 401, detail: 'expired' },
+        'application/problem+json',
+      );
     return json(200, { url, token });
   });
   return { fetch, refreshCalls };
@@ -48,9 +63,7 @@ describe('token refresh', () => {
     const server = fakeServer();
     const client = createClient({ store, fetch: server.fetch, now: () => now, locks: null });
 
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => client.request<{ token: string }>(`/api/thing/${i}`)),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => client.request<{ token: string }>(`/api/thing/${i}`)));
 
     expect(server.refreshCalls).toEqual(['refresh-1']);
     expect(results.every((r) => r.token === 'access-2')).toBe(true);
@@ -101,7 +114,7 @@ describe('token refresh', () => {
     const store = createMemorySessionStore(session(1, now - 1));
     const server = fakeServer();
     const names: string[] = [];
-    const locks = { request: <T,>(name: string, cb: () => Promise<T>) => (names.push(name), cb()) };
+    const locks = { request: <T>(name: string, cb: () => Promise<T>) => (names.push(name), cb()) };
     const client = createClient({ store, fetch: server.fetch, now: () => now, locks });
 
     await Promise.all([client.request('/api/a'), client.request('/api/b')]);
@@ -115,7 +128,7 @@ describe('token refresh', () => {
     const server = fakeServer();
     // Another tab wins the lock first and stores a fresh pair.
     const locks = {
-      request: async <T,>(_name: string, cb: () => Promise<T>) => {
+      request: async <T>(_name: string, cb: () => Promise<T>) => {
         store.save(session(7, now + 900_000));
         return cb();
       },
@@ -133,16 +146,20 @@ describe('errors', () => {
   it('carries the problem document and its field errors', async () => {
     const store = createMemorySessionStore(session(2, Date.now() + 900_000));
     const fetch = vi.fn(async () =>
-      json(400, {
-        type: 'urn:admit:problem:validation-error',
-        title: 'The request is not valid',
-        status: 400,
-        detail: 'The event details are not acceptable.',
-        errors: [
-          { field: 'capacity', message: 'must be between 1 and 1000000' },
-          { field: 'name', message: 'must not be blank' },
-        ],
-      }, 'application/problem+json'),
+      json(
+        400,
+        {
+          type: 'urn:admit:problem:validation-error',
+          title: 'The request is not valid',
+          status: 400,
+          detail: 'The event details are not acceptable.',
+          errors: [
+            { field: 'capacity', message: 'must be between 1 and 1000000' },
+            { field: 'name', message: 'must not be blank' },
+          ],
+        },
+        'application/problem+json',
+      ),
     );
     const client = createClient({ store, fetch, locks: null });
 

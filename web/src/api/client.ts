@@ -35,15 +35,12 @@ export class ApiError extends Error {
 }
 
 function sessionEnded(): ApiError {
-  return new ApiError(
-    401,
-    {
-      type: 'urn:admit:problem:unauthenticated',
-      title: 'Authentication is required',
-      status: 401,
-      detail: 'Your session has ended. Please log in again.',
-    },
-  );
+  return new ApiError(401, {
+    type: 'urn:admit:problem:unauthenticated',
+    title: 'Authentication is required',
+    status: 401,
+    detail: 'Your session has ended. Please log in again.',
+  });
 }
 
 export interface RequestOptions {
@@ -226,5 +223,5 @@ function defaultLocks(): Locks | null {
   const nav = typeof navigator !== 'undefined' ? (navigator as unknown as { locks?: LockManager }) : undefined;
   const locks = nav?.locks;
   if (!locks) return null;
-  return { request: <T,>(name: string, cb: () => Promise<T>) => locks.request(name, cb) as Promise<T> };
+  return { request: <T>(name: string, cb: () => Promise<T>) => locks.request(name, cb) as Promise<T> };
 }

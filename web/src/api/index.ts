@@ -49,34 +49,36 @@ export const api = {
   event: (id: string) => get<Event>(`/api/events/${enc(id)}`, { auth: false }),
   myEvents: (query: ListQuery = {}) => get<EventList>('/api/me/events', { query: { ...query } }),
   createEvent: (body: EventInput) => post<Event>('/api/events', body),
-  updateEvent: (id: string, body: EventUpdate) =>
-    client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
+  updateEvent: (id: string, body: EventUpdate) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
   cancelEvent: (id: string) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'DELETE' }),
   eventRegistrations: (id: string, cursor?: string | null) =>
     get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor } }),
-  eventRegistrationsCsv: (id: string) => client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
-    headers: { accept: 'text/csv' },
-  }),
+  eventRegistrationsCsv: (id: string) =>
+    client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
+      headers: { accept: 'text/csv' },
+    }),
   analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),
   addStaff: (id: string, email: string) => post<StaffMember>(`/api/events/${enc(id)}/staff`, { email }),
   scanKeys: (id: string) => get<ScanKeys>(`/api/events/${enc(id)}/scan-keys`),
 
   register: (eventId: string, quantity: number, idempotencyKey: string) =>
     post<Registration>('/api/registrations', { eventId, quantity }, { headers: { 'Idempotency-Key': idempotencyKey } }),
-  myRegistrations: (cursor?: string | null) =>
-    get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
+  myRegistrations: (cursor?: string | null) => get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
   registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
   cancelRegistration: (id: string) => post<Registration>(`/api/registrations/${enc(id)}/cancel`),
 
   createPaymentIntent: (registrationId: string, idempotencyKey: string) =>
-    post<PaymentIntent>('/api/payments/create-intent', { registrationId }, {
-      headers: { 'Idempotency-Key': idempotencyKey },
-    }),
+    post<PaymentIntent>(
+      '/api/payments/create-intent',
+      { registrationId },
+      {
+        headers: { 'Idempotency-Key': idempotencyKey },
+      },
+    ),
   confirmSandboxPayment: (paymentIntentId: string, cardNumber: string) =>
-    post<Record<string, unknown> | undefined>('/api/payments/sandbox/confirm', { paymentIntentId, cardNumber }),
+    post<Registration>('/api/payments/sandbox/confirm', { paymentIntentId, cardNumber }),
 
   ticket: (id: string) => get<Ticket>(`/api/tickets/${enc(id)}`),
   ticketDownload: (id: string) => get<TicketDownloadLink>(`/api/tickets/${enc(id)}/download`),
-  validateTicket: (qrCode: string, eventId?: string) =>
-    post<ValidationResult>('/api/tickets/validate', { qrCode, eventId }),
+  validateTicket: (qrCode: string, eventId?: string) => post<ValidationResult>('/api/tickets/validate', { qrCode, eventId }),
 };

@@ -271,7 +271,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel an event
-         * @description Cancels an event the caller organizes. The event stays readable with status `cancelled` and leaves the public listing. Cancelling a cancelled event changes nothing and answers the same.
+         * @description Cancels an event the caller organizes. The event stays readable with status `cancelled` and leaves the public listing. Each of its active registrations is cancelled, its seats released and its tickets cancelled: unpaid ones become `cancelled`, paid ones are refunded (`refund_pending`, then `refunded`). Cancelling a cancelled event changes nothing and answers the same.
          */
         delete: operations["cancelEvent"];
         options?: never;
@@ -455,9 +455,69 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration
-         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer: in one step its status becomes `cancelled`, its tickets are cancelled and its seats go back to the event. Takes no body.
+         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer: in one step its tickets are cancelled and its seats go back to the event. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). Takes no body.
          */
         post: operations["cancelRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/create-intent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the payment intent for a registration
+         * @description Creates, with the configured provider, the payment intent for one of the caller's `pending_payment` registrations whose hold has not expired: the registration's `amount` in its `currency`, the registration's id in the intent's metadata. A registration has one intent: asking again (with or without a key) answers the same intent, so a retry never charges twice. Only the attendee who made the registration may ask; for anyone else the registration does not exist (`404`). Idempotent with an `Idempotency-Key`.
+         */
+        post: operations["createPaymentIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/sandbox/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay a payment intent with a test card (sandbox provider)
+         * @description Pays one of the caller's sandbox payment intents with a Stripe test card number; there only while the instance runs the `sandbox` provider. `4242 4242 4242 4242` succeeds; `4000 0000 0000 0002` is declined; `4000 0000 0000 9995` has insufficient funds; any other number is declined. The outcome is delivered as a Stripe event, signed with the webhook secret, through `POST /api/payments/webhook`'s own handler, and the registration as it then is comes back: `confirmed` with its tickets, or `refund_pending` when the payment came too late for the seats. A declined card leaves the registration `pending_payment` with its hold, so the attendee may try again.
+         */
+        post: operations["confirmSandboxPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a payment event from the provider
+         * @description The endpoint Stripe (and the sandbox provider) delivers payment events to; it takes no bearer token but a `Stripe-Signature` over the raw body, checked before anything else (see Payments above). `payment_intent.succeeded` confirms the intent's registration and issues its tickets, or refunds the payment when it came too late for the seats; `payment_intent.payment_failed` records the failure and leaves the hold. Handling is idempotent and order-independent: a repeated event id, or a second event about an intent already handled, changes nothing. Answer codes follow Stripe's expectations: `200` for every verified event, whatever its outcome (so Stripe stops retrying), `400` for one that cannot be trusted or read.
+         */
+        post: operations["receivePaymentWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1714,6 +1774,174 @@ export interface components {
              */
             status: "ok" | "ready";
         };
+        /**
+         * @description The registration to pay for.
+         * @example {
+         *       "registrationId": "VSmhvRP28PePO6IMAxkmqw"
+         *     }
+         */
+        PaymentIntentRequest: {
+            /**
+             * @description The `registrationId` of one of the caller's `pending_payment` registrations whose hold has not expired.
+             * @example VSmhvRP28PePO6IMAxkmqw
+             */
+            registrationId: string;
+        };
+        /**
+         * @description A payment intent of the configured provider for one registration, in Stripe's model. Pay it with `clientSecret` (Stripe.js for `stripe`; `POST /api/payments/sandbox/confirm` for `sandbox`).
+         * @example {
+         *       "paymentIntentId": "pi_sandbox_AaIRU9-CqwOvk14vWNbbcA",
+         *       "clientSecret": "pi_sandbox_AaIRU9-CqwOvk14vWNbbcA_secret_B30JxQEBTinecm2rUZoX7yxQ",
+         *       "amount": 39.98,
+         *       "currency": "EUR",
+         *       "provider": "sandbox",
+         *       "status": "requires_payment_method",
+         *       "registrationId": "VSmhvRP28PePO6IMAxkmqw"
+         *     }
+         */
+        PaymentIntent: {
+            /**
+             * @description The provider's id of the intent: `pi_sandbox_…` for the sandbox, Stripe's `pi_…` for Stripe. It becomes the registration's `paymentId`.
+             * @example pi_sandbox_AaIRU9-CqwOvk14vWNbbcA
+             */
+            paymentIntentId: string;
+            /**
+             * @description The secret with which the attendee's client confirms the payment. Given only to the registration's attendee.
+             * @example pi_sandbox_AaIRU9-CqwOvk14vWNbbcA_secret_B30JxQEBTinecm2rUZoX7yxQ
+             */
+            clientSecret: string;
+            /**
+             * @description The amount to pay: the registration's `amount`, in major units of `currency`.
+             * @example 39.98
+             */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description The provider that made the intent (`ADMIT_PAYMENT_PROVIDER`).
+             * @example sandbox
+             * @enum {string}
+             */
+            provider: "sandbox" | "stripe";
+            /**
+             * @description The intent's status in Stripe's terms, e.g. `requires_payment_method` until a card is given, `succeeded` once paid.
+             * @example requires_payment_method
+             */
+            status: string;
+            /**
+             * @description The registration the intent pays for.
+             * @example VSmhvRP28PePO6IMAxkmqw
+             */
+            registrationId: string;
+        };
+        /**
+         * @description A sandbox payment: the intent and a Stripe test card number.
+         * @example {
+         *       "paymentIntentId": "pi_sandbox_AaIRU9-CqwOvk14vWNbbcA",
+         *       "cardNumber": "4242 4242 4242 4242"
+         *     }
+         */
+        SandboxConfirmRequest: {
+            /**
+             * @description The `paymentIntentId` from `POST /api/payments/create-intent`.
+             * @example pi_sandbox_AaIRU9-CqwOvk14vWNbbcA
+             */
+            paymentIntentId: string;
+            /**
+             * @description A card number of 12 to 19 digits; spaces and dashes are ignored. `4242424242424242` succeeds, `4000000000000002` is declined, `4000000000009995` has insufficient funds, any other number is declined.
+             * @example 4242 4242 4242 4242
+             */
+            cardNumber: string;
+        };
+        /**
+         * @description A Stripe event object as Stripe delivers it (https://stripe.com/docs/api/events/object). Admit acts on `payment_intent.succeeded` and `payment_intent.payment_failed`, whose `data.object` is the payment intent; other types are acknowledged and ignored. Other fields are allowed and ignored.
+         * @example {
+         *       "id": "evt_1NG8Du2eZvKYlo2CUI79vXWy",
+         *       "object": "event",
+         *       "api_version": "2020-08-27",
+         *       "created": 1700000000,
+         *       "livemode": false,
+         *       "type": "payment_intent.succeeded",
+         *       "data": {
+         *         "object": {
+         *           "id": "pi_sandbox_AaIRU9-CqwOvk14vWNbbcA",
+         *           "object": "payment_intent",
+         *           "amount": 3998,
+         *           "currency": "eur",
+         *           "status": "succeeded",
+         *           "metadata": {
+         *             "registrationId": "VSmhvRP28PePO6IMAxkmqw"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        StripeEvent: {
+            /**
+             * @description The event's id; a second delivery of the same id is a `duplicate` and changes nothing.
+             * @example evt_1NG8Du2eZvKYlo2CUI79vXWy
+             */
+            id: string;
+            /**
+             * @description Always `event`.
+             * @constant
+             */
+            object?: "event";
+            /**
+             * @description The event type, e.g. `payment_intent.succeeded` or `payment_intent.payment_failed`.
+             * @example payment_intent.succeeded
+             */
+            type: string;
+            /**
+             * @description When Stripe created the event, in Unix seconds.
+             * @example 1700000000
+             */
+            created?: number;
+            /** @description Whether the event happened in live mode. */
+            livemode?: boolean;
+            /** @description The object the event is about. */
+            data: {
+                /** @description For `payment_intent.*` events, the payment intent; Admit reads its `id`. */
+                object: {
+                    /**
+                     * @description The payment intent's id.
+                     * @example pi_sandbox_AaIRU9-CqwOvk14vWNbbcA
+                     */
+                    id?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The acknowledgement of a verified webhook event; what Admit did with it is in `result`.
+         * @example {
+         *       "received": true,
+         *       "result": "confirmed",
+         *       "registrationId": "VSmhvRP28PePO6IMAxkmqw"
+         *     }
+         */
+        WebhookReceipt: {
+            /**
+             * @description Always `true`: the event was verified and handled, and need not be delivered again.
+             * @constant
+             */
+            received: true;
+            /**
+             * @description `confirmed`: this event confirmed the registration and issued its tickets; `duplicate`: this event id was handled before, nothing changed; `already_done`: the intent's outcome was handled before (or changes nothing now, e.g. a failure after a success), nothing changed; `failure_recorded`: a failed attempt was noted and the hold stays; `refunding`: the payment came too late (the hold expired and the seats are gone, or the registration was cancelled) and is being refunded; `unknown`: no registration has this intent; `ignored`: an event type Admit does not act on.
+             * @example confirmed
+             * @enum {string}
+             */
+            result: "confirmed" | "duplicate" | "already_done" | "failure_recorded" | "refunding" | "unknown" | "ignored";
+            /**
+             * @description The registration the intent pays for, when there is one.
+             * @example VSmhvRP28PePO6IMAxkmqw
+             */
+            registrationId?: string;
+        };
     };
     responses: {
         /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field). Nothing was changed. */
@@ -1998,6 +2226,16 @@ export interface components {
          * @example 5b0f7c1e-3a2d-4e8f-9c61-2d7a4b8e0f13
          */
         IdempotencyKey: string;
+        /**
+         * @description An opaque client-chosen key, e.g. a UUID, of at most 255 characters (a longer one is a `400 validation-error`), kept per account. A retry with the same key and the same `registrationId` answers the same payment intent; the same key with another `registrationId` is a `409 idempotency-mismatch`. With the `stripe` provider the key is also passed to Stripe, so a retried request never creates a second intent there.
+         * @example 5b0f7c1e-3a2d-4e8f-9c61-2d7a4b8e0f13
+         */
+        PaymentIdempotencyKey: string;
+        /**
+         * @description Stripe's webhook signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>` (possibly several `v1` entries), the HMAC keyed with the whole webhook secret over `<t>.<raw request body>`; at most 300 seconds old.
+         * @example t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31
+         */
+        StripeSignature: string;
     };
     requestBodies: never;
     headers: {
@@ -3180,7 +3418,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The cancelled registration. */
+            /** @description The cancelled registration: `cancelled`, or `refund_pending` when it was paid. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3254,6 +3492,261 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPaymentIntent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description An opaque client-chosen key, e.g. a UUID, of at most 255 characters (a longer one is a `400 validation-error`), kept per account. A retry with the same key and the same `registrationId` answers the same payment intent; the same key with another `registrationId` is a `409 idempotency-mismatch`. With the `stripe` provider the key is also passed to Stripe, so a retried request never creates a second intent there.
+                 * @example 5b0f7c1e-3a2d-4e8f-9c61-2d7a4b8e0f13
+                 */
+                "Idempotency-Key"?: components["parameters"]["PaymentIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The registration to pay for. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentRequest"];
+            };
+        };
+        responses: {
+            /** @description The registration's payment intent, new or as created before. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["RegistrationNotFound"];
+            /** @description `conflict`: the registration is not waiting for payment (it is confirmed, cancelled, expired or refunded, or its hold ran out); `idempotency-mismatch`: the `Idempotency-Key` was used before with another `registrationId`. No intent was created. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            /** @description The payment provider failed or refused the request (Stripe's error, or no answer after retries with the same idempotency key); `detail` carries its message. Nothing was charged by this request; retry later. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:payment-provider-error",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider did not answer; retry in a moment.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:payment-provider-error";
+                        /** @constant */
+                        status?: 502;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    confirmSandboxPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The intent and the card number. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description The payment succeeded; the registration as it is now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "registrationId": "VSmhvRP28PePO6IMAxkmqw",
+                     *       "userId": "u9MuTfedXh1ccbpfEKkDbw",
+                     *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+                     *       "status": "confirmed",
+                     *       "quantity": 1,
+                     *       "amount": 19.99,
+                     *       "currency": "EUR",
+                     *       "paymentId": "pi_sandbox_AaIRU9-CqwOvk14vWNbbcA",
+                     *       "registeredAt": "2026-11-20T16:04:31Z",
+                     *       "holdExpiresAt": null,
+                     *       "tickets": [
+                     *         {
+                     *           "ticketId": "ZqaFaiLnfCb1qDRZTBj1Gw",
+                     *           "registrationId": "VSmhvRP28PePO6IMAxkmqw",
+                     *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+                     *           "userId": "u9MuTfedXh1ccbpfEKkDbw",
+                     *           "holderName": "Grace Hopper",
+                     *           "qrCode": "AAFPTVHBBM2TIK2RC456CN5NIGRMUYGHVDOVXL37VYT2EPCMZ3KJPB4WDOVWLXUZOJX3Z2XQ5LRY3UXYQVEBW7AFZFJ6YRNF5QQ2HITJU4DCWKJGMXSW56VOG6G6RBQO5QQLOLT5S3XPVRXUPTSF4USU5BRYHBYHAD5GRNJSTWEFO5D6L4Z7ZTAY6AIEQ",
+                     *           "status": "valid",
+                     *           "generatedAt": "2026-11-20T16:05:02Z",
+                     *           "validatedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Registration"];
+                };
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`), or a field is missing or wrong (`validation-error`), e.g. a card number that is not 12 to 19 digits. Nothing was charged. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The card number is not valid.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "cardNumber",
+                     *           "message": "must be 12 to 19 digits, e.g. the test card 4242 4242 4242 4242"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The card was declined. `detail` says why in words for the buyer; `errors` names `cardNumber` with Stripe's decline code (`generic_decline`, `insufficient_funds`) as its message. The registration keeps its hold. */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:payment-declined";
+                        /** @constant */
+                        status?: 402;
+                    };
+                };
+            };
+            /** @description No payment intent has this id that belongs to one of the caller's registrations (or the instance does not run the sandbox provider). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No payment of yours has this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    receivePaymentWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Stripe's webhook signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>` (possibly several `v1` entries), the HMAC keyed with the whole webhook secret over `<t>.<raw request body>`; at most 300 seconds old.
+                 * @example t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31
+                 */
+                "Stripe-Signature": components["parameters"]["StripeSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event object, byte for byte as signed. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeEvent"];
+            };
+        };
+        responses: {
+            /** @description The event was verified and handled; `result` says how. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `invalid-signature`: the `Stripe-Signature` header is missing or malformed, does not sign this body with the webhook secret, or is more than 300 seconds old; `malformed-json`: the verified body is not a JSON object; `validation-error`: the event has no string `id` or `type`. Nothing was changed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:invalid-signature" | "urn:admit:problem:malformed-json" | "urn:admit:problem:validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

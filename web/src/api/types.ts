@@ -33,12 +33,4 @@ export interface Me {
   name: string;
   roles: Role[];
 }
-
-/// The payments API (issue 4), not yet in the OpenAPI document.
-export interface PaymentIntent {
-  paymentIntentId: string;
-  clientSecret: string;
-  amount: number;
-  currency: Currency;
-  provider: 'sandbox' | 'stripe' | string;
-}
+export type PaymentIntent = Schemas['PaymentIntent'];

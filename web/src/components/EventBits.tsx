@@ -15,8 +15,13 @@ const kGradients = [
 
 /// A stable, pleasant colour pair per event, so covers differ without images.
 export function coverStyle(seed: string): CSSProperties {
-  let h = 0;
-  for (const ch of seed) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  // FNV-1a with a final mix, so ids that share a time-ordered prefix still get different colours.
+  let h = 0x811c9dc5;
+  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d) >>> 0;
+  h ^= h >>> 12;
+  h >>>= 0;
   const [a, b] = kGradients[h % kGradients.length]!;
   const angle = 110 + (h % 5) * 12;
   return {
@@ -39,7 +44,11 @@ export function SeatsLeft({ event }: { event: Pick<Event, 'seatsLeft' | 'capacit
   const left = event.seatsLeft;
   if (left <= 0) return <span className="seats none">Sold out</span>;
   const low = left <= Math.max(5, Math.ceil(event.capacity * 0.1));
-  return <span className={`seats${low ? ' low' : ''}`}>{left.toLocaleString()} {left === 1 ? 'seat' : 'seats'} left</span>;
+  return (
+    <span className={`seats${low ? ' low' : ''}`}>
+      {left.toLocaleString()} {left === 1 ? 'seat' : 'seats'} left
+    </span>
+  );
 }
 
 export function Price({ event }: { event: Pick<Event, 'price' | 'currency'> }) {

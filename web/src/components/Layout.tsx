@@ -47,7 +47,11 @@ export function Layout() {
             </NavLink>
             {session && <NavLink to="/tickets">My tickets</NavLink>}
             {isOrganizer && <NavLink to="/organizer">Organize</NavLink>}
-            {canScan && <NavLink to="/scan">Scan tickets</NavLink>}
+            {canScan && (
+              <NavLink to="/scan">
+                Scan<span className="long"> tickets</span>
+              </NavLink>
+            )}
           </nav>
           <div className="usermenu">
             {session ? (

@@ -51,7 +51,15 @@ export function Alert({
   );
 }
 
-export function ErrorState({ error, retry, title = 'Something went wrong' }: { error: unknown; retry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  retry,
+  title = 'Something went wrong',
+}: {
+  error: unknown;
+  retry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="state" role="alert">
       <div className="state-icon" style={{ background: 'var(--bad-bg)', color: 'var(--bad)' }}>

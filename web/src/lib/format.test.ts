@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  currencyDecimals,
-  formatEventDate,
-  formatMoney,
-  formatPrice,
-  utcToZonedWallTime,
-  zonedWallTimeToUtc,
-} from './format';
+import { currencyDecimals, formatEventDate, formatMoney, formatPrice, utcToZonedWallTime, zonedWallTimeToUtc } from './format';
 
 describe('money', () => {
   it('formats with the currency and its decimals', () => {

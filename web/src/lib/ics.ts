@@ -6,7 +6,10 @@ function escapeText(s: string): string {
 }
 
 function icsDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /// Lines longer than 75 octets are folded (RFC 5545 §3.1).

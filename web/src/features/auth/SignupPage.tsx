@@ -57,14 +57,26 @@ export default function SignupPage() {
           <fieldset className="choice-group">
             <legend>I want to</legend>
             <label className="choice">
-              <input type="radio" name="role" value="attendee" checked={role === 'attendee'} onChange={() => setRole('attendee')} />
+              <input
+                type="radio"
+                name="role"
+                value="attendee"
+                checked={role === 'attendee'}
+                onChange={() => setRole('attendee')}
+              />
               <div>
                 <strong>Attend events</strong>
                 <span>Find events and keep tickets</span>
               </div>
             </label>
             <label className="choice">
-              <input type="radio" name="role" value="organizer" checked={role === 'organizer'} onChange={() => setRole('organizer')} />
+              <input
+                type="radio"
+                name="role"
+                value="organizer"
+                checked={role === 'organizer'}
+                onChange={() => setRole('organizer')}
+              />
               <div>
                 <strong>Organize events</strong>
                 <span>Sell tickets and check guests in</span>

@@ -117,8 +117,15 @@ export default function CheckoutPage() {
         try {
           intent.current = await api.createPaymentIntent(r.registrationId, intentKey.current);
         } catch (err) {
-          if (err instanceof ApiError && (err.status === 404 || err.status === 405) && !err.message.toLowerCase().includes('registration')) {
-            setPhase({ kind: 'unavailable', message: 'Online payment is not available on this server yet. Your seats stay held until the hold expires.' });
+          if (
+            err instanceof ApiError &&
+            (err.status === 404 || err.status === 405) &&
+            !err.message.toLowerCase().includes('registration')
+          ) {
+            setPhase({
+              kind: 'unavailable',
+              message: 'Online payment is not available on this server yet. Your seats stay held until the hold expires.',
+            });
             return;
           }
           throw err;
@@ -127,7 +134,8 @@ export default function CheckoutPage() {
       if (intent.current.provider !== 'sandbox') {
         setPhase({
           kind: 'unavailable',
-          message: 'This server takes payments through Stripe, and its card form is not set up for this site yet. Please contact the organizer.',
+          message:
+            'This server takes payments through Stripe, and its card form is not set up for this site yet. Please contact the organizer.',
         });
         return;
       }
@@ -214,7 +222,8 @@ export default function CheckoutPage() {
       expired: 'The hold on your seats ran out before payment arrived, so they were released.',
       cancelled: 'This registration was cancelled.',
       refunded: 'This registration was refunded.',
-      refund_pending: 'This registration is being refunded.',
+      refund_pending:
+        'This registration is being refunded. If you just paid, the payment arrived after the hold on your seats ran out and they were gone; the money goes back to your card.',
     };
     return (
       <div className="container" style={{ maxWidth: 640 }}>
@@ -240,7 +249,11 @@ export default function CheckoutPage() {
           <p>
             {left !== null && left > 0 ? (
               <>
-                Your seats are held for <span className="countdown" aria-live="off">{mmss(left)}</span>.
+                Your seats are held for{' '}
+                <span className="countdown" aria-live="off">
+                  {mmss(left)}
+                </span>
+                .
               </>
             ) : (
               'Your seats are held while you pay.'
@@ -278,8 +291,16 @@ export default function CheckoutPage() {
                 <p>{phase.message} No money was taken. Try another card — your seats are still held.</p>
               </Alert>
             )}
-            {phase.kind === 'unavailable' && <Alert tone="warn" title="Payment unavailable">{phase.message}</Alert>}
-            {phase.kind === 'error' && <Alert tone="bad" title="Payment not completed">{phase.message}</Alert>}
+            {phase.kind === 'unavailable' && (
+              <Alert tone="warn" title="Payment unavailable">
+                {phase.message}
+              </Alert>
+            )}
+            {phase.kind === 'error' && (
+              <Alert tone="bad" title="Payment not completed">
+                {phase.message}
+              </Alert>
+            )}
           </div>
 
           <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 16 }}>
@@ -296,10 +317,24 @@ export default function CheckoutPage() {
             </Field>
             <div className="grid-2">
               <Field label="Expiry (MM / YY)" error={errors.expiry}>
-                <input inputMode="numeric" autoComplete="cc-exp" placeholder="MM / YY" value={card.expiry} onChange={set('expiry')} disabled={busy} />
+                <input
+                  inputMode="numeric"
+                  autoComplete="cc-exp"
+                  placeholder="MM / YY"
+                  value={card.expiry}
+                  onChange={set('expiry')}
+                  disabled={busy}
+                />
               </Field>
               <Field label="Security code" error={errors.cvc}>
-                <input inputMode="numeric" autoComplete="cc-csc" placeholder="CVC" value={card.cvc} onChange={set('cvc')} disabled={busy} />
+                <input
+                  inputMode="numeric"
+                  autoComplete="cc-csc"
+                  placeholder="CVC"
+                  value={card.cvc}
+                  onChange={set('cvc')}
+                  disabled={busy}
+                />
               </Field>
             </div>
             <Field label="Name on card" error={errors.name}>

@@ -19,9 +19,9 @@ describe('card form', () => {
       cvc: 'Enter the 3 or 4 digits on the back.',
       name: 'Enter the name on the card.',
     });
-    expect(validateCard({ number: '4242 4242 4242 4242', expiry: '10 / 26', cvc: '123', name: 'A' }, new Date('2026-11-25')).expiry).toBe(
-      'This card has expired.',
-    );
+    expect(
+      validateCard({ number: '4242 4242 4242 4242', expiry: '10 / 26', cvc: '123', name: 'A' }, new Date('2026-11-25')).expiry,
+    ).toBe('This card has expired.');
     expect(validateCard({ number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'A' })).toEqual({});
   });
 });
@@ -32,7 +32,12 @@ describe('interpretConfirm', () => {
   });
   it('reads Stripe-style declines with their reason', () => {
     expect(
-      interpretConfirm({ body: { status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds' } } }),
+      interpretConfirm({
+        body: {
+          status: 'requires_payment_method',
+          last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds' },
+        },
+      }),
     ).toEqual({ outcome: 'declined', message: 'Your card has insufficient funds.' });
     expect(interpretConfirm({ body: { status: 'failed', lastPaymentError: { declineCode: 'generic_decline' } } })).toEqual({
       outcome: 'declined',
@@ -40,7 +45,12 @@ describe('interpretConfirm', () => {
     });
   });
   it('reads a problem document as a decline with its detail', () => {
-    const error = new ApiError(402, { type: 'urn:admit:problem:card-declined', title: 'Payment failed', status: 402, detail: 'Your card was declined.' });
+    const error = new ApiError(402, {
+      type: 'urn:admit:problem:card-declined',
+      title: 'Payment failed',
+      status: 402,
+      detail: 'Your card was declined.',
+    });
     expect(interpretConfirm({ error })).toEqual({ outcome: 'declined', message: 'Your card was declined.' });
   });
   it('leaves unknown answers to the registration status', () => {

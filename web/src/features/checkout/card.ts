@@ -13,7 +13,9 @@ export function digitsOnly(s: string): string {
 
 /// "4242424242424242" → "4242 4242 4242 4242"
 export function formatCardNumber(s: string): string {
-  return digitsOnly(s).slice(0, 19).replace(/(\d{4})(?=\d)/g, '$1 ');
+  return digitsOnly(s)
+    .slice(0, 19)
+    .replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
 export function luhnValid(number: string): boolean {
@@ -60,10 +62,7 @@ export function formatExpiry(s: string): string {
   return d.length > 2 ? `${d.slice(0, 2)} / ${d.slice(2)}` : d;
 }
 
-export type PaymentOutcome =
-  | { outcome: 'succeeded' }
-  | { outcome: 'processing' }
-  | { outcome: 'declined'; message: string };
+export type PaymentOutcome = { outcome: 'succeeded' } | { outcome: 'processing' } | { outcome: 'declined'; message: string };
 
 const kDeclineText: Record<string, string> = {
   insufficient_funds: 'Your card has insufficient funds.',

@@ -4,12 +4,17 @@ import { coverStyle, DateBadge, Price, SeatsLeft } from '../../components/EventB
 import { Icon } from '../../components/Icon';
 import { formatEventDate } from '../../lib/format';
 
-export function EventCard({ event, to }: { event: Event; to?: string }) {
-  return (
-    <Link to={to ?? `/events/${event.eventId}`} className="card event-card">
+/// An event in a listing; `preview` draws the same card without a link (the event form's preview).
+export function EventCard({ event, preview }: { event: Event; preview?: boolean }) {
+  const content = (
+    <>
       <div className="cover" style={coverStyle(event.eventId)}>
         <DateBadge iso={event.date} timeZone={event.timezone} />
-        {event.price === 0 && <span className="badge plain" style={{ background: 'rgba(255,255,255,.92)', color: 'var(--text)' }}>Free</span>}
+        {event.price === 0 && (
+          <span className="badge plain" style={{ background: 'rgba(255,255,255,.92)', color: 'var(--text)' }}>
+            Free
+          </span>
+        )}
       </div>
       <div className="body">
         <h3>{event.name}</h3>
@@ -26,6 +31,13 @@ export function EventCard({ event, to }: { event: Event; to?: string }) {
           <SeatsLeft event={event} />
         </div>
       </div>
+    </>
+  );
+  return preview ? (
+    <div className="card event-card">{content}</div>
+  ) : (
+    <Link to={`/events/${event.eventId}`} className="card event-card">
+      {content}
     </Link>
   );
 }

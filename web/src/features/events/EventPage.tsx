@@ -85,7 +85,11 @@ export default function EventPage() {
       <div className="container">
         <ErrorState
           error={event.error}
-          title={event.error instanceof ApiError && event.error.status === 404 ? 'This event does not exist' : 'We could not load this event'}
+          title={
+            event.error instanceof ApiError && event.error.status === 404
+              ? 'This event does not exist'
+              : 'We could not load this event'
+          }
           retry={event.error instanceof ApiError && event.error.status === 404 ? undefined : () => event.refetch()}
         />
       </div>
@@ -129,7 +133,11 @@ export default function EventPage() {
       <header className="event-hero" style={coverStyle(e.eventId)}>
         <div>
           <div className="row">
-            {cancelled ? <span className="badge">Cancelled</span> : <span className="badge">{formatPrice(e.price, e.currency)}</span>}
+            {cancelled ? (
+              <span className="badge">Cancelled</span>
+            ) : (
+              <span className="badge">{formatPrice(e.price, e.currency)}</span>
+            )}
             {!cancelled && e.seatsLeft <= 0 && <span className="badge">Sold out</span>}
           </div>
           <h1>{e.name}</h1>
@@ -159,7 +167,11 @@ export default function EventPage() {
               <div>
                 <strong>{e.location}</strong>
                 <span>
-                  <a href={`https://www.openstreetmap.org/search?query=${encodeURIComponent(e.location)}`} target="_blank" rel="noreferrer">
+                  <a
+                    href={`https://www.openstreetmap.org/search?query=${encodeURIComponent(e.location)}`}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
                     Show on a map <Icon name="external" size={13} />
                   </a>
                 </span>
@@ -180,7 +192,11 @@ export default function EventPage() {
 
           {myRegs.length > 0 && (
             <div className="section">
-              <Alert tone="info" icon="ticket" title={held > 0 ? `You have ${pluralize(held, 'seat', 'seats')} for this event` : 'Your earlier registrations'}>
+              <Alert
+                tone="info"
+                icon="ticket"
+                title={held > 0 ? `You have ${pluralize(held, 'seat', 'seats')} for this event` : 'Your earlier registrations'}
+              >
                 <ul style={{ margin: '6px 0 0', paddingLeft: 18 }}>
                   {myRegs.map((r) => (
                     <li key={r.registrationId}>
@@ -199,7 +215,11 @@ export default function EventPage() {
 
           <section className="section" aria-labelledby="about">
             <h2 id="about">About this event</h2>
-            {e.description ? <p className="description">{e.description}</p> : <p className="muted">The organizer has not added a description.</p>}
+            {e.description ? (
+              <p className="description">{e.description}</p>
+            ) : (
+              <p className="muted">The organizer has not added a description.</p>
+            )}
           </section>
         </div>
 
@@ -242,12 +262,19 @@ export default function EventPage() {
                       if (Number.isFinite(n)) setQuantity(Math.min(Math.max(1, n), maxQty));
                     }}
                   />
-                  <button type="button" aria-label="One more ticket" disabled={qty >= maxQty} onClick={() => setQuantity(qty + 1)}>
+                  <button
+                    type="button"
+                    aria-label="One more ticket"
+                    disabled={qty >= maxQty}
+                    onClick={() => setQuantity(qty + 1)}
+                  >
                     +
                   </button>
                 </div>
                 <span className="hint">
-                  {maxQty < e.maxPerAttendee ? `You can add ${pluralize(maxQty, 'more ticket', 'more tickets')}.` : `Up to ${e.maxPerAttendee} per person.`}
+                  {maxQty < e.maxPerAttendee
+                    ? `You can add ${pluralize(maxQty, 'more ticket', 'more tickets')}.`
+                    : `Up to ${e.maxPerAttendee} per person.`}
                 </span>
               </div>
               {e.price > 0 && (
@@ -265,7 +292,12 @@ export default function EventPage() {
                 </div>
               )}
               {register.isError && <Alert tone="bad">{registerErrorMessage(register.error, e, held)}</Alert>}
-              <button type="button" className="btn btn-primary btn-lg btn-block" onClick={onRegister} disabled={register.isPending}>
+              <button
+                type="button"
+                className="btn btn-primary btn-lg btn-block"
+                onClick={onRegister}
+                disabled={register.isPending}
+              >
                 {register.isPending && <span className="spinner" aria-hidden="true" />}
                 {register.isPending
                   ? 'Reserving…'
@@ -275,7 +307,11 @@ export default function EventPage() {
                       ? `Reserve ${pluralize(qty, 'ticket', 'tickets')}`
                       : `Get ${pluralize(qty, 'free ticket', 'free tickets')}`}
               </button>
-              {e.price > 0 && <p className="small muted" style={{ margin: 0 }}>Your seats are held while you pay.</p>}
+              {e.price > 0 && (
+                <p className="small muted" style={{ margin: 0 }}>
+                  Your seats are held while you pay.
+                </p>
+              )}
             </div>
           )}
         </aside>

@@ -19,7 +19,10 @@ function rangeQuery(id: RangeId): { from?: string; to?: string } {
   const range = kRanges.find((r) => r.id === id);
   if (!range?.days) return {};
   const now = Date.now();
-  return { from: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: new Date(now + range.days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return {
+    from: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    to: new Date(now + range.days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
 }
 
 export default function EventsPage() {
@@ -44,7 +47,8 @@ export default function EventsPage() {
 
   const events = useInfiniteQuery({
     queryKey: ['events', 'browse', q, range],
-    queryFn: ({ pageParam, signal }) => api.events({ q: q || undefined, ...rangeQuery(range), limit: 12, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      api.events({ q: q || undefined, ...rangeQuery(range), limit: 12, cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

@@ -24,15 +24,37 @@ function Charts({ a, timeZone }: { a: EventAnalytics; timeZone: string }) {
   const money = (v: number) => formatMoney(v, a.currency);
   const regSeries = useMemo<TimeChartSeries[]>(
     () => [
-      { label: 'Seats registered that day', values: s.registrations, color: '#a5b4fc', kind: 'bars' },
-      { label: 'Seats taken in total', values: s.cumulativeRegistrations, color: '#4338ca', kind: 'line', axis: 'right' },
+      { label: 'Seats registered that day', values: s.registrations, color: '#a5b4fc', kind: 'bars', axisLabel: 'Per day' },
+      {
+        label: 'Seats taken in total',
+        values: s.cumulativeRegistrations,
+        color: '#4338ca',
+        kind: 'line',
+        axis: 'right',
+        axisLabel: 'Total',
+      },
     ],
     [s],
   );
   const revSeries = useMemo<TimeChartSeries[]>(
     () => [
-      { label: 'Revenue that day', values: s.revenue, color: '#f9a8d4', kind: 'bars', format: (v) => formatMoney(v, a.currency) },
-      { label: 'Revenue in total', values: s.cumulativeRevenue, color: '#be185d', kind: 'line', axis: 'right', format: (v) => formatMoney(v, a.currency) },
+      {
+        label: 'Revenue that day',
+        values: s.revenue,
+        color: '#f9a8d4',
+        kind: 'bars',
+        format: (v) => formatMoney(v, a.currency),
+        axisLabel: 'Per day',
+      },
+      {
+        label: 'Revenue in total',
+        values: s.cumulativeRevenue,
+        color: '#be185d',
+        kind: 'line',
+        axis: 'right',
+        format: (v) => formatMoney(v, a.currency),
+        axisLabel: 'Total',
+      },
     ],
     [s, a.currency],
   );
@@ -52,8 +74,14 @@ function Charts({ a, timeZone }: { a: EventAnalytics; timeZone: string }) {
         <div className="section-head">
           <h2 id="chart-regs">Registrations over time</h2>
           <div className="legend" aria-hidden="true">
-            <span><i style={{ background: '#a5b4fc' }} />Per day</span>
-            <span><i style={{ background: '#4338ca' }} />Total</span>
+            <span>
+              <i style={{ background: '#a5b4fc' }} />
+              Per day
+            </span>
+            <span>
+              <i style={{ background: '#4338ca' }} />
+              Total
+            </span>
           </div>
         </div>
         <TimeChart
@@ -67,8 +95,14 @@ function Charts({ a, timeZone }: { a: EventAnalytics; timeZone: string }) {
           <div className="section-head">
             <h2 id="chart-rev">Revenue over time</h2>
             <div className="legend" aria-hidden="true">
-              <span><i style={{ background: '#f9a8d4' }} />Per day</span>
-              <span><i style={{ background: '#be185d' }} />Total</span>
+              <span>
+                <i style={{ background: '#f9a8d4' }} />
+                Per day
+              </span>
+              <span>
+                <i style={{ background: '#be185d' }} />
+                Total
+              </span>
             </div>
           </div>
           <TimeChart x={s.x} series={revSeries} label={`Revenue over time; ${money(s.cumulativeRevenue[last]!)} in total.`} />
@@ -81,8 +115,12 @@ function Charts({ a, timeZone }: { a: EventAnalytics; timeZone: string }) {
             <thead>
               <tr>
                 <th scope="col">Day</th>
-                <th scope="col" className="num">Seats</th>
-                <th scope="col" className="num">Revenue</th>
+                <th scope="col" className="num">
+                  Seats
+                </th>
+                <th scope="col" className="num">
+                  Revenue
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -104,12 +142,26 @@ function Charts({ a, timeZone }: { a: EventAnalytics; timeZone: string }) {
 export default function AnalyticsPage() {
   const { eventId = '' } = useParams();
   const event = useQuery({ queryKey: ['event', eventId], queryFn: () => api.event(eventId) });
-  const analytics = useQuery({ queryKey: ['analytics', eventId], queryFn: () => api.analytics(eventId), refetchInterval: 30_000 });
+  const analytics = useQuery({
+    queryKey: ['analytics', eventId],
+    queryFn: () => api.analytics(eventId),
+    refetchInterval: 30_000,
+  });
   useTitle(event.data ? `Analytics · ${event.data.name}` : 'Analytics');
 
   if (analytics.isPending || event.isPending) return <Loading label="Crunching numbers…" />;
-  if (analytics.isError) return <div className="container"><ErrorState error={analytics.error} retry={() => analytics.refetch()} /></div>;
-  if (event.isError) return <div className="container"><ErrorState error={event.error} retry={() => event.refetch()} /></div>;
+  if (analytics.isError)
+    return (
+      <div className="container">
+        <ErrorState error={analytics.error} retry={() => analytics.refetch()} />
+      </div>
+    );
+  if (event.isError)
+    return (
+      <div className="container">
+        <ErrorState error={event.error} retry={() => event.refetch()} />
+      </div>
+    );
   const a = analytics.data;
   const e = event.data;
 
@@ -168,9 +220,18 @@ export default function AnalyticsPage() {
               <CapacityGauge confirmed={a.confirmed} pending={a.pending} capacity={a.capacity} />
             </div>
             <div className="legend" style={{ justifyContent: 'center', marginTop: 8 }}>
-              <span><i style={{ background: '#6366f1' }} />Confirmed {a.confirmed}</span>
-              <span><i style={{ background: '#f59e0b' }} />Held {a.pending}</span>
-              <span><i style={{ background: '#eceff6' }} />Free {Math.max(0, a.capacity - a.registeredCount)}</span>
+              <span>
+                <i style={{ background: '#6366f1' }} />
+                Confirmed {a.confirmed}
+              </span>
+              <span>
+                <i style={{ background: '#f59e0b' }} />
+                Held {a.pending}
+              </span>
+              <span>
+                <i style={{ background: '#eceff6' }} />
+                Free {Math.max(0, a.capacity - a.registeredCount)}
+              </span>
             </div>
           </section>
           <section className="card card-pad" aria-labelledby="checkin-title">
@@ -179,7 +240,10 @@ export default function AnalyticsPage() {
               <CheckInRing checkedIn={a.checkedIn} expected={a.confirmed} />
               <div>
                 <div style={{ fontSize: '1.5rem', fontWeight: 800 }}>
-                  {a.checkedIn} <span className="muted" style={{ fontSize: '1rem', fontWeight: 600 }}>/ {a.confirmed}</span>
+                  {a.checkedIn}{' '}
+                  <span className="muted" style={{ fontSize: '1rem', fontWeight: 600 }}>
+                    / {a.confirmed}
+                  </span>
                 </div>
                 <p className="small muted" style={{ margin: 0 }}>
                   guests admitted at the door

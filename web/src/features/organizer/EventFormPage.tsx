@@ -35,7 +35,9 @@ function EventForm({ original }: { original?: Event }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const zones = useMemo(timeZones, []);
-  const [values, setValues] = useState<EventFormValues>(() => (original ? formFromEvent(original) : emptyForm(browserTimeZone())));
+  const [values, setValues] = useState<EventFormValues>(() =>
+    original ? formFromEvent(original) : emptyForm(browserTimeZone()),
+  );
   const [errors, setErrors] = useState<EventErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState(false);
@@ -63,7 +65,9 @@ function EventForm({ original }: { original?: Event }) {
         setErrors(fields);
         setFormError(other.length ? other.join(' ') : 'Some fields need a fix — see the messages beside them.');
       } else if (error instanceof ApiError && error.kind === 'capacity-below-sold') {
-        setErrors({ capacity: `Capacity cannot drop below the ${original?.registeredCount ?? ''} seats already taken.`.replace('  ', ' ') });
+        setErrors({
+          capacity: `Capacity cannot drop below the ${original?.registeredCount ?? ''} seats already taken.`.replace('  ', ' '),
+        });
         setFormError(null);
       } else if (error instanceof ApiError && error.status === 409) {
         setFormError(error.message);
@@ -75,7 +79,10 @@ function EventForm({ original }: { original?: Event }) {
 
   // After a failed submit, re-check as the person fixes things so messages disappear when fixed.
   useEffect(() => {
-    if (submitted) setErrors(validateEventForm(values, { isNew }));
+    if (!submitted) return;
+    const errs = validateEventForm(values, { isNew });
+    setErrors(errs);
+    if (Object.keys(errs).length === 0) setFormError(null);
   }, [values, submitted, isNew]);
 
   const set = (key: EventField) => (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
@@ -88,6 +95,10 @@ function EventForm({ original }: { original?: Event }) {
     const errs = validateEventForm(values, { isNew });
     setErrors(errs);
     if (Object.keys(errs).length) {
+      const n = Object.keys(errs).length;
+      setFormError(
+        `${n === 1 ? 'One field needs' : `${n} fields need`} attention — see the messages beside ${n === 1 ? 'it' : 'them'}.`,
+      );
       // Take the person to the first field that needs attention.
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
@@ -104,9 +115,9 @@ function EventForm({ original }: { original?: Event }) {
     date: previewDate,
     timezone: values.timezone,
     location: values.location.trim() || 'The venue',
-    capacity: Number(values.capacity) || 1,
+    capacity: Number(values.capacity) || 100,
     registeredCount: original?.registeredCount ?? 0,
-    seatsLeft: Math.max(0, (Number(values.capacity) || 0) - (original?.registeredCount ?? 0)),
+    seatsLeft: Math.max(0, (Number(values.capacity) || 100) - (original?.registeredCount ?? 0)),
     maxPerAttendee: Number(values.maxPerAttendee) || 10,
     organizerId: '',
     price: Number(values.price) || 0,
@@ -155,7 +166,12 @@ function EventForm({ original }: { original?: Event }) {
               </Field>
             </div>
             <Field label="Location" error={errors.location} hint="Venue and address, or a link for online events.">
-              <input value={values.location} onChange={set('location')} maxLength={500} placeholder="Blue Room, 12 Harbour St, Bristol" />
+              <input
+                value={values.location}
+                onChange={set('location')}
+                maxLength={500}
+                placeholder="Blue Room, 12 Harbour St, Bristol"
+              />
             </Field>
           </div>
         </section>
@@ -164,11 +180,22 @@ function EventForm({ original }: { original?: Event }) {
           <h2>Tickets</h2>
           <div className="fields">
             <div className="grid-2">
-              <Field label="Capacity" error={errors.capacity} hint={original ? `${original.registeredCount} taken so far.` : 'How many seats in total.'}>
+              <Field
+                label="Capacity"
+                error={errors.capacity}
+                hint={original ? `${original.registeredCount} taken so far.` : 'How many seats in total.'}
+              >
                 <input type="number" inputMode="numeric" min={1} value={values.capacity} onChange={set('capacity')} />
               </Field>
               <Field label="Limit per person" error={errors.maxPerAttendee} hint="Optional. Defaults to 10.">
-                <input type="number" inputMode="numeric" min={1} value={values.maxPerAttendee} onChange={set('maxPerAttendee')} placeholder="10" />
+                <input
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  value={values.maxPerAttendee}
+                  onChange={set('maxPerAttendee')}
+                  placeholder="10"
+                />
               </Field>
             </div>
             <div className="field">
@@ -206,7 +233,9 @@ function EventForm({ original }: { original?: Event }) {
                 </span>
               ) : (
                 <span className="hint" id="event-price-hint">
-                  {original && original.registeredCount > 0 ? 'The currency cannot change once seats are taken. 0 makes it free.' : '0 makes the event free.'}
+                  {original && original.registeredCount > 0
+                    ? 'The currency cannot change once seats are taken. 0 makes it free.'
+                    : '0 makes the event free.'}
                 </span>
               )}
             </div>
@@ -227,8 +256,8 @@ function EventForm({ original }: { original?: Event }) {
         <p className="label" style={{ marginBottom: 10 }}>
           Preview
         </p>
-        <div style={{ pointerEvents: 'none' }} aria-hidden="true">
-          <EventCard event={preview} to="#" />
+        <div aria-hidden="true">
+          <EventCard event={preview} preview />
         </div>
         <p className="small muted" style={{ marginTop: 12 }}>
           This is how attendees see your event in the listing.
@@ -244,7 +273,12 @@ export default function EventFormPage() {
   useTitle(eventId ? 'Edit event' : 'New event');
 
   if (eventId && event.isPending) return <Loading label="Loading event…" />;
-  if (eventId && event.isError) return <div className="container"><ErrorState error={event.error} retry={() => event.refetch()} /></div>;
+  if (eventId && event.isError)
+    return (
+      <div className="container">
+        <ErrorState error={event.error} retry={() => event.refetch()} />
+      </div>
+    );
 
   return (
     <div className="container">

@@ -7,12 +7,34 @@ export function CapacityGauge({ confirmed, pending, capacity }: { confirmed: num
   const arc = `M 20 100 A ${r} ${r} 0 0 1 180 100`;
   const pct = Math.round(((confirmed + pending) / capacity) * 100);
   return (
-    <svg width="200" height="118" viewBox="0 0 200 118" role="img" aria-label={`${pct}% of ${capacity} seats taken: ${confirmed} confirmed, ${pending} held for payment`}>
+    <svg
+      width="200"
+      height="118"
+      viewBox="0 0 200 118"
+      role="img"
+      aria-label={`${pct}% of ${capacity} seats taken: ${confirmed} confirmed, ${pending} held for payment`}
+    >
       <path d={arc} fill="none" stroke="#eceff6" strokeWidth="18" strokeLinecap="round" />
       {p > 0 && (
-        <path d={arc} fill="none" stroke="#f59e0b" strokeWidth="18" strokeLinecap="round" strokeDasharray={`${(c + p) * len} ${len}`} />
+        <path
+          d={arc}
+          fill="none"
+          stroke="#f59e0b"
+          strokeWidth="18"
+          strokeLinecap="round"
+          strokeDasharray={`${(c + p) * len} ${len}`}
+        />
       )}
-      {c > 0 && <path d={arc} fill="none" stroke="url(#gauge-grad)" strokeWidth="18" strokeLinecap="round" strokeDasharray={`${c * len} ${len}`} />}
+      {c > 0 && (
+        <path
+          d={arc}
+          fill="none"
+          stroke="url(#gauge-grad)"
+          strokeWidth="18"
+          strokeLinecap="round"
+          strokeDasharray={`${c * len} ${len}`}
+        />
+      )}
       <defs>
         <linearGradient id="gauge-grad" x1="0" x2="1">
           <stop offset="0" stopColor="#6366f1" />
@@ -37,17 +59,19 @@ export function CheckInRing({ checkedIn, expected }: { checkedIn: number; expect
   return (
     <svg width="120" height="120" viewBox="0 0 120 120" role="img" aria-label={`${checkedIn} of ${expected} guests checked in`}>
       <circle cx="60" cy="60" r={r} fill="none" stroke="#eceff6" strokeWidth="12" />
-      {frac > 0 && <circle
-        cx="60"
-        cy="60"
-        r={r}
-        fill="none"
-        stroke="#16a34a"
-        strokeWidth="12"
-        strokeLinecap="round"
-        strokeDasharray={`${frac * len} ${len}`}
-        transform="rotate(-90 60 60)"
-      />}
+      {frac > 0 && (
+        <circle
+          cx="60"
+          cy="60"
+          r={r}
+          fill="none"
+          stroke="#16a34a"
+          strokeWidth="12"
+          strokeLinecap="round"
+          strokeDasharray={`${frac * len} ${len}`}
+          transform="rotate(-90 60 60)"
+        />
+      )}
       <text x="60" y="66" textAnchor="middle" fontSize="22" fontWeight="800" fill="#141827">
         {Math.round(frac * 100)}%
       </text>

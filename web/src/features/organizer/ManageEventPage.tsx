@@ -16,8 +16,9 @@ import { validateEmail } from '../auth/validation';
 export function matchesSearch(row: RegistrationRow, text: string): boolean {
   const q = text.trim().toLowerCase();
   if (!q) return true;
-  return [row.attendee.name, row.attendee.email, row.registrationId, row.status.replace('_', ' '), row.paymentId ?? '']
-    .some((s) => s.toLowerCase().includes(q));
+  return [row.attendee.name, row.attendee.email, row.registrationId, row.status.replace('_', ' '), row.paymentId ?? ''].some(
+    (s) => s.toLowerCase().includes(q),
+  );
 }
 
 function Registrations({ event }: { event: Event }) {
@@ -52,7 +53,10 @@ function Registrations({ event }: { event: Event }) {
     try {
       const res = await api.eventRegistrationsCsv(event.eventId);
       const blob = await res.blob();
-      saveBlob(new Blob([blob], { type: 'text/csv;charset=utf-8' }), filenameFrom(res.headers.get('content-disposition'), `registrations-${event.eventId}.csv`));
+      saveBlob(
+        new Blob([blob], { type: 'text/csv;charset=utf-8' }),
+        filenameFrom(res.headers.get('content-disposition'), `registrations-${event.eventId}.csv`),
+      );
     } catch (err) {
       setExportError(errorMessage(err));
     } finally {
@@ -104,9 +108,15 @@ function Registrations({ event }: { event: Event }) {
                 <tr>
                   <th scope="col">Attendee</th>
                   <th scope="col">Status</th>
-                  <th scope="col" className="num">Tickets</th>
-                  <th scope="col" className="num">Checked in</th>
-                  <th scope="col" className="num">Amount</th>
+                  <th scope="col" className="num">
+                    Tickets
+                  </th>
+                  <th scope="col" className="num">
+                    Checked in
+                  </th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
                   <th scope="col">Registered</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -117,8 +127,10 @@ function Registrations({ event }: { event: Event }) {
                 {shown.map((r) => (
                   <tr key={r.registrationId}>
                     <td data-label="Attendee">
-                      <div className="primary">{r.attendee.name}</div>
-                      <div className="small muted">{r.attendee.email}</div>
+                      <div>
+                        <div className="primary">{r.attendee.name}</div>
+                        <div className="small muted">{r.attendee.email}</div>
+                      </div>
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={r.status} />
@@ -137,7 +149,12 @@ function Registrations({ event }: { event: Event }) {
                     </td>
                     <td data-label="">
                       {(r.status === 'confirmed' || r.status === 'pending_payment') && (
-                        <button type="button" className="btn btn-sm btn-ghost" onClick={() => setCancelRow(r)} aria-label={`Cancel the registration of ${r.attendee.name}`}>
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-ghost"
+                          onClick={() => setCancelRow(r)}
+                          aria-label={`Cancel the registration of ${r.attendee.name}`}
+                        >
                           Cancel
                         </button>
                       )}
@@ -149,7 +166,12 @@ function Registrations({ event }: { event: Event }) {
           </div>
           {rows.hasNextPage && (
             <div className="load-more" style={{ marginBottom: 18 }}>
-              <button type="button" className="btn btn-sm" onClick={() => rows.fetchNextPage()} disabled={rows.isFetchingNextPage}>
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => rows.fetchNextPage()}
+                disabled={rows.isFetchingNextPage}
+              >
                 {rows.isFetchingNextPage ? 'Loading…' : 'Load more'}
               </button>
             </div>
@@ -171,8 +193,11 @@ function Registrations({ event }: { event: Event }) {
         {cancelRow && (
           <>
             <p>
-              {cancelRow.attendee.name}’s {pluralize(cancelRow.quantity, 'ticket', 'tickets')} stop working and the seats go back on sale.
-              {cancelRow.amount > 0 && cancelRow.status === 'confirmed' && ` ${formatMoney(cancelRow.amount, cancelRow.currency)} is refunded.`}
+              {cancelRow.attendee.name}’s {pluralize(cancelRow.quantity, 'ticket', 'tickets')} stop working and the seats go back
+              on sale.
+              {cancelRow.amount > 0 &&
+                cancelRow.status === 'confirmed' &&
+                ` ${formatMoney(cancelRow.amount, cancelRow.currency)} is refunded.`}
             </p>
             {cancel.isError && <Alert tone="bad">{errorMessage(cancel.error)}</Alert>}
           </>
@@ -195,8 +220,10 @@ function DoorStaff({ event }: { event: Event }) {
       setEmail('');
     },
     onError: (err) => {
-      if (err instanceof ApiError && err.status === 404) setError('No account has this email. Ask them to sign up first, then add them.');
-      else if (err instanceof ApiError && err.status === 400) setError(Object.values(err.fieldErrors)[0] ? `Email ${Object.values(err.fieldErrors)[0]}.` : err.message);
+      if (err instanceof ApiError && err.status === 404)
+        setError('No account has this email. Ask them to sign up first, then add them.');
+      else if (err instanceof ApiError && err.status === 400)
+        setError(Object.values(err.fieldErrors)[0] ? `Email ${Object.values(err.fieldErrors)[0]}.` : err.message);
       else setError(errorMessage(err));
     },
   });
@@ -221,7 +248,13 @@ function DoorStaff({ event }: { event: Event }) {
       <p className="muted">People you add here can scan this event’s tickets with their own Admit account.</p>
       <form onSubmit={submit} noValidate className="row" style={{ alignItems: 'flex-start' }}>
         <Field label="Email of their account" error={error} className="spacer">
-          <input type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="door@example.com" />
+          <input
+            type="email"
+            autoComplete="off"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="door@example.com"
+          />
         </Field>
         <button type="submit" className="btn btn-primary" disabled={add.isPending} style={{ marginTop: 28 }}>
           {add.isPending ? <span className="spinner" aria-hidden="true" /> : <Icon name="userPlus" size={16} />}
@@ -269,7 +302,12 @@ export default function ManageEventPage() {
   });
 
   if (event.isPending) return <Loading label="Loading event…" />;
-  if (event.isError) return <div className="container"><ErrorState error={event.error} retry={() => event.refetch()} /></div>;
+  if (event.isError)
+    return (
+      <div className="container">
+        <ErrorState error={event.error} retry={() => event.refetch()} />
+      </div>
+    );
   const e = event.data;
   const cancelled = e.status === 'cancelled';
 
@@ -357,7 +395,9 @@ export default function ManageEventPage() {
       {!cancelled && (
         <section className="section card card-pad" aria-labelledby="danger-title" style={{ borderColor: '#f5c2bc' }}>
           <h2 id="danger-title">Cancel this event</h2>
-          <p className="muted">Every registration is cancelled, paid ones are refunded, and all tickets stop working. This cannot be undone.</p>
+          <p className="muted">
+            Every registration is cancelled, paid ones are refunded, and all tickets stop working. This cannot be undone.
+          </p>
           <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)}>
             Cancel event…
           </button>

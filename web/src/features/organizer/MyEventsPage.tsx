@@ -34,7 +34,14 @@ function EventRow({ event: e }: { event: Event }) {
           </span>
           <span className="muted">{pct}%</span>
         </div>
-        <div className="meter" role="progressbar" aria-valuemin={0} aria-valuemax={e.capacity} aria-valuenow={e.registeredCount} aria-label={`${e.name}: seats sold`}>
+        <div
+          className="meter"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={e.capacity}
+          aria-valuenow={e.registeredCount}
+          aria-label={`${e.name}: seats sold`}
+        >
           <span style={{ width: `${pct}%` }} />
         </div>
       </div>
@@ -67,8 +74,20 @@ export default function MyEventsPage() {
     </div>
   );
 
-  if (events.isPending) return <div className="container">{head}<Loading label="Loading your events…" /></div>;
-  if (events.isError) return <div className="container">{head}<ErrorState error={events.error} retry={() => events.refetch()} /></div>;
+  if (events.isPending)
+    return (
+      <div className="container">
+        {head}
+        <Loading label="Loading your events…" />
+      </div>
+    );
+  if (events.isError)
+    return (
+      <div className="container">
+        {head}
+        <ErrorState error={events.error} retry={() => events.refetch()} />
+      </div>
+    );
 
   const now = Date.now();
   const groups: Record<Tab, Event[]> = {
@@ -120,11 +139,13 @@ export default function MyEventsPage() {
           {groups[tab].length === 0 ? (
             <p className="muted">Nothing here.</p>
           ) : (
-            <ul className="org-list" style={{ listStyle: 'none', margin: 0, padding: 0 }} role="tabpanel">
-              {groups[tab].map((e) => (
-                <EventRow key={e.eventId} event={e} />
-              ))}
-            </ul>
+            <div role="tabpanel">
+              <ul className="org-list" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                {groups[tab].map((e) => (
+                  <EventRow key={e.eventId} event={e} />
+                ))}
+              </ul>
+            </div>
           )}
         </>
       )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
+import { formatDay } from '../../lib/format';
 
 export interface TimeChartSeries {
   label: string;
@@ -9,10 +10,21 @@ export interface TimeChartSeries {
   /// Which y axis: 'left' or 'right'.
   axis?: 'left' | 'right';
   format?: (v: number) => string;
+  axisLabel?: string;
 }
 
 /// A time-series chart on uPlot, which loads only when a chart is first drawn.
-export function TimeChart({ x, series, height = 260, label }: { x: number[]; series: TimeChartSeries[]; height?: number; label: string }) {
+export function TimeChart({
+  x,
+  series,
+  height = 260,
+  label,
+}: {
+  x: number[];
+  series: TimeChartSeries[];
+  height?: number;
+  label: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -28,14 +40,17 @@ export function TimeChart({ x, series, height = 260, label }: { x: number[]; ser
         const hasRight = series.some((s) => s.axis === 'right');
         const fmtLeft = series.find((s) => s.axis !== 'right')?.format;
         const fmtRight = series.find((s) => s.axis === 'right')?.format;
-        const axis = (scale: string, side: 0 | 1 | 2 | 3, fmt?: (v: number) => string): uPlot.Axis => ({
+        const axis = (scale: string, side: 0 | 1 | 2 | 3, fmt?: (v: number) => string, label?: string): uPlot.Axis => ({
           scale,
           side,
+          label,
+          labelSize: 18,
+          labelFont: '600 11px system-ui, sans-serif',
           stroke: '#6b7287',
           grid: { show: side === 3, stroke: '#eceff6', width: 1 },
           ticks: { show: false },
           font: '12px system-ui, sans-serif',
-          size: 56,
+          size: fmt ? 72 : 48,
           values: (_u, vals) => vals.map((v) => (v == null ? '' : fmt ? fmt(v) : Number.isInteger(v) ? v.toLocaleString() : '')),
         });
         const opts: uPlot.Options = {
@@ -49,10 +64,20 @@ export function TimeChart({ x, series, height = 260, label }: { x: number[]; ser
             left: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
             right: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
           },
+          // Days are the data's unit: ticks on whole days, in UTC like the byDay dates.
+          tzDate: (ts) => UPlot.tzDate(new Date(ts * 1e3), 'UTC'),
           axes: [
-            { stroke: '#6b7287', grid: { show: false }, ticks: { show: false }, font: '12px system-ui, sans-serif' },
-            axis('left', 3, fmtLeft),
-            ...(hasRight ? [axis('right', 1, fmtRight)] : []),
+            {
+              stroke: '#6b7287',
+              grid: { show: false },
+              ticks: { show: false },
+              font: '12px system-ui, sans-serif',
+              space: 64,
+              incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400, 91 * 86_400],
+              values: (_u, splits) => splits.map((v) => formatDay(new Date(v * 1000).toISOString().slice(0, 10))),
+            },
+            axis('left', 3, fmtLeft, series.find((s) => s.axis !== 'right')?.axisLabel),
+            ...(hasRight ? [axis('right', 1, fmtRight, series.find((s) => s.axis === 'right')?.axisLabel)] : []),
           ],
           series: [
             {},

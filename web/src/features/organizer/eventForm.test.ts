@@ -19,7 +19,10 @@ describe('validateEventForm', () => {
     expect(validateEventForm(good, { now, isNew: true })).toEqual({});
   });
   it('names every broken field at once', () => {
-    const errors = validateEventForm({ ...good, name: ' ', location: '', capacity: '0', price: '1.234', date: '' }, { now, isNew: true });
+    const errors = validateEventForm(
+      { ...good, name: ' ', location: '', capacity: '0', price: '1.234', date: '' },
+      { now, isNew: true },
+    );
     expect(Object.keys(errors).sort()).toEqual(['capacity', 'date', 'location', 'name', 'price']);
   });
   it('refuses a past start for a new event only', () => {
@@ -33,7 +36,9 @@ describe('validateEventForm', () => {
     expect(validateEventForm({ ...good, currency: 'KWD', price: '1.125' }, { now }).price).toBeUndefined();
   });
   it('keeps the per-person limit within capacity', () => {
-    expect(validateEventForm({ ...good, capacity: '3', maxPerAttendee: '4' }, { now }).maxPerAttendee).toBe('Cannot be more than the capacity.');
+    expect(validateEventForm({ ...good, capacity: '3', maxPerAttendee: '4' }, { now }).maxPerAttendee).toBe(
+      'Cannot be more than the capacity.',
+    );
   });
 });
 

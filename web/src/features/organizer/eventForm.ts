@@ -2,9 +2,50 @@ import type { Currency, Event, EventInput, EventUpdate } from '../../api/types';
 import { currencyDecimals, isValidTimeZone, utcToZonedWallTime, zonedWallTimeToUtc } from '../../lib/format';
 
 export const kCurrencies: Currency[] = [
-  'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'BGN', 'ISK',
-  'NZD', 'SGD', 'HKD', 'CNY', 'TWD', 'KRW', 'INR', 'IDR', 'MYR', 'PHP', 'THB', 'AED', 'SAR', 'BHD', 'KWD', 'OMR',
-  'JOD', 'ILS', 'TRY', 'EGP', 'ZAR', 'KES', 'NGN', 'BRL', 'MXN', 'CLP', 'COP', 'UAH',
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'CHF',
+  'JPY',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'BGN',
+  'ISK',
+  'NZD',
+  'SGD',
+  'HKD',
+  'CNY',
+  'TWD',
+  'KRW',
+  'INR',
+  'IDR',
+  'MYR',
+  'PHP',
+  'THB',
+  'AED',
+  'SAR',
+  'BHD',
+  'KWD',
+  'OMR',
+  'JOD',
+  'ILS',
+  'TRY',
+  'EGP',
+  'ZAR',
+  'KES',
+  'NGN',
+  'BRL',
+  'MXN',
+  'CLP',
+  'COP',
+  'UAH',
 ];
 
 /// The form's text values, as the inputs hold them.
@@ -25,7 +66,17 @@ export type EventField = keyof EventFormValues;
 export type EventErrors = Partial<Record<EventField, string>>;
 
 export function emptyForm(timezone: string): EventFormValues {
-  return { name: '', description: '', date: '', timezone, location: '', capacity: '100', price: '0', currency: 'USD', maxPerAttendee: '' };
+  return {
+    name: '',
+    description: '',
+    date: '',
+    timezone,
+    location: '',
+    capacity: '100',
+    price: '0',
+    currency: 'USD',
+    maxPerAttendee: '',
+  };
 }
 
 export function formFromEvent(e: Event): EventFormValues {
@@ -50,7 +101,8 @@ export function validateEventForm(v: EventFormValues, opts: { now?: number; isNe
   const now = opts.now ?? Date.now();
   if (!v.name.trim()) e.name = 'Give the event a name.';
   else if (v.name.length > 200) e.name = 'Use at most 200 characters.';
-  if (v.description.length > 10000) e.description = `Use at most 10,000 characters (now ${v.description.length.toLocaleString()}).`;
+  if (v.description.length > 10000)
+    e.description = `Use at most 10,000 characters (now ${v.description.length.toLocaleString()}).`;
   if (!isValidTimeZone(v.timezone)) e.timezone = 'Choose a time zone from the list.';
   if (!v.date) e.date = 'Choose when the event starts.';
   else {
@@ -65,12 +117,16 @@ export function validateEventForm(v: EventFormValues, opts: { now?: number; isNe
   if (!v.location.trim()) e.location = 'Say where it takes place.';
   else if (v.location.length > 500) e.location = 'Use at most 500 characters.';
   const capacity = Number(v.capacity);
-  if (!isInt(v.capacity) || capacity < 1 || capacity > 1_000_000) e.capacity = 'Enter a whole number of seats from 1 to 1,000,000.';
+  if (!isInt(v.capacity) || capacity < 1 || capacity > 1_000_000)
+    e.capacity = 'Enter a whole number of seats from 1 to 1,000,000.';
   const decimals = currencyDecimals(v.currency);
   const priceText = v.price.trim() === '' ? '0' : v.price.trim();
   const priceOk = decimals === 0 ? /^\d+$/.test(priceText) : new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`).test(priceText);
   if (!priceOk) {
-    e.price = decimals === 0 ? `Enter a whole amount; ${v.currency} has no cents.` : `Enter an amount like 25 or 25.50 (at most ${decimals} decimals).`;
+    e.price =
+      decimals === 0
+        ? `Enter a whole amount; ${v.currency} has no cents.`
+        : `Enter an amount like 25 or 25.50 (at most ${decimals} decimals).`;
   } else if (Number(priceText) * 10 ** decimals > 1e12) e.price = 'That price is too high.';
   if (v.maxPerAttendee.trim() !== '') {
     const max = Number(v.maxPerAttendee);
@@ -107,7 +163,8 @@ export function toEventUpdate(v: EventFormValues, original: Event): EventUpdate 
   if (next.capacity !== original.capacity) out.capacity = next.capacity;
   if (next.price !== original.price) out.price = next.price;
   if (next.currency !== original.currency) out.currency = next.currency;
-  if (next.maxPerAttendee !== undefined && next.maxPerAttendee !== original.maxPerAttendee) out.maxPerAttendee = next.maxPerAttendee;
+  if (next.maxPerAttendee !== undefined && next.maxPerAttendee !== original.maxPerAttendee)
+    out.maxPerAttendee = next.maxPerAttendee;
   return out;
 }
 

@@ -16,7 +16,14 @@ const toDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /// byDay leaves out days without registrations; charts read better with every day present, from
 /// the day before the first registration to `until` (at most `maxDays`).
 export function dailySeries(byDay: EventAnalytics['byDay'], until: string = toDay(Date.now()), maxDays = 400): DailySeries {
-  const out: DailySeries = { x: [], days: [], registrations: [], revenue: [], cumulativeRegistrations: [], cumulativeRevenue: [] };
+  const out: DailySeries = {
+    x: [],
+    days: [],
+    registrations: [],
+    revenue: [],
+    cumulativeRegistrations: [],
+    cumulativeRevenue: [],
+  };
   if (byDay.length === 0) return out;
   const map = new Map(byDay.map((d) => [d.date, d]));
   const first = Date.parse(`${byDay[0]!.date}T00:00:00Z`) - dayMs;

@@ -15,7 +15,10 @@ import { decodeFile, getDecoder, type Decoder } from './decoder';
 import { offlineStore } from './offlineStore';
 import { checkTicket, syncQueue, type ScanOutcome, type SyncReport } from './scan';
 
-const kVerdict: Record<ScanOutcome['verdict'], { title: string; tone: 'valid' | 'invalid' | 'used'; icon: 'check' | 'x' | 'alert' }> = {
+const kVerdict: Record<
+  ScanOutcome['verdict'],
+  { title: string; tone: 'valid' | 'invalid' | 'used'; icon: 'check' | 'x' | 'alert' }
+> = {
   valid: { title: 'Admit', tone: 'valid', icon: 'check' },
   already_used: { title: 'Already used', tone: 'used', icon: 'alert' },
   invalid: { title: 'Invalid ticket', tone: 'invalid', icon: 'x' },
@@ -110,7 +113,10 @@ function Camera({ decoder, onCode }: { decoder: Decoder | null; onCode: (text: s
     setState('starting');
     setError(null);
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+      const s = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
+        audio: false,
+      });
       stream.current = s;
       if (video.current) {
         video.current.srcObject = s;
@@ -185,7 +191,11 @@ function Camera({ decoder, onCode }: { decoder: Decoder | null; onCode: (text: s
       )}
       {state === 'on' && (
         <div className="row" style={{ marginTop: 10 }}>
-          <button type="button" className="btn btn-sm" onClick={() => (stop(), localStorage.setItem('admit.scanner.camera', 'off'))}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => (stop(), localStorage.setItem('admit.scanner.camera', 'off'))}
+          >
             Stop camera
           </button>
         </div>
@@ -234,7 +244,11 @@ function EventPicker() {
             <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 10 }}>
               {upcoming.map((e) => (
                 <li key={e.eventId}>
-                  <Link to={`/scan/${e.eventId}`} className="card row" style={{ padding: 12, textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }}>
+                  <Link
+                    to={`/scan/${e.eventId}`}
+                    className="card row"
+                    style={{ padding: 12, textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }}
+                  >
                     <DateBadge iso={e.date} timeZone={e.timezone} />
                     <div style={{ flex: 1 }}>
                       <strong>{e.name}</strong>
@@ -392,7 +406,11 @@ function Scanner({ eventId }: { eventId: string }) {
           error={fatal}
           title={forbidden ? 'You are not on the door staff for this event' : 'This event does not exist'}
         />
-        {forbidden && <p style={{ textAlign: 'center' }} className="muted">Ask the organizer to add your account’s email under “Door staff”.</p>}
+        {forbidden && (
+          <p style={{ textAlign: 'center' }} className="muted">
+            Ask the organizer to add your account’s email under “Door staff”.
+          </p>
+        )}
       </div>
     );
   }
@@ -414,11 +432,7 @@ function Scanner({ eventId }: { eventId: string }) {
           <span className={`badge ${online ? 'badge-ok' : 'badge-warn'}`} role="status">
             {online ? 'Online' : 'Offline'}
           </span>
-          {queued > 0 && (
-            <span className="badge badge-warn">
-              {pluralize(queued, 'scan', 'scans')} to sync
-            </span>
-          )}
+          {queued > 0 && <span className="badge badge-warn">{pluralize(queued, 'scan', 'scans')} to sync</span>}
         </div>
       </div>
 
@@ -429,7 +443,7 @@ function Scanner({ eventId }: { eventId: string }) {
       )}
 
       <div className="scanner">
-        <div className="stack">
+        <div className="stack scanner-cam">
           <Camera decoder={decoder} onCode={(t) => handle(t, true)} />
           <section className="card card-pad" aria-labelledby="manual-title">
             <h2 id="manual-title" style={{ fontSize: '1.05rem' }}>
@@ -488,8 +502,10 @@ function Scanner({ eventId }: { eventId: string }) {
           </section>
         </div>
 
-        <div className="stack">
+        <div className="scanner-result">
           <ResultPanel outcome={outcome} busy={busy} />
+        </div>
+        <div className="stack scanner-stats">
           <section className="card card-pad" aria-labelledby="count-title">
             <div className="row" style={{ justifyContent: 'space-between' }}>
               <div>
@@ -545,7 +561,8 @@ function Scanner({ eventId }: { eventId: string }) {
                   <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
                     {sync.conflicts.map((c) => (
                       <li key={c.scan.id}>
-                        Ticket …{c.scan.ticketId.slice(-6)} at {formatTimestamp(c.scan.scannedAt)}: {kVerdict[c.result.result].title.toLowerCase()}
+                        Ticket …{c.scan.ticketId.slice(-6)} at {formatTimestamp(c.scan.scannedAt)}:{' '}
+                        {kVerdict[c.result.result].title.toLowerCase()}
                         {c.result.holderName ? ` (${c.result.holderName})` : ''}
                       </li>
                     ))}
@@ -564,7 +581,7 @@ function Scanner({ eventId }: { eventId: string }) {
                   <li key={`${h.at}-${i}`}>
                     <span className="dot" style={{ background: kDotColor[kVerdict[h.verdict].tone] }} aria-hidden="true" />
                     <strong>{kVerdict[h.verdict].title}</strong>
-                    <span className="muted">{h.holderName ?? (h.ticketId ? `…${h.ticketId.slice(-6)}` : '')}</span>
+                    <span className="muted name">{h.holderName ?? (h.ticketId ? `…${h.ticketId.slice(-6)}` : '')}</span>
                     <span className="spacer" />
                     <span className="small muted">{new Date(h.at).toLocaleTimeString()}</span>
                   </li>

@@ -49,11 +49,19 @@ describe('checkTicket online', () => {
     expect(await offlineStore.admittedCount(eventId)).toBe(1);
   });
   it('shows when a ticket was first scanned', async () => {
-    const out = await checkTicket('A', deps(async () => ({ result: 'already_used', validatedAt: '2026-11-25T10:00:00Z', holderName: 'Ada' })));
+    const out = await checkTicket(
+      'A',
+      deps(async () => ({ result: 'already_used', validatedAt: '2026-11-25T10:00:00Z', holderName: 'Ada' })),
+    );
     expect(out).toMatchObject({ verdict: 'already_used', firstScanAt: '2026-11-25T10:00:00Z', holderName: 'Ada' });
   });
   it('passes on real refusals instead of deciding offline', async () => {
-    await expect(checkTicket(ticketCode(1), deps(() => Promise.reject(new ApiError(403, null))))).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      checkTicket(
+        ticketCode(1),
+        deps(() => Promise.reject(new ApiError(403, null))),
+      ),
+    ).rejects.toBeInstanceOf(ApiError);
   });
 });
 
@@ -90,7 +98,11 @@ describe('syncQueue', () => {
     await checkTicket(ticketCode(6), deps(offline));
     await checkTicket(ticketCode(7), deps(offline));
     const answers: ValidationResult['result'][] = ['valid', 'already_used'];
-    const report = await syncQueue(await offlineStore.queued(eventId), async () => ({ result: answers.shift()! }), offlineStore.dequeue);
+    const report = await syncQueue(
+      await offlineStore.queued(eventId),
+      async () => ({ result: answers.shift()! }),
+      offlineStore.dequeue,
+    );
     expect(report.sent).toBe(2);
     expect(report.conflicts.map((c) => c.result.result)).toEqual(['already_used']);
     expect(await offlineStore.queued(eventId)).toHaveLength(0);

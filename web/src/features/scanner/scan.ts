@@ -56,7 +56,13 @@ export async function checkTicket(text: string, deps: ScanDeps): Promise<ScanOut
     const r = await deps.validate(qrCode, deps.eventId);
     const holderName = r.holderName ?? r.ticket?.holderName;
     if (r.result === 'valid' && r.ticket) {
-      await deps.store.markSeen({ eventId: deps.eventId, ticketId: r.ticket.ticketId, firstScanAt: r.validatedAt ?? now, holderName, offline: false });
+      await deps.store.markSeen({
+        eventId: deps.eventId,
+        ticketId: r.ticket.ticketId,
+        firstScanAt: r.validatedAt ?? now,
+        holderName,
+        offline: false,
+      });
     }
     return {
       verdict: r.result,
@@ -74,15 +80,49 @@ export async function checkTicket(text: string, deps: ScanDeps): Promise<ScanOut
   // Offline: the signature tells a genuine code from a forged one; this device's memory tells a
   // second scan here. The server settles the rest when the queue is sent.
   if (!code) return { verdict: 'invalid', detail: 'Not an Admit ticket code.', offline: true, at: now };
-  if (code.eventId !== deps.eventId) return { verdict: 'wrong_event', detail: 'This ticket is for another event.', offline: true, at: now, ticketId: code.ticketId };
+  if (code.eventId !== deps.eventId)
+    return {
+      verdict: 'wrong_event',
+      detail: 'This ticket is for another event.',
+      offline: true,
+      at: now,
+      ticketId: code.ticketId,
+    };
   const keys = await deps.keys();
   if (!keys?.length) {
-    return { verdict: 'invalid', detail: 'Offline and no scan keys saved for this event: cannot check. Try again when online.', offline: true, at: now, ticketId: code.ticketId };
+    return {
+      verdict: 'invalid',
+      detail: 'Offline and no scan keys saved for this event: cannot check. Try again when online.',
+      offline: true,
+      at: now,
+      ticketId: code.ticketId,
+    };
   }
   const check = await (deps.verify ?? verifyTicketCode)(code, keys);
-  if (check === 'bad') return { verdict: 'invalid', detail: 'The code’s signature is wrong: forged or damaged.', offline: true, at: now, ticketId: code.ticketId };
-  if (check === 'unknown-key') return { verdict: 'invalid', detail: 'Signed with a key this device does not know. Refresh the keys when online.', offline: true, at: now, ticketId: code.ticketId };
-  if (check === 'unsupported') return { verdict: 'invalid', detail: 'This browser cannot check signatures offline.', offline: true, at: now, ticketId: code.ticketId };
+  if (check === 'bad')
+    return {
+      verdict: 'invalid',
+      detail: 'The code’s signature is wrong: forged or damaged.',
+      offline: true,
+      at: now,
+      ticketId: code.ticketId,
+    };
+  if (check === 'unknown-key')
+    return {
+      verdict: 'invalid',
+      detail: 'Signed with a key this device does not know. Refresh the keys when online.',
+      offline: true,
+      at: now,
+      ticketId: code.ticketId,
+    };
+  if (check === 'unsupported')
+    return {
+      verdict: 'invalid',
+      detail: 'This browser cannot check signatures offline.',
+      offline: true,
+      at: now,
+      ticketId: code.ticketId,
+    };
   const seen = await deps.store.seen(deps.eventId, code.ticketId);
   if (seen) {
     return {
@@ -97,7 +137,13 @@ export async function checkTicket(text: string, deps: ScanDeps): Promise<ScanOut
   }
   await deps.store.markSeen({ eventId: deps.eventId, ticketId: code.ticketId, firstScanAt: now, offline: true });
   await deps.store.enqueue({ eventId: deps.eventId, qrCode, ticketId: code.ticketId, scannedAt: now });
-  return { verdict: 'valid', detail: 'Genuine ticket. Checked offline; it will be confirmed when back online.', ticketId: code.ticketId, offline: true, at: now };
+  return {
+    verdict: 'valid',
+    detail: 'Genuine ticket. Checked offline; it will be confirmed when back online.',
+    ticketId: code.ticketId,
+    offline: true,
+    at: now,
+  };
 }
 
 export interface SyncReport {

@@ -1,14 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ScanKey } from '../../api/types';
-import {
-  base32Decode,
-  base32Encode,
-  base64UrlDecode,
-  base64UrlEncode,
-  parseTicketCode,
-  verifyTicketCode,
-} from './ticketCode';
+import { base32Decode, base32Encode, base64UrlDecode, base64UrlEncode, parseTicketCode, verifyTicketCode } from './ticketCode';
 
 // A code and key issued by a real `admit serve` (event AaIRUBrv-uT9ZM2z3LZtAA).
 const kRealCode =

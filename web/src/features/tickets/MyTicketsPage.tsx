@@ -14,7 +14,19 @@ import { useTitle } from '../../lib/useTitle';
 import { useMyRegistrations } from '../events/EventPage';
 import { QrCode } from './QrCode';
 
-function TicketView({ ticket, index, total, event, onZoom }: { ticket: Ticket; index: number; total: number; event?: Event; onZoom: () => void }) {
+function TicketView({
+  ticket,
+  index,
+  total,
+  event,
+  onZoom,
+}: {
+  ticket: Ticket;
+  index: number;
+  total: number;
+  event?: Event;
+  onZoom: () => void;
+}) {
   const [downloading, setDownloading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const voided = ticket.status === 'cancelled';
@@ -38,7 +50,13 @@ function TicketView({ ticket, index, total, event, onZoom }: { ticket: Ticket; i
 
   return (
     <li className={`ticket${voided ? ' void' : ''}`} data-ticket-id={ticket.ticketId}>
-      <button type="button" className="qr" onClick={onZoom} disabled={voided} aria-label={`Enlarge the QR code of ticket ${index + 1}`}>
+      <button
+        type="button"
+        className="qr"
+        onClick={onZoom}
+        disabled={voided}
+        aria-label={`Enlarge the QR code of ticket ${index + 1}`}
+      >
         <QrCode text={ticket.qrCode} label={`QR code of ticket ${index + 1} of ${total}${event ? ` for ${event.name}` : ''}`} />
       </button>
       <div className="row" style={{ justifyContent: 'center', gap: 8 }}>
@@ -98,7 +116,11 @@ function RegistrationCard({
       aria-labelledby={`reg-title-${r.registrationId}`}
     >
       <div className="reg-head">
-        {event ? <DateBadge iso={event.date} timeZone={event.timezone} /> : <div className="skeleton" style={{ width: 56, height: 56 }} />}
+        {event ? (
+          <DateBadge iso={event.date} timeZone={event.timezone} />
+        ) : (
+          <div className="skeleton" style={{ width: 56, height: 56 }} />
+        )}
         <div style={{ flex: 1, minWidth: 200 }}>
           <h2 id={`reg-title-${r.registrationId}`}>
             {event ? <Link to={`/events/${event.eventId}`}>{event.name}</Link> : 'Loading event…'}
@@ -134,7 +156,8 @@ function RegistrationCard({
         <div className="reg-body">
           <Alert tone="warn" title="Payment needed">
             <p>
-              Your seats are held{r.holdExpiresAt ? ` until ${formatTimestamp(r.holdExpiresAt)} (${formatRelative(r.holdExpiresAt)})` : ''}. Tickets
+              Your seats are held
+              {r.holdExpiresAt ? ` until ${formatTimestamp(r.holdExpiresAt)} (${formatRelative(r.holdExpiresAt)})` : ''}. Tickets
               appear here once you pay.
             </p>
             <p style={{ marginTop: 10 }}>
@@ -146,9 +169,17 @@ function RegistrationCard({
         </div>
       ) : r.tickets.length > 0 ? (
         <div className="reg-body">
+          {r.tickets.length > 1 && <p className="swipe-hint">Swipe to see all {r.tickets.length} tickets →</p>}
           <ul className="tickets" style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label="Tickets">
             {r.tickets.map((t, i) => (
-              <TicketView key={t.ticketId} ticket={t} index={i} total={r.tickets.length} event={event} onZoom={() => onZoom(t, event)} />
+              <TicketView
+                key={t.ticketId}
+                ticket={t}
+                index={i}
+                total={r.tickets.length}
+                event={event}
+                onZoom={() => onZoom(t, event)}
+              />
             ))}
           </ul>
         </div>
@@ -200,7 +231,10 @@ export default function MyTicketsPage() {
   const all = registrations.data;
   const isUpcoming = (r: Registration) => {
     const e = eventById.get(r.eventId);
-    return (r.status === 'confirmed' || r.status === 'pending_payment') && (!e || (Date.parse(e.date) > now - 6 * 3600_000 && e.status !== 'cancelled'));
+    return (
+      (r.status === 'confirmed' || r.status === 'pending_payment') &&
+      (!e || (Date.parse(e.date) > now - 6 * 3600_000 && e.status !== 'cancelled'))
+    );
   };
   const upcoming = all.filter(isUpcoming).sort((a, b) => {
     const ea = eventById.get(a.eventId)?.date ?? '';
@@ -295,8 +329,9 @@ export default function MyTicketsPage() {
         {cancelling && (
           <>
             <p>
-              Your {pluralize(cancelling.quantity, 'seat', 'seats')} for <strong>{eventById.get(cancelling.eventId)?.name ?? 'this event'}</strong> will be
-              released and {cancelling.tickets.length === 1 ? 'the ticket stops' : 'the tickets stop'} working.
+              Your {pluralize(cancelling.quantity, 'seat', 'seats')} for{' '}
+              <strong>{eventById.get(cancelling.eventId)?.name ?? 'this event'}</strong> will be released and{' '}
+              {cancelling.tickets.length === 1 ? 'the ticket stops' : 'the tickets stop'} working.
             </p>
             {cancelling.amount > 0 && cancelling.status === 'confirmed' && (
               <p>You will be refunded {formatMoney(cancelling.amount, cancelling.currency)} to your card.</p>

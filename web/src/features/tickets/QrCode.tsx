@@ -14,7 +14,9 @@ export function QrCode({ text, label, className }: { text: string; label: string
     }
     let live = true;
     import('qrcode')
-      .then((QR) => QR.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#111827', light: '#ffffff' } }))
+      .then((QR) =>
+        QR.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#111827', light: '#ffffff' } }),
+      )
       .then((svg) => {
         const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
         cache.set(text, url);
@@ -26,6 +28,14 @@ export function QrCode({ text, label, className }: { text: string; label: string
     };
   }, [text]);
   if (failed) return <span className="small muted">The QR code could not be drawn. Show the PDF ticket instead.</span>;
-  if (!src) return <span className={`skeleton ${className ?? ''}`} style={{ display: 'block', width: '100%', aspectRatio: '1' }} aria-label="Drawing QR code" role="img" />;
+  if (!src)
+    return (
+      <span
+        className={`skeleton ${className ?? ''}`}
+        style={{ display: 'block', width: '100%', aspectRatio: '1' }}
+        aria-label="Drawing QR code"
+        role="img"
+      />
+    );
   return <img src={src} alt={label} className={className} width={256} height={256} />;
 }
