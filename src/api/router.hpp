@@ -28,7 +28,8 @@ enum class Access {
 /// Where the HTTP layer runs a handler.
 enum class Execution {
   inline_io,    ///< quick: on the I/O thread
-  worker_pool,  ///< slow (password hashing, durable writes): on the worker pool
+  worker_pool,  ///< CPU-heavy (password hashing, PDF rendering): on a pool sized to the cores
+  blocking,     ///< mostly waiting (a commit, a payment provider): on a larger pool of waiters
 };
 
 /// Which rate limit applies.

@@ -48,6 +48,7 @@ struct Server::Impl {
         web(config.web_dir),
         io(static_cast<int>(io_threads())),
         workers(worker_threads()),
+        waiters(64),
         acceptor(io) {}
 
   unsigned io_threads() const {
@@ -72,6 +73,9 @@ struct Server::Impl {
   StaticFiles web;
   asio::io_context io;
   asio::thread_pool workers;
+  /// Threads that mostly wait (for a group commit, for a payment provider), so that a handful
+  /// of slow waits never holds up the CPU pool.
+  asio::thread_pool waiters;
   tcp::acceptor acceptor;
   std::unique_ptr<ssl::context> tls;
   std::atomic<bool> draining{false};
@@ -163,6 +167,8 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
       if (prepared.route->execution == api::Execution::worker_pool) {
         // Resumes on this connection's strand once the handler answered on the pool.
         co_await asio::co_spawn(workers, answer(prepared), use_awaitable);
+      } else if (prepared.route->execution == api::Execution::blocking) {
+        co_await asio::co_spawn(waiters, answer(prepared), use_awaitable);
       } else {
         co_await answer(prepared);
       }
@@ -316,6 +322,7 @@ void Server::run(api::Router const& router, std::function<void()> const& on_read
   impl.io.run();
   for (auto& t : threads) t.join();
   impl.workers.join();
+  impl.waiters.join();
   log::flush();
 }
 
