@@ -139,16 +139,16 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
           result->outcome = PaymentApplied::already_done;
           return;
         }
-        if (status == "cancelled") {
-          // Cancelled by the buyer or the organizer while unpaid: the money goes back.
+        // Money that cannot buy seats goes back: the registration waits for its refund.
+        auto const refund = [&](std::string_view why) {
           db.prepare("UPDATE registrations SET status = 'refund_pending', updated_at = ?2 WHERE id = ?1")
               .bind(1, registration_id)
               .bind(2, seconds(now))
               .run();
-          audit(db, now, Actor{}, "registration.paid_after_cancel", "registration", registration_id, intent_id);
+          audit(db, now, Actor{}, why, "registration", registration_id, intent_id);
           result->outcome = PaymentApplied::refund_needed;
-          return;
-        }
+        };
+        if (status == "cancelled") return refund("registration.paid_after_cancel");
         if (status != "pending_payment") {
           // The hold expired before the money arrived: take the seats again if they are still
           // free, never beyond capacity.
@@ -158,15 +158,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
               .bind(1, event)
               .bind(2, quantity)
               .run();
-          if (db.changes() == 0) {
-            db.prepare("UPDATE registrations SET status = 'refund_pending', updated_at = ?2 WHERE id = ?1")
-                .bind(1, registration_id)
-                .bind(2, seconds(now))
-                .run();
-            audit(db, now, Actor{}, "registration.paid_too_late", "registration", registration_id, intent_id);
-            result->outcome = PaymentApplied::refund_needed;
-            return;
-          }
+          if (db.changes() == 0) return refund("registration.paid_too_late");
         }
         db.prepare(
               "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = ?2, updated_at = ?3 "
