@@ -36,7 +36,8 @@ Response create_payment_intent(Payments& payments, Request& request) {
       .field("status", view->intent.status)
       .field("registrationId", *registration_id)
       .end_object();
-  return json_response(201, w.take());
+  // 200, as Stripe answers the create: asking again returns the same intent.
+  return json_response(200, w.take());
 }
 
 void receive_webhook(Payments& payments, Request& request, Respond respond) {

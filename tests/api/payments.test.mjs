@@ -81,7 +81,7 @@ async function holdWithIntent(s, who, eventId, quantity = 1) {
   const reg = await registerOk(s.base, who.accessToken, eventId, quantity);
   assert.equal(reg.status, 'pending_payment', JSON.stringify(reg));
   const r = await createIntent(s, who.accessToken, reg.registrationId);
-  assert.equal(r.status, 201, `create-intent: ${r.status} ${r.text}`);
+  assert.equal(r.status, 200, `create-intent: ${r.status} ${r.text}`);
   return { reg, intent: r.json };
 }
 
@@ -202,7 +202,7 @@ describe('paid registration → create-intent → sandbox card → confirmed', (
     assert.equal((await getEvent(s, e.eventId)).registeredCount, 2, 'held seats count');
 
     const ci = await createIntent(s, s.att.accessToken, reg.registrationId);
-    assert.equal(ci.status, 201, ci.text);
+    assert.equal(ci.status, 200, ci.text);
     const intent = ci.json;
     assert.match(intent.paymentIntentId, /^pi_sandbox_[A-Za-z0-9_-]+$/);
     assert.equal(typeof intent.clientSecret, 'string');
@@ -214,7 +214,7 @@ describe('paid registration → create-intent → sandbox card → confirmed', (
     assert.equal(intent.registrationId, reg.registrationId);
 
     const again = await createIntent(s, s.att.accessToken, reg.registrationId);
-    assert.equal(again.status, 201, again.text);
+    assert.equal(again.status, 200, again.text);
     assert.equal(again.json.paymentIntentId, intent.paymentIntentId, 'asking again gives the same intent');
     assert.equal(again.json.clientSecret, intent.clientSecret);
 
@@ -269,7 +269,7 @@ describe('paid registration → create-intent → sandbox card → confirmed', (
     const e = await paidEvent(s, { capacity: 10 });
     const reg = await registerOk(s.base, s.att.accessToken, e.eventId, 3);
     const cis = await Promise.all(Array.from({ length: 10 }, () => createIntent(s, s.att.accessToken, reg.registrationId)));
-    for (const r of cis) assert.equal(r.status, 201, r.text);
+    for (const r of cis) assert.equal(r.status, 200, r.text);
     const ids = new Set(cis.map((r) => r.json.paymentIntentId));
     assert.equal(ids.size, 1, `one intent per registration, got ${[...ids]}`);
     const [pi] = ids;
@@ -381,9 +381,9 @@ describe('POST /api/payments/create-intent', () => {
     const reg = await registerOk(s.base, s.att.accessToken, e.eventId, 1);
     const key = uniqueWord('idem');
     const a = await createIntent(s, s.att.accessToken, reg.registrationId, { 'Idempotency-Key': key });
-    assert.equal(a.status, 201, a.text);
+    assert.equal(a.status, 200, a.text);
     const b = await createIntent(s, s.att.accessToken, reg.registrationId, { 'Idempotency-Key': key });
-    assert.equal(b.status, 201, b.text);
+    assert.equal(b.status, 200, b.text);
     assert.equal(b.json.paymentIntentId, a.json.paymentIntentId);
     assert.equal(b.json.clientSecret, a.json.clientSecret);
     const long = await createIntent(s, s.att.accessToken, reg.registrationId, { 'Idempotency-Key': 'k'.repeat(256) });
@@ -397,7 +397,7 @@ describe('POST /api/payments/create-intent', () => {
     const second = await registerOk(s.base, s.att.accessToken, e.eventId, 1);
     const key = uniqueWord('idem');
     const a = await createIntent(s, s.att.accessToken, first.registrationId, { 'Idempotency-Key': key });
-    assert.equal(a.status, 201, a.text);
+    assert.equal(a.status, 200, a.text);
     const b = await createIntent(s, s.att.accessToken, second.registrationId, { 'Idempotency-Key': key });
     assertProblem(b, 409, 'same key, other registrationId (API.md: a different body → 409)');
     assert.equal(b.json.type, 'urn:admit:problem:idempotency-mismatch', b.text);
@@ -779,7 +779,7 @@ describe('hold expiry and late payments (ADMIT_HOLD_SECONDS=2)', () => {
         return null;
       }
       const ci = await createIntent(s, p.accessToken, r.json.registrationId);
-      assert.equal(ci.status, 201, ci.text);
+      assert.equal(ci.status, 200, ci.text);
       const pay = await sandboxPay(s, p.accessToken, ci.json.paymentIntentId);
       assert.equal(pay.status, 200, pay.text);
       await sample();
@@ -945,7 +945,7 @@ describe('holds never let confirmed + held exceed capacity', () => {
         return 'sold-out';
       }
       const ci = await createIntent(s, p.accessToken, r.json.registrationId);
-      assert.equal(ci.status, 201, ci.text);
+      assert.equal(ci.status, 200, ci.text);
       samples.push((await getEvent(s, e.eventId)).registeredCount);
       const pay = await sandboxPay(s, p.accessToken, ci.json.paymentIntentId);
       assert.equal(pay.status, 200, pay.text);

@@ -3517,7 +3517,7 @@ export interface operations {
         };
         responses: {
             /** @description The registration's payment intent, new or as created before. */
-            201: {
+            200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
