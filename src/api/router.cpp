@@ -115,11 +115,6 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
   return std::nullopt;
 }
 
-Response Router::dispatch(Route const& route, Request& request) const {
-  if (auto denied = authenticate(route, request)) return std::move(*denied);
-  return route.handler(request);
-}
-
 void Router::dispatch_async(Route const& route, Request& request, Respond respond) const {
   if (auto denied = authenticate(route, request)) return respond(std::move(*denied));
   if (route.async_handler) return route.async_handler(request, std::move(respond));

@@ -60,9 +60,8 @@ class Router {
   };
   /// The matching route (filling `request.params`), or the 404 / 405 problem to send.
   std::variant<Match, Response> match(Request& request) const;
-  /// Authenticates as the route requires, then runs its handler.
-  Response dispatch(Route const& route, Request& request) const;
-  /// The same for any route: `respond` gets the response, now or later.
+  /// Authenticates as the route requires, then runs its handler: `respond` gets the
+  /// response, now (ordinary routes) or later (async routes).
   void dispatch_async(Route const& route, Request& request, Respond respond) const;
   /// match + dispatch.
   Response handle(Request& request) const;

@@ -169,8 +169,11 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
         co_await asio::co_spawn(workers, answer(prepared), use_awaitable);
       } else if (prepared.route->execution == api::Execution::blocking) {
         co_await asio::co_spawn(waiters, answer(prepared), use_awaitable);
-      } else {
+      } else if (prepared.route->async_handler) {
         co_await answer(prepared);
+      } else {
+        // An ordinary quick route answers before run_handler returns: no suspension, no post.
+        run_handler(context, prepared, [] {});
       }
     }
     bool const keep_alive = request.keep_alive() && !draining.load(std::memory_order_relaxed);
