@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Admit twice (optimised, and with address + undefined
-# behaviour sanitizers) and runs every test suite: unit, store contract, black-box HTTP,
-# PDF/QR peers, Stripe against Prism, OpenAPI lint, and the web app (Vitest, then
-# end-to-end in Chromium against the real server).
+# behaviour sanitizers) and runs every test suite: unit, store contract, black-box HTTP (on
+# SQLite and on PostgreSQL), several nodes behind HAProxy, PDF/QR peers, Stripe against Prism,
+# OpenAPI lint, and the web app (Vitest, then end-to-end in Chromium against the real server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,16 @@ if [ -f web/package.json ]; then
   npm --prefix web run test
   npm --prefix web run build
 fi
+
+# One throwaway PostgreSQL server for the whole run: the black-box suite runs a second time with
+# every server on it (api_blackbox_postgres, one database per server). The multi-node suite
+# (ctest `cluster`) starts its own, since it restarts PostgreSQL on purpose.
+pg_dir=$(mktemp -d /tmp/admit-test-pg.XXXXXX)
+stop_pg() { bash scripts/pg-server.sh stop "$pg_dir" || true; rm -rf "$pg_dir"; }
+trap stop_pg EXIT
+trap 'exit 143' TERM INT
+ADMIT_TEST_DATABASE_URL=$(bash scripts/pg-server.sh start "$pg_dir")
+export ADMIT_TEST_DATABASE_URL
 
 jobs=$(nproc)
 for preset in release asan; do

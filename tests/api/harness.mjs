@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { join, resolve as resolvePath } from 'node:path';
+import { randomBytes, createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
@@ -31,13 +31,73 @@ export function waitExit(proc, ms) {
   });
 }
 
+// ---- PostgreSQL mode ----
+// With ADMIT_TEST_DATABASE_URL set (an admin URL such as scripts/pg-server.sh prints, whose role
+// may create databases), every server runs on PostgreSQL: each data dir gets its own fresh
+// database, named after the data dir, so a server restarted on the same data dir (the kill -9
+// tests) finds its data again; stop() drops it together with the data dir.
+
+/** The admin URL of the PostgreSQL server the suite runs against, or undefined (SQLite). */
+export const TEST_DATABASE_URL = process.env.ADMIT_TEST_DATABASE_URL || undefined;
+/** True when the servers started here run on PostgreSQL. */
+export const PG_MODE = Boolean(TEST_DATABASE_URL);
+
+/** Runs SQL through psql against `url`; resolves stdout. */
+export function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    const child = execFile('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'],
+      { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`psql ${url.replace(/:[^:@/]*@/, ':***@')} failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    child.stdin.end(sql);
+  });
+}
+
+/** The test database's name for a data dir: stable across restarts on that dir. */
+export function databaseNameFor(dataDir) {
+  return `admit_t_${createHash('sha256').update(resolvePath(dataDir)).digest('hex').slice(0, 24)}`;
+}
+
+/** `adminUrl` with its database replaced by `name`. */
+export function databaseUrl(adminUrl, name) {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.href;
+}
+
+/** Creates the data dir's database unless it exists; returns its URL. */
+export async function ensureTestDatabase(dataDir, adminUrl = TEST_DATABASE_URL) {
+  const name = databaseNameFor(dataDir);
+  await psql(adminUrl, `SELECT format('CREATE DATABASE %I', '${name}')
+    WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '${name}') \\gexec\n`);
+  return databaseUrl(adminUrl, name);
+}
+
+/** Drops the data dir's database (closing any connection left to it). */
+export async function dropTestDatabase(dataDir, adminUrl = TEST_DATABASE_URL) {
+  await psql(adminUrl, `DROP DATABASE IF EXISTS ${databaseNameFor(dataDir)} WITH (FORCE);\n`);
+}
+
 /**
- * Starts `ADMIT_BIN serve` on a free loopback port with a fresh data dir.
- * Returns {baseUrl, port, proc, dataDir, stderr(), stop({keepDataDir})}.
+ * Starts `ADMIT_BIN serve` on a free loopback port with a fresh data dir (and, in PostgreSQL
+ * mode, the data dir's own database unless `env` names ADMIT_DATABASE_URL).
+ * Returns {baseUrl, port, proc, dataDir, databaseUrl, stderr(), stop({keepDataDir})}.
  */
 export async function startServer({ env = {}, args = [] } = {}) {
   const bin = admitBin();
+  const freshDir = env.ADMIT_DATA_DIR === undefined;
   const dataDir = env.ADMIT_DATA_DIR ?? await mkdtemp(join(tmpdir(), 'admit-api-test-'));
+  const ownDatabase = PG_MODE && env.ADMIT_DATABASE_URL === undefined;
+  let dbUrl = env.ADMIT_DATABASE_URL;
+  if (ownDatabase) {
+    try {
+      dbUrl = await ensureTestDatabase(dataDir);
+    } catch (e) {
+      if (freshDir) await rm(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const fullEnv = {
     ...process.env,
     ADMIT_LISTEN: '127.0.0.1:0',
@@ -46,9 +106,11 @@ export async function startServer({ env = {}, args = [] } = {}) {
     ADMIT_RATE_LIMIT: '0',
     // ADMIT_TEST_LOG_LEVEL raises the server's log level when diagnosing a failure.
     ADMIT_LOG_LEVEL: process.env.ADMIT_TEST_LOG_LEVEL || 'warn',
+    ...(dbUrl !== undefined ? { ADMIT_DATABASE_URL: dbUrl } : {}),
     ...env,
     ADMIT_DATA_DIR: dataDir,
   };
+  delete fullEnv.ADMIT_TEST_DATABASE_URL;
   const proc = spawn(bin, ['serve', ...args], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -78,7 +140,9 @@ export async function startServer({ env = {}, args = [] } = {}) {
     });
   } catch (e) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await waitExit(proc, 5000);
     await rm(dataDir, { recursive: true, force: true });
+    if (ownDatabase && freshDir) await dropTestDatabase(dataDir).catch(() => {});
     throw e;
   }
   // Keep draining stdout so the child never blocks on a full pipe.
@@ -102,11 +166,14 @@ export async function startServer({ env = {}, args = [] } = {}) {
       })();
     }
     const result = await stopped;
-    if (!keepDataDir) await rm(dataDir, { recursive: true, force: true });
+    if (!keepDataDir) {
+      await rm(dataDir, { recursive: true, force: true });
+      if (ownDatabase) await dropTestDatabase(dataDir);
+    }
     return result;
   }
 
-  return { baseUrl: `${scheme}://127.0.0.1:${port}`, port, proc, dataDir, stop, stderr: () => stderr };
+  return { baseUrl: `${scheme}://127.0.0.1:${port}`, port, proc, dataDir, databaseUrl: dbUrl, stop, stderr: () => stderr };
 }
 
 /**

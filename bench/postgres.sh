@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# PostgreSQL and many nodes (issue 6): a local cluster (scripts/cluster.sh: PostgreSQL with
+# durable commits, N `admit serve` nodes, HAProxy in front) for N = 1, 2, 3, each on a fresh
+# database, everything on this machine. For each N, through the balancer:
+#  1. flash sale on one free event with many distinct attendees (bench/register.lua):
+#     confirmed registrations/s, p50/p99;
+#  2. sell-out of a small event: confirmed must equal capacity exactly;
+#  3. GET /api/events/{id} and GET /healthz (the balanced ceiling) requests/s.
+# Usage: bench/postgres.sh [seconds per run, default 10] [connections, default 64] [node counts, default "1 2 3"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${1:-10}
+connections=${2:-64}
+node_counts=${3:-1 2 3}
+attendees=${ADMIT_BENCH_ATTENDEES:-2000}
+sellout_capacity=${ADMIT_BENCH_SELLOUT:-5000}
+export ADMIT_BIN=${ADMIT_BIN:-$PWD/build/release/src/admit}
+[ -x "$ADMIT_BIN" ] || { echo "build first: $ADMIT_BIN is missing (or set ADMIT_BIN)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing (scripts/install-deps.sh)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/admit-bench-pg.XXXXXX)
+cluster_dir=
+cleanup() {
+  if [ -n "$cluster_dir" ]; then bash scripts/cluster.sh stop "$cluster_dir" || true; fi
+  bash scripts/pg-server.sh stop "$work/pg" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+admin_url=$(bash scripts/pg-server.sh start "$work/pg")
+settings=$(psql -X -qtA -d "$admin_url" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'max_connections', 'shared_buffers')")
+pg_version=$(psql -X -qtA -d "$admin_url" -c "SHOW server_version")
+
+# Nodes for benchmarking: no rate limits (every request comes from one address), cheap password
+# hashing so that thousands of attendees sign up quickly, the request log at `warn`.
+export ADMIT_RATE_LIMIT=0 ADMIT_RATE_LIMIT_AUTH=0 ADMIT_ARGON2_MEMORY_KIB=1024 ADMIT_LOG_LEVEL=warn
+
+json_field() { sed "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/"; }
+json_number() { grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
+parse() {  # wrk output -> "rps p50 p99"
+  awk '/Requests\/sec/ { r = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print r, p50, p99 }'
+}
+non2xx() { grep -o 'Non-2xx or 3xx responses: [0-9]*' | grep -o '[0-9]*$' || echo 0; }
+
+rows=()
+failed=0
+for n in $node_counts; do
+  echo "=== $n node(s): fresh database, cluster, $attendees attendees" >&2
+  db="admit_bench_$n"
+  psql -X -q -d "$admin_url" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  db_url="${admin_url%/*}/$db"
+  cluster_dir="$work/cluster-$n"
+  bash scripts/cluster.sh start "$cluster_dir" --nodes "$n" --database "$db_url" >"$work/cluster-$n.out"
+  lb=$(grep '^balancer=' "$work/cluster-$n.out" | cut -d= -f2)
+  post() { curl -sf -X POST "$lb$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
+
+  organizer=$(post /api/auth/signup "{\"email\":\"org$n@bench.example\",\"password\":\"benchmark-password\",\"name\":\"Org\",\"role\":\"organizer\"}" | json_field accessToken)
+  new_event() {  # capacity, max per attendee
+    post /api/events "{\"name\":\"Flash sale\",\"date\":\"2030-06-01T18:00:00Z\",\"location\":\"Arena\",\"capacity\":$1,\"maxPerAttendee\":$2}" \
+      -H "authorization: Bearer $organizer" | json_field eventId
+  }
+  seq 1 "$attendees" | xargs -P 8 -I{} curl -sf -X POST "$lb/api/auth/signup" -H 'content-type: application/json' \
+    -d "{\"email\":\"a{}-$n@bench.example\",\"password\":\"benchmark-password\",\"name\":\"Attendee {}\"}" |
+    grep -o '"accessToken":"[^"]*"' | cut -d'"' -f4 >"$work/tokens"
+  [ "$(wc -l <"$work/tokens")" -eq "$attendees" ] || { echo "sign-up failed" >&2; exit 1; }
+
+  # 1. Throughput: an event too big to sell out during the run.
+  big=$(new_event 1000000 1000)
+  out=$(ADMIT_EVENT="$big" ADMIT_TOKENS="$work/tokens" \
+    wrk --latency -t2 -c"$connections" -d"${duration}s" -s bench/register.lua "$lb" 2>&1)
+  read -r _ r_p50 r_p99 < <(parse <<<"$out")
+  created=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
+  other=$(grep -o 'other=[0-9]*' <<<"$out" | cut -d= -f2)
+  count=$(curl -sf "$lb/api/events/$big" | json_number registeredCount)
+  confirmed=$(curl -sf "$lb/api/events/$big/analytics" -H "authorization: Bearer $organizer" | json_number confirmed)
+  rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+
+  # 2. Sell-out: far more demand than seats, spread over every node.
+  small=$(new_event "$sellout_capacity" 1000)
+  out2=$(ADMIT_EVENT="$small" ADMIT_TOKENS="$work/tokens" \
+    wrk -t2 -c"$connections" -d3s -s bench/register.lua "$lb" 2>&1)
+  created2=$(grep -o 'created=[0-9]*' <<<"$out2" | cut -d= -f2)
+  sold_out2=$(grep -o 'sold_out=[0-9]*' <<<"$out2" | cut -d= -f2)
+  other2=$(grep -o 'other=[0-9]*' <<<"$out2" | cut -d= -f2)
+  count2=$(curl -sf "$lb/api/events/$small" | json_number registeredCount)
+  confirmed2=$(curl -sf "$lb/api/events/$small/analytics" -H "authorization: Bearer $organizer" | json_number confirmed)
+
+  # 3. Reads through the balancer.
+  out3=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$lb/api/events/$big" 2>&1)
+  read -r d_rps d_p50 d_p99 < <(parse <<<"$out3")
+  d_bad=$(non2xx <<<"$out3")
+  out4=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$lb/healthz" 2>&1)
+  read -r h_rps _ h_p99 < <(parse <<<"$out4")
+
+  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed | $created2 × 201, $sold_out2 × 409, other $other2; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps |")
+  # wrk stops counting with up to one request per connection in flight, so the database may hold
+  # up to $connections more than wrk saw; never fewer, and never more seats than capacity.
+  if ! { [ "$other" -eq 0 ] && [ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] &&
+         [ "$confirmed" -eq "$count" ] && [ "$count2" -eq "$sellout_capacity" ] && [ "$confirmed2" -eq "$sellout_capacity" ] &&
+         [ "$created2" -le "$sellout_capacity" ] && [ "$other2" -eq 0 ] && [ "$d_bad" -eq 0 ]; }; then
+    echo "COUNTS DISAGREE with $n node(s): oversold, lost or failed requests" >&2
+    failed=1
+  fi
+  bash scripts/cluster.sh stop "$cluster_dir"
+  cluster_dir=
+done
+
+cat <<TABLE
+| nodes | confirmed registrations/s | p50 | p99 | flash sale check | sell-out check | GET /api/events/{id}/s | GET /healthz/s |
+| ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |
+$(printf '%s\n' "${rows[@]}")
+
+All through HAProxy $(haproxy -v | head -1 | awk '{print $3}') on one port; PostgreSQL $pg_version ($settings);
+$attendees attendees per run; wrk -t2 -c$connections -d${duration}s (sell-out -d3s); $(nproc) cores shared by
+PostgreSQL, HAProxy, the nodes and wrk; $(date -u '+%F %H:%M') UTC.
+TABLE
+exit "$failed"

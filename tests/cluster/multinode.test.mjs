@@ -1,0 +1,367 @@
+// Several `admit serve` nodes on one PostgreSQL database behind HAProxy (scripts/cluster.sh):
+// flash sales spread over every node never oversell, a ticket scanned on two nodes at the same
+// instant is admitted once, a webhook delivered to two nodes confirms once, tokens issued by one
+// node work on the others, and a node killed with SIGKILL mid-sale loses nothing it acknowledged
+// while the others keep selling.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import {
+  startCluster, api, signup, createEvent, eventRegistrations, seatsByStatus, mapPool, statusSummary,
+  problemMismatch, sleep, WEBHOOK_SECRET,
+} from './cluster.mjs';
+
+const Stripe = (() => {
+  const require = createRequire(new URL('../node/package.json', import.meta.url));
+  const mod = require('stripe');
+  return mod.default ?? mod;
+})();
+
+const NODES = 3;
+let c;          // the cluster
+let lb;         // the balancer's URL
+let org;        // an organizer
+let crowd;      // attendees
+
+before(async () => {
+  c = await startCluster({ nodes: NODES });
+  lb = c.balancer;
+  org = await signup(lb, 'organizer');
+  crowd = await mapPool(Array.from({ length: 90 }), 12, () => signup(lb, 'attendee'));
+});
+
+after(async () => {
+  if (c) await c.stop();
+});
+
+async function getEvent(base, id) {
+  const r = await api(base, 'GET', `/api/events/${id}`);
+  assert.equal(r.status, 200, `GET event: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+async function analytics(base, id) {
+  const r = await api(base, 'GET', `/api/events/${id}/analytics`, { token: org.accessToken });
+  assert.equal(r.status, 200, `analytics: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+const register = (base, who, eventId, quantity = 1, headers = {}) =>
+  api(base, 'POST', '/api/registrations', { token: who.accessToken, body: { eventId, quantity }, headers });
+
+/** A Stripe-shaped payment_intent.succeeded event for an intent. */
+function succeededEvent(intent, registrationId, id = `evt_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`) {
+  return {
+    id,
+    object: 'event',
+    api_version: '2020-08-27',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'payment_intent.succeeded',
+    data: {
+      object: {
+        id: intent.paymentIntentId,
+        object: 'payment_intent',
+        amount: Math.round(intent.amount * 100),
+        currency: intent.currency.toLowerCase(),
+        status: 'succeeded',
+        metadata: { registrationId },
+        last_payment_error: null,
+      },
+    },
+  };
+}
+
+/** The exact bytes and Stripe-Signature header of one delivery (signed by Stripe's SDK). */
+function signedDelivery(event) {
+  const payload = JSON.stringify(event, null, 2);
+  return { payload, header: Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) };
+}
+
+const postWebhook = (base, { payload, header }) =>
+  api(base, 'POST', '/api/payments/webhook', { rawBody: payload, headers: { 'Stripe-Signature': header } });
+
+describe('the balancer spreads requests over every node', () => {
+  it('HAProxy marks every node up and answers /readyz through each', async () => {
+    const seen = new Set();
+    for (let i = 0; i < 3 * NODES; i++) {
+      const r = await api(lb, 'GET', '/readyz');
+      assert.equal(r.status, 200, r.text);
+      seen.add(r.node);
+    }
+    assert.deepEqual([...seen].sort(), Array.from({ length: NODES }, (_, i) => `node${i + 1}`));
+  });
+});
+
+describe('flash sale through the balancer, spread over all nodes', () => {
+  it('free event: 300 concurrent requests for 100 seats → exactly 100 seats, the rest 409 sold-out', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 100, maxPerAttendee: 4 });
+    const rs = await mapPool(Array.from({ length: 300 }), 60, (_, i) => register(lb, crowd[i % crowd.length], e.eventId, 1));
+    const ok = rs.filter((r) => r.status === 201);
+    const soldOut = rs.filter((r) => r.status === 409 && r.json?.type === 'urn:admit:problem:sold-out');
+    assert.equal(ok.length, 100, statusSummary(rs));
+    assert.equal(soldOut.length, 200, statusSummary(rs));
+    const byNode = {};
+    for (const r of ok) byNode[r.node] = (byNode[r.node] || 0) + 1;
+    assert.equal(Object.keys(byNode).length, NODES, `201s came from every node: ${JSON.stringify(byNode)}`);
+    for (const r of ok) {
+      assert.equal(r.json.status, 'confirmed');
+      assert.equal(r.json.tickets?.length ?? 1, 1);
+    }
+    // Every node sees the same count: nothing is cached per node.
+    for (const base of c.nodeUrls) assert.equal((await getEvent(base, e.eventId)).registeredCount, 100, base);
+    const regs = await eventRegistrations(lb, org.accessToken, e.eventId);
+    assert.deepEqual(regs.map((g) => g.registrationId).sort(), ok.map((r) => r.json.registrationId).sort(),
+      'the organizer list is exactly the acknowledged registrations');
+    assert.deepEqual(seatsByStatus(regs), { confirmed: 100 });
+  });
+
+  it('paid event: holds and payments on different nodes → confirmed + held == capacity exactly', async () => {
+    const capacity = 60;
+    const e = await createEvent(lb, org.accessToken, { capacity, price: 12.5, currency: 'EUR', maxPerAttendee: 3 });
+    const rs = await mapPool(Array.from({ length: 150 }), 50, (_, i) => register(lb, crowd[i % crowd.length], e.eventId, 1 + (i % 2)));
+    const ok = rs.filter((r) => r.status === 201);
+    const other = rs.filter((r) => r.status !== 201 && !(r.status === 409 && ['urn:admit:problem:sold-out', 'urn:admit:problem:attendee-limit'].includes(r.json?.type)));
+    assert.deepEqual(other.map((r) => `${r.status} ${r.text.slice(0, 200)}`), [], statusSummary(rs));
+    const held = ok.reduce((n, r) => n + r.json.quantity, 0);
+    assert.ok(held <= capacity, `held ${held} seats of ${capacity}: oversold (${statusSummary(rs)})`);
+    assert.ok(held >= capacity - 1, `the sale should sell out: held ${held} of ${capacity} (${statusSummary(rs)})`);
+    for (const r of ok) assert.equal(r.json.status, 'pending_payment', r.text);
+
+    // Pay for every other hold, each step on whichever node the balancer picks.
+    const owners = new Map(crowd.map((u) => [u.user.userId, u]));
+    const toPay = ok.filter((_, i) => i % 2 === 0).map((r) => r.json);
+    const paid = await mapPool(toPay, 10, async (reg) => {
+      const who = owners.get(reg.userId);
+      const intent = await api(lb, 'POST', '/api/payments/create-intent', { token: who.accessToken, body: { registrationId: reg.registrationId } });
+      assert.equal(intent.status, 200, `create-intent: ${intent.status} ${intent.text}`);
+      const pay = await api(lb, 'POST', '/api/payments/sandbox/confirm',
+        { token: who.accessToken, body: { paymentIntentId: intent.json.paymentIntentId, cardNumber: '4242424242424242' } });
+      assert.ok(pay.status === 200, `sandbox confirm: ${pay.status} ${pay.text}`);
+      return reg;
+    });
+    const paidSeats = paid.reduce((n, g) => n + g.quantity, 0);
+    // The sandbox's webhook is applied asynchronously on some node; wait for it.
+    let a;
+    for (let i = 0; i < 100; i++) {
+      a = await analytics(lb, e.eventId);
+      if (a.confirmed === paidSeats) break;
+      await sleep(100);
+    }
+    assert.equal(a.confirmed, paidSeats, JSON.stringify(a));
+    assert.equal(a.confirmed + a.pending, held, `confirmed + held: ${JSON.stringify(a)}`);
+    for (const base of c.nodeUrls) assert.equal((await getEvent(base, e.eventId)).registeredCount, held, base);
+    // Nothing more is for sale on any node.
+    for (const base of c.nodeUrls) {
+      const more = await register(base, crowd[crowd.length - 1], e.eventId, 1);
+      if (held === capacity) assert.equal(more.status, 409, `${base}: ${more.text}`);
+    }
+  });
+
+  it('one attendee racing on three nodes stays within maxPerAttendee', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 100, maxPerAttendee: 5 });
+    const who = crowd[0];
+    const rs = await Promise.all(Array.from({ length: 45 }, (_, i) => register(c.nodeUrls[i % NODES], who, e.eventId, 1)));
+    assert.equal(rs.filter((r) => r.status === 201).length, 5, statusSummary(rs));
+    assert.equal(rs.filter((r) => r.status === 409 && r.json?.type === 'urn:admit:problem:attendee-limit').length, 40, statusSummary(rs));
+    assert.equal((await getEvent(lb, e.eventId)).registeredCount, 5);
+  });
+
+  it('the same Idempotency-Key sent to every node at once creates one registration', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 50, maxPerAttendee: 10 });
+    const who = crowd[1];
+    const key = `cluster-${Date.now()}`;
+    const rs = await Promise.all(c.nodeUrls.flatMap((base) => [0, 1].map(() => register(base, who, e.eventId, 2, { 'Idempotency-Key': key }))));
+    // Replays answer the first response; a request that lost the race may also be told to retry (409).
+    const created = rs.filter((r) => r.status === 201 || r.status === 200);
+    assert.ok(created.length >= 1, statusSummary(rs));
+    assert.equal(new Set(created.map((r) => r.json.registrationId)).size, 1, `one registration: ${rs.map((r) => r.text.slice(0, 120)).join('\n')}`);
+    for (const r of rs.filter((x) => !created.includes(x))) {
+      assert.equal(problemMismatch(r, 409), '', `a losing request is a 409 problem: ${r.text}`);
+    }
+    assert.equal((await getEvent(lb, e.eventId)).registeredCount, 2);
+  });
+});
+
+describe('tickets scanned at the same instant on two nodes', () => {
+  it('each of 30 tickets sent to two (and then three) nodes at once → exactly one valid', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 100, maxPerAttendee: 10 });
+    const regs = await mapPool(Array.from({ length: 30 }), 10, async (_, i) => {
+      const r = await register(lb, crowd[i], e.eventId, 1);
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    });
+    const tickets = regs.map((g) => g.tickets[0]);
+    const validate = (base, t) => api(base, 'POST', '/api/tickets/validate', { token: org.accessToken, body: { qrCode: t.qrCode, eventId: e.eventId } });
+    const results = await Promise.all(tickets.map(async (t, i) => {
+      const nodes = i % 2 === 0 ? [c.nodeUrls[0], c.nodeUrls[1]] : c.nodeUrls;
+      const rs = await Promise.all(nodes.map((base) => validate(base, t)));
+      for (const r of rs) assert.equal(r.status, 200, r.text);
+      return rs.map((r) => r.json.result);
+    }));
+    for (const [i, rs] of results.entries()) {
+      assert.equal(rs.filter((x) => x === 'valid').length, 1, `ticket ${i}: ${rs}`);
+      assert.equal(rs.filter((x) => x === 'already_used').length, rs.length - 1, `ticket ${i}: ${rs}`);
+    }
+    assert.equal((await analytics(lb, e.eventId)).checkedIn, 30);
+    // A later scan anywhere says already_used with the first time.
+    for (const base of c.nodeUrls) assert.equal((await validate(base, tickets[0])).json.result, 'already_used');
+  });
+});
+
+describe('webhooks delivered to several nodes', () => {
+  async function holdAndIntent(who, eventId, quantity) {
+    const reg = await register(lb, who, eventId, quantity);
+    assert.equal(reg.status, 201, reg.text);
+    const intent = await api(lb, 'POST', '/api/payments/create-intent', { token: who.accessToken, body: { registrationId: reg.json.registrationId } });
+    assert.equal(intent.status, 200, intent.text);
+    return { reg: reg.json, intent: intent.json };
+  }
+
+  async function getReg(who, id) {
+    const r = await api(lb, 'GET', `/api/registrations/${id}`, { token: who.accessToken });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  it('the same signed event delivered to every node at once → one confirmation, tickets once', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 40, price: 20, currency: 'USD', maxPerAttendee: 5 });
+    for (let round = 0; round < 5; round++) {
+      const who = crowd[10 + round];
+      const { reg, intent } = await holdAndIntent(who, e.eventId, 2);
+      const delivery = signedDelivery(succeededEvent(intent, reg.registrationId));
+      const rs = await Promise.all(c.nodeUrls.flatMap((base) => [postWebhook(base, delivery), postWebhook(base, delivery)]));
+      for (const r of rs) {
+        assert.equal(r.status, 200, `webhook: ${r.status} ${r.text}`);
+        assert.equal(r.json.received, true);
+      }
+      const outcomes = rs.map((r) => r.json.result);
+      assert.equal(outcomes.filter((x) => x === 'confirmed').length, 1, `round ${round}: ${outcomes}`);
+      assert.equal(outcomes.filter((x) => x === 'duplicate').length, rs.length - 1, `round ${round}: ${outcomes}`);
+      const g = await getReg(who, reg.registrationId);
+      assert.equal(g.status, 'confirmed');
+      assert.equal(g.tickets.length, 2, `tickets issued once: ${JSON.stringify(g.tickets)}`);
+      assert.equal(new Set(g.tickets.map((t) => t.ticketId)).size, 2);
+    }
+    const a = await analytics(lb, e.eventId);
+    assert.equal(a.confirmed, 10);
+    assert.equal(a.revenue, 200, `revenue counted once per payment: ${JSON.stringify(a)}`);
+  });
+
+  it('two different events for one payment on two nodes → one confirmed, one already_done', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 20, price: 5, currency: 'USD', maxPerAttendee: 5 });
+    for (let round = 0; round < 4; round++) {
+      const who = crowd[20 + round];
+      const { reg, intent } = await holdAndIntent(who, e.eventId, 1);
+      const rs = await Promise.all([
+        postWebhook(c.nodeUrls[0], signedDelivery(succeededEvent(intent, reg.registrationId))),
+        postWebhook(c.nodeUrls[1], signedDelivery(succeededEvent(intent, reg.registrationId))),
+      ]);
+      assert.deepEqual(rs.map((r) => r.json?.result).sort(), ['already_done', 'confirmed'], rs.map((r) => `${r.status} ${r.text}`).join('\n'));
+      assert.equal((await getReg(who, reg.registrationId)).tickets.length, 1);
+    }
+    assert.equal((await analytics(lb, e.eventId)).revenue, 20);
+  });
+});
+
+describe('tokens work on every node', () => {
+  it('an access token issued by one node is accepted by the others; the JWKS is the same everywhere', async () => {
+    const u = await signup(c.nodeUrls[0], 'attendee');
+    for (const base of c.nodeUrls) {
+      const me = await api(base, 'GET', '/api/me', { token: u.accessToken });
+      assert.equal(me.status, 200, `${base}: ${me.status} ${me.text}`);
+      assert.equal(me.json.email, u.email);
+    }
+    const jwks = await Promise.all(c.nodeUrls.map((base) => api(base, 'GET', '/.well-known/jwks.json')));
+    const kids = jwks.map((r) => JSON.stringify(r.json.keys.map((k) => k.kid).sort()));
+    assert.equal(new Set(kids).size, 1, `the same keys on every node: ${kids.join(' | ')}`);
+    // The issuer is the balancer's URL on every node.
+    const payload = JSON.parse(Buffer.from(u.accessToken.split('.')[1], 'base64url').toString());
+    assert.equal(payload.iss.replace(/\/$/, ''), lb);
+  });
+
+  it('a refresh token rotated on one node is spent on the others (reuse detected across nodes)', async () => {
+    const u = await signup(c.nodeUrls[1], 'attendee');
+    const r1 = await api(c.nodeUrls[2], 'POST', '/api/auth/refresh', { body: { refreshToken: u.refreshToken } });
+    assert.equal(r1.status, 200, r1.text);
+    const again = await api(c.nodeUrls[0], 'POST', '/api/auth/refresh', { body: { refreshToken: u.refreshToken } });
+    assert.equal(problemMismatch(again, 401), '', `reused refresh token on another node: ${again.status} ${again.text}`);
+    const login = await api(c.nodeUrls[0], 'POST', '/api/auth/login', { body: { email: u.email, password: u.password } });
+    assert.equal(login.status, 200, login.text);
+    const me = await api(c.nodeUrls[1], 'GET', '/api/me', { token: login.json.accessToken });
+    assert.equal(me.status, 200, me.text);
+  });
+});
+
+describe('kill -9 of one node mid-sale', () => {
+  it('loses no acknowledged registration; the other nodes keep selling; the node comes back', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 100000, maxPerAttendee: 10000 });
+    const victim = 2;
+    const acked = [];         // {reg, user, at, node}
+    const unknown = [];       // requests cut by the kill: 502 from HAProxy or a network error
+    const bad = [];
+    let killedAt = 0;
+    const t0 = Date.now();
+    const until = t0 + 4500;
+    const loops = crowd.slice(0, 40).map(async (u) => {
+      while (Date.now() < until) {
+        let r;
+        try {
+          r = await register(lb, u, e.eventId, 1);
+        } catch (err) {
+          unknown.push(`network: ${err.message}`);
+          continue;
+        }
+        if (r.status === 201) acked.push({ reg: r.json, user: u, at: Date.now(), node: r.node });
+        else if (r.status === 502 && problemMismatch(r, 502) === '') unknown.push(`502 at ${Date.now() - t0} ms`);
+        else bad.push(`${r.status} ${r.node} ${r.text.slice(0, 200)}`);
+      }
+    });
+    await sleep(1200);
+    killedAt = Date.now();
+    await c.killNode(victim);
+    await Promise.all(loops);
+
+    assert.deepEqual(bad, [], 'only 201s, and 502 problem documents for requests the kill cut');
+    assert.ok(unknown.length <= 40, `at most one cut request per client: ${unknown.length}`);
+    const before = acked.filter((a) => a.at < killedAt);
+    const after = acked.filter((a) => a.at > killedAt + 1500);
+    assert.ok(before.some((a) => a.node === `node${victim}`), 'the victim sold before the kill');
+    assert.ok(after.length > 50, `the others kept selling after the kill: ${after.length} registrations`);
+    assert.ok(after.every((a) => a.node !== `node${victim}`), 'nothing answered by the dead node');
+    const afterNodes = new Set(after.map((a) => a.node));
+    assert.equal(afterNodes.size, NODES - 1, `every surviving node sold: ${[...afterNodes]}`);
+
+    // Every acknowledged registration is there, confirmed, with its ticket.
+    const regs = await eventRegistrations(lb, org.accessToken, e.eventId);
+    const listed = new Map(regs.map((g) => [g.registrationId, g]));
+    const missing = acked.filter((a) => !listed.has(a.reg.registrationId) || listed.get(a.reg.registrationId).status !== 'confirmed');
+    assert.deepEqual(missing.map((a) => a.reg.registrationId), [], `acknowledged registrations lost (${missing.length} of ${acked.length})`);
+    // Unacknowledged ones may or may not have committed, but never more than were cut.
+    assert.ok(regs.length >= acked.length && regs.length <= acked.length + unknown.length,
+      `listed ${regs.length}, acknowledged ${acked.length}, cut ${unknown.length}`);
+    const count = (await getEvent(lb, e.eventId)).registeredCount;
+    assert.equal(count, regs.length, 'registeredCount equals the registrations that exist');
+    for (const a of acked.filter((_, i) => i % 25 === 0)) {
+      const g = await api(lb, 'GET', `/api/registrations/${a.reg.registrationId}`, { token: a.user.accessToken });
+      assert.equal(g.status, 200, g.text);
+      assert.equal(g.json.tickets.length, 1);
+    }
+
+    // The node restarts on the same database and serves the same data.
+    const url = await c.startNode(victim);
+    assert.equal((await api(url, 'GET', '/readyz')).status, 200);
+    assert.equal((await getEvent(url, e.eventId)).registeredCount, count);
+    const me = await api(url, 'GET', '/api/me', { token: crowd[0].accessToken });
+    assert.equal(me.status, 200, `tokens issued before the restart still work: ${me.text}`);
+    // HAProxy puts it back into rotation.
+    let seen = false;
+    for (let i = 0; i < 40 && !seen; i++) {
+      seen = (await api(lb, 'GET', '/readyz')).node === `node${victim}`;
+      if (!seen) await sleep(100);
+    }
+    assert.ok(seen, 'the restarted node is back behind the balancer');
+  });
+});
