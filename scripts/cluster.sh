@@ -36,6 +36,14 @@ alive() {
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"
 }
 
+# running PID: the process exists and is not a zombie (right after the fork its command line is
+# still the shell's, so `alive` cannot be used yet).
+running() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # stop_pid PID NAME SECONDS: SIGTERM, wait, then SIGKILL.
 stop_pid() {
   local pid=$1 name=$2 seconds=$3
@@ -77,12 +85,24 @@ start_node() {
   for _ in $(seq 1 300); do
     url=$(grep -o 'listening on https\?://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null | head -1 | sed 's/listening on //') || true
     [ -n "$url" ] && break
-    alive "$pid" admit || { cat "$log" >&2; die "node $i exited before it was ready"; }
+    running "$pid" || { cat "$log" >&2; die "node $i exited before it was ready"; }
     sleep 0.1
   done
   [ -n "$url" ] || { cat "$log" >&2; die "node $i was not ready within 30 s"; }
   echo "${url##*:}" >"$dir/node-$i.port"
   node_url=$url
+}
+
+# stop_all: HAProxy first (no new requests), then every node (they drain), then PostgreSQL.
+stop_all() {
+  stop_pid "$(cat "$dir/haproxy.pid" 2>/dev/null || true)" haproxy 10
+  local f
+  for f in "$dir"/node-*.pid; do
+    [ -e "$f" ] || continue
+    stop_pid "$(cat "$f")" admit 35 &
+  done
+  wait
+  if [ -f "$dir/pg-owned" ]; then bash "$repo/scripts/pg-server.sh" stop "$dir/pg"; fi
 }
 
 cmd=${1:-}
@@ -109,6 +129,8 @@ case "$cmd" in
     command -v haproxy >/dev/null || die "haproxy is not installed (scripts/install-deps.sh)"
     if alive "$(cat "$dir/haproxy.pid" 2>/dev/null || true)" haproxy; then die "a cluster already runs in $dir"; fi
 
+    # A start that fails half-way stops what it started.
+    trap 'if [ -z "${started_ok:-}" ]; then echo "cluster: start failed; stopping what was started" >&2; stop_all; fi' EXIT
     if [ -z "$database" ]; then
       database=$(bash "$repo/scripts/pg-server.sh" start "$dir/pg")
       echo started >"$dir/pg-owned"
@@ -148,23 +170,18 @@ case "$cmd" in
     ready=
     for _ in $(seq 1 200); do
       if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=1; break; fi
-      alive "$(cat "$dir/haproxy.pid")" haproxy || { cat "$dir/haproxy.log" >&2; die "HAProxy exited"; }
+      running "$(cat "$dir/haproxy.pid")" || { cat "$dir/haproxy.log" >&2; die "HAProxy exited"; }
       sleep 0.1
     done
     [ -n "$ready" ] || { cat "$dir/haproxy.log" >&2; die "the balancer did not become ready within 20 s"; }
     sleep 1.2  # rise 2 × inter 500 ms: every node is in rotation
+    started_ok=1
     echo "database=$database"
     echo "balancer=http://127.0.0.1:$port"
     ;;
 
   stop)
-    stop_pid "$(cat "$dir/haproxy.pid" 2>/dev/null || true)" haproxy 10
-    for f in "$dir"/node-*.pid; do
-      [ -e "$f" ] || continue
-      stop_pid "$(cat "$f")" admit 35 &
-    done
-    wait
-    if [ -f "$dir/pg-owned" ]; then bash "$repo/scripts/pg-server.sh" stop "$dir/pg"; fi
+    stop_all
     ;;
 
   status)

@@ -106,7 +106,7 @@ describe('PostgreSQL restarted mid-sale', () => {
     }
 
     const during = log.filter((x) => x.at > stopAt && x.at < startedAt);
-    assert.deepEqual(strange, [], `only 201, 409 sold-out and 503 problem documents: ${statusSummary(log)}`);
+    assert.equal(strange.length, 0, `only 201, 409 sold-out and 503 problem documents: ${statusSummary(log)}; ${strange.length} others:\n${strange.slice(0, 10).join('\n')}`);
     assert.ok(during.filter((x) => x.status === 503).length > 0, `503s during the outage: ${statusSummary(during)}`);
     assert.ok(soldOutSeen >= 30, `the sale sold out after recovery (${soldOutSeen} sold-out replies)`);
 
