@@ -22,7 +22,9 @@ Usage:
 Flags (each overrides the environment variable beside it):
   --listen HOST:PORT        ADMIT_LISTEN             default 127.0.0.1:8080 (port 0 picks a free one)
   --data-dir DIR            ADMIT_DATA_DIR           default ./data (SQLite file, signing keys)
-  --database URL            ADMIT_DATABASE_URL       sqlite:///path/file.db; default DIR/admit.db
+  --database URL            ADMIT_DATABASE_URL       sqlite:///path/file.db or postgresql://user:pass@host:port/db;
+                                                     default DIR/admit.db
+  --database-pool N         ADMIT_DATABASE_POOL      PostgreSQL connections per node (default 24)
   --public-url URL          ADMIT_PUBLIC_URL         default http://LISTEN (token issuer, links)
   --log-level LEVEL         ADMIT_LOG_LEVEL          debug, info, warn, error; default info
   --rate-limit-auth N       ADMIT_RATE_LIMIT_AUTH    per minute per client on /api/auth/*; default 300; 0 = off
@@ -39,6 +41,7 @@ Flags (each overrides the environment variable beside it):
   --download-url-ttl N      ADMIT_DOWNLOAD_URL_TTL   seconds a ticket PDF link works; default 600
   --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
   --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
+  --stripe-publishable-key KEY  ADMIT_STRIPE_PUBLISHABLE_KEY  Stripe's pk_… key the browser's card form uses
   ADMIT_STRIPE_API_BASE, ADMIT_STRIPE_SECRET_KEY, ADMIT_STRIPE_WEBHOOK_SECRET: Stripe settings
 )";
 
@@ -83,6 +86,8 @@ std::vector<Setting> const& settings() {
       {"ADMIT_LISTEN", "--listen", [](Config& c, std::string const& v) { c.listen = v; }},
       {"ADMIT_DATA_DIR", "--data-dir", [](Config& c, std::string const& v) { c.data_dir = v; }},
       {"ADMIT_DATABASE_URL", "--database", [](Config& c, std::string const& v) { c.database_url = v; }},
+      {"ADMIT_DATABASE_POOL", "--database-pool",
+       [](Config& c, std::string const& v) { c.database_pool = parse_number<unsigned>("ADMIT_DATABASE_POOL", v); }},
       {"ADMIT_PUBLIC_URL", "--public-url", [](Config& c, std::string const& v) { c.public_url = v; }},
       {"ADMIT_LOG_LEVEL", "--log-level", [](Config& c, std::string const& v) { c.log_level = v; }},
       {"ADMIT_RATE_LIMIT_AUTH", "--rate-limit-auth",
@@ -117,6 +122,8 @@ std::vector<Setting> const& settings() {
        [](Config& c, std::string const& v) { c.stripe_secret_key = v; }},
       {"ADMIT_STRIPE_WEBHOOK_SECRET", "--stripe-webhook-secret",
        [](Config& c, std::string const& v) { c.stripe_webhook_secret = v; }},
+      {"ADMIT_STRIPE_PUBLISHABLE_KEY", "--stripe-publishable-key",
+       [](Config& c, std::string const& v) { c.stripe_publishable_key = v; }},
   };
   return list;
 }
@@ -147,12 +154,15 @@ void apply_config_file(Config& config, std::string const& path) {
 
 }  // namespace
 
+bool Config::uses_postgres() const {
+  return database_url.starts_with("postgresql://") || database_url.starts_with("postgres://");
+}
+
 std::string Config::sqlite_path() const {
   constexpr std::string_view kScheme = "sqlite://";
   if (database_url.empty()) return data_dir + "/admit.db";
   if (database_url.starts_with(kScheme)) return database_url.substr(kScheme.size());
-  throw std::invalid_argument("ADMIT_DATABASE_URL must start with sqlite:// (PostgreSQL support is not built yet): " +
-                              database_url);
+  throw std::invalid_argument("ADMIT_DATABASE_URL must start with sqlite:// or postgresql://, not: " + database_url);
 }
 
 std::string Config::host() const {

@@ -12,7 +12,8 @@ namespace admit {
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
-  std::string database_url;  ///< empty: SQLite file admit.db in data_dir
+  std::string database_url;  ///< empty: SQLite file admit.db in data_dir; or postgresql://…
+  unsigned database_pool = 24;  ///< PostgreSQL connections per node
   std::string public_url;    ///< empty: http://<listen>
   std::string log_level = "info";
   double rate_limit_auth = 300;  ///< per minute per client on /api/auth/*
@@ -31,8 +32,11 @@ struct Config {
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
+  std::string stripe_publishable_key;  ///< given to browsers for Stripe.js; public by design
 
+  /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;
+  bool uses_postgres() const;
   std::string host() const;
   unsigned short port() const;
 };

@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
 #include "payments/payments.hpp"
@@ -41,9 +42,10 @@ class SystemClock final : public Clock {
 /// The adapters and use cases every command shares.
 struct Core {
   explicit Core(Config const& config)
-      : store(config.sqlite_path()),
+      : owned_store(open_store(config)),
+        store(*owned_store),
         hasher(2, config.argon2_memory_kib * 1024),
-        signing_key(auth::load_or_create_signing_key(std::filesystem::path(config.data_dir) / "jwt-signing-key.json")),
+        signing_key(load_signing_key(config, store)),
         tokens(signing_key, {}, {.issuer = config.public_url, .audience = "admit"}, clock, entropy),
         accounts(store, hasher, tokens, digest, entropy, clock),
         events(store, entropy, clock),
@@ -56,7 +58,25 @@ struct Core {
         tickets(store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         signatures(webhook_secret(config, store)),
-        payments(store, *provider, signatures, codes, entropy, clock) {}
+        payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key) {}
+
+  static std::unique_ptr<Store> open_store(Config const& config) {
+    if (config.uses_postgres()) {
+      return std::make_unique<PostgresStore>(
+          PostgresSettings{.url = config.database_url, .pool_size = static_cast<int>(config.database_pool)});
+    }
+    return std::make_unique<SqliteStore>(config.sqlite_path());
+  }
+  static auth::SigningKey load_signing_key(Config const& config, Store& store) {
+    // One node keeps its key in a file beside its database; many nodes share a seed through
+    // the database, so a token one node issues verifies on every other.
+    if (!config.uses_postgres()) {
+      return auth::load_or_create_signing_key(std::filesystem::path(config.data_dir) / "jwt-signing-key.json");
+    }
+    std::string fresh(32, '\0');
+    randombytes_buf(fresh.data(), fresh.size());
+    return auth::signing_key_from_seed(store.instance_secret("jwt-signing-seed", fresh));
+  }
 
   static std::unique_ptr<PaymentProvider> make_provider(Config const& config, Entropy& entropy) {
     if (config.payment_provider == "sandbox") return std::make_unique<payments::SandboxProvider>(entropy);
@@ -85,7 +105,8 @@ struct Core {
   SystemClock clock;
   auth::SodiumEntropy entropy;
   auth::Sha256Digest digest;
-  SqliteStore store;
+  std::unique_ptr<Store> owned_store;
+  Store& store;
   auth::Argon2idHasher hasher;
   auth::SigningKey signing_key;
   auth::JwtTokens tokens;
@@ -103,7 +124,9 @@ struct Core {
 };
 
 int serve(Config config) {
-  (void)config.sqlite_path();  // a database URL this build cannot use fails before anything starts
+  if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
+  // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
+  if (config.uses_postgres() && config.threads == 0) config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());
   http::Metrics metrics;
   http::Server server(
       {
@@ -163,7 +186,8 @@ int serve(Config config) {
   server.run(router, [&] {
     log::notice("admit ready: listening on " + url,
                 "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
-                    ",\"schema\":" + std::to_string(core.store.schema_version()));
+                    ",\"schema\":" + std::to_string(core.store.schema_version()) +
+                    ",\"database\":\"" + (config.uses_postgres() ? "postgresql" : "sqlite") + "\"");
   });
   log::notice("stopped");
   return 0;
@@ -188,8 +212,9 @@ int run(Command const& command) {
   auth::init_crypto();
   if (command.name == "serve") return serve(config);
   if (command.name == "migrate") {
-    SqliteStore store(config.sqlite_path());
-    std::printf("database %s is at schema version %d\n", config.sqlite_path().c_str(), store.schema_version());
+    auto store = Core::open_store(config);
+    std::printf("database %s is at schema version %d\n",
+                config.uses_postgres() ? "(PostgreSQL)" : config.sqlite_path().c_str(), store->schema_version());
     return 0;
   }
   if (command.name == "demo") {

@@ -341,6 +341,14 @@ struct EventStats {
 
 enum class Cancellation { cancelled, not_found, not_active };
 
+/// A member of an event's door staff.
+struct StaffAssignment {
+  std::string user_id;
+  std::string email;
+  std::string name;
+  Timestamp added_at;
+};
+
 class RegistrationStore {
  public:
   virtual ~RegistrationStore() = default;
@@ -371,6 +379,19 @@ class RegistrationStore {
   virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;
   virtual void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
                                Actor const& actor) = 0;
+
+  /// The event's door staff with their accounts, in the order they were added (then by user id).
+  virtual std::vector<StaffAssignment> list_event_staff(std::string_view event_id) = 0;
+  /// Published (not cancelled) events `user_id` is door staff of, starting at or after `from`,
+  /// in listing order (start time, then id), strictly after `after`; at most `limit`.
+  virtual std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
+                                               std::optional<EventCursor> const& after, int limit) = 0;
+  /// As list_event_registrations, keeping only rows whose attendee name or email contains
+  /// `text`: ASCII letters match either case, every other character matches only itself (no
+  /// wildcards). Oldest first; limit <= 0 means all.
+  virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                  std::optional<RegistrationCursor> const& after,
+                                                                  int limit) = 0;
 };
 
 /// One Ed25519 key pair that signs an event's tickets.
@@ -459,6 +480,10 @@ class Store : public UserStore,
  public:
   /// True when the database answers.
   virtual bool ping() = 0;
+  /// The schema version after migrations.
+  virtual int schema_version() = 0;
+  /// The adapter's own figures in Prometheus' text format (may be empty).
+  virtual std::string metrics_text() const { return {}; }
 };
 
 }  // namespace admit

@@ -220,6 +220,11 @@ SigningKey generate_signing_key() {
   return key;
 }
 
+SigningKey signing_key_from_seed(std::string_view seed) {
+  if (seed.size() != crypto_sign_SEEDBYTES) throw std::invalid_argument("a signing key seed has 32 bytes");
+  return key_from_seed(reinterpret_cast<unsigned char const*>(seed.data()));
+}
+
 SigningKey load_or_create_signing_key(std::filesystem::path const& path) {
   FileDescriptor existing(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (existing.get() >= 0) return read_key_file(existing, path);

@@ -33,6 +33,10 @@ SigningKey load_or_create_signing_key(std::filesystem::path const& path);
 /// A fresh key, for tests.
 SigningKey generate_signing_key();
 
+/// The key a 32-byte seed determines: nodes that share the seed (through the database)
+/// sign and verify the same tokens.
+SigningKey signing_key_from_seed(std::string_view seed);
+
 struct JwtSettings {
   std::string issuer;    ///< `iss`, e.g. the public URL
   std::string audience;  ///< `aud`

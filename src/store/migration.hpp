@@ -15,4 +15,7 @@ struct Migration {
 /// The SQLite migrations in version order, generated from migrations/*.sqlite.sql.
 std::vector<Migration> const& sqlite_migrations();
 
+/// The PostgreSQL migrations in version order, generated from migrations/*.postgres.sql.
+std::vector<Migration> const& postgres_migrations();
+
 }  // namespace admit

@@ -298,6 +298,7 @@ TEST(PercentDecode, RejectsMalformedEscapes) {
 class EmptyStore final : public Store {
  public:
   bool ping() override { return true; }
+  int schema_version() override { return 0; }
   Result<void> insert_user(User const&, Actor const&) override { return {}; }
   std::optional<User> find_user(std::string_view) override { return std::nullopt; }
   std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
@@ -337,6 +338,14 @@ class EmptyStore final : public Store {
   }
   bool is_event_staff(std::string_view, std::string_view) override { return false; }
   void add_event_staff(std::string_view, std::string_view, Timestamp, Actor const&) override {}
+  std::vector<StaffAssignment> list_event_staff(std::string_view) override { return {}; }
+  std::vector<Event> list_staff_events(std::string_view, Timestamp, std::optional<EventCursor> const&, int) override {
+    return {};
+  }
+  std::vector<RegistrationRow> search_event_registrations(std::string_view, std::string_view,
+                                                          std::optional<RegistrationCursor> const&, int) override {
+    return {};
+  }
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }

@@ -9,6 +9,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -20,6 +24,8 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "store/postgres/pg.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace admit {
@@ -101,6 +107,76 @@ class SqliteStoreFactory {
   std::filesystem::path dir_;
 };
 
+
+/// PostgresStore on a fresh database of the server that ADMIT_TEST_DATABASE_URL names (an
+/// account that may create databases); scripts/test.sh starts such a server. Without it the
+/// PostgreSQL half of the suite is skipped, saying why.
+class PostgresStoreFactory {
+ public:
+  static constexpr char const* kName = "Postgres";
+
+  PostgresStoreFactory() {
+    char const* admin = std::getenv("ADMIT_TEST_DATABASE_URL");
+    if (!admin || !*admin) return;
+    admin_url_ = admin;
+    std::random_device random;
+    database_ = "admit_contract_" + std::to_string(random()) + "_" + std::to_string(random());
+    pg::Connection db(admin_url_);
+    db.exec_script("CREATE DATABASE " + database_);
+  }
+  ~PostgresStoreFactory() {
+    if (database_.empty()) return;
+    try {
+      pg::Connection db(admin_url_);
+      db.exec_script("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    } catch (std::exception const&) {
+      // A leftover database in a throwaway test server harms nobody.
+    }
+  }
+  PostgresStoreFactory(PostgresStoreFactory const&) = delete;
+  PostgresStoreFactory& operator=(PostgresStoreFactory const&) = delete;
+
+  static bool available() {
+    char const* admin = std::getenv("ADMIT_TEST_DATABASE_URL");
+    return admin && *admin;
+  }
+
+  std::unique_ptr<Store> open() {
+    return std::make_unique<PostgresStore>(PostgresSettings{.url = url(), .pool_size = 16, .workers = 4});
+  }
+
+  int schema_version(Store& store) { return store.schema_version(); }
+
+  void execute(std::string const& sql) {
+    pg::Connection db(url());
+    db.exec_script(sql);
+  }
+
+  std::vector<Row> query(std::string const& sql) {
+    pg::Connection db(url());
+    auto const result = db.exec(sql);
+    std::vector<Row> rows;
+    for (int r = 0; r < result.rows(); ++r) {
+      Row row;
+      for (int c = 0; c < result.columns(); ++c) row.push_back(result.optional_text(r, c));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  /// The test database's URL: the admin URL with its database name replaced.
+  std::string url() const {
+    auto const slash = admin_url_.rfind('/');
+    auto const query = admin_url_.find('?', slash);
+    return admin_url_.substr(0, slash + 1) + database_ +
+           (query == std::string::npos ? std::string() : admin_url_.substr(query));
+  }
+
+ private:
+  std::string admin_url_;
+  std::string database_;
+};
+
 struct FactoryName {
   template <class Factory>
   static std::string GetName(int) {
@@ -168,7 +244,15 @@ std::vector<std::string> ids_of(std::vector<Event> const& events) {
 template <class Factory>
 class StoreContract : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = factory_.open(); }
+  void SetUp() override {
+    if constexpr (std::is_same_v<Factory, PostgresStoreFactory>) {
+      if (!PostgresStoreFactory::available()) {
+        GTEST_SKIP() << "ADMIT_TEST_DATABASE_URL is not set: no PostgreSQL server to test against "
+                        "(scripts/test.sh starts one)";
+      }
+    }
+    store_ = factory_.open();
+  }
 
   /// Closes the store and opens the same database again, as a restart does.
   void reopen() {
@@ -192,7 +276,7 @@ class StoreContract : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using StoreImplementations = ::testing::Types<SqliteStoreFactory>;
+using StoreImplementations = ::testing::Types<SqliteStoreFactory, PostgresStoreFactory>;
 TYPED_TEST_SUITE(StoreContract, StoreImplementations, FactoryName);
 
 // ---- users -----------------------------------------------------------------------------
@@ -677,6 +761,346 @@ TYPED_TEST(StoreContract, ReadersRunBesideWriters) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM users"), "101");
+}
+
+// ---- registrations, tickets and payments -------------------------------------------------
+
+/// A free order (confirmed, tickets issued) or a paid one (held until `hold`).
+NewRegistration make_order(std::string id, std::string event_id, std::string user_id, int quantity = 1,
+                           std::optional<Timestamp> hold = std::nullopt, std::string key = {},
+                           std::string hash = {}) {
+  NewRegistration order;
+  auto& r = order.registration;
+  r.id = std::move(id);
+  r.event_id = std::move(event_id);
+  r.user_id = std::move(user_id);
+  r.quantity = quantity;
+  r.status = hold ? RegistrationStatus::pending_payment : RegistrationStatus::confirmed;
+  r.amount_minor = 2500 * quantity;
+  r.currency = "EUR";
+  r.registered_at = kNow;
+  r.updated_at = kNow;
+  r.hold_expires_at = hold;
+  if (!hold) {
+    for (int i = 1; i <= quantity; ++i) {
+      order.tickets.push_back(Ticket{.id = r.id + "-t" + std::to_string(i),
+                                     .registration_id = r.id,
+                                     .event_id = r.event_id,
+                                     .user_id = r.user_id,
+                                     .qr_code = "QR-" + r.id + "-" + std::to_string(i),
+                                     .generated_at = kNow,
+                                     .position = i});
+    }
+  }
+  order.unit_price_minor = 2500;
+  order.idempotency_key = std::move(key);
+  order.request_hash = std::move(hash);
+  return order;
+}
+
+std::vector<Ticket> tickets_for(std::string const& registration_id, std::string const& event_id,
+                                std::string const& user_id, int quantity) {
+  return make_order(registration_id, event_id, user_id, quantity).tickets;
+}
+
+/// Waits for an asynchronous store call's completion.
+template <class T>
+class Waiter {
+ public:
+  Completion<T> callback() {
+    return [this](T value) {
+      std::lock_guard lock(mutex_);
+      value_.emplace(std::move(value));
+      ready_.notify_all();
+    };
+  }
+  T get() {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, 30s, [this] { return value_.has_value(); })) throw std::runtime_error("no completion");
+    return std::move(*value_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::optional<T> value_;
+};
+
+Result<PlacementResult> place(Store& store, NewRegistration order) {
+  Waiter<Result<PlacementResult>> wait;
+  store.place_registration(std::move(order), kNow, Actor{"u", "req"}, wait.callback());
+  return wait.get();
+}
+
+Result<RedemptionResult> redeem(Store& store, std::string ticket, std::string event) {
+  Waiter<Result<RedemptionResult>> wait;
+  store.redeem_ticket(std::move(ticket), std::move(event), kNow + 1h, Actor{"org", "req"}, wait.callback());
+  return wait.get();
+}
+
+Result<PaymentResult> pay(Store& store, std::string event_id, std::string intent, std::vector<Ticket> tickets,
+                          Timestamp at = kNow + 1min) {
+  Waiter<Result<PaymentResult>> wait;
+  store.apply_payment_success(std::move(event_id), std::move(intent), std::move(tickets), at, wait.callback());
+  return wait.get();
+}
+
+template <class Factory>
+class RegistrationContract : public StoreContract<Factory> {
+ protected:
+  void SetUp() override {
+    StoreContract<Factory>::SetUp();
+    if (this->IsSkipped()) return;
+    this->add_user("org", "olga@example.com", Role::organizer);
+    for (int i = 0; i < 300; ++i) users_.push_back("a" + std::to_string(i));
+    for (auto const& id : users_) this->add_user(id, id + "@example.com");
+  }
+  void add_event_with(std::string const& id, int capacity, int max_per_attendee = 10) {
+    auto event = make_event(id, "org", kNow + days{30});
+    event.details.capacity = capacity;
+    event.details.max_per_attendee = max_per_attendee;
+    this->add_event(event);
+  }
+  int registered(std::string const& event_id) { return this->store_->find_event(event_id)->registered_count; }
+
+  std::vector<std::string> users_;
+};
+
+TYPED_TEST_SUITE(RegistrationContract, StoreImplementations, FactoryName);
+
+TYPED_TEST(RegistrationContract, PlacesAFreeOrderWithItsTickets) {
+  this->add_event_with("e1", 100);
+  auto const placed = place(*this->store_, make_order("r1", "e1", "a1", 3));
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(placed->outcome, Placement::placed);
+  EXPECT_EQ(placed->seats_left, 97);
+  EXPECT_EQ(this->registered("e1"), 3);
+  auto const found = this->store_->find_registration("r1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(found->registration.ticket_type_id, "e1-general");
+  ASSERT_EQ(found->tickets.size(), 3u);
+  EXPECT_EQ(found->tickets[0].holder_name, "Name");
+  EXPECT_EQ(found->tickets[2].position, 3);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.created' AND subject_id = 'r1'"),
+            "1");
+}
+
+TYPED_TEST(RegistrationContract, RefusesBeyondCapacityAndTheAttendeesCap) {
+  this->add_event_with("e1", 3, 2);
+  EXPECT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, make_order("r2", "e1", "a1", 1))->outcome, Placement::attendee_limit);
+  EXPECT_EQ(place(*this->store_, make_order("r3", "e1", "a2", 2))->outcome, Placement::sold_out);
+  EXPECT_EQ(place(*this->store_, make_order("r4", "e1", "a2", 1))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, make_order("r5", "e1", "a3", 1))->outcome, Placement::sold_out);
+  EXPECT_EQ(place(*this->store_, make_order("r6", "nope", "a3", 1))->outcome, Placement::event_not_found);
+  EXPECT_EQ(this->registered("e1"), 3);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), "2");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets"), "3");
+}
+
+TYPED_TEST(RegistrationContract, AnIdempotencyKeyReplaysOrRefusesAnotherRequest) {
+  this->add_event_with("e1", 10);
+  EXPECT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1, std::nullopt, "k1", "h1"))->outcome,
+            Placement::placed);
+  auto const replay = place(*this->store_, make_order("r2", "e1", "a1", 1, std::nullopt, "k1", "h1"));
+  EXPECT_EQ(replay->outcome, Placement::replayed);
+  EXPECT_EQ(replay->detail.registration.id, "r1");
+  EXPECT_EQ(replay->detail.tickets.size(), 1u);
+  EXPECT_EQ(place(*this->store_, make_order("r3", "e1", "a1", 2, std::nullopt, "k1", "h2"))->outcome,
+            Placement::idempotency_mismatch);
+  // Another attendee's key of the same name is theirs alone.
+  EXPECT_EQ(place(*this->store_, make_order("r4", "e1", "a2", 1, std::nullopt, "k1", "h1"))->outcome,
+            Placement::placed);
+  EXPECT_EQ(this->registered("e1"), 2);
+}
+
+TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
+  // Two stores on one database stand for two admit nodes.
+  this->add_event_with("e1", 50);
+  auto other = this->factory_.open();
+  std::array<Store*, 2> nodes{this->store_.get(), other.get()};
+  std::atomic<int> placed{0}, sold_out{0}, failed{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        std::vector<std::unique_ptr<Waiter<Result<PlacementResult>>>> waits;
+        for (int i = t; i < 200; i += 8) {
+          waits.push_back(std::make_unique<Waiter<Result<PlacementResult>>>());
+          nodes[static_cast<std::size_t>(i % 2)]->place_registration(
+              make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1), kNow,
+              Actor{}, waits.back()->callback());
+        }
+        for (auto& w : waits) {
+          auto const r = w->get();
+          if (!r) {
+            ++failed;
+          } else if (r->outcome == Placement::placed) {
+            ++placed;
+          } else if (r->outcome == Placement::sold_out) {
+            ++sold_out;
+          }
+        }
+      });
+    }
+  }
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(placed.load(), 50);
+  EXPECT_EQ(sold_out.load(), 150);
+  EXPECT_EQ(this->registered("e1"), 50);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'"), "50");
+}
+
+TYPED_TEST(RegistrationContract, ATicketIsAdmittedOnceWhateverScansItAtOnce) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::placed);
+  auto other = this->factory_.open();
+  std::atomic<int> admitted{0}, used{0}, other_outcomes{0};
+  {
+    std::vector<std::jthread> doors;
+    for (int d = 0; d < 16; ++d) {
+      doors.emplace_back([&, d] {
+        auto const r = redeem(d % 2 ? *other : *this->store_, "r1-t1", "e1");
+        if (r && r->outcome == Redemption::admitted) {
+          ++admitted;
+        } else if (r && r->outcome == Redemption::already_used) {
+          ++used;
+        } else {
+          ++other_outcomes;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(admitted.load(), 1);
+  EXPECT_EQ(used.load(), 15);
+  EXPECT_EQ(other_outcomes.load(), 0);
+  EXPECT_EQ(redeem(*this->store_, "r1-t1", "e2")->outcome, Redemption::wrong_event);
+  EXPECT_EQ(redeem(*this->store_, "nope", "e1")->outcome, Redemption::unknown);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'ticket.validated'"), "1");
+}
+
+TYPED_TEST(RegistrationContract, CancellingReleasesSeatsAndVoidsTickets) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->cancel_registration("r1", kNow + 1h, Actor{"a1", "req"}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->cancel_registration("r1", kNow + 1h, Actor{"a1", "req"}), Cancellation::not_active);
+  EXPECT_EQ(this->store_->cancel_registration("nope", kNow + 1h, Actor{}), Cancellation::not_found);
+  EXPECT_EQ(this->registered("e1"), 0);
+  EXPECT_EQ(redeem(*this->store_, "r1-t1", "e1")->outcome, Redemption::cancelled);
+}
+
+TYPED_TEST(RegistrationContract, AHoldEndsOnceWhicheverNodeSweeps) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2, kNow + 15min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1, kNow + 30min))->outcome, Placement::placed);
+  EXPECT_EQ(this->registered("e1"), 3);
+  auto other = this->factory_.open();
+  std::atomic<int> ended{0};
+  {
+    std::vector<std::jthread> sweepers;
+    for (int s = 0; s < 4; ++s) {
+      sweepers.emplace_back([&, s] { ended += (s % 2 ? *other : *this->store_).expire_holds(kNow + 20min); });
+    }
+  }
+  EXPECT_EQ(ended.load(), 1);
+  EXPECT_EQ(this->registered("e1"), 1);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::expired);
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.status, RegistrationStatus::pending_payment);
+}
+
+TYPED_TEST(RegistrationContract, APaymentConfirmsOnceUnderDuplicateDeliveries) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2, kNow + 15min))->outcome, Placement::placed);
+  PaymentIntent intent{"pi_1", "pi_1_secret", 5000, "EUR", "requires_payment_method"};
+  ASSERT_TRUE(this->store_->save_intent("r1", "a1", "sandbox", intent, "key-1", kNow));
+  EXPECT_EQ(this->store_->payment_of("r1")->intent_id, "pi_1");
+  EXPECT_EQ(this->store_->payment_by_key("a1", "key-1")->registration_id, "r1");
+  auto other = this->factory_.open();
+  std::atomic<int> confirmed{0}, repeats{0}, failed{0};
+  {
+    std::vector<std::jthread> deliveries;
+    for (int d = 0; d < 8; ++d) {
+      deliveries.emplace_back([&, d] {
+        // Half deliver the same event twice over, half are other events for the same payment.
+        auto const event_id = d < 4 ? std::string("evt_1") : "evt_" + std::to_string(d);
+        auto const r = pay(d % 2 ? *other : *this->store_, event_id, "pi_1", tickets_for("r1", "e1", "a1", 2));
+        if (!r) {
+          ++failed;
+        } else if (r->outcome == PaymentApplied::confirmed) {
+          ++confirmed;
+        } else if (r->outcome == PaymentApplied::duplicate_event || r->outcome == PaymentApplied::already_done) {
+          ++repeats;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(confirmed.load(), 1);
+  EXPECT_EQ(repeats.load(), 7);
+  auto const found = this->store_->find_registration("r1");
+  EXPECT_EQ(found->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(found->tickets.size(), 2u);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(this->store_->find_payment("pi_1")->status, "succeeded");
+}
+
+TYPED_TEST(RegistrationContract, APaymentAfterTheHoldEndedNeverOversells) {
+  this->add_event_with("e1", 2);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2, kNow + 15min))->outcome, Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r1", "a1", "sandbox", {"pi_1", "s", 5000, "EUR", "x"}, "", kNow));
+  EXPECT_EQ(this->store_->expire_holds(kNow + 20min), 1);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1))->outcome, Placement::placed);
+  // One seat is left, the late payment wants two: refund, never oversell.
+  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "a1", 2), kNow + 21min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
+  EXPECT_EQ(this->registered("e1"), 1);
+  ASSERT_EQ(this->store_->refunds_due().size(), 1u);
+  this->store_->record_refund("r1", "re_1", true, kNow + 22min);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refunded);
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+}
+
+TYPED_TEST(RegistrationContract, ListsAnAttendeesAndAnEventsRegistrationsWithCursors) {
+  this->add_event_with("e1", 100);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(place(*this->store_, make_order("r" + std::to_string(i), "e1", "a1", 1))->outcome, Placement::placed);
+  }
+  auto const first = this->store_->list_user_registrations("a1", std::nullopt, 3);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].registration.id, "r4");  // newest first
+  auto const rest = this->store_->list_user_registrations(
+      "a1", RegistrationCursor{first[2].registration.registered_at, first[2].registration.id}, 3);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[1].registration.id, "r0");
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].registration.id, "r0");  // oldest first
+  EXPECT_EQ(rows[0].attendee_email, "a1@example.com");
+  auto const stats = this->store_->event_stats("e1");
+  EXPECT_EQ(stats.confirmed_seats, 5);
+  EXPECT_EQ(stats.revenue_minor, 5 * 2500);
+}
+
+TYPED_TEST(RegistrationContract, KeysAndSecretsAreSharedByEveryNode) {
+  this->add_event_with("e1", 10);
+  auto other = this->factory_.open();
+  EXPECT_EQ(this->store_->instance_secret("s", "first"), "first");
+  EXPECT_EQ(other->instance_secret("s", "second"), "first");
+  EventKey key{.key_id = 7, .public_key = std::string(32, 'p'), .secret_key = std::string(64, 's'), .created_at = kNow};
+  EventKey rival = key;
+  rival.key_id = 8;
+  this->store_->add_event_key("e1", key, false);
+  auto const keys = other->add_event_key("e1", rival, false);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].key_id, 7u);
+  EXPECT_EQ(keys[0].secret_key, std::string(64, 's'));
+  auto const rotated = other->add_event_key("e1", rival, true);
+  ASSERT_EQ(rotated.size(), 2u);
+  EXPECT_EQ(rotated[0].key_id, 8u);
+  EXPECT_TRUE(rotated[0].active);
 }
 
 // ---- SQLite only ------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+#pragma once
+
+/// Pieces shared by the PostgreSQL store's translation units.
+
+#include <string_view>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "store/postgres/pg.hpp"
+
+namespace admit::pg_detail {
+
+inline std::int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
+
+inline Timestamp timestamp(std::int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
+
+inline pg::Param optional_text(std::string_view text) {
+  return text.empty() ? pg::Param{} : pg::param(text);
+}
+
+inline void audit(pg::Connection& db, Timestamp at, Actor const& actor, std::string_view action,
+                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {}) {
+  db.exec(
+      "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      {pg::param(seconds(at)), optional_text(actor.user_id), optional_text(actor.request_id), pg::param(action),
+       pg::param(subject_type), pg::param(subject_id), optional_text(detail)});
+}
+
+/// Writes newly issued tickets, all in one statement.
+inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& tickets) {
+  if (tickets.empty()) return;
+  std::vector<std::string> ids, registrations, events, users, codes;
+  std::vector<std::int64_t> generated, positions;
+  for (auto const& t : tickets) {
+    ids.push_back(t.id);
+    registrations.push_back(t.registration_id);
+    events.push_back(t.event_id);
+    users.push_back(t.user_id);
+    codes.push_back(t.qr_code);
+    generated.push_back(seconds(t.generated_at));
+    positions.push_back(t.position);
+  }
+  db.exec(
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+      "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+      "$6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
+      {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
+       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)});
+}
+
+#define ADMIT_EVENT_COLUMNS                                                                          \
+  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
+  "max_per_attendee, price_minor, currency, status, created_at, updated_at"
+
+inline Event read_event(pg::Result const& r, int row) {
+  return Event{
+      .id = r.text(row, 0),
+      .organizer_id = r.text(row, 1),
+      .details =
+          EventDraft{
+              .name = r.text(row, 2),
+              .description = r.text(row, 3),
+              .starts_at = timestamp(r.integer(row, 4)),
+              .timezone = r.text(row, 5),
+              .location = r.text(row, 6),
+              .capacity = static_cast<std::int32_t>(r.integer(row, 7)),
+              .price_minor = r.integer(row, 10),
+              .currency = r.text(row, 11),
+              .max_per_attendee = static_cast<std::int32_t>(r.integer(row, 9)),
+          },
+      .registered_count = static_cast<std::int32_t>(r.integer(row, 8)),
+      .status = parse_event_status(r.text(row, 12)).value_or(EventStatus::cancelled),
+      .created_at = timestamp(r.integer(row, 13)),
+      .updated_at = timestamp(r.integer(row, 14)),
+  };
+}
+
+/// LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
+inline std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+Registration read_registration(pg::Result const& r, int row);
+
+std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view event_id);
+
+/// Tickets of a registration (with the holder's name), in seat order.
+std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration_id);
+
+/// An exception from an asynchronous write, as a result: outages are 503s, anything else is
+/// logged with what was being done.
+Error write_failure(std::exception_ptr failure, std::string_view what);
+
+}  // namespace admit::pg_detail

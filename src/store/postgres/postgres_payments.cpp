@@ -1,0 +1,250 @@
+// The payment part of the PostgreSQL store.
+
+#include <map>
+
+#include "store/postgres/internal.hpp"
+#include "store/postgres/postgres_store.hpp"
+
+namespace admit {
+
+using pg::Connection;
+using pg::param;
+using pg_detail::audit;
+using pg_detail::seconds;
+
+namespace {
+
+#define ADMIT_PAYMENT_COLUMNS \
+  "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
+
+StoredPayment read_payment(pg::Result const& r, int row) {
+  return {r.text(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3),
+          r.integer(row, 4), r.text(row, 5), r.text(row, 6), r.text(row, 7)};
+}
+
+std::vector<StoredPayment> read_payments(pg::Result const& r) {
+  std::vector<StoredPayment> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_payment(r, i));
+  return out;
+}
+
+/// Records the event id; false when it was handled before (on any node: a twin delivery
+/// waits on the unique key until this transaction ends, then finds it taken).
+bool first_delivery(Connection& db, std::string const& event_id, std::string_view type, Timestamp now) {
+  return db
+             .exec("INSERT INTO webhook_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                   {param(event_id), param(type), param(seconds(now))})
+             .affected() == 1;
+}
+
+}  // namespace
+
+bool PostgresStore::save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
+                                PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) {
+  try {
+    return pg::transaction(*pool_, [&](Connection& db) {
+      auto const inserted =
+          db.exec(
+                "INSERT INTO payments (intent_id, registration_id, provider, amount_minor, currency, client_secret, "
+                "status, user_id, idempotency_key, created_at, updated_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (intent_id) DO NOTHING",
+                {param(intent.id), param(registration_id), param(provider), param(intent.amount_minor),
+                 param(intent.currency), param(intent.client_secret), param(intent.status), param(user_id),
+                 pg_detail::optional_text(idempotency_key), param(seconds(now))})
+              .affected();
+      (void)inserted;  // a repeat of the same intent is fine
+      db.exec("UPDATE registrations SET payment_id = $2, updated_at = $3 WHERE id = $1 AND payment_id IS NULL",
+              {param(registration_id), param(intent.id), param(seconds(now))});
+      audit(db, now, Actor{std::string(user_id), {}}, "payment.intent_created", "registration", registration_id,
+            intent.id);
+      return true;
+    });
+  } catch (pg::DatabaseError const& e) {
+    if (e.unique_violation()) return false;  // the key names another intent of this user
+    throw;
+  }
+}
+
+std::optional<StoredPayment> PostgresStore::payment_by_key(std::string_view user_id,
+                                                           std::string_view idempotency_key) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
+                    " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                    "WHERE p.user_id = $1 AND p.idempotency_key = $2",
+                    {param(user_id), param(idempotency_key)});
+  if (r.empty()) return std::nullopt;
+  return read_payment(r, 0);
+}
+
+std::optional<StoredPayment> PostgresStore::find_payment(std::string_view intent_id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
+                    " FROM payments p JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = $1",
+                    {param(intent_id)});
+  if (r.empty()) return std::nullopt;
+  return read_payment(r, 0);
+}
+
+std::optional<StoredPayment> PostgresStore::payment_of(std::string_view registration_id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
+                    " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                    "WHERE p.registration_id = $1 ORDER BY p.created_at DESC LIMIT 1",
+                    {param(registration_id)});
+  if (r.empty()) return std::nullopt;
+  return read_payment(r, 0);
+}
+
+void PostgresStore::apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
+                                          Timestamp now, Completion<Result<PaymentResult>> done) {
+  post([this, event_id = std::move(event_id), intent_id = std::move(intent_id), tickets = std::move(tickets), now,
+        done = std::move(done)] {
+    Result<PaymentResult> outcome = PaymentResult{PaymentApplied::unknown_payment, {}};
+    try {
+      outcome = pg::transaction(*pool_, [&](Connection& db) -> PaymentResult {
+        // The registration's row lock makes deliveries of one payment (on any nodes) take
+        // turns; each then sees what the one before it did.
+        auto r = db.exec(
+            "SELECT r.id, r.status, r.event_id, r.quantity FROM payments p "
+            "JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = $1 FOR UPDATE OF r",
+            {param(intent_id)});
+        if (r.empty()) return {PaymentApplied::unknown_payment, {}};
+        auto const registration_id = r.text(0, 0);
+        auto const status = r.text(0, 1);
+        auto const event = r.text(0, 2);
+        auto const quantity = r.integer(0, 3);
+        if (!first_delivery(db, event_id, "payment_intent.succeeded", now)) {
+          return {PaymentApplied::duplicate_event, registration_id};
+        }
+        db.exec(
+            "UPDATE payments SET status = 'succeeded', last_error = NULL, updated_at = $2 WHERE intent_id = $1 "
+            "AND status NOT IN ('succeeded', 'refunded')",
+            {param(intent_id), param(seconds(now))});
+        if (status == "confirmed" || status == "refund_pending" || status == "refunded") {
+          return {PaymentApplied::already_done, registration_id};
+        }
+        // Money that cannot buy seats goes back: the registration waits for its refund.
+        auto const refund = [&](std::string_view why) -> PaymentResult {
+          db.exec("UPDATE registrations SET status = 'refund_pending', updated_at = $2 WHERE id = $1",
+                  {param(registration_id), param(seconds(now))});
+          audit(db, now, Actor{}, why, "registration", registration_id, intent_id);
+          return {PaymentApplied::refund_needed, registration_id};
+        };
+        if (status == "cancelled") return refund("registration.paid_after_cancel");
+        if (status != "pending_payment") {
+          // The hold expired before the money arrived: take the seats again if they are
+          // still free, never beyond capacity.
+          auto const retaken = db.exec(
+              "UPDATE events SET registered_count = registered_count + $2 WHERE id = $1 "
+              "AND status = 'published' AND registered_count + $2 <= capacity",
+              {param(event), param(quantity)});
+          if (retaken.affected() == 0) return refund("registration.paid_too_late");
+        }
+        db.exec(
+            "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = $2, updated_at = $3 "
+            "WHERE id = $1",
+            {param(registration_id), param(intent_id), param(seconds(now))});
+        pg_detail::insert_tickets(db, tickets);
+        audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
+        return {PaymentApplied::confirmed, registration_id};
+      });
+    } catch (...) {
+      outcome = std::unexpected(pg_detail::write_failure(std::current_exception(), "applying a payment"));
+    }
+    done(std::move(outcome));
+  });
+}
+
+void PostgresStore::apply_payment_failure(std::string event_id, std::string intent_id, std::string message,
+                                          Timestamp now, Completion<Result<PaymentResult>> done) {
+  post([this, event_id = std::move(event_id), intent_id = std::move(intent_id), message = std::move(message), now,
+        done = std::move(done)] {
+    Result<PaymentResult> outcome = PaymentResult{PaymentApplied::unknown_payment, {}};
+    try {
+      outcome = pg::transaction(*pool_, [&](Connection& db) -> PaymentResult {
+        auto r = db.exec("SELECT registration_id FROM payments WHERE intent_id = $1 FOR UPDATE", {param(intent_id)});
+        if (r.empty()) return {PaymentApplied::unknown_payment, {}};
+        auto const registration_id = r.text(0, 0);
+        if (!first_delivery(db, event_id, "payment_intent.payment_failed", now)) {
+          return {PaymentApplied::duplicate_event, registration_id};
+        }
+        // A failure never undoes a success that arrived first (events come in any order).
+        db.exec(
+            "UPDATE payments SET status = 'failed', last_error = $2, updated_at = $3 WHERE intent_id = $1 "
+            "AND status NOT IN ('succeeded', 'refunded')",
+            {param(intent_id), param(message), param(seconds(now))});
+        audit(db, now, Actor{}, "payment.failed", "registration", registration_id, message);
+        return {PaymentApplied::failure_recorded, registration_id};
+      });
+    } catch (...) {
+      outcome = std::unexpected(pg_detail::write_failure(std::current_exception(), "recording a failed payment"));
+    }
+    done(std::move(outcome));
+  });
+}
+
+int PostgresStore::expire_holds(Timestamp now) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    // The conditional update decides: a hold ends once, whichever node sweeps (a second
+    // sweeper waits for the row locks, then finds the status changed).
+    auto r = db.exec(
+        "UPDATE registrations SET status = 'expired', updated_at = $1 "
+        "WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id, event_id, quantity",
+        {param(seconds(now))});
+    if (r.empty()) return 0;
+    std::map<std::string, std::int64_t> released;
+    std::vector<std::int64_t> at;
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.rows(); ++i) {
+      released[r.text(i, 1)] += r.integer(i, 2);
+      at.push_back(seconds(now));
+      ids.push_back(r.text(i, 0));
+    }
+    std::vector<std::string> events;
+    std::vector<std::int64_t> seats;
+    for (auto const& [event, n] : released) {
+      events.push_back(event);
+      seats.push_back(n);
+    }
+    db.exec(
+        "UPDATE events e SET registered_count = e.registered_count - d.n "
+        "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
+        {pg::text_array(events), pg::int_array(seats)});
+    db.exec(
+        "INSERT INTO audit_log (at, action, subject_type, subject_id) "
+        "SELECT at, 'registration.hold_expired', 'registration', s FROM unnest($1::bigint[], $2::text[]) AS x(at, s)",
+        {pg::int_array(at), pg::text_array(ids)});
+    return r.rows();
+  });
+}
+
+void PostgresStore::record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+                                  Timestamp now) {
+  pg::transaction(*pool_, [&](Connection& db) {
+    auto const status = completed ? "refunded" : "refund_pending";
+    db.exec(
+        "UPDATE payments SET status = $2, refund_id = $3, updated_at = $4 WHERE registration_id = $1 "
+        "AND status = 'succeeded'",
+        {param(registration_id), param(status), param(refund_id), param(seconds(now))});
+    db.exec("UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'refund_pending'",
+            {param(registration_id), param(status), param(seconds(now))});
+    audit(db, now, Actor{}, completed ? "registration.refunded" : "registration.refund_requested", "registration",
+          registration_id, refund_id);
+  });
+}
+
+std::vector<StoredPayment> PostgresStore::pending_payments() {
+  auto db = pool_->acquire();
+  return read_payments(db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
+                                " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                                "WHERE r.status = 'pending_payment' AND p.status <> 'succeeded'"));
+}
+
+std::vector<StoredPayment> PostgresStore::refunds_due() {
+  auto db = pool_->acquire();
+  return read_payments(db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
+                                " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                                "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'"));
+}
+
+}  // namespace admit

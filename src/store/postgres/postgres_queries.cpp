@@ -1,0 +1,67 @@
+// Read-only listings of the PostgreSQL store: door staff and registration search.
+
+#include "store/postgres/internal.hpp"
+#include "store/postgres/postgres_store.hpp"
+
+namespace admit {
+
+using pg::param;
+using pg_detail::seconds;
+using pg_detail::timestamp;
+
+std::vector<StaffAssignment> PostgresStore::list_event_staff(std::string_view event_id) {
+  auto db = pool_->acquire();
+  auto r = db->exec(
+      "SELECT s.user_id, u.email, u.name, s.created_at FROM event_staff s JOIN users u ON u.id = s.user_id "
+      "WHERE s.event_id = $1 ORDER BY s.created_at, s.user_id",
+      {param(event_id)});
+  std::vector<StaffAssignment> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), timestamp(r.integer(i, 3))});
+  return out;
+}
+
+std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Timestamp from,
+                                                    std::optional<EventCursor> const& after, int limit) {
+  auto db = pool_->acquire();
+  auto r = db->exec(
+      "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
+      "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at "
+      "FROM event_staff s JOIN events e ON e.id = s.event_id "
+      "WHERE s.user_id = $1 AND e.status = 'published' AND e.starts_at >= $2 "
+      "AND ($3::bigint IS NULL OR e.starts_at > $3 OR (e.starts_at = $3 AND e.id > $4)) "
+      "ORDER BY e.starts_at, e.id LIMIT $5",
+      {param(user_id), param(seconds(from)), after ? param(seconds(after->starts_at)) : param(nullptr),
+       after ? param(after->id) : param(""), param(std::int64_t{limit})});
+  std::vector<Event> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(pg_detail::read_event(r, i));
+  return out;
+}
+
+std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id,
+                                                                       std::string_view text,
+                                                                       std::optional<RegistrationCursor> const& after,
+                                                                       int limit) {
+  auto db = pool_->acquire();
+  // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
+  // (and what SQLite's LIKE does), whatever the database's locale.
+  auto r = db->exec(
+      "SELECT r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "
+      "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at, u.name, u.email, "
+      "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
+      "FROM registrations r JOIN users u ON u.id = r.user_id "
+      "WHERE r.event_id = $1 AND (u.name COLLATE \"C\" ILIKE $5 ESCAPE '\\' OR u.email COLLATE \"C\" ILIKE $5 ESCAPE '\\') "
+      "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
+      "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
+      "ORDER BY r.registered_at, r.seq LIMIT $4",
+      {param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
+       after ? param(after->id) : param(""), limit > 0 ? param(std::int64_t{limit}) : param(nullptr),
+       param(pg_detail::contains_pattern(text))});
+  std::vector<RegistrationRow> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({pg_detail::read_registration(r, i), r.text(i, 12), r.text(i, 13),
+                   static_cast<std::int32_t>(r.integer(i, 14))});
+  }
+  return out;
+}
+
+}  // namespace admit

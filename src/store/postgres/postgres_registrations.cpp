@@ -1,0 +1,589 @@
+// The registration, ticket and staff parts of the PostgreSQL store, with the batching
+// registration writer.
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "base/log.hpp"
+#include "store/postgres/internal.hpp"
+#include "store/postgres/postgres_store.hpp"
+
+namespace admit {
+
+using pg::Connection;
+using pg::param;
+using pg_detail::audit;
+using pg_detail::seconds;
+using pg_detail::timestamp;
+
+namespace {
+
+#define ADMIT_REGISTRATION_COLUMNS                                                                    \
+  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, " \
+  "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at"
+
+#define ADMIT_TICKET_COLUMNS                                                                              \
+  "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
+  "t.position, u.name"
+
+}  // namespace
+
+Registration pg_detail::read_registration(pg::Result const& r, int row) {
+  auto const hold = r.optional_integer(row, 9);
+  return Registration{
+      .id = r.text(row, 0),
+      .event_id = r.text(row, 1),
+      .ticket_type_id = r.text(row, 2),
+      .user_id = r.text(row, 3),
+      .quantity = static_cast<std::int32_t>(r.integer(row, 4)),
+      .status = parse_registration_status(r.text(row, 5)).value_or(RegistrationStatus::cancelled),
+      .amount_minor = r.integer(row, 6),
+      .currency = r.text(row, 7),
+      .payment_id = r.optional_text(row, 8),
+      .registered_at = timestamp(r.integer(row, 10)),
+      .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
+      .updated_at = timestamp(r.integer(row, 11)),
+  };
+}
+
+namespace {
+using pg_detail::read_registration;
+
+Ticket read_ticket(pg::Result const& r, int row) {
+  auto const validated = r.optional_integer(row, 7);
+  return Ticket{
+      .id = r.text(row, 0),
+      .registration_id = r.text(row, 1),
+      .event_id = r.text(row, 2),
+      .user_id = r.text(row, 3),
+      .status = r.text(row, 4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
+      .qr_code = r.text(row, 5),
+      .generated_at = timestamp(r.integer(row, 6)),
+      .validated_at = validated ? std::optional<Timestamp>(timestamp(*validated)) : std::nullopt,
+      .position = static_cast<std::int32_t>(r.integer(row, 8)),
+      .holder_name = r.text(row, 9),
+  };
+}
+
+std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
+  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+                   {param(id)});
+  if (r.empty()) return std::nullopt;
+  return read_ticket(r, 0);
+}
+
+/// An event as the registration writer sees it, under its row lock.
+struct LockedEvent {
+  bool open = false;
+  std::int64_t starts_at = 0;
+  std::int32_t capacity = 0;
+  std::int32_t registered = 0;
+  std::int32_t max_per_attendee = 0;
+  std::int64_t price_minor = 0;
+  std::string ticket_type_id;
+  std::int32_t added = 0;  ///< seats this batch takes
+};
+
+using Pair = std::pair<std::string, std::string>;
+
+/// Columns of the rows a batch inserts, one array per column.
+struct RegistrationRows {
+  std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash;
+  std::vector<std::optional<std::string>> payment_id, idempotency_key;
+  std::vector<std::int64_t> quantity, amount, registered_at, updated_at;
+  std::vector<std::optional<std::int64_t>> hold;
+
+  void add(NewRegistration const& o) {
+    auto const& r = o.registration;
+    id.push_back(r.id);
+    event_id.push_back(r.event_id);
+    type_id.push_back(r.ticket_type_id);
+    user_id.push_back(r.user_id);
+    quantity.push_back(r.quantity);
+    status.push_back(std::string(status_name(r.status)));
+    amount.push_back(r.amount_minor);
+    currency.push_back(r.currency);
+    payment_id.push_back(r.payment_id);
+    hold.push_back(r.hold_expires_at ? std::optional<std::int64_t>(seconds(*r.hold_expires_at)) : std::nullopt);
+    registered_at.push_back(seconds(r.registered_at));
+    updated_at.push_back(seconds(r.updated_at));
+    idempotency_key.push_back(o.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(o.idempotency_key));
+    request_hash.push_back(o.request_hash);
+  }
+};
+
+struct AuditRows {
+  std::vector<std::int64_t> at;
+  std::vector<std::optional<std::string>> actor, request;
+  std::vector<std::string> subject, detail;
+
+  void add(Timestamp when, Actor const& a, std::string const& registration_id, std::string_view status) {
+    at.push_back(seconds(when));
+    actor.push_back(a.user_id.empty() ? std::nullopt : std::optional<std::string>(a.user_id));
+    request.push_back(a.request_id.empty() ? std::nullopt : std::optional<std::string>(a.request_id));
+    subject.push_back(registration_id);
+    detail.push_back(std::string(status));
+  }
+};
+
+/// Decides and writes one batch of orders in the current transaction. Decisions are made
+/// against the events' counts read under their row locks, so no other node can take the
+/// same seats meanwhile; orders of one batch see each other's seats and idempotency keys.
+void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
+  std::set<std::string> event_ids;
+  std::set<std::string> user_ids;
+  std::vector<std::string> key_users, keys;
+  for (auto& o : batch) {
+    o.result = PlacementResult{};
+    event_ids.insert(o.order.registration.event_id);
+    user_ids.insert(o.order.registration.user_id);
+    if (!o.order.idempotency_key.empty()) {
+      key_users.push_back(o.order.registration.user_id);
+      keys.push_back(o.order.idempotency_key);
+    }
+  }
+
+  // Locks in id order: two nodes' batches never wait for each other in a cycle.
+  std::unordered_map<std::string, LockedEvent> events;
+  {
+    auto r = db.exec(
+        "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
+        "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
+        "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR UPDATE OF e",
+        {pg::text_array(std::vector<std::string>(event_ids.begin(), event_ids.end()))});
+    for (int i = 0; i < r.rows(); ++i) {
+      events[r.text(i, 0)] = LockedEvent{.open = r.integer(i, 1) != 0,
+                                         .starts_at = r.integer(i, 2),
+                                         .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
+                                         .registered = static_cast<std::int32_t>(r.integer(i, 4)),
+                                         .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
+                                         .price_minor = r.integer(i, 6),
+                                         .ticket_type_id = r.optional_text(i, 7).value_or("")};
+    }
+  }
+
+  // Keys used before (read after the locks, so a twin request placed by another node under
+  // the same lock is seen).
+  std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
+  if (!keys.empty()) {
+    auto r = db.exec(
+        "SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
+        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
+        {pg::text_array(key_users), pg::text_array(keys)});
+    for (int i = 0; i < r.rows(); ++i) used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
+  }
+
+  // Seats each attendee already holds at these events, and the holders' names.
+  std::map<Pair, std::int64_t> held;  // (event, user) → seats
+  std::unordered_map<std::string, std::string> names;
+  {
+    std::vector<std::string> pair_events, pair_users;
+    for (auto& o : batch) {
+      pair_events.push_back(o.order.registration.event_id);
+      pair_users.push_back(o.order.registration.user_id);
+    }
+    auto r = db.exec(
+        "SELECT r.event_id, r.user_id, SUM(r.quantity) FROM registrations r "
+        "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
+        "ON r.event_id = k.e AND r.user_id = k.u "
+        "WHERE r.status IN ('pending_payment', 'confirmed') GROUP BY r.event_id, r.user_id",
+        {pg::text_array(pair_events), pg::text_array(pair_users)});
+    for (int i = 0; i < r.rows(); ++i) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+    auto n = db.exec("SELECT id, name FROM users WHERE id = ANY($1::text[])",
+                     {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))});
+    for (int i = 0; i < n.rows(); ++i) names[n.text(i, 0)] = n.text(i, 1);
+  }
+
+  RegistrationRows rows;
+  AuditRows audits;
+  std::vector<Ticket> tickets;
+  for (auto& o : batch) {
+    auto& reg = o.order.registration;
+    auto& result = o.result;
+    if (!o.order.idempotency_key.empty()) {
+      auto const found = used_keys.find({reg.user_id, o.order.idempotency_key});
+      if (found != used_keys.end()) {
+        result.outcome =
+            found->second.second == o.order.request_hash ? Placement::replayed : Placement::idempotency_mismatch;
+        result.detail.registration.id = found->second.first;
+        continue;
+      }
+    }
+    auto const event = events.find(reg.event_id);
+    if (event == events.end()) {
+      result.outcome = Placement::event_not_found;
+      continue;
+    }
+    auto& e = event->second;
+    if (!e.open || e.starts_at <= seconds(o.now)) {
+      result.outcome = Placement::event_closed;
+      continue;
+    }
+    if (e.price_minor != o.order.unit_price_minor) {
+      result.outcome = Placement::price_changed;
+      continue;
+    }
+    result.attendee_limit = e.max_per_attendee;
+    auto const taken = e.registered + e.added;
+    result.seats_left = e.capacity - taken;
+    auto& mine = held[{reg.event_id, reg.user_id}];
+    if (mine + reg.quantity > e.max_per_attendee) {
+      result.outcome = Placement::attendee_limit;
+      continue;
+    }
+    if (taken + reg.quantity > e.capacity) {
+      result.outcome = Placement::sold_out;
+      continue;
+    }
+    mine += reg.quantity;
+    e.added += reg.quantity;
+    reg.ticket_type_id = e.ticket_type_id;
+    if (!o.order.idempotency_key.empty()) {
+      used_keys[{reg.user_id, o.order.idempotency_key}] = {reg.id, o.order.request_hash};
+    }
+    rows.add(o.order);
+    audits.add(o.now, o.actor, reg.id, status_name(reg.status));
+    for (auto& t : o.order.tickets) {
+      t.holder_name = names[reg.user_id];
+      tickets.push_back(t);
+    }
+    result.outcome = Placement::placed;
+    result.seats_left = e.capacity - taken - reg.quantity;
+    result.detail = {reg, o.order.tickets};
+  }
+  if (rows.id.empty()) return;
+
+  db.exec(
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
+      "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
+      "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])",
+      {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
+       pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
+       pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
+       pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
+       pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash)});
+  pg_detail::insert_tickets(db, tickets);
+  std::vector<std::string> changed_events;
+  std::vector<std::int64_t> added;
+  for (auto const& [id, e] : events) {
+    if (e.added == 0) continue;
+    changed_events.push_back(id);
+    added.push_back(e.added);
+  }
+  // The CHECK (registered_count <= capacity) would refuse an oversell even if the logic
+  // above were wrong.
+  db.exec(
+      "UPDATE events e SET registered_count = e.registered_count + d.n "
+      "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
+      {pg::text_array(changed_events), pg::int_array(added)});
+  db.exec(
+      "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
+      "SELECT at, a, q, 'registration.created', 'registration', s, d "
+      "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
+      {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
+       pg::text_array(audits.subject), pg::text_array(audits.detail)});
+}
+
+}  // namespace
+
+namespace pg_detail {
+
+std::vector<EventKey> select_event_keys(Connection& db, std::string_view event_id) {
+  auto r = db.exec(
+      "SELECT key_id, public_key, secret_key, created_at, active FROM event_keys WHERE event_id = $1 "
+      "ORDER BY active DESC, created_at DESC, key_id",
+      {param(event_id)});
+  std::vector<EventKey> keys;
+  for (int i = 0; i < r.rows(); ++i) {
+    keys.push_back({static_cast<std::uint32_t>(r.integer(i, 0)), r.bytes(i, 1), r.bytes(i, 2),
+                    timestamp(r.integer(i, 3)), r.integer(i, 4) != 0});
+  }
+  return keys;
+}
+
+std::vector<Ticket> tickets_of(Connection& db, std::string_view registration_id) {
+  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS
+                   " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.registration_id = $1 ORDER BY t.position",
+                   {param(registration_id)});
+  std::vector<Ticket> tickets;
+  for (int i = 0; i < r.rows(); ++i) tickets.push_back(read_ticket(r, i));
+  return tickets;
+}
+
+Error write_failure(std::exception_ptr failure, std::string_view what) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (Outage const& e) {
+    log::error("database unavailable", "\"while\":" + log::quote(what) + ",\"error\":" + log::quote(e.what()));
+  } catch (std::exception const& e) {
+    log::error("database write failed", "\"while\":" + log::quote(what) + ",\"error\":" + log::quote(e.what()));
+  }
+  return Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}};
+}
+
+}  // namespace pg_detail
+
+// ---- the registration writer -----------------------------------------------------------
+
+void PostgresStore::place_registration(NewRegistration order, Timestamp now, Actor actor,
+                                       Completion<Result<PlacementResult>> done) {
+  {
+    std::lock_guard lock(orders_mutex_);
+    orders_.push_back(Order{std::move(order), now, std::move(actor), std::move(done), {}});
+  }
+  orders_ready_.notify_one();
+}
+
+void PostgresStore::run_registration_writer(std::stop_token stop) {
+  std::vector<Order> batch;
+  while (true) {
+    {
+      std::unique_lock lock(orders_mutex_);
+      if (!orders_ready_.wait(lock, stop, [this] { return !orders_.empty(); })) return;
+      // Orders that arrived while the last batch committed form the next one.
+      auto const take = std::min(orders_.size(), static_cast<std::size_t>(std::max(1, settings_.max_batch)));
+      batch.assign(std::make_move_iterator(orders_.begin()), std::make_move_iterator(orders_.begin() + take));
+      orders_.erase(orders_.begin(), orders_.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+    place_orders(batch);
+    batch.clear();
+  }
+}
+
+void PostgresStore::place_orders(std::vector<Order>& batch) {
+  std::exception_ptr failure;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto db = pool_->acquire();
+      db->exec("BEGIN");
+      try {
+        place_batch(*db, batch);
+        db->exec("COMMIT");
+      } catch (...) {
+        if (db->healthy()) {
+          try {
+            db->exec_script("ROLLBACK");
+          } catch (...) {
+          }
+        }
+        throw;
+      }
+      failure = nullptr;
+      break;
+    } catch (pg::DatabaseError const& e) {
+      failure = std::current_exception();
+      // A deadlock, a serialization failure, or another node's twin request winning the
+      // race for an idempotency key: run the batch again, which now sees what won.
+      if ((e.retryable() || e.unique_violation()) && attempt < 5) {
+        ++batch_retries_;
+        continue;
+      }
+      if (batch.size() > 1) {
+        // One bad order must not sink the others: place each on its own.
+        for (auto& order : batch) {
+          std::vector<Order> single;
+          single.push_back(std::move(order));
+          place_orders(single);
+        }
+        return;
+      }
+      break;
+    } catch (...) {
+      failure = std::current_exception();
+      break;
+    }
+  }
+  if (!failure) {
+    ++batches_;
+    batched_orders_ += batch.size();
+  }
+  for (auto& order : batch) {
+    if (failure) {
+      order.done(std::unexpected(pg_detail::write_failure(failure, "placing a registration")));
+      continue;
+    }
+    if (order.result.outcome == Placement::replayed) {
+      try {
+        if (auto detail = find_registration(order.result.detail.registration.id)) {
+          order.result.detail = std::move(*detail);
+        }
+      } catch (std::exception const&) {
+        order.done(std::unexpected(pg_detail::write_failure(std::current_exception(), "reading a replay")));
+        continue;
+      }
+    }
+    order.done(std::move(order.result));
+  }
+}
+
+// ---- registrations ---------------------------------------------------------------------
+
+std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_view id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS " FROM registrations r WHERE r.id = $1", {param(id)});
+  if (r.empty()) return std::nullopt;
+  return RegistrationDetail{read_registration(r, 0), pg_detail::tickets_of(*db, id)};
+}
+
+std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::string_view user_id,
+                                                                       std::optional<RegistrationCursor> const& after,
+                                                                       int limit) {
+  auto db = pool_->acquire();
+  // Within one second the insertion order (seq) breaks ties, newest first; the cursor names
+  // the last registration seen.
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS
+                    " FROM registrations r WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
+                    "(r.registered_at = $2 AND r.seq < (SELECT seq FROM registrations WHERE id = $3))) "
+                    "ORDER BY r.registered_at DESC, r.seq DESC LIMIT $4",
+                    {param(user_id), after ? param(seconds(after->registered_at)) : param(nullptr),
+                     after ? param(after->id) : param(""), param(std::int64_t{limit})});
+  std::vector<RegistrationDetail> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({read_registration(r, i), {}});
+  for (auto& d : out) d.tickets = pg_detail::tickets_of(*db, d.registration.id);
+  return out;
+}
+
+std::vector<RegistrationRow> PostgresStore::list_event_registrations(std::string_view event_id,
+                                                                     std::optional<RegistrationCursor> const& after,
+                                                                     int limit) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS
+                    ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND "
+                    "t.validated_at IS NOT NULL) FROM registrations r JOIN users u ON u.id = r.user_id "
+                    "WHERE r.event_id = $1 AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
+                    "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
+                    "ORDER BY r.registered_at, r.seq LIMIT $4",
+                    {param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
+                     after ? param(after->id) : param(""),
+                     limit > 0 ? param(std::int64_t{limit}) : param(nullptr)});
+  std::vector<RegistrationRow> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({read_registration(r, i), r.text(i, 12), r.text(i, 13), static_cast<std::int32_t>(r.integer(i, 14))});
+  }
+  return out;
+}
+
+Cancellation PostgresStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    // A paid registration ends as refund_pending; the refund itself goes through the provider.
+    auto r = db.exec(
+        "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
+        "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
+        "ELSE 'cancelled' END WHERE id = $1 AND status IN ('pending_payment', 'confirmed') "
+        "RETURNING event_id, quantity",
+        {param(id), param(seconds(now))});
+    if (r.empty()) {
+      return db.exec("SELECT 1 FROM registrations WHERE id = $1", {param(id)}).empty() ? Cancellation::not_found
+                                                                                       : Cancellation::not_active;
+    }
+    db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
+            {param(r.text(0, 0)), param(r.integer(0, 1))});
+    db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
+    audit(db, now, actor, "registration.cancelled", "registration", id);
+    return Cancellation::cancelled;
+  });
+}
+
+EventStats PostgresStore::event_stats(std::string_view event_id) {
+  auto db = pool_->acquire();
+  EventStats stats;
+  if (auto r = db->exec("SELECT capacity, registered_count FROM events WHERE id = $1", {param(event_id)}); !r.empty()) {
+    stats.capacity = static_cast<std::int32_t>(r.integer(0, 0));
+    stats.registered_count = static_cast<std::int32_t>(r.integer(0, 1));
+  }
+  {
+    auto r = db->exec(
+        "SELECT status, SUM(quantity), SUM(amount_minor) FROM registrations WHERE event_id = $1 GROUP BY status",
+        {param(event_id)});
+    for (int i = 0; i < r.rows(); ++i) {
+      auto const status = parse_registration_status(r.text(i, 0)).value_or(RegistrationStatus::cancelled);
+      auto const seats = static_cast<std::int32_t>(r.integer(i, 1));
+      if (status == RegistrationStatus::confirmed) {
+        stats.confirmed_seats += seats;
+        stats.revenue_minor += r.integer(i, 2);
+      } else if (status == RegistrationStatus::pending_payment) {
+        stats.pending_seats += seats;
+      } else {
+        stats.cancelled_seats += seats;
+      }
+    }
+  }
+  stats.checked_in = static_cast<std::int32_t>(
+      db->exec("SELECT COUNT(*) FROM tickets WHERE event_id = $1 AND validated_at IS NOT NULL", {param(event_id)})
+          .integer(0, 0));
+  {
+    auto r = db->exec(
+        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
+        "FROM registrations WHERE event_id = $1 AND status IN ('pending_payment', 'confirmed') "
+        "GROUP BY registered_at / 3600 ORDER BY 1",
+        {param(event_id)});
+    for (int i = 0; i < r.rows(); ++i) {
+      stats.by_hour.push_back({r.integer(i, 0), static_cast<std::int32_t>(r.integer(i, 1)), r.integer(i, 2)});
+    }
+  }
+  return stats;
+}
+
+// ---- tickets ---------------------------------------------------------------------------
+
+std::optional<Ticket> PostgresStore::find_ticket(std::string_view id) {
+  auto db = pool_->acquire();
+  return select_ticket(*db, id);
+}
+
+void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+                                  Completion<Result<RedemptionResult>> done) {
+  post([this, ticket_id = std::move(ticket_id), event_id = std::move(event_id), now, actor = std::move(actor),
+        done = std::move(done)] {
+    try {
+      auto db = pool_->acquire();
+      // One statement decides and audits: of two simultaneous scans on any nodes exactly one
+      // changes the row (the other waits for its lock, then finds validated_at set).
+      auto const changed = db->exec(
+          "WITH admitted AS (UPDATE tickets SET validated_at = $2, validated_by = $3 WHERE id = $1 AND event_id = $4 "
+          "AND status = 'valid' AND validated_at IS NULL RETURNING id) "
+          "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id) "
+          "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id FROM admitted",
+          {param(ticket_id), param(seconds(now)), param(actor.user_id), param(event_id),
+           pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id)});
+      RedemptionResult result{Redemption::unknown, select_ticket(*db, ticket_id)};
+      if (changed.affected() == 1) {
+        result.outcome = Redemption::admitted;
+      } else if (!result.ticket) {
+        result.outcome = Redemption::unknown;
+      } else if (result.ticket->event_id != event_id) {
+        result.outcome = Redemption::wrong_event;
+      } else if (result.ticket->status == TicketStatus::cancelled) {
+        result.outcome = Redemption::cancelled;
+      } else {
+        result.outcome = Redemption::already_used;
+      }
+      done(std::move(result));
+    } catch (...) {
+      done(std::unexpected(pg_detail::write_failure(std::current_exception(), "validating a ticket")));
+    }
+  });
+}
+
+bool PostgresStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
+  auto db = pool_->acquire();
+  return !db->exec("SELECT 1 FROM event_staff WHERE event_id = $1 AND user_id = $2", {param(event_id), param(user_id)})
+              .empty();
+}
+
+void PostgresStore::add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
+                                    Actor const& actor) {
+  pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec(
+        "INSERT INTO event_staff (event_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        {param(event_id), param(user_id), param(seconds(now))});
+    if (r.affected() > 0) audit(db, now, actor, "event.staff_added", "event", event_id, user_id);
+  });
+}
+
+}  // namespace admit

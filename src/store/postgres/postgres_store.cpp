@@ -1,0 +1,375 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include <string>
+
+#include "base/log.hpp"
+#include "base/text.hpp"
+#include "store/migration.hpp"
+#include "store/postgres/internal.hpp"
+
+namespace admit {
+
+using pg::Connection;
+using pg::param;
+using pg_detail::audit;
+using pg_detail::seconds;
+using pg_detail::contains_pattern;
+using pg_detail::read_event;
+using pg_detail::timestamp;
+
+namespace {
+
+/// Every node takes this advisory lock while it migrates, so two nodes starting at once do
+/// not both apply the same migration.
+constexpr std::int64_t kMigrationLock = 0x61646d6974;  // "admit"
+
+User read_user(pg::Result const& r, int row) {
+  return User{
+      .id = r.text(row, 0),
+      .email = r.text(row, 1),
+      .name = r.text(row, 2),
+      .password_hash = r.text(row, 3),
+      .roles = Roles(static_cast<std::uint8_t>(r.integer(row, 4))),
+      .created_at = timestamp(r.integer(row, 5)),
+  };
+}
+
+/// What the text search looks in: every searchable field, case-folded (as the SQLite store
+/// does, so both engines match the same events).
+std::string search_text(EventDraft const& d) { return fold_case(d.name + "\n" + d.description + "\n" + d.location); }
+
+}  // namespace
+
+PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(settings)) {
+  pool_ = std::make_unique<pg::Pool>(settings_.url, settings_.pool_size, std::chrono::seconds(5));
+  migrate();
+  for (int i = 0; i < std::max(1, settings_.workers); ++i) {
+    workers_.emplace_back([this](std::stop_token stop) {
+      while (true) {
+        std::function<void()> job;
+        {
+          std::unique_lock lock(jobs_mutex_);
+          if (!jobs_ready_.wait(lock, stop, [this] { return !jobs_.empty(); })) return;
+          job = std::move(jobs_.front());
+          jobs_.pop_front();
+        }
+        job();
+      }
+    });
+  }
+  registration_writer_ = std::jthread([this](std::stop_token stop) { run_registration_writer(stop); });
+}
+
+PostgresStore::~PostgresStore() {
+  // Writers finish what they took; anything still queued is answered as unavailable.
+  registration_writer_ = {};
+  workers_.clear();
+  for (auto& order : orders_) {
+    order.done(std::unexpected(Error{Errc::unavailable, "The server is shutting down; nothing was changed.", {}}));
+  }
+}
+
+void PostgresStore::post(std::function<void()> job) {
+  {
+    std::lock_guard lock(jobs_mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  jobs_ready_.notify_one();
+}
+
+void PostgresStore::migrate() {
+  auto db = pool_->acquire();
+  db->exec_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  db->exec("SELECT pg_advisory_lock($1)", {param(kMigrationLock)});
+  try {
+    auto const current = db->exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0);
+    auto const& migrations = postgres_migrations();
+    if (!migrations.empty() && current > migrations.back().version) {
+      throw Outage("the database schema (version " + std::to_string(current) +
+                   ") is newer than this admit; upgrade admit instead");
+    }
+    for (auto const& m : migrations) {
+      if (m.version <= current) continue;
+      db->exec_script("BEGIN");
+      try {
+        db->exec_script(std::string(m.sql));
+        db->exec(
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            "VALUES ($1, $2, EXTRACT(EPOCH FROM now())::bigint)",
+            {param(std::int64_t{m.version}), param(m.name)});
+        db->exec_script("COMMIT");
+      } catch (...) {
+        if (db->healthy()) db->exec_script("ROLLBACK");
+        throw;
+      }
+      log::info("migrated", "\"version\":" + std::to_string(m.version) + ",\"name\":" + log::quote(m.name));
+    }
+  } catch (...) {
+    if (db->healthy()) db->exec("SELECT pg_advisory_unlock($1)", {param(kMigrationLock)});
+    throw;
+  }
+  db->exec("SELECT pg_advisory_unlock($1)", {param(kMigrationLock)});
+}
+
+int PostgresStore::schema_version() {
+  auto db = pool_->acquire();
+  return static_cast<int>(db->exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").integer(0, 0));
+}
+
+std::string PostgresStore::metrics_text() const {
+  auto const pool = pool_->stats();
+  return "# HELP admit_db_registration_batches_total Registration batches committed by this node's writer.\n"
+         "# TYPE admit_db_registration_batches_total counter\n"
+         "admit_db_registration_batches_total " + std::to_string(batches_.load()) + "\n"
+         "# HELP admit_db_registration_batch_orders_total Orders carried by those batches.\n"
+         "# TYPE admit_db_registration_batch_orders_total counter\n"
+         "admit_db_registration_batch_orders_total " + std::to_string(batched_orders_.load()) + "\n"
+         "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key race.\n"
+         "# TYPE admit_db_transaction_retries_total counter\n"
+         "admit_db_transaction_retries_total " + std::to_string(batch_retries_.load()) + "\n"
+         "# HELP admit_db_pool_connections Open PostgreSQL connections of this node.\n"
+         "# TYPE admit_db_pool_connections gauge\n"
+         "admit_db_pool_connections " + std::to_string(pool.open) + "\n"
+         "# HELP admit_db_pool_idle_connections Of those, idle.\n"
+         "# TYPE admit_db_pool_idle_connections gauge\n"
+         "admit_db_pool_idle_connections " + std::to_string(pool.idle) + "\n";
+}
+
+bool PostgresStore::ping() {
+  try {
+    auto db = pool_->acquire();
+    return db->exec("SELECT 1").rows() == 1;
+  } catch (std::exception const&) {
+    return false;
+  }
+}
+
+// ---- users -----------------------------------------------------------------------------
+
+Result<void> PostgresStore::insert_user(User const& user, Actor const& actor) {
+  try {
+    pg::transaction(*pool_, [&](Connection& db) {
+      db.exec("INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+              {param(user.id), param(user.email), param(user.name), param(user.password_hash),
+               param(std::int64_t{user.roles.bits()}), param(seconds(user.created_at))});
+      audit(db, user.created_at, actor, "user.created", "user", user.id);
+    });
+  } catch (pg::DatabaseError const& e) {
+    if (!e.unique_violation()) throw;
+    return fail(Errc::email_taken, "An account with this email already exists.", {{"email", "is already registered"}});
+  }
+  return {};
+}
+
+std::optional<User> PostgresStore::find_user(std::string_view id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE id = $1", {param(id)});
+  if (r.empty()) return std::nullopt;
+  return read_user(r, 0);
+}
+
+std::optional<User> PostgresStore::find_user_by_email(std::string_view email) {
+  auto db = pool_->acquire();
+  auto r =
+      db->exec("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE email = $1", {param(email)});
+  if (r.empty()) return std::nullopt;
+  return read_user(r, 0);
+}
+
+std::optional<User> PostgresStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
+  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec("UPDATE users SET roles = $1 WHERE email = $2 RETURNING id",
+                     {param(std::int64_t{roles.bits()}), param(email)});
+    if (r.empty()) return false;
+    std::string detail;
+    for (auto name : roles.names()) {
+      if (!detail.empty()) detail += ",";
+      detail += name;
+    }
+    audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
+          "user.roles_changed", "user", r.text(0, 0), detail);
+    return true;
+  });
+  if (!found) return std::nullopt;
+  return find_user_by_email(email);
+}
+
+// ---- refresh sessions ------------------------------------------------------------------
+
+void PostgresStore::insert_session(RefreshSession const& s) {
+  auto db = pool_->acquire();
+  db->exec(
+      "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+      {param(s.token_hash), param(s.user_id), param(s.family_id), param(seconds(s.issued_at)),
+       param(seconds(s.expires_at))});
+}
+
+Rotation PostgresStore::rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
+                                       Timestamp expires_at) {
+  // The row lock makes two refreshes of one token (on any nodes) take turns: the second
+  // sees the token used and revokes the family.
+  return pg::transaction(*pool_, [&](Connection& db) -> Rotation {
+    auto r = db.exec(
+        "SELECT user_id, family_id, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL "
+        "FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+        {param(old_hash)});
+    if (r.empty()) return {RotateOutcome::invalid, {}};
+    auto user_id = r.text(0, 0);
+    auto const family_id = r.text(0, 1);
+    bool const expired = r.integer(0, 2) <= seconds(now);
+    bool const used = r.integer(0, 3) != 0;
+    bool const revoked = r.integer(0, 4) != 0;
+    if (revoked || expired) return {RotateOutcome::invalid, {}};
+    if (used) {
+      db.exec("UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
+              {param(seconds(now)), param(family_id)});
+      audit(db, now, Actor{user_id, {}}, "session.reuse_detected", "user", user_id, family_id);
+      return {RotateOutcome::reused, user_id};
+    }
+    db.exec("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2", {param(seconds(now)), param(old_hash)});
+    db.exec(
+        "INSERT INTO refresh_tokens (token_hash, user_id, family_id, issued_at, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {param(new_hash), param(user_id), param(family_id), param(seconds(now)), param(seconds(expires_at))});
+    return {RotateOutcome::rotated, std::move(user_id)};
+  });
+}
+
+bool PostgresStore::revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) {
+  auto db = pool_->acquire();
+  auto r = db->exec(
+      "UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id = "
+      "(SELECT family_id FROM refresh_tokens WHERE token_hash = $2 AND user_id = $3)",
+      {param(seconds(now)), param(token_hash), param(user_id)});
+  return r.affected() > 0;
+}
+
+// ---- events ----------------------------------------------------------------------------
+
+void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
+  pg::transaction(*pool_, [&](Connection& db) {
+    db.exec("INSERT INTO events (" ADMIT_EVENT_COLUMNS
+            ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            {param(e.id), param(e.organizer_id), param(e.details.name), param(e.details.description),
+             param(seconds(e.details.starts_at)), param(e.details.timezone), param(e.details.location),
+             param(e.details.capacity), param(e.registered_count), param(e.details.max_per_attendee),
+             param(e.details.price_minor), param(e.details.currency), param(status_name(e.status)),
+             param(seconds(e.created_at)), param(seconds(e.updated_at)), param(search_text(e.details))});
+    db.exec(
+        "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) VALUES ($1, $2, $3, $4, $5, 0)",
+        {param(t.id), param(t.event_id), param(t.name), param(t.price_minor), param(t.capacity)});
+    audit(db, e.created_at, actor, "event.created", "event", e.id);
+  });
+}
+
+std::optional<Event> PostgresStore::find_event(std::string_view id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE id = $1", {param(id)});
+  if (r.empty()) return std::nullopt;
+  return read_event(r, 0);
+}
+
+std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
+  // Absent filters are NULL parameters, so one prepared statement serves every query.
+  auto db = pool_->acquire();
+  auto r = db->exec(
+      "SELECT " ADMIT_EVENT_COLUMNS
+      " FROM events WHERE starts_at >= $1 AND ($2::bigint IS NULL OR starts_at <= $2) "
+      "AND ($3::boolean OR status = 'published') AND ($4::text IS NULL OR organizer_id = $4) "
+      "AND ($5::text IS NULL OR search_text LIKE $5 ESCAPE '\\') "
+      "AND ($6::bigint IS NULL OR starts_at > $6 OR (starts_at = $6 AND id > $7)) "
+      "ORDER BY starts_at, id LIMIT $8",
+      {param(seconds(q.from)), q.to ? param(seconds(*q.to)) : param(nullptr),
+       param(q.include_cancelled ? "true" : "false"), param(q.organizer_id),
+       q.text ? param(contains_pattern(fold_case(*q.text))) : param(nullptr),
+       q.after ? param(seconds(q.after->starts_at)) : param(nullptr),
+       q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
+  std::vector<Event> events;
+  events.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(r, i));
+  return events;
+}
+
+EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec(
+        "UPDATE events SET name = $2, description = $3, starts_at = $4, timezone = $5, location = $6, "
+        "capacity = $7, max_per_attendee = $8, price_minor = $9, currency = $10, updated_at = $11, search_text = $12 "
+        "WHERE id = $1 AND registered_count <= $7",
+        {param(id), param(d.name), param(d.description), param(seconds(d.starts_at)), param(d.timezone),
+         param(d.location), param(d.capacity), param(d.max_per_attendee), param(d.price_minor), param(d.currency),
+         param(seconds(now)), param(search_text(d))});
+    if (r.affected() == 0) {
+      return db.exec("SELECT 1 FROM events WHERE id = $1", {param(id)}).empty() ? EventUpdate::not_found
+                                                                                : EventUpdate::capacity_below_sold;
+    }
+    db.exec("UPDATE ticket_types SET price_minor = $2, capacity = $3 WHERE event_id = $1 AND position = 0",
+            {param(id), param(d.price_minor), param(d.capacity)});
+    audit(db, now, actor, "event.updated", "event", id);
+    return EventUpdate::updated;
+  });
+}
+
+bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec(
+        "UPDATE events SET status = 'cancelled', registered_count = 0, updated_at = $2 "
+        "WHERE id = $1 AND status <> 'cancelled'",
+        {param(id), param(seconds(now))});
+    if (r.affected() == 0) return false;
+    // Every active registration ends with the event: seats released, tickets void. The
+    // event row's lock (taken above) keeps new registrations out meanwhile.
+    db.exec(
+        "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
+        "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
+        "ELSE 'cancelled' END WHERE event_id = $1 AND status IN ('pending_payment', 'confirmed')",
+        {param(id), param(seconds(now))});
+    db.exec("UPDATE tickets SET status = 'cancelled' WHERE event_id = $1 AND status = 'valid'", {param(id)});
+    audit(db, now, actor, "event.cancelled", "event", id);
+    return true;
+  });
+}
+
+// ---- keys ------------------------------------------------------------------------------
+
+std::vector<EventKey> PostgresStore::event_keys(std::string_view event_id) {
+  auto db = pool_->acquire();
+  return pg_detail::select_event_keys(*db, event_id);
+}
+
+std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, EventKey const& key,
+                                                   bool replace_active) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    // The event row's lock serialises key changes of one event across nodes: two nodes
+    // issuing the first tickets at once agree on one key.
+    db.exec("SELECT 1 FROM events WHERE id = $1 FOR UPDATE", {param(event_id)});
+    if (!replace_active) {
+      if (!db.exec("SELECT 1 FROM event_keys WHERE event_id = $1 AND active = 1", {param(event_id)}).empty()) {
+        return pg_detail::select_event_keys(db, event_id);
+      }
+    } else {
+      db.exec("UPDATE event_keys SET active = 0 WHERE event_id = $1", {param(event_id)});
+    }
+    db.exec(
+        "INSERT INTO event_keys (event_id, key_id, public_key, secret_key, created_at, active) "
+        "VALUES ($1, $2, $3, $4, $5, 1)",
+        {param(event_id), param(std::int64_t{key.key_id}), pg::bytes(key.public_key), pg::bytes(key.secret_key),
+         param(seconds(key.created_at))});
+    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    return pg_detail::select_event_keys(db, event_id);
+  });
+}
+
+std::string PostgresStore::instance_secret(std::string_view name, std::string const& fresh) {
+  auto db = pool_->acquire();
+  // Whichever node comes first stores its secret; everyone reads that one.
+  db->exec(
+      "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, EXTRACT(EPOCH FROM now())::bigint) "
+      "ON CONFLICT (name) DO NOTHING",
+      {param(name), pg::bytes(fresh)});
+  return db->exec("SELECT value FROM instance_secrets WHERE name = $1", {param(name)}).bytes(0, 0);
+}
+
+}  // namespace admit

@@ -1,0 +1,142 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/ports.hpp"
+
+namespace admit {
+
+namespace pg {
+class Pool;
+class Connection;
+}  // namespace pg
+
+struct PostgresSettings {
+  std::string url;      ///< libpq connection URL (postgresql://user:pass@host:port/db)
+  int pool_size = 24;   ///< connections this node opens at most
+  int workers = 8;      ///< threads that run asynchronous writes (scans, payment events)
+  int max_batch = 1000; ///< registrations placed in one transaction at most
+};
+
+/// The store on a PostgreSQL server, shared by any number of admit nodes. Everything that
+/// must hold across nodes is decided by the database: capacity by the event row's lock and a
+/// CHECK constraint, one-time use by conditional updates, idempotency and webhook
+/// de-duplication by unique keys. Registrations are placed in batches: one writer thread per
+/// node locks the batch's events, decides every order against the locked counts and writes
+/// them all in one transaction (one commit, one WAL flush), so a hot event is not limited to
+/// one transaction per registration. Commits are durable before anything is acknowledged.
+class PostgresStore final : public Store {
+ public:
+  /// Connects, applies pending migrations (one node at a time) and starts the writers.
+  /// Throws Outage when the server cannot be reached.
+  explicit PostgresStore(PostgresSettings settings);
+  ~PostgresStore() override;
+  PostgresStore(PostgresStore const&) = delete;
+  PostgresStore& operator=(PostgresStore const&) = delete;
+
+  int schema_version() override;
+  std::string metrics_text() const override;
+  bool ping() override;
+
+  Result<void> insert_user(User const& user, Actor const& actor) override;
+  std::optional<User> find_user(std::string_view id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
+  std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
+
+  void insert_session(RefreshSession const& session) override;
+  Rotation rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
+                          Timestamp expires_at) override;
+  bool revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) override;
+
+  void insert_event(Event const& event, TicketType const& default_type, Actor const& actor) override;
+  std::optional<Event> find_event(std::string_view id) override;
+  std::vector<Event> list_events(EventQuery const& query) override;
+  EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
+  bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
+
+  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+                          Completion<Result<PlacementResult>> done) override;
+  std::optional<RegistrationDetail> find_registration(std::string_view id) override;
+  std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
+  std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
+                                                        std::optional<RegistrationCursor> const& after,
+                                                        int limit) override;
+  Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) override;
+  EventStats event_stats(std::string_view event_id) override;
+  std::optional<Ticket> find_ticket(std::string_view id) override;
+  void redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+                     Completion<Result<RedemptionResult>> done) override;
+  bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
+  void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
+                       Actor const& actor) override;
+  std::vector<StaffAssignment> list_event_staff(std::string_view event_id) override;
+  std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
+                                       std::optional<EventCursor> const& after, int limit) override;
+  std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
+
+  std::vector<EventKey> event_keys(std::string_view event_id) override;
+  std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
+  std::string instance_secret(std::string_view name, std::string const& fresh) override;
+
+  bool save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
+                   PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) override;
+  std::optional<StoredPayment> payment_by_key(std::string_view user_id, std::string_view idempotency_key) override;
+  std::optional<StoredPayment> find_payment(std::string_view intent_id) override;
+  std::optional<StoredPayment> payment_of(std::string_view registration_id) override;
+  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,
+                             Completion<Result<PaymentResult>> done) override;
+  void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
+                             Completion<Result<PaymentResult>> done) override;
+  int expire_holds(Timestamp now) override;
+  void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+                     Timestamp now) override;
+  std::vector<StoredPayment> pending_payments() override;
+  std::vector<StoredPayment> refunds_due() override;
+
+  /// One order waiting for the registration writer.
+  struct Order {
+    NewRegistration order;
+    Timestamp now;
+    Actor actor;
+    Completion<Result<PlacementResult>> done;
+    PlacementResult result;
+  };
+
+ private:
+  void migrate();
+  /// Runs `job` on a worker thread (asynchronous writes).
+  void post(std::function<void()> job);
+  void place_orders(std::vector<Order>& batch);
+  void run_registration_writer(std::stop_token stop);
+
+  PostgresSettings settings_;
+  std::unique_ptr<pg::Pool> pool_;
+
+  std::mutex jobs_mutex_;
+  std::condition_variable_any jobs_ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::jthread> workers_;
+
+  std::mutex orders_mutex_;
+  std::condition_variable_any orders_ready_;
+  std::vector<Order> orders_;
+  std::jthread registration_writer_;
+
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> batched_orders_{0};
+  std::atomic<std::uint64_t> batch_retries_{0};
+};
+
+}  // namespace admit
