@@ -20,6 +20,7 @@ export ADMIT_BIN=${ADMIT_BIN:-$PWD/build/release/src/admit}
 command -v wrk >/dev/null || { echo "wrk is missing (scripts/install-deps.sh)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/admit-bench-pg.XXXXXX)
+chmod 711 "$work"  # PostgreSQL runs as `postgres` and must reach $work/pg
 cluster_dir=
 cleanup() {
   if [ -n "$cluster_dir" ]; then bash scripts/cluster.sh stop "$cluster_dir" || true; fi

@@ -132,6 +132,7 @@ case "$cmd" in
     # A start that fails half-way stops what it started.
     trap 'if [ -z "${started_ok:-}" ]; then echo "cluster: start failed; stopping what was started" >&2; stop_all; fi' EXIT
     if [ -z "$database" ]; then
+      chmod o+x "$dir"  # PostgreSQL runs as `postgres` and must reach DIR/pg
       database=$(bash "$repo/scripts/pg-server.sh" start "$dir/pg")
       echo started >"$dir/pg-owned"
     else

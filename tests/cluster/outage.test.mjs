@@ -27,7 +27,7 @@ after(async () => {
 });
 
 describe('PostgreSQL restarted mid-sale', () => {
-  it('503 problem documents during the outage, recovery after, nothing lost or oversold', async () => {
+  it('503 problem documents during the outage, recovery after, nothing lost or oversold', async (t) => {
     const e = await createEvent(lb, org.accessToken, { capacity: 1_000_000, maxPerAttendee: 100_000 });
     const log = [];             // {at, status, type, node, problem, reg?}
     const acked = [];
@@ -97,7 +97,7 @@ describe('PostgreSQL restarted mid-sale', () => {
       // Sell out: capacity down to what is taken + 150; the loops keep asking.
       const taken = (await api(lb, 'GET', `/api/events/${e.eventId}`)).json.registeredCount;
       const capacity = taken + 150;
-      const put = await api(lb, 'PUT', `/api/events/${e.eventId}`, { token: org.accessToken, body: { capacity } });
+      const put = await api(lb, 'PUT', `/api/events/${e.eventId}`, { token: org.accessToken, body: { capacity, maxPerAttendee: capacity } });
       assert.equal(put.status, 200, `PUT capacity: ${put.status} ${put.text}`);
       for (let i = 0; i < 100 && soldOutSeen < 30; i++) await sleep(100);
     } finally {
@@ -106,6 +106,9 @@ describe('PostgreSQL restarted mid-sale', () => {
     }
 
     const during = log.filter((x) => x.at > stopAt && x.at < startedAt);
+    const firstAfter = acked.find((a) => a.at > startedAt);
+    t.diagnostic(`database stopped at ${stopAt} ms, started at ${startedAt} ms, first 201 after it at ${firstAfter?.at} ms; ` +
+      `during the outage ${statusSummary(during)}; in all ${acked.length} acknowledged, ${statusSummary(log)}`);
     assert.equal(strange.length, 0, `only 201, 409 sold-out and 503 problem documents: ${statusSummary(log)}; ${strange.length} others:\n${strange.slice(0, 10).join('\n')}`);
     assert.ok(during.filter((x) => x.status === 503).length > 0, `503s during the outage: ${statusSummary(during)}`);
     assert.ok(soldOutSeen >= 30, `the sale sold out after recovery (${soldOutSeen} sold-out replies)`);
