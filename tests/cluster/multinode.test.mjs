@@ -250,6 +250,36 @@ describe('webhooks delivered to several nodes', () => {
     assert.equal(a.revenue, 200, `revenue counted once per payment: ${JSON.stringify(a)}`);
   });
 
+  it('create-intent and card payments for one registration raced on every node → one intent, confirmed once', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 30, price: 9, currency: 'USD', maxPerAttendee: 5 });
+    for (let round = 0; round < 3; round++) {
+      const who = crowd[30 + round];
+      const reg = await register(lb, who, e.eventId, 2);
+      assert.equal(reg.status, 201, reg.text);
+      const id = reg.json.registrationId;
+      const cis = await Promise.all(Array.from({ length: 3 * NODES }, (_, i) =>
+        api(c.nodeUrls[i % NODES], 'POST', '/api/payments/create-intent', { token: who.accessToken, body: { registrationId: id } })));
+      for (const r of cis) assert.equal(r.status, 200, `create-intent: ${r.status} ${r.text}`);
+      const intents = new Set(cis.map((r) => r.json.paymentIntentId));
+      assert.equal(intents.size, 1, `round ${round}: one intent per registration, got ${[...intents]}`);
+      const [pi] = intents;
+      const pays = await Promise.all(Array.from({ length: 2 * NODES }, (_, i) =>
+        api(c.nodeUrls[i % NODES], 'POST', '/api/payments/sandbox/confirm', { token: who.accessToken, body: { paymentIntentId: pi, cardNumber: '4242424242424242' } })));
+      for (const r of pays) assert.ok(r.status === 200 || r.status === 409, `sandbox confirm: ${r.status} ${r.text}`);
+      let g;
+      for (let i = 0; i < 50; i++) {
+        g = await getReg(who, id);
+        if (g.status === 'confirmed') break;
+        await sleep(100);
+      }
+      assert.equal(g.status, 'confirmed', JSON.stringify(g));
+      assert.equal(g.tickets.length, 2, `tickets issued once: ${g.tickets.length}`);
+    }
+    const a = await analytics(lb, e.eventId);
+    assert.equal(a.confirmed, 6);
+    assert.equal(a.revenue, 54, `each payment counted once: ${JSON.stringify(a)}`);
+  });
+
   it('two different events for one payment on two nodes → one confirmed, one already_done', async () => {
     const e = await createEvent(lb, org.accessToken, { capacity: 20, price: 5, currency: 'USD', maxPerAttendee: 5 });
     for (let round = 0; round < 4; round++) {
