@@ -5,7 +5,8 @@
 #  1. flash sale on one free event with many distinct attendees (bench/register.lua):
 #     confirmed registrations/s, p50/p99;
 #  2. sell-out of a small event: confirmed must equal capacity exactly;
-#  3. GET /api/events/{id} and GET /healthz (the balanced ceiling) requests/s.
+#  3. GET /api/events/{id} and GET /healthz (the balanced ceiling) requests/s, and
+#     GET /api/events/{id} on one node directly (without HAProxy).
 # Usage: bench/postgres.sh [seconds per run, default 10] [connections, default 64] [node counts, default "1 2 3"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,8 +95,12 @@ for n in $node_counts; do
   d_bad=$(non2xx <<<"$out3")
   out4=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$lb/healthz" 2>&1)
   read -r h_rps _ h_p99 < <(parse <<<"$out4")
+  # ... and straight to one node, without the balancer.
+  node1=$(grep '^node1=' "$work/cluster-$n.out" | cut -d= -f2)
+  out5=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$node1/api/events/$big" 2>&1)
+  read -r n_rps _ n_p99 < <(parse <<<"$out5")
 
-  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed | $created2 × 201, $sold_out2 × 409, other $other2; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps |")
+  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed | $created2 × 201, $sold_out2 × 409, other $other2; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps | $n_rps (p99 $n_p99) |")
   # wrk stops counting with up to one request per connection in flight, so the database may hold
   # up to $connections more than wrk saw; never fewer, and never more seats than capacity.
   if ! { [ "$other" -eq 0 ] && [ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] &&
@@ -109,8 +114,8 @@ for n in $node_counts; do
 done
 
 cat <<TABLE
-| nodes | confirmed registrations/s | p50 | p99 | flash sale check | sell-out check | GET /api/events/{id}/s | GET /healthz/s |
-| ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |
+| nodes | confirmed registrations/s | p50 | p99 | flash sale check | sell-out check | GET /api/events/{id}/s | GET /healthz/s | GET /api/events/{id}/s on node1 directly |
+| ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |
 $(printf '%s\n' "${rows[@]}")
 
 All through HAProxy $(haproxy -v | head -1 | awk '{print $3}') on one port; PostgreSQL $pg_version ($settings);
