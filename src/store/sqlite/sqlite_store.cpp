@@ -90,7 +90,7 @@ SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   migrate(*writer);
   // The background checkpointer keeps the log short; this is only a backstop should it stall.
   writer->exec("PRAGMA wal_autocheckpoint = 50000");
-  writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer));
+  writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer), path_.string() + "-wal");
   checkpointer_ = std::jthread([this](std::stop_token stop) {
     auto connection = open_connection();
     std::mutex mutex;
@@ -166,7 +166,13 @@ std::string SqliteStore::metrics_text() const {
          "admit_db_write_jobs_total " + std::to_string(s.jobs) + "\n"
          "# HELP admit_db_writer_busy_seconds_total Time the writer spent in transactions, commits included.\n"
          "# TYPE admit_db_writer_busy_seconds_total counter\n"
-         "admit_db_writer_busy_seconds_total " + std::to_string(static_cast<double>(s.busy_ns) / 1e9) + "\n";
+         "admit_db_writer_busy_seconds_total " + std::to_string(static_cast<double>(s.busy_ns) / 1e9) + "\n"
+         "# HELP admit_db_log_syncs_total fdatasync calls of the write-ahead log, each acknowledging every batch before it.\n"
+         "# TYPE admit_db_log_syncs_total counter\n"
+         "admit_db_log_syncs_total " + std::to_string(s.syncs) + "\n"
+         "# HELP admit_db_log_sync_seconds_total Time spent in those calls.\n"
+         "# TYPE admit_db_log_sync_seconds_total counter\n"
+         "admit_db_log_sync_seconds_total " + std::to_string(static_cast<double>(s.sync_ns) / 1e9) + "\n";
 }
 
 int SqliteStore::schema_version() {

@@ -13,24 +13,35 @@
 #include <optional>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "store/sqlite/sqlite.hpp"
 
 namespace admit::sqlite {
 
 /// The one writer of a SQLite database, with group commit. Jobs queue up while the writer
-/// commits; the writer then runs every queued job in one transaction and commits once: one
-/// fsync for the whole batch. A job that throws rolls back only its own writes (the batch is
-/// rerun with a savepoint per job), so jobs must be safe to run twice: they write their
-/// results, they do not accumulate them. Completions run on the writer thread after the
-/// commit is durable, so nothing is acknowledged before it is on disk.
+/// commits; the writer then runs every queued job in one transaction and commits once. A job
+/// that throws rolls back only its own writes (the batch is rerun with a savepoint per job),
+/// so jobs must be safe to run twice: they write their results, they do not accumulate them.
+///
+/// Durability is pipelined: the writer's connection commits without waiting for the disk
+/// (synchronous=NORMAL writes the log but does not sync it), hands the committed batch to a
+/// syncer thread and goes on with the next batch. The syncer makes everything committed so
+/// far durable with one fdatasync of the write-ahead log and only then runs the batches'
+/// completions, in commit order. So nothing is acknowledged before it is on disk — as with
+/// synchronous=FULL — while the writer never waits for the disk, and one sync covers every
+/// batch committed while the previous sync ran. If a sync fails, what is on disk is unknown
+/// and the process stops (as PostgreSQL does) rather than acknowledge or deny anything;
+/// recovery on the next start keeps exactly the commits whose log reached the disk.
 class WriteQueue {
  public:
   using Job = std::function<void(Connection&)>;
   /// Receives null when the job's writes are committed, or what the job (or the commit) threw.
   using Done = std::function<void(std::exception_ptr)>;
 
-  explicit WriteQueue(std::unique_ptr<Connection> connection, std::size_t max_batch = 512);
+  /// `connection` is switched to synchronous=NORMAL; `wal_path` is its write-ahead log, which
+  /// the syncer syncs (it must exist: the connection is in WAL mode and has read the database).
+  WriteQueue(std::unique_ptr<Connection> connection, std::string const& wal_path, std::size_t max_batch = 512);
   ~WriteQueue();
   WriteQueue(WriteQueue const&) = delete;
   WriteQueue& operator=(WriteQueue const&) = delete;
@@ -40,7 +51,9 @@ class WriteQueue {
   struct Stats {
     std::uint64_t batches = 0;  ///< transactions committed (or failed)
     std::uint64_t jobs = 0;     ///< jobs run in them
-    std::uint64_t busy_ns = 0;  ///< time spent running batches, commit included
+    std::uint64_t busy_ns = 0;  ///< time spent running batches, commit (without the sync) included
+    std::uint64_t syncs = 0;    ///< fdatasync calls that made batches durable
+    std::uint64_t sync_ns = 0;  ///< time spent in them
   };
   Stats stats() const;
 
@@ -75,6 +88,11 @@ class WriteQueue {
             promise->set_value(std::move(*value));
           }
         });
+    // On the syncer thread (a completion that writes again), nobody else would sync this
+    // write: the waiter does the syncer's rounds itself until its own write is durable.
+    if (std::this_thread::get_id() == syncer_.get_id()) {
+      while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) sync_round();
+    }
     return future.get();
   }
 
@@ -86,9 +104,11 @@ class WriteQueue {
       if constexpr (std::is_void_v<std::invoke_result_t<F&, Connection&>>) {
         work(*connection_);
         connection_->prepare("COMMIT").run();
+        sync_now();
       } else {
         auto value = work(*connection_);
         connection_->prepare("COMMIT").run();
+        sync_now();
         return value;
       }
     } catch (...) {
@@ -105,10 +125,22 @@ class WriteQueue {
     Job job;
     Done done;
   };
+  /// A committed (or failed) batch waiting for the sync that makes it durable.
+  struct Committed {
+    std::vector<Done> done;
+    std::vector<std::exception_ptr> outcomes;
+  };
   void loop();
   void run_batch(std::deque<Item>& batch);
+  void sync_loop();
+  /// Waits for committed batches, syncs once, runs their completions. False once stopping
+  /// and nothing is left.
+  bool sync_round();
+  /// fdatasync of the log; stops the process when the disk refuses.
+  void sync_now();
 
   std::unique_ptr<Connection> connection_;
+  int wal_fd_ = -1;
   std::size_t max_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -117,6 +149,13 @@ class WriteQueue {
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> jobs_{0};
   std::atomic<std::uint64_t> busy_ns_{0};
+  std::atomic<std::uint64_t> syncs_{0};
+  std::atomic<std::uint64_t> sync_ns_{0};
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;
+  std::deque<Committed> committed_;
+  bool writer_done_ = false;
+  std::thread syncer_;
   std::thread thread_;
 };
 
