@@ -76,25 +76,59 @@ bool Tickets::may_scan(Principal const& who, Event const& event) {
          store_.is_event_staff(event.id, who.user_id);
 }
 
+std::optional<Tickets::ScanEvent> Tickets::scan_event(std::string const& id) {
+  auto const now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(scan_cache_mutex_);
+    if (auto it = scan_events_.find(id); it != scan_events_.end() && now - it->second.second < kScanCacheFor) {
+      return it->second.first;
+    }
+  }
+  auto const event = store_.find_event(id);
+  if (!event) return std::nullopt;
+  ScanEvent found{event->id, event->organizer_id};
+  std::lock_guard lock(scan_cache_mutex_);
+  if (scan_events_.size() >= kScanCacheLimit) scan_events_.clear();
+  scan_events_.insert_or_assign(id, std::pair{found, now});
+  return found;
+}
+
+bool Tickets::may_scan_cached(Principal const& who, ScanEvent const& event) {
+  if (event.organizer_id == who.user_id || who.roles.has(Role::admin)) return true;
+  auto const now = std::chrono::steady_clock::now();
+  auto key = std::pair{event.id, who.user_id};
+  {
+    std::lock_guard lock(scan_cache_mutex_);
+    if (auto it = scan_staff_.find(key); it != scan_staff_.end() && now - it->second < kScanCacheFor) return true;
+  }
+  if (!store_.is_event_staff(event.id, who.user_id)) return false;
+  std::lock_guard lock(scan_cache_mutex_);
+  if (scan_staff_.size() >= kScanCacheLimit) scan_staff_.clear();
+  scan_staff_.insert_or_assign(std::move(key), now);
+  return true;
+}
+
 void Tickets::validate_ticket(Principal const& who, std::string_view code, std::optional<std::string> const& event_id,
                               Actor const& actor, Completion<Result<ScanOutcome>> done) {
   using R = ScanOutcome::Result;
   // Who may scan is decided per event (its organizer, its staff, an admin), from the database,
   // so a staff assignment counts at once, even for a token issued before it. A forged code
-  // reveals nothing to anyone, so it is simply "invalid".
-  std::optional<Event> scanning;
+  // reveals nothing to anyone, so it is simply "invalid". Whether the ticket is still valid
+  // (the event cancelled, the registration cancelled) is decided by the redemption itself,
+  // never by the cached event.
+  std::optional<ScanEvent> scanning;
   if (event_id) {
-    scanning = store_.find_event(*event_id);
+    scanning = scan_event(*event_id);
     if (!scanning) return done(fail(Errc::not_found, "No event has this id."));
-    if (!may_scan(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
+    if (!may_scan_cached(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
   }
   auto claims = codes_.check(code);
   if (!claims) return done(ScanOutcome{R::invalid, std::nullopt});
   if (scanning && claims->event_id != scanning->id) return done(ScanOutcome{R::wrong_event, std::nullopt});
   if (!scanning) {
-    scanning = store_.find_event(claims->event_id);
+    scanning = scan_event(claims->event_id);
     if (!scanning) return done(ScanOutcome{R::invalid, std::nullopt});
-    if (!may_scan(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
+    if (!may_scan_cached(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
   }
   store_.redeem_ticket(claims->ticket_id, claims->event_id, clock_.now(), actor,
                        [done = std::move(done)](Result<RedemptionResult> redeemed) {

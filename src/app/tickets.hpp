@@ -1,8 +1,13 @@
 #pragma once
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "app/ports.hpp"
 #include "app/registrations.hpp"
@@ -48,6 +53,18 @@ class Tickets {
 
  private:
   bool may_scan(Principal const& who, Event const& event);
+  /// What a scan needs to know of an event (that it exists, who organizes it), read from the
+  /// store at most once a second per event: a door scanner scans thousands of tickets of one
+  /// event, and this spares each scan a database read.
+  struct ScanEvent {
+    std::string id;
+    std::string organizer_id;
+  };
+  std::optional<ScanEvent> scan_event(std::string const& id);
+  /// may_scan for a scan: organizer and admin from the token and the event, staff from the
+  /// store. A "yes" from the store is remembered for a second; a "no" is not remembered, so a
+  /// new staff assignment counts at once.
+  bool may_scan_cached(Principal const& who, ScanEvent const& event);
 
   Store& store_;
   TicketCodes& codes_;
@@ -55,6 +72,13 @@ class Tickets {
   TicketPrinter& printer_;
   Clock const& clock_;
   TicketingSettings settings_;
+
+  static constexpr auto kScanCacheFor = std::chrono::seconds(1);
+  static constexpr std::size_t kScanCacheLimit = 10'000;
+  std::mutex scan_cache_mutex_;
+  std::unordered_map<std::string, std::pair<ScanEvent, std::chrono::steady_clock::time_point>> scan_events_;
+  /// (event id, user id) pairs the store said are staff, and when it said so.
+  std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point, std::less<>> scan_staff_;
 };
 
 /// "Saturday, 12 December 2026 · 19:00 CET" in the event's zone.
