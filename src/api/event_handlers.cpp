@@ -145,6 +145,33 @@ Response list_my_events(Events& events, Request& request) {
   return page_response(events.list_events(*listing));
 }
 
+Response list_my_staff_events(Events& events, Request& request) {
+  auto params = QueryParams::parse(request.query);
+  if (!params) {
+    return problem(400, "validation-error", "The request is not valid", "The query string is malformed.");
+  }
+  StaffEventsRequest listing;
+  std::vector<FieldError> errors;
+  for (auto const& name : params->unknown({"from", "limit", "cursor"})) {
+    errors.push_back({name, "is not a parameter of this listing"});
+  }
+  if (auto from = params->get("from")) {
+    listing.from = parse_rfc3339(*from);
+    if (!listing.from) errors.push_back({"from", "must be an RFC 3339 date-time"});
+  }
+  if (auto limit = params->get("limit")) {
+    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), listing.limit);
+    if (ec != std::errc{} || end != limit->data() + limit->size()) {
+      errors.push_back({"limit", "must be an integer between 1 and 100"});
+    }
+  }
+  listing.cursor = params->get("cursor");
+  if (!errors.empty()) {
+    return problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)});
+  }
+  return page_response(events.list_staff_events(*request.principal, listing));
+}
+
 Response update_event(Events& events, Request& request) {
   auto patch = read_event_patch(request, false);
   if (!patch) return std::move(patch.error());

@@ -22,6 +22,7 @@ Response create_event(Events& events, Request& request);
 Response get_event(Events& events, Request& request);
 Response list_events(Events& events, Request& request);
 Response list_my_events(Events& events, Request& request);
+Response list_my_staff_events(Events& events, Request& request);
 Response update_event(Events& events, Request& request);
 Response cancel_event(Events& events, Request& request);
 
@@ -32,6 +33,7 @@ Response cancel_registration(Registrations& registrations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);
 Response add_event_staff(Registrations& registrations, Request& request);
+Response list_event_staff(Registrations& registrations, Request& request);
 
 Response get_ticket(Tickets& tickets, Request& request);
 Response get_download_link(Tickets& tickets, Request& request);
@@ -41,6 +43,7 @@ Response get_scan_keys(Tickets& tickets, Request& request);
 Response rotate_scan_key(Tickets& tickets, Request& request);
 
 Response create_payment_intent(Payments& payments, Request& request);
+Response get_checkout_setup(Payments& payments, Request& request);
 void receive_webhook(Payments& payments, Request& request, Respond respond);
 void confirm_sandbox_payment(Payments& payments, Registrations& registrations, Request& request, Respond respond);
 

@@ -40,6 +40,19 @@ Response create_payment_intent(Payments& payments, Request& request) {
   return json_response(200, w.take());
 }
 
+Response get_checkout_setup(Payments& payments, Request&) {
+  auto const setup = payments.checkout_setup();
+  JsonWriter w;
+  w.begin_object().field("provider", setup.provider).key("publishableKey");
+  if (setup.publishable_key.empty()) {
+    w.null();
+  } else {
+    w.value(setup.publishable_key);
+  }
+  w.end_object();
+  return json_response(200, w.take()).with_header("Cache-Control", "no-cache");
+}
+
 void receive_webhook(Payments& payments, Request& request, Respond respond) {
   // The signature covers the raw bytes, so it is checked before anything is parsed.
   if (!payments.verify_webhook(request.body, request.header("Stripe-Signature"))) {

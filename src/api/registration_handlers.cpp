@@ -21,16 +21,24 @@ struct PageRequest {
   std::optional<std::string> cursor;
   int limit = 20;
   std::optional<std::string> format;
+  std::string search;
 };
 
-std::expected<PageRequest, Response> read_page(Request const& request, bool allow_format) {
+/// `organizer_listing`: the event's registrations, which also take `format` and `q`.
+std::expected<PageRequest, Response> read_page(Request const& request, bool organizer_listing) {
   auto params = QueryParams::parse(request.query);
   if (!params) return std::unexpected(problem(Error{Errc::invalid_input, "The query string is malformed.", {}}));
   PageRequest page;
   std::vector<FieldError> errors;
-  for (auto const& name : params->unknown({"limit", "cursor", "format"})) {
-    if (name != "format" || !allow_format) errors.push_back({name, "is not a parameter of this listing"});
+  for (auto const& name : params->unknown({"limit", "cursor", "format", "q"})) {
+    errors.push_back({name, "is not a parameter of this listing"});
   }
+  if (!organizer_listing) {
+    for (auto const* name : {"format", "q"}) {
+      if (params->get(name)) errors.push_back({name, "is not a parameter of this listing"});
+    }
+  }
+  page.search = params->get("q").value_or("");
   page.cursor = params->get("cursor");
   page.format = params->get("format");
   if (page.format && *page.format != "json" && *page.format != "csv") errors.push_back({"format", "must be json or csv"});
@@ -164,7 +172,8 @@ Response list_event_registrations(Registrations& registrations, Request& request
   if (!page) return std::move(page.error());
   bool const csv = page->format == "csv";
   auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
-                                                       csv ? std::nullopt : page->cursor, csv ? 0 : page->limit);
+                                                       csv ? std::nullopt : page->cursor, csv ? 0 : page->limit,
+                                                       page->search);
   if (!result) return problem(result.error());
   if (csv) {
     Response response{.status = 200,
@@ -227,6 +236,24 @@ Response add_event_staff(Registrations& registrations, Request& request) {
       .field("name", staff->user.name)
       .end_object();
   return json_response(201, w.take());
+}
+
+Response list_event_staff(Registrations& registrations, Request& request) {
+  auto staff = registrations.list_staff(*request.principal, request.param("id"));
+  if (!staff) return problem(staff.error());
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (auto const& member : *staff) {
+    w.begin_object()
+        .field("eventId", request.param("id"))
+        .field("userId", member.user_id)
+        .field("email", member.email)
+        .field("name", member.name)
+        .field("addedAt", format_rfc3339(member.added_at))
+        .end_object();
+  }
+  w.end_array().end_object();
+  return json_response(200, w.take());
 }
 
 }  // namespace admit::api

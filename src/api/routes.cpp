@@ -38,6 +38,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/auth/logout",         user,      worker_pool, RateClass::auth,    on(log_out, accounts)},
     {"GET",    "/api/me",                  user,      inline_io,   RateClass::general, on(get_me, accounts)},
     {"GET",    "/api/me/events",           organizer, inline_io,   RateClass::general, on(list_my_events, events)},
+    {"GET",    "/api/me/staff-events",     user,      inline_io,   RateClass::general, on(list_my_staff_events, events)},
 
     {"POST",   "/api/events",              organizer, blocking, RateClass::general, on(create_event, events)},
     {"GET",    "/api/events",              anyone,    inline_io,   RateClass::general, on(list_events, events)},
@@ -47,6 +48,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
     {"POST",   "/api/events/{id}/staff",   organizer, blocking, RateClass::general, on(add_event_staff, registrations)},
+    {"GET",    "/api/events/{id}/staff",   organizer, inline_io,   RateClass::general, on(list_event_staff, registrations)},
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
 
@@ -60,6 +62,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/tickets/{id}/pdf",    anyone,    worker_pool, RateClass::general, on(get_ticket_pdf, tickets)},
     {"POST",   "/api/tickets/validate",    user,      inline_io,   RateClass::general, nullptr, later(validate_ticket, tickets)},
 
+    {"GET",    "/api/payments/config",     anyone,    inline_io,   RateClass::general, on(get_checkout_setup, payments)},
     {"POST",   "/api/payments/create-intent", user,   blocking, RateClass::general, on(create_payment_intent, payments)},
     {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
     {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr,

@@ -172,6 +172,27 @@ Result<Event> Events::cancel_event(Principal const& who, std::string_view id, Ac
   return get_event(id);
 }
 
+Result<Page<Event>> Events::list_staff_events(Principal const& who, StaffEventsRequest const& request) {
+  std::vector<FieldError> errors;
+  if (request.limit < 1 || request.limit > kMaxPageSize) errors.push_back({"limit", "must be between 1 and 100"});
+  std::optional<EventCursor> after;
+  if (request.cursor) {
+    after = decode_cursor(*request.cursor);
+    if (!after) errors.push_back({"cursor", "is not a cursor this listing produced"});
+  }
+  if (!errors.empty())
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
+  auto const from = request.from.value_or(clock_.now() - std::chrono::hours(24));
+  auto events = store_.list_staff_events(who.user_id, from, after, request.limit + 1);
+  Page<Event> page;
+  if (static_cast<int>(events.size()) > request.limit) {
+    events.resize(static_cast<std::size_t>(request.limit));
+    page.next_cursor = encode_cursor({events.back().details.starts_at, events.back().id});
+  }
+  page.items = std::move(events);
+  return page;
+}
+
 std::string encode_cursor(EventCursor const& cursor) {
   return base64url_encode(std::to_string(cursor.starts_at.time_since_epoch().count()) + "|" + cursor.id);
 }

@@ -33,6 +33,12 @@ struct ListEventsRequest {
   std::optional<std::string> organizer_id;
 };
 
+struct StaffEventsRequest {
+  std::optional<Timestamp> from;  ///< default: a day before now
+  std::optional<std::string> cursor;
+  int limit = 20;
+};
+
 template <class T>
 struct Page {
   std::vector<T> items;
@@ -54,6 +60,10 @@ class Events {
   Result<Event> update_event(Principal const& who, std::string_view id, EventPatch const& patch, Actor const& actor);
   /// Cancels an event of the calling organizer.
   Result<Event> cancel_event(Principal const& who, std::string_view id, Actor const& actor);
+  /// The not-cancelled events the caller is door staff of, in start order, one page at a
+  /// time; by default those that started less than a day ago or start later, so an event in
+  /// progress stays on the list.
+  Result<Page<Event>> list_staff_events(Principal const& who, StaffEventsRequest const& request);
 
   static constexpr int kMaxPageSize = 100;
 

@@ -5,13 +5,14 @@
 namespace admit {
 
 Payments::Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes,
-                   Entropy& entropy, Clock const& clock)
+                   Entropy& entropy, Clock const& clock, std::string publishable_key)
     : store_(store),
       provider_(provider),
       signatures_(signatures),
       codes_(codes),
       entropy_(entropy),
       clock_(clock),
+      publishable_key_(std::move(publishable_key)),
       worker_([this](std::stop_token stop) { background_loop(stop); }) {}
 
 Payments::~Payments() {

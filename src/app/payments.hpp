@@ -26,6 +26,11 @@ struct PaymentEvent {
   std::string failure_message;
 };
 
+struct CheckoutSetup {
+  std::string provider;         ///< sandbox or stripe
+  std::string publishable_key;  ///< empty when the provider needs none or none is configured
+};
+
 struct PaymentEventOutcome {
   std::string result;  ///< confirmed, duplicate, already_done, refunded, failed_recorded, ignored, unknown
   std::string registration_id;
@@ -42,8 +47,9 @@ CardOutcome sandbox_card_outcome(std::string_view card_number);
 /// Paying for registrations: intents, webhook events, holds that run out, refunds.
 class Payments {
  public:
+  /// `publishable_key` is the provider's key a browser may hold (Stripe's pk_…), or empty.
   Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes,
-           Entropy& entropy, Clock const& clock);
+           Entropy& entropy, Clock const& clock, std::string publishable_key = {});
   ~Payments();
   Payments(Payments const&) = delete;
   Payments& operator=(Payments const&) = delete;
@@ -62,6 +68,8 @@ class Payments {
   /// Signs an event the sandbox delivers to our own webhook.
   std::string sign_event(std::string_view payload);
   std::string_view provider_name() const { return provider_.name(); }
+  /// What a browser needs to take a card: the provider's name and its publishable key.
+  CheckoutSetup checkout_setup() const { return {std::string(provider_.name()), publishable_key_}; }
 
   /// Refunds a registration's payment through the provider (in the background) and records it.
   void refund_later(std::string registration_id, std::string intent_id);
@@ -83,6 +91,7 @@ class Payments {
   TicketCodes& codes_;
   Entropy& entropy_;
   Clock const& clock_;
+  std::string publishable_key_;
 
   // Refunds talk to the network: never on the database's writer thread, never on an I/O
   // thread. They run here, one after another.

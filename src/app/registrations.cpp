@@ -161,12 +161,16 @@ Result<Event> Registrations::organizer_event(Principal const& who, std::string_v
 
 Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal const& who, std::string_view event_id,
                                                                       std::optional<std::string> const& cursor,
-                                                                      int limit) {
+                                                                      int limit, std::string_view search) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
   if (limit < 0 || limit > Events::kMaxPageSize) {
     return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
                 {{"limit", "must be between 1 and 100"}});
+  }
+  if (search.size() > kMaxSearchLength) {
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
+                {{"q", "must be at most 200 characters"}});
   }
   std::optional<RegistrationCursor> after;
   if (cursor) {
@@ -176,7 +180,9 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
                   {{"cursor", "is not a cursor this listing produced"}});
     }
   }
-  auto rows = store_.list_event_registrations(event_id, after, limit == 0 ? 0 : limit + 1);
+  auto const fetch = limit == 0 ? 0 : limit + 1;  // one more tells whether another page exists
+  auto rows = search.empty() ? store_.list_event_registrations(event_id, after, fetch)
+                             : store_.search_event_registrations(event_id, search, after, fetch);
   Page<RegistrationRow> page;
   if (limit > 0 && static_cast<int>(rows.size()) > limit) {
     rows.resize(static_cast<std::size_t>(limit));
@@ -222,6 +228,12 @@ Result<StaffMember> Registrations::add_staff(Principal const& who, std::string_v
     if (auto updated = store_.set_roles(user->email, user->roles.with(Role::staff), actor)) user = std::move(*updated);
   }
   return StaffMember{std::string(event_id), std::move(*user)};
+}
+
+Result<std::vector<StaffAssignment>> Registrations::list_staff(Principal const& who, std::string_view event_id) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  return store_.list_event_staff(event_id);
 }
 
 std::vector<Ticket> issue_tickets(Registration const& r, TicketCodes& codes, Entropy& entropy, Timestamp now) {

@@ -62,13 +62,19 @@ class Registrations {
   /// Releases the seats and voids the tickets; the attendee's or the organizer's call.
   Result<RegistrationDetail> cancel_registration(Principal const& who, std::string_view id, Actor const& actor);
 
-  /// The event's registrations for its organizer; limit 0 lists all (CSV export).
+  /// The event's registrations for its organizer; limit 0 lists all (CSV export). A non-empty
+  /// `search` keeps those whose attendee name or email contains it (ASCII case ignored).
   Result<Page<RegistrationRow>> list_event_registrations(Principal const& who, std::string_view event_id,
-                                                         std::optional<std::string> const& cursor, int limit);
+                                                         std::optional<std::string> const& cursor, int limit,
+                                                         std::string_view search = {});
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
   /// Lets an existing user scan this event's tickets.
   Result<StaffMember> add_staff(Principal const& who, std::string_view event_id, std::string_view email,
                                 Actor const& actor);
+  /// The event's door staff, for its organizer.
+  Result<std::vector<StaffAssignment>> list_staff(Principal const& who, std::string_view event_id);
+
+  static constexpr std::size_t kMaxSearchLength = 200;
 
  private:
   /// The event as recently read: registering reads it on every request, and the store

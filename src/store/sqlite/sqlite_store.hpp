@@ -62,6 +62,12 @@ class SqliteStore final : public Store {
   bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
   void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
                        Actor const& actor) override;
+  std::vector<StaffAssignment> list_event_staff(std::string_view event_id) override;
+  std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
+                                       std::optional<EventCursor> const& after, int limit) override;
+  std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
 
   std::vector<EventKey> event_keys(std::string_view event_id) override;
   std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
