@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -52,7 +53,7 @@ WriteQueue::~WriteQueue() {
   wake_.notify_one();
   thread_.join();
   {
-    std::lock_guard lock(sync_mutex_);
+    std::lock_guard lock(mutex_);
     writer_done_ = true;
   }
   sync_wake_.notify_one();
@@ -75,83 +76,116 @@ WriteQueue::Stats WriteQueue::stats() const {
 }
 
 void WriteQueue::loop() {
-  std::deque<Item> batch;
+  auto& db = *connection_;
+  std::vector<Item> open;  // the jobs of the open transaction
+  std::vector<std::exception_ptr> outcomes;
+  bool careful = false;  // a savepoint per job, after a job threw in this transaction
   for (;;) {
+    std::size_t const first_new = open.size();
+    bool stopping = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything submitted has been written
-      auto const take = std::min(queue_.size(), max_batch_);
-      batch.insert(batch.end(), std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(take)));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+      // Wait for jobs or, with a transaction open, for the syncer to be ready for it.
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || (!open.empty() && syncer_ready()); });
+      if (queue_.empty() && open.empty()) return;  // stopping, and everything submitted is handed over
+      auto const take = std::min(queue_.size(), max_batch_ - open.size());
+      for (std::size_t i = 0; i < take; ++i) {
+        open.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      stopping = stopping_;
     }
     auto const started = std::chrono::steady_clock::now();
-    run_batch(batch);
+    if (open.size() > first_new) {
+      outcomes.resize(open.size());
+      try {
+        if (first_new == 0) db.prepare("BEGIN IMMEDIATE").run();
+        // Jobs seldom throw, so they first run without a savepoint each. When one does throw,
+        // the whole transaction is rolled back and run again, each job in its own savepoint,
+        // so that the failure undoes only its own writes.
+        if (!run_jobs(open, outcomes, first_new, careful)) {
+          db.prepare("ROLLBACK").run();
+          careful = true;
+          std::fill(outcomes.begin(), outcomes.end(), nullptr);
+          db.prepare("BEGIN IMMEDIATE").run();
+          run_jobs(open, outcomes, 0, true);
+        }
+      } catch (...) {
+        // The transaction itself failed (busy, disk full, I/O error): nothing of it is written.
+        hand_over(open, outcomes, std::current_exception());
+        careful = false;
+        continue;
+      }
+    }
+    bool commit_now = stopping || open.size() >= max_batch_;
+    if (!commit_now) {
+      std::lock_guard lock(mutex_);
+      commit_now = syncer_ready();
+    }
+    if (commit_now) {
+      hand_over(open, outcomes, nullptr);
+      careful = false;
+    }
     busy_ns_.fetch_add(static_cast<std::uint64_t>((std::chrono::steady_clock::now() - started).count()),
                        std::memory_order_relaxed);
-    batches_.fetch_add(1, std::memory_order_relaxed);
-    jobs_.fetch_add(batch.size(), std::memory_order_relaxed);
-    batch.clear();
   }
 }
 
-void WriteQueue::run_batch(std::deque<Item>& batch) {
+bool WriteQueue::run_jobs(std::vector<Item>& jobs, std::vector<std::exception_ptr>& outcomes, std::size_t from,
+                          bool careful) {
   auto& db = *connection_;
-  std::vector<std::exception_ptr> outcomes(batch.size());
-  // Jobs seldom throw, so the batch first runs without a savepoint per job. When one does
-  // throw, the whole transaction is rolled back and the batch runs again, each job in its own
-  // savepoint, so that the failure undoes only its own writes.
-  bool careful = false;
-  for (;;) {
-    bool retry = false;
+  for (std::size_t i = from; i < jobs.size(); ++i) {
+    if (!careful) {
+      try {
+        jobs[i].job(db);
+      } catch (...) {
+        return false;
+      }
+      continue;
+    }
+    db.prepare("SAVEPOINT job").run();
     try {
-      db.prepare("BEGIN IMMEDIATE").run();
-      for (std::size_t i = 0; i < batch.size() && !retry; ++i) {
-        if (!careful) {
-          try {
-            batch[i].job(db);
-          } catch (...) {
-            retry = true;
-          }
-          continue;
-        }
-        db.prepare("SAVEPOINT job").run();
-        try {
-          batch[i].job(db);
-          db.prepare("RELEASE job").run();
-        } catch (...) {
-          outcomes[i] = std::current_exception();
-          db.prepare("ROLLBACK TO job").run();
-          db.prepare("RELEASE job").run();
-        }
-      }
-      if (retry) {
-        db.prepare("ROLLBACK").run();
-        careful = true;
-        continue;
-      }
+      jobs[i].job(db);
+      db.prepare("RELEASE job").run();
+    } catch (...) {
+      outcomes[i] = std::current_exception();
+      db.prepare("ROLLBACK TO job").run();
+      db.prepare("RELEASE job").run();
+    }
+  }
+  return true;
+}
+
+void WriteQueue::hand_over(std::vector<Item>& jobs, std::vector<std::exception_ptr>& outcomes,
+                           std::exception_ptr failure) {
+  auto& db = *connection_;
+  if (!failure) {
+    try {
       db.prepare("COMMIT").run();
     } catch (...) {
-      // The transaction itself failed (disk full, I/O error): nothing of the batch is written.
-      auto const failure = std::current_exception();
-      try {
-        db.prepare("ROLLBACK").run();
-      } catch (DatabaseError const&) {
-        // No transaction left to roll back.
-      }
-      for (auto& outcome : outcomes) outcome = failure;
+      failure = std::current_exception();
     }
-    break;
   }
-  // Committed, not yet durable: the syncer acknowledges it after its next sync. A failed batch
-  // goes the same way, so that completions keep commit order.
+  if (failure) {
+    try {
+      db.prepare("ROLLBACK").run();
+    } catch (DatabaseError const&) {
+      // No transaction left to roll back.
+    }
+    for (auto& outcome : outcomes) outcome = failure;
+  }
+  // Committed, not yet durable: the syncer acknowledges it after its next sync. A failed
+  // transaction goes the same way, so that completions keep commit order.
   Committed committed;
-  committed.done.reserve(batch.size());
-  for (auto& item : batch) committed.done.push_back(std::move(item.done));
+  committed.done.reserve(jobs.size());
+  for (auto& item : jobs) committed.done.push_back(std::move(item.done));
   committed.outcomes = std::move(outcomes);
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  jobs_.fetch_add(jobs.size(), std::memory_order_relaxed);
+  jobs.clear();
+  outcomes.clear();
   {
-    std::lock_guard lock(sync_mutex_);
+    std::lock_guard lock(mutex_);
     committed_.push_back(std::move(committed));
   }
   sync_wake_.notify_one();
@@ -165,14 +199,20 @@ void WriteQueue::sync_loop() {
 bool WriteQueue::sync_round() {
   std::deque<Committed> ready;
   {
-    std::unique_lock lock(sync_mutex_);
+    std::unique_lock lock(mutex_);
     sync_wake_.wait(lock, [this] { return writer_done_ || !committed_.empty(); });
     if (committed_.empty()) return false;  // the writer has stopped and everything is acknowledged
     ready.swap(committed_);
+    syncing_ = true;
   }
-  // Every batch taken here was committed (its log frames written) before it was queued, so
-  // this one sync makes all of them durable.
+  // Every transaction taken here was committed (its log frames written) before it was
+  // queued, so this one sync makes all of them durable.
   sync_now();
+  {
+    std::lock_guard lock(mutex_);
+    syncing_ = false;
+  }
+  wake_.notify_one();  // the writer commits what it ran meanwhile, for the next sync
   for (auto& batch : ready) {
     for (std::size_t i = 0; i < batch.done.size(); ++i) batch.done[i](batch.outcomes[i]);
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -19,20 +20,23 @@
 
 namespace admit::sqlite {
 
-/// The one writer of a SQLite database, with group commit. Jobs queue up while the writer
-/// commits; the writer then runs every queued job in one transaction and commits once. A job
-/// that throws rolls back only its own writes (the batch is rerun with a savepoint per job),
-/// so jobs must be safe to run twice: they write their results, they do not accumulate them.
+/// The one writer of a SQLite database, with group commit and pipelined durability.
 ///
-/// Durability is pipelined: the writer's connection commits without waiting for the disk
-/// (synchronous=NORMAL writes the log but does not sync it), hands the committed batch to a
-/// syncer thread and goes on with the next batch. The syncer makes everything committed so
-/// far durable with one fdatasync of the write-ahead log and only then runs the batches'
-/// completions, in commit order. So nothing is acknowledged before it is on disk — as with
-/// synchronous=FULL — while the writer never waits for the disk, and one sync covers every
-/// batch committed while the previous sync ran. If a sync fails, what is on disk is unknown
-/// and the process stops (as PostgreSQL does) rather than acknowledge or deny anything;
-/// recovery on the next start keeps exactly the commits whose log reached the disk.
+/// Jobs run one after another on the writer thread inside an open transaction. The writer's
+/// connection commits without waiting for the disk (synchronous=NORMAL writes the log but
+/// does not sync it); a syncer thread makes everything committed so far durable with one
+/// fdatasync of the write-ahead log and only then runs the jobs' completions, in commit order.
+/// So nothing is acknowledged before it is on disk, as with synchronous=FULL, but the writer
+/// never waits for the disk: while a sync runs it goes on running jobs, and it commits them
+/// when the syncer is ready for the next sync. One commit and one sync carry everything that
+/// arrived during the previous sync, which keeps transactions large (few log pages per write)
+/// and adds no waiting. If a sync fails, what is on disk is unknown and the process stops (as
+/// PostgreSQL does) rather than acknowledge or deny anything; recovery on the next start keeps
+/// exactly the commits whose log reached the disk.
+///
+/// A job that throws rolls back only its own writes (the transaction is rerun with a
+/// savepoint per job), so jobs must be safe to run twice: they write their results, they do
+/// not accumulate them.
 class WriteQueue {
  public:
   using Job = std::function<void(Connection&)>;
@@ -51,22 +55,23 @@ class WriteQueue {
   struct Stats {
     std::uint64_t batches = 0;  ///< transactions committed (or failed)
     std::uint64_t jobs = 0;     ///< jobs run in them
-    std::uint64_t busy_ns = 0;  ///< time spent running batches, commit (without the sync) included
+    std::uint64_t busy_ns = 0;  ///< time spent running jobs and committing (the sync not included)
     std::uint64_t syncs = 0;    ///< fdatasync calls that made batches durable
     std::uint64_t sync_ns = 0;  ///< time spent in them
   };
   Stats stats() const;
 
-  /// Runs `work` in the next batch and waits for its commit; returns what it returned,
+  /// Runs `work` in the next transaction and waits until it is durable; returns what it returned,
   /// rethrows what it threw.
   template <class F>
   auto run(F work) -> std::invoke_result_t<F&, Connection&> {
     using R = std::invoke_result_t<F&, Connection&>;
-    // A completion (which runs on the writer thread, between batches) may write again: it
-    // gets its own transaction at once rather than waiting for itself.
-    if (std::this_thread::get_id() == thread_.get_id()) return run_here(work);
+    // A job waiting for another job would wait for itself: the writer runs one at a time.
+    if (std::this_thread::get_id() == thread_.get_id()) {
+      throw std::logic_error("a write job may not wait for another write job");
+    }
     using Slot = std::conditional_t<std::is_void_v<R>, bool, std::optional<R>>;
-    // The writer thread owns the promise: the waiter may return (and unwind) the moment the
+    // The syncer thread owns the promise: the waiter may return (and unwind) the moment the
     // value is set, while set_value is still finishing.
     auto promise = std::make_shared<std::promise<R>>();
     auto future = promise->get_future();
@@ -97,44 +102,26 @@ class WriteQueue {
   }
 
  private:
-  template <class F>
-  auto run_here(F& work) -> std::invoke_result_t<F&, Connection&> {
-    connection_->prepare("BEGIN IMMEDIATE").run();
-    try {
-      if constexpr (std::is_void_v<std::invoke_result_t<F&, Connection&>>) {
-        work(*connection_);
-        connection_->prepare("COMMIT").run();
-        sync_now();
-      } else {
-        auto value = work(*connection_);
-        connection_->prepare("COMMIT").run();
-        sync_now();
-        return value;
-      }
-    } catch (...) {
-      try {
-        connection_->prepare("ROLLBACK").run();
-      } catch (DatabaseError const&) {
-        // Already rolled back.
-      }
-      throw;
-    }
-  }
-
   struct Item {
     Job job;
     Done done;
   };
-  /// A committed (or failed) batch waiting for the sync that makes it durable.
+  /// A committed (or failed) transaction waiting for the sync that makes it durable.
   struct Committed {
     std::vector<Done> done;
     std::vector<std::exception_ptr> outcomes;
   };
   void loop();
-  void run_batch(std::deque<Item>& batch);
+  /// Runs jobs [from, end) of the open transaction; false when one threw and `careful` was
+  /// off (the caller then reruns the whole transaction carefully).
+  bool run_jobs(std::vector<Item>& jobs, std::vector<std::exception_ptr>& outcomes, std::size_t from, bool careful);
+  /// Commits (or, given a failure, abandons) the open transaction and hands it to the syncer.
+  void hand_over(std::vector<Item>& jobs, std::vector<std::exception_ptr>& outcomes, std::exception_ptr failure);
+  /// True when the syncer would start a sync at once: none running, nothing waiting.
+  bool syncer_ready() const { return !syncing_ && committed_.empty(); }
   void sync_loop();
-  /// Waits for committed batches, syncs once, runs their completions. False once stopping
-  /// and nothing is left.
+  /// Waits for committed transactions, syncs once, runs their completions. False once the
+  /// writer has stopped and nothing is left.
   bool sync_round();
   /// fdatasync of the log; stops the process when the disk refuses.
   void sync_now();
@@ -151,9 +138,10 @@ class WriteQueue {
   std::atomic<std::uint64_t> busy_ns_{0};
   std::atomic<std::uint64_t> syncs_{0};
   std::atomic<std::uint64_t> sync_ns_{0};
-  std::mutex sync_mutex_;
+  // Guarded by mutex_, as the queue.
   std::condition_variable sync_wake_;
   std::deque<Committed> committed_;
+  bool syncing_ = false;
   bool writer_done_ = false;
   std::thread syncer_;
   std::thread thread_;
