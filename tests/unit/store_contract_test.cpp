@@ -1046,6 +1046,31 @@ TYPED_TEST(RegistrationContract, APaymentConfirmsOnceUnderDuplicateDeliveries) {
   EXPECT_EQ(this->store_->find_payment("pi_1")->status, "succeeded");
 }
 
+TYPED_TEST(RegistrationContract, RacingIntentsForOneRegistrationRecordOne) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1, kNow + 15min))->outcome, Placement::placed);
+  auto other = this->factory_.open();
+  {
+    std::vector<std::jthread> requests;
+    for (int i = 0; i < 8; ++i) {
+      requests.emplace_back([&, i] {
+        PaymentIntent intent{"pi_" + std::to_string(i), "secret", 2500, "EUR", "requires_payment_method"};
+        EXPECT_TRUE((i % 2 ? *other : *this->store_).save_intent("r1", "a1", "sandbox", intent, "", kNow));
+      });
+    }
+  }
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM payments"), "1");
+  auto const recorded = this->store_->payment_of("r1");
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.payment_id, recorded->intent_id);
+  // A key the attendee used for another registration's intent is refused.
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a1", 1, kNow + 15min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a1", 1, kNow + 15min))->outcome, Placement::placed);
+  EXPECT_TRUE(this->store_->save_intent("r2", "a1", "sandbox", {"pi_r2", "s", 2500, "EUR", "x"}, "key-9", kNow));
+  EXPECT_FALSE(this->store_->save_intent("r3", "a1", "sandbox", {"pi_r3", "s", 2500, "EUR", "x"}, "key-9", kNow));
+  EXPECT_FALSE(this->store_->payment_of("r3"));
+}
+
 TYPED_TEST(RegistrationContract, APaymentAfterTheHoldEndedNeverOversells) {
   this->add_event_with("e1", 2);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2, kNow + 15min))->outcome, Placement::placed);

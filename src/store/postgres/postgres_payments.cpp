@@ -43,18 +43,20 @@ bool PostgresStore::save_intent(std::string_view registration_id, std::string_vi
                                 PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) {
   try {
     return pg::transaction(*pool_, [&](Connection& db) {
-      auto const inserted =
-          db.exec(
-                "INSERT INTO payments (intent_id, registration_id, provider, amount_minor, currency, client_secret, "
-                "status, user_id, idempotency_key, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (intent_id) DO NOTHING",
-                {param(intent.id), param(registration_id), param(provider), param(intent.amount_minor),
-                 param(intent.currency), param(intent.client_secret), param(intent.status), param(user_id),
-                 pg_detail::optional_text(idempotency_key), param(seconds(now))})
-              .affected();
-      (void)inserted;  // a repeat of the same intent is fine
-      db.exec("UPDATE registrations SET payment_id = $2, updated_at = $3 WHERE id = $1 AND payment_id IS NULL",
-              {param(registration_id), param(intent.id), param(seconds(now))});
+      // A registration gets one intent: of two racing requests (on any nodes) the first
+      // names its intent on the registration's row; the second waits for that row, finds it
+      // named and records nothing, and its caller reads the first one back.
+      auto const claimed =
+          db.exec("UPDATE registrations SET payment_id = $2, updated_at = $3 WHERE id = $1 AND payment_id IS NULL",
+                  {param(registration_id), param(intent.id), param(seconds(now))});
+      if (claimed.affected() == 0) return true;
+      db.exec(
+          "INSERT INTO payments (intent_id, registration_id, provider, amount_minor, currency, client_secret, "
+          "status, user_id, idempotency_key, created_at, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+          {param(intent.id), param(registration_id), param(provider), param(intent.amount_minor),
+           param(intent.currency), param(intent.client_secret), param(intent.status), param(user_id),
+           pg_detail::optional_text(idempotency_key), param(seconds(now))});
       audit(db, now, Actor{std::string(user_id), {}}, "payment.intent_created", "registration", registration_id,
             intent.id);
       return true;

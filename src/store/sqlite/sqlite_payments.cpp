@@ -43,9 +43,16 @@ bool first_delivery(Connection& db, std::string const& event_id, std::string_vie
 bool SqliteStore::save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,
                               PaymentIntent const& intent, std::string_view idempotency_key, Timestamp now) {
   return writes_->run([&](Connection& db) {
+    // A registration gets one intent: a racing second request records nothing, and its
+    // caller reads the first one back (the single writer makes check and write atomic).
+    {
+      auto named = db.prepare("SELECT 1 FROM registrations WHERE id = ?1 AND payment_id IS NOT NULL");
+      named.bind(1, registration_id);
+      if (named.step()) return true;
+    }
     try {
       db.prepare(
-            "INSERT OR IGNORE INTO payments (intent_id, registration_id, provider, amount_minor, currency, "
+            "INSERT INTO payments (intent_id, registration_id, provider, amount_minor, currency, "
             "client_secret, status, user_id, idempotency_key, created_at, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)")
           .bind(1, intent.id)
@@ -62,7 +69,7 @@ bool SqliteStore::save_intent(std::string_view registration_id, std::string_view
     } catch (sqlite::ConstraintError const&) {
       return false;  // the key names another intent of this user
     }
-    db.prepare("UPDATE registrations SET payment_id = ?2, updated_at = ?3 WHERE id = ?1 AND payment_id IS NULL")
+    db.prepare("UPDATE registrations SET payment_id = ?2, updated_at = ?3 WHERE id = ?1")
         .bind(1, registration_id)
         .bind(2, intent.id)
         .bind(3, seconds(now))
