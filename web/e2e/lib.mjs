@@ -31,7 +31,7 @@ export const kChromeFlags = [
 
 /// Starts `admit serve` on a free port with a fresh data dir; resolves once it prints its ready
 /// line. The binary is copied first so a rebuild cannot swap it mid-run.
-export async function startAdmit({ bin, webDir, log }) {
+export async function startAdmit({ bin, webDir, log, env = {} }) {
   const dir = tempDir('admit-e2e-');
   const copy = join(dir, 'admit');
   copyFileSync(bin, copy);
@@ -45,6 +45,7 @@ export async function startAdmit({ bin, webDir, log }) {
       ADMIT_RATE_LIMIT: '0',
       ADMIT_ARGON2_MEMORY_KIB: '1024',
       ADMIT_WEB_DIR: webDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,11 +6,12 @@
 // Starts the server with a temporary database, serving web/dist, then walks an organizer, an
 // attendee and the door scanner through the app. Screenshots land in e2e/screenshots/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, createRunner, launchChromium, qrVideo, removeTempDirs, startAdmit } from './lib.mjs';
+import { routeStripeJs, startFakeStripeApi } from './stripe.mjs';
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = resolve(webDir, process.env.ADMIT_BIN ?? '../build/release/src/admit');
@@ -58,6 +59,54 @@ function watch(page) {
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`));
 }
 context.on('page', watch);
+
+// How long the API calls behind each main page take: every GET under /api/ the browser makes,
+// timed by Chromium (Playwright's request timing: request start to the last response byte),
+// grouped by the app page that made it. PDF rendering (/api/tickets/{id}/pdf) is a download,
+// not a page's data, and is left out.
+const kApiBudget = { medianMs: Number(process.env.E2E_API_MEDIAN_MS ?? 50), maxMs: Number(process.env.E2E_API_MAX_MS ?? 250) };
+const apiTimings = [];
+const requestPage = new WeakMap();
+function pageKind(url) {
+  const path = new URL(url).pathname;
+  const rules = [
+    [/^\/$/, 'home (events)'],
+    [/^\/events\/[^/]+$/, 'event'],
+    [/^\/checkout\/[^/]+$/, 'checkout'],
+    [/^\/tickets$/, 'my tickets'],
+    [/^\/organizer$/, 'organizer: events'],
+    [/^\/organizer\/events\/new$/, 'organizer: new event'],
+    [/^\/organizer\/events\/[^/]+$/, 'organizer: manage event'],
+    [/^\/organizer\/events\/[^/]+\/edit$/, 'organizer: edit event'],
+    [/^\/organizer\/events\/[^/]+\/analytics$/, 'organizer: analytics'],
+    [/^\/scan$/, 'scanner: choose event'],
+    [/^\/scan\/[^/]+$/, 'scanner'],
+  ];
+  for (const [re, name] of rules) if (re.test(path)) return name;
+  return 'other';
+}
+function timeApi(ctx) {
+  ctx.on('request', (req) => {
+    try {
+      requestPage.set(req, pageKind(req.frame().url()));
+    } catch {
+      // Requests without a frame (service workers) are not a page's.
+    }
+  });
+  ctx.on('requestfinished', (req) => {
+    const url = new URL(req.url());
+    if (req.method() !== 'GET' || !url.pathname.startsWith('/api/') || url.pathname.endsWith('/pdf')) return;
+    const t = req.timing();
+    if (!(t.responseEnd > 0)) return;
+    apiTimings.push({
+      page: requestPage.get(req) ?? 'other',
+      path: url.pathname,
+      ms: t.responseEnd,
+      ttfb: t.responseStart - t.requestStart,
+    });
+  });
+}
+timeApi(context);
 const page = context.pages()[0] ?? (await context.newPage());
 watch(page);
 page.setDefaultTimeout(T);
@@ -415,11 +464,19 @@ try {
     await go(`/organizer/events/${freeEvent.id}`);
     const table = page.locator('table');
     await table.getByText(attendee.name).first().waitFor();
+    // The server searches (GET …/registrations?q=): both of Arthur's registrations match.
+    const searched = later(
+      page.waitForResponse((r) => /\/registrations\?.*q=arthur/.test(r.url()) && r.status() === 200, { timeout: T }),
+    );
     await page.getByLabel('Search registrations').fill(attendee.email.slice(0, 12));
-    await page.getByText(/2 of 2 match/).waitFor();
+    await searched;
+    await page.getByText(`2 registrations match “${attendee.email.slice(0, 12)}”`).waitFor();
+    await shot('manage-event-search', { phoneToo: false });
     await page.getByLabel('Search registrations').fill('nobody-at-all');
-    await page.getByText('0 of 2 match').waitFor();
+    await page.getByText('No registrations match “nobody-at-all”').waitFor();
+    assert((await page.locator('table').count()) === 0, 'a table is shown for no matches');
     await page.getByLabel('Search registrations').fill('');
+    await page.getByText('2 registrations', { exact: true }).waitFor();
     const download = later(page.waitForEvent('download'));
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const d = await download;
@@ -434,9 +491,18 @@ try {
     await page.getByLabel('Email of their account').fill(`nobody-${stamp}@example.org`);
     await page.getByRole('button', { name: 'Add to door staff' }).click();
     await page.getByText('No account has this email. Ask them to sign up first, then add them.').waitFor();
+    await page.getByText('Nobody yet. Add the people who will check tickets at the entrance.').waitFor();
     await page.getByLabel('Email of their account').fill(attendee.email);
     await page.getByRole('button', { name: 'Add to door staff' }).click();
     await page.getByText(`(${attendee.email}) can now scan tickets for this event.`).waitFor();
+    // The list comes from GET /api/events/{id}/staff, so it survives a reload.
+    await page.reload();
+    const staffList = page.getByRole('list', { name: 'Door staff' });
+    await staffList.getByText(attendee.email).waitFor();
+    assert((await staffList.getByRole('listitem').count()) === 1, 'the staff list should hold one person');
+    assert((await staffList.innerText()).includes(attendee.name), 'the staff list lacks the name');
+    await page.getByRole('heading', { name: 'Door staff' }).scrollIntoViewIfNeeded();
+    await shot('manage-event-staff', { full: false });
   });
 
   await step('organizer sees analytics with charts', async () => {
@@ -569,8 +635,14 @@ try {
   await step('door staff scan with their own account', async () => {
     await logout();
     await login(attendee);
-    await page.getByRole('link', { name: /^Scan/ }).waitFor();
-    await go(`/scan/${freeEvent.id}`);
+    await page.getByRole('link', { name: /^Scan/ }).click();
+    // GET /api/me/staff-events offers the event this account was added to, and only that one.
+    const staffed = page.locator('section', { has: page.getByRole('heading', { name: 'Events you are door staff for' }) });
+    await staffed.getByRole('link', { name: new RegExp(freeEvent.name) }).waitFor();
+    assert((await staffed.getByRole('link').count()) === 1, 'the scanner offers events this account does not staff');
+    await shot('scanner-pick-staff');
+    await staffed.getByRole('link', { name: new RegExp(freeEvent.name) }).click();
+    await page.waitForURL(new RegExp(`/scan/${freeEvent.id}$`));
     await page.getByText('Offline check ready').waitFor();
     await page.getByLabel('Ticket code').fill(state.codes[1]);
     await page.getByRole('button', { name: 'Check' }).click();
@@ -602,6 +674,141 @@ try {
     await go('/tickets');
     await page.waitForURL(/\/login\?next=%2Ftickets/);
     await shot('login');
+  });
+
+  await step('checkout through the stripe provider (Stripe.js test double served for js.stripe.com)', async () => {
+    // js.stripe.com is unreachable here: the browser gets a TEST DOUBLE of Stripe.js through
+    // Playwright's page routing (see e2e/stripe.mjs), and admit talks to a fake Stripe API.
+    const fakeApi = await startFakeStripeApi();
+    const webhookSecret = `whsec_e2e${stamp}`;
+    const stripeAdmit = await startAdmit({
+      bin,
+      webDir: dist,
+      env: {
+        ADMIT_PAYMENT_PROVIDER: 'stripe',
+        ADMIT_STRIPE_API_BASE: fakeApi.url,
+        ADMIT_STRIPE_SECRET_KEY: 'sk_test_e2e',
+        ADMIT_STRIPE_WEBHOOK_SECRET: webhookSecret,
+        ADMIT_STRIPE_PUBLISHABLE_KEY: 'pk_test_e2e_publishable',
+      },
+    });
+    const ctx = await launchChromium({ executablePath: chromePath });
+    try {
+      timeApi(ctx);
+      ctx.on('page', watch);
+      const stripeLog = [];
+      await routeStripeJs(ctx, { fakeApi, admitUrl: stripeAdmit.url, webhookSecret, log: stripeLog });
+      const p = ctx.pages()[0] ?? (await ctx.newPage());
+      watch(p);
+      p.setDefaultTimeout(T);
+      const call = async (path, { token: t, body } = {}) => {
+        const res = await fetch(`${stripeAdmit.url}${path}`, {
+          method: body ? 'POST' : 'GET',
+          headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      const org = await call('/api/auth/signup', {
+        body: { email: `s-org-${stamp}@example.org`, password: 'organizer-pass-1', name: 'Stripe Organizer', role: 'organizer' },
+      });
+      const ev = await call('/api/events', {
+        token: org.body.accessToken,
+        body: {
+          name: `Paid by Stripe ${stamp}`,
+          date: '2027-09-01T18:00:00Z',
+          timezone: 'Europe/Paris',
+          location: 'Salle Pleyel',
+          capacity: 20,
+          price: 30,
+          currency: 'EUR',
+        },
+      });
+      assert(ev.status === 201, `event: ${JSON.stringify(ev.body)}`);
+      await p.goto(`${stripeAdmit.url}/signup`);
+      await p.getByLabel('Your name').fill('Stella Stripe');
+      await p.getByLabel('Email').fill(`stella-${stamp}@example.org`);
+      await p.getByLabel('Password').fill('attendee-pass-1');
+      await p.getByRole('button', { name: 'Create account' }).click();
+      await p.getByRole('button', { name: 'Log out' }).waitFor();
+      assert(!stripeLog.some((u) => u.includes('js.stripe.com')), 'Stripe.js loaded before checkout');
+      await p.goto(`${stripeAdmit.url}/events/${ev.body.eventId}`);
+      await p.getByRole('button', { name: 'Reserve 1 ticket' }).click();
+      await p.waitForURL(/\/checkout\//);
+      const regId = new URL(p.url()).pathname.split('/').pop();
+      // The Payment Element (here the double's field) mounts with the intent's client secret.
+      await p.getByLabel('Card number (Stripe test double)').waitFor();
+      assert((await p.getByText('4242 4242 4242 4242').count()) === 0, 'the sandbox test cards show with the stripe provider');
+      const double = await p.evaluate(() => window.__stripeDouble);
+      const intent = [...fakeApi.intents.values()].find((i) => i.metadata.registrationId === regId);
+      assert(
+        intent && double.clientSecret === intent.client_secret,
+        `client secret ${double.clientSecret} vs ${intent?.client_secret}`,
+      );
+      assert(double.publishableKey === 'pk_test_e2e_publishable', `publishable key ${double.publishableKey}`);
+      assert(
+        stripeLog.some((u) => /^https:\/\/js\.stripe\.com\/[a-z0-9]+\/stripe\.js/.test(u)),
+        `Stripe.js URL: ${stripeLog.join(', ')}`,
+      );
+      await shot('checkout-stripe', { target: p });
+      // A declined card, then one that succeeds.
+      await p.getByLabel('Card number (Stripe test double)').fill('4000 0000 0000 0002');
+      await p.getByRole('button', { name: 'Pay €30' }).click();
+      await p.locator('[role="alert"]', { hasText: 'Your card was declined.' }).waitFor();
+      await p.getByLabel('Card number (Stripe test double)').fill('4242 4242 4242 4242');
+      await p.getByRole('button', { name: 'Pay €30' }).click();
+      await p.getByRole('heading', { name: 'You’re going!' }).waitFor({ timeout: 30_000 });
+      await shot('checkout-stripe-paid', { target: p, phoneToo: false });
+      assert(stripeLog.includes('webhook → 200'), `webhook: ${stripeLog.join(', ')}`);
+      const createCalls = fakeApi.calls.filter((c) => c.method === 'POST' && c.url === '/v1/payment_intents');
+      assert(
+        createCalls.length >= 1 && createCalls.every((c) => c.form.amount === '3000' && c.form.currency === 'eur'),
+        JSON.stringify(createCalls),
+      );
+      console.log(`      (stripe double: ${stripeLog.filter((l) => !l.startsWith('https://js')).join('; ')})`);
+    } finally {
+      await ctx.close().catch(() => undefined);
+      await stripeAdmit.stop();
+      await fakeApi.stop();
+    }
+  });
+
+  await step('the API calls behind each main page finish quickly (request timing in Chromium)', async () => {
+    const byPage = new Map();
+    for (const t of apiTimings) {
+      if (!byPage.has(t.page)) byPage.set(t.page, []);
+      byPage.get(t.page).push(t);
+    }
+    const q = (xs, f) => xs[Math.min(xs.length - 1, Math.floor(f * xs.length))];
+    const rows = [];
+    for (const [name, list] of [...byPage].sort()) {
+      const ms = list.map((t) => t.ms).sort((a, b) => a - b);
+      const slowest = list.reduce((a, b) => (b.ms > a.ms ? b : a));
+      rows.push({
+        page: name,
+        calls: ms.length,
+        medianMs: +q(ms, 0.5).toFixed(1),
+        p95Ms: +q(ms, 0.95).toFixed(1),
+        maxMs: +ms[ms.length - 1].toFixed(1),
+        slowest: slowest.path,
+      });
+    }
+    console.log('      page                        calls  median    p95     max   slowest call');
+    for (const r of rows)
+      console.log(
+        `      ${r.page.padEnd(27)} ${String(r.calls).padStart(5)} ${r.medianMs.toFixed(1).padStart(7)} ${r.p95Ms.toFixed(1).padStart(7)} ${r.maxMs.toFixed(1).padStart(7)}   ${r.slowest}`,
+      );
+    writeFileSync(
+      join(shots, 'api-timings.json'),
+      JSON.stringify({ budget: kApiBudget, pages: rows, calls: apiTimings }, null, 1),
+    );
+    const main = rows.filter((r) => r.page !== 'other');
+    assert(main.length >= 8, `only ${main.length} main pages were timed`);
+    const over = main.filter((r) => r.medianMs > kApiBudget.medianMs || r.maxMs > kApiBudget.maxMs);
+    assert(
+      over.length === 0,
+      `over budget (median ${kApiBudget.medianMs} ms, max ${kApiBudget.maxMs} ms): ${JSON.stringify(over)}`,
+    );
   });
 
   await step('no serious accessibility problems (axe-core, WCAG 2.1 AA)', async () => {

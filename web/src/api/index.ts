@@ -2,6 +2,7 @@ import { createClient, type RequestOptions } from './client';
 import { createBrowserSessionStore } from './session';
 import type {
   Event,
+  CheckoutSetup,
   EventAnalytics,
   EventInput,
   EventList,
@@ -13,6 +14,7 @@ import type {
   RegistrationList,
   ScanKeys,
   SignupRequest,
+  StaffList,
   StaffMember,
   Ticket,
   TicketDownloadLink,
@@ -51,14 +53,19 @@ export const api = {
   createEvent: (body: EventInput) => post<Event>('/api/events', body),
   updateEvent: (id: string, body: EventUpdate) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
   cancelEvent: (id: string) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'DELETE' }),
-  eventRegistrations: (id: string, cursor?: string | null) =>
-    get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor } }),
+  /// One page of an event's registrations; `q` keeps those whose attendee name or email contains it.
+  eventRegistrations: (id: string, cursor?: string | null, q?: string, signal?: AbortSignal) =>
+    get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor, q }, signal }),
   eventRegistrationsCsv: (id: string) =>
     client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
       headers: { accept: 'text/csv' },
     }),
   analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),
   addStaff: (id: string, email: string) => post<StaffMember>(`/api/events/${enc(id)}/staff`, { email }),
+  eventStaff: (id: string) => get<StaffList>(`/api/events/${enc(id)}/staff`),
+  /// Events the caller is door staff of (not their own events: see myEvents).
+  staffEvents: (query: { limit?: number; cursor?: string | null } = {}) =>
+    get<EventList>('/api/me/staff-events', { query: { ...query } }),
   scanKeys: (id: string) => get<ScanKeys>(`/api/events/${enc(id)}/scan-keys`),
 
   register: (eventId: string, quantity: number, idempotencyKey: string) =>
@@ -67,6 +74,7 @@ export const api = {
   registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
   cancelRegistration: (id: string) => post<Registration>(`/api/registrations/${enc(id)}/cancel`),
 
+  checkoutSetup: () => get<CheckoutSetup>('/api/payments/config', { auth: false }),
   createPaymentIntent: (registrationId: string, idempotencyKey: string) =>
     post<PaymentIntent>(
       '/api/payments/create-intent',

@@ -224,6 +224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/staff-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the events the caller scans tickets for
+         * @description Every published (not cancelled) event whose organizer added the caller to its door staff, in start order (then by id). Without `from` the list starts a day before now, so an event in progress stays listed. The caller may validate these events' tickets and read their scan keys. Events the caller organizes appear only if the caller is also on their staff; see `GET /api/me/events` for those.
+         */
+        get: operations["listMyStaffEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -291,7 +311,7 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId`; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId`; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
@@ -335,7 +355,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List an event's door staff
+         * @description The accounts the organizer added to the event's door staff (`POST /api/events/{id}/staff`), oldest first. Only the event's organizer may read it.
+         */
+        get: operations["listEventStaff"];
         put?: never;
         /**
          * Add door staff to an event
@@ -458,6 +482,26 @@ export interface paths {
          * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer: in one step its tickets are cancelled and its seats go back to the event. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). Takes no body.
          */
         post: operations["cancelRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the browser takes payments
+         * @description The payment provider this server uses and, for `stripe`, the publishable key a checkout page gives Stripe.js. Public: it holds nothing secret.
+         */
+        get: operations["getCheckoutSetup"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1942,6 +1986,61 @@ export interface components {
              */
             registrationId?: string;
         };
+        /**
+         * @description A member of an event's door staff, with when they were added.
+         * @example {
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "userId": "pwOFWWcbPdou0cwv7aIDKw",
+         *       "email": "katherine@example.org",
+         *       "name": "Katherine Johnson",
+         *       "addedAt": "2026-11-20T09:30:00Z"
+         *     }
+         */
+        StaffAssignment: {
+            /**
+             * Format: date-time
+             * @description When the organizer added them (RFC 3339, UTC).
+             * @example 2026-11-20T09:30:00Z
+             */
+            addedAt: string;
+        } & components["schemas"]["StaffMember"];
+        /**
+         * @description An event's door staff, in the order they were added.
+         * @example {
+         *       "items": [
+         *         {
+         *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *           "userId": "pwOFWWcbPdou0cwv7aIDKw",
+         *           "email": "katherine@example.org",
+         *           "name": "Katherine Johnson",
+         *           "addedAt": "2026-11-20T09:30:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        StaffList: {
+            /** @description Every member of the event's door staff. */
+            items: components["schemas"]["StaffAssignment"][];
+        };
+        /**
+         * @description What a browser needs to take a card: which provider the server uses and, for Stripe, the publishable key Stripe.js is started with.
+         * @example {
+         *       "provider": "stripe",
+         *       "publishableKey": "pk_test_TYooMQauvdEDq54NiTphI7jx"
+         *     }
+         */
+        CheckoutSetup: {
+            /**
+             * @description `sandbox`: confirm with `POST /api/payments/sandbox/confirm` and a Stripe test card; `stripe`: confirm in the browser with Stripe.js and the intent's `clientSecret`.
+             * @enum {string}
+             */
+            provider: "sandbox" | "stripe";
+            /**
+             * @description Stripe's publishable key (`pk_…`), public by design; null for the sandbox or when none is configured (`ADMIT_STRIPE_PUBLISHABLE_KEY`).
+             * @example pk_test_51H…
+             */
+            publishableKey: string | null;
+        };
     };
     responses: {
         /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field). Nothing was changed. */
@@ -2683,6 +2782,41 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listMyStaffEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events starting at or after this RFC 3339 date-time (default: 24 hours ago).
+                 * @example 2026-12-01T00:00:00Z
+                 */
+                from?: string;
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the events the caller is door staff of. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -2973,6 +3107,11 @@ export interface operations {
     listEventRegistrations: {
         parameters: {
             query?: {
+                /**
+                 * @description Only registrations whose attendee name or email contains this text (at most 200 characters). ASCII letters match either case; other characters match exactly; `%` and `_` are plain characters. Works with `format=csv` too.
+                 * @example katherine
+                 */
+                q?: string;
                 /** @description The most items on one page. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, unchanged. */
@@ -3058,6 +3197,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventAnalytics"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may see this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEventStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's door staff. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffList"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -3494,6 +3685,34 @@ export interface operations {
             };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getCheckoutSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider and its publishable key. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "provider": "sandbox",
+                     *       "publishableKey": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckoutSetup"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
         };
     };
     createPaymentIntent: {

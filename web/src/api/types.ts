@@ -23,6 +23,9 @@ export type RegistrationRow = Schemas['RegistrationRow'];
 export type EventRegistrationList = Schemas['EventRegistrationList'];
 export type EventAnalytics = Schemas['EventAnalytics'];
 export type StaffMember = Schemas['StaffMember'];
+export type StaffAssignment = Schemas['StaffAssignment'];
+export type StaffList = Schemas['StaffList'];
+export type CheckoutSetup = Schemas['CheckoutSetup'];
 export type ScanKey = Schemas['ScanKey'];
 export type ScanKeys = Schemas['ScanKeys'];
 

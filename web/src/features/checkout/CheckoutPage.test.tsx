@@ -29,14 +29,30 @@ const event = {
   currency: 'EUR',
 } as Event;
 
-const { api } = vi.hoisted(() => ({
-  api: { registration: vi.fn(), event: vi.fn(), createPaymentIntent: vi.fn(), confirmSandboxPayment: vi.fn() },
-}));
+const { api, stripe } = vi.hoisted(() => {
+  // A stand-in for Stripe.js: records what the page asks of it. (The end-to-end walk serves a
+  // test double of the real script instead.)
+  const element = { on: vi.fn(), mount: vi.fn(), destroy: vi.fn() };
+  const elements = { create: vi.fn(() => element), submit: vi.fn(async () => ({})) };
+  const instance = { elements: vi.fn(() => elements), confirmPayment: vi.fn() };
+  return {
+    api: {
+      registration: vi.fn(),
+      event: vi.fn(),
+      createPaymentIntent: vi.fn(),
+      confirmSandboxPayment: vi.fn(),
+      checkoutSetup: vi.fn(),
+    },
+    stripe: { element, elements, instance, loadStripe: vi.fn(async () => instance) },
+  };
+});
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
+vi.mock('@stripe/stripe-js/pure', () => ({ loadStripe: stripe.loadStripe }));
 
 describe('CheckoutPage', () => {
   beforeEach(() => {
     vi.clearAllMocks();
+    api.checkoutSetup.mockResolvedValue({ provider: 'sandbox', publishableKey: null });
     api.registration.mockResolvedValue(registration);
     api.event.mockResolvedValue(event);
     api.createPaymentIntent.mockResolvedValue({
@@ -94,5 +110,71 @@ describe('CheckoutPage', () => {
     await user.click(screen.getAllByRole('button', { name: 'Use this card' })[0]!);
     await user.click(screen.getByRole('button', { name: 'Pay €50' }));
     expect(await screen.findByText(/Online payment is not available on this server yet/)).toBeInTheDocument();
+  });
+
+  describe('with the stripe provider', () => {
+    beforeEach(() => {
+      api.checkoutSetup.mockResolvedValue({ provider: 'stripe', publishableKey: 'pk_test_123' });
+      api.createPaymentIntent.mockResolvedValue({
+        paymentIntentId: 'pi_1',
+        clientSecret: 'pi_1_secret_abc',
+        amount: 50,
+        currency: 'EUR',
+        provider: 'stripe',
+      });
+      // The Payment Element reports ready as soon as it is mounted.
+      stripe.element.on.mockImplementation((name: string, fn: () => void) => {
+        if (name === 'ready') setTimeout(fn, 0);
+      });
+    });
+
+    it("mounts the Payment Element with the intent's client secret and no test cards", async () => {
+      renderAt('/checkout/r1', '/checkout/:registrationId', <CheckoutPage />);
+      const pay = await screen.findByRole('button', { name: 'Pay €50' });
+      await waitFor(() => expect(pay).toBeEnabled());
+      expect(stripe.loadStripe).toHaveBeenCalledWith('pk_test_123');
+      expect(stripe.instance.elements).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: 'pi_1_secret_abc' }));
+      expect(stripe.elements.create).toHaveBeenCalledWith('payment', expect.anything());
+      expect(stripe.element.mount).toHaveBeenCalled();
+      expect(screen.queryByText('4242 4242 4242 4242')).not.toBeInTheDocument();
+      expect(api.confirmSandboxPayment).not.toHaveBeenCalled();
+    });
+
+    it('confirms with Stripe.js and waits for the webhook to confirm the registration', async () => {
+      stripe.instance.confirmPayment.mockResolvedValue({ paymentIntent: { id: 'pi_1', status: 'succeeded' } });
+      api.registration
+        .mockResolvedValueOnce(registration)
+        .mockResolvedValue({ ...registration, status: 'confirmed', holdExpiresAt: null });
+      const user = userEvent.setup();
+      renderAt('/checkout/r1', '/checkout/:registrationId', <CheckoutPage />);
+      const pay = await screen.findByRole('button', { name: 'Pay €50' });
+      await waitFor(() => expect(pay).toBeEnabled());
+      await user.click(pay);
+      expect(await screen.findByRole('heading', { name: 'You’re going!' })).toBeInTheDocument();
+      expect(stripe.instance.confirmPayment).toHaveBeenCalledWith(
+        expect.objectContaining({ elements: stripe.elements, redirect: 'if_required' }),
+      );
+    });
+
+    it("shows Stripe's decline message and keeps the form", async () => {
+      stripe.instance.confirmPayment.mockResolvedValue({
+        error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+      });
+      const user = userEvent.setup();
+      renderAt('/checkout/r1', '/checkout/:registrationId', <CheckoutPage />);
+      const pay = await screen.findByRole('button', { name: 'Pay €50' });
+      await waitFor(() => expect(pay).toBeEnabled());
+      await user.click(pay);
+      expect(await screen.findByText('Payment declined')).toBeInTheDocument();
+      expect(screen.getByText(/Your card was declined\. No money was taken/)).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Pay €50' })).toBeEnabled();
+    });
+
+    it('says so when no publishable key is configured', async () => {
+      api.checkoutSetup.mockResolvedValue({ provider: 'stripe', publishableKey: null });
+      renderAt('/checkout/r1', '/checkout/:registrationId', <CheckoutPage />);
+      expect(await screen.findByText(/no publishable key is configured/)).toBeInTheDocument();
+      expect(stripe.loadStripe).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router';
+import { lazy, Suspense, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
 import type { PaymentIntent, Registration } from '../../api/types';
 import { DateBadge } from '../../components/EventBits';
@@ -11,6 +11,10 @@ import { newIdempotencyKey } from '../../lib/download';
 import { formatEventDate, formatMoney, pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { formatCardNumber, formatExpiry, interpretConfirm, kTestCards, validateCard, type CardForm } from './card';
+import type { StripeOutcome } from './StripePayment';
+
+// Stripe.js and the Payment Element only load when the server takes payments through Stripe.
+const StripePayment = lazy(() => import('./StripePayment'));
 
 type Phase =
   | { kind: 'form' }
@@ -38,7 +42,19 @@ function mmss(ms: number): string {
 export default function CheckoutPage() {
   const { registrationId = '' } = useParams();
   const queryClient = useQueryClient();
-  const [phase, setPhase] = useState<Phase>({ kind: 'form' });
+  const [params] = useSearchParams();
+  // Back from a payment method that redirects (3-D Secure, bank pages): Stripe says how it went.
+  const redirectStatus = params.get('redirect_status');
+  const [phase, setPhase] = useState<Phase>(() =>
+    redirectStatus === 'succeeded' || redirectStatus === 'processing'
+      ? { kind: 'confirming', since: Date.now() }
+      : redirectStatus === 'failed'
+        ? { kind: 'declined', message: 'The payment was not completed.' }
+        : { kind: 'form' },
+  );
+  // Which provider takes the card; an older server without this route is the sandbox.
+  const setup = useQuery({ queryKey: ['checkoutSetup'], queryFn: api.checkoutSetup, staleTime: 300_000, retry: 1 });
+  const provider = setup.isError ? 'sandbox' : setup.data?.provider;
   const polling = phase.kind === 'confirming';
   const registration = useQuery({
     queryKey: ['registration', registrationId],
@@ -241,6 +257,87 @@ export default function CheckoutPage() {
   }
 
   const busy = phase.kind === 'submitting' || phase.kind === 'confirming';
+  const onStripeOutcome = (outcome: StripeOutcome) => {
+    if (outcome.kind === 'declined') {
+      setPhase({ kind: 'declined', message: outcome.message });
+      registration.refetch();
+      return;
+    }
+    setPhase({ kind: 'confirming', since: Date.now() });
+    registration.refetch();
+  };
+  const alerts = (
+    <div aria-live="assertive">
+      {phase.kind === 'declined' && (
+        <Alert tone="bad" title="Payment declined">
+          <p>{phase.message} No money was taken. Try another card — your seats are still held.</p>
+        </Alert>
+      )}
+      {phase.kind === 'unavailable' && (
+        <Alert tone="warn" title="Payment unavailable">
+          {phase.message}
+        </Alert>
+      )}
+      {phase.kind === 'error' && (
+        <Alert tone="bad" title="Payment not completed">
+          {phase.message}
+        </Alert>
+      )}
+    </div>
+  );
+
+  if (provider !== 'sandbox') {
+    const key = setup.data?.publishableKey;
+    return (
+      <div className="container">
+        <div className="page-head">
+          <div>
+            <h1>Checkout</h1>
+            <p>
+              {left !== null && left > 0 ? (
+                <>
+                  Your seats are held for{' '}
+                  <span className="countdown" aria-live="off">
+                    {mmss(left)}
+                  </span>
+                  .
+                </>
+              ) : (
+                'Your seats are held while you pay.'
+              )}
+            </p>
+          </div>
+        </div>
+        <div className="checkout">
+          <section className="card card-pad" aria-labelledby="pay-title">
+            <h2 id="pay-title">
+              <Icon name="lock" size={18} /> Pay by card
+            </h2>
+            {alerts}
+            {setup.isPending ? (
+              <Loading label="Preparing the payment form…" />
+            ) : !key ? (
+              <Alert tone="warn" title="Payment unavailable">
+                This server takes payments through Stripe, but no publishable key is configured for the card form. Please contact
+                the organizer; your seats stay held until the hold expires.
+              </Alert>
+            ) : (
+              <Suspense fallback={<Loading label="Loading the secure card form…" />}>
+                <StripePayment
+                  registration={r}
+                  publishableKey={key}
+                  onOutcome={onStripeOutcome}
+                  busy={phase.kind === 'confirming'}
+                />
+              </Suspense>
+            )}
+          </section>
+          {summary}
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className="container">
       <div className="page-head">
@@ -285,23 +382,7 @@ export default function CheckoutPage() {
             </p>
           </div>
 
-          <div aria-live="assertive">
-            {phase.kind === 'declined' && (
-              <Alert tone="bad" title="Payment declined">
-                <p>{phase.message} No money was taken. Try another card — your seats are still held.</p>
-              </Alert>
-            )}
-            {phase.kind === 'unavailable' && (
-              <Alert tone="warn" title="Payment unavailable">
-                {phase.message}
-              </Alert>
-            )}
-            {phase.kind === 'error' && (
-              <Alert tone="bad" title="Payment not completed">
-                {phase.message}
-              </Alert>
-            )}
-          </div>
+          {alerts}
 
           <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 16 }}>
             <Field label="Card number" error={errors.number}>

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
@@ -10,16 +10,9 @@ import { Icon } from '../../components/Icon';
 import { Alert, errorMessage, ErrorState, Loading } from '../../components/States';
 import { filenameFrom, saveBlob } from '../../lib/download';
 import { formatEventDate, formatMoney, formatPrice, formatTimestamp, pluralize } from '../../lib/format';
+import { useDebounced } from '../../lib/useDebounced';
 import { useTitle } from '../../lib/useTitle';
 import { validateEmail } from '../auth/validation';
-
-export function matchesSearch(row: RegistrationRow, text: string): boolean {
-  const q = text.trim().toLowerCase();
-  if (!q) return true;
-  return [row.attendee.name, row.attendee.email, row.registrationId, row.status.replace('_', ' '), row.paymentId ?? ''].some(
-    (s) => s.toLowerCase().includes(q),
-  );
-}
 
 function Registrations({ event }: { event: Event }) {
   const queryClient = useQueryClient();
@@ -27,14 +20,18 @@ function Registrations({ event }: { event: Event }) {
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const [cancelRow, setCancelRow] = useState<RegistrationRow | null>(null);
+  // The server searches (attendee name or email), so a search covers every registration, not
+  // just the pages loaded so far.
+  const q = useDebounced(search.trim(), 250);
   const rows = useInfiniteQuery({
-    queryKey: ['eventRegistrations', event.eventId],
-    queryFn: ({ pageParam }) => api.eventRegistrations(event.eventId, pageParam),
+    queryKey: ['eventRegistrations', event.eventId, q],
+    queryFn: ({ pageParam, signal }) => api.eventRegistrations(event.eventId, pageParam, q || undefined, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
   });
-  const all = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
-  const shown = all.filter((r) => matchesSearch(r, search));
+  const shown = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
+  const searching = search.trim() !== q || (rows.isPlaceholderData && rows.isFetching);
 
   const cancel = useMutation({
     mutationFn: (row: RegistrationRow) => api.cancelRegistration(row.registrationId),
@@ -83,9 +80,11 @@ function Registrations({ event }: { event: Event }) {
             id="reg-search"
             className="input"
             type="search"
-            placeholder="Search by name, email or status"
+            placeholder="Search by attendee name or email"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
+            maxLength={200}
+            aria-describedby="reg-count"
           />
         </div>
       </div>
@@ -93,77 +92,85 @@ function Registrations({ event }: { event: Event }) {
         <Loading label="Loading registrations…" />
       ) : rows.isError ? (
         <ErrorState error={rows.error} retry={() => rows.refetch()} />
-      ) : all.length === 0 ? (
+      ) : shown.length === 0 && !q ? (
         <p className="muted card-pad" style={{ paddingTop: 0 }}>
           No registrations yet. Share the event page to get going.
         </p>
       ) : (
         <>
-          <p className="small muted" style={{ padding: '0 22px' }} aria-live="polite">
-            {search ? `${shown.length} of ${all.length} match` : pluralize(all.length, 'registration', 'registrations')}
+          <p id="reg-count" className="small muted" style={{ padding: '0 22px' }} aria-live="polite" aria-busy={searching}>
+            {searching
+              ? 'Searching…'
+              : q
+                ? shown.length === 0
+                  ? `No registrations match “${q}”`
+                  : `${pluralize(shown.length, 'registration', 'registrations')}${rows.hasNextPage ? ' so far' : ''} ${shown.length === 1 && !rows.hasNextPage ? 'matches' : 'match'} “${q}”`
+                : `${pluralize(shown.length, 'registration', 'registrations')}${rows.hasNextPage ? ' so far' : ''}`}
           </p>
-          <div className="table-wrap">
-            <table className="table responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Attendee</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Tickets
-                  </th>
-                  <th scope="col" className="num">
-                    Checked in
-                  </th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col">Registered</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((r) => (
-                  <tr key={r.registrationId}>
-                    <td data-label="Attendee">
-                      <div>
-                        <div className="primary">{r.attendee.name}</div>
-                        <div className="small muted">{r.attendee.email}</div>
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td data-label="Tickets" className="num">
-                      {r.quantity}
-                    </td>
-                    <td data-label="Checked in" className="num">
-                      {r.checkedIn}/{r.quantity}
-                    </td>
-                    <td data-label="Amount" className="num">
-                      {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
-                    </td>
-                    <td data-label="Registered" className="small">
-                      {formatTimestamp(r.registeredAt)}
-                    </td>
-                    <td data-label="">
-                      {(r.status === 'confirmed' || r.status === 'pending_payment') && (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-ghost"
-                          onClick={() => setCancelRow(r)}
-                          aria-label={`Cancel the registration of ${r.attendee.name}`}
-                        >
-                          Cancel
-                        </button>
-                      )}
-                    </td>
+          {shown.length > 0 && (
+            <div className="table-wrap">
+              <table className="table responsive">
+                <thead>
+                  <tr>
+                    <th scope="col">Attendee</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="num">
+                      Tickets
+                    </th>
+                    <th scope="col" className="num">
+                      Checked in
+                    </th>
+                    <th scope="col" className="num">
+                      Amount
+                    </th>
+                    <th scope="col">Registered</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {shown.map((r) => (
+                    <tr key={r.registrationId}>
+                      <td data-label="Attendee">
+                        <div>
+                          <div className="primary">{r.attendee.name}</div>
+                          <div className="small muted">{r.attendee.email}</div>
+                        </div>
+                      </td>
+                      <td data-label="Status">
+                        <StatusBadge status={r.status} />
+                      </td>
+                      <td data-label="Tickets" className="num">
+                        {r.quantity}
+                      </td>
+                      <td data-label="Checked in" className="num">
+                        {r.checkedIn}/{r.quantity}
+                      </td>
+                      <td data-label="Amount" className="num">
+                        {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
+                      </td>
+                      <td data-label="Registered" className="small">
+                        {formatTimestamp(r.registeredAt)}
+                      </td>
+                      <td data-label="">
+                        {(r.status === 'confirmed' || r.status === 'pending_payment') && (
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-ghost"
+                            onClick={() => setCancelRow(r)}
+                            aria-label={`Cancel the registration of ${r.attendee.name}`}
+                          >
+                            Cancel
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           {rows.hasNextPage && (
             <div className="load-more" style={{ marginBottom: 18 }}>
               <button
@@ -207,17 +214,25 @@ function Registrations({ event }: { event: Event }) {
   );
 }
 
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
+}
+
 function DoorStaff({ event }: { event: Event }) {
+  const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [added, setAdded] = useState<StaffMember[]>([]);
+  const [lastAdded, setLastAdded] = useState<StaffMember | null>(null);
   const [copied, setCopied] = useState(false);
   const scannerUrl = `${window.location.origin}/scan/${event.eventId}`;
+  const staff = useQuery({ queryKey: ['eventStaff', event.eventId], queryFn: () => api.eventStaff(event.eventId) });
   const add = useMutation({
     mutationFn: (e: string) => api.addStaff(event.eventId, e),
     onSuccess: (member) => {
-      setAdded((list) => [member, ...list.filter((m) => m.userId !== member.userId)]);
+      setLastAdded(member);
       setEmail('');
+      queryClient.invalidateQueries({ queryKey: ['eventStaff', event.eventId] });
     },
     onError: (err) => {
       if (err instanceof ApiError && err.status === 404)
@@ -261,11 +276,35 @@ function DoorStaff({ event }: { event: Event }) {
           Add to door staff
         </button>
       </form>
-      {added.length > 0 && (
-        <ul aria-label="Added just now" style={{ margin: '14px 0 0', paddingLeft: 18 }} role="status">
-          {added.map((m) => (
+      <p role="status" className="small" style={{ margin: lastAdded ? '12px 0 0' : 0 }}>
+        {lastAdded && (
+          <>
+            <Icon name="check" size={14} /> <strong>{lastAdded.name}</strong> ({lastAdded.email}) can now scan tickets for this
+            event.
+          </>
+        )}
+      </p>
+      <h3 className="staff-head">
+        On the door{staff.data && staff.data.items.length > 0 ? ` (${staff.data.items.length})` : ''}
+      </h3>
+      {staff.isPending ? (
+        <Loading label="Loading door staff…" />
+      ) : staff.isError ? (
+        <ErrorState error={staff.error} retry={() => staff.refetch()} title="We could not load the door staff" />
+      ) : staff.data.items.length === 0 ? (
+        <p className="muted small">Nobody yet. Add the people who will check tickets at the entrance.</p>
+      ) : (
+        <ul className="staff-list" aria-label="Door staff">
+          {staff.data.items.map((m) => (
             <li key={m.userId}>
-              <strong>{m.name}</strong> ({m.email}) can now scan tickets for this event.
+              <span className="avatar" aria-hidden="true">
+                {initials(m.name)}
+              </span>
+              <span className="who">
+                <strong>{m.name}</strong>
+                <span className="small muted">{m.email}</span>
+              </span>
+              <span className="small muted when">Added {formatTimestamp(m.addedAt)}</span>
             </li>
           ))}
         </ul>

@@ -204,11 +204,37 @@ function Camera({ decoder, onCode }: { decoder: Decoder | null; onCode: (text: s
   );
 }
 
+function EventLinks({ events }: { events: Event[] }) {
+  return (
+    <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 10 }}>
+      {events.map((e) => (
+        <li key={e.eventId}>
+          <Link
+            to={`/scan/${e.eventId}`}
+            className="card row"
+            style={{ padding: 12, textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }}
+          >
+            <DateBadge iso={e.date} timeZone={e.timezone} />
+            <div style={{ flex: 1, minWidth: 0 }}>
+              <strong>{e.name}</strong>
+              <div className="small muted">{formatEventDate(e.date, e.timezone)}</div>
+              <div className="small muted">{e.location}</div>
+            </div>
+            <Icon name="scan" />
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function EventPicker() {
   const session = useSession();
   const navigate = useNavigate();
   const isOrganizer = hasRole(session, 'organizer', 'admin');
   const mine = useMyEvents(isOrganizer);
+  // The events an organizer added this account to as door staff (GET /api/me/staff-events).
+  const staffing = useQuery({ queryKey: ['staffEvents'], queryFn: () => api.staffEvents({ limit: 100 }) });
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   useTitle('Scan tickets');
@@ -223,6 +249,9 @@ function EventPicker() {
   };
   const now = Date.now();
   const upcoming = (mine.data ?? []).filter((e) => e.status !== 'cancelled' && Date.parse(e.date) > now - 12 * 3600_000);
+  const ownIds = new Set(upcoming.map((e) => e.eventId));
+  const staffed = (staffing.data?.items ?? []).filter((e) => !ownIds.has(e.eventId));
+  const showStaffed = !isOrganizer || staffed.length > 0 || staffing.isError;
   return (
     <div className="container" style={{ maxWidth: 760 }}>
       <div className="page-head">
@@ -241,30 +270,30 @@ function EventPicker() {
           ) : upcoming.length === 0 ? (
             <p className="muted">No upcoming events.</p>
           ) : (
-            <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 10 }}>
-              {upcoming.map((e) => (
-                <li key={e.eventId}>
-                  <Link
-                    to={`/scan/${e.eventId}`}
-                    className="card row"
-                    style={{ padding: 12, textDecoration: 'none', color: 'inherit', flexWrap: 'nowrap' }}
-                  >
-                    <DateBadge iso={e.date} timeZone={e.timezone} />
-                    <div style={{ flex: 1 }}>
-                      <strong>{e.name}</strong>
-                      <div className="small muted">{formatEventDate(e.date, e.timezone)}</div>
-                    </div>
-                    <Icon name="scan" />
-                  </Link>
-                </li>
-              ))}
-            </ul>
+            <EventLinks events={upcoming} />
+          )}
+        </section>
+      )}
+      {showStaffed && (
+        <section className="card card-pad" aria-labelledby="staffed-title" style={{ marginBottom: 20 }}>
+          <h2 id="staffed-title">Events you are door staff for</h2>
+          {staffing.isPending ? (
+            <Loading label="Loading your events…" />
+          ) : staffing.isError ? (
+            <ErrorState error={staffing.error} retry={() => staffing.refetch()} />
+          ) : staffed.length === 0 ? (
+            <p className="muted">
+              No organizer has added you to the door staff of an upcoming event yet. Once they add your account’s email, the event
+              appears here.
+            </p>
+          ) : (
+            <EventLinks events={staffed} />
           )}
         </section>
       )}
       <section className="card card-pad" aria-labelledby="link-title">
-        <h2 id="link-title">Door staff</h2>
-        <p className="muted">Open the scanner link the organizer shared with you, or paste it here.</p>
+        <h2 id="link-title">Open a scanner link</h2>
+        <p className="muted">Or open the scanner link the organizer shared with you, or paste it here.</p>
         <form onSubmit={go} noValidate className="row" style={{ alignItems: 'flex-start' }}>
           <Field label="Scanner link or event id" error={error} className="spacer">
             <input value={text} onChange={(e) => setText(e.target.value)} placeholder="https://…/scan/…" />
