@@ -40,6 +40,13 @@ seq 1 "$attendees" | xargs -P 8 -I{} curl -sf -X POST "$ADMIT_URL/api/auth/signu
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r h_rps h_p50 h_p99 _ < <(wrk_rps "$ADMIT_URL/healthz" -t2 -c"$concurrency" -d"${duration}s")
 
+# Writer figures during the sale only: batches, jobs, busy seconds, log syncs, sync seconds.
+db_metrics() {
+  curl -sf "$ADMIT_URL/metrics" | awk '/^admit_db_write_batches_total/ { b = $2 } /^admit_db_write_jobs_total/ { j = $2 }
+    /^admit_db_writer_busy_seconds_total/ { t = $2 } /^admit_db_log_syncs_total/ { s = $2 } /^admit_db_log_sync_seconds_total/ { st = $2 }
+    END { printf "%s %s %s %s %s\n", b, j, t, s + 0, st + 0 }'
+}
+read -r b0 j0 t0 s0 st0 < <(db_metrics)
 hostport=${ADMIT_URL#http://}
 cpu_before=$(awk '{ print $14 + $15 }' "/proc/$ADMIT_PID/stat")
 # PERF_OUT=file records a CPU profile of the server during the sale (perf report -i file).
@@ -53,13 +60,13 @@ else
   result=$(node bench/paid_sale.mjs "$ADMIT_URL" "$event" "$data/tokens" "$duration" "$concurrency")
 fi
 cpu_after=$(awk '{ print $14 + $15 }' "/proc/$ADMIT_PID/stat")
+read -r b1 j1 t1 s1 st1 < <(db_metrics)
+batches=$(awk -v b="$((b1 - b0))" -v j="$((j1 - j0))" -v t="$t1" -v t0="$t0" -v s="$((s1 - s0))" -v st="$st1" -v st0="$st0" \
+  'BEGIN { printf "%.1f writes per commit, writer busy %.1f s, %d log syncs (%.2f ms each)", j / b, t - t0, s, s ? 1000 * (st - st0) / s : 0 }')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # Let the sweeper run once more after the sale, then look.
 sleep 1.5
 stats=$(curl -sf "$ADMIT_URL/api/events/$event/analytics" -H "authorization: Bearer $organizer")
-batches=$(curl -sf "$ADMIT_URL/metrics" | awk '/^admit_db_write_batches_total/ { b = $2 } /^admit_db_write_jobs_total/ { j = $2 }
-  /^admit_db_writer_busy_seconds_total/ { t = $2 } /^admit_db_log_syncs_total/ { s = $2 } /^admit_db_log_sync_seconds_total/ { st = $2 }
-  END { printf "%.1f writes per commit, writer busy %.1f s, %d log syncs taking %.1f s", j / b, t, s, st }')
 echo "$result"
 counts=$(grep -o '"capacity":[0-9]*,"registeredCount":[0-9]*,"confirmed":[0-9]*,"pending":[0-9]*' <<<"$stats")
 echo "$counts"

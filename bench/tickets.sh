@@ -42,20 +42,29 @@ parse() {  # wrk output -> "rps p50 p99"
   awk '/Requests\/sec/ { r = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print r, p50, p99 }'
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r h_rps h_p50 h_p99 _ < <(wrk_rps "$ADMIT_URL/healthz" -t2 -c"$connections" -d"${duration}s")
 
 # 1. Throughput: an event too big to sell out during the run.
 big=$(new_event 1000000 1000)
+db_metrics() {
+  curl -sf "$ADMIT_URL/metrics" | awk '/^admit_db_write_batches_total/ { b = $2 } /^admit_db_write_jobs_total/ { j = $2 }
+    /^admit_db_writer_busy_seconds_total/ { t = $2 } /^admit_db_log_syncs_total/ { s = $2 } /^admit_db_log_sync_seconds_total/ { st = $2 }
+    END { printf "%s %s %s %s %s\n", b, j, t, s + 0, st + 0 }'
+}
+read -r b0 j0 t0 s0 st0 < <(db_metrics)
 # PERF_OUT=file records a CPU profile of the server during the flash sale (perf report -i file).
 if [ -n "${PERF_OUT:-}" ]; then
   perf record -e cpu-clock -g -p "$ADMIT_PID" -o "$PERF_OUT" -- sleep "$duration" >/dev/null 2>&1 &
 fi
 out=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$big" ADMIT_TOKENS="$data/tokens" ADMIT_QR_OUT="$data/qr")
+read -r b1 j1 t1 s1 st1 < <(db_metrics)
+batches=$(awk -v b="$((b1 - b0))" -v j="$((j1 - j0))" -v t="$t1" -v t0="$t0" -v s="$((s1 - s0))" -v st="$st1" -v st0="$st0" \
+  'BEGIN { printf "%.1f writes per commit, writer busy %.1f s, %d log syncs (%.2f ms each)", j / b, t - t0, s, s ? 1000 * (st - st0) / s : 0 }')
 read -r r_rps r_p50 r_p99 < <(parse <<<"$out")
 created=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
 other=$(grep -o 'other=[0-9]*' <<<"$out" | cut -d= -f2)
 count=$(curl -sf "$ADMIT_URL/api/events/$big" | grep -o '"registeredCount":[0-9]*' | cut -d: -f2)
-batches=$(curl -sf "$ADMIT_URL/metrics" | awk '/^admit_db_write_batches_total/ { b = $2 } /^admit_db_write_jobs_total/ { j = $2 } /^admit_db_writer_busy_seconds_total/ { t = $2 } END { printf "%.1f writes per commit, writer busy %.1f s", j / b, t }')
 confirmed_rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
 
 # 2. Sell-out: more demand than seats.
@@ -92,11 +101,14 @@ cat <<TABLE
 | POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, checkedIn $checked |
 | GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8 |
 
-$attendees attendees; wrk -t2 -c$connections -d${duration}s; synchronous=FULL commits (WAL); RSS after: ${rss} MB; $(date -u +%F)
+$attendees attendees; wrk -t2 -c$connections -d${duration}s; durable commits (WAL, synced before acknowledged); RSS after: ${rss} MB; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%F %H:%M UTC')
 TABLE
 # wrk stops counting with requests still in flight (at most one per connection), so the
 # server may have confirmed up to $connections more than wrk saw; never fewer, never more seats
 # than capacity.
-[ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] && [ "$count2" -eq "$capacity" ] &&
-  [ "$created2" -le "$capacity" ] && [ "$created2" -ge $((capacity - connections)) ] ||
+[ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] && [ "$count2" -le "$capacity" ] &&
+  [ "$count2" -ge "$created2" ] && [ "$count2" -le $((created2 + connections)) ] ||
   { echo "COUNTS DISAGREE: oversold or lost registrations" >&2; exit 1; }
+# On a slow or busy machine the second sale may not sell out within the run: not a fault,
+# but then the sell-out itself was not shown.
+[ "$count2" -eq "$capacity" ] || echo "NOTE: the sell-out event did not sell out within ${duration}s ($count2 of $capacity seats)" >&2
