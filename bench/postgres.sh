@@ -61,7 +61,7 @@ for n in $node_counts; do
   organizer=$(post /api/auth/signup "{\"email\":\"org$n@bench.example\",\"password\":\"benchmark-password\",\"name\":\"Org\",\"role\":\"organizer\"}" | json_field accessToken)
   new_event() {  # capacity, max per attendee
     post /api/events "{\"name\":\"Flash sale\",\"date\":\"2030-06-01T18:00:00Z\",\"location\":\"Arena\",\"capacity\":$1,\"maxPerAttendee\":$2}" \
-      -H "authorization: Bearer $organizer" | json_field eventId
+      -H "authorization: Bearer $organizer" | json_field eventId || { echo "creating an event failed" >&2; exit 1; }
   }
   seq 1 "$attendees" | xargs -P 8 -I{} curl -sf -X POST "$lb/api/auth/signup" -H 'content-type: application/json' \
     -d "{\"email\":\"a{}-$n@bench.example\",\"password\":\"benchmark-password\",\"name\":\"Attendee {}\"}" |
@@ -79,10 +79,14 @@ for n in $node_counts; do
   count=$(curl -sf "$lb/api/events/$big" | json_number registeredCount)
   confirmed=$(curl -sf "$lb/api/events/$big/analytics" -H "authorization: Bearer $organizer" | json_number confirmed)
   rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+  # Orders per PostgreSQL transaction, summed over the nodes' metrics.
+  batching=$(for url in $(grep '^node[0-9]*=' "$work/cluster-$n.out" | cut -d= -f2); do curl -sf "$url/metrics"; done |
+    awk '/^admit_db_registration_batches_total/ { b += $2 } /^admit_db_registration_batch_orders_total/ { o += $2 }
+         END { if (b > 0) printf "%.1f orders per transaction, %.0f transactions/s", o / b, b / d }' d="$duration")
 
   # 2. Sell-out: far more demand than seats, spread over every node; long enough to sell out
   #    twice over at the rate just measured (3 to 30 s).
-  small=$(new_event "$sellout_capacity" 1000)
+  small=$(new_event "$sellout_capacity" $((sellout_capacity < 1000 ? sellout_capacity : 1000)))
   sellout_s=$(awk -v c="$sellout_capacity" -v r="$rps" 'BEGIN { s = int(2 * c / (r > 0 ? r : 1)) + 2; print (s < 3 ? 3 : (s > 30 ? 30 : s)) }')
   out2=$(ADMIT_EVENT="$small" ADMIT_TOKENS="$work/tokens" \
     wrk -t2 -c"$connections" -d"${sellout_s}s" -s bench/register.lua "$lb" 2>&1)
@@ -104,7 +108,7 @@ for n in $node_counts; do
   out5=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$node1/api/events/$big" 2>&1)
   read -r n_rps _ n_p99 < <(parse <<<"$out5")
 
-  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed | $created2 × 201, $sold_out2 × 409, other $other2 in ${sellout_s} s; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps | $n_rps (p99 $n_p99) |")
+  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed; $batching | $created2 × 201, $sold_out2 × 409, other $other2 in ${sellout_s} s; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps | $n_rps (p99 $n_p99) |")
   # wrk stops counting with up to one request per connection in flight, so the database may hold
   # up to $connections more than wrk saw; never fewer, and never more seats than capacity.
   if ! { [ "$other" -eq 0 ] && [ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] &&
