@@ -32,7 +32,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 admin_url=$(bash scripts/pg-server.sh start "$work/pg")
-settings=$(psql -X -qtA -d "$admin_url" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'max_connections', 'shared_buffers')")
+settings=$(psql -X -qtA -d "$admin_url" -c "SELECT string_agg(n || '=' || current_setting(n), ', ') FROM unnest(ARRAY['fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'max_connections']) AS n")
 pg_version=$(psql -X -qtA -d "$admin_url" -c "SHOW server_version")
 
 # Nodes for benchmarking: no rate limits (every request comes from one address), cheap password
