@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,9 +32,14 @@ class RateLimiter {
     double tokens;
     Clock::time_point updated;
   };
+  /// Lets the table be searched with a string_view.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
+    std::unordered_map<std::string, Bucket, TextHash, std::equal_to<>> buckets;
   };
   static constexpr std::size_t kShards = 16;
 

@@ -2,8 +2,21 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace admit::sqlite {
 namespace {
+
+/// Process-wide settings, before SQLite initializes: no memory statistics, which SQLite
+/// otherwise keeps under one global mutex taken on every allocation and free of every
+/// connection (the writer, the readers, the checkpointer). Admit never reads them.
+void configure_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Fails harmlessly (SQLITE_MISUSE) when something initialized SQLite earlier.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
 
 [[noreturn]] void raise(sqlite3* db, int code, std::string_view context) {
   std::string message(context);
@@ -16,6 +29,7 @@ namespace {
 }  // namespace
 
 Connection::Connection(std::string const& path, bool read_only) {
+  configure_once();
   int const flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   int const rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
