@@ -108,7 +108,8 @@ describe('PostgreSQL restarted mid-sale', () => {
     const during = log.filter((x) => x.at > stopAt && x.at < startedAt);
     const firstAfter = acked.find((a) => a.at > startedAt);
     t.diagnostic(`database stopped at ${stopAt} ms, started at ${startedAt} ms, first 201 after it at ${firstAfter?.at} ms; ` +
-      `during the outage ${statusSummary(during)}; in all ${acked.length} acknowledged, ${statusSummary(log)}`);
+      `during the outage ${statusSummary(during)} (503s from a node ${during.filter((x) => x.status === 503 && x.node).length}, ` +
+      `from HAProxy ${during.filter((x) => x.status === 503 && !x.node).length}); in all ${acked.length} acknowledged, ${statusSummary(log)}`);
     assert.equal(strange.length, 0, `only 201, 409 sold-out and 503 problem documents: ${statusSummary(log)}; ${strange.length} others:\n${strange.slice(0, 10).join('\n')}`);
     assert.ok(during.filter((x) => x.status === 503).length > 0, `503s during the outage: ${statusSummary(during)}`);
     assert.ok(soldOutSeen >= 30, `the sale sold out after recovery (${soldOutSeen} sold-out replies)`);
