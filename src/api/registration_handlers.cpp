@@ -208,6 +208,8 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("cancelled", s.cancelled_seats);
   w.field("checkedIn", s.checked_in);
   w.key("revenue").money(s.revenue_minor, exponent);
+  w.key("refunded").money(s.refunded_minor, exponent);
+  w.key("refundPending").money(s.refund_pending_minor, exponent);
   w.field("currency", result->currency);
   w.key("byDay").begin_array();
   for (auto const& day : result->by_day) {

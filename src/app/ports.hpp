@@ -331,6 +331,8 @@ struct EventStats {
   std::int32_t cancelled_seats = 0;
   std::int32_t checked_in = 0;
   std::int64_t revenue_minor = 0;
+  std::int64_t refunded_minor = 0;        ///< money returned for cancelled paid registrations
+  std::int64_t refund_pending_minor = 0;  ///< money whose return is under way
   struct Hour {
     std::int64_t hour;  ///< Unix time / 3600
     std::int32_t seats;

@@ -840,6 +840,8 @@ describe('refunds', () => {
     const an = await analytics(s, e.eventId);
     assert.equal(an.confirmed, 1);
     assert.equal(an.revenue, 19.99, 'the refunded payment is not revenue');
+    assert.equal(an.refunded, 59.97, 'the refund is counted as refunded');
+    assert.equal(an.refundPending, 0);
     await assertSeatsConsistent(s, e.eventId);
   });
 
@@ -892,6 +894,7 @@ describe('refunds', () => {
     const an = await analytics(s, e.eventId);
     assert.equal(an.confirmed, 0);
     assert.equal(an.revenue, 0);
+    assert.equal(an.refunded, g.status === 'refunded' ? 139.93 : 119.94, JSON.stringify(an));
   });
 
   it('a payment for a registration cancelled while pending never revives it (refunded or refused, no seats, no tickets)', async () => {

@@ -510,6 +510,8 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
         stats.pending_seats += seats;
       } else {
         stats.cancelled_seats += seats;
+        if (status == RegistrationStatus::refunded) stats.refunded_minor += r.integer(i, 2);
+        if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += r.integer(i, 2);
       }
     }
   }

@@ -315,6 +315,8 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
         stats.pending_seats += seats;
       } else {
         stats.cancelled_seats += seats;
+        if (status == RegistrationStatus::refunded) stats.refunded_minor += row.integer(2);
+        if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += row.integer(2);
       }
     }
   }

@@ -1556,6 +1556,8 @@ export interface components {
          *       "cancelled": 6,
          *       "checkedIn": 0,
          *       "revenue": 659.67,
+         *       "refunded": 49.98,
+         *       "refundPending": 0,
          *       "currency": "EUR",
          *       "byDay": [
          *         {
@@ -1617,6 +1619,16 @@ export interface components {
              * @example 659.67
              */
             revenue: number;
+            /**
+             * @description Money returned for paid registrations that were cancelled (by the attendee, the organizer or the event's cancellation) or paid too late, in major units of `currency`.
+             * @example 49.98
+             */
+            refunded: number;
+            /**
+             * @description Money whose return the payment provider has not yet confirmed, in major units of `currency`.
+             * @example 0
+             */
+            refundPending: number;
             currency: components["schemas"]["Currency"];
             /** @description Registrations that hold seats (confirmed or pending), by the day they were made, oldest first; days without any are left out. */
             byDay: {

@@ -195,7 +195,16 @@ export default function AnalyticsPage() {
         <div className="card stat">
           <div className="label">Revenue</div>
           <div className="value">{formatMoney(a.revenue, a.currency)}</div>
-          <div className="sub">from confirmed registrations</div>
+          <div className="sub">
+            from confirmed registrations
+            {a.refunded > 0 || a.refundPending > 0 ? (
+              <>
+                {' '}
+                · {formatMoney(a.refunded, a.currency)} refunded
+                {a.refundPending > 0 ? `, ${formatMoney(a.refundPending, a.currency)} refund pending` : ''}
+              </>
+            ) : null}
+          </div>
         </div>
         <div className="card stat">
           <div className="label">Checked in</div>
