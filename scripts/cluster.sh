@@ -107,7 +107,7 @@ stop_all() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ "$cmd" = start ] && mkdir -p "$dir"
 [ -d "$dir" ] || die "$dir is not a cluster directory"
 dir=$(cd "$dir" && pwd)
@@ -193,7 +193,7 @@ case "$cmd" in
       [ -e "$f" ] || continue
       i=${f##*/node-}; i=${i%.pid}
       pid=$(cat "$f")
-      printf 'node%s 127.0.0.1:%s: ' "$i" "$(cat "$dir/node-$i.port")"
+      printf 'node%s 127.0.0.1:%s: ' "$i" "$(cat "$dir/node-$i.port" 2>/dev/null || echo '?')"
       if alive "$pid" admit; then echo "pid $pid"; else echo "down"; fi
     done
     printf 'database %s: ' "$(cat "$dir/database-url" 2>/dev/null)"
