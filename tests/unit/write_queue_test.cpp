@@ -31,7 +31,7 @@ class WriteQueueTest : public ::testing::Test {
     path_ = (dir_ / "test.db").string();
     auto connection = std::make_unique<Connection>(path_);
     connection->exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)");
-    queue_ = std::make_unique<WriteQueue>(std::move(connection), path_ + "-wal");
+    queue_ = std::make_unique<WriteQueue>(std::move(connection));
   }
   void TearDown() override {
     queue_.reset();
@@ -180,6 +180,26 @@ TEST_F(WriteQueueTest, StoppingWritesEverythingSubmitted) {
   queue_.reset();
   EXPECT_EQ(done.load(), 500);
   EXPECT_EQ(count(), 500);
+}
+
+TEST(WriteQueueFiles, SyncsTheLogSqliteWritesWhenTheDatabaseIsASymbolicLink) {
+  auto const dir = std::filesystem::temp_directory_path() / ("admit-write-queue-link-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "real");
+  std::filesystem::create_symlink(dir / "real" / "data.db", dir / "link.db");
+  {
+    auto connection = std::make_unique<Connection>((dir / "link.db").string());
+    connection->exec("CREATE TABLE t (k INTEGER PRIMARY KEY)");
+    WriteQueue queue(std::move(connection));
+    queue.run([](Connection& db) { db.prepare("INSERT INTO t (k) VALUES (1)").run(); });
+    // SQLite keeps its log beside the real file, not beside the link.
+    EXPECT_TRUE(std::filesystem::exists(dir / "real" / "data.db-wal"));
+  }
+  Connection reader((dir / "real" / "data.db").string(), true);
+  auto row = reader.prepare("SELECT COUNT(*) FROM t");
+  row.step();
+  EXPECT_EQ(row.integer(0), 1);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

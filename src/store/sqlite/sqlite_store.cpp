@@ -90,7 +90,7 @@ SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   migrate(*writer);
   // The background checkpointer keeps the log short; this is only a backstop should it stall.
   writer->exec("PRAGMA wal_autocheckpoint = 50000");
-  writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer), path_.string() + "-wal");
+  writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer));
   checkpointer_ = std::jthread([this](std::stop_token stop) {
     auto connection = open_connection();
     std::mutex mutex;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,12 +35,15 @@ int open_for_sync(std::string const& wal_path) {
 
 }  // namespace
 
-WriteQueue::WriteQueue(std::unique_ptr<Connection> connection, std::string const& wal_path, std::size_t max_batch)
+WriteQueue::WriteQueue(std::unique_ptr<Connection> connection, std::size_t max_batch)
     : connection_(std::move(connection)), max_batch_(max_batch) {
   // The log is written at every commit and synced by the syncer before anything is
   // acknowledged (see the class comment); checkpoints still sync the database file.
   connection_->exec("PRAGMA synchronous = NORMAL");
-  wal_fd_ = open_for_sync(wal_path);
+  char const* const database = sqlite3_db_filename(connection_->handle(), "main");
+  char const* const wal = database && *database ? sqlite3_filename_wal(database) : nullptr;
+  if (!wal || !*wal) throw DatabaseError("the writer's database has no write-ahead log file", 0);
+  wal_fd_ = open_for_sync(wal);
   // Anything committed before this point (migrations under synchronous=FULL) is durable already.
   syncer_ = std::thread([this] { sync_loop(); });
   thread_ = std::thread([this] { loop(); });

@@ -43,9 +43,9 @@ class WriteQueue {
   /// Receives null when the job's writes are committed, or what the job (or the commit) threw.
   using Done = std::function<void(std::exception_ptr)>;
 
-  /// `connection` is switched to synchronous=NORMAL; `wal_path` is its write-ahead log, which
-  /// the syncer syncs (it must exist: the connection is in WAL mode and has read the database).
-  WriteQueue(std::unique_ptr<Connection> connection, std::string const& wal_path, std::size_t max_batch = 512);
+  /// `connection` must be in WAL mode; it is switched to synchronous=NORMAL, and the syncer
+  /// syncs its write-ahead log (the file SQLite itself names, symbolic links resolved).
+  explicit WriteQueue(std::unique_ptr<Connection> connection, std::size_t max_batch = 512);
   ~WriteQueue();
   WriteQueue(WriteQueue const&) = delete;
   WriteQueue& operator=(WriteQueue const&) = delete;
