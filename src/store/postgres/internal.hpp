@@ -27,9 +27,8 @@ inline void audit(pg::Connection& db, Timestamp at, Actor const& actor, std::str
        pg::param(subject_type), pg::param(subject_id), optional_text(detail)});
 }
 
-/// Writes newly issued tickets, all in one statement.
-inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& tickets) {
-  if (tickets.empty()) return;
+/// The statement that writes newly issued tickets, all at once.
+inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
   std::vector<std::string> ids, registrations, events, users, codes;
   std::vector<std::int64_t> generated, positions;
   for (auto const& t : tickets) {
@@ -41,12 +40,18 @@ inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& ticket
     generated.push_back(seconds(t.generated_at));
     positions.push_back(t.position);
   }
-  db.exec(
-      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-      "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-      "$6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
-      {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
-       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)});
+  return {"INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+          "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+          "$5::text[], $6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
+          {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
+           pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)}};
+}
+
+/// Writes newly issued tickets, all in one statement.
+inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& tickets) {
+  if (tickets.empty()) return;
+  auto const statement = ticket_rows(tickets);
+  db.exec(statement.sql, statement.params);
 }
 
 #define ADMIT_EVENT_COLUMNS                                                                          \

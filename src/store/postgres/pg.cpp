@@ -171,20 +171,88 @@ Result Connection::check(pg_result* result, std::string_view sql) {
   throw DatabaseError(message + " [" + std::string(sql.substr(0, 80)) + "]", sqlstate);
 }
 
-Result Connection::exec(std::string const& sql, std::vector<Param> const& params) {
-  if (!healthy()) throw Outage("PostgreSQL connection lost");
+std::string const& Connection::prepared(std::string const& sql, std::size_t parameters) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     auto name = "s" + std::to_string(prepared_.size());
-    check(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr), sql);
+    check(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(parameters), nullptr), sql);
     found = prepared_.emplace(sql, std::move(name)).first;
   }
+  return found->second;
+}
+
+namespace {
+
+std::vector<char const*> values_of(std::vector<Param> const& params) {
   std::vector<char const*> values;
   values.reserve(params.size());
   for (auto const& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return check(PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                              nullptr, 0),
-               sql);
+  return values;
+}
+
+}  // namespace
+
+Result Connection::exec(std::string const& sql, std::vector<Param> const& params) {
+  if (!healthy()) throw Outage("PostgreSQL connection lost");
+  auto const& name = prepared(sql, params.size());
+  auto const values = values_of(params);
+  return check(
+      PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0), sql);
+}
+
+std::vector<Result> Connection::pipeline(std::vector<Statement> const& statements) {
+  if (!healthy()) throw Outage("PostgreSQL connection lost");
+  std::vector<std::string const*> names;
+  names.reserve(statements.size());
+  for (auto const& s : statements) names.push_back(&prepared(s.sql, s.params.size()));
+  if (PQenterPipelineMode(conn_) != 1) throw Outage(std::string("PostgreSQL pipeline: ") + PQerrorMessage(conn_));
+  auto const lost = [this] {
+    std::string const message = PQerrorMessage(conn_);
+    PQexitPipelineMode(conn_);
+    return Outage("PostgreSQL connection failed in a pipeline: " + message);
+  };
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    auto const values = values_of(statements[i].params);
+    if (PQsendQueryPrepared(conn_, names[i]->c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                            nullptr, 0) != 1) {
+      throw lost();
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) throw lost();
+
+  std::vector<Result> results;
+  results.reserve(statements.size());
+  pg_result* failed = nullptr;
+  std::size_t failed_at = 0;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    pg_result* result = PQgetResult(conn_);
+    if (!result) {
+      if (failed) PQclear(failed);
+      throw lost();
+    }
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);  // up to the NULL that ends this statement
+    auto const status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      results.emplace_back(result);
+    } else if (!failed && status != PGRES_PIPELINE_ABORTED) {
+      failed = result;
+      failed_at = i;
+      results.emplace_back(nullptr);
+    } else {
+      PQclear(result);
+      results.emplace_back(nullptr);
+    }
+  }
+  pg_result* sync = PQgetResult(conn_);
+  bool const synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync) PQclear(sync);
+  if (!synced) {
+    if (failed) PQclear(failed);
+    throw lost();
+  }
+  PQexitPipelineMode(conn_);
+  if (failed) check(failed, statements[failed_at].sql);  // throws
+  return results;
 }
 
 void Connection::exec_script(std::string const& sql) {

@@ -59,6 +59,12 @@ Param text_array(std::vector<std::optional<std::string>> const& items);
 Param int_array(std::vector<std::int64_t> const& items);
 Param int_array(std::vector<std::optional<std::int64_t>> const& items);
 
+/// A statement and its parameters, for a pipeline.
+struct Statement {
+  std::string sql;
+  std::vector<Param> params;
+};
+
 /// One statement's rows.
 class Result {
  public:
@@ -96,6 +102,10 @@ class Connection {
 
   /// Runs `sql` with parameters as a prepared statement (prepared once per connection).
   Result exec(std::string const& sql, std::vector<Param> const& params = {});
+  /// Runs `statements` in order in one round trip (libpq's pipeline mode) and returns their
+  /// results; when one fails, the later ones are skipped and its error is thrown once all
+  /// have been read. Inside BEGIN … COMMIT they all belong to that transaction.
+  std::vector<Result> pipeline(std::vector<Statement> const& statements);
   /// Runs `sql`, which may hold several statements, without parameters.
   void exec_script(std::string const& sql);
   /// False once the connection broke; the pool then drops it.
@@ -103,6 +113,8 @@ class Connection {
 
  private:
   Result check(pg_result* result, std::string_view sql);
+  /// The prepared statement's name, preparing it on first use.
+  std::string const& prepared(std::string const& sql, std::size_t parameters);
   pg_conn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
 };

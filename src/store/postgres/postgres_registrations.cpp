@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <ranges>
 #include <set>
 #include <unordered_map>
 
@@ -146,56 +147,50 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
     }
   }
 
-  // Locks in id order: two nodes' batches never wait for each other in a cycle.
+  std::vector<std::string> pair_events, pair_users;
+  for (auto& o : batch) {
+    pair_events.push_back(o.order.registration.event_id);
+    pair_users.push_back(o.order.registration.user_id);
+  }
+  // Every read in one round trip. The events' row locks come first, in id order (two nodes'
+  // batches never wait for each other in a cycle); the reads after them see whatever the last
+  // holder of those locks committed: a twin request's idempotency key, an attendee's seats.
+  auto const reads = db.pipeline({
+      {"BEGIN", {}},
+      {"SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
+       "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
+       "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR UPDATE OF e",
+       {pg::text_array(std::vector<std::string>(event_ids.begin(), event_ids.end()))}},
+      {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
+       "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
+       {pg::text_array(key_users), pg::text_array(keys)}},
+      {"SELECT r.event_id, r.user_id, SUM(r.quantity) FROM registrations r "
+       "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
+       "ON r.event_id = k.e AND r.user_id = k.u "
+       "WHERE r.status IN ('pending_payment', 'confirmed') GROUP BY r.event_id, r.user_id",
+       {pg::text_array(pair_events), pg::text_array(pair_users)}},
+      {"SELECT id, name FROM users WHERE id = ANY($1::text[])",
+       {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))}},
+  });
+
   std::unordered_map<std::string, LockedEvent> events;
-  {
-    auto r = db.exec(
-        "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
-        "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
-        "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR UPDATE OF e",
-        {pg::text_array(std::vector<std::string>(event_ids.begin(), event_ids.end()))});
-    for (int i = 0; i < r.rows(); ++i) {
-      events[r.text(i, 0)] = LockedEvent{.open = r.integer(i, 1) != 0,
-                                         .starts_at = r.integer(i, 2),
-                                         .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
-                                         .registered = static_cast<std::int32_t>(r.integer(i, 4)),
-                                         .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
-                                         .price_minor = r.integer(i, 6),
-                                         .ticket_type_id = r.optional_text(i, 7).value_or("")};
-    }
+  for (auto const& r = reads[1]; int i : std::views::iota(0, r.rows())) {
+    events[r.text(i, 0)] = LockedEvent{.open = r.integer(i, 1) != 0,
+                                       .starts_at = r.integer(i, 2),
+                                       .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
+                                       .registered = static_cast<std::int32_t>(r.integer(i, 4)),
+                                       .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
+                                       .price_minor = r.integer(i, 6),
+                                       .ticket_type_id = r.optional_text(i, 7).value_or("")};
   }
-
-  // Keys used before (read after the locks, so a twin request placed by another node under
-  // the same lock is seen).
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
-  if (!keys.empty()) {
-    auto r = db.exec(
-        "SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
-        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
-        {pg::text_array(key_users), pg::text_array(keys)});
-    for (int i = 0; i < r.rows(); ++i) used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
+  for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
+    used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
-
-  // Seats each attendee already holds at these events, and the holders' names.
-  std::map<Pair, std::int64_t> held;  // (event, user) → seats
+  std::map<Pair, std::int64_t> held;  // (event, user) → seats held already
+  for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
   std::unordered_map<std::string, std::string> names;
-  {
-    std::vector<std::string> pair_events, pair_users;
-    for (auto& o : batch) {
-      pair_events.push_back(o.order.registration.event_id);
-      pair_users.push_back(o.order.registration.user_id);
-    }
-    auto r = db.exec(
-        "SELECT r.event_id, r.user_id, SUM(r.quantity) FROM registrations r "
-        "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
-        "ON r.event_id = k.e AND r.user_id = k.u "
-        "WHERE r.status IN ('pending_payment', 'confirmed') GROUP BY r.event_id, r.user_id",
-        {pg::text_array(pair_events), pg::text_array(pair_users)});
-    for (int i = 0; i < r.rows(); ++i) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
-    auto n = db.exec("SELECT id, name FROM users WHERE id = ANY($1::text[])",
-                     {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))});
-    for (int i = 0; i < n.rows(); ++i) names[n.text(i, 0)] = n.text(i, 1);
-  }
+  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
 
   RegistrationRows rows;
   AuditRows audits;
@@ -254,19 +249,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
     result.seats_left = e.capacity - taken - reg.quantity;
     result.detail = {reg, o.order.tickets};
   }
-  if (rows.id.empty()) return;
-
-  db.exec(
-      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
-      "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
-      "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
-      "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])",
-      {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
-       pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
-       pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
-       pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
-       pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash)});
-  pg_detail::insert_tickets(db, tickets);
+  if (rows.id.empty()) {
+    db.exec("COMMIT");
+    return;
+  }
   std::vector<std::string> changed_events;
   std::vector<std::int64_t> added;
   for (auto const& [id, e] : events) {
@@ -274,18 +260,30 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
     changed_events.push_back(id);
     added.push_back(e.added);
   }
-  // The CHECK (registered_count <= capacity) would refuse an oversell even if the logic
-  // above were wrong.
-  db.exec(
-      "UPDATE events e SET registered_count = e.registered_count + d.n "
-      "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
-      {pg::text_array(changed_events), pg::int_array(added)});
-  db.exec(
-      "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-      "SELECT at, a, q, 'registration.created', 'registration', s, d "
-      "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
-      {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
-       pg::text_array(audits.subject), pg::text_array(audits.detail)});
+  // Every write and the commit in one round trip. The CHECK (registered_count <= capacity)
+  // would refuse an oversell even if the decisions above were wrong.
+  std::vector<pg::Statement> writes{
+      {"INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+       "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
+       "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
+       "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])",
+       {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
+        pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
+        pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
+        pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
+        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash)}},
+      {"UPDATE events e SET registered_count = e.registered_count + d.n "
+       "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
+       {pg::text_array(changed_events), pg::int_array(added)}},
+      {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
+       "SELECT at, a, q, 'registration.created', 'registration', s, d "
+       "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
+       {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
+        pg::text_array(audits.subject), pg::text_array(audits.detail)}},
+  };
+  if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
+  writes.push_back({"COMMIT", {}});
+  db.pipeline(writes);
 }
 
 }  // namespace
@@ -359,10 +357,8 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
   for (int attempt = 1;; ++attempt) {
     try {
       auto db = pool_->acquire();
-      db->exec("BEGIN");
       try {
-        place_batch(*db, batch);
-        db->exec("COMMIT");
+        place_batch(*db, batch);  // BEGIN … COMMIT
       } catch (...) {
         if (db->healthy()) {
           try {
