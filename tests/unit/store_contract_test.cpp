@@ -789,7 +789,9 @@ NewRegistration make_order(std::string id, std::string event_id, std::string use
                                      .user_id = r.user_id,
                                      .qr_code = "QR-" + r.id + "-" + std::to_string(i),
                                      .generated_at = kNow,
-                                     .position = i});
+                                     .validated_at = std::nullopt,
+                                     .position = i,
+                                     .holder_name = {}});
     }
   }
   order.unit_price_minor = 2500;
