@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "store/like_pattern.hpp"
 #include "store/postgres/pg.hpp"
 
 namespace admit::pg_detail {
@@ -81,16 +82,6 @@ inline Event read_event(pg::Result const& r, int row) {
   };
 }
 
-/// LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
-inline std::string contains_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
 
 Registration read_registration(pg::Result const& r, int row);
 

@@ -55,7 +55,7 @@ std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::stri
       "ORDER BY r.registered_at, r.seq LIMIT $4",
       {param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
        after ? param(after->id) : param(""), limit > 0 ? param(std::int64_t{limit}) : param(nullptr),
-       param(pg_detail::contains_pattern(text))});
+       param(like_anywhere(text))});
   std::vector<RegistrationRow> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({pg_detail::read_registration(r, i), r.text(i, 12), r.text(i, 13),

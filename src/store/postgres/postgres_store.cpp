@@ -13,7 +13,6 @@ using pg::Connection;
 using pg::param;
 using pg_detail::audit;
 using pg_detail::seconds;
-using pg_detail::contains_pattern;
 using pg_detail::read_event;
 using pg_detail::timestamp;
 
@@ -283,7 +282,7 @@ std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
       "ORDER BY starts_at, id LIMIT $8",
       {param(seconds(q.from)), q.to ? param(seconds(*q.to)) : param(nullptr),
        param(q.include_cancelled ? "true" : "false"), param(q.organizer_id),
-       q.text ? param(contains_pattern(fold_case(*q.text))) : param(nullptr),
+       q.text ? param(like_anywhere(fold_case(*q.text))) : param(nullptr),
        q.after ? param(seconds(q.after->starts_at)) : param(nullptr),
        q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
   std::vector<Event> events;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "store/like_pattern.hpp"
 #include "store/sqlite/internal.hpp"
 
 namespace admit {
@@ -13,62 +14,9 @@ using sqlite_detail::timestamp;
 
 namespace {
 
-/// A LIKE pattern matching `text` anywhere, with LIKE's wildcards and the escape escaped.
-std::string like_anywhere(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
-
-Event staff_event_row(Statement const& row) {
-  return Event{
-      .id = row.text(0),
-      .organizer_id = row.text(1),
-      .details =
-          EventDraft{
-              .name = row.text(2),
-              .description = row.text(3),
-              .starts_at = timestamp(row.integer(4)),
-              .timezone = row.text(5),
-              .location = row.text(6),
-              .capacity = static_cast<std::int32_t>(row.integer(7)),
-              .price_minor = row.integer(10),
-              .currency = row.text(11),
-              .max_per_attendee = static_cast<std::int32_t>(row.integer(9)),
-          },
-      .registered_count = static_cast<std::int32_t>(row.integer(8)),
-      .status = parse_event_status(row.text(12)).value_or(EventStatus::cancelled),
-      .created_at = timestamp(row.integer(13)),
-      .updated_at = timestamp(row.integer(14)),
-  };
-}
-
 RegistrationRow registration_row(Statement const& row) {
-  auto const hold = row.optional_integer(9);
-  return RegistrationRow{
-      .registration =
-          Registration{
-              .id = row.text(0),
-              .event_id = row.text(1),
-              .ticket_type_id = row.text(2),
-              .user_id = row.text(3),
-              .quantity = static_cast<std::int32_t>(row.integer(4)),
-              .status = parse_registration_status(row.text(5)).value_or(RegistrationStatus::cancelled),
-              .amount_minor = row.integer(6),
-              .currency = row.text(7),
-              .payment_id = row.is_null(8) ? std::nullopt : std::optional<std::string>(row.text(8)),
-              .registered_at = timestamp(row.integer(10)),
-              .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
-              .updated_at = timestamp(row.integer(11)),
-          },
-      .attendee_name = row.text(12),
-      .attendee_email = row.text(13),
-      .checked_in = static_cast<std::int32_t>(row.integer(14)),
-  };
+  return {sqlite_detail::read_registration(row), row.text(12), row.text(13),
+          static_cast<std::int32_t>(row.integer(14))};
 }
 
 }  // namespace
@@ -98,7 +46,7 @@ std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Time
   rows.bind(1, user_id).bind(2, seconds(from)).bind(5, limit);
   if (after) rows.bind(3, seconds(after->starts_at)).bind(4, after->id);
   std::vector<Event> out;
-  while (rows.step()) out.push_back(staff_event_row(rows));
+  while (rows.step()) out.push_back(sqlite_detail::read_event(rows));
   return out;
 }
 

@@ -10,6 +10,7 @@ namespace admit {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite_detail::audit;
+using sqlite_detail::read_registration;
 using sqlite_detail::seconds;
 using sqlite_detail::timestamp;
 
@@ -23,23 +24,6 @@ namespace {
   "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
   "t.position, u.name"
 
-Registration read_registration(Statement const& row, int c = 0) {
-  auto const hold = row.optional_integer(c + 9);
-  return Registration{
-      .id = row.text(c + 0),
-      .event_id = row.text(c + 1),
-      .ticket_type_id = row.text(c + 2),
-      .user_id = row.text(c + 3),
-      .quantity = static_cast<std::int32_t>(row.integer(c + 4)),
-      .status = parse_registration_status(row.text(c + 5)).value_or(RegistrationStatus::cancelled),
-      .amount_minor = row.integer(c + 6),
-      .currency = row.text(c + 7),
-      .payment_id = row.is_null(c + 8) ? std::nullopt : std::optional<std::string>(row.text(c + 8)),
-      .registered_at = timestamp(row.integer(c + 10)),
-      .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
-      .updated_at = timestamp(row.integer(c + 11)),
-  };
-}
 
 Ticket read_ticket(Statement const& row) {
   auto const validated = row.optional_integer(7);

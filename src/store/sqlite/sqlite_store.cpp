@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/text.hpp"
+#include "store/like_pattern.hpp"
 #include "store/migration.hpp"
 #include "store/sqlite/internal.hpp"
 
@@ -16,6 +17,7 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 using sqlite_detail::audit;
+using sqlite_detail::read_event;
 using sqlite_detail::seconds;
 using sqlite_detail::timestamp;
 
@@ -36,28 +38,6 @@ User read_user(Statement const& row) {
   "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
   "max_per_attendee, price_minor, currency, status, created_at, updated_at"
 
-Event read_event(Statement const& row) {
-  return Event{
-      .id = row.text(0),
-      .organizer_id = row.text(1),
-      .details =
-          EventDraft{
-              .name = row.text(2),
-              .description = row.text(3),
-              .starts_at = timestamp(row.integer(4)),
-              .timezone = row.text(5),
-              .location = row.text(6),
-              .capacity = static_cast<std::int32_t>(row.integer(7)),
-              .price_minor = row.integer(10),
-              .currency = row.text(11),
-              .max_per_attendee = static_cast<std::int32_t>(row.integer(9)),
-          },
-      .registered_count = static_cast<std::int32_t>(row.integer(8)),
-      .status = parse_event_status(row.text(12)).value_or(EventStatus::cancelled),
-      .created_at = timestamp(row.integer(13)),
-      .updated_at = timestamp(row.integer(14)),
-  };
-}
 
 /// What the text search looks in: every searchable field, case-folded. Newlines keep a match
 /// from spanning two fields.
@@ -65,16 +45,6 @@ std::string search_text(EventDraft const& d) {
   return fold_case(d.name + "\n" + d.description + "\n" + d.location);
 }
 
-/// LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
-std::string contains_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
 
 }  // namespace
 
@@ -385,7 +355,7 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   rows.bind(1, seconds(q.from));
   if (q.to) rows.bind(2, seconds(*q.to));
   if (q.organizer_id) rows.bind(3, *q.organizer_id);
-  if (q.text) rows.bind(4, contains_pattern(fold_case(*q.text)));
+  if (q.text) rows.bind(4, like_anywhere(fold_case(*q.text)));
   if (q.after) rows.bind(5, seconds(q.after->starts_at)).bind(6, q.after->id);
   rows.bind(7, q.limit);
   std::vector<Event> events;
