@@ -26,6 +26,9 @@ after(async () => {
   await srv?.stop();
 });
 
+// The calendar day (YYYY-MM-DD) of an instant in a time zone, by the ICU data Node ships.
+const localDay = (instant, timeZone) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
 const freeEvent = (over = {}) => createEvent(base, org.accessToken, { price: 0, currency: 'EUR', ...over });
 const getEvent = async (id) => {
   const r = await api(base, 'GET', `/api/events/${id}`);
@@ -616,7 +619,8 @@ describe('GET /api/events/{id}/analytics', () => {
     const b = await registerOk(base, att2.accessToken, e.eventId, 3);
     let r = await api(base, 'GET', `/api/events/${e.eventId}/analytics`, { token: org.accessToken });
     assert.equal(r.status, 200, r.text);
-    const today = a.registeredAt.slice(0, 10);
+    // Days are the event's local days (Europe/Berlin here), not UTC days.
+    const today = localDay(a.registeredAt, 'Europe/Berlin');
     assert.equal(r.json.capacity, 20);
     assert.equal(r.json.registeredCount, 5);
     assert.equal(r.json.confirmed, 5);
@@ -641,6 +645,16 @@ describe('GET /api/events/{id}/analytics', () => {
       assert.match(d.date, /^\d{4}-\d{2}-\d{2}$/);
       assert.equal(typeof d.registrations, 'number');
       assert.equal(typeof d.revenue, 'number');
+    }
+  });
+
+  it('groups registrations by the event\'s local day, wherever its time zone is', async () => {
+    for (const timezone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC']) {
+      const e = await freeEvent({ timezone });
+      const a = await registerOk(base, att.accessToken, e.eventId, 1);
+      const r = await api(base, 'GET', `/api/events/${e.eventId}/analytics`, { token: org.accessToken });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json.byDay, [{ date: localDay(a.registeredAt, timezone), registrations: 1, revenue: 0 }], timezone);
     }
   });
 
