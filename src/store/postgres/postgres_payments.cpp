@@ -224,10 +224,12 @@ void PostgresStore::record_refund(std::string_view registration_id, std::string_
                                   Timestamp now) {
   pg::transaction(*pool_, [&](Connection& db) {
     auto const status = completed ? "refunded" : "refund_pending";
-    db.exec(
+    auto const recorded = db.exec(
         "UPDATE payments SET status = $2, refund_id = $3, updated_at = $4 WHERE registration_id = $1 "
         "AND status = 'succeeded'",
         {param(registration_id), param(status), param(refund_id), param(seconds(now))});
+    // Every node sweeps: a refund another node recorded first is not recorded (nor audited) again.
+    if (recorded.affected() == 0) return;
     db.exec("UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'refund_pending'",
             {param(registration_id), param(status), param(seconds(now))});
     audit(db, now, Actor{}, completed ? "registration.refunded" : "registration.refund_requested", "registration",

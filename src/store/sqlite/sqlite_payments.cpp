@@ -251,6 +251,8 @@ void SqliteStore::record_refund(std::string_view registration_id, std::string_vi
         .bind(3, refund_id)
         .bind(4, seconds(now))
         .run();
+    // A refund another sweep recorded first is not recorded (nor audited) again.
+    if (db.changes() == 0) return;
     db.prepare("UPDATE registrations SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'refund_pending'")
         .bind(1, registration_id)
         .bind(2, completed ? "refunded" : "refund_pending")
