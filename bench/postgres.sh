@@ -82,7 +82,8 @@ for n in $node_counts; do
   # Orders per PostgreSQL transaction, summed over the nodes' metrics.
   batching=$(for url in $(grep '^node[0-9]*=' "$work/cluster-$n.out" | cut -d= -f2); do curl -sf "$url/metrics"; done |
     awk '/^admit_db_registration_batches_total/ { b += $2 } /^admit_db_registration_batch_orders_total/ { o += $2 }
-         END { if (b > 0) printf "%.1f orders per transaction, %.0f transactions/s", o / b, b / d }' d="$duration")
+         /^admit_db_transaction_retries_total/ { r += $2 } /^admit_db_registration_guard_fallbacks_total/ { g += $2 }
+         END { if (b > 0) printf "%.1f orders per transaction, %.0f transactions/s, %d retried, %d decided again under lock", o / b, b / d, r, g }' d="$duration")
 
   # 2. Sell-out: far more demand than seats, spread over every node; long enough to sell out
   #    twice over at the rate just measured (3 to 30 s).

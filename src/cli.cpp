@@ -25,6 +25,7 @@ Flags (each overrides the environment variable beside it):
   --database URL            ADMIT_DATABASE_URL       sqlite:///path/file.db or postgresql://user:pass@host:port/db;
                                                      default DIR/admit.db
   --database-pool N         ADMIT_DATABASE_POOL      PostgreSQL connections per node (default 24)
+  --database-writers N      ADMIT_DATABASE_WRITERS   PostgreSQL registration batches in flight per node (default 1)
   --public-url URL          ADMIT_PUBLIC_URL         default http://LISTEN (token issuer, links)
   --log-level LEVEL         ADMIT_LOG_LEVEL          debug, info, warn, error; default info
   --rate-limit-auth N       ADMIT_RATE_LIMIT_AUTH    per minute per client on /api/auth/*; default 300; 0 = off
@@ -88,6 +89,10 @@ std::vector<Setting> const& settings() {
       {"ADMIT_DATABASE_URL", "--database", [](Config& c, std::string const& v) { c.database_url = v; }},
       {"ADMIT_DATABASE_POOL", "--database-pool",
        [](Config& c, std::string const& v) { c.database_pool = parse_number<unsigned>("ADMIT_DATABASE_POOL", v); }},
+      {"ADMIT_DATABASE_WRITERS", "--database-writers",
+       [](Config& c, std::string const& v) {
+         c.database_writers = parse_number<unsigned>("ADMIT_DATABASE_WRITERS", v);
+       }},
       {"ADMIT_PUBLIC_URL", "--public-url", [](Config& c, std::string const& v) { c.public_url = v; }},
       {"ADMIT_LOG_LEVEL", "--log-level", [](Config& c, std::string const& v) { c.log_level = v; }},
       {"ADMIT_RATE_LIMIT_AUTH", "--rate-limit-auth",

@@ -14,6 +14,7 @@ struct Config {
   std::string data_dir = "./data";
   std::string database_url;  ///< empty: SQLite file admit.db in data_dir; or postgresql://…
   unsigned database_pool = 24;  ///< PostgreSQL connections per node
+  unsigned database_writers = 1;  ///< PostgreSQL registration writers per node
   std::string public_url;    ///< empty: http://<listen>
   std::string log_level = "info";
   double rate_limit_auth = 300;  ///< per minute per client on /api/auth/*

@@ -63,7 +63,9 @@ struct Core {
   static std::unique_ptr<Store> open_store(Config const& config) {
     if (config.uses_postgres()) {
       return std::make_unique<PostgresStore>(
-          PostgresSettings{.url = config.database_url, .pool_size = static_cast<int>(config.database_pool)});
+          PostgresSettings{.url = config.database_url,
+                           .pool_size = static_cast<int>(config.database_pool),
+                           .writers = static_cast<int>(std::max(1u, config.database_writers))});
     }
     return std::make_unique<SqliteStore>(config.sqlite_path());
   }

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -142,7 +143,7 @@ class PostgresStoreFactory {
   }
 
   std::unique_ptr<Store> open() {
-    return std::make_unique<PostgresStore>(PostgresSettings{.url = url(), .pool_size = 16, .workers = 4});
+    return std::make_unique<PostgresStore>(PostgresSettings{.url = url(), .pool_size = 16, .workers = 4, .writers = 3});
   }
 
   int schema_version(Store& store) { return store.schema_version(); }
@@ -917,41 +918,102 @@ TYPED_TEST(RegistrationContract, AnIdempotencyKeyReplaysOrRefusesAnotherRequest)
   EXPECT_EQ(this->registered("e1"), 2);
 }
 
+/// Outcomes of orders placed at once from 8 threads, spread over `nodes` (stores on one
+/// database stand for admit nodes); failed counts the orders that got an error.
+struct RaceOutcome {
+  std::atomic<int> placed{0}, sold_out{0}, attendee_limit{0}, failed{0};
+};
+
+void race(std::array<Store*, 2> nodes, int orders, std::function<NewRegistration(int)> const& order, RaceOutcome& out) {
+  std::vector<std::jthread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::unique_ptr<Waiter<Result<PlacementResult>>>> waits;
+      for (int i = t; i < orders; i += 8) {
+        waits.push_back(std::make_unique<Waiter<Result<PlacementResult>>>());
+        nodes[static_cast<std::size_t>(i % 2)]->place_registration(order(i), kNow, Actor{}, waits.back()->callback());
+      }
+      for (auto& w : waits) {
+        auto const r = w->get();
+        if (!r) {
+          ++out.failed;
+        } else if (r->outcome == Placement::placed) {
+          ++out.placed;
+        } else if (r->outcome == Placement::sold_out) {
+          ++out.sold_out;
+        } else if (r->outcome == Placement::attendee_limit) {
+          ++out.attendee_limit;
+        }
+      }
+    });
+  }
+}
+
 TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
-  // Two stores on one database stand for two admit nodes.
   this->add_event_with("e1", 50);
   auto other = this->factory_.open();
-  std::array<Store*, 2> nodes{this->store_.get(), other.get()};
-  std::atomic<int> placed{0}, sold_out{0}, failed{0};
-  {
-    std::vector<std::jthread> threads;
-    for (int t = 0; t < 8; ++t) {
-      threads.emplace_back([&, t] {
-        std::vector<std::unique_ptr<Waiter<Result<PlacementResult>>>> waits;
-        for (int i = t; i < 200; i += 8) {
-          waits.push_back(std::make_unique<Waiter<Result<PlacementResult>>>());
-          nodes[static_cast<std::size_t>(i % 2)]->place_registration(
-              make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1), kNow,
-              Actor{}, waits.back()->callback());
-        }
-        for (auto& w : waits) {
-          auto const r = w->get();
-          if (!r) {
-            ++failed;
-          } else if (r->outcome == Placement::placed) {
-            ++placed;
-          } else if (r->outcome == Placement::sold_out) {
-            ++sold_out;
-          }
-        }
-      });
-    }
-  }
-  EXPECT_EQ(failed.load(), 0);
-  EXPECT_EQ(placed.load(), 50);
-  EXPECT_EQ(sold_out.load(), 150);
+  RaceOutcome out;
+  race({this->store_.get(), other.get()}, 200,
+       [&](int i) { return make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1); },
+       out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 50);
+  EXPECT_EQ(out.sold_out.load(), 150);
   EXPECT_EQ(this->registered("e1"), 50);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'"), "50");
+}
+
+TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOnTwoNodes) {
+  // Batches do not lock the event while they read an attendee's seats; the limit must still
+  // hold when one attendee's orders arrive on two nodes at once.
+  this->add_event_with("e1", 100, 3);
+  auto other = this->factory_.open();
+  // On PostgreSQL, hold the event's row for a moment, as a slow commit of another node would:
+  // every batch then reads the attendee's seats before any of them commits, and only the
+  // attendee's own lock keeps them from all placing.
+  std::optional<pg::Connection> blocker;
+  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
+    blocker.emplace(this->factory_.url());
+    blocker->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
+  }
+  RaceOutcome out;
+  {
+    std::jthread release([&] {
+      std::this_thread::sleep_for(400ms);
+      if (blocker) blocker->exec_script("COMMIT");
+    });
+    race({this->store_.get(), other.get()}, 40, [](int i) { return make_order("r" + std::to_string(i), "e1", "a1", 1); },
+         out);
+  }
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 3);
+  EXPECT_EQ(out.attendee_limit.load(), 37);
+  EXPECT_EQ(this->registered("e1"), 3);
+}
+
+TYPED_TEST(RegistrationContract, AnOrderRacingTheEventsCancellationIsNeverLeftValid) {
+  // Whatever order the writers and the cancellation reach the database in, no confirmed
+  // registration outlives its event's cancellation.
+  for (int round = 0; round < 5; ++round) {
+    std::string const event = "c" + std::to_string(round);
+    this->add_event_with(event, 1000);
+    auto other = this->factory_.open();
+    std::vector<std::unique_ptr<Waiter<Result<PlacementResult>>>> waits;
+    for (int i = 0; i < 60; ++i) {
+      waits.push_back(std::make_unique<Waiter<Result<PlacementResult>>>());
+      (i % 2 ? *other : *this->store_)
+          .place_registration(make_order(event + "-r" + std::to_string(i), event, this->users_[static_cast<std::size_t>(i)], 1),
+                              kNow, Actor{}, waits.back()->callback());
+      if (i == 30) this->store_->cancel_event(event, kNow, Actor{});
+    }
+    for (auto& w : waits) {
+      auto const r = w->get();
+      ASSERT_TRUE(r.has_value());
+      EXPECT_TRUE(r->outcome == Placement::placed || r->outcome == Placement::event_closed);
+    }
+    EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE event_id = '" + event + "' AND status = 'confirmed'"), "0")
+        << "round " << round;
+  }
 }
 
 TYPED_TEST(RegistrationContract, ATicketIsAdmittedOnceWhateverScansItAtOnce) {
@@ -1088,6 +1150,9 @@ TYPED_TEST(RegistrationContract, APaymentAfterTheHoldEndedNeverOversells) {
   this->store_->record_refund("r1", "re_1", true, kNow + 22min);
   EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refunded);
   EXPECT_TRUE(this->store_->refunds_due().empty());
+  // Another node's sweep that saw the same refund due records nothing more.
+  this->factory_.open()->record_refund("r1", "re_1", true, kNow + 23min);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.refunded'"), "1");
 }
 
 TYPED_TEST(RegistrationContract, ListsAnAttendeesAndAnEventsRegistrationsWithCursors) {

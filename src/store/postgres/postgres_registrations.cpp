@@ -130,10 +130,44 @@ struct AuditRows {
   }
 };
 
-/// Decides and writes one batch of orders in the current transaction. Decisions are made
-/// against the events' counts read under their row locks, so no other node can take the
-/// same seats meanwhile; orders of one batch see each other's seats and idempotency keys.
-void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
+/// The SQLSTATE `admit_require` raises (migration V005): the seats or the event changed
+/// between an optimistic batch's reads and its counter update.
+constexpr std::string_view kGuardFailed = "AD001";
+
+/// A stable 32-bit key for the advisory lock that serialises one attendee's orders for one
+/// event across nodes (FNV-1a, so that every node computes the same key).
+std::int32_t attendee_lock_key(std::string_view event_id, std::string_view user_id) {
+  std::uint32_t hash = 2166136261u;
+  auto const mix = [&hash](std::string_view text) {
+    for (unsigned char c : text) hash = (hash ^ c) * 16777619u;
+  };
+  mix(event_id);
+  mix(std::string_view("\n", 1));
+  mix(user_id);
+  return static_cast<std::int32_t>(hash);
+}
+
+/// How a batch claims its seats.
+enum class Claim {
+  /// Reads without locking the events, decides, inserts, and takes the seats at the very end
+  /// with one guarded counter update (capacity left, event unchanged) just before COMMIT, so
+  /// an event's row is locked only while a commit is flushed and batches of several writers
+  /// and nodes insert in parallel. Refuses nothing for lack of seats: a batch that would sell
+  /// out goes the locked way instead.
+  optimistic,
+  /// Locks the batch's events first (id order) and decides against the locked counts: exact
+  /// near a sell-out, at the cost of holding the row for the whole transaction.
+  locked,
+};
+
+/// Decides and writes one batch of orders in one transaction. Orders of one attendee for one
+/// event are serialised across nodes by an advisory lock taken first, so their seat limit
+/// holds; capacity is decided under the events' row locks (Claim::locked) or guarded by the
+/// final counter update (Claim::optimistic, which throws DatabaseError kGuardFailed when the
+/// guard finds the seats or the event changed). Orders of one batch see each other's seats
+/// and idempotency keys. Returns false, with the transaction rolled back, when an optimistic
+/// batch would sell an event out.
+bool place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim claim) {
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
   std::vector<std::string> key_users, keys;
@@ -148,19 +182,29 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
   }
 
   std::vector<std::string> pair_events, pair_users;
+  std::set<std::int64_t> attendee_keys;
   for (auto& o : batch) {
     pair_events.push_back(o.order.registration.event_id);
     pair_users.push_back(o.order.registration.user_id);
+    attendee_keys.insert(attendee_lock_key(o.order.registration.event_id, o.order.registration.user_id));
   }
-  // Every read in one round trip. The events' row locks come first, in id order (two nodes'
-  // batches never wait for each other in a cycle); the reads after them see whatever the last
-  // holder of those locks committed: a twin request's idempotency key, an attendee's seats.
+  std::vector<std::string> const event_list(event_ids.begin(), event_ids.end());
+  // Every read in one round trip. Locks come first, each kind in ascending order (batches
+  // never wait for each other in a cycle): the attendees' advisory locks, then — when claiming
+  // under lock — the events' rows. The reads after them see whatever the last holder of those
+  // locks committed: a twin request's idempotency key, an attendee's seats.
   auto const reads = db.pipeline({
       {"BEGIN", {}},
-      {"SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
-       "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
-       "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR UPDATE OF e",
-       {pg::text_array(std::vector<std::string>(event_ids.begin(), event_ids.end()))}},
+      {"SELECT pg_advisory_xact_lock(1, k) FROM unnest($1::int[]) AS k",
+       {pg::int_array(std::vector<std::int64_t>(attendee_keys.begin(), attendee_keys.end()))}},
+      {claim == Claim::locked
+           ? "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
+             "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
+             "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR NO KEY UPDATE OF e"
+           : "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
+             "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
+             "FROM events e WHERE e.id = ANY($1::text[])",
+       {pg::text_array(event_list)}},
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
        {pg::text_array(key_users), pg::text_array(keys)}},
@@ -174,7 +218,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
   });
 
   std::unordered_map<std::string, LockedEvent> events;
-  for (auto const& r = reads[1]; int i : std::views::iota(0, r.rows())) {
+  for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
     events[r.text(i, 0)] = LockedEvent{.open = r.integer(i, 1) != 0,
                                        .starts_at = r.integer(i, 2),
                                        .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
@@ -184,13 +228,13 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
                                        .ticket_type_id = r.optional_text(i, 7).value_or("")};
   }
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
-  for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
+  for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
     used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
   std::map<Pair, std::int64_t> held;  // (event, user) → seats held already
-  for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
   std::unordered_map<std::string, std::string> names;
-  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
+  for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
 
   RegistrationRows rows;
   AuditRows audits;
@@ -230,6 +274,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
       continue;
     }
     if (taken + reg.quantity > e.capacity) {
+      if (claim == Claim::optimistic) {
+        db.exec("ROLLBACK");
+        return false;
+      }
       result.outcome = Placement::sold_out;
       continue;
     }
@@ -251,14 +299,17 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
-    return;
+    return true;
   }
-  std::vector<std::string> changed_events;
-  std::vector<std::int64_t> added;
-  for (auto const& [id, e] : events) {
-    if (e.added == 0) continue;
+  std::vector<std::string> changed_events;  // in id order: `events` is unordered
+  std::vector<std::int64_t> added, starts_at, price;
+  for (auto const& id : event_list) {
+    auto const found = events.find(id);
+    if (found == events.end() || found->second.added == 0) continue;
     changed_events.push_back(id);
-    added.push_back(e.added);
+    added.push_back(found->second.added);
+    starts_at.push_back(found->second.starts_at);
+    price.push_back(found->second.price_minor);
   }
   // Every write and the commit in one round trip. The CHECK (registered_count <= capacity)
   // would refuse an oversell even if the decisions above were wrong.
@@ -272,9 +323,6 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
         pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
         pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
         pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash)}},
-      {"UPDATE events e SET registered_count = e.registered_count + d.n "
-       "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
-       {pg::text_array(changed_events), pg::int_array(added)}},
       {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
        "SELECT at, a, q, 'registration.created', 'registration', s, d "
        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
@@ -282,8 +330,28 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch) {
         pg::text_array(audits.subject), pg::text_array(audits.detail)}},
   };
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
+  if (claim == Claim::locked) {
+    writes.push_back({"UPDATE events e SET registered_count = e.registered_count + d.n "
+                      "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
+                      {pg::text_array(changed_events), pg::int_array(added)}});
+  } else {
+    // The seats are taken last, so the rows stay locked only until the commit: lock them in id
+    // order, then take the seats only where they are still free and the event is as read
+    // (open, same start, same price); if any event fails that, the transaction fails with
+    // kGuardFailed and nothing of it remains.
+    writes.push_back({"SELECT 1 FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE",
+                      {pg::text_array(changed_events)}});
+    writes.push_back({"WITH taken AS (UPDATE events e SET registered_count = e.registered_count + d.n "
+                      "FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS d(id, n, starts_at, price) "
+                      "WHERE e.id = d.id AND e.status = 'published' AND e.starts_at = d.starts_at "
+                      "AND e.price_minor = d.price AND e.registered_count + d.n <= e.capacity RETURNING e.id) "
+                      "SELECT admit_require((SELECT COUNT(*) FROM taken) = $5, 'seats or event changed')",
+                      {pg::text_array(changed_events), pg::int_array(added), pg::int_array(starts_at),
+                       pg::int_array(price), param(static_cast<std::int64_t>(changed_events.size()))}});
+  }
   writes.push_back({"COMMIT", {}});
   db.pipeline(writes);
+  return true;
 }
 
 }  // namespace
@@ -358,7 +426,16 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
     try {
       auto db = pool_->acquire();
       try {
-        place_batch(*db, batch);  // BEGIN … COMMIT
+        // BEGIN … COMMIT; the locked way when seats run short or changed meanwhile.
+        bool placed = false;
+        try {
+          placed = place_batch(*db, batch, Claim::optimistic);
+        } catch (pg::DatabaseError const& e) {
+          if (e.sqlstate() != kGuardFailed) throw;
+          db->exec_script("ROLLBACK");
+          ++guard_fallbacks_;
+        }
+        if (!placed) place_batch(*db, batch, Claim::locked);
       } catch (...) {
         if (db->healthy()) {
           try {

@@ -56,12 +56,14 @@ PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(se
       }
     });
   }
-  registration_writer_ = std::jthread([this](std::stop_token stop) { run_registration_writer(stop); });
+  for (int i = 0; i < std::max(1, settings_.writers); ++i) {
+    registration_writers_.emplace_back([this](std::stop_token stop) { run_registration_writer(stop); });
+  }
 }
 
 PostgresStore::~PostgresStore() {
   // Writers finish what they took; anything still queued is answered as unavailable.
-  registration_writer_ = {};
+  registration_writers_.clear();
   workers_.clear();
   for (auto& order : orders_) {
     order.done(std::unexpected(Error{Errc::unavailable, "The server is shutting down; nothing was changed.", {}}));
@@ -128,6 +130,9 @@ std::string PostgresStore::metrics_text() const {
          "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key race.\n"
          "# TYPE admit_db_transaction_retries_total counter\n"
          "admit_db_transaction_retries_total " + std::to_string(batch_retries_.load()) + "\n"
+         "# HELP admit_db_registration_guard_fallbacks_total Optimistic batches that found the seats or the event changed and were decided again under the event's lock.\n"
+         "# TYPE admit_db_registration_guard_fallbacks_total counter\n"
+         "admit_db_registration_guard_fallbacks_total " + std::to_string(guard_fallbacks_.load()) + "\n"
          "# HELP admit_db_pool_connections Open PostgreSQL connections of this node.\n"
          "# TYPE admit_db_pool_connections gauge\n"
          "admit_db_pool_connections " + std::to_string(pool.open) + "\n"
@@ -343,7 +348,7 @@ std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, Ev
   return pg::transaction(*pool_, [&](Connection& db) {
     // The event row's lock serialises key changes of one event across nodes: two nodes
     // issuing the first tickets at once agree on one key.
-    db.exec("SELECT 1 FROM events WHERE id = $1 FOR UPDATE", {param(event_id)});
+    db.exec("SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", {param(event_id)});
     if (!replace_active) {
       if (!db.exec("SELECT 1 FROM event_keys WHERE event_id = $1 AND active = 1", {param(event_id)}).empty()) {
         return pg_detail::select_event_keys(db, event_id);

@@ -24,15 +24,19 @@ struct PostgresSettings {
   int pool_size = 24;   ///< connections this node opens at most
   int workers = 8;      ///< threads that run asynchronous writes (scans, payment events)
   int max_batch = 1000; ///< registrations placed in one transaction at most
+  int writers = 1;      ///< registration writer threads, each with a batch in flight at most
 };
 
 /// The store on a PostgreSQL server, shared by any number of admit nodes. Everything that
 /// must hold across nodes is decided by the database: capacity by the event row's lock and a
 /// CHECK constraint, one-time use by conditional updates, idempotency and webhook
-/// de-duplication by unique keys. Registrations are placed in batches: one writer thread per
-/// node locks the batch's events, decides every order against the locked counts and writes
-/// them all in one transaction (one commit, one WAL flush), so a hot event is not limited to
-/// one transaction per registration. Commits are durable before anything is acknowledged.
+/// de-duplication by unique keys. Registrations are placed in batches: a few writer threads
+/// per node each take the orders waiting, decide them and write them in one transaction (one
+/// commit, one WAL flush), so a hot event is not limited to one transaction per registration.
+/// A batch takes its seats with one guarded counter update just before its commit, so the
+/// event's row is locked only while that commit is flushed and the writers of all nodes insert
+/// in parallel; near a sell-out a batch decides under the row lock instead. Commits are
+/// durable before anything is acknowledged.
 class PostgresStore final : public Store {
  public:
   /// Connects, applies pending migrations (one node at a time) and starts the writers.
@@ -132,11 +136,12 @@ class PostgresStore final : public Store {
   std::mutex orders_mutex_;
   std::condition_variable_any orders_ready_;
   std::vector<Order> orders_;
-  std::jthread registration_writer_;
+  std::vector<std::jthread> registration_writers_;
 
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> batched_orders_{0};
   std::atomic<std::uint64_t> batch_retries_{0};
+  std::atomic<std::uint64_t> guard_fallbacks_{0};
 };
 
 }  // namespace admit
