@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api/routes.hpp"
+#include "base/thread_name.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
@@ -170,6 +171,7 @@ int serve(Config config) {
   // Holds that run out and refunds that are due, every second, off the request path. Safe
   // on every node at once: each hold ends, and each refund happens, exactly once.
   std::jthread sweeper([&core](std::stop_token stop) {
+    name_this_thread("admit-sweeper");
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {

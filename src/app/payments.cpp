@@ -1,4 +1,5 @@
 #include "app/payments.hpp"
+#include "base/thread_name.hpp"
 
 #include "base/log.hpp"
 
@@ -21,6 +22,7 @@ Payments::~Payments() {
 }
 
 void Payments::background_loop(std::stop_token stop) {
+  name_this_thread("admit-refunds");
   for (;;) {
     std::function<void()> job;
     {

@@ -1,4 +1,5 @@
 #include "http/server.hpp"
+#include "base/thread_name.hpp"
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -321,7 +322,12 @@ void Server::run(api::Router const& router, std::function<void()> const& on_read
   on_ready();
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < impl.io_threads(); ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  for (unsigned i = 1; i < impl.io_threads(); ++i) {
+    threads.emplace_back([&impl] {
+      name_this_thread("admit-io");
+      impl.io.run();
+    });
+  }
   impl.io.run();
   for (auto& t : threads) t.join();
   impl.workers.join();

@@ -1,4 +1,5 @@
 #include "store/postgres/postgres_store.hpp"
+#include "base/thread_name.hpp"
 
 #include <string>
 
@@ -44,6 +45,7 @@ PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(se
   migrate();
   for (int i = 0; i < std::max(1, settings_.workers); ++i) {
     workers_.emplace_back([this](std::stop_token stop) {
+      name_this_thread("admit-pg-worker");
       while (true) {
         std::function<void()> job;
         {
@@ -57,7 +59,10 @@ PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(se
     });
   }
   for (int i = 0; i < std::max(1, settings_.writers); ++i) {
-    registration_writers_.emplace_back([this](std::stop_token stop) { run_registration_writer(stop); });
+    registration_writers_.emplace_back([this](std::stop_token stop) {
+      name_this_thread("admit-pg-writer");
+      run_registration_writer(stop);
+    });
   }
 }
 

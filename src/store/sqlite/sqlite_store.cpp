@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_store.hpp"
+#include "base/thread_name.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -62,6 +63,7 @@ SqliteStore::SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
   writer->exec("PRAGMA wal_autocheckpoint = 50000");
   writes_ = std::make_unique<sqlite::WriteQueue>(std::move(writer));
   checkpointer_ = std::jthread([this](std::stop_token stop) {
+    name_this_thread("admit-checkpt");
     auto connection = open_connection();
     std::mutex mutex;
     std::condition_variable_any wake;

@@ -1,4 +1,5 @@
 #include "store/sqlite/write_queue.hpp"
+#include "base/thread_name.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -80,6 +81,7 @@ WriteQueue::Stats WriteQueue::stats() const {
 }
 
 void WriteQueue::loop() {
+  name_this_thread("admit-writer");
   auto& db = *connection_;
   std::vector<Item> open;  // the jobs of the open transaction
   std::vector<std::exception_ptr> outcomes;
@@ -196,6 +198,7 @@ void WriteQueue::hand_over(std::vector<Item>& jobs, std::vector<std::exception_p
 }
 
 void WriteQueue::sync_loop() {
+  name_this_thread("admit-syncer");
   while (sync_round()) {
   }
 }
