@@ -1,4 +1,4 @@
-// Read-only listings of the PostgreSQL store: door staff and registration search.
+// Read-only listings of the PostgreSQL store: door staff and an event's registrations (all or searched).
 
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -37,31 +37,56 @@ std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Ti
   return out;
 }
 
-std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id,
-                                                                       std::string_view text,
-                                                                       std::optional<RegistrationCursor> const& after,
-                                                                       int limit) {
-  auto db = pool_->acquire();
+namespace {
+
+/// An event's registrations in the order they were made, after the cursor, at most `limit`
+/// (0: all); with a `pattern`, only those whose attendee's name or email matches it (ILIKE).
+std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string_view event_id,
+                                                 std::optional<std::string> const& pattern,
+                                                 std::optional<RegistrationCursor> const& after, int limit) {
   // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
   // (and what SQLite's LIKE does), whatever the database's locale.
-  auto r = db->exec(
+  static std::string const select =
       "SELECT r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "
       "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at, u.name, u.email, "
       "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
-      "FROM registrations r JOIN users u ON u.id = r.user_id "
-      "WHERE r.event_id = $1 AND (u.name COLLATE \"C\" ILIKE $5 ESCAPE '\\' OR u.email COLLATE \"C\" ILIKE $5 ESCAPE '\\') "
+      "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 ";
+  static std::string const rest =
       "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
       "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
-      "ORDER BY r.registered_at, r.seq LIMIT $4",
-      {param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
-       after ? param(after->id) : param(""), limit > 0 ? param(std::int64_t{limit}) : param(nullptr),
-       param(like_anywhere(text))});
+      "ORDER BY r.registered_at, r.seq LIMIT $4";
+  static std::string const all = select + rest;
+  static std::string const matching =
+      select + "AND (u.name COLLATE \"C\" ILIKE $5 ESCAPE '\\' OR u.email COLLATE \"C\" ILIKE $5 ESCAPE '\\') " + rest;
+  std::vector<pg::Param> params{param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
+                                after ? param(after->id) : param(""),
+                                limit > 0 ? param(std::int64_t{limit}) : param(nullptr)};
+  if (pattern) params.push_back(param(*pattern));
+  auto const r = db.exec(pattern ? matching : all, params);
   std::vector<RegistrationRow> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({pg_detail::read_registration(r, i), r.text(i, 12), r.text(i, 13),
                    static_cast<std::int32_t>(r.integer(i, 14))});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<RegistrationRow> PostgresStore::list_event_registrations(std::string_view event_id,
+                                                                     std::optional<RegistrationCursor> const& after,
+                                                                     int limit) {
+  auto db = pool_->acquire();
+  return event_registrations(*db, event_id, std::nullopt, after, limit);
+}
+
+std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id,
+                                                                       std::string_view text,
+                                                                       std::optional<RegistrationCursor> const& after,
+                                                                       int limit) {
+  auto db = pool_->acquire();
+  return event_registrations(*db, event_id, like_anywhere(text), after, limit);
 }
 
 }  // namespace admit

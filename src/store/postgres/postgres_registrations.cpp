@@ -520,27 +520,6 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   return out;
 }
 
-std::vector<RegistrationRow> PostgresStore::list_event_registrations(std::string_view event_id,
-                                                                     std::optional<RegistrationCursor> const& after,
-                                                                     int limit) {
-  auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS
-                    ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND "
-                    "t.validated_at IS NOT NULL) FROM registrations r JOIN users u ON u.id = r.user_id "
-                    "WHERE r.event_id = $1 AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
-                    "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
-                    "ORDER BY r.registered_at, r.seq LIMIT $4",
-                    {param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
-                     after ? param(after->id) : param(""),
-                     limit > 0 ? param(std::int64_t{limit}) : param(nullptr)});
-  std::vector<RegistrationRow> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({read_registration(r, i), r.text(i, 12), r.text(i, 13), static_cast<std::int32_t>(r.integer(i, 14))});
-  }
-  return out;
-}
-
 Cancellation PostgresStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
     // A paid registration ends as refund_pending; the refund itself goes through the provider.

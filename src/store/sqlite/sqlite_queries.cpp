@@ -50,30 +50,50 @@ std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Time
   return out;
 }
 
-std::vector<RegistrationRow> SqliteStore::search_event_registrations(std::string_view event_id, std::string_view text,
-                                                                     std::optional<RegistrationCursor> const& after,
-                                                                     int limit) {
-  // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
+namespace {
+
+/// An event's registrations in the order they were made, after the cursor, at most `limit`
+/// (0: all); with a `pattern`, only those whose attendee's name or email matches it (LIKE).
+std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::string_view event_id,
+                                                 std::optional<std::string> const& pattern,
+                                                 std::optional<RegistrationCursor> const& after, int limit) {
   std::string sql =
       "SELECT r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "
       "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at, u.name, u.email, "
       "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
-      "FROM registrations r JOIN users u ON u.id = r.user_id "
-      "WHERE r.event_id = ?1 AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";
+      "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1";
+  // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
+  if (pattern) sql += " AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";
   if (after) {
     sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "
            "WHERE id = ?3)))";
   }
   sql += " ORDER BY r.registered_at, r.rowid";
   if (limit > 0) sql += " LIMIT ?4";
-  auto db = reader();
-  auto rows = db->prepare(sql);
-  rows.bind(1, event_id).bind(5, like_anywhere(text));
+  auto rows = db.prepare(sql);
+  rows.bind(1, event_id);
+  if (pattern) rows.bind(5, *pattern);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   if (limit > 0) rows.bind(4, limit);
   std::vector<RegistrationRow> out;
   while (rows.step()) out.push_back(registration_row(rows));
   return out;
+}
+
+}  // namespace
+
+std::vector<RegistrationRow> SqliteStore::list_event_registrations(std::string_view event_id,
+                                                                   std::optional<RegistrationCursor> const& after,
+                                                                   int limit) {
+  auto db = reader();
+  return event_registrations(*db, event_id, std::nullopt, after, limit);
+}
+
+std::vector<RegistrationRow> SqliteStore::search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                     std::optional<RegistrationCursor> const& after,
+                                                                     int limit) {
+  auto db = reader();
+  return event_registrations(*db, event_id, like_anywhere(text), after, limit);
 }
 
 }  // namespace admit

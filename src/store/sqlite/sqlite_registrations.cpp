@@ -218,31 +218,6 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   return out;
 }
 
-std::vector<RegistrationRow> SqliteStore::list_event_registrations(std::string_view event_id,
-                                                                   std::optional<RegistrationCursor> const& after,
-                                                                   int limit) {
-  auto db = reader();
-  std::string sql = "SELECT " ADMIT_REGISTRATION_COLUMNS
-                    ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND "
-                    "t.validated_at IS NOT NULL) FROM registrations r JOIN users u ON u.id = r.user_id "
-                    "WHERE r.event_id = ?1";
-  if (after) {
-    sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "
-           "WHERE id = ?3)))";
-  }
-  sql += " ORDER BY r.registered_at, r.rowid";
-  if (limit > 0) sql += " LIMIT ?4";
-  auto rows = db->prepare(sql);
-  rows.bind(1, event_id);
-  if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
-  if (limit > 0) rows.bind(4, limit);
-  std::vector<RegistrationRow> out;
-  while (rows.step()) {
-    out.push_back({read_registration(rows), rows.text(12), rows.text(13), static_cast<std::int32_t>(rows.integer(14))});
-  }
-  return out;
-}
-
 Cancellation SqliteStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
   return writes_->run([&](Connection& db) {
     std::string event_id;
