@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
 import type { PaymentIntent, Registration } from '../../api/types';
@@ -286,59 +286,8 @@ export default function CheckoutPage() {
     </div>
   );
 
-  if (provider !== 'sandbox') {
-    const key = setup.data?.publishableKey;
-    return (
-      <div className="container">
-        <div className="page-head">
-          <div>
-            <h1>Checkout</h1>
-            <p>
-              {left !== null && left > 0 ? (
-                <>
-                  Your seats are held for{' '}
-                  <span className="countdown" aria-live="off">
-                    {mmss(left)}
-                  </span>
-                  .
-                </>
-              ) : (
-                'Your seats are held while you pay.'
-              )}
-            </p>
-          </div>
-        </div>
-        <div className="checkout">
-          <section className="card card-pad" aria-labelledby="pay-title">
-            <h2 id="pay-title">
-              <Icon name="lock" size={18} /> Pay by card
-            </h2>
-            {alerts}
-            {setup.isPending ? (
-              <Loading label="Preparing the payment form…" />
-            ) : !key ? (
-              <Alert tone="warn" title="Payment unavailable">
-                This server takes payments through Stripe, but no publishable key is configured for the card form. Please contact
-                the organizer; your seats stay held until the hold expires.
-              </Alert>
-            ) : (
-              <Suspense fallback={<Loading label="Loading the secure card form…" />}>
-                <StripePayment
-                  registration={r}
-                  publishableKey={key}
-                  onOutcome={onStripeOutcome}
-                  busy={phase.kind === 'confirming'}
-                />
-              </Suspense>
-            )}
-          </section>
-          {summary}
-        </div>
-      </div>
-    );
-  }
-
-  return (
+  // The page around either card form: the hold's countdown, the form's card, the order.
+  const frame = (payment: ReactNode) => (
     <div className="container">
       <div className="page-head">
         <div>
@@ -363,76 +312,103 @@ export default function CheckoutPage() {
           <h2 id="pay-title">
             <Icon name="lock" size={18} /> Pay by card
           </h2>
-          <div className="test-cards" style={{ margin: '14px 0 20px' }}>
-            <h3>Test mode — no real money moves. Use one of these cards:</h3>
-            <ul>
-              {kTestCards.map((c) => (
-                <li key={c.number}>
-                  <span>
-                    <code>{formatCardNumber(c.number)}</code> · {c.outcome}
-                  </span>
-                  <button type="button" className="btn btn-sm" onClick={() => fillTestCard(c.number)} disabled={busy}>
-                    Use this card
-                  </button>
-                </li>
-              ))}
-            </ul>
-            <p className="small muted" style={{ margin: '8px 0 0' }}>
-              Any future expiry date and any 3-digit security code work.
-            </p>
-          </div>
-
-          {alerts}
-
-          <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 16 }}>
-            <Field label="Card number" error={errors.number}>
-              <input
-                ref={numberRef}
-                inputMode="numeric"
-                autoComplete="cc-number"
-                placeholder="1234 1234 1234 1234"
-                value={card.number}
-                onChange={set('number')}
-                disabled={busy}
-              />
-            </Field>
-            <div className="grid-2">
-              <Field label="Expiry (MM / YY)" error={errors.expiry}>
-                <input
-                  inputMode="numeric"
-                  autoComplete="cc-exp"
-                  placeholder="MM / YY"
-                  value={card.expiry}
-                  onChange={set('expiry')}
-                  disabled={busy}
-                />
-              </Field>
-              <Field label="Security code" error={errors.cvc}>
-                <input
-                  inputMode="numeric"
-                  autoComplete="cc-csc"
-                  placeholder="CVC"
-                  value={card.cvc}
-                  onChange={set('cvc')}
-                  disabled={busy}
-                />
-              </Field>
-            </div>
-            <Field label="Name on card" error={errors.name}>
-              <input autoComplete="cc-name" value={card.name} onChange={set('name')} disabled={busy} />
-            </Field>
-            <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy || phase.kind === 'unavailable'}>
-              {busy && <span className="spinner" aria-hidden="true" />}
-              {phase.kind === 'confirming'
-                ? 'Confirming payment…'
-                : phase.kind === 'submitting'
-                  ? 'Processing…'
-                  : `Pay ${formatMoney(r.amount, r.currency)}`}
-            </button>
-          </form>
+          {payment}
         </section>
         {summary}
       </div>
     </div>
+  );
+
+  if (provider !== 'sandbox') {
+    const key = setup.data?.publishableKey;
+    return frame(
+      <>
+        {alerts}
+        {setup.isPending ? (
+          <Loading label="Preparing the payment form…" />
+        ) : !key ? (
+          <Alert tone="warn" title="Payment unavailable">
+            This server takes payments through Stripe, but no publishable key is configured for the card form. Please contact the
+            organizer; your seats stay held until the hold expires.
+          </Alert>
+        ) : (
+          <Suspense fallback={<Loading label="Loading the secure card form…" />}>
+            <StripePayment registration={r} publishableKey={key} onOutcome={onStripeOutcome} busy={phase.kind === 'confirming'} />
+          </Suspense>
+        )}
+      </>,
+    );
+  }
+
+  return frame(
+    <>
+      <div className="test-cards" style={{ margin: '14px 0 20px' }}>
+        <h3>Test mode — no real money moves. Use one of these cards:</h3>
+        <ul>
+          {kTestCards.map((c) => (
+            <li key={c.number}>
+              <span>
+                <code>{formatCardNumber(c.number)}</code> · {c.outcome}
+              </span>
+              <button type="button" className="btn btn-sm" onClick={() => fillTestCard(c.number)} disabled={busy}>
+                Use this card
+              </button>
+            </li>
+          ))}
+        </ul>
+        <p className="small muted" style={{ margin: '8px 0 0' }}>
+          Any future expiry date and any 3-digit security code work.
+        </p>
+      </div>
+
+      {alerts}
+
+      <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 16 }}>
+        <Field label="Card number" error={errors.number}>
+          <input
+            ref={numberRef}
+            inputMode="numeric"
+            autoComplete="cc-number"
+            placeholder="1234 1234 1234 1234"
+            value={card.number}
+            onChange={set('number')}
+            disabled={busy}
+          />
+        </Field>
+        <div className="grid-2">
+          <Field label="Expiry (MM / YY)" error={errors.expiry}>
+            <input
+              inputMode="numeric"
+              autoComplete="cc-exp"
+              placeholder="MM / YY"
+              value={card.expiry}
+              onChange={set('expiry')}
+              disabled={busy}
+            />
+          </Field>
+          <Field label="Security code" error={errors.cvc}>
+            <input
+              inputMode="numeric"
+              autoComplete="cc-csc"
+              placeholder="CVC"
+              value={card.cvc}
+              onChange={set('cvc')}
+              disabled={busy}
+            />
+          </Field>
+        </div>
+        <Field label="Name on card" error={errors.name}>
+          <input autoComplete="cc-name" value={card.name} onChange={set('name')} disabled={busy} />
+        </Field>
+        <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy || phase.kind === 'unavailable'}>
+          {busy && <span className="spinner" aria-hidden="true" />}
+          {phase.kind === 'confirming'
+            ? 'Confirming payment…'
+            : phase.kind === 'submitting'
+              ? 'Processing…'
+              : `Pay ${formatMoney(r.amount, r.currency)}`}
+        </button>
+      </form>
+    </>,
   );
 }
