@@ -991,6 +991,48 @@ TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOn
   EXPECT_EQ(this->registered("e1"), 3);
 }
 
+TYPED_TEST(RegistrationContract, SeatsThatGoWhileABatchIsInFlightAreNotSoldTwice) {
+  // The event has room when the batches read it; before they take their seats, another node
+  // (here: the test) shrinks it to one free seat. Exactly one order gets it, the rest are sold
+  // out — on PostgreSQL through the optimistic batches' guard and their second, locked try.
+  this->add_event_with("e1", 100);
+  ASSERT_EQ(place(*this->store_, make_order("r0", "e1", "a0", 1))->outcome, Placement::placed);
+  auto other = this->factory_.open();
+  std::optional<pg::Connection> blocker;
+  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
+    blocker.emplace(this->factory_.url());
+    blocker->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
+  } else {
+    this->factory_.execute("UPDATE events SET capacity = 2 WHERE id = 'e1'");
+  }
+  RaceOutcome out;
+  {
+    std::jthread shrink([&] {
+      std::this_thread::sleep_for(400ms);
+      if (blocker) blocker->exec_script("UPDATE events SET capacity = 2 WHERE id = 'e1'; COMMIT;");
+    });
+    race({this->store_.get(), other.get()}, 40,
+         [&](int i) { return make_order("r" + std::to_string(i + 1), "e1", this->users_[static_cast<std::size_t>(i + 1)], 1); },
+         out);
+  }
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 1);
+  EXPECT_EQ(out.sold_out.load(), 39);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE event_id = 'e1'"), "2");
+  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
+    // The batches read the event before it shrank: their guard failed and they were decided
+    // again under the lock (or they read it after and went the locked way at once).
+    auto const fallbacks = [](Store& store) {
+      std::string const name = "\nadmit_db_registration_guard_fallbacks_total ";
+      auto const text = store.metrics_text();
+      auto const at = text.find(name);
+      return at == std::string::npos ? -1 : std::stoi(text.substr(at + name.size()));
+    };
+    EXPECT_GT(fallbacks(*this->store_) + fallbacks(*other), 0);
+  }
+}
+
 TYPED_TEST(RegistrationContract, AnOrderRacingTheEventsCancellationIsNeverLeftValid) {
   // Whatever order the writers and the cancellation reach the database in, no confirmed
   // registration outlives its event's cancellation.
