@@ -152,11 +152,10 @@ enum class Claim {
   /// Reads without locking the events, decides, inserts, and takes the seats at the very end
   /// with one guarded counter update (capacity left, event unchanged) just before COMMIT, so
   /// an event's row is locked only while a commit is flushed and batches of several writers
-  /// and nodes insert in parallel. Refuses nothing for lack of seats: a batch that would sell
-  /// out goes the locked way instead.
+  /// and nodes insert in parallel.
   optimistic,
-  /// Locks the batch's events first (id order) and decides against the locked counts: exact
-  /// near a sell-out, at the cost of holding the row for the whole transaction.
+  /// After the guard failed: locks the batch's events first (id order) and decides against
+  /// the locked counts, at the cost of holding the rows for the whole transaction.
   locked,
 };
 
@@ -165,9 +164,8 @@ enum class Claim {
 /// holds; capacity is decided under the events' row locks (Claim::locked) or guarded by the
 /// final counter update (Claim::optimistic, which throws DatabaseError kGuardFailed when the
 /// guard finds the seats or the event changed). Orders of one batch see each other's seats
-/// and idempotency keys. Returns false, with the transaction rolled back, when an optimistic
-/// batch would sell an event out.
-bool place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim claim) {
+/// and idempotency keys.
+void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim claim) {
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
   std::vector<std::string> key_users, keys;
@@ -274,10 +272,8 @@ bool place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       continue;
     }
     if (taken + reg.quantity > e.capacity) {
-      if (claim == Claim::optimistic) {
-        db.exec("ROLLBACK");
-        return false;
-      }
+      // Too few seats as of this batch's reads: a refusal true at that instant, whatever
+      // cancellations commit meanwhile (later orders take those seats).
       result.outcome = Placement::sold_out;
       continue;
     }
@@ -299,7 +295,7 @@ bool place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
-    return true;
+    return;
   }
   std::vector<std::string> changed_events;  // in id order: `events` is unordered
   std::vector<std::int64_t> added, starts_at, price;
@@ -351,7 +347,6 @@ bool place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   }
   writes.push_back({"COMMIT", {}});
   db.pipeline(writes);
-  return true;
 }
 
 }  // namespace
@@ -426,16 +421,15 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
     try {
       auto db = pool_->acquire();
       try {
-        // BEGIN … COMMIT; the locked way when seats run short or changed meanwhile.
-        bool placed = false;
+        // BEGIN … COMMIT; again the locked way when the seats or the event changed meanwhile.
         try {
-          placed = place_batch(*db, batch, Claim::optimistic);
+          place_batch(*db, batch, Claim::optimistic);
         } catch (pg::DatabaseError const& e) {
           if (e.sqlstate() != kGuardFailed) throw;
           db->exec_script("ROLLBACK");
           ++guard_fallbacks_;
+          place_batch(*db, batch, Claim::locked);
         }
-        if (!placed) place_batch(*db, batch, Claim::locked);
       } catch (...) {
         if (db->healthy()) {
           try {
