@@ -66,7 +66,7 @@ struct Core {
       return std::make_unique<PostgresStore>(
           PostgresSettings{.url = config.database_url,
                            .pool_size = static_cast<int>(config.database_pool),
-                           .writers = static_cast<int>(std::max(1u, config.database_writers))});
+                           .writers = static_cast<int>(config.database_writers)});
     }
     return std::make_unique<SqliteStore>(config.sqlite_path());
   }

@@ -949,6 +949,28 @@ void race(std::array<Store*, 2> nodes, int orders, std::function<NewRegistration
   }
 }
 
+/// `race`, while on PostgreSQL another connection holds `event_id`'s row for 400 ms, as a slow
+/// commit of another node would, then runs `sql` in that transaction and commits: the batches
+/// read the event before it changes and take their seats after. SQLite has one writer and no
+/// such window: there `sql` runs first.
+template <class Factory>
+void race_with_row_held(Factory& factory, std::array<Store*, 2> nodes, std::string const& event_id,
+                        std::string const& sql, int orders, std::function<NewRegistration(int)> const& order,
+                        RaceOutcome& out) {
+  std::optional<pg::Connection> holder;
+  if constexpr (std::is_same_v<Factory, PostgresStoreFactory>) {
+    holder.emplace(factory.url());
+    holder->exec_script("BEGIN; SELECT 1 FROM events WHERE id = '" + event_id + "' FOR UPDATE;");
+  } else if (!sql.empty()) {
+    factory.execute(sql);
+  }
+  std::jthread release([&] {
+    std::this_thread::sleep_for(400ms);
+    if (holder) holder->exec_script(sql + " COMMIT;");
+  });
+  race(nodes, orders, order, out);
+}
+
 TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
   this->add_event_with("e1", 50);
   auto other = this->factory_.open();
@@ -968,23 +990,11 @@ TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOn
   // hold when one attendee's orders arrive on two nodes at once.
   this->add_event_with("e1", 100, 3);
   auto other = this->factory_.open();
-  // On PostgreSQL, hold the event's row for a moment, as a slow commit of another node would:
-  // every batch then reads the attendee's seats before any of them commits, and only the
-  // attendee's own lock keeps them from all placing.
-  std::optional<pg::Connection> blocker;
-  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
-    blocker.emplace(this->factory_.url());
-    blocker->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
-  }
+  // With the event's row held, every batch reads the attendee's seats before any of them
+  // commits, and only the attendee's own lock keeps them from all placing.
   RaceOutcome out;
-  {
-    std::jthread release([&] {
-      std::this_thread::sleep_for(400ms);
-      if (blocker) blocker->exec_script("COMMIT");
-    });
-    race({this->store_.get(), other.get()}, 40, [](int i) { return make_order("r" + std::to_string(i), "e1", "a1", 1); },
-         out);
-  }
+  race_with_row_held(this->factory_, {this->store_.get(), other.get()}, "e1", "", 40,
+                     [](int i) { return make_order("r" + std::to_string(i), "e1", "a1", 1); }, out);
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 3);
   EXPECT_EQ(out.attendee_limit.load(), 37);
@@ -998,23 +1008,11 @@ TYPED_TEST(RegistrationContract, SeatsThatGoWhileABatchIsInFlightAreNotSoldTwice
   this->add_event_with("e1", 100);
   ASSERT_EQ(place(*this->store_, make_order("r0", "e1", "a0", 1))->outcome, Placement::placed);
   auto other = this->factory_.open();
-  std::optional<pg::Connection> blocker;
-  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
-    blocker.emplace(this->factory_.url());
-    blocker->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
-  } else {
-    this->factory_.execute("UPDATE events SET capacity = 2 WHERE id = 'e1'");
-  }
   RaceOutcome out;
-  {
-    std::jthread shrink([&] {
-      std::this_thread::sleep_for(400ms);
-      if (blocker) blocker->exec_script("UPDATE events SET capacity = 2 WHERE id = 'e1'; COMMIT;");
-    });
-    race({this->store_.get(), other.get()}, 40,
-         [&](int i) { return make_order("r" + std::to_string(i + 1), "e1", this->users_[static_cast<std::size_t>(i + 1)], 1); },
-         out);
-  }
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1", "UPDATE events SET capacity = 2 WHERE id = 'e1';", 40,
+      [&](int i) { return make_order("r" + std::to_string(i + 1), "e1", this->users_[static_cast<std::size_t>(i + 1)], 1); },
+      out);
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 1);
   EXPECT_EQ(out.sold_out.load(), 39);

@@ -82,7 +82,6 @@ inline Event read_event(pg::Result const& r, int row) {
   };
 }
 
-
 Registration read_registration(pg::Result const& r, int row);
 
 std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view event_id);

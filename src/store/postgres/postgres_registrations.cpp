@@ -76,8 +76,8 @@ std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
   return read_ticket(r, 0);
 }
 
-/// An event as the registration writer sees it, under its row lock.
-struct LockedEvent {
+/// An event as a registration batch read it (under its row lock when the batch claims that way).
+struct BatchEvent {
   bool open = false;
   std::int64_t starts_at = 0;
   std::int32_t capacity = 0;
@@ -147,6 +147,12 @@ std::int32_t attendee_lock_key(std::string_view event_id, std::string_view user_
   return static_cast<std::int32_t>(hash);
 }
 
+/// A batch's events as its decisions need them.
+#define ADMIT_BATCH_EVENTS                                                                                  \
+  "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, " \
+  "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "  \
+  "FROM events e WHERE e.id = ANY($1::text[])"
+
 /// How a batch claims its seats.
 enum class Claim {
   /// Reads without locking the events, decides, inserts, and takes the seats at the very end
@@ -168,23 +174,20 @@ enum class Claim {
 void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim claim) {
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
-  std::vector<std::string> key_users, keys;
+  std::set<std::int64_t> attendee_keys;
+  std::vector<std::string> key_users, keys, pair_events, pair_users;
   for (auto& o : batch) {
+    auto const& reg = o.order.registration;
     o.result = PlacementResult{};
-    event_ids.insert(o.order.registration.event_id);
-    user_ids.insert(o.order.registration.user_id);
+    event_ids.insert(reg.event_id);
+    user_ids.insert(reg.user_id);
+    pair_events.push_back(reg.event_id);
+    pair_users.push_back(reg.user_id);
+    attendee_keys.insert(attendee_lock_key(reg.event_id, reg.user_id));
     if (!o.order.idempotency_key.empty()) {
-      key_users.push_back(o.order.registration.user_id);
+      key_users.push_back(reg.user_id);
       keys.push_back(o.order.idempotency_key);
     }
-  }
-
-  std::vector<std::string> pair_events, pair_users;
-  std::set<std::int64_t> attendee_keys;
-  for (auto& o : batch) {
-    pair_events.push_back(o.order.registration.event_id);
-    pair_users.push_back(o.order.registration.user_id);
-    attendee_keys.insert(attendee_lock_key(o.order.registration.event_id, o.order.registration.user_id));
   }
   std::vector<std::string> const event_list(event_ids.begin(), event_ids.end());
   // Every read in one round trip. Locks come first, each kind in ascending order (batches
@@ -195,13 +198,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       {"BEGIN", {}},
       {"SELECT pg_advisory_xact_lock(1, k) FROM unnest($1::int[]) AS k",
        {pg::int_array(std::vector<std::int64_t>(attendee_keys.begin(), attendee_keys.end()))}},
-      {claim == Claim::locked
-           ? "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
-             "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
-             "FROM events e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR NO KEY UPDATE OF e"
-           : "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
-             "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "
-             "FROM events e WHERE e.id = ANY($1::text[])",
+      {claim == Claim::locked ? ADMIT_BATCH_EVENTS " ORDER BY e.id FOR NO KEY UPDATE OF e" : ADMIT_BATCH_EVENTS,
        {pg::text_array(event_list)}},
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
@@ -215,9 +212,9 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
        {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))}},
   });
 
-  std::unordered_map<std::string, LockedEvent> events;
+  std::unordered_map<std::string, BatchEvent> events;
   for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
-    events[r.text(i, 0)] = LockedEvent{.open = r.integer(i, 1) != 0,
+    events[r.text(i, 0)] = BatchEvent{.open = r.integer(i, 1) != 0,
                                        .starts_at = r.integer(i, 2),
                                        .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
                                        .registered = static_cast<std::int32_t>(r.integer(i, 4)),

@@ -24,7 +24,6 @@ namespace {
   "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
   "t.position, u.name"
 
-
 Ticket read_ticket(Statement const& row) {
   auto const validated = row.optional_integer(7);
   return Ticket{

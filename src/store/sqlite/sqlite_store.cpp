@@ -39,13 +39,11 @@ User read_user(Statement const& row) {
   "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
   "max_per_attendee, price_minor, currency, status, created_at, updated_at"
 
-
 /// What the text search looks in: every searchable field, case-folded. Newlines keep a match
 /// from spanning two fields.
 std::string search_text(EventDraft const& d) {
   return fold_case(d.name + "\n" + d.description + "\n" + d.location);
 }
-
 
 }  // namespace
 

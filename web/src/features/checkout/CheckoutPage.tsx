@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode, type Ref } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
 import type { PaymentIntent, Registration } from '../../api/types';
@@ -286,6 +286,19 @@ export default function CheckoutPage() {
     </div>
   );
 
+  // The card form's numeric inputs differ only in field, autofill hint and placeholder.
+  const digits = (key: 'number' | 'expiry' | 'cvc', autoComplete: string, placeholder: string, ref?: Ref<HTMLInputElement>) => (
+    <input
+      ref={ref}
+      inputMode="numeric"
+      autoComplete={autoComplete}
+      placeholder={placeholder}
+      value={card[key]}
+      onChange={set(key)}
+      disabled={busy}
+    />
+  );
+
   // The page around either card form: the hold's countdown, the form's card, the order.
   const frame = (payment: ReactNode) => (
     <div className="container">
@@ -365,36 +378,14 @@ export default function CheckoutPage() {
 
       <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 16 }}>
         <Field label="Card number" error={errors.number}>
-          <input
-            ref={numberRef}
-            inputMode="numeric"
-            autoComplete="cc-number"
-            placeholder="1234 1234 1234 1234"
-            value={card.number}
-            onChange={set('number')}
-            disabled={busy}
-          />
+          {digits('number', 'cc-number', '1234 1234 1234 1234', numberRef)}
         </Field>
         <div className="grid-2">
           <Field label="Expiry (MM / YY)" error={errors.expiry}>
-            <input
-              inputMode="numeric"
-              autoComplete="cc-exp"
-              placeholder="MM / YY"
-              value={card.expiry}
-              onChange={set('expiry')}
-              disabled={busy}
-            />
+            {digits('expiry', 'cc-exp', 'MM / YY')}
           </Field>
           <Field label="Security code" error={errors.cvc}>
-            <input
-              inputMode="numeric"
-              autoComplete="cc-csc"
-              placeholder="CVC"
-              value={card.cvc}
-              onChange={set('cvc')}
-              disabled={busy}
-            />
+            {digits('cvc', 'cc-csc', 'CVC')}
           </Field>
         </div>
         <Field label="Name on card" error={errors.name}>
