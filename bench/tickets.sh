@@ -53,10 +53,14 @@ db_metrics() {
     END { printf "%s %s %s %s %s\n", b, j, t, s + 0, st + 0 }'
 }
 read -r b0 j0 t0 s0 st0 < <(db_metrics)
-# PERF_OUT=file records a CPU profile of the server during the flash sale (perf report -i file).
-if [ -n "${PERF_OUT:-}" ]; then
-  perf record -e cpu-clock -g -p "$ADMIT_PID" -o "$PERF_OUT" -- sleep "$duration" >/dev/null 2>&1 &
-fi
+# PERF_OUT=file records a CPU profile of the server (perf report -i file) during the flash sale,
+# or with PERF_PHASE=scan during the validation run.
+profile() {
+  if [ -n "${PERF_OUT:-}" ] && [ "${PERF_PHASE:-sale}" = "$1" ]; then
+    perf record -e cpu-clock -g -p "$ADMIT_PID" -o "$PERF_OUT" -- sleep "$duration" >/dev/null 2>&1 &
+  fi
+}
+profile sale
 out=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$big" ADMIT_TOKENS="$data/tokens" ADMIT_QR_OUT="$data/qr")
 read -r b1 j1 t1 s1 st1 < <(db_metrics)
 batches=$(awk -v b="$((b1 - b0))" -v j="$((j1 - j0))" -v t="$t1" -v t0="$t0" -v s="$((s1 - s0))" -v st="$st1" -v st0="$st0" \
@@ -79,6 +83,7 @@ count2=$(curl -sf "$ADMIT_URL/api/events/$small" | grep -o '"registeredCount":[0
 cat "$data"/qr.* >"$data/codes"
 # Door scanners are few and want low latency: fewer connections than the sale.
 scan_connections=${ADMIT_BENCH_SCAN_CONNECTIONS:-16}
+profile scan
 out3=$(env ADMIT_TOKEN="$organizer" ADMIT_QR_CODES="$data/codes" \
   wrk --latency -t2 -c"$scan_connections" -d"${duration}s" -s bench/validate.lua "$ADMIT_URL" 2>&1)
 read -r v_rps v_p50 v_p99 < <(parse <<<"$out3")

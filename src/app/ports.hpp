@@ -111,6 +111,10 @@ class TicketCodes {
   virtual std::string issue(TicketClaims const& claims) = 0;
   /// The claims of an authentic code, or why it is not one.
   virtual std::expected<TicketClaims, std::string> check(std::string_view code) = 0;
+  /// The claims a well-formed code states, or why it is not one, without checking its
+  /// signature: the server can instead compare the code with the one it issued (see
+  /// TicketStore::redeem_ticket), which costs a string comparison, not a signature check.
+  virtual std::expected<TicketClaims, std::string> decode(std::string_view code) = 0;
   virtual std::vector<PublicScanKey> public_keys(std::string_view event_id) = 0;
   /// Makes a new signing key active; older keys still verify.
   virtual PublicScanKey rotate(std::string_view event_id) = 0;
@@ -374,8 +378,10 @@ class RegistrationStore {
 
   virtual std::optional<Ticket> find_ticket(std::string_view id) = 0;
   /// Marks a valid ticket of `event_id` used, at most once ever (an atomic conditional
-  /// update); otherwise says why not. `done` runs once the outcome is durable.
-  virtual void redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+  /// update), when `code` is exactly the code issued for it; otherwise says why not. A code
+  /// that differs from the issued one (forged, altered) finds no ticket: Redemption::unknown,
+  /// and nothing about the ticket is returned. `done` runs once the outcome is durable.
+  virtual void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                              Completion<Result<RedemptionResult>> done) = 0;
 
   virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;

@@ -69,20 +69,42 @@ std::string Ed25519TicketCodes::issue(TicketClaims const& claims) {
   return kPrefix + base32_encode(message);
 }
 
-std::expected<TicketClaims, std::string> Ed25519TicketCodes::check(std::string_view code) {
+namespace {
+
+/// The raw bytes of a well-formed code: version, key id, three ids and the signature.
+std::expected<std::string, std::string> code_bytes(std::string_view code) {
   if (code.size() < 2 || code.front() != kPrefix || code.size() > 400) return std::unexpected("not an Admit ticket code");
-  auto const bytes = base32_decode(code.substr(1));
-  if (!bytes || bytes->size() != kCodeBytes) return std::unexpected("malformed ticket code");
-  auto const* data = reinterpret_cast<unsigned char const*>(bytes->data());
-  if (data[0] != kVersion) return std::unexpected("unknown ticket code version");
-  std::uint32_t const key_id = (std::uint32_t{data[1]} << 24) | (std::uint32_t{data[2]} << 16) |
-                               (std::uint32_t{data[3]} << 8) | std::uint32_t{data[4]};
-  TicketClaims claims{
+  auto bytes = base32_decode(code.substr(1));
+  if (!bytes || bytes->size() != Ed25519TicketCodes::kCodeBytes) return std::unexpected("malformed ticket code");
+  if (static_cast<unsigned char>((*bytes)[0]) != kVersion) return std::unexpected("unknown ticket code version");
+  return std::move(*bytes);
+}
+
+TicketClaims claims_of(std::string const& bytes) {
+  auto const* data = reinterpret_cast<unsigned char const*>(bytes.data());
+  return TicketClaims{
       .ticket_id = base64url_encode({data + 5, 16}),
       .event_id = base64url_encode({data + 21, 16}),
       .user_id = base64url_encode({data + 37, 16}),
-      .key_id = key_id,
+      .key_id = (std::uint32_t{data[1]} << 24) | (std::uint32_t{data[2]} << 16) | (std::uint32_t{data[3]} << 8) |
+                std::uint32_t{data[4]},
   };
+}
+
+}  // namespace
+
+std::expected<TicketClaims, std::string> Ed25519TicketCodes::decode(std::string_view code) {
+  auto const bytes = code_bytes(code);
+  if (!bytes) return std::unexpected(bytes.error());
+  return claims_of(*bytes);
+}
+
+std::expected<TicketClaims, std::string> Ed25519TicketCodes::check(std::string_view code) {
+  auto const bytes = code_bytes(code);
+  if (!bytes) return std::unexpected(bytes.error());
+  auto const* data = reinterpret_cast<unsigned char const*>(bytes->data());
+  TicketClaims claims = claims_of(*bytes);
+  auto const key_id = claims.key_id;
   auto find_key = [&](std::vector<EventKey> const& keys) -> EventKey const* {
     for (auto const& k : keys) {
       if (k.key_id == key_id) return &k;

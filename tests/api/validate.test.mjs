@@ -130,6 +130,40 @@ describe('POST /api/tickets/validate', () => {
     assert.equal(r.json.result, 'invalid', r.text);
   });
 
+  it('a code altered to name another event is invalid, never wrong_event or 403', async () => {
+    const e = await freeEvent();
+    const mine = await freeEvent();
+    const theirs = await freeEvent(org2.accessToken);
+    const t = await ticketFor(e.eventId);
+    const p = parseQr(t.qrCode);
+    for (const target of [mine, theirs]) {
+      const bytes = Buffer.from(p.bytes);
+      Buffer.from(target.eventId, 'base64url').copy(bytes, 21); // the payload now names `target`
+      const altered = `A${base32String(bytes)}`;
+      for (const body of [{ qrCode: altered }, { qrCode: altered, eventId: e.eventId }]) {
+        const r = await validate(org.accessToken, body);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.result, 'invalid', `${JSON.stringify(Object.keys(body))}: ${r.text}`);
+        assert.ok(!r.json.ticket, r.text);
+      }
+    }
+    await assertStillValid(t, 'after altered scans');
+  });
+
+  it('another ticket\'s authentic code under this ticket\'s id is invalid', async () => {
+    const e = await freeEvent();
+    const reg = await registerOk(base, att.accessToken, e.eventId, 2);
+    const [first, second] = reg.tickets;
+    const p = parseQr(first.qrCode);
+    const q = parseQr(second.qrCode);
+    // The first ticket's id with the second ticket's signature: each part authentic alone.
+    const mixed = `A${base32String(Buffer.concat([p.signed, q.signature]))}`;
+    const r = await validate(org.accessToken, { qrCode: mixed });
+    assert.equal(r.json?.result, 'invalid', r.text);
+    await assertStillValid(first, 'after a mixed code');
+    await assertStillValid(second, 'after a mixed code');
+  });
+
   for (const qrCode of ['hello', 'A', 'AAAA', 'a'.repeat(189), 'A' + '0'.repeat(188), 'A'.repeat(189), '']) {
     it(`garbage qrCode ${JSON.stringify(qrCode.slice(0, 12))}… → invalid (or a 400 problem)`, async () => {
       const r = await validate(org.accessToken, { qrCode });

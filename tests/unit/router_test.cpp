@@ -333,7 +333,8 @@ class EmptyStore final : public Store {
   }
   EventStats event_stats(std::string_view) override { return {}; }
   std::optional<Ticket> find_ticket(std::string_view) override { return std::nullopt; }
-  void redeem_ticket(std::string, std::string, Timestamp, Actor, Completion<Result<RedemptionResult>> done) override {
+  void redeem_ticket(std::string, std::string, std::string, Timestamp, Actor,
+                     Completion<Result<RedemptionResult>> done) override {
     done(RedemptionResult{Redemption::unknown, std::nullopt});
   }
   bool is_event_staff(std::string_view, std::string_view) override { return false; }
@@ -392,6 +393,7 @@ class NoTicketCodes final : public TicketCodes {
  public:
   std::string issue(TicketClaims const&) override { return "A"; }
   std::expected<TicketClaims, std::string> check(std::string_view) override { return std::unexpected("none"); }
+  std::expected<TicketClaims, std::string> decode(std::string_view) override { return std::unexpected("none"); }
   std::vector<PublicScanKey> public_keys(std::string_view) override { return {}; }
   PublicScanKey rotate(std::string_view) override { return {}; }
 };

@@ -74,6 +74,16 @@ class SqliteStoreFactory {
     sqlite3_close(db);
     ASSERT_EQ(rc, SQLITE_OK) << message;
   }
+  /// Whether the database accepts `sql`, run as another program would but with foreign keys
+  /// enforced, as Admit's own connections enforce them.
+  bool accepts(std::string const& sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return false;
+    int const rc = sqlite3_exec(db, ("PRAGMA foreign_keys = ON; " + sql).c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc == SQLITE_OK;
+  }
+
 
   /// Every row of `sql`, each column as text (nullopt for NULL), through a connection of its own.
   std::vector<Row> query(std::string const& sql) {
@@ -151,6 +161,15 @@ class PostgresStoreFactory {
   void execute(std::string const& sql) {
     pg::Connection db(url());
     db.exec_script(sql);
+  }
+
+  bool accepts(std::string const& sql) {
+    try {
+      execute(sql);
+      return true;
+    } catch (std::exception const&) {
+      return false;
+    }
   }
 
   std::vector<Row> query(std::string const& sql) {
@@ -835,9 +854,18 @@ Result<PlacementResult> place(Store& store, NewRegistration order) {
   return wait.get();
 }
 
-Result<RedemptionResult> redeem(Store& store, std::string ticket, std::string event) {
+/// The code make_order issued for a ticket id ("r1-t2" → "QR-r1-2").
+std::string issued_code(std::string const& ticket) {
+  auto const at = ticket.rfind("-t");
+  return at == std::string::npos ? "QR-" + ticket : "QR-" + ticket.substr(0, at) + "-" + ticket.substr(at + 2);
+}
+
+Result<RedemptionResult> redeem(Store& store, std::string ticket, std::string event,
+                                std::optional<std::string> code = std::nullopt) {
   Waiter<Result<RedemptionResult>> wait;
-  store.redeem_ticket(std::move(ticket), std::move(event), kNow + 1h, Actor{"org", "req"}, wait.callback());
+  auto presented = code.value_or(issued_code(ticket));
+  store.redeem_ticket(std::move(ticket), std::move(event), std::move(presented), kNow + 1h, Actor{"org", "req"},
+                      wait.callback());
   return wait.get();
 }
 
@@ -1083,6 +1111,40 @@ TYPED_TEST(RegistrationContract, ATicketIsAdmittedOnceWhateverScansItAtOnce) {
   EXPECT_EQ(redeem(*this->store_, "r1-t1", "e2")->outcome, Redemption::wrong_event);
   EXPECT_EQ(redeem(*this->store_, "nope", "e1")->outcome, Redemption::unknown);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'ticket.validated'"), "1");
+}
+
+TYPED_TEST(RegistrationContract, OnlyTheIssuedCodeAdmitsATicketAndAnotherRevealsNothing) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
+  for (std::string const forged : {"QR-r1-2", "QR-r1-1x", "QR-r1-", "qr-r1-1", ""}) {
+    auto const r = redeem(*this->store_, "r1-t1", "e1", forged);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->outcome, Redemption::unknown) << forged;
+    EXPECT_FALSE(r->ticket.has_value()) << forged;
+  }
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE validated_at IS NOT NULL"), "0");
+  auto const admitted = redeem(*this->store_, "r1-t1", "e1");
+  ASSERT_TRUE(admitted.has_value());
+  EXPECT_EQ(admitted->outcome, Redemption::admitted);
+  // Once used, a wrong code still learns nothing: not even that the ticket was used.
+  auto const again = redeem(*this->store_, "r1-t1", "e1", "QR-r1-2");
+  EXPECT_EQ(again->outcome, Redemption::unknown);
+  EXPECT_FALSE(again->ticket.has_value());
+  EXPECT_EQ(redeem(*this->store_, "r1-t1", "e1")->outcome, Redemption::already_used);
+}
+
+TYPED_TEST(RegistrationContract, ATicketBelongsToItsRegistrationsEventAndAttendee) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::placed);
+  auto const ticket = [](std::string const& id, std::string const& event, std::string const& user) {
+    return "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+           "VALUES ('" + id + "', 'r1', '" + event + "', '" + user + "', 'valid', 'QR-" + id + "', 0, 2)";
+  };
+  EXPECT_FALSE(this->factory_.accepts(ticket("x1", "e2", "a1"))) << "another event than the registration's";
+  EXPECT_FALSE(this->factory_.accepts(ticket("x2", "e1", "a2"))) << "another holder than the registration's";
+  EXPECT_TRUE(this->factory_.accepts(ticket("x3", "e1", "a1")));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE registration_id = 'r1'"), "2");
 }
 
 TYPED_TEST(RegistrationContract, CancellingReleasesSeatsAndVoidsTickets) {

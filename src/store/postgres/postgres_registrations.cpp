@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "base/log.hpp"
+#include "store/issued_code.hpp"
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
 
@@ -581,22 +582,24 @@ std::optional<Ticket> PostgresStore::find_ticket(std::string_view id) {
   return select_ticket(*db, id);
 }
 
-void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
-                                  Completion<Result<RedemptionResult>> done) {
-  post([this, ticket_id = std::move(ticket_id), event_id = std::move(event_id), now, actor = std::move(actor),
-        done = std::move(done)] {
+void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now,
+                                  Actor actor, Completion<Result<RedemptionResult>> done) {
+  post([this, ticket_id = std::move(ticket_id), event_id = std::move(event_id), code = std::move(code), now,
+        actor = std::move(actor), done = std::move(done)] {
     try {
       auto db = pool_->acquire();
       // One statement decides and audits: of two simultaneous scans on any nodes exactly one
-      // changes the row (the other waits for its lock, then finds validated_at set).
+      // changes the row (the other waits for its lock, then finds validated_at set), and only
+      // with the code that was issued.
       auto const changed = db->exec(
           "WITH admitted AS (UPDATE tickets SET validated_at = $2, validated_by = $3 WHERE id = $1 AND event_id = $4 "
-          "AND status = 'valid' AND validated_at IS NULL RETURNING id) "
+          "AND qr_code = $7 AND status = 'valid' AND validated_at IS NULL RETURNING id) "
           "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id) "
           "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id FROM admitted",
           {param(ticket_id), param(seconds(now)), param(actor.user_id), param(event_id),
-           pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id)});
+           pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id), param(code)});
       RedemptionResult result{Redemption::unknown, select_ticket(*db, ticket_id)};
+      if (result.ticket && !is_issued_code(result.ticket->qr_code, code)) result.ticket.reset();
       if (changed.affected() == 1) {
         result.outcome = Redemption::admitted;
       } else if (!result.ticket) {

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "base/log.hpp"
+#include "store/issued_code.hpp"
 #include "store/sqlite/internal.hpp"
 
 namespace admit {
@@ -301,23 +302,26 @@ std::optional<Ticket> SqliteStore::find_ticket(std::string_view id) {
   return select_ticket(*db, id);
 }
 
-void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
-                                Completion<Result<RedemptionResult>> done) {
+void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now,
+                                Actor actor, Completion<Result<RedemptionResult>> done) {
   auto result = std::make_shared<RedemptionResult>(RedemptionResult{Redemption::unknown, std::nullopt});
   writes_->submit(
-      [result, ticket_id = std::move(ticket_id), event_id = std::move(event_id), now, actor](Connection& db) {
+      [result, ticket_id = std::move(ticket_id), event_id = std::move(event_id), code = std::move(code), now,
+       actor](Connection& db) {
         // The conditional update is the whole decision: of two simultaneous scans exactly one
-        // changes the row.
+        // changes the row, and only with the code that was issued.
         db.prepare(
               "UPDATE tickets SET validated_at = ?2, validated_by = ?3 WHERE id = ?1 AND event_id = ?4 "
-              "AND status = 'valid' AND validated_at IS NULL")
+              "AND qr_code = ?5 AND status = 'valid' AND validated_at IS NULL")
             .bind(1, ticket_id)
             .bind(2, seconds(now))
             .bind(3, actor.user_id)
             .bind(4, event_id)
+            .bind(5, code)
             .run();
         bool const admitted = db.changes() == 1;
         result->ticket = select_ticket(db, ticket_id);
+        if (result->ticket && !is_issued_code(result->ticket->qr_code, code)) result->ticket.reset();
         if (admitted) {
           result->outcome = Redemption::admitted;
           audit(db, now, actor, "ticket.validated", "ticket", ticket_id);

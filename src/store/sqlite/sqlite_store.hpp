@@ -57,7 +57,7 @@ class SqliteStore final : public Store {
   Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) override;
   EventStats event_stats(std::string_view event_id) override;
   std::optional<Ticket> find_ticket(std::string_view id) override;
-  void redeem_ticket(std::string ticket_id, std::string event_id, Timestamp now, Actor actor,
+  void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                      Completion<Result<RedemptionResult>> done) override;
   bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
   void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
