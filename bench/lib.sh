@@ -46,3 +46,29 @@ wrk_rps() {
       printf "%s %s %s %s\n", rps, p50, p99, (errors == "" ? 0 : errors)
     }'
 }
+
+# cpu_ms PID...: CPU time (user + system, in ms) these processes have used so far, with the
+# children each has reaped (a PostgreSQL server's exited workers count with the postmaster).
+# The difference of two readings is what the processes used in between.
+cpu_ms() {
+  local ticks=0 pid hz
+  hz=$(getconf CLK_TCK)
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    # Fields after "pid (comm) ": utime, stime, cutime and cstime are the 12th to the 15th.
+    ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 + $14 + $15 }')))
+  done
+  echo $((ticks * 1000 / hz))
+}
+
+# children_cpu_ms: CPU time (ms) of this shell's reaped children so far (wrk after it exits).
+children_cpu_ms() {
+  local hz
+  hz=$(getconf CLK_TCK)
+  sed 's/^.*) //' "/proc/$$/stat" | awk -v hz="$hz" '{ printf "%d\n", ($14 + $15) * 1000 / hz }'
+}
+
+# per_item MS COUNT: milliseconds per item, three decimals.
+per_item() {
+  awk -v ms="$1" -v n="$2" 'BEGIN { printf "%.3f", (n > 0 ? ms / n : 0) }'
+}

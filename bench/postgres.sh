@@ -17,6 +17,7 @@ node_counts=${3:-1 2 3}
 attendees=${ADMIT_BENCH_ATTENDEES:-2000}
 sellout_capacity=${ADMIT_BENCH_SELLOUT:-2000}
 export ADMIT_BIN=${ADMIT_BIN:-$PWD/build/release/src/admit}
+source bench/lib.sh  # after ADMIT_BIN: the nodes need an absolute path
 [ -x "$ADMIT_BIN" ] || { echo "build first: $ADMIT_BIN is missing (or set ADMIT_BIN)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing (scripts/install-deps.sh)" >&2; exit 1; }
 
@@ -70,8 +71,16 @@ for n in $node_counts; do
 
   # 1. Throughput: an event too big to sell out during the run.
   big=$(new_event 1000000 1000)
+  # Where the CPU goes during the sale: PostgreSQL (the postmaster and every backend), the
+  # nodes, HAProxy and wrk, all on the same cores.
+  pg_pids() { local pm; pm=$(head -1 "$work/pg/data/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
+  node_pids=$(cat "$cluster_dir"/node-*.pid)
+  haproxy_pid=$(cat "$cluster_dir/haproxy.pid")
+  pg0=$(cpu_ms $(pg_pids)); nodes0=$(cpu_ms $node_pids); lb0=$(cpu_ms "$haproxy_pid"); wrk0=$(children_cpu_ms)
   out=$(ADMIT_EVENT="$big" ADMIT_TOKENS="$work/tokens" \
     wrk --latency -t2 -c"$connections" -d"${duration}s" -s bench/register.lua "$lb" 2>&1)
+  pg_cpu=$(( $(cpu_ms $(pg_pids)) - pg0 )); nodes_cpu=$(( $(cpu_ms $node_pids) - nodes0 ))
+  lb_cpu=$(( $(cpu_ms "$haproxy_pid") - lb0 )); wrk_cpu=$(( $(children_cpu_ms) - wrk0 ))
   read -r _ r_p50 r_p99 < <(parse <<<"$out")
   created=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
   other=$(grep -o 'other=[0-9]*' <<<"$out" | cut -d= -f2)
@@ -79,6 +88,7 @@ for n in $node_counts; do
   count=$(curl -sf "$lb/api/events/$big" | json_number registeredCount)
   confirmed=$(curl -sf "$lb/api/events/$big/analytics" -H "authorization: Bearer $organizer" | json_number confirmed)
   rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+  cpu_split="CPU per registration: PostgreSQL $(per_item "$pg_cpu" "$count") ms, nodes $(per_item "$nodes_cpu" "$count") ms, HAProxy $(per_item "$lb_cpu" "$count") ms, wrk $(per_item "$wrk_cpu" "$count") ms"
   # Orders per PostgreSQL transaction, summed over the nodes' metrics.
   batching=$(for url in $(grep '^node[0-9]*=' "$work/cluster-$n.out" | cut -d= -f2); do curl -sf "$url/metrics"; done |
     awk '/^admit_db_registration_batches_total/ { b += $2 } /^admit_db_registration_batch_orders_total/ { o += $2 }
@@ -109,7 +119,7 @@ for n in $node_counts; do
   out5=$(wrk --latency -t2 -c"$connections" -d"${duration}s" "$node1/api/events/$big" 2>&1)
   read -r n_rps _ n_p99 < <(parse <<<"$out5")
 
-  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed; $batching | $created2 × 201, $sold_out2 × 409, other $other2 in ${sellout_s} s; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps | $n_rps (p99 $n_p99) |")
+  rows+=("| $n | $rps | $r_p50 | $r_p99 | $created × 201, other $other; registeredCount $count, confirmed $confirmed; $batching; $cpu_split | $created2 × 201, $sold_out2 × 409, other $other2 in ${sellout_s} s; registeredCount $count2 = confirmed $confirmed2 of $sellout_capacity | $d_rps (p99 $d_p99, non-2xx $d_bad) | $h_rps | $n_rps (p99 $n_p99) |")
   # wrk stops counting with up to one request per connection in flight, so the database may hold
   # up to $connections more than wrk saw; never fewer, and never more seats than capacity.
   if ! { [ "$other" -eq 0 ] && [ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] &&

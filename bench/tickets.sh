@@ -61,7 +61,9 @@ profile() {
   fi
 }
 profile sale
+server_cpu0=$(cpu_ms "$ADMIT_PID"); wrk_cpu0=$(children_cpu_ms)
 out=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$big" ADMIT_TOKENS="$data/tokens" ADMIT_QR_OUT="$data/qr")
+server_cpu=$(( $(cpu_ms "$ADMIT_PID") - server_cpu0 )); wrk_cpu=$(( $(children_cpu_ms) - wrk_cpu0 ))
 read -r b1 j1 t1 s1 st1 < <(db_metrics)
 batches=$(awk -v b="$((b1 - b0))" -v j="$((j1 - j0))" -v t="$t1" -v t0="$t0" -v s="$((s1 - s0))" -v st="$st1" -v st0="$st0" \
   'BEGIN { printf "%.1f writes per commit, writer busy %.1f s, %d log syncs (%.2f ms each)", j / b, t - t0, s, s ? 1000 * (st - st0) / s : 0 }')
@@ -70,6 +72,8 @@ created=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
 other=$(grep -o 'other=[0-9]*' <<<"$out" | cut -d= -f2)
 count=$(curl -sf "$ADMIT_URL/api/events/$big" | grep -o '"registeredCount":[0-9]*' | cut -d: -f2)
 confirmed_rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+# CPU per confirmed registration, of the server and of the load generator on the same cores.
+sale_cpu="CPU per registration: server $(per_item "$server_cpu" "$count") ms, wrk $(per_item "$wrk_cpu" "$count") ms"
 
 # 2. Sell-out: more demand than seats.
 capacity=20000
@@ -84,10 +88,14 @@ cat "$data"/qr.* >"$data/codes"
 # Door scanners are few and want low latency: fewer connections than the sale.
 scan_connections=${ADMIT_BENCH_SCAN_CONNECTIONS:-16}
 profile scan
+server_cpu0=$(cpu_ms "$ADMIT_PID")
 out3=$(env ADMIT_TOKEN="$organizer" ADMIT_QR_CODES="$data/codes" \
   wrk --latency -t2 -c"$scan_connections" -d"${duration}s" -s bench/validate.lua "$ADMIT_URL" 2>&1)
+server_cpu=$(( $(cpu_ms "$ADMIT_PID") - server_cpu0 ))
 read -r v_rps v_p50 v_p99 < <(parse <<<"$out3")
 valid=$(grep -o 'valid=[0-9]*' <<<"$out3" | head -1 | cut -d= -f2)
+used=$(grep -o 'already_used=[0-9]*' <<<"$out3" | head -1 | cut -d= -f2)
+scans=$((valid + used))
 checked=$(curl -sf "$ADMIT_URL/api/events/$big/analytics" -H "authorization: Bearer $organizer" | grep -o '"checkedIn":[0-9]*' | cut -d: -f2)
 
 # 4. PDF rendering through HTTP (every request renders; nothing is cached).
@@ -101,9 +109,9 @@ cat <<TABLE
 | scenario | per second | p50 | p99 | check |
 | --- | ---: | ---: | ---: | --- |
 | GET /healthz (ceiling) | $h_rps | $h_p50 | $h_p99 | |
-| flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches |
+| flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches; $sale_cpu |
 | sell-out of $capacity seats | | | | $created2 × 201, $sold_out2 × 409, registeredCount $count2 |
-| POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, checkedIn $checked |
+| POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, $used already used (a second pass over the codes), checkedIn $checked; server CPU per scan $(per_item "$server_cpu" "$scans") ms |
 | GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8 |
 
 $attendees attendees; wrk -t2 -c$connections -d${duration}s; durable commits (WAL, synced before acknowledged); RSS after: ${rss} MB; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%F %H:%M UTC')
