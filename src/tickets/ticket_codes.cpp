@@ -19,6 +19,26 @@ void append_id(std::string& out, std::string_view id) {
   out += *raw;
 }
 
+/// The raw bytes of a well-formed code: version, key id, three ids and the signature.
+std::expected<std::string, std::string> code_bytes(std::string_view code) {
+  if (code.size() < 2 || code.front() != kPrefix || code.size() > 400) return std::unexpected("not an Admit ticket code");
+  auto bytes = base32_decode(code.substr(1));
+  if (!bytes || bytes->size() != Ed25519TicketCodes::kCodeBytes) return std::unexpected("malformed ticket code");
+  if (static_cast<unsigned char>((*bytes)[0]) != kVersion) return std::unexpected("unknown ticket code version");
+  return std::move(*bytes);
+}
+
+TicketClaims claims_of(std::string const& bytes) {
+  auto const* data = reinterpret_cast<unsigned char const*>(bytes.data());
+  return TicketClaims{
+      .ticket_id = base64url_encode({data + 5, 16}),
+      .event_id = base64url_encode({data + 21, 16}),
+      .user_id = base64url_encode({data + 37, 16}),
+      .key_id = (std::uint32_t{data[1]} << 24) | (std::uint32_t{data[2]} << 16) | (std::uint32_t{data[3]} << 8) |
+                std::uint32_t{data[4]},
+  };
+}
+
 }  // namespace
 
 Ed25519TicketCodes::Ed25519TicketCodes(KeyStore& keys, Clock const& clock) : store_(keys), clock_(clock) {}
@@ -68,30 +88,6 @@ std::string Ed25519TicketCodes::issue(TicketClaims const& claims) {
   message.append(reinterpret_cast<char const*>(signature), sizeof signature);
   return kPrefix + base32_encode(message);
 }
-
-namespace {
-
-/// The raw bytes of a well-formed code: version, key id, three ids and the signature.
-std::expected<std::string, std::string> code_bytes(std::string_view code) {
-  if (code.size() < 2 || code.front() != kPrefix || code.size() > 400) return std::unexpected("not an Admit ticket code");
-  auto bytes = base32_decode(code.substr(1));
-  if (!bytes || bytes->size() != Ed25519TicketCodes::kCodeBytes) return std::unexpected("malformed ticket code");
-  if (static_cast<unsigned char>((*bytes)[0]) != kVersion) return std::unexpected("unknown ticket code version");
-  return std::move(*bytes);
-}
-
-TicketClaims claims_of(std::string const& bytes) {
-  auto const* data = reinterpret_cast<unsigned char const*>(bytes.data());
-  return TicketClaims{
-      .ticket_id = base64url_encode({data + 5, 16}),
-      .event_id = base64url_encode({data + 21, 16}),
-      .user_id = base64url_encode({data + 37, 16}),
-      .key_id = (std::uint32_t{data[1]} << 24) | (std::uint32_t{data[2]} << 16) | (std::uint32_t{data[3]} << 8) |
-                std::uint32_t{data[4]},
-  };
-}
-
-}  // namespace
 
 std::expected<TicketClaims, std::string> Ed25519TicketCodes::decode(std::string_view code) {
   auto const bytes = code_bytes(code);
