@@ -1147,6 +1147,22 @@ TYPED_TEST(RegistrationContract, ATicketBelongsToItsRegistrationsEventAndAttende
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE registration_id = 'r1'"), "2");
 }
 
+TYPED_TEST(RegistrationContract, ARegistrationsTicketTypeIsOneOfItsEvents) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  auto const type_of = [this](std::string const& event) {
+    return this->count("SELECT id FROM ticket_types WHERE event_id = '" + event + "'");
+  };
+  auto const registration = [](std::string const& id, std::string const& event, std::string const& type) {
+    return "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+           "registered_at, updated_at) VALUES ('" + id + "', '" + event + "', '" + type + "', 'a1', 1, 'confirmed', 0, "
+           "'EUR', 0, 0)";
+  };
+  EXPECT_FALSE(this->factory_.accepts(registration("x1", "e1", type_of("e2")))) << "another event's ticket type";
+  EXPECT_FALSE(this->factory_.accepts(registration("x2", "nope", type_of("e1")))) << "an event that does not exist";
+  EXPECT_TRUE(this->factory_.accepts(registration("x3", "e1", type_of("e1"))));
+}
+
 TYPED_TEST(RegistrationContract, CancellingReleasesSeatsAndVoidsTickets) {
   this->add_event_with("e1", 10);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);

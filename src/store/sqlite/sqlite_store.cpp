@@ -116,13 +116,27 @@ void SqliteStore::migrate(Connection& db) {
   }
   for (auto const& m : migrations) {
     if (m.version <= current) continue;
-    Transaction tx(db);
-    db.exec(m.sql);
-    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())")
-        .bind(1, m.version)
-        .bind(2, m.name)
-        .run();
-    tx.commit();
+    // A migration that rebuilds a table other tables refer to must run with foreign keys off
+    // (SQLite's own procedure for changing a table's constraints); the switch only works
+    // outside a transaction. Every reference is checked before the migration commits.
+    bool const rebuilds = m.sql.starts_with("-- admit: rebuilds tables");
+    if (rebuilds) db.exec("PRAGMA foreign_keys = OFF");
+    try {
+      Transaction tx(db);
+      db.exec(m.sql);
+      if (rebuilds && db.prepare("PRAGMA foreign_key_check").step()) {
+        throw sqlite::DatabaseError("migration " + std::string(m.name) + " would leave rows that refer to nothing", 0);
+      }
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())")
+          .bind(1, m.version)
+          .bind(2, m.name)
+          .run();
+      tx.commit();
+    } catch (...) {
+      if (rebuilds) db.exec("PRAGMA foreign_keys = ON");
+      throw;
+    }
+    if (rebuilds) db.exec("PRAGMA foreign_keys = ON");
   }
 }
 
