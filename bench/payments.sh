@@ -48,7 +48,6 @@ db_metrics() {
 }
 read -r b0 j0 t0 s0 st0 < <(db_metrics)
 hostport=${ADMIT_URL#http://}
-cpu_before=$(awk '{ print $14 + $15 }' "/proc/$ADMIT_PID/stat")
 server_cpu0=$(cpu_ms "$ADMIT_PID"); loadgen_cpu0=$(children_cpu_ms)
 # PERF_OUT=file records a CPU profile of the server during the sale (perf report -i file).
 if [ -n "${PERF_OUT:-}" ]; then
@@ -60,7 +59,6 @@ if [ "$loadgen" = cpp ]; then
 else
   result=$(node bench/paid_sale.mjs "$ADMIT_URL" "$event" "$data/tokens" "$duration" "$concurrency")
 fi
-cpu_after=$(awk '{ print $14 + $15 }' "/proc/$ADMIT_PID/stat")
 server_cpu=$(( $(cpu_ms "$ADMIT_PID") - server_cpu0 )); loadgen_cpu=$(( $(children_cpu_ms) - loadgen_cpu0 ))
 read -r b1 j1 t1 s1 st1 < <(db_metrics)
 batches=$(awk -v b="$((b1 - b0))" -v j="$((j1 - j0))" -v t="$t1" -v t0="$t0" -v s="$((s1 - s0))" -v st="$st1" -v st0="$st0" \
@@ -74,18 +72,16 @@ counts=$(grep -o '"capacity":[0-9]*,"registeredCount":[0-9]*,"confirmed":[0-9]*,
 echo "$counts"
 rps=$(grep -o '"purchasesPerSecond":[0-9]*' <<<"$result" | cut -d: -f2)
 seconds=$(grep -o '"seconds":[0-9.]*' <<<"$result" | cut -d: -f2)
-ticks=$(getconf CLK_TCK)
 echo "GET /healthz $h_rps/s (p50 $h_p50, p99 $h_p99); purchases/s $rps = $(awk -v a="$rps" -v b="$h_rps" 'BEGIN { printf "%.3f", a / b }') of /healthz"
-echo "admit CPU during the sale: $(awk -v a="$cpu_before" -v b="$cpu_after" -v t="$ticks" -v s="$seconds" 'BEGIN { printf "%.0f %% of one core", 100 * (b - a) / t / s }'); $batches"
-purchased_now=$(grep -o '"purchased":[0-9]*' <<<"$result" | cut -d: -f2)
-echo "CPU per completed purchase: admit $(per_item "$server_cpu" "$purchased_now") ms, load generator $(per_item "$loadgen_cpu" "$purchased_now") ms"
+echo "admit CPU during the sale: $(awk -v ms="$server_cpu" -v s="$seconds" 'BEGIN { printf "%.0f %% of one core", ms / 10 / s }'); $batches"
+purchased=$(grep -o '"purchased":[0-9]*' <<<"$result" | cut -d: -f2)
+echo "CPU per completed purchase: admit $(per_item "$server_cpu" "$purchased") ms, load generator $(per_item "$loadgen_cpu" "$purchased") ms"
 echo "load average before $load_before, after $load_after"
 echo "$loadgen load generator, concurrency $concurrency, ${duration}s; $(date -u '+%F %H:%M UTC')"
 
 confirmed=$(grep -o '"confirmed":[0-9]*' <<<"$stats" | cut -d: -f2)
 pending=$(grep -o '"pending":[0-9]*' <<<"$stats" | cut -d: -f2)
 registered=$(grep -o '"registeredCount":[0-9]*' <<<"$stats" | cut -d: -f2)
-purchased=$(grep -o '"purchased":[0-9]*' <<<"$result" | cut -d: -f2)
 [ "$registered" -le "$capacity" ] || { echo "OVERSOLD" >&2; exit 1; }
 [ "$pending" -eq 0 ] || { echo "PENDING LEFT: $pending" >&2; exit 1; }
 [ "$registered" -eq "$confirmed" ] || { echo "SEATS TAKEN ($registered) DIFFER FROM CONFIRMED ($confirmed)" >&2; exit 1; }

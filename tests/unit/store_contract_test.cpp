@@ -65,25 +65,13 @@ class SqliteStoreFactory {
 
   /// Runs `sql` through a connection of its own, as another program would.
   void execute(std::string const& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    char* error = nullptr;
-    int const rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string const message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
+    auto const [rc, message] = run(sql);
     ASSERT_EQ(rc, SQLITE_OK) << message;
   }
+
   /// Whether the database accepts `sql`, run as another program would but with foreign keys
   /// enforced, as Admit's own connections enforce them.
-  bool accepts(std::string const& sql) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return false;
-    int const rc = sqlite3_exec(db, ("PRAGMA foreign_keys = ON; " + sql).c_str(), nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    return rc == SQLITE_OK;
-  }
-
+  bool accepts(std::string const& sql) { return run("PRAGMA foreign_keys = ON; " + sql).first == SQLITE_OK; }
 
   /// Every row of `sql`, each column as text (nullopt for NULL), through a connection of its own.
   std::vector<Row> query(std::string const& sql) {
@@ -115,6 +103,21 @@ class SqliteStoreFactory {
  std::filesystem::path path() const { return dir_ / "admit.db"; }
 
  private:
+  /// Runs `sql` through a connection of its own: SQLite's result code and error message.
+  std::pair<int, std::string> run(std::string const& sql) const {
+    sqlite3* db = nullptr;
+    if (int const rc = sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr); rc != SQLITE_OK) {
+      sqlite3_close(db);
+      return {rc, "cannot open " + path().string()};
+    }
+    char* error = nullptr;
+    int const rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string const message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return {rc, message};
+  }
+
   std::filesystem::path dir_;
 };
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "base/log.hpp"
-#include "store/issued_code.hpp"
+#include "store/redemption.hpp"
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
 
@@ -598,20 +598,7 @@ void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, s
           "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id FROM admitted",
           {param(ticket_id), param(seconds(now)), param(actor.user_id), param(event_id),
            pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id), param(code)});
-      RedemptionResult result{Redemption::unknown, select_ticket(*db, ticket_id)};
-      if (result.ticket && !is_issued_code(result.ticket->qr_code, code)) result.ticket.reset();
-      if (changed.affected() == 1) {
-        result.outcome = Redemption::admitted;
-      } else if (!result.ticket) {
-        result.outcome = Redemption::unknown;
-      } else if (result.ticket->event_id != event_id) {
-        result.outcome = Redemption::wrong_event;
-      } else if (result.ticket->status == TicketStatus::cancelled) {
-        result.outcome = Redemption::cancelled;
-      } else {
-        result.outcome = Redemption::already_used;
-      }
-      done(std::move(result));
+      done(redemption_outcome(changed.affected() == 1, select_ticket(*db, ticket_id), event_id, code));
     } catch (...) {
       done(std::unexpected(pg_detail::write_failure(std::current_exception(), "validating a ticket")));
     }

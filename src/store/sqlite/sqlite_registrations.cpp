@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "base/log.hpp"
-#include "store/issued_code.hpp"
+#include "store/redemption.hpp"
 #include "store/sqlite/internal.hpp"
 
 namespace admit {
@@ -320,20 +320,8 @@ void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std
             .bind(5, code)
             .run();
         bool const admitted = db.changes() == 1;
-        result->ticket = select_ticket(db, ticket_id);
-        if (result->ticket && !is_issued_code(result->ticket->qr_code, code)) result->ticket.reset();
-        if (admitted) {
-          result->outcome = Redemption::admitted;
-          audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
-        } else if (!result->ticket) {
-          result->outcome = Redemption::unknown;
-        } else if (result->ticket->event_id != event_id) {
-          result->outcome = Redemption::wrong_event;
-        } else if (result->ticket->status == TicketStatus::cancelled) {
-          result->outcome = Redemption::cancelled;
-        } else {
-          result->outcome = Redemption::already_used;
-        }
+        if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
+        *result = redemption_outcome(admitted, select_ticket(db, ticket_id), event_id, code);
       },
       [result, done = std::move(done)](std::exception_ptr failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));

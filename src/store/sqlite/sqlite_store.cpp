@@ -121,22 +121,28 @@ void SqliteStore::migrate(Connection& db) {
     // outside a transaction. Every reference is checked before the migration commits.
     bool const rebuilds = m.sql.starts_with("-- admit: rebuilds tables");
     if (rebuilds) db.exec("PRAGMA foreign_keys = OFF");
-    try {
-      Transaction tx(db);
-      db.exec(m.sql);
-      if (rebuilds && db.prepare("PRAGMA foreign_key_check").step()) {
-        throw sqlite::DatabaseError("migration " + std::string(m.name) + " would leave rows that refer to nothing", 0);
+    struct KeysBackOn {
+      Connection& db;
+      bool off;
+      ~KeysBackOn() {
+        if (!off) return;
+        try {
+          db.exec("PRAGMA foreign_keys = ON");
+        } catch (sqlite::DatabaseError const&) {
+          // The database is failing; the statement after this one reports it.
+        }
       }
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())")
-          .bind(1, m.version)
-          .bind(2, m.name)
-          .run();
-      tx.commit();
-    } catch (...) {
-      if (rebuilds) db.exec("PRAGMA foreign_keys = ON");
-      throw;
+    } const back_on{db, rebuilds};
+    Transaction tx(db);
+    db.exec(m.sql);
+    if (rebuilds && db.prepare("PRAGMA foreign_key_check").step()) {
+      throw sqlite::DatabaseError("migration " + std::string(m.name) + " would leave rows that refer to nothing", 0);
     }
-    if (rebuilds) db.exec("PRAGMA foreign_keys = ON");
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())")
+        .bind(1, m.version)
+        .bind(2, m.name)
+        .run();
+    tx.commit();
   }
 }
 
