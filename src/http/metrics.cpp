@@ -75,6 +75,11 @@ std::string Metrics::render() const {
       "# TYPE admit_http_open_connections gauge\n"
       "admit_http_open_connections " +
       std::to_string(open_connections_.load(std::memory_order_relaxed)) + "\n";
+  out +=
+      "# HELP admit_http_requests_in_flight Requests read and not yet answered, this one included.\n"
+      "# TYPE admit_http_requests_in_flight gauge\n"
+      "admit_http_requests_in_flight " +
+      std::to_string(requests_in_flight()) + "\n";
   auto const uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   std::snprintf(number, sizeof number, "%.3f", uptime);
   out += "# HELP admit_uptime_seconds Seconds since the server started.\n# TYPE admit_uptime_seconds gauge\n";

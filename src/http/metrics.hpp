@@ -24,6 +24,10 @@ class Metrics {
   void count_rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  /// A request counts as in flight from its complete header until its response is written.
+  void request_started() { requests_in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void request_finished() { requests_in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+  std::int64_t requests_in_flight() const { return requests_in_flight_.load(std::memory_order_relaxed); }
 
   std::string render() const;
 
@@ -39,6 +43,7 @@ class Metrics {
   std::map<Key, std::unique_ptr<Series>, std::less<>> series_;
   std::atomic<std::uint64_t> rate_limited_{0};
   std::atomic<std::int64_t> open_connections_{0};
+  std::atomic<std::int64_t> requests_in_flight_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -80,7 +80,6 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   std::unique_ptr<ssl::context> tls;
   std::atomic<bool> draining{false};
-  std::atomic<int> in_flight{0};
 };
 
 namespace {
@@ -89,6 +88,19 @@ template <class Stream>
 beast::tcp_stream& tcp_layer(Stream& stream) {
   return beast::get_lowest_layer(stream);
 }
+
+/// Counts a request as in flight (for the metrics and for a graceful shutdown) for as long as
+/// it lives, whichever way the connection's loop leaves it.
+class InFlight {
+ public:
+  explicit InFlight(Metrics& metrics) : metrics_(metrics) { metrics_.request_started(); }
+  ~InFlight() { metrics_.request_finished(); }
+  InFlight(InFlight const&) = delete;
+  InFlight& operator=(InFlight const&) = delete;
+
+ private:
+  Metrics& metrics_;
+};
 
 template <class Stream>
 awaitable<void> close_stream(Stream& stream) {
@@ -134,6 +146,7 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
       }
       break;  // a closed, timed-out or broken connection needs no answer
     }
+    InFlight const counted(context.metrics);
 
     auto const& head = parser.get();
     if (auto const length = parser.content_length(); length && *length > config.body_limit) {
@@ -161,7 +174,6 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
       }
     }
 
-    in_flight.fetch_add(1, std::memory_order_relaxed);
     auto request = parser.release();
     Prepared prepared = prepare(context, request, peer);
     if (prepared.route) {
@@ -182,7 +194,6 @@ awaitable<void> Server::Impl::serve(Stream& stream, std::string peer) {
     tcp_layer(stream).expires_after(config.read_timeout);
     auto [write_error, written] = co_await beast_http::async_write(stream, response, kTuple);
     (void)written;
-    in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (write_error || !keep_alive) break;
   }
   co_await close_stream(stream);
@@ -257,11 +268,11 @@ awaitable<void> Server::Impl::drain_then_stop() {
   int quiet_rounds = 0;
   // Two quiet looks in a row: a request read just as draining began is counted by then.
   while (quiet_rounds < 2 && std::chrono::steady_clock::now() < deadline) {
-    quiet_rounds = in_flight.load() == 0 ? quiet_rounds + 1 : 0;
+    quiet_rounds = context.metrics.requests_in_flight() == 0 ? quiet_rounds + 1 : 0;
     timer.expires_after(std::chrono::milliseconds(25));
     co_await timer.async_wait(kTuple);
   }
-  if (in_flight.load() != 0) log::warn("shutdown grace period over; abandoning requests in flight");
+  if (context.metrics.requests_in_flight() != 0) log::warn("shutdown grace period over; abandoning requests in flight");
   io.stop();
 }
 

@@ -199,6 +199,9 @@ describe('operations endpoints', () => {
     assert.ok(r.text.includes('admit_http_request_duration_seconds_bucket{'), 'admit_http_request_duration_seconds_bucket{');
     assert.match(r.text, /# TYPE admit_http_requests_total counter/);
     assert.match(r.text, /# TYPE admit_http_request_duration_seconds histogram/);
+    // The scrape itself is the one request in flight on this otherwise idle server.
+    assert.match(r.text, /# TYPE admit_http_requests_in_flight gauge/);
+    assert.match(r.text, /^admit_http_requests_in_flight 1$/m);
   });
 
   it('GET /api/openapi.json → OpenAPI 3.1 covering every route', async () => {

@@ -54,6 +54,25 @@ describe('native TLS', () => {
   });
 });
 
+/**
+ * Resolves once the server counts a request in flight besides the scrape asking; rejects if
+ * `pending` settles first. A fixed pause could send the signal before a busy machine has even
+ * read the request.
+ */
+async function untilInFlight(baseUrl, pending) {
+  let settled = false;
+  pending.then(() => { settled = true; }, () => { settled = true; });
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    assert.ok(!settled, 'the request was answered before it could be seen in flight');
+    const metrics = await api(baseUrl, 'GET', '/metrics');
+    const match = /^admit_http_requests_in_flight (\d+)$/m.exec(metrics.text);
+    assert.ok(match, 'the in-flight gauge is exported');
+    if (Number(match[1]) >= 2) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.fail('the request was never seen in flight');
+}
+
 describe('graceful shutdown', () => {
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
     // A generous Argon2 memory setting makes sign-up take long enough to be in flight.
@@ -62,7 +81,7 @@ describe('graceful shutdown', () => {
       const pending = api(s.baseUrl, 'POST', '/api/auth/signup', {
         body: { email: `inflight-${Date.now()}@example.com`, password: PASSWORD, name: 'In Flight' },
       });
-      await new Promise((r) => setTimeout(r, 60));
+      await untilInFlight(s.baseUrl, pending);
       s.proc.kill('SIGTERM');
       const res = await pending;
       assert.equal(res.status, 201, res.text);
