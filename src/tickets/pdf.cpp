@@ -6,7 +6,9 @@
 #include <qrencode.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -217,12 +219,12 @@ void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r)
   cairo_close_path(cr);
 }
 
-/// One path for the whole symbol, one rectangle per horizontal run of dark modules: far
-/// fewer operators than a square per module, and no hairline seams when rasterized. The
-/// path is recorded in module units and placed with a scale, so the PDF carries it as a
-/// form with small integer coordinates; in page coordinates every corner would print as
-/// a long decimal, and the page stream (mostly this path) would be three times larger and
-/// slower to deflate.
+/// One path for the whole symbol, drawn as the outlines of its dark modules (see
+/// outline_qr): no hairline seams when rasterized, and cairo prints every coordinate through
+/// snprintf, so fewer corners make a cheaper page. The path is recorded in module units and
+/// placed with a scale, so the PDF carries it as a form with small integer coordinates; in
+/// page coordinates every corner would print as a long decimal, and the page stream (mostly
+/// this path) would be three times larger and slower to deflate.
 void draw_qr(cairo_t* cr, QrMatrix const& qr, double x, double y, double side) {
   fill_rect(cr, x, y, side, side, kWhite);
   cairo_rectangle_t const extents{0, 0, static_cast<double>(qr.size), static_cast<double>(qr.size)};
@@ -230,17 +232,12 @@ void draw_qr(cairo_t* cr, QrMatrix const& qr, double x, double y, double side) {
       cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
   {
     std::unique_ptr<cairo_t, CairoDestroy> symbol_cr(cairo_create(symbol.get()));
-    for (int row = 0; row < qr.size; ++row) {
-      int col = 0;
-      while (col < qr.size) {
-        if (!qr.dark(col, row)) {
-          ++col;
-          continue;
-        }
-        int const start = col;
-        while (col < qr.size && qr.dark(col, row)) ++col;
-        cairo_rectangle(symbol_cr.get(), start, row, col - start, 1);
+    for (auto const& outline : outline_qr(qr)) {
+      cairo_move_to(symbol_cr.get(), outline.front().x, outline.front().y);
+      for (auto corner = outline.begin() + 1; corner != outline.end(); ++corner) {
+        cairo_line_to(symbol_cr.get(), corner->x, corner->y);
       }
+      cairo_close_path(symbol_cr.get());
     }
     set_colour(symbol_cr.get(), kInk);
     cairo_fill(symbol_cr.get());
@@ -380,6 +377,57 @@ QrMatrix encode_qr(std::string const& text) {
   matrix.modules.resize(count);
   for (std::size_t i = 0; i < count; ++i) matrix.modules[i] = (code->data[i] & 1) != 0;
   return matrix;
+}
+
+std::vector<std::vector<QrCorner>> outline_qr(QrMatrix const& qr) {
+  enum Heading : unsigned { kRight, kDown, kLeft, kUp };  // clockwise on the page
+  constexpr int kStepX[] = {1, 0, -1, 0};
+  constexpr int kStepY[] = {0, 1, 0, -1};
+  int const n = qr.size;
+  int const stride = n + 1;  // corners per row
+  auto const dark = [&qr, n](int x, int y) { return x >= 0 && y >= 0 && x < n && y < n && qr.dark(x, y); };
+
+  // exits[corner]: one bit per heading in which an unwalked side leaves that corner. Each side
+  // of a dark module that faces a light one (or the quiet zone) runs clockwise around it.
+  std::vector<std::uint8_t> exits(static_cast<std::size_t>(stride) * static_cast<std::size_t>(stride), 0);
+  auto const add_side = [&](int x, int y, Heading heading) {
+    exits[static_cast<std::size_t>(y * stride + x)] |= static_cast<std::uint8_t>(1u << heading);
+  };
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n; ++x) {
+      if (!qr.dark(x, y)) continue;
+      if (!dark(x, y - 1)) add_side(x, y, kRight);
+      if (!dark(x + 1, y)) add_side(x + 1, y, kDown);
+      if (!dark(x, y + 1)) add_side(x + 1, y + 1, kLeft);
+      if (!dark(x - 1, y)) add_side(x, y + 1, kUp);
+    }
+  }
+
+  // The first corner with a side left, in reading order, is the top-left corner of an
+  // outline not yet walked, so every outline starts at a turn.
+  std::vector<std::vector<QrCorner>> outlines;
+  for (int start = 0; start < stride * stride; ++start) {
+    while (exits[static_cast<std::size_t>(start)] != 0) {
+      std::vector<QrCorner> outline;
+      int at = start;
+      unsigned heading = 4;  // none yet
+      do {
+        auto& sides = exits[static_cast<std::size_t>(at)];
+        // Two sides leave a corner only where dark modules touch diagonally; turning right
+        // keeps to the module being followed.
+        unsigned const right_turn = (heading + 1) % 4;
+        unsigned const next = heading < 4 && (sides >> right_turn & 1u) != 0
+                                  ? right_turn
+                                  : static_cast<unsigned>(std::countr_zero(static_cast<unsigned>(sides)));
+        if (next != heading) outline.push_back({at % stride, at / stride});
+        sides = static_cast<std::uint8_t>(sides & ~(1u << next));
+        heading = next;
+        at += kStepY[heading] * stride + kStepX[heading];
+      } while (at != start);
+      outlines.push_back(std::move(outline));
+    }
+  }
+  return outlines;
 }
 
 std::string render_ticket_pdf(TicketSheet const& raw_sheet) {

@@ -26,6 +26,21 @@ struct QrMatrix {
   bool dark(int x, int y) const { return modules[static_cast<std::size_t>(y * size + x)]; }
 };
 
+/// A corner of a QR outline, in modules from the symbol's top-left (y grows downwards).
+struct QrCorner {
+  int x = 0;
+  int y = 0;
+  bool operator==(QrCorner const&) const = default;
+};
+
+/// The outlines of the dark modules, each a closed polygon through its corners only (every
+/// turn, never a point on a straight side). Dark modules lie to the right of the direction
+/// of travel, so outer boundaries run clockwise on the page and holes anticlockwise: filled
+/// with the non-zero rule, the outlines cover exactly the dark modules. Where two dark modules
+/// touch only diagonally, an outline turns to keep to the module it is following. A PDF then
+/// carries two numbers per corner instead of eight per run of modules.
+std::vector<std::vector<QrCorner>> outline_qr(QrMatrix const& qr);
+
 /// Encodes text as a QR code (libqrencode, error correction level M, the smallest version
 /// that fits). Throws std::runtime_error when the text cannot be encoded.
 QrMatrix encode_qr(std::string const& text);
