@@ -4,7 +4,8 @@
 #     registrations/s, p50/p99, and the ratio to /healthz measured in the same run;
 #  2. the same sale on a smaller event until it sells out: confirmed must equal capacity;
 #  3. POST /api/tickets/validate over distinct tickets: scans/s, p99;
-#  4. PDF tickets rendered through GET /api/tickets/{id}/pdf: renders/s.
+#  4. PDF tickets rendered through GET /api/tickets/{id}/pdf: renders/s, and the server's CPU
+#     per PDF (so renders per core).
 # Usage: bench/tickets.sh [seconds per run, default 10] [connections, default 64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +55,7 @@ db_metrics() {
 }
 read -r b0 j0 t0 s0 st0 < <(db_metrics)
 # PERF_OUT=file records a CPU profile of the server (perf report -i file) during the flash sale,
-# or with PERF_PHASE=scan during the validation run.
+# or with PERF_PHASE=scan during the validation run, or with PERF_PHASE=pdf while PDFs render.
 profile() {
   if [ -n "${PERF_OUT:-}" ] && [ "${PERF_PHASE:-sale}" = "$1" ]; then
     perf record -e cpu-clock -g -p "$ADMIT_PID" -o "$PERF_OUT" -- sleep "$duration" >/dev/null 2>&1 &
@@ -102,7 +103,14 @@ checked=$(curl -sf "$ADMIT_URL/api/events/$big/analytics" -H "authorization: Bea
 token=$(head -1 "$data/tokens")
 ticket=$(curl -sf "$ADMIT_URL/api/registrations?limit=1" -H "authorization: Bearer $token" | grep -o '"ticketId":"[^"]*"' | head -1 | cut -d'"' -f4)
 url=$(curl -sf "$ADMIT_URL/api/tickets/$ticket/download" -H "authorization: Bearer $token" | json_field url)
+profile pdf
+server_cpu0=$(cpu_ms "$ADMIT_PID")
 read -r p_rps p_p50 p_p99 _ < <(wrk_rps "$url" -t2 -c8 -d"${duration}s")
+server_cpu=$(( $(cpu_ms "$ADMIT_PID") - server_cpu0 ))
+# wrk reports a rate, not a count: rate × duration is the number of PDFs within a request or two.
+renders=$(awk -v r="$p_rps" -v d="$duration" 'BEGIN { printf "%d", r * d }')
+pdf_cpu=$(per_item "$server_cpu" "$renders")
+per_core=$(awk -v ms="$pdf_cpu" 'BEGIN { printf "%d", (ms > 0 ? 1000 / ms : 0) }')
 rss=$(rss_mb "$ADMIT_PID")
 
 cat <<TABLE
@@ -112,7 +120,7 @@ cat <<TABLE
 | flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches; $sale_cpu |
 | sell-out of $capacity seats | | | | $created2 × 201, $sold_out2 × 409, registeredCount $count2 |
 | POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, $used already used (a second pass over the codes), checkedIn $checked; server CPU per scan $(per_item "$server_cpu" "$scans") ms |
-| GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8 |
+| GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8; server CPU per PDF $pdf_cpu ms, so $per_core per core |
 
 $attendees attendees; wrk -t2 -c$connections -d${duration}s; durable commits (WAL, synced before acknowledged); RSS after: ${rss} MB; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%F %H:%M UTC')
 TABLE
