@@ -7,24 +7,25 @@ namespace admit::api {
 void append_json_string(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   out.push_back('"');
-  for (char c : text) {
-    auto const u = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t copied = 0;  // text before this index is in out already
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto const u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\' && u != 0x7F) continue;
+    out.append(text, copied, i - copied);
+    copied = i + 1;
+    switch (u) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (u < 0x20 || u == 0x7F) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 15]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 15]);
     }
   }
+  out.append(text, copied);
   out.push_back('"');
 }
 
