@@ -12,8 +12,8 @@
 
 namespace admit::http {
 
-/// Request counts and latency histograms by route, method and status, in Prometheus' text
-/// format. Recording takes a shared lock and a few relaxed atomic adds; only the first
+/// Request counts and latency histograms by route, method and status, and the process's CPU,
+/// memory and file descriptors, in Prometheus' text format. Recording takes a shared lock and a few relaxed atomic adds; only the first
 /// request of a new (route, method, status) takes the exclusive lock.
 class Metrics {
  public:
@@ -45,6 +45,7 @@ class Metrics {
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::int64_t> requests_in_flight_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();
 };
 
 }  // namespace admit::http

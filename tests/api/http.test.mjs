@@ -204,6 +204,26 @@ describe('operations endpoints', () => {
     assert.match(r.text, /^admit_http_requests_in_flight 1$/m);
   });
 
+  it('GET /metrics → the process metrics Prometheus clients export, with plausible values', async () => {
+    const r = await api(base, 'GET', '/metrics');
+    const metric = (name, type) => {
+      assert.match(r.text, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), `${name} is a ${type}`);
+      const m = new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(r.text);
+      assert.ok(m, `${name} has a value`);
+      return Number(m[1]);
+    };
+    const cpu = metric('process_cpu_seconds_total', 'counter');
+    assert.ok(cpu > 0 && cpu < 3600, `cpu ${cpu}`);
+    const rss = metric('process_resident_memory_bytes', 'gauge');
+    assert.ok(rss > 1e6 && rss < 2e9, `rss ${rss}`);
+    assert.ok(metric('process_virtual_memory_bytes', 'gauge') >= rss);
+    const fds = metric('process_open_fds', 'gauge');
+    assert.ok(fds >= 4, `at least stdin, stdout, stderr and the listening socket: ${fds}`);
+    assert.ok(metric('process_max_fds', 'gauge') > fds);
+    const started = metric('process_start_time_seconds', 'gauge') * 1000;
+    assert.ok(started <= Date.now() && started > Date.now() - 3600_000, `started ${new Date(started).toISOString()}`);
+  });
+
   it('GET /api/openapi.json → OpenAPI 3.1 covering every route', async () => {
     const r = await api(base, 'GET', '/api/openapi.json');
     assert.equal(r.status, 200);
