@@ -26,6 +26,7 @@
 #include "base/encoding.hpp"
 
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <sodium.h>
 #include <thread>
@@ -127,6 +128,10 @@ struct Core {
 };
 
 int serve(Config config) {
+  // A file size limit (RLIMIT_FSIZE) reached while writing would otherwise kill the server
+  // with SIGXFSZ; ignored, the write fails with EFBIG like one to a full disk, the request
+  // gets a 503 and the server goes on.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
   if (config.uses_postgres() && config.threads == 0) config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());

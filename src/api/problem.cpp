@@ -52,6 +52,8 @@ Response problem(unsigned status, std::string_view slug, std::string_view title,
   w.end_object();
   Response response{.status = status, .content_type = "application/problem+json", .body = w.take(), .headers = {}};
   if (status == 401) response.with_header("WWW-Authenticate", "Bearer realm=\"admit\"");
+  // Every 503 is a passing fault (a database or disk that refuses work): come back shortly.
+  if (status == 503) response.with_header("Retry-After", "1");
   return response;
 }
 

@@ -171,10 +171,8 @@ api::Response failure_response(std::exception_ptr failure, std::string const& re
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
     log::error("dependency failure", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
-    auto response = api::problem(503, "unavailable", "Temporarily unavailable",
-                                 "A service Admit depends on is not answering; retry shortly.");
-    response.with_header("Retry-After", "1");
-    return response;
+    return api::problem(503, "unavailable", "Temporarily unavailable",
+                        "A service Admit depends on is not answering; retry shortly.");
   } catch (std::exception const& e) {
     log::error("unhandled exception", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
   } catch (...) {
