@@ -128,10 +128,6 @@ struct Core {
 };
 
 int serve(Config config) {
-  // A file size limit (RLIMIT_FSIZE) reached while writing would otherwise kill the server
-  // with SIGXFSZ; ignored, the write fails with EFBIG like one to a full disk, the request
-  // gets a 503 and the server goes on.
-  std::signal(SIGXFSZ, SIG_IGN);
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
   if (config.uses_postgres() && config.threads == 0) config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());
@@ -254,6 +250,10 @@ int run(Command const& command) {
 }  // namespace admit
 
 int main(int argc, char** argv) {
+  // A file size limit (RLIMIT_FSIZE) reached while writing would otherwise kill the process
+  // with SIGXFSZ; ignored, the write fails with EFBIG like one to a full disk: the server
+  // answers that request with a 503 and goes on, `admit migrate` reports the error.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return admit::run(admit::parse_command_line(argc, argv));
   } catch (std::invalid_argument const& e) {

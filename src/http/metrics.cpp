@@ -10,7 +10,8 @@
 namespace admit::http {
 namespace {
 
-void append_gauge(std::string& out, char const* name, char const* type, char const* help, double value) {
+/// One metric without labels: its HELP and TYPE lines and its value.
+void append_metric(std::string& out, char const* name, char const* type, char const* help, double value) {
   char line[256];
   std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %.15g\n", name, help, name, type, name, value);
   out += line;
@@ -21,7 +22,7 @@ void append_gauge(std::string& out, char const* name, char const* type, char con
 void append_process_metrics(std::string& out, std::chrono::system_clock::time_point started_at) {
   if (rusage usage{}; getrusage(RUSAGE_SELF, &usage) == 0) {
     auto const seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-    append_gauge(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
+    append_metric(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
                  seconds(usage.ru_utime) + seconds(usage.ru_stime));
   }
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
@@ -29,9 +30,9 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
     unsigned long resident_pages = 0;
     if (std::fscanf(statm, "%lu %lu", &pages, &resident_pages) == 2) {
       auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
-      append_gauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+      append_metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
                    static_cast<double>(resident_pages) * page);
-      append_gauge(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+      append_metric(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
                    static_cast<double>(pages) * page);
     }
     std::fclose(statm);
@@ -41,12 +42,12 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
   for (std::filesystem::directory_iterator fd("/proc/self/fd", error), end; !error && fd != end; fd.increment(error)) {
     ++open;
   }
-  if (!error) append_gauge(out, "process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
+  if (!error) append_metric(out, "process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
   if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    append_gauge(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
+    append_metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
                  static_cast<double>(limit.rlim_cur));
   }
-  append_gauge(out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
+  append_metric(out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
                std::chrono::duration<double>(started_at.time_since_epoch()).count());
 }
 
@@ -112,25 +113,14 @@ std::string Metrics::render() const {
     }
   }
   out += histogram;
-  out +=
-      "# HELP admit_http_rate_limited_total Requests refused by a rate limit.\n"
-      "# TYPE admit_http_rate_limited_total counter\n"
-      "admit_http_rate_limited_total " +
-      std::to_string(rate_limited_.load(std::memory_order_relaxed)) + "\n";
-  out +=
-      "# HELP admit_http_open_connections Client connections open now.\n"
-      "# TYPE admit_http_open_connections gauge\n"
-      "admit_http_open_connections " +
-      std::to_string(open_connections_.load(std::memory_order_relaxed)) + "\n";
-  out +=
-      "# HELP admit_http_requests_in_flight Requests read and not yet answered, this one included.\n"
-      "# TYPE admit_http_requests_in_flight gauge\n"
-      "admit_http_requests_in_flight " +
-      std::to_string(requests_in_flight()) + "\n";
-  auto const uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  std::snprintf(number, sizeof number, "%.3f", uptime);
-  out += "# HELP admit_uptime_seconds Seconds since the server started.\n# TYPE admit_uptime_seconds gauge\n";
-  out += std::string("admit_uptime_seconds ") + number + "\n";
+  append_metric(out, "admit_http_rate_limited_total", "counter", "Requests refused by a rate limit.",
+                static_cast<double>(rate_limited_.load(std::memory_order_relaxed)));
+  append_metric(out, "admit_http_open_connections", "gauge", "Client connections open now.",
+                static_cast<double>(open_connections_.load(std::memory_order_relaxed)));
+  append_metric(out, "admit_http_requests_in_flight", "gauge", "Requests read and not yet answered, this one included.",
+                static_cast<double>(requests_in_flight()));
+  append_metric(out, "admit_uptime_seconds", "gauge", "Seconds since the server started.",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   append_process_metrics(out, started_at_);
   return out;
 }

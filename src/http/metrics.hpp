@@ -13,8 +13,9 @@
 namespace admit::http {
 
 /// Request counts and latency histograms by route, method and status, and the process's CPU,
-/// memory and file descriptors, in Prometheus' text format. Recording takes a shared lock and a few relaxed atomic adds; only the first
-/// request of a new (route, method, status) takes the exclusive lock.
+/// memory and file descriptors, in Prometheus' text format. Recording takes a shared lock and
+/// a few relaxed atomic adds; only the first request of a new (route, method, status) takes the
+/// exclusive lock.
 class Metrics {
  public:
   static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
