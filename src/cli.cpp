@@ -39,6 +39,9 @@ Flags (each overrides the environment variable beside it):
   --argon2-memory-kib N     ADMIT_ARGON2_MEMORY_KIB  password hashing memory; default 19456 (OWASP)
   --web-dir DIR             ADMIT_WEB_DIR            the built web app served at /; default web/dist
   --hold-seconds N          ADMIT_HOLD_SECONDS       seats held for an unpaid registration; default 900
+  --max-unpaid-holds-per-client N  ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT
+                                                     open unpaid orders one client address may have for one
+                                                     event; default 200; 0 = off; trusted proxies exempt
   --download-url-ttl N      ADMIT_DOWNLOAD_URL_TTL   seconds a ticket PDF link works; default 600
   --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
   --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
@@ -117,6 +120,10 @@ std::vector<Setting> const& settings() {
       {"ADMIT_WEB_DIR", "--web-dir", [](Config& c, std::string const& v) { c.web_dir = v; }},
       {"ADMIT_HOLD_SECONDS", "--hold-seconds",
        [](Config& c, std::string const& v) { c.hold_seconds = parse_number<unsigned>("ADMIT_HOLD_SECONDS", v); }},
+      {"ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", "--max-unpaid-holds-per-client",
+       [](Config& c, std::string const& v) {
+         c.max_unpaid_holds_per_client = parse_number<unsigned>("ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", v);
+       }},
       {"ADMIT_DOWNLOAD_URL_TTL", "--download-url-ttl",
        [](Config& c, std::string const& v) {
          c.download_url_ttl = parse_number<unsigned>("ADMIT_DOWNLOAD_URL_TTL", v);

@@ -26,9 +26,10 @@ struct Config {
   unsigned threads = 0;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t argon2_memory_kib = 19 * 1024;
-  std::string web_dir = "web/dist";  ///< the built web app, served at "/"
-  unsigned hold_seconds = 15 * 60;         ///< how long a paid registration holds its seats
-  unsigned download_url_ttl = 600;         ///< seconds a ticket PDF link works
+  std::string web_dir = "web/dist";            ///< the built web app, served at "/"
+  unsigned hold_seconds = 15 * 60;             ///< how long a paid registration holds its seats
+  unsigned max_unpaid_holds_per_client = 200;  ///< open unpaid orders per client address and event; 0 = off
+  unsigned download_url_ttl = 600;             ///< seconds a ticket PDF link works
   std::string payment_provider = "sandbox";
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_secret_key;

@@ -52,6 +52,7 @@ struct Core {
         accounts(store, hasher, tokens, digest, entropy, clock),
         events(store, entropy, clock),
         settings{.hold = std::chrono::seconds(config.hold_seconds),
+                 .max_unpaid_holds_per_client = static_cast<std::int32_t>(config.max_unpaid_holds_per_client),
                  .download_link_ttl = std::chrono::seconds(config.download_url_ttl),
                  .public_url = config.public_url},
         codes(store, clock),

@@ -15,8 +15,8 @@ namespace {
 std::expected<EventPatch, Response> read_event_patch(Request const& request, bool create) {
   auto input = JsonInput::parse(request);
   if (!input) return std::unexpected(std::move(input.error()));
-  input->allow_only(
-      {"name", "description", "date", "timezone", "location", "capacity", "price", "currency", "maxPerAttendee"});
+  input->allow_only({"name", "description", "date", "timezone", "location", "capacity", "price", "currency",
+                     "maxPerAttendee", "cancellationDeadline", "holdSeconds"});
   EventPatch patch;
   patch.name = input->string("name");
   patch.description = input->string("description");
@@ -27,6 +27,8 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   patch.price = input->number("price");
   patch.currency = input->string("currency");
   auto const max_per_attendee = input->integer("maxPerAttendee");
+  auto const deadline = input->string("cancellationDeadline");
+  auto const hold_seconds = input->integer("holdSeconds");
   auto errors = input->errors();
   if (errors) return std::unexpected(std::move(*errors));
 
@@ -34,6 +36,17 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   if (date) {
     patch.starts_at = parse_rfc3339(*date);
     if (!patch.starts_at) invalid.push_back({"date", "must be an RFC 3339 date-time such as 2026-12-15T19:00:00Z"});
+  }
+  if (deadline) {
+    auto const parsed = parse_rfc3339(*deadline);
+    if (parsed) {
+      patch.cancellation_deadline = std::optional<Timestamp>(*parsed);
+    } else {
+      invalid.push_back(
+          {"cancellationDeadline", "must be an RFC 3339 date-time such as 2026-12-14T19:00:00Z, or null"});
+    }
+  } else if (input->is_null("cancellationDeadline")) {
+    patch.cancellation_deadline = std::optional<Timestamp>();
   }
   auto const to_int32 = [&](std::optional<std::int64_t> v, std::string_view field) -> std::optional<std::int32_t> {
     if (!v) return std::nullopt;
@@ -45,6 +58,12 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   };
   patch.capacity = to_int32(capacity, "capacity");
   patch.max_per_attendee = to_int32(max_per_attendee, "maxPerAttendee");
+  if (hold_seconds) {
+    if (auto const value = to_int32(hold_seconds, "holdSeconds"))
+      patch.hold_seconds = std::optional<std::int32_t>(*value);
+  } else if (input->is_null("holdSeconds")) {
+    patch.hold_seconds = std::optional<std::int32_t>();
+  }
   if (!invalid.empty()) {
     return std::unexpected(
         problem(Error{Errc::invalid_input, "The event details are not acceptable.", std::move(invalid)}));

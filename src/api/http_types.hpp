@@ -23,7 +23,8 @@ struct Request {
   std::vector<std::pair<std::string_view, std::string_view>> headers;
 
   std::string request_id;
-  std::string client;  ///< the client's address, after trusted proxies
+  std::string client;            ///< the client's address, after trusted proxies
+  bool client_is_proxy = false;  ///< the client is itself a trusted proxy (exempt from per-client caps)
 
   // Filled by the router.
   std::vector<std::pair<std::string_view, std::string>> params;

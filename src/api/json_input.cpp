@@ -103,6 +103,11 @@ std::optional<double> JsonInput::number(std::string_view field, bool required) {
   return std::nullopt;
 }
 
+bool JsonInput::is_null(std::string_view field) const {
+  auto const* v = state_->object.if_contains(field);
+  return v && v->is_null();
+}
+
 void JsonInput::allow_only(std::initializer_list<std::string_view> fields) {
   for (auto const& [key, value] : state_->object) {
     bool known = false;

@@ -33,6 +33,8 @@ class JsonInput {
   std::optional<std::string> string(std::string_view field, bool required = false);
   std::optional<std::int64_t> integer(std::string_view field, bool required = false);
   std::optional<double> number(std::string_view field, bool required = false);
+  /// Whether the body holds `field` with the value null (a nullable field set back to its default).
+  bool is_null(std::string_view field) const;
 
   /// Declares which fields exist; anything else in the body is an error.
   void allow_only(std::initializer_list<std::string_view> fields);

@@ -31,6 +31,14 @@ void write_event(JsonWriter& w, Event const& e) {
   w.field("registeredCount", e.registered_count);
   w.field("seatsLeft", e.seats_left());
   w.field("maxPerAttendee", d.max_per_attendee);
+  w.key("cancellationDeadline");
+  write_time(w, d.cancellation_deadline);
+  w.key("holdSeconds");
+  if (d.hold_seconds) {
+    w.value(static_cast<std::int64_t>(*d.hold_seconds));
+  } else {
+    w.null();
+  }
   w.field("organizerId", e.organizer_id);
   w.key("price").money(d.price_minor, currency_exponent(d.currency).value_or(2));
   w.field("currency", d.currency);

@@ -23,6 +23,10 @@ Mapping mapping(Errc code) {
     case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
     case Errc::sold_out: return {409, "sold-out", "Sold out"};
     case Errc::attendee_limit: return {409, "attendee-limit", "Too many seats for one attendee"};
+    case Errc::hold_open: return {409, "unpaid-order-open", "An unpaid order already holds seats"};
+    case Errc::hold_cooldown: return {409, "hold-cooldown", "Seats cannot be held again yet"};
+    case Errc::too_many_holds: return {429, "too-many-unpaid-orders", "Too many unpaid orders from this address"};
+    case Errc::cancellation_closed: return {409, "cancellation-closed", "Cancellation is closed"};
     case Errc::idempotency_mismatch:
       return {409, "idempotency-mismatch", "The Idempotency-Key was used with a different request"};
     case Errc::payment_declined: return {402, "payment-declined", "The payment was declined"};

@@ -132,8 +132,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
   registrations.register_attendee(
-      *request.principal, {*event_id, quantity.value_or(1), std::string(key)}, request.actor(),
-      [respond = std::move(respond)](Result<Registered> registered) {
+      *request.principal, {*event_id, quantity.value_or(1), std::string(key), request.client, request.client_is_proxy},
+      request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
         if (!registered) return respond(problem(registered.error()));
         JsonWriter w;
         write_registration(w, registered->detail);
@@ -163,8 +163,18 @@ Response get_registration(Registrations& registrations, Request& request) {
 }
 
 Response cancel_registration(Registrations& registrations, Request& request) {
+  // The body is optional: the organizer's `reason`, needed outside the holder's policy.
+  CancelRequest cancel;
+  if (!request.body.empty()) {
+    auto input = JsonInput::parse(request);
+    if (!input) return std::move(input.error());
+    input->allow_only({"reason"});
+    auto reason = input->string("reason");
+    if (auto bad = input->errors()) return std::move(*bad);
+    cancel.reason = reason.value_or("");
+  }
   return registration_response(
-      200, registrations.cancel_registration(*request.principal, request.param("id"), request.actor()));
+      200, registrations.cancel_registration(*request.principal, request.param("id"), cancel, request.actor()));
 }
 
 Response list_event_registrations(Registrations& registrations, Request& request) {
@@ -207,6 +217,9 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("pending", s.pending_seats);
   w.field("cancelled", s.cancelled_seats);
   w.field("checkedIn", s.checked_in);
+  w.key("holds").begin_object();
+  w.field("placed", s.holds_placed).field("paid", s.holds_paid).field("expired", s.holds_expired);
+  w.end_object();
   w.key("revenue").money(s.revenue_minor, exponent);
   w.key("refunded").money(s.refunded_minor, exponent);
   w.key("refundPending").money(s.refund_pending_minor, exponent);

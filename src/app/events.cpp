@@ -21,6 +21,8 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
   if (p.capacity) draft.capacity = *p.capacity;
   if (p.currency) draft.currency = *p.currency;
   if (p.max_per_attendee) draft.max_per_attendee = *p.max_per_attendee;
+  if (p.cancellation_deadline) draft.cancellation_deadline = *p.cancellation_deadline;
+  if (p.hold_seconds) draft.hold_seconds = *p.hold_seconds;
   std::vector<FieldError> errors;
   if (p.price) {
     auto const exponent = currency_exponent(draft.currency);

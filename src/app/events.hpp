@@ -21,6 +21,10 @@ struct EventPatch {
   std::optional<double> price;  ///< in major units (99.99), converted with the currency's exponent
   std::optional<std::string> currency;
   std::optional<std::int32_t> max_per_attendee;
+  /// Outer nullopt: unchanged; inner nullopt: back to the default (the event's start).
+  std::optional<std::optional<Timestamp>> cancellation_deadline;
+  /// Outer nullopt: unchanged; inner nullopt: back to the instance's hold length.
+  std::optional<std::optional<std::int32_t>> hold_seconds;
 };
 
 struct ListEventsRequest {

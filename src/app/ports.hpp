@@ -16,6 +16,7 @@
 
 #include "domain/error.hpp"
 #include "domain/event.hpp"
+#include "domain/order_rules.hpp"
 #include "domain/registration.hpp"
 #include "domain/time.hpp"
 #include "domain/user.hpp"
@@ -282,8 +283,12 @@ struct NewRegistration {
   Registration registration;
   std::vector<Ticket> tickets;     ///< issued now (free events); empty while payment is pending
   std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
-  std::string idempotency_key;     ///< empty when the client sent none
-  std::string request_hash;        ///< what the key promised: replays must match it
+  std::string idempotency_key;        ///< empty when the client sent none
+  std::string request_hash;           ///< what the key promised: replays must match it
+  HoldRules hold_rules;               ///< how an order waiting for payment holds its seats
+  std::string client_address;         ///< the address that placed it, for the per-client cap on holds
+  /// Open unpaid orders one client address may have for the event; 0: no cap (or an exempt client).
+  std::int32_t client_hold_limit = 0;
 };
 
 enum class Placement {
@@ -291,17 +296,32 @@ enum class Placement {
   replayed,              ///< the idempotency key was used before with the same request
   idempotency_mismatch,  ///< … with a different request
   event_not_found,
-  event_closed,          ///< cancelled, or already started
-  price_changed,         ///< the event's price is no longer unit_price_minor
+  event_closed,   ///< cancelled, or already started
+  price_changed,  ///< the event's price is no longer unit_price_minor
   attendee_limit,
+  hold_open,          ///< an unpaid order of this attendee still holds seats of the event
+  hold_cooldown,      ///< a hold of this attendee ran out unpaid recently (until retry_at)
+  client_hold_limit,  ///< the client address has as many unpaid orders open as it may
   sold_out,
 };
+
+/// The placement outcome for a verdict of the attendee rules (allowed: placed).
+constexpr Placement placement_of(AttendeeVerdict verdict) {
+  switch (verdict) {
+    case AttendeeVerdict::attendee_limit: return Placement::attendee_limit;
+    case AttendeeVerdict::hold_open: return Placement::hold_open;
+    case AttendeeVerdict::hold_cooldown: return Placement::hold_cooldown;
+    case AttendeeVerdict::allowed: break;
+  }
+  return Placement::placed;
+}
 
 struct PlacementResult {
   Placement outcome;
   RegistrationDetail detail;  ///< when placed or replayed
   std::int32_t seats_left = 0;
-  std::int32_t attendee_limit = 0;  ///< the event's cap, for the message
+  std::int32_t attendee_limit = 0;    ///< the event's cap, for the message
+  std::optional<Timestamp> retry_at;  ///< hold_cooldown: when the attendee may hold seats again
 };
 
 template <class T>
@@ -337,6 +357,11 @@ struct EventStats {
   std::int64_t revenue_minor = 0;
   std::int64_t refunded_minor = 0;        ///< money returned for cancelled paid registrations
   std::int64_t refund_pending_minor = 0;  ///< money whose return is under way
+  /// Orders of a paid event: each began as a hold; `paid` were paid (late ones too), `expired`
+  /// ran out unpaid. Many expired holds against few paid ones are the mark of squatting.
+  std::int32_t holds_placed = 0;
+  std::int32_t holds_paid = 0;
+  std::int32_t holds_expired = 0;
   struct Hour {
     std::int64_t hour;  ///< Unix time / 3600
     std::int32_t seats;
@@ -345,7 +370,20 @@ struct EventStats {
   std::vector<Hour> by_hour;  ///< confirmed and pending registrations by the hour they were made
 };
 
-enum class Cancellation { cancelled, not_found, not_active };
+enum class Cancellation {
+  cancelled,
+  not_found,
+  not_active,       ///< already cancelled, expired or refunded
+  ticket_used,      ///< the holder may not cancel: a ticket of it was admitted
+  deadline_passed,  ///< the holder may not cancel: the event's cancellation deadline has passed
+  reason_required,  ///< the organizer cancels outside the holder's policy and gave no reason
+};
+
+/// Who asks to cancel a registration, which decides the policy that applies.
+struct CancellationRequest {
+  bool by_organizer = false;  ///< false: the holder, bound by the event's cancellation policy
+  std::string reason;         ///< the organizer's reason, kept in the audit log
+};
 
 /// A member of an event's door staff.
 struct StaffAssignment {
@@ -372,8 +410,12 @@ class RegistrationStore {
   virtual std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
                                                                 std::optional<RegistrationCursor> const& after,
                                                                 int limit) = 0;
-  /// Cancels an active registration: seats released, tickets void, atomically.
-  virtual Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) = 0;
+  /// Cancels an active registration under the cancellation policy (domain/order_rules.hpp),
+  /// decided against the registration's tickets as locked by the change: tickets void, and the
+  /// seats the policy releases back on sale (a used seat, or any once the event began, stays
+  /// taken), atomically.
+  virtual Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                           Actor const& actor) = 0;
   virtual EventStats event_stats(std::string_view event_id) = 0;
 
   virtual std::optional<Ticket> find_ticket(std::string_view id) = 0;

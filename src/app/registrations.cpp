@@ -44,6 +44,10 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   auto const now = clock_.now();
   auto const quantity = static_cast<std::int32_t>(request.quantity);
   bool const free = event->details.price_minor == 0;
+  HoldRules const hold_rules{
+      .length = event->details.hold_seconds ? std::chrono::seconds(*event->details.hold_seconds) : settings_.hold,
+      .max_open_per_account = 1,
+  };
   NewRegistration order{
       .registration =
           Registration{
@@ -57,13 +61,16 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
               .currency = event->details.currency,
               .payment_id = std::nullopt,
               .registered_at = now,
-              .hold_expires_at = free ? std::nullopt : std::optional<Timestamp>(now + settings_.hold),
+              .hold_expires_at = free ? std::nullopt : std::optional<Timestamp>(now + hold_rules.length),
               .updated_at = now,
           },
       .tickets = {},
       .unit_price_minor = event->details.price_minor,
       .idempotency_key = request.idempotency_key,
       .request_hash = event->id + "|" + std::to_string(quantity),
+      .hold_rules = hold_rules,
+      .client_address = request.client_address,
+      .client_hold_limit = request.client_exempt ? 0 : settings_.max_unpaid_holds_per_client,
   };
   // Signed before the write, so the single writer never waits on signatures.
   if (free) order.tickets = issue_tickets(order.registration, codes_, entropy_, now);
@@ -88,9 +95,21 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
           case Placement::event_closed:
             return done(fail(Errc::conflict, "This event is cancelled or has already started."));
           case Placement::attendee_limit:
-            return done(fail(Errc::attendee_limit, "One attendee may hold at most " +
-                                                       std::to_string(result.attendee_limit) +
-                                                       " seats for this event."));
+            return done(fail(
+                Errc::attendee_limit,
+                "One attendee may hold at most " + std::to_string(result.attendee_limit) + " seats for this event."));
+          case Placement::hold_open:
+            return done(
+                fail(Errc::hold_open,
+                     "You have an unpaid order for this event; pay for it or cancel it before ordering again."));
+          case Placement::hold_cooldown:
+            return done(fail(Errc::hold_cooldown,
+                             "Your last order for this event was not paid in time; you may order again at " +
+                                 format_rfc3339(result.retry_at.value_or(clock_.now())) + "."));
+          case Placement::client_hold_limit:
+            return done(fail(Errc::too_many_holds,
+                             "Too many unpaid orders for this event come from your network; try again once some "
+                             "are paid or have expired."));
           case Placement::sold_out:
             return done(fail(Errc::sold_out, result.seats_left > 0 ? "Only " + std::to_string(result.seats_left) +
                                                                          " seats are left."
@@ -138,16 +157,30 @@ Result<Page<RegistrationDetail>> Registrations::list_my_registrations(Principal 
 }
 
 Result<RegistrationDetail> Registrations::cancel_registration(Principal const& who, std::string_view id,
-                                                              Actor const& actor) {
+                                                              CancelRequest const& request, Actor const& actor) {
   auto current = get_registration(who, id);
   if (!current) return current;
-  switch (store_.cancel_registration(id, clock_.now(), actor)) {
-    case Cancellation::cancelled:
-      break;
-    case Cancellation::not_found:
-      return fail(Errc::not_found, "No registration of yours has this id.");
-    case Cancellation::not_active:
-      return fail(Errc::conflict, "This registration is no longer active.");
+  if (request.reason.size() > kMaxReasonLength) {
+    return fail(Errc::invalid_input, "The cancellation is not acceptable.", {{"reason", "must be at most 1000 bytes"}});
+  }
+  auto const event = store_.find_event(current->registration.event_id);
+  CancellationRequest const asked{
+      .by_organizer = event && event->organizer_id == who.user_id,
+      .reason = request.reason,
+  };
+  switch (store_.cancel_registration(id, asked, clock_.now(), actor)) {
+    case Cancellation::cancelled: break;
+    case Cancellation::not_found: return fail(Errc::not_found, "No registration of yours has this id.");
+    case Cancellation::not_active: return fail(Errc::conflict, "This registration is no longer active.");
+    case Cancellation::ticket_used:
+      return fail(Errc::cancellation_closed,
+                  "A ticket of this registration was already used at the door; it can no longer be cancelled.");
+    case Cancellation::deadline_passed:
+      return fail(Errc::cancellation_closed,
+                  "The event's cancellation deadline has passed; ask the organizer if you need a refund.");
+    case Cancellation::reason_required:
+      return fail(Errc::invalid_input, "The cancellation is not acceptable.",
+                  {{"reason", "is required to cancel after the deadline or once a ticket was used"}});
   }
   return get_registration(who, id);
 }

@@ -13,7 +13,10 @@
 namespace admit {
 
 struct TicketingSettings {
-  std::chrono::seconds hold{15 * 60};          ///< how long a paid registration holds its seats
+  std::chrono::seconds hold{15 * 60};  ///< how long a paid registration holds its seats (events may override)
+  /// Open unpaid orders one client address may have for one event; 0: no cap. High enough for
+  /// a campus or an office behind one address.
+  std::int32_t max_unpaid_holds_per_client = 200;
   std::chrono::seconds download_link_ttl{600};  ///< how long a PDF link works
   std::string public_url;                       ///< the base of download links
 };
@@ -22,6 +25,12 @@ struct RegisterRequest {
   std::string event_id;
   std::int64_t quantity = 1;
   std::string idempotency_key;  ///< empty: none
+  std::string client_address;   ///< who placed the order, after trusted proxies
+  bool client_exempt = false;   ///< the client is a trusted proxy itself: no per-client cap
+};
+
+struct CancelRequest {
+  std::string reason;  ///< the organizer's reason, needed when the holder could no longer cancel
 };
 
 struct Registered {
@@ -59,8 +68,12 @@ class Registrations {
   Result<RegistrationDetail> get_registration(Principal const& who, std::string_view id);
   Result<Page<RegistrationDetail>> list_my_registrations(Principal const& who, std::optional<std::string> const& cursor,
                                                          int limit);
-  /// Releases the seats and voids the tickets; the attendee's or the organizer's call.
-  Result<RegistrationDetail> cancel_registration(Principal const& who, std::string_view id, Actor const& actor);
+  /// Voids the tickets and releases the seats the policy lets go (a used seat, or any once the
+  /// event began, stays taken). The holder may cancel until the event's cancellation deadline
+  /// and while no ticket was used; the event's organizer at any time, with a reason outside
+  /// that policy.
+  Result<RegistrationDetail> cancel_registration(Principal const& who, std::string_view id,
+                                                 CancelRequest const& request, Actor const& actor);
 
   /// The event's registrations for its organizer; limit 0 lists all (CSV export). A non-empty
   /// `search` keeps those whose attendee name or email contains it (ASCII case ignored).
@@ -75,6 +88,7 @@ class Registrations {
   Result<std::vector<StaffAssignment>> list_staff(Principal const& who, std::string_view event_id);
 
   static constexpr std::size_t kMaxSearchLength = 200;
+  static constexpr std::size_t kMaxReasonLength = 1000;
 
  private:
   /// The event as recently read: registering reads it on every request, and the store

@@ -20,6 +20,10 @@ enum class Errc {
   capacity_below_sold,
   sold_out,
   attendee_limit,       ///< the attendee would hold more seats than the event allows
+  hold_open,            ///< the attendee has an unpaid order holding seats of the event already
+  hold_cooldown,        ///< the attendee's last hold of the event ran out unpaid moments ago
+  too_many_holds,       ///< the client address holds as many unpaid orders of the event as it may
+  cancellation_closed,  ///< the cancellation policy no longer lets the holder cancel
   idempotency_mismatch,
   payment_declined,  ///< the card or payment method was refused
   payment_provider,  ///< the payment provider refused or failed the request

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/money.hpp"
+#include "domain/registration.hpp"
 
 namespace admit {
 namespace {
@@ -49,11 +50,28 @@ std::vector<FieldError> check_event(EventDraft const& d) {
   } else if (d.capacity >= 1 && d.max_per_attendee > d.capacity) {
     errors.push_back({"maxPerAttendee", "must not exceed capacity"});
   }
-  if (d.price_minor < 0) errors.push_back({"price", "must not be negative"});
+  if (d.price_minor < 0) {
+    errors.push_back({"price", "must not be negative"});
+  } else if (d.max_per_attendee >= 1) {
+    // The largest order one attendee can place must stay payable in one payment.
+    auto const largest_order = std::min(d.max_per_attendee, kMaxQuantityPerOrder);
+    if (d.price_minor > EventDraft::kMaxOrderAmountMinor / largest_order) {
+      errors.push_back({"price", "times the largest order (" + std::to_string(largest_order) +
+                                     " seats) must not exceed 99999999 minor units of the currency, the most one "
+                                     "payment may be"});
+    }
+  }
   if (!currency_exponent(d.currency)) errors.push_back({"currency", "must be a supported ISO 4217 code"});
   using namespace std::chrono;
   auto const year_of = year_month_day{floor<days>(d.starts_at)}.year();
   if (year_of < year{2000} || year_of > year{2200}) errors.push_back({"date", "must be between 2000 and 2200"});
+  if (d.cancellation_deadline && *d.cancellation_deadline > d.starts_at) {
+    errors.push_back({"cancellationDeadline", "must not be after the event's date"});
+  }
+  if (d.hold_seconds &&
+      (*d.hold_seconds < EventDraft::kMinHoldSeconds || *d.hold_seconds > EventDraft::kMaxHoldSeconds)) {
+    errors.push_back({"holdSeconds", "must be between 60 and 86400 seconds, or null for the instance's default"});
+  }
   return errors;
 }
 

@@ -28,9 +28,19 @@ struct EventDraft {
   std::int64_t price_minor = 0;
   std::string currency = "USD";
   std::int32_t max_per_attendee = kDefaultMaxPerAttendee;
+  /// After it the holder can no longer cancel; nullopt: the event's start (following it when
+  /// the date changes).
+  std::optional<Timestamp> cancellation_deadline;
+  /// How long an unpaid order holds its seats; nullopt: the instance's setting.
+  std::optional<std::int32_t> hold_seconds;
 
   static constexpr std::int32_t kDefaultMaxPerAttendee = 10;
   static constexpr std::int32_t kMaxCapacity = 1'000'000;
+  static constexpr std::int32_t kMinHoldSeconds = 60;
+  static constexpr std::int32_t kMaxHoldSeconds = 24 * 60 * 60;
+  /// The largest amount one payment may have, in minor units: Stripe's limit for most
+  /// currencies (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+  static constexpr std::int64_t kMaxOrderAmountMinor = 99'999'999;
 };
 
 struct Event {

@@ -45,13 +45,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool is_trusted_proxy(ServerConfig const& config, std::string_view address) {
+  return std::find(config.trusted_proxies.begin(), config.trusted_proxies.end(), address) !=
+         config.trusted_proxies.end();
+}
+
 /// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
 /// untrusted address in X-Forwarded-For.
 std::string client_address(ServerConfig const& config, BeastRequest const& request, std::string const& peer) {
-  auto const trusted = [&](std::string_view address) {
-    return std::find(config.trusted_proxies.begin(), config.trusted_proxies.end(), address) !=
-           config.trusted_proxies.end();
-  };
+  auto const trusted = [&](std::string_view address) { return is_trusted_proxy(config, address); };
   if (!trusted(peer)) return peer;
   auto const forwarded = request["X-Forwarded-For"];
   std::string_view rest(forwarded.data(), forwarded.size());
@@ -98,6 +100,7 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
   }
   if (p.trace_id.empty()) p.trace_id = random_hex(16);
   r.client = client_address(context.config, request, peer_address);
+  r.client_is_proxy = is_trusted_proxy(context.config, r.client);
 
   auto const origin = r.header("Origin");
   if (origin_allowed(context.config, origin)) p.origin = std::string(origin);

@@ -205,3 +205,45 @@ TEST(EventStatus, NamesRoundTrip) {
 
 }  // namespace
 }  // namespace admit
+
+namespace admit {
+namespace {
+
+TEST(CheckEvent, RefusesAPriceWhoseLargestOrderExceedsOnePaymentsMaximum) {
+  auto draft = valid_draft();
+  draft.max_per_attendee = 10;
+  draft.price_minor = 9'999'999;  // 10 × 99,999.99 = 999,999.90: one payment can carry it
+  EXPECT_TRUE(check_event(draft).empty());
+  draft.price_minor = 10'000'000;  // 10 × 100,000.00 is beyond 999,999.99
+  EXPECT_EQ(fields_of(check_event(draft)), std::vector<std::string>{"price"});
+  // An order never has more than 100 seats, however high the attendee's limit.
+  draft.capacity = 1000;
+  draft.max_per_attendee = 1000;
+  draft.price_minor = 999'999;
+  EXPECT_TRUE(check_event(draft).empty());
+  draft.price_minor = 1'000'000;
+  EXPECT_EQ(fields_of(check_event(draft)), std::vector<std::string>{"price"});
+}
+
+TEST(CheckEvent, TheCancellationDeadlineIsNotAfterTheStart) {
+  auto draft = valid_draft();
+  draft.cancellation_deadline = draft.starts_at;
+  EXPECT_TRUE(check_event(draft).empty());
+  draft.cancellation_deadline = draft.starts_at + 1s;
+  EXPECT_EQ(fields_of(check_event(draft)), std::vector<std::string>{"cancellationDeadline"});
+}
+
+TEST(CheckEvent, HoldSecondsAreBetweenAMinuteAndADay) {
+  auto draft = valid_draft();
+  for (int ok : {60, 900, 86'400}) {
+    draft.hold_seconds = ok;
+    EXPECT_TRUE(check_event(draft).empty()) << ok;
+  }
+  for (int bad : {0, 59, 86'401}) {
+    draft.hold_seconds = bad;
+    EXPECT_EQ(fields_of(check_event(draft)), std::vector<std::string>{"holdSeconds"}) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace admit

@@ -317,7 +317,7 @@ class EmptyStore final : public Store {
   bool cancel_event(std::string_view, Timestamp, Actor const&) override { return false; }
 
   void place_registration(NewRegistration, Timestamp, Actor, Completion<Result<PlacementResult>> done) override {
-    done(PlacementResult{Placement::event_not_found, {}, 0, 0});
+    done(PlacementResult{Placement::event_not_found, {}, 0, 0, std::nullopt});
   }
   std::optional<RegistrationDetail> find_registration(std::string_view) override { return std::nullopt; }
   std::vector<RegistrationDetail> list_user_registrations(std::string_view, std::optional<RegistrationCursor> const&,
@@ -328,7 +328,7 @@ class EmptyStore final : public Store {
                                                         int) override {
     return {};
   }
-  Cancellation cancel_registration(std::string_view, Timestamp, Actor const&) override {
+  Cancellation cancel_registration(std::string_view, CancellationRequest const&, Timestamp, Actor const&) override {
     return Cancellation::not_found;
   }
   EventStats event_stats(std::string_view) override { return {}; }

@@ -872,6 +872,23 @@ Result<RedemptionResult> redeem(Store& store, std::string ticket, std::string ev
   return wait.get();
 }
 
+Result<PlacementResult> place_at(Store& store, NewRegistration order, Timestamp at) {
+  Waiter<Result<PlacementResult>> wait;
+  order.registration.registered_at = at;
+  store.place_registration(std::move(order), at, Actor{"u", "req"}, wait.callback());
+  return wait.get();
+}
+
+/// An order waiting for payment placed at `at`, holding for the default 15 minutes, from `client`
+/// under a cap of `client_limit` open unpaid orders (0: none).
+NewRegistration hold_order(std::string id, std::string event_id, std::string user_id, Timestamp at,
+                           std::string client = {}, int client_limit = 0) {
+  auto order = make_order(std::move(id), std::move(event_id), std::move(user_id), 1, at + 15min);
+  order.client_address = std::move(client);
+  order.client_hold_limit = client_limit;
+  return order;
+}
+
 Result<PaymentResult> pay(Store& store, std::string event_id, std::string intent, std::vector<Ticket> tickets,
                           Timestamp at = kNow + 1min) {
   Waiter<Result<PaymentResult>> wait;
@@ -952,7 +969,7 @@ TYPED_TEST(RegistrationContract, AnIdempotencyKeyReplaysOrRefusesAnotherRequest)
 /// Outcomes of orders placed at once from 8 threads, spread over `nodes` (stores on one
 /// database stand for admit nodes); failed counts the orders that got an error.
 struct RaceOutcome {
-  std::atomic<int> placed{0}, sold_out{0}, attendee_limit{0}, failed{0};
+  std::atomic<int> placed{0}, sold_out{0}, attendee_limit{0}, client_hold_limit{0}, failed{0};
 };
 
 void race(std::array<Store*, 2> nodes, int orders, std::function<NewRegistration(int)> const& order, RaceOutcome& out) {
@@ -974,6 +991,8 @@ void race(std::array<Store*, 2> nodes, int orders, std::function<NewRegistration
           ++out.sold_out;
         } else if (r->outcome == Placement::attendee_limit) {
           ++out.attendee_limit;
+        } else if (r->outcome == Placement::client_hold_limit) {
+          ++out.client_hold_limit;
         }
       }
     });
@@ -1169,11 +1188,194 @@ TYPED_TEST(RegistrationContract, ARegistrationsTicketTypeIsOneOfItsEvents) {
 TYPED_TEST(RegistrationContract, CancellingReleasesSeatsAndVoidsTickets) {
   this->add_event_with("e1", 10);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
-  EXPECT_EQ(this->store_->cancel_registration("r1", kNow + 1h, Actor{"a1", "req"}), Cancellation::cancelled);
-  EXPECT_EQ(this->store_->cancel_registration("r1", kNow + 1h, Actor{"a1", "req"}), Cancellation::not_active);
-  EXPECT_EQ(this->store_->cancel_registration("nope", kNow + 1h, Actor{}), Cancellation::not_found);
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 1h, Actor{"a1", "req"}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 1h, Actor{"a1", "req"}), Cancellation::not_active);
+  EXPECT_EQ(this->store_->cancel_registration("nope", {}, kNow + 1h, Actor{}), Cancellation::not_found);
   EXPECT_EQ(this->registered("e1"), 0);
   EXPECT_EQ(redeem(*this->store_, "r1-t1", "e1")->outcome, Redemption::cancelled);
+}
+
+TYPED_TEST(RegistrationContract, AnAttendeeHasOneUnpaidOrderPerEventAtATime) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  ASSERT_EQ(place(*this->store_, hold_order("r1", "e1", "a1", kNow))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r2", "e1", "a1", kNow))->outcome, Placement::hold_open);
+  EXPECT_EQ(place(*this->store_, hold_order("r3", "e2", "a1", kNow))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r4", "e1", "a2", kNow))->outcome, Placement::placed);
+  EXPECT_EQ(this->registered("e1"), 2);
+  // Cancelling and holding again is allowed, but the new hold ends when the cancelled one would
+  // have: a hold cannot be kept alive forever that way.
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 5min, Actor{"a1", "req"}), Cancellation::cancelled);
+  auto const again = place_at(*this->store_, hold_order("r5", "e1", "a1", kNow + 6min), kNow + 6min);
+  ASSERT_EQ(again->outcome, Placement::placed);
+  EXPECT_EQ(again->detail.registration.hold_expires_at, kNow + 15min);
+  EXPECT_EQ(this->store_->find_registration("r5")->registration.hold_expires_at, kNow + 15min);
+}
+
+TYPED_TEST(RegistrationContract, AHoldThatRanOutUnpaidKeepsItsAttendeeOutForAHoldsLength) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, hold_order("r1", "e1", "a1", kNow))->outcome, Placement::placed);
+  // Ran out, not yet swept: already a lapse, not an open order.
+  auto const early = place_at(*this->store_, hold_order("r2", "e1", "a1", kNow + 16min), kNow + 16min);
+  EXPECT_EQ(early->outcome, Placement::hold_cooldown);
+  EXPECT_EQ(early->retry_at, kNow + 30min);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 17min), 1);
+  EXPECT_EQ(place_at(*this->store_, hold_order("r3", "e1", "a1", kNow + 29min), kNow + 29min)->outcome,
+            Placement::hold_cooldown);
+  // Others are not affected, and the attendee may hold again once the cooldown is over.
+  EXPECT_EQ(place_at(*this->store_, hold_order("r4", "e1", "a2", kNow + 29min), kNow + 29min)->outcome,
+            Placement::placed);
+  EXPECT_EQ(place_at(*this->store_, hold_order("r5", "e1", "a1", kNow + 30min), kNow + 30min)->outcome,
+            Placement::placed);
+  // A free order waits for nothing, so no hold rule applies to it.
+  this->add_event_with("free", 10);
+  EXPECT_EQ(place_at(*this->store_, make_order("r6", "free", "a1", 1), kNow + 31min)->outcome, Placement::placed);
+}
+
+TYPED_TEST(RegistrationContract, AClientAddressHoldsAtMostItsCapOfUnpaidOrders) {
+  this->add_event_with("e1", 100);
+  this->add_event_with("e2", 100);
+  EXPECT_EQ(place(*this->store_, hold_order("r1", "e1", "a1", kNow, "198.51.100.7", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r2", "e1", "a2", kNow, "198.51.100.7", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r3", "e1", "a3", kNow, "198.51.100.7", 2))->outcome,
+            Placement::client_hold_limit);
+  EXPECT_EQ(place(*this->store_, hold_order("r4", "e1", "a3", kNow, "198.51.100.8", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r5", "e2", "a3", kNow, "198.51.100.7", 2))->outcome, Placement::placed);
+  // A paid order no longer holds: its seat is confirmed, and the client may hold another.
+  ASSERT_TRUE(this->store_->save_intent("r1", "a1", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "a1", 1))->outcome, PaymentApplied::confirmed);
+  EXPECT_EQ(place(*this->store_, hold_order("r6", "e1", "a5", kNow, "198.51.100.7", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, hold_order("r7", "e1", "a6", kNow, "198.51.100.7", 2))->outcome,
+            Placement::client_hold_limit);
+  // No cap (0, or a client that is a trusted proxy itself): nothing is counted.
+  EXPECT_EQ(place(*this->store_, hold_order("r8", "e1", "a6", kNow, "198.51.100.7", 0))->outcome, Placement::placed);
+}
+
+TYPED_TEST(RegistrationContract, AClientsCapHoldsWhenItsOrdersRaceOnTwoNodes) {
+  this->add_event_with("e1", 100);
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1", "", 40,
+      [&](int i) {
+        return hold_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], kNow, "203.0.113.9",
+                          5);
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 5);
+  EXPECT_EQ(out.client_hold_limit.load(), 35);
+  EXPECT_EQ(this->registered("e1"), 5);
+}
+
+TYPED_TEST(RegistrationContract, ALatePaymentKeepsTheAttendeesSeatLimit) {
+  this->add_event_with("e1", 10, 1);
+  ASSERT_EQ(place(*this->store_, hold_order("r1", "e1", "a1", kNow))->outcome, Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r1", "a1", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
+  EXPECT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  // After the cooldown the attendee orders and pays again; then the first payment arrives.
+  ASSERT_EQ(place_at(*this->store_, hold_order("r2", "e1", "a1", kNow + 31min), kNow + 31min)->outcome,
+            Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r2", "a1", "sandbox", {"pi_2", "s", 2500, "EUR", "x"}, "", kNow + 31min));
+  ASSERT_EQ(pay(*this->store_, "evt_2", "pi_2", tickets_for("r2", "e1", "a1", 1), kNow + 32min)->outcome,
+            PaymentApplied::confirmed);
+  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "a1", 1), kNow + 33min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
+  EXPECT_EQ(this->registered("e1"), 1);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE user_id = 'a1' AND status = 'valid'"), "1");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.paid_over_attendee_limit'"), "1");
+}
+
+TYPED_TEST(RegistrationContract, TheHolderCannotCancelOnceATicketWasUsed) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
+  ASSERT_EQ(redeem(*this->store_, "r1-t1", "e1")->outcome, Redemption::admitted);
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 2h, Actor{"a1", "req"}), Cancellation::ticket_used);
+  CancellationRequest organizer{.by_organizer = true, .reason = {}};
+  EXPECT_EQ(this->store_->cancel_registration("r1", organizer, kNow + 2h, Actor{"org", "req"}),
+            Cancellation::reason_required);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::confirmed);
+  // The organizer refunds with a reason: the unused seat goes back on sale, the used one never.
+  organizer.reason = "Double booking at the door";
+  EXPECT_EQ(this->store_->cancel_registration("r1", organizer, kNow + 2h, Actor{"org", "req"}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->registered("e1"), 1);
+  EXPECT_EQ(redeem(*this->store_, "r1-t2", "e1")->outcome, Redemption::cancelled);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.cancelled' AND subject_id = 'r1' "
+                        "AND detail LIKE '%Double booking at the door%'"),
+            "1");
+}
+
+TYPED_TEST(RegistrationContract, TheHolderCannotCancelAfterTheDeadline) {
+  auto event = make_event("e1", "org", kNow + days{30});
+  event.details.cancellation_deadline = kNow + days{20};
+  this->add_event(event);
+  this->add_event_with("e2", 10);  // no deadline: the event's start
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e2", "a1", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, hold_order("r4", "e1", "a3", kNow))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + days{19}, Actor{"a1", "req"}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->cancel_registration("r2", {}, kNow + days{20}, Actor{"a2", "req"}),
+            Cancellation::deadline_passed);
+  EXPECT_EQ(this->store_->cancel_registration("r3", {}, kNow + days{30}, Actor{"a1", "req"}),
+            Cancellation::deadline_passed);
+  // An unpaid hold can always be let go: there is nothing to refund.
+  EXPECT_EQ(this->store_->cancel_registration("r4", {}, kNow + days{25}, Actor{"a3", "req"}), Cancellation::cancelled);
+  EXPECT_EQ(this->registered("e1"), 1);
+}
+
+TYPED_TEST(RegistrationContract, NoSeatGoesBackOnSaleOnceTheEventBegan) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 3))->outcome, Placement::placed);
+  CancellationRequest const organizer{.by_organizer = true, .reason = "Left before the show"};
+  EXPECT_EQ(this->store_->cancel_registration("r1", organizer, kNow + days{30} + 1h, Actor{"org", "req"}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->registered("e1"), 3);
+  EXPECT_EQ(this->count("SELECT retained_seats FROM registrations WHERE id = 'r1'"), "3");
+}
+
+TYPED_TEST(RegistrationContract, AScanAndTheHoldersCancelRacingNeverBothWin) {
+  // Two doors: one scans the ticket while its holder cancels, on two nodes. Either the scan
+  // wins (and the cancel is refused) or the cancel wins (and the scan finds a void ticket).
+  this->add_event_with("e1", 100);
+  auto other = this->factory_.open();
+  for (int round = 0; round < 20; ++round) {
+    auto const id = "r" + std::to_string(round);
+    auto const user = this->users_[static_cast<std::size_t>(round)];
+    ASSERT_EQ(place(*this->store_, make_order(id, "e1", user, 1))->outcome, Placement::placed);
+    std::optional<Result<RedemptionResult>> scanned;
+    Cancellation cancelled = Cancellation::not_found;
+    {
+      std::jthread scan([&] { scanned = redeem(*other, id + "-t1", "e1"); });
+      std::jthread cancel([&] {
+        cancelled = this->store_->cancel_registration(id, {}, kNow + 1h, Actor{user, "req"});
+      });
+    }
+    ASSERT_TRUE(scanned && *scanned);
+    auto const admitted = (*scanned)->outcome == Redemption::admitted;
+    EXPECT_EQ(cancelled, admitted ? Cancellation::ticket_used : Cancellation::cancelled) << "round " << round;
+    if (!admitted) EXPECT_EQ((*scanned)->outcome, Redemption::cancelled) << "round " << round;
+  }
+  auto const stats = this->store_->event_stats("e1");
+  EXPECT_LE(stats.checked_in, stats.registered_count);
+  EXPECT_EQ(stats.checked_in, stats.confirmed_seats);
+}
+
+TYPED_TEST(RegistrationContract, AnalyticsCountHoldsPlacedPaidAndExpired) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, hold_order("r1", "e1", "a1", kNow))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, hold_order("r2", "e1", "a2", kNow))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, hold_order("r3", "e1", "a3", kNow))->outcome, Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r1", "a1", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "a1", 1))->outcome, PaymentApplied::confirmed);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 16min), 2);
+  auto const stats = this->store_->event_stats("e1");
+  EXPECT_EQ(stats.holds_placed, 3);
+  EXPECT_EQ(stats.holds_paid, 1);
+  EXPECT_EQ(stats.holds_expired, 2);
 }
 
 TYPED_TEST(RegistrationContract, AHoldEndsOnceWhicheverNodeSweeps) {
@@ -1248,9 +1450,12 @@ TYPED_TEST(RegistrationContract, RacingIntentsForOneRegistrationRecordOne) {
   auto const recorded = this->store_->payment_of("r1");
   ASSERT_TRUE(recorded);
   EXPECT_EQ(this->store_->find_registration("r1")->registration.payment_id, recorded->intent_id);
-  // A key the attendee used for another registration's intent is refused.
-  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a1", 1, kNow + 15min))->outcome, Placement::placed);
-  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a1", 1, kNow + 15min))->outcome, Placement::placed);
+  // A key the attendee used for another registration's intent is refused (other events: one
+  // unpaid order per attendee and event).
+  this->add_event_with("e2", 10);
+  this->add_event_with("e3", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e2", "a1", 1, kNow + 15min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e3", "a1", 1, kNow + 15min))->outcome, Placement::placed);
   EXPECT_TRUE(this->store_->save_intent("r2", "a1", "sandbox", {"pi_r2", "s", 2500, "EUR", "x"}, "key-9", kNow));
   EXPECT_FALSE(this->store_->save_intent("r3", "a1", "sandbox", {"pi_r3", "s", 2500, "EUR", "x"}, "key-9", kNow));
   EXPECT_FALSE(this->store_->payment_of("r3"));

@@ -57,7 +57,34 @@ inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& ticket
 
 #define ADMIT_EVENT_COLUMNS                                                                          \
   "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
-  "max_per_attendee, price_minor, currency, status, created_at, updated_at"
+  "max_per_attendee, price_minor, currency, status, created_at, updated_at, cancellation_deadline, hold_seconds"
+
+inline std::optional<Timestamp> optional_timestamp(std::optional<std::int64_t> s) {
+  return s ? std::optional<Timestamp>(timestamp(*s)) : std::nullopt;
+}
+
+inline std::optional<std::int32_t> optional_int32(std::optional<std::int64_t> v) {
+  return v ? std::optional<std::int32_t>(static_cast<std::int32_t>(*v)) : std::nullopt;
+}
+
+/// A stable 32-bit key for the advisory lock (class kAttendeeLock) that serialises what one
+/// attendee takes of one event across nodes: new orders and late payments (FNV-1a, so that
+/// every node computes the same key). `kind` keeps keys of other subjects apart.
+inline std::int32_t attendee_lock_key(std::string_view event_id, std::string_view user_id, std::string_view kind = {}) {
+  std::uint32_t hash = 2166136261u;
+  auto const mix = [&hash](std::string_view text) {
+    for (unsigned char c : text) hash = (hash ^ c) * 16777619u;
+  };
+  mix(kind);
+  mix(event_id);
+  mix(std::string_view("\n", 1));
+  mix(user_id);
+  return static_cast<std::int32_t>(hash);
+}
+
+inline pg::Param optional_seconds(std::optional<Timestamp> t) {
+  return t ? pg::param(seconds(*t)) : pg::Param{};
+}
 
 inline Event read_event(pg::Result const& r, int row) {
   return Event{
@@ -74,6 +101,8 @@ inline Event read_event(pg::Result const& r, int row) {
               .price_minor = r.integer(row, 10),
               .currency = r.text(row, 11),
               .max_per_attendee = static_cast<std::int32_t>(r.integer(row, 9)),
+              .cancellation_deadline = optional_timestamp(r.optional_integer(row, 15)),
+              .hold_seconds = optional_int32(r.optional_integer(row, 16)),
           },
       .registered_count = static_cast<std::int32_t>(r.integer(row, 8)),
       .status = parse_event_status(r.text(row, 12)).value_or(EventStatus::cancelled),

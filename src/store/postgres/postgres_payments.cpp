@@ -107,7 +107,7 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
         // The registration's row lock makes deliveries of one payment (on any nodes) take
         // turns; each then sees what the one before it did.
         auto r = db.exec(
-            "SELECT r.id, r.status, r.event_id, r.quantity FROM payments p "
+            "SELECT r.id, r.status, r.event_id, r.quantity, r.user_id FROM payments p "
             "JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = $1 FOR UPDATE OF r",
             {param(intent_id)});
         if (r.empty()) return {PaymentApplied::unknown_payment, {}};
@@ -134,8 +134,22 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
         };
         if (status == "cancelled") return refund("registration.paid_after_cancel");
         if (status != "pending_payment") {
-          // The hold expired before the money arrived: take the seats again if they are
-          // still free, never beyond capacity.
+          // The hold expired before the money arrived: take the seats again if the attendee may
+          // still hold them (their orders wait meanwhile: same advisory lock as place_batch)
+          // and they are still free, never beyond capacity.
+          // The lock first, alone: a statement's snapshot is taken before it waits for a lock.
+          auto const user_id = r.text(0, 4);
+          db.exec("SELECT pg_advisory_xact_lock(1, $1)", {param(pg_detail::attendee_lock_key(event, user_id))});
+          auto const mine = db.exec(
+              "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(o.quantity), 0) FROM registrations o "
+              "WHERE o.event_id = e.id AND o.user_id = $2 AND o.status IN ('pending_payment', 'confirmed')) "
+              "FROM events e WHERE e.id = $1",
+              {param(event), param(user_id)});
+          if (!mine.empty() &&
+              !within_attendee_limit(static_cast<std::int32_t>(mine.integer(0, 1)), static_cast<std::int32_t>(quantity),
+                                     static_cast<std::int32_t>(mine.integer(0, 0)))) {
+            return refund("registration.paid_over_attendee_limit");
+          }
           auto const retaken = db.exec(
               "UPDATE events SET registered_count = registered_count + $2 WHERE id = $1 "
               "AND status = 'published' AND registered_count + $2 <= capacity",

@@ -9,9 +9,10 @@
 #include <unordered_map>
 
 #include "base/log.hpp"
-#include "store/redemption.hpp"
+#include "store/policy.hpp"
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
+#include "store/redemption.hpp"
 
 namespace admit {
 
@@ -94,7 +95,7 @@ using Pair = std::pair<std::string, std::string>;
 /// Columns of the rows a batch inserts, one array per column.
 struct RegistrationRows {
   std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash;
-  std::vector<std::optional<std::string>> payment_id, idempotency_key;
+  std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address;
   std::vector<std::int64_t> quantity, amount, registered_at, updated_at;
   std::vector<std::optional<std::int64_t>> hold;
 
@@ -114,6 +115,7 @@ struct RegistrationRows {
     updated_at.push_back(seconds(r.updated_at));
     idempotency_key.push_back(o.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(o.idempotency_key));
     request_hash.push_back(o.request_hash);
+    client_address.push_back(o.client_address.empty() ? std::nullopt : std::optional<std::string>(o.client_address));
   }
 };
 
@@ -135,19 +137,6 @@ struct AuditRows {
 /// between an optimistic batch's reads and its counter update.
 constexpr std::string_view kGuardFailed = "AD001";
 
-/// A stable 32-bit key for the advisory lock that serialises one attendee's orders for one
-/// event across nodes (FNV-1a, so that every node computes the same key).
-std::int32_t attendee_lock_key(std::string_view event_id, std::string_view user_id) {
-  std::uint32_t hash = 2166136261u;
-  auto const mix = [&hash](std::string_view text) {
-    for (unsigned char c : text) hash = (hash ^ c) * 16777619u;
-  };
-  mix(event_id);
-  mix(std::string_view("\n", 1));
-  mix(user_id);
-  return static_cast<std::int32_t>(hash);
-}
-
 /// A batch's events as its decisions need them.
 #define ADMIT_BATCH_EVENTS                                                                                  \
   "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, " \
@@ -166,6 +155,12 @@ enum class Claim {
   locked,
 };
 
+/// Whether an order waits for payment under a per-client cap on unpaid orders.
+bool capped_hold(NewRegistration const& order) {
+  return order.registration.status == RegistrationStatus::pending_payment && order.client_hold_limit > 0 &&
+         !order.client_address.empty();
+}
+
 /// Decides and writes one batch of orders in one transaction. Orders of one attendee for one
 /// event are serialised across nodes by an advisory lock taken first, so their seat limit
 /// holds; capacity is decided under the events' row locks (Claim::locked) or guarded by the
@@ -176,7 +171,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
   std::set<std::int64_t> attendee_keys;
-  std::vector<std::string> key_users, keys, pair_events, pair_users;
+  std::vector<std::string> key_users, keys, pair_events, pair_users, client_events, clients;
   for (auto& o : batch) {
     auto const& reg = o.order.registration;
     o.result = PlacementResult{};
@@ -184,7 +179,13 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     user_ids.insert(reg.user_id);
     pair_events.push_back(reg.event_id);
     pair_users.push_back(reg.user_id);
-    attendee_keys.insert(attendee_lock_key(reg.event_id, reg.user_id));
+    attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, reg.user_id));
+    if (capped_hold(o.order)) {
+      // One client's unpaid orders for one event take turns across nodes too, so its cap holds.
+      attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, o.order.client_address, "client\n"));
+      client_events.push_back(reg.event_id);
+      clients.push_back(o.order.client_address);
+    }
     if (!o.order.idempotency_key.empty()) {
       key_users.push_back(reg.user_id);
       keys.push_back(o.order.idempotency_key);
@@ -204,13 +205,17 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
        {pg::text_array(key_users), pg::text_array(keys)}},
-      {"SELECT r.event_id, r.user_id, SUM(r.quantity) FROM registrations r "
-       "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
-       "ON r.event_id = k.e AND r.user_id = k.u "
-       "WHERE r.status IN ('pending_payment', 'confirmed') GROUP BY r.event_id, r.user_id",
-       {pg::text_array(pair_events), pg::text_array(pair_users)}},
+      {"SELECT r.event_id, r.user_id, " ADMIT_ATTENDEE_HOLDINGS(
+           "$3") " FROM registrations r "
+                 "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
+                 "ON r.event_id = k.e AND r.user_id = k.u GROUP BY r.event_id, r.user_id",
+       {pg::text_array(pair_events), pg::text_array(pair_users), param(seconds(batch.front().now))}},
       {"SELECT id, name FROM users WHERE id = ANY($1::text[])",
        {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))}},
+      {"SELECT r.event_id, r.client_address, COUNT(*) FROM registrations r "
+       "JOIN (SELECT DISTINCT e, c FROM unnest($1::text[], $2::text[]) AS k(e, c)) k "
+       "ON r.event_id = k.e AND r.client_address = k.c WHERE " ADMIT_OPEN_HOLD("$3") " GROUP BY 1, 2",
+       {pg::text_array(client_events), pg::text_array(clients), param(seconds(batch.front().now))}},
   });
 
   std::unordered_map<std::string, BatchEvent> events;
@@ -227,8 +232,15 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
     used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
-  std::map<Pair, std::int64_t> held;  // (event, user) → seats held already
-  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) held[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+  std::map<Pair, AttendeeHoldings> held;  // (event, user) → what the attendee holds already
+  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) {
+    held[{r.text(i, 0), r.text(i, 1)}] =
+        read_holdings([&](int c) { return r.integer(i, c + 2); }, [&](int c) { return r.optional_integer(i, c + 2); });
+  }
+  std::map<Pair, std::int64_t> client_holds;  // (event, client address) → its open unpaid orders
+  for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) {
+    client_holds[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+  }
   std::unordered_map<std::string, std::string> names;
   for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
 
@@ -265,8 +277,16 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     auto const taken = e.registered + e.added;
     result.seats_left = e.capacity - taken;
     auto& mine = held[{reg.event_id, reg.user_id}];
-    if (mine + reg.quantity > e.max_per_attendee) {
-      result.outcome = Placement::attendee_limit;
+    bool const holds = reg.status == RegistrationStatus::pending_payment;
+    auto const verdict = check_attendee_order(mine, reg.quantity, e.max_per_attendee, holds, o.order.hold_rules, o.now);
+    if (verdict != AttendeeVerdict::allowed) {
+      result.outcome = placement_of(verdict);
+      result.retry_at = hold_cooldown_end(mine, o.order.hold_rules);
+      continue;
+    }
+    auto* client = capped_hold(o.order) ? &client_holds[{reg.event_id, o.order.client_address}] : nullptr;
+    if (client && *client >= o.order.client_hold_limit) {
+      result.outcome = Placement::client_hold_limit;
       continue;
     }
     if (taken + reg.quantity > e.capacity) {
@@ -275,7 +295,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       result.outcome = Placement::sold_out;
       continue;
     }
-    mine += reg.quantity;
+    if (holds && reg.hold_expires_at) reg.hold_expires_at = hold_end(mine, *reg.hold_expires_at, o.now);
+    mine.seats += reg.quantity;
+    mine.open_holds += holds ? 1 : 0;
+    if (client) ++*client;
     e.added += reg.quantity;
     reg.ticket_type_id = e.ticket_type_id;
     if (!o.order.idempotency_key.empty()) {
@@ -309,14 +332,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   // would refuse an oversell even if the decisions above were wrong.
   std::vector<pg::Statement> writes{
       {"INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
-       "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
+       "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, client_address) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
-       "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])",
+       "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[])",
        {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
         pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
         pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
         pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
-        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash)}},
+        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address)}},
       {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
        "SELECT at, a, q, 'registration.created', 'registration', s, d "
        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
@@ -512,23 +535,44 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   return out;
 }
 
-Cancellation PostgresStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
+Cancellation PostgresStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                                Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
-    // A paid registration ends as refund_pending; the refund itself goes through the provider.
     auto r = db.exec(
-        "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
-        "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
-        "ELSE 'cancelled' END WHERE id = $1 AND status IN ('pending_payment', 'confirmed') "
-        "RETURNING event_id, quantity",
-        {param(id), param(seconds(now))});
-    if (r.empty()) {
-      return db.exec("SELECT 1 FROM registrations WHERE id = $1", {param(id)}).empty() ? Cancellation::not_found
-                                                                                       : Cancellation::not_active;
+        "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline FROM registrations r "
+        "JOIN events e ON e.id = r.event_id WHERE r.id = $1 FOR NO KEY UPDATE OF r",
+        {param(id)});
+    if (r.empty()) return Cancellation::not_found;
+    auto const status = parse_registration_status(r.text(0, 1));
+    if (!status || !holds_seats(*status)) return Cancellation::not_active;
+    auto const event_id = r.text(0, 0);
+    CancellationFacts facts{
+        .now = now,
+        .starts_at = timestamp(r.integer(0, 3)),
+        .deadline = pg_detail::optional_timestamp(r.optional_integer(0, 4)),
+        .quantity = static_cast<std::int32_t>(r.integer(0, 2)),
+        .admitted = 0,
+        .unpaid_hold = *status == RegistrationStatus::pending_payment,
+    };
+    // The tickets' row locks hold off a scan until this decision commits; a scan that committed
+    // first is seen here, since a locking read returns the newest version of each row.
+    auto const tickets =
+        db.exec("SELECT validated_at IS NOT NULL FROM tickets WHERE registration_id = $1 FOR UPDATE", {param(id)});
+    for (int i = 0; i < tickets.rows(); ++i) facts.admitted += tickets.text(i, 0) == "t" ? 1 : 0;
+    if (auto const refused = cancellation_refusal(facts, request)) return *refused;
+    auto const released = seats_released(facts);
+    // A paid registration ends as refund_pending; the refund itself goes through the provider.
+    db.exec(
+        "UPDATE registrations SET updated_at = $2, retained_seats = $3, status = CASE WHEN EXISTS (SELECT 1 "
+        "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
+        "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = $1",
+        {param(id), param(seconds(now)), param(facts.quantity - released)});
+    if (released > 0) {
+      db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
+              {param(event_id), param(released)});
     }
-    db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
-            {param(r.text(0, 0)), param(r.integer(0, 1))});
     db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
-    audit(db, now, actor, "registration.cancelled", "registration", id);
+    audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
     return Cancellation::cancelled;
   });
 }
@@ -558,6 +602,12 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
         if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += r.integer(i, 2);
       }
     }
+  }
+  {
+    auto r = db->exec(ADMIT_HOLD_COUNTS "$1", {param(event_id)});
+    stats.holds_placed = static_cast<std::int32_t>(r.integer(0, 0));
+    stats.holds_paid = static_cast<std::int32_t>(r.integer(0, 1));
+    stats.holds_expired = static_cast<std::int32_t>(r.integer(0, 2));
   }
   stats.checked_in = static_cast<std::int32_t>(
       db->exec("SELECT COUNT(*) FROM tickets WHERE event_id = $1 AND validated_at IS NOT NULL", {param(event_id)})

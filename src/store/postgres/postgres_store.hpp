@@ -75,7 +75,8 @@ class PostgresStore final : public Store {
   std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
                                                         std::optional<RegistrationCursor> const& after,
                                                         int limit) override;
-  Cancellation cancel_registration(std::string_view id, Timestamp now, Actor const& actor) override;
+  Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                   Actor const& actor) override;
   EventStats event_stats(std::string_view event_id) override;
   std::optional<Ticket> find_ticket(std::string_view id) override;
   void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,

@@ -35,6 +35,10 @@ inline Event read_event(sqlite::Statement const& row) {
               .price_minor = row.integer(10),
               .currency = row.text(11),
               .max_per_attendee = static_cast<std::int32_t>(row.integer(9)),
+              .cancellation_deadline =
+                  row.is_null(15) ? std::nullopt : std::optional<Timestamp>(timestamp(row.integer(15))),
+              .hold_seconds = row.is_null(16) ? std::nullopt
+                                              : std::optional<std::int32_t>(static_cast<std::int32_t>(row.integer(16))),
           },
       .registered_count = static_cast<std::int32_t>(row.integer(8)),
       .status = parse_event_status(row.text(12)).value_or(EventStatus::cancelled),

@@ -157,8 +157,21 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
         };
         if (status == "cancelled") return refund("registration.paid_after_cancel");
         if (status != "pending_payment") {
-          // The hold expired before the money arrived: take the seats again if they are still
-          // free, never beyond capacity.
+          // The hold expired before the money arrived: take the seats again if the attendee may
+          // still hold them and they are still free, never beyond capacity.
+          {
+            auto row = db.prepare(
+                "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(quantity), 0) FROM registrations o WHERE "
+                "o.event_id = e.id AND o.user_id = ?2 AND o.status IN ('pending_payment', 'confirmed')) "
+                "FROM events e WHERE e.id = ?1");
+            row.bind(1, event).bind(2, user_id);
+            if (row.step() &&
+                !within_attendee_limit(static_cast<std::int32_t>(row.integer(1)), static_cast<std::int32_t>(quantity),
+                                       static_cast<std::int32_t>(row.integer(0)))) {
+              row.run();
+              return refund("registration.paid_over_attendee_limit");
+            }
+          }
           db.prepare(
                 "UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1 "
                 "AND status = 'published' AND registered_count + ?2 <= capacity")

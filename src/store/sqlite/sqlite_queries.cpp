@@ -36,7 +36,8 @@ std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Time
                                                   std::optional<EventCursor> const& after, int limit) {
   std::string sql =
       "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
-      "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at "
+      "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at, "
+      "e.cancellation_deadline, e.hold_seconds "
       "FROM event_staff s JOIN events e ON e.id = s.event_id "
       "WHERE s.user_id = ?1 AND e.status = 'published' AND e.starts_at >= ?2";
   if (after) sql += " AND (e.starts_at > ?3 OR (e.starts_at = ?3 AND e.id > ?4))";

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "base/log.hpp"
+#include "store/policy.hpp"
 #include "store/redemption.hpp"
 #include "store/sqlite/internal.hpp"
 
@@ -128,15 +129,33 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         result->seats_left = capacity - registered;
         result->attendee_limit = max_per_attendee;
         std::string holder;
+        bool const holds = reg.status == RegistrationStatus::pending_payment;
         {
-          auto row = db.prepare(
-              "SELECT COALESCE(SUM(quantity), 0), (SELECT name FROM users WHERE id = ?2) FROM registrations "
-              "WHERE event_id = ?1 AND user_id = ?2 AND status IN ('pending_payment', 'confirmed')");
-          row.bind(1, reg.event_id).bind(2, reg.user_id);
+          auto row = db.prepare("SELECT " ADMIT_ATTENDEE_HOLDINGS(
+              "?3") ", (SELECT name FROM users WHERE id = ?2) "
+                    "FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+          row.bind(1, reg.event_id).bind(2, reg.user_id).bind(3, seconds(now));
           row.step();
-          holder = row.text(1);
-          if (row.integer(0) + reg.quantity > max_per_attendee) {
-            result->outcome = Placement::attendee_limit;
+          auto const holdings =
+              read_holdings([&](int i) { return row.integer(i); }, [&](int i) { return row.optional_integer(i); });
+          holder = row.text(4);
+          auto const verdict =
+              check_attendee_order(holdings, reg.quantity, max_per_attendee, holds, shared->hold_rules, now);
+          if (verdict != AttendeeVerdict::allowed) {
+            result->outcome = placement_of(verdict);
+            result->retry_at = hold_cooldown_end(holdings, shared->hold_rules);
+            return;
+          }
+          if (holds && reg.hold_expires_at) reg.hold_expires_at = hold_end(holdings, *reg.hold_expires_at, now);
+        }
+        if (holds && shared->client_hold_limit > 0) {
+          auto row = db.prepare(
+              "SELECT COUNT(*) FROM registrations WHERE event_id = ?1 AND client_address = ?2 AND " ADMIT_OPEN_HOLD(
+                  "?3"));
+          row.bind(1, reg.event_id).bind(2, shared->client_address).bind(3, seconds(now));
+          row.step();
+          if (row.integer(0) >= shared->client_hold_limit) {
+            result->outcome = Placement::client_hold_limit;
             return;
           }
         }
@@ -150,8 +169,8 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .run();
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
-              "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
+              "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, "
+              "client_address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
             .bind(1, reg.id)
             .bind(2, reg.event_id)
             .bind(3, reg.ticket_type_id)
@@ -165,8 +184,10 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(11, seconds(reg.registered_at))
             .bind(12, seconds(reg.updated_at))
             .bind(13, shared->idempotency_key.empty() ? std::nullopt
-                                                       : std::optional<std::string_view>(shared->idempotency_key))
+                                                      : std::optional<std::string_view>(shared->idempotency_key))
             .bind(14, shared->request_hash)
+            .bind(15, shared->client_address.empty() ? std::nullopt
+                                                     : std::optional<std::string_view>(shared->client_address))
             .run();
         sqlite_detail::insert_tickets(db, shared->tickets);
         for (auto& t : shared->tickets) t.holder_name = holder;
@@ -218,33 +239,45 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   return out;
 }
 
-Cancellation SqliteStore::cancel_registration(std::string_view id, Timestamp now, Actor const& actor) {
+Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                              Actor const& actor) {
   return writes_->run([&](Connection& db) {
+    // The single writer makes the policy's reads and the change one step: no scan slips between.
+    CancellationFacts facts{.now = now};
     std::string event_id;
-    std::int64_t quantity = 0;
     {
-      // A paid registration ends as refund_pending; the refund itself goes through the provider.
       auto row = db.prepare(
-          "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
-          "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
-          "ELSE 'cancelled' END WHERE id = ?1 AND status IN ('pending_payment', 'confirmed') "
-          "RETURNING event_id, quantity");
-      row.bind(1, id).bind(2, seconds(now));
-      if (!row.step()) {
-        auto exists = db.prepare("SELECT 1 FROM registrations WHERE id = ?1");
-        exists.bind(1, id);
-        return exists.step() ? Cancellation::not_active : Cancellation::not_found;
-      }
+          "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline, "
+          "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
+          "FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.id = ?1");
+      row.bind(1, id);
+      if (!row.step()) return Cancellation::not_found;
+      auto const status = parse_registration_status(row.text(1));
+      if (!status || !holds_seats(*status)) return Cancellation::not_active;
       event_id = row.text(0);
-      quantity = row.integer(1);
-      row.run();
+      facts.unpaid_hold = *status == RegistrationStatus::pending_payment;
+      facts.quantity = static_cast<std::int32_t>(row.integer(2));
+      facts.starts_at = timestamp(row.integer(3));
+      if (!row.is_null(4)) facts.deadline = timestamp(row.integer(4));
+      facts.admitted = static_cast<std::int32_t>(row.integer(5));
     }
+    if (auto const refused = cancellation_refusal(facts, request)) return *refused;
+    auto const released = seats_released(facts);
+    // A paid registration ends as refund_pending; the refund itself goes through the provider.
+    db.prepare(
+          "UPDATE registrations SET updated_at = ?2, retained_seats = ?3, status = CASE WHEN EXISTS (SELECT 1 "
+          "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
+          "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, seconds(now))
+        .bind(3, facts.quantity - released)
+        .run();
     db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
         .bind(1, event_id)
-        .bind(2, quantity)
+        .bind(2, released)
         .run();
     db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
-    audit(db, now, actor, "registration.cancelled", "registration", id);
+    audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
     return Cancellation::cancelled;
   });
 }
@@ -278,6 +311,14 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
         if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += row.integer(2);
       }
     }
+  }
+  {
+    auto row = db->prepare(ADMIT_HOLD_COUNTS "?1");
+    row.bind(1, event_id);
+    row.step();
+    stats.holds_placed = static_cast<std::int32_t>(row.integer(0));
+    stats.holds_paid = static_cast<std::int32_t>(row.integer(1));
+    stats.holds_expired = static_cast<std::int32_t>(row.integer(2));
   }
   {
     auto row = db->prepare("SELECT COUNT(*) FROM tickets WHERE event_id = ?1 AND validated_at IS NOT NULL");

@@ -37,7 +37,7 @@ User read_user(Statement const& row) {
 
 #define ADMIT_EVENT_COLUMNS                                                                          \
   "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
-  "max_per_attendee, price_minor, currency, status, created_at, updated_at"
+  "max_per_attendee, price_minor, currency, status, created_at, updated_at, cancellation_deadline, hold_seconds"
 
 /// What the text search looks in: every searchable field, case-folded. Newlines keep a match
 /// from spanning two fields.
@@ -318,8 +318,9 @@ bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view us
 
 void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
   writes_->run([&](Connection& db) {
-    db.prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS
-               ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
+    db.prepare(
+          "INSERT INTO events (" ADMIT_EVENT_COLUMNS
+          ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")
         .bind(1, e.id)
         .bind(2, e.organizer_id)
         .bind(3, e.details.name)
@@ -335,7 +336,11 @@ void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const&
         .bind(13, status_name(e.status))
         .bind(14, seconds(e.created_at))
         .bind(15, seconds(e.updated_at))
-        .bind(16, search_text(e.details))
+        .bind(16, e.details.cancellation_deadline
+                      ? std::optional<std::int64_t>(seconds(*e.details.cancellation_deadline))
+                      : std::nullopt)
+        .bind(17, e.details.hold_seconds)
+        .bind(18, search_text(e.details))
         .run();
     db.prepare(
           "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
@@ -387,7 +392,9 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
   return writes_->run([&](Connection& db) {
     db.prepare(
           "UPDATE events SET name = ?2, description = ?3, starts_at = ?4, timezone = ?5, location = ?6, "
-          "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11, search_text = ?12 "
+          "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11, search_text = "
+          "?12, "
+          "cancellation_deadline = ?13, hold_seconds = ?14 "
           "WHERE id = ?1 AND registered_count <= ?7")
         .bind(1, id)
         .bind(2, d.name)
@@ -401,6 +408,9 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
         .bind(10, d.currency)
         .bind(11, seconds(now))
         .bind(12, search_text(d))
+        .bind(13,
+              d.cancellation_deadline ? std::optional<std::int64_t>(seconds(*d.cancellation_deadline)) : std::nullopt)
+        .bind(14, d.hold_seconds)
         .run();
     if (db.changes() == 0) {
       auto exists = db.prepare("SELECT 1 FROM events WHERE id = ?1");
