@@ -15,13 +15,13 @@ std::optional<Timestamp> hold_cooldown_end(AttendeeHoldings const& holdings, Hol
 
 AttendeeVerdict check_attendee_order(AttendeeHoldings const& holdings, std::int32_t quantity,
                                      std::int32_t max_per_attendee, bool holds, HoldRules const& rules, Timestamp now) {
+  if (!within_attendee_limit(holdings.seats, quantity, max_per_attendee)) return AttendeeVerdict::attendee_limit;
   if (holds) {
     if (holdings.open_holds >= rules.max_open_per_account) return AttendeeVerdict::hold_open;
     if (auto const cooldown = hold_cooldown_end(holdings, rules); cooldown && now < *cooldown) {
       return AttendeeVerdict::hold_cooldown;
     }
   }
-  if (!within_attendee_limit(holdings.seats, quantity, max_per_attendee)) return AttendeeVerdict::attendee_limit;
   return AttendeeVerdict::allowed;
 }
 

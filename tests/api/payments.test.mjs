@@ -370,7 +370,8 @@ describe('POST /api/payments/create-intent', () => {
     const fr = await registerOk(s.base, s.att.accessToken, free.eventId, 1);
     assertProblem(await createIntent(s, s.att.accessToken, fr.registrationId), 409, 'free (confirmed) registration');
 
-    const gone = await registerOk(s.base, s.att.accessToken, e.eventId, 1);
+    // Another event: one unpaid order per attendee and event at a time.
+    const gone = await registerOk(s.base, s.att.accessToken, (await paidEvent(s)).eventId, 1);
     assert.equal((await cancelReg(s, gone.registrationId, s.att.accessToken)).status, 200);
     assertProblem(await createIntent(s, s.att.accessToken, gone.registrationId), 409, 'cancelled registration');
   });
@@ -394,7 +395,8 @@ describe('POST /api/payments/create-intent', () => {
     const s = srv;
     const e = await paidEvent(s);
     const first = await registerOk(s.base, s.att.accessToken, e.eventId, 1);
-    const second = await registerOk(s.base, s.att.accessToken, e.eventId, 1);
+    // Another event: one unpaid order per attendee and event at a time.
+    const second = await registerOk(s.base, s.att.accessToken, (await paidEvent(s)).eventId, 1);
     const key = uniqueWord('idem');
     const a = await createIntent(s, s.att.accessToken, first.registrationId, { 'Idempotency-Key': key });
     assert.equal(a.status, 200, a.text);
@@ -701,8 +703,9 @@ describe('hold expiry and late payments (ADMIT_HOLD_SECONDS=2)', () => {
     assert.equal(an.pending, 0);
     assert.equal(an.confirmed, 5);
     await assertSeatsConsistent(s, e.eventId);
-    // The freed seats can be taken again.
-    await registerOk(s.base, s.att.accessToken, e.eventId, 5);
+    // The freed seats can be taken again (by another attendee: A's own hold lapsed, so A waits a
+    // hold's length; the policy suite tests that).
+    await registerOk(s.base, s.org.accessToken, e.eventId, 5);
     assert.equal((await getEvent(s, e.eventId)).registeredCount, 10);
   });
 
@@ -757,6 +760,27 @@ describe('hold expiry and late payments (ADMIT_HOLD_SECONDS=2)', () => {
     const an = await analytics(s, e.eventId);
     assert.equal(an.confirmed, 2);
     assert.equal(an.revenue, 20, 'only B\'s payment is revenue');
+    await assertSeatsConsistent(s, e.eventId);
+  });
+
+  it('a success arriving after the hold expired never takes the attendee past maxPerAttendee: refunded', async () => {
+    const s = fast;
+    const e = await paidEvent(s, { capacity: 5, maxPerAttendee: 1, price: 7, currency: 'EUR' });
+    const first = await holdWithIntent(s, s.att, e.eventId, 1);
+    await waitStatus(s, first.reg.registrationId, s.att.accessToken, 'expired', HOLD_SECONDS * 1000 + 2500);
+    // A hold's length later the attendee orders again and pays; then the first success arrives.
+    const again = Date.parse(first.reg.holdExpiresAt) + HOLD_SECONDS * 1000;
+    await sleep(Math.max(0, again - Date.now() + 1000));
+    const second = await holdWithIntent(s, s.att, e.eventId, 1);
+    assert.equal((await sandboxPay(s, s.att.accessToken, second.intent.paymentIntentId)).json?.status, 'confirmed');
+    const r = await deliver(s, stripeEvent('payment_intent.succeeded', first.intent));
+    assertReceived(r, undefined, first.reg.registrationId);
+    assert.ok(['refunding', 'refunded'].includes(r.json.result), r.text);
+    const refunded = await waitStatus(s, first.reg.registrationId, s.att.accessToken, 'refunded', 3000);
+    assert.ok(refunded.tickets.every((t) => t.status !== 'valid'), JSON.stringify(refunded.tickets));
+    const mine = (await eventRows(s, e.eventId)).filter((row) => row.status === 'confirmed');
+    assert.equal(mine.reduce((n, row) => n + row.quantity, 0), 1, 'one confirmed seat, as maxPerAttendee says');
+    assert.equal((await getEvent(s, e.eventId)).registeredCount, 1);
     await assertSeatsConsistent(s, e.eventId);
   });
 
