@@ -37,11 +37,21 @@ function InvitationRow({ invitation }: { invitation: MyStaffInvitation }) {
       <div className="row">
         {invitation.status === 'active' ? (
           <>
-            <Link className="btn btn-sm btn-primary" to={`/scan/${invitation.eventId}`}>
-              Open the scanner for {name}
+            <Link
+              className="btn btn-sm btn-primary"
+              to={`/scan/${invitation.eventId}`}
+              aria-label={`Open the scanner for ${name}`}
+            >
+              Open the scanner
             </Link>
-            <button type="button" className="btn btn-sm" disabled={busy} onClick={() => decline.mutate(invitation.invitationId)}>
-              Leave the door staff of {name}
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={busy}
+              onClick={() => decline.mutate(invitation.invitationId)}
+              aria-label={`Leave the door staff of ${name}`}
+            >
+              Leave the door staff
             </button>
           </>
         ) : (
@@ -51,11 +61,18 @@ function InvitationRow({ invitation }: { invitation: MyStaffInvitation }) {
               className="btn btn-sm btn-primary"
               disabled={busy}
               onClick={() => accept.mutate(invitation.invitationId)}
+              aria-label={`Accept invitation to ${name}`}
             >
-              Accept invitation to {name}
+              Accept
             </button>
-            <button type="button" className="btn btn-sm" disabled={busy} onClick={() => decline.mutate(invitation.invitationId)}>
-              Decline invitation to {name}
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={busy}
+              onClick={() => decline.mutate(invitation.invitationId)}
+              aria-label={`Decline invitation to ${name}`}
+            >
+              Decline
             </button>
           </>
         )}
