@@ -724,6 +724,8 @@ TYPED_TEST(StoreContract, PingAnswers) {
 
 TYPED_TEST(StoreContract, ReopeningKeepsDataAndSchema) {
   int const kLatestSchema = sqlite_migrations().back().version;
+  // Each migration recorded once (numbers are reserved per branch, so the list may have gaps).
+  auto const kMigrations = std::to_string(sqlite_migrations().size());
   EXPECT_EQ(this->factory_.schema_version(*this->store_), kLatestSchema);
   this->add_user("u1", "ada@example.com");
   this->add_user("org", "olga@example.com", Role::organizer);
@@ -733,11 +735,11 @@ TYPED_TEST(StoreContract, ReopeningKeepsDataAndSchema) {
   EXPECT_EQ(this->factory_.schema_version(*this->store_), kLatestSchema);
   EXPECT_TRUE(this->store_->find_user("u1"));
   EXPECT_TRUE(this->store_->find_event("e1"));
-  EXPECT_EQ(this->count("SELECT COUNT(*) FROM schema_migrations"), std::to_string(kLatestSchema));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM schema_migrations"), kMigrations);
 
   this->reopen();
   EXPECT_EQ(this->factory_.schema_version(*this->store_), kLatestSchema);
-  EXPECT_EQ(this->count("SELECT COUNT(*) FROM schema_migrations"), std::to_string(kLatestSchema));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM schema_migrations"), kMigrations);
   EXPECT_TRUE(this->store_->find_user_by_email("ada@example.com"));
 }
 
