@@ -475,7 +475,7 @@ export interface paths {
         };
         /**
          * The keys that verify an event's tickets
-         * @description The Ed25519 public keys of an event's ticket codes, for scanners that verify codes offline, with the layout of a code. For the event's organizer, its staff and admins.
+         * @description The Ed25519 public keys of an event's ticket codes, for scanners that verify codes offline, with the layout of a code. For the event's organizer, its accepted door staff and admins.
          */
         get: operations["getScanKeys"];
         put?: never;
@@ -670,7 +670,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a ticket at the door
-         * @description Checks a scanned QR code and admits its ticket: `valid` is answered once per ticket, ever, even to concurrent scans; any later scan is `already_used`. For organizers, door staff and admins: the caller must organize the ticket's event (or `eventId`'s), be on its staff, or be an admin. Every outcome of the scan, `invalid` included, is a `200`.
+         * @description Checks a scanned QR code and admits its ticket: `valid` is answered once per ticket, ever, even to concurrent scans; any later scan is `already_used`. For organizers, door staff and admins: the caller must organize the ticket's event (or `eventId`'s), have accepted a door-staff invitation for it, or be an admin. Every outcome of the scan, `invalid` included, is a `200`.
          */
         post: operations["validateTicket"];
         delete?: never;
@@ -4414,7 +4414,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
-            /** @description The caller is not an organizer, staff or admin, or neither organizes nor staffs the event scanned for. */
+            /** @description The caller neither organizes the event scanned for nor accepted a door-staff invitation for it, and is no admin. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
