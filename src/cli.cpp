@@ -15,7 +15,7 @@ Usage:
   admit serve [flags]              run the HTTP server
   admit migrate [flags]            create or upgrade the database schema, then exit
   admit demo [flags]               load demo accounts and events (once), print their passwords
-  admit user role EMAIL ROLE       grant ROLE (organizer, staff or admin) to an existing account
+  admit user role EMAIL ROLE       grant ROLE (organizer or admin) to an existing account
   admit version                    print the version
   admit help                       this text
 

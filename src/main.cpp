@@ -11,6 +11,7 @@
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
+#include "app/staff.hpp"
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
@@ -61,7 +62,8 @@ struct Core {
         tickets(store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         signatures(webhook_secret(config, store)),
-        payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key) {}
+        payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
+        staff(store, tickets, entropy, clock) {}
 
   static std::unique_ptr<Store> open_store(Config const& config) {
     if (config.uses_postgres()) {
@@ -126,6 +128,7 @@ struct Core {
   std::unique_ptr<PaymentProvider> provider;
   payments::StripeSignatures signatures;
   Payments payments;
+  Staff staff;
 };
 
 int serve(Config config) {
@@ -164,6 +167,7 @@ int serve(Config config) {
                                .registrations = core.registrations,
                                .tickets = core.tickets,
                                .payments = core.payments,
+                               .staff = core.staff,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics = [&metrics, &core] { return metrics.render() + core.store.metrics_text(); },
@@ -231,8 +235,13 @@ int run(Command const& command) {
     if (command.args.size() != 3 || command.args[0] != "role") {
       throw std::invalid_argument("usage: admit user role EMAIL ROLE");
     }
+    if (is_retired_role(command.args[2])) {
+      throw std::invalid_argument(
+          "staff is no longer a role: door staff are invited per event by its organizer "
+          "(POST /api/events/{id}/staff, or the event's Staff page in the web app)");
+    }
     auto const role = parse_role(command.args[2]);
-    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer, staff or admin");
+    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer or admin");
     Core core(config);
     auto user = core.accounts.grant_role(command.args[1], *role, Actor{{}, "cli"});
     if (!user) {

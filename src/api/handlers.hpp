@@ -9,6 +9,7 @@
 #include "app/registrations.hpp"
 #include "app/tickets.hpp"
 #include "api/router.hpp"
+#include "app/staff.hpp"
 
 namespace admit::api {
 
@@ -32,8 +33,13 @@ Response get_registration(Registrations& registrations, Request& request);
 Response cancel_registration(Registrations& registrations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);
-Response add_event_staff(Registrations& registrations, Request& request);
-Response list_event_staff(Registrations& registrations, Request& request);
+
+Response invite_event_staff(Staff& staff, Request& request);
+Response list_event_staff(Staff& staff, Request& request);
+Response remove_event_staff(Staff& staff, Request& request);
+Response list_my_staff_invitations(Staff& staff, Request& request);
+Response accept_staff_invitation(Staff& staff, Request& request);
+Response decline_staff_invitation(Staff& staff, Request& request);
 
 Response get_ticket(Tickets& tickets, Request& request);
 Response get_download_link(Tickets& tickets, Request& request);

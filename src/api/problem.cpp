@@ -32,6 +32,7 @@ Mapping mapping(Errc code) {
     case Errc::payment_declined: return {402, "payment-declined", "The payment was declined"};
     case Errc::payment_provider: return {502, "payment-provider-error", "The payment provider refused the request"};
     case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};
+    case Errc::invitation_expired: return {410, "invitation-expired", "The invitation has expired"};
   }
   return {500, "internal-error", "Internal error"};
 }

@@ -235,40 +235,4 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   return json_response(200, w.take());
 }
 
-Response add_event_staff(Registrations& registrations, Request& request) {
-  auto input = JsonInput::parse(request);
-  if (!input) return std::move(input.error());
-  input->allow_only({"email"});
-  auto email = input->string("email", true);
-  if (auto bad = input->errors()) return std::move(*bad);
-  auto staff = registrations.add_staff(*request.principal, request.param("id"), *email, request.actor());
-  if (!staff) return problem(staff.error());
-  JsonWriter w;
-  w.begin_object()
-      .field("eventId", staff->event_id)
-      .field("userId", staff->user.id)
-      .field("email", staff->user.email)
-      .field("name", staff->user.name)
-      .end_object();
-  return json_response(201, w.take());
-}
-
-Response list_event_staff(Registrations& registrations, Request& request) {
-  auto staff = registrations.list_staff(*request.principal, request.param("id"));
-  if (!staff) return problem(staff.error());
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (auto const& member : *staff) {
-    w.begin_object()
-        .field("eventId", request.param("id"))
-        .field("userId", member.user_id)
-        .field("email", member.email)
-        .field("name", member.name)
-        .field("addedAt", format_rfc3339(member.added_at))
-        .end_object();
-  }
-  w.end_array().end_object();
-  return json_response(200, w.take());
-}
-
 }  // namespace admit::api

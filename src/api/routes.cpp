@@ -13,6 +13,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& registrations = s.registrations;
   auto& tickets = s.tickets;
   auto& payments = s.payments;
+  auto& staff = s.staff;
   auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
   auto later = [](auto fn, auto& use_case) -> AsyncHandler {
     return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
@@ -39,6 +40,9 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/me",                  user,      inline_io,   RateClass::general, on(get_me, accounts)},
     {"GET",    "/api/me/events",           organizer, inline_io,   RateClass::general, on(list_my_events, events)},
     {"GET",    "/api/me/staff-events",     user,      inline_io,   RateClass::general, on(list_my_staff_events, events)},
+    {"GET",    "/api/me/staff-invitations", user,     inline_io,   RateClass::general, on(list_my_staff_invitations, staff)},
+    {"POST",   "/api/staff-invitations/{invitationId}/accept", user, blocking, RateClass::general, on(accept_staff_invitation, staff)},
+    {"POST",   "/api/staff-invitations/{invitationId}/decline", user, blocking, RateClass::general, on(decline_staff_invitation, staff)},
 
     {"POST",   "/api/events",              organizer, blocking, RateClass::general, on(create_event, events)},
     {"GET",    "/api/events",              anyone,    inline_io,   RateClass::general, on(list_events, events)},
@@ -47,8 +51,9 @@ std::vector<Route> make_routes(Services const& s) {
     {"DELETE", "/api/events/{id}",         organizer, blocking, RateClass::general, on(cancel_event, events)},
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
-    {"POST",   "/api/events/{id}/staff",   organizer, blocking, RateClass::general, on(add_event_staff, registrations)},
-    {"GET",    "/api/events/{id}/staff",   organizer, inline_io,   RateClass::general, on(list_event_staff, registrations)},
+    {"POST",   "/api/events/{id}/staff",   organizer, blocking, RateClass::general, on(invite_event_staff, staff)},
+    {"GET",    "/api/events/{id}/staff",   organizer, inline_io,   RateClass::general, on(list_event_staff, staff)},
+    {"DELETE", "/api/events/{id}/staff/{invitationId}", organizer, blocking, RateClass::general, on(remove_event_staff, staff)},
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
 

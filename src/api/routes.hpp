@@ -9,6 +9,7 @@
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
+#include "app/staff.hpp"
 #include "app/tickets.hpp"
 
 namespace admit::api {
@@ -20,6 +21,7 @@ struct Services {
   Registrations& registrations;
   Tickets& tickets;
   Payments& payments;
+  Staff& staff;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

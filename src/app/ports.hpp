@@ -18,6 +18,7 @@
 #include "domain/event.hpp"
 #include "domain/order_rules.hpp"
 #include "domain/registration.hpp"
+#include "domain/staff.hpp"
 #include "domain/time.hpp"
 #include "domain/user.hpp"
 
@@ -385,12 +386,17 @@ struct CancellationRequest {
   std::string reason;         ///< the organizer's reason, kept in the audit log
 };
 
-/// A member of an event's door staff.
-struct StaffAssignment {
-  std::string user_id;
-  std::string email;
-  std::string name;
-  Timestamp added_at;
+/// What inviting an address found: a new invitation, or the open one it already had.
+struct InviteResult {
+  StaffInvitation invitation;
+  bool created = false;
+};
+
+enum class InvitationAnswer {
+  accepted,        ///< the account now holds the right to scan the event
+  already_active,  ///< accepted before (by this account): nothing changed
+  expired,         ///< past its expiry: nothing changed
+  not_found,       ///< no invitation with this id for this address (or removed meanwhile)
 };
 
 class RegistrationStore {
@@ -426,12 +432,33 @@ class RegistrationStore {
   virtual void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                              Completion<Result<RedemptionResult>> done) = 0;
 
+  /// Whether `user_id` holds an accepted (active) staff invitation of the event.
   virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;
-  virtual void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
-                               Actor const& actor) = 0;
-
-  /// The event's door staff with their accounts, in the order they were added (then by user id).
-  virtual std::vector<StaffAssignment> list_event_staff(std::string_view event_id) = 0;
+  /// Writes `fresh` (status invited) unless the event already has an open invitation for its
+  /// address (invited and not expired at `now`, or active): then returns that one, unchanged.
+  /// An expired invitation of the address is replaced. Atomic: two simultaneous invitations of
+  /// one address leave one row. Audited as staff.invited when created.
+  virtual InviteResult invite_staff(StaffInvitation const& fresh, Actor const& actor) = 0;
+  /// Accepts the invitation `id` addressed to `email` for the account `user_id`, atomically: of
+  /// two simultaneous accepts one is `accepted`, the other `already_active`; after a removal it
+  /// is `not_found`. Audited as staff.accepted.
+  virtual InvitationAnswer accept_staff_invitation(std::string_view id, std::string_view email,
+                                                   std::string_view user_id, Timestamp now, Actor const& actor) = 0;
+  /// Deletes the invitation `id` addressed to `email` (invited, expired or active: an active one
+  /// thereby gives up the right); the deleted invitation, or nullopt when there is none.
+  /// Audited as staff.declined.
+  virtual std::optional<StaffInvitation> decline_staff_invitation(std::string_view id, std::string_view email,
+                                                                  Timestamp now, Actor const& actor) = 0;
+  /// Deletes the invitation `id` of the event, taking away the right it granted; the deleted
+  /// invitation, or nullopt when the event has none with that id. Audited as staff.removed.
+  virtual std::optional<StaffInvitation> remove_staff_invitation(std::string_view event_id, std::string_view id,
+                                                                 Timestamp now, Actor const& actor) = 0;
+  /// The event's open invitations (invited and not expired at `now`) and active staff, the
+  /// latter with their account's name, in the order they were invited (then by id).
+  virtual std::vector<StaffInvitation> list_event_staff(std::string_view event_id, Timestamp now) = 0;
+  /// The invitations addressed to `email` that are open at `now` or active, with their event's
+  /// name, newest first.
+  virtual std::vector<StaffInvitation> list_staff_invitations(std::string_view email, Timestamp now) = 0;
   /// Published (not cancelled) events `user_id` is door staff of, starting at or after `from`,
   /// in listing order (start time, then id), strictly after `after`; at most `limit`.
   virtual std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,

@@ -249,26 +249,6 @@ Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std:
   return analytics;
 }
 
-Result<StaffMember> Registrations::add_staff(Principal const& who, std::string_view event_id, std::string_view email,
-                                             Actor const& actor) {
-  auto event = organizer_event(who, event_id);
-  if (!event) return std::unexpected(event.error());
-  auto const normalized = normalize_email(email);
-  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
-  if (!user) return fail(Errc::not_found, "No account has this email; the person must sign up first.");
-  store_.add_event_staff(event_id, user->id, clock_.now(), actor);
-  if (!user->roles.has(Role::staff)) {
-    if (auto updated = store_.set_roles(user->email, user->roles.with(Role::staff), actor)) user = std::move(*updated);
-  }
-  return StaffMember{std::string(event_id), std::move(*user)};
-}
-
-Result<std::vector<StaffAssignment>> Registrations::list_staff(Principal const& who, std::string_view event_id) {
-  auto event = organizer_event(who, event_id);
-  if (!event) return std::unexpected(event.error());
-  return store_.list_event_staff(event_id);
-}
-
 std::vector<Ticket> issue_tickets(Registration const& r, TicketCodes& codes, Entropy& entropy, Timestamp now) {
   std::vector<Ticket> tickets;
   tickets.reserve(static_cast<std::size_t>(r.quantity));

@@ -49,11 +49,6 @@ struct EventAnalytics {
   std::vector<Day> by_day;
 };
 
-struct StaffMember {
-  std::string event_id;
-  User user;
-};
-
 /// Registering for events, and the organizer's view of who registered.
 class Registrations {
  public:
@@ -81,11 +76,6 @@ class Registrations {
                                                          std::optional<std::string> const& cursor, int limit,
                                                          std::string_view search = {});
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
-  /// Lets an existing user scan this event's tickets.
-  Result<StaffMember> add_staff(Principal const& who, std::string_view event_id, std::string_view email,
-                                Actor const& actor);
-  /// The event's door staff, for its organizer.
-  Result<std::vector<StaffAssignment>> list_staff(Principal const& who, std::string_view event_id);
 
   static constexpr std::size_t kMaxSearchLength = 200;
   static constexpr std::size_t kMaxReasonLength = 1000;

@@ -108,11 +108,16 @@ bool Tickets::may_scan_cached(Principal const& who, ScanEvent const& event) {
   return true;
 }
 
+void Tickets::forget_staff(std::string_view event_id, std::string_view user_id) {
+  std::lock_guard lock(scan_cache_mutex_);
+  scan_staff_.erase(std::pair{std::string(event_id), std::string(user_id)});
+}
+
 void Tickets::validate_ticket(Principal const& who, std::string_view code, std::optional<std::string> const& event_id,
                               Actor const& actor, Completion<Result<ScanOutcome>> done) {
   using R = ScanOutcome::Result;
-  // Who may scan is decided per event (its organizer, its staff, an admin), from the database,
-  // so a staff assignment counts at once, even for a token issued before it. A forged code
+  // Who may scan is decided per event (its organizer, its accepted staff, an admin), from the
+  // database, so an accepted invitation counts at once, even for a token issued before it. A forged code
   // reveals nothing to anyone, so it is simply "invalid". Whether the ticket is still valid
   // (the event cancelled, the registration cancelled) is decided by the redemption itself,
   // never by the cached event.

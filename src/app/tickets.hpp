@@ -51,6 +51,10 @@ class Tickets {
   Result<ScanKeys> scan_keys(Principal const& who, std::string_view event_id);
   Result<PublicScanKey> rotate_scan_key(Principal const& who, std::string_view event_id, Actor const& actor);
 
+  /// Drops what this node remembers of `user_id` being staff of the event, so that a removed
+  /// right ends here at once (other nodes forget it within kScanCacheFor).
+  void forget_staff(std::string_view event_id, std::string_view user_id);
+
  private:
   bool may_scan(Principal const& who, Event const& event);
   /// What a scan needs to know of an event (that it exists, who organizes it), read from the
@@ -62,8 +66,8 @@ class Tickets {
   };
   std::optional<ScanEvent> scan_event(std::string const& id);
   /// may_scan for a scan: organizer and admin from the token and the event, staff from the
-  /// store. A "yes" from the store is remembered for a second; a "no" is not remembered, so a
-  /// new staff assignment counts at once.
+  /// store. A "yes" from the store is remembered for a second (forget_staff drops it at once);
+  /// a "no" is not remembered, so an accepted invitation counts at once.
   bool may_scan_cached(Principal const& who, ScanEvent const& event);
 
   Store& store_;

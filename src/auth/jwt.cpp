@@ -369,6 +369,7 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
   Roles roles;
   for (auto const& name : role_names->get_array()) {
     auto const* text = name.if_string();
+    if (text != nullptr && is_retired_role(*text)) continue;  // issued before the role was retired: grants nothing
     auto const role = text != nullptr ? parse_role(*text) : std::nullopt;
     if (!role) return Rejection("unknown role");
     roles = roles.with(*role);

@@ -28,6 +28,7 @@ enum class Errc {
   payment_declined,  ///< the card or payment method was refused
   payment_provider,  ///< the payment provider refused or failed the request
   unavailable,       ///< a dependency is down; retry later
+  invitation_expired,  ///< a staff invitation was not accepted in time
 };
 
 struct FieldError {

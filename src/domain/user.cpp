@@ -7,10 +7,9 @@
 namespace admit {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoleNames{{
+constexpr std::array<std::pair<Role, std::string_view>, 3> kRoleNames{{
     {Role::attendee, "attendee"},
     {Role::organizer, "organizer"},
-    {Role::staff, "staff"},
     {Role::admin, "admin"},
 }};
 

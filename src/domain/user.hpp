@@ -11,7 +11,9 @@
 
 namespace admit {
 
-enum class Role : std::uint8_t { attendee = 1, organizer = 2, staff = 4, admin = 8 };
+/// Bit 4 was the global door-staff role, retired: door staff are invited per event
+/// (domain/staff.hpp), and migration V009 cleared the bit.
+enum class Role : std::uint8_t { attendee = 1, organizer = 2, admin = 8 };
 
 /// A set of roles, stored as a bit mask.
 class Roles {
@@ -26,7 +28,7 @@ class Roles {
   constexpr std::uint8_t bits() const { return bits_; }
   constexpr bool operator==(Roles const&) const = default;
 
-  /// Role names in a fixed order: attendee, organizer, staff, admin.
+  /// Role names in a fixed order: attendee, organizer, admin.
   std::vector<std::string_view> names() const;
 
  private:
@@ -38,6 +40,10 @@ constexpr Roles operator|(Role a, Role b) {
 }
 
 std::optional<Role> parse_role(std::string_view name);
+/// A role name that tokens issued before its retirement may carry ("staff"); it grants nothing.
+inline bool is_retired_role(std::string_view name) {
+  return name == "staff";
+}
 std::string_view role_name(Role r);
 
 struct User {

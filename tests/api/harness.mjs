@@ -524,3 +524,34 @@ export function importStripe() {
   }
   return mod.default ?? mod;
 }
+
+/**
+ * Makes `who` (a signup() result) door staff of an event the way people do it: the organizer
+ * invites the address, then `who` accepts the invitation. Returns the invitation id.
+ */
+export async function makeStaff(base, organizerToken, eventId, who) {
+  const invited = await api(base, 'POST', `/api/events/${eventId}/staff`,
+    { token: organizerToken, body: { email: who.email } });
+  assert.ok([200, 201].includes(invited.status), `invite ${who.email}: ${invited.status} ${invited.text}`);
+  const accepted = await api(base, 'POST', `/api/staff-invitations/${invited.json.invitationId}/accept`,
+    { token: who.accessToken });
+  assert.equal(accepted.status, 200, `accept as ${who.email}: ${accepted.text}`);
+  return invited.json.invitationId;
+}
+
+/**
+ * Runs SQL against a server's own database (started by startServer): psql on PostgreSQL, the
+ * sqlite3 shell on SQLite (waiting up to 5 s for the server's writer). Resolves the output.
+ * For what the API deliberately cannot do, such as moving a record's time into the past.
+ */
+export function databaseSql(srv, sql) {
+  if (srv.databaseUrl && srv.databaseUrl.startsWith('postgres')) return psql(srv.databaseUrl, sql);
+  return new Promise((resolve, reject) => {
+    const child = execFile('sqlite3', ['-batch', join(srv.dataDir, 'admit.db')],
+      { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`sqlite3 failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    child.stdin.end(`.timeout 5000\n${sql}\n`);
+  });
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   startServer, api, signup, createEvent, assertProblem, waitExit, PASSWORD, uniqueWord,
-  registerFor, registerOk, collectPages, mapPool, tamperQrSignature, verifyQrOffline,
+  registerFor, registerOk, collectPages, mapPool, tamperQrSignature, verifyQrOffline, makeStaff,
 } from './harness.mjs';
 
 const FAST_ARGON2 = { ADMIT_ARGON2_MEMORY_KIB: '1024' };
@@ -358,8 +358,7 @@ describe('invariant 3: a ticket is admitted once', () => {
   it('two doors (organizer and staff) scanning 10 tickets 20 times each at once: each admitted once', async () => {
     const e = await createEvent(base, org.accessToken, { price: 0, capacity: 20 });
     const door = await signup(base, 'attendee');
-    const add = await api(base, 'POST', `/api/events/${e.eventId}/staff`, { token: org.accessToken, body: { email: door.email } });
-    assert.equal(add.status, 201, add.text);
+    await makeStaff(base, org.accessToken, e.eventId, door);
     const doorToken = await login(door);
     const reg = await registerOk(base, crowd[2].accessToken, e.eventId, 10);
     const jobs = [];
@@ -393,6 +392,11 @@ describe('invariant 4: nobody reads or changes what is not theirs', () => {
     const t = reg.tickets[0];
     const before = await api(base, 'GET', `/api/registrations/${reg.registrationId}`, { token: attA.accessToken });
     const evBefore = await getEvent(e.eventId);
+    // A door-staff invitation of A's event, for an address that is neither B's.
+    const invited = await api(base, 'POST', `/api/events/${e.eventId}/staff`,
+      { token: org.accessToken, body: { email: attA.email } });
+    assert.equal(invited.status, 201, invited.text);
+    const inv = invited.json.invitationId;
 
     const B = attB.accessToken;
     const O = org2.accessToken;
@@ -410,6 +414,13 @@ describe('invariant 4: nobody reads or changes what is not theirs', () => {
       ['organizer B exports A\'s CSV', 'GET', `/api/events/${e.eventId}/registrations?format=csv`, O, 403],
       ['organizer B reads A\'s analytics', 'GET', `/api/events/${e.eventId}/analytics`, O, 403],
       ['organizer B adds staff to A\'s event', 'POST', `/api/events/${e.eventId}/staff`, O, 403, { email: org2.email }],
+      ['organizer B lists A\'s staff', 'GET', `/api/events/${e.eventId}/staff`, O, 403],
+      ['organizer B removes A\'s staff invitation', 'DELETE', `/api/events/${e.eventId}/staff/${inv}`, O, 403],
+      ['organizer B removes it through B\'s own event', 'DELETE', `/api/events/${own.eventId}/staff/${inv}`, O, 404],
+      ['organizer B accepts an invitation addressed to A', 'POST', `/api/staff-invitations/${inv}/accept`, O, 404],
+      ['attendee B accepts an invitation addressed to A', 'POST', `/api/staff-invitations/${inv}/accept`, B, 404],
+      ['attendee B declines an invitation addressed to A', 'POST', `/api/staff-invitations/${inv}/decline`, B, 404],
+      ['attendee B removes A\'s staff invitation', 'DELETE', `/api/events/${e.eventId}/staff/${inv}`, B, 403],
       ['organizer B reads A\'s scan keys', 'GET', `/api/events/${e.eventId}/scan-keys`, O, 403],
       ['organizer B rotates A\'s scan keys', 'POST', `/api/events/${e.eventId}/scan-keys/rotate`, O, 403],
       ['organizer B validates A\'s ticket', 'POST', '/api/tickets/validate', O, 403, { qrCode: t.qrCode }],
@@ -445,6 +456,8 @@ describe('invariant 4: nobody reads or changes what is not theirs', () => {
     assert.deepEqual(after.json, before.json, 'A\'s registration and tickets unchanged');
     assert.equal(after.json.tickets[0].status, 'valid');
     assert.deepEqual(await getEvent(e.eventId), evBefore);
+    const staff = await api(base, 'GET', `/api/events/${e.eventId}/staff`, { token: org.accessToken });
+    assert.deepEqual(staff.json.items.map((i) => [i.invitationId, i.status]), [[inv, 'invited']], 'the invitation is untouched');
   });
 });
 

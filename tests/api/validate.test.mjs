@@ -1,11 +1,11 @@
 // Ticket validation at the door: valid once, already_used, invalid (tampered, forged, unknown),
-// cancelled, wrong_event; who may scan (organizer, staff of that event only); adding staff.
+// cancelled, wrong_event; who may scan (organizer, accepted staff of that event only); inviting staff.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign as cryptoSign, randomBytes } from 'node:crypto';
 import {
   startServer, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueEmail,
-  registerOk, parseQr, tamperQrSignature, base32String, verifyQrOffline,
+  registerOk, parseQr, tamperQrSignature, base32String, verifyQrOffline, makeStaff,
 } from './harness.mjs';
 
 let srv;
@@ -34,8 +34,9 @@ const getTicket = async (id, token = att.accessToken) => {
   assert.equal(r.status, 200, r.text);
   return r.json;
 };
-const addStaff = (eventId, email, token = org.accessToken) =>
+const invite = (eventId, email, token = org.accessToken) =>
   api(base, 'POST', `/api/events/${eventId}/staff`, { token, body: { email } });
+const accept = (invitationId, token) => api(base, 'POST', `/api/staff-invitations/${invitationId}/accept`, { token });
 
 /** A fresh access token for `who` (so role changes are certainly in it). */
 async function freshToken(who) {
@@ -263,22 +264,24 @@ describe('POST /api/tickets/validate', () => {
   });
 });
 
-describe('POST /api/events/{id}/staff', () => {
-  it('201 {eventId, userId, email, name}; staff validate this event\'s tickets only', async () => {
+describe('door staff by invitation (POST /api/events/{id}/staff, then accept)', () => {
+  it('accepted staff validate this event\'s tickets only', async () => {
     const e1 = await freeEvent();
     const e2 = await freeEvent();
     const staff = await signup(base, 'attendee');
-    const r = await addStaff(e1.eventId, staff.email);
+    const r = await invite(e1.eventId, staff.email);
     assert.equal(r.status, 201, r.text);
-    assert.deepEqual(
-      { eventId: r.json.eventId, userId: r.json.userId, email: r.json.email, name: r.json.name },
-      { eventId: e1.eventId, userId: staff.user.userId, email: staff.email, name: staff.name },
-    );
-    // A token issued after the assignment; the next test covers tokens issued before it.
-    staff.accessToken = await freshToken(staff);
-
+    assert.equal(r.json.eventId, e1.eventId);
+    assert.equal(r.json.email, staff.email);
+    assert.equal(r.json.status, 'invited');
+    assert.equal(r.json.userId, undefined, 'no user id');
+    assert.equal(r.json.name, undefined, 'no name');
     const t1 = await ticketFor(e1.eventId);
     const t2 = await ticketFor(e2.eventId);
+    assertProblem(await validate(staff.accessToken, { qrCode: t1.qrCode }), 403, 'invited, not yet accepted');
+    await assertStillValid(t1, 'scanned before accepting');
+    assert.equal((await accept(r.json.invitationId, staff.accessToken)).status, 200);
+
     const v = await validate(staff.accessToken, { qrCode: t1.qrCode });
     assert.equal(v.status, 200, v.text);
     assert.equal(v.json.result, 'valid');
@@ -297,59 +300,77 @@ describe('POST /api/events/{id}/staff', () => {
     assertProblem(await api(base, 'GET', `/api/events/${e2.eventId}/scan-keys`, { token: staff.accessToken }), 403, 'staff, other event keys');
   });
 
-  it('the assignment takes effect at once, also for a token issued before it', async () => {
+  it('accepting takes effect at once, with the token the person already had and with a fresh one', async () => {
     const e = await freeEvent();
     const staff = await signup(base, 'attendee');
     const t = await ticketFor(e.eventId);
     assertProblem(await validate(staff.accessToken, { qrCode: t.qrCode }), 403, 'not staff yet');
-    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
+    await makeStaff(base, org.accessToken, e.eventId, staff);
     const v = await validate(staff.accessToken, { qrCode: t.qrCode });
     assert.equal(v.status, 200, `staff with the token they already had: ${v.status} ${v.text}`);
     assert.equal(v.json.result, 'valid');
-    const k = await api(base, 'GET', `/api/events/${e.eventId}/scan-keys`, { token: staff.accessToken });
-    assert.equal(k.status, 200, `scan keys with the token they already had: ${k.status} ${k.text}`);
+    const k = await api(base, 'GET', `/api/events/${e.eventId}/scan-keys`, { token: await freshToken(staff) });
+    assert.equal(k.status, 200, `scan keys with a fresh token: ${k.status} ${k.text}`);
   });
 
-  it('staff may not read the organizer\'s lists, rotate keys or add staff', async () => {
+  it('staff may not read the organizer\'s lists, rotate keys or invite staff', async () => {
     const e = await freeEvent();
     const staff = await signup(base, 'attendee');
-    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
+    await makeStaff(base, org.accessToken, e.eventId, staff);
     staff.accessToken = await freshToken(staff);
     assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/registrations`, { token: staff.accessToken }), 403, 'staff list');
     assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/analytics`, { token: staff.accessToken }), 403, 'staff analytics');
+    assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/staff`, { token: staff.accessToken }), 403, 'staff, staff list');
     assertProblem(await api(base, 'POST', `/api/events/${e.eventId}/scan-keys/rotate`, { token: staff.accessToken }), 403, 'staff rotate');
     const other = await signup(base, 'attendee');
-    assertProblem(await addStaff(e.eventId, other.email, staff.accessToken), 403, 'staff adding staff');
+    assertProblem(await invite(e.eventId, other.email, staff.accessToken), 403, 'staff inviting staff');
   });
 
   it('an organizer can be staff of another organizer\'s event', async () => {
     const e = await freeEvent();
-    assert.equal((await addStaff(e.eventId, org2.email)).status, 201);
+    await makeStaff(base, org.accessToken, e.eventId, org2);
     const t = await ticketFor(e.eventId);
     assert.equal((await validate(org2.accessToken, { qrCode: t.qrCode })).json?.result, 'valid');
   });
 
-  it('404 for an unknown email; 403 for another organizer or an attendee; 401 anonymous; 400 bad body', async () => {
+  it('403 for another organizer or an attendee; 401 anonymous; 404 unknown event; 400 naming email', async () => {
     const e = await freeEvent();
     const someone = await signup(base, 'attendee');
-    assertProblem(await addStaff(e.eventId, uniqueEmail()), 404, 'unknown email');
-    assertProblem(await addStaff(e.eventId, someone.email, org2.accessToken), 403, 'other organizer');
-    assertProblem(await addStaff(e.eventId, someone.email, att.accessToken), 403, 'attendee');
+    assertProblem(await invite(e.eventId, someone.email, org2.accessToken), 403, 'other organizer');
+    assertProblem(await invite(e.eventId, someone.email, att.accessToken), 403, 'attendee');
     assertProblem(await api(base, 'POST', `/api/events/${e.eventId}/staff`, { body: { email: someone.email } }), 401, 'anonymous');
-    assertProblem(await addStaff('AAAAAAAAAAAAAAAAAAAAAA', someone.email), 404, 'unknown event');
+    assertProblem(await invite('AAAAAAAAAAAAAAAAAAAAAA', someone.email), 404, 'unknown event');
     assertFieldError(await api(base, 'POST', `/api/events/${e.eventId}/staff`, { token: org.accessToken, body: {} }), 'email', 'missing email');
-    // None of those made `someone` staff.
+    for (const bad of ['not-an-address', 'a@b', '', 'two@@example.com', 'x'.repeat(250) + '@example.com']) {
+      assertFieldError(await invite(e.eventId, bad), 'email', `email ${JSON.stringify(bad).slice(0, 40)}`);
+    }
+    assertFieldError(await api(base, 'POST', `/api/events/${e.eventId}/staff`, { token: org.accessToken, body: { email: 7 } }), 'email', 'a number');
+    assertFieldError(await api(base, 'POST', `/api/events/${e.eventId}/staff`,
+      { token: org.accessToken, body: { email: someone.email, userId: someone.user.userId } }), 'userId', 'an unknown field');
+    // None of those invited anybody, nor made `someone` staff.
+    assert.deepEqual((await api(base, 'GET', `/api/events/${e.eventId}/staff`, { token: org.accessToken })).json, { items: [] });
+    assert.deepEqual((await api(base, 'GET', '/api/me/staff-invitations', { token: someone.accessToken })).json, { items: [] });
     const t = await ticketFor(e.eventId);
     assertProblem(await validate(someone.accessToken, { qrCode: t.qrCode }), 403, 'not staff');
     await assertStillValid(t, 'after a non-staff scan');
   });
 
-  it('adding the same person twice keeps them staff', async () => {
+  it('inviting the same address again returns the open invitation, and accepting twice keeps them staff', async () => {
     const e = await freeEvent();
     const staff = await signup(base, 'attendee');
-    assert.equal((await addStaff(e.eventId, staff.email)).status, 201);
-    const again = await addStaff(e.eventId, staff.email);
-    assert.ok([200, 201, 409].includes(again.status), `${again.status} ${again.text}`);
+    const first = await invite(e.eventId, staff.email);
+    assert.equal(first.status, 201, first.text);
+    const again = await invite(e.eventId, `  ${staff.email.toUpperCase()} `);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.invitationId, first.json.invitationId);
+    assert.equal((await accept(first.json.invitationId, staff.accessToken)).status, 200);
+    const twice = await accept(first.json.invitationId, staff.accessToken);
+    assert.equal(twice.status, 200, twice.text);
+    assert.equal(twice.json.status, 'active');
+    const afterAccept = await invite(e.eventId, staff.email);
+    assert.equal(afterAccept.status, 200, afterAccept.text);
+    assert.equal(afterAccept.json.status, 'active');
+    assert.equal((await api(base, 'GET', `/api/events/${e.eventId}/staff`, { token: org.accessToken })).json.items.length, 1);
     const t = await ticketFor(e.eventId);
     assert.equal((await validate(await freshToken(staff), { qrCode: t.qrCode })).json?.result, 'valid');
   });

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, api, signup, createEvent, assertProblem, assertFieldError, futureDate, registerOk, collectPages,
-  RFC3339, uniqueEmail, PASSWORD,
+  RFC3339, uniqueEmail, PASSWORD, makeStaff,
 } from './harness.mjs';
 
 let srv;
@@ -27,13 +27,10 @@ after(async () => {
   await srv?.stop();
 });
 
-const addStaff = async (eventId, email, token = org.accessToken) => {
-  const r = await api(base, 'POST', `/api/events/${eventId}/staff`, { token, body: { email } });
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-};
+/** Door staff the way people become it: the organizer invites `who`, who accepts. */
+const addStaff = (eventId, who, token = org.accessToken) => makeStaff(base, token, eventId, who);
 
-/** A fresh login of `who`: adding someone to the staff changes their roles, which tokens carry. */
+/** A fresh login of `who`: what a token says must not matter for staff rights, old or new. */
 const relogin = async (who) => {
   const r = await api(base, 'POST', '/api/auth/login', { body: { email: who.email, password: who.password } });
   assert.equal(r.status, 200, r.text);
@@ -48,11 +45,15 @@ describe('GET /api/me/staff-events', () => {
     const middle = await createEvent(base, org.accessToken, { price: 0, date: futureDate(20) });
     const notMine = await createEvent(base, org.accessToken, { price: 0, date: futureDate(15) });
     const cancelled = await createEvent(base, org.accessToken, { price: 0, date: futureDate(12) });
-    await addStaff(later.eventId, mine.email);
-    await addStaff(sooner.eventId, mine.email, org2.accessToken);
-    await addStaff(middle.eventId, mine.email);
-    await addStaff(cancelled.eventId, mine.email);
-    await addStaff(notMine.eventId, staffer.email);
+    await addStaff(later.eventId, mine);
+    await addStaff(sooner.eventId, mine, org2.accessToken);
+    await addStaff(middle.eventId, mine);
+    await addStaff(cancelled.eventId, mine);
+    await addStaff(notMine.eventId, staffer);
+    // Invited but not accepted: not listed.
+    const invitedOnly = await createEvent(base, org.accessToken, { price: 0, date: futureDate(25) });
+    assert.equal((await api(base, 'POST', `/api/events/${invitedOnly.eventId}/staff`,
+      { token: org.accessToken, body: { email: mine.email } })).status, 201);
     assert.equal((await api(base, 'DELETE', `/api/events/${cancelled.eventId}`, { token: org.accessToken })).status, 200);
 
     const token = await relogin(mine);
@@ -77,7 +78,7 @@ describe('GET /api/me/staff-events', () => {
     // Events cannot be created in the past, so the default window's lower end (a day ago)
     // is not reached here; the unit of behaviour checked is the window's lower bound.
     const soon = await createEvent(base, org.accessToken, { price: 0, date: futureDate(0, 3600) });
-    await addStaff(soon.eventId, mine.email);
+    await addStaff(soon.eventId, mine);
     const token = await relogin(mine);
     const byDefault = await api(base, 'GET', '/api/me/staff-events', { token });
     assert.deepEqual(byDefault.json.items.map((e) => e.eventId), [soon.eventId]);
@@ -99,33 +100,48 @@ describe('GET /api/me/staff-events', () => {
 });
 
 describe('GET /api/events/{id}/staff', () => {
-  it('lists the staff the organizer added, oldest first, once each', async () => {
+  it('lists the open invitations and the staff who accepted, oldest first, once each; names only once active', async () => {
     const ev = await createEvent(base, org.accessToken, { price: 0 });
     const empty = await api(base, 'GET', `/api/events/${ev.eventId}/staff`, { token: org.accessToken });
     assert.equal(empty.status, 200, empty.text);
     assert.deepEqual(empty.json, { items: [] });
 
     const second = await signup(base, 'attendee');
-    await addStaff(ev.eventId, staffer.email);
-    await addStaff(ev.eventId, second.email);
-    await addStaff(ev.eventId, staffer.email.toUpperCase()); // already there: no duplicate
+    const nobody = uniqueEmail();
+    await addStaff(ev.eventId, staffer);
+    const pending = await api(base, 'POST', `/api/events/${ev.eventId}/staff`, { token: org.accessToken, body: { email: second.email } });
+    assert.equal(pending.status, 201, pending.text);
+    assert.equal((await api(base, 'POST', `/api/events/${ev.eventId}/staff`, { token: org.accessToken, body: { email: nobody } })).status, 201);
+    const dup = await api(base, 'POST', `/api/events/${ev.eventId}/staff`, { token: org.accessToken, body: { email: staffer.email.toUpperCase() } });
+    assert.equal(dup.status, 200, 'already there: no duplicate');
     const r = await api(base, 'GET', `/api/events/${ev.eventId}/staff`, { token: org.accessToken });
     assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.items.length, 2, r.text);
-    const byUser = Object.fromEntries(r.json.items.map((m) => [m.userId, m]));
-    assert.deepEqual(new Set(Object.keys(byUser)), new Set([staffer.user.userId, second.user.userId]));
-    const m = byUser[staffer.user.userId];
-    assert.equal(m.eventId, ev.eventId);
-    assert.equal(m.email, staffer.email);
-    assert.equal(m.name, staffer.name);
-    assert.match(m.addedAt, RFC3339);
-    // Same second is possible; otherwise the first added comes first.
-    assert.ok(r.json.items[0].addedAt <= r.json.items[1].addedAt);
+    // Invited in the same second, their order is unspecified; otherwise the first invited comes first.
+    assert.deepEqual(r.json.items.map((m) => m.email).sort(), [staffer.email, second.email, nobody].sort(), r.text);
+    const byEmail = Object.fromEntries(r.json.items.map((m) => [m.email, m]));
+    const [active, invited, unknown] = [byEmail[staffer.email], byEmail[second.email], byEmail[nobody]];
+    assert.equal(active.status, 'active');
+    assert.equal(active.eventId, ev.eventId);
+    assert.equal(active.name, staffer.name);
+    assert.match(active.invitedAt, RFC3339);
+    assert.match(active.acceptedAt, RFC3339);
+    assert.equal(active.expiresAt, undefined);
+    for (const m of [invited, unknown]) {
+      assert.equal(m.status, 'invited');
+      assert.equal(m.name, undefined, 'no name before accepting');
+      assert.match(m.expiresAt, RFC3339);
+      assert.equal(m.acceptedAt, undefined);
+    }
+    assert.equal(invited.invitationId, pending.json.invitationId);
+    for (const m of r.json.items) assert.equal(m.userId, undefined, 'never a user id');
+    // The entry for an address with an account and one without look alike.
+    assert.deepEqual(Object.keys(invited).sort(), Object.keys(unknown).sort());
+    assert.ok(r.json.items[0].invitedAt <= r.json.items[1].invitedAt && r.json.items[1].invitedAt <= r.json.items[2].invitedAt);
   });
 
   it('is only for the event\'s organizer', async () => {
     const ev = await createEvent(base, org.accessToken, { price: 0 });
-    await addStaff(ev.eventId, staffer.email);
+    await addStaff(ev.eventId, staffer);
     assertProblem(await api(base, 'GET', `/api/events/${ev.eventId}/staff`, { token: org2.accessToken }), 403);
     assertProblem(await api(base, 'GET', `/api/events/${ev.eventId}/staff`, { token: att.accessToken }), 403);
     assertProblem(await api(base, 'GET', `/api/events/${ev.eventId}/staff`, { token: await relogin(staffer) }), 403);

@@ -1,7 +1,8 @@
 // Several `admit serve` nodes on one PostgreSQL database behind HAProxy (scripts/cluster.sh):
 // flash sales spread over every node never oversell, a ticket scanned on two nodes at the same
 // instant is admitted once, a webhook delivered to two nodes confirms once, tokens issued by one
-// node work on the others, and a node killed with SIGKILL mid-sale loses nothing it acknowledged
+// node work on the others, door staff removed on one node are refused on every node within a
+// second, and a node killed with SIGKILL mid-sale loses nothing it acknowledged
 // while the others keep selling.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -216,6 +217,48 @@ describe('tickets scanned at the same instant on two nodes', () => {
     assert.equal((await analytics(lb, e.eventId)).checkedIn, 30);
     // A later scan anywhere says already_used with the first time.
     for (const base of c.nodeUrls) assert.equal((await validate(base, tickets[0])).json.result, 'already_used');
+  });
+
+  it('door staff invited on one node scan on every node; removed on one node, every node refuses them within a second', async () => {
+    const e = await createEvent(lb, org.accessToken, { capacity: 100, maxPerAttendee: 10 });
+    const door = await signup(lb, 'attendee');
+    const [n1, n2, n3] = c.nodeUrls;
+    const invited = await api(n1, 'POST', `/api/events/${e.eventId}/staff`, { token: org.accessToken, body: { email: door.email } });
+    assert.equal(invited.status, 201, invited.text);
+    const id = invited.json.invitationId;
+    assert.equal((await api(n2, 'POST', `/api/staff-invitations/${id}/accept`, { token: door.accessToken })).status, 200);
+    const tickets = [];
+    for (const who of [crowd[40], crowd[41], crowd[42]]) {
+      const reg = await register(lb, who, e.eventId, 10);
+      assert.equal(reg.status, 201, reg.text);
+      tickets.push(...reg.json.tickets);
+    }
+    const scan = (base, t) => api(base, 'POST', '/api/tickets/validate', { token: door.accessToken, body: { qrCode: t.qrCode, eventId: e.eventId } });
+    // Accepted on node 2: every node lets them scan at once (and now remembers it for a second).
+    for (const [i, base] of [n1, n2, n3].entries()) assert.equal((await scan(base, tickets[i])).json?.result, 'valid');
+
+    const removed = await api(n1, 'DELETE', `/api/events/${e.eventId}/staff/${id}`, { token: org.accessToken });
+    assert.equal(removed.status, 204, removed.text);
+    const at = Date.now();
+    assert.equal((await scan(n1, tickets[3])).status, 403, 'the removing node refuses at once');
+    // Other nodes may still honour a right they saw within the last second; after that, never.
+    let next = 4;
+    for (const base of [n2, n3]) {
+      let refusedAfter = null;
+      while (refusedAfter === null) {
+        const r = await scan(base, tickets[next]);
+        if (r.status === 403) refusedAfter = Date.now() - at;
+        else {
+          assert.equal(r.json?.result, 'valid', r.text);
+          next += 1;
+          assert.ok(Date.now() - at < 1500 && next < tickets.length - 1, `still scanning ${Date.now() - at} ms after the removal`);
+          await sleep(50);
+        }
+      }
+      assert.ok(refusedAfter <= 1500, `refused after ${refusedAfter} ms`);
+    }
+    await sleep(1100);
+    for (const base of [n1, n2, n3]) assert.equal((await scan(base, tickets[tickets.length - 1])).status, 403);
   });
 });
 

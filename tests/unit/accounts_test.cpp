@@ -156,8 +156,8 @@ TEST_F(AccountsTest, SignUpRejectsDuplicateEmailIgnoringCase) {
   EXPECT_EQ(stored->name, "Ada Lovelace");
 }
 
-TEST_F(AccountsTest, SignUpRejectsStaffAndAdminRoles) {
-  for (auto role : {Role::staff, Role::admin}) {
+TEST_F(AccountsTest, SignUpRejectsTheAdminRole) {
+  for (auto role : {Role::admin}) {
     auto const result = accounts_->sign_up(ada(role), Actor{});
     ASSERT_FALSE(result) << role_name(role);
     EXPECT_EQ(result.error().code, Errc::invalid_input);

@@ -335,6 +335,21 @@ TEST_F(JwtTokensTest, RejectsClaimsThatDoNotNameAPrincipal) {
   EXPECT_EQ(rejection(eddsa_header(), no_roles), "missing roles");
 }
 
+TEST_F(JwtTokensTest, TheRetiredStaffRoleInATokenGrantsNothing) {
+  // Tokens issued before door staff became per-event invitations may still name "staff".
+  auto claims = valid_claims();
+  claims["roles"] = json::array{"attendee", "staff"};
+  auto const principal = tokens_.verify(sign_eddsa(key_, eddsa_header(), claims));
+  ASSERT_TRUE(principal.has_value()) << principal.error();
+  EXPECT_EQ(principal->roles, Roles(Role::attendee));
+  EXPECT_EQ(principal->roles.bits(), 1);
+
+  claims["roles"] = json::array{"staff"};
+  auto const only_staff = tokens_.verify(sign_eddsa(key_, eddsa_header(), claims));
+  ASSERT_TRUE(only_staff.has_value()) << only_staff.error();
+  EXPECT_EQ(only_staff->roles, Roles());
+}
+
 TEST_F(JwtTokensTest, RejectsClaimsWithoutTimes) {
   auto no_expiry = valid_claims();
   no_expiry.erase("exp");

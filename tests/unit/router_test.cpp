@@ -338,8 +338,21 @@ class EmptyStore final : public Store {
     done(RedemptionResult{Redemption::unknown, std::nullopt});
   }
   bool is_event_staff(std::string_view, std::string_view) override { return false; }
-  void add_event_staff(std::string_view, std::string_view, Timestamp, Actor const&) override {}
-  std::vector<StaffAssignment> list_event_staff(std::string_view) override { return {}; }
+  InviteResult invite_staff(StaffInvitation const& fresh, Actor const&) override { return {fresh, true}; }
+  InvitationAnswer accept_staff_invitation(std::string_view, std::string_view, std::string_view, Timestamp,
+                                           Actor const&) override {
+    return InvitationAnswer::not_found;
+  }
+  std::optional<StaffInvitation> decline_staff_invitation(std::string_view, std::string_view, Timestamp,
+                                                          Actor const&) override {
+    return std::nullopt;
+  }
+  std::optional<StaffInvitation> remove_staff_invitation(std::string_view, std::string_view, Timestamp,
+                                                         Actor const&) override {
+    return std::nullopt;
+  }
+  std::vector<StaffInvitation> list_event_staff(std::string_view, Timestamp) override { return {}; }
+  std::vector<StaffInvitation> list_staff_invitations(std::string_view, Timestamp) override { return {}; }
   std::vector<Event> list_staff_events(std::string_view, Timestamp, std::optional<EventCursor> const&, int) override {
     return {};
   }
@@ -452,12 +465,14 @@ class RouteTableTest : public ::testing::Test {
   NoProvider provider_;
   NoSignatures signatures_;
   Payments payments_{store_, provider_, signatures_, codes_, entropy_, clock_};
+  Staff staff_{store_, tickets_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
       .registrations = registrations_,
       .tickets = tickets_,
       .payments = payments_,
+      .staff = staff_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },

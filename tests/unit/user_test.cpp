@@ -122,8 +122,10 @@ TEST(CheckSignup, ReportsEveryFieldAtOnce) {
 TEST(Roles, NamesComeInFixedOrder) {
   EXPECT_EQ(Roles(Role::admin).with(Role::attendee).names(), (std::vector<std::string_view>{"attendee", "admin"}));
   EXPECT_EQ((Role::organizer | Role::attendee).names(), (std::vector<std::string_view>{"attendee", "organizer"}));
-  EXPECT_EQ(Roles(std::uint8_t{15}).names(),
-            (std::vector<std::string_view>{"attendee", "organizer", "staff", "admin"}));
+  EXPECT_EQ(Roles(std::uint8_t{11}).names(), (std::vector<std::string_view>{"attendee", "organizer", "admin"}));
+  // Bit 4 was the retired global staff role: a stale bit names nothing.
+  EXPECT_EQ(Roles(std::uint8_t{15}).names(), (std::vector<std::string_view>{"attendee", "organizer", "admin"}));
+  EXPECT_EQ(Roles(std::uint8_t{4}).names(), (std::vector<std::string_view>{}));
   EXPECT_TRUE(Roles().names().empty());
 }
 
@@ -131,7 +133,6 @@ TEST(Roles, HasOnlyTheRolesGiven) {
   Roles const attendee = Role::attendee;
   EXPECT_TRUE(attendee.has(Role::attendee));
   EXPECT_FALSE(attendee.has(Role::organizer));
-  EXPECT_FALSE(attendee.has(Role::staff));
   EXPECT_FALSE(attendee.has(Role::admin));
   EXPECT_FALSE(Roles().has(Role::attendee));
 }
@@ -141,23 +142,28 @@ TEST(Roles, WithAddsARoleAndKeepsTheOthers) {
   auto const both = attendee.with(Role::organizer);
   EXPECT_TRUE(both.has(Role::attendee));
   EXPECT_TRUE(both.has(Role::organizer));
-  EXPECT_FALSE(both.has(Role::staff));
   EXPECT_FALSE(attendee.has(Role::organizer)) << "with() returns a new set";
   EXPECT_EQ(both.with(Role::organizer), both);
   EXPECT_EQ(both, Role::attendee | Role::organizer);
 }
 
 TEST(Roles, AnyOfChecksTheIntersection) {
-  auto const door = Role::staff | Role::admin;
-  EXPECT_TRUE(Roles(Role::staff).any_of(door));
-  EXPECT_FALSE((Role::attendee | Role::organizer).any_of(door));
+  auto const runs = Role::organizer | Role::admin;
+  EXPECT_TRUE(Roles(Role::admin).any_of(runs));
+  EXPECT_FALSE(Roles(Role::attendee).any_of(runs));
 }
 
 TEST(ParseRole, ReadsEachRoleName) {
   EXPECT_EQ(parse_role("attendee"), Role::attendee);
   EXPECT_EQ(parse_role("organizer"), Role::organizer);
-  EXPECT_EQ(parse_role("staff"), Role::staff);
   EXPECT_EQ(parse_role("admin"), Role::admin);
+}
+
+TEST(ParseRole, TheRetiredStaffRoleIsNoRole) {
+  EXPECT_EQ(parse_role("staff"), std::nullopt);
+  EXPECT_TRUE(is_retired_role("staff"));
+  EXPECT_FALSE(is_retired_role("admin"));
+  EXPECT_FALSE(is_retired_role("Staff"));
 }
 
 TEST(ParseRole, RejectsUnknownAndMiscasedNames) {
@@ -168,7 +174,7 @@ TEST(ParseRole, RejectsUnknownAndMiscasedNames) {
 }
 
 TEST(RoleName, IsTheInverseOfParseRole) {
-  for (auto role : {Role::attendee, Role::organizer, Role::staff, Role::admin}) {
+  for (auto role : {Role::attendee, Role::organizer, Role::admin}) {
     EXPECT_EQ(parse_role(role_name(role)), role);
   }
 }

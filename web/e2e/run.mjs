@@ -490,22 +490,30 @@ try {
     await shot('manage-event');
   });
 
-  await step('organizer adds door staff (and sees a clear error for an unknown email)', async () => {
-    await page.getByLabel('Email of their account').fill(`nobody-${stamp}@example.org`);
-    await page.getByRole('button', { name: 'Add to door staff' }).click();
-    await page.getByText('No account has this email. Ask them to sign up first, then add them.').waitFor();
-    await page.getByText('Nobody yet. Add the people who will check tickets at the entrance.').waitFor();
-    await page.getByLabel('Email of their account').fill(attendee.email);
-    await page.getByRole('button', { name: 'Add to door staff' }).click();
-    await page.getByText(`(${attendee.email}) can now scan tickets for this event.`).waitFor();
+  await step('organizer invites door staff: the same answer for any address, no name until accepted', async () => {
+    const nobody = `nobody-${stamp}@example.org`;
+    await page.getByText('Nobody yet. Invite the people who will check tickets at the entrance.').waitFor();
+    await page.getByLabel('Email to invite').fill(nobody);
+    await page.getByRole('button', { name: 'Invite to door staff' }).click();
+    await page.getByText(`Invitation for ${nobody} is waiting for them to accept`).waitFor();
+    await page.getByLabel('Email to invite').fill(attendee.email);
+    await page.getByRole('button', { name: 'Invite to door staff' }).click();
+    await page.getByText(`Invitation for ${attendee.email} is waiting for them to accept`).waitFor();
     // The list comes from GET /api/events/{id}/staff, so it survives a reload.
     await page.reload();
     const staffList = page.getByRole('list', { name: 'Door staff' });
     await staffList.getByText(attendee.email).waitFor();
-    assert((await staffList.getByRole('listitem').count()) === 1, 'the staff list should hold one person');
-    assert((await staffList.innerText()).includes(attendee.name), 'the staff list lacks the name');
-    await page.getByRole('heading', { name: 'Door staff' }).scrollIntoViewIfNeeded();
+    assert((await staffList.getByRole('listitem').count()) === 2, 'the staff list should hold two invitations');
+    const text = await staffList.innerText();
+    assert(!text.includes(attendee.name), 'the staff list names the person before they accepted');
+    assert((text.match(/Invited/g) ?? []).length === 2, `both are invited: ${text}`);
+    await page.getByRole('heading', { name: 'Door staff', exact: true }).scrollIntoViewIfNeeded();
     await shot('manage-event-staff', { full: false });
+    // Withdraw the invitation nobody will answer.
+    await staffList.getByRole('button', { name: `Withdraw ${nobody}` }).click();
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await staffList.getByText(nobody).waitFor({ state: 'detached' });
+    assert((await staffList.getByRole('listitem').count()) === 1, 'the withdrawn invitation is still listed');
   });
 
   await step('organizer sees analytics with charts', async () => {
@@ -635,9 +643,16 @@ try {
     await page.getByRole('button', { name: 'Log out' }).waitFor();
   });
 
-  await step('door staff scan with their own account', async () => {
+  await step('door staff accept the invitation and scan with their own account', async () => {
     await logout();
     await login(attendee);
+    assert((await page.getByRole('link', { name: /^Scan/ }).count()) === 0, 'Scan is offered before accepting');
+    await page.getByRole('link', { name: /^Invitations/ }).click();
+    await page.getByRole('heading', { name: 'Door staff invitations' }).waitFor();
+    await page.getByRole('button', { name: `Decline invitation to ${freeEvent.name}` }).waitFor();
+    await shot('staff-invitations');
+    await page.getByRole('button', { name: `Accept invitation to ${freeEvent.name}` }).click();
+    await page.getByRole('link', { name: `Open the scanner for ${freeEvent.name}` }).waitFor();
     await page.getByRole('link', { name: /^Scan/ }).click();
     // GET /api/me/staff-events offers the event this account was added to, and only that one.
     const staffed = page.locator('section', { has: page.getByRole('heading', { name: 'Events you are door staff for' }) });
@@ -654,6 +669,17 @@ try {
     await page.getByRole('heading', { name: 'You are not on the door staff for this event' }).waitFor();
     await logout();
     await login(organizer);
+  });
+
+  await step('organizer removes the door staff, who then shows as gone', async () => {
+    await go(`/organizer/events/${freeEvent.id}`);
+    const staffList = page.getByRole('list', { name: 'Door staff' });
+    await staffList.getByText(attendee.name).waitFor();
+    assert((await staffList.innerText()).includes('Active'), 'the accepted invitation is not active');
+    await staffList.getByRole('button', { name: `Remove ${attendee.email}` }).click();
+    await page.getByText(`${attendee.name} can no longer scan this event’s tickets.`).waitFor();
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.getByText('Nobody yet. Invite the people who will check tickets at the entrance.').waitFor();
   });
 
   await step('organizer cancels the paid event', async () => {

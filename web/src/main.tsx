@@ -18,6 +18,7 @@ const EventFormPage = lazy(() => import('./features/organizer/EventFormPage'));
 const ManageEventPage = lazy(() => import('./features/organizer/ManageEventPage'));
 const AnalyticsPage = lazy(() => import('./features/organizer/AnalyticsPage'));
 const ScannerPage = lazy(() => import('./features/scanner/ScannerPage'));
+const InvitationsPage = lazy(() => import('./features/staff/InvitationsPage'));
 const NotFoundPage = lazy(() => import('./components/NotFoundPage'));
 
 const queryClient = new QueryClient({
@@ -105,6 +106,14 @@ createRoot(document.getElementById('root')!).render(
               element={
                 <RequireAuth roles={[...organizer]}>
                   <AnalyticsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="invitations"
+              element={
+                <RequireAuth>
+                  <InvitationsPage />
                 </RequireAuth>
               }
             />

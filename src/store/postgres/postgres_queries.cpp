@@ -9,17 +9,6 @@ using pg::param;
 using pg_detail::seconds;
 using pg_detail::timestamp;
 
-std::vector<StaffAssignment> PostgresStore::list_event_staff(std::string_view event_id) {
-  auto db = pool_->acquire();
-  auto r = db->exec(
-      "SELECT s.user_id, u.email, u.name, s.created_at FROM event_staff s JOIN users u ON u.id = s.user_id "
-      "WHERE s.event_id = $1 ORDER BY s.created_at, s.user_id",
-      {param(event_id)});
-  std::vector<StaffAssignment> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), timestamp(r.integer(i, 3))});
-  return out;
-}
-
 std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Timestamp from,
                                                     std::optional<EventCursor> const& after, int limit) {
   auto db = pool_->acquire();
@@ -27,8 +16,8 @@ std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Ti
       "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
       "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at, "
       "e.cancellation_deadline, e.hold_seconds "
-      "FROM event_staff s JOIN events e ON e.id = s.event_id "
-      "WHERE s.user_id = $1 AND e.status = 'published' AND e.starts_at >= $2 "
+      "FROM staff_invitations s JOIN events e ON e.id = s.event_id "
+      "WHERE s.user_id = $1 AND s.status = 'active' AND e.status = 'published' AND e.starts_at >= $2 "
       "AND ($3::bigint IS NULL OR e.starts_at > $3 OR (e.starts_at = $3 AND e.id > $4)) "
       "ORDER BY e.starts_at, e.id LIMIT $5",
       {param(user_id), param(seconds(from)), after ? param(seconds(after->starts_at)) : param(nullptr),

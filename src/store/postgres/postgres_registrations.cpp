@@ -1,4 +1,4 @@
-// The registration, ticket and staff parts of the PostgreSQL store, with the batching
+// The registration and ticket parts of the PostgreSQL store, with the batching
 // registration writer.
 
 #include <algorithm>
@@ -652,22 +652,6 @@ void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, s
     } catch (...) {
       done(std::unexpected(pg_detail::write_failure(std::current_exception(), "validating a ticket")));
     }
-  });
-}
-
-bool PostgresStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
-  auto db = pool_->acquire();
-  return !db->exec("SELECT 1 FROM event_staff WHERE event_id = $1 AND user_id = $2", {param(event_id), param(user_id)})
-              .empty();
-}
-
-void PostgresStore::add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
-                                    Actor const& actor) {
-  pg::transaction(*pool_, [&](Connection& db) {
-    auto r = db.exec(
-        "INSERT INTO event_staff (event_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        {param(event_id), param(user_id), param(seconds(now))});
-    if (r.affected() > 0) audit(db, now, actor, "event.staff_added", "event", event_id, user_id);
   });
 }
 

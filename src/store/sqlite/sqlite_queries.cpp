@@ -21,25 +21,14 @@ RegistrationRow registration_row(Statement const& row) {
 
 }  // namespace
 
-std::vector<StaffAssignment> SqliteStore::list_event_staff(std::string_view event_id) {
-  auto db = reader();
-  auto rows = db->prepare(
-      "SELECT s.user_id, u.email, u.name, s.created_at FROM event_staff s JOIN users u ON u.id = s.user_id "
-      "WHERE s.event_id = ?1 ORDER BY s.created_at, s.user_id");
-  rows.bind(1, event_id);
-  std::vector<StaffAssignment> out;
-  while (rows.step()) out.push_back({rows.text(0), rows.text(1), rows.text(2), timestamp(rows.integer(3))});
-  return out;
-}
-
 std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Timestamp from,
                                                   std::optional<EventCursor> const& after, int limit) {
   std::string sql =
       "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
       "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at, "
       "e.cancellation_deadline, e.hold_seconds "
-      "FROM event_staff s JOIN events e ON e.id = s.event_id "
-      "WHERE s.user_id = ?1 AND e.status = 'published' AND e.starts_at >= ?2";
+      "FROM staff_invitations s JOIN events e ON e.id = s.event_id "
+      "WHERE s.user_id = ?1 AND s.status = 'active' AND e.status = 'published' AND e.starts_at >= ?2";
   if (after) sql += " AND (e.starts_at > ?3 OR (e.starts_at = ?3 AND e.id > ?4))";
   sql += " ORDER BY e.starts_at, e.id LIMIT ?5";
   auto db = reader();

@@ -370,25 +370,6 @@ void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std
       });
 }
 
-bool SqliteStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
-  auto db = reader();
-  auto row = db->prepare("SELECT 1 FROM event_staff WHERE event_id = ?1 AND user_id = ?2");
-  row.bind(1, event_id).bind(2, user_id);
-  return row.step();
-}
-
-void SqliteStore::add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
-                                  Actor const& actor) {
-  writes_->run([&](Connection& db) {
-    db.prepare("INSERT OR IGNORE INTO event_staff (event_id, user_id, created_at) VALUES (?1, ?2, ?3)")
-        .bind(1, event_id)
-        .bind(2, user_id)
-        .bind(3, seconds(now))
-        .run();
-    if (db.changes() > 0) audit(db, now, actor, "event.staff_added", "event", event_id, user_id);
-  });
-}
-
 std::vector<EventKey> SqliteStore::event_keys(std::string_view event_id) {
   auto db = reader();
   return select_event_keys(*db, event_id);

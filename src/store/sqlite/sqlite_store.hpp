@@ -61,9 +61,15 @@ class SqliteStore final : public Store {
   void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                      Completion<Result<RedemptionResult>> done) override;
   bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
-  void add_event_staff(std::string_view event_id, std::string_view user_id, Timestamp now,
-                       Actor const& actor) override;
-  std::vector<StaffAssignment> list_event_staff(std::string_view event_id) override;
+  InviteResult invite_staff(StaffInvitation const& fresh, Actor const& actor) override;
+  InvitationAnswer accept_staff_invitation(std::string_view id, std::string_view email, std::string_view user_id,
+                                           Timestamp now, Actor const& actor) override;
+  std::optional<StaffInvitation> decline_staff_invitation(std::string_view id, std::string_view email, Timestamp now,
+                                                          Actor const& actor) override;
+  std::optional<StaffInvitation> remove_staff_invitation(std::string_view event_id, std::string_view id, Timestamp now,
+                                                         Actor const& actor) override;
+  std::vector<StaffInvitation> list_event_staff(std::string_view event_id, Timestamp now) override;
+  std::vector<StaffInvitation> list_staff_invitations(std::string_view email, Timestamp now) override;
   std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
                                        std::optional<EventCursor> const& after, int limit) override;
   std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,

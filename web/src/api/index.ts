@@ -14,8 +14,10 @@ import type {
   RegistrationList,
   ScanKeys,
   SignupRequest,
+  MyStaffInvitation,
+  MyStaffInvitationList,
+  StaffInvitation,
   StaffList,
-  StaffMember,
   Ticket,
   TicketDownloadLink,
   ValidationResult,
@@ -61,8 +63,16 @@ export const api = {
       headers: { accept: 'text/csv' },
     }),
   analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),
-  addStaff: (id: string, email: string) => post<StaffMember>(`/api/events/${enc(id)}/staff`, { email }),
+  /// Invites an address to the event's door staff: the answer is the same whether or not an
+  /// account has it (an open invitation of the address is returned as it is).
+  inviteStaff: (id: string, email: string) => post<StaffInvitation>(`/api/events/${enc(id)}/staff`, { email }),
   eventStaff: (id: string) => get<StaffList>(`/api/events/${enc(id)}/staff`),
+  removeStaff: (id: string, invitationId: string) =>
+    client.request<void>(`/api/events/${enc(id)}/staff/${enc(invitationId)}`, { method: 'DELETE' }),
+  /// Door-staff invitations addressed to the signed-in account (open and accepted).
+  myStaffInvitations: () => get<MyStaffInvitationList>('/api/me/staff-invitations'),
+  acceptStaffInvitation: (invitationId: string) => post<MyStaffInvitation>(`/api/staff-invitations/${enc(invitationId)}/accept`),
+  declineStaffInvitation: (invitationId: string) => post<void>(`/api/staff-invitations/${enc(invitationId)}/decline`),
   /// Events the caller is door staff of (not their own events: see myEvents).
   staffEvents: (query: { limit?: number; cursor?: string | null } = {}) =>
     get<EventList>('/api/me/staff-events', { query: { ...query } }),

@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request counts and latencies by route and status, plus process and business metrics, in the Prometheus text exposition format 0.0.4. Never rate-limited.
+         * @description In the Prometheus text exposition format 0.0.4: requests answered and their latencies by route, method and status (admit_http_requests_total, admit_http_request_duration_seconds), requests refused by a rate limit, open connections, requests in flight (admit_http_requests_in_flight, the scrape included), uptime, the process metrics Prometheus' client libraries export (process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds), and the database's own figures (admit_db_*: on SQLite the writer's batches, jobs, busy time and log syncs; on PostgreSQL registration batches, retries and the connection pool). Never rate-limited.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description Creates an attendee or organizer account and logs it in. `staff` and `admin` are granted by an administrator, never chosen.
+         * @description Creates an attendee or organizer account and logs it in. `admin` is granted by an administrator, never chosen; door staff are invited per event.
          */
         post: operations["signUp"];
         delete?: never;
@@ -233,11 +233,77 @@ export interface paths {
         };
         /**
          * List the events the caller scans tickets for
-         * @description Every published (not cancelled) event whose organizer added the caller to its door staff, in start order (then by id). Without `from` the list starts a day before now, so an event in progress stays listed. The caller may validate these events' tickets and read their scan keys. Events the caller organizes appear only if the caller is also on their staff; see `GET /api/me/events` for those.
+         * @description Every published (not cancelled) event whose door-staff invitation the caller accepted, in start order (then by id). Without `from` the list starts a day before now, so an event in progress stays listed. The caller may validate these events' tickets and read their scan keys. Events the caller organizes appear only if the caller is also on their staff; see `GET /api/me/events` for those.
          */
         get: operations["listMyStaffEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/staff-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's door-staff invitations
+         * @description The invitations addressed to the caller's account email that are open (not yet expired) or accepted, newest first, each with its event's name. Accepted ones (`active`) stay listed so the person can give the right up with `decline`.
+         */
+        get: operations["listMyStaffInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff-invitations/{invitationId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a door-staff invitation
+         * @description Accepts an invitation addressed to the caller's account email: from now on the caller may validate the event's tickets and read its scan keys. Accepting an accepted invitation changes nothing and answers the same. An invitation addressed to someone else answers `404`, as one that does not exist.
+         */
+        post: operations["acceptStaffInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff-invitations/{invitationId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a door-staff invitation
+         * @description Declines (deletes) an invitation addressed to the caller's account email; declining an accepted one gives the right to scan the event up. The organizer no longer sees it and may invite the address again.
+         */
+        post: operations["declineStaffInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -356,17 +422,42 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List an event's door staff
-         * @description The accounts the organizer added to the event's door staff (`POST /api/events/{id}/staff`), oldest first. Only the event's organizer may read it.
+         * List an event's door staff and invitations
+         * @description The event's open invitations and active door staff (`POST /api/events/{id}/staff`), in the order they were invited. `name` appears only once an invitation is accepted. Only the event's organizer may read it.
          */
         get: operations["listEventStaff"];
         put?: never;
         /**
-         * Add door staff to an event
-         * @description Lets the account with this email validate the tickets of an event the caller organizes and read its scan keys; the account gains the `staff` role. The person must have signed up first. Adding someone who is already on the event's staff changes nothing and answers the same.
+         * Invite door staff to an event
+         * @description Invites an address to scan the tickets of an event the caller organizes. The answer is the same whether or not an account has the address: it names no account and no user. The person, signed in with that address, sees the invitation at `GET /api/me/staff-invitations` and accepts or declines it; only an accepted invitation lets them validate the event's tickets and read its scan keys, and only this event's. No role is granted. An invitation expires 14 days after it is made. Inviting an address that already has an open (or accepted) invitation for the event returns that one, unchanged, with `200`; an expired one is replaced by a new invitation.
          */
-        post: operations["addEventStaff"];
+        post: operations["inviteEventStaff"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/staff/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove door staff or withdraw an invitation
+         * @description Deletes an invitation of an event the caller organizes, open or accepted, and with it the right to scan the event's tickets: scans by that account are refused at once on the node that handled the removal, and within one second on every other node.
+         */
+        delete: operations["removeEventStaff"];
         options?: never;
         head?: never;
         patch?: never;
@@ -384,7 +475,7 @@ export interface paths {
         };
         /**
          * The keys that verify an event's tickets
-         * @description The Ed25519 public keys of an event's ticket codes, for scanners that verify codes offline, with the layout of a code. For the event's organizer, its staff and admins.
+         * @description The Ed25519 public keys of an event's ticket codes, for scanners that verify codes offline, with the layout of a code. For the event's organizer, its accepted door staff and admins.
          */
         get: operations["getScanKeys"];
         put?: never;
@@ -579,7 +670,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a ticket at the door
-         * @description Checks a scanned QR code and admits its ticket: `valid` is answered once per ticket, ever, even to concurrent scans; any later scan is `already_used`. For organizers, door staff and admins: the caller must organize the ticket's event (or `eventId`'s), be on its staff, or be an admin. Every outcome of the scan, `invalid` included, is a `200`.
+         * @description Checks a scanned QR code and admits its ticket: `valid` is answered once per ticket, ever, even to concurrent scans; any later scan is `already_used`. For organizers, door staff and admins: the caller must organize the ticket's event (or `eventId`'s), have accepted a door-staff invitation for it, or be an admin. Every outcome of the scan, `invalid` included, is a `200`.
          */
         post: operations["validateTicket"];
         delete?: never;
@@ -711,10 +802,10 @@ export interface components {
             message: string;
         };
         /**
-         * @description `attendee` and `organizer` are chosen at sign-up; `staff` and `admin` are granted by an administrator.
+         * @description `attendee` and `organizer` are chosen at sign-up; `admin` is granted by an administrator. Door staff is not a role: it is granted per event by invitation (`POST /api/events/{id}/staff`).
          * @enum {string}
          */
-        Role: "attendee" | "organizer" | "staff" | "admin";
+        Role: "attendee" | "organizer" | "admin";
         /**
          * @example {
          *       "userId": "Jk2m8QpZr5Tx1vWc3nYb7A",
@@ -743,7 +834,7 @@ export interface components {
              * @example Ada Lovelace
              */
             name: string;
-            /** @description The account's roles, in the order attendee, organizer, staff, admin. */
+            /** @description The account's roles, in the order attendee, organizer, admin. */
             roles: components["schemas"]["Role"][];
             /**
              * Format: date-time
@@ -1651,7 +1742,7 @@ export interface components {
             }[];
         };
         /**
-         * @description The person to add to an event's door staff.
+         * @description The address to invite to an event's door staff.
          * @example {
          *       "email": "katherine@example.org"
          *     }
@@ -1659,42 +1750,10 @@ export interface components {
         StaffRequest: {
             /**
              * Format: email
-             * @description The email of an existing account, in any case.
+             * @description The address to invite, in any case (stored lower case). It need not belong to an account yet.
              * @example katherine@example.org
              */
             email: string;
-        };
-        /**
-         * @description A member of an event's door staff.
-         * @example {
-         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
-         *       "userId": "pwOFWWcbPdou0cwv7aIDKw",
-         *       "email": "katherine@example.org",
-         *       "name": "Katherine Johnson"
-         *     }
-         */
-        StaffMember: {
-            /**
-             * @description The event's `eventId`.
-             * @example q3Xv9cT0R4mZ2pLw8sN1bA
-             */
-            eventId: string;
-            /**
-             * @description The staff member's `userId`.
-             * @example pwOFWWcbPdou0cwv7aIDKw
-             */
-            userId: string;
-            /**
-             * Format: email
-             * @description The staff member's email address.
-             * @example katherine@example.org
-             */
-            email: string;
-            /**
-             * @description The staff member's display name.
-             * @example Katherine Johnson
-             */
-            name: string;
         };
         /**
          * @description An Ed25519 public key that verifies the signatures in an event's ticket codes.
@@ -1999,42 +2058,6 @@ export interface components {
             registrationId?: string;
         };
         /**
-         * @description A member of an event's door staff, with when they were added.
-         * @example {
-         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
-         *       "userId": "pwOFWWcbPdou0cwv7aIDKw",
-         *       "email": "katherine@example.org",
-         *       "name": "Katherine Johnson",
-         *       "addedAt": "2026-11-20T09:30:00Z"
-         *     }
-         */
-        StaffAssignment: {
-            /**
-             * Format: date-time
-             * @description When the organizer added them (RFC 3339, UTC).
-             * @example 2026-11-20T09:30:00Z
-             */
-            addedAt: string;
-        } & components["schemas"]["StaffMember"];
-        /**
-         * @description An event's door staff, in the order they were added.
-         * @example {
-         *       "items": [
-         *         {
-         *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
-         *           "userId": "pwOFWWcbPdou0cwv7aIDKw",
-         *           "email": "katherine@example.org",
-         *           "name": "Katherine Johnson",
-         *           "addedAt": "2026-11-20T09:30:00Z"
-         *         }
-         *       ]
-         *     }
-         */
-        StaffList: {
-            /** @description Every member of the event's door staff. */
-            items: components["schemas"]["StaffAssignment"][];
-        };
-        /**
          * @description What a browser needs to take a card: which provider the server uses and, for Stripe, the publishable key Stripe.js is started with.
          * @example {
          *       "provider": "stripe",
@@ -2052,6 +2075,179 @@ export interface components {
              * @example pk_test_51H…
              */
             publishableKey: string | null;
+        };
+        /**
+         * @description An invitation to an event's door staff, as the organizer who made it sees it. Nothing about the account behind the address (whether there is one, its id, its name) appears before it is accepted.
+         * @example {
+         *       "invitationId": "Zt4bq0S2Vn8xLw1mC6pR3A",
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "email": "katherine@example.org",
+         *       "status": "invited",
+         *       "expiresAt": "2026-12-04T09:30:00Z"
+         *     }
+         */
+        StaffInvitation: {
+            /**
+             * @description The invitation's id.
+             * @example Zt4bq0S2Vn8xLw1mC6pR3A
+             */
+            invitationId: string;
+            /**
+             * @description The event's `eventId`.
+             * @example q3Xv9cT0R4mZ2pLw8sN1bA
+             */
+            eventId: string;
+            /**
+             * Format: email
+             * @description The invited address, lower case.
+             * @example katherine@example.org
+             */
+            email: string;
+            /**
+             * @description `invited`: waiting for the person to accept or decline, until `expiresAt`; `active`: accepted, the account may scan the event's tickets.
+             * @enum {string}
+             */
+            status: "invited" | "active";
+            /**
+             * Format: date-time
+             * @description While `invited`: when the invitation expires (14 days after it was made); absent once `active`.
+             * @example 2026-12-04T09:30:00Z
+             */
+            expiresAt?: string;
+        };
+        /**
+         * @description One open invitation or active member of an event's door staff. `name` and `acceptedAt` appear only once the invitation is `active`.
+         * @example {
+         *       "invitationId": "Zt4bq0S2Vn8xLw1mC6pR3A",
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "email": "katherine@example.org",
+         *       "status": "active",
+         *       "invitedAt": "2026-11-20T09:30:00Z",
+         *       "name": "Katherine Johnson",
+         *       "acceptedAt": "2026-11-21T10:00:00Z"
+         *     }
+         */
+        StaffListItem: {
+            /**
+             * @description The invitation's id.
+             * @example Zt4bq0S2Vn8xLw1mC6pR3A
+             */
+            invitationId: string;
+            /**
+             * @description The event's `eventId`.
+             * @example q3Xv9cT0R4mZ2pLw8sN1bA
+             */
+            eventId: string;
+            /**
+             * Format: email
+             * @description The invited address, lower case.
+             * @example katherine@example.org
+             */
+            email: string;
+            /**
+             * @description `invited`: waiting for the person to accept or decline, until `expiresAt`; `active`: accepted, the account may scan the event's tickets.
+             * @enum {string}
+             */
+            status: "invited" | "active";
+            /**
+             * Format: date-time
+             * @description While `invited`: when the invitation expires (14 days after it was made); absent once `active`.
+             * @example 2026-12-04T09:30:00Z
+             */
+            expiresAt?: string;
+            /**
+             * Format: date-time
+             * @description When the organizer invited the address.
+             * @example 2026-11-20T09:30:00Z
+             */
+            invitedAt: string;
+            /**
+             * @description The display name of the account that accepted (only when `active`).
+             * @example Katherine Johnson
+             */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description When it was accepted (only when `active`).
+             * @example 2026-11-21T10:00:00Z
+             */
+            acceptedAt?: string;
+        };
+        /**
+         * @description An event's door staff: its open invitations (not yet expired) and its active members, in the order they were invited. Declined, removed and expired invitations are not listed.
+         * @example {
+         *       "items": [
+         *         {
+         *           "invitationId": "Zt4bq0S2Vn8xLw1mC6pR3A",
+         *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *           "email": "katherine@example.org",
+         *           "status": "active",
+         *           "invitedAt": "2026-11-20T09:30:00Z",
+         *           "name": "Katherine Johnson",
+         *           "acceptedAt": "2026-11-21T10:00:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        StaffList: {
+            /** @description Every open invitation and active member. */
+            items: components["schemas"]["StaffListItem"][];
+        };
+        /**
+         * @description An invitation to scan an event's tickets, as the invited person sees it.
+         * @example {
+         *       "invitationId": "Zt4bq0S2Vn8xLw1mC6pR3A",
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "eventName": "Rust & C++ Meetup",
+         *       "status": "invited",
+         *       "expiresAt": "2026-12-04T09:30:00Z"
+         *     }
+         */
+        MyStaffInvitation: {
+            /**
+             * @description The invitation's id.
+             * @example Zt4bq0S2Vn8xLw1mC6pR3A
+             */
+            invitationId: string;
+            /**
+             * @description The event's `eventId`.
+             * @example q3Xv9cT0R4mZ2pLw8sN1bA
+             */
+            eventId: string;
+            /**
+             * @description The event's name.
+             * @example Rust & C++ Meetup
+             */
+            eventName: string;
+            /**
+             * @description `invited`: waiting for the person to accept or decline, until `expiresAt`; `active`: accepted, the account may scan the event's tickets.
+             * @enum {string}
+             */
+            status: "invited" | "active";
+            /**
+             * Format: date-time
+             * @description While `invited`: when the invitation expires (14 days after it was made); absent once `active`.
+             * @example 2026-12-04T09:30:00Z
+             */
+            expiresAt?: string;
+        };
+        /**
+         * @description The caller's open invitations (not yet expired) and the ones they accepted, newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "invitationId": "Zt4bq0S2Vn8xLw1mC6pR3A",
+         *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *           "eventName": "Rust & C++ Meetup",
+         *           "status": "invited",
+         *           "expiresAt": "2026-12-04T09:30:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        MyStaffInvitationList: {
+            /** @description Open and accepted invitations addressed to the caller's account. */
+            items: components["schemas"]["MyStaffInvitation"][];
         };
     };
     responses: {
@@ -2829,6 +3025,154 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listMyStaffInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's invitations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStaffInvitationList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acceptStaffInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accepted invitation (`status: active`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStaffInvitation"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description No invitation with this id is addressed to the caller's account (another person's invitation answers the same as none). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No invitation of yours has this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description The invitation was not accepted within 14 days; the organizer may invite the address again. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:invitation-expired",
+                     *       "title": "The invitation has expired",
+                     *       "status": 410,
+                     *       "detail": "This invitation has expired; ask the organizer for a new one.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:invitation-expired";
+                        /** @constant */
+                        status?: 410;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    declineStaffInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description No invitation with this id is addressed to the caller's account (another person's invitation answers the same as none). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No invitation of yours has this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -3253,7 +3597,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event's door staff. */
+            /** @description The event's door staff and open invitations. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3276,7 +3620,7 @@ export interface operations {
                      *       "type": "urn:admit:problem:forbidden",
                      *       "title": "Forbidden",
                      *       "status": 403,
-                     *       "detail": "Only the event's organizer may see this.",
+                     *       "detail": "Only the event's organizer manages its staff.",
                      *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
                      *     }
                      */
@@ -3293,7 +3637,7 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    addEventStaff: {
+    inviteEventStaff: {
         parameters: {
             query?: never;
             header?: never;
@@ -3303,21 +3647,31 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Whom to add. */
+        /** @description Whom to invite. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StaffRequest"];
             };
         };
         responses: {
-            /** @description The account is on the event's staff. */
+            /** @description The address already had an open or accepted invitation for this event: that one, unchanged. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffInvitation"];
+                };
+            };
+            /** @description A new invitation. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffMember"];
+                    "application/json": components["schemas"]["StaffInvitation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3334,7 +3688,7 @@ export interface operations {
                      *       "type": "urn:admit:problem:forbidden",
                      *       "title": "Forbidden",
                      *       "status": 403,
-                     *       "detail": "Only the event's organizer may see this.",
+                     *       "detail": "Only the event's organizer manages its staff.",
                      *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
                      *     }
                      */
@@ -3346,7 +3700,61 @@ export interface operations {
                     };
                 };
             };
-            /** @description No event has this id, or no account has this email. */
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeEventStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The invitation's `invitationId`. */
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer manages its staff.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No such event, or the event has no invitation with this id. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3358,7 +3766,7 @@ export interface operations {
                      *       "type": "urn:admit:problem:not-found",
                      *       "title": "Not Found",
                      *       "status": 404,
-                     *       "detail": "No account has this email; the person must sign up first.",
+                     *       "detail": "This event has no staff invitation with this id.",
                      *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
                      *     }
                      */
@@ -3370,8 +3778,6 @@ export interface operations {
                     };
                 };
             };
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4008,7 +4414,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
-            /** @description The caller is not an organizer, staff or admin, or neither organizes nor staffs the event scanned for. */
+            /** @description The caller neither organizes the event scanned for nor accepted a door-staff invitation for it, and is no admin. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

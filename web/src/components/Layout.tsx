@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { api } from '../api';
 import { hasRole, useMeSync, useSession } from '../features/auth/session';
+import { useMyInvitations } from '../features/staff/api';
 import { Icon } from './Icon';
 import { Loading } from './States';
 
@@ -26,7 +27,11 @@ export function Layout() {
   const navigate = useNavigate();
   useMeSync();
   const isOrganizer = hasRole(session, 'organizer', 'admin');
-  const canScan = hasRole(session, 'organizer', 'staff', 'admin');
+  // Door staff is no role: it comes from accepted invitations, per event.
+  const invitations = useMyInvitations(!!session);
+  const items = invitations.data?.items ?? [];
+  const waiting = items.filter((i) => i.status === 'invited').length;
+  const canScan = isOrganizer || items.some((i) => i.status === 'active');
 
   const logout = async () => {
     await api.logout();
@@ -47,6 +52,19 @@ export function Layout() {
             </NavLink>
             {session && <NavLink to="/tickets">My tickets</NavLink>}
             {isOrganizer && <NavLink to="/organizer">Organize</NavLink>}
+            {items.length > 0 && (
+              <NavLink to="/invitations">
+                Invitations
+                {waiting > 0 && (
+                  <>
+                    <span className="nav-count" aria-hidden="true">
+                      {waiting}
+                    </span>
+                    <span className="visually-hidden">, {waiting} waiting</span>
+                  </>
+                )}
+              </NavLink>
+            )}
             {canScan && (
               <NavLink to="/scan">
                 Scan<span className="long"> tickets</span>

@@ -13,8 +13,8 @@ export function hasRole(session: Session | null, ...roles: Role[]): boolean {
   return !!session && session.user.roles.some((r) => roles.includes(r));
 }
 
-/// Refreshes the account's roles from GET /api/me (an organizer may have made this person door
-/// staff since they logged in).
+/// Refreshes the account's name and roles from GET /api/me (an administrator may have changed
+/// them since they logged in).
 export function useMeSync(): void {
   const session = useSession();
   const queryClient = useQueryClient();

@@ -1,18 +1,17 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, ApiError } from '../../api';
-import type { Event, RegistrationRow, StaffMember } from '../../api/types';
+import { api } from '../../api';
+import type { Event, RegistrationRow } from '../../api/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { coverStyle, StatusBadge } from '../../components/EventBits';
-import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { Alert, errorMessage, ErrorState, Loading } from '../../components/States';
 import { filenameFrom, saveBlob } from '../../lib/download';
 import { formatEventDate, formatMoney, formatPrice, formatTimestamp, pluralize } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
 import { useTitle } from '../../lib/useTitle';
-import { validateEmail } from '../auth/validation';
+import { DoorStaffSection } from '../staff/DoorStaffSection';
 
 function Registrations({ event }: { event: Event }) {
   const queryClient = useQueryClient();
@@ -214,114 +213,6 @@ function Registrations({ event }: { event: Event }) {
   );
 }
 
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
-}
-
-function DoorStaff({ event }: { event: Event }) {
-  const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [lastAdded, setLastAdded] = useState<StaffMember | null>(null);
-  const [copied, setCopied] = useState(false);
-  const scannerUrl = `${window.location.origin}/scan/${event.eventId}`;
-  const staff = useQuery({ queryKey: ['eventStaff', event.eventId], queryFn: () => api.eventStaff(event.eventId) });
-  const add = useMutation({
-    mutationFn: (e: string) => api.addStaff(event.eventId, e),
-    onSuccess: (member) => {
-      setLastAdded(member);
-      setEmail('');
-      queryClient.invalidateQueries({ queryKey: ['eventStaff', event.eventId] });
-    },
-    onError: (err) => {
-      if (err instanceof ApiError && err.status === 404)
-        setError('No account has this email. Ask them to sign up first, then add them.');
-      else if (err instanceof ApiError && err.status === 400)
-        setError(Object.values(err.fieldErrors)[0] ? `Email ${Object.values(err.fieldErrors)[0]}.` : err.message);
-      else setError(errorMessage(err));
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problem = validateEmail(email);
-    setError(problem ?? null);
-    if (!problem) add.mutate(email.trim());
-  };
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(scannerUrl);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 2000);
-    } catch {
-      setCopied(false);
-    }
-  };
-  return (
-    <section className="section card card-pad" aria-labelledby="staff-title">
-      <h2 id="staff-title">Door staff</h2>
-      <p className="muted">People you add here can scan this event’s tickets with their own Admit account.</p>
-      <form onSubmit={submit} noValidate className="row" style={{ alignItems: 'flex-start' }}>
-        <Field label="Email of their account" error={error} className="spacer">
-          <input
-            type="email"
-            autoComplete="off"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            placeholder="door@example.com"
-          />
-        </Field>
-        <button type="submit" className="btn btn-primary" disabled={add.isPending} style={{ marginTop: 28 }}>
-          {add.isPending ? <span className="spinner" aria-hidden="true" /> : <Icon name="userPlus" size={16} />}
-          Add to door staff
-        </button>
-      </form>
-      <p role="status" className="small" style={{ margin: lastAdded ? '12px 0 0' : 0 }}>
-        {lastAdded && (
-          <>
-            <Icon name="check" size={14} /> <strong>{lastAdded.name}</strong> ({lastAdded.email}) can now scan tickets for this
-            event.
-          </>
-        )}
-      </p>
-      <h3 className="staff-head">
-        On the door{staff.data && staff.data.items.length > 0 ? ` (${staff.data.items.length})` : ''}
-      </h3>
-      {staff.isPending ? (
-        <Loading label="Loading door staff…" />
-      ) : staff.isError ? (
-        <ErrorState error={staff.error} retry={() => staff.refetch()} title="We could not load the door staff" />
-      ) : staff.data.items.length === 0 ? (
-        <p className="muted small">Nobody yet. Add the people who will check tickets at the entrance.</p>
-      ) : (
-        <ul className="staff-list" aria-label="Door staff">
-          {staff.data.items.map((m) => (
-            <li key={m.userId}>
-              <span className="avatar" aria-hidden="true">
-                {initials(m.name)}
-              </span>
-              <span className="who">
-                <strong>{m.name}</strong>
-                <span className="small muted">{m.email}</span>
-              </span>
-              <span className="small muted when">Added {formatTimestamp(m.addedAt)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="row" style={{ marginTop: 16 }}>
-        <span className="small muted">Scanner link for your staff:</span>
-        <code className="mono small" style={{ wordBreak: 'break-all' }}>
-          {scannerUrl}
-        </code>
-        <button type="button" className="btn btn-sm" onClick={copy}>
-          <Icon name={copied ? 'check' : 'copy'} size={14} /> {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-    </section>
-  );
-}
-
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
   const [params] = useSearchParams();
@@ -429,7 +320,7 @@ export default function ManageEventPage() {
       </div>
 
       <Registrations event={e} />
-      {!cancelled && <DoorStaff event={e} />}
+      {!cancelled && <DoorStaffSection event={e} />}
 
       {!cancelled && (
         <section className="section card card-pad" aria-labelledby="danger-title" style={{ borderColor: '#f5c2bc' }}>

@@ -233,7 +233,7 @@ function EventPicker() {
   const navigate = useNavigate();
   const isOrganizer = hasRole(session, 'organizer', 'admin');
   const mine = useMyEvents(isOrganizer);
-  // The events an organizer added this account to as door staff (GET /api/me/staff-events).
+  // The events whose door-staff invitation this account accepted (GET /api/me/staff-events).
   const staffing = useQuery({ queryKey: ['staffEvents'], queryFn: () => api.staffEvents({ limit: 100 }) });
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -283,8 +283,8 @@ function EventPicker() {
             <ErrorState error={staffing.error} retry={() => staffing.refetch()} />
           ) : staffed.length === 0 ? (
             <p className="muted">
-              No organizer has added you to the door staff of an upcoming event yet. Once they add your account’s email, the event
-              appears here.
+              You are not on the door staff of an upcoming event yet. When an organizer invites your account’s email, accept the
+              invitation under <Link to="/invitations">Invitations</Link>; the event then appears here.
             </p>
           ) : (
             <EventLinks events={staffed} />
@@ -437,7 +437,8 @@ function Scanner({ eventId }: { eventId: string }) {
         />
         {forbidden && (
           <p style={{ textAlign: 'center' }} className="muted">
-            Ask the organizer to add your account’s email under “Door staff”.
+            Ask the organizer to invite your account’s email under “Door staff”, then accept the invitation under{' '}
+            <Link to="/invitations">Invitations</Link>.
           </p>
         )}
       </div>

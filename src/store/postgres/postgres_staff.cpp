@@ -1,0 +1,146 @@
+// Door staff invitations on PostgreSQL. Each decision is one conditional statement under READ
+// COMMITTED: a second accept of the same invitation waits for the first's row lock, then finds
+// it active; an accept racing a removal finds the row gone (or is removed after it), so every
+// node sees one order of events.
+
+#include <string>
+
+#include "store/postgres/internal.hpp"
+#include "store/postgres/postgres_store.hpp"
+
+namespace admit {
+
+using pg::Connection;
+using pg::param;
+using pg_detail::audit;
+using pg_detail::seconds;
+using pg_detail::timestamp;
+
+namespace {
+
+#define ADMIT_INVITATION_COLUMNS                                                                              \
+  "i.id, i.event_id, i.email, i.status, COALESCE(i.user_id, ''), i.invited_at, i.expires_at, i.accepted_at, " \
+  "COALESCE(u.name, ''), e.name"
+#define ADMIT_INVITATION_JOINS " JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id "
+
+StaffInvitation read_invitation(pg::Result const& r, int i) {
+  auto const accepted = r.optional_integer(i, 7);
+  auto const active = r.text(i, 3) == "active";
+  return StaffInvitation{
+      .id = r.text(i, 0),
+      .event_id = r.text(i, 1),
+      .email = r.text(i, 2),
+      .status = active ? StaffStatus::active : StaffStatus::invited,
+      .user_id = r.text(i, 4),
+      .name = active ? r.text(i, 8) : std::string(),
+      .event_name = r.text(i, 9),
+      .invited_at = timestamp(r.integer(i, 5)),
+      .expires_at = timestamp(r.integer(i, 6)),
+      .accepted_at = accepted ? std::optional<Timestamp>(timestamp(*accepted)) : std::nullopt,
+  };
+}
+
+std::vector<StaffInvitation> read_invitations(pg::Result const& r) {
+  std::vector<StaffInvitation> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_invitation(r, i));
+  return out;
+}
+
+}  // namespace
+
+bool PostgresStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
+  auto db = pool_->acquire();
+  return !db->exec("SELECT 1 FROM staff_invitations WHERE user_id = $2 AND event_id = $1 AND status = 'active'",
+                   {param(event_id), param(user_id)})
+              .empty();
+}
+
+InviteResult PostgresStore::invite_staff(StaffInvitation const& fresh, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto const now = seconds(fresh.invited_at);
+    db.exec(
+        "DELETE FROM staff_invitations WHERE event_id = $1 AND email = $2 AND status = 'invited' AND expires_at <= $3",
+        {param(fresh.event_id), param(fresh.email), param(now)});
+    auto const inserted = db.exec(
+        "INSERT INTO staff_invitations (id, event_id, email, status, invited_by, invited_at, expires_at) "
+        "VALUES ($1, $2, $3, 'invited', $4, $5, $6) ON CONFLICT (event_id, email) DO NOTHING",
+        {param(fresh.id), param(fresh.event_id), param(fresh.email), pg_detail::optional_text(actor.user_id),
+         param(now), param(seconds(fresh.expires_at))});
+    bool const created = inserted.affected() == 1;
+    if (created) audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+    auto const found = db.exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
+                               "WHERE i.event_id = $1 AND i.email = $2",
+                               {param(fresh.event_id), param(fresh.email)});
+    // A concurrent removal between the insert and this read leaves nothing to return: run
+    // the whole transaction again (a serialization failure is retried).
+    if (found.empty()) throw pg::DatabaseError("the staff invitation was removed meanwhile", "40001");
+    return InviteResult{read_invitation(found, 0), created};
+  });
+}
+
+InvitationAnswer PostgresStore::accept_staff_invitation(std::string_view id, std::string_view email,
+                                                        std::string_view user_id, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto const changed = db.exec(
+        "UPDATE staff_invitations SET status = 'active', user_id = $3, accepted_at = $4 "
+        "WHERE id = $1 AND email = $2 AND status = 'invited' AND expires_at > $4",
+        {param(id), param(email), param(user_id), param(seconds(now))});
+    if (changed.affected() == 1) {
+      audit(db, now, actor, "staff.accepted", "staff_invitation", id);
+      return InvitationAnswer::accepted;
+    }
+    auto const found =
+        db.exec("SELECT status FROM staff_invitations WHERE id = $1 AND email = $2", {param(id), param(email)});
+    if (found.empty()) return InvitationAnswer::not_found;
+    return found.text(0, 0) == "active" ? InvitationAnswer::already_active : InvitationAnswer::expired;
+  });
+}
+
+std::optional<StaffInvitation> PostgresStore::decline_staff_invitation(std::string_view id, std::string_view email,
+                                                                       Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
+    auto const gone = db.exec(
+        "WITH i AS (DELETE FROM staff_invitations WHERE id = $1 AND email = $2 RETURNING *) "
+        "SELECT " ADMIT_INVITATION_COLUMNS " FROM i" ADMIT_INVITATION_JOINS,
+        {param(id), param(email)});
+    if (gone.empty()) return std::nullopt;
+    auto invitation = read_invitation(gone, 0);
+    audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation.event_id);
+    return invitation;
+  });
+}
+
+std::optional<StaffInvitation> PostgresStore::remove_staff_invitation(std::string_view event_id, std::string_view id,
+                                                                      Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
+    auto const gone = db.exec(
+        "WITH i AS (DELETE FROM staff_invitations WHERE event_id = $1 AND id = $2 RETURNING *) "
+        "SELECT " ADMIT_INVITATION_COLUMNS " FROM i" ADMIT_INVITATION_JOINS,
+        {param(event_id), param(id)});
+    if (gone.empty()) return std::nullopt;
+    audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
+    return read_invitation(gone, 0);
+  });
+}
+
+std::vector<StaffInvitation> PostgresStore::list_event_staff(std::string_view event_id, Timestamp now) {
+  auto db = pool_->acquire();
+  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
+                                   "WHERE i.event_id = $1 AND (i.status = 'active' OR i.expires_at > $2) "
+                                   "ORDER BY i.invited_at, i.id",
+                                   {param(event_id), param(seconds(now))}));
+}
+
+std::vector<StaffInvitation> PostgresStore::list_staff_invitations(std::string_view email, Timestamp now) {
+  auto db = pool_->acquire();
+  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
+                                   "WHERE i.email = $1 AND (i.status = 'active' OR i.expires_at > $2) "
+                                   "ORDER BY i.invited_at DESC, i.id DESC",
+                                   {param(email), param(seconds(now))}));
+}
+
+#undef ADMIT_INVITATION_COLUMNS
+#undef ADMIT_INVITATION_JOINS
+
+}  // namespace admit
