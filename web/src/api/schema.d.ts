@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request counts and latencies by route and status, plus process and business metrics, in the Prometheus text exposition format 0.0.4. Never rate-limited.
+         * @description In the Prometheus text exposition format 0.0.4: requests answered and their latencies by route, method and status (admit_http_requests_total, admit_http_request_duration_seconds), requests refused by a rate limit, open connections, requests in flight (admit_http_requests_in_flight, the scrape included), uptime, the process metrics Prometheus' client libraries export (process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds), and the database's own figures (admit_db_*: on SQLite the writer's batches, jobs, busy time and log syncs; on PostgreSQL registration batches, retries and the connection pool). Never rate-limited.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -479,7 +479,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration
-         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer: in one step its tickets are cancelled and its seats go back to the event. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). Takes no body.
+         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer.
          */
         post: operations["cancelRegistration"];
         delete?: never;
@@ -890,7 +890,7 @@ export interface components {
              */
             capacity: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free.
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
              * @default 0
              * @example 19.99
              */
@@ -902,6 +902,17 @@ export interface components {
              * @example 4
              */
             maxPerAttendee?: number;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline?: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds?: number | null;
         };
         /**
          * @description Changes to an event: at least one field. Absent fields keep their current value; the result must satisfy the same rules as a new event. `capacity` cannot drop below the seats already taken, and `currency` cannot change once seats are taken.
@@ -943,7 +954,7 @@ export interface components {
              */
             capacity?: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free.
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
              * @example 19.99
              */
             price?: number;
@@ -953,6 +964,17 @@ export interface components {
              * @example 4
              */
             maxPerAttendee?: number;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline?: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds?: number | null;
         };
         /**
          * @example {
@@ -966,6 +988,8 @@ export interface components {
          *       "registeredCount": 37,
          *       "seatsLeft": 83,
          *       "maxPerAttendee": 4,
+         *       "cancellationDeadline": null,
+         *       "holdSeconds": null,
          *       "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
          *       "price": 19.99,
          *       "currency": "EUR",
@@ -1053,6 +1077,17 @@ export interface components {
              * @example 2026-10-02T08:00:00Z
              */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds: number | null;
         };
         /**
          * @example {
@@ -1068,6 +1103,8 @@ export interface components {
          *           "registeredCount": 37,
          *           "seatsLeft": 83,
          *           "maxPerAttendee": 4,
+         *           "cancellationDeadline": null,
+         *           "holdSeconds": null,
          *           "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
          *           "price": 19.99,
          *           "currency": "EUR",
@@ -1575,7 +1612,12 @@ export interface components {
          *           "registrations": 5,
          *           "revenue": 59.97
          *         }
-         *       ]
+         *       ],
+         *       "holds": {
+         *         "placed": 12,
+         *         "paid": 9,
+         *         "expired": 2
+         *       }
          *     }
          */
         EventAnalytics: {
@@ -1649,6 +1691,19 @@ export interface components {
                  */
                 revenue: number;
             }[];
+            /**
+             * @description Orders of a paid event, each of which began as a hold on its seats: `placed` in all, `paid` (a payment succeeded, even if refunded later), `expired` (ran out unpaid). Many expired holds against few paid ones are the mark of seats being squatted.
+             * @example {
+             *       "placed": 12,
+             *       "paid": 9,
+             *       "expired": 2
+             *     }
+             */
+            holds: {
+                placed: number;
+                paid: number;
+                expired: number;
+            };
         };
         /**
          * @description The person to add to an event's door staff.
@@ -2052,6 +2107,14 @@ export interface components {
              * @example pk_test_51H…
              */
             publishableKey: string | null;
+        };
+        /** @description Optional. The organizer's reason for a cancellation outside the holder's policy (after the event's `cancellationDeadline`, or once a ticket was admitted); it is kept in the audit log. The holder sends no body. */
+        CancelRequest: {
+            /**
+             * @description Why the organizer cancels (and refunds) this registration.
+             * @example Guest could not attend; refund approved by the box office
+             */
+            reason?: string;
         };
     };
     responses: {
@@ -3075,6 +3138,8 @@ export interface operations {
                      *       "registeredCount": 37,
                      *       "seatsLeft": 83,
                      *       "maxPerAttendee": 4,
+                     *       "cancellationDeadline": null,
+                     *       "holdSeconds": null,
                      *       "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
                      *       "price": 19.99,
                      *       "currency": "EUR",
@@ -3560,7 +3625,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. Nothing was registered. */
+            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). Nothing was registered. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3569,7 +3634,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch";
+                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown";
                         /** @constant */
                         status?: 409;
                     };
@@ -3577,7 +3642,17 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            /** @description Rate limited (`rate-limited`, with `Retry-After`), or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt). Nothing was registered. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3619,7 +3694,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
         responses: {
             /** @description The cancelled registration: `cancelled`, or `refund_pending` when it was paid. */
             200: {
@@ -3669,9 +3748,10 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RegistrationNotFound"];
-            /** @description The registration is no longer active: it is already cancelled, expired or refunded. */
+            /** @description The registration is no longer active (already cancelled, expired or refunded: type `conflict`), or the holder may no longer cancel it: the event's cancellation deadline has passed or a ticket of it was admitted (type `urn:admit:problem:cancellation-closed`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3689,7 +3769,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:conflict";
+                        type?: "urn:admit:problem:cancellation-closed" | "urn:admit:problem:conflict";
                         /** @constant */
                         status?: 409;
                     };
