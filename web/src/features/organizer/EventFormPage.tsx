@@ -125,6 +125,8 @@ function EventForm({ original }: { original?: Event }) {
     status: 'published',
     createdAt: '',
     updatedAt: '',
+    cancellationDeadline: null,
+    holdSeconds: null,
   };
 
   return (
