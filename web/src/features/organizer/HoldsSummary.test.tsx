@@ -9,6 +9,10 @@ describe('HoldsSummary', () => {
     expect(section).toHaveTextContent('Holds: 12 placed · 9 paid · 2 expired');
     expect(section).toHaveTextContent('1 still open or let go.');
   });
+  it('leaves out the open ones when there are none', () => {
+    render(<HoldsSummary holds={{ placed: 3, paid: 2, expired: 1 }} />);
+    expect(screen.getByRole('region', { name: 'Holds on seats' })).not.toHaveTextContent('still open');
+  });
   it('says when there were none', () => {
     render(<HoldsSummary holds={{ placed: 0, paid: 0, expired: 0 }} />);
     expect(screen.getByText(/none so far/)).toBeInTheDocument();

@@ -20,7 +20,7 @@ export function HoldsSummary({ holds }: { holds: EventAnalytics['holds'] }) {
       <p className="small muted" style={{ margin: '8px 0 0' }}>
         {placed === 0
           ? 'Paid orders hold their seats while the buyer pays; none so far.'
-          : `${open.toLocaleString()} still open or let go. Many expired holds against few paid ones can mean seats are being squatted.`}
+          : `${open > 0 ? `${open.toLocaleString()} still open or let go. ` : ''}Many expired holds against few paid ones can mean seats are being squatted.`}
       </p>
     </section>
   );
