@@ -107,4 +107,14 @@ describe('EventPage: the hold rules', () => {
     expect(await screen.findByText('Too many unpaid orders from your network')).toBeInTheDocument();
     expect(screen.queryByText(/Too many requests right now/)).not.toBeInTheDocument();
   });
+
+  it('tells buyers the hold length and until when they can cancel, before they buy', async () => {
+    api.event.mockResolvedValue({ ...event, holdSeconds: 600, cancellationDeadline: '2030-07-01T19:00:00Z' });
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    expect(
+      await screen.findByText(
+        /Your seats are held for 10 minutes while you pay\. You can cancel until .*Jul 1, 2030, 9:00\s?PM GMT\+2\./,
+      ),
+    ).toBeInTheDocument();
+  });
 });

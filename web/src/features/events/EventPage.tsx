@@ -6,6 +6,7 @@ import type { Registration } from '../../api/types';
 import { coverStyle, StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { Alert, ErrorState, Loading } from '../../components/States';
+import { cancellationDeadline } from '../../lib/cancellation';
 import { newIdempotencyKey } from '../../lib/download';
 import { formatEventDate, formatEventTime, formatMoney, formatPrice, pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
@@ -301,11 +302,15 @@ export default function EventPage() {
                       ? `Reserve ${pluralize(qty, 'ticket', 'tickets')}`
                       : `Get ${pluralize(qty, 'free ticket', 'free tickets')}`}
               </button>
-              {e.price > 0 && (
-                <p className="small muted" style={{ margin: 0 }}>
-                  Your seats are held while you pay.
-                </p>
-              )}
+              <p className="small muted" style={{ margin: 0 }}>
+                {e.price > 0 &&
+                  (e.holdSeconds
+                    ? `Your seats are held for ${e.holdSeconds % 60 === 0 ? pluralize(e.holdSeconds / 60, 'minute', 'minutes') : pluralize(e.holdSeconds, 'second', 'seconds')} while you pay. `
+                    : 'Your seats are held while you pay. ')}
+                {Date.now() < Date.parse(cancellationDeadline(e))
+                  ? `You can cancel until ${formatEventDate(cancellationDeadline(e), e.timezone)}.`
+                  : 'Tickets can no longer be cancelled.'}
+              </p>
             </div>
           )}
         </aside>
