@@ -276,10 +276,16 @@ try {
   await step('organizer edits an event', async () => {
     await go(`/organizer/events/${paidEvent.id}/edit`);
     await page.getByLabel('Limit per person').fill('4');
+    // Venue time (Europe/Berlin, summer), like the start; the hold in minutes.
+    await page.getByLabel('Cancellation deadline').fill('2027-07-01T21:00');
+    await page.getByLabel('Hold seats for unpaid orders (minutes)').fill('10');
+    await shot('event-form-policy', { phoneToo: false });
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Changes saved.').waitFor();
     const ev = (await apiFetch(`/api/events/${paidEvent.id}`)).body;
     assert(ev.maxPerAttendee === 4, 'maxPerAttendee not saved');
+    assert(ev.cancellationDeadline === '2027-07-01T19:00:00Z', `cancellationDeadline ${ev.cancellationDeadline}`);
+    assert(ev.holdSeconds === 600, `holdSeconds ${ev.holdSeconds}`);
   });
 
   await step('organizer sees their events', async () => {
@@ -420,6 +426,17 @@ try {
     });
   }
 
+  await step('a second order while one is unpaid is refused with a link to the open one', async () => {
+    await go(`/events/${paidEvent.id}`);
+    await page.getByRole('button', { name: 'Reserve 1 ticket' }).click();
+    const alert = page.locator('.alert', { hasText: 'You already have an unpaid order for this event' });
+    await alert.waitFor();
+    await shot('event-unpaid-order-open', { phoneToo: false });
+    await alert.getByRole('link', { name: 'Complete payment' }).click();
+    await page.waitForURL(new RegExp(`/checkout/${state.paidRegistrationId}$`));
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+  });
+
   await step('a declined card shows a clear message', async () => {
     if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
     await go(`/checkout/${state.paidRegistrationId}`);
@@ -454,6 +471,13 @@ try {
     await page.locator(`#registration-${state.paidRegistrationId} img[alt^="QR code of ticket"]`).nth(1).waitFor();
     const reg = (await apiFetch(`/api/registrations/${state.paidRegistrationId}`)).body;
     assert(reg.status === 'confirmed' && reg.tickets.length === 2, `paid registration ${reg.status}`);
+  });
+
+  await step('the tickets page says until when the paid registration can be cancelled', async () => {
+    if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
+    const card = page.locator(`#registration-${state.paidRegistrationId}`);
+    await card.getByText(/Cancellable until Thu, Jul 1, 2027, 9:00\s?PM GMT\+2/).waitFor();
+    await card.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
   });
 
   await step('attendee cannot open organizer pages', async () => {
@@ -680,6 +704,57 @@ try {
     await page.getByText(`${attendee.name} can no longer scan this event’s tickets.`).waitFor();
     await page.getByRole('button', { name: 'Remove', exact: true }).click();
     await page.getByText('Nobody yet. Invite the people who will check tickets at the entrance.').waitFor();
+  });
+
+  await step('a registration with a used ticket cannot be cancelled by its holder', async () => {
+    await logout();
+    await login(attendee);
+    await go(`/tickets?registration=${state.registrationId}`);
+    const card = page.locator(`#registration-${state.registrationId}`);
+    await card.getByText('Cancellation closed — contact the organizer').waitFor();
+    assert((await card.getByRole('button', { name: 'Cancel', exact: true }).count()) === 0, 'a cancel button is offered');
+    const res = await apiFetch(`/api/registrations/${state.registrationId}/cancel`, { method: 'POST' });
+    assert(res.status === 409 && res.body.type === 'urn:admit:problem:cancellation-closed', `cancel: ${res.status}`);
+    await card.scrollIntoViewIfNeeded();
+    await shot('tickets-cancel-closed', { full: false });
+    await logout();
+    await login(organizer);
+  });
+
+  await step('organizer cancels a registration with a used ticket, giving a reason', async () => {
+    await go(`/organizer/events/${freeEvent.id}`);
+    await page.getByRole('button', { name: `Cancel the registration of ${attendee.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this registration?' });
+    const reason = dialog.getByLabel('Reason (required)');
+    await reason.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel registration', exact: true }).click();
+    await dialog.getByText('Give a reason: the attendee could no longer cancel this themselves.').waitFor();
+    assert((await reason.getAttribute('aria-invalid')) === 'true', 'the reason field is not marked invalid');
+    await shot('refund-reason', { full: false, phoneToo: false });
+    await reason.fill('Guest was taken ill at the door; refunded by the box office');
+    await dialog.getByRole('button', { name: 'Cancel registration', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const reg = (await apiFetch(`/api/registrations/${state.registrationId}`)).body;
+    assert(reg.status === 'cancelled', `status ${reg.status}`);
+    assert(
+      (await page.getByRole('button', { name: `Cancel the registration of ${attendee.name}` }).count()) === 0,
+      'the cancelled registration still offers a cancel',
+    );
+  });
+
+  await step('analytics show how the paid event’s holds ended', async () => {
+    const { holds } = (await apiFetch(`/api/events/${paidEvent.id}/analytics`)).body;
+    assert(holds && holds.placed === 1 && holds.paid === (paymentsAvailable ? 1 : 0), `holds ${JSON.stringify(holds)}`);
+    await go(`/organizer/events/${paidEvent.id}/analytics`);
+    const line = page.getByTestId('holds');
+    await line.waitFor();
+    const shown = await line.innerText();
+    assert(
+      shown === `Holds: ${holds.placed} placed · ${holds.paid} paid · ${holds.expired} expired`,
+      `analytics show “${shown}”`,
+    );
+    await page.getByRole('heading', { name: 'Holds on seats' }).scrollIntoViewIfNeeded();
+    await shot('analytics-holds', { full: false, phoneToo: false });
   });
 
   await step('organizer cancels the paid event', async () => {

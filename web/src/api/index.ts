@@ -82,7 +82,9 @@ export const api = {
     post<Registration>('/api/registrations', { eventId, quantity }, { headers: { 'Idempotency-Key': idempotencyKey } }),
   myRegistrations: (cursor?: string | null) => get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
   registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
-  cancelRegistration: (id: string) => post<Registration>(`/api/registrations/${enc(id)}/cancel`),
+  /// The holder sends no body; the organizer may give a reason (needed outside the holder's policy).
+  cancelRegistration: (id: string, reason?: string) =>
+    post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined),
 
   checkoutSetup: () => get<CheckoutSetup>('/api/payments/config', { auth: false }),
   createPaymentIntent: (registrationId: string, idempotencyKey: string) =>

@@ -570,7 +570,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration
-         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer: in one step its tickets are cancelled and its seats go back to the event. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). Takes no body.
+         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer.
          */
         post: operations["cancelRegistration"];
         delete?: never;
@@ -981,7 +981,7 @@ export interface components {
              */
             capacity: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free.
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
              * @default 0
              * @example 19.99
              */
@@ -993,6 +993,17 @@ export interface components {
              * @example 4
              */
             maxPerAttendee?: number;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline?: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds?: number | null;
         };
         /**
          * @description Changes to an event: at least one field. Absent fields keep their current value; the result must satisfy the same rules as a new event. `capacity` cannot drop below the seats already taken, and `currency` cannot change once seats are taken.
@@ -1034,7 +1045,7 @@ export interface components {
              */
             capacity?: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free.
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
              * @example 19.99
              */
             price?: number;
@@ -1044,6 +1055,17 @@ export interface components {
              * @example 4
              */
             maxPerAttendee?: number;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline?: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds?: number | null;
         };
         /**
          * @example {
@@ -1057,6 +1079,8 @@ export interface components {
          *       "registeredCount": 37,
          *       "seatsLeft": 83,
          *       "maxPerAttendee": 4,
+         *       "cancellationDeadline": null,
+         *       "holdSeconds": null,
          *       "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
          *       "price": 19.99,
          *       "currency": "EUR",
@@ -1144,6 +1168,17 @@ export interface components {
              * @example 2026-10-02T08:00:00Z
              */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description Until when the holder may cancel a registration (and get a refund when it was paid): an RFC 3339 date-time not after `date`. `null` (the default) means the event's start, and follows it when the date changes. After it — or once any ticket of the registration was admitted — the holder's cancel answers 409 `cancellation-closed`; the organizer may still cancel and refund, with a `reason`.
+             * @example 2026-12-14T09:00:00Z
+             */
+            cancellationDeadline: string | null;
+            /**
+             * @description How long an unpaid order of this event holds its seats, in seconds (60 to 86400). `null` (the default) means the instance's `ADMIT_HOLD_SECONDS` (900 unless configured).
+             * @example 600
+             */
+            holdSeconds: number | null;
         };
         /**
          * @example {
@@ -1159,6 +1194,8 @@ export interface components {
          *           "registeredCount": 37,
          *           "seatsLeft": 83,
          *           "maxPerAttendee": 4,
+         *           "cancellationDeadline": null,
+         *           "holdSeconds": null,
          *           "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
          *           "price": 19.99,
          *           "currency": "EUR",
@@ -1666,7 +1703,12 @@ export interface components {
          *           "registrations": 5,
          *           "revenue": 59.97
          *         }
-         *       ]
+         *       ],
+         *       "holds": {
+         *         "placed": 12,
+         *         "paid": 9,
+         *         "expired": 2
+         *       }
          *     }
          */
         EventAnalytics: {
@@ -1740,6 +1782,19 @@ export interface components {
                  */
                 revenue: number;
             }[];
+            /**
+             * @description Orders of a paid event, each of which began as a hold on its seats: `placed` in all, `paid` (a payment succeeded, even if refunded later), `expired` (ran out unpaid). Many expired holds against few paid ones are the mark of seats being squatted.
+             * @example {
+             *       "placed": 12,
+             *       "paid": 9,
+             *       "expired": 2
+             *     }
+             */
+            holds: {
+                placed: number;
+                paid: number;
+                expired: number;
+            };
         };
         /**
          * @description The address to invite to an event's door staff.
@@ -2248,6 +2303,14 @@ export interface components {
         MyStaffInvitationList: {
             /** @description Open and accepted invitations addressed to the caller's account. */
             items: components["schemas"]["MyStaffInvitation"][];
+        };
+        /** @description Optional. The organizer's reason for a cancellation outside the holder's policy (after the event's `cancellationDeadline`, or once a ticket was admitted); it is kept in the audit log. The holder sends no body. */
+        CancelRequest: {
+            /**
+             * @description Why the organizer cancels (and refunds) this registration.
+             * @example Guest could not attend; refund approved by the box office
+             */
+            reason?: string;
         };
     };
     responses: {
@@ -3419,6 +3482,8 @@ export interface operations {
                      *       "registeredCount": 37,
                      *       "seatsLeft": 83,
                      *       "maxPerAttendee": 4,
+                     *       "cancellationDeadline": null,
+                     *       "holdSeconds": null,
                      *       "organizerId": "Jk2m8QpZr5Tx1vWc3nYb7A",
                      *       "price": 19.99,
                      *       "currency": "EUR",
@@ -3966,7 +4031,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. Nothing was registered. */
+            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). Nothing was registered. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3975,7 +4040,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch";
+                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown";
                         /** @constant */
                         status?: 409;
                     };
@@ -3983,7 +4048,17 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            /** @description Rate limited (`rate-limited`, with `Retry-After`), or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt). Nothing was registered. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
@@ -4025,7 +4100,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
         responses: {
             /** @description The cancelled registration: `cancelled`, or `refund_pending` when it was paid. */
             200: {
@@ -4075,9 +4154,10 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RegistrationNotFound"];
-            /** @description The registration is no longer active: it is already cancelled, expired or refunded. */
+            /** @description The registration is no longer active (already cancelled, expired or refunded: type `conflict`), or the holder may no longer cancel it: the event's cancellation deadline has passed or a ticket of it was admitted (type `urn:admit:problem:cancellation-closed`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4095,7 +4175,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:conflict";
+                        type?: "urn:admit:problem:cancellation-closed" | "urn:admit:problem:conflict";
                         /** @constant */
                         status?: 409;
                     };

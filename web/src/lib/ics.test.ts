@@ -19,6 +19,8 @@ const event: Event = {
   status: 'published',
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  cancellationDeadline: null,
+  holdSeconds: null,
 };
 
 describe('eventToIcs', () => {

@@ -2,14 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError } from '../../api';
-import type { Event, Registration } from '../../api/types';
+import type { Registration } from '../../api/types';
 import { coverStyle, StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
-import { Alert, errorMessage, ErrorState, Loading } from '../../components/States';
+import { Alert, ErrorState, Loading } from '../../components/States';
+import { cancellationDeadline } from '../../lib/cancellation';
 import { newIdempotencyKey } from '../../lib/download';
 import { formatEventDate, formatEventTime, formatMoney, formatPrice, pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { useSession } from '../auth/session';
+import { RegisterError } from './RegisterError';
 
 export function useMyRegistrations(enabled: boolean) {
   return useQuery({
@@ -29,23 +31,6 @@ export function useMyRegistrations(enabled: boolean) {
 }
 
 const holdsSeats = (r: Registration) => r.status === 'confirmed' || r.status === 'pending_payment';
-
-function registerErrorMessage(error: unknown, event: Event, held: number): string {
-  if (error instanceof ApiError) {
-    switch (error.kind) {
-      case 'sold-out':
-        return event.seatsLeft > 0
-          ? `Only ${pluralize(event.seatsLeft, 'seat is', 'seats are')} left now. Choose fewer and try again.`
-          : 'This event just sold out.';
-      case 'attendee-limit':
-        return `You can hold at most ${event.maxPerAttendee} seats for this event${held ? ` and already have ${held}` : ''}.`;
-      case 'validation-error':
-        return Object.values(error.fieldErrors)[0] ? `Quantity ${Object.values(error.fieldErrors)[0]}.` : error.message;
-    }
-    if (error.status === 409) return error.message || 'Registration is closed for this event.';
-  }
-  return errorMessage(error);
-}
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
@@ -76,6 +61,9 @@ export default function EventPage() {
       // A definite answer from the server ends this attempt; a lost connection may be retried with the same key.
       if (!(error instanceof ApiError && error.isNetwork)) attemptKey.current = null;
       queryClient.invalidateQueries({ queryKey: ['event', eventId] });
+      // An unpaid order the app did not know of (another tab, another device) is linked once loaded.
+      if (error instanceof ApiError && error.kind === 'unpaid-order-open')
+        queryClient.invalidateQueries({ queryKey: ['registrations'] });
     },
   });
 
@@ -291,7 +279,14 @@ export default function EventPage() {
                   </div>
                 </div>
               )}
-              {register.isError && <Alert tone="bad">{registerErrorMessage(register.error, e, held)}</Alert>}
+              {register.isError && (
+                <RegisterError
+                  error={register.error}
+                  event={e}
+                  held={held}
+                  openOrder={myRegs.find((r) => r.status === 'pending_payment')}
+                />
+              )}
               <button
                 type="button"
                 className="btn btn-primary btn-lg btn-block"
@@ -307,11 +302,15 @@ export default function EventPage() {
                       ? `Reserve ${pluralize(qty, 'ticket', 'tickets')}`
                       : `Get ${pluralize(qty, 'free ticket', 'free tickets')}`}
               </button>
-              {e.price > 0 && (
-                <p className="small muted" style={{ margin: 0 }}>
-                  Your seats are held while you pay.
-                </p>
-              )}
+              <p className="small muted" style={{ margin: 0 }}>
+                {e.price > 0 &&
+                  (e.holdSeconds
+                    ? `Your seats are held for ${e.holdSeconds % 60 === 0 ? pluralize(e.holdSeconds / 60, 'minute', 'minutes') : pluralize(e.holdSeconds, 'second', 'seconds')} while you pay. `
+                    : 'Your seats are held while you pay. ')}
+                {Date.now() < Date.parse(cancellationDeadline(e))
+                  ? `You can cancel until ${formatEventDate(cancellationDeadline(e), e.timezone)}.`
+                  : 'Tickets can no longer be cancelled.'}
+              </p>
             </div>
           )}
         </aside>

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { formatDay, formatEventDate, formatMoney } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { CapacityGauge, CheckInRing } from './Gauges';
+import { HoldsSummary } from './HoldsSummary';
 import { dailySeries } from './series';
 import { TimeChart, type TimeChartSeries } from './TimeChart';
 
@@ -263,6 +264,7 @@ export default function AnalyticsPage() {
               </div>
             </div>
           </section>
+          {(e.price > 0 || a.holds.placed > 0) && <HoldsSummary holds={a.holds} />}
         </div>
       </div>
     </div>

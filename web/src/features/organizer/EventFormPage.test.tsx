@@ -70,4 +70,60 @@ describe('EventFormPage', () => {
       expect.objectContaining({ name: 'Jazz night', location: 'Blue Room', capacity: 120, price: 0 }),
     );
   });
+
+  it('sends the cancellation deadline and hold, and shows the server’s refusals of them beside the fields', async () => {
+    createEvent.mockRejectedValue(
+      new ApiError(400, {
+        type: 'urn:admit:problem:validation-error',
+        title: 'The request is not valid',
+        status: 400,
+        detail: 'The event details are not acceptable.',
+        errors: [
+          { field: 'cancellationDeadline', message: "must not be after the event's date" },
+          { field: 'holdSeconds', message: 'must be between 60 and 86400 seconds, or null for the instance’s default' },
+          {
+            field: 'price',
+            message: 'times the largest order (10 seats) must not exceed 99999999 minor units of the currency',
+          },
+        ],
+      }),
+    );
+    const user = userEvent.setup();
+    renderAt('/organizer/events/new', '/organizer/events/new', <EventFormPage />);
+    await fillValid(user);
+    await user.selectOptions(screen.getByLabelText('Time zone'), 'Europe/Berlin');
+    await user.type(screen.getByLabelText('Cancellation deadline'), '2030-02-28T12:00');
+    await user.type(screen.getByLabelText('Hold seats for unpaid orders (minutes)'), '10');
+    await user.click(screen.getByRole('button', { name: 'Publish event' }));
+
+    await waitFor(() =>
+      expect(screen.getByLabelText('Cancellation deadline')).toHaveAccessibleDescription(
+        /The cancellation deadline must not be after the event's date\.$/,
+      ),
+    );
+    expect(screen.getByLabelText('Hold seats for unpaid orders (minutes)')).toHaveAccessibleDescription(
+      /Hold seats for 1 to 1,440 minutes, or leave it empty for the default\.$/,
+    );
+    expect(screen.getByLabelText('Price per ticket')).toHaveAccessibleDescription(
+      /The price times the largest order \(10 seats\) must not exceed/,
+    );
+    expect(createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({ cancellationDeadline: '2030-02-28T11:00:00Z', holdSeconds: 600, timezone: 'Europe/Berlin' }),
+    );
+  }, 20_000);
+
+  it('checks the deadline and the hold before sending', async () => {
+    createEvent.mockClear();
+    const user = userEvent.setup();
+    renderAt('/organizer/events/new', '/organizer/events/new', <EventFormPage />);
+    await fillValid(user);
+    await user.type(screen.getByLabelText('Cancellation deadline'), '2030-03-02T20:00');
+    await user.type(screen.getByLabelText('Hold seats for unpaid orders (minutes)'), '2000');
+    await user.click(screen.getByRole('button', { name: 'Publish event' }));
+    expect(screen.getByLabelText('Cancellation deadline')).toHaveAccessibleDescription(
+      /Choose a time no later than the start, or leave it empty\./,
+    );
+    expect(screen.getByLabelText('Hold seats for unpaid orders (minutes)')).toHaveAccessibleDescription(/1 to 1,440/);
+    expect(createEvent).not.toHaveBeenCalled();
+  }, 20_000);
 });

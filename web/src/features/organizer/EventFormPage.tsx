@@ -21,6 +21,7 @@ import {
   type EventField,
   type EventFormValues,
 } from './eventForm';
+import { PolicyFields } from './PolicyFields';
 
 function timeZones(): string[] {
   try {
@@ -125,6 +126,8 @@ function EventForm({ original }: { original?: Event }) {
     status: 'published',
     createdAt: '',
     updatedAt: '',
+    cancellationDeadline: zonedWallTimeToUtc(values.cancellationDeadline, values.timezone),
+    holdSeconds: null,
   };
 
   return (
@@ -241,6 +244,8 @@ function EventForm({ original }: { original?: Event }) {
             </div>
           </div>
         </section>
+
+        <PolicyFields values={values} errors={errors} set={set} />
 
         <div className="form-actions" style={{ marginTop: 20 }}>
           <Link to={original ? `/organizer/events/${original.eventId}` : '/organizer'} className="btn">

@@ -12,9 +12,9 @@ import { formatEventDate, formatMoney, formatPrice, formatTimestamp, pluralize }
 import { useDebounced } from '../../lib/useDebounced';
 import { useTitle } from '../../lib/useTitle';
 import { DoorStaffSection } from '../staff/DoorStaffSection';
+import { CancelRegistrationDialog } from './CancelRegistrationDialog';
 
 function Registrations({ event }: { event: Event }) {
-  const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -31,17 +31,6 @@ function Registrations({ event }: { event: Event }) {
   });
   const shown = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
   const searching = search.trim() !== q || (rows.isPlaceholderData && rows.isFetching);
-
-  const cancel = useMutation({
-    mutationFn: (row: RegistrationRow) => api.cancelRegistration(row.registrationId),
-    onSuccess: () => {
-      setCancelRow(null);
-      queryClient.invalidateQueries({ queryKey: ['eventRegistrations', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['event', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['analytics', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['myEvents'] });
-    },
-  });
 
   const exportCsv = async () => {
     setExporting(true);
@@ -158,9 +147,9 @@ function Registrations({ event }: { event: Event }) {
                             type="button"
                             className="btn btn-sm btn-ghost"
                             onClick={() => setCancelRow(r)}
-                            aria-label={`Cancel the registration of ${r.attendee.name}`}
+                            aria-label={`${r.amount > 0 && r.status === 'confirmed' ? 'Cancel and refund' : 'Cancel'} the registration of ${r.attendee.name}`}
                           >
-                            Cancel
+                            {r.amount > 0 && r.status === 'confirmed' ? 'Cancel & refund' : 'Cancel'}
                           </button>
                         )}
                       </td>
@@ -184,31 +173,7 @@ function Registrations({ event }: { event: Event }) {
           )}
         </>
       )}
-      <ConfirmDialog
-        open={!!cancelRow}
-        title="Cancel this registration?"
-        confirmLabel={cancel.isPending ? 'Cancelling…' : 'Cancel registration'}
-        danger
-        busy={cancel.isPending}
-        onConfirm={() => cancelRow && cancel.mutate(cancelRow)}
-        onClose={() => {
-          setCancelRow(null);
-          cancel.reset();
-        }}
-      >
-        {cancelRow && (
-          <>
-            <p>
-              {cancelRow.attendee.name}’s {pluralize(cancelRow.quantity, 'ticket', 'tickets')} stop working and the seats go back
-              on sale.
-              {cancelRow.amount > 0 &&
-                cancelRow.status === 'confirmed' &&
-                ` ${formatMoney(cancelRow.amount, cancelRow.currency)} is refunded.`}
-            </p>
-            {cancel.isError && <Alert tone="bad">{errorMessage(cancel.error)}</Alert>}
-          </>
-        )}
-      </ConfirmDialog>
+      <CancelRegistrationDialog row={cancelRow} event={event} onClose={() => setCancelRow(null)} />
     </section>
   );
 }

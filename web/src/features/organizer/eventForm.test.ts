@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../api/types';
-import { emptyForm, serverErrorsToForm, toEventInput, toEventUpdate, validateEventForm, type EventFormValues } from './eventForm';
+import {
+  emptyForm,
+  formFromEvent,
+  serverErrorsToForm,
+  toEventInput,
+  toEventUpdate,
+  validateEventForm,
+  type EventFormValues,
+} from './eventForm';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const good: EventFormValues = {
@@ -64,6 +72,70 @@ describe('requests', () => {
     expect(serverErrorsToForm({ capacity: 'must be between 1 and 1000000', extra: 'is not a field of this request' })).toEqual({
       fields: { capacity: 'Capacity must be between 1 and 1000000.' },
       other: ['extra is not a field of this request.'],
+    });
+  });
+});
+
+describe('cancellation deadline and hold length', () => {
+  const original = {
+    ...toEventInput(good),
+    maxPerAttendee: 4,
+    eventId: 'e',
+    cancellationDeadline: null,
+    holdSeconds: null,
+  } as unknown as Event;
+
+  it('sends the deadline in the event’s zone as UTC and the hold in seconds', () => {
+    expect(toEventInput({ ...good, cancellationDeadline: '2027-02-28T12:00', holdMinutes: '10' })).toMatchObject({
+      cancellationDeadline: '2027-02-28T11:00:00Z',
+      holdSeconds: 600,
+    });
+  });
+  it('leaves both out of a new event when empty (the start; the instance default)', () => {
+    const input = toEventInput(good);
+    expect('cancellationDeadline' in input).toBe(false);
+    expect('holdSeconds' in input).toBe(false);
+  });
+  it('reads them back for editing, in the event’s zone and in minutes', () => {
+    const e = { ...original, cancellationDeadline: '2027-02-28T11:00:00Z', holdSeconds: 1800 } as Event;
+    expect(formFromEvent(e)).toMatchObject({ cancellationDeadline: '2027-02-28T12:00', holdMinutes: '30' });
+    expect(formFromEvent(original)).toMatchObject({ cancellationDeadline: '', holdMinutes: '' });
+  });
+  it('sends null when an edit clears them, and nothing when they did not change', () => {
+    const e = { ...original, cancellationDeadline: '2027-02-28T11:00:00Z', holdSeconds: 1800 } as Event;
+    expect(toEventUpdate({ ...formFromEvent(e), cancellationDeadline: '', holdMinutes: '' }, e)).toEqual({
+      cancellationDeadline: null,
+      holdSeconds: null,
+    });
+    expect(toEventUpdate(formFromEvent(e), e)).toEqual({});
+    expect(toEventUpdate({ ...formFromEvent(e), holdMinutes: '1440' }, e)).toEqual({ holdSeconds: 86400 });
+  });
+  it('keeps the deadline no later than the start and the hold within 1 to 1440 minutes', () => {
+    expect(validateEventForm({ ...good, cancellationDeadline: '2027-03-01T20:00' }, { now })).toEqual({});
+    expect(validateEventForm({ ...good, cancellationDeadline: '2027-03-01T20:01' }, { now }).cancellationDeadline).toBe(
+      'Choose a time no later than the start, or leave it empty.',
+    );
+    for (const bad of ['0', '1441', '-5', 'ten'])
+      expect(validateEventForm({ ...good, holdMinutes: bad }, { now }).holdMinutes).toMatch(/1 to 1,440/);
+    expect(validateEventForm({ ...good, holdMinutes: '1' }, { now }).holdMinutes).toBeUndefined();
+  });
+  it('refuses a price whose largest order exceeds the payment maximum', () => {
+    // 4 per person × 250,000 EUR > 999,999.99 EUR, the most one payment may be; 4 × 249,999.99 fits.
+    expect(validateEventForm({ ...good, price: '250000' }, { now }).price).toMatch(/most one payment may be/);
+    expect(validateEventForm({ ...good, price: '249999.99' }, { now }).price).toBeUndefined();
+    // Without a limit, the default (10, or the capacity when smaller) counts.
+    expect(validateEventForm({ ...good, maxPerAttendee: '', price: '100000' }, { now }).price).toMatch(/^10 tickets/);
+    expect(validateEventForm({ ...good, maxPerAttendee: '', capacity: '5', price: '199999.99' }, { now }).price).toBeUndefined();
+  });
+  it('puts the server’s errors on these fields, the hold in the form’s minutes', () => {
+    expect(
+      serverErrorsToForm({
+        cancellationDeadline: "must not be after the event's date",
+        holdSeconds: 'must be between 60 and 86400 seconds',
+      }).fields,
+    ).toEqual({
+      cancellationDeadline: "The cancellation deadline must not be after the event's date.",
+      holdMinutes: 'Hold seats for 1 to 1,440 minutes, or leave it empty for the default.',
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { Currency, Event, EventInput, EventUpdate } from '../../api/types';
-import { currencyDecimals, isValidTimeZone, utcToZonedWallTime, zonedWallTimeToUtc } from '../../lib/format';
+import { currencyDecimals, formatMoney, isValidTimeZone, utcToZonedWallTime, zonedWallTimeToUtc } from '../../lib/format';
 
 export const kCurrencies: Currency[] = [
   'USD',
@@ -60,7 +60,19 @@ export interface EventFormValues {
   price: string;
   currency: Currency;
   maxPerAttendee: string;
+  /// Wall-clock time at the venue, like `date`; empty means the event's start.
+  cancellationDeadline: string;
+  /// How long an unpaid order holds its seats, in minutes; empty means the instance's default.
+  holdMinutes: string;
 }
+
+/// The most one payment may be, in minor units (Stripe's limit for most currencies); admit refuses
+/// an event whose largest order would cost more.
+export const kMaxOrderAmountMinor = 99_999_999;
+/// The most seats one order may ask for.
+const kMaxQuantityPerOrder = 100;
+/// Seats one person may hold when the event does not say.
+const kDefaultMaxPerAttendee = 10;
 
 export type EventField = keyof EventFormValues;
 export type EventErrors = Partial<Record<EventField, string>>;
@@ -76,6 +88,8 @@ export function emptyForm(timezone: string): EventFormValues {
     price: '0',
     currency: 'USD',
     maxPerAttendee: '',
+    cancellationDeadline: '',
+    holdMinutes: '',
   };
 }
 
@@ -90,6 +104,8 @@ export function formFromEvent(e: Event): EventFormValues {
     price: String(e.price),
     currency: e.currency,
     maxPerAttendee: String(e.maxPerAttendee),
+    cancellationDeadline: e.cancellationDeadline ? utcToZonedWallTime(e.cancellationDeadline, e.timezone) : '',
+    holdMinutes: e.holdSeconds == null ? '' : String(Math.round((e.holdSeconds / 60) * 100) / 100),
   };
 }
 
@@ -133,7 +149,40 @@ export function validateEventForm(v: EventFormValues, opts: { now?: number; isNe
     if (!isInt(v.maxPerAttendee) || max < 1) e.maxPerAttendee = 'Enter a whole number, at least 1.';
     else if (!e.capacity && max > capacity) e.maxPerAttendee = 'Cannot be more than the capacity.';
   }
+  if (!e.price && !e.maxPerAttendee && !e.capacity) {
+    // admit's rule: the largest order one person may place must fit in one payment.
+    const perPerson = v.maxPerAttendee.trim() ? Number(v.maxPerAttendee) : Math.min(capacity, kDefaultMaxPerAttendee);
+    const largest = Math.min(perPerson, kMaxQuantityPerOrder);
+    const priceMinor = Math.round(Number(priceText) * 10 ** decimals);
+    if (priceMinor * largest > kMaxOrderAmountMinor) {
+      const most = formatMoney(kMaxOrderAmountMinor / 10 ** decimals, v.currency);
+      e.price = `${largest} tickets at this price would cost more than ${most}, the most one payment may be. Lower the price or the limit per person.`;
+    }
+  }
+  if (v.cancellationDeadline) {
+    const zone = isValidTimeZone(v.timezone) ? v.timezone : 'UTC';
+    const deadline = zonedWallTimeToUtc(v.cancellationDeadline, zone);
+    const start = v.date ? zonedWallTimeToUtc(v.date, zone) : null;
+    if (!deadline) e.cancellationDeadline = 'Enter a date and time, or leave it empty.';
+    else if (start && Date.parse(deadline) > Date.parse(start))
+      e.cancellationDeadline = 'Choose a time no later than the start, or leave it empty.';
+  }
+  if (v.holdMinutes.trim() !== '') {
+    const minutes = Number(v.holdMinutes);
+    if (!/^\d+(\.\d+)?$/.test(v.holdMinutes.trim()) || minutes < 1 || minutes > 1440)
+      e.holdMinutes = 'Enter minutes from 1 to 1,440 (one day), or leave it empty for the default.';
+  }
   return e;
+}
+
+/// The form's deadline as admit takes it: null when empty (the event's start).
+function deadlineOf(v: EventFormValues): string | null {
+  return v.cancellationDeadline ? zonedWallTimeToUtc(v.cancellationDeadline, v.timezone) : null;
+}
+
+/// The form's hold length in seconds: null when empty (the instance's default).
+function holdSecondsOf(v: EventFormValues): number | null {
+  return v.holdMinutes.trim() ? Math.round(Number(v.holdMinutes) * 60) : null;
 }
 
 export function toEventInput(v: EventFormValues): EventInput {
@@ -148,6 +197,10 @@ export function toEventInput(v: EventFormValues): EventInput {
     currency: v.currency,
   };
   if (v.maxPerAttendee.trim()) input.maxPerAttendee = Number(v.maxPerAttendee);
+  const deadline = deadlineOf(v);
+  if (deadline) input.cancellationDeadline = deadline;
+  const hold = holdSecondsOf(v);
+  if (hold !== null) input.holdSeconds = hold;
   return input;
 }
 
@@ -165,6 +218,13 @@ export function toEventUpdate(v: EventFormValues, original: Event): EventUpdate 
   if (next.currency !== original.currency) out.currency = next.currency;
   if (next.maxPerAttendee !== undefined && next.maxPerAttendee !== original.maxPerAttendee)
     out.maxPerAttendee = next.maxPerAttendee;
+  // Cleared fields are sent as null: back to the event's start, or to the instance's hold.
+  const deadline = deadlineOf(v);
+  const was = original.cancellationDeadline ?? null;
+  if (deadline === null ? was !== null : was === null || Date.parse(deadline) !== Date.parse(was))
+    out.cancellationDeadline = deadline;
+  const hold = holdSecondsOf(v);
+  if (hold !== (original.holdSeconds ?? null)) out.holdSeconds = hold;
   return out;
 }
 
@@ -178,6 +238,13 @@ const kLabels: Record<string, string> = {
   price: 'The price',
   currency: 'The currency',
   maxPerAttendee: 'The limit per person',
+  cancellationDeadline: 'The cancellation deadline',
+};
+
+/// Server fields the form shows under another name, with the form's own words (the form takes
+/// minutes where admit takes seconds).
+const kRenamed: Record<string, { field: EventField; sentence: string }> = {
+  holdSeconds: { field: 'holdMinutes', sentence: 'Hold seats for 1 to 1,440 minutes, or leave it empty for the default.' },
 };
 
 /// The server's {field, message} list as sentences beside the form's fields. Messages complete a
@@ -186,6 +253,11 @@ export function serverErrorsToForm(errors: Record<string, string>): { fields: Ev
   const fields: EventErrors = {};
   const other: string[] = [];
   for (const [field, message] of Object.entries(errors)) {
+    const renamed = kRenamed[field];
+    if (renamed) {
+      fields[renamed.field] = renamed.sentence;
+      continue;
+    }
     const sentence = `${kLabels[field] ?? field} ${message}`.replace(/\.?$/, '.');
     if (field in kLabels) fields[field as EventField] = sentence;
     else other.push(sentence);

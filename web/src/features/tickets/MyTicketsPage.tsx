@@ -7,11 +7,13 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DateBadge, StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { Alert, EmptyState, errorMessage, ErrorState, Loading } from '../../components/States';
+import { holderCancel } from '../../lib/cancellation';
 import { saveBlob, slug } from '../../lib/download';
 import { formatEventDate, formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
 import { eventToIcs } from '../../lib/ics';
 import { useTitle } from '../../lib/useTitle';
 import { useMyRegistrations } from '../events/EventPage';
+import { CancelError, CancelPolicyNote } from './CancelPolicy';
 import { QrCode } from './QrCode';
 
 function TicketView({
@@ -108,6 +110,8 @@ function RegistrationCard({
     saveBlob(new Blob([ics], { type: 'text/calendar;charset=utf-8' }), `${slug(event.name)}.ics`);
   };
   const active = r.status === 'confirmed' || r.status === 'pending_payment';
+  const policy = holderCancel(r, event);
+  const cancellable = policy.kind === 'hold' || policy.kind === 'open';
   return (
     <article
       id={`registration-${r.registrationId}`}
@@ -138,6 +142,7 @@ function RegistrationCard({
             </span>
             {event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
           </div>
+          {active && <CancelPolicyNote policy={policy} event={event} />}
         </div>
         <div className="row" style={{ gap: 8 }}>
           {event && active && (
@@ -145,7 +150,7 @@ function RegistrationCard({
               <Icon name="calendar" size={15} /> Add to calendar
             </button>
           )}
-          {active && (
+          {cancellable && (
             <button type="button" className="btn btn-sm btn-danger" onClick={() => onCancel(r)}>
               Cancel
             </button>
@@ -210,6 +215,11 @@ export default function MyTicketsPage() {
       queryClient.invalidateQueries({ queryKey: ['registrations'] });
       queryClient.invalidateQueries({ queryKey: ['event', r.eventId] });
       queryClient.invalidateQueries({ queryKey: ['events'] });
+    },
+    // A refusal may mean a ticket was just used or the event changed: show the card as it now is.
+    onError: (_e, r) => {
+      queryClient.invalidateQueries({ queryKey: ['registrations'] });
+      queryClient.invalidateQueries({ queryKey: ['event', r.eventId] });
     },
   });
 
@@ -336,7 +346,7 @@ export default function MyTicketsPage() {
             {cancelling.amount > 0 && cancelling.status === 'confirmed' && (
               <p>You will be refunded {formatMoney(cancelling.amount, cancelling.currency)} to your card.</p>
             )}
-            {cancel.isError && <Alert tone="bad">{errorMessage(cancel.error)}</Alert>}
+            {cancel.isError && <CancelError error={cancel.error} />}
           </>
         )}
       </ConfirmDialog>

@@ -1,0 +1,120 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../api/client';
+import type { Event, Registration } from '../../api/types';
+import { renderAt } from '../../test/render';
+import EventPage from './EventPage';
+
+const event = {
+  eventId: 'e1',
+  name: 'Rooftop Jazz',
+  description: '',
+  date: '2030-07-02T19:00:00Z',
+  timezone: 'Europe/Berlin',
+  location: 'Roof',
+  capacity: 40,
+  registeredCount: 2,
+  seatsLeft: 38,
+  maxPerAttendee: 4,
+  organizerId: 'o1',
+  price: 25,
+  currency: 'EUR',
+  status: 'published',
+  createdAt: '2026-11-01T10:00:00Z',
+  updatedAt: '2026-11-01T10:00:00Z',
+  cancellationDeadline: null,
+  holdSeconds: null,
+} as Event;
+
+const hold: Registration = {
+  registrationId: 'r-open',
+  userId: 'u1',
+  eventId: 'e1',
+  status: 'pending_payment',
+  quantity: 1,
+  amount: 25,
+  currency: 'EUR',
+  paymentId: null,
+  registeredAt: '2026-11-25T10:00:00Z',
+  holdExpiresAt: '2030-01-01T10:15:00Z',
+  tickets: [],
+};
+
+const { api } = vi.hoisted(() => ({ api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn() } }));
+vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
+
+const problem = (status: number, kind: string, detail: string) =>
+  new ApiError(status, { type: `urn:admit:problem:${kind}`, title: kind, status, detail });
+
+async function reserve() {
+  const user = userEvent.setup();
+  renderAt('/events/e1', '/events/:eventId', <EventPage />);
+  await user.click(await screen.findByRole('button', { name: 'Reserve 1 ticket' }));
+}
+
+describe('EventPage: the hold rules', () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    localStorage.setItem(
+      'admit.session',
+      JSON.stringify({
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: Date.now() + 3600_000,
+        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
+      }),
+    );
+    api.event.mockResolvedValue(event);
+    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+  });
+
+  it('says an unpaid order is open and links to it', async () => {
+    api.register.mockRejectedValue(problem(409, 'unpaid-order-open', 'You have an unpaid order for this event.'));
+    // The order was placed elsewhere; the page learns of it when it reloads the registrations.
+    api.myRegistrations
+      .mockResolvedValueOnce({ items: [], nextCursor: null })
+      .mockResolvedValue({ items: [hold], nextCursor: null });
+    await reserve();
+    expect(await screen.findByText('You already have an unpaid order for this event')).toBeInTheDocument();
+    const alert = screen.getByText('You already have an unpaid order for this event').closest('.alert') as HTMLElement;
+    const links = await within(alert).findAllByRole('link', { name: 'Complete payment' });
+    expect(links.some((l) => l.getAttribute('href') === '/checkout/r-open')).toBe(true);
+    expect(within(alert).getByRole('link', { name: 'See it in My tickets' })).toHaveAttribute(
+      'href',
+      '/tickets?registration=r-open',
+    );
+  });
+
+  it('says when seats can be held again after a lapsed hold, in the event’s zone', async () => {
+    api.register.mockRejectedValue(
+      problem(
+        409,
+        'hold-cooldown',
+        'Your last order for this event was not paid in time; you may order again at 2030-01-01T10:15:00Z.',
+      ),
+    );
+    await reserve();
+    expect(await screen.findByText('You cannot hold seats for this event again yet')).toBeInTheDocument();
+    expect(screen.getByText(/you may order again at .*Jan 1, 2030, 11:15\s?AM GMT\+1\./)).toBeInTheDocument();
+  });
+
+  it('tells the per-network cap apart from a rate limit', async () => {
+    api.register.mockRejectedValue(
+      problem(429, 'too-many-unpaid-orders', 'Too many unpaid orders for this event come from your network.'),
+    );
+    await reserve();
+    expect(await screen.findByText('Too many unpaid orders from your network')).toBeInTheDocument();
+    expect(screen.queryByText(/Too many requests right now/)).not.toBeInTheDocument();
+  });
+
+  it('tells buyers the hold length and until when they can cancel, before they buy', async () => {
+    api.event.mockResolvedValue({ ...event, holdSeconds: 600, cancellationDeadline: '2030-07-01T19:00:00Z' });
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    expect(
+      await screen.findByText(
+        /Your seats are held for 10 minutes while you pay\. You can cancel until .*Jul 1, 2030, 9:00\s?PM GMT\+2\./,
+      ),
+    ).toBeInTheDocument();
+  });
+});

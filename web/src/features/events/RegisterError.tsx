@@ -1,0 +1,79 @@
+import { Link } from 'react-router';
+import { ApiError } from '../../api';
+import type { Event, Registration } from '../../api/types';
+import { Alert, errorMessage } from '../../components/States';
+import { formatEventDate, pluralize } from '../../lib/format';
+
+const kInstant = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/// A server sentence with its RFC 3339 instants written for people, in the event's time zone.
+export function withLocalTimes(text: string, timeZone: string): string {
+  return text.replace(kInstant, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : formatEventDate(iso, timeZone)));
+}
+
+function registerErrorMessage(error: unknown, event: Event, held: number): string {
+  if (error instanceof ApiError) {
+    switch (error.kind) {
+      case 'sold-out':
+        return event.seatsLeft > 0
+          ? `Only ${pluralize(event.seatsLeft, 'seat is', 'seats are')} left now. Choose fewer and try again.`
+          : 'This event just sold out.';
+      case 'attendee-limit':
+        return `You can hold at most ${event.maxPerAttendee} seats for this event${held ? ` and already have ${held}` : ''}.`;
+      case 'validation-error':
+        return Object.values(error.fieldErrors)[0] ? `Quantity ${Object.values(error.fieldErrors)[0]}.` : error.message;
+    }
+    if (error.status === 409) return error.message || 'Registration is closed for this event.';
+  }
+  return errorMessage(error);
+}
+
+/// Why a registration was refused, told apart by the problem's type. The hold rules (one unpaid
+/// order at a time, a pause after a hold lapsed, a cap per network) each say what to do next.
+export function RegisterError({
+  error,
+  event,
+  held,
+  openOrder,
+}: {
+  error: unknown;
+  event: Event;
+  held: number;
+  /// The caller's unpaid order of this event, when the app knows it.
+  openOrder?: Registration;
+}) {
+  const kind = error instanceof ApiError ? error.kind : null;
+  const detail = error instanceof ApiError ? error.problem?.detail : undefined;
+  if (kind === 'unpaid-order-open') {
+    return (
+      <Alert tone="warn" title="You already have an unpaid order for this event">
+        <p>Pay for it or cancel it before ordering again.</p>
+        <p style={{ marginTop: 8 }}>
+          {openOrder ? (
+            <>
+              <Link to={`/checkout/${openOrder.registrationId}`}>Complete payment</Link> ·{' '}
+              <Link to={`/tickets?registration=${openOrder.registrationId}`}>See it in My tickets</Link>
+            </>
+          ) : (
+            <Link to="/tickets">See it in My tickets</Link>
+          )}
+        </p>
+      </Alert>
+    );
+  }
+  if (kind === 'hold-cooldown') {
+    return (
+      <Alert tone="warn" title="You cannot hold seats for this event again yet">
+        {detail ? withLocalTimes(detail, event.timezone) : 'Your last order was not paid in time. Try again later.'}
+      </Alert>
+    );
+  }
+  if (kind === 'too-many-unpaid-orders') {
+    return (
+      <Alert tone="warn" title="Too many unpaid orders from your network">
+        {detail ?? 'Try again once some of them are paid or have expired.'}
+      </Alert>
+    );
+  }
+  return <Alert tone="bad">{registerErrorMessage(error, event, held)}</Alert>;
+}

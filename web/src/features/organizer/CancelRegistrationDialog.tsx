@@ -1,0 +1,96 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ApiError } from '../../api';
+import type { Event, RegistrationRow } from '../../api/types';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Field, fieldSentence } from '../../components/Field';
+import { Alert, errorMessage } from '../../components/States';
+import { organizerNeedsReason } from '../../lib/cancellation';
+import { formatMoney, pluralize } from '../../lib/format';
+
+/// The organizer's "Cancel & refund" for one registration, with a reason for the audit log:
+/// required once the attendee could no longer cancel it themselves (a ticket was used, or the
+/// cancellation deadline passed), as the server requires.
+export function CancelRegistrationDialog({
+  row,
+  event,
+  onClose,
+}: {
+  row: RegistrationRow | null;
+  event: Event;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const cancel = useMutation({
+    mutationFn: (r: RegistrationRow) => api.cancelRegistration(r.registrationId, reason.trim() || undefined),
+    onSuccess: () => {
+      close();
+      queryClient.invalidateQueries({ queryKey: ['eventRegistrations', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['event', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['analytics', event.eventId] });
+      queryClient.invalidateQueries({ queryKey: ['myEvents'] });
+    },
+    onError: (err) => {
+      const message = err instanceof ApiError ? err.fieldErrors.reason : undefined;
+      if (message) setReasonError(fieldSentence('The reason', message));
+    },
+  });
+  const close = () => {
+    setReason('');
+    setReasonError(null);
+    cancel.reset();
+    onClose();
+  };
+  const required = !!row && organizerNeedsReason(row, event);
+  const refund = !!row && row.amount > 0 && row.status === 'confirmed';
+  const confirm = () => {
+    if (!row) return;
+    if (required && !reason.trim()) {
+      setReasonError('Give a reason: the attendee could no longer cancel this themselves.');
+      return;
+    }
+    setReasonError(null);
+    cancel.mutate(row);
+  };
+  const otherError = cancel.isError && !(cancel.error instanceof ApiError && cancel.error.fieldErrors.reason);
+
+  return (
+    <ConfirmDialog
+      open={!!row}
+      title={refund ? 'Cancel and refund this registration?' : 'Cancel this registration?'}
+      confirmLabel={cancel.isPending ? 'Cancelling…' : refund ? 'Cancel & refund' : 'Cancel registration'}
+      danger
+      busy={cancel.isPending}
+      onConfirm={confirm}
+      onClose={close}
+    >
+      {row && (
+        <>
+          <p>
+            {row.attendee.name}’s {pluralize(row.quantity, 'ticket', 'tickets')} stop working
+            {Date.now() >= Date.parse(event.date)
+              ? '; the event has begun, so its seats are not sold again'
+              : row.checkedIn > 0
+                ? `; ${pluralize(row.checkedIn, 'seat', 'seats')} used at the door ${row.checkedIn === 1 ? 'is' : 'are'} not sold again`
+                : ' and the seats go back on sale'}
+            .{refund && ` ${formatMoney(row.amount, row.currency)} is refunded.`}
+          </p>
+          <Field
+            label={required ? 'Reason (required)' : 'Reason (optional)'}
+            error={reasonError}
+            hint={
+              required
+                ? `${row.checkedIn > 0 ? 'A ticket was used at the door' : 'The cancellation deadline has passed'}, so a reason is needed. It is kept in the audit log.`
+                : 'Kept in the audit log.'
+            }
+          >
+            <textarea rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} required={required} />
+          </Field>
+          {otherError && <Alert tone="bad">{errorMessage(cancel.error)}</Alert>}
+        </>
+      )}
+    </ConfirmDialog>
+  );
+}
