@@ -443,11 +443,16 @@ std::string Server::bind() {
   impl.acceptor.bind(endpoint);
   impl.acceptor.listen(asio::socket_base::max_listen_connections);
   if (!config.metrics_host.empty()) {
-    tcp::endpoint const metrics_endpoint(asio::ip::make_address(config.metrics_host), config.metrics_port);
-    impl.metrics_acceptor.open(metrics_endpoint.protocol());
-    impl.metrics_acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl.metrics_acceptor.bind(metrics_endpoint);
-    impl.metrics_acceptor.listen(asio::socket_base::max_listen_connections);
+    try {
+      tcp::endpoint const metrics_endpoint(asio::ip::make_address(config.metrics_host), config.metrics_port);
+      impl.metrics_acceptor.open(metrics_endpoint.protocol());
+      impl.metrics_acceptor.set_option(tcp::acceptor::reuse_address(true));
+      impl.metrics_acceptor.bind(metrics_endpoint);
+      impl.metrics_acceptor.listen(asio::socket_base::max_listen_connections);
+    } catch (boost::system::system_error const& e) {
+      throw std::runtime_error("cannot listen on ADMIT_METRICS_LISTEN " + config.metrics_host + ":" +
+                               std::to_string(config.metrics_port) + ": " + e.code().message());
+    }
   }
   auto const bound = impl.acceptor.local_endpoint();
   auto const address = bound.address().to_string();
