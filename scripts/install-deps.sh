@@ -14,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   poppler-utils zbar-tools chromium
   wrk curl openssl procps
-  postgresql-15 postgresql-client-15 libpq-dev haproxy
+  postgresql-15 postgresql-client-15 libpq-dev haproxy nginx
 )
 
 missing=()

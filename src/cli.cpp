@@ -30,7 +30,15 @@ Flags (each overrides the environment variable beside it):
   --log-level LEVEL         ADMIT_LOG_LEVEL          debug, info, warn, error; default info
   --rate-limit-auth N       ADMIT_RATE_LIMIT_AUTH    per minute per client on /api/auth/*; default 300; 0 = off
   --rate-limit N            ADMIT_RATE_LIMIT         per second per client elsewhere; default 1000; 0 = off
-  --trusted-proxies LIST    ADMIT_TRUSTED_PROXIES    comma-separated addresses whose X-Forwarded-For is believed
+  --trusted-proxies LIST    ADMIT_TRUSTED_PROXIES    comma-separated proxy addresses or CIDR ranges (10.0.0.0/8)
+                                                     whose X-Forwarded-For is believed
+  --max-connections-per-client N  ADMIT_MAX_CONNECTIONS_PER_CLIENT  open connections from one address;
+                                                     default 512; 0 = off; trusted proxies are exempt
+  --max-connections N       ADMIT_MAX_CONNECTIONS    open connections in all; default: the file descriptor
+                                                     limit less a reserve
+  --header-timeout-seconds N  ADMIT_HEADER_TIMEOUT_SECONDS  for a new connection's first request header;
+                                                     default 10
+  --metrics-listen HOST:PORT  ADMIT_METRICS_LISTEN   serve /metrics there (plain HTTP), not on --listen
   --cors-origins LIST       ADMIT_CORS_ORIGINS       comma-separated origins allowed to call the API from a browser
   --tls-cert FILE           ADMIT_TLS_CERT           PEM certificate chain; with --tls-key serves HTTPS (+HSTS)
   --tls-key FILE            ADMIT_TLS_KEY            PEM private key
@@ -104,6 +112,21 @@ std::vector<Setting> const& settings() {
        [](Config& c, std::string const& v) { c.rate_limit = parse_number<double>("ADMIT_RATE_LIMIT", v); }},
       {"ADMIT_TRUSTED_PROXIES", "--trusted-proxies",
        [](Config& c, std::string const& v) { c.trusted_proxies = split_list(v); }},
+      {"ADMIT_MAX_CONNECTIONS_PER_CLIENT", "--max-connections-per-client",
+       [](Config& c, std::string const& v) {
+         c.max_connections_per_client = parse_number<std::size_t>("ADMIT_MAX_CONNECTIONS_PER_CLIENT", v);
+       }},
+      {"ADMIT_MAX_CONNECTIONS", "--max-connections",
+       [](Config& c, std::string const& v) {
+         c.max_connections = parse_number<std::size_t>("ADMIT_MAX_CONNECTIONS", v);
+       }},
+      {"ADMIT_HEADER_TIMEOUT_SECONDS", "--header-timeout-seconds",
+       [](Config& c, std::string const& v) {
+         c.header_timeout_seconds = parse_number<unsigned>("ADMIT_HEADER_TIMEOUT_SECONDS", v);
+         if (c.header_timeout_seconds == 0)
+           throw std::invalid_argument("ADMIT_HEADER_TIMEOUT_SECONDS must be at least 1");
+       }},
+      {"ADMIT_METRICS_LISTEN", "--metrics-listen", [](Config& c, std::string const& v) { c.metrics_listen = v; }},
       {"ADMIT_CORS_ORIGINS", "--cors-origins", [](Config& c, std::string const& v) { c.cors_origins = split_list(v); }},
       {"ADMIT_TLS_CERT", "--tls-cert", [](Config& c, std::string const& v) { c.tls_cert = v; }},
       {"ADMIT_TLS_KEY", "--tls-key", [](Config& c, std::string const& v) { c.tls_key = v; }},
@@ -177,19 +200,39 @@ std::string Config::sqlite_path() const {
   throw std::invalid_argument("ADMIT_DATABASE_URL must start with sqlite:// or postgresql://, not: " + database_url);
 }
 
-std::string Config::host() const {
+namespace {
+
+std::string host_of(std::string const& listen) {
   auto const colon = listen.rfind(':');
   auto host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return host.empty() ? "0.0.0.0" : host;
 }
 
-unsigned short Config::port() const {
+unsigned short port_of(std::string const& name, std::string const& listen) {
   auto const colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("ADMIT_LISTEN must be HOST:PORT, not '" + listen + "'");
-  auto const port = parse_number<unsigned>("the port in ADMIT_LISTEN", listen.substr(colon + 1));
-  if (port > 65535) throw std::invalid_argument("the port in ADMIT_LISTEN must be at most 65535");
+  if (colon == std::string::npos) throw std::invalid_argument(name + " must be HOST:PORT, not '" + listen + "'");
+  auto const port = parse_number<unsigned>("the port in " + name, listen.substr(colon + 1));
+  if (port > 65535) throw std::invalid_argument("the port in " + name + " must be at most 65535");
   return static_cast<unsigned short>(port);
+}
+
+}  // namespace
+
+std::string Config::host() const {
+  return host_of(listen);
+}
+
+unsigned short Config::port() const {
+  return port_of("ADMIT_LISTEN", listen);
+}
+
+std::string Config::metrics_host() const {
+  return metrics_listen.empty() ? std::string() : host_of(metrics_listen);
+}
+
+unsigned short Config::metrics_port() const {
+  return metrics_listen.empty() ? 0 : port_of("ADMIT_METRICS_LISTEN", metrics_listen);
 }
 
 Command parse_command_line(int argc, char** argv) {

@@ -19,7 +19,11 @@ struct Config {
   std::string log_level = "info";
   double rate_limit_auth = 300;  ///< per minute per client on /api/auth/*
   double rate_limit = 1000;      ///< per second per client elsewhere
-  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> trusted_proxies;      ///< addresses or CIDR ranges
+  std::size_t max_connections = 0;               ///< 0: the file descriptor limit less a reserve
+  std::size_t max_connections_per_client = 512;  ///< 0 = off
+  unsigned header_timeout_seconds = 10;          ///< for a new connection's first request header
+  std::string metrics_listen;                    ///< HOST:PORT serving /metrics instead of the public port
   std::vector<std::string> cors_origins;
   std::string tls_cert;
   std::string tls_key;
@@ -41,6 +45,8 @@ struct Config {
   bool uses_postgres() const;
   std::string host() const;
   unsigned short port() const;
+  std::string metrics_host() const;
+  unsigned short metrics_port() const;
 };
 
 struct Command {

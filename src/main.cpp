@@ -142,10 +142,18 @@ int serve(Config config) {
           .port = config.port(),
           .io_threads = config.threads,
           .body_limit = config.max_body_bytes,
+          .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
           .cors_origins = config.cors_origins,
           .auth_per_minute = config.rate_limit_auth,
           .general_per_second = config.rate_limit,
           .trusted_proxies = config.trusted_proxies,
+          .max_connections = config.max_connections,
+          // Descriptors kept from clients: PostgreSQL's connections, log and key files, the
+          // event loop's own (the server adds a few per thread for SQLite's readers).
+          .reserved_descriptors = 128 + (config.uses_postgres() ? config.database_pool + config.database_writers : 0u),
+          .max_connections_per_client = config.max_connections_per_client,
+          .metrics_host = config.metrics_host(),
+          .metrics_port = config.metrics_port(),
           .tls_cert_file = config.tls_cert,
           .tls_key_file = config.tls_key,
           .web_dir = config.web_dir,
@@ -197,6 +205,8 @@ int serve(Config config) {
     log::notice("admit ready: listening on " + url,
                 "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
                     ",\"schema\":" + std::to_string(core.store.schema_version()) +
+                    ",\"maxConnections\":" + std::to_string(server.max_connections()) +
+                    (server.metrics_url().empty() ? "" : ",\"metricsUrl\":" + log::quote(server.metrics_url())) +
                     ",\"database\":\"" + (config.uses_postgres() ? "postgresql" : "sqlite") + "\"");
   });
   log::notice("stopped");

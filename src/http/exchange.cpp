@@ -39,34 +39,6 @@ bool is_safe_request_id(std::string_view id) {
   });
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-bool is_trusted_proxy(ServerConfig const& config, std::string_view address) {
-  return std::find(config.trusted_proxies.begin(), config.trusted_proxies.end(), address) !=
-         config.trusted_proxies.end();
-}
-
-/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
-/// untrusted address in X-Forwarded-For.
-std::string client_address(ServerConfig const& config, BeastRequest const& request, std::string const& peer) {
-  auto const trusted = [&](std::string_view address) { return is_trusted_proxy(config, address); };
-  if (!trusted(peer)) return peer;
-  auto const forwarded = request["X-Forwarded-For"];
-  std::string_view rest(forwarded.data(), forwarded.size());
-  while (!rest.empty()) {
-    auto const comma = rest.rfind(',');
-    auto const candidate = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
-    if (!candidate.empty() && !trusted(candidate)) return std::string(candidate);
-    if (comma == std::string_view::npos) break;
-    rest = rest.substr(0, comma);
-  }
-  return peer;
-}
-
 bool origin_allowed(ServerConfig const& config, std::string_view origin) {
   if (origin.empty()) return false;
   for (auto const& allowed : config.cors_origins) {
@@ -77,7 +49,7 @@ bool origin_allowed(ServerConfig const& config, std::string_view origin) {
 
 }  // namespace
 
-Prepared prepare(ServerContext& context, BeastRequest const& request, std::string const& peer_address) {
+Prepared prepare(ServerContext& context, BeastRequest const& request, Peer const& peer) {
   Prepared p;
   p.started = std::chrono::steady_clock::now();
   auto& r = p.request;
@@ -99,8 +71,10 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
     r.request_id = p.trace_id.empty() ? random_hex(16) : p.trace_id;
   }
   if (p.trace_id.empty()) p.trace_id = random_hex(16);
-  r.client = client_address(context.config, request, peer_address);
-  r.client_is_proxy = is_trusted_proxy(context.config, r.client);
+  auto const client = client_address(context.trusted, peer.address, peer.trusted, r.headers);
+  r.client = client == peer.address ? peer.text : client.to_string();
+  // A trusted proxy that names no client is exempt from the per-client caps.
+  r.client_is_proxy = context.trusted.contains(client);
 
   auto const origin = r.header("Origin");
   if (origin_allowed(context.config, origin)) p.origin = std::string(origin);
@@ -116,6 +90,13 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, std::strin
   auto const query = parsed->encoded_query();
   r.path = std::string_view(path.data(), path.size());
   r.query = std::string_view(query.data(), query.size());
+
+  // With ADMIT_METRICS_LISTEN, /metrics is served there and only there.
+  if (!context.config.metrics_host.empty() && (r.path == "/metrics") != peer.metrics_listener) {
+    p.route_name = "unmatched";
+    p.response = api::problem(404, "not-found", "Not found", "No resource lives at this path.");
+    return p;
+  }
 
   // A CORS preflight is answered here; it never reaches a handler.
   if (request.method() == beast_http::verb::options) {
@@ -242,6 +223,45 @@ BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepar
     log::info("request", fields);
   }
   return res;
+}
+
+std::optional<EarlyProblem> framing_problem(beast_http::request_header<> const& head) {
+  if (head.version() >= 11) {
+    auto const hosts = head.count(beast_http::field::host);
+    if (hosts == 0) {
+      return EarlyProblem{400, "bad-request", "Bad request", "An HTTP/1.1 request needs a Host header."};
+    }
+    if (hosts > 1) {
+      return EarlyProblem{400, "bad-request", "Bad request", "The request has more than one Host header."};
+    }
+  }
+  auto const [first, last] = head.equal_range(beast_http::field::transfer_encoding);
+  if (first == last) return std::nullopt;
+  if (head.version() < 11) {
+    return EarlyProblem{400, "bad-request", "Bad request", "An HTTP/1.0 request cannot have a Transfer-Encoding."};
+  }
+  int chunked = 0;
+  for (auto line = first; line != last; ++line) {
+    auto const value = line->value();
+    std::string_view rest(value.data(), value.size());
+    while (!rest.empty()) {
+      auto const comma = rest.find(',');
+      auto coding = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+      if (coding.empty()) continue;
+      if (!boost::beast::iequals(coding, "chunked")) {
+        return EarlyProblem{501, "not-implemented", "Not implemented",
+                            "Only the chunked transfer coding is supported."};
+      }
+      ++chunked;
+    }
+  }
+  if (chunked != 1) {
+    return EarlyProblem{400, "bad-request", "Bad request", "Transfer-Encoding must name chunked exactly once."};
+  }
+  return std::nullopt;
 }
 
 BeastResponse early_error(ServerContext& context, unsigned status, std::string_view slug, std::string_view title,

@@ -117,6 +117,26 @@ std::string Metrics::render() const {
                 static_cast<double>(rate_limited_.load(std::memory_order_relaxed)));
   append_metric(out, "admit_http_open_connections", "gauge", "Client connections open now.",
                 static_cast<double>(open_connections_.load(std::memory_order_relaxed)));
+  out +=
+      "# HELP admit_http_connections_refused_total Connections closed as soon as accepted because a limit was met, "
+      "by limit (per_client: ADMIT_MAX_CONNECTIONS_PER_CLIENT; total: ADMIT_MAX_CONNECTIONS).\n"
+      "# TYPE admit_http_connections_refused_total counter\n"
+      "admit_http_connections_refused_total{reason=\"per_client\"} " +
+      std::to_string(refused_per_client_.load(std::memory_order_relaxed)) +
+      "\n"
+      "admit_http_connections_refused_total{reason=\"total\"} " +
+      std::to_string(refused_total_.load(std::memory_order_relaxed)) + "\n";
+  append_metric(out, "admit_http_header_timeouts_total", "counter",
+                "Connections closed because their first request header did not arrive within the header timeout.",
+                static_cast<double>(header_timeouts_.load(std::memory_order_relaxed)));
+  append_metric(out, "admit_http_accept_errors_total", "counter",
+                "Connections the operating system failed to hand over (out of descriptors and the like).",
+                static_cast<double>(accept_errors_.load(std::memory_order_relaxed)));
+  append_metric(out, "admit_http_max_connections", "gauge", "Open connections allowed in all; 0: no limit.",
+                static_cast<double>(max_connections_.load(std::memory_order_relaxed)));
+  append_metric(out, "admit_http_max_connections_per_client", "gauge",
+                "Open connections allowed from one address; 0: no limit.",
+                static_cast<double>(max_connections_per_client_.load(std::memory_order_relaxed)));
   append_metric(out, "admit_http_requests_in_flight", "gauge", "Requests read and not yet answered, this one included.",
                 static_cast<double>(requests_in_flight()));
   append_metric(out, "admit_uptime_seconds", "gauge", "Seconds since the server started.",

@@ -25,6 +25,18 @@ class Metrics {
   void count_rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  /// A connection closed at once because its client (`per_client`) or the server was at its limit.
+  void count_connection_refused(bool per_client) {
+    (per_client ? refused_per_client_ : refused_total_).fetch_add(1, std::memory_order_relaxed);
+  }
+  /// A connection closed because its first request header did not arrive in time.
+  void count_header_timeout() { header_timeouts_.fetch_add(1, std::memory_order_relaxed); }
+  void count_accept_error() { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
+  /// The connection limits in force (0 = none), exported so a dashboard can show the headroom.
+  void set_connection_limits(std::size_t total, std::size_t per_client) {
+    max_connections_ = total;
+    max_connections_per_client_ = per_client;
+  }
   /// A request counts as in flight from its complete header until its response is written.
   void request_started() { requests_in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void request_finished() { requests_in_flight_.fetch_sub(1, std::memory_order_relaxed); }
@@ -44,6 +56,12 @@ class Metrics {
   std::map<Key, std::unique_ptr<Series>, std::less<>> series_;
   std::atomic<std::uint64_t> rate_limited_{0};
   std::atomic<std::int64_t> open_connections_{0};
+  std::atomic<std::uint64_t> refused_per_client_{0};
+  std::atomic<std::uint64_t> refused_total_{0};
+  std::atomic<std::uint64_t> header_timeouts_{0};
+  std::atomic<std::uint64_t> accept_errors_{0};
+  std::atomic<std::size_t> max_connections_{0};
+  std::atomic<std::size_t> max_connections_per_client_{0};
   std::atomic<std::int64_t> requests_in_flight_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();

@@ -81,10 +81,11 @@ export async function dropTestDatabase(dataDir, adminUrl = TEST_DATABASE_URL) {
 
 /**
  * Starts `ADMIT_BIN serve` on a free loopback port with a fresh data dir (and, in PostgreSQL
- * mode, the data dir's own database unless `env` names ADMIT_DATABASE_URL).
- * Returns {baseUrl, port, proc, dataDir, databaseUrl, stderr(), stop({keepDataDir})}.
+ * mode, the data dir's own database unless `env` names ADMIT_DATABASE_URL). `prefix` runs the
+ * binary through another command, e.g. ['bash', '-c', 'ulimit -n 256 && exec "$@"', 'bash'].
+ * Returns {baseUrl, port, proc, dataDir, databaseUrl, stdout(), stderr(), stop({keepDataDir})}.
  */
-export async function startServer({ env = {}, args = [] } = {}) {
+export async function startServer({ env = {}, args = [], prefix = [] } = {}) {
   const bin = admitBin();
   const freshDir = env.ADMIT_DATA_DIR === undefined;
   const dataDir = env.ADMIT_DATA_DIR ?? await mkdtemp(join(tmpdir(), 'admit-api-test-'));
@@ -111,7 +112,8 @@ export async function startServer({ env = {}, args = [] } = {}) {
     ADMIT_DATA_DIR: dataDir,
   };
   delete fullEnv.ADMIT_TEST_DATABASE_URL;
-  const proc = spawn(bin, ['serve', ...args], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [...prefix, bin, 'serve', ...args];
+  const proc = spawn(command[0], command.slice(1), { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stderr.setEncoding('utf8');
@@ -173,7 +175,10 @@ export async function startServer({ env = {}, args = [] } = {}) {
     return result;
   }
 
-  return { baseUrl: `${scheme}://127.0.0.1:${port}`, port, proc, dataDir, databaseUrl: dbUrl, stop, stderr: () => stderr };
+  return {
+    baseUrl: `${scheme}://127.0.0.1:${port}`, port, proc, dataDir, databaseUrl: dbUrl, stop,
+    stdout: () => stdout, stderr: () => stderr,
+  };
 }
 
 /**
