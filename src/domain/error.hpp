@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <string>
 #include <utility>
@@ -13,13 +14,15 @@ enum class Errc {
   invalid_input,        ///< the request is malformed or breaks a rule; `fields` says where
   unauthenticated,      ///< no identity, or a bad one
   invalid_credentials,  ///< wrong email or password
+  account_disabled,     ///< the right password for an account an administrator disabled
+  throttled,            ///< too many failed attempts; `retry_after` says when to try again
   forbidden,            ///< known caller, not allowed
   not_found,
   conflict,  ///< the resource's state does not allow this
   email_taken,
   capacity_below_sold,
   sold_out,
-  attendee_limit,       ///< the attendee would hold more seats than the event allows
+  attendee_limit,  ///< the attendee would hold more seats than the event allows
   idempotency_mismatch,
   payment_declined,  ///< the card or payment method was refused
   payment_provider,  ///< the payment provider refused or failed the request
@@ -35,6 +38,7 @@ struct Error {
   Errc code;
   std::string detail;
   std::vector<FieldError> fields{};
+  std::chrono::seconds retry_after{0};  ///< for Errc::throttled: when the client may try again
 };
 
 template <class T>
