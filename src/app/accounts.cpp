@@ -58,8 +58,9 @@ Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view 
   auto const key = normalized ? *normalized : to_lower_ascii(trim(email).substr(0, 320));
   if (throttle_) {
     if (auto const wait = throttle_->begin(key, client)) {
+      auto const seconds = wait->count();
       auto error = Error{Errc::throttled, "Too many failed sign-ins with this email address; try again in " +
-                                              std::to_string(wait->count()) + " seconds."};
+                                              std::to_string(seconds) + (seconds == 1 ? " second." : " seconds.")};
       error.retry_after = *wait;
       return std::unexpected(std::move(error));
     }
