@@ -38,7 +38,7 @@ Flags (each overrides the environment variable beside it):
   --login-failures-per-address N   ADMIT_LOGIN_FAILURES_PER_ADDRESS  failed sign-ins to one email from one
                                    address before it waits 1 s, 2 s, 4 s …; default 5; 0 = off
   --login-failures-per-account N   ADMIT_LOGIN_FAILURES_PER_ACCOUNT  … from all addresses together before
-                                   addresses that never signed in to it wait; default 20; 0 = off
+                                   addresses that have not signed in to it lately wait; default 20; 0 = off
   --login-max-delay-per-address S  ADMIT_LOGIN_MAX_DELAY_PER_ADDRESS the longest such wait; default 900
   --login-max-delay-per-account S  ADMIT_LOGIN_MAX_DELAY_PER_ACCOUNT the longest such wait; default 60
   --trusted-proxies LIST    ADMIT_TRUSTED_PROXIES    comma-separated addresses whose X-Forwarded-For is believed
