@@ -16,6 +16,11 @@ Usage:
   admit migrate [flags]            create or upgrade the database schema, then exit
   admit demo [flags]               load demo accounts and events (once), print their passwords
   admit user role EMAIL ROLE       grant ROLE (organizer or admin) to an existing account
+  admit user revoke EMAIL ROLE     take ROLE away; the account's sessions end at once, its access
+                                   tokens are refused within seconds on every node
+  admit user disable EMAIL         disable an account: sessions end as with revoke, and it cannot
+                                   sign in until enabled
+  admit user enable EMAIL          let a disabled account sign in again
   admit version                    print the version
   admit help                       this text
 
@@ -30,6 +35,12 @@ Flags (each overrides the environment variable beside it):
   --log-level LEVEL         ADMIT_LOG_LEVEL          debug, info, warn, error; default info
   --rate-limit-auth N       ADMIT_RATE_LIMIT_AUTH    per minute per client on /api/auth/*; default 300; 0 = off
   --rate-limit N            ADMIT_RATE_LIMIT         per second per client elsewhere; default 1000; 0 = off
+  --login-failures-per-address N   ADMIT_LOGIN_FAILURES_PER_ADDRESS  failed sign-ins to one email from one
+                                   address before it waits 1 s, 2 s, 4 s …; default 5; 0 = off
+  --login-failures-per-account N   ADMIT_LOGIN_FAILURES_PER_ACCOUNT  … from all addresses together before
+                                   addresses that have not signed in to it lately wait; default 20; 0 = off
+  --login-max-delay-per-address S  ADMIT_LOGIN_MAX_DELAY_PER_ADDRESS the longest such wait; default 900
+  --login-max-delay-per-account S  ADMIT_LOGIN_MAX_DELAY_PER_ACCOUNT the longest such wait; default 60
   --trusted-proxies LIST    ADMIT_TRUSTED_PROXIES    comma-separated proxy addresses or CIDR ranges (10.0.0.0/8)
                                                      whose X-Forwarded-For is believed
   --max-connections-per-client N  ADMIT_MAX_CONNECTIONS_PER_CLIENT  open connections from one address;
@@ -110,6 +121,22 @@ std::vector<Setting> const& settings() {
        [](Config& c, std::string const& v) { c.rate_limit_auth = parse_number<double>("ADMIT_RATE_LIMIT_AUTH", v); }},
       {"ADMIT_RATE_LIMIT", "--rate-limit",
        [](Config& c, std::string const& v) { c.rate_limit = parse_number<double>("ADMIT_RATE_LIMIT", v); }},
+      {"ADMIT_LOGIN_FAILURES_PER_ADDRESS", "--login-failures-per-address",
+       [](Config& c, std::string const& v) {
+         c.login_failures_per_address = parse_number<unsigned>("ADMIT_LOGIN_FAILURES_PER_ADDRESS", v);
+       }},
+      {"ADMIT_LOGIN_FAILURES_PER_ACCOUNT", "--login-failures-per-account",
+       [](Config& c, std::string const& v) {
+         c.login_failures_per_account = parse_number<unsigned>("ADMIT_LOGIN_FAILURES_PER_ACCOUNT", v);
+       }},
+      {"ADMIT_LOGIN_MAX_DELAY_PER_ADDRESS", "--login-max-delay-per-address",
+       [](Config& c, std::string const& v) {
+         c.login_max_delay_per_address = parse_number<unsigned>("ADMIT_LOGIN_MAX_DELAY_PER_ADDRESS", v);
+       }},
+      {"ADMIT_LOGIN_MAX_DELAY_PER_ACCOUNT", "--login-max-delay-per-account",
+       [](Config& c, std::string const& v) {
+         c.login_max_delay_per_account = parse_number<unsigned>("ADMIT_LOGIN_MAX_DELAY_PER_ACCOUNT", v);
+       }},
       {"ADMIT_TRUSTED_PROXIES", "--trusted-proxies",
        [](Config& c, std::string const& v) { c.trusted_proxies = split_list(v); }},
       {"ADMIT_MAX_CONNECTIONS_PER_CLIENT", "--max-connections-per-client",

@@ -7,6 +7,7 @@
 
 #include "api/routes.hpp"
 #include "base/thread_name.hpp"
+#include "app/account_gate.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
@@ -50,6 +51,13 @@ struct Core {
         hasher(2, config.argon2_memory_kib * 1024),
         signing_key(load_signing_key(config, store)),
         tokens(signing_key, {}, {.issuer = config.public_url, .audience = "admit"}, clock, entropy),
+        login_throttle({
+            .free_per_address = static_cast<int>(config.login_failures_per_address),
+            .free_per_account = static_cast<int>(config.login_failures_per_account),
+            .max_delay_per_address = std::chrono::seconds(config.login_max_delay_per_address),
+            .max_delay_per_account = std::chrono::seconds(config.login_max_delay_per_account),
+        }),
+        gate(store),
         accounts(store, hasher, tokens, digest, entropy, clock),
         events(store, entropy, clock),
         settings{.hold = std::chrono::seconds(config.hold_seconds),
@@ -63,7 +71,9 @@ struct Core {
         provider(make_provider(config, entropy)),
         signatures(webhook_secret(config, store)),
         payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
-        staff(store, tickets, entropy, clock) {}
+        staff(store, tickets, entropy, clock) {
+    accounts.set_login_throttle(&login_throttle);
+  }
 
   static std::unique_ptr<Store> open_store(Config const& config) {
     if (config.uses_postgres()) {
@@ -117,6 +127,8 @@ struct Core {
   auth::Argon2idHasher hasher;
   auth::SigningKey signing_key;
   auth::JwtTokens tokens;
+  LoginThrottle login_throttle;
+  AccountGate gate;
   Accounts accounts;
   Events events;
   TicketingSettings settings;
@@ -180,7 +192,7 @@ int serve(Config config) {
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics = [&metrics, &core] { return metrics.render() + core.store.metrics_text(); },
                            }),
-                           core.tokens);
+                           core.tokens, &core.gate);
   core.payments.reconcile();
   // Holds that run out and refunds that are due, every second, off the request path. Safe
   // on every node at once: each hold ends, and each refund happens, exactly once.
@@ -213,6 +225,55 @@ int serve(Config config) {
   return 0;
 }
 
+void print_roles(User const& user, std::string const& what) {
+  std::string roles;
+  for (auto name : user.roles.names()) roles += (roles.empty() ? "" : ", ") + std::string(name);
+  std::printf("%s %s; roles: %s\n", user.email.c_str(), what.c_str(), roles.empty() ? "none" : roles.c_str());
+}
+
+/// admit user role|revoke EMAIL ROLE, admit user disable|enable EMAIL.
+int run_user_command(Command const& command) {
+  constexpr char const* kUsage =
+      "usage: admit user role EMAIL ROLE | admit user revoke EMAIL ROLE | admit user disable EMAIL | "
+      "admit user enable EMAIL";
+  auto const& args = command.args;
+  if (args.empty()) throw std::invalid_argument(kUsage);
+  auto const& verb = args[0];
+  bool const with_role = verb == "role" || verb == "revoke";
+  bool const without_role = verb == "disable" || verb == "enable";
+  if (!(with_role && args.size() == 3) && !(without_role && args.size() == 2)) throw std::invalid_argument(kUsage);
+  std::optional<Role> role;
+  if (with_role) {
+    if (is_retired_role(args[2])) {
+      throw std::invalid_argument(
+          "staff is no longer a role: door staff are invited per event by its organizer "
+          "(POST /api/events/{id}/staff, or the event's Staff page in the web app)");
+    }
+    role = parse_role(args[2]);
+    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer or admin");
+  }
+  Core core(command.config);
+  Actor const cli{{}, "cli"};
+  auto const& email = args[1];
+  Result<User> user = verb == "role"      ? core.accounts.grant_role(email, *role, cli)
+                      : verb == "revoke"  ? core.accounts.revoke_role(email, *role, cli)
+                      : verb == "disable" ? core.accounts.disable(email, cli)
+                                          : core.accounts.enable(email, cli);
+  if (!user) {
+    std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
+    return 1;
+  }
+  if (verb == "role") print_roles(*user, "was granted " + args[2]);
+  if (verb == "revoke") {
+    print_roles(*user, "lost " + args[2] + "; its sessions are ended, its access tokens refused within seconds");
+  }
+  if (verb == "disable") {
+    print_roles(*user, "is disabled; its sessions are ended, its access tokens refused within seconds");
+  }
+  if (verb == "enable") print_roles(*user, "is enabled and may sign in again");
+  return 0;
+}
+
 int run(Command const& command) {
   auto const& config = command.config;
   log::Level level;
@@ -241,28 +302,7 @@ int run(Command const& command) {
     Core core(config);
     return load_demo(core.accounts, core.events, core.entropy, core.clock, std::cout);
   }
-  if (command.name == "user") {
-    if (command.args.size() != 3 || command.args[0] != "role") {
-      throw std::invalid_argument("usage: admit user role EMAIL ROLE");
-    }
-    if (is_retired_role(command.args[2])) {
-      throw std::invalid_argument(
-          "staff is no longer a role: door staff are invited per event by its organizer "
-          "(POST /api/events/{id}/staff, or the event's Staff page in the web app)");
-    }
-    auto const role = parse_role(command.args[2]);
-    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer or admin");
-    Core core(config);
-    auto user = core.accounts.grant_role(command.args[1], *role, Actor{{}, "cli"});
-    if (!user) {
-      std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
-      return 1;
-    }
-    std::string roles;
-    for (auto name : user->roles.names()) roles += (roles.empty() ? "" : ", ") + std::string(name);
-    std::printf("%s now has the roles: %s\n", user->email.c_str(), roles.c_str());
-    return 0;
-  }
+  if (command.name == "user") return run_user_command(command);
   throw std::invalid_argument("unknown command '" + command.name + "' (see admit --help)");
 }
 

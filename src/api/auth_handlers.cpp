@@ -39,7 +39,7 @@ Response log_in(Accounts& accounts, Request& request) {
   auto email = input->string("email", true);
   auto password = input->string("password", true);
   if (auto bad = input->errors()) return std::move(*bad);
-  return session_response(200, accounts.log_in(*email, *password));
+  return session_response(200, accounts.log_in(*email, *password, request.client));
 }
 
 Response refresh_session(Accounts& accounts, Request& request) {

@@ -16,6 +16,8 @@ Mapping mapping(Errc code) {
     case Errc::invalid_input: return {400, "validation-error", "The request is not valid"};
     case Errc::unauthenticated: return {401, "unauthenticated", "Authentication is required"};
     case Errc::invalid_credentials: return {401, "invalid-credentials", "Wrong email or password"};
+    case Errc::account_disabled: return {401, "account-disabled", "The account is disabled"};
+    case Errc::throttled: return {429, "login-throttled", "Too many failed sign-ins"};
     case Errc::forbidden: return {403, "forbidden", "Not allowed"};
     case Errc::not_found: return {404, "not-found", "Not found"};
     case Errc::conflict: return {409, "conflict", "The resource's state does not allow this"};
@@ -64,7 +66,23 @@ Response problem(unsigned status, std::string_view slug, std::string_view title,
 
 Response problem(Error const& error) {
   auto const m = mapping(error.code);
-  return problem(m.status, m.slug, m.title, error.detail, error.fields);
+  auto response = problem(m.status, m.slug, m.title, error.detail, error.fields);
+  if (error.retry_after.count() > 0) response.with_header("Retry-After", std::to_string(error.retry_after.count()));
+  return response;
+}
+
+void mark_invalid_token(Response& response) {
+  // RFC 6750 §3.1: the token itself is what failed, so a client should get a new one (refresh
+  // or sign in again) rather than send it again.
+  for (auto& [name, value] : response.headers) {
+    if (name == "WWW-Authenticate") value = "Bearer realm=\"admit\", error=\"invalid_token\"";
+  }
+}
+
+Response invalid_token(std::string_view detail) {
+  auto response = problem(401, "unauthenticated", "Authentication is required", detail);
+  mark_invalid_token(response);
+  return response;
 }
 
 }  // namespace admit::api

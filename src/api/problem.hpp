@@ -15,4 +15,10 @@ Response problem(unsigned status, std::string_view slug, std::string_view title,
 /// errors meet HTTP status codes.
 Response problem(Error const& error);
 
+/// The 401 for an access token that was sent but proves nothing (malformed, expired, or its
+/// account gone, disabled or changed): WWW-Authenticate names error="invalid_token".
+Response invalid_token(std::string_view detail);
+/// Makes a 401 problem's WWW-Authenticate say error="invalid_token".
+void mark_invalid_token(Response& response);
+
 }  // namespace admit::api

@@ -52,7 +52,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-Router::Router(std::vector<Route> routes, AccessTokens& tokens) : routes_(std::move(routes)), tokens_(tokens) {
+Router::Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts)
+    : routes_(std::move(routes)), tokens_(tokens), accounts_(accounts) {
   compiled_.reserve(routes_.size());
   for (auto const& route : routes_) compiled_.push_back({split_path(route.pattern)});
 }
@@ -104,9 +105,9 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
                    "Send an access token in the Authorization header: Bearer <token>.");
   }
   auto principal = tokens_.verify(authorization.substr(kScheme.size()));
-  if (!principal) {
-    return problem(401, "unauthenticated", "Authentication is required",
-                   "The access token is not valid: " + principal.error() + ".");
+  if (!principal) return invalid_token("The access token is not valid: " + principal.error() + ".");
+  if (accounts_) {
+    if (auto admitted = accounts_->check(*principal); !admitted) return invalid_token(admitted.error().detail);
   }
   request.principal = std::move(*principal);
   if (route.access == Access::organizer && !request.principal->roles.has(Role::organizer)) {
@@ -117,8 +118,29 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
 
 void Router::dispatch_async(Route const& route, Request& request, Respond respond) const {
   if (auto denied = authenticate(route, request)) return respond(std::move(*denied));
-  if (route.async_handler) return route.async_handler(request, std::move(respond));
-  respond(route.handler(request));
+  if (!request.principal || !accounts_) {
+    if (route.async_handler) return route.async_handler(request, std::move(respond));
+    return respond(route.handler(request));
+  }
+  // The account check above may use a state a moment old; an account deleted since then makes
+  // the use case fail (a write its row no longer admits, 503 or 500) or say it is gone (401).
+  // Either way the token is what is wrong, and the client must hear so, not retry.
+  // The request (and so its principal) lives until the response is delivered.
+  auto explained = [accounts = accounts_, who = &*request.principal, respond = std::move(respond)](Response r) {
+    if (r.status == 401) mark_invalid_token(r);
+    if (r.status >= 500) {
+      if (auto still = accounts->recheck(*who); !still) r = invalid_token(still.error().detail);
+    }
+    respond(std::move(r));
+  };
+  try {
+    if (route.async_handler) return route.async_handler(request, explained);
+    explained(route.handler(request));
+  } catch (...) {
+    auto still = accounts_->recheck(*request.principal);
+    if (still) throw;
+    explained(invalid_token(still.error().detail));
+  }
 }
 
 Response Router::handle(Request& request) const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/http_types.hpp"
+#include "app/account_gate.hpp"
 #include "app/ports.hpp"
 
 namespace admit::api {
@@ -53,7 +54,9 @@ struct Route {
 /// access check. A function from request to response: no sockets involved.
 class Router {
  public:
-  Router(std::vector<Route> routes, AccessTokens& tokens);
+  /// With `accounts`, every verified token is also checked against its account's current state
+  /// (it exists, is enabled, and has not lost rights since the token was issued).
+  Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts = nullptr);
 
   struct Match {
     Route const* route;
@@ -78,6 +81,7 @@ class Router {
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;
   AccessTokens& tokens_;
+  AccountGate* accounts_;
 };
 
 /// Decodes %XX escapes; nullopt for a malformed escape.

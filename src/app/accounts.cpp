@@ -10,6 +10,13 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+std::string to_lower_ascii(std::string s) {
+  for (auto& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
 }  // namespace
 
 Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
@@ -44,8 +51,20 @@ Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor cons
   return start_session(std::move(user));
 }
 
-Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view password) {
+Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view password, std::string_view client) {
   auto const normalized = normalize_email(email);
+  // The throttle's key is decided before the account is looked up, and is the same for an
+  // address that has no account: its answers reveal nothing about which addresses exist.
+  auto const key = normalized ? *normalized : to_lower_ascii(trim(email).substr(0, 320));
+  if (throttle_) {
+    if (auto const wait = throttle_->begin(key, client)) {
+      auto const seconds = wait->count();
+      auto error = Error{Errc::throttled, "Too many failed sign-ins with this email address; try again in " +
+                                              std::to_string(seconds) + (seconds == 1 ? " second." : " seconds.")};
+      error.retry_after = *wait;
+      return std::unexpected(std::move(error));
+    }
+  }
   auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
   if (!user) {
     hasher_.verify(dummy_hash_, password);
@@ -54,6 +73,9 @@ Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view 
   if (!hasher_.verify(user->password_hash, password)) {
     return fail(Errc::invalid_credentials, "The email or password is wrong.");
   }
+  // Said only to someone who knows the password, so it reveals nothing to a guesser.
+  if (user->disabled()) return fail(Errc::account_disabled, "This account is disabled; ask the administrator.");
+  if (throttle_) throttle_->succeeded(key, client);
   return start_session(std::move(*user));
 }
 
@@ -72,9 +94,11 @@ Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
   }
   auto user = store_.find_user(rotation.user_id);
   if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  // Disabling revokes every refresh token; this catches one stored while that happened.
+  if (user->disabled()) return fail(Errc::unauthenticated, "The account is disabled.");
   return SessionTokens{
       .user = *user,
-      .access = tokens_.issue({user->id, user->roles}),
+      .access = tokens_.issue({user->id, user->roles, user->token_version}),
       .refresh_token = next,
   };
 }
@@ -101,6 +125,27 @@ Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const
   return *updated;
 }
 
+Result<User> Accounts::revoke_role(std::string_view email, Role role, Actor const& actor) {
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.revoke_role(*normalized, role, clock_.now(), actor) : std::nullopt;
+  if (!user) return fail(Errc::not_found, "No account has this email.");
+  return *user;
+}
+
+Result<User> Accounts::disable(std::string_view email, Actor const& actor) {
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.set_disabled(*normalized, true, clock_.now(), actor) : std::nullopt;
+  if (!user) return fail(Errc::not_found, "No account has this email.");
+  return *user;
+}
+
+Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
+  auto const normalized = normalize_email(email);
+  auto user = normalized ? store_.set_disabled(*normalized, false, clock_.now(), actor) : std::nullopt;
+  if (!user) return fail(Errc::not_found, "No account has this email.");
+  return *user;
+}
+
 SessionTokens Accounts::start_session(User user) {
   auto const now = clock_.now();
   auto refresh = entropy_.new_secret();
@@ -111,7 +156,7 @@ SessionTokens Accounts::start_session(User user) {
       .issued_at = now,
       .expires_at = now + refresh_lifetime_,
   });
-  auto access = tokens_.issue({user.id, user.roles});
+  auto access = tokens_.issue({user.id, user.roles, user.token_version});
   return {std::move(user), std::move(access), std::move(refresh)};
 }
 

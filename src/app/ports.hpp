@@ -35,6 +35,7 @@ class Outage : public std::runtime_error {
 struct Principal {
   std::string user_id;
   Roles roles;
+  std::int64_t token_version = 0;  ///< the account's token version when the token was issued
 };
 
 /// Who caused a state change and in which request, for the audit log.
@@ -198,6 +199,13 @@ class WebhookSignatures {
 
 // ---- storage ---------------------------------------------------------------------------
 
+/// What an access token is checked against on every request: the account as it is now.
+struct AccountState {
+  std::int64_t token_version = 0;
+  bool disabled = false;
+  bool operator==(AccountState const&) const = default;
+};
+
 class UserStore {
  public:
   virtual ~UserStore() = default;
@@ -207,6 +215,21 @@ class UserStore {
   virtual std::optional<User> find_user_by_email(std::string_view email) = 0;
   /// Replaces a user's roles; nullopt when no such user.
   virtual std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) = 0;
+  /// Whether the account still exists, and what a token of it must carry: nullopt when no
+  /// account has this id. Read for every authenticated request whose cached answer is stale,
+  /// so it must be a cheap lookup.
+  virtual std::optional<AccountState> account_state(std::string_view user_id) = 0;
+  /// Withdraws `role` from the account and ends everything issued before: in one atomic,
+  /// audited step the role goes, the token version moves on (access tokens issued earlier no
+  /// longer match) and every refresh token of the account is revoked. Done even when the
+  /// account did not hold the role, so its sessions end either way. nullopt when no such user.
+  virtual std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) = 0;
+  /// Disables an account (as revoke_role: the token version moves on and every refresh token
+  /// is revoked, atomically and audited) or enables it again (the version moves on too, so the
+  /// tokens it signs in with from then on are newer than any state a node has cached; tokens
+  /// refused stay refused). nullopt when no such user.
+  virtual std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                           Actor const& actor) = 0;
 };
 
 /// One refresh token. Tokens of one login form a family: each refresh replaces the

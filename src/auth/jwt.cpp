@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -73,6 +74,15 @@ std::optional<Timestamp> numeric_date(json::value const& value) {
   }
   if (seconds < 0 || seconds > kMaxNumericDate) return std::nullopt;
   return Timestamp{std::chrono::seconds{seconds}};
+}
+
+/// Account ids are URL-safe text of modest length (Entropy::new_id makes 22 characters); a
+/// subject that is anything else names no account, whoever signed it.
+bool is_account_id(std::string_view id) {
+  constexpr std::size_t kMaxIdLength = 64;
+  return !id.empty() && id.size() <= kMaxIdLength && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
 }
 
 bool audience_matches(json::value const& aud, std::string_view expected) {
@@ -266,6 +276,7 @@ IssuedToken JwtTokens::issue(Principal const& who) {
   claims["nbf"] = issued_at;
   claims["exp"] = issued_at + settings_.lifetime.count();
   claims["jti"] = entropy_.new_id();
+  claims["ver"] = who.token_version;
 
   auto token = base64url_encode(json::serialize(header)) + '.' + base64url_encode(json::serialize(claims));
   std::array<unsigned char, crypto_sign_BYTES> signature{};
@@ -364,6 +375,15 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
 
   auto const* sub = string_member(*claims, "sub");
   if (sub == nullptr || sub->empty()) return Rejection("missing subject");
+  if (!is_account_id(*sub)) return Rejection("the subject is not an account id");
+  // The account's token version when the token was issued; tokens from before versions existed
+  // carry none and count as version 0.
+  std::int64_t version = 0;
+  if (auto const* ver = claims->if_contains("ver")) {
+    auto const* number = ver->if_int64();
+    if (number == nullptr || *number < 0) return Rejection("malformed token version");
+    version = *number;
+  }
   auto const* role_names = claims->if_contains("roles");
   if (role_names == nullptr || !role_names->is_array()) return Rejection("missing roles");
   Roles roles;
@@ -376,7 +396,7 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
   }
 
   expires_at = *exp;
-  return Principal{std::string(*sub), roles};
+  return Principal{std::string(*sub), roles, version};
 }
 
 std::string JwtTokens::jwks_json() const {

@@ -46,8 +46,10 @@ struct JwtSettings {
 
 /// EdDSA (Ed25519) JWT access tokens, RFC 7519 / RFC 8037. Verification accepts only
 /// `alg: EdDSA` with a `kid` it holds — never `none`, never an HMAC with the public key —
-/// and checks signature, exp, nbf, iss and aud. Successful verifications are cached until the
-/// token expires, so a busy client does not pay for a signature check on every request.
+/// and checks signature, exp, nbf, iss and aud, and that `sub` looks like an account id. Tokens
+/// carry the account's token version (claim `ver`), which the caller compares with the account's
+/// current one (AccountGate). Successful verifications are cached until the token expires, so a
+/// busy client does not pay for a signature check on every request.
 class JwtTokens final : public AccessTokens {
  public:
   /// Signs with `signing`; verifies tokens of `signing` and of every key in `also_trusted`

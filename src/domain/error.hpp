@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <string>
 #include <utility>
@@ -13,6 +14,8 @@ enum class Errc {
   invalid_input,        ///< the request is malformed or breaks a rule; `fields` says where
   unauthenticated,      ///< no identity, or a bad one
   invalid_credentials,  ///< wrong email or password
+  account_disabled,     ///< the right password for an account an administrator disabled
+  throttled,            ///< too many failed attempts; `retry_after` says when to try again
   forbidden,            ///< known caller, not allowed
   not_found,
   conflict,  ///< the resource's state does not allow this
@@ -40,6 +43,7 @@ struct Error {
   Errc code;
   std::string detail;
   std::vector<FieldError> fields{};
+  std::chrono::seconds retry_after{0};  ///< for Errc::throttled: when the client may try again
 };
 
 template <class T>

@@ -53,6 +53,12 @@ struct User {
   std::string password_hash;
   Roles roles;
   Timestamp created_at;
+  /// Moves on whenever the account loses rights (a role revoked, the account disabled): an
+  /// access token carries the version it was issued under and is refused once it differs.
+  std::int64_t token_version = 0;
+  std::optional<Timestamp> disabled_at{};  ///< set while the account is disabled
+
+  bool disabled() const { return disabled_at.has_value(); }
 };
 
 /// Trims and lower-cases an email address; nullopt when it does not look like one.

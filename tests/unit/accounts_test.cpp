@@ -347,5 +347,66 @@ TEST_F(AccountsTest, MeRejectsUnknownUser) {
   EXPECT_EQ(me.error().code, Errc::unauthenticated);
 }
 
+TEST_F(AccountsTest, RevokeAndDisableEndTheSessionsAndMoveTheTokenVersionOn) {
+  auto const session = accounts_->sign_up(ada(Role::organizer), Actor{});
+  ASSERT_TRUE(session);
+  EXPECT_EQ(tokens_.verify(session->access.token)->token_version, 0);
+
+  auto const revoked = accounts_->revoke_role(" Ada@Example.com ", Role::organizer, Actor{{}, "cli"});
+  ASSERT_TRUE(revoked) << revoked.error().detail;
+  EXPECT_FALSE(revoked->roles.has(Role::organizer));
+  EXPECT_EQ(revoked->token_version, 1);
+  EXPECT_FALSE(accounts_->refresh(session->refresh_token)) << "the refresh token died with the role";
+
+  auto const again = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(again);
+  auto const principal = tokens_.verify(again->access.token);
+  EXPECT_EQ(principal->token_version, 1) << "new tokens carry the new version";
+  EXPECT_FALSE(principal->roles.has(Role::organizer));
+
+  ASSERT_TRUE(accounts_->disable("ada@example.com", Actor{}));
+  EXPECT_FALSE(accounts_->refresh(again->refresh_token));
+  auto const disabled = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_FALSE(disabled);
+  EXPECT_EQ(disabled.error().code, Errc::account_disabled);
+  auto const wrong = accounts_->log_in("ada@example.com", "wrong horse");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, Errc::invalid_credentials) << "only the password's holder learns it is disabled";
+
+  ASSERT_TRUE(accounts_->enable("ada@example.com", Actor{}));
+  auto const enabled = accounts_->log_in("ada@example.com", "correct horse");
+  ASSERT_TRUE(enabled);
+  EXPECT_EQ(tokens_.verify(enabled->access.token)->token_version, 3);
+
+  for (auto const& missing :
+       {accounts_->revoke_role("grace@example.com", Role::organizer, Actor{}),
+        accounts_->disable("grace@example.com", Actor{}), accounts_->enable("not an email", Actor{})}) {
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+  }
+}
+
+TEST_F(AccountsTest, ThrottledLoginsAnswerTheSameForAddressesWithAndWithoutAnAccount) {
+  auto now = std::chrono::steady_clock::time_point{} + 1000h;
+  LoginThrottle throttle({.free_per_address = 2, .free_per_account = 0}, [&now] { return now; });
+  accounts_->set_login_throttle(&throttle);
+  sign_up_ada();
+  for (auto const* email : {"ada@example.com", "grace@example.com"}) {
+    for (int i = 0; i < 2; ++i) {
+      auto const r = accounts_->log_in(email, "wrong horse", "10.0.0.1");
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().code, Errc::invalid_credentials) << email;
+    }
+    auto const refused = accounts_->log_in(email, "correct horse", "10.0.0.1");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::throttled) << email;
+    EXPECT_EQ(refused.error().retry_after, 1s) << email;
+    EXPECT_EQ(refused.error().detail, "Too many failed sign-ins with this email address; try again in 1 second.");
+  }
+  EXPECT_TRUE(accounts_->log_in("ada@example.com", "correct horse", "10.0.0.2")) << "another address";
+  now += 1s;
+  EXPECT_TRUE(accounts_->log_in("  ADA@example.com", "correct horse", "10.0.0.1")) << "after the wait";
+}
+
 }  // namespace
 }  // namespace admit

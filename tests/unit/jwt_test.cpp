@@ -350,6 +350,39 @@ TEST_F(JwtTokensTest, TheRetiredStaffRoleInATokenGrantsNothing) {
   EXPECT_EQ(only_staff->roles, Roles());
 }
 
+TEST_F(JwtTokensTest, ATokenCarriesItsAccountsTokenVersion) {
+  auto who = organizer();
+  who.token_version = 7;
+  auto const token = tokens_.issue(who).token;
+  EXPECT_EQ(split(token).claims.at("ver").as_int64(), 7);
+  auto const principal = tokens_.verify(token);
+  ASSERT_TRUE(principal.has_value()) << principal.error();
+  EXPECT_EQ(principal->token_version, 7);
+
+  // Tokens issued before versions existed carry none: version 0.
+  auto const old = tokens_.verify(sign_eddsa(key_, eddsa_header(), valid_claims()));
+  ASSERT_TRUE(old.has_value()) << old.error();
+  EXPECT_EQ(old->token_version, 0);
+
+  for (json::value const& bad : {json::value(-1), json::value("7"), json::value(1.5), json::value(nullptr)}) {
+    auto claims = valid_claims();
+    claims["ver"] = bad;
+    EXPECT_EQ(rejection(eddsa_header(), claims), "malformed token version") << json::serialize(bad);
+  }
+}
+
+TEST_F(JwtTokensTest, RejectsASubjectThatIsNotAnAccountId) {
+  for (std::string const& sub : std::vector<std::string>{"not an id", "u'1", "a/b", "\xc3\xa9t\xc3\xa9",
+                                                         std::string(65, 'a'), std::string("a\0b", 3)}) {
+    auto claims = valid_claims();
+    claims["sub"] = sub;
+    EXPECT_EQ(rejection(eddsa_header(), claims), "the subject is not an account id") << sub;
+  }
+  auto longest = valid_claims();
+  longest["sub"] = std::string(64, 'a');
+  EXPECT_TRUE(tokens_.verify(sign_eddsa(key_, eddsa_header(), longest)).has_value());
+}
+
 TEST_F(JwtTokensTest, RejectsClaimsWithoutTimes) {
   auto no_expiry = valid_claims();
   no_expiry.erase("exp");

@@ -303,6 +303,9 @@ class EmptyStore final : public Store {
   std::optional<User> find_user(std::string_view) override { return std::nullopt; }
   std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
   std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
+  std::optional<AccountState> account_state(std::string_view) override { return std::nullopt; }
+  std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
+  std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
   void insert_session(RefreshSession const&) override {}
   Rotation rotate_session(std::string_view, std::string_view, Timestamp, Timestamp) override {
     return {RotateOutcome::invalid, {}};

@@ -398,6 +398,109 @@ TYPED_TEST(StoreContract, SetRolesIsAudited) {
   EXPECT_EQ(rows[0][2], "attendee,organizer");
 }
 
+TYPED_TEST(StoreContract, ANewAccountIsEnabledAtTokenVersionZero) {
+  this->add_user("u1", "ada@example.com");
+  EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 0, .disabled = false}));
+  auto const user = this->store_->find_user("u1");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->token_version, 0);
+  EXPECT_FALSE(user->disabled());
+  EXPECT_FALSE(this->store_->account_state("u2"));
+  EXPECT_FALSE(this->store_->account_state(""));
+}
+
+TYPED_TEST(StoreContract, RevokeRoleTakesTheRoleMovesTheVersionAndEndsEverySession) {
+  this->add_user("u1", "ada@example.com", Role::attendee | Role::organizer);
+  this->add_user("u2", "grace@example.com", Role::attendee | Role::organizer);
+  this->store_->insert_session(make_session("a1", "u1", "fa"));
+  this->store_->insert_session(make_session("b1", "u1", "fb"));
+  ASSERT_EQ(this->store_->rotate_session("b1", "b2", kNow, kNow + days{30}).outcome, RotateOutcome::rotated);
+  this->store_->insert_session(make_session("g1", "u2", "fg"));
+
+  auto const revoked = this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 1min, Actor{{}, "cli"});
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->id, "u1");
+  EXPECT_EQ(revoked->roles, Roles(Role::attendee));
+  EXPECT_EQ(revoked->token_version, 1);
+  EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 1, .disabled = false}));
+  // Every live refresh token of the account is gone; a used one now finds nothing to revoke.
+  EXPECT_EQ(this->store_->rotate_session("a1", "a2", kNow + 2min, kNow + days{30}).outcome, RotateOutcome::invalid);
+  EXPECT_EQ(this->store_->rotate_session("b2", "b3", kNow + 2min, kNow + days{30}).outcome, RotateOutcome::invalid);
+  // Nobody else's.
+  EXPECT_EQ(this->store_->rotate_session("g1", "g2", kNow + 2min, kNow + days{30}).outcome, RotateOutcome::rotated);
+  EXPECT_EQ(this->store_->account_state("u2"), (AccountState{.token_version = 0, .disabled = false}));
+  EXPECT_EQ(this->store_->find_user("u2")->roles, Role::attendee | Role::organizer);
+
+  // A role the account no longer holds: the sessions end again all the same.
+  this->store_->insert_session(make_session("c1", "u1", "fc"));
+  auto const again = this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 3min, Actor{});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->roles, Roles(Role::attendee));
+  EXPECT_EQ(again->token_version, 2);
+  EXPECT_EQ(this->store_->rotate_session("c1", "c2", kNow + 4min, kNow + days{30}).outcome, RotateOutcome::invalid);
+}
+
+TYPED_TEST(StoreContract, RevokeRoleIsAuditedAndOfAnUnknownEmailIsNothing) {
+  this->add_user("u1", "ada@example.com", Role::attendee | Role::organizer);
+  EXPECT_FALSE(this->store_->revoke_role("grace@example.com", Role::organizer, kNow, Actor{}));
+  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{"admin", "req-7"}));
+  auto const rows = this->factory_.query(
+      "SELECT actor_id, request_id, detail, at FROM audit_log WHERE action = 'user.role_revoked' AND subject_id = "
+      "'u1'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "admin");
+  EXPECT_EQ(rows[0][1], "req-7");
+  EXPECT_EQ(rows[0][2], "organizer (now: attendee)");
+  EXPECT_EQ(rows[0][3], std::to_string(duration_cast<seconds>(kNow.time_since_epoch()).count()));
+}
+
+TYPED_TEST(StoreContract, DisablingEndsEverySessionAndEnablingMovesTheVersionOnAgain) {
+  this->add_user("u1", "ada@example.com");
+  this->store_->insert_session(make_session("a1", "u1", "fa"));
+
+  auto const disabled = this->store_->set_disabled("ADA@example.com", true, kNow + 1min, Actor{{}, "cli"});
+  EXPECT_FALSE(disabled) << "emails are stored normalised; the caller normalises";
+  auto const off = this->store_->set_disabled("ada@example.com", true, kNow + 1min, Actor{{}, "cli"});
+  ASSERT_TRUE(off);
+  EXPECT_TRUE(off->disabled());
+  EXPECT_EQ(off->disabled_at, kNow + 1min);
+  EXPECT_EQ(off->token_version, 1);
+  EXPECT_EQ(off->roles, Roles(Role::attendee));
+  EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 1, .disabled = true}));
+  EXPECT_EQ(this->store_->rotate_session("a1", "a2", kNow + 2min, kNow + days{30}).outcome, RotateOutcome::invalid);
+
+  // Disabling again keeps the first time; the version moves on all the same.
+  auto const twice = this->store_->set_disabled("ada@example.com", true, kNow + 5min, Actor{});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->disabled_at, kNow + 1min);
+  EXPECT_EQ(twice->token_version, 2);
+
+  auto const on = this->store_->set_disabled("ada@example.com", false, kNow + 10min, Actor{{}, "cli"});
+  ASSERT_TRUE(on);
+  EXPECT_FALSE(on->disabled());
+  EXPECT_EQ(on->token_version, 3);
+  EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 3, .disabled = false}));
+  EXPECT_FALSE(this->store_->find_user_by_email("ada@example.com")->disabled());
+
+  EXPECT_FALSE(this->store_->set_disabled("grace@example.com", true, kNow, Actor{}));
+  auto const rows = this->factory_.query(
+      "SELECT action FROM audit_log WHERE subject_id = 'u1' AND action IN ('user.disabled', 'user.enabled') "
+      "ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "user.disabled");
+  EXPECT_EQ(rows[1][0], "user.disabled");
+  EXPECT_EQ(rows[2][0], "user.enabled");
+}
+
+TYPED_TEST(StoreContract, AnAccountsStateSurvivesAReopen) {
+  this->add_user("u1", "ada@example.com", Role::attendee | Role::organizer);
+  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{}));
+  ASSERT_TRUE(this->store_->set_disabled("ada@example.com", true, kNow, Actor{}));
+  this->reopen();
+  EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 2, .disabled = true}));
+  EXPECT_EQ(this->store_->find_user("u1")->roles, Roles(Role::attendee));
+}
+
 // ---- refresh sessions ------------------------------------------------------------------
 
 TYPED_TEST(StoreContract, RotatesASession) {

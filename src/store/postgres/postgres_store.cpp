@@ -23,7 +23,10 @@ namespace {
 /// not both apply the same migration.
 constexpr std::int64_t kMigrationLock = 0x61646d6974;  // "admit"
 
+#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
+
 User read_user(pg::Result const& r, int row) {
+  auto const disabled_at = r.optional_integer(row, 7);
   return User{
       .id = r.text(row, 0),
       .email = r.text(row, 1),
@@ -31,7 +34,26 @@ User read_user(pg::Result const& r, int row) {
       .password_hash = r.text(row, 3),
       .roles = Roles(static_cast<std::uint8_t>(r.integer(row, 4))),
       .created_at = timestamp(r.integer(row, 5)),
+      .token_version = r.integer(row, 6),
+      .disabled_at = disabled_at ? std::optional<Timestamp>(timestamp(*disabled_at)) : std::nullopt,
   };
+}
+
+std::string role_list(Roles roles) {
+  std::string out;
+  for (auto name : roles.names()) {
+    if (!out.empty()) out += ",";
+    out += name;
+  }
+  return out;
+}
+
+/// Moves the account's token version on and revokes every live refresh token of it: what a
+/// revoke, a disable and an enable do, inside the caller's transaction.
+void end_everything_issued(Connection& db, std::string const& user_id, Timestamp now) {
+  db.exec("UPDATE users SET token_version = token_version + 1 WHERE id = $1", {param(user_id)});
+  db.exec("UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+          {param(seconds(now)), param(user_id)});
 }
 
 /// What the text search looks in: every searchable field, case-folded (as the SQLite store
@@ -174,15 +196,14 @@ Result<void> PostgresStore::insert_user(User const& user, Actor const& actor) {
 
 std::optional<User> PostgresStore::find_user(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE id = $1", {param(id)});
+  auto r = db->exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
   return read_user(r, 0);
 }
 
 std::optional<User> PostgresStore::find_user_by_email(std::string_view email) {
   auto db = pool_->acquire();
-  auto r =
-      db->exec("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE email = $1", {param(email)});
+  auto r = db->exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE email = $1", {param(email)});
   if (r.empty()) return std::nullopt;
   return read_user(r, 0);
 }
@@ -192,13 +213,49 @@ std::optional<User> PostgresStore::set_roles(std::string_view email, Roles roles
     auto r = db.exec("UPDATE users SET roles = $1 WHERE email = $2 RETURNING id",
                      {param(std::int64_t{roles.bits()}), param(email)});
     if (r.empty()) return false;
-    std::string detail;
-    for (auto name : roles.names()) {
-      if (!detail.empty()) detail += ",";
-      detail += name;
-    }
     audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
-          "user.roles_changed", "user", r.text(0, 0), detail);
+          "user.roles_changed", "user", r.text(0, 0), role_list(roles));
+    return true;
+  });
+  if (!found) return std::nullopt;
+  return find_user_by_email(email);
+}
+
+std::optional<AccountState> PostgresStore::account_state(std::string_view user_id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT token_version, (disabled_at IS NOT NULL)::int FROM users WHERE id = $1", {param(user_id)});
+  if (r.empty()) return std::nullopt;
+  return AccountState{.token_version = r.integer(0, 0), .disabled = r.integer(0, 1) != 0};
+}
+
+std::optional<User> PostgresStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
+  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec("UPDATE users SET roles = roles & ~$1::integer WHERE email = $2 RETURNING id, roles",
+                     {param(std::int64_t{Roles(role).bits()}), param(email)});
+    if (r.empty()) return false;
+    auto const id = r.text(0, 0);
+    auto const roles = Roles(static_cast<std::uint8_t>(r.integer(0, 1)));
+    end_everything_issued(db, id, now);
+    audit(db, now, actor, "user.role_revoked", "user", id,
+          std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
+    return true;
+  });
+  if (!found) return std::nullopt;
+  return find_user_by_email(email);
+}
+
+std::optional<User> PostgresStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                Actor const& actor) {
+  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+    // Disabling an account that is already disabled keeps the time it was first disabled.
+    auto r = db.exec(
+        "UPDATE users SET disabled_at = CASE WHEN $1::int = 1 THEN COALESCE(disabled_at, $2::bigint) END "
+        "WHERE email = $3 RETURNING id",
+        {param(std::int64_t{disabled}), param(seconds(now)), param(email)});
+    if (r.empty()) return false;
+    auto const id = r.text(0, 0);
+    end_everything_issued(db, id, now);
+    audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
     return true;
   });
   if (!found) return std::nullopt;

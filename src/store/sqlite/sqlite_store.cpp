@@ -24,7 +24,10 @@ using sqlite_detail::timestamp;
 
 namespace {
 
+#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
+
 User read_user(Statement const& row) {
+  auto const disabled_at = row.optional_integer(7);
   return User{
       .id = row.text(0),
       .email = row.text(1),
@@ -32,7 +35,28 @@ User read_user(Statement const& row) {
       .password_hash = row.text(3),
       .roles = Roles(static_cast<std::uint8_t>(row.integer(4))),
       .created_at = timestamp(row.integer(5)),
+      .token_version = row.integer(6),
+      .disabled_at = disabled_at ? std::optional<Timestamp>(timestamp(*disabled_at)) : std::nullopt,
   };
+}
+
+std::string role_list(Roles roles) {
+  std::string out;
+  for (auto name : roles.names()) {
+    if (!out.empty()) out += ",";
+    out += name;
+  }
+  return out;
+}
+
+/// Moves the account's token version on and revokes every live refresh token of it: what a
+/// revoke, a disable and an enable do, inside the caller's write.
+void end_everything_issued(Connection& db, std::string_view user_id, Timestamp now) {
+  db.prepare("UPDATE users SET token_version = token_version + 1 WHERE id = ?1").bind(1, user_id).run();
+  db.prepare("UPDATE refresh_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL")
+      .bind(1, seconds(now))
+      .bind(2, user_id)
+      .run();
 }
 
 #define ADMIT_EVENT_COLUMNS                                                                          \
@@ -206,7 +230,7 @@ Result<void> SqliteStore::insert_user(User const& user, Actor const& actor) {
 
 std::optional<User> SqliteStore::find_user(std::string_view id) {
   auto db = reader();
-  auto row = db->prepare("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE id = ?1");
+  auto row = db->prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   return read_user(row);
@@ -214,7 +238,7 @@ std::optional<User> SqliteStore::find_user(std::string_view id) {
 
 std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
   auto db = reader();
-  auto row = db->prepare("SELECT id, email, name, password_hash, roles, created_at FROM users WHERE email = ?1");
+  auto row = db->prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE email = ?1");
   row.bind(1, email);
   if (!row.step()) return std::nullopt;
   return read_user(row);
@@ -227,13 +251,51 @@ std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, 
     if (!row.step()) return false;
     auto const id = row.text(0);
     row.run();
-    std::string detail;
-    for (auto name : roles.names()) {
-      if (!detail.empty()) detail += ",";
-      detail += name;
-    }
     audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
-          "user.roles_changed", "user", id, detail);
+          "user.roles_changed", "user", id, role_list(roles));
+    return true;
+  });
+  if (!found) return std::nullopt;
+  return find_user_by_email(email);
+}
+
+std::optional<AccountState> SqliteStore::account_state(std::string_view user_id) {
+  auto db = reader();
+  auto row = db->prepare("SELECT token_version, disabled_at IS NOT NULL FROM users WHERE id = ?1");
+  row.bind(1, user_id);
+  if (!row.step()) return std::nullopt;
+  return AccountState{.token_version = row.integer(0), .disabled = row.integer(1) != 0};
+}
+
+std::optional<User> SqliteStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
+  bool const found = writes_->run([&](Connection& db) {
+    auto row = db.prepare("UPDATE users SET roles = roles & ~?1 WHERE email = ?2 RETURNING id, roles");
+    row.bind(1, std::int64_t{Roles(role).bits()}).bind(2, email);
+    if (!row.step()) return false;
+    auto const id = row.text(0);
+    auto const roles = Roles(static_cast<std::uint8_t>(row.integer(1)));
+    row.run();
+    end_everything_issued(db, id, now);
+    audit(db, now, actor, "user.role_revoked", "user", id,
+          std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
+    return true;
+  });
+  if (!found) return std::nullopt;
+  return find_user_by_email(email);
+}
+
+std::optional<User> SqliteStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                              Actor const& actor) {
+  bool const found = writes_->run([&](Connection& db) {
+    // Disabling an account that is already disabled keeps the time it was first disabled.
+    auto row = db.prepare(
+        "UPDATE users SET disabled_at = CASE WHEN ?1 THEN COALESCE(disabled_at, ?2) END WHERE email = ?3 RETURNING id");
+    row.bind(1, std::int64_t{disabled}).bind(2, seconds(now)).bind(3, email);
+    if (!row.step()) return false;
+    auto const id = row.text(0);
+    row.run();
+    end_everything_issued(db, id, now);
+    audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
     return true;
   });
   if (!found) return std::nullopt;
