@@ -12,17 +12,17 @@ namespace admit {
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
-  std::string database_url;  ///< empty: SQLite file admit.db in data_dir; or postgresql://…
-  unsigned database_pool = 24;  ///< PostgreSQL connections per node
+  std::string database_url;       ///< empty: SQLite file admit.db in data_dir; or postgresql://…
+  unsigned database_pool = 24;    ///< PostgreSQL connections per node
   unsigned database_writers = 1;  ///< PostgreSQL registration writers per node
-  std::string public_url;    ///< empty: http://<listen>
+  std::string public_url;         ///< empty: http://<listen>
   std::string log_level = "info";
-  double rate_limit_auth = 300;  ///< per minute per client on /api/auth/*
-  double rate_limit = 1000;      ///< per second per client elsewhere
-  unsigned login_failures_per_address = 5;     ///< free failed sign-ins per (email, client); 0 = off
-  unsigned login_failures_per_account = 20;    ///< free failed sign-ins per email, all clients; 0 = off
-  unsigned login_max_delay_per_address = 900;  ///< seconds
-  unsigned login_max_delay_per_account = 60;   ///< seconds
+  double rate_limit_auth = 300;                  ///< per minute per client on /api/auth/*
+  double rate_limit = 1000;                      ///< per second per client elsewhere
+  unsigned login_failures_per_address = 5;       ///< free failed sign-ins per (email, client); 0 = off
+  unsigned login_failures_per_account = 20;      ///< free failed sign-ins per email, all clients; 0 = off
+  unsigned login_max_delay_per_address = 900;    ///< seconds
+  unsigned login_max_delay_per_account = 60;     ///< seconds
   std::vector<std::string> trusted_proxies;      ///< addresses or CIDR ranges
   std::size_t max_connections = 0;               ///< 0: the file descriptor limit less a reserve
   std::size_t max_connections_per_client = 512;  ///< 0 = off

@@ -3,13 +3,13 @@
 /// The handlers: each parses its request, calls one use case and serialises the outcome.
 
 #include "api/http_types.hpp"
+#include "api/router.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
-#include "app/tickets.hpp"
-#include "api/router.hpp"
 #include "app/staff.hpp"
+#include "app/tickets.hpp"
 
 namespace admit::api {
 

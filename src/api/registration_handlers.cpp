@@ -41,7 +41,8 @@ std::expected<PageRequest, Response> read_page(Request const& request, bool orga
   page.search = params->get("q").value_or("");
   page.cursor = params->get("cursor");
   page.format = params->get("format");
-  if (page.format && *page.format != "json" && *page.format != "csv") errors.push_back({"format", "must be json or csv"});
+  if (page.format && *page.format != "json" && *page.format != "csv")
+    errors.push_back({"format", "must be json or csv"});
   if (auto limit = params->get("limit")) {
     auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), page.limit);
     if (ec != std::errc{} || end != limit->data() + limit->size() || page.limit < 1 || page.limit > 100) {
@@ -67,8 +68,9 @@ void write_next_cursor(JsonWriter& w, std::optional<std::string> const& cursor) 
 /// @, tab or carriage return gets a ' so spreadsheets do not run it as a formula (OWASP).
 void append_csv_field(std::string& out, std::string_view value, bool free_text) {
   std::string text;
-  if (free_text && !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
-                         value[0] == '\t' || value[0] == '\r')) {
+  if (free_text && !value.empty() &&
+      (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' || value[0] == '\t' ||
+       value[0] == '\r')) {
     text.push_back('\'');
   }
   text += value;
@@ -87,7 +89,8 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 }  // namespace
 
 std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
-  std::string out = "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId\r\n";
+  std::string out =
+      "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -128,7 +131,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
   if (auto bad = input->errors()) return respond(std::move(*bad));
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
-    return respond(problem(Error{Errc::invalid_input, "The Idempotency-Key is too long.",
+    return respond(problem(Error{Errc::invalid_input,
+                                 "The Idempotency-Key is too long.",
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
   registrations.register_attendee(
@@ -181,9 +185,8 @@ Response list_event_registrations(Registrations& registrations, Request& request
   auto page = read_page(request, true);
   if (!page) return std::move(page.error());
   bool const csv = page->format == "csv";
-  auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
-                                                       csv ? std::nullopt : page->cursor, csv ? 0 : page->limit,
-                                                       page->search);
+  auto result = registrations.list_event_registrations(
+      *request.principal, request.param("id"), csv ? std::nullopt : page->cursor, csv ? 0 : page->limit, page->search);
   if (!result) return problem(result.error());
   if (csv) {
     Response response{.status = 200,

@@ -149,8 +149,7 @@ Response Router::handle(Request& request) const {
   // Blocks until an async route answers: for tests and tools, never on an I/O thread.
   auto promise = std::make_shared<std::promise<Response>>();
   auto future = promise->get_future();
-  dispatch_async(*std::get<Match>(matched).route, request,
-                 [promise](Response r) { promise->set_value(std::move(r)); });
+  dispatch_async(*std::get<Match>(matched).route, request, [promise](Response r) { promise->set_value(std::move(r)); });
   return future.get();
 }
 

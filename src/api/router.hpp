@@ -46,7 +46,7 @@ struct Route {
   Access access;
   Execution execution;
   RateClass rate;
-  Handler handler;              ///< set for ordinary routes
+  Handler handler;               ///< set for ordinary routes
   AsyncHandler async_handler{};  ///< set instead for routes that answer later
 };
 

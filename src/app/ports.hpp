@@ -305,7 +305,7 @@ class EventStore {
 /// A registration ready to be written: ids chosen, tickets signed.
 struct NewRegistration {
   Registration registration;
-  std::vector<Ticket> tickets;     ///< issued now (free events); empty while payment is pending
+  std::vector<Ticket> tickets;        ///< issued now (free events); empty while payment is pending
   std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
   std::string idempotency_key;        ///< empty when the client sent none
   std::string request_hash;           ///< what the key promised: replays must match it
@@ -527,11 +527,11 @@ struct StoredPayment {
 };
 
 enum class PaymentApplied {
-  confirmed,          ///< the registration is now confirmed and its tickets issued
-  already_done,       ///< nothing changed: a repeat, or the registration was settled before
-  duplicate_event,    ///< this webhook event was handled before
-  refund_needed,      ///< paid after its hold ended and the seats are gone: refund it
-  failure_recorded,   ///< a failed attempt was noted; the hold stays
+  confirmed,         ///< the registration is now confirmed and its tickets issued
+  already_done,      ///< nothing changed: a repeat, or the registration was settled before
+  duplicate_event,   ///< this webhook event was handled before
+  refund_needed,     ///< paid after its hold ended and the seats are gone: refund it
+  failure_recorded,  ///< a failed attempt was noted; the hold stays
   unknown_payment,
 };
 

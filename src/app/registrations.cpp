@@ -1,7 +1,7 @@
 #include "app/registrations.hpp"
 
-#include <charconv>
 #include <date/tz.h>
+#include <charconv>
 #include <map>
 
 #include "base/encoding.hpp"
@@ -90,8 +90,7 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
           case Placement::idempotency_mismatch:
             return done(fail(Errc::idempotency_mismatch,
                              "This Idempotency-Key was already used for a different registration request."));
-          case Placement::event_not_found:
-            return done(fail(Errc::not_found, "No event has this id."));
+          case Placement::event_not_found: return done(fail(Errc::not_found, "No event has this id."));
           case Placement::event_closed:
             return done(fail(Errc::conflict, "This event is cancelled or has already started."));
           case Placement::attendee_limit:
@@ -111,9 +110,9 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
                              "Too many unpaid orders for this event come from your network; try again once some "
                              "are paid or have expired."));
           case Placement::sold_out:
-            return done(fail(Errc::sold_out, result.seats_left > 0 ? "Only " + std::to_string(result.seats_left) +
-                                                                         " seats are left."
-                                                                   : "This event is sold out."));
+            return done(fail(Errc::sold_out, result.seats_left > 0
+                                                 ? "Only " + std::to_string(result.seats_left) + " seats are left."
+                                                 : "This event is sold out."));
         }
         done(fail(Errc::conflict, "The registration could not be placed."));
       });

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "app/events.hpp"
 #include "app/ports.hpp"

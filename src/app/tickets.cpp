@@ -1,7 +1,7 @@
 #include "app/tickets.hpp"
 
-#include <charconv>
 #include <date/tz.h>
+#include <charconv>
 
 #include "domain/money.hpp"
 
@@ -9,12 +9,7 @@ namespace admit {
 
 Tickets::Tickets(Store& store, TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
                  TicketingSettings settings)
-    : store_(store),
-      codes_(codes),
-      links_(links),
-      printer_(printer),
-      clock_(clock),
-      settings_(std::move(settings)) {}
+    : store_(store), codes_(codes), links_(links), printer_(printer), clock_(clock), settings_(std::move(settings)) {}
 
 Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
   auto ticket = store_.find_ticket(id);
@@ -132,7 +127,8 @@ void Tickets::validate_ticket(Principal const& who, std::string_view code, std::
   if (event_id) {
     scanning = scan_event(*event_id);
     if (!scanning) return done(fail(Errc::not_found, "No event has this id."));
-    if (!may_scan_cached(who, *scanning)) return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
+    if (!may_scan_cached(who, *scanning))
+      return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
   }
   auto claims = codes_.decode(code);
   if (!claims) return done(ScanOutcome{R::invalid, std::nullopt});

@@ -28,9 +28,9 @@ enum class Errc {
   too_many_holds,       ///< the client address holds as many unpaid orders of the event as it may
   cancellation_closed,  ///< the cancellation policy no longer lets the holder cancel
   idempotency_mismatch,
-  payment_declined,  ///< the card or payment method was refused
-  payment_provider,  ///< the payment provider refused or failed the request
-  unavailable,       ///< a dependency is down; retry later
+  payment_declined,    ///< the card or payment method was refused
+  payment_provider,    ///< the payment provider refused or failed the request
+  unavailable,         ///< a dependency is down; retry later
   invitation_expired,  ///< a staff invitation was not accepted in time
 };
 

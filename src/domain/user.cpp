@@ -88,4 +88,13 @@ std::vector<FieldError> check_signup(std::string_view email, std::string_view pa
   return errors;
 }
 
+std::string role_list(Roles roles) {
+  std::string out;
+  for (auto name : roles.names()) {
+    if (!out.empty()) out += ",";
+    out += name;
+  }
+  return out;
+}
+
 }  // namespace admit

@@ -70,4 +70,7 @@ std::vector<FieldError> check_signup(std::string_view email, std::string_view pa
 inline constexpr std::size_t kMinPasswordLength = 8;
 inline constexpr std::size_t kMaxPasswordLength = 256;
 
+/// The roles' names joined by commas ("attendee,organizer"), for the audit log.
+std::string role_list(Roles roles);
+
 }  // namespace admit

@@ -13,8 +13,8 @@ namespace admit {
 using pg::Connection;
 using pg::param;
 using pg_detail::audit;
-using pg_detail::seconds;
 using pg_detail::read_event;
+using pg_detail::seconds;
 using pg_detail::timestamp;
 
 namespace {
@@ -39,15 +39,6 @@ User read_user(pg::Result const& r, int row) {
   };
 }
 
-std::string role_list(Roles roles) {
-  std::string out;
-  for (auto name : roles.names()) {
-    if (!out.empty()) out += ",";
-    out += name;
-  }
-  return out;
-}
-
 /// Moves the account's token version on and revokes every live refresh token of it: what a
 /// revoke, a disable and an enable do, inside the caller's transaction.
 void end_everything_issued(Connection& db, std::string const& user_id, Timestamp now) {
@@ -58,7 +49,9 @@ void end_everything_issued(Connection& db, std::string const& user_id, Timestamp
 
 /// What the text search looks in: every searchable field, case-folded (as the SQLite store
 /// does, so both engines match the same events).
-std::string search_text(EventDraft const& d) { return fold_case(d.name + "\n" + d.description + "\n" + d.location); }
+std::string search_text(EventDraft const& d) {
+  return fold_case(d.name + "\n" + d.description + "\n" + d.location);
+}
 
 }  // namespace
 
@@ -150,22 +143,35 @@ std::string PostgresStore::metrics_text() const {
   auto const pool = pool_->stats();
   return "# HELP admit_db_registration_batches_total Registration batches committed by this node's writer.\n"
          "# TYPE admit_db_registration_batches_total counter\n"
-         "admit_db_registration_batches_total " + std::to_string(batches_.load()) + "\n"
+         "admit_db_registration_batches_total " +
+         std::to_string(batches_.load()) +
+         "\n"
          "# HELP admit_db_registration_batch_orders_total Orders carried by those batches.\n"
          "# TYPE admit_db_registration_batch_orders_total counter\n"
-         "admit_db_registration_batch_orders_total " + std::to_string(batched_orders_.load()) + "\n"
-         "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key race.\n"
+         "admit_db_registration_batch_orders_total " +
+         std::to_string(batched_orders_.load()) +
+         "\n"
+         "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key "
+         "race.\n"
          "# TYPE admit_db_transaction_retries_total counter\n"
-         "admit_db_transaction_retries_total " + std::to_string(batch_retries_.load()) + "\n"
-         "# HELP admit_db_registration_guard_fallbacks_total Optimistic batches that found the seats or the event changed and were decided again under the event's lock.\n"
+         "admit_db_transaction_retries_total " +
+         std::to_string(batch_retries_.load()) +
+         "\n"
+         "# HELP admit_db_registration_guard_fallbacks_total Optimistic batches that found the seats or the event "
+         "changed and were decided again under the event's lock.\n"
          "# TYPE admit_db_registration_guard_fallbacks_total counter\n"
-         "admit_db_registration_guard_fallbacks_total " + std::to_string(guard_fallbacks_.load()) + "\n"
+         "admit_db_registration_guard_fallbacks_total " +
+         std::to_string(guard_fallbacks_.load()) +
+         "\n"
          "# HELP admit_db_pool_connections Open PostgreSQL connections of this node.\n"
          "# TYPE admit_db_pool_connections gauge\n"
-         "admit_db_pool_connections " + std::to_string(pool.open) + "\n"
+         "admit_db_pool_connections " +
+         std::to_string(pool.open) +
+         "\n"
          "# HELP admit_db_pool_idle_connections Of those, idle.\n"
          "# TYPE admit_db_pool_idle_connections gauge\n"
-         "admit_db_pool_idle_connections " + std::to_string(pool.idle) + "\n";
+         "admit_db_pool_idle_connections " +
+         std::to_string(pool.idle) + "\n";
 }
 
 bool PostgresStore::ping() {
@@ -342,18 +348,17 @@ std::optional<Event> PostgresStore::find_event(std::string_view id) {
 std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
   // Absent filters are NULL parameters, so one prepared statement serves every query.
   auto db = pool_->acquire();
-  auto r = db->exec(
-      "SELECT " ADMIT_EVENT_COLUMNS
-      " FROM events WHERE starts_at >= $1 AND ($2::bigint IS NULL OR starts_at <= $2) "
-      "AND ($3::boolean OR status = 'published') AND ($4::text IS NULL OR organizer_id = $4) "
-      "AND ($5::text IS NULL OR search_text LIKE $5 ESCAPE '\\') "
-      "AND ($6::bigint IS NULL OR starts_at > $6 OR (starts_at = $6 AND id > $7)) "
-      "ORDER BY starts_at, id LIMIT $8",
-      {param(seconds(q.from)), q.to ? param(seconds(*q.to)) : param(nullptr),
-       param(q.include_cancelled ? "true" : "false"), param(q.organizer_id),
-       q.text ? param(like_anywhere(fold_case(*q.text))) : param(nullptr),
-       q.after ? param(seconds(q.after->starts_at)) : param(nullptr),
-       q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
+  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS
+                    " FROM events WHERE starts_at >= $1 AND ($2::bigint IS NULL OR starts_at <= $2) "
+                    "AND ($3::boolean OR status = 'published') AND ($4::text IS NULL OR organizer_id = $4) "
+                    "AND ($5::text IS NULL OR search_text LIKE $5 ESCAPE '\\') "
+                    "AND ($6::bigint IS NULL OR starts_at > $6 OR (starts_at = $6 AND id > $7)) "
+                    "ORDER BY starts_at, id LIMIT $8",
+                    {param(seconds(q.from)), q.to ? param(seconds(*q.to)) : param(nullptr),
+                     param(q.include_cancelled ? "true" : "false"), param(q.organizer_id),
+                     q.text ? param(like_anywhere(fold_case(*q.text))) : param(nullptr),
+                     q.after ? param(seconds(q.after->starts_at)) : param(nullptr),
+                     q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
   std::vector<Event> events;
   events.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(r, i));

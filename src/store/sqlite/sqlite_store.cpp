@@ -40,15 +40,6 @@ User read_user(Statement const& row) {
   };
 }
 
-std::string role_list(Roles roles) {
-  std::string out;
-  for (auto name : roles.names()) {
-    if (!out.empty()) out += ",";
-    out += name;
-  }
-  return out;
-}
-
 /// Moves the account's token version on and revokes every live refresh token of it: what a
 /// revoke, a disable and an enable do, inside the caller's write.
 void end_everything_issued(Connection& db, std::string_view user_id, Timestamp now) {
@@ -174,19 +165,29 @@ std::string SqliteStore::metrics_text() const {
   auto const s = writes_->stats();
   return "# HELP admit_db_write_batches_total Write transactions committed by the group-commit writer.\n"
          "# TYPE admit_db_write_batches_total counter\n"
-         "admit_db_write_batches_total " + std::to_string(s.batches) + "\n"
+         "admit_db_write_batches_total " +
+         std::to_string(s.batches) +
+         "\n"
          "# HELP admit_db_write_jobs_total Writes carried by those transactions.\n"
          "# TYPE admit_db_write_jobs_total counter\n"
-         "admit_db_write_jobs_total " + std::to_string(s.jobs) + "\n"
+         "admit_db_write_jobs_total " +
+         std::to_string(s.jobs) +
+         "\n"
          "# HELP admit_db_writer_busy_seconds_total Time the writer spent in transactions, commits included.\n"
          "# TYPE admit_db_writer_busy_seconds_total counter\n"
-         "admit_db_writer_busy_seconds_total " + std::to_string(static_cast<double>(s.busy_ns) / 1e9) + "\n"
-         "# HELP admit_db_log_syncs_total fdatasync calls of the write-ahead log, each acknowledging every batch before it.\n"
+         "admit_db_writer_busy_seconds_total " +
+         std::to_string(static_cast<double>(s.busy_ns) / 1e9) +
+         "\n"
+         "# HELP admit_db_log_syncs_total fdatasync calls of the write-ahead log, each acknowledging every batch "
+         "before it.\n"
          "# TYPE admit_db_log_syncs_total counter\n"
-         "admit_db_log_syncs_total " + std::to_string(s.syncs) + "\n"
+         "admit_db_log_syncs_total " +
+         std::to_string(s.syncs) +
+         "\n"
          "# HELP admit_db_log_sync_seconds_total Time spent in those calls.\n"
          "# TYPE admit_db_log_sync_seconds_total counter\n"
-         "admit_db_log_sync_seconds_total " + std::to_string(static_cast<double>(s.sync_ns) / 1e9) + "\n";
+         "admit_db_log_sync_seconds_total " +
+         std::to_string(static_cast<double>(s.sync_ns) / 1e9) + "\n";
 }
 
 int SqliteStore::schema_version() {
