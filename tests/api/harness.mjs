@@ -76,7 +76,20 @@ export async function ensureTestDatabase(dataDir, adminUrl = TEST_DATABASE_URL) 
 
 /** Drops the data dir's database (closing any connection left to it). */
 export async function dropTestDatabase(dataDir, adminUrl = TEST_DATABASE_URL) {
-  await psql(adminUrl, `DROP DATABASE IF EXISTS ${databaseNameFor(dataDir)} WITH (FORCE);\n`);
+  // FORCE ends the connections to it, but only those a non-superuser may signal: an autovacuum
+  // worker at work on the database (or any superuser's session) makes the drop fail. Such a
+  // worker is done within moments, so try again while that is the reason, for up to 10 s.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await psql(adminUrl, `DROP DATABASE IF EXISTS ${databaseNameFor(dataDir)} WITH (FORCE);\n`);
+      return;
+    } catch (e) {
+      const busy = /process is being terminated|terminate superuser process|pg_signal_backend|being accessed by other users/.test(e.message);
+      if (!busy || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /**
