@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "api/routes.hpp"
-#include "base/thread_name.hpp"
 #include "app/account_gate.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
@@ -16,21 +15,22 @@
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
+#include "base/encoding.hpp"
 #include "base/log.hpp"
+#include "base/thread_name.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
+#include "payments/payments.hpp"
+#include "payments/stripe_provider.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
-#include "payments/payments.hpp"
-#include "payments/stripe_provider.hpp"
-#include "base/encoding.hpp"
 
+#include <sodium.h>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
-#include <sodium.h>
 #include <thread>
 
 namespace admit {
@@ -77,10 +77,9 @@ struct Core {
 
   static std::unique_ptr<Store> open_store(Config const& config) {
     if (config.uses_postgres()) {
-      return std::make_unique<PostgresStore>(
-          PostgresSettings{.url = config.database_url,
-                           .pool_size = static_cast<int>(config.database_pool),
-                           .writers = static_cast<int>(config.database_writers)});
+      return std::make_unique<PostgresStore>(PostgresSettings{.url = config.database_url,
+                                                              .pool_size = static_cast<int>(config.database_pool),
+                                                              .writers = static_cast<int>(config.database_writers)});
     }
     return std::make_unique<SqliteStore>(config.sqlite_path());
   }
@@ -146,7 +145,8 @@ struct Core {
 int serve(Config config) {
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
-  if (config.uses_postgres() && config.threads == 0) config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());
+  if (config.uses_postgres() && config.threads == 0)
+    config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());
   http::Metrics metrics;
   http::Server server(
       {

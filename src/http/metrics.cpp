@@ -23,7 +23,7 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
   if (rusage usage{}; getrusage(RUSAGE_SELF, &usage) == 0) {
     auto const seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
     append_metric(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
-                 seconds(usage.ru_utime) + seconds(usage.ru_stime));
+                  seconds(usage.ru_utime) + seconds(usage.ru_stime));
   }
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
     unsigned long pages = 0;
@@ -31,9 +31,9 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
     if (std::fscanf(statm, "%lu %lu", &pages, &resident_pages) == 2) {
       auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
       append_metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-                   static_cast<double>(resident_pages) * page);
+                    static_cast<double>(resident_pages) * page);
       append_metric(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
-                   static_cast<double>(pages) * page);
+                    static_cast<double>(pages) * page);
     }
     std::fclose(statm);
   }
@@ -42,13 +42,14 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
   for (std::filesystem::directory_iterator fd("/proc/self/fd", error), end; !error && fd != end; fd.increment(error)) {
     ++open;
   }
-  if (!error) append_metric(out, "process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
+  if (!error)
+    append_metric(out, "process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
   if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
     append_metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
-                 static_cast<double>(limit.rlim_cur));
+                  static_cast<double>(limit.rlim_cur));
   }
   append_metric(out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
-               std::chrono::duration<double>(started_at.time_since_epoch()).count());
+                std::chrono::duration<double>(started_at.time_since_epoch()).count());
 }
 
 }  // namespace

@@ -21,11 +21,11 @@ struct ServerConfig {
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds header_timeout{10};  ///< for a new connection's TLS handshake and first request header
   std::chrono::seconds read_timeout{30};    ///< to receive a request's body, and to send a response
-  std::chrono::seconds idle_timeout{75};  ///< between requests on a kept-alive connection
+  std::chrono::seconds idle_timeout{75};    ///< between requests on a kept-alive connection
   std::chrono::seconds shutdown_grace{30};
-  std::vector<std::string> cors_origins;  ///< exact origins, or "*" for any (never with credentials)
-  double auth_per_minute = 300;           ///< 0 turns it off
-  double general_per_second = 1000;       ///< 0 turns it off
+  std::vector<std::string> cors_origins;         ///< exact origins, or "*" for any (never with credentials)
+  double auth_per_minute = 300;                  ///< 0 turns it off
+  double general_per_second = 1000;              ///< 0 turns it off
   std::vector<std::string> trusted_proxies;      ///< addresses and CIDR ranges; invalid ones throw at start
   std::size_t max_connections = 0;               ///< in all; 0: the descriptor limit less reserved_descriptors
   std::size_t reserved_descriptors = 128;        ///< kept for the database, log and key files, the event loop

@@ -92,12 +92,12 @@ class AccountsTest : public ::testing::Test {
   auth::Sha256Digest digest_;
   // The smallest cost libsodium allows, so the suite stays fast.
   auth::Argon2idHasher hasher_{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
-  auth::JwtTokens tokens_{auth::generate_signing_key(),
-                          {},
-                          auth::JwtSettings{.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min,
-                                            .leeway = 30s},
-                          clock_,
-                          entropy_};
+  auth::JwtTokens tokens_{
+      auth::generate_signing_key(),
+      {},
+      auth::JwtSettings{.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min, .leeway = 30s},
+      clock_,
+      entropy_};
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Accounts> accounts_;
@@ -179,9 +179,9 @@ TEST_F(AccountsTest, SignUpRejectsInvalidDetailsListingEachField) {
 
 TEST_F(AccountsTest, SignUpAuditsTheNewAccountAsItsOwnActor) {
   auto const session = sign_up_ada();
-  auto const actor = query_text(dir_ / "admit.db",
-                                "SELECT actor_id FROM audit_log WHERE action = 'user.created' AND subject_id = '" +
-                                    session.user.id + "'");
+  auto const actor =
+      query_text(dir_ / "admit.db", "SELECT actor_id FROM audit_log WHERE action = 'user.created' AND subject_id = '" +
+                                        session.user.id + "'");
   EXPECT_EQ(actor, session.user.id);
 }
 
@@ -291,7 +291,8 @@ TEST_F(AccountsTest, LogOutLeavesOtherLoginsOfTheSameUserAlone) {
 TEST_F(AccountsTest, LogOutWithAnotherUsersTokenChangesNothing) {
   auto const victim = sign_up_ada();
   auto const mallory = accounts_->sign_up(
-      SignUpRequest{.email = "mallory@example.com", .password = "evil horse", .name = "Mallory", .role = Role::attendee},
+      SignUpRequest{
+          .email = "mallory@example.com", .password = "evil horse", .name = "Mallory", .role = Role::attendee},
       Actor{});
   ASSERT_TRUE(mallory);
   // The answer is the same as for a real logout, so it tells nothing about the token.

@@ -32,7 +32,9 @@ std::vector<std::string> fields_of(std::vector<FieldError> const& errors) {
   return fields;
 }
 
-std::vector<std::string> only(std::string field) { return {std::move(field)}; }
+std::vector<std::string> only(std::string field) {
+  return {std::move(field)};
+}
 
 std::string repeat(std::string_view piece, std::size_t times) {
   std::string out;
@@ -190,7 +192,13 @@ TEST(CheckEvent, ReportsEveryBrokenRule) {
 }
 
 TEST(Event, SeatsLeftIsCapacityMinusRegistered) {
-  Event e{.id = "e", .organizer_id = "o", .details = valid_draft(), .registered_count = 30, .status = EventStatus::published, .created_at = {}, .updated_at = {}};
+  Event e{.id = "e",
+          .organizer_id = "o",
+          .details = valid_draft(),
+          .registered_count = 30,
+          .status = EventStatus::published,
+          .created_at = {},
+          .updated_at = {}};
   EXPECT_EQ(e.seats_left(), 70);
 }
 

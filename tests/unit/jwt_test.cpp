@@ -32,13 +32,21 @@ class FakeClock final : public Clock {
   Timestamp now_{std::chrono::seconds{1'800'000'000}};
 };
 
-JwtSettings test_settings() { return {.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min, .leeway = 30s}; }
+JwtSettings test_settings() {
+  return {.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min, .leeway = 30s};
+}
 
-Principal organizer() { return {.user_id = "user-1", .roles = Role::attendee | Role::organizer}; }
+Principal organizer() {
+  return {.user_id = "user-1", .roles = Role::attendee | Role::organizer};
+}
 
-unsigned char const* bytes(std::string const& text) { return reinterpret_cast<unsigned char const*>(text.data()); }
+unsigned char const* bytes(std::string const& text) {
+  return reinterpret_cast<unsigned char const*>(text.data());
+}
 
-std::string b64(std::string const& text) { return base64url_encode(text); }
+std::string b64(std::string const& text) {
+  return base64url_encode(text);
+}
 
 /// A token with arbitrary header and claims, signed as EdDSA with `key` — what a holder of our
 /// key (that is, nobody else) could produce, so each verifier rule can be tested on its own.
@@ -70,7 +78,6 @@ struct CryptoReady {
 
 class JwtTokensTest : public ::testing::Test {
  protected:
-
   JwtTokens make_tokens(SigningKey const& signing, JwtSettings settings = test_settings(),
                         std::vector<SigningKey> also_trusted = {}) {
     return JwtTokens(signing, std::move(also_trusted), std::move(settings), clock_, entropy_);
@@ -80,10 +87,14 @@ class JwtTokensTest : public ::testing::Test {
 
   json::object valid_claims() const {
     auto const now = clock_.now().time_since_epoch().count();
-    return {{"sub", "user-1"},       {"roles", json::array{"attendee"}},
-            {"iss", "https://admit.test"}, {"aud", "admit-api"},
-            {"iat", now},            {"nbf", now},
-            {"exp", now + 900},      {"jti", "id-1"}};
+    return {{"sub", "user-1"},
+            {"roles", json::array{"attendee"}},
+            {"iss", "https://admit.test"},
+            {"aud", "admit-api"},
+            {"iat", now},
+            {"nbf", now},
+            {"exp", now + 900},
+            {"jti", "id-1"}};
   }
 
   /// The reason `tokens_` gives for rejecting a token signed with our key.
@@ -403,8 +414,8 @@ TEST_F(JwtTokensTest, RejectsClaimsWithoutTimes) {
 
 TEST_F(JwtTokensTest, RejectsMalformedTokens) {
   auto const token = tokens_.issue(organizer()).token;
-  for (std::string const& bad : {std::string(), std::string("abc"), std::string("a.b"), token + ".extra",
-                                "=" + token, token.substr(0, token.find('.')) + "..x"}) {
+  for (std::string const& bad : {std::string(), std::string("abc"), std::string("a.b"), token + ".extra", "=" + token,
+                                 token.substr(0, token.find('.')) + "..x"}) {
     EXPECT_FALSE(tokens_.verify(bad).has_value()) << bad;
   }
 }
@@ -456,7 +467,7 @@ class SigningKeyFileTest : public ::testing::Test {
   ~SigningKeyFileTest() override { std::filesystem::remove_all(dir_); }
 
   static ::mode_t mode_of(std::filesystem::path const& path) {
-    struct stat info{};
+    struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0);
     return info.st_mode & 0777;
   }

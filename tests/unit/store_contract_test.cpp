@@ -5,19 +5,19 @@
 
 #include <gtest/gtest.h>
 
-#include "store/migration.hpp"
 #include <sqlite3.h>
+#include "store/migration.hpp"
 
 #include <algorithm>
 #include <array>
-#include <condition_variable>
-#include <cstdlib>
-#include <mutex>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -554,8 +554,7 @@ TYPED_TEST(StoreContract, RotatingAnExpiredTokenIsInvalid) {
 TYPED_TEST(StoreContract, RotatingJustBeforeExpiryWorks) {
   this->add_user("u1", "ada@example.com");
   this->store_->insert_session(make_session("h1", "u1", "f1", kNow + 1h));
-  EXPECT_EQ(this->store_->rotate_session("h1", "h2", kNow + 1h - 1s, kNow + days{30}).outcome,
-            RotateOutcome::rotated);
+  EXPECT_EQ(this->store_->rotate_session("h1", "h2", kNow + 1h - 1s, kNow + days{30}).outcome, RotateOutcome::rotated);
 }
 
 TYPED_TEST(StoreContract, TheRotatedTokenExpiresWhenAskedTo) {
@@ -626,7 +625,8 @@ TYPED_TEST(StoreContract, InsertsAndFindsEvent) {
 TYPED_TEST(StoreContract, InsertEventStoresItsDefaultTicketType) {
   this->add_user("org", "olga@example.com", Role::organizer);
   this->add_event(make_event("e1", "org", kNow + days{10}));
-  auto const rows = this->factory_.query("SELECT id, name, price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
+  auto const rows =
+      this->factory_.query("SELECT id, name, price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], (Row{"e1-general", "General admission", "2500", "100"}));
 }
@@ -645,7 +645,9 @@ TYPED_TEST(StoreContract, InsertEventWritesTheAuditLog) {
 }
 
 /// The evening of the n-th day after July 1st, 2026 (a month after kNow).
-Timestamp listing_day(int n) { return sys_days{2026y / July / 1} + days{n} + 20h; }
+Timestamp listing_day(int n) {
+  return sys_days{2026y / July / 1} + days{n} + 20h;
+}
 
 TYPED_TEST(StoreContract, ListEventsOrdersByStartThenIdWithinTheWindow) {
   this->add_user("org", "olga@example.com", Role::organizer);
@@ -739,7 +741,7 @@ TYPED_TEST(StoreContract, ListEventsMatchesTextAnywhereIgnoringCase) {
 TYPED_TEST(StoreContract, ListEventsIgnoresCaseBeyondAscii) {
   this->add_user("org", "olga@example.com", Role::organizer);
   auto event = make_event("e1", "org", listing_day(1), "\u00c9lys\u00e9e Montmartre");  // Élysée
-  event.details.location = "\u00dcBERLINGEN";                                             // ÜBERLINGEN
+  event.details.location = "\u00dcBERLINGEN";                                           // ÜBERLINGEN
   this->add_event(event);
   EventQuery query;
   query.from = listing_day(0);
@@ -811,8 +813,7 @@ TYPED_TEST(StoreContract, CancelEventOnlyOnce) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->status, EventStatus::cancelled);
   EXPECT_EQ(found->updated_at, kNow + 1h);
-  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'event.cancelled' AND subject_id = 'e1'"),
-            "1");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'event.cancelled' AND subject_id = 'e1'"), "1");
 }
 
 TYPED_TEST(StoreContract, CancelEventOfUnknownIdIsFalse) {
@@ -926,8 +927,7 @@ TYPED_TEST(StoreContract, ReadersRunBesideWriters) {
 
 /// A free order (confirmed, tickets issued) or a paid one (held until `hold`).
 NewRegistration make_order(std::string id, std::string event_id, std::string user_id, int quantity = 1,
-                           std::optional<Timestamp> hold = std::nullopt, std::string key = {},
-                           std::string hash = {}) {
+                           std::optional<Timestamp> hold = std::nullopt, std::string key = {}, std::string hash = {}) {
   NewRegistration order;
   auto& r = order.registration;
   r.id = std::move(id);
@@ -1161,9 +1161,10 @@ TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
   this->add_event_with("e1", 50);
   auto other = this->factory_.open();
   RaceOutcome out;
-  race({this->store_.get(), other.get()}, 200,
-       [&](int i) { return make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1); },
-       out);
+  race(
+      {this->store_.get(), other.get()}, 200,
+      [&](int i) { return make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1); },
+      out);
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 50);
   EXPECT_EQ(out.sold_out.load(), 150);
@@ -1179,8 +1180,9 @@ TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOn
   // With the event's row held, every batch reads the attendee's seats before any of them
   // commits, and only the attendee's own lock keeps them from all placing.
   RaceOutcome out;
-  race_with_row_held(this->factory_, {this->store_.get(), other.get()}, "e1", "", 40,
-                     [](int i) { return make_order("r" + std::to_string(i), "e1", "a1", 1); }, out);
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1", "", 40,
+      [](int i) { return make_order("r" + std::to_string(i), "e1", "a1", 1); }, out);
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 3);
   EXPECT_EQ(out.attendee_limit.load(), 37);
@@ -1197,7 +1199,9 @@ TYPED_TEST(RegistrationContract, SeatsThatGoWhileABatchIsInFlightAreNotSoldTwice
   RaceOutcome out;
   race_with_row_held(
       this->factory_, {this->store_.get(), other.get()}, "e1", "UPDATE events SET capacity = 2 WHERE id = 'e1';", 40,
-      [&](int i) { return make_order("r" + std::to_string(i + 1), "e1", this->users_[static_cast<std::size_t>(i + 1)], 1); },
+      [&](int i) {
+        return make_order("r" + std::to_string(i + 1), "e1", this->users_[static_cast<std::size_t>(i + 1)], 1);
+      },
       out);
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 1);
@@ -1228,8 +1232,9 @@ TYPED_TEST(RegistrationContract, AnOrderRacingTheEventsCancellationIsNeverLeftVa
     for (int i = 0; i < 60; ++i) {
       waits.push_back(std::make_unique<Waiter<Result<PlacementResult>>>());
       (i % 2 ? *other : *this->store_)
-          .place_registration(make_order(event + "-r" + std::to_string(i), event, this->users_[static_cast<std::size_t>(i)], 1),
-                              kNow, Actor{}, waits.back()->callback());
+          .place_registration(
+              make_order(event + "-r" + std::to_string(i), event, this->users_[static_cast<std::size_t>(i)], 1), kNow,
+              Actor{}, waits.back()->callback());
       if (i == 30) this->store_->cancel_event(event, kNow, Actor{});
     }
     for (auto& w : waits) {
@@ -1237,7 +1242,9 @@ TYPED_TEST(RegistrationContract, AnOrderRacingTheEventsCancellationIsNeverLeftVa
       ASSERT_TRUE(r.has_value());
       EXPECT_TRUE(r->outcome == Placement::placed || r->outcome == Placement::event_closed);
     }
-    EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE event_id = '" + event + "' AND status = 'confirmed'"), "0")
+    EXPECT_EQ(
+        this->count("SELECT COUNT(*) FROM registrations WHERE event_id = '" + event + "' AND status = 'confirmed'"),
+        "0")
         << "round " << round;
   }
 }
@@ -1297,7 +1304,8 @@ TYPED_TEST(RegistrationContract, ATicketBelongsToItsRegistrationsEventAndAttende
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::placed);
   auto const ticket = [](std::string const& id, std::string const& event, std::string const& user) {
     return "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-           "VALUES ('" + id + "', 'r1', '" + event + "', '" + user + "', 'valid', 'QR-" + id + "', 0, 2)";
+           "VALUES ('" +
+           id + "', 'r1', '" + event + "', '" + user + "', 'valid', 'QR-" + id + "', 0, 2)";
   };
   EXPECT_FALSE(this->factory_.accepts(ticket("x1", "e2", "a1"))) << "another event than the registration's";
   EXPECT_FALSE(this->factory_.accepts(ticket("x2", "e1", "a2"))) << "another holder than the registration's";

@@ -94,8 +94,7 @@ TEST(CheckSignup, CountsPasswordLengthInCodePoints) {
 
 TEST(CheckSignup, RejectsOverlongPassword) {
   EXPECT_TRUE(check_signup("ada@example.com", repeat("p", 256), "Ada").empty());
-  EXPECT_EQ(fields_of(check_signup("ada@example.com", repeat("p", 257), "Ada")),
-            std::vector<std::string>{"password"});
+  EXPECT_EQ(fields_of(check_signup("ada@example.com", repeat("p", 257), "Ada")), std::vector<std::string>{"password"});
   // 256 three-byte characters are 768 bytes but still 256 characters.
   EXPECT_TRUE(check_signup("ada@example.com", repeat("\u20ac", 256), "Ada").empty());
 }

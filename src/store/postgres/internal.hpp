@@ -11,9 +11,13 @@
 
 namespace admit::pg_detail {
 
-inline std::int64_t seconds(Timestamp t) { return t.time_since_epoch().count(); }
+inline std::int64_t seconds(Timestamp t) {
+  return t.time_since_epoch().count();
+}
 
-inline Timestamp timestamp(std::int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
+inline Timestamp timestamp(std::int64_t s) {
+  return Timestamp{std::chrono::seconds{s}};
+}
 
 inline pg::Param optional_text(std::string_view text) {
   return text.empty() ? pg::Param{} : pg::param(text);
@@ -41,11 +45,12 @@ inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
     generated.push_back(seconds(t.generated_at));
     positions.push_back(t.position);
   }
-  return {"INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-          "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-          "$5::text[], $6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
-          {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
-           pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)}};
+  return {
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
+      "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+      "$5::text[], $6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
+      {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
+       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)}};
 }
 
 /// Writes newly issued tickets, all in one statement.

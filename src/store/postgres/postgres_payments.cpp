@@ -18,7 +18,7 @@ namespace {
   "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
 
 StoredPayment read_payment(pg::Result const& r, int row) {
-  return {r.text(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3),
+  return {r.text(row, 0),    r.text(row, 1), r.text(row, 2), r.text(row, 3),
           r.integer(row, 4), r.text(row, 5), r.text(row, 6), r.text(row, 7)};
 }
 
@@ -31,9 +31,8 @@ std::vector<StoredPayment> read_payments(pg::Result const& r) {
 /// Records the event id; false when it was handled before (on any node: a twin delivery
 /// waits on the unique key until this transaction ends, then finds it taken).
 bool first_delivery(Connection& db, std::string const& event_id, std::string_view type, Timestamp now) {
-  return db
-             .exec("INSERT INTO webhook_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                   {param(event_id), param(type), param(seconds(now))})
+  return db.exec("INSERT INTO webhook_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                 {param(event_id), param(type), param(seconds(now))})
              .affected() == 1;
 }
 
@@ -67,8 +66,7 @@ bool PostgresStore::save_intent(std::string_view registration_id, std::string_vi
   }
 }
 
-std::optional<StoredPayment> PostgresStore::payment_by_key(std::string_view user_id,
-                                                           std::string_view idempotency_key) {
+std::optional<StoredPayment> PostgresStore::payment_by_key(std::string_view user_id, std::string_view idempotency_key) {
   auto db = pool_->acquire();
   auto r = db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
                     " FROM payments p JOIN registrations r ON r.id = p.registration_id "

@@ -71,8 +71,7 @@ std::vector<RegistrationRow> PostgresStore::list_event_registrations(std::string
   return event_registrations(*db, event_id, std::nullopt, after, limit);
 }
 
-std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id,
-                                                                       std::string_view text,
+std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id, std::string_view text,
                                                                        std::optional<RegistrationCursor> const& after,
                                                                        int limit) {
   auto db = pool_->acquire();

@@ -138,7 +138,7 @@ struct AuditRows {
 constexpr std::string_view kGuardFailed = "AD001";
 
 /// A batch's events as its decisions need them.
-#define ADMIT_BATCH_EVENTS                                                                                  \
+#define ADMIT_BATCH_EVENTS                                                                                 \
   "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, " \
   "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "  \
   "FROM events e WHERE e.id = ANY($1::text[])"
@@ -221,12 +221,12 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::unordered_map<std::string, BatchEvent> events;
   for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
     events[r.text(i, 0)] = BatchEvent{.open = r.integer(i, 1) != 0,
-                                       .starts_at = r.integer(i, 2),
-                                       .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
-                                       .registered = static_cast<std::int32_t>(r.integer(i, 4)),
-                                       .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
-                                       .price_minor = r.integer(i, 6),
-                                       .ticket_type_id = r.optional_text(i, 7).value_or("")};
+                                      .starts_at = r.integer(i, 2),
+                                      .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
+                                      .registered = static_cast<std::int32_t>(r.integer(i, 4)),
+                                      .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
+                                      .price_minor = r.integer(i, 6),
+                                      .ticket_type_id = r.optional_text(i, 7).value_or("")};
   }
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
   for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
@@ -348,9 +348,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   };
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
   if (claim == Claim::locked) {
-    writes.push_back({"UPDATE events e SET registered_count = e.registered_count + d.n "
-                      "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
-                      {pg::text_array(changed_events), pg::int_array(added)}});
+    writes.push_back(
+        {"UPDATE events e SET registered_count = e.registered_count + d.n "
+         "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
+         {pg::text_array(changed_events), pg::int_array(added)}});
   } else {
     // The seats are taken last, so the rows stay locked only until the commit: lock them in id
     // order, then take the seats only where they are still free and the event is as read
@@ -358,13 +359,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     // kGuardFailed and nothing of it remains.
     writes.push_back({"SELECT 1 FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE",
                       {pg::text_array(changed_events)}});
-    writes.push_back({"WITH taken AS (UPDATE events e SET registered_count = e.registered_count + d.n "
-                      "FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS d(id, n, starts_at, price) "
-                      "WHERE e.id = d.id AND e.status = 'published' AND e.starts_at = d.starts_at "
-                      "AND e.price_minor = d.price AND e.registered_count + d.n <= e.capacity RETURNING e.id) "
-                      "SELECT admit_require((SELECT COUNT(*) FROM taken) = $5, 'seats or event changed')",
-                      {pg::text_array(changed_events), pg::int_array(added), pg::int_array(starts_at),
-                       pg::int_array(price), param(static_cast<std::int64_t>(changed_events.size()))}});
+    writes.push_back(
+        {"WITH taken AS (UPDATE events e SET registered_count = e.registered_count + d.n "
+         "FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS d(id, n, starts_at, price) "
+         "WHERE e.id = d.id AND e.status = 'published' AND e.starts_at = d.starts_at "
+         "AND e.price_minor = d.price AND e.registered_count + d.n <= e.capacity RETURNING e.id) "
+         "SELECT admit_require((SELECT COUNT(*) FROM taken) = $5, 'seats or event changed')",
+         {pg::text_array(changed_events), pg::int_array(added), pg::int_array(starts_at), pg::int_array(price),
+          param(static_cast<std::int64_t>(changed_events.size()))}});
   }
   writes.push_back({"COMMIT", {}});
   db.pipeline(writes);

@@ -20,11 +20,11 @@ class Connection;
 }  // namespace pg
 
 struct PostgresSettings {
-  std::string url;      ///< libpq connection URL (postgresql://user:pass@host:port/db)
-  int pool_size = 24;   ///< connections this node opens at most
-  int workers = 8;      ///< threads that run asynchronous writes (scans, payment events)
-  int max_batch = 1000; ///< registrations placed in one transaction at most
-  int writers = 1;      ///< registration writer threads, each with a batch in flight at most
+  std::string url;       ///< libpq connection URL (postgresql://user:pass@host:port/db)
+  int pool_size = 24;    ///< connections this node opens at most
+  int workers = 8;       ///< threads that run asynchronous writes (scans, payment events)
+  int max_batch = 1000;  ///< registrations placed in one transaction at most
+  int writers = 1;       ///< registration writer threads, each with a batch in flight at most
 };
 
 /// The store on a PostgreSQL server, shared by any number of admit nodes. Everything that

@@ -65,8 +65,8 @@ inline Registration read_registration(sqlite::Statement const& row, int c = 0) {
   };
 }
 
-inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std::string_view action, std::string_view subject_type,
-           std::string_view subject_id, std::string_view detail = {}) {
+inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std::string_view action,
+                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {}) {
   db.prepare(
         "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
@@ -79,7 +79,6 @@ inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std:
       .bind(7, detail.empty() ? std::nullopt : std::optional<std::string_view>(detail))
       .run();
 }
-
 
 /// Writes newly issued tickets.
 inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& tickets) {
@@ -118,6 +117,5 @@ class SqliteStore::Reader {
   SqliteStore& store_;
   std::unique_ptr<sqlite::Connection> connection_;
 };
-
 
 }  // namespace admit

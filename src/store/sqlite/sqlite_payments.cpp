@@ -12,7 +12,7 @@ using sqlite_detail::seconds;
 
 namespace {
 
-#define ADMIT_PAYMENT_COLUMNS                                                                                \
+#define ADMIT_PAYMENT_COLUMNS \
   "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
 
 StoredPayment read_payment(Statement const& row) {
@@ -137,8 +137,9 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
           result->outcome = PaymentApplied::duplicate_event;
           return;
         }
-        db.prepare("UPDATE payments SET status = 'succeeded', last_error = NULL, updated_at = ?2 WHERE intent_id = ?1 "
-                   "AND status NOT IN ('succeeded', 'refunded')")
+        db.prepare(
+              "UPDATE payments SET status = 'succeeded', last_error = NULL, updated_at = ?2 WHERE intent_id = ?1 "
+              "AND status NOT IN ('succeeded', 'refunded')")
             .bind(1, intent_id)
             .bind(2, seconds(now))
             .run();
@@ -197,8 +198,8 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
       });
 }
 
-void SqliteStore::apply_payment_failure(std::string event_id, std::string intent_id, std::string message,
-                                        Timestamp now, Completion<Result<PaymentResult>> done) {
+void SqliteStore::apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
+                                        Completion<Result<PaymentResult>> done) {
   auto result = std::make_shared<PaymentResult>(PaymentResult{PaymentApplied::unknown_payment, {}});
   writes_->submit(
       [result, event_id = std::move(event_id), intent_id = std::move(intent_id), message = std::move(message),
@@ -257,8 +258,9 @@ int SqliteStore::expire_holds(Timestamp now) {
 void SqliteStore::record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
                                 Timestamp now) {
   writes_->run([&](Connection& db) {
-    db.prepare("UPDATE payments SET status = ?2, refund_id = ?3, updated_at = ?4 WHERE registration_id = ?1 "
-               "AND status = 'succeeded'")
+    db.prepare(
+          "UPDATE payments SET status = ?2, refund_id = ?3, updated_at = ?4 WHERE registration_id = ?1 "
+          "AND status = 'succeeded'")
         .bind(1, registration_id)
         .bind(2, completed ? "refunded" : "refund_pending")
         .bind(3, refund_id)

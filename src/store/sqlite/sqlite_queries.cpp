@@ -55,8 +55,9 @@ std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::st
   // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
   if (pattern) sql += " AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";
   if (after) {
-    sql += " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "
-           "WHERE id = ?3)))";
+    sql +=
+        " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "
+        "WHERE id = ?3)))";
   }
   sql += " ORDER BY r.registered_at, r.rowid";
   if (limit > 0) sql += " LIMIT ?4";

@@ -18,8 +18,8 @@ using sqlite_detail::timestamp;
 
 namespace {
 
-#define ADMIT_REGISTRATION_COLUMNS                                                                        \
-  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "     \
+#define ADMIT_REGISTRATION_COLUMNS                                                                    \
+  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, " \
   "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at"
 
 #define ADMIT_TICKET_COLUMNS                                                                              \
@@ -43,7 +43,8 @@ Ticket read_ticket(Statement const& row) {
 }
 
 std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
-  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = ?1");
+  auto row =
+      db.prepare("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   return read_ticket(row);
@@ -94,10 +95,12 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
       [shared, result, now, actor](Connection& db) {
         auto& reg = shared->registration;
         if (!shared->idempotency_key.empty()) {
-          auto row = db.prepare("SELECT id, request_hash FROM registrations WHERE user_id = ?1 AND idempotency_key = ?2");
+          auto row =
+              db.prepare("SELECT id, request_hash FROM registrations WHERE user_id = ?1 AND idempotency_key = ?2");
           row.bind(1, reg.user_id).bind(2, shared->idempotency_key);
           if (row.step()) {
-            result->outcome = row.text(1) == shared->request_hash ? Placement::replayed : Placement::idempotency_mismatch;
+            result->outcome =
+                row.text(1) == shared->request_hash ? Placement::replayed : Placement::idempotency_mismatch;
             result->detail.registration.id = row.text(0);
             return;
           }
@@ -223,13 +226,14 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   auto db = reader();
   // Within one second the insertion order (rowid) breaks ties, newest first; the cursor
   // names the last registration seen.
-  auto rows = db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS
-                                  " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
-                                  "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
-                                  "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
-                                : "SELECT " ADMIT_REGISTRATION_COLUMNS
-                                  " FROM registrations r WHERE r.user_id = ?1 "
-                                  "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
+  auto rows =
+      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS
+                          " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
+                          "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
+                          "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
+                        : "SELECT " ADMIT_REGISTRATION_COLUMNS
+                          " FROM registrations r WHERE r.user_id = ?1 "
+                          "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   std::vector<RegistrationDetail> out;
