@@ -81,8 +81,8 @@ asio::awaitable<bool> post(Connection& c, Shared& s, std::string_view path, std:
   c.out.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(s.host);
   c.out.append("\r\nContent-Type: application/json\r\nAuthorization: Bearer ").append(token);
   c.out.append("\r\nContent-Length: ").append(std::to_string(body.size())).append("\r\n\r\n").append(body);
-  auto [write_error, written] = co_await asio::async_write(c.socket, asio::buffer(c.out),
-                                                          asio::as_tuple(asio::use_awaitable));
+  auto [write_error, written] =
+      co_await asio::async_write(c.socket, asio::buffer(c.out), asio::as_tuple(asio::use_awaitable));
   (void)written;
   if (write_error) co_return false;
   http::response_parser<http::string_body> parser;
@@ -138,8 +138,8 @@ asio::awaitable<void> buyer(Shared& s) {
       fail(0, std::to_string(registered) + " " + response.body().substr(0, 200));
       continue;
     }
-    if (!co_await post(c, s, "/api/payments/create-intent", token,
-                       "{\"registrationId\":\"" + registration_id + "\"}", response)) {
+    if (!co_await post(c, s, "/api/payments/create-intent", token, "{\"registrationId\":\"" + registration_id + "\"}",
+                       response)) {
       count_step(s, 1, 0);
       fail(1, "transport error");
       break;

@@ -20,7 +20,8 @@ Response create_payment_intent(Payments& payments, Request& request) {
   if (auto bad = input->errors()) return std::move(*bad);
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
-    return problem(Error{Errc::invalid_input, "The Idempotency-Key is too long.",
+    return problem(Error{Errc::invalid_input,
+                         "The Idempotency-Key is too long.",
                          {{"Idempotency-Key", "must be at most 255 characters"}}});
   }
   auto view = payments.create_intent(*request.principal, *registration_id, key);
@@ -108,7 +109,8 @@ void confirm_sandbox_payment(Payments& payments, Registrations& registrations, R
     }
   }
   if (digits.size() < 12 || digits.size() > 19) {
-    return respond(problem(Error{Errc::invalid_input, "The card number is not valid.",
+    return respond(problem(Error{Errc::invalid_input,
+                                 "The card number is not valid.",
                                  {{"cardNumber", "must be 12 to 19 digits, e.g. the test card 4242 4242 4242 4242"}}}));
   }
   auto payment = payments.sandbox_payment(*request.principal, *intent_id);
@@ -174,8 +176,8 @@ void confirm_sandbox_payment(Payments& payments, Registrations& registrations, R
                    respond = std::move(respond)](Response delivered) {
                     if (delivered.status != 200) return respond(std::move(delivered));
                     if (!outcome.succeeded) {
-                      return respond(problem(Error{Errc::payment_declined, outcome.message,
-                                                   {{"cardNumber", outcome.decline_code}}}));
+                      return respond(problem(
+                          Error{Errc::payment_declined, outcome.message, {{"cardNumber", outcome.decline_code}}}));
                     }
                     auto detail = registrations.get_registration(principal, registration_id);
                     if (!detail) return respond(problem(detail.error()));

@@ -46,32 +46,32 @@ void validate_ticket(Tickets& tickets, Request& request, Respond respond) {
   auto code = input->string("qrCode", true);
   auto event_id = input->string("eventId");
   if (auto bad = input->errors()) return respond(std::move(*bad));
-  tickets.validate_ticket(
-      *request.principal, *code, event_id, request.actor(), [respond = std::move(respond)](Result<ScanOutcome> scan) {
-        if (!scan) return respond(problem(scan.error()));
-        using R = ScanOutcome::Result;
-        auto const result = [&]() -> std::string_view {
-          switch (scan->result) {
-            case R::valid: return "valid";
-            case R::already_used: return "already_used";
-            case R::cancelled: return "cancelled";
-            case R::wrong_event: return "wrong_event";
-            case R::invalid: break;
-          }
-          return "invalid";
-        }();
-        JsonWriter w;
-        w.begin_object().field("result", result);
-        if (scan->ticket) {
-          w.key("ticket");
-          write_ticket(w, *scan->ticket);
-          w.key("validatedAt");
-          write_time(w, scan->ticket->validated_at);
-          w.field("holderName", scan->ticket->holder_name);
-        }
-        w.end_object();
-        respond(json_response(200, w.take()));
-      });
+  tickets.validate_ticket(*request.principal, *code, event_id, request.actor(),
+                          [respond = std::move(respond)](Result<ScanOutcome> scan) {
+                            if (!scan) return respond(problem(scan.error()));
+                            using R = ScanOutcome::Result;
+                            auto const result = [&]() -> std::string_view {
+                              switch (scan->result) {
+                                case R::valid: return "valid";
+                                case R::already_used: return "already_used";
+                                case R::cancelled: return "cancelled";
+                                case R::wrong_event: return "wrong_event";
+                                case R::invalid: break;
+                              }
+                              return "invalid";
+                            }();
+                            JsonWriter w;
+                            w.begin_object().field("result", result);
+                            if (scan->ticket) {
+                              w.key("ticket");
+                              write_ticket(w, *scan->ticket);
+                              w.key("validatedAt");
+                              write_time(w, scan->ticket->validated_at);
+                              w.field("holderName", scan->ticket->holder_name);
+                            }
+                            w.end_object();
+                            respond(json_response(200, w.take()));
+                          });
 }
 
 namespace {

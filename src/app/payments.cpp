@@ -47,9 +47,9 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
       if (earlier->registration_id != registration_id) {
         return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
       }
-      return IntentView{{earlier->intent_id, earlier->client_secret, earlier->amount_minor, earlier->currency,
-                         earlier->status},
-                        earlier->provider};
+      return IntentView{
+          {earlier->intent_id, earlier->client_secret, earlier->amount_minor, earlier->currency, earlier->status},
+          earlier->provider};
     }
   }
   auto detail = store_.find_registration(registration_id);
@@ -64,13 +64,13 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
                                     : "This registration is not waiting for payment.");
   }
   if (r.hold_expires_at && *r.hold_expires_at <= clock_.now()) {
-    return fail(Errc::conflict, "The seats were held until " + format_rfc3339(*r.hold_expires_at) +
-                                    "; register again to pay.");
+    return fail(Errc::conflict,
+                "The seats were held until " + format_rfc3339(*r.hold_expires_at) + "; register again to pay.");
   }
   if (auto existing = store_.payment_of(registration_id)) {
-    return IntentView{{existing->intent_id, existing->client_secret, existing->amount_minor, existing->currency,
-                       existing->status},
-                      existing->provider};
+    return IntentView{
+        {existing->intent_id, existing->client_secret, existing->amount_minor, existing->currency, existing->status},
+        existing->provider};
   }
   // The key names the registration, so two racing requests create one intent at the
   // provider; the client's own key, when it sent one, is folded in.
@@ -156,7 +156,8 @@ void Payments::refund_now(std::string const& registration_id, std::string const&
   // The key is the registration: however often this runs, the provider refunds once.
   auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
   store_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
-  log::info("refunded", "\"registrationId\":" + log::quote(registration_id) + ",\"refundId\":" + log::quote(outcome.id));
+  log::info("refunded",
+            "\"registrationId\":" + log::quote(registration_id) + ",\"refundId\":" + log::quote(outcome.id));
 }
 
 int Payments::release_expired_holds() {

@@ -48,8 +48,8 @@ CardOutcome sandbox_card_outcome(std::string_view card_number);
 class Payments {
  public:
   /// `publishable_key` is the provider's key a browser may hold (Stripe's pk_…), or empty.
-  Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes,
-           Entropy& entropy, Clock const& clock, std::string publishable_key = {});
+  Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes, Entropy& entropy,
+           Clock const& clock, std::string publishable_key = {});
   ~Payments();
   Payments(Payments const&) = delete;
   Payments& operator=(Payments const&) = delete;

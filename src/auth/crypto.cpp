@@ -34,7 +34,8 @@ std::string SodiumEntropy::new_id() {
   // a few neighbouring pages instead of one random page each.
   std::array<unsigned char, 16> bytes{};
   auto const ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
   randombytes_buf(bytes.data() + 6, bytes.size() - 6);
   return base64url_encode(bytes);

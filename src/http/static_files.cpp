@@ -74,8 +74,8 @@ std::optional<api::Response> StaticFiles::serve(std::string_view path, std::stri
   std::filesystem::path relative = std::filesystem::path(*decoded).relative_path();
   std::error_code ec;
   auto candidate = std::filesystem::weakly_canonical(root_ / relative, ec);
-  auto const inside = !ec && std::mismatch(root_.begin(), root_.end(), candidate.begin(), candidate.end()).first ==
-                                 root_.end();
+  auto const inside =
+      !ec && std::mismatch(root_.begin(), root_.end(), candidate.begin(), candidate.end()).first == root_.end();
   bool const is_file = inside && std::filesystem::is_regular_file(candidate, ec);
   bool const is_asset = relative.string().starts_with("assets/");
   if (!is_file) {
@@ -88,7 +88,8 @@ std::optional<api::Response> StaticFiles::serve(std::string_view path, std::stri
 
   auto const* plain = load(candidate);
   if (!plain) return api::problem(404, "not-found", "Not found", "No file lives at this path.");
-  api::Response response{.status = 200, .content_type = std::string(content_type(candidate)), .body = {}, .headers = {}};
+  api::Response response{
+      .status = 200, .content_type = std::string(content_type(candidate)), .body = {}, .headers = {}};
   bool const immutable = candidate.parent_path().filename() == "assets";
   response.with_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   response.with_header("Vary", "Accept-Encoding");

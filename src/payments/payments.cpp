@@ -1,7 +1,7 @@
 #include "payments/payments.hpp"
 
-#include <charconv>
 #include <sodium.h>
+#include <charconv>
 
 #include "base/encoding.hpp"
 
@@ -54,8 +54,7 @@ bool StripeSignatures::verify(std::string_view payload, std::string_view header,
   bool matched = false;
   for (auto candidate : candidates) {
     // Every candidate is compared in full, in constant time.
-    if (candidate.size() == expected.size() &&
-        sodium_memcmp(candidate.data(), expected.data(), expected.size()) == 0) {
+    if (candidate.size() == expected.size() && sodium_memcmp(candidate.data(), expected.data(), expected.size()) == 0) {
       matched = true;
     }
   }
@@ -67,8 +66,8 @@ std::string StripeSignatures::sign(std::string_view payload, Timestamp now) {
   return "t=" + timestamp + ",v1=" + mac_hex(timestamp, payload);
 }
 
-PaymentIntent SandboxProvider::create_intent(std::string const&, std::int64_t amount_minor,
-                                             std::string const& currency, std::string const&) {
+PaymentIntent SandboxProvider::create_intent(std::string const&, std::int64_t amount_minor, std::string const& currency,
+                                             std::string const&) {
   auto id = "pi_sandbox_" + entropy_.new_id();
   auto secret = id + "_secret_" + entropy_.new_secret().substr(0, 24);
   return {std::move(id), std::move(secret), amount_minor, currency, "requires_payment_method"};

@@ -1,7 +1,7 @@
 #include "tickets/ticket_codes.hpp"
 
-#include <mutex>
 #include <sodium.h>
+#include <mutex>
 #include <stdexcept>
 
 #include "base/encoding.hpp"
@@ -21,7 +21,8 @@ void append_id(std::string& out, std::string_view id) {
 
 /// The raw bytes of a well-formed code: version, key id, three ids and the signature.
 std::expected<std::string, std::string> code_bytes(std::string_view code) {
-  if (code.size() < 2 || code.front() != kPrefix || code.size() > 400) return std::unexpected("not an Admit ticket code");
+  if (code.size() < 2 || code.front() != kPrefix || code.size() > 400)
+    return std::unexpected("not an Admit ticket code");
   auto bytes = base32_decode(code.substr(1));
   if (!bytes || bytes->size() != Ed25519TicketCodes::kCodeBytes) return std::unexpected("malformed ticket code");
   if (static_cast<unsigned char>((*bytes)[0]) != kVersion) return std::unexpected("unknown ticket code version");

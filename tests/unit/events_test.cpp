@@ -57,7 +57,9 @@ std::vector<std::string> fields_of(Error const& error) {
   return fields;
 }
 
-Timestamp day(year_month_day date, hours h = 20h) { return sys_days{date} + h; }
+Timestamp day(year_month_day date, hours h = 20h) {
+  return sys_days{date} + h;
+}
 
 EventPatch jazz_night() {
   return EventPatch{

@@ -155,10 +155,10 @@ TEST(JsonInput, CollectsEveryWrongTypeInOneResponse) {
   ASSERT_TRUE(errors);
   EXPECT_EQ(errors->status, 400u);
   EXPECT_EQ(errors_of(*errors), (std::map<std::string, std::string>{{"name", "must be a string"},
-                                                                     {"capacity", "must be an integer"},
-                                                                     {"price", "must be a number"},
-                                                                     {"location", "must be a string"},
-                                                                     {"timezone", "is required"}}));
+                                                                    {"capacity", "must be an integer"},
+                                                                    {"price", "must be a number"},
+                                                                    {"location", "must be a string"},
+                                                                    {"timezone", "is required"}}));
 }
 
 TEST(JsonInput, ReportsUnknownFields) {

@@ -42,7 +42,7 @@ TEST(ToMinorUnits, ToleratesBinaryFloatingPointNoise) {
   EXPECT_EQ(to_minor_units(19.99, 2), 1999);
   EXPECT_EQ(to_minor_units(0.1 + 0.2, 2), 30);
   EXPECT_EQ(to_minor_units(0.30000000000000004, 2), 30);
-  EXPECT_EQ(to_minor_units(4.35, 2), 435);   // 4.35 * 100 == 434.99999999999994
+  EXPECT_EQ(to_minor_units(4.35, 2), 435);  // 4.35 * 100 == 434.99999999999994
 }
 
 TEST(ToMinorUnits, RejectsMoreDecimalsThanTheCurrencyHas) {

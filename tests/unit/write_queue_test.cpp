@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <future>
-#include <unistd.h>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -23,9 +23,8 @@ namespace {
 class WriteQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("admit-write-queue-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("admit-write-queue-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "test.db").string();
@@ -58,7 +57,9 @@ TEST_F(WriteQueueTest, CompletionsFollowTheCommitInSubmissionOrder) {
   std::promise<void> all_done;
   for (int i = 0; i < kJobs; ++i) {
     queue_->submit(
-        [i](Connection& db) { db.prepare("INSERT INTO t (k, v) VALUES (?1, ?2)").bind(1, i).bind(2, std::to_string(i)).run(); },
+        [i](Connection& db) {
+          db.prepare("INSERT INTO t (k, v) VALUES (?1, ?2)").bind(1, i).bind(2, std::to_string(i)).run();
+        },
         [&, i](std::exception_ptr e) {
           EXPECT_FALSE(e);
           std::lock_guard lock(mutex);
@@ -172,7 +173,9 @@ TEST_F(WriteQueueTest, StoppingWritesEverythingSubmitted) {
   std::atomic<int> done{0};
   for (int i = 0; i < 500; ++i) {
     queue_->submit(
-        [i](Connection& db) { db.prepare("INSERT INTO t (k, v) VALUES (?1, ?2)").bind(1, i).bind(2, std::to_string(i)).run(); },
+        [i](Connection& db) {
+          db.prepare("INSERT INTO t (k, v) VALUES (?1, ?2)").bind(1, i).bind(2, std::to_string(i)).run();
+        },
         [&](std::exception_ptr e) {
           if (!e) ++done;
         });

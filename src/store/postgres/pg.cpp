@@ -13,10 +13,10 @@ namespace {
 /// SQLSTATE classes that mean the server or the connection is gone, not the statement wrong.
 bool is_outage(std::string_view sqlstate) {
   return sqlstate.starts_with("08") ||  // connection exception
-         sqlstate == "57P01" ||          // admin shutdown
-         sqlstate == "57P02" ||          // crash shutdown
-         sqlstate == "57P03" ||          // cannot connect now (starting up, shutting down)
-         sqlstate == "53300";            // too many connections
+         sqlstate == "57P01" ||         // admin shutdown
+         sqlstate == "57P02" ||         // crash shutdown
+         sqlstate == "57P03" ||         // cannot connect now (starting up, shutting down)
+         sqlstate == "53300";           // too many connections
 }
 
 std::string quote_element(std::string_view item) {
@@ -31,12 +31,24 @@ std::string quote_element(std::string_view item) {
 
 }  // namespace
 
-Param param(std::string_view text) { return std::string(text); }
-Param param(std::string const& text) { return text; }
-Param param(char const* text) { return std::string(text); }
-Param param(std::int64_t value) { return std::to_string(value); }
-Param param(std::int32_t value) { return std::to_string(value); }
-Param param(std::nullptr_t) { return std::nullopt; }
+Param param(std::string_view text) {
+  return std::string(text);
+}
+Param param(std::string const& text) {
+  return text;
+}
+Param param(char const* text) {
+  return std::string(text);
+}
+Param param(std::int64_t value) {
+  return std::to_string(value);
+}
+Param param(std::int32_t value) {
+  return std::to_string(value);
+}
+Param param(std::nullptr_t) {
+  return std::nullopt;
+}
 
 Param bytes(std::string_view raw) {
   return "\\x" + hex_encode({reinterpret_cast<unsigned char const*>(raw.data()), raw.size()});
@@ -88,9 +100,13 @@ Result::~Result() {
   if (result_) PQclear(result_);
 }
 
-int Result::rows() const { return PQntuples(result_); }
+int Result::rows() const {
+  return PQntuples(result_);
+}
 
-int Result::columns() const { return PQnfields(result_); }
+int Result::columns() const {
+  return PQnfields(result_);
+}
 
 int Result::affected() const {
   char const* n = PQcmdTuples(result_);
@@ -99,7 +115,9 @@ int Result::affected() const {
   return value;
 }
 
-bool Result::is_null(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
+bool Result::is_null(int row, int column) const {
+  return PQgetisnull(result_, row, column) != 0;
+}
 
 std::string Result::text(int row, int column) const {
   return std::string(PQgetvalue(result_, row, column), static_cast<std::size_t>(PQgetlength(result_, row, column)));
@@ -149,14 +167,17 @@ Connection::Connection(std::string const& url) {
     throw Outage("PostgreSQL is not reachable: " + message);
   }
   // Notices ("relation already exists, skipping") are for people at a psql prompt.
-  PQsetNoticeProcessor(conn_, [](void*, char const*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, char const*) {}, nullptr);
 }
 
 Connection::~Connection() {
   if (conn_) PQfinish(conn_);
 }
 
-bool Connection::healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::healthy() const {
+  return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
 
 Result Connection::check(pg_result* result, std::string_view sql) {
   auto const status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
@@ -196,8 +217,8 @@ Result Connection::exec(std::string const& sql, std::vector<Param> const& params
   if (!healthy()) throw Outage("PostgreSQL connection lost");
   auto const& name = prepared(sql, params.size());
   auto const values = values_of(params);
-  return check(
-      PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0), sql);
+  return check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
+               sql);
 }
 
 std::vector<Result> Connection::pipeline(std::vector<Statement> const& statements) {
@@ -213,8 +234,8 @@ std::vector<Result> Connection::pipeline(std::vector<Statement> const& statement
   };
   for (std::size_t i = 0; i < statements.size(); ++i) {
     auto const values = values_of(statements[i].params);
-    if (PQsendQueryPrepared(conn_, names[i]->c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                            nullptr, 0) != 1) {
+    if (PQsendQueryPrepared(conn_, names[i]->c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                            0) != 1) {
       throw lost();
     }
   }
