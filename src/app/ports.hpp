@@ -17,6 +17,7 @@
 #include "domain/error.hpp"
 #include "domain/event.hpp"
 #include "domain/order_rules.hpp"
+#include "domain/placement.hpp"
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/time.hpp"
@@ -314,31 +315,6 @@ struct NewRegistration {
   /// Open unpaid orders one client address may have for the event; 0: no cap (or an exempt client).
   std::int32_t client_hold_limit = 0;
 };
-
-enum class Placement {
-  placed,
-  replayed,              ///< the idempotency key was used before with the same request
-  idempotency_mismatch,  ///< … with a different request
-  event_not_found,
-  event_closed,   ///< cancelled, or already started
-  price_changed,  ///< the event's price is no longer unit_price_minor
-  attendee_limit,
-  hold_open,          ///< an unpaid order of this attendee still holds seats of the event
-  hold_cooldown,      ///< a hold of this attendee ran out unpaid recently (until retry_at)
-  client_hold_limit,  ///< the client address has as many unpaid orders open as it may
-  sold_out,
-};
-
-/// The placement outcome for a verdict of the attendee rules (allowed: placed).
-constexpr Placement placement_of(AttendeeVerdict verdict) {
-  switch (verdict) {
-    case AttendeeVerdict::attendee_limit: return Placement::attendee_limit;
-    case AttendeeVerdict::hold_open: return Placement::hold_open;
-    case AttendeeVerdict::hold_cooldown: return Placement::hold_cooldown;
-    case AttendeeVerdict::allowed: break;
-  }
-  return Placement::placed;
-}
 
 struct PlacementResult {
   Placement outcome;

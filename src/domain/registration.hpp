@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/error.hpp"
@@ -20,10 +22,30 @@ enum class RegistrationStatus : std::uint8_t {
   refunded,         ///< cancelled after payment; money returned
 };
 
-std::string_view status_name(RegistrationStatus s);
+/// Every status with the name it is stored and shown under.
+inline constexpr std::array<std::pair<RegistrationStatus, std::string_view>, 6> kRegistrationStatuses{{
+    {RegistrationStatus::pending_payment, "pending_payment"},
+    {RegistrationStatus::confirmed, "confirmed"},
+    {RegistrationStatus::cancelled, "cancelled"},
+    {RegistrationStatus::expired, "expired"},
+    {RegistrationStatus::refund_pending, "refund_pending"},
+    {RegistrationStatus::refunded, "refunded"},
+}};
+
+constexpr std::string_view status_name(RegistrationStatus s) {
+  for (auto const& [status, name] : kRegistrationStatuses) {
+    if (status == s) return name;
+  }
+  return "unknown";
+}
+
 std::optional<RegistrationStatus> parse_registration_status(std::string_view s);
-/// Whether a registration in this state holds seats.
-bool holds_seats(RegistrationStatus s);
+
+/// Whether a registration in this state holds seats: the one list every seat count uses (the
+/// stores' SQL spells it once, checked against this function by the compiler: store/policy.hpp).
+constexpr bool holds_seats(RegistrationStatus s) {
+  return s == RegistrationStatus::pending_payment || s == RegistrationStatus::confirmed;
+}
 
 struct Registration {
   std::string id;

@@ -5,16 +5,69 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/ports.hpp"
+#include "domain/placement.hpp"
+#include "domain/registration.hpp"
 
 namespace admit {
+
+/// The statuses that hold seats (holds_seats in domain/registration.hpp) as an SQL list, for
+/// `status IN ADMIT_SEAT_HOLDING`. The compiler checks it against the domain's function.
+#define ADMIT_SEAT_HOLDING "('pending_payment', 'confirmed')"
+
+namespace policy_detail {
+/// Whether `sql` lists exactly the statuses that hold seats, in kRegistrationStatuses' order.
+constexpr bool is_sql_list_of_seat_holding(std::string_view sql) {
+  std::string expected = "(";
+  for (auto const& [status, name] : kRegistrationStatuses) {
+    if (!holds_seats(status)) continue;
+    if (expected.size() > 1) expected += ", ";
+    expected += "'";
+    expected += name;
+    expected += "'";
+  }
+  expected += ")";
+  return expected == sql;
+}
+}  // namespace policy_detail
+static_assert(policy_detail::is_sql_list_of_seat_holding(ADMIT_SEAT_HOLDING),
+              "ADMIT_SEAT_HOLDING must list exactly the statuses holds_seats() is true for");
+
+/// The terms decide_placement judges a registration ready to be written by.
+inline OrderTerms terms_of(NewRegistration const& order) {
+  auto const& reg = order.registration;
+  return OrderTerms{
+      .quantity = reg.quantity,
+      .unit_price_minor = order.unit_price_minor,
+      .waits_for_payment = reg.status == RegistrationStatus::pending_payment,
+      .hold_rules = order.hold_rules,
+      .proposed_hold_end = reg.hold_expires_at,
+      .client_hold_limit = order.client_address.empty() ? 0 : order.client_hold_limit,
+  };
+}
+
+/// What an earlier order with the same idempotency key, whose request hash is `stored_hash`,
+/// means for an order whose request hashes to `request_hash`.
+inline KeyUse key_use(std::string_view stored_hash, std::string_view request_hash) {
+  return stored_hash == request_hash ? KeyUse::same_request : KeyUse::other_request;
+}
+
+/// The result a store reports for a decision (it adds the registration when placed or replayed).
+inline PlacementResult placement_result(PlacementDecision const& decision) {
+  return PlacementResult{.outcome = decision.outcome,
+                         .detail = {},
+                         .seats_left = decision.seats_left,
+                         .attendee_limit = decision.attendee_limit,
+                         .retry_at = decision.retry_at};
+}
 
 /// The select list of what one attendee holds of one event (AttendeeHoldings, in its order),
 /// over that attendee's registrations of the event, given the current time's placeholder. A hold whose time is up
 /// counts as lapsed before the sweep has marked it expired.
 #define ADMIT_ATTENDEE_HOLDINGS(now)                                                                  \
-  "COALESCE(SUM(CASE WHEN status IN ('pending_payment', 'confirmed') THEN quantity ELSE 0 END), 0), " \
+  "COALESCE(SUM(CASE WHEN status IN " ADMIT_SEAT_HOLDING " THEN quantity ELSE 0 END), 0), "              \
   "COALESCE(SUM(CASE WHEN status = 'pending_payment' AND hold_expires_at > " now                      \
   " THEN 1 ELSE 0 END), 0), "                                                                         \
   "MAX(CASE WHEN status = 'expired' OR (status = 'pending_payment' AND hold_expires_at <= " now       \

@@ -80,12 +80,7 @@ std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
 
 /// An event as a registration batch read it (under its row lock when the batch claims that way).
 struct BatchEvent {
-  bool open = false;
-  std::int64_t starts_at = 0;
-  std::int32_t capacity = 0;
-  std::int32_t registered = 0;
-  std::int32_t max_per_attendee = 0;
-  std::int64_t price_minor = 0;
+  SaleSnapshot sale;  ///< its seats taken count the orders this batch placed so far
   std::string ticket_type_id;
   std::int32_t added = 0;  ///< seats this batch takes
 };
@@ -155,12 +150,6 @@ enum class Claim {
   locked,
 };
 
-/// Whether an order waits for payment under a per-client cap on unpaid orders.
-bool capped_hold(NewRegistration const& order) {
-  return order.registration.status == RegistrationStatus::pending_payment && order.client_hold_limit > 0 &&
-         !order.client_address.empty();
-}
-
 /// Decides and writes one batch of orders in one transaction. Orders of one attendee for one
 /// event are serialised across nodes by an advisory lock taken first, so their seat limit
 /// holds; capacity is decided under the events' row locks (Claim::locked) or guarded by the
@@ -180,7 +169,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     pair_events.push_back(reg.event_id);
     pair_users.push_back(reg.user_id);
     attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, reg.user_id));
-    if (capped_hold(o.order)) {
+    if (terms_of(o.order).capped_by_client()) {
       // One client's unpaid orders for one event take turns across nodes too, so its cap holds.
       attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, o.order.client_address, "client\n"));
       client_events.push_back(reg.event_id);
@@ -220,13 +209,15 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
 
   std::unordered_map<std::string, BatchEvent> events;
   for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
-    events[r.text(i, 0)] = BatchEvent{.open = r.integer(i, 1) != 0,
-                                      .starts_at = r.integer(i, 2),
-                                      .capacity = static_cast<std::int32_t>(r.integer(i, 3)),
-                                      .registered = static_cast<std::int32_t>(r.integer(i, 4)),
-                                      .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
-                                      .price_minor = r.integer(i, 6),
-                                      .ticket_type_id = r.optional_text(i, 7).value_or("")};
+    events[r.text(i, 0)] =
+        BatchEvent{.sale = {.published = r.integer(i, 1) != 0,
+                            .starts_at = timestamp(r.integer(i, 2)),
+                            .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
+                            .unit_price_minor = r.integer(i, 6),
+                            .event_seats = {.capacity = static_cast<std::int32_t>(r.integer(i, 3)),
+                                            .taken = static_cast<std::int32_t>(r.integer(i, 4))},
+                            .type_seats = std::nullopt},
+                   .ticket_type_id = r.optional_text(i, 7).value_or("")};
   }
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
   for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
@@ -237,9 +228,9 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     held[{r.text(i, 0), r.text(i, 1)}] =
         read_holdings([&](int c) { return r.integer(i, c + 2); }, [&](int c) { return r.optional_integer(i, c + 2); });
   }
-  std::map<Pair, std::int64_t> client_holds;  // (event, client address) → its open unpaid orders
+  std::map<Pair, std::int32_t> client_holds;  // (event, client address) → its open unpaid orders
   for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) {
-    client_holds[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+    client_holds[{r.text(i, 0), r.text(i, 1)}] = static_cast<std::int32_t>(r.integer(i, 2));
   }
   std::unordered_map<std::string, std::string> names;
   for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
@@ -249,58 +240,43 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::vector<Ticket> tickets;
   for (auto& o : batch) {
     auto& reg = o.order.registration;
-    auto& result = o.result;
+    auto const terms = terms_of(o.order);
+    // The facts as this batch's reads and its orders so far left them.
+    OrderFacts facts;
+    std::string earlier_id;
     if (!o.order.idempotency_key.empty()) {
-      auto const found = used_keys.find({reg.user_id, o.order.idempotency_key});
-      if (found != used_keys.end()) {
-        result.outcome =
-            found->second.second == o.order.request_hash ? Placement::replayed : Placement::idempotency_mismatch;
-        result.detail.registration.id = found->second.first;
-        continue;
+      if (auto const found = used_keys.find({reg.user_id, o.order.idempotency_key}); found != used_keys.end()) {
+        facts.key = key_use(found->second.second, o.order.request_hash);
+        earlier_id = found->second.first;
       }
     }
     auto const event = events.find(reg.event_id);
-    if (event == events.end()) {
-      result.outcome = Placement::event_not_found;
-      continue;
+    if (event != events.end()) facts.sale = event->second.sale;
+    Pair const attendee{reg.event_id, reg.user_id};
+    if (auto const found = held.find(attendee); found != held.end()) facts.holdings = found->second;
+    Pair const client{reg.event_id, o.order.client_address};
+    if (terms.capped_by_client()) {
+      if (auto const found = client_holds.find(client); found != client_holds.end()) {
+        facts.client_open_holds = found->second;
+      }
     }
+    // Too few seats as of this batch's reads is a refusal true at that instant, whatever
+    // cancellations commit meanwhile (later orders take those seats).
+    auto const decision = decide_placement(facts, terms, o.now);
+    o.result = placement_result(decision);
+    if (decision.outcome == Placement::replayed || decision.outcome == Placement::idempotency_mismatch) {
+      o.result.detail.registration.id = earlier_id;
+    }
+    if (decision.outcome != Placement::placed) continue;
+
+    count_placed(facts, terms);
+    held[attendee] = facts.holdings;
+    if (terms.capped_by_client()) client_holds[client] = facts.client_open_holds;
     auto& e = event->second;
-    if (!e.open || e.starts_at <= seconds(o.now)) {
-      result.outcome = Placement::event_closed;
-      continue;
-    }
-    if (e.price_minor != o.order.unit_price_minor) {
-      result.outcome = Placement::price_changed;
-      continue;
-    }
-    result.attendee_limit = e.max_per_attendee;
-    auto const taken = e.registered + e.added;
-    result.seats_left = e.capacity - taken;
-    auto& mine = held[{reg.event_id, reg.user_id}];
-    bool const holds = reg.status == RegistrationStatus::pending_payment;
-    auto const verdict = check_attendee_order(mine, reg.quantity, e.max_per_attendee, holds, o.order.hold_rules, o.now);
-    if (verdict != AttendeeVerdict::allowed) {
-      result.outcome = placement_of(verdict);
-      result.retry_at = hold_cooldown_end(mine, o.order.hold_rules);
-      continue;
-    }
-    auto* client = capped_hold(o.order) ? &client_holds[{reg.event_id, o.order.client_address}] : nullptr;
-    if (client && *client >= o.order.client_hold_limit) {
-      result.outcome = Placement::client_hold_limit;
-      continue;
-    }
-    if (taken + reg.quantity > e.capacity) {
-      // Too few seats as of this batch's reads: a refusal true at that instant, whatever
-      // cancellations commit meanwhile (later orders take those seats).
-      result.outcome = Placement::sold_out;
-      continue;
-    }
-    if (holds && reg.hold_expires_at) reg.hold_expires_at = hold_end(mine, *reg.hold_expires_at, o.now);
-    mine.seats += reg.quantity;
-    mine.open_holds += holds ? 1 : 0;
-    if (client) ++*client;
+    e.sale = *facts.sale;
     e.added += reg.quantity;
     reg.ticket_type_id = e.ticket_type_id;
+    if (decision.hold_end) reg.hold_expires_at = decision.hold_end;
     if (!o.order.idempotency_key.empty()) {
       used_keys[{reg.user_id, o.order.idempotency_key}] = {reg.id, o.order.request_hash};
     }
@@ -310,9 +286,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       t.holder_name = names[reg.user_id];
       tickets.push_back(t);
     }
-    result.outcome = Placement::placed;
-    result.seats_left = e.capacity - taken - reg.quantity;
-    result.detail = {reg, o.order.tickets};
+    o.result.detail = {reg, o.order.tickets};
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
@@ -325,8 +299,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     if (found == events.end() || found->second.added == 0) continue;
     changed_events.push_back(id);
     added.push_back(found->second.added);
-    starts_at.push_back(found->second.starts_at);
-    price.push_back(found->second.price_minor);
+    starts_at.push_back(seconds(found->second.sale.starts_at));
+    price.push_back(found->second.sale.unit_price_minor);
   }
   // Every write and the commit in one round trip. The CHECK (registered_count <= capacity)
   // would refuse an oversell even if the decisions above were wrong.
@@ -617,7 +591,7 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
   {
     auto r = db->exec(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
-        "FROM registrations WHERE event_id = $1 AND status IN ('pending_payment', 'confirmed') "
+        "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING " "
         "GROUP BY registered_at / 3600 ORDER BY 1",
         {param(event_id)});
     for (int i = 0; i < r.rows(); ++i) {

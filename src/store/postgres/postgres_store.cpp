@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "base/text.hpp"
 #include "store/migration.hpp"
+#include "store/policy.hpp"
 #include "store/postgres/internal.hpp"
 
 namespace admit {
@@ -398,7 +399,7 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
     db.exec(
         "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
         "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
-        "ELSE 'cancelled' END WHERE event_id = $1 AND status IN ('pending_payment', 'confirmed')",
+        "ELSE 'cancelled' END WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING,
         {param(id), param(seconds(now))});
     db.exec("UPDATE tickets SET status = 'cancelled' WHERE event_id = $1 AND status = 'valid'", {param(id)});
     audit(db, now, actor, "event.cancelled", "event", id);

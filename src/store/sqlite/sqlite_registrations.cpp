@@ -94,78 +94,65 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
   writes_->submit(
       [shared, result, now, actor](Connection& db) {
         auto& reg = shared->registration;
+        auto const terms = terms_of(*shared);
+        OrderFacts facts;
+        std::string replayed_id;
         if (!shared->idempotency_key.empty()) {
           auto row =
               db.prepare("SELECT id, request_hash FROM registrations WHERE user_id = ?1 AND idempotency_key = ?2");
           row.bind(1, reg.user_id).bind(2, shared->idempotency_key);
           if (row.step()) {
-            result->outcome =
-                row.text(1) == shared->request_hash ? Placement::replayed : Placement::idempotency_mismatch;
-            result->detail.registration.id = row.text(0);
-            return;
+            facts.key = key_use(row.text(1), shared->request_hash);
+            replayed_id = row.text(0);
           }
         }
-        std::int32_t capacity = 0, registered = 0, max_per_attendee = 0;
-        {
+        std::string type_id;
+        if (facts.key == KeyUse::unused) {
           auto row = db.prepare(
-              "SELECT status, starts_at, capacity, registered_count, max_per_attendee, price_minor, "
+              "SELECT status = 'published', starts_at, capacity, registered_count, max_per_attendee, price_minor, "
               "(SELECT id FROM ticket_types t WHERE t.event_id = e.id ORDER BY position LIMIT 1) "
               "FROM events e WHERE id = ?1");
           row.bind(1, reg.event_id);
-          if (!row.step()) {
-            result->outcome = Placement::event_not_found;
-            return;
+          if (row.step()) {
+            facts.sale = SaleSnapshot{
+                .published = row.integer(0) != 0,
+                .starts_at = timestamp(row.integer(1)),
+                .max_per_attendee = static_cast<std::int32_t>(row.integer(4)),
+                .unit_price_minor = row.integer(5),
+                .event_seats = {.capacity = static_cast<std::int32_t>(row.integer(2)),
+                                .taken = static_cast<std::int32_t>(row.integer(3))},
+                .type_seats = std::nullopt,
+            };
+            type_id = row.text(6);
           }
-          if (row.text(0) != "published" || row.integer(1) <= seconds(now)) {
-            result->outcome = Placement::event_closed;
-            return;
-          }
-          if (row.integer(5) != shared->unit_price_minor) {
-            result->outcome = Placement::price_changed;
-            return;
-          }
-          reg.ticket_type_id = row.text(6);
-          capacity = static_cast<std::int32_t>(row.integer(2));
-          registered = static_cast<std::int32_t>(row.integer(3));
-          max_per_attendee = static_cast<std::int32_t>(row.integer(4));
         }
-        result->seats_left = capacity - registered;
-        result->attendee_limit = max_per_attendee;
         std::string holder;
-        bool const holds = reg.status == RegistrationStatus::pending_payment;
-        {
+        if (facts.sale) {
           auto row = db.prepare("SELECT " ADMIT_ATTENDEE_HOLDINGS(
               "?3") ", (SELECT name FROM users WHERE id = ?2) "
                     "FROM registrations WHERE event_id = ?1 AND user_id = ?2");
           row.bind(1, reg.event_id).bind(2, reg.user_id).bind(3, seconds(now));
           row.step();
-          auto const holdings =
+          facts.holdings =
               read_holdings([&](int i) { return row.integer(i); }, [&](int i) { return row.optional_integer(i); });
           holder = row.text(4);
-          auto const verdict =
-              check_attendee_order(holdings, reg.quantity, max_per_attendee, holds, shared->hold_rules, now);
-          if (verdict != AttendeeVerdict::allowed) {
-            result->outcome = placement_of(verdict);
-            result->retry_at = hold_cooldown_end(holdings, shared->hold_rules);
-            return;
-          }
-          if (holds && reg.hold_expires_at) reg.hold_expires_at = hold_end(holdings, *reg.hold_expires_at, now);
         }
-        if (holds && shared->client_hold_limit > 0) {
+        if (facts.sale && terms.capped_by_client()) {
           auto row = db.prepare(
               "SELECT COUNT(*) FROM registrations WHERE event_id = ?1 AND client_address = ?2 AND " ADMIT_OPEN_HOLD(
                   "?3"));
           row.bind(1, reg.event_id).bind(2, shared->client_address).bind(3, seconds(now));
           row.step();
-          if (row.integer(0) >= shared->client_hold_limit) {
-            result->outcome = Placement::client_hold_limit;
-            return;
-          }
+          facts.client_open_holds = static_cast<std::int32_t>(row.integer(0));
         }
-        if (registered + reg.quantity > capacity) {
-          result->outcome = Placement::sold_out;
-          return;
+        auto const decision = decide_placement(facts, terms, now);
+        *result = placement_result(decision);
+        if (decision.outcome == Placement::replayed || decision.outcome == Placement::idempotency_mismatch) {
+          result->detail.registration.id = replayed_id;
         }
+        if (decision.outcome != Placement::placed) return;
+        reg.ticket_type_id = type_id;
+        if (decision.hold_end) reg.hold_expires_at = decision.hold_end;
         db.prepare("UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1")
             .bind(1, reg.event_id)
             .bind(2, reg.quantity)
@@ -195,8 +182,6 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         sqlite_detail::insert_tickets(db, shared->tickets);
         for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
-        result->outcome = Placement::placed;
-        result->seats_left = capacity - registered - reg.quantity;
         result->detail = {reg, shared->tickets};
       },
       [this, result, done = std::move(done)](std::exception_ptr failure) {
@@ -332,7 +317,7 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
   {
     auto row = db->prepare(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
-        "FROM registrations WHERE event_id = ?1 AND status IN ('pending_payment', 'confirmed') "
+        "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING " "
         "GROUP BY registered_at / 3600 ORDER BY 1");
     row.bind(1, event_id);
     while (row.step()) {

@@ -10,6 +10,7 @@
 #include "base/text.hpp"
 #include "store/like_pattern.hpp"
 #include "store/migration.hpp"
+#include "store/policy.hpp"
 #include "store/sqlite/internal.hpp"
 
 namespace admit {
@@ -502,7 +503,7 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
       db.prepare(
             "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
             "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "
-            "ELSE 'cancelled' END WHERE event_id = ?1 AND status IN ('pending_payment', 'confirmed')")
+            "ELSE 'cancelled' END WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING)
           .bind(1, id)
           .bind(2, seconds(now))
           .run();
