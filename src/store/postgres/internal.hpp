@@ -8,6 +8,7 @@
 #include "app/ports.hpp"
 #include "store/like_pattern.hpp"
 #include "store/postgres/pg.hpp"
+#include "store/rows.hpp"
 
 namespace admit::pg_detail {
 
@@ -60,10 +61,6 @@ inline void insert_tickets(pg::Connection& db, std::vector<Ticket> const& ticket
   db.exec(statement.sql, statement.params);
 }
 
-#define ADMIT_EVENT_COLUMNS                                                                          \
-  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
-  "max_per_attendee, price_minor, currency, status, created_at, updated_at, cancellation_deadline, hold_seconds"
-
 inline std::optional<Timestamp> optional_timestamp(std::optional<std::int64_t> s) {
   return s ? std::optional<Timestamp>(timestamp(*s)) : std::nullopt;
 }
@@ -91,32 +88,14 @@ inline pg::Param optional_seconds(std::optional<Timestamp> t) {
   return t ? pg::param(seconds(*t)) : pg::Param{};
 }
 
-inline Event read_event(pg::Result const& r, int row) {
-  return Event{
-      .id = r.text(row, 0),
-      .organizer_id = r.text(row, 1),
-      .details =
-          EventDraft{
-              .name = r.text(row, 2),
-              .description = r.text(row, 3),
-              .starts_at = timestamp(r.integer(row, 4)),
-              .timezone = r.text(row, 5),
-              .location = r.text(row, 6),
-              .capacity = static_cast<std::int32_t>(r.integer(row, 7)),
-              .price_minor = r.integer(row, 10),
-              .currency = r.text(row, 11),
-              .max_per_attendee = static_cast<std::int32_t>(r.integer(row, 9)),
-              .cancellation_deadline = optional_timestamp(r.optional_integer(row, 15)),
-              .hold_seconds = optional_int32(r.optional_integer(row, 16)),
-          },
-      .registered_count = static_cast<std::int32_t>(r.integer(row, 8)),
-      .status = parse_event_status(r.text(row, 12)).value_or(EventStatus::cancelled),
-      .created_at = timestamp(r.integer(row, 13)),
-      .updated_at = timestamp(r.integer(row, 14)),
-  };
+/// Every row of a result as an entity, read by `read` (one of store/rows.hpp's readers).
+template <class Read>
+auto read_all(pg::Result const& r, Read read) {
+  std::vector<decltype(read(pg::Row(r, 0)))> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read(pg::Row(r, i)));
+  return out;
 }
-
-Registration read_registration(pg::Result const& r, int row);
 
 std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view event_id);
 

@@ -90,6 +90,19 @@ class Result {
   pg_result* result_;
 };
 
+/// One row of a result, read by column (the entity readers of store/rows.hpp take it).
+class Row {
+ public:
+  Row(Result const& result, int row) : result_(result), row_(row) {}
+  bool is_null(int column) const { return result_.is_null(row_, column); }
+  std::string text(int column) const { return result_.text(row_, column); }
+  std::int64_t integer(int column) const { return result_.integer(row_, column); }
+
+ private:
+  Result const& result_;
+  int row_;
+};
+
 /// One connection. Not thread-safe: a connection belongs to one caller at a time (the pool
 /// hands it out).
 class Connection {

@@ -15,20 +15,6 @@ using pg_detail::seconds;
 
 namespace {
 
-#define ADMIT_PAYMENT_COLUMNS \
-  "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
-
-StoredPayment read_payment(pg::Result const& r, int row) {
-  return {r.text(row, 0),    r.text(row, 1), r.text(row, 2), r.text(row, 3),
-          r.integer(row, 4), r.text(row, 5), r.text(row, 6), r.text(row, 7)};
-}
-
-std::vector<StoredPayment> read_payments(pg::Result const& r) {
-  std::vector<StoredPayment> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(read_payment(r, i));
-  return out;
-}
-
 /// Records the event id; false when it was handled before (on any node: a twin delivery
 /// waits on the unique key until this transaction ends, then finds it taken).
 bool first_delivery(Connection& db, std::string const& event_id, std::string_view type, Timestamp now) {
@@ -74,7 +60,7 @@ std::optional<StoredPayment> PostgresStore::payment_by_key(std::string_view user
                     "WHERE p.user_id = $1 AND p.idempotency_key = $2",
                     {param(user_id), param(idempotency_key)});
   if (r.empty()) return std::nullopt;
-  return read_payment(r, 0);
+  return read_payment(pg::Row(r, 0));
 }
 
 std::optional<StoredPayment> PostgresStore::find_payment(std::string_view intent_id) {
@@ -83,7 +69,7 @@ std::optional<StoredPayment> PostgresStore::find_payment(std::string_view intent
                     " FROM payments p JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = $1",
                     {param(intent_id)});
   if (r.empty()) return std::nullopt;
-  return read_payment(r, 0);
+  return read_payment(pg::Row(r, 0));
 }
 
 std::optional<StoredPayment> PostgresStore::payment_of(std::string_view registration_id) {
@@ -93,7 +79,7 @@ std::optional<StoredPayment> PostgresStore::payment_of(std::string_view registra
                     "WHERE p.registration_id = $1 ORDER BY p.created_at DESC LIMIT 1",
                     {param(registration_id)});
   if (r.empty()) return std::nullopt;
-  return read_payment(r, 0);
+  return read_payment(pg::Row(r, 0));
 }
 
 void PostgresStore::apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
@@ -252,16 +238,18 @@ void PostgresStore::record_refund(std::string_view registration_id, std::string_
 
 std::vector<StoredPayment> PostgresStore::pending_payments() {
   auto db = pool_->acquire();
-  return read_payments(db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
-                                " FROM payments p JOIN registrations r ON r.id = p.registration_id "
-                                "WHERE r.status = 'pending_payment' AND p.status <> 'succeeded'"));
+  return pg_detail::read_all(
+      db->exec("SELECT " ADMIT_PAYMENT_COLUMNS " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+               "WHERE r.status = 'pending_payment' AND p.status <> 'succeeded'"),
+      [](pg::Row const& row) { return read_payment(row); });
 }
 
 std::vector<StoredPayment> PostgresStore::refunds_due() {
   auto db = pool_->acquire();
-  return read_payments(db->exec("SELECT " ADMIT_PAYMENT_COLUMNS
-                                " FROM payments p JOIN registrations r ON r.id = p.registration_id "
-                                "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'"));
+  return pg_detail::read_all(
+      db->exec("SELECT " ADMIT_PAYMENT_COLUMNS " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+               "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'"),
+      [](pg::Row const& row) { return read_payment(row); });
 }
 
 }  // namespace admit

@@ -13,18 +13,13 @@ std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Ti
                                                     std::optional<EventCursor> const& after, int limit) {
   auto db = pool_->acquire();
   auto r = db->exec(
-      "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
-      "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at, "
-      "e.cancellation_deadline, e.hold_seconds "
-      "FROM staff_invitations s JOIN events e ON e.id = s.event_id "
+      "SELECT " ADMIT_EVENT_COLUMNS("e.") " FROM staff_invitations s JOIN events e ON e.id = s.event_id "
       "WHERE s.user_id = $1 AND s.status = 'active' AND e.status = 'published' AND e.starts_at >= $2 "
       "AND ($3::bigint IS NULL OR e.starts_at > $3 OR (e.starts_at = $3 AND e.id > $4)) "
       "ORDER BY e.starts_at, e.id LIMIT $5",
       {param(user_id), param(seconds(from)), after ? param(seconds(after->starts_at)) : param(nullptr),
        after ? param(after->id) : param(""), param(std::int64_t{limit})});
-  std::vector<Event> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(pg_detail::read_event(r, i));
-  return out;
+  return pg_detail::read_all(r, [](pg::Row const& row) { return read_event(row); });
 }
 
 namespace {
@@ -36,11 +31,8 @@ std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string
                                                  std::optional<RegistrationCursor> const& after, int limit) {
   // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
   // (and what SQLite's LIKE does), whatever the database's locale.
-  static std::string const select =
-      "SELECT r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "
-      "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at, u.name, u.email, "
-      "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
-      "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 ";
+  static std::string const select = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS
+                                    " FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = $1 ";
   static std::string const rest =
       "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
       "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
@@ -53,13 +45,7 @@ std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string
                                 limit > 0 ? param(std::int64_t{limit}) : param(nullptr)};
   if (pattern) params.push_back(param(*pattern));
   auto const r = db.exec(pattern ? matching : all, params);
-  std::vector<RegistrationRow> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({pg_detail::read_registration(r, i), r.text(i, 12), r.text(i, 13),
-                   static_cast<std::int32_t>(r.integer(i, 14))});
-  }
-  return out;
+  return pg_detail::read_all(r, [](pg::Row const& row) { return read_registration_row(row); });
 }
 
 }  // namespace

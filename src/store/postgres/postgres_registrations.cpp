@@ -24,58 +24,11 @@ using pg_detail::timestamp;
 
 namespace {
 
-#define ADMIT_REGISTRATION_COLUMNS                                                                    \
-  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, " \
-  "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at"
-
-#define ADMIT_TICKET_COLUMNS                                                                              \
-  "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
-  "t.position, u.name"
-
-}  // namespace
-
-Registration pg_detail::read_registration(pg::Result const& r, int row) {
-  auto const hold = r.optional_integer(row, 9);
-  return Registration{
-      .id = r.text(row, 0),
-      .event_id = r.text(row, 1),
-      .ticket_type_id = r.text(row, 2),
-      .user_id = r.text(row, 3),
-      .quantity = static_cast<std::int32_t>(r.integer(row, 4)),
-      .status = parse_registration_status(r.text(row, 5)).value_or(RegistrationStatus::cancelled),
-      .amount_minor = r.integer(row, 6),
-      .currency = r.text(row, 7),
-      .payment_id = r.optional_text(row, 8),
-      .registered_at = timestamp(r.integer(row, 10)),
-      .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
-      .updated_at = timestamp(r.integer(row, 11)),
-  };
-}
-
-namespace {
-using pg_detail::read_registration;
-
-Ticket read_ticket(pg::Result const& r, int row) {
-  auto const validated = r.optional_integer(row, 7);
-  return Ticket{
-      .id = r.text(row, 0),
-      .registration_id = r.text(row, 1),
-      .event_id = r.text(row, 2),
-      .user_id = r.text(row, 3),
-      .status = r.text(row, 4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
-      .qr_code = r.text(row, 5),
-      .generated_at = timestamp(r.integer(row, 6)),
-      .validated_at = validated ? std::optional<Timestamp>(timestamp(*validated)) : std::nullopt,
-      .position = static_cast<std::int32_t>(r.integer(row, 8)),
-      .holder_name = r.text(row, 9),
-  };
-}
-
 std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
   auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
                    {param(id)});
   if (r.empty()) return std::nullopt;
-  return read_ticket(r, 0);
+  return read_ticket(pg::Row(r, 0));
 }
 
 /// An event as a registration batch read it (under its row lock when the batch claims that way).
@@ -367,9 +320,7 @@ std::vector<Ticket> tickets_of(Connection& db, std::string_view registration_id)
   auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS
                    " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.registration_id = $1 ORDER BY t.position",
                    {param(registration_id)});
-  std::vector<Ticket> tickets;
-  for (int i = 0; i < r.rows(); ++i) tickets.push_back(read_ticket(r, i));
-  return tickets;
+  return read_all(r, [](pg::Row const& row) { return read_ticket(row); });
 }
 
 Error write_failure(std::exception_ptr failure, std::string_view what) {
@@ -488,9 +439,9 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
 
 std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS " FROM registrations r WHERE r.id = $1", {param(id)});
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") " FROM registrations r WHERE r.id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
-  return RegistrationDetail{read_registration(r, 0), pg_detail::tickets_of(*db, id)};
+  return RegistrationDetail{read_registration(pg::Row(r, 0)), pg_detail::tickets_of(*db, id)};
 }
 
 std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::string_view user_id,
@@ -499,14 +450,14 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   auto db = pool_->acquire();
   // Within one second the insertion order (seq) breaks ties, newest first; the cursor names
   // the last registration seen.
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
                     " FROM registrations r WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
                     "(r.registered_at = $2 AND r.seq < (SELECT seq FROM registrations WHERE id = $3))) "
                     "ORDER BY r.registered_at DESC, r.seq DESC LIMIT $4",
                     {param(user_id), after ? param(seconds(after->registered_at)) : param(nullptr),
                      after ? param(after->id) : param(""), param(std::int64_t{limit})});
   std::vector<RegistrationDetail> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({read_registration(r, i), {}});
+  for (int i = 0; i < r.rows(); ++i) out.push_back({read_registration(pg::Row(r, i)), {}});
   for (auto& d : out) d.tickets = pg_detail::tickets_of(*db, d.registration.id);
   return out;
 }

@@ -18,33 +18,9 @@ using pg_detail::timestamp;
 
 namespace {
 
-#define ADMIT_INVITATION_COLUMNS                                                                              \
-  "i.id, i.event_id, i.email, i.status, COALESCE(i.user_id, ''), i.invited_at, i.expires_at, i.accepted_at, " \
-  "COALESCE(u.name, ''), e.name"
-#define ADMIT_INVITATION_JOINS " JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id "
-
-StaffInvitation read_invitation(pg::Result const& r, int i) {
-  auto const accepted = r.optional_integer(i, 7);
-  auto const active = r.text(i, 3) == "active";
-  return StaffInvitation{
-      .id = r.text(i, 0),
-      .event_id = r.text(i, 1),
-      .email = r.text(i, 2),
-      .status = active ? StaffStatus::active : StaffStatus::invited,
-      .user_id = r.text(i, 4),
-      .name = active ? r.text(i, 8) : std::string(),
-      .event_name = r.text(i, 9),
-      .invited_at = timestamp(r.integer(i, 5)),
-      .expires_at = timestamp(r.integer(i, 6)),
-      .accepted_at = accepted ? std::optional<Timestamp>(timestamp(*accepted)) : std::nullopt,
-  };
-}
-
+/// Every invitation of a result.
 std::vector<StaffInvitation> read_invitations(pg::Result const& r) {
-  std::vector<StaffInvitation> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(read_invitation(r, i));
-  return out;
+  return pg_detail::read_all(r, [](pg::Row const& row) { return read_invitation(row); });
 }
 
 }  // namespace
@@ -69,13 +45,13 @@ InviteResult PostgresStore::invite_staff(StaffInvitation const& fresh, Actor con
          param(now), param(seconds(fresh.expires_at))});
     bool const created = inserted.affected() == 1;
     if (created) audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
-    auto const found = db.exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
-                               "WHERE i.event_id = $1 AND i.email = $2",
-                               {param(fresh.event_id), param(fresh.email)});
+    auto const found =
+        db.exec("SELECT " ADMIT_INVITATION_COLUMNS ADMIT_INVITATION_FROM "WHERE i.event_id = $1 AND i.email = $2",
+                {param(fresh.event_id), param(fresh.email)});
     // A concurrent removal between the insert and this read leaves nothing to return: run
     // the whole transaction again (a serialization failure is retried).
     if (found.empty()) throw pg::DatabaseError("the staff invitation was removed meanwhile", "40001");
-    return InviteResult{read_invitation(found, 0), created};
+    return InviteResult{read_invitation(pg::Row(found, 0)), created};
   });
 }
 
@@ -102,10 +78,11 @@ std::optional<StaffInvitation> PostgresStore::decline_staff_invitation(std::stri
   return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
     auto const gone = db.exec(
         "WITH i AS (DELETE FROM staff_invitations WHERE id = $1 AND email = $2 RETURNING *) "
-        "SELECT " ADMIT_INVITATION_COLUMNS " FROM i" ADMIT_INVITATION_JOINS,
+        "SELECT " ADMIT_INVITATION_COLUMNS
+        " FROM i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id",
         {param(id), param(email)});
     if (gone.empty()) return std::nullopt;
-    auto invitation = read_invitation(gone, 0);
+    auto invitation = read_invitation(pg::Row(gone, 0));
     audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation.event_id);
     return invitation;
   });
@@ -116,17 +93,18 @@ std::optional<StaffInvitation> PostgresStore::remove_staff_invitation(std::strin
   return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
     auto const gone = db.exec(
         "WITH i AS (DELETE FROM staff_invitations WHERE event_id = $1 AND id = $2 RETURNING *) "
-        "SELECT " ADMIT_INVITATION_COLUMNS " FROM i" ADMIT_INVITATION_JOINS,
+        "SELECT " ADMIT_INVITATION_COLUMNS
+        " FROM i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id",
         {param(event_id), param(id)});
     if (gone.empty()) return std::nullopt;
     audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
-    return read_invitation(gone, 0);
+    return read_invitation(pg::Row(gone, 0));
   });
 }
 
 std::vector<StaffInvitation> PostgresStore::list_event_staff(std::string_view event_id, Timestamp now) {
   auto db = pool_->acquire();
-  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
+  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS ADMIT_INVITATION_FROM
                                    "WHERE i.event_id = $1 AND (i.status = 'active' OR i.expires_at > $2) "
                                    "ORDER BY i.invited_at, i.id",
                                    {param(event_id), param(seconds(now))}));
@@ -134,13 +112,10 @@ std::vector<StaffInvitation> PostgresStore::list_event_staff(std::string_view ev
 
 std::vector<StaffInvitation> PostgresStore::list_staff_invitations(std::string_view email, Timestamp now) {
   auto db = pool_->acquire();
-  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS " FROM staff_invitations i" ADMIT_INVITATION_JOINS
+  return read_invitations(db->exec("SELECT " ADMIT_INVITATION_COLUMNS ADMIT_INVITATION_FROM
                                    "WHERE i.email = $1 AND (i.status = 'active' OR i.expires_at > $2) "
                                    "ORDER BY i.invited_at DESC, i.id DESC",
                                    {param(email), param(seconds(now))}));
 }
-
-#undef ADMIT_INVITATION_COLUMNS
-#undef ADMIT_INVITATION_JOINS
 
 }  // namespace admit

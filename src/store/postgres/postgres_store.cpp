@@ -14,7 +14,6 @@ namespace admit {
 using pg::Connection;
 using pg::param;
 using pg_detail::audit;
-using pg_detail::read_event;
 using pg_detail::seconds;
 using pg_detail::timestamp;
 
@@ -23,22 +22,6 @@ namespace {
 /// Every node takes this advisory lock while it migrates, so two nodes starting at once do
 /// not both apply the same migration.
 constexpr std::int64_t kMigrationLock = 0x61646d6974;  // "admit"
-
-#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
-
-User read_user(pg::Result const& r, int row) {
-  auto const disabled_at = r.optional_integer(row, 7);
-  return User{
-      .id = r.text(row, 0),
-      .email = r.text(row, 1),
-      .name = r.text(row, 2),
-      .password_hash = r.text(row, 3),
-      .roles = Roles(static_cast<std::uint8_t>(r.integer(row, 4))),
-      .created_at = timestamp(r.integer(row, 5)),
-      .token_version = r.integer(row, 6),
-      .disabled_at = disabled_at ? std::optional<Timestamp>(timestamp(*disabled_at)) : std::nullopt,
-  };
-}
 
 /// Moves the account's token version on and revokes every live refresh token of it: what a
 /// revoke, a disable and an enable do, inside the caller's transaction.
@@ -205,14 +188,14 @@ std::optional<User> PostgresStore::find_user(std::string_view id) {
   auto db = pool_->acquire();
   auto r = db->exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
-  return read_user(r, 0);
+  return read_user(pg::Row(r, 0));
 }
 
 std::optional<User> PostgresStore::find_user_by_email(std::string_view email) {
   auto db = pool_->acquire();
   auto r = db->exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE email = $1", {param(email)});
   if (r.empty()) return std::nullopt;
-  return read_user(r, 0);
+  return read_user(pg::Row(r, 0));
 }
 
 std::optional<User> PostgresStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
@@ -323,7 +306,7 @@ bool PostgresStore::revoke_family(std::string_view token_hash, std::string_view 
 
 void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
   pg::transaction(*pool_, [&](Connection& db) {
-    db.exec("INSERT INTO events (" ADMIT_EVENT_COLUMNS
+    db.exec("INSERT INTO events (" ADMIT_EVENT_COLUMNS("")
             ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             {param(e.id), param(e.organizer_id), param(e.details.name), param(e.details.description),
              param(seconds(e.details.starts_at)), param(e.details.timezone), param(e.details.location),
@@ -341,15 +324,15 @@ void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor cons
 
 std::optional<Event> PostgresStore::find_event(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE id = $1", {param(id)});
+  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
-  return read_event(r, 0);
+  return read_event(pg::Row(r, 0));
 }
 
 std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
   // Absent filters are NULL parameters, so one prepared statement serves every query.
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS
+  auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS("")
                     " FROM events WHERE starts_at >= $1 AND ($2::bigint IS NULL OR starts_at <= $2) "
                     "AND ($3::boolean OR status = 'published') AND ($4::text IS NULL OR organizer_id = $4) "
                     "AND ($5::text IS NULL OR search_text LIKE $5 ESCAPE '\\') "
@@ -362,7 +345,7 @@ std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
                      q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
   std::vector<Event> events;
   events.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(r, i));
+  for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(pg::Row(r, i)));
   return events;
 }
 

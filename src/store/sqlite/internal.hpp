@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace admit {
@@ -18,51 +19,6 @@ inline std::int64_t seconds(Timestamp t) {
 
 inline Timestamp timestamp(std::int64_t s) {
   return Timestamp{std::chrono::seconds{s}};
-}
-
-inline Event read_event(sqlite::Statement const& row) {
-  return Event{
-      .id = row.text(0),
-      .organizer_id = row.text(1),
-      .details =
-          EventDraft{
-              .name = row.text(2),
-              .description = row.text(3),
-              .starts_at = timestamp(row.integer(4)),
-              .timezone = row.text(5),
-              .location = row.text(6),
-              .capacity = static_cast<std::int32_t>(row.integer(7)),
-              .price_minor = row.integer(10),
-              .currency = row.text(11),
-              .max_per_attendee = static_cast<std::int32_t>(row.integer(9)),
-              .cancellation_deadline =
-                  row.is_null(15) ? std::nullopt : std::optional<Timestamp>(timestamp(row.integer(15))),
-              .hold_seconds = row.is_null(16) ? std::nullopt
-                                              : std::optional<std::int32_t>(static_cast<std::int32_t>(row.integer(16))),
-          },
-      .registered_count = static_cast<std::int32_t>(row.integer(8)),
-      .status = parse_event_status(row.text(12)).value_or(EventStatus::cancelled),
-      .created_at = timestamp(row.integer(13)),
-      .updated_at = timestamp(row.integer(14)),
-  };
-}
-
-inline Registration read_registration(sqlite::Statement const& row, int c = 0) {
-  auto const hold = row.optional_integer(c + 9);
-  return Registration{
-      .id = row.text(c + 0),
-      .event_id = row.text(c + 1),
-      .ticket_type_id = row.text(c + 2),
-      .user_id = row.text(c + 3),
-      .quantity = static_cast<std::int32_t>(row.integer(c + 4)),
-      .status = parse_registration_status(row.text(c + 5)).value_or(RegistrationStatus::cancelled),
-      .amount_minor = row.integer(c + 6),
-      .currency = row.text(c + 7),
-      .payment_id = row.is_null(c + 8) ? std::nullopt : std::optional<std::string>(row.text(c + 8)),
-      .registered_at = timestamp(row.integer(c + 10)),
-      .hold_expires_at = hold ? std::optional<Timestamp>(timestamp(*hold)) : std::nullopt,
-      .updated_at = timestamp(row.integer(c + 11)),
-  };
 }
 
 inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std::string_view action,

@@ -13,13 +13,6 @@ using sqlite_detail::seconds;
 
 namespace {
 
-#define ADMIT_PAYMENT_COLUMNS \
-  "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
-
-StoredPayment read_payment(Statement const& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4), row.text(5), row.text(6), row.text(7)};
-}
-
 Error payment_write_failure(std::exception_ptr failure) {
   try {
     std::rethrow_exception(failure);

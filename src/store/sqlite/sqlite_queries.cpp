@@ -12,22 +12,10 @@ using sqlite::Statement;
 using sqlite_detail::seconds;
 using sqlite_detail::timestamp;
 
-namespace {
-
-RegistrationRow registration_row(Statement const& row) {
-  return {sqlite_detail::read_registration(row), row.text(12), row.text(13),
-          static_cast<std::int32_t>(row.integer(14))};
-}
-
-}  // namespace
-
 std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Timestamp from,
                                                   std::optional<EventCursor> const& after, int limit) {
   std::string sql =
-      "SELECT e.id, e.organizer_id, e.name, e.description, e.starts_at, e.timezone, e.location, e.capacity, "
-      "e.registered_count, e.max_per_attendee, e.price_minor, e.currency, e.status, e.created_at, e.updated_at, "
-      "e.cancellation_deadline, e.hold_seconds "
-      "FROM staff_invitations s JOIN events e ON e.id = s.event_id "
+      "SELECT " ADMIT_EVENT_COLUMNS("e.") " FROM staff_invitations s JOIN events e ON e.id = s.event_id "
       "WHERE s.user_id = ?1 AND s.status = 'active' AND e.status = 'published' AND e.starts_at >= ?2";
   if (after) sql += " AND (e.starts_at > ?3 OR (e.starts_at = ?3 AND e.id > ?4))";
   sql += " ORDER BY e.starts_at, e.id LIMIT ?5";
@@ -36,7 +24,7 @@ std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Time
   rows.bind(1, user_id).bind(2, seconds(from)).bind(5, limit);
   if (after) rows.bind(3, seconds(after->starts_at)).bind(4, after->id);
   std::vector<Event> out;
-  while (rows.step()) out.push_back(sqlite_detail::read_event(rows));
+  while (rows.step()) out.push_back(read_event(rows));
   return out;
 }
 
@@ -47,11 +35,8 @@ namespace {
 std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::string_view event_id,
                                                  std::optional<std::string> const& pattern,
                                                  std::optional<RegistrationCursor> const& after, int limit) {
-  std::string sql =
-      "SELECT r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, "
-      "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at, u.name, u.email, "
-      "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
-      "FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1";
+  std::string sql = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS
+                    " FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.event_id = ?1";
   // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
   if (pattern) sql += " AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";
   if (after) {
@@ -67,7 +52,7 @@ std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::st
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   if (limit > 0) rows.bind(4, limit);
   std::vector<RegistrationRow> out;
-  while (rows.step()) out.push_back(registration_row(rows));
+  while (rows.step()) out.push_back(read_registration_row(rows));
   return out;
 }
 

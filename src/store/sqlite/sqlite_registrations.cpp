@@ -12,35 +12,10 @@ namespace admit {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite_detail::audit;
-using sqlite_detail::read_registration;
 using sqlite_detail::seconds;
 using sqlite_detail::timestamp;
 
 namespace {
-
-#define ADMIT_REGISTRATION_COLUMNS                                                                    \
-  "r.id, r.event_id, r.ticket_type_id, r.user_id, r.quantity, r.status, r.amount_minor, r.currency, " \
-  "r.payment_id, r.hold_expires_at, r.registered_at, r.updated_at"
-
-#define ADMIT_TICKET_COLUMNS                                                                              \
-  "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
-  "t.position, u.name"
-
-Ticket read_ticket(Statement const& row) {
-  auto const validated = row.optional_integer(7);
-  return Ticket{
-      .id = row.text(0),
-      .registration_id = row.text(1),
-      .event_id = row.text(2),
-      .user_id = row.text(3),
-      .status = row.text(4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
-      .qr_code = row.text(5),
-      .generated_at = timestamp(row.integer(6)),
-      .validated_at = validated ? std::optional<Timestamp>(timestamp(*validated)) : std::nullopt,
-      .position = static_cast<std::int32_t>(row.integer(8)),
-      .holder_name = row.text(9),
-  };
-}
 
 std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
   auto row =
@@ -196,7 +171,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
 
 std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_view id) {
   auto db = reader();
-  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS " FROM registrations r WHERE r.id = ?1");
+  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") " FROM registrations r WHERE r.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   RegistrationDetail detail{read_registration(row), {}};
@@ -212,11 +187,11 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   // Within one second the insertion order (rowid) breaks ties, newest first; the cursor
   // names the last registration seen.
   auto rows =
-      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS
+      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
                           " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
                           "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
-                        : "SELECT " ADMIT_REGISTRATION_COLUMNS
+                        : "SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
                           " FROM registrations r WHERE r.user_id = ?1 "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);

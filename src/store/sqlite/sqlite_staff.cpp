@@ -16,31 +16,8 @@ using sqlite_detail::timestamp;
 
 namespace {
 
-constexpr std::string_view kColumns =
-    "i.id, i.event_id, i.email, i.status, COALESCE(i.user_id, ''), i.invited_at, i.expires_at, i.accepted_at, "
-    "COALESCE(u.name, ''), e.name";
-constexpr std::string_view kFrom =
-    " FROM staff_invitations i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id ";
-
-StaffInvitation read_invitation(Statement const& row) {
-  auto const accepted = row.optional_integer(7);
-  auto const active = row.text(3) == "active";
-  return StaffInvitation{
-      .id = row.text(0),
-      .event_id = row.text(1),
-      .email = row.text(2),
-      .status = active ? StaffStatus::active : StaffStatus::invited,
-      .user_id = row.text(4),
-      .name = active ? row.text(8) : std::string(),
-      .event_name = row.text(9),
-      .invited_at = timestamp(row.integer(5)),
-      .expires_at = timestamp(row.integer(6)),
-      .accepted_at = accepted ? std::optional<Timestamp>(timestamp(*accepted)) : std::nullopt,
-  };
-}
-
 std::string select_sql(std::string_view where) {
-  return "SELECT " + std::string(kColumns) + std::string(kFrom) + std::string(where);
+  return "SELECT " ADMIT_INVITATION_COLUMNS ADMIT_INVITATION_FROM + std::string(where);
 }
 
 std::optional<StaffInvitation> invitation_where(Connection& db, std::string_view where, std::string_view a,

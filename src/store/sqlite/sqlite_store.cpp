@@ -19,27 +19,10 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 using sqlite_detail::audit;
-using sqlite_detail::read_event;
 using sqlite_detail::seconds;
 using sqlite_detail::timestamp;
 
 namespace {
-
-#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
-
-User read_user(Statement const& row) {
-  auto const disabled_at = row.optional_integer(7);
-  return User{
-      .id = row.text(0),
-      .email = row.text(1),
-      .name = row.text(2),
-      .password_hash = row.text(3),
-      .roles = Roles(static_cast<std::uint8_t>(row.integer(4))),
-      .created_at = timestamp(row.integer(5)),
-      .token_version = row.integer(6),
-      .disabled_at = disabled_at ? std::optional<Timestamp>(timestamp(*disabled_at)) : std::nullopt,
-  };
-}
 
 /// Moves the account's token version on and revokes every live refresh token of it: what a
 /// revoke, a disable and an enable do, inside the caller's write.
@@ -50,10 +33,6 @@ void end_everything_issued(Connection& db, std::string_view user_id, Timestamp n
       .bind(2, user_id)
       .run();
 }
-
-#define ADMIT_EVENT_COLUMNS                                                                          \
-  "id, organizer_id, name, description, starts_at, timezone, location, capacity, registered_count, " \
-  "max_per_attendee, price_minor, currency, status, created_at, updated_at, cancellation_deadline, hold_seconds"
 
 /// What the text search looks in: every searchable field, case-folded. Newlines keep a match
 /// from spanning two fields.
@@ -382,9 +361,10 @@ bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view us
 
 void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
   writes_->run([&](Connection& db) {
-    db.prepare(
-          "INSERT INTO events (" ADMIT_EVENT_COLUMNS
-          ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")
+    db
+        .prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS(
+            "") ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                "?18)")
         .bind(1, e.id)
         .bind(2, e.organizer_id)
         .bind(3, e.details.name)
@@ -421,7 +401,7 @@ void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const&
 
 std::optional<Event> SqliteStore::find_event(std::string_view id) {
   auto db = reader();
-  auto row = db->prepare("SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE id = ?1");
+  auto row = db->prepare("SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   return read_event(row);
@@ -429,7 +409,7 @@ std::optional<Event> SqliteStore::find_event(std::string_view id) {
 
 std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   // The SQL varies with the filters present; each variant is prepared once per connection.
-  std::string sql = "SELECT " ADMIT_EVENT_COLUMNS " FROM events WHERE starts_at >= ?1";
+  std::string sql = "SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE starts_at >= ?1";
   if (q.to) sql += " AND starts_at <= ?2";
   if (!q.include_cancelled) sql += " AND status = 'published'";
   if (q.organizer_id) sql += " AND organizer_id = ?3";

@@ -1,0 +1,202 @@
+#pragma once
+
+/// The columns each entity is selected with and the one reader that turns such a row into the
+/// entity, for both engines: `Row` is an SQLite statement on its current row or a PostgreSQL
+/// result's row (pg::Row), both offering text, integer, optional_integer and is_null by column.
+/// A column list's macro takes the table alias as a prefix ("" for none, "e." …).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/ports.hpp"
+#include "domain/event.hpp"
+#include "domain/registration.hpp"
+#include "domain/staff.hpp"
+#include "domain/user.hpp"
+
+namespace admit {
+
+/// Typed reading of one row's columns, counted from `first` (where an entity's columns start
+/// in a wider select list).
+template <class Row>
+class Cells {
+ public:
+  explicit Cells(Row const& row, int first = 0) : row_(row), first_(first) {}
+
+  std::string text(int i) const { return row_.text(first_ + i); }
+  std::int64_t integer(int i) const { return row_.integer(first_ + i); }
+  std::int32_t int32(int i) const { return static_cast<std::int32_t>(integer(i)); }
+  Timestamp time(int i) const { return Timestamp{std::chrono::seconds{integer(i)}}; }
+  std::optional<std::string> optional_text(int i) const {
+    return row_.is_null(first_ + i) ? std::nullopt : std::optional<std::string>(text(i));
+  }
+  std::optional<std::int32_t> optional_int32(int i) const {
+    return row_.is_null(first_ + i) ? std::nullopt : std::optional<std::int32_t>(int32(i));
+  }
+  std::optional<Timestamp> optional_time(int i) const {
+    return row_.is_null(first_ + i) ? std::nullopt : std::optional<Timestamp>(time(i));
+  }
+
+ private:
+  Row const& row_;
+  int first_;
+};
+
+#define ADMIT_EVENT_COLUMNS(p)                                                                                 \
+  p "id, " p "organizer_id, " p "name, " p "description, " p "starts_at, " p "timezone, " p "location, " p     \
+    "capacity, " p "registered_count, " p "max_per_attendee, " p "price_minor, " p "currency, " p "status, " p \
+    "created_at, " p "updated_at, " p "cancellation_deadline, " p "hold_seconds"
+
+template <class Row>
+Event read_event(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return Event{
+      .id = c.text(0),
+      .organizer_id = c.text(1),
+      .details =
+          EventDraft{
+              .name = c.text(2),
+              .description = c.text(3),
+              .starts_at = c.time(4),
+              .timezone = c.text(5),
+              .location = c.text(6),
+              .capacity = c.int32(7),
+              .price_minor = c.integer(10),
+              .currency = c.text(11),
+              .max_per_attendee = c.int32(9),
+              .cancellation_deadline = c.optional_time(15),
+              .hold_seconds = c.optional_int32(16),
+          },
+      .registered_count = c.int32(8),
+      .status = parse_event_status(c.text(12)).value_or(EventStatus::cancelled),
+      .created_at = c.time(13),
+      .updated_at = c.time(14),
+  };
+}
+
+#define ADMIT_REGISTRATION_COLUMNS(p)                                                                         \
+  p "id, " p "event_id, " p "ticket_type_id, " p "user_id, " p "quantity, " p "status, " p "amount_minor, " p \
+    "currency, " p "payment_id, " p "hold_expires_at, " p "registered_at, " p "updated_at"
+
+template <class Row>
+Registration read_registration(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return Registration{
+      .id = c.text(0),
+      .event_id = c.text(1),
+      .ticket_type_id = c.text(2),
+      .user_id = c.text(3),
+      .quantity = c.int32(4),
+      .status = parse_registration_status(c.text(5)).value_or(RegistrationStatus::cancelled),
+      .amount_minor = c.integer(6),
+      .currency = c.text(7),
+      .payment_id = c.optional_text(8),
+      .registered_at = c.time(10),
+      .hold_expires_at = c.optional_time(9),
+      .updated_at = c.time(11),
+  };
+}
+
+/// A ticket with its holder's name: needs `tickets t JOIN users u ON u.id = t.user_id`.
+#define ADMIT_TICKET_COLUMNS                                                                              \
+  "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
+  "t.position, u.name"
+
+template <class Row>
+Ticket read_ticket(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return Ticket{
+      .id = c.text(0),
+      .registration_id = c.text(1),
+      .event_id = c.text(2),
+      .user_id = c.text(3),
+      .status = c.text(4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
+      .qr_code = c.text(5),
+      .generated_at = c.time(6),
+      .validated_at = c.optional_time(7),
+      .position = c.int32(8),
+      .holder_name = c.text(9),
+  };
+}
+
+#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
+
+template <class Row>
+User read_user(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return User{
+      .id = c.text(0),
+      .email = c.text(1),
+      .name = c.text(2),
+      .password_hash = c.text(3),
+      .roles = Roles(static_cast<std::uint8_t>(c.integer(4))),
+      .created_at = c.time(5),
+      .token_version = c.integer(6),
+      .disabled_at = c.optional_time(7),
+  };
+}
+
+/// A payment with its registration's attendee: needs `payments p JOIN registrations r ON …`.
+#define ADMIT_PAYMENT_COLUMNS \
+  "p.intent_id, p.registration_id, r.user_id, p.provider, p.amount_minor, p.currency, p.client_secret, p.status"
+
+template <class Row>
+StoredPayment read_payment(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return StoredPayment{
+      .intent_id = c.text(0),
+      .registration_id = c.text(1),
+      .user_id = c.text(2),
+      .provider = c.text(3),
+      .amount_minor = c.integer(4),
+      .currency = c.text(5),
+      .client_secret = c.text(6),
+      .status = c.text(7),
+  };
+}
+
+/// A door-staff invitation with its event's name and the accepting account's name.
+#define ADMIT_INVITATION_COLUMNS                                                                              \
+  "i.id, i.event_id, i.email, i.status, COALESCE(i.user_id, ''), i.invited_at, i.expires_at, i.accepted_at, " \
+  "COALESCE(u.name, ''), e.name"
+#define ADMIT_INVITATION_FROM \
+  " FROM staff_invitations i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id "
+
+template <class Row>
+StaffInvitation read_invitation(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  auto const active = c.text(3) == "active";
+  return StaffInvitation{
+      .id = c.text(0),
+      .event_id = c.text(1),
+      .email = c.text(2),
+      .status = active ? StaffStatus::active : StaffStatus::invited,
+      .user_id = c.text(4),
+      .name = active ? c.text(8) : std::string(),
+      .event_name = c.text(9),
+      .invited_at = c.time(5),
+      .expires_at = c.time(6),
+      .accepted_at = c.optional_time(7),
+  };
+}
+
+/// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
+/// over `registrations r JOIN users u ON u.id = r.user_id`.
+#define ADMIT_REGISTRATION_ROW_COLUMNS                                                 \
+  ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
+  ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
+  "AND t.validated_at IS NOT NULL)"
+
+template <class Row>
+RegistrationRow read_registration_row(Row const& row) {
+  Cells const c(row);
+  return RegistrationRow{
+      .registration = read_registration(row),
+      .attendee_name = c.text(12),
+      .attendee_email = c.text(13),
+      .checked_in = c.int32(14),
+  };
+}
+
+}  // namespace admit
