@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, futureDate, eventBody, createEvent, uniqueWord,
+  startWithAccounts, api, signup, futureDate, eventBody, createEvent, uniqueWord,
   assertProblem, assertFieldError, RFC3339,
 } from './harness.mjs';
 
@@ -13,9 +13,7 @@ let org2;     // another organizer
 let att;      // attendee
 
 before(async () => {
-  srv = await startServer();
-  base = srv.baseUrl;
-  [org, org2, att] = await Promise.all([signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee')]);
+  ({ srv, base, accounts: [org, org2, att] } = await startWithAccounts(['organizer', 'organizer', 'attendee']));
 });
 
 after(async () => {

@@ -199,6 +199,15 @@ export async function startServer({ env = {}, args = [], prefix = [] } = {}) {
  * content-type application/json unless `headers` names another.
  * Returns {status, headers (a Headers), json (parsed or undefined), text}.
  */
+// A server for a test file and an account for each of `roles` on it, made at once:
+// `({ srv, base, accounts: [org, att] } = await startWithAccounts(['organizer', 'attendee']))`.
+export async function startWithAccounts(roles, options = {}) {
+  const srv = await startServer(options);
+  const base = srv.baseUrl;
+  const accounts = await Promise.all(roles.map((role) => signup(base, role)));
+  return { srv, base, accounts };
+}
+
 export async function api(base, method, path, { token, body, headers = {}, rawBody } = {}) {
   const h = { ...headers };
   const lower = Object.fromEntries(Object.keys(h).map((k) => [k.toLowerCase(), k]));

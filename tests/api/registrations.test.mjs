@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueWord, futureDate,
+  startWithAccounts, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueWord, futureDate,
   registerFor, registerOk, collectPages, parseCsv, b64urlBytes,
 } from './harness.mjs';
 
@@ -15,11 +15,7 @@ let att;      // attendee
 let att2;     // another attendee
 
 before(async () => {
-  srv = await startServer({ env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } });
-  base = srv.baseUrl;
-  [org, org2, att, att2] = await Promise.all([
-    signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee'), signup(base, 'attendee'),
-  ]);
+  ({ srv, base, accounts: [org, org2, att, att2] } = await startWithAccounts(['organizer', 'organizer', 'attendee', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));
 });
 
 after(async () => {

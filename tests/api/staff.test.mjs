@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import {
-  startServer, api, signup, createEvent, assertProblem, registerOk, uniqueEmail, makeStaff, databaseSql,
+  startWithAccounts, api, signup, createEvent, assertProblem, registerOk, uniqueEmail, makeStaff, databaseSql,
   importJose, admitBin, RFC3339,
 } from './harness.mjs';
 
@@ -20,9 +20,7 @@ let org2;
 let att;
 
 before(async () => {
-  srv = await startServer({ env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } });
-  base = srv.baseUrl;
-  [org, org2, att] = await Promise.all([signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee')]);
+  ({ srv, base, accounts: [org, org2, att] } = await startWithAccounts(['organizer', 'organizer', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { verify } from 'node:crypto';
 import {
-  startServer, api, signup, createEvent, assertProblem, RFC3339,
+  startServer, startWithAccounts, api, signup, createEvent, assertProblem, RFC3339,
   registerOk, parseQr, verifyQrOffline, ed25519PublicKey, b64urlBytes, inspectPdf,
 } from './harness.mjs';
 
@@ -16,11 +16,7 @@ let att;
 let att2;
 
 before(async () => {
-  srv = await startServer({ env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } });
-  base = srv.baseUrl;
-  [org, org2, att, att2] = await Promise.all([
-    signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee'), signup(base, 'attendee'),
-  ]);
+  ({ srv, base, accounts: [org, org2, att, att2] } = await startWithAccounts(['organizer', 'organizer', 'attendee', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, createEvent, assertProblem, assertFieldError, futureDate, registerOk, collectPages,
+  startServer, startWithAccounts, api, signup, createEvent, assertProblem, assertFieldError, futureDate, registerOk, collectPages,
   RFC3339, uniqueEmail, PASSWORD, makeStaff,
 } from './harness.mjs';
 
@@ -16,11 +16,7 @@ let staffer;
 let att;
 
 before(async () => {
-  srv = await startServer({ env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } });
-  base = srv.baseUrl;
-  [org, org2, staffer, att] = await Promise.all([
-    signup(base, 'organizer'), signup(base, 'organizer'), signup(base, 'attendee'), signup(base, 'attendee'),
-  ]);
+  ({ srv, base, accounts: [org, org2, staffer, att] } = await startWithAccounts(['organizer', 'organizer', 'attendee', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));
 });
 
 after(async () => {

@@ -73,32 +73,36 @@ InvitationAnswer PostgresStore::accept_staff_invitation(std::string_view id, std
   });
 }
 
+namespace {
+
+/// Deletes the invitation `where` ($1, $2) finds and returns it as it was, with its names.
+std::optional<StaffInvitation> delete_invitation(Connection& db, std::string_view where, std::string_view a,
+                                                 std::string_view b) {
+  auto const gone = db.exec("WITH i AS (DELETE FROM staff_invitations WHERE " + std::string(where) +
+                                " RETURNING *) SELECT " ADMIT_INVITATION_COLUMNS
+                                " FROM i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id",
+                            {param(a), param(b)});
+  if (gone.empty()) return std::nullopt;
+  return read_invitation(pg::Row(gone, 0));
+}
+
+}  // namespace
+
 std::optional<StaffInvitation> PostgresStore::decline_staff_invitation(std::string_view id, std::string_view email,
                                                                        Timestamp now, Actor const& actor) {
-  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
-    auto const gone = db.exec(
-        "WITH i AS (DELETE FROM staff_invitations WHERE id = $1 AND email = $2 RETURNING *) "
-        "SELECT " ADMIT_INVITATION_COLUMNS
-        " FROM i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id",
-        {param(id), param(email)});
-    if (gone.empty()) return std::nullopt;
-    auto invitation = read_invitation(pg::Row(gone, 0));
-    audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation.event_id);
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto invitation = delete_invitation(db, "id = $1 AND email = $2", id, email);
+    if (invitation) audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation->event_id);
     return invitation;
   });
 }
 
 std::optional<StaffInvitation> PostgresStore::remove_staff_invitation(std::string_view event_id, std::string_view id,
                                                                       Timestamp now, Actor const& actor) {
-  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<StaffInvitation> {
-    auto const gone = db.exec(
-        "WITH i AS (DELETE FROM staff_invitations WHERE event_id = $1 AND id = $2 RETURNING *) "
-        "SELECT " ADMIT_INVITATION_COLUMNS
-        " FROM i JOIN events e ON e.id = i.event_id LEFT JOIN users u ON u.id = i.user_id",
-        {param(event_id), param(id)});
-    if (gone.empty()) return std::nullopt;
-    audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
-    return read_invitation(pg::Row(gone, 0));
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto invitation = delete_invitation(db, "event_id = $1 AND id = $2", event_id, id);
+    if (invitation) audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
+    return invitation;
   });
 }
 
