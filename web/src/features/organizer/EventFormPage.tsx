@@ -4,8 +4,9 @@ import { Icon } from '../../components/Icon';
 import { Alert, ErrorState, Loading } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
 import { useEvent } from '../events/api';
-import { BasicsFields, EventPreview, TicketFields, WhenWhereFields } from './EventFormSections';
+import { BasicsFields, EventPreview, WhenWhereFields } from './EventFormSections';
 import { PolicyFields } from './PolicyFields';
+import { TicketFields } from './TicketFields';
 import { previewEvent, useEventForm } from './useEventForm';
 
 function EventForm({ original }: { original?: Event }) {
