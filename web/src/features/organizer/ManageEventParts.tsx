@@ -17,7 +17,7 @@ export function ManageEventHeader({ event: e }: { event: Event }) {
       <div className="card-pad">
         <div className="page-head manage-head">
           <div>
-            <div className="row tight manage-status">
+            <div className="row row-tight manage-status">
               <StatusBadge status={e.status} />
               <span className="small muted">{formatPrice(e.price, e.currency)}</span>
             </div>
@@ -26,7 +26,7 @@ export function ManageEventHeader({ event: e }: { event: Event }) {
               {formatEventDate(e.date, e.timezone)} · {e.location}
             </p>
           </div>
-          <div className="row tight">
+          <div className="row row-tight">
             <Link className="btn" to={`/events/${e.eventId}`}>
               <Icon name="external" size={15} /> Public page
             </Link>

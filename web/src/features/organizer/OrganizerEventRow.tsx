@@ -17,7 +17,7 @@ export function OrganizerEventRow({ event: e }: { event: Event }) {
         <div className="small muted">
           {formatEventDate(e.date, e.timezone)} · {e.location}
         </div>
-        <div className="row small tight org-event-status">
+        <div className="row small row-tight org-event-status">
           <StatusBadge status={e.status} />
           <span className="muted">{formatPrice(e.price, e.currency)}</span>
         </div>
@@ -40,7 +40,7 @@ export function OrganizerEventRow({ event: e }: { event: Event }) {
           <span style={{ width: `${pct}%` }} />
         </div>
       </div>
-      <div className="row tight org-event-actions">
+      <div className="row row-tight org-event-actions">
         <Link className="btn btn-sm" to={`/organizer/events/${e.eventId}/analytics`} aria-label={`Analytics for ${e.name}`}>
           <Icon name="chart" size={15} /> Analytics
         </Link>

@@ -92,7 +92,7 @@ export default function InvitationsPage() {
   const invitations = useMyInvitations();
   const items = invitations.data?.items ?? [];
   return (
-    <div className="container narrow">
+    <div className="container container-md">
       <div className="page-head">
         <div>
           <h1>Door staff invitations</h1>

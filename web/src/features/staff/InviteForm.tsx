@@ -44,7 +44,7 @@ export function InviteForm({ eventId, onInvited }: { eventId: string; onInvited:
           placeholder="door@example.com"
         />
       </Field>
-      <button type="submit" className="btn btn-primary" disabled={invite.isPending}>
+      <button type="submit" className="btn btn-primary align-with-field" disabled={invite.isPending}>
         {invite.isPending ? <span className="spinner" aria-hidden="true" /> : <Icon name="userPlus" size={16} />}
         Invite to door staff
       </button>
