@@ -10,11 +10,7 @@ export function EventCard({ event, preview }: { event: Event; preview?: boolean 
     <>
       <div className="cover" style={coverStyle(event.eventId)}>
         <DateBadge iso={event.date} timeZone={event.timezone} />
-        {event.price === 0 && (
-          <span className="badge plain" style={{ background: 'rgba(255,255,255,.92)', color: 'var(--text)' }}>
-            Free
-          </span>
-        )}
+        {event.price === 0 && <span className="badge plain on-cover">Free</span>}
       </div>
       <div className="body">
         <h3>{event.name}</h3>
@@ -45,14 +41,14 @@ export function EventCard({ event, preview }: { event: Event; preview?: boolean 
 export function EventCardSkeleton() {
   return (
     <div className="card event-card" aria-hidden="true">
-      <div className="cover skeleton" style={{ borderRadius: 0 }} />
+      <div className="cover skeleton" />
       <div className="body">
-        <div className="skeleton" style={{ height: 20, width: '70%' }} />
-        <div className="skeleton" style={{ height: 14, width: '90%' }} />
-        <div className="skeleton" style={{ height: 14, width: '60%' }} />
+        <div className="skeleton skeleton-title" />
+        <div className="skeleton skeleton-text" />
+        <div className="skeleton skeleton-text short" />
         <div className="foot">
-          <div className="skeleton" style={{ height: 18, width: 60 }} />
-          <div className="skeleton" style={{ height: 14, width: 80 }} />
+          <div className="skeleton skeleton-price" />
+          <div className="skeleton skeleton-seats" />
         </div>
       </div>
     </div>

@@ -1,29 +1,12 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api';
 import { Icon } from '../../components/Icon';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
 import { hasRole, useSession } from '../auth/session';
+import { useEventList } from './api';
 import { EventCard, EventCardSkeleton } from './EventCard';
-
-const kRanges = [
-  { id: 'any', label: 'Any time', days: null },
-  { id: 'week', label: 'Next 7 days', days: 7 },
-  { id: 'month', label: 'Next 30 days', days: 30 },
-] as const;
-type RangeId = (typeof kRanges)[number]['id'];
-
-function rangeQuery(id: RangeId): { from?: string; to?: string } {
-  const range = kRanges.find((r) => r.id === id);
-  if (!range?.days) return {};
-  const now = Date.now();
-  return {
-    from: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    to: new Date(now + range.days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-}
+import { kRanges, type RangeId } from './ranges';
 
 export default function EventsPage() {
   useTitle(undefined);
@@ -45,13 +28,7 @@ export default function EventsPage() {
     return () => clearTimeout(t);
   }, [text, q, params, setParams]);
 
-  const events = useInfiniteQuery({
-    queryKey: ['events', 'browse', q, range],
-    queryFn: ({ pageParam, signal }) =>
-      api.events({ q: q || undefined, ...rangeQuery(range), limit: 12, cursor: pageParam }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  const events = useEventList(q, range);
 
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   const setRange = (id: RangeId) => {
@@ -118,9 +95,9 @@ export default function EventsPage() {
         </EmptyState>
       ) : (
         <>
-          <ul className="event-grid" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Events">
+          <ul className="event-grid bare-list" aria-label="Events">
             {items.map((event) => (
-              <li key={event.eventId} style={{ display: 'flex' }}>
+              <li key={event.eventId} className="event-grid-item">
                 <EventCard event={event} />
               </li>
             ))}

@@ -22,8 +22,9 @@ function registerErrorMessage(error: unknown, event: Event, held: number): strin
         return `You can hold at most ${event.maxPerAttendee} seats for this event${held ? ` and already have ${held}` : ''}.`;
       case 'validation-error':
         return Object.values(error.fieldErrors)[0] ? `Quantity ${Object.values(error.fieldErrors)[0]}.` : error.message;
+      case 'conflict':
+        return error.message || 'Registration is closed for this event.';
     }
-    if (error.status === 409) return error.message || 'Registration is closed for this event.';
   }
   return errorMessage(error);
 }
@@ -48,7 +49,7 @@ export function RegisterError({
     return (
       <Alert tone="warn" title="You already have an unpaid order for this event">
         <p>Pay for it or cancel it before ordering again.</p>
-        <p style={{ marginTop: 8 }}>
+        <p className="alert-links">
           {openOrder ? (
             <>
               <Link to={`/checkout/${openOrder.registrationId}`}>Complete payment</Link> ·{' '}

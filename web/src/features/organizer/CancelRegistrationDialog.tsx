@@ -1,12 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError } from '../../api';
+import { ApiError } from '../../api';
 import type { Event, RegistrationRow } from '../../api/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field, fieldSentence } from '../../components/Field';
 import { Alert, errorMessage } from '../../components/States';
 import { organizerNeedsReason } from '../../lib/cancellation';
 import { formatMoney, pluralize } from '../../lib/format';
+import { useCancelRegistration } from './api';
 
 /// The organizer's "Cancel & refund" for one registration, with a reason for the audit log:
 /// required once the attendee could no longer cancel it themselves (a ticket was used, or the
@@ -20,23 +20,9 @@ export function CancelRegistrationDialog({
   event: Event;
   onClose: () => void;
 }) {
-  const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const cancel = useMutation({
-    mutationFn: (r: RegistrationRow) => api.cancelRegistration(r.registrationId, reason.trim() || undefined),
-    onSuccess: () => {
-      close();
-      queryClient.invalidateQueries({ queryKey: ['eventRegistrations', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['event', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['analytics', event.eventId] });
-      queryClient.invalidateQueries({ queryKey: ['myEvents'] });
-    },
-    onError: (err) => {
-      const message = err instanceof ApiError ? err.fieldErrors.reason : undefined;
-      if (message) setReasonError(fieldSentence('The reason', message));
-    },
-  });
+  const cancel = useCancelRegistration(event.eventId);
   const close = () => {
     setReason('');
     setReasonError(null);
@@ -52,7 +38,16 @@ export function CancelRegistrationDialog({
       return;
     }
     setReasonError(null);
-    cancel.mutate(row);
+    cancel.mutate(
+      { row, reason: reason.trim() || undefined },
+      {
+        onSuccess: close,
+        onError: (err) => {
+          const message = err instanceof ApiError ? err.fieldErrors.reason : undefined;
+          if (message) setReasonError(fieldSentence('The reason', message));
+        },
+      },
+    );
   };
   const otherError = cancel.isError && !(cancel.error instanceof ApiError && cancel.error.fieldErrors.reason);
 

@@ -1,3 +1,6 @@
+/// The capacity gauge's colours, which its legend repeats.
+export const kCapacityColours = { confirmed: '#6366f1', held: '#f59e0b', free: '#eceff6' };
+
 /// A half-ring gauge: confirmed and held seats against capacity.
 export function CapacityGauge({ confirmed, pending, capacity }: { confirmed: number; pending: number; capacity: number }) {
   const r = 80;
@@ -14,12 +17,12 @@ export function CapacityGauge({ confirmed, pending, capacity }: { confirmed: num
       role="img"
       aria-label={`${pct}% of ${capacity} seats taken: ${confirmed} confirmed, ${pending} held for payment`}
     >
-      <path d={arc} fill="none" stroke="#eceff6" strokeWidth="18" strokeLinecap="round" />
+      <path d={arc} fill="none" stroke={kCapacityColours.free} strokeWidth="18" strokeLinecap="round" />
       {p > 0 && (
         <path
           d={arc}
           fill="none"
-          stroke="#f59e0b"
+          stroke={kCapacityColours.held}
           strokeWidth="18"
           strokeLinecap="round"
           strokeDasharray={`${(c + p) * len} ${len}`}
@@ -37,7 +40,7 @@ export function CapacityGauge({ confirmed, pending, capacity }: { confirmed: num
       )}
       <defs>
         <linearGradient id="gauge-grad" x1="0" x2="1">
-          <stop offset="0" stopColor="#6366f1" />
+          <stop offset="0" stopColor={kCapacityColours.confirmed} />
           <stop offset="1" stopColor="#db2777" />
         </linearGradient>
       </defs>

@@ -17,7 +17,7 @@ export function HoldsSummary({ holds }: { holds: EventAnalytics['holds'] }) {
         <span className="paid" style={{ width: `${pct(paid)}%` }} />
         <span className="expired" style={{ width: `${pct(expired)}%` }} />
       </div>
-      <p className="small muted" style={{ margin: '8px 0 0' }}>
+      <p className="small muted holds-note">
         {placed === 0
           ? 'Paid orders hold their seats while the buyer pays; none so far.'
           : `${open > 0 ? `${open.toLocaleString()} still open or let go. ` : ''}Many expired holds against few paid ones can mean seats are being squatted.`}

@@ -1,61 +1,13 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Event } from '../../api/types';
-import { DateBadge, StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { formatEventDate, formatPrice } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { useMyEvents } from './useMyEvents';
+import { useMyEvents } from './api';
+import { OrganizerEventRow } from './OrganizerEventRow';
 
 type Tab = 'upcoming' | 'past' | 'cancelled';
-
-function EventRow({ event: e }: { event: Event }) {
-  const pct = Math.min(100, Math.round((e.registeredCount / e.capacity) * 100));
-  return (
-    <li className="card org-event">
-      <DateBadge iso={e.date} timeZone={e.timezone} />
-      <div style={{ minWidth: 0 }}>
-        <h3>
-          <Link to={`/organizer/events/${e.eventId}`}>{e.name}</Link>
-        </h3>
-        <div className="small muted">
-          {formatEventDate(e.date, e.timezone)} · {e.location}
-        </div>
-        <div className="row small" style={{ marginTop: 6, gap: 8 }}>
-          <StatusBadge status={e.status} />
-          <span className="muted">{formatPrice(e.price, e.currency)}</span>
-        </div>
-      </div>
-      <div>
-        <div className="row small" style={{ justifyContent: 'space-between', marginBottom: 6 }}>
-          <span>
-            <strong>{e.registeredCount.toLocaleString()}</strong> / {e.capacity.toLocaleString()} sold
-          </span>
-          <span className="muted">{pct}%</span>
-        </div>
-        <div
-          className="meter"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={e.capacity}
-          aria-valuenow={e.registeredCount}
-          aria-label={`${e.name}: seats sold`}
-        >
-          <span style={{ width: `${pct}%` }} />
-        </div>
-      </div>
-      <div className="row" style={{ gap: 8, justifyContent: 'flex-end' }}>
-        <Link className="btn btn-sm" to={`/organizer/events/${e.eventId}/analytics`} aria-label={`Analytics for ${e.name}`}>
-          <Icon name="chart" size={15} /> Analytics
-        </Link>
-        <Link className="btn btn-sm btn-primary" to={`/organizer/events/${e.eventId}`} aria-label={`Manage ${e.name}`}>
-          Manage
-        </Link>
-      </div>
-    </li>
-  );
-}
 
 export default function MyEventsPage() {
   useTitle('Your events');
@@ -140,9 +92,9 @@ export default function MyEventsPage() {
             <p className="muted">Nothing here.</p>
           ) : (
             <div role="tabpanel">
-              <ul className="org-list" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+              <ul className="org-list bare-list">
                 {groups[tab].map((e) => (
-                  <EventRow key={e.eventId} event={e} />
+                  <OrganizerEventRow key={e.eventId} event={e} />
                 ))}
               </ul>
             </div>

@@ -10,7 +10,7 @@ import { Alert, errorMessage, ErrorState, Loading } from '../../components/State
 import { formatEventDate, formatTimestamp, pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { hasRole, useSession } from '../auth/session';
-import { useMyEvents } from '../organizer/useMyEvents';
+import { useMyEvents } from '../organizer/api';
 import { decodeFile, getDecoder, type Decoder } from './decoder';
 import { offlineStore } from './offlineStore';
 import { checkTicket, syncQueue, type ScanOutcome, type SyncReport } from './scan';

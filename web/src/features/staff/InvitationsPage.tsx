@@ -7,9 +7,12 @@ import { useTitle } from '../../lib/useTitle';
 import { useAcceptInvitation, useDeclineInvitation, useMyInvitations } from './api';
 
 function answerError(err: unknown): string {
-  if (err instanceof ApiError && err.kind === 'invitation-expired')
-    return 'This invitation has expired. Ask the organizer to invite you again.';
-  if (err instanceof ApiError && err.status === 404) return 'This invitation no longer exists: the organizer withdrew it.';
+  switch (err instanceof ApiError ? err.kind : null) {
+    case 'invitation-expired':
+      return 'This invitation has expired. Ask the organizer to invite you again.';
+    case 'not-found':
+      return 'This invitation no longer exists: the organizer withdrew it.';
+  }
   return errorMessage(err);
 }
 
@@ -89,7 +92,7 @@ export default function InvitationsPage() {
   const invitations = useMyInvitations();
   const items = invitations.data?.items ?? [];
   return (
-    <div className="container" style={{ maxWidth: 760 }}>
+    <div className="container container-md">
       <div className="page-head">
         <div>
           <h1>Door staff invitations</h1>

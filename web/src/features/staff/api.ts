@@ -1,20 +1,12 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api';
-
-/// Query keys for door staff, in one place so a change invalidates exactly what it affects.
-export const staffKeys = {
-  all: ['staff'] as const,
-  /// An event's invitations and active staff, as its organizer sees them.
-  event: (eventId: string) => [...staffKeys.all, 'event', eventId] as const,
-  /// The signed-in person's invitations.
-  mine: () => [...staffKeys.all, 'mine'] as const,
-};
+import { queryKeys } from '../../api/queryKeys';
 
 export const eventStaffQuery = (eventId: string) =>
-  queryOptions({ queryKey: staffKeys.event(eventId), queryFn: () => api.eventStaff(eventId) });
+  queryOptions({ queryKey: queryKeys.staff.event(eventId), queryFn: () => api.eventStaff(eventId) });
 
 export const myInvitationsQuery = (enabled = true) =>
-  queryOptions({ queryKey: staffKeys.mine(), queryFn: api.myStaffInvitations, enabled, staleTime: 30_000 });
+  queryOptions({ queryKey: queryKeys.staff.mine(), queryFn: api.myStaffInvitations, enabled, staleTime: 30_000 });
 
 export const useEventStaff = (eventId: string) => useQuery(eventStaffQuery(eventId));
 export const useMyInvitations = (enabled = true) => useQuery(myInvitationsQuery(enabled));
@@ -23,7 +15,7 @@ export function useInviteStaff(eventId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (email: string) => api.inviteStaff(eventId, email),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: staffKeys.event(eventId) }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.staff.event(eventId) }),
   });
 }
 
@@ -31,7 +23,7 @@ export function useRemoveStaff(eventId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (invitationId: string) => api.removeStaff(eventId, invitationId),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: staffKeys.event(eventId) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.staff.event(eventId) }),
   });
 }
 
@@ -41,8 +33,8 @@ function useAnswer(answer: (invitationId: string) => Promise<unknown>) {
   return useMutation({
     mutationFn: (invitationId: string) => answer(invitationId),
     onSettled: () => {
-      queryClient.invalidateQueries({ queryKey: staffKeys.mine() });
-      queryClient.invalidateQueries({ queryKey: ['staffEvents'] });
+      queryClient.invalidateQueries({ queryKey: queryKeys.staff.mine() });
+      queryClient.invalidateQueries({ queryKey: queryKeys.staff.events });
     },
   });
 }

@@ -12,7 +12,7 @@ import { saveBlob, slug } from '../../lib/download';
 import { formatEventDate, formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
 import { eventToIcs } from '../../lib/ics';
 import { useTitle } from '../../lib/useTitle';
-import { useMyRegistrations } from '../events/EventPage';
+import { useMyRegistrations } from '../events/api';
 import { CancelError, CancelPolicyNote } from './CancelPolicy';
 import { QrCode } from './QrCode';
 

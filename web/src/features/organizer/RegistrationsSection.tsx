@@ -1,0 +1,67 @@
+import type { Event } from '../../api/types';
+import { Icon } from '../../components/Icon';
+import { Alert, ErrorState, Loading } from '../../components/States';
+import { CancelRegistrationDialog } from './CancelRegistrationDialog';
+import { RegistrationCount, RegistrationsTable } from './RegistrationsTable';
+import { useRegistrationsList } from './useRegistrationsList';
+
+/// The organizer's list of an event's registrations: search, CSV export, more pages, and
+/// cancelling one.
+export function RegistrationsSection({ event }: { event: Event }) {
+  const list = useRegistrationsList(event.eventId);
+  const { rows, shown, q } = list;
+  return (
+    <section className="section card" aria-labelledby="regs-title">
+      <div className="card-pad regs-top">
+        <div className="section-head regs-head">
+          <h2 id="regs-title">Registrations</h2>
+          <button type="button" className="btn btn-sm" onClick={list.exportCsv} disabled={list.exporting}>
+            {list.exporting ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" size={15} />}
+            Export CSV
+          </button>
+        </div>
+        {list.exportError && <Alert tone="bad">{list.exportError}</Alert>}
+        <div className="field regs-search">
+          <label htmlFor="reg-search" className="visually-hidden">
+            Search registrations
+          </label>
+          <input
+            id="reg-search"
+            className="input"
+            type="search"
+            placeholder="Search by attendee name or email"
+            value={list.search}
+            onChange={(e) => list.setSearch(e.target.value)}
+            maxLength={200}
+            aria-describedby="reg-count"
+          />
+        </div>
+      </div>
+      {rows.isPending ? (
+        <Loading label="Loading registrations…" />
+      ) : rows.isError ? (
+        <ErrorState error={rows.error} retry={() => rows.refetch()} />
+      ) : shown.length === 0 && !q ? (
+        <p className="muted card-pad regs-empty">No registrations yet. Share the event page to get going.</p>
+      ) : (
+        <>
+          <RegistrationCount count={shown.length} more={rows.hasNextPage} q={q} searching={list.searching} />
+          {shown.length > 0 && <RegistrationsTable rows={shown} onCancel={list.setCancelRow} />}
+          {rows.hasNextPage && (
+            <div className="load-more regs-more">
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => rows.fetchNextPage()}
+                disabled={rows.isFetchingNextPage}
+              >
+                {rows.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      <CancelRegistrationDialog row={list.cancelRow} event={event} onClose={() => list.setCancelRow(null)} />
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import {
+  infiniteQueryOptions,
+  keepPreviousData,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { api } from '../../api';
+import { queryKeys } from '../../api/queryKeys';
+import type { Event, RegistrationRow } from '../../api/types';
+import { toEventInput, toEventUpdate, type EventFormValues } from './eventForm';
+
+/// Every event the organizer owns (all pages, up to 2,000).
+export const myEventsQuery = (enabled = true) =>
+  queryOptions({
+    queryKey: queryKeys.organizer.myEvents,
+    queryFn: async () => {
+      const all: Event[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await api.myEvents({ limit: 100, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && all.length < 2000);
+      return all;
+    },
+    enabled,
+  });
+
+export const useMyEvents = (enabled = true) => useQuery(myEventsQuery(enabled));
+
+/// An event's registrations, a page at a time; the server searches attendee names and emails for
+/// `q`. The last answer stays shown while the next search loads.
+export const eventRegistrationsQuery = (eventId: string, q: string) =>
+  infiniteQueryOptions({
+    queryKey: queryKeys.organizer.registrationSearch(eventId, q),
+    queryFn: ({ pageParam, signal }) => api.eventRegistrations(eventId, pageParam, q || undefined, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+
+export const useEventRegistrations = (eventId: string, q: string) => useInfiniteQuery(eventRegistrationsQuery(eventId, q));
+
+/// Sales, check-ins and holds, refreshed every 30 seconds while shown.
+export const analyticsQuery = (eventId: string) =>
+  queryOptions({
+    queryKey: queryKeys.organizer.analytics(eventId),
+    queryFn: () => api.analytics(eventId),
+    refetchInterval: 30_000,
+  });
+
+export const useAnalytics = (eventId: string) => useQuery(analyticsQuery(eventId));
+
+/// Creates an event from the form, or changes `original` (sending only what changed; nothing
+/// changed sends nothing). The saved event replaces the cached one; the listings reload.
+export function useSaveEvent(original?: Event) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (values: EventFormValues) => {
+      if (original) {
+        const update = toEventUpdate(values, original);
+        if (Object.keys(update).length === 0) return original;
+        return api.updateEvent(original.eventId, update);
+      }
+      return api.createEvent(toEventInput(values));
+    },
+    onSuccess: (event) => {
+      queryClient.setQueryData(queryKeys.events.detail(event.eventId), event);
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.myEvents });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.all });
+    },
+  });
+}
+
+/// Cancels the whole event: every registration is cancelled and refunded by the server.
+export function useCancelEvent(eventId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.cancelEvent(eventId),
+    onSuccess: (event) => {
+      queryClient.setQueryData(queryKeys.events.detail(eventId), event);
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.myEvents });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.all });
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.registrations(eventId) });
+    },
+  });
+}
+
+/// The organizer cancels one registration (with a reason, kept in the audit log). The event's
+/// registrations, seat counts and analytics reload.
+export function useCancelRegistration(eventId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ row, reason }: { row: RegistrationRow; reason?: string }) =>
+      api.cancelRegistration(row.registrationId, reason),
+    onSuccess: () => {
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.registrations(eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.analytics(eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.myEvents });
+    },
+  });
+}
