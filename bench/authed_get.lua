@@ -1,14 +1,8 @@
 -- wrk script: GET $ADMIT_PATH, each request as the next of many accounts (their access tokens,
 -- one per line, in $ADMIT_TOKENS). Counts non-200 answers.
 local path = os.getenv("ADMIT_PATH") or "/api/me"
-local tokens = {}
-for line in io.lines(os.getenv("ADMIT_TOKENS")) do tokens[#tokens + 1] = line end
-local threads = {}
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
+local tokens = common.lines("ADMIT_TOKENS")
 
 function init(args)
   next_token = id * 7919
@@ -25,7 +19,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local failures = 0
-  for _, thread in ipairs(threads) do failures = failures + thread:get("failed") end
-  io.write(string.format("non-200: %d\n", failures))
+  io.write(string.format("non-200: %d\n", common.total("failed")))
 end

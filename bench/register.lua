@@ -2,14 +2,8 @@
 -- attendees (their access tokens, one per line, in $ADMIT_TOKENS). Counts statuses, and
 -- appends every issued ticket's QR code to $ADMIT_QR_OUT for the validation benchmark.
 local event_id = os.getenv("ADMIT_EVENT")
-local tokens = {}
-for line in io.lines(os.getenv("ADMIT_TOKENS")) do tokens[#tokens + 1] = line end
-local threads = {}
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
+local tokens = common.lines("ADMIT_TOKENS")
 
 function init(args)
   next_token = id * 7919
@@ -40,9 +34,6 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local c, s, o = 0, 0, 0
-  for _, t in ipairs(threads) do
-    c = c + t:get("created"); s = s + t:get("sold_out"); o = o + t:get("other")
-  end
-  io.write(string.format("STATUS created=%d sold_out=%d other=%d\n", c, s, o))
+  io.write(string.format("STATUS created=%d sold_out=%d other=%d\n", common.total("created"),
+    common.total("sold_out"), common.total("other")))
 end

@@ -1,14 +1,8 @@
 -- wrk script: POST /api/tickets/validate, each request a different ticket's QR code (one
 -- per line in $ADMIT_QR_CODES) scanned by the organizer ($ADMIT_TOKEN). Counts results.
 local token = os.getenv("ADMIT_TOKEN")
-local codes = {}
-for line in io.lines(os.getenv("ADMIT_QR_CODES")) do codes[#codes + 1] = line end
-local threads = {}
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
+local codes = common.lines("ADMIT_QR_CODES")
 
 function init(args)
   next_code = id
@@ -35,7 +29,6 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local v, u, o = 0, 0, 0
-  for _, t in ipairs(threads) do v = v + t:get("valid"); u = u + t:get("used"); o = o + t:get("other") end
-  io.write(string.format("STATUS valid=%d already_used=%d other=%d\n", v, u, o))
+  io.write(string.format("STATUS valid=%d already_used=%d other=%d\n", common.total("valid"),
+    common.total("used"), common.total("other")))
 end
