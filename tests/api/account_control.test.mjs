@@ -2,15 +2,13 @@
 // accounts disabled from the command line (`admit user revoke | disable | enable`).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, signup, assertProblem, eventBody, createEvent, PASSWORD } from './harness.mjs';
+import { startWithAccounts, api, signup, assertProblem, eventBody, createEvent, PASSWORD } from './harness.mjs';
 import { sql, admitCli, signedToken } from './account_helpers.mjs';
 
-let srv;
-let base;
+let srv, base;
 
 before(async () => {
-  srv = await startServer();
-  base = srv.baseUrl;
+  ({ srv, base } = await startWithAccounts([]));
 });
 
 after(async () => {

@@ -2,15 +2,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, uniqueEmail, assertProblem, assertFieldError, PASSWORD, RFC3339,
+  startServer, startWithAccounts, api, signup, uniqueEmail, assertProblem, assertFieldError, PASSWORD, RFC3339,
 } from './harness.mjs';
 
-let srv;
-let base;
+let srv, base;
 
 before(async () => {
-  srv = await startServer();
-  base = srv.baseUrl;
+  ({ srv, base } = await startWithAccounts([]));
 });
 
 after(async () => {

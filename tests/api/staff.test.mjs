@@ -13,11 +13,7 @@ import {
   importJose, admitBin, RFC3339,
 } from './harness.mjs';
 
-let srv;
-let base;
-let org;
-let org2;
-let att;
+let srv, base, org, org2, att;
 
 before(async () => {
   ({ srv, base, accounts: [org, org2, att] } = await startWithAccounts(['organizer', 'organizer', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));

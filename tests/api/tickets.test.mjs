@@ -8,12 +8,7 @@ import {
   registerOk, parseQr, verifyQrOffline, ed25519PublicKey, b64urlBytes, inspectPdf,
 } from './harness.mjs';
 
-let srv;
-let base;
-let org;
-let org2;
-let att;
-let att2;
+let srv, base, org, org2, att, att2;
 
 before(async () => {
   ({ srv, base, accounts: [org, org2, att, att2] } = await startWithAccounts(['organizer', 'organizer', 'attendee', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));

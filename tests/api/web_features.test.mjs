@@ -8,12 +8,7 @@ import {
   RFC3339, uniqueEmail, PASSWORD, makeStaff,
 } from './harness.mjs';
 
-let srv;
-let base;
-let org;
-let org2;
-let staffer;
-let att;
+let srv, base, org, org2, staffer, att;
 
 before(async () => {
   ({ srv, base, accounts: [org, org2, staffer, att] } = await startWithAccounts(['organizer', 'organizer', 'attendee', 'attendee'], { env: { ADMIT_ARGON2_MEMORY_KIB: '1024' } }));

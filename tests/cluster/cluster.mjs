@@ -135,19 +135,8 @@ export function problemMismatch(r, status, type) {
   return '';
 }
 
-/** Runs `fn(item, index)` over `items` with at most `width` in flight; resolves the results in order. */
-export async function mapPool(items, width, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return out;
-}
+// Runs `fn(item, index)` over `items` with at most `width` in flight (the black-box suites' helper).
+export { mapPool } from '../api/harness.mjs';
 
 /** A compact histogram of statuses (and problem types) for assertion messages. */
 export function statusSummary(rs) {
