@@ -582,3 +582,45 @@ export function databaseSql(srv, sql) {
     child.stdin.end(`.timeout 5000\n${sql}\n`);
   });
 }
+
+/** A Stripe-shaped event (as Stripe sends them, API version 2020-08-27) about a payment intent. */
+export function stripeEvent(type, intent, { id = uniqueWord('evt_') } = {}) {
+  const succeeded = type === 'payment_intent.succeeded';
+  return {
+    id,
+    object: 'event',
+    api_version: '2020-08-27',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: {
+      object: {
+        id: intent.paymentIntentId,
+        object: 'payment_intent',
+        amount: Math.round((intent.amount ?? 0) * 100),
+        currency: (intent.currency ?? 'usd').toLowerCase(),
+        status: succeeded ? 'succeeded' : 'requires_payment_method',
+        metadata: intent.registrationId ? { registrationId: intent.registrationId } : {},
+        last_payment_error: succeeded ? null : { code: 'card_declined', decline_code: 'generic_decline' },
+      },
+    },
+  };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** GET /api/events/{id}, which must answer 200; its body. */
+export async function getEvent(base, id) {
+  const r = await api(base, 'GET', `/api/events/${id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+/** GET /api/registrations/{id} as `token`, which must answer 200; its body. */
+export async function getRegistration(base, id, token) {
+  const r = await api(base, 'GET', `/api/registrations/${id}`, { token });
+  assert.equal(r.status, 200, `GET /api/registrations/${id}: ${r.status} ${r.text}`);
+  return r.json;
+}

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import {
   startServer, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueWord,
   registerFor, registerOk, collectPages, parseCsv, mapPool, importStripe,
+  sleep, stripeEvent, getEvent as getEventAt, getRegistration,
 } from './harness.mjs';
 
 const Stripe = importStripe();
@@ -51,22 +52,12 @@ after(async () => {
 
 // ---- helpers ----
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const paidEvent = (s, over = {}) =>
   createEvent(s.base, s.org.accessToken, { price: 19.99, currency: 'USD', capacity: 50, maxPerAttendee: 10, ...over });
 
-async function getEvent(s, id) {
-  const r = await api(s.base, 'GET', `/api/events/${id}`);
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
+const getEvent = (s, id) => getEventAt(s.base, id);
 
-async function getReg(s, id, token) {
-  const r = await api(s.base, 'GET', `/api/registrations/${id}`, { token });
-  assert.equal(r.status, 200, `GET /api/registrations/${id}: ${r.status} ${r.text}`);
-  return r.json;
-}
+const getReg = (s, id, token) => getRegistration(s.base, id, token);
 
 const createIntent = (s, token, registrationId, headers = {}) =>
   api(s.base, 'POST', '/api/payments/create-intent', { token, body: { registrationId }, headers });
@@ -83,32 +74,6 @@ async function holdWithIntent(s, who, eventId, quantity = 1) {
   const r = await createIntent(s, who.accessToken, reg.registrationId);
   assert.equal(r.status, 200, `create-intent: ${r.status} ${r.text}`);
   return { reg, intent: r.json };
-}
-
-/** A Stripe-shaped event (as Stripe sends them, API version 2020-08-27) about a payment intent. */
-function stripeEvent(type, intent, { id = uniqueWord('evt_') } = {}) {
-  const succeeded = type === 'payment_intent.succeeded';
-  return {
-    id,
-    object: 'event',
-    api_version: '2020-08-27',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: {
-      object: {
-        id: intent.paymentIntentId,
-        object: 'payment_intent',
-        amount: Math.round((intent.amount ?? 0) * 100),
-        currency: (intent.currency ?? 'usd').toLowerCase(),
-        status: succeeded ? 'succeeded' : 'requires_payment_method',
-        metadata: intent.registrationId ? { registrationId: intent.registrationId } : {},
-        last_payment_error: succeeded ? null : { code: 'card_declined', decline_code: 'generic_decline' },
-      },
-    },
-  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, api, signup, createEvent, assertProblem, assertFieldError, registerFor, registerOk, futureDate,
+  sleep, getEvent as getEventAt, getRegistration,
 } from './harness.mjs';
 
 const HOLD_SECONDS = 2; // the short hold of the `fast` server
@@ -36,22 +37,12 @@ after(async () => {
   await Promise.all([srv?.server.stop(), fast?.server.stop(), proxied?.server.stop()]);
 });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const paidEvent = (s, over = {}) =>
   createEvent(s.base, s.org.accessToken, { price: 20, currency: 'EUR', capacity: 10, maxPerAttendee: 4, ...over });
 
-async function getEvent(s, id) {
-  const r = await api(s.base, 'GET', `/api/events/${id}`);
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
+const getEvent = (s, id) => getEventAt(s.base, id);
 
-async function getReg(s, id, token) {
-  const r = await api(s.base, 'GET', `/api/registrations/${id}`, { token });
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
+const getReg = (s, id, token) => getRegistration(s.base, id, token);
 
 async function analytics(s, eventId) {
   const r = await api(s.base, 'GET', `/api/events/${eventId}/analytics`, { token: s.org.accessToken });

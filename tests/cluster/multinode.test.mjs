@@ -11,6 +11,7 @@ import {
   startCluster, api, signup, createEvent, eventRegistrations, seatsByStatus, mapPool, statusSummary,
   problemMismatch, sleep, WEBHOOK_SECRET,
 } from './cluster.mjs';
+import { stripeEvent } from '../api/harness.mjs';
 
 const Stripe = (() => {
   const require = createRequire(new URL('../node/package.json', import.meta.url));
@@ -49,31 +50,6 @@ async function analytics(base, id) {
 
 const register = (base, who, eventId, quantity = 1, headers = {}) =>
   api(base, 'POST', '/api/registrations', { token: who.accessToken, body: { eventId, quantity }, headers });
-
-/** A Stripe-shaped payment_intent.succeeded event for an intent. */
-function succeededEvent(intent, registrationId, id = `evt_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`) {
-  return {
-    id,
-    object: 'event',
-    api_version: '2020-08-27',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: 'payment_intent.succeeded',
-    data: {
-      object: {
-        id: intent.paymentIntentId,
-        object: 'payment_intent',
-        amount: Math.round(intent.amount * 100),
-        currency: intent.currency.toLowerCase(),
-        status: 'succeeded',
-        metadata: { registrationId },
-        last_payment_error: null,
-      },
-    },
-  };
-}
 
 /** The exact bytes and Stripe-Signature header of one delivery (signed by Stripe's SDK). */
 function signedDelivery(event) {
@@ -282,7 +258,7 @@ describe('webhooks delivered to several nodes', () => {
     for (let round = 0; round < 5; round++) {
       const who = crowd[10 + round];
       const { reg, intent } = await holdAndIntent(who, e.eventId, 2);
-      const delivery = signedDelivery(succeededEvent(intent, reg.registrationId));
+      const delivery = signedDelivery(stripeEvent('payment_intent.succeeded', { ...intent, registrationId: reg.registrationId }));
       const rs = await Promise.all(c.nodeUrls.flatMap((base) => [postWebhook(base, delivery), postWebhook(base, delivery)]));
       for (const r of rs) {
         assert.equal(r.status, 200, `webhook: ${r.status} ${r.text}`);
@@ -337,8 +313,8 @@ describe('webhooks delivered to several nodes', () => {
       const who = crowd[20 + round];
       const { reg, intent } = await holdAndIntent(who, e.eventId, 1);
       const rs = await Promise.all([
-        postWebhook(c.nodeUrls[0], signedDelivery(succeededEvent(intent, reg.registrationId))),
-        postWebhook(c.nodeUrls[1], signedDelivery(succeededEvent(intent, reg.registrationId))),
+        postWebhook(c.nodeUrls[0], signedDelivery(stripeEvent('payment_intent.succeeded', { ...intent, registrationId: reg.registrationId }))),
+        postWebhook(c.nodeUrls[1], signedDelivery(stripeEvent('payment_intent.succeeded', { ...intent, registrationId: reg.registrationId }))),
       ]);
       assert.deepEqual(rs.map((r) => r.json?.result).sort(), ['already_done', 'confirmed'], rs.map((r) => `${r.status} ${r.text}`).join('\n'));
       assert.equal((await getReg(who, reg.registrationId)).tickets.length, 1);
