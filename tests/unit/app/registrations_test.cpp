@@ -1,6 +1,7 @@
 // The registration use cases against fakes: the order the use case hands the store (free or
 // paid, hold length, signed tickets, idempotency), each placement outcome the store can answer
-// and the error it becomes, and the cancellation outcomes.
+// and the error it becomes, the cancellation outcomes, the listings' pages and bounds, and
+// analytics by the event's local day.
 #include "app/registrations.hpp"
 
 #include <gtest/gtest.h>
@@ -325,6 +326,122 @@ TEST_F(RegistrationsHeld, NeitherAStrangerNorAnOverlongReasonReachesTheStore) {
   ASSERT_FALSE(overlong);
   EXPECT_EQ(overlong.error().code, Errc::invalid_input);
   EXPECT_TRUE(store_.cancellations.empty());
+}
+
+// ---- listings and analytics ----------------------------------------------------------------
+
+class RegistrationsListed : public RegistrationsTest {
+ protected:
+  RegistrationsListed() {
+    add("r-1", "ada", 0h);
+    add("r-2", "ada", 1h);
+    add("r-3", "ada", 2h);
+    add("r-4", "eve", 3h);
+  }
+
+  void add(std::string const& id, std::string const& user_id, std::chrono::hours later) {
+    RegistrationDetail detail;
+    detail.registration.id = id;
+    detail.registration.event_id = "paid";
+    detail.registration.user_id = user_id;
+    detail.registration.registered_at = clock_.now() + later;
+    store_.registrations[id] = detail;
+  }
+
+  template <class Item>
+  static std::vector<std::string> ids(Result<Page<Item>> const& page) {
+    std::vector<std::string> out;
+    if (!page) {
+      ADD_FAILURE() << "the listing failed: " << page.error().detail;
+      return out;
+    }
+    for (auto const& item : page->items) out.push_back(item.registration.id);
+    return out;
+  }
+
+  /// The field a refused listing names.
+  template <class Item>
+  static std::string refused_field(Result<Page<Item>> const& page) {
+    if (page) {
+      ADD_FAILURE() << "listed, though the parameters are out of bounds";
+      return {};
+    }
+    EXPECT_EQ(page.error().code, Errc::invalid_input);
+    return page.error().fields.size() == 1 ? page.error().fields[0].field : std::string("several");
+  }
+
+  using Ids = std::vector<std::string>;
+};
+
+TEST_F(RegistrationsListed, MyRegistrationsComeNewestFirstAPageAtATime) {
+  auto const first = registrations_.list_my_registrations(ada_, std::nullopt, 2);
+  EXPECT_EQ(ids(first), (Ids{"r-3", "r-2"}));
+  ASSERT_TRUE(first && first->next_cursor);
+  auto const second = registrations_.list_my_registrations(ada_, first->next_cursor, 2);
+  EXPECT_EQ(ids(second), (Ids{"r-1"}));
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->next_cursor);
+  auto const whole = registrations_.list_my_registrations(ada_, std::nullopt, 3);
+  EXPECT_EQ(ids(whole), (Ids{"r-3", "r-2", "r-1"}));
+  ASSERT_TRUE(whole);
+  EXPECT_FALSE(whole->next_cursor) << "a full last page has no next one";
+}
+
+TEST_F(RegistrationsListed, TheEventsRegistrationsComeOldestFirstForItsOrganizerOnly) {
+  auto const first = registrations_.list_event_registrations(olga_, "paid", std::nullopt, 3);
+  EXPECT_EQ(ids(first), (Ids{"r-1", "r-2", "r-3"}));
+  ASSERT_TRUE(first && first->next_cursor);
+  auto const second = registrations_.list_event_registrations(olga_, "paid", first->next_cursor, 3);
+  EXPECT_EQ(ids(second), (Ids{"r-4"}));
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->next_cursor);
+  auto const all = registrations_.list_event_registrations(olga_, "paid", std::nullopt, 0);
+  EXPECT_EQ(ids(all), (Ids{"r-1", "r-2", "r-3", "r-4"})) << "limit 0 lists all (the CSV export)";
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(all->next_cursor);
+  EXPECT_EQ(ids(registrations_.list_event_registrations(olga_, "paid", std::nullopt, 10, "eve")), (Ids{"r-4"}));
+
+  auto const attendee = registrations_.list_event_registrations(ada_, "paid", std::nullopt, 10);
+  ASSERT_FALSE(attendee);
+  EXPECT_EQ(attendee.error().code, Errc::forbidden);
+  auto const unknown = registrations_.list_event_registrations(olga_, "gone", std::nullopt, 10);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+TEST_F(RegistrationsListed, ListingParametersOutOfBoundsAreRefused) {
+  EXPECT_EQ(refused_field(registrations_.list_my_registrations(ada_, std::nullopt, 0)), "limit");
+  EXPECT_EQ(refused_field(registrations_.list_my_registrations(ada_, std::nullopt, 101)), "limit");
+  EXPECT_EQ(refused_field(registrations_.list_my_registrations(ada_, std::string("not a cursor"), 2)), "cursor");
+  EXPECT_EQ(refused_field(registrations_.list_event_registrations(olga_, "paid", std::nullopt, -1)), "limit");
+  EXPECT_EQ(refused_field(registrations_.list_event_registrations(olga_, "paid", std::nullopt, 101)), "limit");
+  EXPECT_EQ(refused_field(registrations_.list_event_registrations(olga_, "paid", std::string("nope"), 2)), "cursor");
+  auto const long_search = std::string(Registrations::kMaxSearchLength + 1, 'a');
+  EXPECT_EQ(refused_field(registrations_.list_event_registrations(olga_, "paid", std::nullopt, 2, long_search)), "q");
+}
+
+TEST_F(RegistrationsListed, AnalyticsCountByTheEventsLocalDay) {
+  using namespace std::chrono;
+  store_.events["paid"].details.timezone = "Asia/Tokyo";
+  auto const hour = [](sys_days day, hours h) { return duration_cast<hours>((day + h).time_since_epoch()).count(); };
+  // 14:00, 16:00 and 17:00 UTC on 1 June 2027 are 23:00 on 1 June and 01:00, 02:00 on 2 June in Tokyo.
+  store_.stats.by_hour = {{hour(2027y / June / 1, 14h), 2, 5000},
+                          {hour(2027y / June / 1, 16h), 1, 2500},
+                          {hour(2027y / June / 1, 17h), 3, 7500}};
+  auto const analytics = registrations_.event_analytics(olga_, "paid");
+  ASSERT_TRUE(analytics) << analytics.error().detail;
+  EXPECT_EQ(analytics->currency, "EUR");
+  ASSERT_EQ(analytics->by_day.size(), 2u);
+  EXPECT_EQ(analytics->by_day[0].date, "2027-06-01");
+  EXPECT_EQ(analytics->by_day[0].registrations, 2);
+  EXPECT_EQ(analytics->by_day[0].revenue_minor, 5000);
+  EXPECT_EQ(analytics->by_day[1].date, "2027-06-02");
+  EXPECT_EQ(analytics->by_day[1].registrations, 4);
+  EXPECT_EQ(analytics->by_day[1].revenue_minor, 10000);
+
+  auto const attendee = registrations_.event_analytics(ada_, "paid");
+  ASSERT_FALSE(attendee);
+  EXPECT_EQ(attendee.error().code, Errc::forbidden);
 }
 
 }  // namespace

@@ -86,7 +86,6 @@ std::optional<AccountState> FakeStore::account_state(std::string_view user_id) {
 }
 
 std::optional<Event> FakeStore::find_event(std::string_view id) {
-  ++event_reads;
   auto const found = events.find(id);
   if (found == events.end()) return std::nullopt;
   return found->second;
@@ -138,6 +137,34 @@ std::vector<RegistrationDetail> FakeStore::list_user_registrations(std::string_v
   });
   if (limit > 0 && static_cast<int>(mine.size()) > limit) mine.resize(static_cast<std::size_t>(limit));
   return mine;
+}
+
+std::vector<RegistrationRow> FakeStore::list_event_registrations(std::string_view event_id,
+                                                                 std::optional<RegistrationCursor> const& after,
+                                                                 int limit) {
+  return search_event_registrations(event_id, "", after, limit);
+}
+
+std::vector<RegistrationRow> FakeStore::search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                   std::optional<RegistrationCursor> const& after,
+                                                                   int limit) {
+  std::vector<RegistrationRow> rows;
+  for (auto const& [id, detail] : registrations) {
+    auto const& r = detail.registration;
+    if (r.event_id != event_id) continue;
+    if (after && std::tie(r.registered_at, r.id) <= std::tie(after->registered_at, after->id)) continue;
+    RegistrationRow row{r, r.user_id, r.user_id + "@example.com", 0};
+    if (row.attendee_name.find(text) == std::string::npos && row.attendee_email.find(text) == std::string::npos) {
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  std::ranges::sort(rows, [](auto const& a, auto const& b) {
+    return std::tie(a.registration.registered_at, a.registration.id) <
+           std::tie(b.registration.registered_at, b.registration.id);
+  });
+  if (limit > 0 && static_cast<int>(rows.size()) > limit) rows.resize(static_cast<std::size_t>(limit));
+  return rows;
 }
 
 Cancellation FakeStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,

@@ -106,7 +106,6 @@ class FakeStore final : public Store {
 
   // ---- events, registrations, tickets, staff ------------------------------------------------
   std::map<std::string, Event, std::less<>> events;
-  int event_reads = 0;
   std::map<std::string, RegistrationDetail, std::less<>> registrations;
   std::map<std::string, Ticket, std::less<>> tickets;
   std::set<std::pair<std::string, std::string>> staff;  ///< (event id, user id) of accepted staff
@@ -166,10 +165,9 @@ class FakeStore final : public Store {
   std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
                                                           std::optional<RegistrationCursor> const& after,
                                                           int limit) override;
-  std::vector<RegistrationRow> list_event_registrations(std::string_view, std::optional<RegistrationCursor> const&,
-                                                        int) override {
-    return {};
-  }
+  std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
+                                                        std::optional<RegistrationCursor> const& after,
+                                                        int limit) override;
   Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                    Actor const& actor) override;
   EventStats event_stats(std::string_view) override { return stats; }
@@ -195,10 +193,11 @@ class FakeStore final : public Store {
   std::vector<Event> list_staff_events(std::string_view, Timestamp, std::optional<EventCursor> const&, int) override {
     return {};
   }
-  std::vector<RegistrationRow> search_event_registrations(std::string_view, std::string_view,
-                                                          std::optional<RegistrationCursor> const&, int) override {
-    return {};
-  }
+  /// As list_event_registrations, keeping the rows whose attendee (named by the user id,
+  /// email "<user id>@example.com") contains `text`, case and all.
+  std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
 
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
