@@ -2,22 +2,23 @@
 # Runs the Stripe provider tests against Prism serving Stripe's own API description
 # (../shared/stripe/stripe-lite.json), which answers 422 to any request off Stripe's schema.
 # Usage: run_with_prism.sh path/to/stripe_tests repo-root [gtest arguments…]
+# Exits 77 (the test's SKIP_RETURN_CODE, so CTest shows it as skipped, not passed) when the
+# suite cannot run here: Stripe's API description, Prism or Node is absent.
 set -euo pipefail
 
 tests=${1:?usage: run_with_prism.sh path/to/stripe_tests repo-root}
 root=${2:?usage: run_with_prism.sh path/to/stripe_tests repo-root}
 shift 2
 
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
 spec=$root/../shared/stripe/stripe-lite.json
-if [ ! -f "$spec" ]; then
-  echo "SKIP: ../shared/stripe is absent"
-  exit 0
-fi
+[ -f "$spec" ] || skip "$spec is absent (Stripe's API description is not in this checkout)"
 prism=$root/tests/node/node_modules/.bin/prism
-if [ ! -e "$prism" ]; then
-  echo "FAIL: Prism is missing: run npm ci --prefix tests/node" >&2
-  exit 1
-fi
+[ -e "$prism" ] || skip "Prism is missing: run npm ci --prefix tests/node"
+command -v node >/dev/null || skip "node is not installed (bash scripts/install-deps.sh)"
 
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 log=$(mktemp)

@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -206,27 +204,6 @@ TEST(RenderTicketPdf, SurvivesInvalidUtf8AndControlCharacters) {
   sheet.event_name = "Broken \xff\xfe name\nwith\ttabs";
   sheet.holder_name = std::string("nul\0inside", 10);
   EXPECT_TRUE(is_pdf(render_ticket_pdf(sheet)));
-}
-
-/// Prints renders per second instead of asserting a threshold: shared CI cores make any
-/// fixed number flaky, and the figure is what matters when tuning.
-void print_renders_per_second(char const* label, TicketSheet const& sheet) {
-  render_ticket_pdf(sheet);  // the thread's font map and fonts load on the first render
-  constexpr int kRenders = 200;
-  auto const start = std::chrono::steady_clock::now();
-  std::size_t bytes = 0;
-  for (int i = 0; i < kRenders; ++i) bytes += render_ticket_pdf(sheet).size();
-  std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - start;
-  std::printf("[   perf   ] %s: %.0f renders/s on one thread, %zu bytes each\n", label, kRenders / elapsed.count(),
-              bytes / kRenders);
-}
-
-TEST(RenderTicketPdf, PrintsRendersPerSecond) {
-  print_renders_per_second("latin", sample_sheet());
-  TicketSheet cjk = sample_sheet();
-  cjk.event_name = "東京デベロッパーサミット 2027";
-  cjk.holder_name = "山田 太郎";
-  print_renders_per_second("cjk", cjk);
 }
 
 }  // namespace

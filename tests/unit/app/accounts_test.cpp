@@ -13,20 +13,12 @@
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/fakes.hpp"
 
 namespace admit {
 namespace {
 
 using namespace std::chrono_literals;
-
-class FakeClock final : public Clock {
- public:
-  Timestamp now() const override { return now_; }
-  void advance(std::chrono::seconds by) { now_ += by; }
-
- private:
-  Timestamp now_{std::chrono::seconds{1'800'000'000}};
-};
 
 std::filesystem::path fresh_temp_dir() {
   std::random_device random;
@@ -87,7 +79,7 @@ class AccountsTest : public ::testing::Test {
   }
 
   CryptoReady crypto_;
-  FakeClock clock_;
+  test::FakeClock clock_;
   auth::SodiumEntropy entropy_;
   auth::Sha256Digest digest_;
   // The smallest cost libsodium allows, so the suite stays fast.

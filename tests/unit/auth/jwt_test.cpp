@@ -16,21 +16,14 @@
 
 #include "auth/crypto.hpp"
 #include "base/encoding.hpp"
+#include "support/fakes.hpp"
 
 namespace admit::auth {
 namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-class FakeClock final : public Clock {
- public:
-  Timestamp now() const override { return now_; }
-  void advance(std::chrono::seconds by) { now_ += by; }
-
- private:
-  Timestamp now_{std::chrono::seconds{1'800'000'000}};
-};
+using test::FakeClock;
 
 JwtSettings test_settings() {
   return {.issuer = "https://admit.test", .audience = "admit-api", .lifetime = 15min, .leeway = 30s};

@@ -15,21 +15,13 @@
 
 #include "auth/crypto.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/fakes.hpp"
 
 namespace admit {
 namespace {
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
-
-class FakeClock final : public Clock {
- public:
-  Timestamp now() const override { return now_; }
-  void set(Timestamp t) { now_ = t; }
-
- private:
-  Timestamp now_{sys_days{2026y / June / 1}};
-};
 
 std::filesystem::path fresh_temp_dir() {
   std::random_device random;
@@ -140,7 +132,7 @@ class EventsTest : public ::testing::Test {
     return request;
   }
 
-  FakeClock clock_;
+  test::FakeClock clock_{sys_days{2026y / June / 1}};
   auth::SodiumEntropy entropy_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;

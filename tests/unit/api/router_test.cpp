@@ -16,6 +16,7 @@
 #include "api/routes.hpp"
 #include "app/accounts.hpp"
 #include "app/events.hpp"
+#include "support/fakes.hpp"
 
 namespace admit::api {
 namespace {
@@ -294,100 +295,6 @@ TEST(PercentDecode, RejectsMalformedEscapes) {
 
 // ---- the real route table against the OpenAPI document ----------------------------------
 
-/// A store that holds nothing; make_routes only needs the use cases to exist.
-class EmptyStore final : public Store {
- public:
-  bool ping() override { return true; }
-  int schema_version() override { return 0; }
-  Result<void> insert_user(User const&, Actor const&) override { return {}; }
-  std::optional<User> find_user(std::string_view) override { return std::nullopt; }
-  std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
-  std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
-  std::optional<AccountState> account_state(std::string_view) override { return std::nullopt; }
-  std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
-  std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
-  void insert_session(RefreshSession const&) override {}
-  Rotation rotate_session(std::string_view, std::string_view, Timestamp, Timestamp) override {
-    return {RotateOutcome::invalid, {}};
-  }
-  bool revoke_family(std::string_view, std::string_view, Timestamp) override { return false; }
-  void insert_event(Event const&, TicketType const&, Actor const&) override {}
-  std::optional<Event> find_event(std::string_view) override { return std::nullopt; }
-  std::vector<Event> list_events(EventQuery const&) override { return {}; }
-  EventUpdate update_event(std::string_view, EventDraft const&, Timestamp, Actor const&) override {
-    return EventUpdate::not_found;
-  }
-  bool cancel_event(std::string_view, Timestamp, Actor const&) override { return false; }
-
-  void place_registration(NewRegistration, Timestamp, Actor, Completion<Result<PlacementResult>> done) override {
-    done(PlacementResult{Placement::event_not_found, {}, 0, 0, std::nullopt});
-  }
-  std::optional<RegistrationDetail> find_registration(std::string_view) override { return std::nullopt; }
-  std::vector<RegistrationDetail> list_user_registrations(std::string_view, std::optional<RegistrationCursor> const&,
-                                                          int) override {
-    return {};
-  }
-  std::vector<RegistrationRow> list_event_registrations(std::string_view, std::optional<RegistrationCursor> const&,
-                                                        int) override {
-    return {};
-  }
-  Cancellation cancel_registration(std::string_view, CancellationRequest const&, Timestamp, Actor const&) override {
-    return Cancellation::not_found;
-  }
-  EventStats event_stats(std::string_view) override { return {}; }
-  std::optional<Ticket> find_ticket(std::string_view) override { return std::nullopt; }
-  void redeem_ticket(std::string, std::string, std::string, Timestamp, Actor,
-                     Completion<Result<RedemptionResult>> done) override {
-    done(RedemptionResult{Redemption::unknown, std::nullopt});
-  }
-  bool is_event_staff(std::string_view, std::string_view) override { return false; }
-  InviteResult invite_staff(StaffInvitation const& fresh, Actor const&) override { return {fresh, true}; }
-  InvitationAnswer accept_staff_invitation(std::string_view, std::string_view, std::string_view, Timestamp,
-                                           Actor const&) override {
-    return InvitationAnswer::not_found;
-  }
-  std::optional<StaffInvitation> decline_staff_invitation(std::string_view, std::string_view, Timestamp,
-                                                          Actor const&) override {
-    return std::nullopt;
-  }
-  std::optional<StaffInvitation> remove_staff_invitation(std::string_view, std::string_view, Timestamp,
-                                                         Actor const&) override {
-    return std::nullopt;
-  }
-  std::vector<StaffInvitation> list_event_staff(std::string_view, Timestamp) override { return {}; }
-  std::vector<StaffInvitation> list_staff_invitations(std::string_view, Timestamp) override { return {}; }
-  std::vector<Event> list_staff_events(std::string_view, Timestamp, std::optional<EventCursor> const&, int) override {
-    return {};
-  }
-  std::vector<RegistrationRow> search_event_registrations(std::string_view, std::string_view,
-                                                          std::optional<RegistrationCursor> const&, int) override {
-    return {};
-  }
-  std::vector<EventKey> event_keys(std::string_view) override { return {}; }
-  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
-  std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
-
-  bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,
-                   Timestamp) override {
-    return true;
-  }
-  std::optional<StoredPayment> payment_by_key(std::string_view, std::string_view) override { return std::nullopt; }
-  std::optional<StoredPayment> find_payment(std::string_view) override { return std::nullopt; }
-  std::optional<StoredPayment> payment_of(std::string_view) override { return std::nullopt; }
-  void apply_payment_success(std::string, std::string, std::vector<Ticket>, Timestamp,
-                             Completion<Result<PaymentResult>> done) override {
-    done(PaymentResult{PaymentApplied::unknown_payment, {}});
-  }
-  void apply_payment_failure(std::string, std::string, std::string, Timestamp,
-                             Completion<Result<PaymentResult>> done) override {
-    done(PaymentResult{PaymentApplied::unknown_payment, {}});
-  }
-  int expire_holds(Timestamp) override { return 0; }
-  void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
-  std::vector<StoredPayment> pending_payments() override { return {}; }
-  std::vector<StoredPayment> refunds_due() override { return {}; }
-};
-
 class NoProvider final : public PaymentProvider {
  public:
   std::string_view name() const override { return "none"; }
@@ -404,65 +311,21 @@ class NoSignatures final : public WebhookSignatures {
   std::string sign(std::string_view, Timestamp) override { return {}; }
 };
 
-/// Ticket adapters that are never reached: these tests only look at the route table.
-class NoTicketCodes final : public TicketCodes {
- public:
-  std::string issue(TicketClaims const&) override { return "A"; }
-  std::expected<TicketClaims, std::string> check(std::string_view) override { return std::unexpected("none"); }
-  std::expected<TicketClaims, std::string> decode(std::string_view) override { return std::unexpected("none"); }
-  std::vector<PublicScanKey> public_keys(std::string_view) override { return {}; }
-  PublicScanKey rotate(std::string_view) override { return {}; }
-};
-
-class NoLinks final : public DownloadLinks {
- public:
-  std::string signature(std::string_view, Timestamp) override { return {}; }
-  bool verify(std::string_view, Timestamp, std::string_view) override { return false; }
-};
-
-class NoPrinter final : public TicketPrinter {
- public:
-  std::string render_pdf(PrintedTicket const&) override { return {}; }
-};
-
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return Timestamp{std::chrono::seconds{1'800'000'000}}; }
-};
-
-class CountingEntropy final : public Entropy {
- public:
-  std::string new_id() override { return "id-" + std::to_string(++next_); }
-  std::string new_secret() override { return "secret-" + std::to_string(++next_); }
-
- private:
-  int next_ = 0;
-};
-
-class PlainHasher final : public PasswordHasher {
- public:
-  std::string hash(std::string_view password) override { return "hashed:" + std::string(password); }
-  bool verify(std::string_view hash, std::string_view password) override { return hash == this->hash(password); }
-};
-
-class PlainDigest final : public TokenDigest {
- public:
-  std::string digest(std::string_view token) override { return "digest:" + std::string(token); }
-};
-
 class RouteTableTest : public ::testing::Test {
  protected:
-  EmptyStore store_;
-  FixedClock clock_;
-  CountingEntropy entropy_;
-  PlainHasher hasher_;
-  PlainDigest digest_;
+  // A store that holds nothing, and adapters never reached: these tests only look at the
+  // route table, and make_routes only needs the use cases to exist.
+  test::FakeStore store_;
+  test::FakeClock clock_;
+  test::CountingEntropy entropy_;
+  test::PlainHasher hasher_;
+  test::PlainDigest digest_;
   FakeAccessTokens tokens_;
   Accounts accounts_{store_, hasher_, tokens_, digest_, entropy_, clock_};
   Events events_{store_, entropy_, clock_};
-  NoTicketCodes codes_;
-  NoLinks links_;
-  NoPrinter printer_;
+  test::FakeTicketCodes codes_;
+  test::FakeDownloadLinks links_;
+  test::FakePrinter printer_;
   Registrations registrations_{store_, codes_, entropy_, clock_, {}};
   Tickets tickets_{store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;

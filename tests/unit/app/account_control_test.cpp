@@ -3,47 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <map>
 #include <stdexcept>
 #include <string>
 
 #include "app/account_gate.hpp"
 #include "app/login_throttle.hpp"
+#include "support/fakes.hpp"
 
 namespace admit {
 namespace {
 
 using namespace std::chrono_literals;
 using std::chrono::seconds;
-
-struct ManualClock {
-  std::chrono::steady_clock::time_point now{std::chrono::steady_clock::time_point{} + 1000h};
-  auto function() {
-    return [this] { return now; };
-  }
-};
-
-/// Only account_state matters to the gate; it counts how often it is asked.
-class FakeUsers final : public UserStore {
- public:
-  std::map<std::string, AccountState, std::less<>> accounts;
-  int lookups = 0;
-  bool down = false;
-
-  std::optional<AccountState> account_state(std::string_view id) override {
-    ++lookups;
-    if (down) throw Outage("the database is down");
-    auto const found = accounts.find(id);
-    if (found == accounts.end()) return std::nullopt;
-    return found->second;
-  }
-  Result<void> insert_user(User const&, Actor const&) override { return {}; }
-  std::optional<User> find_user(std::string_view) override { return std::nullopt; }
-  std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
-  std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
-  std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
-  std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
-};
 
 Principal token_of(std::string id, std::int64_t version) {
   return Principal{.user_id = std::move(id), .roles = Role::organizer, .token_version = version};
@@ -53,8 +24,8 @@ class AccountGateTest : public ::testing::Test {
  protected:
   void SetUp() override { users_.accounts["ada"] = AccountState{.token_version = 0, .disabled = false}; }
 
-  ManualClock clock_;
-  FakeUsers users_;
+  test::ManualSteadyClock clock_;
+  test::FakeStore users_;
   AccountGate gate_{users_, 2000ms, clock_.function()};
 };
 
@@ -81,16 +52,16 @@ TEST_F(AccountGateTest, RefusesTokensOfMissingDisabledOrChangedAccounts) {
 
 TEST_F(AccountGateTest, AsksTheStoreAtMostOncePerMaxAgeForABusyAccount) {
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(gate_.check(token_of("ada", 0)));
-  EXPECT_EQ(users_.lookups, 1);
+  EXPECT_EQ(users_.account_state_lookups, 1);
   clock_.now += 1999ms;
   ASSERT_TRUE(gate_.check(token_of("ada", 0)));
-  EXPECT_EQ(users_.lookups, 1);
+  EXPECT_EQ(users_.account_state_lookups, 1);
   clock_.now += 1ms;
   ASSERT_TRUE(gate_.check(token_of("ada", 0)));
-  EXPECT_EQ(users_.lookups, 2);
+  EXPECT_EQ(users_.account_state_lookups, 2);
   // Refusals are remembered as well: a vanished account's token does not cost a lookup each.
   for (int i = 0; i < 10; ++i) ASSERT_FALSE(gate_.check(token_of("nobody", 0)));
-  EXPECT_EQ(users_.lookups, 3);
+  EXPECT_EQ(users_.account_state_lookups, 3);
 }
 
 TEST_F(AccountGateTest, AChangeIsSeenOnceTheCachedStateIsOlderThanMaxAge) {
@@ -125,10 +96,10 @@ TEST_F(AccountGateTest, RecheckAsksNowAndPausesAfterAnOutage) {
   EXPECT_FALSE(gate_.check(token_of("ada", 0))) << "and the cache learnt it";
 
   users_.down = true;
-  auto const before = users_.lookups;
+  auto const before = users_.account_state_lookups;
   EXPECT_TRUE(gate_.recheck(token_of("ada", 0))) << "an outage explains nothing";
   EXPECT_TRUE(gate_.recheck(token_of("ada", 0)));
-  EXPECT_EQ(users_.lookups, before + 1) << "one failed lookup pauses rechecks";
+  EXPECT_EQ(users_.account_state_lookups, before + 1) << "one failed lookup pauses rechecks";
   clock_.now += 1s;
   users_.down = false;
   EXPECT_FALSE(gate_.recheck(token_of("ada", 0)));
@@ -161,7 +132,7 @@ class LoginThrottleTest : public ::testing::Test {
     return throttle_.begin(email, client);
   }
 
-  ManualClock clock_;
+  test::ManualSteadyClock clock_;
   LoginThrottle throttle_{settings(), clock_.function()};
 };
 

@@ -1,0 +1,70 @@
+// pdf_render [RENDERS]: how many ticket PDFs one thread renders per second, for a Latin and a
+// CJK ticket, without HTTP or a database around the renderer. A benchmark, not a test: no
+// figure is asserted (shared cores make any fixed threshold flaky); see bench/RESULTS.md.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "tickets/pdf.hpp"
+
+/// fontconfig keeps a few allocations for the life of the process and never frees them;
+/// LeakSanitizer (the asan preset sets detect_leaks=1) would otherwise fail this program.
+extern "C" char const* __lsan_default_suppressions() {
+  return "leak:libfontconfig.so\n";
+}
+
+namespace {
+
+using admit::tickets::render_ticket_pdf;
+using admit::tickets::TicketSheet;
+
+/// Upper-case base32, the alphabet of a signed ticket payload.
+std::string base32_text(std::size_t length) {
+  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string text;
+  for (std::size_t i = 0; i < length; ++i) text += kAlphabet[(i * 7 + 3) % kAlphabet.size()];
+  return text;
+}
+
+TicketSheet latin_sheet() {
+  return {
+      .event_name = "Jazz Night at the Blue Room",
+      .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
+      .location = "Blue Room, Kastanienallee 7, Berlin",
+      .holder_name = "Ada Lovelace",
+      .ticket_type = "General admission",
+      .price_line = "\u20ac25.00",
+      .ticket_id = "tkt_5fYq2mZt8KcW3nRb",
+      .order_line = "Registration 5fYq2mZt \u00b7 ticket 2 of 3",
+      .qr_text = "A1" + base32_text(180),
+  };
+}
+
+void print_renders_per_second(char const* label, TicketSheet const& sheet, int renders) {
+  render_ticket_pdf(sheet);  // the thread's font map and fonts load on the first render
+  auto const start = std::chrono::steady_clock::now();
+  std::size_t bytes = 0;
+  for (int i = 0; i < renders; ++i) bytes += render_ticket_pdf(sheet).size();
+  std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - start;
+  std::printf("%s: %.0f renders/s on one thread, %zu bytes each\n", label, renders / elapsed.count(),
+              bytes / static_cast<std::size_t>(renders));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int renders = 200;
+  if (argc > 2 || (argc == 2 && (std::from_chars(argv[1], argv[1] + std::strlen(argv[1]), renders).ec != std::errc{} ||
+                                 renders < 1))) {
+    std::fprintf(stderr, "usage: pdf_render [RENDERS]   (default 200 per ticket)\n");
+    return 2;
+  }
+  print_renders_per_second("latin", latin_sheet(), renders);
+  TicketSheet cjk = latin_sheet();
+  cjk.event_name = "東京デベロッパーサミット 2027";
+  cjk.holder_name = "山田 太郎";
+  print_renders_per_second("cjk", cjk, renders);
+}

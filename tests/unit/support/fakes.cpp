@@ -1,0 +1,210 @@
+#include "support/fakes.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+
+namespace admit::test {
+
+namespace {
+
+/// A keyed hash standing in for an Ed25519 signature: only FakeTicketCodes::issue applies it.
+std::string fake_signature(std::string_view body) {
+  return std::to_string(std::hash<std::string>{}("fake-key|" + std::string(body)));
+}
+
+std::string code_body(TicketClaims const& claims) {
+  return "T." + claims.ticket_id + "." + claims.event_id + "." + claims.user_id;
+}
+
+}  // namespace
+
+std::string FakeTicketCodes::issue(TicketClaims const& claims) {
+  auto const body = code_body(claims);
+  return body + "." + fake_signature(body);
+}
+
+std::string FakeTicketCodes::forge(TicketClaims const& claims) {
+  return code_body(claims) + ".0";
+}
+
+std::expected<TicketClaims, std::string> FakeTicketCodes::decode(std::string_view code) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t dot = code.find('.'); dot != std::string_view::npos; dot = code.find('.', start)) {
+    parts.emplace_back(code.substr(start, dot - start));
+    start = dot + 1;
+  }
+  parts.emplace_back(code.substr(start));
+  if (parts.size() != 5 || parts[0] != "T" || parts[4].empty()) return std::unexpected("not a ticket code");
+  return TicketClaims{.ticket_id = parts[1], .event_id = parts[2], .user_id = parts[3], .key_id = 1};
+}
+
+std::expected<TicketClaims, std::string> FakeTicketCodes::check(std::string_view code) {
+  ++checks;
+  auto claims = decode(code);
+  if (!claims) return claims;
+  auto const body = code_body(*claims);
+  if (code.substr(body.size() + 1) != fake_signature(body)) return std::unexpected("bad signature");
+  return claims;
+}
+
+std::vector<PublicScanKey> FakeTicketCodes::public_keys(std::string_view event_id) {
+  auto const found = rotations.find(std::string(event_id));
+  auto const count = found == rotations.end() ? 0 : found->second;
+  std::vector<PublicScanKey> keys;
+  for (int i = count + 1; i >= 1; --i) {
+    keys.push_back({static_cast<std::uint32_t>(i), "key-" + std::to_string(i), Timestamp{}, i == count + 1});
+  }
+  return keys;
+}
+
+PublicScanKey FakeTicketCodes::rotate(std::string_view event_id) {
+  auto const id = ++rotations[std::string(event_id)] + 1;
+  return {static_cast<std::uint32_t>(id), "key-" + std::to_string(id), Timestamp{}, true};
+}
+
+std::string FakeDownloadLinks::signature(std::string_view ticket_id, Timestamp expires) {
+  return "sig:" + std::string(ticket_id) + ":" + std::to_string(expires.time_since_epoch().count());
+}
+
+bool FakeDownloadLinks::verify(std::string_view ticket_id, Timestamp expires, std::string_view signature) {
+  return signature == this->signature(ticket_id, expires);
+}
+
+std::string FakePrinter::render_pdf(PrintedTicket const& ticket) {
+  printed.push_back(ticket);
+  return "%PDF-fake " + ticket.ticket_id;
+}
+
+std::optional<AccountState> FakeStore::account_state(std::string_view user_id) {
+  ++account_state_lookups;
+  if (down) throw Outage("the database is down");
+  auto const found = accounts.find(user_id);
+  if (found == accounts.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<Event> FakeStore::find_event(std::string_view id) {
+  auto const found = events.find(id);
+  if (found == events.end()) return std::nullopt;
+  return found->second;
+}
+
+PlacementResult FakeStore::placed(NewRegistration const& order) {
+  return PlacementResult{
+      .outcome = Placement::placed,
+      .detail = RegistrationDetail{order.registration, order.tickets},
+      .seats_left = 0,
+      .attendee_limit = 0,
+      .retry_at = std::nullopt,
+  };
+}
+
+void FakeStore::place_registration(NewRegistration registration, Timestamp, Actor,
+                                   Completion<Result<PlacementResult>> done) {
+  orders.push_back(registration);
+  if (on_place) on_place(registration);
+  if (placements.empty()) return done(placed(registration));
+  auto answer = std::move(placements.front());
+  placements.pop_front();
+  if (answer && (answer->outcome == Placement::placed || answer->outcome == Placement::replayed) &&
+      answer->detail.registration.id.empty()) {
+    answer->detail = placed(registration).detail;
+  }
+  done(std::move(answer));
+}
+
+std::optional<RegistrationDetail> FakeStore::find_registration(std::string_view id) {
+  auto const found = registrations.find(id);
+  if (found == registrations.end()) return std::nullopt;
+  return found->second;
+}
+
+std::vector<RegistrationDetail> FakeStore::list_user_registrations(std::string_view user_id,
+                                                                   std::optional<RegistrationCursor> const& after,
+                                                                   int limit) {
+  std::vector<RegistrationDetail> mine;
+  for (auto const& [id, detail] : registrations) {
+    auto const& r = detail.registration;
+    if (r.user_id != user_id) continue;
+    if (after && std::tie(r.registered_at, r.id) >= std::tie(after->registered_at, after->id)) continue;
+    mine.push_back(detail);
+  }
+  std::ranges::sort(mine, [](auto const& a, auto const& b) {
+    return std::tie(a.registration.registered_at, a.registration.id) >
+           std::tie(b.registration.registered_at, b.registration.id);
+  });
+  if (limit > 0 && static_cast<int>(mine.size()) > limit) mine.resize(static_cast<std::size_t>(limit));
+  return mine;
+}
+
+std::vector<RegistrationRow> FakeStore::list_event_registrations(std::string_view event_id,
+                                                                 std::optional<RegistrationCursor> const& after,
+                                                                 int limit) {
+  return search_event_registrations(event_id, "", after, limit);
+}
+
+std::vector<RegistrationRow> FakeStore::search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                   std::optional<RegistrationCursor> const& after,
+                                                                   int limit) {
+  std::vector<RegistrationRow> rows;
+  for (auto const& [id, detail] : registrations) {
+    auto const& r = detail.registration;
+    if (r.event_id != event_id) continue;
+    if (after && std::tie(r.registered_at, r.id) <= std::tie(after->registered_at, after->id)) continue;
+    RegistrationRow row{r, r.user_id, r.user_id + "@example.com", 0};
+    if (row.attendee_name.find(text) == std::string::npos && row.attendee_email.find(text) == std::string::npos) {
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  std::ranges::sort(rows, [](auto const& a, auto const& b) {
+    return std::tie(a.registration.registered_at, a.registration.id) <
+           std::tie(b.registration.registered_at, b.registration.id);
+  });
+  if (limit > 0 && static_cast<int>(rows.size()) > limit) rows.resize(static_cast<std::size_t>(limit));
+  return rows;
+}
+
+Cancellation FakeStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                            Actor const&) {
+  cancellations.emplace_back(std::string(id), request);
+  if (next_cancellation == Cancellation::cancelled) {
+    if (auto const found = registrations.find(id); found != registrations.end()) {
+      found->second.registration.status = RegistrationStatus::cancelled;
+      found->second.registration.updated_at = now;
+    }
+  }
+  return next_cancellation;
+}
+
+std::optional<Ticket> FakeStore::find_ticket(std::string_view id) {
+  auto const found = tickets.find(id);
+  if (found == tickets.end()) return std::nullopt;
+  return found->second;
+}
+
+void FakeStore::redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
+                              Completion<Result<RedemptionResult>> done) {
+  redemptions.push_back({ticket_id, event_id, code, now, actor});
+  if (redeem_failure) return done(std::unexpected(*redeem_failure));
+  // As the stores do: only the exact issued code finds its ticket; then the event, the
+  // ticket's status and whether it was used decide.
+  auto const found = tickets.find(ticket_id);
+  if (found == tickets.end() || found->second.qr_code != code) {
+    return done(RedemptionResult{Redemption::unknown, std::nullopt});
+  }
+  auto& ticket = found->second;
+  if (ticket.event_id != event_id) return done(RedemptionResult{Redemption::wrong_event, ticket});
+  if (ticket.status == TicketStatus::cancelled) return done(RedemptionResult{Redemption::cancelled, ticket});
+  if (ticket.validated_at) return done(RedemptionResult{Redemption::already_used, ticket});
+  ticket.validated_at = now;
+  done(RedemptionResult{Redemption::admitted, ticket});
+}
+
+bool FakeStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
+  return staff.contains({std::string(event_id), std::string(user_id)});
+}
+
+}  // namespace admit::test

@@ -1,0 +1,227 @@
+#pragma once
+
+/// Fakes of the ports in app/ports.hpp, shared by the unit tests: a clock moved by hand,
+/// predictable ids, a store held in memory, ticket codes whose forgeries are easy to make.
+/// Each does what a test can check and nothing more; none touches a disk or a network.
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/ports.hpp"
+
+namespace admit::test {
+
+/// The wall clock use cases read (Clock), standing still until a test moves it.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(Timestamp start = Timestamp{std::chrono::seconds{1'800'000'000}}) : now_(start) {}
+  Timestamp now() const override { return now_; }
+  void set(Timestamp t) { now_ = t; }
+  void advance(std::chrono::seconds by) { now_ += by; }
+
+ private:
+  Timestamp now_;
+};
+
+/// A steady clock for the parts that take one as a function (AccountGate, LoginThrottle).
+struct ManualSteadyClock {
+  std::chrono::steady_clock::time_point now{std::chrono::steady_clock::time_point{} + std::chrono::hours{1000}};
+  auto function() {
+    return [this] { return now; };
+  }
+};
+
+/// Ids "id-1", "id-2" … and secrets "secret-3" … in the order they are asked for.
+class CountingEntropy final : public Entropy {
+ public:
+  std::string new_id() override { return "id-" + std::to_string(++next_); }
+  std::string new_secret() override { return "secret-" + std::to_string(++next_); }
+
+ private:
+  int next_ = 0;
+};
+
+class PlainHasher final : public PasswordHasher {
+ public:
+  std::string hash(std::string_view password) override { return "hashed:" + std::string(password); }
+  bool verify(std::string_view hash, std::string_view password) override { return hash == this->hash(password); }
+};
+
+class PlainDigest final : public TokenDigest {
+ public:
+  std::string digest(std::string_view token) override { return "digest:" + std::string(token); }
+};
+
+/// Ticket codes "T.<ticket>.<event>.<user>.<signature>", the signature a keyed hash of the
+/// rest: changing any part of an issued code (or writing one from scratch) breaks it, as with
+/// the real Ed25519 codes. Counts signature checks, which a scan should avoid where it can.
+class FakeTicketCodes final : public TicketCodes {
+ public:
+  std::string issue(TicketClaims const& claims) override;
+  std::expected<TicketClaims, std::string> check(std::string_view code) override;
+  std::expected<TicketClaims, std::string> decode(std::string_view code) override;
+  std::vector<PublicScanKey> public_keys(std::string_view event_id) override;
+  PublicScanKey rotate(std::string_view event_id) override;
+
+  /// A code that states `claims` in the right form but was not signed by us.
+  static std::string forge(TicketClaims const& claims);
+
+  int checks = 0;                        ///< calls of check()
+  std::map<std::string, int> rotations;  ///< rotate() calls by event
+};
+
+/// Download link signatures "sig:<ticket>:<expires>".
+class FakeDownloadLinks final : public DownloadLinks {
+ public:
+  std::string signature(std::string_view ticket_id, Timestamp expires) override;
+  bool verify(std::string_view ticket_id, Timestamp expires, std::string_view signature) override;
+};
+
+/// Keeps what it was asked to print; the "PDF" names the ticket.
+class FakePrinter final : public TicketPrinter {
+ public:
+  std::string render_pdf(PrintedTicket const& ticket) override;
+  std::vector<PrintedTicket> printed;
+};
+
+/// The whole Store in memory. Reads answer from the public maps, which tests fill directly.
+/// Redemption and staff checks behave as the real stores' contract says (tests/unit/store);
+/// placing a registration and cancelling one answer what the test scripted, since those
+/// decisions are the store's (and the domain's), not the use case's. Everything else answers
+/// "nothing there".
+class FakeStore final : public Store {
+ public:
+  // ---- users: only the account state the gate reads --------------------------------------
+  std::map<std::string, AccountState, std::less<>> accounts;
+  int account_state_lookups = 0;
+  bool down = false;  ///< account_state throws Outage
+
+  // ---- events, registrations, tickets, staff ------------------------------------------------
+  std::map<std::string, Event, std::less<>> events;
+  std::map<std::string, RegistrationDetail, std::less<>> registrations;
+  std::map<std::string, Ticket, std::less<>> tickets;
+  std::set<std::pair<std::string, std::string>> staff;  ///< (event id, user id) of accepted staff
+  EventStats stats;
+
+  /// Every order place_registration received, in order.
+  std::vector<NewRegistration> orders;
+  /// What the next placements answer, first first; when empty, the order is placed.
+  std::deque<Result<PlacementResult>> placements;
+  /// Runs as each order arrives, before its answer (to change the store meanwhile).
+  std::function<void(NewRegistration const&)> on_place;
+
+  struct RedeemCall {
+    std::string ticket_id;
+    std::string event_id;
+    std::string code;
+    Timestamp now;
+    Actor actor;
+  };
+  std::vector<RedeemCall> redemptions;
+  std::optional<Error> redeem_failure;  ///< when set, redeem_ticket fails with it (a write failed)
+
+  std::vector<std::pair<std::string, CancellationRequest>> cancellations;
+  Cancellation next_cancellation = Cancellation::cancelled;
+
+  /// The registration and detail an order becomes when placed.
+  static PlacementResult placed(NewRegistration const& order);
+
+  bool ping() override { return true; }
+  int schema_version() override { return 0; }
+
+  Result<void> insert_user(User const&, Actor const&) override { return {}; }
+  std::optional<User> find_user(std::string_view) override { return std::nullopt; }
+  std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
+  std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
+  std::optional<AccountState> account_state(std::string_view user_id) override;
+  std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
+  std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
+
+  void insert_session(RefreshSession const&) override {}
+  Rotation rotate_session(std::string_view, std::string_view, Timestamp, Timestamp) override {
+    return {RotateOutcome::invalid, {}};
+  }
+  bool revoke_family(std::string_view, std::string_view, Timestamp) override { return false; }
+
+  void insert_event(Event const& event, TicketType const&, Actor const&) override { events[event.id] = event; }
+  std::optional<Event> find_event(std::string_view id) override;
+  std::vector<Event> list_events(EventQuery const&) override { return {}; }
+  EventUpdate update_event(std::string_view, EventDraft const&, Timestamp, Actor const&) override {
+    return EventUpdate::not_found;
+  }
+  bool cancel_event(std::string_view, Timestamp, Actor const&) override { return false; }
+
+  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+                          Completion<Result<PlacementResult>> done) override;
+  std::optional<RegistrationDetail> find_registration(std::string_view id) override;
+  std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
+  std::vector<RegistrationRow> list_event_registrations(std::string_view event_id,
+                                                        std::optional<RegistrationCursor> const& after,
+                                                        int limit) override;
+  Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
+                                   Actor const& actor) override;
+  EventStats event_stats(std::string_view) override { return stats; }
+  std::optional<Ticket> find_ticket(std::string_view id) override;
+  void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
+                     Completion<Result<RedemptionResult>> done) override;
+  bool is_event_staff(std::string_view event_id, std::string_view user_id) override;
+  InviteResult invite_staff(StaffInvitation const& fresh, Actor const&) override { return {fresh, true}; }
+  InvitationAnswer accept_staff_invitation(std::string_view, std::string_view, std::string_view, Timestamp,
+                                           Actor const&) override {
+    return InvitationAnswer::not_found;
+  }
+  std::optional<StaffInvitation> decline_staff_invitation(std::string_view, std::string_view, Timestamp,
+                                                          Actor const&) override {
+    return std::nullopt;
+  }
+  std::optional<StaffInvitation> remove_staff_invitation(std::string_view, std::string_view, Timestamp,
+                                                         Actor const&) override {
+    return std::nullopt;
+  }
+  std::vector<StaffInvitation> list_event_staff(std::string_view, Timestamp) override { return {}; }
+  std::vector<StaffInvitation> list_staff_invitations(std::string_view, Timestamp) override { return {}; }
+  std::vector<Event> list_staff_events(std::string_view, Timestamp, std::optional<EventCursor> const&, int) override {
+    return {};
+  }
+  /// As list_event_registrations, keeping the rows whose attendee (named by the user id,
+  /// email "<user id>@example.com") contains `text`, case and all.
+  std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                          std::optional<RegistrationCursor> const& after,
+                                                          int limit) override;
+
+  std::vector<EventKey> event_keys(std::string_view) override { return {}; }
+  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
+  std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
+
+  bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,
+                   Timestamp) override {
+    return true;
+  }
+  std::optional<StoredPayment> payment_by_key(std::string_view, std::string_view) override { return std::nullopt; }
+  std::optional<StoredPayment> find_payment(std::string_view) override { return std::nullopt; }
+  std::optional<StoredPayment> payment_of(std::string_view) override { return std::nullopt; }
+  void apply_payment_success(std::string, std::string, std::vector<Ticket>, Timestamp,
+                             Completion<Result<PaymentResult>> done) override {
+    done(PaymentResult{PaymentApplied::unknown_payment, {}});
+  }
+  void apply_payment_failure(std::string, std::string, std::string, Timestamp,
+                             Completion<Result<PaymentResult>> done) override {
+    done(PaymentResult{PaymentApplied::unknown_payment, {}});
+  }
+  int expire_holds(Timestamp) override { return 0; }
+  void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
+  std::vector<StoredPayment> pending_payments() override { return {}; }
+  std::vector<StoredPayment> refunds_due() override { return {}; }
+};
+
+}  // namespace admit::test
