@@ -58,20 +58,20 @@ struct Core {
             .max_delay_per_account = std::chrono::seconds(config.login_max_delay_per_account),
         }),
         gate(store),
-        accounts(store, hasher, tokens, digest, entropy, clock),
-        events(store, entropy, clock),
+        accounts(store, store, hasher, tokens, digest, entropy, clock),
+        events(store, store, entropy, clock),
         settings{.hold = std::chrono::seconds(config.hold_seconds),
                  .max_unpaid_holds_per_client = static_cast<std::int32_t>(config.max_unpaid_holds_per_client),
                  .download_link_ttl = std::chrono::seconds(config.download_url_ttl),
                  .public_url = config.public_url},
         codes(store, clock),
         links(store),
-        registrations(store, codes, entropy, clock, settings),
-        tickets(store, codes, links, printer, clock, settings),
+        registrations(store, store, codes, entropy, clock, settings),
+        tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         signatures(webhook_secret(config, store)),
-        payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
-        staff(store, tickets, entropy, clock) {
+        payments(store, store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
+        staff(store, store, store, tickets, entropy, clock) {
     accounts.set_login_throttle(&login_throttle);
   }
 

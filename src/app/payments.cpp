@@ -5,9 +5,11 @@
 
 namespace admit {
 
-Payments::Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes,
-                   Entropy& entropy, Clock const& clock, std::string publishable_key)
-    : store_(store),
+Payments::Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider,
+                   WebhookSignatures& signatures, TicketCodes& codes, Entropy& entropy, Clock const& clock,
+                   std::string publishable_key)
+    : registrations_(registrations),
+      payments_(payments),
       provider_(provider),
       signatures_(signatures),
       codes_(codes),
@@ -43,7 +45,7 @@ void Payments::background_loop(std::stop_token stop) {
 Result<IntentView> Payments::create_intent(Principal const& who, std::string_view registration_id,
                                            std::string_view idempotency_key) {
   if (!idempotency_key.empty()) {
-    if (auto earlier = store_.payment_by_key(who.user_id, idempotency_key)) {
+    if (auto earlier = payments_.payment_by_key(who.user_id, idempotency_key)) {
       if (earlier->registration_id != registration_id) {
         return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
       }
@@ -52,7 +54,7 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
           earlier->provider};
     }
   }
-  auto detail = store_.find_registration(registration_id);
+  auto detail = registrations_.find_registration(registration_id);
   // Another attendee's registration does not exist, as far as this caller can tell.
   if (!detail || detail->registration.user_id != who.user_id) {
     return fail(Errc::not_found, "No registration of yours has this id.");
@@ -67,7 +69,7 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
     return fail(Errc::conflict,
                 "The seats were held until " + format_rfc3339(*r.hold_expires_at) + "; register again to pay.");
   }
-  if (auto existing = store_.payment_of(registration_id)) {
+  if (auto existing = payments_.payment_of(registration_id)) {
     return IntentView{
         {existing->intent_id, existing->client_secret, existing->amount_minor, existing->currency, existing->status},
         existing->provider};
@@ -77,10 +79,10 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   auto const key = "admit-intent-" + r.id + (idempotency_key.empty() ? "" : "-" + std::string(idempotency_key));
   try {
     auto intent = provider_.create_intent(r.id, r.amount_minor, r.currency, key);
-    if (!store_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
+    if (!payments_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
       return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
     }
-    if (auto saved = store_.payment_of(registration_id)) {
+    if (auto saved = payments_.payment_of(registration_id)) {
       return IntentView{{saved->intent_id, saved->client_secret, saved->amount_minor, saved->currency, saved->status},
                         saved->provider};
     }
@@ -102,7 +104,7 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   bool const succeeded = event.type == "payment_intent.succeeded";
   bool const failed = event.type == "payment_intent.payment_failed";
   if (!succeeded && !failed) return done(PaymentEventOutcome{"ignored", {}});
-  auto const payment = store_.find_payment(event.intent_id);
+  auto const payment = payments_.find_payment(event.intent_id);
   if (!payment) return done(PaymentEventOutcome{"unknown", {}});
   auto const now = clock_.now();
 
@@ -122,22 +124,22 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
     done(PaymentEventOutcome{"ignored", {}});
   };
   if (failed) {
-    return store_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
+    return payments_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
   }
 
   // Tickets are signed before the write, as for free registrations.
-  auto const detail = store_.find_registration(payment->registration_id);
+  auto const detail = registrations_.find_registration(payment->registration_id);
   if (!detail) return done(PaymentEventOutcome{"unknown", {}});
   auto const& r = detail->registration;
   auto tickets = detail->tickets.empty() ? issue_tickets(r, codes_, entropy_, now) : std::vector<Ticket>{};
-  store_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
+  payments_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
 }
 
 Result<StoredPayment> Payments::sandbox_payment(Principal const& who, std::string_view intent_id) {
   if (provider_.name() != "sandbox") {
     return fail(Errc::not_found, "The sandbox is off: this server takes real payments.");
   }
-  auto payment = store_.find_payment(intent_id);
+  auto payment = payments_.find_payment(intent_id);
   if (!payment || payment->user_id != who.user_id) return fail(Errc::not_found, "No payment of yours has this id.");
   return std::move(*payment);
 }
@@ -155,17 +157,17 @@ void Payments::refund_later(std::string registration_id, std::string intent_id) 
 void Payments::refund_now(std::string const& registration_id, std::string const& intent_id) {
   // The key is the registration: however often this runs, the provider refunds once.
   auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
-  store_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
+  payments_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
   log::info("refunded",
             "\"registrationId\":" + log::quote(registration_id) + ",\"refundId\":" + log::quote(outcome.id));
 }
 
 int Payments::release_expired_holds() {
-  return store_.expire_holds(clock_.now());
+  return payments_.expire_holds(clock_.now());
 }
 
 void Payments::refund_due() {
-  for (auto const& payment : store_.refunds_due()) {
+  for (auto const& payment : payments_.refunds_due()) {
     try {
       refund_now(payment.registration_id, payment.intent_id);
     } catch (std::exception const& e) {
@@ -176,7 +178,7 @@ void Payments::refund_due() {
 }
 
 void Payments::reconcile() {
-  for (auto const& payment : store_.pending_payments()) {
+  for (auto const& payment : payments_.pending_payments()) {
     try {
       auto const intent = provider_.retrieve_intent(payment.intent_id);
       if (intent.status != "succeeded") continue;

@@ -48,8 +48,9 @@ CardOutcome sandbox_card_outcome(std::string_view card_number);
 class Payments {
  public:
   /// `publishable_key` is the provider's key a browser may hold (Stripe's pk_…), or empty.
-  Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes, Entropy& entropy,
-           Clock const& clock, std::string publishable_key = {});
+  Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider,
+           WebhookSignatures& signatures, TicketCodes& codes, Entropy& entropy, Clock const& clock,
+           std::string publishable_key = {});
   ~Payments();
   Payments(Payments const&) = delete;
   Payments& operator=(Payments const&) = delete;
@@ -85,7 +86,8 @@ class Payments {
   void refund_now(std::string const& registration_id, std::string const& intent_id);
   void background_loop(std::stop_token stop);
 
-  Store& store_;
+  RegistrationStore& registrations_;
+  PaymentStore& payments_;
   PaymentProvider& provider_;
   WebhookSignatures& signatures_;
   TicketCodes& codes_;

@@ -422,6 +422,7 @@ enum class InvitationAnswer {
   not_found,       ///< no invitation with this id for this address (or removed meanwhile)
 };
 
+/// Registrations: placing them (seats taken atomically), reading, listing and cancelling them.
 class RegistrationStore {
  public:
   virtual ~RegistrationStore() = default;
@@ -446,7 +447,18 @@ class RegistrationStore {
   virtual Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                            Actor const& actor) = 0;
   virtual EventStats event_stats(std::string_view event_id) = 0;
+  /// As list_event_registrations, keeping only rows whose attendee name or email contains
+  /// `text`: ASCII letters match either case, every other character matches only itself (no
+  /// wildcards). Oldest first; limit <= 0 means all.
+  virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                  std::optional<RegistrationCursor> const& after,
+                                                                  int limit) = 0;
+};
 
+/// Tickets, and their admission at the door (once each, ever).
+class TicketStore {
+ public:
+  virtual ~TicketStore() = default;
   virtual std::optional<Ticket> find_ticket(std::string_view id) = 0;
   /// Marks a valid ticket of `event_id` used, at most once ever (an atomic conditional
   /// update), when `code` is exactly the code issued for it; otherwise says why not. A code
@@ -454,7 +466,12 @@ class RegistrationStore {
   /// and nothing about the ticket is returned. `done` runs once the outcome is durable.
   virtual void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                              Completion<Result<RedemptionResult>> done) = 0;
+};
 
+/// Door staff: invitations to scan an event's tickets, and the rights they grant.
+class StaffStore {
+ public:
+  virtual ~StaffStore() = default;
   /// Whether `user_id` holds an accepted (active) staff invitation of the event.
   virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;
   /// Writes `fresh` (status invited) unless the event already has an open invitation for its
@@ -486,12 +503,6 @@ class RegistrationStore {
   /// in listing order (start time, then id), strictly after `after`; at most `limit`.
   virtual std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
                                                std::optional<EventCursor> const& after, int limit) = 0;
-  /// As list_event_registrations, keeping only rows whose attendee name or email contains
-  /// `text`: ASCII letters match either case, every other character matches only itself (no
-  /// wildcards). Oldest first; limit <= 0 means all.
-  virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
-                                                                  std::optional<RegistrationCursor> const& after,
-                                                                  int limit) = 0;
 };
 
 /// One Ed25519 key pair that signs an event's tickets.
@@ -575,6 +586,8 @@ class Store : public UserStore,
               public SessionStore,
               public EventStore,
               public RegistrationStore,
+              public TicketStore,
+              public StaffStore,
               public KeyStore,
               public PaymentStore {
  public:

@@ -458,17 +458,17 @@ class RouteTableTest : public ::testing::Test {
   PlainHasher hasher_;
   PlainDigest digest_;
   FakeAccessTokens tokens_;
-  Accounts accounts_{store_, hasher_, tokens_, digest_, entropy_, clock_};
-  Events events_{store_, entropy_, clock_};
+  Accounts accounts_{store_, store_, hasher_, tokens_, digest_, entropy_, clock_};
+  Events events_{store_, store_, entropy_, clock_};
   NoTicketCodes codes_;
   NoLinks links_;
   NoPrinter printer_;
-  Registrations registrations_{store_, codes_, entropy_, clock_, {}};
-  Tickets tickets_{store_, codes_, links_, printer_, clock_, {}};
+  Registrations registrations_{store_, store_, codes_, entropy_, clock_, {}};
+  Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;
   NoSignatures signatures_;
-  Payments payments_{store_, provider_, signatures_, codes_, entropy_, clock_};
-  Staff staff_{store_, tickets_, entropy_, clock_};
+  Payments payments_{store_, store_, provider_, signatures_, codes_, entropy_, clock_};
+  Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
