@@ -21,8 +21,9 @@
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
-#include "payments/payments.hpp"
+#include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
+#include "payments/stripe_webhooks.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
@@ -69,8 +70,9 @@ struct Core {
         registrations(store, store, codes, entropy, clock, settings),
         tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
-        signatures(webhook_secret(config, store)),
-        payments(store, store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
+        webhooks(webhook_secret(config, store)),
+        payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
+                 clock, config.stripe_publishable_key),
         staff(store, store, store, tickets, entropy, clock) {
     accounts.set_login_throttle(&login_throttle);
   }
@@ -137,7 +139,7 @@ struct Core {
   Registrations registrations;
   Tickets tickets;
   std::unique_ptr<PaymentProvider> provider;
-  payments::StripeSignatures signatures;
+  payments::StripeWebhooks webhooks;
   Payments payments;
   Staff staff;
 };

@@ -187,14 +187,53 @@ class PaymentProvider {
   virtual RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) = 0;
 };
 
-/// Stripe's webhook signature scheme (Stripe-Signature: t=…,v1=…).
-class WebhookSignatures {
+struct StoredPayment {
+  std::string intent_id;
+  std::string registration_id;
+  std::string user_id;  ///< the registration's attendee
+  std::string provider;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string client_secret;
+  std::string status;
+};
+
+/// One event from the payment provider, as its webhook delivered it.
+struct PaymentEvent {
+  std::string id;         ///< evt_…
+  std::string type;       ///< payment_intent.succeeded, payment_intent.payment_failed, …
+  std::string intent_id;  ///< pi_…
+  std::string failure_message;
+};
+
+/// The provider's webhook deliveries, in Stripe's scheme: a JSON event object signed in the
+/// Stripe-Signature header (t=…,v1=…).
+class Webhooks {
  public:
-  virtual ~WebhookSignatures() = default;
+  virtual ~Webhooks() = default;
   /// Whether `header` signs `payload` with our secret within the tolerance around `now`.
   virtual bool verify(std::string_view payload, std::string_view header, Timestamp now) = 0;
   /// A header signing `payload` at `now` (the sandbox delivers its own events).
   virtual std::string sign(std::string_view payload, Timestamp now) = 0;
+  /// The event a delivery carries; Errc::malformed_input when the payload is not a JSON object,
+  /// Errc::invalid_input when the event has no id or type.
+  virtual Result<PaymentEvent> read_event(std::string_view payload) = 0;
+};
+
+/// What paying with a test card did in the sandbox, and the event that reports it.
+struct SandboxCharge {
+  bool succeeded = false;
+  std::string decline_code;  ///< generic_decline, insufficient_funds, …; empty when it succeeded
+  std::string message;       ///< why it was declined, for the buyer
+  std::string event;         ///< the Stripe event (JSON) the sandbox delivers to the webhook
+};
+
+/// The offline sandbox's stand-in for the card networks: the outcome of Stripe's test cards.
+class PaymentSandbox {
+ public:
+  virtual ~PaymentSandbox() = default;
+  /// What paying `payment` at `now` with the card `card_digits` (12 to 19 digits) does.
+  virtual SandboxCharge charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) = 0;
 };
 
 // ---- storage ---------------------------------------------------------------------------
@@ -524,17 +563,6 @@ class KeyStore {
   virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) = 0;
   /// A named random secret shared by all nodes, created with `fresh` on first use.
   virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
-};
-
-struct StoredPayment {
-  std::string intent_id;
-  std::string registration_id;
-  std::string user_id;  ///< the registration's attendee
-  std::string provider;
-  std::int64_t amount_minor = 0;
-  std::string currency;
-  std::string client_secret;
-  std::string status;
 };
 
 enum class PaymentApplied {

@@ -398,10 +398,11 @@ class NoProvider final : public PaymentProvider {
   RefundOutcome refund(std::string const&, std::string const&) override { throw ProviderError("none"); }
 };
 
-class NoSignatures final : public WebhookSignatures {
+class NoWebhooks final : public Webhooks {
  public:
   bool verify(std::string_view, std::string_view, Timestamp) override { return false; }
   std::string sign(std::string_view, Timestamp) override { return {}; }
+  Result<PaymentEvent> read_event(std::string_view) override { return fail(Errc::malformed_input, "none"); }
 };
 
 /// Ticket adapters that are never reached: these tests only look at the route table.
@@ -466,8 +467,8 @@ class RouteTableTest : public ::testing::Test {
   Registrations registrations_{store_, store_, codes_, entropy_, clock_, {}};
   Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;
-  NoSignatures signatures_;
-  Payments payments_{store_, store_, provider_, signatures_, codes_, entropy_, clock_};
+  NoWebhooks webhooks_;
+  Payments payments_{store_, store_, provider_, nullptr, webhooks_, codes_, entropy_, clock_};
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
