@@ -21,8 +21,9 @@
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
-#include "payments/payments.hpp"
+#include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
+#include "payments/stripe_webhooks.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
@@ -58,20 +59,21 @@ struct Core {
             .max_delay_per_account = std::chrono::seconds(config.login_max_delay_per_account),
         }),
         gate(store),
-        accounts(store, hasher, tokens, digest, entropy, clock),
-        events(store, entropy, clock),
+        accounts(store, store, hasher, tokens, digest, entropy, clock),
+        events(store, store, entropy, clock),
         settings{.hold = std::chrono::seconds(config.hold_seconds),
                  .max_unpaid_holds_per_client = static_cast<std::int32_t>(config.max_unpaid_holds_per_client),
                  .download_link_ttl = std::chrono::seconds(config.download_url_ttl),
                  .public_url = config.public_url},
         codes(store, clock),
         links(store),
-        registrations(store, codes, entropy, clock, settings),
-        tickets(store, codes, links, printer, clock, settings),
+        registrations(store, store, codes, entropy, clock, settings),
+        tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
-        signatures(webhook_secret(config, store)),
-        payments(store, *provider, signatures, codes, entropy, clock, config.stripe_publishable_key),
-        staff(store, tickets, entropy, clock) {
+        webhooks(webhook_secret(config, store)),
+        payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
+                 clock, config.stripe_publishable_key),
+        staff(store, store, store, tickets, entropy, clock) {
     accounts.set_login_throttle(&login_throttle);
   }
 
@@ -137,7 +139,7 @@ struct Core {
   Registrations registrations;
   Tickets tickets;
   std::unique_ptr<PaymentProvider> provider;
-  payments::StripeSignatures signatures;
+  payments::StripeWebhooks webhooks;
   Payments payments;
   Staff staff;
 };

@@ -51,7 +51,7 @@ Response rotate_scan_key(Tickets& tickets, Request& request);
 Response create_payment_intent(Payments& payments, Request& request);
 Response get_checkout_setup(Payments& payments, Request& request);
 void receive_webhook(Payments& payments, Request& request, Respond respond);
-void confirm_sandbox_payment(Payments& payments, Registrations& registrations, Request& request, Respond respond);
+void confirm_sandbox_payment(Payments& payments, Request& request, Respond respond);
 
 /// RFC 4180 CSV of an event's registrations, with spreadsheet formulas neutralised.
 std::string registrations_csv(std::vector<RegistrationRow> const& rows);

@@ -14,6 +14,8 @@ struct Mapping {
 Mapping mapping(Errc code) {
   switch (code) {
     case Errc::invalid_input: return {400, "validation-error", "The request is not valid"};
+    case Errc::malformed_input: return {400, "malformed-json", "Malformed JSON"};
+    case Errc::invalid_signature: return {400, "invalid-signature", "Invalid webhook signature"};
     case Errc::unauthenticated: return {401, "unauthenticated", "Authentication is required"};
     case Errc::invalid_credentials: return {401, "invalid-credentials", "Wrong email or password"};
     case Errc::account_disabled: return {401, "account-disabled", "The account is disabled"};

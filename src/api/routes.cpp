@@ -70,9 +70,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/payments/config",     anyone,    inline_io,   RateClass::general, on(get_checkout_setup, payments)},
     {"POST",   "/api/payments/create-intent", user,   blocking, RateClass::general, on(create_payment_intent, payments)},
     {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
-    {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr,
-        [&payments, &registrations](Request& r, Respond respond) {
-          confirm_sandbox_payment(payments, registrations, r, std::move(respond)); }},
+    {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr, later(confirm_sandbox_payment, payments)},
   };
   // clang-format on
 }

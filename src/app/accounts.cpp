@@ -19,9 +19,10 @@ std::string to_lower_ascii(std::string s) {
 
 }  // namespace
 
-Accounts::Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
-                   Clock const& clock, std::chrono::seconds refresh_lifetime)
-    : store_(store),
+Accounts::Accounts(UserStore& users, SessionStore& sessions, PasswordHasher& hasher, AccessTokens& tokens,
+                   TokenDigest& digest, Entropy& entropy, Clock const& clock, std::chrono::seconds refresh_lifetime)
+    : users_(users),
+      sessions_(sessions),
       hasher_(hasher),
       tokens_(tokens),
       digest_(digest),
@@ -47,7 +48,7 @@ Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor cons
   };
   Actor self = actor;
   if (self.user_id.empty()) self.user_id = user.id;
-  if (auto inserted = store_.insert_user(user, self); !inserted) return std::unexpected(inserted.error());
+  if (auto inserted = users_.insert_user(user, self); !inserted) return std::unexpected(inserted.error());
   return start_session(std::move(user));
 }
 
@@ -65,7 +66,7 @@ Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view 
       return std::unexpected(std::move(error));
     }
   }
-  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
+  auto user = normalized ? users_.find_user_by_email(*normalized) : std::nullopt;
   if (!user) {
     hasher_.verify(dummy_hash_, password);
     return fail(Errc::invalid_credentials, "The email or password is wrong.");
@@ -83,7 +84,7 @@ Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
   auto const now = clock_.now();
   auto const next = entropy_.new_secret();
   auto const rotation =
-      store_.rotate_session(digest_.digest(refresh_token), digest_.digest(next), now, now + refresh_lifetime_);
+      sessions_.rotate_session(digest_.digest(refresh_token), digest_.digest(next), now, now + refresh_lifetime_);
   switch (rotation.outcome) {
     case RotateOutcome::rotated: break;
     case RotateOutcome::reused:
@@ -92,7 +93,7 @@ Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
     case RotateOutcome::invalid:
       return fail(Errc::unauthenticated, "The refresh token is unknown, expired or revoked.");
   }
-  auto user = store_.find_user(rotation.user_id);
+  auto user = users_.find_user(rotation.user_id);
   if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
   // Disabling revokes every refresh token; this catches one stored while that happened.
   if (user->disabled()) return fail(Errc::unauthenticated, "The account is disabled.");
@@ -104,44 +105,44 @@ Result<SessionTokens> Accounts::refresh(std::string_view refresh_token) {
 }
 
 Result<void> Accounts::log_out(Principal const& who, std::string_view refresh_token) {
-  store_.revoke_family(digest_.digest(refresh_token), who.user_id, clock_.now());
+  sessions_.revoke_family(digest_.digest(refresh_token), who.user_id, clock_.now());
   // Logging out with an unknown token (or another user's, which stays untouched) answers the
   // same as a real logout, so the reply tells nothing about other users' tokens.
   return {};
 }
 
 Result<User> Accounts::me(Principal const& who) {
-  auto user = store_.find_user(who.user_id);
+  auto user = users_.find_user(who.user_id);
   if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
   return *user;
 }
 
 Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const& actor) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? store_.find_user_by_email(*normalized) : std::nullopt;
+  auto user = normalized ? users_.find_user_by_email(*normalized) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
-  auto updated = store_.set_roles(user->email, user->roles.with(role), actor);
+  auto updated = users_.set_roles(user->email, user->roles.with(role), actor);
   if (!updated) return fail(Errc::not_found, "No account has this email.");
   return *updated;
 }
 
 Result<User> Accounts::revoke_role(std::string_view email, Role role, Actor const& actor) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? store_.revoke_role(*normalized, role, clock_.now(), actor) : std::nullopt;
+  auto user = normalized ? users_.revoke_role(*normalized, role, clock_.now(), actor) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
   return *user;
 }
 
 Result<User> Accounts::disable(std::string_view email, Actor const& actor) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? store_.set_disabled(*normalized, true, clock_.now(), actor) : std::nullopt;
+  auto user = normalized ? users_.set_disabled(*normalized, true, clock_.now(), actor) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
   return *user;
 }
 
 Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? store_.set_disabled(*normalized, false, clock_.now(), actor) : std::nullopt;
+  auto user = normalized ? users_.set_disabled(*normalized, false, clock_.now(), actor) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
   return *user;
 }
@@ -149,7 +150,7 @@ Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
 SessionTokens Accounts::start_session(User user) {
   auto const now = clock_.now();
   auto refresh = entropy_.new_secret();
-  store_.insert_session({
+  sessions_.insert_session({
       .token_hash = digest_.digest(refresh),
       .user_id = user.id,
       .family_id = entropy_.new_id(),

@@ -26,8 +26,8 @@ struct SessionTokens {
 /// Accounts and sessions: the built-in identity provider.
 class Accounts {
  public:
-  Accounts(Store& store, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest, Entropy& entropy,
-           Clock const& clock, std::chrono::seconds refresh_lifetime = std::chrono::hours(24 * 30));
+  Accounts(UserStore& users, SessionStore& sessions, PasswordHasher& hasher, AccessTokens& tokens, TokenDigest& digest,
+           Entropy& entropy, Clock const& clock, std::chrono::seconds refresh_lifetime = std::chrono::hours(24 * 30));
 
   /// Creates an attendee or organizer account and logs it in. Staff and admin are granted,
   /// never chosen.
@@ -59,7 +59,8 @@ class Accounts {
  private:
   SessionTokens start_session(User user);
 
-  Store& store_;
+  UserStore& users_;
+  SessionStore& sessions_;
   PasswordHasher& hasher_;
   AccessTokens& tokens_;
   TokenDigest& digest_;

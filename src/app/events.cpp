@@ -45,7 +45,8 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
 
 }  // namespace
 
-Events::Events(Store& store, Entropy& entropy, Clock const& clock) : store_(store), entropy_(entropy), clock_(clock) {}
+Events::Events(EventStore& events, StaffStore& staff, Entropy& entropy, Clock const& clock)
+    : events_(events), staff_(staff), entropy_(entropy), clock_(clock) {}
 
 Result<Event> Events::create_event(Principal const& who, EventPatch const& input, Actor const& actor) {
   if (!who.roles.has(Role::organizer)) return fail(Errc::forbidden, "Only organizers create events.");
@@ -93,12 +94,12 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
       .price_minor = event.details.price_minor,
       .capacity = event.details.capacity,
   };
-  store_.insert_event(event, general, actor);
+  events_.insert_event(event, general, actor);
   return event;
 }
 
 Result<Event> Events::get_event(std::string_view id) {
-  auto event = store_.find_event(id);
+  auto event = events_.find_event(id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   return std::move(*event);
 }
@@ -125,7 +126,7 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
       .limit = request.limit + 1,  // one more tells whether another page exists
   };
   if (query.text && query.text->empty()) query.text.reset();
-  auto events = store_.list_events(query);
+  auto events = events_.list_events(query);
 
   Page<Event> page;
   if (static_cast<int>(events.size()) > request.limit) {
@@ -137,7 +138,7 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
 }
 
 Result<Event> Events::owned_event(Principal const& who, std::string_view id) {
-  auto event = store_.find_event(id);
+  auto event = events_.find_event(id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may change it.");
   return std::move(*event);
@@ -157,7 +158,7 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
                   {{"price", "is required when the currency changes"}});
     }
   }
-  switch (store_.update_event(id, *draft, clock_.now(), actor)) {
+  switch (events_.update_event(id, *draft, clock_.now(), actor)) {
     case EventUpdate::updated: break;
     case EventUpdate::not_found: return fail(Errc::not_found, "No event has this id.");
     case EventUpdate::capacity_below_sold:
@@ -170,7 +171,7 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
 Result<Event> Events::cancel_event(Principal const& who, std::string_view id, Actor const& actor) {
   auto event = owned_event(who, id);
   if (!event) return event;
-  if (event->status != EventStatus::cancelled) store_.cancel_event(id, clock_.now(), actor);
+  if (event->status != EventStatus::cancelled) events_.cancel_event(id, clock_.now(), actor);
   return get_event(id);
 }
 
@@ -185,7 +186,7 @@ Result<Page<Event>> Events::list_staff_events(Principal const& who, StaffEventsR
   if (!errors.empty())
     return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
   auto const from = request.from.value_or(clock_.now() - std::chrono::hours(24));
-  auto events = store_.list_staff_events(who.user_id, from, after, request.limit + 1);
+  auto events = staff_.list_staff_events(who.user_id, from, after, request.limit + 1);
   Page<Event> page;
   if (static_cast<int>(events.size()) > request.limit) {
     events.resize(static_cast<std::size_t>(request.limit));

@@ -52,7 +52,7 @@ struct Page {
 /// Publishing and browsing events.
 class Events {
  public:
-  Events(Store& store, Entropy& entropy, Clock const& clock);
+  Events(EventStore& events, StaffStore& staff, Entropy& entropy, Clock const& clock);
 
   /// Publishes a new event owned by the calling organizer, with one default ticket type.
   Result<Event> create_event(Principal const& who, EventPatch const& input, Actor const& actor);
@@ -74,7 +74,8 @@ class Events {
  private:
   Result<Event> owned_event(Principal const& who, std::string_view id);
 
-  Store& store_;
+  EventStore& events_;
+  StaffStore& staff_;
   Entropy& entropy_;
   Clock const& clock_;
 };

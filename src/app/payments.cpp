@@ -1,15 +1,42 @@
 #include "app/payments.hpp"
-#include "base/thread_name.hpp"
+
+#include <memory>
 
 #include "base/log.hpp"
+#include "base/thread_name.hpp"
 
 namespace admit {
+namespace {
 
-Payments::Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes,
-                   Entropy& entropy, Clock const& clock, std::string publishable_key)
-    : store_(store),
+IntentView view_of(StoredPayment const& payment) {
+  return {{payment.intent_id, payment.client_secret, payment.amount_minor, payment.currency, payment.status},
+          payment.provider};
+}
+
+/// The digits of a card number typed with spaces or dashes; nullopt unless 12 to 19 digits.
+std::optional<std::string> card_digits(std::string_view card_number) {
+  std::string digits;
+  for (char c : card_number) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c != ' ' && c != '-') {
+      return std::nullopt;
+    }
+  }
+  if (digits.size() < 12 || digits.size() > 19) return std::nullopt;
+  return digits;
+}
+
+}  // namespace
+
+Payments::Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider,
+                   PaymentSandbox* sandbox, Webhooks& webhooks, TicketCodes& codes, Entropy& entropy,
+                   Clock const& clock, std::string publishable_key)
+    : registrations_(registrations),
+      payments_(payments),
       provider_(provider),
-      signatures_(signatures),
+      sandbox_(sandbox),
+      webhooks_(webhooks),
       codes_(codes),
       entropy_(entropy),
       clock_(clock),
@@ -43,16 +70,14 @@ void Payments::background_loop(std::stop_token stop) {
 Result<IntentView> Payments::create_intent(Principal const& who, std::string_view registration_id,
                                            std::string_view idempotency_key) {
   if (!idempotency_key.empty()) {
-    if (auto earlier = store_.payment_by_key(who.user_id, idempotency_key)) {
+    if (auto earlier = payments_.payment_by_key(who.user_id, idempotency_key)) {
       if (earlier->registration_id != registration_id) {
         return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
       }
-      return IntentView{
-          {earlier->intent_id, earlier->client_secret, earlier->amount_minor, earlier->currency, earlier->status},
-          earlier->provider};
+      return view_of(*earlier);
     }
   }
-  auto detail = store_.find_registration(registration_id);
+  auto detail = registrations_.find_registration(registration_id);
   // Another attendee's registration does not exist, as far as this caller can tell.
   if (!detail || detail->registration.user_id != who.user_id) {
     return fail(Errc::not_found, "No registration of yours has this id.");
@@ -67,22 +92,19 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
     return fail(Errc::conflict,
                 "The seats were held until " + format_rfc3339(*r.hold_expires_at) + "; register again to pay.");
   }
-  if (auto existing = store_.payment_of(registration_id)) {
-    return IntentView{
-        {existing->intent_id, existing->client_secret, existing->amount_minor, existing->currency, existing->status},
-        existing->provider};
+  if (auto existing = payments_.payment_of(registration_id)) {
+    return view_of(*existing);
   }
   // The key names the registration, so two racing requests create one intent at the
   // provider; the client's own key, when it sent one, is folded in.
   auto const key = "admit-intent-" + r.id + (idempotency_key.empty() ? "" : "-" + std::string(idempotency_key));
   try {
     auto intent = provider_.create_intent(r.id, r.amount_minor, r.currency, key);
-    if (!store_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
+    if (!payments_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
       return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
     }
-    if (auto saved = store_.payment_of(registration_id)) {
-      return IntentView{{saved->intent_id, saved->client_secret, saved->amount_minor, saved->currency, saved->status},
-                        saved->provider};
+    if (auto saved = payments_.payment_of(registration_id)) {
+      return view_of(*saved);
     }
     return IntentView{std::move(intent), std::string(provider_.name())};
   } catch (ProviderError const& e) {
@@ -90,56 +112,88 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   }
 }
 
-bool Payments::verify_webhook(std::string_view payload, std::string_view signature_header) {
-  return signatures_.verify(payload, signature_header, clock_.now());
-}
-
-std::string Payments::sign_event(std::string_view payload) {
-  return signatures_.sign(payload, clock_.now());
+void Payments::receive_webhook(std::string_view payload, std::string_view signature_header,
+                               Completion<Result<PaymentEventOutcome>> done) {
+  // The signature covers the raw bytes, so it is checked before anything is read.
+  if (!webhooks_.verify(payload, signature_header, clock_.now())) {
+    return done(fail(Errc::invalid_signature,
+                     "The Stripe-Signature header does not sign this payload with our secret, or it is too old "
+                     "(more than 5 minutes)."));
+  }
+  auto event = webhooks_.read_event(payload);
+  if (!event) return done(std::unexpected(std::move(event.error())));
+  handle_event(*event, std::move(done));
 }
 
 void Payments::handle_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done) {
   bool const succeeded = event.type == "payment_intent.succeeded";
   bool const failed = event.type == "payment_intent.payment_failed";
-  if (!succeeded && !failed) return done(PaymentEventOutcome{"ignored", {}});
-  auto const payment = store_.find_payment(event.intent_id);
-  if (!payment) return done(PaymentEventOutcome{"unknown", {}});
+  if (!succeeded && !failed) return done(PaymentEventOutcome{PaymentEventResult::ignored, {}});
+  auto const payment = payments_.find_payment(event.intent_id);
+  if (!payment) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
   auto const now = clock_.now();
 
   auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {
     if (!applied) return done(std::unexpected(applied.error()));
     switch (applied->outcome) {
-      case PaymentApplied::confirmed: return done(PaymentEventOutcome{"confirmed", applied->registration_id});
-      case PaymentApplied::already_done: return done(PaymentEventOutcome{"already_done", applied->registration_id});
-      case PaymentApplied::duplicate_event: return done(PaymentEventOutcome{"duplicate", applied->registration_id});
-      case PaymentApplied::unknown_payment: return done(PaymentEventOutcome{"unknown", {}});
+      case PaymentApplied::confirmed:
+        return done(PaymentEventOutcome{PaymentEventResult::confirmed, applied->registration_id});
+      case PaymentApplied::already_done:
+        return done(PaymentEventOutcome{PaymentEventResult::already_done, applied->registration_id});
+      case PaymentApplied::duplicate_event:
+        return done(PaymentEventOutcome{PaymentEventResult::duplicate, applied->registration_id});
+      case PaymentApplied::unknown_payment: return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
       case PaymentApplied::failure_recorded:
-        return done(PaymentEventOutcome{"failure_recorded", applied->registration_id});
+        return done(PaymentEventOutcome{PaymentEventResult::failure_recorded, applied->registration_id});
       case PaymentApplied::refund_needed:
         refund_later(applied->registration_id, intent_id);
-        return done(PaymentEventOutcome{"refunding", applied->registration_id});
+        return done(PaymentEventOutcome{PaymentEventResult::refunding, applied->registration_id});
     }
-    done(PaymentEventOutcome{"ignored", {}});
+    done(PaymentEventOutcome{PaymentEventResult::ignored, {}});
   };
   if (failed) {
-    return store_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
+    return payments_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
   }
 
   // Tickets are signed before the write, as for free registrations.
-  auto const detail = store_.find_registration(payment->registration_id);
-  if (!detail) return done(PaymentEventOutcome{"unknown", {}});
+  auto const detail = registrations_.find_registration(payment->registration_id);
+  if (!detail) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
   auto const& r = detail->registration;
   auto tickets = detail->tickets.empty() ? issue_tickets(r, codes_, entropy_, now) : std::vector<Ticket>{};
-  store_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
+  payments_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
 }
 
-Result<StoredPayment> Payments::sandbox_payment(Principal const& who, std::string_view intent_id) {
-  if (provider_.name() != "sandbox") {
-    return fail(Errc::not_found, "The sandbox is off: this server takes real payments.");
+void Payments::confirm_sandbox_payment(Principal const& who, std::string_view intent_id, std::string_view card_number,
+                                       Completion<Result<RegistrationDetail>> done) {
+  auto const digits = card_digits(card_number);
+  if (!digits) {
+    return done(fail(Errc::invalid_input, "The card number is not valid.",
+                     {{"cardNumber", "must be 12 to 19 digits, e.g. the test card 4242 4242 4242 4242"}}));
   }
-  auto payment = store_.find_payment(intent_id);
-  if (!payment || payment->user_id != who.user_id) return fail(Errc::not_found, "No payment of yours has this id.");
-  return std::move(*payment);
+  if (!sandbox_) return done(fail(Errc::not_found, "The sandbox is off: this server takes real payments."));
+  auto const payment = payments_.find_payment(intent_id);
+  if (!payment || payment->user_id != who.user_id) {
+    return done(fail(Errc::not_found, "No payment of yours has this id."));
+  }
+
+  // The outcome travels as a Stripe-shaped, signed event through receive_webhook, the same
+  // code that Stripe's own deliveries go through.
+  auto const now = clock_.now();
+  auto charge = std::make_shared<SandboxCharge const>(sandbox_->charge(*payment, *digits, now));
+  receive_webhook(
+      charge->event, webhooks_.sign(charge->event, now),
+      [this, charge, user_id = who.user_id, registration_id = payment->registration_id,
+       done = std::move(done)](Result<PaymentEventOutcome> delivered) {
+        if (!delivered) return done(std::unexpected(std::move(delivered.error())));
+        if (!charge->succeeded) {
+          return done(fail(Errc::payment_declined, charge->message, {{"cardNumber", charge->decline_code}}));
+        }
+        auto detail = registrations_.find_registration(registration_id);
+        if (!detail || detail->registration.user_id != user_id) {
+          return done(fail(Errc::not_found, "No registration of yours has this id."));
+        }
+        done(std::move(*detail));
+      });
 }
 
 void Payments::refund_later(std::string registration_id, std::string intent_id) {
@@ -155,17 +209,17 @@ void Payments::refund_later(std::string registration_id, std::string intent_id) 
 void Payments::refund_now(std::string const& registration_id, std::string const& intent_id) {
   // The key is the registration: however often this runs, the provider refunds once.
   auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
-  store_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
+  payments_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
   log::info("refunded",
             "\"registrationId\":" + log::quote(registration_id) + ",\"refundId\":" + log::quote(outcome.id));
 }
 
 int Payments::release_expired_holds() {
-  return store_.expire_holds(clock_.now());
+  return payments_.expire_holds(clock_.now());
 }
 
 void Payments::refund_due() {
-  for (auto const& payment : store_.refunds_due()) {
+  for (auto const& payment : payments_.refunds_due()) {
     try {
       refund_now(payment.registration_id, payment.intent_id);
     } catch (std::exception const& e) {
@@ -176,30 +230,25 @@ void Payments::refund_due() {
 }
 
 void Payments::reconcile() {
-  for (auto const& payment : store_.pending_payments()) {
+  for (auto const& payment : payments_.pending_payments()) {
     try {
       auto const intent = provider_.retrieve_intent(payment.intent_id);
       if (intent.status != "succeeded") continue;
       // The success was missed (a crash between the charge and our confirmation): apply it
       // now, under an event id of our own so a late delivery of the real event is harmless.
-      handle_event({"reconcile-" + payment.intent_id, "payment_intent.succeeded", payment.intent_id, {}},
-                   [](Result<PaymentEventOutcome>) {});
+      handle_event(
+          {"reconcile-" + payment.intent_id, "payment_intent.succeeded", payment.intent_id, {}},
+          [intent_id = payment.intent_id](Result<PaymentEventOutcome> applied) {
+            if (!applied) {
+              log::warn("reconciliation could not apply a payment",
+                        "\"intentId\":" + log::quote(intent_id) + ",\"error\":" + log::quote(applied.error().detail));
+            }
+          });
     } catch (std::exception const& e) {
       log::warn("reconciliation skipped a payment",
                 "\"intentId\":" + log::quote(payment.intent_id) + ",\"error\":" + log::quote(e.what()));
     }
   }
-}
-
-CardOutcome sandbox_card_outcome(std::string_view card_number) {
-  // Stripe's documented test cards (stripe.com/docs/testing).
-  if (card_number == "4242424242424242") return {true, {}, {}};
-  if (card_number == "4000000000009995") {
-    return {false, "insufficient_funds", "Your card has insufficient funds."};
-  }
-  if (card_number == "4000000000000002") return {false, "generic_decline", "Your card was declined."};
-  return {false, "generic_decline",
-          "Your card was declined. In the sandbox, pay with the test card 4242 4242 4242 4242."};
 }
 
 }  // namespace admit

@@ -13,17 +13,10 @@
 
 namespace admit {
 
+/// A payment intent as its buyer sees it, with the provider that holds it.
 struct IntentView {
   PaymentIntent intent;
   std::string provider;
-};
-
-/// One event from the payment provider, as the webhook delivered it (already verified).
-struct PaymentEvent {
-  std::string id;         ///< evt_…
-  std::string type;       ///< payment_intent.succeeded, payment_intent.payment_failed, …
-  std::string intent_id;  ///< pi_…
-  std::string failure_message;
 };
 
 struct CheckoutSetup {
@@ -31,25 +24,30 @@ struct CheckoutSetup {
   std::string publishable_key;  ///< empty when the provider needs none or none is configured
 };
 
-struct PaymentEventOutcome {
-  std::string result;  ///< confirmed, duplicate, already_done, refunded, failed_recorded, ignored, unknown
-  std::string registration_id;
+/// What applying a provider event did.
+enum class PaymentEventResult {
+  confirmed,         ///< this event confirmed the registration and issued its tickets
+  duplicate,         ///< this event was applied before; nothing changed
+  already_done,      ///< the intent's outcome was applied before, or changes nothing now
+  failure_recorded,  ///< a failed attempt was noted; the hold stays
+  refunding,         ///< paid too late (hold ended and seats gone, or cancelled): being refunded
+  unknown,           ///< no registration has this intent
+  ignored,           ///< an event type Admit does not act on
 };
 
-/// What a Stripe test card number does in the sandbox.
-struct CardOutcome {
-  bool succeeded;
-  std::string decline_code;  ///< generic_decline, insufficient_funds, …
-  std::string message;       ///< for the buyer
+struct PaymentEventOutcome {
+  PaymentEventResult result;
+  std::string registration_id;  ///< empty when unknown or ignored
 };
-CardOutcome sandbox_card_outcome(std::string_view card_number);
 
 /// Paying for registrations: intents, webhook events, holds that run out, refunds.
 class Payments {
  public:
+  /// `sandbox` is the sandbox's card network when `provider` is the sandbox, else null.
   /// `publishable_key` is the provider's key a browser may hold (Stripe's pk_…), or empty.
-  Payments(Store& store, PaymentProvider& provider, WebhookSignatures& signatures, TicketCodes& codes, Entropy& entropy,
-           Clock const& clock, std::string publishable_key = {});
+  Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider, PaymentSandbox* sandbox,
+           Webhooks& webhooks, TicketCodes& codes, Entropy& entropy, Clock const& clock,
+           std::string publishable_key = {});
   ~Payments();
   Payments(Payments const&) = delete;
   Payments& operator=(Payments const&) = delete;
@@ -58,16 +56,17 @@ class Payments {
   /// returns the same intent, so a double click never charges twice.
   Result<IntentView> create_intent(Principal const& who, std::string_view registration_id,
                                    std::string_view idempotency_key);
-  /// Whether a webhook delivery is authentic (Stripe's signature scheme).
-  bool verify_webhook(std::string_view payload, std::string_view signature_header);
-  /// Applies a verified provider event at most once; repeats and reordering change nothing.
+  /// Applies a webhook delivery (handle_event) when `signature_header` signs `payload` and it
+  /// carries an event: Errc::invalid_signature, malformed_input or invalid_input otherwise.
+  void receive_webhook(std::string_view payload, std::string_view signature_header,
+                       Completion<Result<PaymentEventOutcome>> done);
+  /// Applies a provider event at most once; repeats and reordering change nothing.
   void handle_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done);
-
-  /// The caller's sandbox intent, for the sandbox's test-card form.
-  Result<StoredPayment> sandbox_payment(Principal const& who, std::string_view intent_id);
-  /// Signs an event the sandbox delivers to our own webhook.
-  std::string sign_event(std::string_view payload);
-  std::string_view provider_name() const { return provider_.name(); }
+  /// Pays the caller's sandbox intent with a test card (spaces and dashes ignored). The outcome
+  /// reaches the registration as Stripe's would: a signed event through receive_webhook. Paid:
+  /// the registration as it is now; declined: Errc::payment_declined naming the decline code.
+  void confirm_sandbox_payment(Principal const& who, std::string_view intent_id, std::string_view card_number,
+                               Completion<Result<RegistrationDetail>> done);
   /// What a browser needs to take a card: the provider's name and its publishable key.
   CheckoutSetup checkout_setup() const { return {std::string(provider_.name()), publishable_key_}; }
 
@@ -85,9 +84,11 @@ class Payments {
   void refund_now(std::string const& registration_id, std::string const& intent_id);
   void background_loop(std::stop_token stop);
 
-  Store& store_;
+  RegistrationStore& registrations_;
+  PaymentStore& payments_;
   PaymentProvider& provider_;
-  WebhookSignatures& signatures_;
+  PaymentSandbox* sandbox_;
+  Webhooks& webhooks_;
   TicketCodes& codes_;
   Entropy& entropy_;
   Clock const& clock_;

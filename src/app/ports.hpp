@@ -188,14 +188,53 @@ class PaymentProvider {
   virtual RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) = 0;
 };
 
-/// Stripe's webhook signature scheme (Stripe-Signature: t=…,v1=…).
-class WebhookSignatures {
+struct StoredPayment {
+  std::string intent_id;
+  std::string registration_id;
+  std::string user_id;  ///< the registration's attendee
+  std::string provider;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string client_secret;
+  std::string status;
+};
+
+/// One event from the payment provider, as its webhook delivered it.
+struct PaymentEvent {
+  std::string id;         ///< evt_…
+  std::string type;       ///< payment_intent.succeeded, payment_intent.payment_failed, …
+  std::string intent_id;  ///< pi_…
+  std::string failure_message;
+};
+
+/// The provider's webhook deliveries, in Stripe's scheme: a JSON event object signed in the
+/// Stripe-Signature header (t=…,v1=…).
+class Webhooks {
  public:
-  virtual ~WebhookSignatures() = default;
+  virtual ~Webhooks() = default;
   /// Whether `header` signs `payload` with our secret within the tolerance around `now`.
   virtual bool verify(std::string_view payload, std::string_view header, Timestamp now) = 0;
   /// A header signing `payload` at `now` (the sandbox delivers its own events).
   virtual std::string sign(std::string_view payload, Timestamp now) = 0;
+  /// The event a delivery carries; Errc::malformed_input when the payload is not a JSON object,
+  /// Errc::invalid_input when the event has no id or type.
+  virtual Result<PaymentEvent> read_event(std::string_view payload) = 0;
+};
+
+/// What paying with a test card did in the sandbox, and the event that reports it.
+struct SandboxCharge {
+  bool succeeded = false;
+  std::string decline_code;  ///< generic_decline, insufficient_funds, …; empty when it succeeded
+  std::string message;       ///< why it was declined, for the buyer
+  std::string event;         ///< the Stripe event (JSON) the sandbox delivers to the webhook
+};
+
+/// The offline sandbox's stand-in for the card networks: the outcome of Stripe's test cards.
+class PaymentSandbox {
+ public:
+  virtual ~PaymentSandbox() = default;
+  /// What paying `payment` at `now` with the card `card_digits` (12 to 19 digits) does.
+  virtual SandboxCharge charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) = 0;
 };
 
 // ---- storage ---------------------------------------------------------------------------
@@ -398,6 +437,7 @@ enum class InvitationAnswer {
   not_found,       ///< no invitation with this id for this address (or removed meanwhile)
 };
 
+/// Registrations: placing them (seats taken atomically), reading, listing and cancelling them.
 class RegistrationStore {
  public:
   virtual ~RegistrationStore() = default;
@@ -422,7 +462,18 @@ class RegistrationStore {
   virtual Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                            Actor const& actor) = 0;
   virtual EventStats event_stats(std::string_view event_id) = 0;
+  /// As list_event_registrations, keeping only rows whose attendee name or email contains
+  /// `text`: ASCII letters match either case, every other character matches only itself (no
+  /// wildcards). Oldest first; limit <= 0 means all.
+  virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
+                                                                  std::optional<RegistrationCursor> const& after,
+                                                                  int limit) = 0;
+};
 
+/// Tickets, and their admission at the door (once each, ever).
+class TicketStore {
+ public:
+  virtual ~TicketStore() = default;
   virtual std::optional<Ticket> find_ticket(std::string_view id) = 0;
   /// Marks a valid ticket of `event_id` used, at most once ever (an atomic conditional
   /// update), when `code` is exactly the code issued for it; otherwise says why not. A code
@@ -430,7 +481,12 @@ class RegistrationStore {
   /// and nothing about the ticket is returned. `done` runs once the outcome is durable.
   virtual void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
                              Completion<Result<RedemptionResult>> done) = 0;
+};
 
+/// Door staff: invitations to scan an event's tickets, and the rights they grant.
+class StaffStore {
+ public:
+  virtual ~StaffStore() = default;
   /// Whether `user_id` holds an accepted (active) staff invitation of the event.
   virtual bool is_event_staff(std::string_view event_id, std::string_view user_id) = 0;
   /// Writes `fresh` (status invited) unless the event already has an open invitation for its
@@ -462,12 +518,6 @@ class RegistrationStore {
   /// in listing order (start time, then id), strictly after `after`; at most `limit`.
   virtual std::vector<Event> list_staff_events(std::string_view user_id, Timestamp from,
                                                std::optional<EventCursor> const& after, int limit) = 0;
-  /// As list_event_registrations, keeping only rows whose attendee name or email contains
-  /// `text`: ASCII letters match either case, every other character matches only itself (no
-  /// wildcards). Oldest first; limit <= 0 means all.
-  virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
-                                                                  std::optional<RegistrationCursor> const& after,
-                                                                  int limit) = 0;
 };
 
 /// One Ed25519 key pair that signs an event's tickets.
@@ -489,17 +539,6 @@ class KeyStore {
   virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) = 0;
   /// A named random secret shared by all nodes, created with `fresh` on first use.
   virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
-};
-
-struct StoredPayment {
-  std::string intent_id;
-  std::string registration_id;
-  std::string user_id;  ///< the registration's attendee
-  std::string provider;
-  std::int64_t amount_minor = 0;
-  std::string currency;
-  std::string client_secret;
-  std::string status;
 };
 
 enum class PaymentApplied {
@@ -551,6 +590,8 @@ class Store : public UserStore,
               public SessionStore,
               public EventStore,
               public RegistrationStore,
+              public TicketStore,
+              public StaffStore,
               public KeyStore,
               public PaymentStore {
  public:

@@ -8,9 +8,14 @@
 
 namespace admit {
 
-Registrations::Registrations(Store& store, TicketCodes& codes, Entropy& entropy, Clock const& clock,
-                             TicketingSettings settings)
-    : store_(store), codes_(codes), entropy_(entropy), clock_(clock), settings_(std::move(settings)) {}
+Registrations::Registrations(EventStore& events, RegistrationStore& registrations, TicketCodes& codes, Entropy& entropy,
+                             Clock const& clock, TicketingSettings settings)
+    : events_(events),
+      registrations_(registrations),
+      codes_(codes),
+      entropy_(entropy),
+      clock_(clock),
+      settings_(std::move(settings)) {}
 
 std::optional<Event> Registrations::recent_event(std::string const& id, bool fresh) {
   constexpr auto kFreshFor = std::chrono::seconds(1);
@@ -19,7 +24,7 @@ std::optional<Event> Registrations::recent_event(std::string const& id, bool fre
     std::lock_guard lock(cache_mutex_);
     if (auto it = cache_.find(id); it != cache_.end() && now - it->second.read_at < kFreshFor) return it->second.event;
   }
-  auto event = store_.find_event(id);
+  auto event = events_.find_event(id);
   if (event) {
     std::lock_guard lock(cache_mutex_);
     if (cache_.size() > 10'000) cache_.clear();
@@ -74,7 +79,7 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   };
   // Signed before the write, so the single writer never waits on signatures.
   if (free) order.tickets = issue_tickets(order.registration, codes_, entropy_, now);
-  store_.place_registration(
+  registrations_.place_registration(
       std::move(order), now, actor,
       [this, who, request, actor, fresh, done = std::move(done)](Result<PlacementResult> placed) mutable {
         if (!placed) return done(std::unexpected(placed.error()));
@@ -119,9 +124,9 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
 }
 
 Result<RegistrationDetail> Registrations::get_registration(Principal const& who, std::string_view id) {
-  auto detail = store_.find_registration(id);
+  auto detail = registrations_.find_registration(id);
   if (detail && detail->registration.user_id != who.user_id) {
-    auto const event = store_.find_event(detail->registration.event_id);
+    auto const event = events_.find_event(detail->registration.event_id);
     if (!event || event->organizer_id != who.user_id) detail.reset();
   }
   // Someone else's registration is "not found": its existence is not theirs to learn.
@@ -144,7 +149,7 @@ Result<Page<RegistrationDetail>> Registrations::list_my_registrations(Principal 
                   {{"cursor", "is not a cursor this listing produced"}});
     }
   }
-  auto items = store_.list_user_registrations(who.user_id, after, limit + 1);
+  auto items = registrations_.list_user_registrations(who.user_id, after, limit + 1);
   Page<RegistrationDetail> page;
   if (static_cast<int>(items.size()) > limit) {
     items.resize(static_cast<std::size_t>(limit));
@@ -162,12 +167,12 @@ Result<RegistrationDetail> Registrations::cancel_registration(Principal const& w
   if (request.reason.size() > kMaxReasonLength) {
     return fail(Errc::invalid_input, "The cancellation is not acceptable.", {{"reason", "must be at most 1000 bytes"}});
   }
-  auto const event = store_.find_event(current->registration.event_id);
+  auto const event = events_.find_event(current->registration.event_id);
   CancellationRequest const asked{
       .by_organizer = event && event->organizer_id == who.user_id,
       .reason = request.reason,
   };
-  switch (store_.cancel_registration(id, asked, clock_.now(), actor)) {
+  switch (registrations_.cancel_registration(id, asked, clock_.now(), actor)) {
     case Cancellation::cancelled: break;
     case Cancellation::not_found: return fail(Errc::not_found, "No registration of yours has this id.");
     case Cancellation::not_active: return fail(Errc::conflict, "This registration is no longer active.");
@@ -185,7 +190,7 @@ Result<RegistrationDetail> Registrations::cancel_registration(Principal const& w
 }
 
 Result<Event> Registrations::organizer_event(Principal const& who, std::string_view event_id) {
-  auto event = store_.find_event(event_id);
+  auto event = events_.find_event(event_id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may see this.");
   return std::move(*event);
@@ -213,8 +218,8 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
     }
   }
   auto const fetch = limit == 0 ? 0 : limit + 1;  // one more tells whether another page exists
-  auto rows = search.empty() ? store_.list_event_registrations(event_id, after, fetch)
-                             : store_.search_event_registrations(event_id, search, after, fetch);
+  auto rows = search.empty() ? registrations_.list_event_registrations(event_id, after, fetch)
+                             : registrations_.search_event_registrations(event_id, search, after, fetch);
   Page<RegistrationRow> page;
   if (limit > 0 && static_cast<int>(rows.size()) > limit) {
     rows.resize(static_cast<std::size_t>(limit));
@@ -228,7 +233,8 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
 Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
-  EventAnalytics analytics{.stats = store_.event_stats(event_id), .currency = event->details.currency, .by_day = {}};
+  EventAnalytics analytics{
+      .stats = registrations_.event_stats(event_id), .currency = event->details.currency, .by_day = {}};
   // Days are the event's local days, so an organizer in Tokyo sees Tokyo's dates.
   date::time_zone const* zone = nullptr;
   try {

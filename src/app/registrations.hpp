@@ -52,7 +52,8 @@ struct EventAnalytics {
 /// Registering for events, and the organizer's view of who registered.
 class Registrations {
  public:
-  Registrations(Store& store, TicketCodes& codes, Entropy& entropy, Clock const& clock, TicketingSettings settings);
+  Registrations(EventStore& events, RegistrationStore& registrations, TicketCodes& codes, Entropy& entropy,
+                Clock const& clock, TicketingSettings settings);
 
   /// Takes `quantity` seats atomically with the registration: a free event's registration is
   /// confirmed with its tickets issued; a paid one holds the seats until payment or expiry.
@@ -88,7 +89,8 @@ class Registrations {
              Completion<Result<Registered>> done);
   Result<Event> organizer_event(Principal const& who, std::string_view event_id);
 
-  Store& store_;
+  EventStore& events_;
+  RegistrationStore& registrations_;
   TicketCodes& codes_;
   Entropy& entropy_;
   Clock const& clock_;

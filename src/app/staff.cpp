@@ -4,18 +4,19 @@
 
 namespace admit {
 
-Staff::Staff(Store& store, Tickets& tickets, Entropy& entropy, Clock const& clock)
-    : store_(store), tickets_(tickets), entropy_(entropy), clock_(clock) {}
+Staff::Staff(UserStore& users, EventStore& events, StaffStore& staff, Tickets& tickets, Entropy& entropy,
+             Clock const& clock)
+    : users_(users), events_(events), staff_(staff), tickets_(tickets), entropy_(entropy), clock_(clock) {}
 
 Result<Event> Staff::organizer_event(Principal const& who, std::string_view event_id) {
-  auto event = store_.find_event(event_id);
+  auto event = events_.find_event(event_id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer manages its staff.");
   return std::move(*event);
 }
 
 Result<User> Staff::caller(Principal const& who) {
-  auto user = store_.find_user(who.user_id);
+  auto user = users_.find_user(who.user_id);
   if (!user) return fail(Errc::unauthenticated, "This account no longer exists.");
   return std::move(*user);
 }
@@ -40,33 +41,33 @@ Result<InviteResult> Staff::invite(Principal const& who, std::string_view event_
       .expires_at = now + kStaffInvitationLifetime,
       .accepted_at = std::nullopt,
   };
-  return store_.invite_staff(fresh, actor);
+  return staff_.invite_staff(fresh, actor);
 }
 
 Result<std::vector<StaffInvitation>> Staff::list_event_staff(Principal const& who, std::string_view event_id) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
-  return store_.list_event_staff(event_id, clock_.now());
+  return staff_.list_event_staff(event_id, clock_.now());
 }
 
 Result<std::vector<StaffInvitation>> Staff::my_invitations(Principal const& who) {
   auto user = caller(who);
   if (!user) return std::unexpected(user.error());
-  return store_.list_staff_invitations(user->email, clock_.now());
+  return staff_.list_staff_invitations(user->email, clock_.now());
 }
 
 Result<StaffInvitation> Staff::accept(Principal const& who, std::string_view invitation_id, Actor const& actor) {
   auto user = caller(who);
   if (!user) return std::unexpected(user.error());
   auto const now = clock_.now();
-  switch (store_.accept_staff_invitation(invitation_id, user->email, user->id, now, actor)) {
+  switch (staff_.accept_staff_invitation(invitation_id, user->email, user->id, now, actor)) {
     case InvitationAnswer::accepted:
     case InvitationAnswer::already_active: break;
     case InvitationAnswer::expired:
       return fail(Errc::invitation_expired, "This invitation has expired; ask the organizer for a new one.");
     case InvitationAnswer::not_found: return fail(Errc::not_found, "No invitation of yours has this id.");
   }
-  auto const mine = store_.list_staff_invitations(user->email, now);
+  auto const mine = staff_.list_staff_invitations(user->email, now);
   auto const it = std::ranges::find(mine, invitation_id, &StaffInvitation::id);
   // Removed by the organizer right after it was accepted.
   if (it == mine.end() || it->status != StaffStatus::active) {
@@ -78,7 +79,7 @@ Result<StaffInvitation> Staff::accept(Principal const& who, std::string_view inv
 Result<void> Staff::decline(Principal const& who, std::string_view invitation_id, Actor const& actor) {
   auto user = caller(who);
   if (!user) return std::unexpected(user.error());
-  auto const gone = store_.decline_staff_invitation(invitation_id, user->email, clock_.now(), actor);
+  auto const gone = staff_.decline_staff_invitation(invitation_id, user->email, clock_.now(), actor);
   if (!gone) return fail(Errc::not_found, "No invitation of yours has this id.");
   if (!gone->user_id.empty()) tickets_.forget_staff(gone->event_id, gone->user_id);
   return {};
@@ -88,7 +89,7 @@ Result<void> Staff::remove(Principal const& who, std::string_view event_id, std:
                            Actor const& actor) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
-  auto const gone = store_.remove_staff_invitation(event_id, invitation_id, clock_.now(), actor);
+  auto const gone = staff_.remove_staff_invitation(event_id, invitation_id, clock_.now(), actor);
   if (!gone) return fail(Errc::not_found, "This event has no staff invitation with this id.");
   if (!gone->user_id.empty()) tickets_.forget_staff(gone->event_id, gone->user_id);
   return {};

@@ -13,7 +13,8 @@ namespace admit {
 /// declines; only an accepted invitation lets them scan, and only that event's tickets.
 class Staff {
  public:
-  Staff(Store& store, Tickets& tickets, Entropy& entropy, Clock const& clock);
+  Staff(UserStore& users, EventStore& events, StaffStore& staff, Tickets& tickets, Entropy& entropy,
+        Clock const& clock);
 
   /// Invites `email` to scan the event's tickets (its organizer only). The same reply whether
   /// or not an account has the address; an open invitation of the address is returned as it
@@ -38,7 +39,9 @@ class Staff {
   Result<Event> organizer_event(Principal const& who, std::string_view event_id);
   Result<User> caller(Principal const& who);
 
-  Store& store_;
+  UserStore& users_;
+  EventStore& events_;
+  StaffStore& staff_;
   Tickets& tickets_;
   Entropy& entropy_;
   Clock const& clock_;

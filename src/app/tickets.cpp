@@ -7,14 +7,23 @@
 
 namespace admit {
 
-Tickets::Tickets(Store& store, TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
+Tickets::Tickets(EventStore& events, RegistrationStore& registrations, TicketStore& tickets, StaffStore& staff,
+                 TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
                  TicketingSettings settings)
-    : store_(store), codes_(codes), links_(links), printer_(printer), clock_(clock), settings_(std::move(settings)) {}
+    : events_(events),
+      registrations_(registrations),
+      tickets_(tickets),
+      staff_(staff),
+      codes_(codes),
+      links_(links),
+      printer_(printer),
+      clock_(clock),
+      settings_(std::move(settings)) {}
 
 Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
-  auto ticket = store_.find_ticket(id);
+  auto ticket = tickets_.find_ticket(id);
   if (ticket && ticket->user_id != who.user_id) {
-    auto const event = store_.find_event(ticket->event_id);
+    auto const event = events_.find_event(ticket->event_id);
     if (!event || event->organizer_id != who.user_id) ticket.reset();
   }
   if (!ticket) return fail(Errc::not_found, "No ticket of yours has this id.");
@@ -22,7 +31,7 @@ Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
 }
 
 Result<DownloadLink> Tickets::download_link(Principal const& who, std::string_view id) {
-  auto ticket = store_.find_ticket(id);
+  auto ticket = tickets_.find_ticket(id);
   if (!ticket || ticket->user_id != who.user_id) return fail(Errc::not_found, "No ticket of yours has this id.");
   if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
   auto const expires = clock_.now() + settings_.download_link_ttl;
@@ -43,11 +52,11 @@ Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view ex
   if (!links_.verify(id, expires, signature)) return fail(Errc::forbidden, "This download link is not valid.");
   if (expires < clock_.now()) return fail(Errc::forbidden, "This download link has expired; ask for a new one.");
 
-  auto ticket = store_.find_ticket(id);
+  auto ticket = tickets_.find_ticket(id);
   if (!ticket) return fail(Errc::not_found, "No ticket has this id.");
   if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
-  auto const event = store_.find_event(ticket->event_id);
-  auto const registration = store_.find_registration(ticket->registration_id);
+  auto const event = events_.find_event(ticket->event_id);
+  auto const registration = registrations_.find_registration(ticket->registration_id);
   if (!event || !registration) return fail(Errc::not_found, "No ticket has this id.");
 
   auto const& r = registration->registration;
@@ -68,7 +77,7 @@ Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view ex
 
 bool Tickets::may_scan(Principal const& who, Event const& event) {
   return event.organizer_id == who.user_id || who.roles.has(Role::admin) ||
-         store_.is_event_staff(event.id, who.user_id);
+         staff_.is_event_staff(event.id, who.user_id);
 }
 
 std::optional<Tickets::ScanEvent> Tickets::scan_event(std::string const& id) {
@@ -79,7 +88,7 @@ std::optional<Tickets::ScanEvent> Tickets::scan_event(std::string const& id) {
       return it->second.first;
     }
   }
-  auto const event = store_.find_event(id);
+  auto const event = events_.find_event(id);
   if (!event) return std::nullopt;
   ScanEvent found{event->id, event->organizer_id};
   std::lock_guard lock(scan_cache_mutex_);
@@ -96,7 +105,7 @@ bool Tickets::may_scan_cached(Principal const& who, ScanEvent const& event) {
     std::lock_guard lock(scan_cache_mutex_);
     if (auto it = scan_staff_.find(key); it != scan_staff_.end() && now - it->second < kScanCacheFor) return true;
   }
-  if (!store_.is_event_staff(event.id, who.user_id)) return false;
+  if (!staff_.is_event_staff(event.id, who.user_id)) return false;
   std::lock_guard lock(scan_cache_mutex_);
   if (scan_staff_.size() >= kScanCacheLimit) scan_staff_.clear();
   scan_staff_.insert_or_assign(std::move(key), now);
@@ -144,32 +153,32 @@ void Tickets::validate_ticket(Principal const& who, std::string_view code, std::
       return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
     }
   }
-  store_.redeem_ticket(claims->ticket_id, claims->event_id, std::string(code), clock_.now(), actor,
-                       [done = std::move(done)](Result<RedemptionResult> redeemed) {
-                         if (!redeemed) return done(std::unexpected(redeemed.error()));
-                         auto const outcome = [&] {
-                           switch (redeemed->outcome) {
-                             case Redemption::admitted: return R::valid;
-                             case Redemption::already_used: return R::already_used;
-                             case Redemption::cancelled: return R::cancelled;
-                             case Redemption::wrong_event: return R::wrong_event;
-                             case Redemption::unknown: break;
-                           }
-                           return R::invalid;
-                         }();
-                         done(ScanOutcome{outcome, std::move(redeemed->ticket)});
-                       });
+  tickets_.redeem_ticket(claims->ticket_id, claims->event_id, std::string(code), clock_.now(), actor,
+                         [done = std::move(done)](Result<RedemptionResult> redeemed) {
+                           if (!redeemed) return done(std::unexpected(redeemed.error()));
+                           auto const outcome = [&] {
+                             switch (redeemed->outcome) {
+                               case Redemption::admitted: return R::valid;
+                               case Redemption::already_used: return R::already_used;
+                               case Redemption::cancelled: return R::cancelled;
+                               case Redemption::wrong_event: return R::wrong_event;
+                               case Redemption::unknown: break;
+                             }
+                             return R::invalid;
+                           }();
+                           done(ScanOutcome{outcome, std::move(redeemed->ticket)});
+                         });
 }
 
 Result<ScanKeys> Tickets::scan_keys(Principal const& who, std::string_view event_id) {
-  auto const event = store_.find_event(event_id);
+  auto const event = events_.find_event(event_id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (!may_scan(who, *event)) return fail(Errc::forbidden, "Only the event's organizer and staff see its scan keys.");
   return ScanKeys{event->id, codes_.public_keys(event_id)};
 }
 
 Result<PublicScanKey> Tickets::rotate_scan_key(Principal const& who, std::string_view event_id, Actor const&) {
-  auto const event = store_.find_event(event_id);
+  auto const event = events_.find_event(event_id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer rotates its keys.");
   return codes_.rotate(event_id);

@@ -32,7 +32,8 @@ struct ScanKeys {
 /// Tickets: reading them, their PDFs, and admitting them at the door.
 class Tickets {
  public:
-  Tickets(Store& store, TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
+  Tickets(EventStore& events, RegistrationStore& registrations, TicketStore& tickets, StaffStore& staff,
+          TicketCodes& codes, DownloadLinks& links, TicketPrinter& printer, Clock const& clock,
           TicketingSettings settings);
 
   /// A ticket for its holder or the event's organizer; 404 for anyone else.
@@ -70,7 +71,10 @@ class Tickets {
   /// a "no" is not remembered, so an accepted invitation counts at once.
   bool may_scan_cached(Principal const& who, ScanEvent const& event);
 
-  Store& store_;
+  EventStore& events_;
+  RegistrationStore& registrations_;
+  TicketStore& tickets_;
+  StaffStore& staff_;
   TicketCodes& codes_;
   DownloadLinks& links_;
   TicketPrinter& printer_;

@@ -12,6 +12,8 @@ namespace admit {
 /// place (api/problem.cpp); bugs and outages are exceptions instead.
 enum class Errc {
   invalid_input,        ///< the request is malformed or breaks a rule; `fields` says where
+  malformed_input,      ///< a body that is not the JSON object expected
+  invalid_signature,    ///< a webhook delivery whose signature does not hold
   unauthenticated,      ///< no identity, or a bad one
   invalid_credentials,  ///< wrong email or password
   account_disabled,     ///< the right password for an account an administrator disabled

@@ -305,10 +305,11 @@ class NoProvider final : public PaymentProvider {
   RefundOutcome refund(std::string const&, std::string const&) override { throw ProviderError("none"); }
 };
 
-class NoSignatures final : public WebhookSignatures {
+class NoWebhooks final : public Webhooks {
  public:
   bool verify(std::string_view, std::string_view, Timestamp) override { return false; }
   std::string sign(std::string_view, Timestamp) override { return {}; }
+  Result<PaymentEvent> read_event(std::string_view) override { return fail(Errc::malformed_input, "none"); }
 };
 
 class RouteTableTest : public ::testing::Test {
@@ -321,17 +322,17 @@ class RouteTableTest : public ::testing::Test {
   test::PlainHasher hasher_;
   test::PlainDigest digest_;
   FakeAccessTokens tokens_;
-  Accounts accounts_{store_, hasher_, tokens_, digest_, entropy_, clock_};
-  Events events_{store_, entropy_, clock_};
+  Accounts accounts_{store_, store_, hasher_, tokens_, digest_, entropy_, clock_};
+  Events events_{store_, store_, entropy_, clock_};
   test::FakeTicketCodes codes_;
   test::FakeDownloadLinks links_;
   test::FakePrinter printer_;
-  Registrations registrations_{store_, codes_, entropy_, clock_, {}};
-  Tickets tickets_{store_, codes_, links_, printer_, clock_, {}};
+  Registrations registrations_{store_, store_, codes_, entropy_, clock_, {}};
+  Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;
-  NoSignatures signatures_;
-  Payments payments_{store_, provider_, signatures_, codes_, entropy_, clock_};
-  Staff staff_{store_, tickets_, entropy_, clock_};
+  NoWebhooks webhooks_;
+  Payments payments_{store_, store_, provider_, nullptr, webhooks_, codes_, entropy_, clock_};
+  Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,

@@ -59,7 +59,7 @@ class AccountsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fresh_temp_dir();
     store_ = std::make_unique<SqliteStore>(dir_ / "admit.db");
-    accounts_ = std::make_unique<Accounts>(*store_, hasher_, tokens_, digest_, entropy_, clock_);
+    accounts_ = std::make_unique<Accounts>(*store_, *store_, hasher_, tokens_, digest_, entropy_, clock_);
   }
 
   void TearDown() override {

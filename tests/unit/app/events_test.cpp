@@ -73,7 +73,7 @@ class EventsTest : public ::testing::Test {
     auth::init_crypto();
     dir_ = fresh_temp_dir();
     store_ = std::make_unique<SqliteStore>(db_path());
-    events_ = std::make_unique<Events>(*store_, entropy_, clock_);
+    events_ = std::make_unique<Events>(*store_, *store_, entropy_, clock_);
     organizer_ = add_user("olga@example.com", Role::attendee | Role::organizer);
     rival_ = add_user("rita@example.com", Role::attendee | Role::organizer);
     attendee_ = add_user("ada@example.com", Role::attendee);

@@ -87,7 +87,7 @@ class RegistrationsTest : public ::testing::Test {
   test::FakeTicketCodes codes_;
   test::CountingEntropy entropy_;
   test::FakeClock clock_;
-  Registrations registrations_{store_, codes_, entropy_, clock_, settings()};
+  Registrations registrations_{store_, store_, codes_, entropy_, clock_, settings()};
   Principal const ada_{"ada", Role::attendee};
   Principal const olga_{"olga", Role::attendee | Role::organizer};
   Actor const actor_{"ada", "req-1"};

@@ -88,7 +88,7 @@ class TicketsTest : public ::testing::Test {
   test::FakeDownloadLinks links_;
   test::FakePrinter printer_;
   test::FakeClock clock_;
-  Tickets tickets_{store_, codes_, links_, printer_, clock_, settings()};
+  Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, settings()};
   Actor const actor_{"sam", "req-1"};
   Principal const organizer_{"olga", Role::attendee | Role::organizer};
   Principal const staff_{"sam", Role::attendee};

@@ -1,7 +1,10 @@
-#include "payments/payments.hpp"
+#include "payments/stripe_webhooks.hpp"
 
 #include <sodium.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <charconv>
+#include <vector>
 
 #include "base/encoding.hpp"
 
@@ -16,10 +19,10 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-StripeSignatures::StripeSignatures(std::string secret, std::chrono::seconds tolerance)
+StripeWebhooks::StripeWebhooks(std::string secret, std::chrono::seconds tolerance)
     : secret_(std::move(secret)), tolerance_(tolerance) {}
 
-std::string StripeSignatures::mac_hex(std::string_view timestamp, std::string_view payload) const {
+std::string StripeWebhooks::mac_hex(std::string_view timestamp, std::string_view payload) const {
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<unsigned char const*>(secret_.data()), secret_.size());
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<unsigned char const*>(timestamp.data()), timestamp.size());
@@ -30,7 +33,7 @@ std::string StripeSignatures::mac_hex(std::string_view timestamp, std::string_vi
   return hex_encode(mac);
 }
 
-bool StripeSignatures::verify(std::string_view payload, std::string_view header, Timestamp now) {
+bool StripeWebhooks::verify(std::string_view payload, std::string_view header, Timestamp now) {
   if (secret_.empty() || header.size() > 4096) return false;
   std::string_view timestamp;
   std::vector<std::string_view> candidates;
@@ -61,25 +64,31 @@ bool StripeSignatures::verify(std::string_view payload, std::string_view header,
   return matched;
 }
 
-std::string StripeSignatures::sign(std::string_view payload, Timestamp now) {
+std::string StripeWebhooks::sign(std::string_view payload, Timestamp now) {
   auto const timestamp = std::to_string(now.time_since_epoch().count());
   return "t=" + timestamp + ",v1=" + mac_hex(timestamp, payload);
 }
 
-PaymentIntent SandboxProvider::create_intent(std::string const&, std::int64_t amount_minor, std::string const& currency,
-                                             std::string const&) {
-  auto id = "pi_sandbox_" + entropy_.new_id();
-  auto secret = id + "_secret_" + entropy_.new_secret().substr(0, 24);
-  return {std::move(id), std::move(secret), amount_minor, currency, "requires_payment_method"};
-}
-
-PaymentIntent SandboxProvider::retrieve_intent(std::string const& intent_id) {
-  // The sandbox's only truth is the webhook it delivered; nothing is outstanding elsewhere.
-  return {intent_id, {}, 0, {}, "requires_payment_method"};
-}
-
-RefundOutcome SandboxProvider::refund(std::string const& intent_id, std::string const&) {
-  return {"re_sandbox_" + intent_id.substr(intent_id.size() > 11 ? 11 : 0), true};
+Result<PaymentEvent> StripeWebhooks::read_event(std::string_view payload) {
+  namespace json = boost::json;
+  boost::system::error_code ec;
+  auto const value = json::parse(payload, ec);
+  if (ec || !value.is_object()) return fail(Errc::malformed_input, "The webhook payload is not a JSON object.");
+  auto const& root = value.as_object();
+  auto text = [](json::value const* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); };
+  PaymentEvent event;
+  event.id = text(root.if_contains("id"));
+  event.type = text(root.if_contains("type"));
+  if (auto const* data = root.if_contains("data"); data && data->is_object()) {
+    if (auto const* object = data->as_object().if_contains("object"); object && object->is_object()) {
+      event.intent_id = text(object->as_object().if_contains("id"));
+      if (auto const* error = object->as_object().if_contains("last_payment_error"); error && error->is_object()) {
+        event.failure_message = text(error->as_object().if_contains("message"));
+      }
+    }
+  }
+  if (event.id.empty() || event.type.empty()) return fail(Errc::invalid_input, "The event has no id or type.");
+  return event;
 }
 
 }  // namespace admit::payments
