@@ -12,12 +12,12 @@
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
+#include "app/sweeper.hpp"
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
-#include "base/thread_name.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
@@ -28,9 +28,7 @@
 #include "tickets/ticket_codes.hpp"
 
 #include <sodium.h>
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <thread>
 
 namespace admit {
@@ -194,25 +192,7 @@ int serve(Config config) {
                            }),
                            core.tokens, &core.gate);
   core.payments.reconcile();
-  // Holds that run out and refunds that are due, every second, off the request path. Safe
-  // on every node at once: each hold ends, and each refund happens, exactly once.
-  std::jthread sweeper([&core](std::stop_token stop) {
-    name_this_thread("admit-sweeper");
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      try {
-        if (int const ended = core.payments.release_expired_holds(); ended > 0) {
-          log::info("holds expired", "\"count\":" + std::to_string(ended));
-        }
-        core.payments.refund_due();
-      } catch (std::exception const& e) {
-        log::error("sweeper failed; retrying", "\"error\":" + log::quote(e.what()));
-      }
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
-    }
-  });
+  Sweeper const sweeper(core.payments);
   server.run(router, [&] {
     log::notice("admit ready: listening on " + url,
                 "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
