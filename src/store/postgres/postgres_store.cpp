@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/log.hpp"
+#include "base/prometheus.hpp"
 #include "base/text.hpp"
 #include "store/migration.hpp"
 #include "store/postgres/internal.hpp"
@@ -141,37 +142,23 @@ int PostgresStore::schema_version() {
 
 std::string PostgresStore::metrics_text() const {
   auto const pool = pool_->stats();
-  return "# HELP admit_db_registration_batches_total Registration batches committed by this node's writer.\n"
-         "# TYPE admit_db_registration_batches_total counter\n"
-         "admit_db_registration_batches_total " +
-         std::to_string(batches_.load()) +
-         "\n"
-         "# HELP admit_db_registration_batch_orders_total Orders carried by those batches.\n"
-         "# TYPE admit_db_registration_batch_orders_total counter\n"
-         "admit_db_registration_batch_orders_total " +
-         std::to_string(batched_orders_.load()) +
-         "\n"
-         "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key "
-         "race.\n"
-         "# TYPE admit_db_transaction_retries_total counter\n"
-         "admit_db_transaction_retries_total " +
-         std::to_string(batch_retries_.load()) +
-         "\n"
-         "# HELP admit_db_registration_guard_fallbacks_total Optimistic batches that found the seats or the event "
-         "changed and were decided again under the event's lock.\n"
-         "# TYPE admit_db_registration_guard_fallbacks_total counter\n"
-         "admit_db_registration_guard_fallbacks_total " +
-         std::to_string(guard_fallbacks_.load()) +
-         "\n"
-         "# HELP admit_db_pool_connections Open PostgreSQL connections of this node.\n"
-         "# TYPE admit_db_pool_connections gauge\n"
-         "admit_db_pool_connections " +
-         std::to_string(pool.open) +
-         "\n"
-         "# HELP admit_db_pool_idle_connections Of those, idle.\n"
-         "# TYPE admit_db_pool_idle_connections gauge\n"
-         "admit_db_pool_idle_connections " +
-         std::to_string(pool.idle) + "\n";
+  std::string out;
+  prometheus::TextWriter(out)
+      .metric("admit_db_registration_batches_total", "counter", "Registration batches committed by this node's writer.",
+              std::uint64_t{batches_.load()})
+      .metric("admit_db_registration_batch_orders_total", "counter", "Orders carried by those batches.",
+              std::uint64_t{batched_orders_.load()})
+      .metric("admit_db_transaction_retries_total", "counter",
+              "Batches run again after a serialization failure, deadlock or key race.",
+              std::uint64_t{batch_retries_.load()})
+      .metric("admit_db_registration_guard_fallbacks_total", "counter",
+              "Optimistic batches that found the seats or the event changed and were decided again under the "
+              "event's lock.",
+              std::uint64_t{guard_fallbacks_.load()})
+      .metric("admit_db_pool_connections", "gauge", "Open PostgreSQL connections of this node.",
+              static_cast<std::uint64_t>(pool.open))
+      .metric("admit_db_pool_idle_connections", "gauge", "Of those, idle.", static_cast<std::uint64_t>(pool.idle));
+  return out;
 }
 
 bool PostgresStore::ping() {
