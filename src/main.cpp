@@ -194,12 +194,14 @@ int serve(Config config) {
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
   server.run(router, [&] {
+    auto const metrics_url = server.metrics_url();
     log::notice("admit ready: listening on " + url,
-                "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
-                    ",\"schema\":" + std::to_string(core.store.schema_version()) +
-                    ",\"maxConnections\":" + std::to_string(server.max_connections()) +
-                    (server.metrics_url().empty() ? "" : ",\"metricsUrl\":" + log::quote(server.metrics_url())) +
-                    ",\"database\":\"" + (config.uses_postgres() ? "postgresql" : "sqlite") + "\"");
+                {{"version", ADMIT_VERSION},
+                 {"publicUrl", config.public_url},
+                 {"schema", core.store.schema_version()},
+                 {"maxConnections", server.max_connections()},
+                 {"metricsUrl", metrics_url.empty() ? std::nullopt : std::optional<std::string_view>(metrics_url)},
+                 {"database", config.uses_postgres() ? "postgresql" : "sqlite"}});
   });
   log::notice("stopped");
   return 0;
@@ -301,7 +303,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (std::exception const& e) {
     std::fprintf(stderr, "admit: %s\n", e.what());
-    admit::log::error("fatal", "\"error\":" + admit::log::quote(e.what()));
+    admit::log::error("fatal", {{"error", e.what()}});
     admit::log::flush();
     return 1;
   }

@@ -24,11 +24,11 @@ Sweeper::Sweeper(Payments& payments, std::chrono::milliseconds period)
 void Sweeper::sweep_once() {
   try {
     if (int const ended = payments_.release_expired_holds(); ended > 0) {
-      log::info("holds expired", "\"count\":" + std::to_string(ended));
+      log::info("holds expired", {{"count", ended}});
     }
     payments_.refund_due();
   } catch (std::exception const& e) {
-    log::error("sweeper failed; retrying", "\"error\":" + log::quote(e.what()));
+    log::error("sweeper failed; retrying", {{"error", e.what()}});
   }
 }
 

@@ -126,7 +126,7 @@ void PostgresStore::migrate() {
         if (db->healthy()) db->exec_script("ROLLBACK");
         throw;
       }
-      log::info("migrated", "\"version\":" + std::to_string(m.version) + ",\"name\":" + log::quote(m.name));
+      log::info("migrated", {{"version", m.version}, {"name", m.name}});
     }
   } catch (...) {
     if (db->healthy()) db->exec("SELECT pg_advisory_unlock($1)", {param(kMigrationLock)});

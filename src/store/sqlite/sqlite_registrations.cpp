@@ -55,9 +55,9 @@ Error write_failure(std::exception_ptr failure) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
-    log::error("database write failed", "\"error\":" + log::quote(e.what()));
+    log::error("database write failed", {{"error", e.what()}});
   } catch (std::exception const& e) {
-    log::error("write failed", "\"error\":" + log::quote(e.what()));
+    log::error("write failed", {{"error", e.what()}});
   }
   return Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}};
 }
