@@ -17,6 +17,7 @@
 #include "domain/error.hpp"
 #include "domain/event.hpp"
 #include "domain/order_rules.hpp"
+#include "domain/printed_ticket.hpp"
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/time.hpp"
@@ -129,19 +130,6 @@ class DownloadLinks {
   virtual ~DownloadLinks() = default;
   virtual std::string signature(std::string_view ticket_id, Timestamp expires) = 0;
   virtual bool verify(std::string_view ticket_id, Timestamp expires, std::string_view signature) = 0;
-};
-
-/// What a printed ticket shows, formatted for people.
-struct PrintedTicket {
-  std::string event_name;
-  std::string date_line;
-  std::string location;
-  std::string holder_name;
-  std::string ticket_type;
-  std::string price_line;
-  std::string ticket_id;
-  std::string order_line;
-  std::string qr_text;
 };
 
 class TicketPrinter {

@@ -163,18 +163,8 @@ bool HmacDownloadLinks::verify(std::string_view ticket_id, Timestamp expires, st
   return sodium_memcmp(given->data(), expected.data(), expected.size()) == 0;
 }
 
-std::string PdfPrinter::render_pdf(PrintedTicket const& t) {
-  return render_ticket_pdf({
-      .event_name = t.event_name,
-      .date_line = t.date_line,
-      .location = t.location,
-      .holder_name = t.holder_name,
-      .ticket_type = t.ticket_type,
-      .price_line = t.price_line,
-      .ticket_id = t.ticket_id,
-      .order_line = t.order_line,
-      .qr_text = t.qr_text,
-  });
+std::string PdfPrinter::render_pdf(PrintedTicket const& ticket) {
+  return render_ticket_pdf(ticket);
 }
 
 }  // namespace admit::tickets

@@ -28,7 +28,7 @@ std::string base32_text(std::size_t length) {
   return text;
 }
 
-TicketSheet sample_sheet() {
+PrintedTicket sample_sheet() {
   return {
       .event_name = "Jazz Night at the Blue Room",
       .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
@@ -185,7 +185,7 @@ TEST(RenderTicketPdf, IsByteIdenticalAcrossThreads) {
 }
 
 TEST(RenderTicketPdf, TreatsMarkupInUserTextAsText) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "<b>&amp; Friends</b> & <i>more";
   sheet.holder_name = "O'Brien <script>&";
   std::string const pdf = render_ticket_pdf(sheet);
@@ -193,7 +193,7 @@ TEST(RenderTicketPdf, TreatsMarkupInUserTextAsText) {
 }
 
 TEST(RenderTicketPdf, RendersCjkText) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "東京デベロッパーサミット 2027";
   sheet.holder_name = "山田 太郎";
   std::string pdf;
@@ -202,7 +202,7 @@ TEST(RenderTicketPdf, RendersCjkText) {
 }
 
 TEST(RenderTicketPdf, SurvivesInvalidUtf8AndControlCharacters) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "Broken \xff\xfe name\nwith\ttabs";
   sheet.holder_name = std::string("nul\0inside", 10);
   EXPECT_TRUE(is_pdf(render_ticket_pdf(sheet)));
@@ -210,7 +210,7 @@ TEST(RenderTicketPdf, SurvivesInvalidUtf8AndControlCharacters) {
 
 /// Prints renders per second instead of asserting a threshold: shared CI cores make any
 /// fixed number flaky, and the figure is what matters when tuning.
-void print_renders_per_second(char const* label, TicketSheet const& sheet) {
+void print_renders_per_second(char const* label, PrintedTicket const& sheet) {
   render_ticket_pdf(sheet);  // the thread's font map and fonts load on the first render
   constexpr int kRenders = 200;
   auto const start = std::chrono::steady_clock::now();
@@ -223,7 +223,7 @@ void print_renders_per_second(char const* label, TicketSheet const& sheet) {
 
 TEST(RenderTicketPdf, PrintsRendersPerSecond) {
   print_renders_per_second("latin", sample_sheet());
-  TicketSheet cjk = sample_sheet();
+  PrintedTicket cjk = sample_sheet();
   cjk.event_name = "東京デベロッパーサミット 2027";
   cjk.holder_name = "山田 太郎";
   print_renders_per_second("cjk", cjk);
