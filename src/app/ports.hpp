@@ -120,8 +120,8 @@ class TicketCodes {
   /// TicketStore::redeem_ticket), which costs a string comparison, not a signature check.
   virtual std::expected<TicketClaims, std::string> decode(std::string_view code) = 0;
   virtual std::vector<PublicScanKey> public_keys(std::string_view event_id) = 0;
-  /// Makes a new signing key active; older keys still verify.
-  virtual PublicScanKey rotate(std::string_view event_id) = 0;
+  /// Makes a new signing key active; older keys still verify. The audit row names `actor`.
+  virtual PublicScanKey rotate(std::string_view event_id, Actor const& actor) = 0;
 };
 
 /// Expiring signed links that serve a ticket's PDF without a bearer token.
@@ -497,8 +497,10 @@ class KeyStore {
   /// Every key of an event, the active (signing) one first.
   virtual std::vector<EventKey> event_keys(std::string_view event_id) = 0;
   /// Stores `key` as the event's active key unless another node or thread stored one first
-  /// (when `replace_active` is false); returns the event's keys afterwards.
-  virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) = 0;
+  /// (when `replace_active` is false); returns the event's keys afterwards. The audit row of
+  /// a stored key names `actor`.
+  virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                              Actor const& actor) = 0;
   /// A named random secret shared by all nodes, created with `fresh` on first use.
   virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
 };

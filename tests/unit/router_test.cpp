@@ -364,7 +364,7 @@ class EmptyStore final : public Store {
     return {};
   }
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
-  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
+  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool, Actor const&) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
 
   bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,
@@ -411,7 +411,7 @@ class NoTicketCodes final : public TicketCodes {
   std::expected<TicketClaims, std::string> check(std::string_view) override { return std::unexpected("none"); }
   std::expected<TicketClaims, std::string> decode(std::string_view) override { return std::unexpected("none"); }
   std::vector<PublicScanKey> public_keys(std::string_view) override { return {}; }
-  PublicScanKey rotate(std::string_view) override { return {}; }
+  PublicScanKey rotate(std::string_view, Actor const&) override { return {}; }
 };
 
 class NoLinks final : public DownloadLinks {

@@ -400,8 +400,8 @@ std::vector<EventKey> PostgresStore::event_keys(std::string_view event_id) {
   return pg_detail::select_event_keys(*db, event_id);
 }
 
-std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, EventKey const& key,
-                                                   bool replace_active) {
+std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                                   Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
     // The event row's lock serialises key changes of one event across nodes: two nodes
     // issuing the first tickets at once agree on one key.
@@ -418,7 +418,7 @@ std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, Ev
         "VALUES ($1, $2, $3, $4, $5, 1)",
         {param(event_id), param(std::int64_t{key.key_id}), pg::bytes(key.public_key), pg::bytes(key.secret_key),
          param(seconds(key.created_at))});
-    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    audit(db, key.created_at, actor, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
     return pg_detail::select_event_keys(db, event_id);
   });
 }

@@ -379,7 +379,8 @@ std::vector<EventKey> SqliteStore::event_keys(std::string_view event_id) {
   return select_event_keys(*db, event_id);
 }
 
-std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) {
+std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                                 Actor const& actor) {
   return writes_->run([&](Connection& db) {
     if (!replace_active) {
       auto row = db.prepare("SELECT 1 FROM event_keys WHERE event_id = ?1 AND active = 1");
@@ -400,7 +401,7 @@ std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, Even
         .bind_blob(4, key.secret_key)
         .bind(5, seconds(key.created_at))
         .run();
-    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    audit(db, key.created_at, actor, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
     return select_event_keys(db, event_id);
   });
 }
