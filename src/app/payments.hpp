@@ -67,7 +67,6 @@ class Payments {
   Result<StoredPayment> sandbox_payment(Principal const& who, std::string_view intent_id);
   /// Signs an event the sandbox delivers to our own webhook.
   std::string sign_event(std::string_view payload);
-  std::string_view provider_name() const { return provider_.name(); }
   /// What a browser needs to take a card: the provider's name and its publishable key.
   CheckoutSetup checkout_setup() const { return {std::string(provider_.name()), publishable_key_}; }
 
