@@ -361,7 +361,7 @@ void check(cairo_status_t status) {
 }  // namespace
 
 QrMatrix encode_qr(std::string const& text) {
-  // encode_string picks numeric, alphanumeric and byte segments itself; for an upper-case
+  // QRcode_encodeString picks numeric, alphanumeric and byte segments itself; for an upper-case
   // base32 payload that gives the same symbol as a hand-built alphanumeric input, and it
   // keeps lower case intact (case-sensitive). A NUL would end the C string early, so such
   // text goes in as one byte segment.
