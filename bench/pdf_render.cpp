@@ -19,7 +19,7 @@ extern "C" char const* __lsan_default_suppressions() {
 namespace {
 
 using admit::tickets::render_ticket_pdf;
-using admit::tickets::TicketSheet;
+using admit::PrintedTicket;
 
 /// Upper-case base32, the alphabet of a signed ticket payload.
 std::string base32_text(std::size_t length) {
@@ -29,7 +29,7 @@ std::string base32_text(std::size_t length) {
   return text;
 }
 
-TicketSheet latin_sheet() {
+PrintedTicket latin_sheet() {
   return {
       .event_name = "Jazz Night at the Blue Room",
       .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
@@ -43,7 +43,7 @@ TicketSheet latin_sheet() {
   };
 }
 
-void print_renders_per_second(char const* label, TicketSheet const& sheet, int renders) {
+void print_renders_per_second(char const* label, PrintedTicket const& sheet, int renders) {
   render_ticket_pdf(sheet);  // the thread's font map and fonts load on the first render
   auto const start = std::chrono::steady_clock::now();
   std::size_t bytes = 0;
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   print_renders_per_second("latin", latin_sheet(), renders);
-  TicketSheet cjk = latin_sheet();
+  PrintedTicket cjk = latin_sheet();
   cjk.event_name = "東京デベロッパーサミット 2027";
   cjk.holder_name = "山田 太郎";
   print_renders_per_second("cjk", cjk, renders);

@@ -12,12 +12,12 @@
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
+#include "app/sweeper.hpp"
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
-#include "base/thread_name.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
@@ -27,11 +27,10 @@
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tickets/ticket_codes.hpp"
+#include "user_command.hpp"
 
 #include <sodium.h>
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <thread>
 
 namespace admit {
@@ -196,83 +195,18 @@ int serve(Config config) {
                            }),
                            core.tokens, &core.gate);
   core.payments.reconcile();
-  // Holds that run out and refunds that are due, every second, off the request path. Safe
-  // on every node at once: each hold ends, and each refund happens, exactly once.
-  std::jthread sweeper([&core](std::stop_token stop) {
-    name_this_thread("admit-sweeper");
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      try {
-        if (int const ended = core.payments.release_expired_holds(); ended > 0) {
-          log::info("holds expired", "\"count\":" + std::to_string(ended));
-        }
-        core.payments.refund_due();
-      } catch (std::exception const& e) {
-        log::error("sweeper failed; retrying", "\"error\":" + log::quote(e.what()));
-      }
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
-    }
-  });
+  Sweeper const sweeper(core.payments);
   server.run(router, [&] {
+    auto const metrics_url = server.metrics_url();
     log::notice("admit ready: listening on " + url,
-                "\"version\":\"" ADMIT_VERSION "\",\"publicUrl\":" + log::quote(config.public_url) +
-                    ",\"schema\":" + std::to_string(core.store.schema_version()) +
-                    ",\"maxConnections\":" + std::to_string(server.max_connections()) +
-                    (server.metrics_url().empty() ? "" : ",\"metricsUrl\":" + log::quote(server.metrics_url())) +
-                    ",\"database\":\"" + (config.uses_postgres() ? "postgresql" : "sqlite") + "\"");
+                {{"version", ADMIT_VERSION},
+                 {"publicUrl", config.public_url},
+                 {"schema", core.store.schema_version()},
+                 {"maxConnections", server.max_connections()},
+                 {"metricsUrl", metrics_url.empty() ? std::nullopt : std::optional<std::string_view>(metrics_url)},
+                 {"database", config.uses_postgres() ? "postgresql" : "sqlite"}});
   });
   log::notice("stopped");
-  return 0;
-}
-
-void print_roles(User const& user, std::string const& what) {
-  std::string roles;
-  for (auto name : user.roles.names()) roles += (roles.empty() ? "" : ", ") + std::string(name);
-  std::printf("%s %s; roles: %s\n", user.email.c_str(), what.c_str(), roles.empty() ? "none" : roles.c_str());
-}
-
-/// admit user role|revoke EMAIL ROLE, admit user disable|enable EMAIL.
-int run_user_command(Command const& command) {
-  constexpr char const* kUsage =
-      "usage: admit user role EMAIL ROLE | admit user revoke EMAIL ROLE | admit user disable EMAIL | "
-      "admit user enable EMAIL";
-  auto const& args = command.args;
-  if (args.empty()) throw std::invalid_argument(kUsage);
-  auto const& verb = args[0];
-  bool const with_role = verb == "role" || verb == "revoke";
-  bool const without_role = verb == "disable" || verb == "enable";
-  if (!(with_role && args.size() == 3) && !(without_role && args.size() == 2)) throw std::invalid_argument(kUsage);
-  std::optional<Role> role;
-  if (with_role) {
-    if (is_retired_role(args[2])) {
-      throw std::invalid_argument(
-          "staff is no longer a role: door staff are invited per event by its organizer "
-          "(POST /api/events/{id}/staff, or the event's Staff page in the web app)");
-    }
-    role = parse_role(args[2]);
-    if (!role) throw std::invalid_argument("ROLE must be attendee, organizer or admin");
-  }
-  Core core(command.config);
-  Actor const cli{{}, "cli"};
-  auto const& email = args[1];
-  Result<User> user = verb == "role"      ? core.accounts.grant_role(email, *role, cli)
-                      : verb == "revoke"  ? core.accounts.revoke_role(email, *role, cli)
-                      : verb == "disable" ? core.accounts.disable(email, cli)
-                                          : core.accounts.enable(email, cli);
-  if (!user) {
-    std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
-    return 1;
-  }
-  if (verb == "role") print_roles(*user, "was granted " + args[2]);
-  if (verb == "revoke") {
-    print_roles(*user, "lost " + args[2] + "; its sessions are ended, its access tokens refused within seconds");
-  }
-  if (verb == "disable") {
-    print_roles(*user, "is disabled; its sessions are ended, its access tokens refused within seconds");
-  }
-  if (verb == "enable") print_roles(*user, "is enabled and may sign in again");
   return 0;
 }
 
@@ -304,7 +238,11 @@ int run(Command const& command) {
     Core core(config);
     return load_demo(core.accounts, core.events, core.entropy, core.clock, std::cout);
   }
-  if (command.name == "user") return run_user_command(command);
+  if (command.name == "user") {
+    auto const user_command = parse_user_command(command.args);
+    Core core(config);
+    return run_user_command(user_command, core.accounts);
+  }
   throw std::invalid_argument("unknown command '" + command.name + "' (see admit --help)");
 }
 
@@ -323,7 +261,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (std::exception const& e) {
     std::fprintf(stderr, "admit: %s\n", e.what());
-    admit::log::error("fatal", "\"error\":" + admit::log::quote(e.what()));
+    admit::log::error("fatal", {{"error", e.what()}});
     admit::log::flush();
     return 1;
   }

@@ -1,4 +1,3 @@
-#include <charconv>
 #include <limits>
 
 #include "api/handlers.hpp"
@@ -84,55 +83,23 @@ Response event_response(unsigned status, Result<Event> const& event) {
 Response page_response(Result<Page<Event>> const& page) {
   if (!page) return problem(page.error());
   JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (auto const& e : page->items) write_event(w, e);
-  w.end_array();
-  w.key("nextCursor");
-  if (page->next_cursor) {
-    w.value(*page->next_cursor);
-  } else {
-    w.null();
-  }
-  w.end_object();
+  write_page(w, *page, write_event);
   return json_response(200, w.take());
 }
 
 /// The listing parameters shared by the public and the organizer's own listing.
 std::expected<ListEventsRequest, Response> read_listing(Request const& request) {
-  auto params = QueryParams::parse(request.query);
-  if (!params) {
-    return std::unexpected(
-        problem(400, "validation-error", "The request is not valid", "The query string is malformed."));
-  }
-  ListEventsRequest listing;
-  std::vector<FieldError> errors;
-  for (auto const& name : params->unknown({"q", "from", "to", "limit", "cursor"})) {
-    errors.push_back({name, "is not a parameter of this listing"});
-  }
-  listing.text = params->get("q");
-  auto const read_time = [&](std::string_view name) -> std::optional<Timestamp> {
-    auto text = params->get(name);
-    if (!text) return std::nullopt;
-    auto t = parse_rfc3339(*text);
-    if (!t) errors.push_back({std::string(name), "must be an RFC 3339 date-time"});
-    return t;
+  auto query = ListingQuery::parse(request.query, {"q", "from", "to"});
+  if (!query) return std::unexpected(std::move(query.error()));
+  ListEventsRequest listing{
+      .text = query->text("q"),
+      .from = query->time("from"),
+      .to = query->time("to"),
+      .cursor = query->cursor(),
+      .limit = query->limit(),
+      .organizer_id = std::nullopt,
   };
-  listing.from = read_time("from");
-  listing.to = read_time("to");
-  if (auto limit = params->get("limit")) {
-    int value = 0;
-    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (ec != std::errc{} || end != limit->data() + limit->size()) {
-      errors.push_back({"limit", "must be an integer between 1 and 100"});
-    } else {
-      listing.limit = value;
-    }
-  }
-  listing.cursor = params->get("cursor");
-  if (!errors.empty()) {
-    return std::unexpected(
-        problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)}));
-  }
+  if (auto bad = query->problem()) return std::unexpected(std::move(*bad));
   return listing;
 }
 
@@ -165,29 +132,10 @@ Response list_my_events(Events& events, Request& request) {
 }
 
 Response list_my_staff_events(Events& events, Request& request) {
-  auto params = QueryParams::parse(request.query);
-  if (!params) {
-    return problem(400, "validation-error", "The request is not valid", "The query string is malformed.");
-  }
-  StaffEventsRequest listing;
-  std::vector<FieldError> errors;
-  for (auto const& name : params->unknown({"from", "limit", "cursor"})) {
-    errors.push_back({name, "is not a parameter of this listing"});
-  }
-  if (auto from = params->get("from")) {
-    listing.from = parse_rfc3339(*from);
-    if (!listing.from) errors.push_back({"from", "must be an RFC 3339 date-time"});
-  }
-  if (auto limit = params->get("limit")) {
-    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), listing.limit);
-    if (ec != std::errc{} || end != limit->data() + limit->size()) {
-      errors.push_back({"limit", "must be an integer between 1 and 100"});
-    }
-  }
-  listing.cursor = params->get("cursor");
-  if (!errors.empty()) {
-    return problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors)});
-  }
+  auto query = ListingQuery::parse(request.query, {"from"});
+  if (!query) return std::move(query.error());
+  StaffEventsRequest const listing{.from = query->time("from"), .cursor = query->cursor(), .limit = query->limit()};
+  if (auto bad = query->problem()) return std::move(*bad);
   return page_response(events.list_staff_events(*request.principal, listing));
 }
 

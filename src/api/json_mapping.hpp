@@ -2,6 +2,7 @@
 
 #include "api/json_writer.hpp"
 #include "app/accounts.hpp"
+#include "app/paging.hpp"
 #include "app/registrations.hpp"
 #include "app/tickets.hpp"
 #include "domain/event.hpp"
@@ -18,5 +19,19 @@ void write_registration_row(JsonWriter& w, RegistrationRow const& row);
 /// "2026-12-15T09:00:00Z" or null.
 void write_time(JsonWriter& w, std::optional<Timestamp> const& t);
 std::string key_id_text(std::uint32_t key_id);
+
+/// One page of a listing: {"items":[…],"nextCursor":"…"} with a null cursor on the last page.
+template <class T, class WriteItem>
+void write_page(JsonWriter& w, Page<T> const& page, WriteItem&& write_item) {
+  w.begin_object().key("items").begin_array();
+  for (auto const& item : page.items) write_item(w, item);
+  w.end_array().key("nextCursor");
+  if (page.next_cursor) {
+    w.value(*page.next_cursor);
+  } else {
+    w.null();
+  }
+  w.end_object();
+}
 
 }  // namespace admit::api

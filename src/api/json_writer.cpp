@@ -121,10 +121,4 @@ JsonWriter& JsonWriter::money(std::int64_t minor, int exponent) {
   return *this;
 }
 
-JsonWriter& JsonWriter::raw(std::string_view json) {
-  separate();
-  out_ += json;
-  return *this;
-}
-
 }  // namespace admit::api

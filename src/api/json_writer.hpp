@@ -25,8 +25,6 @@ class JsonWriter {
   JsonWriter& null();
   /// Minor units as a decimal number: (9999, 2) → 99.99, (2500, 2) → 25, (1500, 0) → 1500.
   JsonWriter& money(std::int64_t minor, int exponent);
-  /// Already-serialised JSON.
-  JsonWriter& raw(std::string_view json);
 
   template <class T>
   JsonWriter& field(std::string_view name, T const& v) {

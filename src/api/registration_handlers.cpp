@@ -1,5 +1,3 @@
-#include <charconv>
-
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
 #include "api/json_mapping.hpp"
@@ -15,53 +13,6 @@ Response registration_response(unsigned status, Result<RegistrationDetail> const
   JsonWriter w;
   write_registration(w, *detail);
   return json_response(status, w.take());
-}
-
-struct PageRequest {
-  std::optional<std::string> cursor;
-  int limit = 20;
-  std::optional<std::string> format;
-  std::string search;
-};
-
-/// `organizer_listing`: the event's registrations, which also take `format` and `q`.
-std::expected<PageRequest, Response> read_page(Request const& request, bool organizer_listing) {
-  auto params = QueryParams::parse(request.query);
-  if (!params) return std::unexpected(problem(Error{Errc::invalid_input, "The query string is malformed.", {}}));
-  PageRequest page;
-  std::vector<FieldError> errors;
-  for (auto const& name : params->unknown({"limit", "cursor", "format", "q"})) {
-    errors.push_back({name, "is not a parameter of this listing"});
-  }
-  if (!organizer_listing) {
-    for (auto const* name : {"format", "q"}) {
-      if (params->get(name)) errors.push_back({name, "is not a parameter of this listing"});
-    }
-  }
-  page.search = params->get("q").value_or("");
-  page.cursor = params->get("cursor");
-  page.format = params->get("format");
-  if (page.format && *page.format != "json" && *page.format != "csv")
-    errors.push_back({"format", "must be json or csv"});
-  if (auto limit = params->get("limit")) {
-    auto const [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), page.limit);
-    if (ec != std::errc{} || end != limit->data() + limit->size() || page.limit < 1 || page.limit > 100) {
-      errors.push_back({"limit", "must be an integer between 1 and 100"});
-    }
-  }
-  if (!errors.empty()) {
-    return std::unexpected(problem(Error{Errc::invalid_input, "The listing parameters are not acceptable.", errors}));
-  }
-  return page;
-}
-
-void write_next_cursor(JsonWriter& w, std::optional<std::string> const& cursor) {
-  w.key("nextCursor");
-  if (cursor) {
-    w.value(*cursor);
-  } else {
-    w.null();
-  }
 }
 
 /// A CSV field: quoted when it holds a separator, quote or line break; a leading =, +, -,
@@ -149,16 +100,13 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
 }
 
 Response list_my_registrations(Registrations& registrations, Request& request) {
-  auto page = read_page(request, false);
-  if (!page) return std::move(page.error());
-  auto result = registrations.list_my_registrations(*request.principal, page->cursor, page->limit);
+  auto query = ListingQuery::parse(request.query);
+  if (!query) return std::move(query.error());
+  if (auto bad = query->problem()) return std::move(*bad);
+  auto result = registrations.list_my_registrations(*request.principal, query->cursor(), query->limit());
   if (!result) return problem(result.error());
   JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (auto const& d : result->items) write_registration(w, d);
-  w.end_array();
-  write_next_cursor(w, result->next_cursor);
-  w.end_object();
+  write_page(w, *result, write_registration);
   return json_response(200, w.take());
 }
 
@@ -182,11 +130,15 @@ Response cancel_registration(Registrations& registrations, Request& request) {
 }
 
 Response list_event_registrations(Registrations& registrations, Request& request) {
-  auto page = read_page(request, true);
-  if (!page) return std::move(page.error());
-  bool const csv = page->format == "csv";
-  auto result = registrations.list_event_registrations(
-      *request.principal, request.param("id"), csv ? std::nullopt : page->cursor, csv ? 0 : page->limit, page->search);
+  auto query = ListingQuery::parse(request.query, {"format", "q"});
+  if (!query) return std::move(query.error());
+  auto const format = query->text("format");
+  if (format && *format != "json" && *format != "csv") query->reject("format", "must be json or csv");
+  if (auto bad = query->problem()) return std::move(*bad);
+  bool const csv = format == "csv";
+  auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
+                                                       csv ? std::nullopt : query->cursor(), csv ? 0 : query->limit(),
+                                                       query->text("q").value_or(""));
   if (!result) return problem(result.error());
   if (csv) {
     Response response{.status = 200,
@@ -198,11 +150,7 @@ Response list_event_registrations(Registrations& registrations, Request& request
     return response;
   }
   JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (auto const& row : result->items) write_registration_row(w, row);
-  w.end_array();
-  write_next_cursor(w, result->next_cursor);
-  w.end_object();
+  write_page(w, *result, write_registration_row);
   return json_response(200, w.take());
 }
 

@@ -69,8 +69,6 @@ class Router {
   /// match + dispatch.
   Response handle(Request& request) const;
 
-  std::vector<Route> const& routes() const { return routes_; }
-
  private:
   /// The 401/403 problem when the request may not use the route; sets request.principal.
   std::optional<Response> authenticate(Route const& route, Request& request) const;

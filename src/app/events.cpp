@@ -43,6 +43,11 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
   return draft;
 }
 
+/// The cursor that resumes the event listing after `last`.
+std::string cursor_after(Event const& last) {
+  return encode_cursor({last.details.starts_at, last.id});
+}
+
 }  // namespace
 
 Events::Events(EventStore& events, StaffStore& staff, Entropy& entropy, Clock const& clock)
@@ -106,12 +111,7 @@ Result<Event> Events::get_event(std::string_view id) {
 
 Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
   std::vector<FieldError> errors;
-  if (request.limit < 1 || request.limit > kMaxPageSize) errors.push_back({"limit", "must be between 1 and 100"});
-  std::optional<EventCursor> after;
-  if (request.cursor) {
-    after = decode_cursor(*request.cursor);
-    if (!after) errors.push_back({"cursor", "is not a cursor this listing produced"});
-  }
+  auto after = check_page_request(request.limit, request.cursor, decode_cursor, errors);
   if (request.from && request.to && *request.to < *request.from) errors.push_back({"to", "must not be before from"});
   if (!errors.empty())
     return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
@@ -123,18 +123,15 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
       .organizer_id = request.organizer_id,
       .include_cancelled = request.organizer_id.has_value(),
       .after = std::move(after),
-      .limit = request.limit + 1,  // one more tells whether another page exists
   };
   if (query.text && query.text->empty()) query.text.reset();
-  auto events = events_.list_events(query);
-
-  Page<Event> page;
-  if (static_cast<int>(events.size()) > request.limit) {
-    events.resize(static_cast<std::size_t>(request.limit));
-    page.next_cursor = encode_cursor({events.back().details.starts_at, events.back().id});
-  }
-  page.items = std::move(events);
-  return page;
+  return read_page(
+      request.limit,
+      [&](int rows) {
+        query.limit = rows;
+        return events_.list_events(query);
+      },
+      cursor_after);
 }
 
 Result<Event> Events::owned_event(Principal const& who, std::string_view id) {
@@ -177,23 +174,12 @@ Result<Event> Events::cancel_event(Principal const& who, std::string_view id, Ac
 
 Result<Page<Event>> Events::list_staff_events(Principal const& who, StaffEventsRequest const& request) {
   std::vector<FieldError> errors;
-  if (request.limit < 1 || request.limit > kMaxPageSize) errors.push_back({"limit", "must be between 1 and 100"});
-  std::optional<EventCursor> after;
-  if (request.cursor) {
-    after = decode_cursor(*request.cursor);
-    if (!after) errors.push_back({"cursor", "is not a cursor this listing produced"});
-  }
+  auto const after = check_page_request(request.limit, request.cursor, decode_cursor, errors);
   if (!errors.empty())
     return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
   auto const from = request.from.value_or(clock_.now() - std::chrono::hours(24));
-  auto events = staff_.list_staff_events(who.user_id, from, after, request.limit + 1);
-  Page<Event> page;
-  if (static_cast<int>(events.size()) > request.limit) {
-    events.resize(static_cast<std::size_t>(request.limit));
-    page.next_cursor = encode_cursor({events.back().details.starts_at, events.back().id});
-  }
-  page.items = std::move(events);
-  return page;
+  return read_page(
+      request.limit, [&](int rows) { return staff_.list_staff_events(who.user_id, from, after, rows); }, cursor_after);
 }
 
 std::string encode_cursor(EventCursor const& cursor) {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/paging.hpp"
 #include "app/ports.hpp"
 
 namespace admit {
@@ -32,7 +33,7 @@ struct ListEventsRequest {
   std::optional<Timestamp> from;  ///< default: now, so only upcoming events
   std::optional<Timestamp> to;
   std::optional<std::string> cursor;
-  int limit = 20;
+  int limit = kDefaultPageSize;
   /// Lists this organizer's own events, cancelled and past ones included.
   std::optional<std::string> organizer_id;
 };
@@ -40,13 +41,7 @@ struct ListEventsRequest {
 struct StaffEventsRequest {
   std::optional<Timestamp> from;  ///< default: a day before now
   std::optional<std::string> cursor;
-  int limit = 20;
-};
-
-template <class T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::string> next_cursor;
+  int limit = kDefaultPageSize;
 };
 
 /// Publishing and browsing events.
@@ -68,8 +63,6 @@ class Events {
   /// time; by default those that started less than a day ago or start later, so an event in
   /// progress stays on the list.
   Result<Page<Event>> list_staff_events(Principal const& who, StaffEventsRequest const& request);
-
-  static constexpr int kMaxPageSize = 100;
 
  private:
   Result<Event> owned_event(Principal const& who, std::string_view id);

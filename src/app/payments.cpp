@@ -62,7 +62,7 @@ void Payments::background_loop(std::stop_token stop) {
     try {
       job();
     } catch (std::exception const& e) {
-      log::error("payment background job failed", "\"error\":" + log::quote(e.what()));
+      log::error("payment background job failed", {{"error", e.what()}});
     }
   }
 }
@@ -210,8 +210,7 @@ void Payments::refund_now(std::string const& registration_id, std::string const&
   // The key is the registration: however often this runs, the provider refunds once.
   auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
   payments_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
-  log::info("refunded",
-            "\"registrationId\":" + log::quote(registration_id) + ",\"refundId\":" + log::quote(outcome.id));
+  log::info("refunded", {{"registrationId", registration_id}, {"refundId", outcome.id}});
 }
 
 int Payments::release_expired_holds() {
@@ -223,8 +222,7 @@ void Payments::refund_due() {
     try {
       refund_now(payment.registration_id, payment.intent_id);
     } catch (std::exception const& e) {
-      log::warn("refund failed; will retry",
-                "\"registrationId\":" + log::quote(payment.registration_id) + ",\"error\":" + log::quote(e.what()));
+      log::warn("refund failed; will retry", {{"registrationId", payment.registration_id}, {"error", e.what()}});
     }
   }
 }
@@ -241,12 +239,11 @@ void Payments::reconcile() {
           [intent_id = payment.intent_id](Result<PaymentEventOutcome> applied) {
             if (!applied) {
               log::warn("reconciliation could not apply a payment",
-                        "\"intentId\":" + log::quote(intent_id) + ",\"error\":" + log::quote(applied.error().detail));
+                        {{"intentId", intent_id}, {"error", applied.error().detail}});
             }
           });
     } catch (std::exception const& e) {
-      log::warn("reconciliation skipped a payment",
-                "\"intentId\":" + log::quote(payment.intent_id) + ",\"error\":" + log::quote(e.what()));
+      log::warn("reconciliation skipped a payment", {{"intentId", payment.intent_id}, {"error", e.what()}});
     }
   }
 }

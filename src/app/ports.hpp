@@ -18,6 +18,7 @@
 #include "domain/event.hpp"
 #include "domain/order_rules.hpp"
 #include "domain/placement.hpp"
+#include "domain/printed_ticket.hpp"
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/time.hpp"
@@ -120,8 +121,8 @@ class TicketCodes {
   /// TicketStore::redeem_ticket), which costs a string comparison, not a signature check.
   virtual std::expected<TicketClaims, std::string> decode(std::string_view code) = 0;
   virtual std::vector<PublicScanKey> public_keys(std::string_view event_id) = 0;
-  /// Makes a new signing key active; older keys still verify.
-  virtual PublicScanKey rotate(std::string_view event_id) = 0;
+  /// Makes a new signing key active; older keys still verify. The audit row names `actor`.
+  virtual PublicScanKey rotate(std::string_view event_id, Actor const& actor) = 0;
 };
 
 /// Expiring signed links that serve a ticket's PDF without a bearer token.
@@ -130,19 +131,6 @@ class DownloadLinks {
   virtual ~DownloadLinks() = default;
   virtual std::string signature(std::string_view ticket_id, Timestamp expires) = 0;
   virtual bool verify(std::string_view ticket_id, Timestamp expires, std::string_view signature) = 0;
-};
-
-/// What a printed ticket shows, formatted for people.
-struct PrintedTicket {
-  std::string event_name;
-  std::string date_line;
-  std::string location;
-  std::string holder_name;
-  std::string ticket_type;
-  std::string price_line;
-  std::string ticket_id;
-  std::string order_line;
-  std::string qr_text;
 };
 
 class TicketPrinter {
@@ -535,8 +523,10 @@ class KeyStore {
   /// Every key of an event, the active (signing) one first.
   virtual std::vector<EventKey> event_keys(std::string_view event_id) = 0;
   /// Stores `key` as the event's active key unless another node or thread stored one first
-  /// (when `replace_active` is false); returns the event's keys afterwards.
-  virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) = 0;
+  /// (when `replace_active` is false); returns the event's keys afterwards. The audit row of
+  /// a stored key names `actor`.
+  virtual std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                              Actor const& actor) = 0;
   /// A named random secret shared by all nodes, created with `fresh` on first use.
   virtual std::string instance_secret(std::string_view name, std::string const& fresh) = 0;
 };

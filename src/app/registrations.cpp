@@ -7,6 +7,14 @@
 #include "base/encoding.hpp"
 
 namespace admit {
+namespace {
+
+/// The cursor that resumes a registration listing after `last`.
+std::string cursor_after(Registration const& last) {
+  return encode_registration_cursor({last.registered_at, last.id});
+}
+
+}  // namespace
 
 Registrations::Registrations(EventStore& events, RegistrationStore& registrations, TicketCodes& codes, Entropy& entropy,
                              Clock const& clock, TicketingSettings settings)
@@ -137,27 +145,13 @@ Result<RegistrationDetail> Registrations::get_registration(Principal const& who,
 Result<Page<RegistrationDetail>> Registrations::list_my_registrations(Principal const& who,
                                                                       std::optional<std::string> const& cursor,
                                                                       int limit) {
-  if (limit < 1 || limit > Events::kMaxPageSize) {
-    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
-                {{"limit", "must be between 1 and 100"}});
-  }
-  std::optional<RegistrationCursor> after;
-  if (cursor) {
-    after = decode_registration_cursor(*cursor);
-    if (!after) {
-      return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
-                  {{"cursor", "is not a cursor this listing produced"}});
-    }
-  }
-  auto items = registrations_.list_user_registrations(who.user_id, after, limit + 1);
-  Page<RegistrationDetail> page;
-  if (static_cast<int>(items.size()) > limit) {
-    items.resize(static_cast<std::size_t>(limit));
-    auto const& last = items.back().registration;
-    page.next_cursor = encode_registration_cursor({last.registered_at, last.id});
-  }
-  page.items = std::move(items);
-  return page;
+  std::vector<FieldError> errors;
+  auto const after = check_page_request(limit, cursor, decode_registration_cursor, errors);
+  if (!errors.empty())
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
+  return read_page(
+      limit, [&](int rows) { return registrations_.list_user_registrations(who.user_id, after, rows); },
+      [](RegistrationDetail const& last) { return cursor_after(last.registration); });
 }
 
 Result<RegistrationDetail> Registrations::cancel_registration(Principal const& who, std::string_view id,
@@ -201,33 +195,20 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
                                                                       int limit, std::string_view search) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
-  if (limit < 0 || limit > Events::kMaxPageSize) {
-    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
-                {{"limit", "must be between 1 and 100"}});
-  }
+  std::vector<FieldError> errors;
+  auto const after = check_page_request(limit, cursor, decode_registration_cursor, errors, /*zero_lists_all=*/true);
   if (search.size() > kMaxSearchLength) {
-    return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
-                {{"q", "must be at most 200 characters"}});
+    errors.push_back({"q", "must be at most " + std::to_string(kMaxSearchLength) + " characters"});
   }
-  std::optional<RegistrationCursor> after;
-  if (cursor) {
-    after = decode_registration_cursor(*cursor);
-    if (!after) {
-      return fail(Errc::invalid_input, "The listing parameters are not acceptable.",
-                  {{"cursor", "is not a cursor this listing produced"}});
-    }
-  }
-  auto const fetch = limit == 0 ? 0 : limit + 1;  // one more tells whether another page exists
-  auto rows = search.empty() ? registrations_.list_event_registrations(event_id, after, fetch)
-                             : registrations_.search_event_registrations(event_id, search, after, fetch);
-  Page<RegistrationRow> page;
-  if (limit > 0 && static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    auto const& last = rows.back().registration;
-    page.next_cursor = encode_registration_cursor({last.registered_at, last.id});
-  }
-  page.items = std::move(rows);
-  return page;
+  if (!errors.empty())
+    return fail(Errc::invalid_input, "The listing parameters are not acceptable.", std::move(errors));
+  return read_page(
+      limit,
+      [&](int rows) {
+        return search.empty() ? registrations_.list_event_registrations(event_id, after, rows)
+                              : registrations_.search_event_registrations(event_id, search, after, rows);
+      },
+      [](RegistrationRow const& last) { return cursor_after(last.registration); });
 }
 
 Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {

@@ -177,11 +177,11 @@ Result<ScanKeys> Tickets::scan_keys(Principal const& who, std::string_view event
   return ScanKeys{event->id, codes_.public_keys(event_id)};
 }
 
-Result<PublicScanKey> Tickets::rotate_scan_key(Principal const& who, std::string_view event_id, Actor const&) {
+Result<PublicScanKey> Tickets::rotate_scan_key(Principal const& who, std::string_view event_id, Actor const& actor) {
   auto const event = events_.find_event(event_id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer rotates its keys.");
-  return codes_.rotate(event_id);
+  return codes_.rotate(event_id, actor);
 }
 
 namespace {

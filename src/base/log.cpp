@@ -48,9 +48,12 @@ bool parse_level(std::string_view text, Level& out) {
   return false;
 }
 
-std::string quote(std::string_view text) {
+namespace {
+
+/// Appends `text` as a JSON string literal, quotes included.
+void append_quoted(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out = "\"";
+  out.push_back('"');
   for (char c : text) {
     auto const u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
@@ -65,18 +68,13 @@ std::string quote(std::string_view text) {
     }
   }
   out.push_back('"');
-  return out;
 }
 
-namespace {
-
-void emit(Level level, std::string_view message, std::string_view fields, bool flush_now) {
-  std::string line = "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + std::string(kNames[static_cast<int>(level)]) +
-                     "\",\"msg\":" + quote(message);
-  if (!fields.empty()) {
-    line.push_back(',');
-    line.append(fields);
-  }
+void emit(Level level, std::string_view message, std::initializer_list<Field> fields, bool flush_now) {
+  std::string line =
+      "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + std::string(kNames[static_cast<int>(level)]) + "\",\"msg\":";
+  append_quoted(line, message);
+  for (auto const& field : fields) field.append_to(line);
   line += "}\n";
   std::lock_guard lock(g_mutex);
   std::fwrite(line.data(), 1, line.size(), stdout);
@@ -85,11 +83,23 @@ void emit(Level level, std::string_view message, std::string_view fields, bool f
 
 }  // namespace
 
-void write(Level level, std::string_view message, std::string_view fields) {
+void Field::append_to(std::string& line) const {
+  if (kind_ == Kind::absent) return;
+  line.push_back(',');
+  append_quoted(line, name_);
+  line.push_back(':');
+  if (kind_ == Kind::number) {
+    line += std::to_string(number_);
+  } else {
+    append_quoted(line, text_);
+  }
+}
+
+void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
   if (enabled(level)) emit(level, message, fields, level >= Level::warn);
 }
 
-void notice(std::string_view message, std::string_view fields) {
+void notice(std::string_view message, std::initializer_list<Field> fields) {
   emit(Level::info, message, fields, true);
 }
 

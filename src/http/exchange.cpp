@@ -154,13 +154,13 @@ api::Response failure_response(std::exception_ptr failure, std::string const& re
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
-    log::error("dependency failure", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
+    log::error("dependency failure", {{"error", e.what()}, {"reqId", request_id}});
     return api::problem(503, "unavailable", "Temporarily unavailable",
                         "A service Admit depends on is not answering; retry shortly.");
   } catch (std::exception const& e) {
-    log::error("unhandled exception", "\"error\":" + log::quote(e.what()) + ",\"reqId\":" + log::quote(request_id));
+    log::error("unhandled exception", {{"error", e.what()}, {"reqId", request_id}});
   } catch (...) {
-    log::error("unhandled exception", "\"reqId\":" + log::quote(request_id));
+    log::error("unhandled exception", {{"reqId", request_id}});
   }
   return api::problem(500, "internal-error", "Internal error",
                       "Something went wrong on our side; it has been logged with the request id.");
@@ -215,12 +215,16 @@ BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepar
   context.metrics.observe(p.route_name, p.request.method, out.status, elapsed);
   if (log::enabled(log::Level::info)) {
     auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-    std::string fields = "\"reqId\":" + log::quote(p.request.request_id) + ",\"traceId\":\"" + p.trace_id +
-                         "\",\"method\":" + log::quote(p.request.method) + ",\"path\":" + log::quote(p.request.path) +
-                         ",\"route\":" + log::quote(p.route_name) + ",\"status\":" + std::to_string(out.status) +
-                         ",\"durUs\":" + std::to_string(micros) + ",\"client\":" + log::quote(p.request.client);
-    if (p.request.principal) fields += ",\"userId\":" + log::quote(p.request.principal->user_id);
-    log::info("request", fields);
+    auto const& principal = p.request.principal;
+    log::info("request", {{"reqId", p.request.request_id},
+                          {"traceId", p.trace_id},
+                          {"method", p.request.method},
+                          {"path", p.request.path},
+                          {"route", p.route_name},
+                          {"status", out.status},
+                          {"durUs", micros},
+                          {"client", p.request.client},
+                          {"userId", principal ? std::optional<std::string_view>(principal->user_id) : std::nullopt}});
   }
   return res;
 }

@@ -7,33 +7,28 @@
 #include <filesystem>
 #include <mutex>
 
+#include "base/prometheus.hpp"
+
 namespace admit::http {
 namespace {
 
-/// One metric without labels: its HELP and TYPE lines and its value.
-void append_metric(std::string& out, char const* name, char const* type, char const* help, double value) {
-  char line[256];
-  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %.15g\n", name, help, name, type, name, value);
-  out += line;
-}
-
 /// The process metrics Prometheus' own client libraries export under these names, read from
 /// the kernel at each scrape. A figure the kernel does not give is left out, never made up.
-void append_process_metrics(std::string& out, std::chrono::system_clock::time_point started_at) {
+void append_process_metrics(prometheus::TextWriter& out, std::chrono::system_clock::time_point started_at) {
   if (rusage usage{}; getrusage(RUSAGE_SELF, &usage) == 0) {
     auto const seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-    append_metric(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
-                  seconds(usage.ru_utime) + seconds(usage.ru_stime));
+    out.metric("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
+               seconds(usage.ru_utime) + seconds(usage.ru_stime));
   }
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
     unsigned long pages = 0;
     unsigned long resident_pages = 0;
     if (std::fscanf(statm, "%lu %lu", &pages, &resident_pages) == 2) {
       auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
-      append_metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-                    static_cast<double>(resident_pages) * page);
-      append_metric(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
-                    static_cast<double>(pages) * page);
+      out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+                 static_cast<double>(resident_pages) * page);
+      out.metric("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+                 static_cast<double>(pages) * page);
     }
     std::fclose(statm);
   }
@@ -42,14 +37,13 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
   for (std::filesystem::directory_iterator fd("/proc/self/fd", error), end; !error && fd != end; fd.increment(error)) {
     ++open;
   }
-  if (!error)
-    append_metric(out, "process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
+  if (!error) out.metric("process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(open));
   if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    append_metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
-                  static_cast<double>(limit.rlim_cur));
+    out.metric("process_max_fds", "gauge", "Maximum number of open file descriptors.",
+               static_cast<double>(limit.rlim_cur));
   }
-  append_metric(out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
-                std::chrono::duration<double>(started_at.time_since_epoch()).count());
+  out.metric("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
+             std::chrono::duration<double>(started_at.time_since_epoch()).count());
 }
 
 }  // namespace
@@ -82,67 +76,64 @@ void Metrics::observe(std::string_view route, std::string_view method, unsigned 
 }
 
 std::string Metrics::render() const {
-  std::string out;
-  out +=
-      "# HELP admit_http_requests_total HTTP requests answered, by route pattern, method and status.\n"
-      "# TYPE admit_http_requests_total counter\n";
-  std::string histogram =
-      "# HELP admit_http_request_duration_seconds Time from a complete request to its response.\n"
-      "# TYPE admit_http_request_duration_seconds histogram\n";
-  char number[64];
+  std::string requests;
+  std::string durations;
+  prometheus::TextWriter counts(requests);
+  prometheus::TextWriter histogram(durations);
+  counts.family("admit_http_requests_total", "counter", "HTTP requests answered, by route pattern, method and status.");
+  histogram.family("admit_http_request_duration_seconds", "histogram", "Time from a complete request to its response.");
   {
     std::shared_lock lock(mutex_);
     for (auto const& [key, s] : series_) {
-      auto const& [route, method, status] = key;
-      std::string const labels =
-          "route=\"" + route + "\",method=\"" + method + "\",status=\"" + std::to_string(status) + "\"";
+      auto const& [route, method, status_code] = key;
+      auto const status = std::to_string(status_code);
       auto const count = s->count.load(std::memory_order_relaxed);
-      out += "admit_http_requests_total{" + labels + "} " + std::to_string(count) + "\n";
+      counts.sample("admit_http_requests_total", {{"route", route}, {"method", method}, {"status", status}}, count);
       std::uint64_t cumulative = 0;
+      char bound[32];
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += s->buckets[i].load(std::memory_order_relaxed);
-        std::snprintf(number, sizeof number, "%g", kBuckets[i]);
-        histogram += "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"" + number + "\"} " +
-                     std::to_string(cumulative) + "\n";
+        std::snprintf(bound, sizeof bound, "%g", kBuckets[i]);
+        histogram.sample("admit_http_request_duration_seconds_bucket",
+                         {{"route", route}, {"method", method}, {"status", status}, {"le", bound}}, cumulative);
       }
-      histogram +=
-          "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
-      std::snprintf(number, sizeof number, "%.9f",
-                    static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9);
-      histogram += "admit_http_request_duration_seconds_sum{" + labels + "} " + number + "\n";
-      histogram += "admit_http_request_duration_seconds_count{" + labels + "} " + std::to_string(count) + "\n";
+      histogram.sample("admit_http_request_duration_seconds_bucket",
+                       {{"route", route}, {"method", method}, {"status", status}, {"le", "+Inf"}}, count);
+      histogram.sample("admit_http_request_duration_seconds_sum",
+                       {{"route", route}, {"method", method}, {"status", status}},
+                       std::chrono::nanoseconds(static_cast<std::int64_t>(s->sum_ns.load(std::memory_order_relaxed))));
+      histogram.sample("admit_http_request_duration_seconds_count",
+                       {{"route", route}, {"method", method}, {"status", status}}, count);
     }
   }
-  out += histogram;
-  append_metric(out, "admit_http_rate_limited_total", "counter", "Requests refused by a rate limit.",
-                static_cast<double>(rate_limited_.load(std::memory_order_relaxed)));
-  append_metric(out, "admit_http_open_connections", "gauge", "Client connections open now.",
-                static_cast<double>(open_connections_.load(std::memory_order_relaxed)));
-  out +=
-      "# HELP admit_http_connections_refused_total Connections closed as soon as accepted because a limit was met, "
-      "by limit (per_client: ADMIT_MAX_CONNECTIONS_PER_CLIENT; total: ADMIT_MAX_CONNECTIONS).\n"
-      "# TYPE admit_http_connections_refused_total counter\n"
-      "admit_http_connections_refused_total{reason=\"per_client\"} " +
-      std::to_string(refused_per_client_.load(std::memory_order_relaxed)) +
-      "\n"
-      "admit_http_connections_refused_total{reason=\"total\"} " +
-      std::to_string(refused_total_.load(std::memory_order_relaxed)) + "\n";
-  append_metric(out, "admit_http_header_timeouts_total", "counter",
-                "Connections closed because their first request header did not arrive within the header timeout.",
-                static_cast<double>(header_timeouts_.load(std::memory_order_relaxed)));
-  append_metric(out, "admit_http_accept_errors_total", "counter",
-                "Connections the operating system failed to hand over (out of descriptors and the like).",
-                static_cast<double>(accept_errors_.load(std::memory_order_relaxed)));
-  append_metric(out, "admit_http_max_connections", "gauge", "Open connections allowed in all; 0: no limit.",
-                static_cast<double>(max_connections_.load(std::memory_order_relaxed)));
-  append_metric(out, "admit_http_max_connections_per_client", "gauge",
-                "Open connections allowed from one address; 0: no limit.",
-                static_cast<double>(max_connections_per_client_.load(std::memory_order_relaxed)));
-  append_metric(out, "admit_http_requests_in_flight", "gauge", "Requests read and not yet answered, this one included.",
-                static_cast<double>(requests_in_flight()));
-  append_metric(out, "admit_uptime_seconds", "gauge", "Seconds since the server started.",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  append_process_metrics(out, started_at_);
+  std::string out = std::move(requests) + durations;
+  prometheus::TextWriter w(out);
+  w.metric("admit_http_rate_limited_total", "counter", "Requests refused by a rate limit.",
+           static_cast<double>(rate_limited_.load(std::memory_order_relaxed)));
+  w.metric("admit_http_open_connections", "gauge", "Client connections open now.",
+           static_cast<double>(open_connections_.load(std::memory_order_relaxed)));
+  w.family("admit_http_connections_refused_total", "counter",
+           "Connections closed as soon as accepted because a limit was met, by limit (per_client: "
+           "ADMIT_MAX_CONNECTIONS_PER_CLIENT; total: ADMIT_MAX_CONNECTIONS).")
+      .sample("admit_http_connections_refused_total", {{"reason", "per_client"}},
+              refused_per_client_.load(std::memory_order_relaxed))
+      .sample("admit_http_connections_refused_total", {{"reason", "total"}},
+              refused_total_.load(std::memory_order_relaxed));
+  w.metric("admit_http_header_timeouts_total", "counter",
+           "Connections closed because their first request header did not arrive within the header timeout.",
+           static_cast<double>(header_timeouts_.load(std::memory_order_relaxed)));
+  w.metric("admit_http_accept_errors_total", "counter",
+           "Connections the operating system failed to hand over (out of descriptors and the like).",
+           static_cast<double>(accept_errors_.load(std::memory_order_relaxed)));
+  w.metric("admit_http_max_connections", "gauge", "Open connections allowed in all; 0: no limit.",
+           static_cast<double>(max_connections_.load(std::memory_order_relaxed)));
+  w.metric("admit_http_max_connections_per_client", "gauge", "Open connections allowed from one address; 0: no limit.",
+           static_cast<double>(max_connections_per_client_.load(std::memory_order_relaxed)));
+  w.metric("admit_http_requests_in_flight", "gauge", "Requests read and not yet answered, this one included.",
+           static_cast<double>(requests_in_flight()));
+  w.metric("admit_uptime_seconds", "gauge", "Seconds since the server started.",
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  append_process_metrics(w, started_at_);
   return out;
 }
 

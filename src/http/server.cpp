@@ -73,8 +73,7 @@ std::size_t connection_limit(ServerConfig const& config, std::size_t threads) {
   if (config.max_connections == 0) return room;
   if (room != 0 && config.max_connections > room) {
     log::warn("ADMIT_MAX_CONNECTIONS is above what the file descriptor limit allows; lowered",
-              "\"configured\":" + std::to_string(config.max_connections) + ",\"limit\":" + std::to_string(room) +
-                  ",\"descriptors\":" + std::to_string(descriptors));
+              {{"configured", config.max_connections}, {"limit", room}, {"descriptors", descriptors}});
     return room;
   }
   return config.max_connections;
@@ -324,8 +323,7 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_list
       context.metrics.count_accept_error();
       auto const now = std::chrono::steady_clock::now();
       if (now - last_logged >= std::chrono::seconds(1)) {
-        log::warn("accept failed", "\"error\":" + log::quote(error.message()) +
-                                       ",\"alsoFailedSinceLastLogged\":" + std::to_string(unlogged));
+        log::warn("accept failed", {{"error", error.message()}, {"alsoFailedSinceLastLogged", unlogged}});
         last_logged = now;
         unlogged = 0;
       } else {
@@ -392,7 +390,7 @@ void Server::Impl::start_connection(tcp::socket socket, bool metrics_listener) {
         try {
           std::rethrow_exception(failure);
         } catch (std::exception const& e) {
-          log::error("connection failed", "\"error\":" + log::quote(e.what()));
+          log::error("connection failed", {{"error", e.what()}});
         }
       });
 }
@@ -482,7 +480,7 @@ void Server::run(api::Router const& router, std::function<void()> const& on_read
   asio::signal_set signals(impl.io, SIGINT, SIGTERM);
   signals.async_wait([&impl](boost::system::error_code const& error, int signal) {
     if (error) return;
-    log::notice("shutting down", "\"signal\":" + std::to_string(signal));
+    log::notice("shutting down", {{"signal", signal}});
     impl.draining = true;
     boost::system::error_code ignored;
     impl.acceptor.close(ignored);

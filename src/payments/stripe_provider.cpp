@@ -336,8 +336,7 @@ std::string StripeProvider::call(char const* method, std::string const& path, st
                      : std::chrono::milliseconds(kBackoffStep * attempt);
     delay = std::min(delay, std::chrono::milliseconds(kMaxBackoff));
     log::warn("stripe request failed, retrying with the same idempotency key",
-              "\"path\":" + log::quote(path) + ",\"attempt\":" + std::to_string(attempt) +
-                  ",\"error\":" + log::quote(failure) + ",\"retry_in_ms\":" + std::to_string(delay.count()));
+              {{"path", path}, {"attempt", attempt}, {"error", failure}, {"retry_in_ms", delay.count()}});
     std::this_thread::sleep_for(delay);
   }
 }

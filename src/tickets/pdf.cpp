@@ -129,7 +129,7 @@ std::string printable(std::string_view text) {
 }
 
 /// The QR text is left alone: it is encoded, not printed.
-TicketSheet printable(TicketSheet const& sheet) {
+PrintedTicket printable(PrintedTicket const& sheet) {
   return {.event_name = printable(sheet.event_name),
           .date_line = printable(sheet.date_line),
           .location = printable(sheet.location),
@@ -268,7 +268,7 @@ void draw_perforation(cairo_t* cr) {
 }
 
 /// The event in the band, then when and where, top down.
-void draw_event(cairo_t* cr, TicketSheet const& sheet, double x, double width) {
+void draw_event(cairo_t* cr, PrintedTicket const& sheet, double x, double width) {
   TextBlock const title(cr, sheet.event_name,
                         {.size = 19, .weight = PANGO_WEIGHT_BOLD, .colour = kOnIndigo, .max_lines = 2}, width);
   title.draw_at(x, (kBandHeight - title.height()) / 2);
@@ -282,7 +282,7 @@ void draw_event(cairo_t* cr, TicketSheet const& sheet, double x, double width) {
 /// Holder, ticket type and price, and the support lines, bottom up from the page edge so
 /// they keep their place however many lines the event block above takes (at most four,
 /// which still leaves a gap).
-void draw_admission(cairo_t* cr, TicketSheet const& sheet, double x, double width) {
+void draw_admission(cairo_t* cr, PrintedTicket const& sheet, double x, double width) {
   double bottom = kPageHeight - mm(6);
   TextStyle const fine{.families = kMonoFamilies, .size = 6, .colour = kFaint};
   TextBlock const order(cr, sheet.order_line, fine, width);
@@ -361,7 +361,7 @@ void check(cairo_status_t status) {
 }  // namespace
 
 QrMatrix encode_qr(std::string const& text) {
-  // encode_string picks numeric, alphanumeric and byte segments itself; for an upper-case
+  // QRcode_encodeString picks numeric, alphanumeric and byte segments itself; for an upper-case
   // base32 payload that gives the same symbol as a hand-built alphanumeric input, and it
   // keeps lower case intact (case-sensitive). A NUL would end the C string early, so such
   // text goes in as one byte segment.
@@ -430,9 +430,9 @@ std::vector<std::vector<QrCorner>> outline_qr(QrMatrix const& qr) {
   return outlines;
 }
 
-std::string render_ticket_pdf(TicketSheet const& raw_sheet) {
+std::string render_ticket_pdf(PrintedTicket const& raw_sheet) {
   QrMatrix const qr = encode_qr(raw_sheet.qr_text);
-  TicketSheet const sheet = printable(raw_sheet);
+  PrintedTicket const sheet = printable(raw_sheet);
 
   std::string pdf;
   std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(

@@ -3,21 +3,9 @@
 #include <string>
 #include <vector>
 
-namespace admit::tickets {
+#include "domain/printed_ticket.hpp"
 
-/// Everything printed on one ticket, already formatted for people (the caller renders the
-/// date in the event's time zone and the price in its currency).
-struct TicketSheet {
-  std::string event_name;
-  std::string date_line;  ///< e.g. "Saturday, 12 December 2026 · 19:00 CET (Europe/Berlin)"
-  std::string location;
-  std::string holder_name;
-  std::string ticket_type;  ///< e.g. "General admission"
-  std::string price_line;   ///< e.g. "€25.00" or "Free"
-  std::string ticket_id;    ///< printed small, for support
-  std::string order_line;   ///< e.g. "Registration 5fY… · ticket 2 of 3"
-  std::string qr_text;      ///< the exact text the QR code encodes
-};
+namespace admit::tickets {
 
 /// A QR code as a square of modules, true = dark.
 struct QrMatrix {
@@ -48,8 +36,8 @@ QrMatrix encode_qr(std::string const& text);
 /// Renders one A6-landscape ticket as a PDF (cairo + pango): event name, date, place,
 /// holder, ticket type and price, ticket id, and the QR code drawn as vector squares with a
 /// four-module quiet zone. Any script renders (DejaVu Sans with WenQuanYi Micro Hei as the
-/// fallback for CJK). The bytes depend only on the sheet: no timestamps, so the same ticket
+/// fallback for CJK). The bytes depend only on the ticket: no timestamps, so the same ticket
 /// renders to the same file every time. Thread-safe.
-std::string render_ticket_pdf(TicketSheet const& sheet);
+std::string render_ticket_pdf(PrintedTicket const& ticket);
 
 }  // namespace admit::tickets

@@ -65,8 +65,8 @@ std::vector<EventKey> Ed25519TicketCodes::keys_for(std::string_view event_id, bo
     if (auto it = cache_.find(id); it != cache_.end()) return it->second;
   }
   auto keys = store_.event_keys(event_id);
-  // The first key is made on first use; when two nodes race, the store keeps one.
-  if (keys.empty() && create) keys = store_.add_event_key(event_id, new_key(), false);
+  // The first key is made on first use, by the system; when two nodes race, the store keeps one.
+  if (keys.empty() && create) keys = store_.add_event_key(event_id, new_key(), false, Actor{});
   if (keys.empty()) return keys;  // checking a code for an event without keys: nothing to cache
   std::unique_lock lock(mutex_);
   cache_[id] = keys;
@@ -128,9 +128,9 @@ std::vector<PublicScanKey> Ed25519TicketCodes::public_keys(std::string_view even
   return out;
 }
 
-PublicScanKey Ed25519TicketCodes::rotate(std::string_view event_id) {
+PublicScanKey Ed25519TicketCodes::rotate(std::string_view event_id, Actor const& actor) {
   auto const key = new_key();
-  auto keys = store_.add_event_key(event_id, key, true);
+  auto keys = store_.add_event_key(event_id, key, true, actor);
   std::unique_lock lock(mutex_);
   cache_[std::string(event_id)] = std::move(keys);
   return {key.key_id, key.public_key, key.created_at, true};
@@ -163,18 +163,8 @@ bool HmacDownloadLinks::verify(std::string_view ticket_id, Timestamp expires, st
   return sodium_memcmp(given->data(), expected.data(), expected.size()) == 0;
 }
 
-std::string PdfPrinter::render_pdf(PrintedTicket const& t) {
-  return render_ticket_pdf({
-      .event_name = t.event_name,
-      .date_line = t.date_line,
-      .location = t.location,
-      .holder_name = t.holder_name,
-      .ticket_type = t.ticket_type,
-      .price_line = t.price_line,
-      .ticket_id = t.ticket_id,
-      .order_line = t.order_line,
-      .qr_text = t.qr_text,
-  });
+std::string PdfPrinter::render_pdf(PrintedTicket const& ticket) {
+  return render_ticket_pdf(ticket);
 }
 
 }  // namespace admit::tickets

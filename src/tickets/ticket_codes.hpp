@@ -23,7 +23,7 @@ class Ed25519TicketCodes final : public TicketCodes {
   std::expected<TicketClaims, std::string> check(std::string_view code) override;
   std::expected<TicketClaims, std::string> decode(std::string_view code) override;
   std::vector<PublicScanKey> public_keys(std::string_view event_id) override;
-  PublicScanKey rotate(std::string_view event_id) override;
+  PublicScanKey rotate(std::string_view event_id, Actor const& actor) override;
 
   static constexpr std::size_t kPayloadBytes = 1 + 4 + 16 * 3;
   static constexpr std::size_t kCodeBytes = kPayloadBytes + 64;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { verify } from 'node:crypto';
 import {
   startServer, startWithAccounts, api, signup, createEvent, assertProblem, RFC3339,
-  registerOk, parseQr, verifyQrOffline, ed25519PublicKey, b64urlBytes, inspectPdf,
+  registerOk, parseQr, verifyQrOffline, ed25519PublicKey, b64urlBytes, inspectPdf, databaseSql,
 } from './harness.mjs';
 
 let srv, base, org, org2, att, att2;
@@ -154,6 +154,10 @@ describe('scan keys', () => {
     assert.equal(nk.active, true);
     assert.equal(b64urlBytes(nk.publicKey).length, 32);
     assert.ok(!oldKeys.some((k) => k.publicKey === nk.publicKey), 'a new key pair');
+    const audited = await databaseSql(srv, "SELECT actor_id, request_id FROM audit_log WHERE action = " +
+      `'event.scan_key_added' AND subject_id = '${e.eventId}' AND detail = '${parseInt(nk.keyId, 16)}';`);
+    assert.equal(audited.trim().replace('\t', '|'), `${org.user.userId}|${r.headers.get('x-request-id')}`,
+      'the audit row names the organizer who rotated the key and the request');
 
     const keys = (await scanKeys(e.eventId)).keys;
     assert.ok(keys.some((k) => k.keyId === oldId), 'the old key stays published');

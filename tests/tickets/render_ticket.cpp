@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: render_ticket OUT.pdf QR_TEXT EVENT_NAME HOLDER_NAME\n";
     return 2;
   }
-  admit::tickets::TicketSheet const sheet{
+  admit::PrintedTicket const sheet{
       .event_name = argv[3],
       .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
       .location = "Kulturbrauerei, Schönhauser Allee 36, 10435 Berlin",

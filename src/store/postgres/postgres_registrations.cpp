@@ -327,9 +327,9 @@ Error write_failure(std::exception_ptr failure, std::string_view what) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
-    log::error("database unavailable", "\"while\":" + log::quote(what) + ",\"error\":" + log::quote(e.what()));
+    log::error("database unavailable", {{"while", what}, {"error", e.what()}});
   } catch (std::exception const& e) {
-    log::error("database write failed", "\"while\":" + log::quote(what) + ",\"error\":" + log::quote(e.what()));
+    log::error("database write failed", {{"while", what}, {"error", e.what()}});
   }
   return Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}};
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/log.hpp"
+#include "base/prometheus.hpp"
 #include "base/text.hpp"
 #include "store/migration.hpp"
 #include "store/policy.hpp"
@@ -109,7 +110,7 @@ void PostgresStore::migrate() {
         if (db->healthy()) db->exec_script("ROLLBACK");
         throw;
       }
-      log::info("migrated", "\"version\":" + std::to_string(m.version) + ",\"name\":" + log::quote(m.name));
+      log::info("migrated", {{"version", m.version}, {"name", m.name}});
     }
   } catch (...) {
     if (db->healthy()) db->exec("SELECT pg_advisory_unlock($1)", {param(kMigrationLock)});
@@ -125,37 +126,23 @@ int PostgresStore::schema_version() {
 
 std::string PostgresStore::metrics_text() const {
   auto const pool = pool_->stats();
-  return "# HELP admit_db_registration_batches_total Registration batches committed by this node's writer.\n"
-         "# TYPE admit_db_registration_batches_total counter\n"
-         "admit_db_registration_batches_total " +
-         std::to_string(batches_.load()) +
-         "\n"
-         "# HELP admit_db_registration_batch_orders_total Orders carried by those batches.\n"
-         "# TYPE admit_db_registration_batch_orders_total counter\n"
-         "admit_db_registration_batch_orders_total " +
-         std::to_string(batched_orders_.load()) +
-         "\n"
-         "# HELP admit_db_transaction_retries_total Batches run again after a serialization failure, deadlock or key "
-         "race.\n"
-         "# TYPE admit_db_transaction_retries_total counter\n"
-         "admit_db_transaction_retries_total " +
-         std::to_string(batch_retries_.load()) +
-         "\n"
-         "# HELP admit_db_registration_guard_fallbacks_total Optimistic batches that found the seats or the event "
-         "changed and were decided again under the event's lock.\n"
-         "# TYPE admit_db_registration_guard_fallbacks_total counter\n"
-         "admit_db_registration_guard_fallbacks_total " +
-         std::to_string(guard_fallbacks_.load()) +
-         "\n"
-         "# HELP admit_db_pool_connections Open PostgreSQL connections of this node.\n"
-         "# TYPE admit_db_pool_connections gauge\n"
-         "admit_db_pool_connections " +
-         std::to_string(pool.open) +
-         "\n"
-         "# HELP admit_db_pool_idle_connections Of those, idle.\n"
-         "# TYPE admit_db_pool_idle_connections gauge\n"
-         "admit_db_pool_idle_connections " +
-         std::to_string(pool.idle) + "\n";
+  std::string out;
+  prometheus::TextWriter(out)
+      .metric("admit_db_registration_batches_total", "counter", "Registration batches committed by this node's writer.",
+              std::uint64_t{batches_.load()})
+      .metric("admit_db_registration_batch_orders_total", "counter", "Orders carried by those batches.",
+              std::uint64_t{batched_orders_.load()})
+      .metric("admit_db_transaction_retries_total", "counter",
+              "Batches run again after a serialization failure, deadlock or key race.",
+              std::uint64_t{batch_retries_.load()})
+      .metric("admit_db_registration_guard_fallbacks_total", "counter",
+              "Optimistic batches that found the seats or the event changed and were decided again under the "
+              "event's lock.",
+              std::uint64_t{guard_fallbacks_.load()})
+      .metric("admit_db_pool_connections", "gauge", "Open PostgreSQL connections of this node.",
+              static_cast<std::uint64_t>(pool.open))
+      .metric("admit_db_pool_idle_connections", "gauge", "Of those, idle.", static_cast<std::uint64_t>(pool.idle));
+  return out;
 }
 
 bool PostgresStore::ping() {
@@ -397,8 +384,8 @@ std::vector<EventKey> PostgresStore::event_keys(std::string_view event_id) {
   return pg_detail::select_event_keys(*db, event_id);
 }
 
-std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, EventKey const& key,
-                                                   bool replace_active) {
+std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                                   Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
     // The event row's lock serialises key changes of one event across nodes: two nodes
     // issuing the first tickets at once agree on one key.
@@ -415,7 +402,7 @@ std::vector<EventKey> PostgresStore::add_event_key(std::string_view event_id, Ev
         "VALUES ($1, $2, $3, $4, $5, 1)",
         {param(event_id), param(std::int64_t{key.key_id}), pg::bytes(key.public_key), pg::bytes(key.secret_key),
          param(seconds(key.created_at))});
-    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    audit(db, key.created_at, actor, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
     return pg_detail::select_event_keys(db, event_id);
   });
 }

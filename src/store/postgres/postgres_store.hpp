@@ -101,7 +101,8 @@ class PostgresStore final : public Store {
                                                           int limit) override;
 
   std::vector<EventKey> event_keys(std::string_view event_id) override;
-  std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) override;
+  std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                      Actor const& actor) override;
   std::string instance_secret(std::string_view name, std::string const& fresh) override;
 
   bool save_intent(std::string_view registration_id, std::string_view user_id, std::string_view provider,

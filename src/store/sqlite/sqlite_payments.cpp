@@ -17,7 +17,7 @@ Error payment_write_failure(std::exception_ptr failure) {
   try {
     std::rethrow_exception(failure);
   } catch (std::exception const& e) {
-    log::error("payment write failed", "\"error\":" + log::quote(e.what()));
+    log::error("payment write failed", {{"error", e.what()}});
   }
   return Error{Errc::unavailable, "The database could not record this payment event; deliver it again.", {}};
 }

@@ -30,9 +30,9 @@ Error write_failure(std::exception_ptr failure) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
-    log::error("database write failed", "\"error\":" + log::quote(e.what()));
+    log::error("database write failed", {{"error", e.what()}});
   } catch (std::exception const& e) {
-    log::error("write failed", "\"error\":" + log::quote(e.what()));
+    log::error("write failed", {{"error", e.what()}});
   }
   return Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}};
 }
@@ -339,7 +339,8 @@ std::vector<EventKey> SqliteStore::event_keys(std::string_view event_id) {
   return select_event_keys(*db, event_id);
 }
 
-std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active) {
+std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,
+                                                 Actor const& actor) {
   return writes_->run([&](Connection& db) {
     if (!replace_active) {
       auto row = db.prepare("SELECT 1 FROM event_keys WHERE event_id = ?1 AND active = 1");
@@ -360,7 +361,7 @@ std::vector<EventKey> SqliteStore::add_event_key(std::string_view event_id, Even
         .bind_blob(4, key.secret_key)
         .bind(5, seconds(key.created_at))
         .run();
-    audit(db, key.created_at, Actor{}, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
+    audit(db, key.created_at, actor, "event.scan_key_added", "event", event_id, std::to_string(key.key_id));
     return select_event_keys(db, event_id);
   });
 }

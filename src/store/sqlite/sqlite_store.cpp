@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <string>
 
+#include "base/prometheus.hpp"
 #include "base/text.hpp"
 #include "store/like_pattern.hpp"
 #include "store/migration.hpp"
@@ -143,31 +144,20 @@ void SqliteStore::migrate(Connection& db) {
 
 std::string SqliteStore::metrics_text() const {
   auto const s = writes_->stats();
-  return "# HELP admit_db_write_batches_total Write transactions committed by the group-commit writer.\n"
-         "# TYPE admit_db_write_batches_total counter\n"
-         "admit_db_write_batches_total " +
-         std::to_string(s.batches) +
-         "\n"
-         "# HELP admit_db_write_jobs_total Writes carried by those transactions.\n"
-         "# TYPE admit_db_write_jobs_total counter\n"
-         "admit_db_write_jobs_total " +
-         std::to_string(s.jobs) +
-         "\n"
-         "# HELP admit_db_writer_busy_seconds_total Time the writer spent in transactions, commits included.\n"
-         "# TYPE admit_db_writer_busy_seconds_total counter\n"
-         "admit_db_writer_busy_seconds_total " +
-         std::to_string(static_cast<double>(s.busy_ns) / 1e9) +
-         "\n"
-         "# HELP admit_db_log_syncs_total fdatasync calls of the write-ahead log, each acknowledging every batch "
-         "before it.\n"
-         "# TYPE admit_db_log_syncs_total counter\n"
-         "admit_db_log_syncs_total " +
-         std::to_string(s.syncs) +
-         "\n"
-         "# HELP admit_db_log_sync_seconds_total Time spent in those calls.\n"
-         "# TYPE admit_db_log_sync_seconds_total counter\n"
-         "admit_db_log_sync_seconds_total " +
-         std::to_string(static_cast<double>(s.sync_ns) / 1e9) + "\n";
+  std::string out;
+  prometheus::TextWriter(out)
+      .metric("admit_db_write_batches_total", "counter", "Write transactions committed by the group-commit writer.",
+              std::uint64_t{s.batches})
+      .metric("admit_db_write_jobs_total", "counter", "Writes carried by those transactions.", std::uint64_t{s.jobs})
+      .metric("admit_db_writer_busy_seconds_total", "counter",
+              "Time the writer spent in transactions, commits included.",
+              std::chrono::nanoseconds(static_cast<std::int64_t>(s.busy_ns)))
+      .metric("admit_db_log_syncs_total", "counter",
+              "fdatasync calls of the write-ahead log, each acknowledging every batch before it.",
+              std::uint64_t{s.syncs})
+      .metric("admit_db_log_sync_seconds_total", "counter", "Time spent in those calls.",
+              std::chrono::nanoseconds(static_cast<std::int64_t>(s.sync_ns)));
+  return out;
 }
 
 int SqliteStore::schema_version() {

@@ -55,7 +55,7 @@ class FakeTicketCodes final : public TicketCodes {
   std::expected<TicketClaims, std::string> check(std::string_view) override { return std::unexpected("unused"); }
   std::expected<TicketClaims, std::string> decode(std::string_view) override { return std::unexpected("unused"); }
   std::vector<PublicScanKey> public_keys(std::string_view) override { return {}; }
-  PublicScanKey rotate(std::string_view) override { throw std::logic_error("unused"); }
+  PublicScanKey rotate(std::string_view, Actor const&) override { throw std::logic_error("unused"); }
 };
 
 /// Only find_registration is used by payments; the rest is never reached.

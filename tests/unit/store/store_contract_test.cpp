@@ -1657,15 +1657,32 @@ TYPED_TEST(RegistrationContract, KeysAndSecretsAreSharedByEveryNode) {
   EventKey key{.key_id = 7, .public_key = std::string(32, 'p'), .secret_key = std::string(64, 's'), .created_at = kNow};
   EventKey rival = key;
   rival.key_id = 8;
-  this->store_->add_event_key("e1", key, false);
-  auto const keys = other->add_event_key("e1", rival, false);
+  this->store_->add_event_key("e1", key, false, Actor{});
+  auto const keys = other->add_event_key("e1", rival, false, Actor{});
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].key_id, 7u);
   EXPECT_EQ(keys[0].secret_key, std::string(64, 's'));
-  auto const rotated = other->add_event_key("e1", rival, true);
+  auto const rotated = other->add_event_key("e1", rival, true, Actor{});
   ASSERT_EQ(rotated.size(), 2u);
   EXPECT_EQ(rotated[0].key_id, 8u);
   EXPECT_TRUE(rotated[0].active);
+}
+
+TYPED_TEST(RegistrationContract, AStoredScanKeyIsAuditedWithWhoStoredIt) {
+  this->add_event_with("e1", 10);
+  EventKey key{.key_id = 7, .public_key = std::string(32, 'p'), .secret_key = std::string(64, 's'), .created_at = kNow};
+  this->store_->add_event_key("e1", key, false, Actor{});
+  key.key_id = 8;
+  this->store_->add_event_key("e1", key, true, Actor{"org-1", "req-9"});
+  auto const rows = this->factory_.query(
+      "SELECT detail, actor_id, request_id FROM audit_log WHERE action = 'event.scan_key_added' AND subject_id = 'e1' "
+      "ORDER BY detail");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0], "7");
+  EXPECT_EQ(rows[0][1].value_or(""), "");  // the first key, made by the system
+  EXPECT_EQ(rows[1][0], "8");
+  EXPECT_EQ(rows[1][1], "org-1");
+  EXPECT_EQ(rows[1][2], "req-9");
 }
 
 // ---- SQLite only ------------------------------------------------------------------------

@@ -59,7 +59,7 @@ std::vector<PublicScanKey> FakeTicketCodes::public_keys(std::string_view event_i
   return keys;
 }
 
-PublicScanKey FakeTicketCodes::rotate(std::string_view event_id) {
+PublicScanKey FakeTicketCodes::rotate(std::string_view event_id, Actor const& /*by*/) {
   auto const id = ++rotations[std::string(event_id)] + 1;
   return {static_cast<std::uint32_t>(id), "key-" + std::to_string(id), Timestamp{}, true};
 }

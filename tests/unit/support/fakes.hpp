@@ -69,7 +69,7 @@ class FakeTicketCodes final : public TicketCodes {
   std::expected<TicketClaims, std::string> check(std::string_view code) override;
   std::expected<TicketClaims, std::string> decode(std::string_view code) override;
   std::vector<PublicScanKey> public_keys(std::string_view event_id) override;
-  PublicScanKey rotate(std::string_view event_id) override;
+  PublicScanKey rotate(std::string_view event_id, Actor const& by) override;
 
   /// A code that states `claims` in the right form but was not signed by us.
   static std::string forge(TicketClaims const& claims);
@@ -200,7 +200,7 @@ class FakeStore final : public Store {
                                                           int limit) override;
 
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
-  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool) override { return {}; }
+  std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool, Actor const&) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
 
   bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,

@@ -26,7 +26,7 @@ std::string base32_text(std::size_t length) {
   return text;
 }
 
-TicketSheet sample_sheet() {
+PrintedTicket sample_sheet() {
   return {
       .event_name = "Jazz Night at the Blue Room",
       .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
@@ -183,7 +183,7 @@ TEST(RenderTicketPdf, IsByteIdenticalAcrossThreads) {
 }
 
 TEST(RenderTicketPdf, TreatsMarkupInUserTextAsText) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "<b>&amp; Friends</b> & <i>more";
   sheet.holder_name = "O'Brien <script>&";
   std::string const pdf = render_ticket_pdf(sheet);
@@ -191,7 +191,7 @@ TEST(RenderTicketPdf, TreatsMarkupInUserTextAsText) {
 }
 
 TEST(RenderTicketPdf, RendersCjkText) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "東京デベロッパーサミット 2027";
   sheet.holder_name = "山田 太郎";
   std::string pdf;
@@ -200,7 +200,7 @@ TEST(RenderTicketPdf, RendersCjkText) {
 }
 
 TEST(RenderTicketPdf, SurvivesInvalidUtf8AndControlCharacters) {
-  TicketSheet sheet = sample_sheet();
+  PrintedTicket sheet = sample_sheet();
   sheet.event_name = "Broken \xff\xfe name\nwith\ttabs";
   sheet.holder_name = std::string("nul\0inside", 10);
   EXPECT_TRUE(is_pdf(render_ticket_pdf(sheet)));
