@@ -1,0 +1,51 @@
+import type { QueryKey } from '@tanstack/react-query';
+
+/// Every query key the app uses, from one factory, so a change invalidates exactly what it
+/// affects. The values are the literals the pages used before they were gathered here: a prefix
+/// (`events.all`, `registrations.all`) reaches the same queries it reached then.
+export const queryKeys = {
+  events: {
+    /// Every public listing of events (the home page's searches).
+    all: ['events'] as const,
+    list: (q: string, range: string) => ['events', 'browse', q, range] as const,
+    /// One event. Outside `all`: a change that refreshes the listings refetches only the event
+    /// pages it names.
+    detail: (eventId: string) => ['event', eventId] as const,
+  },
+  registrations: {
+    /// Every list of the signed-in attendee's registrations.
+    all: ['registrations'] as const,
+    mine: () => ['registrations', 'mine'] as const,
+    detail: (registrationId: string) => ['registration', registrationId] as const,
+  },
+  organizer: {
+    /// Every event the organizer owns (all pages in one list).
+    myEvents: ['myEvents'] as const,
+    /// An event's registrations, every search of them.
+    registrations: (eventId: string) => ['eventRegistrations', eventId] as const,
+    registrationSearch: (eventId: string, q: string) => ['eventRegistrations', eventId, q] as const,
+    analytics: (eventId: string) => ['analytics', eventId] as const,
+  },
+  staff: {
+    all: ['staff'] as const,
+    /// An event's invitations and active staff, as its organizer sees them.
+    event: (eventId: string) => ['staff', 'event', eventId] as const,
+    /// The signed-in person's invitations.
+    mine: () => ['staff', 'mine'] as const,
+    /// The events the signed-in person is door staff of (the scanner's choice).
+    events: ['staffEvents'] as const,
+  },
+  auth: {
+    /// The signed-in account as the server has it now (name and roles may have changed).
+    me: (userId: string) => ['me', userId] as const,
+  },
+  checkout: {
+    /// Which payment provider the server uses, and Stripe's publishable key.
+    setup: ['checkoutSetup'] as const,
+  },
+};
+
+/// Queries anyone may make (the public listings and event pages), kept across a logout.
+export function isPublicQuery(key: QueryKey): boolean {
+  return key[0] === queryKeys.events.all[0] || key[0] === queryKeys.events.detail('')[0];
+}
