@@ -6,13 +6,13 @@
 //
 // The walk is not pixel-stable from run to run: ids, e-mail addresses, QR codes, covers coloured
 // by event id, times and countdowns differ each time. Each --noise DIR is another run of the
-// same code as BEFORE_DIR; the pixels where it differs from BEFORE_DIR (widened by 3 px) are
-// that run-to-run noise, and the pixels that differ after the change outside it are counted
-// apart ("outside noise"): those are the ones to explain.
+// same code as BEFORE_DIR; the pixels where it differs from BEFORE_DIR, widened by NOISE_RADIUS
+// (6 px), are that run-to-run noise, and the pixels that differ after the change outside it are
+// counted apart ("outside noise", with the box around them): those are the ones to explain.
 //
 // Prints one line per screenshot that differs (pixels, or both sizes when they differ) and those
 // found in one folder only. --diff DIR writes each difference there as an image (changed pixels
-// in red). Exits 1 when any screenshot differs outside the noise (or at all, without --noise),
+// in red), and NAME.outside.png with the pixels outside the noise. Exits 1 when any screenshot differs outside the noise (or at all, without --noise),
 // 2 when ImageMagick is missing (Debian: imagemagick).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -42,6 +42,9 @@ const before = resolve(positional[0]);
 const after = resolve(positional[1] ?? join(webDir, 'e2e', 'screenshots'));
 if (diffDir) mkdirSync(diffDir, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'compare-shots-'));
+// How far the noise reaches around the pixels seen to differ between before runs: random text and
+// QR modules differ in other pixels each run, within a few pixels of those seen.
+const kRadius = Number(process.env.NOISE_RADIUS ?? 6);
 
 const pngs = (dir) => new Set(readdirSync(dir).filter((f) => f.endsWith('.png')));
 const size = (file) => execFileSync('identify', ['-format', '%wx%h', file], { encoding: 'utf8' }).trim();
@@ -109,7 +112,7 @@ for (const name of [...new Set([...a, ...b])].sort()) {
         ...masks.flatMap((m, i) => (i === 0 ? [m] : [m, '-compose', 'lighten', '-composite'])),
         '-morphology',
         'Dilate',
-        'Square:3',
+        `Square:${kRadius}`,
         noiseMask,
       );
       const changed = join(work, 'changed.png');
@@ -118,7 +121,12 @@ for (const name of [...new Set([...a, ...b])].sort()) {
       im(changed, '(', noiseMask, '-negate', ')', '-compose', 'multiply', '-composite', outside);
       const n = whitePixels(outside);
       line += `; ${n} outside the run-to-run noise of ${sameSized.length} before run${sameSized.length > 1 ? 's' : ''}`;
-      if (n > 0) unexplained++;
+      if (n > 0) {
+        unexplained++;
+        // Where they are: the box around them (WxH+X+Y).
+        line += ` (in ${im(outside, '-trim', '-format', '%wx%h%O', 'info:')})`;
+        if (diffDir) im(outside, '-fill', 'red', '-opaque', 'white', join(diffDir, name.replace(/\.png$/, '.outside.png')));
+      }
     }
   } else unexplained++;
   console.log(line);
