@@ -2,7 +2,7 @@ import { Icon } from '../../components/Icon';
 import { Alert, errorMessage } from '../../components/States';
 import { formatTimestamp, pluralize } from '../../lib/format';
 import type { SyncReport } from './scan';
-import type { KeysState } from './useScanner';
+import type { KeysState } from './useOffline';
 import { kVerdict } from './verdicts';
 
 interface Props {

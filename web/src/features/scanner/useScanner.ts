@@ -1,25 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyError } from '../../api/errors';
-import type { ScanKey } from '../../api/types';
 import { useTitle } from '../../lib/useTitle';
-import { fetchScanKeys, useScannedEvent, validateTicket } from './api';
-import { getDecoder, decodeFile, type Decoder } from './decoder';
+import { useScannedEvent, validateTicket } from './api';
+import { decodeFile, getDecoder, type Decoder } from './decoder';
 import { beep, useOnline } from './device';
 import { offlineStore } from './offlineStore';
-import { checkTicket, syncQueue, type ScanOutcome, type SyncReport } from './scan';
-
-export interface KeysState {
-  keys: ScanKey[];
-  fetchedAt: string;
-  /// Fetched now, rather than read from this device's cache.
-  fresh: boolean;
-}
-
-/// An answer that ends scanning here: this account is not door staff, or the event does not exist.
-const isFatal = (err: unknown) => {
-  const kind = classifyError(err);
-  return kind === 'forbidden' || kind === 'not-found';
-};
+import { checkTicket, type ScanOutcome } from './scan';
+import { useDeviceCounts, useOfflineSync, useScanKeys } from './useOffline';
 
 /// The scanner's state for one event: the decoder, the scan keys (fresh or cached), the last
 /// verdict and recent history, this device's counters, and the offline queue with its syncing.
@@ -27,76 +14,22 @@ export function useScanner(eventId: string) {
   const event = useScannedEvent(eventId);
   const online = useOnline();
   const [decoder, setDecoder] = useState<Decoder | null>(null);
-  const [keys, setKeys] = useState<KeysState | null>(null);
-  const [keysError, setKeysError] = useState<unknown>(null);
-  const [outcome, setOutcome] = useState<ScanOutcome | null>(null);
-  const [history, setHistory] = useState<ScanOutcome[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [admitted, setAdmitted] = useState(0);
-  const [queued, setQueued] = useState(0);
-  const [sync, setSync] = useState<SyncReport | null>(null);
-  const [syncing, setSyncing] = useState(false);
   const [fatal, setFatal] = useState<unknown>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
-  const last = useRef<{ text: string; at: number } | null>(null);
-  const processing = useRef(false);
-  useTitle(event.data ? `Scan · ${event.data.name}` : 'Scan tickets');
-
-  const refreshCounts = useCallback(async () => {
-    setAdmitted(await offlineStore.admittedCount(eventId));
-    setQueued((await offlineStore.queued(eventId)).length);
-  }, [eventId]);
-
-  const loadKeys = useCallback(async () => {
-    setKeysError(null);
-    try {
-      const k = await fetchScanKeys(eventId);
-      await offlineStore.saveKeys(eventId, k.keys);
-      setKeys({ keys: k.keys, fetchedAt: new Date().toISOString(), fresh: true });
-    } catch (err) {
-      if (isFatal(err)) {
-        setFatal(err);
-        return;
-      }
-      setKeysError(err);
-      const cached = await offlineStore.loadKeys(eventId);
-      if (cached) setKeys({ ...cached, fresh: false });
-    }
-  }, [eventId]);
-
-  const runSync = useCallback(async () => {
-    const pending = await offlineStore.queued(eventId);
-    if (!pending.length) return;
-    setSyncing(true);
-    try {
-      const report = await syncQueue(pending, validateTicket, offlineStore.dequeue);
-      setSync((prev) => ({
-        sent: (prev?.sent ?? 0) + report.sent,
-        conflicts: [...(prev?.conflicts ?? []), ...report.conflicts],
-        stillOffline: report.stillOffline,
-      }));
-    } catch (err) {
-      setSync((prev) => ({ sent: prev?.sent ?? 0, conflicts: prev?.conflicts ?? [], stillOffline: false }));
-      setKeysError(err);
-    } finally {
-      setSyncing(false);
-      refreshCounts();
-    }
-  }, [eventId, refreshCounts]);
-
+  const { keys, keysError, setKeysError, loadKeys } = useScanKeys(eventId, setFatal);
+  const { admitted, queued, refreshCounts } = useDeviceCounts(eventId);
   useEffect(() => {
     getDecoder().then(setDecoder);
     loadKeys();
     refreshCounts();
   }, [loadKeys, refreshCounts]);
-
-  // Send offline admissions as soon as the network is back, and now and then while some wait.
-  useEffect(() => {
-    if (!online) return;
-    runSync();
-    const t = setInterval(runSync, 20_000);
-    return () => clearInterval(t);
-  }, [online, runSync]);
+  const { sync, syncing, runSync } = useOfflineSync(eventId, online, refreshCounts, setKeysError);
+  const [outcome, setOutcome] = useState<ScanOutcome | null>(null);
+  const [history, setHistory] = useState<ScanOutcome[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const last = useRef<{ text: string; at: number } | null>(null);
+  const processing = useRef(false);
+  useTitle(event.data ? `Scan · ${event.data.name}` : 'Scan tickets');
 
   const check = useCallback(
     async (text: string, fromCamera: boolean) => {
@@ -127,7 +60,7 @@ export function useScanner(eventId: string) {
         setBusy(false);
       }
     },
-    [eventId, keys, refreshCounts],
+    [eventId, keys, refreshCounts, setKeysError],
   );
 
   const checkFile = async (file: File | undefined) => {
