@@ -37,7 +37,7 @@ if (!existsSync(join(dist, 'index.html')) || process.env.E2E_BUILD === '1') {
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
-const { step, skip, results } = createRunner();
+const { step, results } = createRunner();
 const server = await startAdmit({
   bin,
   webDir: dist,
@@ -393,7 +393,6 @@ try {
     assert(reg.status === 'cancelled', `status ${reg.status}`);
   });
 
-  let paymentsAvailable = false;
   await step('attendee reserves seats at the paid event and reaches checkout', async () => {
     await go(`/events/${paidEvent.id}`);
     await page.getByRole('button', { name: 'One more ticket' }).click();
@@ -408,8 +407,6 @@ try {
     const reg = (await apiFetch(`/api/registrations/${state.paidRegistrationId}`)).body;
     assert(reg.status === 'pending_payment' && reg.amount === 50 && reg.holdExpiresAt, `registration ${JSON.stringify(reg)}`);
     await shot('checkout');
-    const probe = await apiFetch('/api/payments/create-intent', { method: 'POST', body: '{}' });
-    paymentsAvailable = probe.status !== 404;
   });
 
   await step('checkout rejects a malformed card beside the field', async () => {
@@ -417,14 +414,6 @@ try {
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.getByText('This card number is not valid. Check the digits.').waitFor();
   });
-
-  if (!paymentsAvailable) {
-    await step('checkout says clearly when the server has no payments API', async () => {
-      await page.getByRole('listitem').filter({ hasText: 'Succeeds' }).getByRole('button', { name: 'Use this card' }).click();
-      await page.getByRole('button', { name: 'Pay €50' }).click();
-      await page.getByText('Online payment is not available on this server yet').waitFor();
-    });
-  }
 
   await step('a second order while one is unpaid is refused with a link to the open one', async () => {
     await go(`/events/${paidEvent.id}`);
@@ -438,7 +427,6 @@ try {
   });
 
   await step('a declined card shows a clear message', async () => {
-    if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
     await go(`/checkout/${state.paidRegistrationId}`);
     await page
       .getByRole('listitem')
@@ -462,7 +450,6 @@ try {
   });
 
   await step('attendee pays with 4242… and gets tickets', async () => {
-    if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
     await page.getByRole('listitem').filter({ hasText: 'Succeeds' }).getByRole('button', { name: 'Use this card' }).click();
     await page.getByRole('button', { name: 'Pay €50' }).click();
     await page.getByRole('heading', { name: 'You’re going!' }).waitFor({ timeout: 30_000 });
@@ -474,7 +461,6 @@ try {
   });
 
   await step('the tickets page says until when the paid registration can be cancelled', async () => {
-    if (!paymentsAvailable) skip('POST /api/payments/create-intent answers 404: the payments API has not landed yet');
     const card = page.locator(`#registration-${state.paidRegistrationId}`);
     await card.getByText(/Cancellable until Thu, Jul 1, 2027, 9:00\s?PM GMT\+2/).waitFor();
     await card.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
@@ -749,7 +735,7 @@ try {
 
   await step('analytics show how the paid event’s holds ended', async () => {
     const { holds } = (await apiFetch(`/api/events/${paidEvent.id}/analytics`)).body;
-    assert(holds && holds.placed === 1 && holds.paid === (paymentsAvailable ? 1 : 0), `holds ${JSON.stringify(holds)}`);
+    assert(holds && holds.placed === 1 && holds.paid === 1, `holds ${JSON.stringify(holds)}`);
     await go(`/organizer/events/${paidEvent.id}/analytics`);
     const line = page.getByTestId('holds');
     await line.waitFor();

@@ -1,3 +1,5 @@
+import type { QueryKey } from '@tanstack/react-query';
+
 /// Every query key the app uses, from one factory, so a change invalidates exactly what it
 /// affects. The values are the literals the pages used before they were gathered here: a prefix
 /// (`events.all`, `registrations.all`) reaches the same queries it reached then.
@@ -33,4 +35,17 @@ export const queryKeys = {
     /// The events the signed-in person is door staff of (the scanner's choice).
     events: ['staffEvents'] as const,
   },
+  auth: {
+    /// The signed-in account as the server has it now (name and roles may have changed).
+    me: (userId: string) => ['me', userId] as const,
+  },
+  checkout: {
+    /// Which payment provider the server uses, and Stripe's publishable key.
+    setup: ['checkoutSetup'] as const,
+  },
 };
+
+/// Queries anyone may make (the public listings and event pages), kept across a logout.
+export function isPublicQuery(key: QueryKey): boolean {
+  return key[0] === queryKeys.events.all[0] || key[0] === queryKeys.events.detail('')[0];
+}

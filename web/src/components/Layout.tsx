@@ -6,7 +6,7 @@ import { useMyInvitations } from '../features/staff/api';
 import { Icon } from './Icon';
 import { Loading } from './States';
 
-export function Logo() {
+function Logo() {
   return (
     <Link to="/" className="brand" aria-label="Admit home">
       <span className="brand-mark" aria-hidden="true">

@@ -1,10 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { classifyError } from '../api/errors';
 import { Icon, type IconName } from './Icon';
-
-export function Spinner({ label }: { label?: string }) {
-  return <span className="spinner" role={label ? 'status' : undefined} aria-label={label} />;
-}
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -18,11 +15,16 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 /// A person-readable sentence for any error the API layer throws.
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.isNetwork) return error.message;
-    if (error.status === 404) return error.problem?.detail ?? 'We could not find that.';
-    if (error.status === 429) return 'Too many requests right now. Please wait a moment and try again.';
-    if (error.status >= 500) return 'The server had a problem. Please try again in a moment.';
-    return error.message;
+    switch (classifyError(error)) {
+      case 'not-found':
+        return error.problem?.detail ?? 'We could not find that.';
+      case 'rate-limited':
+        return 'Too many requests right now. Please wait a moment and try again.';
+      case 'server':
+        return 'The server had a problem. Please try again in a moment.';
+      default:
+        return error.message;
+    }
   }
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
@@ -62,7 +64,7 @@ export function ErrorState({
 }) {
   return (
     <div className="state" role="alert">
-      <div className="state-icon" style={{ background: 'var(--bad-bg)', color: 'var(--bad)' }}>
+      <div className="state-icon state-icon-bad">
         <Icon name="alert" size={26} />
       </div>
       <h2>{title}</h2>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
+import { classifyError } from '../../api/errors';
 import { Field } from '../../components/Field';
 import { Alert, errorMessage } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
@@ -31,8 +32,9 @@ export default function LoginPage() {
       const session = await api.login(email.trim(), password);
       navigate(afterLogin(next, session.user.roles), { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setFormError('That email and password do not match an account.');
-      else if (err instanceof ApiError && err.status === 400) setErrors(err.fieldErrors);
+      const kind = classifyError(err);
+      if (kind === 'unauthenticated') setFormError('That email and password do not match an account.');
+      else if (kind === 'invalid' && err instanceof ApiError) setErrors(err.fieldErrors);
       else setFormError(errorMessage(err));
     } finally {
       setBusy(false);

@@ -1,12 +1,12 @@
-import type { ReactNode } from 'react';
-import { Link, Navigate, useLocation } from 'react-router';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import type { Role } from '../../api/types';
 import { EmptyState } from '../../components/States';
 import { hasRole, useSession } from './session';
 
-/// Sends visitors to the login page (and back afterwards); shows a clear message to users whose
-/// role does not fit.
-export function RequireAuth({ roles, children }: { roles?: Role[]; children: ReactNode }) {
+/// The parent route of pages that need a login: sends visitors to the login page (and back
+/// afterwards), shows a clear message to users whose role does not fit, else renders the child
+/// route.
+export function RequireAuth({ roles }: { roles?: readonly Role[] }) {
   const session = useSession();
   const location = useLocation();
   if (!session) {
@@ -24,5 +24,5 @@ export function RequireAuth({ roles, children }: { roles?: Role[]; children: Rea
       </div>
     );
   }
-  return <>{children}</>;
+  return <Outlet />;
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api';
+import { classifyError, isProblem } from '../../api/errors';
 import { Field } from '../../components/Field';
 import { Alert, errorMessage } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
@@ -32,9 +33,9 @@ export default function SignupPage() {
       const session = await api.signup({ name: name.trim(), email: email.trim(), password, role });
       navigate(afterLogin(next, session.user.roles), { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.kind === 'email-taken') {
+      if (isProblem(err, 'email-taken')) {
         setErrors({ email: 'An account with this email exists already. Log in instead?' });
-      } else if (err instanceof ApiError && err.status === 400 && Object.keys(err.fieldErrors).length) {
+      } else if (err instanceof ApiError && classifyError(err) === 'invalid' && Object.keys(err.fieldErrors).length) {
         const fe = err.fieldErrors;
         setErrors({
           name: fe.name && `Name ${fe.name}.`,

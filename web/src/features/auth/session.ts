@@ -1,8 +1,10 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
-import { api, client } from '../../api';
+import { client } from '../../api';
+import { isPublicQuery } from '../../api/queryKeys';
 import type { Session } from '../../api/session';
 import type { Role } from '../../api/types';
+import { useMe } from './api';
 
 /// The current login, kept in step with other tabs.
 export function useSession(): Session | null {
@@ -19,7 +21,7 @@ export function useMeSync(): void {
   const session = useSession();
   const queryClient = useQueryClient();
   const userId = session?.user.userId;
-  const me = useQuery({ queryKey: ['me', userId], queryFn: api.me, enabled: !!userId, staleTime: 60_000 });
+  const me = useMe(userId);
   useEffect(() => {
     const current = client.store.load();
     if (!me.data || !current || current.user.userId !== me.data.userId) return;
@@ -31,6 +33,6 @@ export function useMeSync(): void {
   }, [me.data]);
   // A logout (here or in another tab) forgets everything cached for the previous user.
   useEffect(() => {
-    if (!userId) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'events' && q.queryKey[0] !== 'event' });
+    if (!userId) queryClient.removeQueries({ predicate: (q) => !isPublicQuery(q.queryKey) });
   }, [userId, queryClient]);
 }

@@ -95,21 +95,16 @@ describe('CheckoutPage', () => {
     expect(await screen.findByRole('heading', { name: 'You’re going!' })).toBeInTheDocument();
   });
 
-  it('says so when the server has no payments yet', async () => {
-    api.createPaymentIntent.mockRejectedValue(
-      new ApiError(404, {
-        type: 'urn:admit:problem:not-found',
-        title: 'Not found',
-        status: 404,
-        detail: 'No resource lives at this path.',
-      }),
-    );
-    const user = userEvent.setup();
+  it('says so when the payment setup cannot be loaded, instead of guessing a provider', async () => {
+    api.checkoutSetup.mockRejectedValue(new ApiError(503, null));
     renderAt('/checkout/r1', '/checkout/:registrationId', <CheckoutPage />);
-    await waitFor(() => expect(screen.getAllByRole('button', { name: 'Use this card' })).toHaveLength(3));
-    await user.click(screen.getAllByRole('button', { name: 'Use this card' })[0]!);
-    await user.click(screen.getByRole('button', { name: 'Pay €50' }));
-    expect(await screen.findByText(/Online payment is not available on this server yet/)).toBeInTheDocument();
+    // The setup is asked for twice (retry: 1) before the page gives up.
+    expect(
+      await screen.findByRole('heading', { name: 'The payment form could not load' }, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    expect(screen.queryByText('4242 4242 4242 4242')).not.toBeInTheDocument();
+    expect(api.createPaymentIntent).not.toHaveBeenCalled();
   });
 
   describe('with the stripe provider', () => {

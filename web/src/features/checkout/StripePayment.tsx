@@ -30,6 +30,9 @@ function stripeFor(key: string): Promise<Stripe | null> {
   return stripePromise.promise;
 }
 
+/// Stripe.js could not be fetched or did not start.
+class StripeLoadError extends Error {}
+
 /// Card entry through Stripe's Payment Element, confirmed with the intent's client secret.
 export default function StripePayment({ registration, publishableKey, onOutcome, busy }: Props) {
   const mountRef = useRef<HTMLDivElement>(null);
@@ -47,9 +50,9 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
       try {
         // The same key every time: a remount or a retry gets the same intent back.
         const intent = await api.createPaymentIntent(registration.registrationId, intentKey.current);
-        const s = await stripeFor(publishableKey);
+        const s = await stripeFor(publishableKey).catch(() => null);
         if (!live) return;
-        if (!s) throw new Error('Stripe.js did not start in this browser.');
+        if (!s) throw new StripeLoadError('Stripe.js did not start in this browser.');
         const els = s.elements({
           clientSecret: intent.clientSecret,
           appearance: {
@@ -70,7 +73,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
       } catch (err) {
         if (!live) return;
         const message =
-          err instanceof Error && /stripe\.js/i.test(err.message)
+          err instanceof StripeLoadError
             ? 'The card form could not be loaded from Stripe. Check your connection and try again.'
             : errorMessage(err);
         setLoad({ state: 'failed', message });
@@ -117,7 +120,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
 
   const disabled = busy || paying || load.state !== 'ready';
   return (
-    <form onSubmit={pay} noValidate className="stack" style={{ marginTop: 8 }} aria-busy={load.state === 'loading'}>
+    <form onSubmit={pay} noValidate className="stack mt-8" aria-busy={load.state === 'loading'}>
       {load.state === 'failed' && (
         <Alert tone="bad" title="Card form unavailable">
           <p>{load.message}</p>
@@ -140,7 +143,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
           </div>
         )}
       </div>
-      <p className="small muted" style={{ margin: 0 }}>
+      <p className="small muted m-0">
         <Icon name="lock" size={13} /> Card details go straight to Stripe; Admit never sees them.
       </p>
       <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={disabled}>

@@ -1,4 +1,5 @@
 import { ApiError } from '../../api/client';
+import { classifyError, isClientError } from '../../api/errors';
 
 /// The sandbox's Stripe test cards, as the payments API decides them.
 export const kTestCards = [
@@ -109,7 +110,9 @@ function declineMessage(body: unknown, fallback?: string): string {
 export function interpretConfirm(result: { body?: unknown; error?: unknown }): PaymentOutcome {
   if (result.error !== undefined) {
     const error = result.error;
-    if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404) {
+    // A refusal of the card itself; a lost login or a missing intent is no decline.
+    const kind = classifyError(error);
+    if (error instanceof ApiError && isClientError(error) && kind !== 'unauthenticated' && kind !== 'not-found') {
       return { outcome: 'declined', message: declineMessage(error.problem, error.problem?.detail) };
     }
     throw error;

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/client';
+import { isOutage } from '../../api/errors';
 import type { ScanKey, ValidationResult } from '../../api/types';
 import type { QueuedScan, SeenTicket } from './offlineStore';
 import { parseTicketCode, verifyTicketCode, type SignatureCheck, type TicketCode } from './ticketCode';
@@ -29,12 +29,6 @@ export interface ScanDeps {
   };
   verify?: (code: TicketCode, keys: readonly ScanKey[]) => Promise<SignatureCheck>;
   now?: () => Date;
-}
-
-/// Whether an error means "no answer from the server" (so the device decides for now) rather
-/// than a real answer.
-export function isOutage(error: unknown): boolean {
-  return error instanceof ApiError ? error.isNetwork || error.status >= 500 || error.status === 429 : error instanceof TypeError;
 }
 
 const kOnlineDetail: Record<Verdict, string> = {

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api';
+import { isProblem } from '../../api/errors';
 import type { Event } from '../../api/types';
 import { Icon } from '../../components/Icon';
 import { Alert, errorMessage } from '../../components/States';
@@ -34,7 +34,7 @@ export function CancelPolicyNote({ policy, event }: { policy: HolderCancel; even
 
 /// Why a cancel failed, told apart by the problem's type: the policy's refusal gets its own words.
 export function CancelError({ error }: { error: unknown }) {
-  if (error instanceof ApiError && error.kind === 'cancellation-closed') {
+  if (isProblem(error, 'cancellation-closed')) {
     return (
       <Alert tone="bad" title={kCancellationClosed}>
         {error.problem?.detail}

@@ -28,14 +28,6 @@ export function QrCode({ text, label, className }: { text: string; label: string
     };
   }, [text]);
   if (failed) return <span className="small muted">The QR code could not be drawn. Show the PDF ticket instead.</span>;
-  if (!src)
-    return (
-      <span
-        className={`skeleton ${className ?? ''}`}
-        style={{ display: 'block', width: '100%', aspectRatio: '1' }}
-        aria-label="Drawing QR code"
-        role="img"
-      />
-    );
+  if (!src) return <span className={`skeleton qr-skeleton ${className ?? ''}`} aria-label="Drawing QR code" role="img" />;
   return <img src={src} alt={label} className={className} width={256} height={256} />;
 }

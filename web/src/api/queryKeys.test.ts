@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { isPublicQuery, queryKeys } from './queryKeys';
+
+describe('isPublicQuery', () => {
+  it('keeps the public listings and event pages across a logout, and nothing of the account', () => {
+    expect(isPublicQuery(queryKeys.events.list('jazz', 'week'))).toBe(true);
+    expect(isPublicQuery(queryKeys.events.detail('e1'))).toBe(true);
+    for (const key of [
+      queryKeys.auth.me('u1'),
+      queryKeys.registrations.mine(),
+      queryKeys.registrations.detail('r1'),
+      queryKeys.organizer.myEvents,
+      queryKeys.organizer.analytics('e1'),
+      queryKeys.staff.mine(),
+      queryKeys.staff.events,
+      queryKeys.checkout.setup,
+    ]) {
+      expect(isPublicQuery(key)).toBe(false);
+    }
+  });
+
+  it('lets a prefix reach what it reached before the keys were gathered', () => {
+    const startsWith = (key: readonly unknown[], prefix: readonly unknown[]) => prefix.every((p, i) => key[i] === p);
+    expect(startsWith(queryKeys.events.list('', 'all'), queryKeys.events.all)).toBe(true);
+    expect(startsWith(queryKeys.registrations.mine(), queryKeys.registrations.all)).toBe(true);
+    // The event page is refreshed on its own, not by every change to the listings.
+    expect(startsWith(queryKeys.events.detail('e1'), queryKeys.events.all)).toBe(false);
+  });
+});

@@ -1,0 +1,106 @@
+import { Link } from 'react-router';
+import type { Event, Registration, Ticket } from '../../api/types';
+import { DateBadge, StatusBadge } from '../../components/EventBits';
+import { Icon } from '../../components/Icon';
+import { Alert } from '../../components/States';
+import { holderCancel } from '../../lib/cancellation';
+import { saveBlob, slug } from '../../lib/download';
+import { formatEventDate, formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
+import { eventToIcs } from '../../lib/ics';
+import { CancelPolicyNote } from './CancelPolicy';
+import { TicketView } from './TicketView';
+
+interface Props {
+  registration: Registration;
+  event?: Event;
+  highlight: boolean;
+  onCancel: (r: Registration) => void;
+  onZoom: (t: Ticket, e?: Event) => void;
+}
+
+/// One registration on the tickets page: its event, status, policy and actions, then either the
+/// payment still needed or its tickets.
+export function RegistrationCard({ registration: r, event, highlight, onCancel, onZoom }: Props) {
+  const addToCalendar = () => {
+    if (!event) return;
+    const ics = eventToIcs(event, { url: `${window.location.origin}/events/${event.eventId}` });
+    saveBlob(new Blob([ics], { type: 'text/calendar;charset=utf-8' }), `${slug(event.name)}.ics`);
+  };
+  const active = r.status === 'confirmed' || r.status === 'pending_payment';
+  const policy = holderCancel(r, event);
+  const cancellable = policy.kind === 'hold' || policy.kind === 'open';
+  return (
+    <article
+      id={`registration-${r.registrationId}`}
+      className={`card reg-card${highlight ? ' highlight' : ''}`}
+      aria-labelledby={`reg-title-${r.registrationId}`}
+    >
+      <div className="reg-head">
+        {event ? <DateBadge iso={event.date} timeZone={event.timezone} /> : <div className="skeleton date-badge-skeleton" />}
+        <div className="reg-info">
+          <h2 id={`reg-title-${r.registrationId}`}>
+            {event ? <Link to={`/events/${event.eventId}`}>{event.name}</Link> : 'Loading event…'}
+          </h2>
+          {event && (
+            <div className="small muted">
+              {formatEventDate(event.date, event.timezone)} · {event.location}
+            </div>
+          )}
+          <div className="row small reg-meta">
+            <StatusBadge status={r.status} />
+            <span className="muted">
+              {pluralize(r.quantity, 'ticket', 'tickets')}
+              {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+            </span>
+            {event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
+          </div>
+          {active && <CancelPolicyNote policy={policy} event={event} />}
+        </div>
+        <div className="row row-tight">
+          {event && active && (
+            <button type="button" className="btn btn-sm" onClick={addToCalendar}>
+              <Icon name="calendar" size={15} /> Add to calendar
+            </button>
+          )}
+          {cancellable && (
+            <button type="button" className="btn btn-sm btn-danger" onClick={() => onCancel(r)}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </div>
+      {r.status === 'pending_payment' ? (
+        <div className="reg-body">
+          <Alert tone="warn" title="Payment needed">
+            <p>
+              Your seats are held
+              {r.holdExpiresAt ? ` until ${formatTimestamp(r.holdExpiresAt)} (${formatRelative(r.holdExpiresAt)})` : ''}. Tickets
+              appear here once you pay.
+            </p>
+            <p className="alert-actions">
+              <Link to={`/checkout/${r.registrationId}`} className="btn btn-primary btn-sm">
+                Complete payment
+              </Link>
+            </p>
+          </Alert>
+        </div>
+      ) : r.tickets.length > 0 ? (
+        <div className="reg-body">
+          {r.tickets.length > 1 && <p className="swipe-hint">Swipe to see all {r.tickets.length} tickets →</p>}
+          <ul className="tickets" aria-label="Tickets">
+            {r.tickets.map((t, i) => (
+              <TicketView
+                key={t.ticketId}
+                ticket={t}
+                index={i}
+                total={r.tickets.length}
+                event={event}
+                onZoom={() => onZoom(t, event)}
+              />
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,41 @@
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { api } from '../../api';
+import { queryKeys } from '../../api/queryKeys';
+import type { Event, Registration } from '../../api/types';
+import { eventQuery } from '../events/api';
+
+/// The events of the given ids, by id (those loaded so far).
+export function useEventsById(eventIds: readonly string[]): Map<string, Event> {
+  const events = useQueries({ queries: eventIds.map((id) => ({ ...eventQuery(id), staleTime: 60_000 })) });
+  const byId = new Map<string, Event>();
+  events.forEach((q) => q.data && byId.set(q.data.eventId, q.data));
+  return byId;
+}
+
+/// The distinct events of a list of registrations, in first-seen order.
+export function useEventIds(registrations: readonly Registration[] | undefined): string[] {
+  return useMemo(() => [...new Set((registrations ?? []).map((r) => r.eventId))], [registrations]);
+}
+
+/// The holder cancels a registration (POST /api/registrations/{id}/cancel, no reason).
+export function useCancelMyRegistration(onCancelled: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (r: Registration) => api.cancelRegistration(r.registrationId),
+    onSuccess: (r) => {
+      onCancelled();
+      queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(r.eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.all });
+    },
+    // A refusal may mean a ticket was just used or the event changed: show the card as it now is.
+    onError: (_e, r) => {
+      queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(r.eventId) });
+    },
+  });
+}
+
+/// A short-lived link to the ticket's PDF.
+export const ticketDownloadLink = (ticketId: string) => api.ticketDownload(ticketId);

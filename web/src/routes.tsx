@@ -1,0 +1,50 @@
+import { lazy } from 'react';
+import { Route, Routes } from 'react-router';
+import { Layout } from './components/Layout';
+import { RequireAuth } from './features/auth/RequireAuth';
+import EventsPage from './features/events/EventsPage';
+
+const LoginPage = lazy(() => import('./features/auth/LoginPage'));
+const SignupPage = lazy(() => import('./features/auth/SignupPage'));
+const EventPage = lazy(() => import('./features/events/EventPage'));
+const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
+const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
+const MyEventsPage = lazy(() => import('./features/organizer/MyEventsPage'));
+const EventFormPage = lazy(() => import('./features/organizer/EventFormPage'));
+const ManageEventPage = lazy(() => import('./features/organizer/ManageEventPage'));
+const AnalyticsPage = lazy(() => import('./features/organizer/AnalyticsPage'));
+const ScannerPage = lazy(() => import('./features/scanner/ScannerPage'));
+const InvitationsPage = lazy(() => import('./features/staff/InvitationsPage'));
+const NotFoundPage = lazy(() => import('./components/NotFoundPage'));
+
+const kOrganizer = ['organizer', 'admin'] as const;
+
+/// Every page of the app. Those that need a login sit under one guarded parent route; the
+/// organizer's pages under a second guard that also checks the role.
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<EventsPage />} />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="signup" element={<SignupPage />} />
+        <Route path="events/:eventId" element={<EventPage />} />
+        <Route element={<RequireAuth />}>
+          <Route path="checkout/:registrationId" element={<CheckoutPage />} />
+          <Route path="tickets" element={<MyTicketsPage />} />
+          <Route path="invitations" element={<InvitationsPage />} />
+          <Route path="scan" element={<ScannerPage />} />
+          <Route path="scan/:eventId" element={<ScannerPage />} />
+          <Route path="organizer" element={<RequireAuth roles={kOrganizer} />}>
+            <Route index element={<MyEventsPage />} />
+            <Route path="events/new" element={<EventFormPage />} />
+            <Route path="events/:eventId" element={<ManageEventPage />} />
+            <Route path="events/:eventId/edit" element={<EventFormPage />} />
+            <Route path="events/:eventId/analytics" element={<AnalyticsPage />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
