@@ -1,5 +1,4 @@
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
 import { ErrorState, Loading } from '../../components/States';
 import { pluralize } from '../../lib/format';
@@ -7,6 +6,7 @@ import { EventDescription, EventFacts, EventHero, YourRegistrations } from './Ev
 import { RegisterError } from './RegisterError';
 import { TicketBox } from './TicketBox';
 import { useEventPage } from './useEventPage';
+import { isProblem } from '../../api/errors';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
@@ -14,7 +14,7 @@ export default function EventPage() {
 
   if (event.isPending) return <Loading label="Loading event…" />;
   if (event.isError) {
-    const missing = event.error instanceof ApiError && event.error.kind === 'not-found';
+    const missing = isProblem(event.error, 'not-found');
     return (
       <div className="container">
         <ErrorState

@@ -3,6 +3,7 @@ import { ApiError } from '../../api';
 import type { Event, Registration } from '../../api/types';
 import { Alert, errorMessage } from '../../components/States';
 import { formatEventDate, pluralize } from '../../lib/format';
+import { problemKind } from '../../api/errors';
 
 const kInstant = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
@@ -43,7 +44,7 @@ export function RegisterError({
   /// The caller's unpaid order of this event, when the app knows it.
   openOrder?: Registration;
 }) {
-  const kind = error instanceof ApiError ? error.kind : null;
+  const kind = problemKind(error);
   const detail = error instanceof ApiError ? error.problem?.detail : undefined;
   if (kind === 'unpaid-order-open') {
     return (

@@ -12,6 +12,7 @@ import { queryKeys } from '../../api/queryKeys';
 import type { Registration } from '../../api/types';
 import { newIdempotencyKey } from '../../lib/download';
 import { rangeQuery, type RangeId } from './ranges';
+import { isProblem } from '../../api/errors';
 
 export const eventQuery = (eventId: string) =>
   queryOptions({ queryKey: queryKeys.events.detail(eventId), queryFn: () => api.event(eventId) });
@@ -72,8 +73,7 @@ export function useRegister(eventId: string) {
       if (!(error instanceof ApiError && error.isNetwork)) attemptKey.current = null;
       queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(eventId) });
       // An unpaid order the app did not know of (another tab, another device) is linked once loaded.
-      if (error instanceof ApiError && error.kind === 'unpaid-order-open')
-        queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
+      if (isProblem(error, 'unpaid-order-open')) queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
     },
   });
 }

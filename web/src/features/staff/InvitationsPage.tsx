@@ -1,13 +1,13 @@
 import { Link } from 'react-router';
-import { ApiError } from '../../api';
 import type { MyStaffInvitation } from '../../api/types';
 import { Alert, errorMessage, ErrorState, Loading } from '../../components/States';
 import { formatTimestamp } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { useAcceptInvitation, useDeclineInvitation, useMyInvitations } from './api';
+import { problemKind } from '../../api/errors';
 
 function answerError(err: unknown): string {
-  switch (err instanceof ApiError ? err.kind : null) {
+  switch (problemKind(err)) {
     case 'invitation-expired':
       return 'This invitation has expired. Ask the organizer to invite you again.';
     case 'not-found':

@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api';
 import type { StaffInvitation } from '../../api/types';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { errorMessage } from '../../components/States';
 import { validateEmail } from '../auth/validation';
 import { useInviteStaff } from './api';
+import { isProblem } from '../../api/errors';
 
 function inviteError(err: unknown): string {
-  if (err instanceof ApiError && err.kind === 'validation-error') {
+  if (isProblem(err, 'validation-error')) {
     const field = err.fieldErrors.email;
     return field ? `Email ${field}.` : err.message;
   }
