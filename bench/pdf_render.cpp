@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "support/sample_ticket.hpp"
 #include "tickets/pdf.hpp"
 
 /// fontconfig keeps a few allocations for the life of the process and never frees them;
@@ -21,26 +22,8 @@ namespace {
 using admit::tickets::render_ticket_pdf;
 using admit::PrintedTicket;
 
-/// Upper-case base32, the alphabet of a signed ticket payload.
-std::string base32_text(std::size_t length) {
-  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string text;
-  for (std::size_t i = 0; i < length; ++i) text += kAlphabet[(i * 7 + 3) % kAlphabet.size()];
-  return text;
-}
-
 PrintedTicket latin_sheet() {
-  return {
-      .event_name = "Jazz Night at the Blue Room",
-      .date_line = "Saturday, 12 December 2026 \u00b7 19:00 CET (Europe/Berlin)",
-      .location = "Blue Room, Kastanienallee 7, Berlin",
-      .holder_name = "Ada Lovelace",
-      .ticket_type = "General admission",
-      .price_line = "\u20ac25.00",
-      .ticket_id = "tkt_5fYq2mZt8KcW3nRb",
-      .order_line = "Registration 5fYq2mZt \u00b7 ticket 2 of 3",
-      .qr_text = "A1" + base32_text(180),
-  };
+  return admit::test::sample_ticket();
 }
 
 void print_renders_per_second(char const* label, PrintedTicket const& sheet, int renders) {
