@@ -4,7 +4,7 @@
 # SQLite and on PostgreSQL), several nodes behind HAProxy, PDF/QR peers, Stripe against Prism,
 # OpenAPI lint, and the web app (Vitest, then end-to-end in Chromium against the real server).
 # Gates first, fastest first: C++ formatting (clang-format 14), the web app's API types against
-# src/api/openapi.json, ESLint and Prettier.
+# src/api/openapi.json, ESLint and Prettier; clang-tidy over src/ once, after the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,4 +44,6 @@ for preset in release asan; do
     ADMIT_BIN="$PWD/build/release/src/admit" npm --prefix web run e2e
   fi
 done
+echo "=== gate: clang-tidy-19 over src/ (once per run, with the release preset's compile commands)" >&2
+bash scripts/tidy.sh
 echo "=== all tests passed" >&2
