@@ -3,18 +3,28 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 namespace admit::http {
 namespace {
 
+/// `value` as printf's %.<precision>g (general) or %.<precision>f (fixed) would write it.
+void append_number(std::string& out, double value, std::chars_format format, int precision) {
+  std::array<char, 64> text{};
+  auto const written = std::to_chars(text.data(), text.data() + text.size(), value, format, precision);
+  out.append(text.data(), written.ptr);
+}
+
 /// One metric without labels: its HELP and TYPE lines and its value.
 void append_metric(std::string& out, char const* name, char const* type, char const* help, double value) {
-  char line[256];
-  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %.15g\n", name, help, name, type, name, value);
-  out += line;
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  out.append(name).append(" ");
+  append_number(out, value, std::chars_format::general, 15);
+  out.append("\n");
 }
 
 /// The process metrics Prometheus' own client libraries export under these names, read from
@@ -25,17 +35,14 @@ void append_process_metrics(std::string& out, std::chrono::system_clock::time_po
     append_metric(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
                   seconds(usage.ru_utime) + seconds(usage.ru_stime));
   }
-  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
-    unsigned long pages = 0;
-    unsigned long resident_pages = 0;
-    if (std::fscanf(statm, "%lu %lu", &pages, &resident_pages) == 2) {
-      auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
-      append_metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-                    static_cast<double>(resident_pages) * page);
-      append_metric(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
-                    static_cast<double>(pages) * page);
-    }
-    std::fclose(statm);
+  unsigned long pages = 0;
+  unsigned long resident_pages = 0;
+  if (std::ifstream statm("/proc/self/statm"); statm >> pages >> resident_pages) {
+    auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    append_metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+                  static_cast<double>(resident_pages) * page);
+    append_metric(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+                  static_cast<double>(pages) * page);
   }
   std::error_code error;
   std::size_t open = 0;
@@ -89,27 +96,28 @@ std::string Metrics::render() const {
   std::string histogram =
       "# HELP admit_http_request_duration_seconds Time from a complete request to its response.\n"
       "# TYPE admit_http_request_duration_seconds histogram\n";
-  char number[64];
   {
     std::shared_lock lock(mutex_);
     for (auto const& [key, s] : series_) {
       auto const& [route, method, status] = key;
-      std::string const labels =
-          "route=\"" + route + "\",method=\"" + method + "\",status=\"" + std::to_string(status) + "\"";
+      std::string labels = "route=\"";
+      labels.append(route).append("\",method=\"").append(method);
+      labels.append("\",status=\"").append(std::to_string(status)).append("\"");
       auto const count = s->count.load(std::memory_order_relaxed);
       out += "admit_http_requests_total{" + labels + "} " + std::to_string(count) + "\n";
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += s->buckets[i].load(std::memory_order_relaxed);
-        std::snprintf(number, sizeof number, "%g", kBuckets[i]);
-        histogram += "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"" + number + "\"} " +
-                     std::to_string(cumulative) + "\n";
+        histogram += "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"";
+        append_number(histogram, kBuckets[i], std::chars_format::general, 6);
+        histogram += "\"} " + std::to_string(cumulative) + "\n";
       }
       histogram +=
           "admit_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
-      std::snprintf(number, sizeof number, "%.9f",
-                    static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9);
-      histogram += "admit_http_request_duration_seconds_sum{" + labels + "} " + number + "\n";
+      histogram += "admit_http_request_duration_seconds_sum{" + labels + "} ";
+      append_number(histogram, static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9,
+                    std::chars_format::fixed, 9);
+      histogram.append("\n");
       histogram += "admit_http_request_duration_seconds_count{" + labels + "} " + std::to_string(count) + "\n";
     }
   }
