@@ -105,6 +105,14 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   auto const payment = store_.find_payment(event.intent_id);
   if (!payment) return done(PaymentEventOutcome{"unknown", {}});
   auto const now = clock_.now();
+  // Tickets are signed before the write, as for free registrations; `done` moves into `finish`
+  // below, so every early answer comes first.
+  std::vector<Ticket> tickets;
+  if (succeeded) {
+    auto const detail = store_.find_registration(payment->registration_id);
+    if (!detail) return done(PaymentEventOutcome{"unknown", {}});
+    if (detail->tickets.empty()) tickets = issue_tickets(detail->registration, codes_, entropy_, now);
+  }
 
   auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {
     if (!applied) return done(std::unexpected(applied.error()));
@@ -124,12 +132,6 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   if (failed) {
     return store_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
   }
-
-  // Tickets are signed before the write, as for free registrations.
-  auto const detail = store_.find_registration(payment->registration_id);
-  if (!detail) return done(PaymentEventOutcome{"unknown", {}});
-  auto const& r = detail->registration;
-  auto tickets = detail->tickets.empty() ? issue_tickets(r, codes_, entropy_, now) : std::vector<Ticket>{};
   store_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
 }
 
