@@ -21,7 +21,7 @@ Payments::~Payments() {
   wake_.notify_all();
 }
 
-void Payments::background_loop(std::stop_token stop) {
+void Payments::background_loop(std::stop_token const& stop) {
   name_this_thread("admit-refunds");
   for (;;) {
     std::function<void()> job;

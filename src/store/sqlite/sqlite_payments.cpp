@@ -19,7 +19,7 @@ StoredPayment read_payment(Statement const& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4), row.text(5), row.text(6), row.text(7)};
 }
 
-Error payment_write_failure(std::exception_ptr failure) {
+Error payment_write_failure(std::exception_ptr const& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (std::exception const& e) {
@@ -192,7 +192,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
         result->outcome = PaymentApplied::confirmed;
       },
-      [result, done = std::move(done)](std::exception_ptr failure) {
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(payment_write_failure(failure)));
         done(*result);
       });
@@ -225,7 +225,7 @@ void SqliteStore::apply_payment_failure(std::string event_id, std::string intent
         audit(db, now, Actor{}, "payment.failed", "registration", result->registration_id, message);
         result->outcome = PaymentApplied::failure_recorded;
       },
-      [result, done = std::move(done)](std::exception_ptr failure) {
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(payment_write_failure(failure)));
         done(*result);
       });
