@@ -10,7 +10,6 @@ namespace admit {
 
 using sqlite::Statement;
 using sqlite_detail::seconds;
-using sqlite_detail::timestamp;
 
 namespace {
 
