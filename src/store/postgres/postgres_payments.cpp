@@ -24,6 +24,7 @@ StoredPayment read_payment(pg::Result const& r, int row) {
 
 std::vector<StoredPayment> read_payments(pg::Result const& r) {
   std::vector<StoredPayment> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_payment(r, i));
   return out;
 }
