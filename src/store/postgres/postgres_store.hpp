@@ -69,7 +69,7 @@ class PostgresStore final : public Store {
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
 
-  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+  void place_registration(NewRegistration order, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;
   std::optional<RegistrationDetail> find_registration(std::string_view id) override;
   std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
@@ -133,7 +133,7 @@ class PostgresStore final : public Store {
   /// Runs `job` on a worker thread (asynchronous writes).
   void post(std::function<void()> job);
   void place_orders(std::vector<Order>& batch);
-  void run_registration_writer(std::stop_token stop);
+  void run_registration_writer(std::stop_token const& stop);
 
   PostgresSettings settings_;
   std::unique_ptr<pg::Pool> pool_;
