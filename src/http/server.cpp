@@ -102,7 +102,7 @@ IpAddress ip_address(asio::ip::address const& address) {
 struct Server::Impl {
   static constexpr unsigned kWaiterThreads = 64;
 
-  Impl(ServerConfig config, Metrics& metrics)
+  Impl(ServerConfig const& config, Metrics& metrics)
       : context{config,
                 AddressRanges(config.trusted_proxies),
                 nullptr,
@@ -387,7 +387,7 @@ void Server::Impl::start_connection(tcp::socket socket, bool metrics_listener) {
           co_await serve(stream, peer);
         }
       },
-      [](std::exception_ptr failure) {
+      [](std::exception_ptr const& failure) {
         if (!failure) return;
         try {
           std::rethrow_exception(failure);
