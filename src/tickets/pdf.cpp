@@ -421,6 +421,9 @@ std::vector<std::vector<QrCorner>> outline_qr(QrMatrix const& qr) {
                                   ? right_turn
                                   : static_cast<unsigned>(std::countr_zero(static_cast<unsigned>(sides)));
         if (next != heading) outline.push_back({at % stride, at / stride});
+        // Every corner on the walk has an unwalked side leaving it (sides into and out of a
+        // corner pair up), so `sides` is not 0 and `next` is below 4.
+        // NOLINTNEXTLINE(clang-analyzer-core.BitwiseShift)
         sides = static_cast<std::uint8_t>(sides & ~(1u << next));
         heading = next;
         at += kStepY[heading] * stride + kStepX[heading];
