@@ -48,7 +48,7 @@ class SqliteStore final : public Store {
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
 
-  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+  void place_registration(NewRegistration order, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;
   std::optional<RegistrationDetail> find_registration(std::string_view id) override;
   std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,
