@@ -22,6 +22,7 @@ std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Ti
       {param(user_id), param(seconds(from)), after ? param(seconds(after->starts_at)) : param(nullptr),
        after ? param(after->id) : param(""), param(std::int64_t{limit})});
   std::vector<Event> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back(pg_detail::read_event(r, i));
   return out;
 }
