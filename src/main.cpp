@@ -196,7 +196,7 @@ int serve(Config config) {
   core.payments.reconcile();
   // Holds that run out and refunds that are due, every second, off the request path. Safe
   // on every node at once: each hold ends, and each refund happens, exactly once.
-  std::jthread sweeper([&core](std::stop_token stop) {
+  std::jthread sweeper([&core](std::stop_token const& stop) {
     name_this_thread("admit-sweeper");
     std::mutex mutex;
     std::condition_variable_any wake;
