@@ -238,7 +238,7 @@ std::string stripe_error(long status, std::string_view body) {
 
 /// What went wrong in a non-2xx answer, in Stripe's words when the body is Stripe's.
 std::string describe(Answer const& answer) {
-  auto const stripe = stripe_error(answer.status, answer.body);
+  auto stripe = stripe_error(answer.status, answer.body);
   if (!stripe.empty()) return stripe;
   auto text = "HTTP " + std::to_string(answer.status);
   if (!answer.body.empty()) text += ": " + excerpt(answer.body);
