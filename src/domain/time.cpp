@@ -69,10 +69,10 @@ std::string format_rfc3339(Timestamp t) {
   year_month_day const ymd{day_point};
   hh_mm_ss const hms{t - day_point};
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
+  (void)std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                      static_cast<long>(hms.seconds().count()));
   return buffer;
 }
 
