@@ -13,11 +13,11 @@ status=0
 run-clang-tidy-19 -p build/release -j"$(nproc)" -quiet "^$PWD/src/.*\.cpp$" >"$out" 2>&1 || status=$?
 
 # A header's finding shows once per file that includes it: count each place once.
-findings=$(grep -E '^/.*: (warning|error): .*\[[a-z0-9.,-]+\]$' "$out" | sort -u || true)
+findings=$(grep -E '^/.*: (warning|error): .*\[[A-Za-z0-9.,_-]+\]$' "$out" | sort -u || true)
 if [ "$status" -ne 0 ] || [ -n "$findings" ]; then
   grep -vE '^\[ *[0-9]+/[0-9]+\]|^Running clang-tidy|^[0-9]+ (warning|error)s? (generated|treated)' "$out" >&2 || true
   echo "tidy: findings (each place once), by check:" >&2
-  grep -oE '\[[a-z0-9.,-]+\]$' <<<"$findings" | sed 's/,-warnings-as-errors//' | sort | uniq -c | sort -rn >&2 || true
+  grep -oE '\[[A-Za-z0-9.,_-]+\]$' <<<"$findings" | sed 's/,-warnings-as-errors//' | sort | uniq -c | sort -rn >&2 || true
   echo "tidy: fix them, or for a false positive write NOLINTNEXTLINE(<check>) with the reason" >&2
   exit 1
 fi
