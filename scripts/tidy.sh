@@ -5,7 +5,8 @@
 # it once per run (scripts/test.sh), not per build preset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --preset release >/dev/null  # compile_commands.json and the layer views; no build needed
+# compile_commands.json and the layer views come from configuring; no build is needed.
+[ -f build/release/compile_commands.json ] || cmake --preset release >/dev/null
 
 out=$(mktemp /tmp/admit-tidy.XXXXXX)
 trap 'rm -f "$out"' EXIT
