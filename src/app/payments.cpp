@@ -14,7 +14,7 @@ Payments::Payments(Store& store, PaymentProvider& provider, WebhookSignatures& s
       entropy_(entropy),
       clock_(clock),
       publishable_key_(std::move(publishable_key)),
-      worker_([this](std::stop_token stop) { background_loop(stop); }) {}
+      worker_([this](std::stop_token const& stop) { background_loop(stop); }) {}
 
 Payments::~Payments() {
   worker_.request_stop();

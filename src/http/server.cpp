@@ -423,7 +423,7 @@ awaitable<void> Server::Impl::housekeeping() {
   }
 }
 
-Server::Server(ServerConfig config, Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(config), metrics)) {}
+Server::Server(ServerConfig const& config, Metrics& metrics) : impl_(std::make_unique<Impl>(config, metrics)) {}
 
 Server::~Server() = default;
 

@@ -42,7 +42,7 @@ struct ServerConfig {
 /// pool so the I/O threads keep serving.
 class Server {
  public:
-  Server(ServerConfig config, Metrics& metrics);
+  Server(ServerConfig const& config, Metrics& metrics);
   ~Server();
   Server(Server const&) = delete;
   Server& operator=(Server const&) = delete;
