@@ -7,7 +7,7 @@ set -euo pipefail
 # packages pull in 1.74 and conflict with it.
 packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-19
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcurl4-openssl-dev libhowardhinnant-date-dev tzdata
   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core fonts-wqy-microhei

@@ -3,15 +3,20 @@
 # behaviour sanitizers) and runs every test suite: unit, store contract, black-box HTTP (on
 # SQLite and on PostgreSQL), several nodes behind HAProxy, PDF/QR peers, Stripe against Prism,
 # OpenAPI lint, and the web app (Vitest, then end-to-end in Chromium against the real server).
+# Gates first, fastest first: C++ formatting (clang-format 14), the web app's API types against
+# src/api/openapi.json, ESLint and Prettier; clang-tidy over src/ once, after the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+echo "=== gate: clang-format 14 over every tracked C++ file" >&2
+bash scripts/check-format.sh
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
 if [ -f web/package.json ]; then
-  echo "=== web: unit tests and build" >&2
+  echo "=== web: API types, lint (ESLint, Prettier), unit tests and build" >&2
   npm ci --prefix web --no-audit --no-fund --loglevel=error
+  bash scripts/check-api-types.sh
   npm --prefix web run lint
   npm --prefix web run test
   npm --prefix web run build
@@ -39,4 +44,6 @@ for preset in release asan; do
     ADMIT_BIN="$PWD/build/release/src/admit" npm --prefix web run e2e
   fi
 done
+echo "=== gate: clang-tidy-19 over src/ (once per run, with the release preset's compile commands)" >&2
+bash scripts/tidy.sh
 echo "=== all tests passed" >&2

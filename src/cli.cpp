@@ -210,7 +210,10 @@ void apply_config_file(Config& config, std::string const& path) {
         known = true;
       }
     }
-    if (!known) throw std::invalid_argument(path + ":" + std::to_string(number) + ": unknown setting " + key);
+    if (!known) {
+      throw std::invalid_argument(
+          std::string(path).append(":").append(std::to_string(number)).append(": unknown setting ").append(key));
+    }
   }
 }
 

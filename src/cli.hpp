@@ -32,8 +32,8 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   unsigned threads = 0;
-  std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t argon2_memory_kib = 19 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  std::size_t argon2_memory_kib = std::size_t{19} * 1024;
   std::string web_dir = "web/dist";            ///< the built web app, served at "/"
   unsigned hold_seconds = 15 * 60;             ///< how long a paid registration holds its seats
   unsigned max_unpaid_holds_per_client = 200;  ///< open unpaid orders per client address and event; 0 = off

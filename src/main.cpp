@@ -219,7 +219,7 @@ int run(Command const& command) {
   log::set_level(level);
 
   if (command.name == "help") {
-    std::fputs(kUsage, stdout);
+    (void)std::fputs(kUsage, stdout);
     return 0;
   }
   if (command.name == "version") {
@@ -253,14 +253,14 @@ int main(int argc, char** argv) {
   // A file size limit (RLIMIT_FSIZE) reached while writing would otherwise kill the process
   // with SIGXFSZ; ignored, the write fails with EFBIG like one to a full disk: the server
   // answers that request with a 503 and goes on, `admit migrate` reports the error.
-  std::signal(SIGXFSZ, SIG_IGN);
+  (void)std::signal(SIGXFSZ, SIG_IGN);  // SIG_ERR only for an invalid signal number
   try {
     return admit::run(admit::parse_command_line(argc, argv));
   } catch (std::invalid_argument const& e) {
-    std::fprintf(stderr, "admit: %s\n", e.what());
+    (void)std::fprintf(stderr, "admit: %s\n", e.what());
     return 2;
   } catch (std::exception const& e) {
-    std::fprintf(stderr, "admit: %s\n", e.what());
+    (void)std::fprintf(stderr, "admit: %s\n", e.what());
     admit::log::error("fatal", {{"error", e.what()}});
     admit::log::flush();
     return 1;

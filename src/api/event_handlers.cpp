@@ -39,7 +39,7 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   if (deadline) {
     auto const parsed = parse_rfc3339(*deadline);
     if (parsed) {
-      patch.cancellation_deadline = std::optional<Timestamp>(*parsed);
+      patch.cancellation_deadline.emplace(parsed);
     } else {
       invalid.push_back(
           {"cancellationDeadline", "must be an RFC 3339 date-time such as 2026-12-14T19:00:00Z, or null"});
@@ -58,8 +58,7 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   patch.capacity = to_int32(capacity, "capacity");
   patch.max_per_attendee = to_int32(max_per_attendee, "maxPerAttendee");
   if (hold_seconds) {
-    if (auto const value = to_int32(hold_seconds, "holdSeconds"))
-      patch.hold_seconds = std::optional<std::int32_t>(*value);
+    if (auto const value = to_int32(hold_seconds, "holdSeconds")) patch.hold_seconds.emplace(value);
   } else if (input->is_null("holdSeconds")) {
     patch.hold_seconds = std::optional<std::int32_t>();
   }

@@ -124,7 +124,7 @@ void write_registration_row(JsonWriter& w, RegistrationRow const& row) {
 
 std::string key_id_text(std::uint32_t key_id) {
   char buffer[9];
-  std::snprintf(buffer, sizeof buffer, "%08x", key_id);
+  (void)std::snprintf(buffer, sizeof buffer, "%08x", key_id);  // 8 hex digits always fit
   return buffer;
 }
 

@@ -41,14 +41,14 @@ Payments::Payments(RegistrationStore& registrations, PaymentStore& payments, Pay
       entropy_(entropy),
       clock_(clock),
       publishable_key_(std::move(publishable_key)),
-      worker_([this](std::stop_token stop) { background_loop(stop); }) {}
+      worker_([this](std::stop_token const& stop) { background_loop(stop); }) {}
 
 Payments::~Payments() {
   worker_.request_stop();
   wake_.notify_all();
 }
 
-void Payments::background_loop(std::stop_token stop) {
+void Payments::background_loop(std::stop_token const& stop) {
   name_this_thread("admit-refunds");
   for (;;) {
     std::function<void()> job;
@@ -132,6 +132,14 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   auto const payment = payments_.find_payment(event.intent_id);
   if (!payment) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
   auto const now = clock_.now();
+  // Tickets are signed before the write, as for free registrations; `done` moves into `finish`
+  // below, so every early answer comes first.
+  std::vector<Ticket> tickets;
+  if (succeeded) {
+    auto const detail = registrations_.find_registration(payment->registration_id);
+    if (!detail) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
+    if (detail->tickets.empty()) tickets = issue_tickets(detail->registration, codes_, entropy_, now);
+  }
 
   auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {
     if (!applied) return done(std::unexpected(applied.error()));
@@ -154,12 +162,6 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   if (failed) {
     return payments_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
   }
-
-  // Tickets are signed before the write, as for free registrations.
-  auto const detail = registrations_.find_registration(payment->registration_id);
-  if (!detail) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
-  auto const& r = detail->registration;
-  auto tickets = detail->tickets.empty() ? issue_tickets(r, codes_, entropy_, now) : std::vector<Ticket>{};
   payments_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
 }
 

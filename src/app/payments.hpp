@@ -82,7 +82,7 @@ class Payments {
 
  private:
   void refund_now(std::string const& registration_id, std::string const& intent_id);
-  void background_loop(std::stop_token stop);
+  void background_loop(std::stop_token const& stop);
 
   RegistrationStore& registrations_;
   PaymentStore& payments_;

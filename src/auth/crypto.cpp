@@ -5,7 +5,6 @@
 
 #include <sodium.h>
 
-#include <array>
 #include <stdexcept>
 
 #include "base/encoding.hpp"

@@ -20,7 +20,7 @@ class SodiumEntropy final : public Entropy {
 /// the cost later still verifies old hashes.
 class Argon2idHasher final : public PasswordHasher {
  public:
-  explicit Argon2idHasher(std::uint64_t ops_limit = 2, std::size_t mem_limit_bytes = 19 * 1024 * 1024);
+  explicit Argon2idHasher(std::uint64_t ops_limit = 2, std::size_t mem_limit_bytes = std::size_t{19} * 1024 * 1024);
   std::string hash(std::string_view password) override;
   bool verify(std::string_view hash, std::string_view password) override;
 

@@ -30,8 +30,8 @@ namespace {
 constexpr std::string_view kAlgorithm = "EdDSA";
 constexpr std::string_view kType = "JWT";
 /// Ours are a few hundred bytes; anything far larger is not worth parsing.
-constexpr std::size_t kMaxTokenLength = 8 * 1024;
-constexpr std::size_t kMaxKeyFileSize = 64 * 1024;
+constexpr std::size_t kMaxTokenLength = std::size_t{8} * 1024;
+constexpr std::size_t kMaxKeyFileSize = std::size_t{64} * 1024;
 /// 9999-12-31T23:59:59Z. Bounding NumericDates keeps `exp + leeway` from overflowing.
 constexpr std::int64_t kMaxNumericDate = 253'402'300'799;
 

@@ -19,24 +19,24 @@ constexpr auto kReverse = make_reverse();
 
 }  // namespace
 
-std::string base64url_encode(std::span<unsigned char const> in) {
+std::string base64url_encode(std::span<unsigned char const> bytes) {
   std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
+  out.reserve((bytes.size() * 4 + 2) / 3);
   std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    std::uint32_t const v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t const v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
     out.push_back(kAlphabet[(v >> 6) & 63]);
     out.push_back(kAlphabet[v & 63]);
   }
-  std::size_t const rest = in.size() - i;
+  std::size_t const rest = bytes.size() - i;
   if (rest == 1) {
-    std::uint32_t const v = std::uint32_t{in[i]} << 16;
+    std::uint32_t const v = std::uint32_t{bytes[i]} << 16;
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
   } else if (rest == 2) {
-    std::uint32_t const v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8);
+    std::uint32_t const v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
     out.push_back(kAlphabet[(v >> 6) & 63]);
@@ -44,13 +44,13 @@ std::string base64url_encode(std::span<unsigned char const> in) {
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view in) {
-  if (in.size() % 4 == 1) return std::nullopt;
+std::optional<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
   std::string out;
-  out.reserve(in.size() * 3 / 4);
+  out.reserve(text.size() * 3 / 4);
   std::uint32_t buffer = 0;
   int bits = 0;
-  for (char c : in) {
+  for (char c : text) {
     auto const v = kReverse[static_cast<unsigned char>(c)];
     if (v < 0) return std::nullopt;
     buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
@@ -65,13 +65,13 @@ std::optional<std::string> base64url_decode(std::string_view in) {
   return out;
 }
 
-std::string base32_encode(std::span<unsigned char const> in) {
+std::string base32_encode(std::span<unsigned char const> bytes) {
   constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   std::string out;
-  out.reserve((in.size() * 8 + 4) / 5);
+  out.reserve((bytes.size() * 8 + 4) / 5);
   std::uint32_t buffer = 0;
   int bits = 0;
-  for (unsigned char byte : in) {
+  for (unsigned char byte : bytes) {
     buffer = (buffer << 8) | byte;
     bits += 8;
     while (bits >= 5) {
@@ -83,12 +83,12 @@ std::string base32_encode(std::span<unsigned char const> in) {
   return out;
 }
 
-std::optional<std::string> base32_decode(std::string_view in) {
+std::optional<std::string> base32_decode(std::string_view text) {
   std::string out;
-  out.reserve(in.size() * 5 / 8);
+  out.reserve(text.size() * 5 / 8);
   std::uint32_t buffer = 0;
   int bits = 0;
-  for (char c : in) {
+  for (char c : text) {
     int value;
     if (c >= 'A' && c <= 'Z') {
       value = c - 'A';

@@ -21,10 +21,10 @@ std::string timestamp() {
   year_month_day const ymd{day};
   hh_mm_ss const hms{floor<seconds>(now - day)};
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()), static_cast<long>(ms));
+  (void)std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                      static_cast<long>(hms.seconds().count()), static_cast<long>(ms));
   return buffer;
 }
 
@@ -77,8 +77,9 @@ void emit(Level level, std::string_view message, std::initializer_list<Field> fi
   for (auto const& field : fields) field.append_to(line);
   line += "}\n";
   std::lock_guard lock(g_mutex);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  if (flush_now) std::fflush(stdout);
+  // A log line that cannot be written has nowhere else to go.
+  (void)std::fwrite(line.data(), 1, line.size(), stdout);
+  if (flush_now) (void)std::fflush(stdout);
 }
 
 }  // namespace
@@ -105,7 +106,7 @@ void notice(std::string_view message, std::initializer_list<Field> fields) {
 
 void flush() {
   std::lock_guard lock(g_mutex);
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
 }
 
 }  // namespace admit::log

@@ -20,43 +20,43 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
 
 }  // namespace
 
-std::optional<Timestamp> parse_rfc3339(std::string_view s) {
+std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   using namespace std::chrono;
   int y, mo, d, h, mi, sec;
   // YYYY-MM-DDTHH:MM:SS
-  if (s.size() < 20) return std::nullopt;
-  if (!read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' || !read_digits(s, 8, 2, d) ||
-      (s[10] != 'T' && s[10] != 't') || !read_digits(s, 11, 2, h) || s[13] != ':' || !read_digits(s, 14, 2, mi) ||
-      s[16] != ':' || !read_digits(s, 17, 2, sec)) {
+  if (text.size() < 20) return std::nullopt;
+  if (!read_digits(text, 0, 4, y) || text[4] != '-' || !read_digits(text, 5, 2, mo) || text[7] != '-' ||
+      !read_digits(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't') || !read_digits(text, 11, 2, h) ||
+      text[13] != ':' || !read_digits(text, 14, 2, mi) || text[16] != ':' || !read_digits(text, 17, 2, sec)) {
     return std::nullopt;
   }
   year_month_day const ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
 
   std::size_t pos = 19;
-  if (pos < s.size() && s[pos] == '.') {
+  if (pos < text.size() && text[pos] == '.') {
     ++pos;
     std::size_t const start = pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
     if (pos == start) return std::nullopt;
   }
-  if (pos >= s.size()) return std::nullopt;
+  if (pos >= text.size()) return std::nullopt;
 
   int offset_minutes = 0;
-  if (s[pos] == 'Z' || s[pos] == 'z') {
+  if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
-  } else if (s[pos] == '+' || s[pos] == '-') {
+  } else if (text[pos] == '+' || text[pos] == '-') {
     int oh, om;
-    if (!read_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !read_digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
+    if (!read_digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+        !read_digits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
-    offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    offset_minutes = (oh * 60 + om) * (text[pos] == '-' ? -1 : 1);
     pos += 6;
   } else {
     return std::nullopt;
   }
-  if (pos != s.size()) return std::nullopt;
+  if (pos != text.size()) return std::nullopt;
 
   // A leap second (:60) is folded into the next second, as most systems do.
   auto const local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
@@ -69,10 +69,10 @@ std::string format_rfc3339(Timestamp t) {
   year_month_day const ymd{day_point};
   hh_mm_ss const hms{t - day_point};
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
+  (void)std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                      static_cast<long>(hms.seconds().count()));
   return buffer;
 }
 

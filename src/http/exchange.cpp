@@ -150,7 +150,7 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, Peer const
 
 namespace {
 
-api::Response failure_response(std::exception_ptr failure, std::string const& request_id) {
+api::Response failure_response(std::exception_ptr const& failure, std::string const& request_id) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
@@ -168,7 +168,7 @@ api::Response failure_response(std::exception_ptr failure, std::string const& re
 
 }  // namespace
 
-void run_handler(ServerContext const& context, Prepared& p, std::function<void()> finished) {
+void run_handler(ServerContext const& context, Prepared& p, std::function<void()> const& finished) {
   // Exactly one of the handler's respond() and the catch below delivers the answer.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   try {

@@ -59,7 +59,7 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, Peer const
 /// Runs the route's handler, turning exceptions into 503 (outage) or 500 (bug). `finished`
 /// runs once prepared.response holds the answer: before this returns for ordinary routes,
 /// later (on another thread) for routes whose use case completes asynchronously.
-void run_handler(ServerContext const& context, Prepared& prepared, std::function<void()> finished);
+void run_handler(ServerContext const& context, Prepared& prepared, std::function<void()> const& finished);
 /// Builds the wire response, records metrics and writes the access log line.
 BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepared& prepared, bool keep_alive);
 /// Why a request's header cannot be served, by RFC 9112's rules that Beast leaves to the

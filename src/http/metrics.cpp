@@ -3,8 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <array>
+#include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "base/prometheus.hpp"
@@ -20,17 +22,14 @@ void append_process_metrics(prometheus::TextWriter& out, std::chrono::system_clo
     out.metric("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
                seconds(usage.ru_utime) + seconds(usage.ru_stime));
   }
-  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
-    unsigned long pages = 0;
-    unsigned long resident_pages = 0;
-    if (std::fscanf(statm, "%lu %lu", &pages, &resident_pages) == 2) {
-      auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
-      out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-                 static_cast<double>(resident_pages) * page);
-      out.metric("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
-                 static_cast<double>(pages) * page);
-    }
-    std::fclose(statm);
+  unsigned long pages = 0;
+  unsigned long resident_pages = 0;
+  if (std::ifstream statm("/proc/self/statm"); statm >> pages >> resident_pages) {
+    auto const page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+               static_cast<double>(resident_pages) * page);
+    out.metric("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+               static_cast<double>(pages) * page);
   }
   std::error_code error;
   std::size_t open = 0;
@@ -90,12 +89,18 @@ std::string Metrics::render() const {
       auto const count = s->count.load(std::memory_order_relaxed);
       counts.sample("admit_http_requests_total", {{"route", route}, {"method", method}, {"status", status}}, count);
       std::uint64_t cumulative = 0;
-      char bound[32];
+      std::array<char, 32> bound{};
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += s->buckets[i].load(std::memory_order_relaxed);
-        std::snprintf(bound, sizeof bound, "%g", kBuckets[i]);
+        // As printf's %g writes it: six significant digits.
+        auto const end =
+            std::to_chars(bound.data(), bound.data() + bound.size(), kBuckets[i], std::chars_format::general, 6).ptr;
         histogram.sample("admit_http_request_duration_seconds_bucket",
-                         {{"route", route}, {"method", method}, {"status", status}, {"le", bound}}, cumulative);
+                         {{"route", route},
+                          {"method", method},
+                          {"status", status},
+                          {"le", std::string_view(bound.data(), static_cast<std::size_t>(end - bound.data()))}},
+                         cumulative);
       }
       histogram.sample("admit_http_request_duration_seconds_bucket",
                        {{"route", route}, {"method", method}, {"status", status}, {"le", "+Inf"}}, count);

@@ -101,7 +101,7 @@ IpAddress ip_address(asio::ip::address const& address) {
 struct Server::Impl {
   static constexpr unsigned kWaiterThreads = 64;
 
-  Impl(ServerConfig config, Metrics& metrics)
+  Impl(ServerConfig const& config, Metrics& metrics)
       : context{config,
                 AddressRanges(config.trusted_proxies),
                 nullptr,
@@ -385,7 +385,7 @@ void Server::Impl::start_connection(tcp::socket socket, bool metrics_listener) {
           co_await serve(stream, peer);
         }
       },
-      [](std::exception_ptr failure) {
+      [](std::exception_ptr const& failure) {
         if (!failure) return;
         try {
           std::rethrow_exception(failure);
@@ -421,7 +421,7 @@ awaitable<void> Server::Impl::housekeeping() {
   }
 }
 
-Server::Server(ServerConfig config, Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(config), metrics)) {}
+Server::Server(ServerConfig const& config, Metrics& metrics) : impl_(std::make_unique<Impl>(config, metrics)) {}
 
 Server::~Server() = default;
 

@@ -17,8 +17,8 @@ struct ServerConfig {
   unsigned short port = 8080;   ///< 0 picks a free port
   unsigned io_threads = 0;      ///< 0: one per core
   unsigned worker_threads = 0;  ///< 0: two per core, at least 4
-  std::size_t body_limit = 1024 * 1024;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = std::size_t{1024} * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   std::chrono::seconds header_timeout{10};  ///< for a new connection's TLS handshake and first request header
   std::chrono::seconds read_timeout{30};    ///< to receive a request's body, and to send a response
   std::chrono::seconds idle_timeout{75};    ///< between requests on a kept-alive connection
@@ -42,7 +42,7 @@ struct ServerConfig {
 /// pool so the I/O threads keep serving.
 class Server {
  public:
-  Server(ServerConfig config, Metrics& metrics);
+  Server(ServerConfig const& config, Metrics& metrics);
   ~Server();
   Server(Server const&) = delete;
   Server& operator=(Server const&) = delete;

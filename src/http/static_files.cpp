@@ -39,7 +39,7 @@ bool is_api_path(std::string_view path) {
 
 }  // namespace
 
-StaticFiles::StaticFiles(std::filesystem::path root) {
+StaticFiles::StaticFiles(std::filesystem::path const& root) {
   std::error_code ec;
   if (!root.empty() && std::filesystem::is_regular_file(root / "index.html", ec)) {
     root_ = std::filesystem::canonical(root, ec);

@@ -17,7 +17,7 @@ namespace admit::http {
 /// is ever served. Files are read once and kept in memory (the app is small).
 class StaticFiles {
  public:
-  explicit StaticFiles(std::filesystem::path root);
+  explicit StaticFiles(std::filesystem::path const& root);
 
   /// Whether there is an app to serve.
   bool enabled() const { return !root_.empty(); }

@@ -238,7 +238,7 @@ std::string stripe_error(long status, std::string_view body) {
 
 /// What went wrong in a non-2xx answer, in Stripe's words when the body is Stripe's.
 std::string describe(Answer const& answer) {
-  auto const stripe = stripe_error(answer.status, answer.body);
+  auto stripe = stripe_error(answer.status, answer.body);
   if (!stripe.empty()) return stripe;
   auto text = "HTTP " + std::to_string(answer.status);
   if (!answer.body.empty()) text += ": " + excerpt(answer.body);
@@ -327,8 +327,11 @@ std::string StripeProvider::call(char const* method, std::string const& path, st
     }
     auto const failure = redact(describe_failure(answer), settings_.secret_key);
     if (!retry || attempt >= settings_.max_attempts) {
-      throw Outage("Stripe is not reachable: " + failure + " (" + method + " " + path + ", attempt " +
-                   std::to_string(attempt) + " of " + std::to_string(settings_.max_attempts) + ")");
+      std::string what = "Stripe is not reachable: ";
+      what.append(failure).append(" (").append(method).append(" ").append(path);
+      what.append(", attempt ").append(std::to_string(attempt)).append(" of ");
+      what.append(std::to_string(settings_.max_attempts)).append(")");
+      throw Outage(what);
     }
 
     auto delay = answer.retry_after >= std::chrono::milliseconds::zero()

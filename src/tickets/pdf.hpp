@@ -11,7 +11,9 @@ namespace admit::tickets {
 struct QrMatrix {
   int size = 0;
   std::vector<bool> modules;  ///< row-major, size * size
-  bool dark(int x, int y) const { return modules[static_cast<std::size_t>(y * size + x)]; }
+  bool dark(int x, int y) const {
+    return modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(size) + static_cast<std::size_t>(x)];
+  }
 };
 
 /// A corner of a QR outline, in modules from the symbol's top-left (y grows downwards).

@@ -104,6 +104,6 @@ std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration
 
 /// An exception from an asynchronous write, as a result: outages are 503s, anything else is
 /// logged with what was being done.
-Error write_failure(std::exception_ptr failure, std::string_view what);
+Error write_failure(std::exception_ptr const& failure, std::string_view what);
 
 }  // namespace admit::pg_detail

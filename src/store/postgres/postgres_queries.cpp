@@ -7,7 +7,6 @@ namespace admit {
 
 using pg::param;
 using pg_detail::seconds;
-using pg_detail::timestamp;
 
 std::vector<Event> PostgresStore::list_staff_events(std::string_view user_id, Timestamp from,
                                                     std::optional<EventCursor> const& after, int limit) {

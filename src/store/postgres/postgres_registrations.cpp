@@ -309,6 +309,7 @@ std::vector<EventKey> select_event_keys(Connection& db, std::string_view event_i
       "ORDER BY active DESC, created_at DESC, key_id",
       {param(event_id)});
   std::vector<EventKey> keys;
+  keys.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     keys.push_back({static_cast<std::uint32_t>(r.integer(i, 0)), r.bytes(i, 1), r.bytes(i, 2),
                     timestamp(r.integer(i, 3)), r.integer(i, 4) != 0});
@@ -323,7 +324,7 @@ std::vector<Ticket> tickets_of(Connection& db, std::string_view registration_id)
   return read_all(r, [](pg::Row const& row) { return read_ticket(row); });
 }
 
-Error write_failure(std::exception_ptr failure, std::string_view what) {
+Error write_failure(std::exception_ptr const& failure, std::string_view what) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
@@ -347,7 +348,7 @@ void PostgresStore::place_registration(NewRegistration order, Timestamp now, Act
   orders_ready_.notify_one();
 }
 
-void PostgresStore::run_registration_writer(std::stop_token stop) {
+void PostgresStore::run_registration_writer(std::stop_token const& stop) {
   std::vector<Order> batch;
   while (true) {
     {
@@ -355,14 +356,17 @@ void PostgresStore::run_registration_writer(std::stop_token stop) {
       if (!orders_ready_.wait(lock, stop, [this] { return !orders_.empty(); })) return;
       // Orders that arrived while the last batch committed form the next one.
       auto const take = std::min(orders_.size(), static_cast<std::size_t>(std::max(1, settings_.max_batch)));
-      batch.assign(std::make_move_iterator(orders_.begin()), std::make_move_iterator(orders_.begin() + take));
-      orders_.erase(orders_.begin(), orders_.begin() + static_cast<std::ptrdiff_t>(take));
+      auto const end = orders_.begin() + static_cast<std::ptrdiff_t>(take);
+      batch.assign(std::make_move_iterator(orders_.begin()), std::make_move_iterator(end));
+      orders_.erase(orders_.begin(), end);
     }
     place_orders(batch);
     batch.clear();
   }
 }
 
+// It calls itself at most one level deep: a batch that fails is placed again one order at a time.
+// NOLINTNEXTLINE(misc-no-recursion)
 void PostgresStore::place_orders(std::vector<Order>& batch) {
   std::exception_ptr failure;
   for (int attempt = 1;; ++attempt) {
@@ -382,6 +386,9 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
         if (db->healthy()) {
           try {
             db->exec_script("ROLLBACK");
+            // The batch's exception, rethrown below, is the one to report; a ROLLBACK that
+            // fails leaves the connection unhealthy, and the pool drops it.
+            // NOLINTNEXTLINE(bugprone-empty-catch)
           } catch (...) {
           }
         }
@@ -457,6 +464,7 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
                     {param(user_id), after ? param(seconds(after->registered_at)) : param(nullptr),
                      after ? param(after->id) : param(""), param(std::int64_t{limit})});
   std::vector<RegistrationDetail> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back({read_registration(pg::Row(r, i)), {}});
   for (auto& d : out) d.tickets = pg_detail::tickets_of(*db, d.registration.id);
   return out;

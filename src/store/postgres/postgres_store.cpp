@@ -44,7 +44,7 @@ PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(se
   pool_ = std::make_unique<pg::Pool>(settings_.url, settings_.pool_size, std::chrono::seconds(5));
   migrate();
   for (int i = 0; i < std::max(1, settings_.workers); ++i) {
-    workers_.emplace_back([this](std::stop_token stop) {
+    workers_.emplace_back([this](std::stop_token const& stop) {
       name_this_thread("admit-pg-worker");
       while (true) {
         std::function<void()> job;
@@ -59,7 +59,7 @@ PostgresStore::PostgresStore(PostgresSettings settings) : settings_(std::move(se
     });
   }
   for (int i = 0; i < std::max(1, settings_.writers); ++i) {
-    registration_writers_.emplace_back([this](std::stop_token stop) {
+    registration_writers_.emplace_back([this](std::stop_token const& stop) {
       name_this_thread("admit-pg-writer");
       run_registration_writer(stop);
     });

@@ -161,8 +161,9 @@ Transaction::~Transaction() {
   if (!done_) {
     try {
       connection_.prepare("ROLLBACK").run();
-    } catch (DatabaseError const&) {
       // The transaction is already gone (SQLite rolls back on some errors by itself).
+      // NOLINTNEXTLINE(bugprone-empty-catch)
+    } catch (DatabaseError const&) {
     }
   }
 }

@@ -13,7 +13,7 @@ using sqlite_detail::seconds;
 
 namespace {
 
-Error payment_write_failure(std::exception_ptr failure) {
+Error payment_write_failure(std::exception_ptr const& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (std::exception const& e) {
@@ -186,7 +186,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
         result->outcome = PaymentApplied::confirmed;
       },
-      [result, done = std::move(done)](std::exception_ptr failure) {
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(payment_write_failure(failure)));
         done(*result);
       });
@@ -219,7 +219,7 @@ void SqliteStore::apply_payment_failure(std::string event_id, std::string intent
         audit(db, now, Actor{}, "payment.failed", "registration", result->registration_id, message);
         result->outcome = PaymentApplied::failure_recorded;
       },
-      [result, done = std::move(done)](std::exception_ptr failure) {
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(payment_write_failure(failure)));
         done(*result);
       });

@@ -10,7 +10,6 @@ namespace admit {
 
 using sqlite::Statement;
 using sqlite_detail::seconds;
-using sqlite_detail::timestamp;
 
 std::vector<Event> SqliteStore::list_staff_events(std::string_view user_id, Timestamp from,
                                                   std::optional<EventCursor> const& after, int limit) {

@@ -26,7 +26,7 @@ std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
 }
 
 /// An exception from the writer, as a result: outages are 503s, anything else is logged.
-Error write_failure(std::exception_ptr failure) {
+Error write_failure(std::exception_ptr const& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (Outage const& e) {
@@ -159,7 +159,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
         result->detail = {reg, shared->tickets};
       },
-      [this, result, done = std::move(done)](std::exception_ptr failure) {
+      [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
         if (result->outcome == Placement::replayed) {
           auto detail = find_registration(result->detail.registration.id);
@@ -328,7 +328,7 @@ void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std
         if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
         *result = redemption_outcome(admitted, select_ticket(db, ticket_id), event_id, code);
       },
-      [result, done = std::move(done)](std::exception_ptr failure) {
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
         done(std::move(*result));
       });

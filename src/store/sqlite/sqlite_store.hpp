@@ -42,13 +42,13 @@ class SqliteStore final : public Store {
                           Timestamp expires_at) override;
   bool revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) override;
 
-  void insert_event(Event const& event, TicketType const& default_type, Actor const& actor) override;
+  void insert_event(Event const& e, TicketType const& t, Actor const& actor) override;
   std::optional<Event> find_event(std::string_view id) override;
   std::vector<Event> list_events(EventQuery const& query) override;
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
 
-  void place_registration(NewRegistration registration, Timestamp now, Actor actor,
+  void place_registration(NewRegistration order, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;
   std::optional<RegistrationDetail> find_registration(std::string_view id) override;
   std::vector<RegistrationDetail> list_user_registrations(std::string_view user_id,

@@ -10,8 +10,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <vector>
 
 namespace admit::sqlite {
@@ -23,7 +23,8 @@ namespace {
 int open_for_sync(std::string const& wal_path) {
   int const fd = ::open(wal_path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
-    throw DatabaseError("cannot open the write-ahead log " + wal_path + ": " + std::strerror(errno), 0);
+    auto const reason = std::system_category().message(errno);  // before anything can change errno
+    throw DatabaseError("cannot open the write-ahead log " + wal_path + ": " + reason, 0);
   }
   auto const directory = std::filesystem::path(wal_path).parent_path();
   if (int const dir = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -175,8 +176,8 @@ void WriteQueue::hand_over(std::vector<Item>& jobs, std::vector<std::exception_p
   if (failure) {
     try {
       db.prepare("ROLLBACK").run();
+      // NOLINTNEXTLINE(bugprone-empty-catch): no transaction was left to roll back.
     } catch (DatabaseError const&) {
-      // No transaction left to roll back.
     }
     for (auto& outcome : outcomes) outcome = failure;
   }
@@ -232,7 +233,8 @@ void WriteQueue::sync_now() {
     // After a failed sync the kernel may have dropped the unwritten pages: what is on disk is
     // unknown, and a later sync could report success for data that is gone. Acknowledging
     // would risk a lie, denying too; stop, and let recovery on restart decide.
-    std::fprintf(stderr, "admit: fdatasync of the write-ahead log failed (%s); stopping\n", std::strerror(errno));
+    auto const reason = std::system_category().message(errno);
+    (void)std::fprintf(stderr, "admit: fdatasync of the write-ahead log failed (%s); stopping\n", reason.c_str());
     std::abort();
   }
   sync_ns_.fetch_add(static_cast<std::uint64_t>((std::chrono::steady_clock::now() - started).count()),

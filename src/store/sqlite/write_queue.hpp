@@ -84,7 +84,7 @@ class WriteQueue {
             value.emplace(work(c));
           }
         },
-        [promise, &value](std::exception_ptr e) {
+        [promise, &value](std::exception_ptr const& e) {
           if (e) {
             promise->set_exception(e);
           } else if constexpr (std::is_void_v<R>) {

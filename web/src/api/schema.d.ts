@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description In the Prometheus text exposition format 0.0.4: requests answered and their latencies by route, method and status (admit_http_requests_total, admit_http_request_duration_seconds), requests refused by a rate limit, open connections, requests in flight (admit_http_requests_in_flight, the scrape included), uptime, the process metrics Prometheus' client libraries export (process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds), and the database's own figures (admit_db_*: on SQLite the writer's batches, jobs, busy time and log syncs; on PostgreSQL registration batches, retries and the connection pool). Never rate-limited.
+         * @description In the Prometheus text exposition format 0.0.4: requests answered and their latencies by route, method and status (admit_http_requests_total, admit_http_request_duration_seconds), requests refused by a rate limit, open connections, requests in flight (admit_http_requests_in_flight, the scrape included), uptime, the process metrics Prometheus' client libraries export (process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds), connections refused by a limit (admit_http_connections_refused_total, by reason per_client or total), connections closed by the header timeout (admit_http_header_timeouts_total), accept errors (admit_http_accept_errors_total), the connection limits in force (admit_http_max_connections, admit_http_max_connections_per_client), and the database's own figures (admit_db_*: on SQLite the writer's batches, jobs, busy time and log syncs; on PostgreSQL registration batches, retries and the connection pool). Never rate-limited. With ADMIT_METRICS_LISTEN set it is served only on that address (plain HTTP) and this path answers 404 on the public port.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -2374,10 +2374,11 @@ export interface components {
                 };
             };
         };
-        /** @description No bearer token, or one that is malformed, expired or badly signed. */
+        /** @description No bearer token, or one that is malformed, expired or badly signed, or whose account no longer exists, is disabled, or lost rights (a role revoked) after the token was issued; such a token is refused on every node within about 2 seconds of the change. */
         Unauthenticated: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -2617,6 +2618,11 @@ export interface components {
         Location: string;
         /** @description `true` when this answer replays the registration an earlier request with the same `Idempotency-Key` made; absent otherwise. */
         IdempotentReplayed: "true";
+        /**
+         * @description RFC 6750 challenge: `Bearer realm="admit"` when no token was sent; `Bearer realm="admit", error="invalid_token"` when the token sent proves nothing (malformed, expired, badly signed, or its account deleted, disabled or changed since it was issued): get a new one by refreshing or signing in, do not send it again.
+         * @example Bearer realm="admit", error="invalid_token"
+         */
+        WWWAuthenticate: string;
     };
     pathItems: never;
 }
@@ -2694,6 +2700,7 @@ export interface operations {
                     "text/plain; version=0.0.4": string;
                 };
             };
+            404: components["responses"]["NotFound"];
         };
     };
     getOpenApiDocument: {
@@ -2825,7 +2832,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description The email or the password is wrong (the answer does not say which). */
+            /** @description The email or the password is wrong (the answer does not say which); or the password is right but an administrator disabled the account (`account-disabled`, told only to someone who knows the password). */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2843,7 +2850,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:invalid-credentials";
+                        type?: "urn:admit:problem:invalid-credentials" | "urn:admit:problem:account-disabled";
                         /** @constant */
                         status?: 401;
                     };
@@ -2851,7 +2858,30 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            /** @description Too many requests from this client address (`rate-limited`), or too many failed sign-ins with this email address (`login-throttled`): the wait doubles from 1 s with each further failure, per client address and (for addresses that have not signed in to the account lately) per account. The answer is the same whether or not an account has the address. Retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:login-throttled",
+                     *       "title": "Too many failed sign-ins",
+                     *       "status": 429,
+                     *       "detail": "Too many failed sign-ins with this email address; try again in 4 seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited" | "urn:admit:problem:login-throttled";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
