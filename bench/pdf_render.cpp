@@ -19,8 +19,8 @@ extern "C" char const* __lsan_default_suppressions() {
 
 namespace {
 
-using admit::tickets::render_ticket_pdf;
 using admit::PrintedTicket;
+using admit::tickets::render_ticket_pdf;
 
 PrintedTicket latin_sheet() {
   return admit::test::sample_ticket();

@@ -46,7 +46,7 @@ int run_user_command(UserCommand const& command, Accounts& accounts) {
                       : verb == "disable" ? accounts.disable(email, cli)
                                           : accounts.enable(email, cli);
   if (!user) {
-    std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
+    (void)std::fprintf(stderr, "admit: %s\n", user.error().detail.c_str());
     return 1;
   }
   if (verb == "role") print_roles(*user, "was granted " + command.role_name);

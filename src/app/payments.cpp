@@ -230,20 +230,22 @@ void Payments::refund_due() {
 }
 
 void Payments::reconcile() {
+  // The analyzer loses handle_event's callback (a std::function moved into the store's
+  // completion) and reports it leaked at the loop's end, as in Router::handle.
+  // NOLINTNEXTLINE(clang-analyzer-cplusplus.NewDeleteLeaks)
   for (auto const& payment : payments_.pending_payments()) {
     try {
       auto const intent = provider_.retrieve_intent(payment.intent_id);
       if (intent.status != "succeeded") continue;
       // The success was missed (a crash between the charge and our confirmation): apply it
       // now, under an event id of our own so a late delivery of the real event is harmless.
-      handle_event(
-          {"reconcile-" + payment.intent_id, "payment_intent.succeeded", payment.intent_id, {}},
-          [intent_id = payment.intent_id](Result<PaymentEventOutcome> applied) {
-            if (!applied) {
-              log::warn("reconciliation could not apply a payment",
-                        {{"intentId", intent_id}, {"error", applied.error().detail}});
-            }
-          });
+      handle_event({"reconcile-" + payment.intent_id, "payment_intent.succeeded", payment.intent_id, {}},
+                   [intent_id = payment.intent_id](Result<PaymentEventOutcome> applied) {
+                     if (!applied) {
+                       log::warn("reconciliation could not apply a payment",
+                                 {{"intentId", intent_id}, {"error", applied.error().detail}});
+                     }
+                   });
     } catch (std::exception const& e) {
       log::warn("reconciliation skipped a payment", {{"intentId", payment.intent_id}, {"error", e.what()}});
     }

@@ -10,7 +10,7 @@
 namespace admit {
 
 Sweeper::Sweeper(Payments& payments, std::chrono::milliseconds period)
-    : payments_(payments), period_(period), thread_([this](std::stop_token stop) {
+    : payments_(payments), period_(period), thread_([this](std::stop_token const& stop) {
         name_this_thread("admit-sweeper");
         std::mutex mutex;
         std::condition_variable_any wake;

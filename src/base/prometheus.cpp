@@ -1,8 +1,19 @@
 #include "base/prometheus.hpp"
 
-#include <cstdio>
+#include <array>
+#include <charconv>
 
 namespace admit::prometheus {
+namespace {
+
+/// `value` as printf's %.<precision>g (general) or %.<precision>f (fixed) writes it.
+void append_number(std::string& out, double value, std::chars_format format, int precision) {
+  std::array<char, 64> text{};
+  auto const written = std::to_chars(text.data(), text.data() + text.size(), value, format, precision);
+  out.append(text.data(), written.ptr);
+}
+
+}  // namespace
 
 TextWriter& TextWriter::family(std::string_view name, std::string_view type, std::string_view help) {
   out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
@@ -44,18 +55,16 @@ TextWriter& TextWriter::sample(std::string_view name, std::initializer_list<Labe
 
 TextWriter& TextWriter::sample(std::string_view name, std::initializer_list<Label> labels, double value) {
   begin_sample(name, labels);
-  char number[32];
-  std::snprintf(number, sizeof number, "%.15g\n", value);
-  out_.append(number);
+  append_number(out_, value, std::chars_format::general, 15);
+  out_.push_back('\n');
   return *this;
 }
 
 TextWriter& TextWriter::sample(std::string_view name, std::initializer_list<Label> labels,
                                std::chrono::nanoseconds value) {
   begin_sample(name, labels);
-  char number[40];
-  std::snprintf(number, sizeof number, "%.9f\n", static_cast<double>(value.count()) / 1e9);
-  out_.append(number);
+  append_number(out_, static_cast<double>(value.count()) / 1e9, std::chars_format::fixed, 9);
+  out_.push_back('\n');
   return *this;
 }
 

@@ -55,8 +55,8 @@ struct SaleSnapshot {
   bool published = false;  ///< false: cancelled
   Timestamp starts_at;
   std::int32_t max_per_attendee = 0;
-  std::int64_t unit_price_minor = 0;  ///< the price of the ticket type the order buys
-  SeatPool event_seats;               ///< the event's capacity, over all its ticket types
+  std::int64_t unit_price_minor = 0;   ///< the price of the ticket type the order buys
+  SeatPool event_seats;                ///< the event's capacity, over all its ticket types
   std::optional<SeatPool> type_seats;  ///< the ticket type's own quota, when it has one
 
   /// Seats an order could still take: the fewest any limit leaves.
@@ -90,8 +90,8 @@ struct OrderTerms {
 /// What the writing transaction read for the order.
 struct OrderFacts {
   KeyUse key = KeyUse::unused;
-  std::optional<SaleSnapshot> sale;  ///< nullopt: no such event
-  AttendeeHoldings holdings;         ///< what the attendee holds of the event already
+  std::optional<SaleSnapshot> sale;    ///< nullopt: no such event
+  AttendeeHoldings holdings;           ///< what the attendee holds of the event already
   std::int32_t client_open_holds = 0;  ///< unpaid orders of the client address still holding seats
 };
 

@@ -18,18 +18,24 @@ namespace admit {
 #define ADMIT_SEAT_HOLDING "('pending_payment', 'confirmed')"
 
 namespace policy_detail {
-/// Whether `sql` lists exactly the statuses that hold seats, in kRegistrationStatuses' order.
+/// Whether `sql` lists exactly the statuses that hold seats, in kRegistrationStatuses' order,
+/// as "('a', 'b')". (It walks the text rather than building the expected string: clang cannot
+/// evaluate libstdc++'s std::string in a constant expression.)
 constexpr bool is_sql_list_of_seat_holding(std::string_view sql) {
-  std::string expected = "(";
+  auto const take = [&sql](std::string_view part) {
+    if (!sql.starts_with(part)) return false;
+    sql.remove_prefix(part.size());
+    return true;
+  };
+  if (!take("(")) return false;
+  bool first = true;
   for (auto const& [status, name] : kRegistrationStatuses) {
     if (!holds_seats(status)) continue;
-    if (expected.size() > 1) expected += ", ";
-    expected += "'";
-    expected += name;
-    expected += "'";
+    if (!first && !take(", ")) return false;
+    first = false;
+    if (!take("'") || !take(name) || !take("'")) return false;
   }
-  expected += ")";
-  return expected == sql;
+  return sql == ")";
 }
 }  // namespace policy_detail
 static_assert(policy_detail::is_sql_list_of_seat_holding(ADMIT_SEAT_HOLDING),
@@ -66,12 +72,13 @@ inline PlacementResult placement_result(PlacementDecision const& decision) {
 /// The select list of what one attendee holds of one event (AttendeeHoldings, in its order),
 /// over that attendee's registrations of the event, given the current time's placeholder. A hold whose time is up
 /// counts as lapsed before the sweep has marked it expired.
-#define ADMIT_ATTENDEE_HOLDINGS(now)                                                                  \
-  "COALESCE(SUM(CASE WHEN status IN " ADMIT_SEAT_HOLDING " THEN quantity ELSE 0 END), 0), "              \
-  "COALESCE(SUM(CASE WHEN status = 'pending_payment' AND hold_expires_at > " now                      \
-  " THEN 1 ELSE 0 END), 0), "                                                                         \
-  "MAX(CASE WHEN status = 'expired' OR (status = 'pending_payment' AND hold_expires_at <= " now       \
-  ") THEN hold_expires_at END), "                                                                     \
+#define ADMIT_ATTENDEE_HOLDINGS(now)                                                            \
+  "COALESCE(SUM(CASE WHEN status IN " ADMIT_SEAT_HOLDING                                        \
+  " THEN quantity ELSE 0 END), 0), "                                                            \
+  "COALESCE(SUM(CASE WHEN status = 'pending_payment' AND hold_expires_at > " now                \
+  " THEN 1 ELSE 0 END), 0), "                                                                   \
+  "MAX(CASE WHEN status = 'expired' OR (status = 'pending_payment' AND hold_expires_at <= " now \
+  ") THEN hold_expires_at END), "                                                               \
   "MAX(CASE WHEN status = 'cancelled' AND hold_expires_at > " now " THEN hold_expires_at END) "
 
 /// Unpaid orders of a client address that hold seats (index registrations_unpaid_by_client).

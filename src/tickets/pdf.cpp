@@ -434,9 +434,9 @@ std::vector<std::vector<QrCorner>> outline_qr(QrMatrix const& qr) {
   return outlines;
 }
 
-std::string render_ticket_pdf(PrintedTicket const& raw_sheet) {
-  QrMatrix const qr = encode_qr(raw_sheet.qr_text);
-  PrintedTicket const sheet = printable(raw_sheet);
+std::string render_ticket_pdf(PrintedTicket const& ticket) {
+  QrMatrix const qr = encode_qr(ticket.qr_text);
+  PrintedTicket const sheet = printable(ticket);
 
   std::string pdf;
   std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(

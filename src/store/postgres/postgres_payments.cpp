@@ -127,7 +127,8 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
           db.exec("SELECT pg_advisory_xact_lock(1, $1)", {param(pg_detail::attendee_lock_key(event, user_id))});
           auto const mine = db.exec(
               "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(o.quantity), 0) FROM registrations o "
-              "WHERE o.event_id = e.id AND o.user_id = $2 AND o.status IN " ADMIT_SEAT_HOLDING ") "
+              "WHERE o.event_id = e.id AND o.user_id = $2 AND o.status IN " ADMIT_SEAT_HOLDING
+              ") "
               "FROM events e WHERE e.id = $1",
               {param(event), param(user_id)});
           if (!mine.empty() &&

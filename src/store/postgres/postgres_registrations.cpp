@@ -162,15 +162,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
 
   std::unordered_map<std::string, BatchEvent> events;
   for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
-    events[r.text(i, 0)] =
-        BatchEvent{.sale = {.published = r.integer(i, 1) != 0,
-                            .starts_at = timestamp(r.integer(i, 2)),
-                            .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
-                            .unit_price_minor = r.integer(i, 6),
-                            .event_seats = {.capacity = static_cast<std::int32_t>(r.integer(i, 3)),
-                                            .taken = static_cast<std::int32_t>(r.integer(i, 4))},
-                            .type_seats = std::nullopt},
-                   .ticket_type_id = r.optional_text(i, 7).value_or("")};
+    events[r.text(i, 0)] = BatchEvent{.sale = {.published = r.integer(i, 1) != 0,
+                                               .starts_at = timestamp(r.integer(i, 2)),
+                                               .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
+                                               .unit_price_minor = r.integer(i, 6),
+                                               .event_seats = {.capacity = static_cast<std::int32_t>(r.integer(i, 3)),
+                                                               .taken = static_cast<std::int32_t>(r.integer(i, 4))},
+                                               .type_seats = std::nullopt},
+                                      .ticket_type_id = r.optional_text(i, 7).value_or("")};
   }
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
   for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
@@ -550,7 +549,8 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
   {
     auto r = db->exec(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
-        "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING " "
+        "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING
+        " "
         "GROUP BY registered_at / 3600 ORDER BY 1",
         {param(event_id)});
     for (int i = 0; i < r.rows(); ++i) {

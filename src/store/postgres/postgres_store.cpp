@@ -16,7 +16,6 @@ using pg::Connection;
 using pg::param;
 using pg_detail::audit;
 using pg_detail::seconds;
-using pg_detail::timestamp;
 
 namespace {
 

@@ -157,7 +157,8 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
           {
             auto row = db.prepare(
                 "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(quantity), 0) FROM registrations o WHERE "
-                "o.event_id = e.id AND o.user_id = ?2 AND o.status IN " ADMIT_SEAT_HOLDING ") "
+                "o.event_id = e.id AND o.user_id = ?2 AND o.status IN " ADMIT_SEAT_HOLDING
+                ") "
                 "FROM events e WHERE e.id = ?1");
             row.bind(1, event).bind(2, user_id);
             if (row.step() &&

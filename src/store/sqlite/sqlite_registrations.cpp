@@ -292,7 +292,8 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
   {
     auto row = db->prepare(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
-        "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING " "
+        "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING
+        " "
         "GROUP BY registered_at / 3600 ORDER BY 1");
     row.bind(1, event_id);
     while (row.step()) {

@@ -12,7 +12,6 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite_detail::audit;
 using sqlite_detail::seconds;
-using sqlite_detail::timestamp;
 
 namespace {
 

@@ -21,7 +21,6 @@ using sqlite::Statement;
 using sqlite::Transaction;
 using sqlite_detail::audit;
 using sqlite_detail::seconds;
-using sqlite_detail::timestamp;
 
 namespace {
 
