@@ -207,7 +207,7 @@ Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationR
                                               Actor const& actor) {
   return writes_->run([&](Connection& db) {
     // The single writer makes the policy's reads and the change one step: no scan slips between.
-    CancellationFacts facts{.now = now};
+    CancellationFacts facts{.now = now, .starts_at = {}, .deadline = std::nullopt};
     std::string event_id;
     {
       auto row = db.prepare(

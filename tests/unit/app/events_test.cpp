@@ -64,6 +64,8 @@ EventPatch jazz_night() {
       .price = 25.0,
       .currency = "EUR",
       .max_per_attendee = std::nullopt,
+      .cancellation_deadline = std::nullopt,
+      .hold_seconds = std::nullopt,
   };
 }
 

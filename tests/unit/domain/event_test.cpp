@@ -23,6 +23,8 @@ EventDraft valid_draft() {
       .price_minor = 2500,
       .currency = "EUR",
       .max_per_attendee = 10,
+      .cancellation_deadline = std::nullopt,
+      .hold_seconds = std::nullopt,
   };
 }
 
@@ -186,6 +188,8 @@ TEST(CheckEvent, ReportsEveryBrokenRule) {
       .price_minor = -1,
       .currency = "???",
       .max_per_attendee = 0,
+      .cancellation_deadline = std::nullopt,
+      .hold_seconds = std::nullopt,
   };
   EXPECT_EQ(fields_of(check_event(d)),
             (std::vector<std::string>{"name", "location", "capacity", "maxPerAttendee", "price", "currency", "date"}));
