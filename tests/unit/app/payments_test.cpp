@@ -20,6 +20,7 @@
 #include "base/log.hpp"
 #include "payments/sandbox.hpp"
 #include "payments/stripe_webhooks.hpp"
+#include "support/fakes.hpp"
 
 namespace admit {
 namespace {
@@ -29,16 +30,6 @@ using namespace std::chrono_literals;
 
 constexpr char const* kIntent = "pi_sandbox_AAAABBBBCCCCDDDDEEEEFF";
 constexpr char const* kRegistration = "reg-1";
-
-class FakeClock final : public Clock {
- public:
-  // Months away from the real time: a signature made with the system clock would not verify.
-  Timestamp now() const override { return now_; }
-  void set(Timestamp t) { now_ = t; }
-
- private:
-  Timestamp now_{sys_days{2026y / June / 1} + 9h};
-};
 
 class CountingEntropy final : public Entropy {
  public:
@@ -256,7 +247,8 @@ class PaymentsTest : public ::testing::Test {
     return {"evt_1", "payment_intent.succeeded", std::move(intent), {}};
   }
 
-  FakeClock clock_;
+  // Months away from the real time: a signature made with the system clock would not verify.
+  test::FakeClock clock_{sys_days{2026y / June / 1} + 9h};
   CountingEntropy entropy_;
   FakeTicketCodes codes_;
   FakeRegistrationStore registrations_;
