@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcurl4-openssl-dev libhowardhinnant-date-dev tzdata
   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core fonts-wqy-microhei
   libgtest-dev libgmock-dev googletest
+  libgmime-3.0-dev
   poppler-utils zbar-tools chromium imagemagick
   wrk curl openssl procps
   postgresql-15 postgresql-client-15 libpq-dev haproxy nginx

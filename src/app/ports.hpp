@@ -16,6 +16,7 @@
 
 #include "domain/error.hpp"
 #include "domain/event.hpp"
+#include "domain/mail.hpp"
 #include "domain/order_rules.hpp"
 #include "domain/placement.hpp"
 #include "domain/printed_ticket.hpp"
@@ -223,6 +224,59 @@ class PaymentSandbox {
   virtual ~PaymentSandbox() = default;
   /// What paying `payment` at `now` with the card `card_digits` (12 to 19 digits) does.
   virtual SandboxCharge charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) = 0;
+};
+
+
+// ---- mail --------------------------------------------------------------------------------
+
+struct MailAddress {
+  std::string name;     ///< a display name, any script; may be empty
+  std::string address;  ///< addr-spec, already validated (normalize_email)
+};
+
+struct MailAttachment {
+  std::string filename;      ///< "ticket-1.pdf", "event.ics"
+  std::string content_type;  ///< "application/pdf", "text/calendar; method=PUBLISH"
+  std::string data;          ///< the bytes
+};
+
+/// One message as the use cases write it; a MailComposer turns it into RFC 5322 bytes.
+struct MailContent {
+  MailAddress from;
+  MailAddress to;
+  std::string subject;  ///< UTF-8, any script: the composer encodes it (RFC 2047)
+  std::string text;     ///< the text/plain part (UTF-8)
+  std::string html;     ///< the text/html part (UTF-8)
+  std::vector<MailAttachment> attachments;
+  std::string message_id;  ///< without angle brackets: "id@domain"; the same on every attempt
+  Timestamp date;
+};
+
+/// Builds and serializes messages (GMime): multipart/alternative text + HTML, wrapped in
+/// multipart/mixed when there are attachments; header values encoded, never concatenated.
+class MailComposer {
+ public:
+  virtual ~MailComposer() = default;
+  /// The complete message in RFC 5322 form, with CRLF line ends.
+  virtual std::string compose(MailContent const& content) = 0;
+};
+
+struct DeliveryReport {
+  DeliveryStatus status = DeliveryStatus::delivered;
+  std::string reply;  ///< the server's last reply or the error, for the organizer; empty when delivered
+};
+
+/// Carries composed messages: SMTP (libcurl), or the file mailbox when no SMTP is configured.
+/// deliver() blocks on the network; it never throws for a refused or failed delivery (that is
+/// its report), only for programming errors.
+class MailTransport {
+ public:
+  virtual ~MailTransport() = default;
+  virtual DeliveryReport deliver(MailAddress const& from, MailAddress const& to, std::string_view message_id,
+                                 std::string const& message) = 0;
+  /// Where messages go, for the log: "smtp://mail.example.com:587" (no credentials) or the
+  /// mailbox directory.
+  virtual std::string describe() const = 0;
 };
 
 // ---- storage ---------------------------------------------------------------------------
