@@ -226,7 +226,6 @@ class PaymentSandbox {
   virtual SandboxCharge charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) = 0;
 };
 
-
 // ---- mail --------------------------------------------------------------------------------
 
 struct MailAddress {

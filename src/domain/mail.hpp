@@ -64,7 +64,7 @@ struct RetryPolicy {
 
 /// What becomes of a message after a delivery attempt that did not deliver it.
 struct AfterFailure {
-  MailStatus status;  ///< retrying or failed
+  MailStatus status;                                                   ///< retrying or failed
   std::chrono::sys_time<std::chrono::milliseconds> next_attempt_at{};  ///< when retrying
 };
 
