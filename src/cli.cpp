@@ -66,6 +66,19 @@ Flags (each overrides the environment variable beside it):
   --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
   --stripe-publishable-key KEY  ADMIT_STRIPE_PUBLISHABLE_KEY  Stripe's pk_… key the browser's card form uses
   ADMIT_STRIPE_API_BASE, ADMIT_STRIPE_SECRET_KEY, ADMIT_STRIPE_WEBHOOK_SECRET: Stripe settings
+  --smtp-url URL            ADMIT_SMTP_URL           smtp://user:pass@host:587 (STARTTLS, required with
+                                                     credentials) or smtps://…:465; unset: every message is
+                                                     written as an .eml file under DATA_DIR/mail/
+  --smtp-ca-file FILE       ADMIT_SMTP_CA_FILE       extra trusted root certificates (PEM) for the SMTP server
+  --mail-from ADDRESS       ADMIT_MAIL_FROM          the sender; default "Admit <admit@localhost>"
+  --mail-retry-base-ms N    ADMIT_MAIL_RETRY_BASE_MS first retry after a failed delivery; doubles each time,
+                                                     at most an hour; default 30000
+  --mail-give-up-seconds N  ADMIT_MAIL_GIVE_UP_SECONDS  a message undelivered this long fails; default 86400
+  --mail-concurrency N      ADMIT_MAIL_CONCURRENCY   messages one node delivers at once; default 4
+  --mail-cap-per-hour N     ADMIT_MAIL_CAP_PER_HOUR  messages one address may receive per hour; default 20
+  --mail-cap-per-day N      ADMIT_MAIL_CAP_PER_DAY   … per day; default 100 (paid confirmations always go)
+  --require-verified-organizers B  ADMIT_REQUIRE_VERIFIED_ORGANIZERS  1: organizers must verify their
+                                                     address before selling paid tickets; default 0
 )";
 
 namespace {
@@ -186,6 +199,37 @@ std::vector<Setting> const& settings() {
        [](Config& c, std::string const& v) { c.stripe_webhook_secret = v; }},
       {"ADMIT_STRIPE_PUBLISHABLE_KEY", "--stripe-publishable-key",
        [](Config& c, std::string const& v) { c.stripe_publishable_key = v; }},
+      {"ADMIT_SMTP_URL", "--smtp-url", [](Config& c, std::string const& v) { c.smtp_url = v; }},
+      {"ADMIT_SMTP_CA_FILE", "--smtp-ca-file", [](Config& c, std::string const& v) { c.smtp_ca_file = v; }},
+      {"ADMIT_MAIL_FROM", "--mail-from", [](Config& c, std::string const& v) { c.mail_from = v; }},
+      {"ADMIT_MAIL_RETRY_BASE_MS", "--mail-retry-base-ms",
+       [](Config& c, std::string const& v) {
+         c.mail_retry_base_ms = parse_number<unsigned>("ADMIT_MAIL_RETRY_BASE_MS", v);
+       }},
+      {"ADMIT_MAIL_GIVE_UP_SECONDS", "--mail-give-up-seconds",
+       [](Config& c, std::string const& v) {
+         c.mail_give_up_seconds = parse_number<unsigned>("ADMIT_MAIL_GIVE_UP_SECONDS", v);
+       }},
+      {"ADMIT_MAIL_CONCURRENCY", "--mail-concurrency",
+       [](Config& c, std::string const& v) {
+         c.mail_concurrency = parse_number<unsigned>("ADMIT_MAIL_CONCURRENCY", v);
+       }},
+      {"ADMIT_MAIL_CAP_PER_HOUR", "--mail-cap-per-hour",
+       [](Config& c, std::string const& v) {
+         c.mail_cap_per_hour = parse_number<unsigned>("ADMIT_MAIL_CAP_PER_HOUR", v);
+       }},
+      {"ADMIT_MAIL_CAP_PER_DAY", "--mail-cap-per-day",
+       [](Config& c, std::string const& v) {
+         c.mail_cap_per_day = parse_number<unsigned>("ADMIT_MAIL_CAP_PER_DAY", v);
+       }},
+      {"ADMIT_REQUIRE_VERIFIED_ORGANIZERS", "--require-verified-organizers",
+       [](Config& c, std::string const& v) {
+         if (v != "0" && v != "1" && v != "true" && v != "false") {
+           throw std::invalid_argument("ADMIT_REQUIRE_VERIFIED_ORGANIZERS must be 1, 0, true or false, not '" + v +
+                                       "'");
+         }
+         c.require_verified_organizers = v == "1" || v == "true";
+       }},
   };
   return list;
 }

@@ -43,6 +43,15 @@ struct Config {
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
   std::string stripe_publishable_key;  ///< given to browsers for Stripe.js; public by design
+  std::string smtp_url;                ///< smtp://user:pass@host:port or smtps://…; empty: the file mailbox
+  std::string smtp_ca_file;            ///< extra trusted roots (PEM) for the SMTP server's certificate
+  std::string mail_from = "Admit <admit@localhost>";  ///< the sender of every message
+  unsigned mail_retry_base_ms = 30'000;               ///< the first retry's delay; doubles per failure
+  unsigned mail_give_up_seconds = 24 * 3600;          ///< a message still undelivered after this fails
+  unsigned mail_concurrency = 4;                      ///< messages one node delivers at once
+  unsigned mail_cap_per_hour = 20;           ///< messages one address may receive per hour (paid confirmations exempt)
+  unsigned mail_cap_per_day = 100;           ///< … and per day
+  bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;
