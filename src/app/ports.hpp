@@ -420,6 +420,7 @@ struct RegistrationRow {
   std::string attendee_name;
   std::string attendee_email;
   std::int32_t checked_in = 0;
+  std::optional<EmailDelivery> email;  ///< its latest confirmation; nullopt while none is due
 };
 
 struct RegistrationCursor {
@@ -629,6 +630,68 @@ class PaymentStore {
   virtual std::vector<StoredPayment> refunds_due() = 0;
 };
 
+/// A message to write into the outbox. Stores write most of them themselves, in the
+/// transaction that causes them; the use cases queue the rest (a resend, a reset link).
+struct OutboxEntry {
+  std::string id;  ///< also the Message-ID's left part, so every attempt carries the same one
+  MailKind kind = MailKind::registration_confirmed;
+  std::string recipient;  ///< the address; empty: the account's (user_id) when it is sent
+  std::string user_id;
+  std::string registration_id;
+  std::string event_id;
+  std::string reference;  ///< what else it is about: a staff invitation's id
+  std::string secret;     ///< the secret link's token (carries_secret kinds); scrubbed once sent
+  bool paid = false;      ///< confirms a paid order: no recipient cap drops it
+  Timestamp created_at;
+};
+
+/// An outbox row the sender claimed.
+struct OutboxMessage {
+  OutboxEntry entry;
+  MailStatus status = MailStatus::queued;
+  std::int32_t attempts = 0;  ///< attempts made before this one
+};
+
+using MailClock = std::chrono::sys_time<std::chrono::milliseconds>;
+
+/// What the sender records after an attempt (or after deciding not to send).
+struct MailOutcome {
+  MailStatus status = MailStatus::sent;
+  std::int32_t attempts = 0;  ///< attempts made, this one included
+  std::string last_error;
+  MailClock next_attempt_at{};       ///< when retrying
+  std::optional<Timestamp> sent_at;  ///< when sent
+  std::string sent_to;               ///< the address it went (or would have gone) to, for the caps
+};
+
+struct MailBacklog {
+  std::int64_t queued = 0;    ///< waiting for their first attempt
+  std::int64_t retrying = 0;  ///< waiting for another attempt
+  std::int64_t failed = 0;    ///< given up
+  std::int64_t dropped = 0;   ///< over a recipient's cap
+  std::int64_t sent = 0;
+  std::int64_t oldest_due_age_ms = 0;  ///< how long the most overdue pending message has waited
+};
+
+/// The outbox: every message from the change that causes it until it is delivered.
+class MailStore {
+ public:
+  virtual ~MailStore() = default;
+  /// Writes `entry` (status queued, due now); nothing when a row with its id exists.
+  virtual void queue_mail(OutboxEntry const& entry) = 0;
+  /// Claims up to `limit` pending messages due at `now` that no other sender holds, for
+  /// `lease`: until it runs out no other claim returns them (a sender that dies mid-send lets
+  /// it run out and another retries). Oldest due first.
+  virtual std::vector<OutboxMessage> claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) = 0;
+  /// Records an attempt's outcome and releases the claim. A message that is no longer pending
+  /// (sent, failed, dropped, skipped) loses its secret.
+  virtual void record_mail(std::string_view id, MailOutcome const& outcome) = 0;
+  /// Messages sent to `address` since each instant, for the recipient caps.
+  virtual std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
+                                                             Timestamp since_day) = 0;
+  virtual MailBacklog mail_backlog(MailClock now) = 0;
+};
+
 class Store : public UserStore,
               public SessionStore,
               public EventStore,
@@ -636,7 +699,8 @@ class Store : public UserStore,
               public TicketStore,
               public StaffStore,
               public KeyStore,
-              public PaymentStore {
+              public PaymentStore,
+              public MailStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

@@ -46,6 +46,14 @@ constexpr bool is_pending(MailStatus status) {
   return status == MailStatus::queued || status == MailStatus::retrying;
 }
 
+/// The delivery of a registration's latest confirmation, as its holder and organizer see it.
+struct EmailDelivery {
+  MailStatus status = MailStatus::queued;  ///< queued, retrying, sent or failed (dropped reads as failed)
+  std::int32_t attempts = 0;
+  std::string last_error;            ///< the server's last reply, or why it was not sent; empty: none
+  std::optional<Timestamp> sent_at;  ///< when it was delivered
+};
+
 /// How a delivery attempt ended, as the SMTP peer (or the disk) answered.
 enum class DeliveryStatus : std::uint8_t {
   delivered,          ///< accepted by the server, or written to the file mailbox

@@ -11,6 +11,7 @@
 
 #include "app/ports.hpp"
 #include "domain/event.hpp"
+#include "domain/mail.hpp"
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/user.hpp"
@@ -181,12 +182,37 @@ StaffInvitation read_invitation(Row const& row, int first = 0) {
   };
 }
 
+/// A registration's latest confirmation (a resend is one too): join it with
+/// ADMIT_EMAIL_JOIN("r.") over `registrations r`, select ADMIT_EMAIL_COLUMNS, read with
+/// read_email_delivery.
+#define ADMIT_EMAIL_JOIN(p)                                                                              \
+  " LEFT JOIN mail_outbox em ON em.id = (SELECT mo.id FROM mail_outbox mo WHERE mo.registration_id = " p \
+  "id "                                                                                                  \
+  "AND mo.kind = 'registration_confirmed' ORDER BY mo.created_at DESC, mo.id DESC LIMIT 1) "
+#define ADMIT_EMAIL_COLUMNS "em.status, em.attempts, em.last_error, em.sent_at"
+
+template <class Row>
+std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
+  Cells const c(row, first);
+  auto const stored = c.optional_text(0);
+  if (!stored) return std::nullopt;
+  auto status = parse_mail_status(*stored).value_or(MailStatus::failed);
+  // Holders and organizers see four states: a message no cap let through failed for them.
+  if (status == MailStatus::dropped || status == MailStatus::skipped) status = MailStatus::failed;
+  return EmailDelivery{
+      .status = status,
+      .attempts = c.int32(1),
+      .last_error = c.optional_text(2).value_or(""),
+      .sent_at = c.optional_time(3),
+  };
+}
+
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
-/// over `registrations r JOIN users u ON u.id = r.user_id`.
+/// over `registrations r JOIN users u ON u.id = r.user_id` ADMIT_EMAIL_JOIN("r.").
 #define ADMIT_REGISTRATION_ROW_COLUMNS                                                 \
   ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
   ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL)"
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS
 
 template <class Row>
 RegistrationRow read_registration_row(Row const& row) {
@@ -196,6 +222,7 @@ RegistrationRow read_registration_row(Row const& row) {
       .attendee_name = c.text(12),
       .attendee_email = c.text(13),
       .checked_in = c.int32(14),
+      .email = read_email_delivery(row, 15),
   };
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/ports.hpp"
 #include "store/like_pattern.hpp"
+#include "store/mail_rows.hpp"
 #include "store/postgres/pg.hpp"
 #include "store/rows.hpp"
 
@@ -31,6 +32,37 @@ inline void audit(pg::Connection& db, Timestamp at, Actor const& actor, std::str
       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
       {pg::param(seconds(at)), optional_text(actor.user_id), optional_text(actor.request_id), pg::param(action),
        pg::param(subject_type), pg::param(subject_id), optional_text(detail)});
+}
+
+/// Writes a message into the outbox, in the caller's transaction: due at once, and nothing
+/// when a row with its id exists.
+inline void queue_mail(pg::Connection& db, OutboxEntry const& m) {
+  db.exec(
+      "INSERT INTO mail_outbox (id, kind, recipient, user_id, registration_id, event_id, reference, secret, paid, "
+      "message_id, created_at, next_attempt_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, $10::bigint, "
+      "$10::bigint * 1000) "
+      "ON CONFLICT (id) DO NOTHING",
+      {pg::param(m.id), pg::param(mail_kind_name(m.kind)), pg::param(m.recipient), optional_text(m.user_id),
+       optional_text(m.registration_id), optional_text(m.event_id), optional_text(m.reference), optional_text(m.secret),
+       pg::param(std::int64_t{m.paid ? 1 : 0}), pg::param(seconds(m.created_at))});
+}
+
+/// The statement that writes the `kind` message of each registration in `$1` (ids) to its
+/// holder, in the caller's transaction.
+inline pg::Statement registration_mail_rows(MailKind kind, std::vector<std::string> const& registration_ids,
+                                            Timestamp now) {
+  return {
+      "INSERT INTO mail_outbox (id, kind, user_id, registration_id, event_id, paid, message_id, created_at, "
+      "next_attempt_at_ms) SELECT $2 || '.' || r.id, $2, r.user_id, r.id, r.event_id, "
+      "CASE WHEN r.amount_minor > 0 THEN 1 ELSE 0 END, $2 || '.' || r.id, $3::bigint, $3::bigint * 1000 "
+      "FROM registrations r WHERE r.id = ANY($1::text[]) ON CONFLICT (id) DO NOTHING",
+      {pg::text_array(registration_ids), pg::param(mail_kind_name(kind)), pg::param(seconds(now))}};
+}
+
+inline void queue_registration_mail(pg::Connection& db, MailKind kind, std::string_view registration_id,
+                                    Timestamp now) {
+  auto const statement = registration_mail_rows(kind, {std::string(registration_id)}, now);
+  db.exec(statement.sql, statement.params);
 }
 
 /// The statement that writes newly issued tickets, all at once.

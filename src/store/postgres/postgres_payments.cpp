@@ -148,6 +148,7 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
             {param(registration_id), param(intent_id), param(seconds(now))});
         pg_detail::insert_tickets(db, tickets);
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
+        pg_detail::queue_registration_mail(db, MailKind::registration_confirmed, registration_id, now);
         return {PaymentApplied::confirmed, registration_id};
       });
     } catch (...) {
@@ -216,6 +217,8 @@ int PostgresStore::expire_holds(Timestamp now) {
         "INSERT INTO audit_log (at, action, subject_type, subject_id) "
         "SELECT at, 'registration.hold_expired', 'registration', s FROM unnest($1::bigint[], $2::text[]) AS x(at, s)",
         {pg::int_array(at), pg::text_array(ids)});
+    auto const told = pg_detail::registration_mail_rows(MailKind::hold_expired, ids, now);
+    db.exec(told.sql, told.params);
     return r.rows();
   });
 }

@@ -190,6 +190,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   RegistrationRows rows;
   AuditRows audits;
   std::vector<Ticket> tickets;
+  std::vector<std::string> confirmed;  // registrations confirmed at once, whose holders get their tickets
   for (auto& o : batch) {
     auto& reg = o.order.registration;
     auto const terms = terms_of(o.order);
@@ -234,6 +235,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     }
     rows.add(o.order);
     audits.add(o.now, o.actor, reg.id, status_name(reg.status));
+    if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
     for (auto& t : o.order.tickets) {
       t.holder_name = names[reg.user_id];
       tickets.push_back(t);
@@ -273,6 +275,9 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         pg::text_array(audits.subject), pg::text_array(audits.detail)}},
   };
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
+  if (!confirmed.empty()) {
+    writes.push_back(pg_detail::registration_mail_rows(MailKind::registration_confirmed, confirmed, batch.front().now));
+  }
   if (claim == Claim::locked) {
     writes.push_back(
         {"UPDATE events e SET registered_count = e.registered_count + d.n "
@@ -445,9 +450,12 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
 
 std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") " FROM registrations r WHERE r.id = $1", {param(id)});
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS(
+                        "r.") ", " ADMIT_EMAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = $1",
+                    {param(id)});
   if (r.empty()) return std::nullopt;
-  return RegistrationDetail{read_registration(pg::Row(r, 0)), pg_detail::tickets_of(*db, id)};
+  pg::Row const row(r, 0);
+  return RegistrationDetail{read_registration(row), pg_detail::tickets_of(*db, id), read_email_delivery(row, 12)};
 }
 
 std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::string_view user_id,
@@ -456,15 +464,18 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   auto db = pool_->acquire();
   // Within one second the insertion order (seq) breaks ties, newest first; the cursor names
   // the last registration seen.
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
-                    " FROM registrations r WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
+  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+                    " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
                     "(r.registered_at = $2 AND r.seq < (SELECT seq FROM registrations WHERE id = $3))) "
                     "ORDER BY r.registered_at DESC, r.seq DESC LIMIT $4",
                     {param(user_id), after ? param(seconds(after->registered_at)) : param(nullptr),
                      after ? param(after->id) : param(""), param(std::int64_t{limit})});
   std::vector<RegistrationDetail> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back({read_registration(pg::Row(r, i)), {}});
+  for (int i = 0; i < r.rows(); ++i) {
+    pg::Row const row(r, i);
+    out.push_back({read_registration(row), {}, read_email_delivery(row, 12)});
+  }
   for (auto& d : out) d.tickets = pg_detail::tickets_of(*db, d.registration.id);
   return out;
 }
@@ -507,6 +518,7 @@ Cancellation PostgresStore::cancel_registration(std::string_view id, Cancellatio
     }
     db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
     audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
+    pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
     return Cancellation::cancelled;
   });
 }

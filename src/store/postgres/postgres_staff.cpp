@@ -43,7 +43,15 @@ InviteResult PostgresStore::invite_staff(StaffInvitation const& fresh, Actor con
         {param(fresh.id), param(fresh.event_id), param(fresh.email), pg_detail::optional_text(actor.user_id),
          param(now), param(seconds(fresh.expires_at))});
     bool const created = inserted.affected() == 1;
-    if (created) audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+    if (created) {
+      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+      pg_detail::queue_mail(db, OutboxEntry{.id = "staff_invitation." + fresh.id,
+                                            .kind = MailKind::staff_invitation,
+                                            .recipient = fresh.email,
+                                            .event_id = fresh.event_id,
+                                            .reference = fresh.id,
+                                            .created_at = fresh.invited_at});
+    }
     auto const found =
         db.exec("SELECT " ADMIT_INVITATION_COLUMNS ADMIT_INVITATION_FROM "WHERE i.event_id = $1 AND i.email = $2",
                 {param(fresh.event_id), param(fresh.email)});

@@ -363,8 +363,15 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
         "WHERE id = $1 AND status <> 'cancelled'",
         {param(id), param(seconds(now))});
     if (r.affected() == 0) return false;
-    // Every active registration ends with the event: seats released, tickets void. The
-    // event row's lock (taken above) keeps new registrations out meanwhile.
+    // Every holder is told, then every active registration ends with the event: seats
+    // released, tickets void. The event row's lock (taken above) keeps new registrations out
+    // meanwhile.
+    db.exec(
+        "INSERT INTO mail_outbox (id, kind, user_id, registration_id, event_id, paid, message_id, created_at, "
+        "next_attempt_at_ms) SELECT 'event_cancelled.' || r.id, 'event_cancelled', r.user_id, r.id, r.event_id, "
+        "CASE WHEN r.amount_minor > 0 THEN 1 ELSE 0 END, 'event_cancelled.' || r.id, $2::bigint, $2::bigint * 1000 "
+        "FROM registrations r WHERE r.event_id = $1 AND r.status IN " ADMIT_SEAT_HOLDING " ON CONFLICT (id) DO NOTHING",
+        {param(id), param(seconds(now))});
     db.exec(
         "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
         "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "

@@ -122,6 +122,13 @@ class PostgresStore final : public Store {
   std::vector<StoredPayment> pending_payments() override;
   std::vector<StoredPayment> refunds_due() override;
 
+  void queue_mail(OutboxEntry const& entry) override;
+  std::vector<OutboxMessage> claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) override;
+  void record_mail(std::string_view id, MailOutcome const& outcome) override;
+  std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
+                                                     Timestamp since_day) override;
+  MailBacklog mail_backlog(MailClock now) override;
+
   /// One order waiting for the registration writer.
   struct Order {
     NewRegistration order;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/mail_rows.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -51,6 +52,56 @@ inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& ti
         .bind(7, t.position)
         .run();
   }
+}
+
+inline std::optional<std::string_view> unless_empty(std::string const& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
+}
+
+/// Writes a message into the outbox, in the caller's transaction: due at once, and nothing
+/// when a row with its id exists.
+inline void queue_mail(sqlite::Connection& db, OutboxEntry const& m) {
+  db.prepare(
+        "INSERT INTO mail_outbox (id, kind, recipient, user_id, registration_id, event_id, reference, secret, paid, "
+        "message_id, created_at, next_attempt_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?1, ?10, ?11) "
+        "ON CONFLICT (id) DO NOTHING")
+      .bind(1, m.id)
+      .bind(2, mail_kind_name(m.kind))
+      .bind(3, m.recipient)
+      .bind(4, unless_empty(m.user_id))
+      .bind(5, unless_empty(m.registration_id))
+      .bind(6, unless_empty(m.event_id))
+      .bind(7, unless_empty(m.reference))
+      .bind(8, unless_empty(m.secret))
+      .bind(9, m.paid ? 1 : 0)
+      .bind(10, seconds(m.created_at))
+      .bind(11, seconds(m.created_at) * 1000)
+      .run();
+}
+
+/// Writes the `kind` message of a registration to its holder, in the caller's transaction.
+inline void queue_registration_mail(sqlite::Connection& db, MailKind kind, Registration const& r, Timestamp now) {
+  queue_mail(db, OutboxEntry{.id = registration_mail_id(kind, r.id),
+                             .kind = kind,
+                             .user_id = r.user_id,
+                             .registration_id = r.id,
+                             .event_id = r.event_id,
+                             .paid = r.amount_minor > 0,
+                             .created_at = now});
+}
+
+/// As queue_registration_mail for the registration `id`, read in the caller's transaction.
+inline void queue_registration_mail(sqlite::Connection& db, MailKind kind, std::string_view id, Timestamp now) {
+  auto const name = registration_mail_id(kind, id);
+  db.prepare(
+        "INSERT INTO mail_outbox (id, kind, user_id, registration_id, event_id, paid, message_id, created_at, "
+        "next_attempt_at_ms) SELECT ?1, ?2, r.user_id, r.id, r.event_id, r.amount_minor > 0, ?1, ?4, ?4 * 1000 "
+        "FROM registrations r WHERE r.id = ?3 ON CONFLICT (id) DO NOTHING")
+      .bind(1, name)
+      .bind(2, mail_kind_name(kind))
+      .bind(3, id)
+      .bind(4, seconds(now))
+      .run();
 }
 
 }  // namespace sqlite_detail

@@ -185,6 +185,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
             .run();
         sqlite_detail::insert_tickets(db, *shared_tickets);
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
+        sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, registration_id, now);
         result->outcome = PaymentApplied::confirmed;
       },
       [result, done = std::move(done)](std::exception_ptr const& failure) {
@@ -237,6 +238,7 @@ int SqliteStore::expire_holds(Timestamp now) {
       rows.bind(1, seconds(now));
       while (rows.step()) {
         audit(db, now, Actor{}, "registration.hold_expired", "registration", rows.text(0));
+        sqlite_detail::queue_registration_mail(db, MailKind::hold_expired, rows.text(0), now);
         released.emplace_back(rows.text(1), rows.integer(2));
       }
     }

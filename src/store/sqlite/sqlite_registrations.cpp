@@ -155,6 +155,9 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
                                                      : std::optional<std::string_view>(shared->client_address))
             .run();
         sqlite_detail::insert_tickets(db, shared->tickets);
+        if (reg.status == RegistrationStatus::confirmed) {
+          sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
+        }
         for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
         result->detail = {reg, shared->tickets};
@@ -171,10 +174,11 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
 
 std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_view id) {
   auto db = reader();
-  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") " FROM registrations r WHERE r.id = ?1");
+  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS(
+      "r.") ", " ADMIT_EMAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
-  RegistrationDetail detail{read_registration(row), {}};
+  RegistrationDetail detail{read_registration(row), {}, read_email_delivery(row, 12)};
   row.run();
   detail.tickets = tickets_of(*db, id);
   return detail;
@@ -187,17 +191,17 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   // Within one second the insertion order (rowid) breaks ties, newest first; the cursor
   // names the last registration seen.
   auto rows =
-      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
-                          " FROM registrations r WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
+      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+                          " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
                           "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
-                        : "SELECT " ADMIT_REGISTRATION_COLUMNS("r.")
-                          " FROM registrations r WHERE r.user_id = ?1 "
+                        : "SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+                          " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   std::vector<RegistrationDetail> out;
-  while (rows.step()) out.push_back({read_registration(rows), {}});
+  while (rows.step()) out.push_back({read_registration(rows), {}, read_email_delivery(rows, 12)});
   rows.run();
   for (auto& d : out) d.tickets = tickets_of(*db, d.registration.id);
   return out;
@@ -242,6 +246,7 @@ Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationR
         .run();
     db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
     audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
+    sqlite_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
     return Cancellation::cancelled;
   });
 }

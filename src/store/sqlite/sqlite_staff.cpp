@@ -57,7 +57,15 @@ InviteResult SqliteStore::invite_staff(StaffInvitation const& fresh, Actor const
         .bind(6, seconds(fresh.expires_at))
         .run();
     bool const created = db.changes() == 1;
-    if (created) audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+    if (created) {
+      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+      sqlite_detail::queue_mail(db, OutboxEntry{.id = "staff_invitation." + fresh.id,
+                                                .kind = MailKind::staff_invitation,
+                                                .recipient = fresh.email,
+                                                .event_id = fresh.event_id,
+                                                .reference = fresh.id,
+                                                .created_at = fresh.invited_at});
+    }
     auto found = invitation_where(db, "WHERE i.event_id = ?1 AND i.email = ?2", fresh.event_id, fresh.email);
     if (!found) throw std::logic_error("a staff invitation vanished inside its own transaction");
     return InviteResult{std::move(*found), created};

@@ -470,7 +470,16 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
         .run();
     bool const changed = db.changes() > 0;
     if (changed) {
-      // Every active registration ends with the event: seats released, tickets void.
+      // Every holder is told, then every active registration ends with the event: seats
+      // released, tickets void.
+      db.prepare(
+            "INSERT INTO mail_outbox (id, kind, user_id, registration_id, event_id, paid, message_id, created_at, "
+            "next_attempt_at_ms) SELECT 'event_cancelled.' || r.id, 'event_cancelled', r.user_id, r.id, r.event_id, "
+            "r.amount_minor > 0, 'event_cancelled.' || r.id, ?2, ?2 * 1000 FROM registrations r "
+            "WHERE r.event_id = ?1 AND r.status IN " ADMIT_SEAT_HOLDING " ON CONFLICT (id) DO NOTHING")
+          .bind(1, id)
+          .bind(2, seconds(now))
+          .run();
       db.prepare(
             "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
             "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "

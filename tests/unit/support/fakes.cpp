@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <tuple>
+#include <utility>
 
 namespace admit::test {
 
@@ -94,7 +95,7 @@ std::optional<Event> FakeStore::find_event(std::string_view id) {
 PlacementResult FakeStore::placed(NewRegistration const& order) {
   return PlacementResult{
       .outcome = Placement::placed,
-      .detail = RegistrationDetail{order.registration, order.tickets},
+      .detail = RegistrationDetail{order.registration, order.tickets, std::nullopt},
       .seats_left = 0,
       .attendee_limit = 0,
       .retry_at = std::nullopt,
@@ -153,7 +154,7 @@ std::vector<RegistrationRow> FakeStore::search_event_registrations(std::string_v
     auto const& r = detail.registration;
     if (r.event_id != event_id) continue;
     if (after && std::tie(r.registered_at, r.id) <= std::tie(after->registered_at, after->id)) continue;
-    RegistrationRow row{r, r.user_id, r.user_id + "@example.com", 0};
+    RegistrationRow row{r, r.user_id, r.user_id + "@example.com", 0, std::nullopt};
     if (row.attendee_name.find(text) == std::string::npos && row.attendee_email.find(text) == std::string::npos) {
       continue;
     }
@@ -205,6 +206,71 @@ void FakeStore::redeem_ticket(std::string ticket_id, std::string event_id, std::
 
 bool FakeStore::is_event_staff(std::string_view event_id, std::string_view user_id) {
   return staff.contains({std::string(event_id), std::string(user_id)});
+}
+
+void FakeStore::queue_mail(OutboxEntry const& entry) {
+  if (outbox.contains(entry.id)) return;
+  StoredMail stored;
+  stored.message.entry = entry;
+  stored.due = entry.created_at;
+  outbox[entry.id] = std::move(stored);
+}
+
+std::vector<OutboxMessage> FakeStore::claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) {
+  std::vector<StoredMail*> due;
+  for (auto& [id, m] : outbox) {
+    if (is_pending(m.message.status) && m.due <= now && m.lease_until <= now) due.push_back(&m);
+  }
+  std::ranges::stable_sort(due, {}, &StoredMail::due);
+  std::vector<OutboxMessage> claimed;
+  for (auto* m : due) {
+    if (std::cmp_greater_equal(claimed.size(), limit)) break;
+    m->lease_until = now + lease;
+    claimed.push_back(m->message);
+  }
+  return claimed;
+}
+
+void FakeStore::record_mail(std::string_view id, MailOutcome const& outcome) {
+  mail_records.emplace_back(std::string(id), outcome);
+  auto found = outbox.find(id);
+  if (found == outbox.end()) return;
+  auto& m = found->second;
+  m.message.status = outcome.status;
+  m.message.attempts = outcome.attempts;
+  m.due = outcome.next_attempt_at;
+  m.lease_until = {};
+  m.last_error = outcome.last_error;
+  m.sent_at = outcome.sent_at;
+  m.sent_to = outcome.sent_to;
+  if (!is_pending(outcome.status)) m.message.entry.secret.clear();
+}
+
+std::pair<std::int32_t, std::int32_t> FakeStore::mail_sent_to(std::string_view address, Timestamp since_hour,
+                                                              Timestamp since_day) {
+  std::int32_t hour = 0;
+  std::int32_t day = 0;
+  for (auto const& [id, m] : outbox) {
+    if (m.sent_to != address || !m.sent_at) continue;
+    if (*m.sent_at >= since_hour) ++hour;
+    if (*m.sent_at >= since_day) ++day;
+  }
+  return {hour, day};
+}
+
+MailBacklog FakeStore::mail_backlog(MailClock) {
+  MailBacklog backlog;
+  for (auto const& [id, m] : outbox) {
+    switch (m.message.status) {
+      case MailStatus::queued: ++backlog.queued; break;
+      case MailStatus::retrying: ++backlog.retrying; break;
+      case MailStatus::failed: ++backlog.failed; break;
+      case MailStatus::dropped: ++backlog.dropped; break;
+      case MailStatus::sent: ++backlog.sent; break;
+      case MailStatus::skipped: break;
+    }
+  }
+  return backlog;
 }
 
 }  // namespace admit::test

@@ -222,6 +222,25 @@ class FakeStore final : public Store {
   void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
   std::vector<StoredPayment> pending_payments() override { return {}; }
   std::vector<StoredPayment> refunds_due() override { return {}; }
+
+  // ---- the outbox: rows as the real stores keep them ------------------------------------
+  struct StoredMail {
+    OutboxMessage message;
+    MailClock due{};
+    MailClock lease_until{};
+    std::string last_error;
+    std::optional<Timestamp> sent_at;
+    std::string sent_to;
+  };
+  std::map<std::string, StoredMail, std::less<>> outbox;
+  std::vector<std::pair<std::string, MailOutcome>> mail_records;  ///< every record_mail, in order
+
+  void queue_mail(OutboxEntry const& entry) override;
+  std::vector<OutboxMessage> claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) override;
+  void record_mail(std::string_view id, MailOutcome const& outcome) override;
+  std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
+                                                     Timestamp since_day) override;
+  MailBacklog mail_backlog(MailClock now) override;
 };
 
 }  // namespace admit::test

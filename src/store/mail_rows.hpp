@@ -1,0 +1,51 @@
+#pragma once
+
+/// The outbox's rows for both engines: the columns a claimed message is read with, the email
+/// status a registration shows, and their readers (see store/rows.hpp for `Row`).
+
+#include <optional>
+#include <string>
+
+#include "app/ports.hpp"
+#include "domain/mail.hpp"
+#include "store/rows.hpp"
+
+namespace admit {
+
+/// The id of the outbox row a store writes for a registration: one message of each kind per
+/// registration (a second write of the same kind changes nothing), and a resend's ids sort
+/// after the first confirmation's.
+inline std::string registration_mail_id(MailKind kind, std::string_view registration_id) {
+  std::string id(mail_kind_name(kind));
+  id += '.';
+  id += registration_id;
+  return id;
+}
+
+#define ADMIT_OUTBOX_COLUMNS                                                                                        \
+  "m.id, m.kind, m.recipient, COALESCE(m.user_id, ''), COALESCE(m.registration_id, ''), COALESCE(m.event_id, ''), " \
+  "COALESCE(m.reference, ''), COALESCE(m.secret, ''), m.paid, m.created_at, m.status, m.attempts"
+
+template <class Row>
+OutboxMessage read_outbox_message(Row const& row) {
+  Cells const c(row);
+  return OutboxMessage{
+      .entry =
+          OutboxEntry{
+              .id = c.text(0),
+              .kind = parse_mail_kind(c.text(1)).value_or(MailKind::registration_confirmed),
+              .recipient = c.text(2),
+              .user_id = c.text(3),
+              .registration_id = c.text(4),
+              .event_id = c.text(5),
+              .reference = c.text(6),
+              .secret = c.text(7),
+              .paid = c.integer(8) != 0,
+              .created_at = c.time(9),
+          },
+      .status = parse_mail_status(c.text(10)).value_or(MailStatus::queued),
+      .attempts = c.int32(11),
+  };
+}
+
+}  // namespace admit
