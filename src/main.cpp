@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "app/account_gate.hpp"
 #include "app/accounts.hpp"
+#include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
@@ -72,7 +73,8 @@ struct Core {
         webhooks(webhook_secret(config, store)),
         payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
                  clock, config.stripe_publishable_key),
-        staff(store, store, store, tickets, entropy, clock) {
+        staff(store, store, store, tickets, entropy, clock),
+        confirmations(store, store, store, entropy, clock) {
     accounts.set_login_throttle(&login_throttle);
   }
 
@@ -141,6 +143,7 @@ struct Core {
   payments::StripeWebhooks webhooks;
   Payments payments;
   Staff staff;
+  Confirmations confirmations;
 };
 
 int serve(Config config) {
@@ -186,6 +189,7 @@ int serve(Config config) {
                                .accounts = core.accounts,
                                .events = core.events,
                                .registrations = core.registrations,
+                               .confirmations = core.confirmations,
                                .tickets = core.tickets,
                                .payments = core.payments,
                                .staff = core.staff,

@@ -5,6 +5,7 @@
 #include "api/http_types.hpp"
 #include "api/router.hpp"
 #include "app/accounts.hpp"
+#include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
@@ -31,6 +32,7 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
 Response list_my_registrations(Registrations& registrations, Request& request);
 Response get_registration(Registrations& registrations, Request& request);
 Response cancel_registration(Registrations& registrations, Request& request);
+Response resend_confirmation(Confirmations& confirmations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);
 

@@ -54,4 +54,9 @@ inline Response no_content() {
   return Response{.status = 204, .content_type = {}, .body = {}, .headers = {}};
 }
 
+/// 202: taken on, done later (a message queued).
+inline Response accepted() {
+  return Response{.status = 202, .content_type = {}, .body = {}, .headers = {}};
+}
+
 }  // namespace admit::api

@@ -103,11 +103,27 @@ void write_registration_fields(JsonWriter& w, Registration const& r) {
   write_time(w, r.hold_expires_at);
 }
 
+/// A registration's latest confirmation: null while none is due.
+void write_email(JsonWriter& w, std::optional<EmailDelivery> const& email) {
+  w.key("email");
+  if (!email) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.field("status", mail_status_name(email->status));
+  w.field("attempts", email->attempts);
+  if (!email->last_error.empty()) w.field("lastError", email->last_error);
+  if (email->sent_at) w.field("sentAt", format_rfc3339(*email->sent_at));
+  w.end_object();
+}
+
 }  // namespace
 
 void write_registration(JsonWriter& w, RegistrationDetail const& d) {
   w.begin_object();
   write_registration_fields(w, d.registration);
+  write_email(w, d.email);
   w.key("tickets").begin_array();
   for (auto const& t : d.tickets) write_ticket(w, t);
   w.end_array();
@@ -119,6 +135,7 @@ void write_registration_row(JsonWriter& w, RegistrationRow const& row) {
   write_registration_fields(w, row.registration);
   w.key("attendee").begin_object().field("name", row.attendee_name).field("email", row.attendee_email).end_object();
   w.field("checkedIn", row.checked_in);
+  write_email(w, row.email);
   w.end_object();
 }
 

@@ -23,6 +23,7 @@ Mapping mapping(Errc code) {
     case Errc::forbidden: return {403, "forbidden", "Not allowed"};
     case Errc::not_found: return {404, "not-found", "Not found"};
     case Errc::conflict: return {409, "conflict", "The resource's state does not allow this"};
+    case Errc::rate_limited: return {429, "rate-limited", "Too many requests"};
     case Errc::email_taken: return {409, "email-taken", "The email is already registered"};
     case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
     case Errc::sold_out: return {409, "sold-out", "Sold out"};

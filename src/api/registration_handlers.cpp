@@ -41,7 +41,8 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 
 std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
   std::string out =
-      "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId\r\n";
+      "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
+      "emailStatus\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -55,7 +56,8 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
                                        row.attendee_email,
                                        {},
                                        {},
-                                       r.payment_id ? std::string_view(*r.payment_id) : std::string_view{}};
+                                       r.payment_id ? std::string_view(*r.payment_id) : std::string_view{},
+                                       row.email ? mail_status_name(row.email->status) : std::string_view{}};
     auto const quantity = std::to_string(r.quantity);
     auto const registered = format_rfc3339(r.registered_at);
     auto const checked_in = std::to_string(row.checked_in);
@@ -127,6 +129,11 @@ Response cancel_registration(Registrations& registrations, Request& request) {
   }
   return registration_response(
       200, registrations.cancel_registration(*request.principal, request.param("id"), cancel, request.actor()));
+}
+
+Response resend_confirmation(Confirmations& confirmations, Request& request) {
+  if (auto done = confirmations.resend(*request.principal, request.param("id")); !done) return problem(done.error());
+  return accepted();
 }
 
 Response list_event_registrations(Registrations& registrations, Request& request) {

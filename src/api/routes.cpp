@@ -11,6 +11,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& accounts = s.accounts;
   auto& events = s.events;
   auto& registrations = s.registrations;
+  auto& confirmations = s.confirmations;
   auto& tickets = s.tickets;
   auto& payments = s.payments;
   auto& staff = s.staff;
@@ -61,6 +62,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},
     {"GET",    "/api/registrations/{id}",  user,      inline_io,   RateClass::general, on(get_registration, registrations)},
     {"POST",   "/api/registrations/{id}/cancel", user, blocking, RateClass::general, on(cancel_registration, registrations)},
+    {"POST",   "/api/registrations/{id}/resend", user, blocking, RateClass::general, on(resend_confirmation, confirmations)},
 
     {"GET",    "/api/tickets/{id}",        user,      inline_io,   RateClass::general, on(get_ticket, tickets)},
     {"GET",    "/api/tickets/{id}/download", user,    inline_io,   RateClass::general, on(get_download_link, tickets)},

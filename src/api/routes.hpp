@@ -6,6 +6,7 @@
 
 #include "api/router.hpp"
 #include "app/accounts.hpp"
+#include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
@@ -19,6 +20,7 @@ struct Services {
   Accounts& accounts;
   Events& events;
   Registrations& registrations;
+  Confirmations& confirmations;
   Tickets& tickets;
   Payments& payments;
   Staff& staff;

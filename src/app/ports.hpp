@@ -229,26 +229,26 @@ class PaymentSandbox {
 // ---- mail --------------------------------------------------------------------------------
 
 struct MailAddress {
-  std::string name;     ///< a display name, any script; may be empty
-  std::string address;  ///< addr-spec, already validated (normalize_email)
+  std::string name{};     ///< a display name, any script; may be empty
+  std::string address{};  ///< addr-spec, already validated (normalize_email)
 };
 
 struct MailAttachment {
-  std::string filename;      ///< "ticket-1.pdf", "event.ics"
-  std::string content_type;  ///< "application/pdf", "text/calendar; method=PUBLISH"
-  std::string data;          ///< the bytes
+  std::string filename{};      ///< "ticket-1.pdf", "event.ics"
+  std::string content_type{};  ///< "application/pdf", "text/calendar; method=PUBLISH"
+  std::string data{};          ///< the bytes
 };
 
 /// One message as the use cases write it; a MailComposer turns it into RFC 5322 bytes.
 struct MailContent {
-  MailAddress from;
-  MailAddress to;
-  std::string subject;  ///< UTF-8, any script: the composer encodes it (RFC 2047)
-  std::string text;     ///< the text/plain part (UTF-8)
-  std::string html;     ///< the text/html part (UTF-8)
-  std::vector<MailAttachment> attachments;
-  std::string message_id;  ///< without angle brackets: "id@domain"; the same on every attempt
-  Timestamp date;
+  MailAddress from{};
+  MailAddress to{};
+  std::string subject{};  ///< UTF-8, any script: the composer encodes it (RFC 2047)
+  std::string text{};     ///< the text/plain part (UTF-8)
+  std::string html{};     ///< the text/html part (UTF-8)
+  std::vector<MailAttachment> attachments{};
+  std::string message_id{};  ///< without angle brackets: "id@domain"; the same on every attempt
+  Timestamp date{};
 };
 
 /// Builds and serializes messages (GMime): multipart/alternative text + HTML, wrapped in
@@ -262,7 +262,7 @@ class MailComposer {
 
 struct DeliveryReport {
   DeliveryStatus status = DeliveryStatus::delivered;
-  std::string reply;  ///< the server's last reply or the error, for the organizer; empty when delivered
+  std::string reply{};  ///< the server's last reply or the error, for the organizer; empty when delivered
 };
 
 /// Carries composed messages: SMTP (libcurl), or the file mailbox when no SMTP is configured.
@@ -420,7 +420,7 @@ struct RegistrationRow {
   std::string attendee_name;
   std::string attendee_email;
   std::int32_t checked_in = 0;
-  std::optional<EmailDelivery> email;  ///< its latest confirmation; nullopt while none is due
+  std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
 };
 
 struct RegistrationCursor {
@@ -633,16 +633,16 @@ class PaymentStore {
 /// A message to write into the outbox. Stores write most of them themselves, in the
 /// transaction that causes them; the use cases queue the rest (a resend, a reset link).
 struct OutboxEntry {
-  std::string id;  ///< also the Message-ID's left part, so every attempt carries the same one
+  std::string id{};  ///< also the Message-ID's left part, so every attempt carries the same one
   MailKind kind = MailKind::registration_confirmed;
-  std::string recipient;  ///< the address; empty: the account's (user_id) when it is sent
-  std::string user_id;
-  std::string registration_id;
-  std::string event_id;
-  std::string reference;  ///< what else it is about: a staff invitation's id
-  std::string secret;     ///< the secret link's token (carries_secret kinds); scrubbed once sent
-  bool paid = false;      ///< confirms a paid order: no recipient cap drops it
-  Timestamp created_at;
+  std::string recipient{};  ///< the address; empty: the account's (user_id) when it is sent
+  std::string user_id{};
+  std::string registration_id{};
+  std::string event_id{};
+  std::string reference{};  ///< what else it is about: a staff invitation's id
+  std::string secret{};     ///< the secret link's token (carries_secret kinds); scrubbed once sent
+  bool paid = false;        ///< confirms a paid order: no recipient cap drops it
+  Timestamp created_at{};
 };
 
 /// An outbox row the sender claimed.
@@ -658,18 +658,15 @@ using MailClock = std::chrono::sys_time<std::chrono::milliseconds>;
 struct MailOutcome {
   MailStatus status = MailStatus::sent;
   std::int32_t attempts = 0;  ///< attempts made, this one included
-  std::string last_error;
-  MailClock next_attempt_at{};       ///< when retrying
-  std::optional<Timestamp> sent_at;  ///< when sent
-  std::string sent_to;               ///< the address it went (or would have gone) to, for the caps
+  std::string last_error{};
+  MailClock next_attempt_at{};         ///< when retrying
+  std::optional<Timestamp> sent_at{};  ///< when sent
+  std::string sent_to{};               ///< the address it went (or would have gone) to, for the caps
 };
 
 struct MailBacklog {
-  std::int64_t queued = 0;    ///< waiting for their first attempt
-  std::int64_t retrying = 0;  ///< waiting for another attempt
-  std::int64_t failed = 0;    ///< given up
-  std::int64_t dropped = 0;   ///< over a recipient's cap
-  std::int64_t sent = 0;
+  std::int64_t queued = 0;             ///< waiting for their first attempt
+  std::int64_t retrying = 0;           ///< waiting for another attempt
   std::int64_t oldest_due_age_ms = 0;  ///< how long the most overdue pending message has waited
 };
 

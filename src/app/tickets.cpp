@@ -59,20 +59,7 @@ Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view ex
   auto const registration = registrations_.find_registration(ticket->registration_id);
   if (!event || !registration) return fail(Errc::not_found, "No ticket has this id.");
 
-  auto const& r = registration->registration;
-  auto const unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
-  return printer_.render_pdf({
-      .event_name = event->details.name,
-      .date_line = format_event_date(event->details.starts_at, event->details.timezone),
-      .location = event->details.location,
-      .holder_name = ticket->holder_name,
-      .ticket_type = "General admission",
-      .price_line = format_price(unit_price, r.currency),
-      .ticket_id = ticket->id,
-      .order_line = "Registration " + r.id + " · ticket " + std::to_string(ticket->position) + " of " +
-                    std::to_string(r.quantity),
-      .qr_text = ticket->qr_code,
-  });
+  return printer_.render_pdf(printed_ticket(*event, registration->registration, *ticket));
 }
 
 bool Tickets::may_scan(Principal const& who, Event const& event) {
@@ -193,6 +180,22 @@ std::string without_day_padding(std::string text) {
 }
 
 }  // namespace
+
+PrintedTicket printed_ticket(Event const& event, Registration const& r, Ticket const& ticket) {
+  auto const unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
+  return {
+      .event_name = event.details.name,
+      .date_line = format_event_date(event.details.starts_at, event.details.timezone),
+      .location = event.details.location,
+      .holder_name = ticket.holder_name,
+      .ticket_type = "General admission",
+      .price_line = format_price(unit_price, r.currency),
+      .ticket_id = ticket.id,
+      .order_line =
+          "Registration " + r.id + " · ticket " + std::to_string(ticket.position) + " of " + std::to_string(r.quantity),
+      .qr_text = ticket.qr_code,
+  };
+}
 
 std::string format_event_date(Timestamp t, std::string const& time_zone) {
   try {

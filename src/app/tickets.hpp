@@ -89,6 +89,9 @@ class Tickets {
   std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point, std::less<>> scan_staff_;
 };
 
+/// What a ticket of `registration` for `event` prints.
+PrintedTicket printed_ticket(Event const& event, Registration const& registration, Ticket const& ticket);
+
 /// "Saturday, 12 December 2026 · 19:00 CET" in the event's zone.
 std::string format_event_date(Timestamp t, std::string const& time_zone);
 /// "€25.00", "¥5,000", "Free".

@@ -34,6 +34,7 @@ enum class Errc {
   payment_provider,    ///< the payment provider refused or failed the request
   unavailable,         ///< a dependency is down; retry later
   invitation_expired,  ///< a staff invitation was not accepted in time
+  rate_limited,        ///< too many requests of this kind; `retry_after` says when to try again
 };
 
 struct FieldError {

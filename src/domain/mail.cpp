@@ -53,6 +53,13 @@ std::optional<MailKind> parse_mail_kind(std::string_view name) {
   return value_in(kKindNames, name);
 }
 
+std::string registration_mail_id(MailKind kind, std::string_view registration_id) {
+  std::string id(mail_kind_name(kind));
+  id += '.';
+  id += registration_id;
+  return id;
+}
+
 bool carries_secret(MailKind kind) {
   return kind == MailKind::password_reset || kind == MailKind::email_verification;
 }

@@ -29,6 +29,11 @@ enum class MailKind : std::uint8_t {
 std::string_view mail_kind_name(MailKind kind);
 std::optional<MailKind> parse_mail_kind(std::string_view name);
 
+/// The id of the outbox row a store writes for a registration: one message of each kind per
+/// registration (a second write of the same kind changes nothing), and a resend's ids sort
+/// after the first confirmation's.
+std::string registration_mail_id(MailKind kind, std::string_view registration_id);
+
 /// Whether a message of this kind carries a secret link, which the outbox keeps only until
 /// the message has been sent.
 bool carries_secret(MailKind kind);
@@ -50,8 +55,8 @@ constexpr bool is_pending(MailStatus status) {
 struct EmailDelivery {
   MailStatus status = MailStatus::queued;  ///< queued, retrying, sent or failed (dropped reads as failed)
   std::int32_t attempts = 0;
-  std::string last_error;            ///< the server's last reply, or why it was not sent; empty: none
-  std::optional<Timestamp> sent_at;  ///< when it was delivered
+  std::string last_error{};            ///< the server's last reply, or why it was not sent; empty: none
+  std::optional<Timestamp> sent_at{};  ///< when it was delivered
 };
 
 /// How a delivery attempt ended, as the SMTP peer (or the disk) answered.

@@ -85,7 +85,7 @@ std::string_view display_status(Ticket const& t);
 struct RegistrationDetail {
   Registration registration;
   std::vector<Ticket> tickets;
-  std::optional<EmailDelivery> email;  ///< its latest confirmation; nullopt while none is due
+  std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
 };
 
 inline constexpr std::int32_t kMaxQuantityPerOrder = 100;

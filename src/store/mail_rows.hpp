@@ -12,14 +12,11 @@
 
 namespace admit {
 
-/// The id of the outbox row a store writes for a registration: one message of each kind per
-/// registration (a second write of the same kind changes nothing), and a resend's ids sort
-/// after the first confirmation's.
-inline std::string registration_mail_id(MailKind kind, std::string_view registration_id) {
-  std::string id(mail_kind_name(kind));
-  id += '.';
-  id += registration_id;
-  return id;
+/// The email status of a registration just placed: a confirmed one's confirmation is queued in
+/// the same transaction; nothing is due for one waiting for payment.
+inline std::optional<EmailDelivery> queued_confirmation(Registration const& r) {
+  if (r.status != RegistrationStatus::confirmed) return std::nullopt;
+  return EmailDelivery{.status = MailStatus::queued, .attempts = 0};
 }
 
 #define ADMIT_OUTBOX_COLUMNS                                                                                        \

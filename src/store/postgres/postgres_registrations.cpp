@@ -240,7 +240,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       t.holder_name = names[reg.user_id];
       tickets.push_back(t);
     }
-    o.result.detail = {reg, o.order.tickets};
+    o.result.detail = {reg, o.order.tickets, queued_confirmation(reg)};
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");

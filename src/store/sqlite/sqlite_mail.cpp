@@ -74,7 +74,9 @@ std::pair<std::int32_t, std::int32_t> SqliteStore::mail_sent_to(std::string_view
 MailBacklog SqliteStore::mail_backlog(MailClock now) {
   auto db = reader();
   MailBacklog backlog;
-  auto rows = db->prepare("SELECT status, COUNT(*), MIN(next_attempt_at_ms) FROM mail_outbox GROUP BY status");
+  auto rows = db->prepare(
+      "SELECT status, COUNT(*), MIN(next_attempt_at_ms) FROM mail_outbox WHERE status IN ('queued', 'retrying') GROUP "
+      "BY status");
   while (rows.step()) {
     auto const status = parse_mail_status(rows.text(0));
     if (!status) continue;
@@ -82,10 +84,7 @@ MailBacklog SqliteStore::mail_backlog(MailClock now) {
     switch (*status) {
       case MailStatus::queued: backlog.queued = count; break;
       case MailStatus::retrying: backlog.retrying = count; break;
-      case MailStatus::failed: backlog.failed = count; break;
-      case MailStatus::dropped: backlog.dropped = count; break;
-      case MailStatus::sent: backlog.sent = count; break;
-      case MailStatus::skipped: break;
+      default: break;
     }
     if (is_pending(*status)) {
       backlog.oldest_due_age_ms = std::max(backlog.oldest_due_age_ms, millis(now) - rows.integer(2));

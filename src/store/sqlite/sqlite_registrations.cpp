@@ -160,7 +160,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         }
         for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
-        result->detail = {reg, shared->tickets};
+        result->detail = {reg, shared->tickets, queued_confirmation(reg)};
       },
       [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));

@@ -333,10 +333,12 @@ class RouteTableTest : public ::testing::Test {
   NoWebhooks webhooks_;
   Payments payments_{store_, store_, provider_, nullptr, webhooks_, codes_, entropy_, clock_};
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
+  Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
       .registrations = registrations_,
+      .confirmations = confirmations_,
       .tickets = tickets_,
       .payments = payments_,
       .staff = staff_,

@@ -1,0 +1,49 @@
+#include "app/confirmations.hpp"
+
+namespace admit {
+
+Confirmations::Confirmations(EventStore& events, RegistrationStore& registrations, MailStore& outbox, Entropy& entropy,
+                             Clock const& clock)
+    : events_(events), registrations_(registrations), outbox_(outbox), entropy_(entropy), clock_(clock) {}
+
+Result<void> Confirmations::resend(Principal const& who, std::string_view registration_id) {
+  auto const detail = registrations_.find_registration(registration_id);
+  bool allowed = detail && detail->registration.user_id == who.user_id;
+  if (detail && !allowed) {
+    auto const event = events_.find_event(detail->registration.event_id);
+    allowed = event && event->organizer_id == who.user_id;
+  }
+  if (!allowed) return fail(Errc::not_found, "No registration of yours has this id.");
+  auto const& r = detail->registration;
+  if (r.status != RegistrationStatus::confirmed) {
+    return fail(Errc::conflict, "Only a confirmed registration has tickets to send; this one is " +
+                                    std::string(status_name(r.status)) + ".");
+  }
+  auto const now = clock_.now();
+  {
+    std::lock_guard const lock(mutex_);
+    auto& times = recent_[std::string(registration_id)];
+    while (!times.empty() && times.front() <= now - std::chrono::hours(1)) times.pop_front();
+    if (std::ssize(times) >= kPerHour) {
+      Error error{Errc::rate_limited, "The tickets of this registration were sent again " + std::to_string(kPerHour) +
+                                          " times in the last hour; try later."};
+      error.retry_after = std::chrono::duration_cast<std::chrono::seconds>(times.front() + std::chrono::hours(1) - now);
+      return std::unexpected(std::move(error));
+    }
+    times.push_back(now);
+    // Keep the map to the registrations resent lately.
+    if (recent_.size() > 100'000)
+      std::erase_if(recent_, [&](auto const& kv) { return kv.second.back() <= now - std::chrono::hours(1); });
+  }
+  outbox_.queue_mail(
+      OutboxEntry{.id = registration_mail_id(MailKind::registration_confirmed, r.id) + "." + entropy_.new_id(),
+                  .kind = MailKind::registration_confirmed,
+                  .user_id = r.user_id,
+                  .registration_id = r.id,
+                  .event_id = r.event_id,
+                  .paid = r.amount_minor > 0,
+                  .created_at = now});
+  return {};
+}
+
+}  // namespace admit

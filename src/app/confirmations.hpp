@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "app/ports.hpp"
+
+namespace admit {
+
+/// Sending a registration's confirmation again (the holder lost it, or asked the organizer).
+class Confirmations {
+ public:
+  Confirmations(EventStore& events, RegistrationStore& registrations, MailStore& outbox, Entropy& entropy,
+                Clock const& clock);
+
+  /// Queues the confirmation with the tickets again, for the registration's holder or the
+  /// event's organizer (anyone else: not found). Only a confirmed registration has one (409);
+  /// at most kPerHour resends per registration per hour on this node (429 with the wait).
+  Result<void> resend(Principal const& who, std::string_view registration_id);
+
+  static constexpr int kPerHour = 3;
+
+ private:
+  EventStore& events_;
+  RegistrationStore& registrations_;
+  MailStore& outbox_;
+  Entropy& entropy_;
+  Clock const& clock_;
+  std::mutex mutex_;
+  std::map<std::string, std::deque<Timestamp>, std::less<>> recent_;  ///< resends by registration, oldest first
+};
+
+}  // namespace admit

@@ -1,0 +1,60 @@
+#pragma once
+
+/// What each message says: its subject and its words, as plain text and as HTML, written once
+/// (MessageBody) so the two parts never disagree. The sender (app/mail_sender) adds the
+/// addresses, the attachments and the Message-ID.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "domain/event.hpp"
+#include "domain/registration.hpp"
+#include "domain/user.hpp"
+
+namespace admit {
+
+/// A message's body: paragraphs and links, rendered as text/plain and as text/html (every
+/// value escaped).
+class MessageBody {
+ public:
+  MessageBody& greeting(std::string_view name);
+  MessageBody& paragraph(std::string_view text);
+  /// A line "label: value", bold label in HTML.
+  MessageBody& fact(std::string_view label, std::string_view value);
+  /// A link on its own line; in text, the label then the URL.
+  MessageBody& link(std::string_view label, std::string_view url);
+
+  std::string text() const;
+  std::string html(std::string_view title) const;
+
+ private:
+  struct Block {
+    enum class Kind { paragraph, fact, link } kind;
+    std::string first;
+    std::string second;
+  };
+  std::vector<Block> blocks_;
+};
+
+/// The subject and body of a message (MailContent without addresses, attachments or id).
+struct MessageText {
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+
+MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
+                              std::string_view public_url);
+MessageText hold_expired_text(Event const& event, Registration const& order, User const& holder,
+                              std::string_view public_url);
+MessageText cancellation_text(Event const& event, Registration const& order, User const& holder,
+                              std::string_view public_url);
+MessageText event_cancelled_text(Event const& event, Registration const& order, User const& holder,
+                                 std::string_view public_url);
+MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);
+MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
+MessageText staff_invitation_text(Event const& event, std::string_view public_url);
+
+}  // namespace admit

@@ -1,0 +1,283 @@
+#include "app/mail_sender.hpp"
+
+#include <exception>
+#include <utility>
+
+#include "app/mail_messages.hpp"
+#include "app/tickets.hpp"
+#include "base/log.hpp"
+#include "base/prometheus.hpp"
+#include "base/thread_name.hpp"
+
+namespace admit {
+
+namespace {
+
+Timestamp whole_seconds(MailClock t) {
+  return std::chrono::floor<std::chrono::seconds>(t);
+}
+
+}  // namespace
+
+MailSender::MailSender(MailStore& outbox, UserStore& users, EventStore& events, RegistrationStore& registrations,
+                       TicketPrinter& printer, MailComposer& composer, MailTransport& transport, MailSettings settings,
+                       MillisecondClock now)
+    : outbox_(outbox),
+      users_(users),
+      events_(events),
+      registrations_(registrations),
+      printer_(printer),
+      composer_(composer),
+      transport_(transport),
+      settings_(std::move(settings)),
+      now_(std::move(now)) {}
+
+MailSender::~MailSender() {
+  stop();
+}
+
+MailClock MailSender::system_millis() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+void MailSender::start() {
+  for (int i = 0; i < std::max(1, settings_.concurrency); ++i) {
+    threads_.emplace_back([this](std::stop_token const& stop) { run(stop); });
+  }
+}
+
+void MailSender::stop() {
+  for (auto& t : threads_) t.request_stop();
+  wake_.notify_all();
+  threads_.clear();  // joins
+}
+
+void MailSender::wake() {
+  {
+    std::lock_guard const lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+void MailSender::run(std::stop_token const& stop) {
+  name_this_thread("admit-mail");
+  while (!stop.stop_requested()) {
+    int claimed = 0;
+    try {
+      claimed = send_due();
+    } catch (std::exception const& e) {
+      log::error("mail sender failed; retrying", {{"error", e.what()}});
+    }
+    if (claimed > 0) continue;  // there may be more
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, stop, settings_.idle_poll, [this] { return woken_; });
+    woken_ = false;
+  }
+}
+
+int MailSender::send_due() {
+  auto const claimed = outbox_.claim_mail(now_(), settings_.lease, settings_.batch);
+  for (auto const& message : claimed) deliver(message);
+  return static_cast<int>(claimed.size());
+}
+
+MailSender::Rendered MailSender::render_registration(OutboxMessage const& message, MailAddress& to) {
+  auto const& entry = message.entry;
+  Rendered out;
+  auto const order = registrations_.find_registration(entry.registration_id);
+  auto const event = order ? events_.find_event(order->registration.event_id) : std::nullopt;
+  auto const holder = order ? users_.find_user(order->registration.user_id) : std::nullopt;
+  if (!order || !event || !holder) {
+    out.skip = MailStatus::skipped;
+    out.reason = "the registration, its event or its holder no longer exists";
+    return out;
+  }
+  to = {holder->name, holder->email};
+  MessageText text;
+  switch (entry.kind) {
+    case MailKind::registration_confirmed: {
+      if (order->registration.status != RegistrationStatus::confirmed) {
+        out.skip = MailStatus::skipped;
+        out.reason = "the registration is no longer confirmed";
+        return out;
+      }
+      text = confirmation_text(*event, *order, *holder, settings_.public_url);
+      for (auto const& ticket : order->tickets) {
+        if (ticket.status != TicketStatus::valid) continue;
+        out.content.attachments.push_back(
+            {.filename = "ticket-" + std::to_string(ticket.position) + ".pdf",
+             .content_type = "application/pdf",
+             .data = printer_.render_pdf(printed_ticket(*event, order->registration, ticket))});
+      }
+      break;
+    }
+    case MailKind::hold_expired:
+      text = hold_expired_text(*event, order->registration, *holder, settings_.public_url);
+      break;
+    case MailKind::registration_cancelled:
+      text = cancellation_text(*event, order->registration, *holder, settings_.public_url);
+      break;
+    case MailKind::event_cancelled:
+      text = event_cancelled_text(*event, order->registration, *holder, settings_.public_url);
+      break;
+    default: break;
+  }
+  out.content.subject = std::move(text.subject);
+  out.content.text = std::move(text.text);
+  out.content.html = std::move(text.html);
+  return out;
+}
+
+MailSender::Rendered MailSender::render(OutboxMessage const& message) {
+  auto const& entry = message.entry;
+  Rendered out;
+  MailAddress to;
+  auto skip = [&out](std::string reason) {
+    out.skip = MailStatus::skipped;
+    out.reason = std::move(reason);
+    return std::move(out);
+  };
+  MessageText text;
+  switch (entry.kind) {
+    case MailKind::registration_confirmed:
+    case MailKind::hold_expired:
+    case MailKind::registration_cancelled:
+    case MailKind::event_cancelled: {
+      out = render_registration(message, to);
+      if (out.skip != MailStatus::queued) return out;
+      break;
+    }
+    case MailKind::password_reset: {
+      // Asked for an address, answered before anyone looked it up: resolved only now.
+      auto const account = users_.find_user_by_email(entry.recipient);
+      if (!account) return skip("no account has this address");
+      if (entry.secret.empty()) return skip("the link's secret is gone");
+      to = {account->name, account->email};
+      text = password_reset_text(*account, settings_.public_url, entry.secret);
+      break;
+    }
+    case MailKind::email_verification: {
+      auto const account = users_.find_user(entry.user_id);
+      if (!account) return skip("the account no longer exists");
+      if (entry.secret.empty()) return skip("the link's secret is gone");
+      to = {account->name, entry.recipient.empty() ? account->email : entry.recipient};
+      text = verification_text(*account, settings_.public_url, entry.secret);
+      break;
+    }
+    case MailKind::staff_invitation: {
+      auto const event = events_.find_event(entry.event_id);
+      if (!event) return skip("the event no longer exists");
+      to = {{}, entry.recipient};
+      text = staff_invitation_text(*event, settings_.public_url);
+      break;
+    }
+  }
+  if (!text.subject.empty()) {
+    out.content.subject = std::move(text.subject);
+    out.content.text = std::move(text.text);
+    out.content.html = std::move(text.html);
+  }
+  out.content.from = settings_.from;
+  out.content.to = std::move(to);
+  out.content.message_id = entry.id + "@" + settings_.message_domain;
+  out.content.date = entry.created_at;  // the same on every attempt, like the Message-ID
+  return out;
+}
+
+void MailSender::deliver(OutboxMessage const& message) {
+  auto const& entry = message.entry;
+  auto const attempts = message.attempts + 1;
+  try {
+    auto rendered = render(message);
+    auto const now = now_();
+    if (rendered.skip == MailStatus::queued) {
+      auto const& to = rendered.content.to.address;
+      auto const [last_hour, last_day] = outbox_.mail_sent_to(to, whole_seconds(now) - std::chrono::hours(1),
+                                                              whole_seconds(now) - std::chrono::hours(24));
+      if (!within_caps(settings_.caps, entry.kind, entry.paid, last_hour, last_day)) {
+        rendered.skip = MailStatus::dropped;
+        rendered.reason = "not sent: the address received " + std::to_string(last_hour) +
+                          " messages in the last hour and " + std::to_string(last_day) + " in the last day, its cap";
+      }
+    }
+    if (rendered.skip != MailStatus::queued) {
+      record(message, {.status = rendered.skip, .attempts = message.attempts, .last_error = rendered.reason});
+      return;
+    }
+    auto const bytes = composer_.compose(rendered.content);
+    counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
+    auto const report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
+    auto const after = now_();
+    if (report.status == DeliveryStatus::delivered) {
+      record(message, {.status = MailStatus::sent,
+                       .attempts = attempts,
+                       .sent_at = whole_seconds(after),
+                       .sent_to = rendered.content.to.address});
+      return;
+    }
+    auto const next = after_failure(settings_.retry, report.status, attempts, entry.created_at, after);
+    record(message, {.status = next.status,
+                     .attempts = attempts,
+                     .last_error = report.reply,
+                     .next_attempt_at = next.next_attempt_at});
+  } catch (std::exception const& e) {
+    // The store or the renderer failed: try again later, within the same give-up time.
+    auto const now = now_();
+    auto const next =
+        after_failure(settings_.retry, DeliveryStatus::transient_failure, attempts, entry.created_at, now);
+    try {
+      record(message, {.status = next.status,
+                       .attempts = attempts,
+                       .last_error = std::string("not sent: ") + e.what(),
+                       .next_attempt_at = next.next_attempt_at});
+    } catch (std::exception const& again) {
+      // The claim's lease runs out and another attempt follows.
+      log::error("mail outcome not recorded", {{"id", entry.id}, {"error", again.what()}});
+    }
+  }
+}
+
+void MailSender::record(OutboxMessage const& message, MailOutcome const& outcome) {
+  outbox_.record_mail(message.entry.id, outcome);
+  switch (outcome.status) {
+    case MailStatus::sent: ++counters_.sent; break;
+    case MailStatus::retrying: ++counters_.retried; break;
+    case MailStatus::failed:
+      ++counters_.failed;
+      log::warn(
+          "mail failed",
+          {{"id", message.entry.id}, {"kind", mail_kind_name(message.entry.kind)}, {"reply", outcome.last_error}});
+      break;
+    case MailStatus::dropped: ++counters_.dropped; break;
+    case MailStatus::skipped: ++counters_.skipped; break;
+    case MailStatus::queued: break;
+  }
+}
+
+std::string MailSender::metrics_text() {
+  std::string out;
+  prometheus::TextWriter w(out);
+  auto const count = [](std::atomic<std::int64_t> const& n) { return static_cast<std::uint64_t>(n.load()); };
+  w.family("admit_mail_messages_total", "counter", "Messages this node settled, by outcome")
+      .sample("admit_mail_messages_total", {{"outcome", "sent"}}, count(counters_.sent))
+      .sample("admit_mail_messages_total", {{"outcome", "failed"}}, count(counters_.failed))
+      .sample("admit_mail_messages_total", {{"outcome", "dropped"}}, count(counters_.dropped))
+      .sample("admit_mail_messages_total", {{"outcome", "skipped"}}, count(counters_.skipped));
+  w.metric("admit_mail_retries_total", "counter", "Delivery attempts that failed and will be tried again",
+           count(counters_.retried));
+  w.metric("admit_mail_rendered_bytes_total", "counter", "Bytes of messages composed", count(counters_.rendered_bytes));
+  try {
+    auto const backlog = outbox_.mail_backlog(now_());
+    w.family("admit_mail_outbox_backlog", "gauge", "Messages waiting to be sent, by state")
+        .sample("admit_mail_outbox_backlog", {{"state", "queued"}}, static_cast<std::uint64_t>(backlog.queued))
+        .sample("admit_mail_outbox_backlog", {{"state", "retrying"}}, static_cast<std::uint64_t>(backlog.retrying));
+    w.metric("admit_mail_outbox_oldest_due_seconds", "gauge", "How long the most overdue waiting message has waited",
+             static_cast<double>(backlog.oldest_due_age_ms) / 1000.0);
+  } catch (std::exception const& e) {
+    log::warn("mail backlog unreadable", {{"error", e.what()}});
+  }
+  return out;
+}
+
+}  // namespace admit

@@ -1,0 +1,108 @@
+#pragma once
+
+/// The outbox's sender: claims due messages, writes each (the words of app/mail_messages, the
+/// tickets' PDFs and the event's .ics), hands it to the transport and records the outcome —
+/// sent, retried later with exponential backoff, or failed with the server's last reply.
+/// Several nodes may run one each: a claim goes to one sender, and a sender that dies lets its
+/// claim's lease run out for another to retry. Delivery is at least once; every attempt
+/// carries the same Message-ID.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "domain/mail.hpp"
+
+namespace admit {
+
+struct MailSettings {
+  MailAddress from;
+  std::string message_domain = "localhost";  ///< the Message-ID's right part
+  std::string public_url;                    ///< the web app, for links
+  RetryPolicy retry;
+  RecipientCaps caps;
+  int concurrency = 4;  ///< messages in flight at once on this node
+  int batch = 8;        ///< messages one claim takes
+  /// How long a claimed message is left to its sender before another may retry it; longer
+  /// than a delivery can take (the transport's own timeouts are shorter).
+  std::chrono::milliseconds lease{std::chrono::minutes(5)};
+  std::chrono::milliseconds idle_poll{std::chrono::milliseconds(500)};  ///< checks when nothing was due
+};
+
+/// The sender's own figures, for /metrics.
+struct MailCounters {
+  std::atomic<std::int64_t> sent{0};
+  std::atomic<std::int64_t> retried{0};  ///< attempts that failed and will be tried again
+  std::atomic<std::int64_t> failed{0};   ///< messages given up
+  std::atomic<std::int64_t> dropped{0};  ///< over a recipient's cap
+  std::atomic<std::int64_t> skipped{0};  ///< nothing to send (no such account, entity gone)
+  std::atomic<std::int64_t> rendered_bytes{0};
+};
+
+class MailSender {
+ public:
+  using MillisecondClock = std::function<MailClock()>;
+
+  MailSender(MailStore& outbox, UserStore& users, EventStore& events, RegistrationStore& registrations,
+             TicketPrinter& printer, MailComposer& composer, MailTransport& transport, MailSettings settings,
+             MillisecondClock now = system_millis);
+  ~MailSender();
+  MailSender(MailSender const&) = delete;
+  MailSender& operator=(MailSender const&) = delete;
+
+  /// Starts `settings.concurrency` sending threads.
+  void start();
+  /// Stops the threads after the messages in hand (their outcome is recorded).
+  void stop();
+  /// A message was queued: look now rather than at the next poll.
+  void wake();
+
+  /// Claims one batch of due messages and delivers them on the calling thread; how many it
+  /// claimed. What the threads do, callable directly (tests, `admit` commands).
+  int send_due();
+
+  /// Delivers one claimed message and records its outcome.
+  void deliver(OutboxMessage const& message);
+
+  MailCounters const& counters() const { return counters_; }
+  /// The figures in Prometheus' text format, the outbox's backlog included.
+  std::string metrics_text();
+
+  static MailClock system_millis();
+
+ private:
+  struct Rendered {
+    MailStatus skip = MailStatus::queued;  ///< skipped or dropped: not sent, with `reason`
+    std::string reason;
+    MailContent content;
+  };
+  Rendered render(OutboxMessage const& message);
+  Rendered render_registration(OutboxMessage const& message, MailAddress& to);
+  void record(OutboxMessage const& message, MailOutcome const& outcome);
+  void run(std::stop_token const& stop);
+
+  MailStore& outbox_;
+  UserStore& users_;
+  EventStore& events_;
+  RegistrationStore& registrations_;
+  TicketPrinter& printer_;
+  MailComposer& composer_;
+  MailTransport& transport_;
+  MailSettings settings_;
+  MillisecondClock now_;
+  MailCounters counters_;
+
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  bool woken_ = false;
+  std::vector<std::jthread> threads_;
+};
+
+}  // namespace admit
