@@ -94,7 +94,8 @@ CURLcode add_extra_roots(CURL* /*easy*/, void* ssl_ctx, void* user) {
 struct Exchange {
   std::string const* message = nullptr;
   std::size_t sent = 0;
-  std::string last_reply;  ///< the last line the server sent
+  std::string last_reply;    ///< the last line the server sent
+  std::string last_refusal;  ///< the last 4xx or 5xx line: curl's QUIT after it is answered too
 };
 
 std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void* user) {
@@ -117,6 +118,7 @@ int watch_replies(CURL* /*easy*/, curl_infotype type, char* data, std::size_t si
   while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.empty()) return 0;
   exchange->last_reply.assign(text.substr(0, kMaxReply));
+  if (text.front() == '4' || text.front() == '5') exchange->last_refusal = exchange->last_reply;
   return 0;
 }
 
@@ -174,16 +176,16 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   if (!is_plain_addr_spec(from.address) || !is_plain_addr_spec(to.address)) {
     throw std::invalid_argument("an SMTP envelope address is not a plain addr-spec");
   }
-  std::unique_ptr<CURL, CurlEasyDeleter> const easy(curl_easy_init());
-  if (!easy) return {.status = DeliveryStatus::transient_failure, .reply = "libcurl could not make a handle"};
-  CURL* const h = easy.get();
+  // Declared before the handle, which may still call back into them while it closes.
+  Exchange exchange{.message = &message, .sent = 0, .last_reply = {}, .last_refusal = {}};
+  char error[CURL_ERROR_SIZE] = {};
+  auto const sender = bracketed(from.address);
   std::unique_ptr<curl_slist, CurlSlistDeleter> const recipients(
       curl_slist_append(nullptr, bracketed(to.address).c_str()));
   if (!recipients) return {.status = DeliveryStatus::transient_failure, .reply = "out of memory"};
-
-  Exchange exchange{.message = &message, .sent = 0, .last_reply = {}};
-  char error[CURL_ERROR_SIZE] = {};
-  auto const sender = bracketed(from.address);
+  std::unique_ptr<CURL, CurlEasyDeleter> const easy(curl_easy_init());
+  if (!easy) return {.status = DeliveryStatus::transient_failure, .reply = "libcurl could not make a handle"};
+  CURL* const h = easy.get();
   bool const has_credentials = !username_.empty() || !password_.empty();
 
   (void)curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
@@ -222,12 +224,12 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   if (result == CURLE_OK) return {.status = DeliveryStatus::delivered, .reply = exchange.last_reply};
 
-  // The server's refusal is the reason when its last reply is one; otherwise (no reply, a
-  // refused connection, TLS, a timeout, STARTTLS missing) curl's error is.
-  bool const refused = code >= 400 && code < 600 && !exchange.last_reply.empty();
+  // The server's refusal is the reason when curl stopped at a 4xx or 5xx reply; otherwise (no
+  // reply, a refused connection, TLS, a timeout, STARTTLS missing) curl's error is.
+  bool const refused = code >= 400 && code < 600 && exchange.last_refusal.starts_with(std::to_string(code));
   std::string reply;
   if (refused) {
-    reply = exchange.last_reply;
+    reply = exchange.last_refusal;
   } else {
     reply = curl_easy_strerror(result);
     if (error[0] != '\0') reply.append(": ").append(error);
