@@ -4,11 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace admit::mail {
@@ -80,6 +83,26 @@ TEST_F(FileMailboxTest, ReplacesAFileByRenameNeverByWritingIntoIt) {
   ASSERT_EQ(::stat(old_link.c_str(), &before), 0);
   ASSERT_EQ(::stat(name.c_str(), &after), 0);
   EXPECT_NE(before.st_ino, after.st_ino);
+}
+
+TEST_F(FileMailboxTest, ThreadsWritingTheSameMessageLeaveOneWholeFile) {
+  FileMailbox mailbox(root_);
+  std::vector<std::thread> threads;
+  std::atomic<int> delivered{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::string const body(64 * 1024, static_cast<char>('a' + t));
+      for (int i = 0; i < 20; ++i) {
+        if (mailbox.deliver(from_, to_, "race@example.com", body).status == DeliveryStatus::delivered) ++delivered;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(delivered.load(), 160);
+  EXPECT_EQ(names_in(root_), std::vector<std::string>{"race@example.com.eml"});
+  auto const content = read(root_ / "race@example.com.eml");
+  ASSERT_EQ(content.size(), 64U * 1024U);
+  EXPECT_EQ(content, std::string(content.size(), content.front())) << "one writer's whole message, never a mix";
 }
 
 TEST_F(FileMailboxTest, ADiskErrorIsATransientFailureNamingIt) {

@@ -3,6 +3,7 @@
 #include <gmime/gmime.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -192,6 +193,8 @@ TEST(GmimeComposer, EveryLineEndsInCrlfAndStaysShort) {
     }
   }
   for (auto const& line : lines_of(text)) EXPECT_LE(line.size(), 998U) << "RFC 5322's line limit";
+  // 7-bit clean: any server takes it, with or without 8BITMIME or SMTPUTF8.
+  EXPECT_TRUE(std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
 }
 
 TEST(GmimeComposer, ALineBreakInANameOrSubjectCannotAddAHeader) {
