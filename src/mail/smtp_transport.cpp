@@ -29,9 +29,15 @@ struct SmtpTransport::ExtraRoots {
   }
 };
 
+struct SmtpTransport::HandlePool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<CURL, void (*)(CURL*)>> idle;
+};
+
 namespace {
 
-constexpr std::size_t kMaxReply = 500;  // of one reply line kept for the report
+constexpr std::size_t kMaxReply = 500;       // of one reply line kept for the report
+constexpr std::size_t kMaxIdleHandles = 16;  // more senders than this at once is not expected
 
 void init_curl_once() {
   // This libcurl's curl_global_init is thread-safe (CURL_VERSION_THREADSAFE) and counts its
@@ -51,6 +57,7 @@ struct CurlFree {
 struct CurlEasyDeleter {
   void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
 };
+using EasyHandle = std::unique_ptr<CURL, CurlEasyDeleter>;
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -128,8 +135,40 @@ std::string bracketed(std::string const& address) {
 
 }  // namespace
 
+namespace {
+
+/// An idle handle (its connection may still be open) or a new one; null when out of memory.
+EasyHandle take_handle(SmtpTransport::HandlePool& pool) {
+  {
+    std::lock_guard const lock(pool.mutex);
+    if (!pool.idle.empty()) {
+      EasyHandle easy(pool.idle.back().release());
+      pool.idle.pop_back();
+      return easy;
+    }
+  }
+  return EasyHandle(curl_easy_init());
+}
+
+/// Clears every option (curl_easy_reset keeps the open connection) so that nothing points at a
+/// finished call's buffers, and keeps the handle for the next message.
+void give_back(SmtpTransport::HandlePool& pool, EasyHandle easy) {
+  if (!easy) return;
+  curl_easy_reset(easy.get());
+  std::lock_guard const lock(pool.mutex);
+  if (pool.idle.size() < kMaxIdleHandles) {
+    pool.idle.emplace_back(easy.release(), [](CURL* h) { curl_easy_cleanup(h); });
+  }
+}
+
+}  // namespace
+
 SmtpTransport::SmtpTransport(SmtpSettings settings)
-    : connect_timeout_(settings.connect_timeout), transfer_timeout_(settings.transfer_timeout) {
+    : connect_timeout_(settings.connect_timeout),
+      transfer_timeout_(settings.transfer_timeout),
+      max_idle_(settings.max_idle),
+      max_lifetime_(settings.max_lifetime),
+      handles_(std::make_unique<HandlePool>()) {
   init_curl_once();
   std::unique_ptr<CURLU, CurlUrlDeleter> url(curl_url());
   if (!url) throw std::bad_alloc();
@@ -183,14 +222,22 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   std::unique_ptr<curl_slist, CurlSlistDeleter> const recipients(
       curl_slist_append(nullptr, bracketed(to.address).c_str()));
   if (!recipients) return {.status = DeliveryStatus::transient_failure, .reply = "out of memory"};
-  std::unique_ptr<CURL, CurlEasyDeleter> const easy(curl_easy_init());
+  auto easy = take_handle(*handles_);
   if (!easy) return {.status = DeliveryStatus::transient_failure, .reply = "libcurl could not make a handle"};
   CURL* const h = easy.get();
+  // Back to the pool on every way out, with nothing left pointing at this call's locals.
+  struct Return {
+    HandlePool& pool;
+    EasyHandle& easy;
+    ~Return() { give_back(pool, std::move(easy)); }
+  } const give_back_on_return{*handles_, easy};
   bool const has_credentials = !username_.empty() || !password_.empty();
 
   (void)curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
   (void)curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   (void)curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  (void)curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, static_cast<long>(max_idle_.count()));
+  (void)curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, static_cast<long>(max_lifetime_.count()));
   (void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
   (void)curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer_timeout_.count()));
   (void)curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);

@@ -31,7 +31,8 @@ class ScriptedSmtpServer {
         {"MAIL", "250 2.1.0 ok"}, {"RCPT", "250 2.1.5 ok"}, {"DATA", "354 go ahead"},  {"AUTH", "235 2.7.0 ok"},
         {"RSET", "250 2.0.0 ok"}, {"NOOP", "250 2.0.0 ok"}, {"QUIT", "221 2.0.0 bye"}, {".", "250 2.0.0 queued as 42"},
     };
-    bool silent = false;  ///< accepts connections and never answers
+    bool silent = false;                 ///< accepts connections and never answers
+    bool hang_up_after_message = false;  ///< closes the connection after accepting a message
   };
 
   explicit ScriptedSmtpServer(Script script) : script_(std::move(script)) {
@@ -74,6 +75,11 @@ class ScriptedSmtpServer {
     std::lock_guard const lock(mutex_);
     return received_;
   }
+  /// How many connections clients opened.
+  int connections() const {
+    std::lock_guard const lock(mutex_);
+    return connections_;
+  }
   /// The messages taken (after DATA, dot-unstuffed, without the final ".").
   std::vector<std::string> messages() const {
     std::lock_guard const lock(mutex_);
@@ -86,6 +92,7 @@ class ScriptedSmtpServer {
       int const fd = ::accept(listener_, nullptr, nullptr);
       if (fd < 0) return;
       std::lock_guard const lock(mutex_);
+      ++connections_;
       open_.push_back(fd);
       sessions_.emplace_back([this, fd] { serve(fd); });
     }
@@ -135,6 +142,7 @@ class ScriptedSmtpServer {
             messages_.push_back(std::move(message));
           }
           send_line(fd, reply);
+          if (script_.hang_up_after_message) return;
           continue;
         }
         auto const end = buffer.find("\r\n");
@@ -167,6 +175,7 @@ class ScriptedSmtpServer {
   std::vector<int> open_;
   std::string received_;
   std::vector<std::string> messages_;
+  int connections_ = 0;
 };
 
 MailAddress const kFrom{.name = "Admit", .address = "admit@example.com"};
@@ -255,6 +264,30 @@ TEST(SmtpTransport, CredentialsAreNeverSentWithoutTls) {
   EXPECT_EQ(wire.find("MAIL FROM"), std::string::npos) << "nothing is sent either";
   EXPECT_TRUE(server.messages().empty());
   EXPECT_EQ(transport.describe().find("s3cret"), std::string::npos);
+}
+
+TEST(SmtpTransport, ConsecutiveMessagesShareOneConnection) {
+  ScriptedSmtpServer server({});
+  SmtpTransport transport(settings_for(server.url()));
+  for (int i = 0; i < 10; ++i) {
+    auto const report = transport.deliver(kFrom, kTo, "m", kMessage);
+    ASSERT_EQ(report.status, DeliveryStatus::delivered) << i << ": " << report.reply;
+  }
+  EXPECT_EQ(server.messages().size(), 10U);
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(SmtpTransport, AServerThatHangsUpBetweenMessagesIsReconnected) {
+  ScriptedSmtpServer::Script script;
+  script.hang_up_after_message = true;
+  ScriptedSmtpServer server(script);
+  SmtpTransport transport(settings_for(server.url()));
+  for (int i = 0; i < 5; ++i) {
+    auto const report = transport.deliver(kFrom, kTo, "m", kMessage);
+    ASSERT_EQ(report.status, DeliveryStatus::delivered) << i << ": " << report.reply;
+  }
+  EXPECT_EQ(server.messages().size(), 5U);
+  EXPECT_EQ(server.connections(), 5);
 }
 
 TEST(SmtpTransport, ManyThreadsDeliverAtOnce) {
