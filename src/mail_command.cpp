@@ -80,7 +80,12 @@ MailTestCommand parse_mail_test_command(std::vector<std::string> const& args) {
 }
 
 int run_mail_test(MailTestCommand const& command, Config const& config, std::ostream& out) {
-  auto const from = mail::parse_mail_address(config.mail_from);
+  MailAddress from;
+  try {
+    from = mail::parse_mail_address(config.mail_from);
+  } catch (std::invalid_argument const& e) {
+    throw std::invalid_argument(std::string("ADMIT_MAIL_FROM: ") + e.what());
+  }
   auto const transport =
       mail::make_mail_transport(config.smtp_url, config.smtp_ca_file, std::filesystem::path(config.data_dir) / "mail");
   mail::GmimeComposer composer;

@@ -154,6 +154,9 @@ std::string GmimeComposer::compose(MailContent const& content) {
     g_mime_message_set_date(message.get(), date.get());
   }
   g_mime_message_set_message_id(message.get(), message_id.c_str());
+  // RFC 3834: every message Admit sends is made by a program, so vacation responders and the
+  // like must not answer it.
+  g_mime_object_set_header(as_object(message.get()), "Auto-Submitted", "auto-generated", nullptr);
 
   Ref<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
   // RFC 2046: the last alternative is the richest one a reader shows.

@@ -8,7 +8,8 @@
 namespace admit::mail {
 
 /// Builds every message with GMime 3 and serializes it with CRLF line ends: From, To, Subject
-/// (RFC 2047 encoded words where needed), Date, Message-ID, MIME-Version; a multipart/alternative
+/// (RFC 2047 encoded words where needed), Date, Message-ID, MIME-Version, Auto-Submitted:
+/// auto-generated (RFC 3834: no vacation replies); a multipart/alternative
 /// of text/plain and text/html (UTF-8, quoted-printable or base64 as GMime judges best), inside a
 /// multipart/mixed with base64 attachments when there are any. Control characters in display
 /// names and the subject (a CR/LF header injection) become spaces. Thread-safe: each call builds

@@ -56,6 +56,7 @@ function assertSampleMessage(parsed, raw, msg) {
   assert.match(parsed.messageId, /^<[0-9a-f]{32}\.mail-test@admit\.test>$/, `${msg}: Message-ID`);
   assert.ok(parsed.date instanceof Date && Math.abs(parsed.date - Date.now()) < 120_000, `${msg}: Date is now`);
   assert.equal(parsed.headers.get('mime-version'), '1.0', msg);
+  assert.equal(parsed.headers.get('auto-submitted'), 'auto-generated', `${msg}: no vacation replies (RFC 3834)`);
   assert.ok(parsed.text.includes(EVENT_NAME), `${msg}: the text part: ${parsed.text}`);
   assert.ok(parsed.html.includes(`<strong>${EVENT_NAME}</strong>`), `${msg}: the HTML part: ${parsed.html}`);
   assert.equal(parsed.attachments.length, 1, `${msg}: one attachment`);
@@ -158,6 +159,9 @@ describe('admit mail-test over SMTP', () => {
     const bad = await mailTest({ ADMIT_SMTP_URL: peer.url() }, { to: 'not an address' });
     assert.equal(bad.code, 2, bad.out);
     assert.match(bad.out, /--to/, bad.out);
+    const from = await mailTest({ ADMIT_SMTP_URL: peer.url(), ADMIT_MAIL_FROM: 'Admit <a@b>\r\nBcc: x@example.com' });
+    assert.equal(from.code, 2, from.out);
+    assert.match(from.out, /ADMIT_MAIL_FROM/, from.out);
   });
 });
 

@@ -128,6 +128,7 @@ TEST(GmimeComposer, HeadersDecodeBackToWhatWasGiven) {
   EXPECT_STREQ(g_mime_message_get_message_id(message.get()), "0123abcd.confirmation@tickets.example.com");
   EXPECT_EQ(g_date_time_to_unix(g_mime_message_get_date(message.get())), content.date.time_since_epoch().count());
   EXPECT_STREQ(g_mime_object_get_header(as_object(message.get()), "MIME-Version"), "1.0");
+  EXPECT_STREQ(g_mime_object_get_header(as_object(message.get()), "Auto-Submitted"), "auto-generated");
   // Non-ASCII stays out of the raw header: RFC 2047 encoded words carry it.
   auto const subject_line = text.find("\r\nSubject:");
   ASSERT_NE(subject_line, std::string::npos);
