@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <system_error>
 #include <utility>
 
@@ -31,7 +30,7 @@ std::uint64_t fnv1a(std::string_view text) {
 }
 
 std::string errno_text(std::string const& what, std::filesystem::path const& path) {
-  return what + " " + path.string() + ": " + std::strerror(errno);
+  return what + " " + path.string() + ": " + std::generic_category().message(errno);
 }
 
 /// Closes a descriptor on every path out.

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -74,7 +75,8 @@ std::unique_ptr<SmtpTransport::ExtraRoots> load_roots(std::string const& file) {
   auto roots = std::make_unique<SmtpTransport::ExtraRoots>();
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(file.c_str(), "r"), &BIO_free);
   if (!bio) {
-    throw std::invalid_argument("ADMIT_SMTP_CA_FILE: cannot read " + file + ": " + std::strerror(errno));
+    throw std::invalid_argument("ADMIT_SMTP_CA_FILE: cannot read " + file + ": " +
+                                std::generic_category().message(errno));
   }
   while (X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
     roots->certificates.push_back(certificate);
@@ -163,7 +165,7 @@ void give_back(SmtpTransport::HandlePool& pool, EasyHandle easy) {
 
 }  // namespace
 
-SmtpTransport::SmtpTransport(SmtpSettings settings)
+SmtpTransport::SmtpTransport(SmtpSettings const& settings)
     : connect_timeout_(settings.connect_timeout),
       transfer_timeout_(settings.transfer_timeout),
       max_idle_(settings.max_idle),

@@ -41,7 +41,7 @@ class SmtpTransport final : public MailTransport {
  public:
   /// Throws std::invalid_argument for a URL that is not smtp:// or smtps:// with a host, and
   /// for a CA file that cannot be read or holds no certificate.
-  explicit SmtpTransport(SmtpSettings settings);
+  explicit SmtpTransport(SmtpSettings const& settings);
   ~SmtpTransport() override;
   SmtpTransport(SmtpTransport const&) = delete;
   SmtpTransport& operator=(SmtpTransport const&) = delete;
