@@ -135,10 +135,6 @@ std::string bracketed(std::string const& address) {
   return "<" + address + ">";
 }
 
-}  // namespace
-
-namespace {
-
 /// An idle handle (its connection may still be open) or a new one; null when out of memory.
 EasyHandle take_handle(SmtpTransport::HandlePool& pool) {
   {
@@ -217,7 +213,8 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   if (!is_plain_addr_spec(from.address) || !is_plain_addr_spec(to.address)) {
     throw std::invalid_argument("an SMTP envelope address is not a plain addr-spec");
   }
-  // Declared before the handle, which may still call back into them while it closes.
+  // Declared before the handle is taken: it is reset, and no longer points at them, before
+  // they go.
   Exchange exchange{.message = &message, .sent = 0, .last_reply = {}, .last_refusal = {}};
   char error[CURL_ERROR_SIZE] = {};
   auto const sender = bracketed(from.address);
