@@ -16,6 +16,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inspectPdf } from '../harness.mjs';
 
 // The peers live under tests/node (npm ci --prefix tests/node), not beside the tests.
@@ -91,9 +92,11 @@ function replyError(reply) {
  *   auth: true (default) requires AUTH PLAIN before MAIL FROM; false takes mail from anyone
  *   user, password: the credentials it accepts (defaults below)
  *   certificates: from makeTestCertificates(), to share one CA among several peers
+ *   discard: true accepts every message without keeping or parsing it (for load: only
+ *            `peer.accepted` counts them)
  */
 export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'admit-test',
-  password = 'p@ss:w/rd %1', certificates } = {}) {
+  password = 'p@ss:w/rd %1', certificates, discard = false } = {}) {
   if (!['starttls', 'implicit', 'none'].includes(tls)) throw new Error(`unknown tls mode ${tls}`);
   const ownCertificates = !certificates;
   const certs = certificates ?? await makeTestCertificates();
@@ -104,6 +107,7 @@ export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'adm
   const rejected = [];      // {stage, reply}
   let scripts = [];         // {stage, remaining (Infinity for always), reply}
   let waiters = [];
+  let accepted = 0;
 
   function scriptedFailure(stage) {
     const script = scripts.find((s) => s.stage === stage && s.remaining > 0);
@@ -133,6 +137,7 @@ export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'adm
     allowInsecureAuth: tls === 'none',
     disabledCommands: tls === 'none' ? ['STARTTLS'] : [],
     size: 50 * 1024 * 1024,
+    disableReverseLookup: true,  // the client is 127.0.0.1; a DNS query per connection would only slow it
     closeTimeout: 200,
     socketTimeout: 30_000,
     logger: false,
@@ -150,11 +155,15 @@ export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'adm
     },
     onData(stream, session, callback) {
       const chunks = [];
-      stream.on('data', (chunk) => chunks.push(chunk));
+      stream.on('data', (chunk) => { if (!discard) chunks.push(chunk); });
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
         const failure = scriptedFailure('data');
         if (failure) return callback(failure);
+        if (discard) {
+          accepted += 1;
+          return callback(null, '2.0.0 discarded');
+        }
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then((parsed) => {
           messages.push({
@@ -167,6 +176,7 @@ export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'adm
             secure: session.secure,
             user: session.user,
           });
+          accepted += 1;
           settleWaiters();
           callback(null, '2.0.0 queued as test');
         }, (err) => callback(err));
@@ -206,6 +216,8 @@ export async function startSmtpPeer({ tls = 'starttls', auth = true, user = 'adm
     transactions,
     /** Every scripted refusal sent: {stage, reply}. */
     rejected,
+    /** How many messages were accepted (kept or, with `discard`, dropped). */
+    get accepted() { return accepted; },
 
     /** smtp://user:password@127.0.0.1:port (userinfo percent-encoded); smtps:// for an implicit-TLS peer. */
     url({ credentials = true, scheme = tls === 'implicit' ? 'smtps' : 'smtp', host = '127.0.0.1' } = {}) {
@@ -322,4 +334,28 @@ export function parseIcs(text) {
   }
   if (stack.length) throw new Error(`BEGIN:${stack.at(-1)} without its END`);
   return { lines, calendar, events };
+}
+
+// Run on its own, the peer serves until it is stopped, for load tests and manual checks:
+//   node tests/api/support/smtp_peer.mjs [--discard] [--tls starttls|implicit|none] [--no-auth]
+// prints one JSON line {url, caFile, port} (give url to ADMIT_SMTP_URL, caFile to
+// ADMIT_SMTP_CA_FILE), and on SIGTERM or SIGINT prints {accepted} and exits.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const tlsAt = args.indexOf('--tls');
+  const peer = await startSmtpPeer({
+    discard: args.includes('--discard'),
+    auth: !args.includes('--no-auth'),
+    tls: tlsAt >= 0 ? args[tlsAt + 1] : 'starttls',
+  });
+  process.stdout.write(`${JSON.stringify({ url: peer.url({ credentials: !args.includes('--no-auth') }),
+    caFile: peer.caFile, port: peer.port })}\n`);
+  const finish = async () => {
+    const accepted = peer.accepted;
+    await peer.close();
+    process.stdout.write(`${JSON.stringify({ accepted })}\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', finish);
+  process.once('SIGINT', finish);
 }
