@@ -225,6 +225,10 @@ TEST(SmtpTransport, ClassifiesEachRefusalAndKeepsItsLine) {
     EXPECT_EQ(report.status, c.status) << c.verb << " " << c.reply << ": " << report.reply;
     EXPECT_EQ(report.reply, c.reply) << c.verb;
     EXPECT_TRUE(server.messages().empty());
+    // Whatever the refusal left of the session, the next message starts cleanly.
+    auto const again = transport.deliver(kFrom, kTo, "m2@example.com", kMessage);
+    EXPECT_EQ(again.status, c.status) << c.verb << " again: " << again.reply;
+    EXPECT_EQ(again.reply, c.reply) << c.verb << " again";
   }
 }
 
@@ -253,9 +257,12 @@ TEST(SmtpTransport, CredentialsAreNeverSentWithoutTls) {
   // The server offers AUTH but no STARTTLS, as an attacker stripping STARTTLS would.
   ScriptedSmtpServer server({});
   SmtpTransport transport(settings_for(server.url("admit%40example.com:s3cret-Passw0rd@")));
-  auto const report = transport.deliver(kFrom, kTo, "m1@example.com", kMessage);
-  EXPECT_EQ(report.status, DeliveryStatus::transient_failure) << report.reply;
-  EXPECT_NE(report.reply.find("SSL"), std::string::npos) << report.reply;
+  // Twice: the second attempt must not find a plain-text session left over by the first.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto const report = transport.deliver(kFrom, kTo, "m1@example.com", kMessage);
+    EXPECT_EQ(report.status, DeliveryStatus::transient_failure) << report.reply;
+    EXPECT_NE(report.reply.find("SSL"), std::string::npos) << report.reply;
+  }
   auto const wire = server.received();
   EXPECT_EQ(wire.find("AUTH"), std::string::npos) << wire;
   EXPECT_EQ(wire.find("s3cret"), std::string::npos) << wire;
