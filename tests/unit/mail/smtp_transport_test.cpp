@@ -80,6 +80,18 @@ class ScriptedSmtpServer {
     std::lock_guard const lock(mutex_);
     return connections_;
   }
+  /// Waits up to two seconds until the server has closed `n` connections.
+  bool wait_closed(int n) const {
+    auto const deadline = std::chrono::steady_clock::now() + 2s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard const lock(mutex_);
+        if (closed_ >= n) return true;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    return false;
+  }
   /// The messages taken (after DATA, dot-unstuffed, without the final ".").
   std::vector<std::string> messages() const {
     std::lock_guard const lock(mutex_);
@@ -108,6 +120,7 @@ class ScriptedSmtpServer {
     std::lock_guard const lock(mutex_);
     std::erase(open_, fd);
     (void)::close(fd);
+    ++closed_;
   }
 
   void converse(int fd) {
@@ -176,6 +189,7 @@ class ScriptedSmtpServer {
   std::string received_;
   std::vector<std::string> messages_;
   int connections_ = 0;
+  int closed_ = 0;
 };
 
 MailAddress const kFrom{.name = "Admit", .address = "admit@example.com"};
@@ -292,6 +306,8 @@ TEST(SmtpTransport, AServerThatHangsUpBetweenMessagesIsReconnected) {
   for (int i = 0; i < 5; ++i) {
     auto const report = transport.deliver(kFrom, kTo, "m", kMessage);
     ASSERT_EQ(report.status, DeliveryStatus::delivered) << i << ": " << report.reply;
+    // The server's side is closed before the next message: an idle connection it dropped.
+    ASSERT_TRUE(server.wait_closed(i + 1));
   }
   EXPECT_EQ(server.messages().size(), 5U);
   EXPECT_EQ(server.connections(), 5);
