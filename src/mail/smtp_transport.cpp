@@ -135,16 +135,19 @@ std::string bracketed(std::string const& address) {
   return "<" + address + ">";
 }
 
-/// An idle handle (its connection may still be open) or a new one; null when out of memory.
-EasyHandle take_handle(SmtpTransport::HandlePool& pool) {
+/// An idle handle (its connection may still be open; `kept` says so) or a new one; null when
+/// out of memory.
+EasyHandle take_handle(SmtpTransport::HandlePool& pool, bool& kept) {
   {
     std::lock_guard const lock(pool.mutex);
     if (!pool.idle.empty()) {
       EasyHandle easy(pool.idle.back().release());
       pool.idle.pop_back();
+      kept = true;
       return easy;
     }
   }
+  kept = false;
   return EasyHandle(curl_easy_init());
 }
 
@@ -221,7 +224,8 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   std::unique_ptr<curl_slist, CurlSlistDeleter> const recipients(
       curl_slist_append(nullptr, bracketed(to.address).c_str()));
   if (!recipients) return {.status = DeliveryStatus::transient_failure, .reply = "out of memory"};
-  auto easy = take_handle(*handles_);
+  bool kept = false;
+  auto easy = take_handle(*handles_, kept);
   if (!easy) return {.status = DeliveryStatus::transient_failure, .reply = "libcurl could not make a handle"};
   CURL* const h = easy.get();
   // Back to the pool on every way out, with nothing left pointing at this call's locals.
@@ -265,9 +269,27 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   (void)curl_easy_setopt(h, CURLOPT_DEBUGDATA, &exchange);
   (void)curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds watch_replies; nothing is printed
 
-  CURLcode const result = curl_easy_perform(h);
+  CURLcode result = curl_easy_perform(h);
   long code = 0;
   (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  long new_connections = 0;
+  (void)curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &new_connections);
+  // A kept connection the server has meanwhile dropped, or is closing (421), fails on its first
+  // command, before any of the message left: once more on a new connection, which cannot send
+  // the message twice. A failure to connect at all is not retried here (it would double the
+  // wait for an unreachable server).
+  bool const broken_session = result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR || result == CURLE_GOT_NOTHING ||
+                              result == CURLE_WEIRD_SERVER_REPLY;
+  bool const stale = kept && new_connections == 0 && broken_session && exchange.sent == 0 &&
+                     (exchange.last_refusal.empty() || code == 421);
+  if (stale) {
+    exchange = Exchange{.message = &message, .sent = 0, .last_reply = {}, .last_refusal = {}};
+    error[0] = '\0';
+    (void)curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    result = curl_easy_perform(h);
+    code = 0;
+    (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  }
   if (result == CURLE_OK) return {.status = DeliveryStatus::delivered, .reply = exchange.last_reply};
 
   // The server's refusal is the reason when curl stopped at a 4xx or 5xx reply; otherwise (no

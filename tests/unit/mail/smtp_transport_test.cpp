@@ -33,6 +33,9 @@ class ScriptedSmtpServer {
     };
     bool silent = false;                 ///< accepts connections and never answers
     bool hang_up_after_message = false;  ///< closes the connection after accepting a message
+    /// From the second transaction on one connection: answer MAIL with this and hang up, as a
+    /// server does that timed the idle session out ("421 4.4.2 … timeout").
+    std::string second_mail_reply;
   };
 
   explicit ScriptedSmtpServer(Script script) : script_(std::move(script)) {
@@ -128,6 +131,7 @@ class ScriptedSmtpServer {
     if (script_.greeting.starts_with("5")) return;
     std::string buffer;
     bool in_data = false;
+    int transactions = 0;
     char chunk[4096];
     for (;;) {
       auto const n = ::recv(fd, chunk, sizeof chunk, 0);
@@ -163,6 +167,10 @@ class ScriptedSmtpServer {
         auto const line = buffer.substr(0, end);
         buffer.erase(0, end + 2);
         auto const verb = line.substr(0, line.find(' '));
+        if (verb == "MAIL" && ++transactions > 1 && !script_.second_mail_reply.empty()) {
+          send_line(fd, script_.second_mail_reply);
+          return;
+        }
         if (verb == "EHLO") {
           for (auto const& l : script_.ehlo) send_line(fd, l);
         } else if (auto const it = script_.replies.find(verb); it != script_.replies.end()) {
@@ -311,6 +319,19 @@ TEST(SmtpTransport, AServerThatHangsUpBetweenMessagesIsReconnected) {
   }
   EXPECT_EQ(server.messages().size(), 5U);
   EXPECT_EQ(server.connections(), 5);
+}
+
+TEST(SmtpTransport, AKeptConnectionTheServerTimedOutIsReplacedAtOnce) {
+  ScriptedSmtpServer::Script script;
+  script.second_mail_reply = "421 4.4.2 scripted.test idle too long, closing";
+  ScriptedSmtpServer server(script);
+  SmtpTransport transport(settings_for(server.url()));
+  for (int i = 0; i < 3; ++i) {
+    auto const report = transport.deliver(kFrom, kTo, "m", kMessage);
+    EXPECT_EQ(report.status, DeliveryStatus::delivered) << i << ": " << report.reply;
+  }
+  EXPECT_EQ(server.messages().size(), 3U) << "each message once";
+  EXPECT_EQ(server.connections(), 3);
 }
 
 TEST(SmtpTransport, ManyThreadsDeliverAtOnce) {
