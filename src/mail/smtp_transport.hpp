@@ -36,7 +36,8 @@ struct SmtpSettings {
 /// so a connection (greeting, STARTTLS, AUTH done) carries the next message too. Opening one
 /// costs round trips and, above all, loading the system's CA bundle (about 25 ms of CPU), which
 /// a sale's burst of confirmations would otherwise pay per message. A connection idle for more
-/// than `max_idle` or older than `max_lifetime` is not reused.
+/// than `max_idle` or older than `max_lifetime` is not reused; one the server dropped or closes
+/// (421) before any of the message was sent is replaced within the same call.
 class SmtpTransport final : public MailTransport {
  public:
   /// Throws std::invalid_argument for a URL that is not smtp:// or smtps:// with a host, and
