@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -21,6 +22,8 @@ Usage:
   admit user disable EMAIL         disable an account: sessions end as with revoke, and it cannot
                                    sign in until enabled
   admit user enable EMAIL          let a disabled account sign in again
+  admit mail-test --to ADDRESS     send a sample message with the mail settings below; prints the
+                                   server's reply; exit 0 delivered, 1 transient failure, 2 refused
   admit version                    print the version
   admit help                       this text
 
@@ -344,6 +347,11 @@ Command parse_command_line(int argc, char** argv) {
       config_file = value;
       continue;
     }
+    if (name == "--to") {  // mail-test's own argument, not a setting
+      command.args.push_back(name);
+      command.args.push_back(value);
+      continue;
+    }
     Setting const* found = nullptr;
     for (auto const& s : settings()) {
       if (s.flag == name) found = &s;
@@ -352,6 +360,8 @@ Command parse_command_line(int argc, char** argv) {
     flags.emplace_back(found, value);
   }
   if (command.name.empty()) command.name = "help";
+  bool const has_to = std::find(command.args.begin(), command.args.end(), "--to") != command.args.end();
+  if (has_to && command.name != "mail-test") throw std::invalid_argument("unknown flag --to (see admit --help)");
 
   if (!config_file.empty()) apply_config_file(command.config, config_file);
   for (auto const& s : settings()) {

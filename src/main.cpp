@@ -22,6 +22,7 @@
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
+#include "mail_command.hpp"
 #include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
 #include "payments/stripe_webhooks.hpp"
@@ -246,6 +247,9 @@ int run(Command const& command) {
     auto const user_command = parse_user_command(command.args);
     Core core(config);
     return run_user_command(user_command, core.accounts);
+  }
+  if (command.name == "mail-test") {
+    return run_mail_test(parse_mail_test_command(command.args), config, std::cout);
   }
   throw std::invalid_argument("unknown command '" + command.name + "' (see admit --help)");
 }

@@ -262,7 +262,10 @@ class MailComposer {
 
 struct DeliveryReport {
   DeliveryStatus status = DeliveryStatus::delivered;
-  std::string reply{};  ///< the server's last reply or the error, for the organizer; empty when delivered
+  /// For the log and the organizer: on a failure the server's refusal ("451 4.3.0 try later") or
+  /// the error (an untrusted certificate, a refused connection); on delivery the server's
+  /// acceptance ("250 2.0.0 queued as …") or where the file mailbox wrote the message.
+  std::string reply{};
 };
 
 /// Carries composed messages: SMTP (libcurl), or the file mailbox when no SMTP is configured.
