@@ -47,35 +47,38 @@ export default function ResetPasswordPage() {
         ) : f.linkInvalid ? (
           <LinkInvalid />
         ) : (
-          <form onSubmit={f.submit} noValidate>
-            {f.rateLimited && (
-              <Alert tone="warn" title="Please wait a little">
-                Too many attempts just now. Please try again in a few minutes.
-              </Alert>
-            )}
-            {f.formError && <Alert tone="bad">{f.formError}</Alert>}
-            <Field label="New password" error={f.errors.password} hint="At least 8 characters.">
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={f.password}
-                onChange={(e) => f.setPassword(e.target.value)}
-                autoFocus
-              />
-            </Field>
-            <Field label="Confirm new password" error={f.errors.confirm}>
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={f.confirm}
-                onChange={(e) => f.setConfirm(e.target.value)}
-              />
-            </Field>
-            <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={f.busy}>
-              {f.busy && <span className="spinner" aria-hidden="true" />}
-              {f.busy ? 'Saving…' : 'Set new password'}
-            </button>
-          </form>
+          <>
+            <p className="lead">Choose a new password for your account. You sign in with it from now on.</p>
+            <form onSubmit={f.submit} noValidate>
+              {f.rateLimited && (
+                <Alert tone="warn" title="Please wait a little">
+                  Too many attempts just now. Please try again in a few minutes.
+                </Alert>
+              )}
+              {f.formError && <Alert tone="bad">{f.formError}</Alert>}
+              <Field label="New password" error={f.errors.password} hint="At least 8 characters.">
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  value={f.password}
+                  onChange={(e) => f.setPassword(e.target.value)}
+                  autoFocus
+                />
+              </Field>
+              <Field label="Confirm new password" error={f.errors.confirm}>
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  value={f.confirm}
+                  onChange={(e) => f.setConfirm(e.target.value)}
+                />
+              </Field>
+              <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={f.busy}>
+                {f.busy && <span className="spinner" aria-hidden="true" />}
+                {f.busy ? 'Saving…' : 'Set new password'}
+              </button>
+            </form>
+          </>
         )}
       </div>
     </div>

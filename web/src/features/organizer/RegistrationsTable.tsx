@@ -77,7 +77,7 @@ function RegistrationTableRow({ row: r, onCancel }: { row: RegistrationRow; onCa
             type="button"
             className="btn btn-sm btn-ghost"
             onClick={onCancel}
-            aria-label={`${refund ? 'Cancel and refund' : 'Cancel'} the registration of ${r.attendee.name}`}
+            aria-label={`${refund ? 'Cancel & refund' : 'Cancel'} the registration of ${r.attendee.name}`}
           >
             {refund ? 'Cancel & refund' : 'Cancel'}
           </button>
