@@ -64,6 +64,20 @@ describe('the guarded routes', () => {
     expect(screen.getByText(/It needs a organizer or admin account/)).toBeInTheDocument();
   });
 
+  it('leave the pages that email links open to visitors', async () => {
+    const pages: [string, string][] = [
+      ['/forgot-password', 'Forgot your password?'],
+      ['/reset-password?token=t', 'Set a new password'],
+      ['/verify-email', 'Verify your email address'],
+    ];
+    for (const [path, heading] of pages) {
+      const { unmount } = renderApp(path);
+      expect(await screen.findByRole('heading', { name: heading })).toBeInTheDocument();
+      expect(screen.queryByRole('heading', { name: 'Welcome back' })).not.toBeInTheDocument();
+      unmount();
+    }
+  });
+
   it('leave public pages open', async () => {
     renderApp('/');
     expect(await screen.findByRole('link', { name: 'Log in' })).toBeInTheDocument();

@@ -6,6 +6,9 @@ import EventsPage from './features/events/EventsPage';
 
 const LoginPage = lazy(() => import('./features/auth/LoginPage'));
 const SignupPage = lazy(() => import('./features/auth/SignupPage'));
+const ForgotPasswordPage = lazy(() => import('./features/auth/ForgotPasswordPage'));
+const ResetPasswordPage = lazy(() => import('./features/auth/ResetPasswordPage'));
+const VerifyEmailPage = lazy(() => import('./features/auth/VerifyEmailPage'));
 const EventPage = lazy(() => import('./features/events/EventPage'));
 const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
 const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
@@ -28,6 +31,9 @@ export function AppRoutes() {
         <Route index element={<EventsPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="signup" element={<SignupPage />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="events/:eventId" element={<EventPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />

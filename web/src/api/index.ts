@@ -47,6 +47,13 @@ export const api = {
   signup: (body: SignupRequest) => client.authenticate('/api/auth/signup', body),
   logout: () => client.logout(),
   me: () => get<Me>('/api/me'),
+  /// Asks for a password reset link; the answer is the same whether or not an account has the address.
+  forgotPassword: (email: string) => post<void>('/api/auth/password/forgot', { email }, { auth: false }),
+  resetPassword: (token: string, password: string) =>
+    post<void>('/api/auth/password/reset', { token, password }, { auth: false }),
+  /// The token is the proof, so no sign-in is needed (the link may be opened in another browser).
+  verifyEmail: (token: string) => post<void>('/api/auth/verify-email', { token }, { auth: false }),
+  resendVerificationEmail: () => post<void>('/api/auth/verify-email/resend'),
 
   events: (query: ListQuery = {}, signal?: AbortSignal) =>
     get<EventList>('/api/events', { auth: false, query: { ...query }, signal }),
@@ -85,6 +92,8 @@ export const api = {
   /// The holder sends no body; the organizer may give a reason (needed outside the holder's policy).
   cancelRegistration: (id: string, reason?: string) =>
     post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined),
+  /// Queues the confirmation with the tickets again (for the holder or the event's organizer).
+  resendRegistration: (id: string) => post<void>(`/api/registrations/${enc(id)}/resend`),
 
   checkoutSetup: () => get<CheckoutSetup>('/api/payments/config', { auth: false }),
   createPaymentIntent: (registrationId: string, idempotencyKey: string) =>

@@ -23,6 +23,7 @@ describe('isPublicQuery', () => {
     const startsWith = (key: readonly unknown[], prefix: readonly unknown[]) => prefix.every((p, i) => key[i] === p);
     expect(startsWith(queryKeys.events.list('', 'all'), queryKeys.events.all)).toBe(true);
     expect(startsWith(queryKeys.registrations.mine(), queryKeys.registrations.all)).toBe(true);
+    expect(startsWith(queryKeys.auth.me('u1'), queryKeys.auth.all)).toBe(true);
     // The event page is refreshed on its own, not by every change to the listings.
     expect(startsWith(queryKeys.events.detail('e1'), queryKeys.events.all)).toBe(false);
   });

@@ -36,7 +36,9 @@ export const queryKeys = {
     events: ['staffEvents'] as const,
   },
   auth: {
-    /// The signed-in account as the server has it now (name and roles may have changed).
+    /// Every account's `me` query (a verification link may be opened while anyone, or no one, is signed in).
+    all: ['me'] as const,
+    /// The signed-in account as the server has it now (name, roles and whether its address is verified may have changed).
     me: (userId: string) => ['me', userId] as const,
   },
   checkout: {

@@ -184,6 +184,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link
+         * @description Queues a message with a link to `/reset-password?token=…` under `ADMIT_PUBLIC_URL` for the account with this address. The answer is `202` whether or not an account has the address, and it is given before anything is looked up (the mail sender resolves the address later), so neither the answer nor its timing tells whether the address is registered. The link works once, for 30 minutes; only a hash of its token is stored.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link
+         * @description Sets the account's password from the token of a reset link and uses the token up. Every refresh token of the account is revoked, so every session must sign in again (access tokens already issued run out on their own). A token that was used, has expired (30 minutes after it was sent) or was altered gets the same `400`, and nothing changes.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an email address with a verification link
+         * @description Marks the address of the account the token was sent to as verified and uses the token up; afterwards `GET /api/me` answers `emailVerified: true`. Needs no sign-in: the token is the proof. Verification links are sent at sign-up and by `POST /api/auth/verify-email/resend`, to `/verify-email?token=…` under `ADMIT_PUBLIC_URL`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a new verification link
+         * @description Queues a new verification message, with a link to `/verify-email?token=…`, to the signed-in account's address. No body.
+         */
+        post: operations["resendVerificationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -377,7 +457,7 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId`; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
@@ -573,6 +653,29 @@ export interface paths {
          * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer.
          */
         post: operations["cancelRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/registrations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration's `registrationId`. */
+                id: components["parameters"]["RegistrationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a registration's tickets again
+         * @description Queues the registration's confirmation, with every ticket as a PDF and the event as an `.ics` file, again to the attendee's address; the registration's `email` then starts over as `queued`. For the attendee who made the registration and for the event's organizer; anyone else gets `404`. No body.
+         */
+        post: operations["resendRegistrationConfirmation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -814,7 +917,8 @@ export interface components {
          *       "roles": [
          *         "organizer"
          *       ],
-         *       "createdAt": "2026-10-01T12:00:00Z"
+         *       "createdAt": "2026-10-01T12:00:00Z",
+         *       "emailVerified": true
          *     }
          */
         User: {
@@ -841,6 +945,11 @@ export interface components {
              * @example 2026-10-01T12:00:00Z
              */
             createdAt: string;
+            /**
+             * @description Whether the owner proved the address by following the link of a verification message (`POST /api/auth/verify-email`). A new account starts unverified and is sent a link; the demo's accounts start verified.
+             * @example true
+             */
+            emailVerified: boolean;
         };
         SignupRequest: {
             /**
@@ -886,6 +995,34 @@ export interface components {
              */
             refreshToken: string;
         };
+        ForgotPasswordRequest: {
+            /**
+             * Format: email
+             * @description The address of the account, in any case.
+             * @example ada@example.org
+             */
+            email: string;
+        };
+        ResetPasswordRequest: {
+            /**
+             * @description The `token` query parameter of the link in the message, exactly as it came.
+             * @example kq7Xw2m9R4vT1bN8cY3zL6pA0sD5fH2j
+             */
+            token: string;
+            /**
+             * Format: password
+             * @description The new password, under the sign-up rules: 8 to 256 characters. Stored only as an Argon2id hash.
+             * @example correct horse battery staple
+             */
+            password: string;
+        };
+        VerifyEmailRequest: {
+            /**
+             * @description The `token` query parameter of the link in the message, exactly as it came.
+             * @example kq7Xw2m9R4vT1bN8cY3zL6pA0sD5fH2j
+             */
+            token: string;
+        };
         /**
          * @example {
          *       "user": {
@@ -895,7 +1032,8 @@ export interface components {
          *         "roles": [
          *           "organizer"
          *         ],
-         *         "createdAt": "2026-10-01T12:00:00Z"
+         *         "createdAt": "2026-10-01T12:00:00Z",
+         *         "emailVerified": true
          *       },
          *       "accessToken": "eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
          *       "refreshToken": "b8R0m3Q2v7Y9xW1kZ4nA6pT5sL0cH2jF8gD3eK7uV9i",
@@ -1271,7 +1409,12 @@ export interface components {
          *           "generatedAt": "2026-11-02T10:17:42Z",
          *           "validatedAt": null
          *         }
-         *       ]
+         *       ],
+         *       "email": {
+         *         "status": "sent",
+         *         "attempts": 1,
+         *         "sentAt": "2026-11-02T10:15:03Z"
+         *       }
          *     }
          */
         Registration: {
@@ -1326,6 +1469,40 @@ export interface components {
             holdExpiresAt: string | null;
             /** @description One ticket per seat, issued when the registration is confirmed; empty before. Tickets of a cancelled registration are `cancelled`. */
             tickets: components["schemas"]["Ticket"][];
+            /** @description The delivery of the registration's latest confirmation (with its tickets); `null` while nothing is due, e.g. while the payment is awaited, or for a registration that never was confirmed. */
+            email: components["schemas"]["RegistrationEmail"] | null;
+        };
+        /**
+         * @description Where the latest confirmation message of a registration (the one carrying its tickets) stands.
+         * @example {
+         *       "status": "sent",
+         *       "attempts": 1,
+         *       "sentAt": "2026-11-02T10:15:03Z"
+         *     }
+         */
+        RegistrationEmail: {
+            /**
+             * @description `queued`: waiting in the outbox for its first attempt (also right after a resend); `sent`: accepted by the SMTP server, or written to the file mailbox when no SMTP server is configured; `retrying`: an attempt failed for a reason that may pass (a 4xx reply, a network error), and it is tried again with growing waits for up to 24 hours; `failed`: the SMTP server refused it for good (a 5xx reply) or it could not be delivered within 24 hours. `lastError` says why.
+             * @example sent
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "retrying" | "failed";
+            /**
+             * @description Delivery attempts made so far for this message.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description The last failed attempt's reason: the SMTP server's reply, or the network error. Present while `retrying` and when `failed`.
+             * @example 550 5.1.1 <grace@example.org>: Recipient address rejected: User unknown
+             */
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description When it was sent. Present when `sent`.
+             * @example 2026-11-02T10:15:03Z
+             */
+            sentAt?: string;
         };
         /**
          * @example {
@@ -1341,7 +1518,8 @@ export interface components {
          *           "paymentId": null,
          *           "registeredAt": "2026-11-20T16:04:31Z",
          *           "holdExpiresAt": "2026-11-20T16:19:31Z",
-         *           "tickets": []
+         *           "tickets": [],
+         *           "email": null
          *         },
          *         {
          *           "registrationId": "CYZgUPFXQChlipIc8a3s4Q",
@@ -1377,7 +1555,12 @@ export interface components {
          *               "generatedAt": "2026-11-02T10:17:42Z",
          *               "validatedAt": null
          *             }
-         *           ]
+         *           ],
+         *           "email": {
+         *             "status": "sent",
+         *             "attempts": 1,
+         *             "sentAt": "2026-11-02T10:15:03Z"
+         *           }
          *         }
          *       ],
          *       "nextCursor": null
@@ -1551,7 +1734,12 @@ export interface components {
          *         "name": "Grace Hopper",
          *         "email": "grace@example.org"
          *       },
-         *       "checkedIn": 0
+         *       "checkedIn": 0,
+         *       "email": {
+         *         "status": "sent",
+         *         "attempts": 1,
+         *         "sentAt": "2026-11-02T10:15:03Z"
+         *       }
          *     }
          */
         RegistrationRow: {
@@ -1623,6 +1811,8 @@ export interface components {
              * @example 0
              */
             checkedIn: number;
+            /** @description The delivery of the registration's latest confirmation (with its tickets); `null` while nothing is due, e.g. while the payment is awaited, or for a registration that never was confirmed. */
+            email: components["schemas"]["RegistrationEmail"] | null;
         };
         /**
          * @example {
@@ -1642,7 +1832,12 @@ export interface components {
          *             "name": "Grace Hopper",
          *             "email": "grace@example.org"
          *           },
-         *           "checkedIn": 0
+         *           "checkedIn": 0,
+         *           "email": {
+         *             "status": "sent",
+         *             "attempts": 1,
+         *             "sentAt": "2026-11-02T10:15:03Z"
+         *           }
          *         },
          *         {
          *           "registrationId": "8rkivLrDwJyRg9lXW5VEZw",
@@ -1659,7 +1854,8 @@ export interface components {
          *             "name": "Babbage, Charles",
          *             "email": "charles@example.org"
          *           },
-         *           "checkedIn": 0
+         *           "checkedIn": 0,
+         *           "email": null
          *         }
          *       ],
          *       "nextCursor": "MTc5NTI4NTgxMnw4cmtpdkxyRHdKeVJnOWxYVzVWRVp3"
@@ -2970,6 +3166,250 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The address of the account. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: if an account has this address, a reset link is on its way. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`), or `email` is missing or not an email address (`validation-error` naming `email`). Nothing is sent. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is not acceptable.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be an email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many requests from this client address, or too many reset links asked for this address lately (the same answer whether or not an account has it). Retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; retry in 60 seconds.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The link's token and the new password. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description The password was changed; sign in with it. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nothing was changed: the body is not well-formed JSON (`malformed-json`), or `validation-error` with `errors` naming `token` when the token is missing, used, expired or altered (the same message for each), or `password` when the new password breaks the sign-up rules (8 to 256 characters). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "This reset link is no longer valid; ask for a new one.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "token",
+                     *           "message": "is not valid: it was used, has expired or was altered"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The link's token. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description The address is verified. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Nothing was changed: the body is not well-formed JSON (`malformed-json`), or `validation-error` naming `token` when the token is missing, used, expired or altered (the same message for each). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "This verification link is no longer valid; ask for a new one.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "token",
+                     *           "message": "is not valid: it was used, has expired or was altered"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resendVerificationEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the message is queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Too many requests from this client address, or too many messages sent to this address lately. Retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; retry in 60 seconds.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -3590,9 +4030,9 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EventRegistrationList"];
                     /**
-                     * @example registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId
-                     *     CYZgUPFXQChlipIc8a3s4Q,confirmed,2,39.98,EUR,Grace Hopper,grace@example.org,2026-11-02T10:15:00Z,0,V4hvRPhGOZ4tYrXjFI5g8A
-                     *     8rkivLrDwJyRg9lXW5VEZw,pending_payment,1,19.99,EUR,"Babbage, Charles",charles@example.org,2026-11-21T18:30:12Z,0,
+                     * @example registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus
+                     *     CYZgUPFXQChlipIc8a3s4Q,confirmed,2,39.98,EUR,Grace Hopper,grace@example.org,2026-11-02T10:15:00Z,0,V4hvRPhGOZ4tYrXjFI5g8A,sent
+                     *     8rkivLrDwJyRg9lXW5VEZw,pending_payment,1,19.99,EUR,"Babbage, Charles",charles@example.org,2026-11-21T18:30:12Z,0,,
                      */
                     "text/csv": string;
                 };
@@ -4052,7 +4492,8 @@ export interface operations {
                      *       "paymentId": null,
                      *       "registeredAt": "2026-11-20T16:04:31Z",
                      *       "holdExpiresAt": "2026-11-20T16:19:31Z",
-                     *       "tickets": []
+                     *       "tickets": [],
+                     *       "email": null
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];
@@ -4178,7 +4619,12 @@ export interface operations {
                      *           "generatedAt": "2026-11-02T10:17:42Z",
                      *           "validatedAt": null
                      *         }
-                     *       ]
+                     *       ],
+                     *       "email": {
+                     *         "status": "sent",
+                     *         "attempts": 1,
+                     *         "sentAt": "2026-11-02T10:15:03Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];
@@ -4212,6 +4658,80 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resendRegistrationConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration's `registrationId`. */
+                id: components["parameters"]["RegistrationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the confirmation is queued again. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["RegistrationNotFound"];
+            /** @description The registration has no confirmation to send: it is not `confirmed` (still waiting for payment, expired, cancelled or refunded). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This registration has no tickets to send.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Too many requests from this client address, or this registration's tickets were sent again too often lately. Retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "The tickets were sent again a moment ago; retry in 60 seconds.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
@@ -4366,7 +4886,12 @@ export interface operations {
                      *           "generatedAt": "2026-11-20T16:05:02Z",
                      *           "validatedAt": null
                      *         }
-                     *       ]
+                     *       ],
+                     *       "email": {
+                     *         "status": "sent",
+                     *         "attempts": 1,
+                     *         "sentAt": "2026-11-02T10:15:03Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];

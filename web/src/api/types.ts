@@ -15,6 +15,7 @@ export type EventUpdate = Schemas['EventUpdate'];
 export type EventList = Schemas['EventList'];
 export type Registration = Schemas['Registration'];
 export type RegistrationStatus = Registration['status'];
+export type RegistrationEmail = Schemas['RegistrationEmail'];
 export type RegistrationList = Schemas['RegistrationList'];
 export type Ticket = Schemas['Ticket'];
 export type TicketDownloadLink = Schemas['TicketDownloadLink'];
@@ -37,5 +38,6 @@ export interface Me {
   email: string;
   name: string;
   roles: Role[];
+  emailVerified: User['emailVerified'];
 }
 export type PaymentIntent = Schemas['PaymentIntent'];

@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { api } from '../api';
 import { hasRole, useMeSync, useSession } from '../features/auth/session';
+import { VerifyEmailBanner } from '../features/auth/VerifyEmailBanner';
 import { useMyInvitations } from '../features/staff/api';
 import { Icon } from './Icon';
 import { Loading } from './States';
@@ -100,6 +101,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <VerifyEmailBanner />
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>

@@ -3,10 +3,18 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 
-/// Renders a page at a path, with a fresh query cache and routes for where it may navigate.
-export function renderAt(path: string, routePattern: string, element: ReactElement, extra: Record<string, ReactElement> = {}) {
+/// Renders a page at a path, with a fresh query cache (returned as `queryClient`) and routes for
+/// where it may navigate. `strict` renders under StrictMode at the root, as the app does, so
+/// effects run twice on mounting (a StrictMode lower in the tree does not do that).
+export function renderAt(
+  path: string,
+  routePattern: string,
+  element: ReactElement,
+  extra: Record<string, ReactElement> = {},
+  { strict = false }: { strict?: boolean } = {},
+) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
+  const result = render(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[path]}>
         <Routes>
@@ -17,5 +25,7 @@ export function renderAt(path: string, routePattern: string, element: ReactEleme
         </Routes>
       </MemoryRouter>
     </QueryClientProvider>,
+    { reactStrictMode: strict },
   );
+  return { ...result, queryClient: client };
 }

@@ -59,6 +59,11 @@ export default function LoginPage() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </Field>
+          <p className="auth-forgot">
+            <Link to="/forgot-password" state={{ email: email.trim() }}>
+              Forgot password?
+            </Link>
+          </p>
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy}>
             {busy && <span className="spinner" aria-hidden="true" />}
             {busy ? 'Logging in…' : 'Log in'}

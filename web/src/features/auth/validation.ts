@@ -24,3 +24,12 @@ export function afterLogin(next: string | null, roles: string[]): string {
   if (next && next.startsWith('/') && !next.startsWith('//')) return next;
   return roles.includes('organizer') ? '/organizer' : '/';
 }
+
+/// The sign-up rules for a password, and the confirmation typed again.
+export function validateNewPassword(v: { password: string; confirm: string }): Errors<'password' | 'confirm'> {
+  const e: Errors<'password' | 'confirm'> = {};
+  if (v.password.length < 8) e.password = 'Use at least 8 characters.';
+  else if (v.password.length > 256) e.password = 'Use at most 256 characters.';
+  if (!e.password && v.confirm !== v.password) e.confirm = 'The two passwords differ. Type the same password twice.';
+  return e;
+}

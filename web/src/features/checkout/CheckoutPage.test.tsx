@@ -18,6 +18,7 @@ const registration: Registration = {
   registeredAt: '2026-11-25T10:00:00Z',
   holdExpiresAt: new Date(Date.now() + 600_000).toISOString(),
   tickets: [],
+  email: null,
 };
 const event = {
   eventId: 'e1',

@@ -39,6 +39,7 @@ const hold: Registration = {
   registeredAt: '2026-11-25T10:00:00Z',
   holdExpiresAt: '2030-01-01T10:15:00Z',
   tickets: [],
+  email: null,
 };
 
 const { api } = vi.hoisted(() => ({ api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn() } }));

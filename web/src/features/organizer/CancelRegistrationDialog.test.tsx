@@ -27,6 +27,7 @@ const row = (over: Partial<RegistrationRow> = {}): RegistrationRow => ({
   holdExpiresAt: null,
   attendee: { name: 'Arthur Attendee', email: 'arthur@example.org' },
   checkedIn: 0,
+  email: null,
   ...over,
 });
 

@@ -1,6 +1,9 @@
+import { queryKeys } from '../../api/queryKeys';
 import type { RegistrationRow } from '../../api/types';
 import { StatusBadge } from '../../components/EventBits';
 import { formatMoney, formatTimestamp, pluralize } from '../../lib/format';
+import { SendTicketsButton } from '../tickets/SendTicketsButton';
+import { EmailStatus } from './EmailStatus';
 
 /// How many registrations are shown, and what they match while searching (read out as it changes).
 export function RegistrationCount({
@@ -54,13 +57,27 @@ function RegistrationTableRow({ row: r, onCancel }: { row: RegistrationRow; onCa
       <td data-label="Registered" className="small">
         {formatTimestamp(r.registeredAt)}
       </td>
+      <td data-label="Email">
+        <div className="email-cell">
+          <EmailStatus email={r.email} />
+          {r.status === 'confirmed' && (
+            <SendTicketsButton
+              registrationId={r.registrationId}
+              label="Resend tickets"
+              accessibleName={`Resend tickets to ${r.attendee.name}`}
+              doneText="Queued"
+              invalidate={queryKeys.organizer.registrations(r.eventId)}
+            />
+          )}
+        </div>
+      </td>
       <td data-label="">
         {(r.status === 'confirmed' || r.status === 'pending_payment') && (
           <button
             type="button"
             className="btn btn-sm btn-ghost"
             onClick={onCancel}
-            aria-label={`${refund ? 'Cancel and refund' : 'Cancel'} the registration of ${r.attendee.name}`}
+            aria-label={`${refund ? 'Cancel & refund' : 'Cancel'} the registration of ${r.attendee.name}`}
           >
             {refund ? 'Cancel & refund' : 'Cancel'}
           </button>
@@ -70,7 +87,8 @@ function RegistrationTableRow({ row: r, onCancel }: { row: RegistrationRow; onCa
   );
 }
 
-/// The event's registrations as a table (cards on a phone), each with its cancel button while it holds seats.
+/// The event's registrations as a table (cards on a phone): each with where its confirmation email
+/// stands, a resend once it is confirmed, and its cancel button while it holds seats.
 export function RegistrationsTable({ rows, onCancel }: { rows: RegistrationRow[]; onCancel: (row: RegistrationRow) => void }) {
   return (
     <div className="table-wrap">
@@ -89,6 +107,7 @@ export function RegistrationsTable({ rows, onCancel }: { rows: RegistrationRow[]
               Amount
             </th>
             <th scope="col">Registered</th>
+            <th scope="col">Email</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>

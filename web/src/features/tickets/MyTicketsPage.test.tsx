@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/client';
 import type { Event, Registration, Ticket } from '../../api/types';
+import { expectAccessible } from '../../test/axe';
 import { renderAt } from '../../test/render';
 import MyTicketsPage from './MyTicketsPage';
 
@@ -55,18 +56,25 @@ const registration = (over: Partial<Registration> = {}): Registration => ({
   registeredAt: '2026-11-25T10:00:00Z',
   holdExpiresAt: null,
   tickets: [ticket('t1', 'valid'), ticket('t2', 'valid')],
+  email: { status: 'sent', attempts: 1, sentAt: '2026-11-25T10:00:05Z' },
   ...over,
 });
 
 const { api } = vi.hoisted(() => ({
-  api: { myRegistrations: vi.fn(), event: vi.fn(), cancelRegistration: vi.fn(), ticketDownload: vi.fn() },
+  api: {
+    myRegistrations: vi.fn(),
+    event: vi.fn(),
+    cancelRegistration: vi.fn(),
+    ticketDownload: vi.fn(),
+    resendRegistration: vi.fn(),
+  },
 }));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
 
 function show(reg: Registration, ev: Event) {
   api.myRegistrations.mockResolvedValue({ items: [reg], nextCursor: null });
   api.event.mockResolvedValue(ev);
-  renderAt('/tickets', '/tickets', <MyTicketsPage />);
+  return renderAt('/tickets', '/tickets', <MyTicketsPage />);
 }
 
 const card = () => screen.findByRole('article', { name: 'Rooftop Jazz' });
@@ -144,5 +152,43 @@ describe('MyTicketsPage cancellation policy', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('This registration is no longer active.');
     expect(alert).not.toHaveTextContent('Cancellation closed');
+  });
+});
+
+describe('MyTicketsPage “Email me my tickets”', () => {
+  beforeEach(() => vi.clearAllMocks());
+
+  const button = (c: HTMLElement) => within(c).findByRole('button', { name: 'Email me my tickets for Rooftop Jazz' });
+
+  it('sends a confirmed registration’s tickets to the holder’s address again', async () => {
+    api.resendRegistration.mockResolvedValue(undefined);
+    const user = userEvent.setup();
+    const { container } = show(registration(), event());
+    const c = await card();
+    await user.click(await button(c));
+    expect(await within(c).findByText('Sent to your address')).toBeInTheDocument();
+    expect(api.resendRegistration).toHaveBeenCalledWith('r1');
+    // The list reloads, so the card shows the registration as it now is.
+    await vi.waitFor(() => expect(api.myRegistrations).toHaveBeenCalledTimes(2));
+    await expectAccessible(container);
+  });
+
+  it('is offered for confirmed registrations only', async () => {
+    show(registration({ status: 'pending_payment', paymentId: null, holdExpiresAt: inDays(0.01), tickets: [] }), event());
+    const c = await card();
+    await within(c).findByRole('button', { name: 'Cancel' });
+    expect(within(c).queryByRole('button', { name: /Email me my tickets/ })).not.toBeInTheDocument();
+  });
+
+  it('asks to try later when rate-limited', async () => {
+    api.resendRegistration.mockRejectedValue(
+      new ApiError(429, { type: 'urn:admit:problem:rate-limited', title: 'Too Many Requests', status: 429, detail: 'Wait.' }),
+    );
+    const user = userEvent.setup();
+    show(registration(), event());
+    const c = await card();
+    await user.click(await button(c));
+    expect(await within(c).findByText('Sent a moment ago. Please try again later.')).toBeInTheDocument();
+    expect(within(c).queryByText('Sent to your address')).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { queryKeys } from '../../api/queryKeys';
 import type { Event, Registration, Ticket } from '../../api/types';
 import { DateBadge, StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
@@ -8,6 +9,7 @@ import { saveBlob, slug } from '../../lib/download';
 import { formatEventDate, formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
 import { eventToIcs } from '../../lib/ics';
 import { CancelPolicyNote } from './CancelPolicy';
+import { SendTicketsButton } from './SendTicketsButton';
 import { TicketView } from './TicketView';
 
 interface Props {
@@ -55,6 +57,17 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
             {event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
           </div>
           {active && <CancelPolicyNote policy={policy} event={event} />}
+          {r.status === 'confirmed' && (
+            <div className="reg-email">
+              <SendTicketsButton
+                registrationId={r.registrationId}
+                label="Email me my tickets"
+                accessibleName={event ? `Email me my tickets for ${event.name}` : undefined}
+                doneText="Sent to your address"
+                invalidate={queryKeys.registrations.all}
+              />
+            </div>
+          )}
         </div>
         <div className="row row-tight">
           {event && active && (

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api } from '../../api';
 import { queryKeys } from '../../api/queryKeys';
@@ -39,3 +39,14 @@ export function useCancelMyRegistration(onCancelled: () => void) {
 
 /// A short-lived link to the ticket's PDF.
 export const ticketDownloadLink = (ticketId: string) => api.ticketDownload(ticketId);
+
+/// Queues a registration's confirmation with its tickets again (POST /api/registrations/{id}/resend),
+/// then reloads `invalidate` (the list that shows the registration), which also catches a
+/// registration that changed meanwhile (409).
+export function useResendTickets(invalidate: QueryKey) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (registrationId: string) => api.resendRegistration(registrationId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: invalidate }),
+  });
+}
