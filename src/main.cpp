@@ -10,6 +10,7 @@
 #include "app/accounts.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
+#include "app/mail_sender.hpp"
 #include "app/payments.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
@@ -22,6 +23,8 @@
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
+#include "mail/gmime_composer.hpp"
+#include "mail/transport_factory.hpp"
 #include "mail_command.hpp"
 #include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
@@ -75,8 +78,27 @@ struct Core {
         payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
                  clock, config.stripe_publishable_key),
         staff(store, store, store, tickets, entropy, clock),
-        confirmations(store, store, store, entropy, clock) {
+        confirmations(store, store, store, entropy, clock),
+        mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
+                                                 std::filesystem::path(config.data_dir) / "mail")),
+        mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config)) {
     accounts.set_login_throttle(&login_throttle);
+  }
+
+  static MailSettings mail_settings(Config const& config) {
+    auto from = mail::parse_mail_address(config.mail_from);
+    auto const at = from.address.rfind('@');
+    return MailSettings{
+        .from = from,
+        .message_domain = at == std::string::npos ? std::string("localhost") : from.address.substr(at + 1),
+        .public_url = config.public_url,
+        .retry = RetryPolicy{.base = std::chrono::milliseconds(config.mail_retry_base_ms),
+                             .max_delay = std::chrono::hours(1),
+                             .give_up_after = std::chrono::seconds(config.mail_give_up_seconds)},
+        .caps = RecipientCaps{.per_hour = static_cast<std::int32_t>(config.mail_cap_per_hour),
+                              .per_day = static_cast<std::int32_t>(config.mail_cap_per_day)},
+        .concurrency = static_cast<int>(std::max(1u, config.mail_concurrency)),
+    };
   }
 
   static std::unique_ptr<Store> open_store(Config const& config) {
@@ -145,6 +167,9 @@ struct Core {
   Payments payments;
   Staff staff;
   Confirmations confirmations;
+  mail::GmimeComposer composer;
+  std::unique_ptr<MailTransport> mail_transport;
+  MailSender mail_sender;  ///< after the transport it uses, so it stops first
 };
 
 int serve(Config config) {
@@ -186,21 +211,25 @@ int serve(Config config) {
   if (config.public_url == "http://" + config.listen) config.public_url = url;
 
   Core core(config);
-  api::Router const router(api::make_routes({
-                               .accounts = core.accounts,
-                               .events = core.events,
-                               .registrations = core.registrations,
-                               .confirmations = core.confirmations,
-                               .tickets = core.tickets,
-                               .payments = core.payments,
-                               .staff = core.staff,
-                               .ready = [&core] { return core.store.ping(); },
-                               .jwks_json = [&core] { return core.tokens.jwks_json(); },
-                               .metrics = [&metrics, &core] { return metrics.render() + core.store.metrics_text(); },
-                           }),
-                           core.tokens, &core.gate);
+  api::Router const router(
+      api::make_routes({
+          .accounts = core.accounts,
+          .events = core.events,
+          .registrations = core.registrations,
+          .confirmations = core.confirmations,
+          .tickets = core.tickets,
+          .payments = core.payments,
+          .staff = core.staff,
+          .ready = [&core] { return core.store.ping(); },
+          .jwks_json = [&core] { return core.tokens.jwks_json(); },
+          .metrics = [&metrics,
+                      &core] { return metrics.render() + core.store.metrics_text() + core.mail_sender.metrics_text(); },
+      }),
+      core.tokens, &core.gate);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
+  core.mail_sender.start();
+  log::info("mail", {{"to", core.mail_transport->describe()}});
   server.run(router, [&] {
     auto const metrics_url = server.metrics_url();
     log::notice("admit ready: listening on " + url,

@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
 #include "base/thread_name.hpp"
+#include "domain/calendar.hpp"
 
 namespace admit {
 
@@ -110,6 +111,7 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
              .content_type = "application/pdf",
              .data = printer_.render_pdf(printed_ticket(*event, order->registration, ticket))});
       }
+      out.content.attachments.push_back(calendar_of(*event, entry.created_at));
       break;
     }
     case MailKind::hold_expired:
@@ -120,6 +122,8 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
       break;
     case MailKind::event_cancelled:
       text = event_cancelled_text(*event, order->registration, *holder, settings_.public_url);
+      // STATUS:CANCELLED replaces the entry the confirmation's .ics added.
+      out.content.attachments.push_back(calendar_of(*event, entry.created_at));
       break;
     default: break;
   }
@@ -127,6 +131,15 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
   out.content.text = std::move(text.text);
   out.content.html = std::move(text.html);
   return out;
+}
+
+MailAttachment MailSender::calendar_of(Event const& event, Timestamp stamp) const {
+  return {.filename = "event.ics",
+          .content_type = "text/calendar; method=PUBLISH; charset=utf-8",
+          .data = event_calendar(event, {.stamp = stamp,
+                                         .ends_at = std::nullopt,
+                                         .url = settings_.public_url + "/events/" + event.id,
+                                         .uid_domain = settings_.message_domain})};
 }
 
 MailSender::Rendered MailSender::render(OutboxMessage const& message) {
@@ -205,7 +218,15 @@ void MailSender::deliver(OutboxMessage const& message) {
       record(message, {.status = rendered.skip, .attempts = message.attempts, .last_error = rendered.reason});
       return;
     }
-    auto const bytes = composer_.compose(rendered.content);
+    std::string bytes;
+    try {
+      bytes = composer_.compose(rendered.content);
+    } catch (std::invalid_argument const& e) {
+      // Not an address or not a message: no attempt will ever change that.
+      record(message,
+             {.status = MailStatus::failed, .attempts = attempts, .last_error = std::string("not sent: ") + e.what()});
+      return;
+    }
     counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
     auto const report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
     auto const after = now_();

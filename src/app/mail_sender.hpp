@@ -24,7 +24,7 @@ namespace admit {
 
 struct MailSettings {
   MailAddress from;
-  std::string message_domain = "localhost";  ///< the Message-ID's right part
+  std::string message_domain = "localhost";  ///< the Message-ID's right part, and the .ics UID's
   std::string public_url;                    ///< the web app, for links
   RetryPolicy retry;
   RecipientCaps caps;
@@ -85,6 +85,8 @@ class MailSender {
   };
   Rendered render(OutboxMessage const& message);
   Rendered render_registration(OutboxMessage const& message, MailAddress& to);
+  /// The event as an .ics attachment.
+  MailAttachment calendar_of(Event const& event, Timestamp stamp) const;
   void record(OutboxMessage const& message, MailOutcome const& outcome);
   void run(std::stop_token const& stop);
 

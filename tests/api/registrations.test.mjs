@@ -529,7 +529,7 @@ describe('GET /api/events/{id}/registrations', () => {
 });
 
 const CSV_HEADER = ['registrationId', 'status', 'quantity', 'amount', 'currency', 'attendeeName', 'attendeeEmail',
-  'registeredAt', 'checkedIn', 'paymentId'];
+  'registeredAt', 'checkedIn', 'paymentId', 'emailStatus'];
 
 describe('GET /api/events/{id}/registrations?format=csv', () => {
   it('text/csv with the header row and one row per registration (no pagination)', async () => {
@@ -558,6 +558,7 @@ describe('GET /api/events/{id}/registrations?format=csv', () => {
       assert.ok(Date.parse(rec.registeredAt) === Date.parse(reg.registeredAt), rec.registeredAt);
       assert.equal(rec.checkedIn, '0');
       assert.equal(rec.paymentId, '');
+      assert.equal(rec.emailStatus, '', 'nothing is due while payment is pending');
     }
     assert.equal(new Set(rows.slice(1).map((x) => x[0])).size, 25);
   });
