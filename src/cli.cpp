@@ -78,6 +78,8 @@ Flags (each overrides the environment variable beside it):
                                                      at most an hour; default 30000
   --mail-give-up-seconds N  ADMIT_MAIL_GIVE_UP_SECONDS  a message undelivered this long fails; default 86400
   --mail-concurrency N      ADMIT_MAIL_CONCURRENCY   messages one node delivers at once; default 4
+  --mail-lease-seconds N    ADMIT_MAIL_LEASE_SECONDS a message claimed by a node that died is retried by
+                                                     another after this; default 300
   --mail-cap-per-hour N     ADMIT_MAIL_CAP_PER_HOUR  messages one address may receive per hour; default 20
   --mail-cap-per-day N      ADMIT_MAIL_CAP_PER_DAY   … per day; default 100 (paid confirmations always go)
   --require-verified-organizers B  ADMIT_REQUIRE_VERIFIED_ORGANIZERS  1: organizers must verify their
@@ -216,6 +218,10 @@ std::vector<Setting> const& settings() {
       {"ADMIT_MAIL_CONCURRENCY", "--mail-concurrency",
        [](Config& c, std::string const& v) {
          c.mail_concurrency = parse_number<unsigned>("ADMIT_MAIL_CONCURRENCY", v);
+       }},
+      {"ADMIT_MAIL_LEASE_SECONDS", "--mail-lease-seconds",
+       [](Config& c, std::string const& v) {
+         c.mail_lease_seconds = parse_number<unsigned>("ADMIT_MAIL_LEASE_SECONDS", v);
        }},
       {"ADMIT_MAIL_CAP_PER_HOUR", "--mail-cap-per-hour",
        [](Config& c, std::string const& v) {

@@ -49,6 +49,7 @@ struct Config {
   unsigned mail_retry_base_ms = 30'000;               ///< the first retry's delay; doubles per failure
   unsigned mail_give_up_seconds = 24 * 3600;          ///< a message still undelivered after this fails
   unsigned mail_concurrency = 4;                      ///< messages one node delivers at once
+  unsigned mail_lease_seconds = 300;                  ///< a message claimed by a node that died waits this long
   unsigned mail_cap_per_hour = 20;           ///< messages one address may receive per hour (paid confirmations exempt)
   unsigned mail_cap_per_day = 100;           ///< … and per day
   bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets

@@ -98,6 +98,7 @@ struct Core {
         .caps = RecipientCaps{.per_hour = static_cast<std::int32_t>(config.mail_cap_per_hour),
                               .per_day = static_cast<std::int32_t>(config.mail_cap_per_day)},
         .concurrency = static_cast<int>(std::max(1u, config.mail_concurrency)),
+        .lease = std::chrono::seconds(std::max(1u, config.mail_lease_seconds)),
     };
   }
 

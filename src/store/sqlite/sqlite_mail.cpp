@@ -23,6 +23,16 @@ void SqliteStore::queue_mail(OutboxEntry const& entry) {
 }
 
 std::vector<OutboxMessage> SqliteStore::claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) {
+  {
+    // Idle senders look often: ask a reader first, so an empty outbox costs no write (and no
+    // log sync) on the one writer the sale shares.
+    auto db = reader();
+    auto due = db->prepare(
+        "SELECT 1 FROM mail_outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at_ms <= ?1 "
+        "AND lease_until_ms <= ?1 LIMIT 1");
+    due.bind(1, millis(now));
+    if (!due.step()) return {};
+  }
   return writes_->run([&](Connection& db) {
     std::vector<OutboxMessage> claimed;
     {
