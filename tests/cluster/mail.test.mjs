@@ -125,22 +125,27 @@ describe('two nodes, one outbox', () => {
     const people = crowd.slice(0, 20);
     await peer.stop();
     let regs;
+    let killed = false;
     try {
       regs = await registerSpread(people, e.eventId, c.nodeUrls);
       // Both nodes have tried and failed: the messages wait in the outbox for another attempt.
       await waitFor('messages retrying', async () =>
         await metric(c.nodeUrls[1], 'admit_mail_outbox_backlog{state="retrying"}') >= 2, 20_000);
       await c.killNode(1);
+      killed = true;
     } finally {
       await peer.restart();
     }
-    await waitFor('20 confirmations', () => regs.every((reg) => confirmationsOf(reg).length >= 1), 60_000);
-    await settled(c.nodeUrls[1]);
-    assertEachOnce(regs, people);
-    for (const [i, reg] of regs.entries()) {
-      assert.equal((await emailOf(c.nodeUrls[1], reg, people[i])).status, 'sent');
+    try {
+      await waitFor('20 confirmations', () => regs.every((reg) => confirmationsOf(reg).length >= 1), 60_000);
+      await settled(c.nodeUrls[1]);
+      assertEachOnce(regs, people);
+      for (const [i, reg] of regs.entries()) {
+        assert.equal((await emailOf(c.nodeUrls[1], reg, people[i])).status, 'sent');
+      }
+    } finally {
+      if (killed) await c.startNode(1);  // the next test needs both nodes
     }
-    await c.startNode(1);
   });
 
   it('SIGKILL of a node in the middle of its deliveries → the other node sends them once the lease runs out', async () => {
@@ -184,6 +189,5 @@ describe('two nodes, one outbox', () => {
       assert.equal((await emailOf(c.nodeUrls[1], reg, people[i])).status, 'sent');
     }
     if (process.env.ADMIT_TEST_VERBOSE) console.log(`${leased} claims orphaned; all delivered by node 2 ${tookMs} ms after node 1 was killed`);
-    await c.startNode(1);
   });
 });
