@@ -14,7 +14,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   startServer, api, signup, createEvent, registerOk, registerFor, assertProblem, assertFieldError, parseCsv,
-  sleep, uniqueEmail, PASSWORD, RFC3339,
+  sleep, uniqueEmail, waitExit, PASSWORD, RFC3339,
 } from './harness.mjs';
 import { makeTestCertificates, parseIcs, parseMail, qrOfPdf, startSmtpPeer } from './support/smtp_peer.mjs';
 
@@ -479,6 +479,14 @@ describe('delivery over SMTP (STARTTLS, AUTH PLAIN, the CA file)', () => {
       assert.equal(message.parsed.to.value.length, 1);
     }
 
+    // Addresses with a header or a second address in them: refused where they enter, nothing sent.
+    for (const bad of ['eve@example.com\r\nBcc: x@evil.test', 'eve@example.com, x@evil.test', 'eve@example.com>\r\nBcc:<x@evil.test']) {
+      assertFieldError(await api(base, 'POST', '/api/auth/signup',
+        { body: { email: bad, password: PASSWORD, name: 'Eve', role: 'attendee' } }), 'email', `sign-up with ${JSON.stringify(bad)}`);
+      assertFieldError(await api(base, 'POST', `/api/events/${events[0].eventId}/staff`,
+        { token: org.accessToken, body: { email: bad } }), 'email', `staff invitation to ${JSON.stringify(bad)}`);
+    }
+
     const long = 'Ü'.repeat(300);
     assertFieldError(await api(base, 'POST', '/api/auth/signup',
       { body: { email: uniqueEmail(), password: PASSWORD, name: long, role: 'attendee' } }), 'name', '300 characters');
@@ -492,6 +500,9 @@ describe('delivery over SMTP (STARTTLS, AUTH PLAIN, the CA file)', () => {
     for (const line of message.raw.toString('latin1').split('\r\n\r\n')[0].split('\r\n')) {
       assert.ok(line.length <= 998, `no header line over RFC 5322's 998 characters: ${line.length}`);
     }
+    await outboxEmpty(base);
+    assert.equal(peer.messages.filter((m) => m.envelope.rcptTo.some((a) => /evil\.test/i.test(a))).length, 0,
+      'nothing ever went to an injected address');
   });
 });
 
@@ -569,6 +580,63 @@ describe('kill -9 with messages waiting in the outbox', () => {
     } finally {
       await srv.stop();
       await peer.close();
+    }
+  });
+});
+
+// ---- SIGTERM while an SMTP server stalls ----
+
+describe('SIGTERM while the SMTP server stalls in the middle of a delivery', () => {
+  // An SMTP server that takes the message's data and never answers: admit's delivery waits for
+  // the reply (libcurl's 120-s timeout). A stop must not wait for it: the message stays in the
+  // outbox (its claim's lease runs out) and the next start delivers it.
+  it('admit exits within 5 s, and the message is delivered once after the restart', {
+    todo: 'server bug: admit exits only ~240 s after SIGTERM here (the stalled delivery runs to its 120-s timeout, then closing the pooled connection waits 120 s more for QUIT\'s reply)',
+  }, async () => {
+    // Plain SMTP without AUTH, like the staller that takes its port at first.
+    const stalled = await startSmtpPeer({ certificates, tls: 'none', auth: false });
+    let dataBegun = 0;
+    const { createRequire } = await import('node:module');
+    const { SMTPServer } = createRequire(new URL('../node/package.json', import.meta.url))('smtp-server');
+    const staller = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, socketTimeout: 600_000, closeTimeout: 200,
+      onData(stream) { dataBegun += 1; stream.on('data', () => {}); } });
+    staller.on('error', () => {});
+    let stallerOpen = true;
+    const closeStaller = async () => {
+      if (stallerOpen) await new Promise((resolve) => staller.close(resolve));
+      stallerOpen = false;
+    };
+    await stalled.stop();  // its port, taken over by the staller
+    await new Promise((resolve, reject) => {
+      staller.server.once('error', reject);
+      staller.listen(stalled.port, '127.0.0.1', resolve);
+    });
+    const env = { ...SERVER_ENV, ADMIT_SMTP_URL: stalled.url({ credentials: false }), ADMIT_MAIL_LEASE_SECONDS: '2' };
+    let srv = await startServer({ env });
+    const dataDir = srv.dataDir;
+    try {
+      const [org, att] = await Promise.all([signup(srv.baseUrl, 'organizer'), signup(srv.baseUrl, 'attendee')]);
+      const e = await createEvent(srv.baseUrl, org.accessToken, { price: 0 });
+      const reg = await registerOk(srv.baseUrl, att.accessToken, e.eventId, 1);
+      await waitFor('the delivery in the middle of its data', () => dataBegun >= 1);
+      const stoppedAt = Date.now();
+      srv.proc.kill('SIGTERM');
+      const exit = await waitExit(srv.proc, 5000);
+      const tookMs = Date.now() - stoppedAt;
+      await srv.stop({ keepDataDir: true });  // SIGKILL if it is still there
+      assert.ok(exit, `admit still ran ${tookMs} ms after SIGTERM`);
+      assert.equal(exit.code, 0, JSON.stringify(exit));
+
+      await closeStaller();
+      await stalled.restart();
+      srv = await startServer({ env: { ...env, ADMIT_DATA_DIR: dataDir } });
+      await oneMessage(stalled, `registration_confirmed.${reg.registrationId}`);
+      await outboxEmpty(srv.baseUrl);
+      assert.equal(withId(stalled, `registration_confirmed.${reg.registrationId}`).length, 1);
+    } finally {
+      await srv.stop();
+      await closeStaller();
+      await stalled.close();
     }
   });
 });
