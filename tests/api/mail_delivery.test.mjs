@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  startServer, api, signup, createEvent, registerOk, assertProblem, assertFieldError, parseCsv,
+  startServer, api, signup, createEvent, registerOk, registerFor, assertProblem, assertFieldError, parseCsv,
   sleep, uniqueEmail, waitExit, PASSWORD, RFC3339,
 } from './harness.mjs';
 import { makeTestCertificates, parseIcs, parseMail, qrOfPdf, startSmtpPeer } from './support/smtp_peer.mjs';
@@ -348,6 +348,24 @@ describe('delivery over SMTP (STARTTLS, AUTH PLAIN, the CA file)', () => {
     assert.equal(withId(peer, outboxId).length, 1, 'delivered exactly once');
   });
 
+  it('a refused registration queues nothing; a registration replayed with its Idempotency-Key is confirmed once', async () => {
+    const e = await freeEvent({ capacity: 1, maxPerAttendee: 1 });
+    const key = `mail-${Date.now()}`;
+    const first = await registerFor(base, att.accessToken, e.eventId, 1, { headers: { 'Idempotency-Key': key } });
+    assert.equal(first.status, 201, first.text);
+    const replay = await registerFor(base, att.accessToken, e.eventId, 1, { headers: { 'Idempotency-Key': key } });
+    assert.equal(replay.status, 201, replay.text);
+    assert.equal(replay.json.registrationId, first.json.registrationId);
+    const late = await signup(base, 'attendee');
+    const refused = await registerFor(base, late.accessToken, e.eventId, 1);
+    assertProblem(refused, 409, 'sold out');
+    await oneMessage(peer, `registration_confirmed.${first.json.registrationId}`);
+    await outboxEmpty(base);
+    assert.equal(withId(peer, `registration_confirmed.${first.json.registrationId}`).length, 1, 'one confirmation for the replayed request');
+    assert.equal(peer.messages.filter((m) => m.envelope.rcptTo.includes(late.email) &&
+      m.parsed.messageId.startsWith('<registration_')).length, 0, 'nothing for the refused registration');
+  });
+
   it('the holder cancels → one cancellation message', async () => {
     const e = await freeEvent({ name: `Cancelled by its holder ${TOKYO}` });
     const reg = await registerOk(base, att.accessToken, e.eventId, 1);
@@ -356,6 +374,8 @@ describe('delivery over SMTP (STARTTLS, AUTH PLAIN, the CA file)', () => {
     assert.equal(r.status, 200, r.text);
     const message = await oneMessage(peer, `registration_cancelled.${reg.registrationId}`);
     assertOnlyRecipient(message, att.email, 'cancellation');
+    assertProblem(await api(base, 'POST', `/api/registrations/${reg.registrationId}/resend`, { token: att.accessToken }),
+      409, 'a cancelled registration has no tickets to resend');
     assert.match(message.parsed.subject, /cancel/i);
     assert.ok(message.parsed.subject.includes(e.name), message.parsed.subject);
     assert.equal(pdfsOf(message.parsed).length, 0, 'no tickets in a cancellation');
