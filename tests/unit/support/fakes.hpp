@@ -101,6 +101,7 @@ class FakeStore final : public Store {
  public:
   // ---- users: only the account state the gate reads --------------------------------------
   std::map<std::string, AccountState, std::less<>> accounts;
+  std::map<std::string, User, std::less<>> users;  ///< by id
   int account_state_lookups = 0;
   bool down = false;  ///< account_state throws Outage
 
@@ -138,8 +139,8 @@ class FakeStore final : public Store {
   int schema_version() override { return 0; }
 
   Result<void> insert_user(User const&, Actor const&) override { return {}; }
-  std::optional<User> find_user(std::string_view) override { return std::nullopt; }
-  std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
+  std::optional<User> find_user(std::string_view id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
   std::optional<AccountState> account_state(std::string_view user_id) override;
   std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
