@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -1687,6 +1688,131 @@ TYPED_TEST(RegistrationContract, AStoredScanKeyIsAuditedWithWhoStoredIt) {
   EXPECT_EQ(rows[1][0], "8");
   EXPECT_EQ(rows[1][1], "org-1");
   EXPECT_EQ(rows[1][2], "req-9");
+}
+
+// ---- the outbox ---------------------------------------------------------------------------
+
+MailClock at_ms(Timestamp t) {
+  return MailClock{t};
+}
+
+TYPED_TEST(RegistrationContract, AConfirmedOrderQueuesItsConfirmationInTheSameWriteAndAHoldNone) {
+  this->add_event_with("e1", 3);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->detail.email->status, MailStatus::queued);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1, kNow + 10min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a3", 1))->outcome, Placement::sold_out);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox"), "1") << "nothing for a hold or a refused order";
+  EXPECT_EQ(this->count("SELECT id FROM mail_outbox"), "registration_confirmed.r1");
+  EXPECT_EQ(this->count("SELECT user_id FROM mail_outbox"), "a1");
+  EXPECT_EQ(this->count("SELECT paid FROM mail_outbox"), "1");
+  auto const r1 = this->store_->find_registration("r1");
+  ASSERT_TRUE(r1->email);
+  EXPECT_EQ(r1->email->status, MailStatus::queued);
+  EXPECT_FALSE(this->store_->find_registration("r2")->email) << "nothing is due while payment is pending";
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].email);
+  EXPECT_FALSE(rows[1].email);
+}
+
+TYPED_TEST(RegistrationContract, EachDueMessageGoesToOneSenderUntilItsLeaseRunsOut) {
+  this->add_event_with("e1", 100);
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(place(*this->store_, make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)]))
+                  ->outcome,
+              Placement::placed);
+  }
+  auto other = this->factory_.open();
+  std::array<Store*, 2> const nodes{this->store_.get(), other.get()};
+  std::mutex mutex;
+  std::multiset<std::string> claimed;
+  {
+    std::vector<std::jthread> senders;
+    for (int t = 0; t < 8; ++t) {
+      senders.emplace_back([&, t] {
+        for (int round = 0; round < 5; ++round) {
+          auto const batch = nodes[static_cast<std::size_t>(t % 2)]->claim_mail(at_ms(kNow), 5min, 3);
+          std::lock_guard const lock(mutex);
+          for (auto const& m : batch) claimed.insert(m.entry.id);
+        }
+      });
+    }
+  }
+  EXPECT_EQ(claimed.size(), 40u) << "every message claimed";
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), 40u) << "none twice";
+  EXPECT_TRUE(other->claim_mail(at_ms(kNow + 4min), 5min, 100).empty()) << "leased";
+  EXPECT_EQ(other->claim_mail(at_ms(kNow + 5min), 5min, 100).size(), 40u) << "their senders died: free again";
+}
+
+TYPED_TEST(RegistrationContract, AnOutcomeIsRecordedTheSecretScrubbedOnceSentAndTheRegistrationShowsIt) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  this->store_->queue_mail(OutboxEntry{.id = "reset-1",
+                                       .kind = MailKind::password_reset,
+                                       .recipient = "a1@example.com",
+                                       .secret = "s3cret",
+                                       .created_at = kNow});
+  this->store_->queue_mail(OutboxEntry{.id = "reset-1", .kind = MailKind::password_reset, .created_at = kNow});
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE id = 'reset-1' AND secret = 's3cret'"), "1")
+      << "queued once; a second write of the id changes nothing";
+  auto const claimed = this->store_->claim_mail(at_ms(kNow), 1min, 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  this->store_->record_mail("reset-1", MailOutcome{.status = MailStatus::retrying,
+                                                   .attempts = 1,
+                                                   .last_error = "451 later",
+                                                   .next_attempt_at = at_ms(kNow + 1min)});
+  EXPECT_EQ(this->count("SELECT secret FROM mail_outbox WHERE id = 'reset-1'"), "s3cret") << "kept for the retry";
+  EXPECT_TRUE(this->store_->claim_mail(at_ms(kNow + 30s), 1min, 10).empty()) << "not due yet, and r1 is leased";
+  this->store_->record_mail(
+      "reset-1",
+      MailOutcome{.status = MailStatus::sent, .attempts = 2, .sent_at = kNow + 2min, .sent_to = "a1@example.com"});
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE id = 'reset-1' AND secret IS NULL"), "1");
+  this->store_->record_mail(
+      "registration_confirmed.r1",
+      MailOutcome{.status = MailStatus::failed, .attempts = 1, .last_error = "550 5.1.1 no such user"});
+  auto const r1 = this->store_->find_registration("r1");
+  ASSERT_TRUE(r1->email);
+  EXPECT_EQ(r1->email->status, MailStatus::failed);
+  EXPECT_EQ(r1->email->attempts, 1);
+  EXPECT_EQ(r1->email->last_error, "550 5.1.1 no such user");
+  EXPECT_EQ(this->store_->mail_sent_to("a1@example.com", kNow + 1min, kNow - 1h), (std::pair{1, 1}));
+  EXPECT_EQ(this->store_->mail_sent_to("a1@example.com", kNow + 3min, kNow - 1h), (std::pair{0, 1}));
+  EXPECT_TRUE(this->store_->claim_mail(at_ms(kNow + 1h), 1min, 10).empty()) << "nothing pending is left";
+}
+
+TYPED_TEST(RegistrationContract, AResendIsTheRegistrationsLatestConfirmation) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  this->store_->record_mail("registration_confirmed.r1",
+                            MailOutcome{.status = MailStatus::sent, .attempts = 1, .sent_at = kNow});
+  this->store_->queue_mail(OutboxEntry{.id = "registration_confirmed.r1.x",
+                                       .kind = MailKind::registration_confirmed,
+                                       .user_id = "a1",
+                                       .registration_id = "r1",
+                                       .event_id = "e1",
+                                       .created_at = kNow});
+  EXPECT_EQ(this->store_->find_registration("r1")->email->status, MailStatus::queued);
+}
+
+TYPED_TEST(RegistrationContract, CancellationsExpiriesAndAnEventsEndQueueOneMessageEach) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2"))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a3", 1, kNow + 1min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r4", "e2", "a4", 1, kNow + 1min))->outcome, Placement::placed);
+  ASSERT_EQ(this->store_->cancel_registration("r2", {}, kNow, Actor{}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 2min), 2);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 3min), 0);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 4min, Actor{}));
+  ASSERT_FALSE(this->store_->cancel_event("e1", kNow + 5min, Actor{}));
+  auto const rows = this->factory_.query("SELECT id FROM mail_outbox ORDER BY id");
+  std::vector<std::string> ids;
+  for (auto const& row : rows) ids.push_back(row[0].value_or(""));
+  EXPECT_EQ(ids, (std::vector<std::string>{"event_cancelled.r1", "hold_expired.r3", "hold_expired.r4",
+                                           "registration_cancelled.r2", "registration_confirmed.r1",
+                                           "registration_confirmed.r2"}))
+      << "the event's end tells only holders still holding (r1), once";
 }
 
 // ---- SQLite only ------------------------------------------------------------------------
