@@ -63,6 +63,9 @@ void MailSender::wake() {
 
 void MailSender::run(std::stop_token const& stop) {
   name_this_thread("admit-mail");
+  // Messages wait in the outbox, durable; requests cannot wait. A flash sale keeps the cores
+  // busy: the sender then takes what is left, and drains the backlog when the sale is over.
+  if (!lower_this_threads_priority()) log::warn("mail sender runs at normal priority", {});
   while (!stop.stop_requested()) {
     int claimed = 0;
     try {
