@@ -74,6 +74,7 @@ struct Core {
                  clock, config.stripe_publishable_key),
         staff(store, store, store, tickets, entropy, clock) {
     accounts.set_login_throttle(&login_throttle);
+    if (config.require_verified_organizers) events.require_verified_organizers(store);
   }
 
   static std::unique_ptr<Store> open_store(Config const& config) {

@@ -18,7 +18,9 @@ enum class Errc {
   invalid_credentials,  ///< wrong email or password
   account_disabled,     ///< the right password for an account an administrator disabled
   throttled,            ///< too many failed attempts; `retry_after` says when to try again
+  too_many_requests,    ///< too many requests of this kind (e.g. mail to one address); see `retry_after`
   forbidden,            ///< known caller, not allowed
+  email_unverified,     ///< allowed only once the account has verified its address
   not_found,
   conflict,  ///< the resource's state does not allow this
   email_taken,

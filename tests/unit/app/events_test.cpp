@@ -97,7 +97,7 @@ class EventsTest : public ::testing::Test {
                     .password_hash = "x",
                     .roles = roles,
                     .created_at = clock_.now()};
-    EXPECT_TRUE(store_->insert_user(user, Actor{}));
+    EXPECT_TRUE(store_->insert_user(user, std::nullopt, Actor{}));
     return Principal{user.id, roles};
   }
 
