@@ -278,6 +278,13 @@ describe('links by mail', () => {
     assert.equal((await login(person.email, 'a brand new password')).status, 200, 'the new password');
     assertProblem(await api(base, 'POST', '/api/auth/refresh', { body: { refreshToken: person.refreshToken } }), 401,
       'a refresh token from before the reset');
+    // An access token from before the reset is refused within seconds (its token version is old).
+    const deadline = Date.now() + 5000;
+    let status;
+    while ((status = (await api(base, 'GET', '/api/me', { token: person.accessToken })).status) === 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(status, 401, 'an access token from before the reset');
     const used = await reset(token, 'yet another password');
     assertFieldError(used, 'token', 'used');
     assert.equal((await login(person.email, 'a brand new password')).status, 200, 'a used token changed nothing');
