@@ -35,7 +35,7 @@ Accounts::Accounts(UserStore& users, SessionStore& sessions, PasswordHasher& has
   set_mail_limits(AccountMailLimits{});
 }
 
-void Accounts::set_mail_limits(AccountMailLimits const& limits, RequestQuota::SteadyClock now) {
+void Accounts::set_mail_limits(AccountMailLimits const& limits, RequestQuota::SteadyClock const& now) {
   resets_per_address_ = std::make_unique<RequestQuota>(limits.resets_per_address, limits.window, now);
   resets_per_client_ = std::make_unique<RequestQuota>(limits.resets_per_client, limits.window, now);
   verifications_per_user_ = std::make_unique<RequestQuota>(limits.verifications_per_user, limits.window, now);

@@ -90,7 +90,8 @@ class Accounts {
   Result<bool> resend_verification(Principal const& who);
 
   /// Replaces the limits on account mail (defaults: AccountMailLimits{}).
-  void set_mail_limits(AccountMailLimits const& limits, RequestQuota::SteadyClock now = std::chrono::steady_clock::now);
+  void set_mail_limits(AccountMailLimits const& limits,
+                       RequestQuota::SteadyClock const& now = std::chrono::steady_clock::now);
 
   /// Throttles log_in with `throttle` (which must outlive this object); none by default.
   void set_login_throttle(LoginThrottle* throttle) { throttle_ = throttle; }
