@@ -83,6 +83,7 @@ struct Core {
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config)) {
     accounts.set_login_throttle(&login_throttle);
+    if (config.require_verified_organizers) events.require_verified_organizers(store);
   }
 
   static MailSettings mail_settings(Config const& config) {

@@ -209,11 +209,13 @@ bool FakeStore::is_event_staff(std::string_view event_id, std::string_view user_
 }
 
 std::optional<User> FakeStore::find_user(std::string_view id) {
+  ++user_lookups;
   auto const found = users.find(id);
   return found == users.end() ? std::nullopt : std::optional<User>(found->second);
 }
 
 std::optional<User> FakeStore::find_user_by_email(std::string_view email) {
+  ++user_lookups;
   for (auto const& [id, user] : users) {
     if (user.email == email) return user;
   }
