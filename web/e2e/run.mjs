@@ -664,8 +664,10 @@ try {
     await go('/tickets');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     await page.waitForLoadState('networkidle');
-    assert((await page.getByRole('heading', { name: 'Please verify your email address' }).count()) === 0,
-      'the banner stays after verification');
+    assert(
+      (await page.getByRole('heading', { name: 'Please verify your email address' }).count()) === 0,
+      'the banner stays after verification',
+    );
   });
 
   await step('door staff accept the invitation and scan with their own account', async () => {
