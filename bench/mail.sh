@@ -4,7 +4,7 @@
 # its PDF tickets and .ics attached, while the sale runs.
 #  1. ratio: bench/tickets.sh's flash sale, OLD_BINARY then NEW_BINARY, alternating for ROUNDS
 #     rounds (the sale's ratio to /healthz must not drop by more than 10 %);
-#  2. drain: NEW_BINARY alone — a sale of SECONDS, then how long the sender takes to deliver the
+#  2. drain: NEW_BINARY alone — a sale of DRAIN_SECONDS (default 5), then how long the sender takes to deliver the
 #     backlog, messages per second, and the server's CPU per message.
 # Usage: bench/mail.sh OLD_BINARY NEW_BINARY [rounds, default 3] [seconds, default 10] [connections, default 64]
 set -euo pipefail
@@ -54,7 +54,8 @@ mail_metric() {  # sent, backlog
 }
 read -r sent0 _ < <(mail_metric)
 cpu0=$(cpu_ms "$ADMIT_PID")
-ADMIT_EVENT=$event ADMIT_TOKENS=$data/tokens wrk -t2 -c"$connections" -d"${duration}s" -s bench/register.lua \
+drain_sale=${DRAIN_SECONDS:-5}
+ADMIT_EVENT=$event ADMIT_TOKENS=$data/tokens wrk -t2 -c"$connections" -d"${drain_sale}s" -s bench/register.lua \
   "$ADMIT_URL" >/dev/null 2>&1
 sale_end=$(date +%s%N)
 read -r sent_sale backlog_sale < <(mail_metric)
@@ -71,7 +72,7 @@ total=$((sent - sent0))
 echo
 echo "| drain | value |"
 echo "| --- | --- |"
-echo "| registrations confirmed in the ${duration}s sale | $count |"
+echo "| registrations confirmed in the ${drain_sale}s sale | $count |"
 echo "| confirmations delivered during the sale | $((sent_sale - sent0)) |"
 echo "| backlog when the sale ended | $backlog_sale |"
 echo "| time from the sale's end to an empty outbox | ${drain_s} s |"
