@@ -32,7 +32,8 @@ for round in $(seq 1 "$rounds"); do
   for label in old new; do
     binary=$old
     [ "$label" = new ] && binary=$new
-    line=$(ADMIT_BIN=$binary bash bench/tickets.sh "$duration" "$connections" 2>/dev/null | grep '^| flash sale')
+    out=$(ADMIT_BIN=$binary bash bench/tickets.sh "$duration" "$connections" 2>&1) || { echo "$out" >&2; exit 1; }
+    line=$(grep '^| flash sale' <<<"$out") || { echo "$out" >&2; exit 1; }
     echo "| $round | $label | ${line#| flash sale, confirmed registrations | }"
   done
 done

@@ -230,6 +230,7 @@ int serve(Config config) {
       core.tokens, &core.gate);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
+  if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});
   server.run(router, [&] {

@@ -49,6 +49,7 @@ void MailSender::start() {
 
 void MailSender::stop() {
   for (auto& t : threads_) t.request_stop();
+  if (!threads_.empty()) transport_.cancel();  // a delivery in flight gives up and is retried later
   wake_.notify_all();
   threads_.clear();  // joins
 }
@@ -221,17 +222,17 @@ void MailSender::deliver(OutboxMessage const& message) {
       record(message, {.status = rendered.skip, .attempts = message.attempts, .last_error = rendered.reason});
       return;
     }
-    std::string bytes;
+    DeliveryReport report;
     try {
-      bytes = composer_.compose(rendered.content);
+      auto const bytes = composer_.compose(rendered.content);
+      counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
+      report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
     } catch (std::invalid_argument const& e) {
       // Not an address or not a message: no attempt will ever change that.
       record(message,
              {.status = MailStatus::failed, .attempts = attempts, .last_error = std::string("not sent: ") + e.what()});
       return;
     }
-    counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
-    auto const report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
     auto const after = now_();
     if (report.status == DeliveryStatus::delivered) {
       record(message, {.status = MailStatus::sent,

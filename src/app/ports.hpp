@@ -279,6 +279,10 @@ class MailTransport {
   /// Where messages go, for the log: "smtp://mail.example.com:587" (no credentials) or the
   /// mailbox directory.
   virtual std::string describe() const = 0;
+  /// The program is stopping: deliveries in flight give up within about a second, reporting a
+  /// transient failure (their messages are tried again after the restart), and later ones
+  /// fail at once.
+  virtual void cancel() {}
 };
 
 // ---- storage ---------------------------------------------------------------------------

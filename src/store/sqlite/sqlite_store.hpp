@@ -111,6 +111,10 @@ class SqliteStore final : public Store {
   std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
                                                      Timestamp since_day) override;
   MailBacklog mail_backlog(MailClock now) override;
+  /// Frees every claim on the outbox. Only for the server as it starts: one process serves a
+  /// SQLite database, so claims left over are those of a previous process that died mid-send,
+  /// and its messages need not wait for their leases to run out.
+  void release_mail_claims();
 
  private:
   class Reader;

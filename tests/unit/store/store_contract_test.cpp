@@ -2025,6 +2025,19 @@ TYPED_TEST(RegistrationContract, CancellationsExpiriesAndAnEventsEndQueueOneMess
 
 // ---- SQLite only ------------------------------------------------------------------------
 
+TEST(SqliteStore, AStartingServerFreesTheClaimsOfTheProcessBeforeIt) {
+  SqliteStoreFactory factory;
+  auto store = factory.open();
+  store->queue_mail(
+      OutboxEntry{.id = "m1", .kind = MailKind::staff_invitation, .recipient = "a@example.com", .created_at = kNow});
+  ASSERT_EQ(store->claim_mail(MailClock{kNow}, 5min, 10).size(), 1u);
+  store.reset();  // the process dies mid-send
+  auto restarted = factory.open();
+  EXPECT_TRUE(restarted->claim_mail(MailClock{kNow + 1min}, 5min, 10).empty()) << "still leased";
+  dynamic_cast<SqliteStore&>(*restarted).release_mail_claims();
+  EXPECT_EQ(restarted->claim_mail(MailClock{kNow + 1min}, 5min, 10).size(), 1u);
+}
+
 TEST(SqliteStore, CreatesTheDatabaseReadableByItsOwnerOnly) {
   SqliteStoreFactory factory;
   auto store = factory.open();
