@@ -14,4 +14,8 @@ cmake --build --preset release --target admit
 
 bin=build/release/src/admit
 "$bin" demo
+if [ -z "${ADMIT_SMTP_URL:-}" ]; then
+  echo "run: no ADMIT_SMTP_URL, so every message (confirmations with the PDF tickets, password" \
+    "resets, …) is written as an .eml file under ${ADMIT_DATA_DIR:-./data}/mail/ — open one in any mail program" >&2
+fi
 exec "$bin" serve "$@"

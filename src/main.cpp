@@ -83,6 +83,7 @@ struct Core {
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config)) {
     accounts.set_login_throttle(&login_throttle);
+    if (config.require_verified_organizers) events.require_verified_organizers(store);
   }
 
   static MailSettings mail_settings(Config const& config) {
@@ -229,6 +230,7 @@ int serve(Config config) {
       core.tokens, &core.gate);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
+  if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});
   server.run(router, [&] {

@@ -69,4 +69,40 @@ Response get_me(Accounts& accounts, Request& request) {
   return json_response(200, w.take());
 }
 
+Response forgot_password(Accounts& accounts, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"email"});
+  auto email = input->string("email", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  if (auto done = accounts.request_password_reset(*email, request.client); !done) return problem(done.error());
+  return accepted();
+}
+
+Response reset_password(Accounts& accounts, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"token", "password"});
+  auto token = input->string("token", true);
+  auto password = input->string("password", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  if (auto done = accounts.reset_password(*token, *password, request.actor()); !done) return problem(done.error());
+  return no_content();
+}
+
+Response verify_email(Accounts& accounts, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"token"});
+  auto token = input->string("token", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  if (auto done = accounts.verify_email(*token, request.actor()); !done) return problem(done.error());
+  return no_content();
+}
+
+Response resend_verification(Accounts& accounts, Request& request) {
+  if (auto queued = accounts.resend_verification(*request.principal); !queued) return problem(queued.error());
+  return accepted();
+}
+
 }  // namespace admit::api

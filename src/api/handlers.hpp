@@ -19,6 +19,10 @@ Response log_in(Accounts& accounts, Request& request);
 Response refresh_session(Accounts& accounts, Request& request);
 Response log_out(Accounts& accounts, Request& request);
 Response get_me(Accounts& accounts, Request& request);
+Response forgot_password(Accounts& accounts, Request& request);
+Response reset_password(Accounts& accounts, Request& request);
+Response verify_email(Accounts& accounts, Request& request);
+Response resend_verification(Accounts& accounts, Request& request);
 
 Response create_event(Events& events, Request& request);
 Response get_event(Events& events, Request& request);

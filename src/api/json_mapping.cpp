@@ -15,6 +15,7 @@ void write_user(JsonWriter& w, User const& user) {
   for (auto name : user.roles.names()) w.value(name);
   w.end_array();
   w.field("createdAt", format_rfc3339(user.created_at));
+  w.field("emailVerified", user.email_verified());
   w.end_object();
 }
 

@@ -20,10 +20,11 @@ Mapping mapping(Errc code) {
     case Errc::invalid_credentials: return {401, "invalid-credentials", "Wrong email or password"};
     case Errc::account_disabled: return {401, "account-disabled", "The account is disabled"};
     case Errc::throttled: return {429, "login-throttled", "Too many failed sign-ins"};
+    case Errc::too_many_requests: return {429, "rate-limited", "Too many requests"};
     case Errc::forbidden: return {403, "forbidden", "Not allowed"};
+    case Errc::email_unverified: return {403, "email-unverified", "The email address is not verified"};
     case Errc::not_found: return {404, "not-found", "Not found"};
     case Errc::conflict: return {409, "conflict", "The resource's state does not allow this"};
-    case Errc::rate_limited: return {429, "rate-limited", "Too many requests"};
     case Errc::email_taken: return {409, "email-taken", "The email is already registered"};
     case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
     case Errc::sold_out: return {409, "sold-out", "Sold out"};

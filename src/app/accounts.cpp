@@ -1,5 +1,7 @@
 #include "app/accounts.hpp"
 
+#include <algorithm>
+
 namespace admit {
 namespace {
 
@@ -29,7 +31,54 @@ Accounts::Accounts(UserStore& users, SessionStore& sessions, PasswordHasher& has
       entropy_(entropy),
       clock_(clock),
       refresh_lifetime_(refresh_lifetime),
-      dummy_hash_(hasher.hash(entropy.new_secret())) {}
+      dummy_hash_(hasher.hash(entropy.new_secret())) {
+  set_mail_limits(AccountMailLimits{});
+}
+
+void Accounts::set_mail_limits(AccountMailLimits const& limits, RequestQuota::SteadyClock const& now) {
+  resets_per_address_ = std::make_unique<RequestQuota>(limits.resets_per_address, limits.window, now);
+  resets_per_client_ = std::make_unique<RequestQuota>(limits.resets_per_client, limits.window, now);
+  verifications_per_user_ = std::make_unique<RequestQuota>(limits.verifications_per_user, limits.window, now);
+}
+
+AccountToken Accounts::new_account_token(MailKind kind, std::string const& email, std::string const& user_id,
+                                         std::chrono::seconds lifetime) {
+  auto const now = clock_.now();
+  auto secret = entropy_.new_secret();
+  auto hash = digest_.digest(secret);
+  return AccountToken{
+      .token_hash = std::move(hash),
+      .email = email,
+      .user_id = user_id,
+      .created_at = now,
+      .expires_at = now + lifetime,
+      .mail =
+          OutboxEntry{
+              .id = entropy_.new_id(),
+              .kind = kind,
+              .recipient = email,
+              .user_id = user_id,
+              .secret = std::move(secret),
+              .created_at = now,
+          },
+  };
+}
+
+namespace {
+
+Error too_many(std::chrono::seconds wait, std::string_view what) {
+  auto const seconds = wait.count();
+  Error error{Errc::too_many_requests, std::string(what) + "; try again in " + std::to_string(seconds) +
+                                           (seconds == 1 ? " second." : " seconds.")};
+  error.retry_after = wait;
+  return error;
+}
+
+Error invalid_token(std::string_view what) {
+  return Error{Errc::invalid_input, std::string(what), {{"token", "is unknown, used or expired"}}};
+}
+
+}  // namespace
 
 Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor const& actor) {
   auto errors = check_signup(request.email, request.password, request.name);
@@ -46,9 +95,18 @@ Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor cons
       .roles = Roles(request.role),
       .created_at = clock_.now(),
   };
+  std::optional<AccountToken> verification;
+  if (request.email_verified) {
+    user.email_verified_at = user.created_at;
+  } else {
+    verification = new_account_token(MailKind::email_verification, user.email, user.id,
+                                     std::chrono::duration_cast<std::chrono::seconds>(kEmailVerificationLifetime));
+  }
   Actor self = actor;
   if (self.user_id.empty()) self.user_id = user.id;
-  if (auto inserted = users_.insert_user(user, self); !inserted) return std::unexpected(inserted.error());
+  if (auto inserted = users_.insert_user(user, verification, self); !inserted) {
+    return std::unexpected(inserted.error());
+  }
   return start_session(std::move(user));
 }
 
@@ -145,6 +203,62 @@ Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
   auto user = normalized ? users_.set_disabled(*normalized, false, clock_.now(), actor) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
   return *user;
+}
+
+Result<void> Accounts::request_password_reset(std::string_view email, std::string_view client) {
+  auto const normalized = normalize_email(email);
+  if (!normalized) {
+    return fail(Errc::invalid_input, "The email address is not valid.", {{"email", "must be a valid email address"}});
+  }
+  // Both limits are checked before either counts, so a refused request costs nothing.
+  auto const client_wait = resets_per_client_->wait(client);
+  auto const address_wait = resets_per_address_->wait(*normalized);
+  if (client_wait || address_wait) {
+    return std::unexpected(too_many(
+        std::max(client_wait.value_or(std::chrono::seconds{0}), address_wait.value_or(std::chrono::seconds{0})),
+        "Too many password reset links were asked for"));
+  }
+  resets_per_client_->take(client);
+  resets_per_address_->take(*normalized);
+  users_.queue_password_reset(
+      new_account_token(MailKind::password_reset, *normalized, {},
+                        std::chrono::duration_cast<std::chrono::seconds>(kPasswordResetLifetime)));
+  return {};
+}
+
+Result<void> Accounts::reset_password(std::string_view token, std::string_view password, Actor const& actor) {
+  if (auto errors = check_password(password); !errors.empty()) {
+    return fail(Errc::invalid_input, "The new password is not acceptable.", std::move(errors));
+  }
+  if (token.empty() || token.size() > 200) return std::unexpected(invalid_token("This reset link is not valid."));
+  auto const hash = hasher_.hash(password);
+  if (!users_.reset_password(digest_.digest(token), hash, clock_.now(), actor)) {
+    return std::unexpected(
+        invalid_token("This reset link is not valid: it was used already, has expired, or was altered."));
+  }
+  return {};
+}
+
+Result<void> Accounts::verify_email(std::string_view token, Actor const& actor) {
+  if (token.empty() || token.size() > 200 || !users_.verify_email(digest_.digest(token), clock_.now(), actor)) {
+    return std::unexpected(
+        invalid_token("This verification link is not valid: it was used already, has expired, or was altered."));
+  }
+  return {};
+}
+
+Result<bool> Accounts::resend_verification(Principal const& who) {
+  auto user = users_.find_user(who.user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  if (user->email_verified()) return false;
+  if (auto const wait = verifications_per_user_->wait(user->id)) {
+    return std::unexpected(too_many(*wait, "Too many verification links were asked for"));
+  }
+  verifications_per_user_->take(user->id);
+  users_.queue_email_verification(
+      new_account_token(MailKind::email_verification, user->email, user->id,
+                        std::chrono::duration_cast<std::chrono::seconds>(kEmailVerificationLifetime)));
+  return true;
 }
 
 SessionTokens Accounts::start_session(User user) {

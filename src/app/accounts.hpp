@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "app/login_throttle.hpp"
 #include "app/ports.hpp"
+#include "app/request_quota.hpp"
 
 namespace admit {
 
@@ -14,6 +16,18 @@ struct SignUpRequest {
   std::string password;
   std::string name;
   Role role = Role::attendee;
+  /// For accounts the operator makes (the demo's): the address counts as verified from the
+  /// start and no verification link is sent. Never taken from a request.
+  bool email_verified = false;
+};
+
+/// How often one may make Admit mail an account link: each a burst, then one more every
+/// window / allowance (see RequestQuota); 0 turns that limit off.
+struct AccountMailLimits {
+  int resets_per_address = 5;      ///< password reset links to one address
+  int resets_per_client = 20;      ///< password reset links asked for from one client address
+  int verifications_per_user = 5;  ///< verification links resent to one account
+  std::chrono::seconds window{3600};
 };
 
 /// What a successful sign-up, login or refresh hands to the client.
@@ -30,7 +44,8 @@ class Accounts {
            Entropy& entropy, Clock const& clock, std::chrono::seconds refresh_lifetime = std::chrono::hours(24 * 30));
 
   /// Creates an attendee or organizer account and logs it in. Staff and admin are granted,
-  /// never chosen.
+  /// never chosen. Unless the request says the address is verified, a verification link
+  /// (valid kEmailVerificationLifetime) is queued in the same transaction as the account.
   Result<SessionTokens> sign_up(SignUpRequest const& request, Actor const& actor);
   /// Checks the password; the same error whether the email or the password is wrong. With a
   /// throttle set, failed attempts slow down further ones (Errc::throttled), keyed on the
@@ -53,11 +68,40 @@ class Accounts {
   /// Lets a disabled account sign in again (`admit user enable`); tokens refused stay refused.
   Result<User> enable(std::string_view email, Actor const& actor);
 
+  /// Queues a password reset link (valid kPasswordResetLifetime, single use) for a well-formed
+  /// address, without looking for an account: the answer and its timing are the same whether
+  /// or not one has the address (the sender skips the message when none has). Token and
+  /// message are written in one transaction. Errc::invalid_input (`email`) for a malformed
+  /// address; Errc::too_many_requests, writing nothing, when the address or the client
+  /// (`client`) asked too often.
+  Result<void> request_password_reset(std::string_view email, std::string_view client);
+  /// Sets a new password with a reset link's token: checked with the sign-up rules
+  /// (`password`); then, atomically, the token is used up, every session of the account ends
+  /// (refresh tokens revoked, access tokens refused) and the address counts as verified.
+  /// Errc::invalid_input naming `token`, nothing changed, for a used, expired, altered or
+  /// unknown token.
+  Result<void> reset_password(std::string_view token, std::string_view password, Actor const& actor);
+  /// Marks the account's address verified with a verification link's token (single use);
+  /// Errc::invalid_input naming `token` for a used, expired, altered or unknown one.
+  Result<void> verify_email(std::string_view token, Actor const& actor);
+  /// Queues a fresh verification link for the caller's address: true when queued, false (and
+  /// nothing queued) when the address is verified already; Errc::too_many_requests when asked
+  /// too often.
+  Result<bool> resend_verification(Principal const& who);
+
+  /// Replaces the limits on account mail (defaults: AccountMailLimits{}).
+  void set_mail_limits(AccountMailLimits const& limits,
+                       RequestQuota::SteadyClock const& now = std::chrono::steady_clock::now);
+
   /// Throttles log_in with `throttle` (which must outlive this object); none by default.
   void set_login_throttle(LoginThrottle* throttle) { throttle_ = throttle; }
 
  private:
   SessionTokens start_session(User user);
+  /// A fresh single-use token for `email` (of `user_id`, for verification) valid for
+  /// `lifetime`, with the message that carries it.
+  AccountToken new_account_token(MailKind kind, std::string const& email, std::string const& user_id,
+                                 std::chrono::seconds lifetime);
 
   UserStore& users_;
   SessionStore& sessions_;
@@ -69,6 +113,9 @@ class Accounts {
   std::chrono::seconds refresh_lifetime_;
   std::string dummy_hash_;  ///< verified against when the email is unknown, so timing tells nothing
   LoginThrottle* throttle_ = nullptr;
+  std::unique_ptr<RequestQuota> resets_per_address_;
+  std::unique_ptr<RequestQuota> resets_per_client_;
+  std::unique_ptr<RequestQuota> verifications_per_user_;
 };
 
 }  // namespace admit

@@ -25,8 +25,8 @@ Result<void> Confirmations::resend(Principal const& who, std::string_view regist
     auto& times = recent_[std::string(registration_id)];
     while (!times.empty() && times.front() <= now - std::chrono::hours(1)) times.pop_front();
     if (std::ssize(times) >= kPerHour) {
-      Error error{Errc::rate_limited, "The tickets of this registration were sent again " + std::to_string(kPerHour) +
-                                          " times in the last hour; try later."};
+      Error error{Errc::too_many_requests, "The tickets of this registration were sent again " +
+                                               std::to_string(kPerHour) + " times in the last hour; try later."};
       error.retry_after = std::chrono::duration_cast<std::chrono::seconds>(times.front() + std::chrono::hours(1) - now);
       return std::unexpected(std::move(error));
     }

@@ -82,6 +82,7 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
     return fail(Errc::invalid_input, "The event details are not acceptable.", std::move(missing));
   }
 
+  if (auto allowed = check_may_sell(who, draft->price_minor); !allowed) return std::unexpected(allowed.error());
   auto const now = clock_.now();
   Event event{
       .id = entropy_.new_id(),
@@ -134,6 +135,18 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
       cursor_after);
 }
 
+Result<void> Events::check_may_sell(Principal const& who, std::int64_t price_minor) {
+  if (verified_organizers_from_ == nullptr || price_minor <= 0) return {};
+  auto const organizer = verified_organizers_from_->find_user(who.user_id);
+  if (!organizer) return fail(Errc::unauthenticated, "The account no longer exists.");
+  if (!may_sell_at(*organizer, price_minor, true)) {
+    return fail(Errc::email_unverified,
+                "Verify your email address before selling paid tickets (use the link we sent you, or ask for a new "
+                "one); free events need no verification.");
+  }
+  return {};
+}
+
 Result<Event> Events::owned_event(Principal const& who, std::string_view id) {
   auto event = events_.find_event(id);
   if (!event) return fail(Errc::not_found, "No event has this id.");
@@ -154,6 +167,9 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
       return fail(Errc::invalid_input, "A new currency needs a new price.",
                   {{"price", "is required when the currency changes"}});
     }
+  }
+  if (event->details.price_minor <= 0) {
+    if (auto allowed = check_may_sell(who, draft->price_minor); !allowed) return std::unexpected(allowed.error());
   }
   switch (events_.update_event(id, *draft, clock_.now(), actor)) {
     case EventUpdate::updated: break;

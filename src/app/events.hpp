@@ -64,13 +64,21 @@ class Events {
   /// progress stays on the list.
   Result<Page<Event>> list_staff_events(Principal const& who, StaffEventsRequest const& request);
 
+  /// From now on an organizer whose address is not verified may not create a paid event nor
+  /// make a free one paid (Errc::email_unverified); `users` (which must outlive this object)
+  /// tells. Off by default (ADMIT_REQUIRE_VERIFIED_ORGANIZERS).
+  void require_verified_organizers(UserStore& users) { verified_organizers_from_ = &users; }
+
  private:
   Result<Event> owned_event(Principal const& who, std::string_view id);
+  /// Errc::email_unverified when the rule above is on and `who` may not sell at `price_minor`.
+  Result<void> check_may_sell(Principal const& who, std::int64_t price_minor);
 
   EventStore& events_;
   StaffStore& staff_;
   Entropy& entropy_;
   Clock const& clock_;
+  UserStore* verified_organizers_from_ = nullptr;  ///< set: paid events need a verified organizer
 };
 
 /// Opaque text for a listing position, and back; nullopt for text this did not produce.

@@ -49,6 +49,7 @@ void MailSender::start() {
 
 void MailSender::stop() {
   for (auto& t : threads_) t.request_stop();
+  if (!threads_.empty()) transport_.cancel();  // a delivery in flight gives up and is retried later
   wake_.notify_all();
   threads_.clear();  // joins
 }
@@ -63,6 +64,9 @@ void MailSender::wake() {
 
 void MailSender::run(std::stop_token const& stop) {
   name_this_thread("admit-mail");
+  // Messages wait in the outbox, durable; requests cannot wait. A flash sale keeps the cores
+  // busy: the sender then takes what is left, and drains the backlog when the sale is over.
+  if (!lower_this_threads_priority()) log::warn("mail sender runs at normal priority", {});
   while (!stop.stop_requested()) {
     int claimed = 0;
     try {
@@ -218,17 +222,17 @@ void MailSender::deliver(OutboxMessage const& message) {
       record(message, {.status = rendered.skip, .attempts = message.attempts, .last_error = rendered.reason});
       return;
     }
-    std::string bytes;
+    DeliveryReport report;
     try {
-      bytes = composer_.compose(rendered.content);
+      auto const bytes = composer_.compose(rendered.content);
+      counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
+      report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
     } catch (std::invalid_argument const& e) {
       // Not an address or not a message: no attempt will ever change that.
       record(message,
              {.status = MailStatus::failed, .attempts = attempts, .last_error = std::string("not sent: ") + e.what()});
       return;
     }
-    counters_.rendered_bytes += static_cast<std::int64_t>(bytes.size());
-    auto const report = transport_.deliver(settings_.from, rendered.content.to, rendered.content.message_id, bytes);
     auto const after = now_();
     if (report.status == DeliveryStatus::delivered) {
       record(message, {.status = MailStatus::sent,

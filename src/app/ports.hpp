@@ -279,9 +279,39 @@ class MailTransport {
   /// Where messages go, for the log: "smtp://mail.example.com:587" (no credentials) or the
   /// mailbox directory.
   virtual std::string describe() const = 0;
+  /// The program is stopping: deliveries in flight give up within about a second, reporting a
+  /// transient failure (their messages are tried again after the restart), and later ones
+  /// fail at once.
+  virtual void cancel() {}
 };
 
 // ---- storage ---------------------------------------------------------------------------
+
+/// A message to write into the outbox. Stores write most of them themselves, in the
+/// transaction that causes them; the use cases queue the rest (a resend, a reset link).
+struct OutboxEntry {
+  std::string id{};  ///< also the Message-ID's left part, so every attempt carries the same one
+  MailKind kind = MailKind::registration_confirmed;
+  std::string recipient{};  ///< the address; empty: the account's (user_id) when it is sent
+  std::string user_id{};
+  std::string registration_id{};
+  std::string event_id{};
+  std::string reference{};  ///< what else it is about: a staff invitation's id
+  std::string secret{};     ///< the secret link's token (carries_secret kinds); scrubbed once sent
+  bool paid = false;        ///< confirms a paid order: no recipient cap drops it
+  Timestamp created_at{};
+};
+
+/// A single-use link's token as the stores keep it: only its digest (TokenDigest), never the
+/// token itself, which travels in `mail` (the message carrying the link) until it is sent.
+struct AccountToken {
+  std::string token_hash;
+  std::string email;    ///< the normalised address it was issued for
+  std::string user_id;  ///< the account (verification); empty for a reset, which names only an address
+  Timestamp created_at;
+  Timestamp expires_at;
+  OutboxEntry mail;  ///< written in the same transaction as the token
+};
 
 /// What an access token is checked against on every request: the account as it is now.
 struct AccountState {
@@ -293,8 +323,10 @@ struct AccountState {
 class UserStore {
  public:
   virtual ~UserStore() = default;
-  /// Fails with Errc::email_taken when the (normalised) email is already registered.
-  virtual Result<void> insert_user(User const& user, Actor const& actor) = 0;
+  /// Fails with Errc::email_taken when the (normalised) email is already registered. With
+  /// `verification`, its token and message are written in the same transaction as the user.
+  virtual Result<void> insert_user(User const& user, std::optional<AccountToken> const& verification,
+                                   Actor const& actor) = 0;
   virtual std::optional<User> find_user(std::string_view id) = 0;
   virtual std::optional<User> find_user_by_email(std::string_view email) = 0;
   /// Replaces a user's roles; nullopt when no such user.
@@ -314,6 +346,27 @@ class UserStore {
   /// refused stay refused). nullopt when no such user.
   virtual std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now,
                                            Actor const& actor) = 0;
+
+  /// Writes a password reset token and the message carrying it, in one transaction, without
+  /// looking for an account: whether the address has one is decided when the message is sent.
+  virtual void queue_password_reset(AccountToken const& token) = 0;
+  /// Uses the reset token with this digest, atomically: when it is unused, unexpired at `now`
+  /// and its address has an account, that account's password hash becomes `password_hash`,
+  /// every open reset token of the address is used up, every refresh token of the account is
+  /// revoked and its token version moves on (access tokens end too), and the address counts
+  /// as verified (the link reached it); audited as user.password_reset. Of two simultaneous
+  /// uses one wins. The account's id, or nullopt (and nothing changed) for any other token.
+  virtual std::optional<std::string> reset_password(std::string_view token_hash, std::string_view password_hash,
+                                                    Timestamp now, Actor const& actor) = 0;
+  /// Writes an address verification token of an account and the message carrying it, in one
+  /// transaction.
+  virtual void queue_email_verification(AccountToken const& token) = 0;
+  /// Uses the verification token with this digest, atomically: when it is unused, unexpired at
+  /// `now` and its account still has the address it was issued for, the account's address
+  /// counts as verified (from its first verification on) and every open verification token of
+  /// the account is used up; audited as user.email_verified. The account's id, or nullopt (and
+  /// nothing changed) for any other token.
+  virtual std::optional<std::string> verify_email(std::string_view token_hash, Timestamp now, Actor const& actor) = 0;
 };
 
 /// One refresh token. Tokens of one login form a family: each refresh replaces the
@@ -631,21 +684,6 @@ class PaymentStore {
   virtual std::vector<StoredPayment> pending_payments() = 0;
   /// Paid registrations that were cancelled and still wait for their refund.
   virtual std::vector<StoredPayment> refunds_due() = 0;
-};
-
-/// A message to write into the outbox. Stores write most of them themselves, in the
-/// transaction that causes them; the use cases queue the rest (a resend, a reset link).
-struct OutboxEntry {
-  std::string id{};  ///< also the Message-ID's left part, so every attempt carries the same one
-  MailKind kind = MailKind::registration_confirmed;
-  std::string recipient{};  ///< the address; empty: the account's (user_id) when it is sent
-  std::string user_id{};
-  std::string registration_id{};
-  std::string event_id{};
-  std::string reference{};  ///< what else it is about: a staff invitation's id
-  std::string secret{};     ///< the secret link's token (carries_secret kinds); scrubbed once sent
-  bool paid = false;        ///< confirms a paid order: no recipient cap drops it
-  Timestamp created_at{};
 };
 
 /// An outbox row the sender claimed.

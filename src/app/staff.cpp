@@ -60,6 +60,16 @@ Result<StaffInvitation> Staff::accept(Principal const& who, std::string_view inv
   auto user = caller(who);
   if (!user) return std::unexpected(user.error());
   auto const now = clock_.now();
+  // The invitation went to an address: only an account that proved it receives mail there
+  // may take up the right it grants. Someone else's invitation stays a 404 either way.
+  if (!user->email_verified()) {
+    auto const mine = staff_.list_staff_invitations(user->email, now);
+    if (std::ranges::find(mine, invitation_id, &StaffInvitation::id) == mine.end()) {
+      return fail(Errc::not_found, "No invitation of yours has this id.");
+    }
+    return fail(Errc::email_unverified,
+                "Verify your email address first (use the link we sent you, or ask for a new one); then accept.");
+  }
   switch (staff_.accept_staff_invitation(invitation_id, user->email, user->id, now, actor)) {
     case InvitationAnswer::accepted:
     case InvitationAnswer::already_active: break;

@@ -25,8 +25,9 @@ class Staff {
   Result<std::vector<StaffInvitation>> list_event_staff(Principal const& who, std::string_view event_id);
   /// The caller's open and accepted invitations (by their account's address).
   Result<std::vector<StaffInvitation>> my_invitations(Principal const& who);
-  /// Accepts an invitation addressed to the caller; 404 for anyone else's, 410 once expired.
-  /// Accepting twice is not an error.
+  /// Accepts an invitation addressed to the caller; 404 for anyone else's, 410 once expired,
+  /// Errc::email_unverified (403) for the caller's own open one until the caller's address is
+  /// verified (an expired one is then a 404). Accepting twice is not an error.
   Result<StaffInvitation> accept(Principal const& who, std::string_view invitation_id, Actor const& actor);
   /// Declines an invitation addressed to the caller (or gives up an accepted one).
   Result<void> decline(Principal const& who, std::string_view invitation_id, Actor const& actor);

@@ -6,4 +6,10 @@ namespace admit {
 /// kept, as Linux allows).
 void name_this_thread(char const* name);
 
+/// Makes the calling thread yield to every other thread of the machine that wants the CPU
+/// (nice 19, the lowest priority Linux has short of never running): background work such as
+/// sending email goes on whenever there is CPU to spare, and takes almost none from requests
+/// while they keep the cores busy. False when the system refused.
+bool lower_this_threads_priority();
+
 }  // namespace admit

@@ -18,7 +18,9 @@ enum class Errc {
   invalid_credentials,  ///< wrong email or password
   account_disabled,     ///< the right password for an account an administrator disabled
   throttled,            ///< too many failed attempts; `retry_after` says when to try again
+  too_many_requests,    ///< too many requests of this kind (e.g. mail to one address); see `retry_after`
   forbidden,            ///< known caller, not allowed
+  email_unverified,     ///< allowed only once the account has verified its address
   not_found,
   conflict,  ///< the resource's state does not allow this
   email_taken,
@@ -34,7 +36,6 @@ enum class Errc {
   payment_provider,    ///< the payment provider refused or failed the request
   unavailable,         ///< a dependency is down; retry later
   invitation_expired,  ///< a staff invitation was not accepted in time
-  rate_limited,        ///< too many requests of this kind; `retry_after` says when to try again
 };
 
 struct FieldError {

@@ -70,15 +70,18 @@ std::optional<std::string> normalize_email(std::string_view email) {
   return out;
 }
 
+std::vector<FieldError> check_password(std::string_view password) {
+  auto const length = utf8_length(password);
+  if (length < kMinPasswordLength) return {{"password", "must be at least 8 characters"}};
+  if (length > kMaxPasswordLength) return {{"password", "must be at most 256 characters"}};
+  return {};
+}
+
 std::vector<FieldError> check_signup(std::string_view email, std::string_view password, std::string_view name) {
   std::vector<FieldError> errors;
   if (!normalize_email(email)) errors.push_back({"email", "must be a valid email address"});
-  auto const length = utf8_length(password);
-  if (length < kMinPasswordLength) {
-    errors.push_back({"password", "must be at least 8 characters"});
-  } else if (length > kMaxPasswordLength) {
-    errors.push_back({"password", "must be at most 256 characters"});
-  }
+  auto password_errors = check_password(password);
+  errors.insert(errors.end(), password_errors.begin(), password_errors.end());
   auto const trimmed = trim(name);
   if (trimmed.empty()) {
     errors.push_back({"name", "must not be empty"});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,18 +58,40 @@ struct User {
   /// access token carries the version it was issued under and is refused once it differs.
   std::int64_t token_version = 0;
   std::optional<Timestamp> disabled_at{};  ///< set while the account is disabled
+  /// When the account proved it receives mail at `email` (a verification or reset link used);
+  /// nullopt until then.
+  std::optional<Timestamp> email_verified_at{};
 
   bool disabled() const { return disabled_at.has_value(); }
+  bool email_verified() const { return email_verified_at.has_value(); }
 };
+
+/// How long a password reset link works: long enough to open the mail, short enough that an
+/// old message found in a mailbox later is useless.
+inline constexpr std::chrono::minutes kPasswordResetLifetime{30};
+/// How long an address verification link works: two days, so a link sent on a Friday evening
+/// still works on Sunday; a new one can be asked for at any time.
+inline constexpr std::chrono::hours kEmailVerificationLifetime{48};
 
 /// Trims and lower-cases an email address; nullopt when it does not look like one.
 std::optional<std::string> normalize_email(std::string_view email);
+
+/// The rules for a new password (sign-up and reset), naming the field `password`; empty when
+/// it is acceptable.
+std::vector<FieldError> check_password(std::string_view password);
 
 /// The sign-up rules for a new account; empty when the input is acceptable.
 std::vector<FieldError> check_signup(std::string_view email, std::string_view password, std::string_view name);
 
 inline constexpr std::size_t kMinPasswordLength = 8;
 inline constexpr std::size_t kMaxPasswordLength = 256;
+
+/// Whether `organizer` may offer tickets at `price_minor` (per ticket): free tickets always;
+/// paid ones, where the instance requires it, only once the organizer's address is verified,
+/// so that buyers' money never goes to an organizer nobody can reach by mail.
+inline bool may_sell_at(User const& organizer, std::int64_t price_minor, bool require_verified_organizers) {
+  return price_minor <= 0 || !require_verified_organizers || organizer.email_verified();
+}
 
 /// The roles' names joined by commas ("attendee,organizer"), for the audit log.
 std::string role_list(Roles roles);

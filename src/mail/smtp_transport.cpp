@@ -102,6 +102,7 @@ CURLcode add_extra_roots(CURL* /*easy*/, void* ssl_ctx, void* user) {
 
 struct Exchange {
   std::string const* message = nullptr;
+  std::atomic<bool> const* cancelled = nullptr;
   std::size_t sent = 0;
   std::string last_reply;    ///< the last line the server sent
   std::string last_refusal;  ///< the last 4xx or 5xx line: curl's QUIT after it is answered too
@@ -129,6 +130,13 @@ int watch_replies(CURL* /*easy*/, curl_infotype type, char* data, std::size_t si
   exchange->last_reply.assign(text.substr(0, kMaxReply));
   if (text.front() == '4' || text.front() == '5') exchange->last_refusal = exchange->last_reply;
   return 0;
+}
+
+/// Called by curl while it waits or transfers (about once a second at least): a nonzero answer
+/// aborts the transfer (CURLE_ABORTED_BY_CALLBACK) once the program is stopping.
+int check_cancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto const* exchange = static_cast<Exchange const*>(user);
+  return exchange->cancelled != nullptr && exchange->cancelled->load() ? 1 : 0;
 }
 
 std::string bracketed(std::string const& address) {
@@ -211,6 +219,10 @@ std::string SmtpTransport::describe() const {
   return described_;
 }
 
+void SmtpTransport::cancel() {
+  cancelled_ = true;
+}
+
 DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const& to, std::string_view /*message_id*/,
                                       std::string const& message) {
   if (!is_plain_addr_spec(from.address) || !is_plain_addr_spec(to.address)) {
@@ -218,7 +230,8 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   }
   // Declared before the handle is taken: it is reset, and no longer points at them, before
   // they go.
-  Exchange exchange{.message = &message, .sent = 0, .last_reply = {}, .last_refusal = {}};
+  Exchange exchange{.message = &message, .cancelled = &cancelled_, .sent = 0, .last_reply = {}, .last_refusal = {}};
+  if (cancelled_) return {.status = DeliveryStatus::transient_failure, .reply = "not sent: the server is stopping"};
   char error[CURL_ERROR_SIZE] = {};
   auto const sender = bracketed(from.address);
   std::unique_ptr<curl_slist, CurlSlistDeleter> const recipients(
@@ -268,6 +281,9 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   (void)curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &watch_replies);
   (void)curl_easy_setopt(h, CURLOPT_DEBUGDATA, &exchange);
   (void)curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds watch_replies; nothing is printed
+  (void)curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  (void)curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &check_cancelled);
+  (void)curl_easy_setopt(h, CURLOPT_XFERINFODATA, &exchange);
 
   CURLcode result = curl_easy_perform(h);
   long code = 0;
@@ -283,7 +299,7 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   bool const stale = kept && new_connections == 0 && broken_session && exchange.sent == 0 &&
                      (exchange.last_refusal.empty() || code == 421);
   if (stale) {
-    exchange = Exchange{.message = &message, .sent = 0, .last_reply = {}, .last_refusal = {}};
+    exchange = Exchange{.message = &message, .cancelled = &cancelled_, .sent = 0, .last_reply = {}, .last_refusal = {}};
     error[0] = '\0';
     (void)curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     result = curl_easy_perform(h);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -51,6 +52,7 @@ class SmtpTransport final : public MailTransport {
                          std::string const& message) override;
   /// "smtp://host:port" or "smtps://host:port", never the credentials.
   std::string describe() const override;
+  void cancel() override;
 
   struct ExtraRoots;  ///< the CA file's certificates, parsed once
   struct HandlePool;  ///< idle curl handles, each keeping its connection
@@ -67,6 +69,7 @@ class SmtpTransport final : public MailTransport {
   std::chrono::seconds max_lifetime_;
   std::unique_ptr<ExtraRoots> extra_roots_;
   std::unique_ptr<HandlePool> handles_;
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace admit::mail

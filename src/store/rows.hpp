@@ -121,7 +121,8 @@ Ticket read_ticket(Row const& row, int first = 0) {
   };
 }
 
-#define ADMIT_USER_COLUMNS "id, email, name, password_hash, roles, created_at, token_version, disabled_at"
+#define ADMIT_USER_COLUMNS \
+  "id, email, name, password_hash, roles, created_at, token_version, disabled_at, email_verified_at"
 
 template <class Row>
 User read_user(Row const& row, int first = 0) {
@@ -135,6 +136,7 @@ User read_user(Row const& row, int first = 0) {
       .created_at = c.time(5),
       .token_version = c.integer(6),
       .disabled_at = c.optional_time(7),
+      .email_verified_at = c.optional_time(8),
   };
 }
 

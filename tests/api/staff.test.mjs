@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import {
   startWithAccounts, api, signup, createEvent, assertProblem, registerOk, uniqueEmail, makeStaff, databaseSql,
-  importJose, admitBin, RFC3339,
+  verifyEmail, importJose, admitBin, RFC3339,
 } from './harness.mjs';
 
 let srv, base, org, org2, att;
@@ -88,6 +88,7 @@ describe('inviting reveals nothing about the address', () => {
   it('a name appears only once the person accepted', async () => {
     const e = await freeEvent();
     const person = await signup(base, 'attendee');
+    await verifyEmail(base, person.email);
     const r = await invite(e.eventId, person.email);
     assert.equal((await staffList(e.eventId))[0].name, undefined);
     assert.equal((await accept(r.json.invitationId, person.accessToken)).status, 200);
@@ -119,6 +120,7 @@ describe('accepting', () => {
     // Still open for the right person.
     const mine = await myInvitations(person.accessToken);
     assert.deepEqual(mine.map((i) => [i.invitationId, i.eventId, i.eventName, i.status]), [[id, e.eventId, e.name, 'invited']]);
+    await verifyEmail(base, person.email);
     const ok = await accept(id, person.accessToken);
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(ok.json, { invitationId: id, eventId: e.eventId, status: 'active', eventName: e.name });
@@ -133,6 +135,7 @@ describe('accepting', () => {
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.email, email);
     const late = await signup(base, 'attendee', { email });
+    await verifyEmail(base, email);
     const [mine] = await myInvitations(late.accessToken);
     assert.equal(mine.invitationId, r.json.invitationId);
     assert.equal((await accept(r.json.invitationId, late.accessToken)).status, 200);
@@ -196,6 +199,7 @@ describe('expiry', () => {
   it('an invitation not accepted within 14 days cannot be accepted (410 invitation-expired) and is no longer listed', async () => {
     const e = await freeEvent();
     const person = await signup(base, 'attendee');
+    await verifyEmail(base, person.email);
     const { invitationId: id } = (await invite(e.eventId, person.email)).json;
     await backdate(id);
     const r = await accept(id, person.accessToken);

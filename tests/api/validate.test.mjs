@@ -6,6 +6,7 @@ import { generateKeyPairSync, sign as cryptoSign, randomBytes } from 'node:crypt
 import {
   startWithAccounts, api, signup, createEvent, assertProblem, assertFieldError, RFC3339, uniqueEmail,
   registerOk, parseQr, tamperQrSignature, base32String, verifyQrOffline, makeStaff,
+  verifyEmail,
 } from './harness.mjs';
 
 let srv, base, org, org2, att, att2;
@@ -260,6 +261,7 @@ describe('door staff by invitation (POST /api/events/{id}/staff, then accept)', 
     const e1 = await freeEvent();
     const e2 = await freeEvent();
     const staff = await signup(base, 'attendee');
+    await verifyEmail(base, staff.email);
     const r = await invite(e1.eventId, staff.email);
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.eventId, e1.eventId);
@@ -349,6 +351,7 @@ describe('door staff by invitation (POST /api/events/{id}/staff, then accept)', 
   it('inviting the same address again returns the open invitation, and accepting twice keeps them staff', async () => {
     const e = await freeEvent();
     const staff = await signup(base, 'attendee');
+    await verifyEmail(base, staff.email);
     const first = await invite(e.eventId, staff.email);
     assert.equal(first.status, 201, first.text);
     const again = await invite(e.eventId, `  ${staff.email.toUpperCase()} `);

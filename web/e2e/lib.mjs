@@ -1,6 +1,6 @@
 // Helpers for the end-to-end walk: the admit server, Chromium, steps and a fake camera.
 import { spawn } from 'node:child_process';
-import { copyFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -160,4 +160,44 @@ export function createRunner() {
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+/// The newest link to `path` (e.g. '/verify-email') in a message to `email` that the server
+/// wrote to its file mailbox (`<data dir>/mail/*.eml`), waiting up to `ms` for it to arrive.
+/// Parts come quoted-printable or base64 as the composer chose: both are undone here.
+export async function mailedLink(dataDir, email, path, ms = 15_000) {
+  const mailDir = join(dataDir, 'mail');
+  const pattern = new RegExp(`https?://[^\\s"<>]*${path.replace(/[/]/g, '\\/')}\\?token=[A-Za-z0-9_-]+`);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    let names = [];
+    try {
+      names = readdirSync(mailDir).filter((n) => n.endsWith('.eml'));
+    } catch {
+      // no mailbox yet
+    }
+    const found = [];
+    for (const name of names) {
+      const file = join(mailDir, name);
+      const raw = readFileSync(file, 'utf8');
+      const to = /^To:.*$/im.exec(raw);
+      if (!to || !to[0].toLowerCase().includes(email.toLowerCase())) continue;
+      for (const body of decodedBodies(raw)) {
+        const link = pattern.exec(body);
+        if (link) found.push({ link: link[0], at: statSync(file).mtimeMs });
+      }
+    }
+    if (found.length) return found.sort((a, b) => b.at - a.at)[0].link;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no message to ${email} with a ${path} link arrived in ${ms} ms`);
+}
+
+function decodedBodies(raw) {
+  const bodies = [raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))];
+  for (const block of raw.split(/\r?\n\r?\n/)) {
+    const b = block.replace(/\r?\n/g, '');
+    if (b.length > 40 && /^[A-Za-z0-9+/]+=*$/.test(b)) bodies.push(Buffer.from(b, 'base64').toString('utf8'));
+  }
+  return bodies;
 }

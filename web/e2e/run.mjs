@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, createRunner, launchChromium, qrVideo, removeTempDirs, startAdmit } from './lib.mjs';
+import { assert, createRunner, launchChromium, mailedLink, qrVideo, removeTempDirs, startAdmit } from './lib.mjs';
 import { routeStripeJs, startFakeStripeApi } from './stripe.mjs';
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -651,6 +651,23 @@ try {
     assert(refreshes.length === 1, `expected one refresh, saw ${refreshes.length}`);
     assert(after.refreshToken !== before.refreshToken && after.expiresAt > Date.now(), 'the session was not renewed');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
+  });
+
+  await step('the attendee verifies the address from the mailed link, and the banner goes', async () => {
+    await logout();
+    await login(attendee);
+    await page.getByRole('heading', { name: 'Please verify your email address' }).waitFor();
+    await shot('verify-banner');
+    const link = await mailedLink(join(server.dir, 'data'), attendee.email, '/verify-email');
+    await page.goto(base + new URL(link).pathname + new URL(link).search);
+    await page.getByText('Your email address is verified').waitFor();
+    await go('/tickets');
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    assert(
+      (await page.getByRole('heading', { name: 'Please verify your email address' }).count()) === 0,
+      'the banner stays after verification',
+    );
   });
 
   await step('door staff accept the invitation and scan with their own account', async () => {

@@ -31,6 +31,16 @@ void end_everything_issued(Connection& db, std::string const& user_id, Timestamp
           {param(seconds(now)), param(user_id)});
 }
 
+/// Writes an address verification token and the message carrying its link.
+void insert_verification_token(Connection& db, AccountToken const& t) {
+  db.exec(
+      "INSERT INTO email_verification_tokens (token_hash, user_id, email, created_at, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      {param(t.token_hash), param(t.user_id), param(t.email), param(seconds(t.created_at)),
+       param(seconds(t.expires_at))});
+  pg_detail::queue_mail(db, t.mail);
+}
+
 /// What the text search looks in: every searchable field, case-folded (as the SQLite store
 /// does, so both engines match the same events).
 std::string search_text(EventDraft const& d) {
@@ -155,12 +165,17 @@ bool PostgresStore::ping() {
 
 // ---- users -----------------------------------------------------------------------------
 
-Result<void> PostgresStore::insert_user(User const& user, Actor const& actor) {
+Result<void> PostgresStore::insert_user(User const& user, std::optional<AccountToken> const& verification,
+                                        Actor const& actor) {
   try {
     pg::transaction(*pool_, [&](Connection& db) {
-      db.exec("INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-              {param(user.id), param(user.email), param(user.name), param(user.password_hash),
-               param(std::int64_t{user.roles.bits()}), param(seconds(user.created_at))});
+      db.exec(
+          "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {param(user.id), param(user.email), param(user.name), param(user.password_hash),
+           param(std::int64_t{user.roles.bits()}), param(seconds(user.created_at)),
+           pg_detail::optional_seconds(user.email_verified_at)});
+      if (verification) insert_verification_token(db, *verification);
       audit(db, user.created_at, actor, "user.created", "user", user.id);
     });
   } catch (pg::DatabaseError const& e) {
@@ -236,6 +251,63 @@ std::optional<User> PostgresStore::set_disabled(std::string_view email, bool dis
   });
   if (!found) return std::nullopt;
   return find_user_by_email(email);
+}
+
+void PostgresStore::queue_password_reset(AccountToken const& t) {
+  pg::transaction(*pool_, [&](Connection& db) {
+    db.exec("INSERT INTO password_reset_tokens (token_hash, email, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            {param(t.token_hash), param(t.email), param(seconds(t.created_at)), param(seconds(t.expires_at))});
+    pg_detail::queue_mail(db, t.mail);
+  });
+}
+
+std::optional<std::string> PostgresStore::reset_password(std::string_view token_hash, std::string_view password_hash,
+                                                         Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<std::string> {
+    // The conditional update takes the token's row lock: a second use (on any node) waits for
+    // the first to commit, then finds the token used and changes nothing.
+    auto claimed = db.exec(
+        "UPDATE password_reset_tokens t SET used_at = $2 FROM users u "
+        "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.email = t.email "
+        "RETURNING u.id, u.email",
+        {param(token_hash), param(seconds(now))});
+    if (claimed.empty()) return std::nullopt;
+    auto user_id = claimed.text(0, 0);
+    auto const email = claimed.text(0, 1);
+    db.exec("UPDATE password_reset_tokens SET used_at = $1 WHERE email = $2 AND used_at IS NULL",
+            {param(seconds(now)), param(email)});
+    db.exec("UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3",
+            {param(password_hash), param(seconds(now)), param(user_id)});
+    end_everything_issued(db, user_id, now);
+    Actor by = actor;
+    if (by.user_id.empty()) by.user_id = user_id;
+    audit(db, now, by, "user.password_reset", "user", user_id);
+    return user_id;
+  });
+}
+
+void PostgresStore::queue_email_verification(AccountToken const& t) {
+  pg::transaction(*pool_, [&](Connection& db) { insert_verification_token(db, t); });
+}
+
+std::optional<std::string> PostgresStore::verify_email(std::string_view token_hash, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::optional<std::string> {
+    auto claimed = db.exec(
+        "UPDATE email_verification_tokens t SET used_at = $2 FROM users u "
+        "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.id = t.user_id "
+        "AND u.email = t.email RETURNING u.id",
+        {param(token_hash), param(seconds(now))});
+    if (claimed.empty()) return std::nullopt;
+    auto user_id = claimed.text(0, 0);
+    db.exec("UPDATE email_verification_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+            {param(seconds(now)), param(user_id)});
+    db.exec("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
+            {param(seconds(now)), param(user_id)});
+    Actor by = actor;
+    if (by.user_id.empty()) by.user_id = user_id;
+    audit(db, now, by, "user.email_verified", "user", user_id);
+    return user_id;
+  });
 }
 
 // ---- refresh sessions ------------------------------------------------------------------

@@ -81,6 +81,10 @@ std::pair<std::int32_t, std::int32_t> SqliteStore::mail_sent_to(std::string_view
   return {static_cast<std::int32_t>(row.integer(0)), static_cast<std::int32_t>(row.integer(1))};
 }
 
+void SqliteStore::release_mail_claims() {
+  writes_->run([](Connection& db) { db.exec("UPDATE mail_outbox SET lease_until_ms = 0 WHERE lease_until_ms > 0"); });
+}
+
 MailBacklog SqliteStore::mail_backlog(MailClock now) {
   auto db = reader();
   MailBacklog backlog;

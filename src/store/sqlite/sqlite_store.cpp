@@ -34,6 +34,20 @@ void end_everything_issued(Connection& db, std::string_view user_id, Timestamp n
       .run();
 }
 
+/// Writes an address verification token and the message carrying its link.
+void insert_verification_token(Connection& db, AccountToken const& t) {
+  db.prepare(
+        "INSERT INTO email_verification_tokens (token_hash, user_id, email, created_at, expires_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, t.token_hash)
+      .bind(2, t.user_id)
+      .bind(3, t.email)
+      .bind(4, seconds(t.created_at))
+      .bind(5, seconds(t.expires_at))
+      .run();
+  sqlite_detail::queue_mail(db, t.mail);
+}
+
 /// What the text search looks in: every searchable field, case-folded. Newlines keep a match
 /// from spanning two fields.
 std::string search_text(EventDraft const& d) {
@@ -179,22 +193,27 @@ bool SqliteStore::ping() {
 
 // ---- users -----------------------------------------------------------------------------
 
-Result<void> SqliteStore::insert_user(User const& user, Actor const& actor) {
+Result<void> SqliteStore::insert_user(User const& user, std::optional<AccountToken> const& verification,
+                                      Actor const& actor) {
   return writes_->run([&](Connection& db) -> Result<void> {
     try {
       db.prepare(
-            "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
           .bind(1, user.id)
           .bind(2, user.email)
           .bind(3, user.name)
           .bind(4, user.password_hash)
           .bind(5, std::int64_t{user.roles.bits()})
           .bind(6, seconds(user.created_at))
+          .bind(7,
+                user.email_verified_at ? std::optional<std::int64_t>(seconds(*user.email_verified_at)) : std::nullopt)
           .run();
     } catch (sqlite::ConstraintError const&) {
       return fail(Errc::email_taken, "An account with this email already exists.",
                   {{"email", "is already registered"}});
     }
+    if (verification) insert_verification_token(db, *verification);
     audit(db, user.created_at, actor, "user.created", "user", user.id);
     return {};
   });
@@ -272,6 +291,81 @@ std::optional<User> SqliteStore::set_disabled(std::string_view email, bool disab
   });
   if (!found) return std::nullopt;
   return find_user_by_email(email);
+}
+
+void SqliteStore::queue_password_reset(AccountToken const& t) {
+  writes_->run([&](Connection& db) {
+    db.prepare("INSERT INTO password_reset_tokens (token_hash, email, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, t.token_hash)
+        .bind(2, t.email)
+        .bind(3, seconds(t.created_at))
+        .bind(4, seconds(t.expires_at))
+        .run();
+    sqlite_detail::queue_mail(db, t.mail);
+  });
+}
+
+std::optional<std::string> SqliteStore::reset_password(std::string_view token_hash, std::string_view password_hash,
+                                                       Timestamp now, Actor const& actor) {
+  // Read and write in one job on the single writer: two uses of one token take turns.
+  return writes_->run([&](Connection& db) -> std::optional<std::string> {
+    std::string user_id, email;
+    {
+      auto row = db.prepare(
+          "SELECT u.id, u.email FROM password_reset_tokens t JOIN users u ON u.email = t.email "
+          "WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2");
+      row.bind(1, token_hash).bind(2, seconds(now));
+      if (!row.step()) return std::nullopt;
+      user_id = row.text(0);
+      email = row.text(1);
+      row.run();
+    }
+    db.prepare("UPDATE password_reset_tokens SET used_at = ?1 WHERE email = ?2 AND used_at IS NULL")
+        .bind(1, seconds(now))
+        .bind(2, email)
+        .run();
+    db.prepare("UPDATE users SET password_hash = ?1, email_verified_at = COALESCE(email_verified_at, ?2) WHERE id = ?3")
+        .bind(1, password_hash)
+        .bind(2, seconds(now))
+        .bind(3, user_id)
+        .run();
+    end_everything_issued(db, user_id, now);
+    Actor by = actor;
+    if (by.user_id.empty()) by.user_id = user_id;
+    audit(db, now, by, "user.password_reset", "user", user_id);
+    return user_id;
+  });
+}
+
+void SqliteStore::queue_email_verification(AccountToken const& t) {
+  writes_->run([&](Connection& db) { insert_verification_token(db, t); });
+}
+
+std::optional<std::string> SqliteStore::verify_email(std::string_view token_hash, Timestamp now, Actor const& actor) {
+  return writes_->run([&](Connection& db) -> std::optional<std::string> {
+    std::string user_id;
+    {
+      auto row = db.prepare(
+          "SELECT u.id FROM email_verification_tokens t JOIN users u ON u.id = t.user_id AND u.email = t.email "
+          "WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2");
+      row.bind(1, token_hash).bind(2, seconds(now));
+      if (!row.step()) return std::nullopt;
+      user_id = row.text(0);
+      row.run();
+    }
+    db.prepare("UPDATE email_verification_tokens SET used_at = ?1 WHERE user_id = ?2 AND used_at IS NULL")
+        .bind(1, seconds(now))
+        .bind(2, user_id)
+        .run();
+    db.prepare("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?1) WHERE id = ?2")
+        .bind(1, seconds(now))
+        .bind(2, user_id)
+        .run();
+    Actor by = actor;
+    if (by.user_id.empty()) by.user_id = user_id;
+    audit(db, now, by, "user.email_verified", "user", user_id);
+    return user_id;
+  });
 }
 
 // ---- refresh sessions ------------------------------------------------------------------

@@ -29,13 +29,19 @@ class SqliteStore final : public Store {
 
   bool ping() override;
 
-  Result<void> insert_user(User const& user, Actor const& actor) override;
+  Result<void> insert_user(User const& user, std::optional<AccountToken> const& verification,
+                           Actor const& actor) override;
   std::optional<User> find_user(std::string_view id) override;
   std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
   std::optional<AccountState> account_state(std::string_view user_id) override;
   std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) override;
   std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now, Actor const& actor) override;
+  void queue_password_reset(AccountToken const& token) override;
+  std::optional<std::string> reset_password(std::string_view token_hash, std::string_view password_hash, Timestamp now,
+                                            Actor const& actor) override;
+  void queue_email_verification(AccountToken const& token) override;
+  std::optional<std::string> verify_email(std::string_view token_hash, Timestamp now, Actor const& actor) override;
 
   void insert_session(RefreshSession const& session) override;
   Rotation rotate_session(std::string_view old_hash, std::string_view new_hash, Timestamp now,
@@ -105,6 +111,10 @@ class SqliteStore final : public Store {
   std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
                                                      Timestamp since_day) override;
   MailBacklog mail_backlog(MailClock now) override;
+  /// Frees every claim on the outbox. Only for the server as it starts: one process serves a
+  /// SQLite database, so claims left over are those of a previous process that died mid-send,
+  /// and its messages need not wait for their leases to run out.
+  void release_mail_claims();
 
  private:
   class Reader;

@@ -401,5 +401,123 @@ TEST_F(AccountsTest, ThrottledLoginsAnswerTheSameForAddressesWithAndWithoutAnAcc
   EXPECT_TRUE(accounts_->log_in("  ADA@example.com", "correct horse", "10.0.0.1")) << "after the wait";
 }
 
+// ---- password reset and address verification ----------------------------------------------
+
+TEST_F(AccountsTest, SignUpQueuesAVerificationLinkThatVerifiesTheAddressOnce) {
+  auto const session = sign_up_ada();
+  EXPECT_FALSE(session.user.email_verified());
+  auto const db = dir_ / "admit.db";
+  EXPECT_EQ(query_text(db, "SELECT recipient || ' ' || user_id FROM mail_outbox WHERE kind = 'email_verification'"),
+            "ada@example.com " + session.user.id);
+  auto const token = query_text(db, "SELECT secret FROM mail_outbox WHERE kind = 'email_verification'");
+  ASSERT_EQ(token.size(), 43u) << "the plain 256-bit token travels in the message";
+  EXPECT_EQ(query_text(db, "SELECT token_hash FROM email_verification_tokens"), digest_.digest(token))
+      << "only the digest is stored";
+  EXPECT_EQ(query_text(db, "SELECT expires_at - created_at FROM email_verification_tokens"), std::to_string(48 * 3600));
+
+  auto const altered = accounts_->verify_email(token.substr(0, 42) + (token[42] == 'A' ? "B" : "A"), Actor{});
+  ASSERT_FALSE(altered);
+  EXPECT_EQ(altered.error().code, Errc::invalid_input);
+  ASSERT_EQ(altered.error().fields.size(), 1u);
+  EXPECT_EQ(altered.error().fields[0].field, "token");
+
+  ASSERT_TRUE(accounts_->verify_email(token, Actor{}));
+  auto const me = accounts_->me({session.user.id, session.user.roles});
+  ASSERT_TRUE(me);
+  EXPECT_TRUE(me->email_verified());
+  auto const again = accounts_->verify_email(token, Actor{});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().fields[0].field, "token");
+}
+
+TEST_F(AccountsTest, AVerificationLinkExpiresAfter48Hours) {
+  auto const session = sign_up_ada();
+  auto const token = query_text(dir_ / "admit.db", "SELECT secret FROM mail_outbox WHERE kind = 'email_verification'");
+  clock_.advance(48h);
+  EXPECT_FALSE(accounts_->verify_email(token, Actor{}));
+  // A fresh link works.
+  auto const resent = accounts_->resend_verification({session.user.id, session.user.roles});
+  ASSERT_TRUE(resent);
+  EXPECT_TRUE(*resent);
+  auto const fresh =
+      query_text(dir_ / "admit.db",
+                 "SELECT secret FROM mail_outbox WHERE kind = 'email_verification' AND secret <> '" + token + "'");
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_TRUE(accounts_->verify_email(fresh, Actor{}));
+  // Verified: asking again queues nothing.
+  auto const verified = accounts_->resend_verification({session.user.id, session.user.roles});
+  ASSERT_TRUE(verified);
+  EXPECT_FALSE(*verified);
+  EXPECT_EQ(query_text(dir_ / "admit.db", "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'email_verification'"), "2");
+}
+
+TEST_F(AccountsTest, ResendingVerificationIsLimitedPerAccount) {
+  test::ManualSteadyClock steady;
+  accounts_->set_mail_limits({.verifications_per_user = 2, .window = 3600s}, steady.function());
+  auto const session = sign_up_ada();
+  Principal const who{session.user.id, session.user.roles};
+  ASSERT_TRUE(accounts_->resend_verification(who));
+  ASSERT_TRUE(accounts_->resend_verification(who));
+  auto const refused = accounts_->resend_verification(who);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::too_many_requests);
+  EXPECT_EQ(refused.error().retry_after, 1800s) << "one more every window / allowance";
+  EXPECT_EQ(query_text(dir_ / "admit.db", "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'email_verification'"), "3")
+      << "the sign-up's and two resent; the refused one wrote nothing";
+  steady.now += 1800s;
+  EXPECT_TRUE(accounts_->resend_verification(who));
+}
+
+TEST_F(AccountsTest, AnOperatorMadeAccountStartsVerifiedWithoutALink) {
+  auto request = ada();
+  request.email_verified = true;
+  auto const session = accounts_->sign_up(request, Actor{});
+  ASSERT_TRUE(session);
+  EXPECT_TRUE(session->user.email_verified());
+  EXPECT_TRUE(store_->find_user(session->user.id)->email_verified());
+  EXPECT_EQ(query_text(dir_ / "admit.db", "SELECT COUNT(*) FROM mail_outbox"), "0");
+}
+
+TEST_F(AccountsTest, AResetLinkSetsANewPasswordOnceAndEndsEverySession) {
+  auto const session = sign_up_ada();
+  ASSERT_TRUE(accounts_->request_password_reset(" ADA@example.com", "10.0.0.1"));
+  auto const db = dir_ / "admit.db";
+  auto const token = query_text(db, "SELECT secret FROM mail_outbox WHERE kind = 'password_reset'");
+  ASSERT_EQ(token.size(), 43u);
+  EXPECT_EQ(query_text(db, "SELECT recipient FROM mail_outbox WHERE kind = 'password_reset'"), "ada@example.com");
+  EXPECT_EQ(query_text(db, "SELECT token_hash FROM password_reset_tokens"), digest_.digest(token));
+  EXPECT_EQ(query_text(db, "SELECT expires_at - created_at FROM password_reset_tokens"), std::to_string(30 * 60));
+
+  auto const short_password = accounts_->reset_password(token, "short", Actor{});
+  ASSERT_FALSE(short_password);
+  EXPECT_EQ(short_password.error().fields.at(0).field, "password");
+  auto const unknown = accounts_->reset_password("not-a-token", "a new password", Actor{});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().fields.at(0).field, "token");
+  EXPECT_TRUE(accounts_->log_in("ada@example.com", "correct horse")) << "nothing changed so far";
+
+  ASSERT_TRUE(accounts_->reset_password(token, "a new password", Actor{}));
+  EXPECT_FALSE(accounts_->log_in("ada@example.com", "correct horse"));
+  EXPECT_TRUE(accounts_->log_in("ada@example.com", "a new password"));
+  EXPECT_FALSE(accounts_->refresh(session.refresh_token)) << "sessions from before the reset end";
+  EXPECT_TRUE(store_->find_user(session.user.id)->email_verified()) << "the link reached the address";
+
+  auto const reused = accounts_->reset_password(token, "yet another password", Actor{});
+  ASSERT_FALSE(reused);
+  EXPECT_EQ(reused.error().fields.at(0).field, "token");
+  EXPECT_TRUE(accounts_->log_in("ada@example.com", "a new password"));
+}
+
+TEST_F(AccountsTest, AResetLinkExpiresAfter30Minutes) {
+  sign_up_ada();
+  ASSERT_TRUE(accounts_->request_password_reset("ada@example.com", "10.0.0.1"));
+  auto const token = query_text(dir_ / "admit.db", "SELECT secret FROM mail_outbox WHERE kind = 'password_reset'");
+  clock_.advance(30min);
+  auto const expired = accounts_->reset_password(token, "a new password", Actor{});
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().fields.at(0).field, "token");
+  EXPECT_TRUE(accounts_->log_in("ada@example.com", "correct horse"));
+}
+
 }  // namespace
 }  // namespace admit

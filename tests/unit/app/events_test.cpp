@@ -90,14 +90,15 @@ class EventsTest : public ::testing::Test {
 
   std::filesystem::path db_path() const { return dir_ / "admit.db"; }
 
-  Principal add_user(std::string const& email, Roles roles) {
-    User const user{.id = entropy_.new_id(),
-                    .email = email,
-                    .name = email,
-                    .password_hash = "x",
-                    .roles = roles,
-                    .created_at = clock_.now()};
-    EXPECT_TRUE(store_->insert_user(user, Actor{}));
+  Principal add_user(std::string const& email, Roles roles, bool verified = false) {
+    User user{.id = entropy_.new_id(),
+              .email = email,
+              .name = email,
+              .password_hash = "x",
+              .roles = roles,
+              .created_at = clock_.now()};
+    if (verified) user.email_verified_at = clock_.now();
+    EXPECT_TRUE(store_->insert_user(user, std::nullopt, Actor{}));
     return Principal{user.id, roles};
   }
 
@@ -574,6 +575,30 @@ TEST(IsKnownTimeZone, KnowsIanaZones) {
   EXPECT_FALSE(is_known_time_zone("Mars/Olympus_Mons"));
   EXPECT_FALSE(is_known_time_zone(""));
   EXPECT_FALSE(is_known_time_zone(std::string(65, 'A')));
+}
+
+TEST_F(EventsTest, UnverifiedOrganizersSellPaidTicketsUnlessTheInstanceRequiresVerification) {
+  // Off by default: an unverified organizer (organizer_) creates a paid event as before.
+  EXPECT_TRUE(events_->create_event(organizer_, jazz_night(), Actor{}));
+
+  events_->require_verified_organizers(*store_);
+  auto const paid = events_->create_event(organizer_, jazz_night(), Actor{});
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error().code, Errc::email_unverified);
+
+  auto free_night = jazz_night();
+  free_night.price = 0.0;
+  auto const free_event = events_->create_event(organizer_, free_night, Actor{});
+  ASSERT_TRUE(free_event) << "free events need no verification";
+  EventPatch make_paid;
+  make_paid.price = 10.0;
+  auto const made_paid = events_->update_event(organizer_, free_event->id, make_paid, Actor{});
+  ASSERT_FALSE(made_paid);
+  EXPECT_EQ(made_paid.error().code, Errc::email_unverified);
+  EXPECT_EQ(events_->get_event(free_event->id)->details.price_minor, 0) << "nothing changed";
+
+  auto const verified = add_user("vera@example.com", Role::attendee | Role::organizer, true);
+  EXPECT_TRUE(events_->create_event(verified, jazz_night(), Actor{}));
 }
 
 }  // namespace

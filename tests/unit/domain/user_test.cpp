@@ -178,5 +178,26 @@ TEST(RoleName, IsTheInverseOfParseRole) {
   }
 }
 
+TEST(CheckPassword, AppliesTheSignUpRulesToANewPassword) {
+  EXPECT_TRUE(check_password("12345678").empty());
+  EXPECT_EQ(fields_of(check_password("1234567")), (std::vector<std::string>{"password"}));
+  EXPECT_EQ(fields_of(check_password(std::string(257, 'x'))), (std::vector<std::string>{"password"}));
+  EXPECT_EQ(fields_of(check_password(repeat("\u00e9", 7))), (std::vector<std::string>{"password"}));
+}
+
+TEST(MaySellAt, PaidTicketsNeedAVerifiedOrganizerOnlyWhereRequired) {
+  User organizer{.id = "o",
+                 .email = "o@example.com",
+                 .name = "O",
+                 .password_hash = "x",
+                 .roles = Role::organizer,
+                 .created_at = {}};
+  EXPECT_TRUE(may_sell_at(organizer, 0, true)) << "free tickets always";
+  EXPECT_TRUE(may_sell_at(organizer, 2500, false)) << "the instance does not require it";
+  EXPECT_FALSE(may_sell_at(organizer, 2500, true));
+  organizer.email_verified_at = Timestamp{std::chrono::seconds{1}};
+  EXPECT_TRUE(may_sell_at(organizer, 2500, true));
+}
+
 }  // namespace
 }  // namespace admit

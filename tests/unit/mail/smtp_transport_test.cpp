@@ -275,6 +275,24 @@ TEST(SmtpTransport, AGreetingRefusalIsPermanentAndAnUnansweredConnectionTransien
   EXPECT_LT(took, 4s) << "the whole exchange is bounded";
 }
 
+TEST(SmtpTransport, CancellingEndsADeliveryInFlightAndRefusesLaterOnes) {
+  ScriptedSmtpServer::Script silent;
+  silent.silent = true;
+  ScriptedSmtpServer mute(silent);
+  auto settings = settings_for(mute.url());
+  settings.transfer_timeout = 60s;
+  SmtpTransport transport(settings);
+  auto const started = std::chrono::steady_clock::now();
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(300ms);
+    transport.cancel();
+  });
+  auto const report = transport.deliver(kFrom, kTo, "m", kMessage);
+  EXPECT_EQ(report.status, DeliveryStatus::transient_failure) << "tried again after the restart";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "not the 60 s timeout: " << report.reply;
+  EXPECT_EQ(transport.deliver(kFrom, kTo, "m2", kMessage).status, DeliveryStatus::transient_failure);
+}
+
 TEST(SmtpTransport, CredentialsAreNeverSentWithoutTls) {
   // The server offers AUTH but no STARTTLS, as an attacker stripping STARTTLS would.
   ScriptedSmtpServer server({});

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -291,6 +292,25 @@ RefreshSession make_session(std::string hash, std::string user_id, std::string f
                         .expires_at = expires_at};
 }
 
+/// A single-use link's token as a use case hands it over: `hash` stored, the plain token
+/// ("plain-<hash>") in its message, issued at kNow.
+AccountToken account_token(MailKind kind, std::string const& hash, std::string const& email,
+                           std::string const& user_id = {}, minutes lifetime = 30min) {
+  return AccountToken{
+      .token_hash = hash,
+      .email = email,
+      .user_id = user_id,
+      .created_at = kNow,
+      .expires_at = kNow + lifetime,
+      .mail = OutboxEntry{.id = "m-" + hash,
+                          .kind = kind,
+                          .recipient = email,
+                          .user_id = user_id,
+                          .secret = "plain-" + hash,
+                          .created_at = kNow},
+  };
+}
+
 std::vector<std::string> ids_of(std::vector<Event> const& events) {
   std::vector<std::string> ids;
   for (auto const& e : events) ids.push_back(e.id);
@@ -317,7 +337,7 @@ class StoreContract : public ::testing::Test {
   }
 
   void add_user(std::string const& id, std::string const& email, Roles roles = Role::attendee) {
-    ASSERT_TRUE(store_->insert_user(make_user(id, email, roles), Actor{}));
+    ASSERT_TRUE(store_->insert_user(make_user(id, email, roles), std::nullopt, Actor{}));
   }
 
   void add_event(Event const& e) { store_->insert_event(e, default_type(e), Actor{e.organizer_id, "req-1"}); }
@@ -339,7 +359,7 @@ TYPED_TEST_SUITE(StoreContract, StoreImplementations, FactoryName);
 
 TYPED_TEST(StoreContract, InsertsAndFindsUserByIdAndEmail) {
   auto const user = make_user("u1", "ada@example.com", Role::attendee | Role::organizer);
-  ASSERT_TRUE(this->store_->insert_user(user, Actor{}));
+  ASSERT_TRUE(this->store_->insert_user(user, std::nullopt, Actor{}));
 
   for (auto const& found : {this->store_->find_user("u1"), this->store_->find_user_by_email("ada@example.com")}) {
     ASSERT_TRUE(found);
@@ -358,7 +378,7 @@ TYPED_TEST(StoreContract, RejectsDuplicateEmailChangingNothing) {
   this->add_user("u1", "ada@example.com");
   auto duplicate = make_user("u2", "ada@example.com", Role::organizer);
   duplicate.name = "Impostor";
-  auto const result = this->store_->insert_user(duplicate, Actor{});
+  auto const result = this->store_->insert_user(duplicate, std::nullopt, Actor{});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::email_taken);
 
@@ -501,6 +521,195 @@ TYPED_TEST(StoreContract, AnAccountsStateSurvivesAReopen) {
   this->reopen();
   EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 2, .disabled = true}));
   EXPECT_EQ(this->store_->find_user("u1")->roles, Roles(Role::attendee));
+}
+
+// ---- password reset and address verification ---------------------------------------------
+
+TYPED_TEST(StoreContract, AResetRequestWritesItsTokenAndItsMessageTogetherForAnyAddress) {
+  // No account has the address: the request is written all the same (the sender skips it).
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "nobody@example.com"));
+  auto const tokens =
+      this->factory_.query("SELECT token_hash, email, created_at, expires_at, used_at FROM password_reset_tokens");
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0][0], "rh1");
+  EXPECT_EQ(tokens[0][1], "nobody@example.com");
+  EXPECT_EQ(tokens[0][2], std::to_string(kNow.time_since_epoch().count()));
+  EXPECT_EQ(tokens[0][3], std::to_string((kNow + 30min).time_since_epoch().count()));
+  EXPECT_EQ(tokens[0][4], std::nullopt);
+  auto const mail = this->factory_.query("SELECT id, kind, recipient, secret, status, user_id FROM mail_outbox");
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0][0], "m-rh1");
+  EXPECT_EQ(mail[0][1], "password_reset");
+  EXPECT_EQ(mail[0][2], "nobody@example.com");
+  EXPECT_EQ(mail[0][3], "plain-rh1");
+  EXPECT_EQ(mail[0][4], "queued");
+  EXPECT_EQ(mail[0][5], std::nullopt);
+}
+
+TYPED_TEST(StoreContract, AResetSetsThePasswordOnceAndEndsEverySession) {
+  this->add_user("u1", "ada@example.com");
+  this->add_user("u2", "grace@example.com");
+  this->store_->insert_session(make_session("a1", "u1", "fa"));
+  this->store_->insert_session(make_session("g1", "u2", "fg"));
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "ada@example.com"));
+
+  auto const reset = this->store_->reset_password("rh1", "$argon2id$new", kNow + 29min, Actor{{}, "req-5"});
+  ASSERT_EQ(reset, "u1");
+  auto const ada = this->store_->find_user("u1");
+  EXPECT_EQ(ada->password_hash, "$argon2id$new");
+  EXPECT_EQ(ada->token_version, 1) << "access tokens issued before end";
+  EXPECT_EQ(ada->email_verified_at, kNow + 29min) << "the link reached the address";
+  EXPECT_EQ(this->store_->rotate_session("a1", "a2", kNow + 30min, kNow + days{30}).outcome, RotateOutcome::invalid);
+  // Nobody else's account changes.
+  EXPECT_EQ(this->store_->find_user("u2")->password_hash, "$argon2id$hash");
+  EXPECT_EQ(this->store_->rotate_session("g1", "g2", kNow + 30min, kNow + days{30}).outcome, RotateOutcome::rotated);
+
+  // The token works once.
+  EXPECT_FALSE(this->store_->reset_password("rh1", "$argon2id$again", kNow + 29min, Actor{}));
+  EXPECT_EQ(this->store_->find_user("u1")->password_hash, "$argon2id$new");
+  EXPECT_EQ(this->store_->find_user("u1")->token_version, 1);
+  auto const audit = this->factory_.query(
+      "SELECT actor_id, request_id FROM audit_log WHERE action = 'user.password_reset' AND subject_id = 'u1'");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0][0], "u1");
+  EXPECT_EQ(audit[0][1], "req-5");
+}
+
+TYPED_TEST(StoreContract, AResetTokenExpiredUnknownOrOfAnAddressWithoutAccountChangesNothing) {
+  this->add_user("u1", "ada@example.com");
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "ada@example.com"));
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh2", "nobody@example.com"));
+
+  EXPECT_FALSE(this->store_->reset_password("rh1", "$x", kNow + 30min, Actor{})) << "expired at 30 minutes";
+  EXPECT_FALSE(this->store_->reset_password("rh1x", "$x", kNow, Actor{})) << "unknown";
+  EXPECT_FALSE(this->store_->reset_password("rh2", "$x", kNow, Actor{})) << "no account has the address";
+  auto const ada = this->store_->find_user("u1");
+  EXPECT_EQ(ada->password_hash, "$argon2id$hash");
+  EXPECT_EQ(ada->token_version, 0);
+  EXPECT_FALSE(ada->email_verified_at);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM password_reset_tokens WHERE used_at IS NOT NULL"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.password_reset'"), "0");
+}
+
+TYPED_TEST(StoreContract, AResetUsesUpEveryOpenResetTokenOfItsAddress) {
+  this->add_user("u1", "ada@example.com");
+  this->add_user("u2", "grace@example.com");
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "ada@example.com"));
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh2", "ada@example.com"));
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rg1", "grace@example.com"));
+  ASSERT_TRUE(this->store_->reset_password("rh2", "$new", kNow + 1min, Actor{}));
+  EXPECT_FALSE(this->store_->reset_password("rh1", "$older-link", kNow + 2min, Actor{}));
+  EXPECT_EQ(this->store_->find_user("u1")->password_hash, "$new");
+  EXPECT_EQ(this->store_->reset_password("rg1", "$grace", kNow + 2min, Actor{}), "u2");
+}
+
+TYPED_TEST(StoreContract, TwoResetsWithOneTokenOnTwoNodesResetOnce) {
+  this->add_user("u1", "ada@example.com");
+  auto other = this->factory_.open();
+  for (int round = 0; round < 5; ++round) {
+    auto const hash = "race" + std::to_string(round);
+    this->store_->queue_password_reset(account_token(MailKind::password_reset, hash, "ada@example.com"));
+    std::atomic<int> won{-1};
+    std::atomic<int> winners{0};
+    {
+      std::vector<std::jthread> threads;
+      for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+          auto& store = t % 2 ? *other : *this->store_;
+          if (store.reset_password(hash, "$hash-" + std::to_string(t), kNow + 1min, Actor{})) {
+            ++winners;
+            won = t;
+          }
+        });
+      }
+    }
+    ASSERT_EQ(winners.load(), 1) << "round " << round;
+    auto const ada = this->store_->find_user("u1");
+    EXPECT_EQ(ada->password_hash, "$hash-" + std::to_string(won.load()));
+    EXPECT_EQ(ada->token_version, round + 1) << "one reset, one version step";
+  }
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.password_reset'"), "5");
+}
+
+TYPED_TEST(StoreContract, ASignUpWritesItsVerificationTokenAndMessageWithTheAccount) {
+  auto const token = account_token(MailKind::email_verification, "vh1", "ada@example.com", "u1", 48h);
+  ASSERT_TRUE(this->store_->insert_user(make_user("u1", "ada@example.com"), token, Actor{}));
+  EXPECT_FALSE(this->store_->find_user("u1")->email_verified_at);
+  auto const tokens =
+      this->factory_.query("SELECT token_hash, user_id, email, expires_at, used_at FROM email_verification_tokens");
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0][0], "vh1");
+  EXPECT_EQ(tokens[0][1], "u1");
+  EXPECT_EQ(tokens[0][2], "ada@example.com");
+  EXPECT_EQ(tokens[0][3], std::to_string((kNow + 48h).time_since_epoch().count()));
+  EXPECT_EQ(tokens[0][4], std::nullopt);
+  auto const mail = this->factory_.query("SELECT kind, recipient, user_id, secret FROM mail_outbox");
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0][0], "email_verification");
+  EXPECT_EQ(mail[0][1], "ada@example.com");
+  EXPECT_EQ(mail[0][2], "u1");
+  EXPECT_EQ(mail[0][3], "plain-vh1");
+
+  // A sign-up that fails (the address is taken) leaves neither token nor message.
+  auto const again = this->store_->insert_user(
+      make_user("u2", "ada@example.com"),
+      account_token(MailKind::email_verification, "vh2", "ada@example.com", "u2", 48h), Actor{});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM email_verification_tokens"), "1");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox"), "1");
+}
+
+TYPED_TEST(StoreContract, AnAccountMadeVerifiedKeepsItsTime) {
+  auto user = make_user("u1", "ada@example.com");
+  user.email_verified_at = kNow;
+  ASSERT_TRUE(this->store_->insert_user(user, std::nullopt, Actor{}));
+  EXPECT_EQ(this->store_->find_user("u1")->email_verified_at, kNow);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox"), "0");
+}
+
+TYPED_TEST(StoreContract, AVerificationTokenVerifiesItsAccountOnce) {
+  ASSERT_TRUE(this->store_->insert_user(
+      make_user("u1", "ada@example.com"),
+      account_token(MailKind::email_verification, "vh1", "ada@example.com", "u1", 48h), Actor{}));
+  this->add_user("u2", "grace@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "vh2", "ada@example.com", "u1", 48h));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'email_verification' AND user_id = 'u1'"), "2");
+
+  EXPECT_FALSE(this->store_->verify_email("vh1x", kNow, Actor{})) << "altered";
+  EXPECT_FALSE(this->store_->verify_email("vh1", kNow + 48h, Actor{})) << "expired after 48 hours";
+  EXPECT_FALSE(this->store_->find_user("u1")->email_verified_at);
+
+  EXPECT_EQ(this->store_->verify_email("vh2", kNow + 1h, Actor{{}, "req-3"}), "u1");
+  EXPECT_EQ(this->store_->find_user("u1")->email_verified_at, kNow + 1h);
+  EXPECT_FALSE(this->store_->find_user("u2")->email_verified_at);
+  // Used, and every other open token of the account with it.
+  EXPECT_FALSE(this->store_->verify_email("vh2", kNow + 2h, Actor{}));
+  EXPECT_FALSE(this->store_->verify_email("vh1", kNow + 2h, Actor{}));
+  EXPECT_EQ(this->store_->find_user("u1")->email_verified_at, kNow + 1h);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.email_verified' AND subject_id = 'u1'"),
+            "1");
+  // Verifying takes no right away: the sessions and the token version stay.
+  EXPECT_EQ(this->store_->find_user("u1")->token_version, 0);
+}
+
+TYPED_TEST(StoreContract, TwoVerificationsWithOneTokenOnTwoNodesVerifyOnce) {
+  ASSERT_TRUE(this->store_->insert_user(
+      make_user("u1", "ada@example.com"),
+      account_token(MailKind::email_verification, "vh1", "ada@example.com", "u1", 48h), Actor{}));
+  auto other = this->factory_.open();
+  std::atomic<int> verified{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        auto& store = t % 2 ? *other : *this->store_;
+        if (store.verify_email("vh1", kNow + 1min, Actor{})) ++verified;
+      });
+    }
+  }
+  EXPECT_EQ(verified.load(), 1);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.email_verified'"), "1");
 }
 
 // ---- refresh sessions ------------------------------------------------------------------
@@ -868,7 +1077,7 @@ TYPED_TEST(StoreContract, ConcurrentWritersLoseNothing) {
         try {
           for (int i = 0; i < kUsersPerThread; ++i) {
             auto const id = "t" + std::to_string(t) + "-u" + std::to_string(i);
-            if (!this->store_->insert_user(make_user(id, id + "@example.com"), Actor{})) ++failures;
+            if (!this->store_->insert_user(make_user(id, id + "@example.com"), std::nullopt, Actor{})) ++failures;
           }
         } catch (std::exception const& e) {
           ++failures;
@@ -913,7 +1122,7 @@ TYPED_TEST(StoreContract, ReadersRunBesideWriters) {
     try {
       for (int i = 0; i < 100; ++i) {
         auto const id = "w" + std::to_string(i);
-        if (!this->store_->insert_user(make_user(id, id + "@example.com"), Actor{})) ++failures;
+        if (!this->store_->insert_user(make_user(id, id + "@example.com"), std::nullopt, Actor{})) ++failures;
       }
     } catch (std::exception const&) {
       ++failures;
@@ -1689,12 +1898,150 @@ TYPED_TEST(RegistrationContract, AStoredScanKeyIsAuditedWithWhoStoredIt) {
   EXPECT_EQ(rows[1][2], "req-9");
 }
 
+// ---- the outbox ---------------------------------------------------------------------------
+
+MailClock at_ms(Timestamp t) {
+  return MailClock{t};
+}
+
+TYPED_TEST(RegistrationContract, AConfirmedOrderQueuesItsConfirmationInTheSameWriteAndAHoldNone) {
+  this->add_event_with("e1", 3);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->detail.email->status, MailStatus::queued);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1, kNow + 10min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a3", 1))->outcome, Placement::sold_out);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox"), "1") << "nothing for a hold or a refused order";
+  EXPECT_EQ(this->count("SELECT id FROM mail_outbox"), "registration_confirmed.r1");
+  EXPECT_EQ(this->count("SELECT user_id FROM mail_outbox"), "a1");
+  EXPECT_EQ(this->count("SELECT paid FROM mail_outbox"), "1");
+  auto const r1 = this->store_->find_registration("r1");
+  ASSERT_TRUE(r1->email);
+  EXPECT_EQ(r1->email->status, MailStatus::queued);
+  EXPECT_FALSE(this->store_->find_registration("r2")->email) << "nothing is due while payment is pending";
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].email);
+  EXPECT_FALSE(rows[1].email);
+}
+
+TYPED_TEST(RegistrationContract, EachDueMessageGoesToOneSenderUntilItsLeaseRunsOut) {
+  this->add_event_with("e1", 100);
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(place(*this->store_, make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)]))
+                  ->outcome,
+              Placement::placed);
+  }
+  auto other = this->factory_.open();
+  std::array<Store*, 2> const nodes{this->store_.get(), other.get()};
+  std::mutex mutex;
+  std::multiset<std::string> claimed;
+  {
+    std::vector<std::jthread> senders;
+    for (int t = 0; t < 8; ++t) {
+      senders.emplace_back([&, t] {
+        for (int round = 0; round < 5; ++round) {
+          auto const batch = nodes[static_cast<std::size_t>(t % 2)]->claim_mail(at_ms(kNow), 5min, 3);
+          std::lock_guard const lock(mutex);
+          for (auto const& m : batch) claimed.insert(m.entry.id);
+        }
+      });
+    }
+  }
+  EXPECT_EQ(claimed.size(), 40u) << "every message claimed";
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), 40u) << "none twice";
+  EXPECT_TRUE(other->claim_mail(at_ms(kNow + 4min), 5min, 100).empty()) << "leased";
+  EXPECT_EQ(other->claim_mail(at_ms(kNow + 5min), 5min, 100).size(), 40u) << "their senders died: free again";
+}
+
+TYPED_TEST(RegistrationContract, AnOutcomeIsRecordedTheSecretScrubbedOnceSentAndTheRegistrationShowsIt) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  this->store_->queue_mail(OutboxEntry{.id = "reset-1",
+                                       .kind = MailKind::password_reset,
+                                       .recipient = "a1@example.com",
+                                       .secret = "s3cret",
+                                       .created_at = kNow});
+  this->store_->queue_mail(OutboxEntry{.id = "reset-1", .kind = MailKind::password_reset, .created_at = kNow});
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE id = 'reset-1' AND secret = 's3cret'"), "1")
+      << "queued once; a second write of the id changes nothing";
+  auto const claimed = this->store_->claim_mail(at_ms(kNow), 1min, 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  this->store_->record_mail("reset-1", MailOutcome{.status = MailStatus::retrying,
+                                                   .attempts = 1,
+                                                   .last_error = "451 later",
+                                                   .next_attempt_at = at_ms(kNow + 1min)});
+  EXPECT_EQ(this->count("SELECT secret FROM mail_outbox WHERE id = 'reset-1'"), "s3cret") << "kept for the retry";
+  EXPECT_TRUE(this->store_->claim_mail(at_ms(kNow + 30s), 1min, 10).empty()) << "not due yet, and r1 is leased";
+  this->store_->record_mail(
+      "reset-1",
+      MailOutcome{.status = MailStatus::sent, .attempts = 2, .sent_at = kNow + 2min, .sent_to = "a1@example.com"});
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE id = 'reset-1' AND secret IS NULL"), "1");
+  this->store_->record_mail(
+      "registration_confirmed.r1",
+      MailOutcome{.status = MailStatus::failed, .attempts = 1, .last_error = "550 5.1.1 no such user"});
+  auto const r1 = this->store_->find_registration("r1");
+  ASSERT_TRUE(r1->email);
+  EXPECT_EQ(r1->email->status, MailStatus::failed);
+  EXPECT_EQ(r1->email->attempts, 1);
+  EXPECT_EQ(r1->email->last_error, "550 5.1.1 no such user");
+  EXPECT_EQ(this->store_->mail_sent_to("a1@example.com", kNow + 1min, kNow - 1h), (std::pair{1, 1}));
+  EXPECT_EQ(this->store_->mail_sent_to("a1@example.com", kNow + 3min, kNow - 1h), (std::pair{0, 1}));
+  EXPECT_TRUE(this->store_->claim_mail(at_ms(kNow + 1h), 1min, 10).empty()) << "nothing pending is left";
+}
+
+TYPED_TEST(RegistrationContract, AResendIsTheRegistrationsLatestConfirmation) {
+  this->add_event_with("e1", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  this->store_->record_mail("registration_confirmed.r1",
+                            MailOutcome{.status = MailStatus::sent, .attempts = 1, .sent_at = kNow});
+  this->store_->queue_mail(OutboxEntry{.id = "registration_confirmed.r1.x",
+                                       .kind = MailKind::registration_confirmed,
+                                       .user_id = "a1",
+                                       .registration_id = "r1",
+                                       .event_id = "e1",
+                                       .created_at = kNow});
+  EXPECT_EQ(this->store_->find_registration("r1")->email->status, MailStatus::queued);
+}
+
+TYPED_TEST(RegistrationContract, CancellationsExpiriesAndAnEventsEndQueueOneMessageEach) {
+  this->add_event_with("e1", 10);
+  this->add_event_with("e2", 10);
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2"))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e1", "a3", 1, kNow + 1min))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r4", "e2", "a4", 1, kNow + 1min))->outcome, Placement::placed);
+  ASSERT_EQ(this->store_->cancel_registration("r2", {}, kNow, Actor{}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 2min), 2);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 3min), 0);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 4min, Actor{}));
+  ASSERT_FALSE(this->store_->cancel_event("e1", kNow + 5min, Actor{}));
+  auto const rows = this->factory_.query("SELECT id FROM mail_outbox ORDER BY id");
+  std::vector<std::string> ids;
+  for (auto const& row : rows) ids.push_back(row[0].value_or(""));
+  EXPECT_EQ(ids, (std::vector<std::string>{"event_cancelled.r1", "hold_expired.r3", "hold_expired.r4",
+                                           "registration_cancelled.r2", "registration_confirmed.r1",
+                                           "registration_confirmed.r2"}))
+      << "the event's end tells only holders still holding (r1), once";
+}
+
 // ---- SQLite only ------------------------------------------------------------------------
+
+TEST(SqliteStore, AStartingServerFreesTheClaimsOfTheProcessBeforeIt) {
+  SqliteStoreFactory factory;
+  auto store = factory.open();
+  store->queue_mail(
+      OutboxEntry{.id = "m1", .kind = MailKind::staff_invitation, .recipient = "a@example.com", .created_at = kNow});
+  ASSERT_EQ(store->claim_mail(MailClock{kNow}, 5min, 10).size(), 1u);
+  store.reset();  // the process dies mid-send
+  auto restarted = factory.open();
+  EXPECT_TRUE(restarted->claim_mail(MailClock{kNow + 1min}, 5min, 10).empty()) << "still leased";
+  dynamic_cast<SqliteStore&>(*restarted).release_mail_claims();
+  EXPECT_EQ(restarted->claim_mail(MailClock{kNow + 1min}, 5min, 10).size(), 1u);
+}
 
 TEST(SqliteStore, CreatesTheDatabaseReadableByItsOwnerOnly) {
   SqliteStoreFactory factory;
   auto store = factory.open();
-  ASSERT_TRUE(store->insert_user(make_user("u1", "ada@example.com"), Actor{}));
+  ASSERT_TRUE(store->insert_user(make_user("u1", "ada@example.com"), std::nullopt, Actor{}));
   namespace fs = std::filesystem;
   auto const group_or_other = fs::perms::group_all | fs::perms::others_all;
   for (auto const& suffix : {"", "-wal", "-shm"}) {
@@ -1972,6 +2319,16 @@ TYPED_TEST(StaffMigration, TurnsStaffRowsIntoActiveInvitationsAndRetiresTheRole)
   auto const left = store->decline_staff_invitation(listed[0].id, "dora@example.com", kNow, Actor{"door", "r"});
   ASSERT_TRUE(left);
   EXPECT_FALSE(store->is_event_staff("e1", "door"));
+}
+
+TYPED_TEST(StaffMigration, AccountsFromBeforeVerificationAreUnverifiedExceptTheDemos) {
+  this->factory_.migrate_up_to(11);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('ada', 'ada@example.com', 'Ada', 'x', 1, 100), ('demo', 'organizer@demo.admit.dev', 'Olivia', 'x', 3, 200);");
+  auto store = this->factory_.open();
+  EXPECT_FALSE(store->find_user("ada")->email_verified_at) << "nobody proved this address";
+  EXPECT_EQ(store->find_user("demo")->email_verified_at, Timestamp{200s});
 }
 
 }  // namespace

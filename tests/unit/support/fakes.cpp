@@ -208,6 +208,20 @@ bool FakeStore::is_event_staff(std::string_view event_id, std::string_view user_
   return staff.contains({std::string(event_id), std::string(user_id)});
 }
 
+std::optional<User> FakeStore::find_user(std::string_view id) {
+  ++user_lookups;
+  auto const found = users.find(id);
+  return found == users.end() ? std::nullopt : std::optional<User>(found->second);
+}
+
+std::optional<User> FakeStore::find_user_by_email(std::string_view email) {
+  ++user_lookups;
+  for (auto const& [id, user] : users) {
+    if (user.email == email) return user;
+  }
+  return std::nullopt;
+}
+
 void FakeStore::queue_mail(OutboxEntry const& entry) {
   if (outbox.contains(entry.id)) return;
   StoredMail stored;

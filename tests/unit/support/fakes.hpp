@@ -101,8 +101,12 @@ class FakeStore final : public Store {
  public:
   // ---- users: only the account state the gate reads --------------------------------------
   std::map<std::string, AccountState, std::less<>> accounts;
+  std::map<std::string, User, std::less<>> users;  ///< by id
   int account_state_lookups = 0;
-  bool down = false;  ///< account_state throws Outage
+  int user_lookups = 0;                             ///< calls of find_user and find_user_by_email
+  std::vector<AccountToken> reset_requests;         ///< what queue_password_reset received
+  std::vector<AccountToken> verification_requests;  ///< what queue_email_verification received
+  bool down = false;                                ///< account_state throws Outage
 
   // ---- events, registrations, tickets, staff ------------------------------------------------
   std::map<std::string, Event, std::less<>> events;
@@ -137,13 +141,20 @@ class FakeStore final : public Store {
   bool ping() override { return true; }
   int schema_version() override { return 0; }
 
-  Result<void> insert_user(User const&, Actor const&) override { return {}; }
-  std::optional<User> find_user(std::string_view) override { return std::nullopt; }
-  std::optional<User> find_user_by_email(std::string_view) override { return std::nullopt; }
+  Result<void> insert_user(User const&, std::optional<AccountToken> const&, Actor const&) override { return {}; }
+  std::optional<User> find_user(std::string_view id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
   std::optional<AccountState> account_state(std::string_view user_id) override;
   std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
   std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
+  /// Keeps what it was given; the use cases' tests read it.
+  void queue_password_reset(AccountToken const& token) override { reset_requests.push_back(token); }
+  std::optional<std::string> reset_password(std::string_view, std::string_view, Timestamp, Actor const&) override {
+    return std::nullopt;
+  }
+  void queue_email_verification(AccountToken const& token) override { verification_requests.push_back(token); }
+  std::optional<std::string> verify_email(std::string_view, Timestamp, Actor const&) override { return std::nullopt; }
 
   void insert_session(RefreshSession const&) override {}
   Rotation rotate_session(std::string_view, std::string_view, Timestamp, Timestamp) override {
