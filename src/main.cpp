@@ -50,8 +50,10 @@ class SystemClock final : public Clock {
 
 /// The adapters and use cases every command shares.
 struct Core {
-  explicit Core(Config const& config)
-      : owned_store(open_store(config)),
+  /// `metrics`: the HTTP server's, whose requests in flight tell the mail sender the node is busy.
+  explicit Core(Config const& config, http::Metrics const* metrics = nullptr)
+      : http_metrics(metrics),
+        owned_store(open_store(config)),
         store(*owned_store),
         hasher(2, config.argon2_memory_kib * 1024),
         signing_key(load_signing_key(config, store)),
@@ -81,7 +83,11 @@ struct Core {
         confirmations(store, store, store, entropy, clock),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
-        mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config)) {
+        mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
+                    MailSender::system_millis, [this] {
+                      // Busier than a few people browsing: a sale, a scan rush.
+                      return http_metrics != nullptr && http_metrics->requests_in_flight() >= kBusyRequests;
+                    }) {
     accounts.set_login_throttle(&login_throttle);
     if (config.require_verified_organizers) events.require_verified_organizers(store);
   }
@@ -146,6 +152,8 @@ struct Core {
     return "whsec_" + base64url_encode(keys.instance_secret("sandbox-webhook-secret", fresh));
   }
 
+  static constexpr std::int64_t kBusyRequests = 8;
+  http::Metrics const* http_metrics;
   SystemClock clock;
   auth::SodiumEntropy entropy;
   auth::Sha256Digest digest;
@@ -212,7 +220,7 @@ int serve(Config config) {
   // With port 0 the URL is known only now; tokens name it as their issuer.
   if (config.public_url == "http://" + config.listen) config.public_url = url;
 
-  Core core(config);
+  Core core(config, &metrics);
   api::Router const router(
       api::make_routes({
           .accounts = core.accounts,

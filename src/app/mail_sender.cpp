@@ -22,7 +22,7 @@ Timestamp whole_seconds(MailClock t) {
 
 MailSender::MailSender(MailStore& outbox, UserStore& users, EventStore& events, RegistrationStore& registrations,
                        TicketPrinter& printer, MailComposer& composer, MailTransport& transport, MailSettings settings,
-                       MillisecondClock now)
+                       MillisecondClock now, BusySignal busy)
     : outbox_(outbox),
       users_(users),
       events_(events),
@@ -31,7 +31,8 @@ MailSender::MailSender(MailStore& outbox, UserStore& users, EventStore& events, 
       composer_(composer),
       transport_(transport),
       settings_(std::move(settings)),
-      now_(std::move(now)) {}
+      now_(std::move(now)),
+      busy_(std::move(busy)) {}
 
 MailSender::~MailSender() {
   stop();
@@ -70,7 +71,9 @@ void MailSender::run(std::stop_token const& stop) {
   while (!stop.stop_requested()) {
     int claimed = 0;
     try {
-      claimed = send_due();
+      int const batch = wait_for_turn(stop);
+      if (batch == 0) break;
+      claimed = send_due(batch);
     } catch (std::exception const& e) {
       log::error("mail sender failed; retrying", {{"error", e.what()}});
     }
@@ -81,8 +84,28 @@ void MailSender::run(std::stop_token const& stop) {
   }
 }
 
-int MailSender::send_due() {
-  auto const claimed = outbox_.claim_mail(now_(), settings_.lease, settings_.batch);
+int MailSender::wait_for_turn(std::stop_token const& stop) {
+  if (!busy_ || settings_.busy_rate <= 0) return settings_.batch;
+  auto const spacing = std::chrono::microseconds(1'000'000 / settings_.busy_rate);
+  while (!stop.stop_requested()) {
+    if (!busy_()) return settings_.batch;
+    std::unique_lock lock(turn_mutex_);
+    auto const now = std::chrono::steady_clock::now();
+    if (now >= next_turn_) {
+      next_turn_ = now + spacing;
+      return 1;
+    }
+    auto const wait = next_turn_ - now;
+    lock.unlock();
+    std::mutex mutex;
+    std::unique_lock sleeping(mutex);
+    std::condition_variable_any().wait_for(sleeping, stop, wait, [] { return false; });
+  }
+  return 0;
+}
+
+int MailSender::send_due(int limit) {
+  auto const claimed = outbox_.claim_mail(now_(), settings_.lease, limit > 0 ? limit : settings_.batch);
   for (auto const& message : claimed) deliver(message);
   return static_cast<int>(claimed.size());
 }

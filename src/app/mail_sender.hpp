@@ -34,6 +34,9 @@ struct MailSettings {
   /// than a delivery can take (the transport's own timeouts are shorter).
   std::chrono::milliseconds lease{std::chrono::minutes(5)};
   std::chrono::milliseconds idle_poll{std::chrono::milliseconds(500)};  ///< checks when nothing was due
+  /// While the node is busy serving (see MailSender's `busy`), at most this many messages a
+  /// second: a flash sale keeps its CPU, the backlog drains once it is over.
+  int busy_rate = 10;
 };
 
 /// The sender's own figures, for /metrics.
@@ -49,10 +52,12 @@ struct MailCounters {
 class MailSender {
  public:
   using MillisecondClock = std::function<MailClock()>;
+  /// Whether the node is busy serving requests right now (e.g. many in flight).
+  using BusySignal = std::function<bool()>;
 
   MailSender(MailStore& outbox, UserStore& users, EventStore& events, RegistrationStore& registrations,
              TicketPrinter& printer, MailComposer& composer, MailTransport& transport, MailSettings settings,
-             MillisecondClock now = system_millis);
+             MillisecondClock now = system_millis, BusySignal busy = {});
   ~MailSender();
   MailSender(MailSender const&) = delete;
   MailSender& operator=(MailSender const&) = delete;
@@ -64,9 +69,9 @@ class MailSender {
   /// A message was queued: look now rather than at the next poll.
   void wake();
 
-  /// Claims one batch of due messages and delivers them on the calling thread; how many it
-  /// claimed. What the threads do, callable directly (tests, `admit` commands).
-  int send_due();
+  /// Claims one batch of due messages (at most `limit`; 0: settings.batch) and delivers them on
+  /// the calling thread; how many it claimed. What the threads do, callable directly (tests, `admit` commands).
+  int send_due(int limit = 0);
 
   /// Delivers one claimed message and records its outcome.
   void deliver(OutboxMessage const& message);
@@ -89,6 +94,9 @@ class MailSender {
   MailAttachment calendar_of(Event const& event, Timestamp stamp) const;
   void record(OutboxMessage const& message, MailOutcome const& outcome);
   void run(std::stop_token const& stop);
+  /// How many messages the next claim may take: a batch while the node is not busy, else 1
+  /// once the busy rate allows one more (waiting until then); 0 when stopping.
+  int wait_for_turn(std::stop_token const& stop);
 
   MailStore& outbox_;
   UserStore& users_;
@@ -99,7 +107,10 @@ class MailSender {
   MailTransport& transport_;
   MailSettings settings_;
   MillisecondClock now_;
+  BusySignal busy_;
   MailCounters counters_;
+  std::mutex turn_mutex_;
+  std::chrono::steady_clock::time_point next_turn_{};  ///< when the next message may go while busy
 
   std::mutex mutex_;
   std::condition_variable_any wake_;

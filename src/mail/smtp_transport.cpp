@@ -164,6 +164,10 @@ EasyHandle take_handle(SmtpTransport::HandlePool& pool, bool& kept) {
 void give_back(SmtpTransport::HandlePool& pool, EasyHandle easy) {
   if (!easy) return;
   curl_easy_reset(easy.get());
+  // Closing a kept connection says QUIT and waits for the answer (curl_easy_cleanup, when the
+  // pool is emptied as the server stops): a stalled server must not hold the stop for curl's
+  // default two minutes. The next delivery sets its own response timeout.
+  (void)curl_easy_setopt(easy.get(), CURLOPT_SERVER_RESPONSE_TIMEOUT, 1L);
   std::lock_guard const lock(pool.mutex);
   if (pool.idle.size() < kMaxIdleHandles) {
     pool.idle.emplace_back(easy.release(), [](CURL* h) { curl_easy_cleanup(h); });
@@ -256,6 +260,9 @@ DeliveryReport SmtpTransport::deliver(MailAddress const& from, MailAddress const
   (void)curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, static_cast<long>(max_lifetime_.count()));
   (void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
   (void)curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer_timeout_.count()));
+  (void)curl_easy_setopt(
+      h, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+      static_cast<long>(std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(transfer_timeout_).count())));
   (void)curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   // smtps: TLS from the start. smtp: STARTTLS when offered; with credentials, STARTTLS or
   // nothing, so that AUTH never crosses in clear (curl stops before AUTH when it is missing).

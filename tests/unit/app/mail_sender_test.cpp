@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <stdexcept>
+#include <thread>
 
 #include "support/fakes.hpp"
 
@@ -278,6 +280,31 @@ TEST_F(MailSenderTest, AClaimedMessageIsLeftToItsSenderUntilTheLeaseRunsOut) {
   advance(settings_.lease);
   EXPECT_EQ(sender_.send_due(), 1) << "its sender died: the lease ran out";
   EXPECT_EQ(row("registration_confirmed.r1").message.status, MailStatus::sent);
+}
+
+TEST_F(MailSenderTest, WhileTheNodeIsBusyMessagesTrickleAtTheBusyRateThenDrain) {
+  for (int i = 0; i < 30; ++i) queue(MailKind::hold_expired, "m" + std::to_string(i));
+  settings_.caps = {.per_hour = 1000, .per_day = 1000};
+  settings_.busy_rate = 10;
+  settings_.concurrency = 1;  // the fakes are not thread-safe
+  settings_.idle_poll = 20ms;
+  std::atomic<bool> busy{true};
+  std::atomic<int> sent_while_busy{0};
+  MailSender sender(
+      store_, store_, store_, store_, printer_, composer_, transport_, settings_, [this] { return now_; },
+      [&] { return busy.load(); });
+  auto const sent = [&] { return static_cast<int>(sender.counters().sent.load()); };
+  sender.start();
+  std::this_thread::sleep_for(500ms);
+  sent_while_busy = sent();
+  busy = false;
+  auto const deadline = std::chrono::steady_clock::now() + 10s;
+  while (sent() < 30 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  sender.stop();
+  // 10 a second for half a second: about 5 (the first goes at once); never the whole backlog.
+  EXPECT_GE(sent_while_busy.load(), 1) << "a busy node still sends, slowly";
+  EXPECT_LE(sent_while_busy.load(), 9);
+  EXPECT_EQ(sent(), 30) << "the backlog drains once the node is no longer busy";
 }
 
 TEST(MailMessagesTest, HtmlEscapesWhatPeopleTyped) {
