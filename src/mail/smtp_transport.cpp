@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -164,10 +165,6 @@ EasyHandle take_handle(SmtpTransport::HandlePool& pool, bool& kept) {
 void give_back(SmtpTransport::HandlePool& pool, EasyHandle easy) {
   if (!easy) return;
   curl_easy_reset(easy.get());
-  // Closing a kept connection says QUIT and waits for the answer (curl_easy_cleanup, when the
-  // pool is emptied as the server stops): a stalled server must not hold the stop for curl's
-  // default two minutes. The next delivery sets its own response timeout.
-  (void)curl_easy_setopt(easy.get(), CURLOPT_SERVER_RESPONSE_TIMEOUT, 1L);
   std::lock_guard const lock(pool.mutex);
   if (pool.idle.size() < kMaxIdleHandles) {
     pool.idle.emplace_back(easy.release(), [](CURL* h) { curl_easy_cleanup(h); });
@@ -217,7 +214,19 @@ SmtpTransport::SmtpTransport(SmtpSettings const& settings)
   }
 }
 
-SmtpTransport::~SmtpTransport() = default;
+SmtpTransport::~SmtpTransport() {
+  // The program is stopping. Closing a kept connection would say QUIT and wait for the answer
+  // (libcurl's connection cache keeps the response timeout of the last delivery, two minutes):
+  // a stalled server would hold the stop that long. Shut the sockets first, so that QUIT fails
+  // at once; the server sees the connection end, which is all QUIT would have told it.
+  std::lock_guard const lock(handles_->mutex);
+  for (auto const& easy : handles_->idle) {
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(easy.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK && socket != CURL_SOCKET_BAD) {
+      (void)::shutdown(socket, SHUT_RDWR);
+    }
+  }
+}
 
 std::string SmtpTransport::describe() const {
   return described_;
