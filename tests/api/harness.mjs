@@ -212,6 +212,18 @@ export async function verifyEmail(base, email) {
     `UPDATE users SET email_verified_at = created_at WHERE email = '${email.toLowerCase()}' AND email_verified_at IS NULL;`);
 }
 
+/** Waits until the server's outbox has nothing left to send (its /metrics say so). */
+export async function waitForMailIdle(base, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const waiting = [...text.matchAll(/^admit_mail_outbox_backlog\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    if (waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`the outbox still holds ${waiting} messages after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * One HTTP request. `body` is sent as JSON; `rawBody` (string/Buffer) is sent as is with
  * content-type application/json unless `headers` names another.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   startServer, api, signup, createEvent, assertProblem, waitExit, PASSWORD, uniqueWord,
-  registerFor, registerOk, collectPages, mapPool, tamperQrSignature, verifyQrOffline, makeStaff,
+  registerFor, registerOk, collectPages, mapPool, tamperQrSignature, verifyQrOffline, makeStaff, waitForMailIdle,
 } from './harness.mjs';
 
 const FAST_ARGON2 = { ADMIT_ARGON2_MEMORY_KIB: '1024' };
@@ -390,6 +390,7 @@ describe('invariant 4: nobody reads or changes what is not theirs', () => {
     const own = await createEvent(base, org2.accessToken, { price: 0, capacity: 20 });
     const reg = await registerOk(base, attA.accessToken, e.eventId, 2);
     const t = reg.tickets[0];
+    await waitForMailIdle(base);  // the confirmation's email status settles first
     const before = await api(base, 'GET', `/api/registrations/${reg.registrationId}`, { token: attA.accessToken });
     const evBefore = await getEvent(e.eventId);
     // A door-staff invitation of A's event, for an address that is neither B's.
@@ -469,6 +470,8 @@ describe('invariant 5: bad input changes nothing', () => {
     const key = uniqueWord('idem');
     const reg = await registerOk(base, a.accessToken, e.eventId, 2, { headers: { 'Idempotency-Key': key } });
     await registerOk(base, b.accessToken, e.eventId, 3); // one seat left
+    // The confirmations go out meanwhile (their email status moves on): let them, first.
+    await waitForMailIdle(base);
     const t = reg.tickets[0];
     const { url } = (await api(base, 'GET', `/api/tickets/${t.ticketId}/download`, { token: a.accessToken })).json;
     const u = new URL(url, base);
