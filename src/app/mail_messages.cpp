@@ -30,6 +30,13 @@ std::string display_name(User const& user) {
   return user.name.empty() ? user.email : user.name;
 }
 
+/// What a cancelled paid order's holder needs to hear about the money.
+void refund_paragraph(MessageBody& body, Registration const& order) {
+  if (order.amount_minor <= 0) return;
+  body.paragraph("The " + format_price(order.amount_minor, order.currency) +
+                 " you paid is being refunded to your card; it usually shows within 5 to 10 days.");
+}
+
 MessageText finish(std::string subject, MessageBody const& body) {
   auto html = body.html(subject);
   return {std::move(subject), body.text(), std::move(html)};
@@ -149,10 +156,7 @@ MessageText cancellation_text(Event const& event, Registration const& order, Use
   MessageBody body;
   body.greeting(display_name(holder))
       .paragraph("Your registration for " + event.details.name + " is cancelled and its tickets no longer admit.");
-  if (order.amount_minor > 0) {
-    body.paragraph("The " + format_price(order.amount_minor, order.currency) +
-                   " you paid is being refunded to your card; it usually shows within 5 to 10 days.");
-  }
+  refund_paragraph(body, order);
   body.fact("Registration", order.id).link("Your registrations", url_of(public_url, "/tickets"));
   return finish("Cancelled: " + event.details.name, body);
 }
@@ -164,10 +168,7 @@ MessageText event_cancelled_text(Event const& event, Registration const& order, 
       .paragraph("We are sorry: the organizer has cancelled " + event.details.name + ", planned for " +
                  format_event_date(event.details.starts_at, event.details.timezone) +
                  ". Your tickets no longer admit.");
-  if (order.amount_minor > 0) {
-    body.paragraph("The " + format_price(order.amount_minor, order.currency) +
-                   " you paid is being refunded to your card; it usually shows within 5 to 10 days.");
-  }
+  refund_paragraph(body, order);
   body.fact("Registration", order.id).link("Other events", url_of(public_url, "/"));
   return finish("Event cancelled: " + event.details.name, body);
 }

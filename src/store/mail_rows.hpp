@@ -3,6 +3,8 @@
 /// The outbox's rows for both engines: the columns a claimed message is read with, the email
 /// status a registration shows, and their readers (see store/rows.hpp for `Row`).
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,6 +19,20 @@ namespace admit {
 inline std::optional<EmailDelivery> queued_confirmation(Registration const& r) {
   if (r.status != RegistrationStatus::confirmed) return std::nullopt;
   return EmailDelivery{.status = MailStatus::queued, .attempts = 0};
+}
+
+/// The backlog query both stores run, and how each of its rows (status, count, earliest due
+/// time) counts.
+#define ADMIT_MAIL_BACKLOG_QUERY                                                                  \
+  "SELECT status, COUNT(*), MIN(next_attempt_at_ms) FROM mail_outbox WHERE status IN ('queued', " \
+  "'retrying') GROUP BY status"
+
+inline void add_to_backlog(MailBacklog& backlog, std::string_view status, std::int64_t count,
+                           std::int64_t earliest_due_ms, MailClock now) {
+  auto const parsed = parse_mail_status(status);
+  if (!parsed || !is_pending(*parsed)) return;
+  (*parsed == MailStatus::queued ? backlog.queued : backlog.retrying) = count;
+  backlog.oldest_due_age_ms = std::max(backlog.oldest_due_age_ms, now.time_since_epoch().count() - earliest_due_ms);
 }
 
 #define ADMIT_OUTBOX_COLUMNS                                                                                        \

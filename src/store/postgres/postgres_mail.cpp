@@ -2,7 +2,6 @@
 // node's sender with FOR UPDATE SKIP LOCKED, so each due message goes to one sender, and a
 // lease that lets another node retry it when the claiming node dies mid-send.
 
-#include <algorithm>
 #include <chrono>
 
 #include "store/postgres/internal.hpp"
@@ -62,23 +61,9 @@ std::pair<std::int32_t, std::int32_t> PostgresStore::mail_sent_to(std::string_vi
 
 MailBacklog PostgresStore::mail_backlog(MailClock now) {
   auto db = pool_->acquire();
-  auto const r = db->exec(
-      "SELECT status, COUNT(*), MIN(next_attempt_at_ms) FROM mail_outbox WHERE status IN ('queued', 'retrying') GROUP "
-      "BY status");
+  auto const r = db->exec(ADMIT_MAIL_BACKLOG_QUERY);
   MailBacklog backlog;
-  for (int i = 0; i < r.rows(); ++i) {
-    auto const status = parse_mail_status(r.text(i, 0));
-    if (!status) continue;
-    auto const count = r.integer(i, 1);
-    switch (*status) {
-      case MailStatus::queued: backlog.queued = count; break;
-      case MailStatus::retrying: backlog.retrying = count; break;
-      default: break;
-    }
-    if (is_pending(*status)) {
-      backlog.oldest_due_age_ms = std::max(backlog.oldest_due_age_ms, millis(now) - r.integer(i, 2));
-    }
-  }
+  for (int i = 0; i < r.rows(); ++i) add_to_backlog(backlog, r.text(i, 0), r.integer(i, 1), r.integer(i, 2), now);
   return backlog;
 }
 

@@ -88,22 +88,8 @@ void SqliteStore::release_mail_claims() {
 MailBacklog SqliteStore::mail_backlog(MailClock now) {
   auto db = reader();
   MailBacklog backlog;
-  auto rows = db->prepare(
-      "SELECT status, COUNT(*), MIN(next_attempt_at_ms) FROM mail_outbox WHERE status IN ('queued', 'retrying') GROUP "
-      "BY status");
-  while (rows.step()) {
-    auto const status = parse_mail_status(rows.text(0));
-    if (!status) continue;
-    auto const count = rows.integer(1);
-    switch (*status) {
-      case MailStatus::queued: backlog.queued = count; break;
-      case MailStatus::retrying: backlog.retrying = count; break;
-      default: break;
-    }
-    if (is_pending(*status)) {
-      backlog.oldest_due_age_ms = std::max(backlog.oldest_due_age_ms, millis(now) - rows.integer(2));
-    }
-  }
+  auto rows = db->prepare(ADMIT_MAIL_BACKLOG_QUERY);
+  while (rows.step()) add_to_backlog(backlog, rows.text(0), rows.integer(1), rows.integer(2), now);
   return backlog;
 }
 
