@@ -35,8 +35,9 @@ struct MailSettings {
   std::chrono::milliseconds lease{std::chrono::minutes(5)};
   std::chrono::milliseconds idle_poll{std::chrono::milliseconds(500)};  ///< checks when nothing was due
   /// While the node is busy serving (see MailSender's `busy`), at most this many messages a
-  /// second: a flash sale keeps its CPU, the backlog drains once it is over.
-  int busy_rate = 10;
+  /// second: a flash sale keeps its CPU, the backlog drains once it is over. Links someone
+  /// waits for go first (mail_priority), so even a long sale delays them by a second or less.
+  int busy_rate = 3;
 };
 
 /// The sender's own figures, for /metrics.

@@ -64,6 +64,10 @@ bool carries_secret(MailKind kind) {
   return kind == MailKind::password_reset || kind == MailKind::email_verification;
 }
 
+int mail_priority(MailKind kind) {
+  return carries_secret(kind) ? 0 : 1;
+}
+
 std::string_view mail_status_name(MailStatus status) {
   return name_in(kStatusNames, status);
 }

@@ -38,6 +38,10 @@ std::string registration_mail_id(MailKind kind, std::string_view registration_id
 /// the message has been sent.
 bool carries_secret(MailKind kind);
 
+/// The order the sender takes due messages in: 0 before 1. A secret link (reset, verification)
+/// is waited for by someone at a screen, so no backlog of confirmations may delay it.
+int mail_priority(MailKind kind);
+
 /// A message's state in the outbox. queued → sent; queued → retrying → … → sent | failed;
 /// queued → dropped (over the recipient's cap) | skipped (nothing to send, e.g. a reset asked
 /// for an address without an account).

@@ -186,11 +186,13 @@ StaffInvitation read_invitation(Row const& row, int first = 0) {
 
 /// A registration's latest confirmation (a resend is one too): join it with
 /// ADMIT_EMAIL_JOIN("r.") over `registrations r`, select ADMIT_EMAIL_COLUMNS, read with
-/// read_email_delivery.
-#define ADMIT_EMAIL_JOIN(p)                                                                              \
-  " LEFT JOIN mail_outbox em ON em.id = (SELECT mo.id FROM mail_outbox mo WHERE mo.registration_id = " p \
-  "id "                                                                                                  \
-  "AND mo.kind = 'registration_confirmed' ORDER BY mo.created_at DESC, mo.id DESC LIMIT 1) "
+/// read_email_delivery. The rows are found by their ids (registration_mail_id:
+/// `registration_confirmed.<registration>`, a resend's with `.<n>` after it), a range of the
+/// outbox's primary key that ends below the prefix followed by '/', the character after '.'.
+#define ADMIT_EMAIL_JOIN(p)                                                                         \
+  " LEFT JOIN mail_outbox em ON em.id = (SELECT mo.id FROM mail_outbox mo "                         \
+  "WHERE mo.id >= 'registration_confirmed.' || " p "id AND mo.id < 'registration_confirmed.' || " p \
+  "id || '/' AND mo.registration_id = " p "id ORDER BY mo.created_at DESC, mo.id DESC LIMIT 1) "
 #define ADMIT_EMAIL_COLUMNS "em.status, em.attempts, em.last_error, em.sent_at"
 
 template <class Row>

@@ -39,12 +39,12 @@ inline void audit(pg::Connection& db, Timestamp at, Actor const& actor, std::str
 inline void queue_mail(pg::Connection& db, OutboxEntry const& m) {
   db.exec(
       "INSERT INTO mail_outbox (id, kind, recipient, user_id, registration_id, event_id, reference, secret, paid, "
-      "message_id, created_at, next_attempt_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, $10::bigint, "
-      "$10::bigint * 1000) "
-      "ON CONFLICT (id) DO NOTHING",
+      "message_id, created_at, next_attempt_at_ms, priority) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, "
+      "$10::bigint, $10::bigint * 1000, $11) ON CONFLICT (id) DO NOTHING",
       {pg::param(m.id), pg::param(mail_kind_name(m.kind)), pg::param(m.recipient), optional_text(m.user_id),
        optional_text(m.registration_id), optional_text(m.event_id), optional_text(m.reference), optional_text(m.secret),
-       pg::param(std::int64_t{m.paid ? 1 : 0}), pg::param(seconds(m.created_at))});
+       pg::param(std::int64_t{m.paid ? 1 : 0}), pg::param(seconds(m.created_at)),
+       pg::param(std::int64_t{mail_priority(m.kind)})});
 }
 
 /// The statement that writes the `kind` message of each registration in `$1` (ids) to its

@@ -33,7 +33,7 @@ std::vector<OutboxMessage> PostgresStore::claim_mail(MailClock now, std::chrono:
   auto const r = db->exec(
       "UPDATE mail_outbox m SET lease_until_ms = $2 FROM (SELECT id FROM mail_outbox "
       "WHERE status IN ('queued', 'retrying') AND next_attempt_at_ms <= $1 AND lease_until_ms <= $1 "
-      "ORDER BY next_attempt_at_ms LIMIT $3 FOR UPDATE SKIP LOCKED) due WHERE m.id = due.id "
+      "ORDER BY priority, next_attempt_at_ms LIMIT $3 FOR UPDATE SKIP LOCKED) due WHERE m.id = due.id "
       "RETURNING " ADMIT_OUTBOX_COLUMNS,
       {param(millis(now)), param(millis(now + lease)), param(std::int64_t{limit})});
   return pg_detail::read_all(r, [](pg::Row const& row) { return read_outbox_message(row); });

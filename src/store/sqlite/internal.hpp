@@ -63,8 +63,9 @@ inline std::optional<std::string_view> unless_empty(std::string const& text) {
 inline void queue_mail(sqlite::Connection& db, OutboxEntry const& m) {
   db.prepare(
         "INSERT INTO mail_outbox (id, kind, recipient, user_id, registration_id, event_id, reference, secret, paid, "
-        "message_id, created_at, next_attempt_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?1, ?10, ?11) "
-        "ON CONFLICT (id) DO NOTHING")
+        "message_id, created_at, next_attempt_at_ms, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?1, ?10, "
+        "?11, "
+        "?12) ON CONFLICT (id) DO NOTHING")
       .bind(1, m.id)
       .bind(2, mail_kind_name(m.kind))
       .bind(3, m.recipient)
@@ -76,6 +77,7 @@ inline void queue_mail(sqlite::Connection& db, OutboxEntry const& m) {
       .bind(9, m.paid ? 1 : 0)
       .bind(10, seconds(m.created_at))
       .bind(11, seconds(m.created_at) * 1000)
+      .bind(12, mail_priority(m.kind))
       .run();
 }
 

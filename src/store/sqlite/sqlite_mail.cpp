@@ -39,7 +39,7 @@ std::vector<OutboxMessage> SqliteStore::claim_mail(MailClock now, std::chrono::m
       auto rows = db.prepare("SELECT " ADMIT_OUTBOX_COLUMNS
                              " FROM mail_outbox m WHERE m.status IN ('queued', 'retrying') "
                              "AND m.next_attempt_at_ms <= ?1 AND m.lease_until_ms <= ?1 "
-                             "ORDER BY m.next_attempt_at_ms LIMIT ?2");
+                             "ORDER BY m.priority, m.next_attempt_at_ms LIMIT ?2");
       rows.bind(1, millis(now)).bind(2, limit);
       while (rows.step()) claimed.push_back(read_outbox_message(rows));
     }

@@ -1988,6 +1988,28 @@ TYPED_TEST(RegistrationContract, AnOutcomeIsRecordedTheSecretScrubbedOnceSentAnd
   EXPECT_TRUE(this->store_->claim_mail(at_ms(kNow + 1h), 1min, 10).empty()) << "nothing pending is left";
 }
 
+TYPED_TEST(RegistrationContract, AResetLinkIsSentBeforeABacklogOfConfirmations) {
+  this->add_event_with("e1", 100);
+  for (int i = 0; i < 20; ++i) {
+    auto const id = "r" + std::to_string(i);
+    ASSERT_EQ(place(*this->store_, make_order(id, "e1", "a" + std::to_string(i)))->outcome, Placement::placed);
+  }
+  this->store_->queue_mail(OutboxEntry{.id = "reset-late",
+                                       .kind = MailKind::password_reset,
+                                       .recipient = "a1@example.com",
+                                       .secret = "s3cret",
+                                       .created_at = kNow + 10s});
+  this->store_->queue_mail(OutboxEntry{.id = "invite-late",
+                                       .kind = MailKind::staff_invitation,
+                                       .recipient = "door@example.com",
+                                       .created_at = kNow + 10s});
+  auto const first = this->store_->claim_mail(at_ms(kNow + 10s), 1min, 3);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].entry.id, "reset-late") << "queued last, but someone waits for it";
+  EXPECT_EQ(first[1].entry.kind, MailKind::registration_confirmed) << "the rest in order of their due times";
+  EXPECT_EQ(first[2].entry.kind, MailKind::registration_confirmed);
+}
+
 TYPED_TEST(RegistrationContract, AResendIsTheRegistrationsLatestConfirmation) {
   this->add_event_with("e1", 10);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1"))->outcome, Placement::placed);

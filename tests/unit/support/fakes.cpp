@@ -235,7 +235,9 @@ std::vector<OutboxMessage> FakeStore::claim_mail(MailClock now, std::chrono::mil
   for (auto& [id, m] : outbox) {
     if (is_pending(m.message.status) && m.due <= now && m.lease_until <= now) due.push_back(&m);
   }
-  std::ranges::stable_sort(due, {}, &StoredMail::due);
+  std::ranges::stable_sort(due, {}, [](StoredMail const* m) {
+    return std::pair{mail_priority(m->message.entry.kind), m->due};
+  });
   std::vector<OutboxMessage> claimed;
   for (auto* m : due) {
     if (std::cmp_greater_equal(claimed.size(), limit)) break;
