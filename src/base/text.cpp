@@ -1,5 +1,7 @@
 #include "base/text.hpp"
 
+#include <algorithm>
+
 #include <locale.h>
 #include <clocale>
 #include <cwctype>
@@ -66,6 +68,15 @@ std::string fold_case(std::string_view text) {
     i += static_cast<std::size_t>(length);
   }
   return out;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool is_blank(std::string_view text) {
+  return std::ranges::all_of(text, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 }  // namespace admit
