@@ -16,6 +16,7 @@ packages=(
   poppler-utils zbar-tools chromium imagemagick
   wrk curl openssl procps
   postgresql-15 postgresql-client-15 libpq-dev haproxy nginx prometheus
+  systemd
 )
 
 # Daemons installed only for their binaries: the tests start their own instances on loopback
