@@ -2,7 +2,8 @@
 // checks them and the example configuration, runs their unit tests (admit-rules.test.yml: series
 // that make each alert fire and stay quiet), and a real Prometheus (127.0.0.1, a free port, its
 // own temp dir, stopped by PID) scrapes a running admit, loads the rules, finds every metric
-// they read among what admit exports, and raises AdmitInstanceDown once admit is gone.
+// they read among what admit exports, and raises AdmitInstanceDown once admit is gone; with a
+// node on its own PostgreSQL, AdmitDatabaseDown while PostgreSQL is stopped.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -65,46 +66,66 @@ describe('alert rules under promtool', { skip: missing }, () => {
   });
 });
 
+/**
+ * Debian's Prometheus on a free loopback port, in its own temp dir, scraping 127.0.0.1:`port`
+ * as job "admit" every second with the rules loaded; stop() ends it by PID and removes the dir.
+ */
+async function startPrometheus(port) {
+  const dir = await mkdtemp(join(tmpdir(), 'admit-prometheus-'));
+  const own = await freePort();
+  const base = `http://127.0.0.1:${own}`;
+  await writeFile(join(dir, 'prometheus.yml'), [
+    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    `rule_files: ['${RULES}']`,
+    'scrape_configs:',
+    '  - job_name: admit',
+    `    static_configs: [{ targets: ['127.0.0.1:${port}'] }]`,
+    '',
+  ].join('\n'));
+  const daemon = startDaemon(prometheusBin, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${own}`,
+  ]);
+  try {
+    await waitFor(`Prometheus on ${base}`, async () => {
+      if (daemon.proc.exitCode !== null) throw new Error(`prometheus exited: ${daemon.output()}`);
+      return (await fetch(`${base}/-/ready`)).ok;
+    });
+  } catch (e) {
+    await daemon.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    base,
+    async query(promql) {
+      const body = await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`)).json();
+      assert.equal(body.status, 'success', JSON.stringify(body));
+      return body.data.result;
+    },
+    async stop() {
+      await daemon.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('a real Prometheus scraping a running admit', { skip: missing }, () => {
   let admit;
   let prometheus;
-  let dir;
   let base;
-  const query = async (promql) => {
-    const r = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = await r.json();
-    assert.equal(body.status, 'success', JSON.stringify(body));
-    return body.data.result;
-  };
+  const query = (promql) => prometheus.query(promql);
 
   before(async () => {
     const metricsPort = await freePort();
     admit = await startServer({ env: { ADMIT_METRICS_LISTEN: `127.0.0.1:${metricsPort}` } });
-    dir = await mkdtemp(join(tmpdir(), 'admit-prometheus-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    await writeFile(join(dir, 'prometheus.yml'), [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      `rule_files: ['${RULES}']`,
-      'scrape_configs:',
-      '  - job_name: admit',
-      `    static_configs: [{ targets: ['127.0.0.1:${metricsPort}'] }]`,
-      '',
-    ].join('\n'));
-    prometheus = startDaemon(prometheusBin, [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ]);
-    await waitFor(`Prometheus on ${base}`, async () => {
-      if (prometheus.proc.exitCode !== null) throw new Error(`prometheus exited: ${prometheus.output()}`);
-      return (await fetch(`${base}/-/ready`)).ok;
-    });
+    prometheus = await startPrometheus(metricsPort);
+    base = prometheus.base;
   });
   after(async () => {
     await prometheus?.stop();
     await admit?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('scrapes the node on its metrics address (up = 1, admit_db_up = 1)', async () => {
@@ -144,5 +165,51 @@ describe('a real Prometheus scraping a running admit', { skip: missing }, () => 
     }, { ms: 15_000 });
     assert.equal(pending.metric.alertstate, 'pending', 'for: 1m keeps it pending first');
     assert.equal(pending.metric.severity, 'critical');
+  });
+});
+
+const pgMissing = missing
+  || (process.getuid?.() !== 0 && 'PostgreSQL runs as the postgres user via runuser: needs root')
+  || (!findBinary('/usr/bin/runuser', '/sbin/runuser', '/usr/sbin/runuser') && 'runuser is missing');
+
+describe('AdmitDatabaseDown when PostgreSQL stops under a node', { skip: pgMissing }, () => {
+  const pgServer = resolve(import.meta.dirname, '../../scripts/pg-server.sh');
+  let pgDir;
+  let admit;
+  let prometheus;
+  before(async () => {
+    pgDir = await mkdtemp(join(tmpdir(), 'admit-prometheus-pg-'));
+    const url = execFileSync('bash', [pgServer, 'start', pgDir], { encoding: 'utf8' }).trim();
+    const metricsPort = await freePort();
+    admit = await startServer({ env: { ADMIT_DATABASE_URL: url, ADMIT_METRICS_LISTEN: `127.0.0.1:${metricsPort}` } });
+    prometheus = await startPrometheus(metricsPort);
+  });
+  after(async () => {
+    await prometheus?.stop();
+    await admit?.stop();
+    if (pgDir) {
+      try { execFileSync('bash', [pgServer, 'stop', pgDir], { stdio: 'ignore' }); } catch { /* not running */ }
+      await rm(pgDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the node keeps answering scrapes with admit_db_up 0, the alert goes pending, and clears once PostgreSQL is back', async () => {
+    await waitFor('admit_db_up 1', async () => (await prometheus.query('admit_db_up{job="admit"} == 1')).length === 1);
+    const port = new URL(execFileSync('bash', [pgServer, 'url', pgDir], { encoding: 'utf8' }).trim()).port;
+    execFileSync('bash', [pgServer, 'stop', pgDir], { stdio: 'ignore' });
+    const alert = await waitFor('AdmitDatabaseDown pending', async () => {
+      const alerts = await prometheus.query('ALERTS{alertname="AdmitDatabaseDown"}');
+      return alerts.length === 1 && alerts[0];
+    }, { ms: 20_000 });
+    assert.equal(alert.metric.alertstate, 'pending');
+    assert.equal((await prometheus.query('up{job="admit"} == 1')).length, 1, 'the node itself is still scraped');
+    assert.equal((await prometheus.query('admit_db_up{job="admit"} == 0')).length, 1);
+    assert.deepEqual(await prometheus.query('ALERTS{alertname="AdmitInstanceDown"}'), []);
+
+    execFileSync('bash', [pgServer, 'start', pgDir, port], { stdio: 'ignore' });
+    await waitFor('admit_db_up 1 again', async () => (await prometheus.query('admit_db_up{job="admit"} == 1')).length === 1,
+      { ms: 30_000 });
+    await waitFor('the alert cleared', async () => (await prometheus.query('ALERTS{alertname="AdmitDatabaseDown"}')).length === 0,
+      { ms: 10_000 });
   });
 });
