@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startServer, api } from './harness.mjs';
+import { startServer, api, signup, createEvent, registerFor } from './harness.mjs';
 
 const SECRET = 'whsec_monitoring_test_secret';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +28,9 @@ function stripeSignature(payload, secret, t = Math.floor(Date.now() / 1000)) {
 
 describe('metrics behind the alert rules', () => {
   let s;
-  before(async () => { s = await startServer({ env: { ADMIT_STRIPE_WEBHOOK_SECRET: SECRET } }); });
+  before(async () => {
+    s = await startServer({ env: { ADMIT_STRIPE_WEBHOOK_SECRET: SECRET, ADMIT_HOLD_SECONDS: '1', ADMIT_ARGON2_MEMORY_KIB: '1024' } });
+  });
   after(async () => { await s?.stop(); });
 
   it('admit_db_up is 1 and admit_db_ping_seconds a small duration while the database answers', async () => {
@@ -66,6 +68,20 @@ describe('metrics behind the alert rules', () => {
     const later = sample(await metrics(s.baseUrl), 'admit_hold_sweep_last_success_seconds');
     assert.ok(later - first >= 1, `the timestamp moved on: ${first} → ${later}`);
     assert.equal(sample(await metrics(s.baseUrl), 'admit_hold_sweep_failures_total'), 0);
+  });
+
+  it('admit_holds_expired_total counts the unpaid holds the sweeper ended (ADMIT_HOLD_SECONDS=1)', async () => {
     assert.equal(sample(await metrics(s.baseUrl), 'admit_holds_expired_total'), 0);
+    const org = await signup(s.baseUrl, 'organizer');
+    const e = await createEvent(s.baseUrl, org.accessToken, { capacity: 10, price: 20 });
+    for (let i = 0; i < 2; i++) {
+      const att = await signup(s.baseUrl, 'attendee');
+      const r = await registerFor(s.baseUrl, att.accessToken, e.eventId, 1);
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.json.status, 'pending_payment', r.text);
+    }
+    const deadline = Date.now() + 5000;
+    while (sample(await metrics(s.baseUrl), 'admit_holds_expired_total') < 2 && Date.now() < deadline) await sleep(200);
+    assert.equal(sample(await metrics(s.baseUrl), 'admit_holds_expired_total'), 2);
   });
 });
