@@ -47,13 +47,20 @@ if ((${#missing[@]})); then
   own_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     own_policy=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\n# admit install-deps: no packaged daemon of these starts during the install\ncase "$1" in %s) exit 101 ;; esac\nexit 0\n' \
-      "$(IFS='|'; echo "${kept_off[*]}")" | "${sudo_cmd[@]}" tee "$own_policy" >/dev/null
+    # Called as `policy-rc.d [--quiet] nginx start` by invoke-rc.d and `policy-rc.d nginx.service
+    # start` by deb-systemd-invoke: any argument naming a kept-off service refuses.
+    pattern=$(for s in "${kept_off[@]}"; do printf '%s|%s.service|' "$s" "$s"; done)
+    printf '#!/bin/sh\n# admit install-deps: these packaged daemons do not start during the install\nfor arg in "$@"; do\n  case "$arg" in %s) exit 101 ;; esac\ndone\nexit 0\n' \
+      "${pattern%|}" | "${sudo_cmd[@]}" tee "$own_policy" >/dev/null
     "${sudo_cmd[@]}" chmod 755 "$own_policy"
+    trap '"${sudo_cmd[@]}" rm -f "$own_policy"' EXIT  # also when the install fails
   fi
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  if [ -n "$own_policy" ]; then "${sudo_cmd[@]}" rm -f "$own_policy"; fi
+  if [ -n "$own_policy" ]; then
+    "${sudo_cmd[@]}" rm -f "$own_policy"
+    trap - EXIT
+  fi
 fi
 
 # Off for the next boot too, and stopped if something started them anyway (checked on every run:
