@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Admit twice (optimised, and with address + undefined
 # behaviour sanitizers) and runs every test suite: unit, store contract, black-box HTTP (on
-# SQLite and on PostgreSQL), several nodes behind HAProxy, PDF/QR peers, Stripe against Prism,
+# SQLite and on PostgreSQL), several nodes behind HAProxy, the deployment files (alert rules under
+# promtool and Prometheus, the systemd unit, the nginx site), PDF/QR peers, Stripe against Prism,
 # OpenAPI lint, and the web app (Vitest, then end-to-end in Chromium against the real server).
 # Gates first, fastest first: C++ formatting (clang-format 14), the web app's API types against
 # src/api/openapi.json, ESLint and Prettier; clang-tidy over src/ once, after the builds.

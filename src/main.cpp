@@ -1,6 +1,7 @@
 // Wiring only: configuration → adapters → use cases → routes → server.
 
 #include <boost/system/system_error.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "auth/jwt.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
+#include "base/prometheus.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
@@ -182,6 +184,28 @@ struct Core {
   MailSender mail_sender;  ///< after the transport it uses, so it stops first
 };
 
+/// Whether the database answers a trivial query now, and how long that took: asked at each
+/// scrape, so an alert sees an unreachable or slow database even while no request needs it.
+std::string database_probe_metrics(Store& store) {
+  auto const started = std::chrono::steady_clock::now();
+  bool const up = store.ping();
+  auto const took = std::chrono::steady_clock::now() - started;
+  std::string out;
+  prometheus::TextWriter(out)
+      .metric("admit_db_up", "gauge", "1 when the database answered SELECT 1 at this scrape, else 0.",
+              std::uint64_t{up ? 1u : 0u})
+      .metric("admit_db_ping_seconds", "gauge", "How long that answer (or the failure) took.",
+              std::chrono::duration_cast<std::chrono::nanoseconds>(took));
+  return out;
+}
+
+/// What /metrics adds to the server's own figures: the database probe, the store's, the mail
+/// sender's and the payments'.
+std::string node_metrics_text(Core& core) {
+  return database_probe_metrics(core.store) + core.store.metrics_text() + core.mail_sender.metrics_text() +
+         core.payments.metrics_text();
+}
+
 int serve(Config config) {
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
@@ -221,6 +245,8 @@ int serve(Config config) {
   if (config.public_url == "http://" + config.listen) config.public_url = url;
 
   Core core(config, &metrics);
+  core.payments.reconcile();
+  Sweeper const sweeper(core.payments);
   api::Router const router(
       api::make_routes({
           .accounts = core.accounts,
@@ -232,12 +258,10 @@ int serve(Config config) {
           .staff = core.staff,
           .ready = [&core] { return core.store.ping(); },
           .jwks_json = [&core] { return core.tokens.jwks_json(); },
-          .metrics = [&metrics,
-                      &core] { return metrics.render() + core.store.metrics_text() + core.mail_sender.metrics_text(); },
+          .metrics = [&metrics, &core,
+                      &sweeper] { return metrics.render() + node_metrics_text(core) + sweeper.metrics_text(); },
       }),
       core.tokens, &core.gate);
-  core.payments.reconcile();
-  Sweeper const sweeper(core.payments);
   if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});

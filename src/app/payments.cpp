@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/log.hpp"
+#include "base/prometheus.hpp"
 #include "base/thread_name.hpp"
 
 namespace admit {
@@ -116,6 +117,7 @@ void Payments::receive_webhook(std::string_view payload, std::string_view signat
                                Completion<Result<PaymentEventOutcome>> done) {
   // The signature covers the raw bytes, so it is checked before anything is read.
   if (!webhooks_.verify(payload, signature_header, clock_.now())) {
+    invalid_signatures_.fetch_add(1, std::memory_order_relaxed);
     return done(fail(Errc::invalid_signature,
                      "The Stripe-Signature header does not sign this payload with our secret, or it is too old "
                      "(more than 5 minutes)."));
@@ -213,6 +215,15 @@ void Payments::refund_now(std::string const& registration_id, std::string const&
   auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
   payments_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
   log::info("refunded", {{"registrationId", registration_id}, {"refundId", outcome.id}});
+}
+
+std::string Payments::metrics_text() const {
+  std::string out;
+  prometheus::TextWriter(out).metric(
+      "admit_payment_webhook_signature_failures_total", "counter",
+      "Webhook deliveries refused because Stripe-Signature does not sign them with our secret or is too old.",
+      std::uint64_t{invalid_signatures_.load(std::memory_order_relaxed)});
+  return out;
 }
 
 int Payments::release_expired_holds() {

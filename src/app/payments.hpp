@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -79,6 +81,8 @@ class Payments {
   void refund_due();
   /// At start: confirms registrations whose payment succeeded while no one was listening.
   void reconcile();
+  /// This node's figures in Prometheus' text format: webhook deliveries refused for their signature.
+  std::string metrics_text() const;
 
  private:
   void refund_now(std::string const& registration_id, std::string const& intent_id);
@@ -93,6 +97,7 @@ class Payments {
   Entropy& entropy_;
   Clock const& clock_;
   std::string publishable_key_;
+  std::atomic<std::uint64_t> invalid_signatures_{0};
 
   // Refunds talk to the network: never on the database's writer thread, never on an I/O
   // thread. They run here, one after another.

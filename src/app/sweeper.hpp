@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <string>
 #include <thread>
 
 #include "app/payments.hpp"
@@ -18,11 +21,19 @@ class Sweeper {
   Sweeper(Sweeper const&) = delete;
   Sweeper& operator=(Sweeper const&) = delete;
 
+  /// Prometheus text: when expired holds were last released without an error (the start time
+  /// until the first pass), passes that failed, holds ended. A sweeper that is stuck or keeps
+  /// failing shows as a timestamp that no longer moves.
+  std::string metrics_text() const;
+
  private:
   void sweep_once();
 
   Payments& payments_;
   std::chrono::milliseconds period_;
+  std::atomic<std::int64_t> last_success_ns_;  ///< system clock, since the epoch
+  std::atomic<std::uint64_t> failed_passes_{0};
+  std::atomic<std::uint64_t> holds_ended_{0};
   std::jthread thread_;  ///< last, so it starts once the members it uses exist
 };
 

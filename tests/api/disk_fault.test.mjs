@@ -15,6 +15,14 @@ function limitFileSize(pid, bytes) {
   execFileSync('prlimit', ['--pid', String(pid), `--fsize=${bytes}:unlimited`]);
 }
 
+/** admit_db_write_faults_total from /metrics. */
+async function writeFaults(base) {
+  const text = (await api(base, 'GET', '/metrics')).text;
+  const line = text.split('\n').find((l) => l.startsWith('admit_db_write_faults_total '));
+  assert.ok(line, 'admit_db_write_faults_total is exported');
+  return Number(line.split(' ')[1]);
+}
+
 describe('a disk that refuses writes (SQLite)', { skip: PG_MODE && 'the database is on another server' }, () => {
   it('503 while writes fail, nothing acknowledged is lost, and writes work again without a restart', async () => {
     let s = await startServer({ env: FAST_ARGON2 });
@@ -26,6 +34,7 @@ describe('a disk that refuses writes (SQLite)', { skip: PG_MODE && 'the database
       const before = [];
       for (let i = 0; i < 3; i++) before.push(await registerOk(s.baseUrl, att.accessToken, e.eventId, 1));
 
+      assert.equal(await writeFaults(s.baseUrl), 0, 'no write fault before the disk refuses');
       limitFileSize(s.proc.pid, 1);
       for (let i = 0; i < 5; i++) {
         const r = await registerFor(s.baseUrl, att.accessToken, e.eventId, 1);
@@ -48,6 +57,8 @@ describe('a disk that refuses writes (SQLite)', { skip: PG_MODE && 'the database
       assert.equal(during.status, 200, 'reads go on');
       assert.equal(during.json.registeredCount, 3, 'no failed write was counted');
       assert.equal(s.proc.exitCode, null, 'the server is still running');
+      // What the AdmitDiskRefusingWrites alert watches: every refused write is counted.
+      assert.ok(await writeFaults(s.baseUrl) >= 8, 'admit_db_write_faults_total counts the refused writes');
 
       limitFileSize(s.proc.pid, 'unlimited');
       const after = await registerOk(s.baseUrl, att.accessToken, e.eventId, 2);

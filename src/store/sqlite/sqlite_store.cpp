@@ -171,7 +171,11 @@ std::string SqliteStore::metrics_text() const {
               "fdatasync calls of the write-ahead log, each acknowledging every batch before it.",
               std::uint64_t{s.syncs})
       .metric("admit_db_log_sync_seconds_total", "counter", "Time spent in those calls.",
-              std::chrono::nanoseconds(static_cast<std::int64_t>(s.sync_ns)));
+              std::chrono::nanoseconds(static_cast<std::int64_t>(s.sync_ns)))
+      .metric("admit_db_write_faults_total", "counter",
+              "Writes the database refused with a fault (disk full or over the file size limit, I/O error, a lock "
+              "held too long); nothing of them was written.",
+              std::uint64_t{s.faults});
   return out;
 }
 

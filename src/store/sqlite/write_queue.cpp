@@ -35,6 +35,21 @@ int open_for_sync(std::string const& wal_path) {
   return fd;
 }
 
+/// True when a job ended in a database fault (disk full, I/O error, lock held too long), not in
+/// an expected outcome such as a constraint or a rule the job itself threw.
+bool is_fault(std::exception_ptr const& outcome) {
+  if (!outcome) return false;
+  try {
+    std::rethrow_exception(outcome);
+  } catch (ConstraintError const&) {
+    return false;
+  } catch (DatabaseError const&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 }  // namespace
 
 WriteQueue::WriteQueue(std::unique_ptr<Connection> connection, std::size_t max_batch)
@@ -78,7 +93,7 @@ void WriteQueue::submit(Job job, Done done) {
 WriteQueue::Stats WriteQueue::stats() const {
   return {batches_.load(std::memory_order_relaxed), jobs_.load(std::memory_order_relaxed),
           busy_ns_.load(std::memory_order_relaxed), syncs_.load(std::memory_order_relaxed),
-          sync_ns_.load(std::memory_order_relaxed)};
+          sync_ns_.load(std::memory_order_relaxed), faults_.load(std::memory_order_relaxed)};
 }
 
 void WriteQueue::loop() {
@@ -181,6 +196,9 @@ void WriteQueue::hand_over(std::vector<Item>& jobs, std::vector<std::exception_p
     }
     for (auto& outcome : outcomes) outcome = failure;
   }
+  std::uint64_t faults = 0;
+  for (auto const& outcome : outcomes) faults += is_fault(outcome) ? 1 : 0;
+  if (faults > 0) faults_.fetch_add(faults, std::memory_order_relaxed);
   // Committed, not yet durable: the syncer acknowledges it after its next sync. A failed
   // transaction goes the same way, so that completions keep commit order.
   Committed committed;

@@ -58,6 +58,7 @@ class WriteQueue {
     std::uint64_t busy_ns = 0;  ///< time spent running jobs and committing (the sync not included)
     std::uint64_t syncs = 0;    ///< fdatasync calls that made batches durable
     std::uint64_t sync_ns = 0;  ///< time spent in them
+    std::uint64_t faults = 0;   ///< jobs the database refused with a fault (disk full, I/O error)
   };
   Stats stats() const;
 
@@ -138,6 +139,7 @@ class WriteQueue {
   std::atomic<std::uint64_t> busy_ns_{0};
   std::atomic<std::uint64_t> syncs_{0};
   std::atomic<std::uint64_t> sync_ns_{0};
+  std::atomic<std::uint64_t> faults_{0};
   // Guarded by mutex_, as the queue.
   std::condition_variable sync_wake_;
   std::deque<Committed> committed_;

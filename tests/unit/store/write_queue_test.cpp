@@ -120,6 +120,20 @@ TEST_F(WriteQueueTest, RunReturnsTheValueOrRethrows) {
   EXPECT_EQ(count(), 1);
 }
 
+TEST_F(WriteQueueTest, CountsOnlyDatabaseFaultsAsFaults) {
+  // A constraint and a rule a job throws are outcomes; a DatabaseError (disk full, I/O error)
+  // is a fault, what /metrics shows as admit_db_write_faults_total.
+  EXPECT_THROW(queue_->run([](Connection& db) { db.prepare("INSERT INTO t (k, v) VALUES (1, 'a'), (2, 'a')").run(); }),
+               ConstraintError);
+  EXPECT_THROW(queue_->run([](Connection&) { throw std::runtime_error("a rule"); }), std::runtime_error);
+  EXPECT_EQ(queue_->stats().faults, 0u);
+  EXPECT_THROW(queue_->run([](Connection&) { throw DatabaseError("disk I/O error", 10); }), DatabaseError);
+  EXPECT_THROW(queue_->run([](Connection&) { throw DatabaseError("database or disk is full", 13); }), DatabaseError);
+  EXPECT_EQ(queue_->stats().faults, 2u);
+  queue_->run([](Connection& db) { db.prepare("INSERT INTO t (k, v) VALUES (3, 'c')").run(); });
+  EXPECT_EQ(queue_->stats().faults, 2u);
+}
+
 TEST_F(WriteQueueTest, ACompletionMayWriteAgainAndWait) {
   std::promise<int> second;
   queue_->submit([](Connection& db) { db.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run(); },
