@@ -126,10 +126,10 @@ Result<Event> Events::publish_event(Principal const& who, std::string_view id, A
   if (!event) return event;
   if (event->status == EventStatus::draft) events_.publish_event(id, clock_.now(), actor);
   // Read back: a cancellation may have come first.
-  auto now = get_event(id, &who);
-  if (now && now->status == EventStatus::cancelled)
+  auto current = get_event(id, &who);
+  if (current && current->status == EventStatus::cancelled)
     return fail(Errc::conflict, "A cancelled event cannot be published.");
-  return now;
+  return current;
 }
 
 Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {

@@ -2435,6 +2435,12 @@ TYPED_TEST(StaffMigration, EventsKeepTheirRowsAndReferencesWhenDraftsArrive) {
       this->factory_.accepts("INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
                              "VALUES ('t2', 'nope', 'VIP', 500, 10, 1)"));
   EXPECT_TRUE(this->factory_.accepts("UPDATE events SET status = 'draft' WHERE id = 'e1'"));
+  if constexpr (std::is_same_v<TypeParam, SqliteStoreFactory>) {
+    EXPECT_EQ(this->factory_.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
+                                   "AND sql IS NOT NULL ORDER BY name"),
+              (std::vector<Row>{Row{"events_by_organizer"}, Row{"events_listing"}}))
+        << "the rebuilt table has its indexes back";
+  }
 }
 
 TYPED_TEST(StaffMigration, AccountsFromBeforeVerificationAreUnverifiedExceptTheDemos) {
