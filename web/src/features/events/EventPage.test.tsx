@@ -40,6 +40,7 @@ const hold: Registration = {
   holdExpiresAt: '2030-01-01T10:15:00Z',
   tickets: [],
   email: null,
+  items: [{ ticketTypeId: 't1', name: 'General admission', quantity: 1, unitPrice: 25, discountedUnitPrice: 25, amount: 25 }],
 };
 
 const { api } = vi.hoisted(() => ({ api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn() } }));

@@ -59,13 +59,13 @@ export const useAnalytics = (eventId: string) => useQuery(analyticsQuery(eventId
 export function useSaveEvent(original?: Event) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (values: EventFormValues) => {
+    mutationFn: async ({ values, draft = false }: { values: EventFormValues; draft?: boolean }) => {
       if (original) {
         const update = toEventUpdate(values, original);
         if (Object.keys(update).length === 0) return original;
         return api.updateEvent(original.eventId, update);
       }
-      return api.createEvent(toEventInput(values));
+      return api.createEvent(toEventInput(values, { draft }));
     },
     onSuccess: (event) => {
       queryClient.setQueryData(queryKeys.events.detail(event.eventId), event);
