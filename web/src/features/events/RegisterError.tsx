@@ -25,6 +25,8 @@ function registerErrorMessage(error: unknown, event: Event, held: number): strin
         return Object.values(error.fieldErrors)[0] ? `Quantity ${Object.values(error.fieldErrors)[0]}.` : error.message;
       case 'conflict':
         return error.message || 'Registration is closed for this event.';
+      case 'sales-closed':
+        return `${error.problem?.detail ?? 'A ticket type you chose is not on sale now.'} Choose another type or try again later.`;
     }
   }
   return errorMessage(error);
