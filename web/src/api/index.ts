@@ -61,7 +61,8 @@ export const api = {
 
   events: (query: ListQuery = {}, signal?: AbortSignal) =>
     get<EventList>('/api/events', { auth: false, query: { ...query }, signal }),
-  event: (id: string) => get<Event>(`/api/events/${enc(id)}`, { auth: false }),
+  /// With the token when signed in: a draft (and its hidden types) is shown to its organizer only.
+  event: (id: string) => get<Event>(`/api/events/${enc(id)}`),
   myEvents: (query: ListQuery = {}) => get<EventList>('/api/me/events', { query: { ...query } }),
   createEvent: (body: EventInput) => post<Event>('/api/events', body),
   updateEvent: (id: string, body: EventUpdate) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),

@@ -229,3 +229,31 @@ describe('EventPage: ticket types', () => {
     expect(await screen.findByText(/Early bird is not on sale any more\./)).toBeInTheDocument();
   });
 });
+
+describe('EventPage: one ticket type', () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    localStorage.setItem(
+      'admit.session',
+      JSON.stringify({
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: Date.now() + 3600_000,
+        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
+      }),
+    );
+    api.event.mockResolvedValue(event);
+    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+  });
+
+  it('starts at one ticket of the only type, names the controls plainly and orders that type', async () => {
+    api.register.mockResolvedValue({ ...hold, registrationId: 'r-one' });
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/checkout/:id': <p>checkout page</p> });
+    await user.click(await screen.findByRole('button', { name: 'One more ticket' }));
+    expect(screen.getByRole('spinbutton', { name: 'Number of tickets' })).toHaveValue(2);
+    expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€50');
+    await user.click(screen.getByRole('button', { name: 'Reserve 2 tickets' }));
+    expect(api.register).toHaveBeenCalledWith('e1', [{ ticketTypeId: 'tt-general', quantity: 2 }], expect.any(String));
+  });
+});

@@ -14,20 +14,24 @@ function SaleNote({ type: t, event: e }: { type: TicketType; event: Event }) {
 /// One type's number of tickets, with a button either side; named after the type for assistive technology.
 function TypeQuantity({
   type: t,
+  named,
   qty,
   max,
   onChange,
 }: {
   type: TicketType;
+  /// Whether the names carry the type's (an event of one type says just "ticket").
+  named: boolean;
   qty: number;
   max: number;
   onChange: (n: number) => void;
 }) {
+  const what = named ? `${t.name} ticket` : 'ticket';
   return (
-    <div className="qty" role="group" aria-label={`${t.name} tickets`}>
+    <div className="qty" role="group" aria-label={named ? `${t.name} tickets` : 'Tickets'}>
       <button
         type="button"
-        aria-label={`One fewer ${t.name} ticket`}
+        aria-label={`One fewer ${what}`}
         disabled={qty <= 0}
         onClick={() => onChange(stepQuantity(t, qty, -1, max))}
       >
@@ -39,12 +43,12 @@ function TypeQuantity({
         min={0}
         max={max}
         value={qty}
-        aria-label={`Number of ${t.name} tickets`}
+        aria-label={`Number of ${what}s`}
         onChange={(ev) => onChange(clampQuantity(t, Number.parseInt(ev.target.value, 10), max))}
       />
       <button
         type="button"
-        aria-label={`One more ${t.name} ticket`}
+        aria-label={`One more ${what}`}
         disabled={stepQuantity(t, qty, 1, max) <= qty}
         onClick={() => onChange(stepQuantity(t, qty, 1, max))}
       >
@@ -84,7 +88,13 @@ export function TicketTypeChoice({
               {onSale && t.minPerOrder > 1 && <span className="small muted">At least {t.minPerOrder} per order.</span>}
             </div>
             {onSale && (
-              <TypeQuantity type={t} qty={qty} max={maxForType(t, quantities, seatsAllowed)} onChange={(n) => onQuantity(t, n)} />
+              <TypeQuantity
+                type={t}
+                named={types.length > 1}
+                qty={qty}
+                max={maxForType(t, quantities, seatsAllowed)}
+                onChange={(n) => onQuantity(t, n)}
+              />
             )}
           </li>
         );
