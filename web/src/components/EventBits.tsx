@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react';
 import type { Event } from '../api/types';
-import { dateBadge, formatPrice } from '../lib/format';
-import { hasPriceRange } from '../lib/ticketTypes';
+import { dateBadge } from '../lib/format';
+import { priceLabel } from '../lib/ticketTypes';
 
 const kGradients = [
   ['#4338ca', '#db2777'],
@@ -54,8 +54,7 @@ export function SeatsLeft({ event }: { event: Pick<Event, 'seatsLeft' | 'capacit
 
 /// The event's price: its lowest visible ticket type's, "From …" when the types differ.
 export function Price({ event }: { event: Pick<Event, 'price' | 'currency' | 'ticketTypes'> }) {
-  const price = formatPrice(event.price, event.currency);
-  return <span className="price">{hasPriceRange(event) ? `From ${price}` : price}</span>;
+  return <span className="price">{priceLabel(event)}</span>;
 }
 
 export function StatusBadge({ status }: { status: string }) {

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import type { Event, TicketType } from '../../api/types';
 import { Alert } from '../../components/States';
 import { cancellationDeadline } from '../../lib/cancellation';
-import { formatEventDate, formatPrice, pluralize } from '../../lib/format';
+import { formatEventDate, pluralize } from '../../lib/format';
+import { priceLabel } from '../../lib/ticketTypes';
 import { hasPriceRange, type Quantities } from './ticketChoice';
 import { OrderTotal, TicketTypeChoice } from './TicketTypeChoice';
 
@@ -63,7 +64,7 @@ export function TicketBox({
       <h2 id="tickets-title" className="visually-hidden">
         Tickets
       </h2>
-      <div className="price-big">{range ? `From ${formatPrice(e.price, e.currency)}` : formatPrice(e.price, e.currency)}</div>
+      <div className="price-big">{priceLabel(e)}</div>
       <p className="muted small price-note">{e.price > 0 || range ? 'per ticket, taxes included' : 'No payment needed'}</p>
       <div className="meter" aria-hidden="true">
         <span style={{ width: `${soldPct}%` }} />
