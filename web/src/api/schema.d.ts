@@ -2079,6 +2079,11 @@ export interface components {
              * @example 2026-12-15T08:41:07Z
              */
             validatedAt: string | null;
+            /**
+             * @description The `ticketTypeId` of the ticket's type.
+             * @example tT4pX2mQ9rLs8vWc1nYb3A
+             */
+            ticketTypeId?: string;
         };
         /**
          * @example {

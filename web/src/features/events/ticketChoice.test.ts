@@ -57,6 +57,7 @@ describe('the order', () => {
     const b = ticketType({ ticketTypeId: 'b', price: 0.2 });
     expect(orderTotal([a, b], { a: 3, b: 1 }, 'EUR')).toBe(0.5);
     expect(orderTotal([a], { a: 3 }, 'EUR')).toBe(0.3);
+    expect(orderTotal([ticketType({ ticketTypeId: 'c', price: 0.07 })], { c: 3 }, 'EUR')).toBe(0.21);
     expect(orderItems([a, b], { b: 2, a: 0 })).toEqual([{ ticketTypeId: 'b', quantity: 2 }]);
   });
 });
