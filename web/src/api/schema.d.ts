@@ -482,7 +482,7 @@ export interface paths {
         put?: never;
         /**
          * Add a ticket type
-         * @description Adds a ticket type to an event the caller organizes. The event's `capacity` stays the limit over all its types together.
+         * @description Adds a ticket type to an event the caller organizes (at most 50 per event). The event's `capacity` stays the limit over all its types together.
          */
         post: operations["createTicketType"];
         delete?: never;
@@ -532,7 +532,7 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> x <name>`, joined by `; ` (`2 x Early bird; 1 x VIP`); `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
@@ -1223,7 +1223,7 @@ export interface components {
              * @example 2026-12-15T17:00:00Z
              */
             endDate?: string | null;
-            /** @description The event's ticket types, made with it. The event's `capacity` stays the limit over all of them together. */
+            /** @description The event's ticket types (1 to 50), made with it. The event's `capacity` stays the limit over all of them together; errors name the entry, as `ticketTypes[1].price`. */
             ticketTypes?: components["schemas"]["TicketTypeInput"][];
             /**
              * @description Left out or `published`: on sale at once. `draft` keeps the event visible to its organizer only, until it is published.
@@ -1475,12 +1475,12 @@ export interface components {
              */
             description: string;
             /**
-             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. A change applies to new orders only.
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
              * @example 25
              */
             price: number;
             /**
-             * @description How many tickets of this type may be sold; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
              * @example 50
              */
             capacity: number | null;
@@ -1551,12 +1551,12 @@ export interface components {
              */
             description: string;
             /**
-             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. A change applies to new orders only.
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
              * @example 25
              */
             price: number;
             /**
-             * @description How many tickets of this type may be sold; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
              * @default null
              * @example 50
              */
@@ -1582,10 +1582,11 @@ export interface components {
              */
             minPerOrder: number;
             /**
-             * @description The most tickets of this type one order may take; at least `minPerOrder`. Defaults to the event's `maxPerAttendee`.
+             * @description The most tickets of this type one order may take; at least `minPerOrder`. Defaults to 100; the event's `maxPerAttendee` still limits each attendee over all types.
+             * @default 100
              * @example 4
              */
-            maxPerOrder?: number;
+            maxPerOrder: number;
             /**
              * @description A hidden type is listed only to the event's organizer (or with an access code) and cannot be ordered by others.
              * @default false
@@ -1593,7 +1594,7 @@ export interface components {
              */
             hidden: boolean;
             /**
-             * @description Order of display: types are listed by ascending `position` (then by id). Defaults to after the last type.
+             * @description Order of display: types are listed by ascending `position` (then by id). Defaults to the number of types the event has (after the last); within `ticketTypes` of a new event, to the entry's index.
              * @example 0
              */
             position?: number;
@@ -1617,12 +1618,12 @@ export interface components {
              */
             description?: string;
             /**
-             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. A change applies to new orders only.
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
              * @example 25
              */
             price?: number;
             /**
-             * @description How many tickets of this type may be sold; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
              * @example 50
              */
             capacity?: number | null;
@@ -4582,6 +4583,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4638,7 +4640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `conflict`: the event is cancelled. */
+            /** @description `conflict`: the event is cancelled, or has 50 ticket types already. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

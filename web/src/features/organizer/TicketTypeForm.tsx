@@ -66,7 +66,11 @@ export function TicketTypeForm({ event, original, onDone }: { event: Event; orig
           <Field label="Minimum per order" error={errors.minPerOrder}>
             <input type="number" inputMode="numeric" min={1} max={100} value={values.minPerOrder} onChange={set('minPerOrder')} />
           </Field>
-          <Field label="Maximum per order" error={errors.maxPerOrder} hint="Optional. Empty: the event’s limit per person.">
+          <Field
+            label="Maximum per order"
+            error={errors.maxPerOrder}
+            hint="Optional. Empty: up to 100; the limit per person still applies."
+          >
             <input type="number" inputMode="numeric" min={1} max={100} value={values.maxPerOrder} onChange={set('maxPerOrder')} />
           </Field>
         </div>

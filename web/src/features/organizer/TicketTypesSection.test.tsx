@@ -124,6 +124,11 @@ describe('TicketTypesSection', () => {
     expect(api.updateTicketType).toHaveBeenCalledWith('e1', 'regular', { position: 2 });
   });
 
+  it('offers no delete for an event’s only type', () => {
+    renderAt('/', '/', <TicketTypesSection event={{ ...event, ticketTypes: [regular] }} />);
+    expect(screen.getByRole('button', { name: 'Delete Regular' })).toBeDisabled();
+  });
+
   it('says why a type with sales cannot be deleted', async () => {
     api.deleteTicketType.mockRejectedValue(
       new ApiError(409, {
@@ -137,7 +142,9 @@ describe('TicketTypesSection', () => {
     renderSection();
     await user.click(screen.getByRole('button', { name: 'Delete Early bird' }));
     await user.click(screen.getByRole('button', { name: 'Delete the type' }));
-    expect(await screen.findByText(/“Early bird” has sales, so it cannot be deleted\. Hide it instead/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/“Early bird” has been ordered, so it cannot be deleted\. Hide it instead/),
+    ).toBeInTheDocument();
     expect(api.deleteTicketType).toHaveBeenCalledWith('e1', 'early');
   });
 });

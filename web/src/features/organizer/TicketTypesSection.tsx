@@ -30,6 +30,7 @@ function TypeRow({
   onMove,
   onEdit,
   onDelete,
+  onlyType,
 }: {
   event: Event;
   type: TicketType;
@@ -39,6 +40,8 @@ function TypeRow({
   onMove: (step: -1 | 1) => void;
   onEdit: () => void;
   onDelete: () => void;
+  /// An event keeps at least one type, so its only one cannot be deleted.
+  onlyType: boolean;
 }) {
   return (
     <li className="type-row">
@@ -72,7 +75,13 @@ function TypeRow({
         <button type="button" className="btn btn-sm" aria-label={`Edit ${t.name}`} onClick={onEdit}>
           Edit
         </button>
-        <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${t.name}`} onClick={onDelete}>
+        <button
+          type="button"
+          className="btn btn-sm btn-danger"
+          aria-label={`Delete ${t.name}`}
+          disabled={onlyType}
+          onClick={onDelete}
+        >
           Delete
         </button>
       </div>
@@ -109,6 +118,7 @@ export function TicketTypesSection({ event: e }: { event: Event }) {
               onMove={(step) => void editor.move(t, step)}
               onEdit={() => setEditing(t.ticketTypeId)}
               onDelete={() => editor.setDeleting(t)}
+              onlyType={types.length === 1}
             />
           ),
         )}
@@ -134,7 +144,7 @@ export function TicketTypesSection({ event: e }: { event: Event }) {
         {editor.remove.isError && (
           <Alert tone="bad">
             {classifyError(editor.remove.error) === 'conflict'
-              ? `“${deleting?.name ?? ''}” has sales, so it cannot be deleted. Hide it instead: buyers will no longer see it.`
+              ? `“${deleting?.name ?? ''}” has been ordered, so it cannot be deleted. Hide it instead: buyers will no longer see it.`
               : errorMessage(editor.remove.error)}
           </Alert>
         )}

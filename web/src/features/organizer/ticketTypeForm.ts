@@ -14,7 +14,7 @@ export interface TicketTypeFormValues {
   /// Empty: on sale until the event starts.
   salesEnd: string;
   minPerOrder: string;
-  /// Empty: the event's limit per person.
+  /// Empty: admit's largest order (the limit per person still applies).
   maxPerOrder: string;
   hidden: boolean;
 }
@@ -49,6 +49,9 @@ export function formFromType(t: TicketType, timezone: string): TicketTypeFormVal
     hidden: t.hidden,
   };
 }
+
+/// The most tickets one order may take (admit's rule), and a type's maximum when none is given.
+const kMaxPerOrder = 100;
 
 const isCount = (s: string, most: number) => /^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= most;
 
@@ -85,7 +88,7 @@ export function validateTypeForm(
 }
 
 /// A new type as POST /api/events/{id}/ticket-types takes it: empty optional fields are null
-/// (no capacity of its own, no sales window), an empty maximum is left to the server's default.
+/// (no capacity of its own, no sales window), an empty maximum is admit's largest order.
 export function toTypeInput(v: TicketTypeFormValues, timezone: string): TicketTypeInput {
   const input: TicketTypeInput = {
     name: v.name.trim(),
@@ -95,9 +98,9 @@ export function toTypeInput(v: TicketTypeFormValues, timezone: string): TicketTy
     salesStart: v.salesStart ? zonedWallTimeToUtc(v.salesStart, timezone) : null,
     salesEnd: v.salesEnd ? zonedWallTimeToUtc(v.salesEnd, timezone) : null,
     minPerOrder: Number(v.minPerOrder),
+    maxPerOrder: v.maxPerOrder.trim() ? Number(v.maxPerOrder) : kMaxPerOrder,
     hidden: v.hidden,
   };
-  if (v.maxPerOrder.trim()) input.maxPerOrder = Number(v.maxPerOrder);
   return input;
 }
 
@@ -115,7 +118,7 @@ export function toTypeUpdate(v: TicketTypeFormValues, original: TicketType, time
   if (!sameInstant(next.salesStart, original.salesStart)) out.salesStart = next.salesStart;
   if (!sameInstant(next.salesEnd, original.salesEnd)) out.salesEnd = next.salesEnd;
   if (next.minPerOrder !== original.minPerOrder) out.minPerOrder = next.minPerOrder;
-  if (next.maxPerOrder !== undefined && next.maxPerOrder !== original.maxPerOrder) out.maxPerOrder = next.maxPerOrder;
+  if (next.maxPerOrder !== original.maxPerOrder) out.maxPerOrder = next.maxPerOrder;
   if (next.hidden !== original.hidden) out.hidden = next.hidden;
   return out;
 }
