@@ -1436,8 +1436,8 @@ export interface components {
              * @example 2026-12-15T17:00:00Z
              */
             endDate: string | null;
-            /** @description The event's ticket types by `position`. Hidden ones are listed only to the event's organizer. */
-            ticketTypes: components["schemas"]["TicketType"][];
+            /** @description The event's ticket types by `position`; hidden ones are listed only to the event's organizer. Always present when the event is read by id or changed; listings may leave it out (their `price` is still the lowest visible type's). */
+            ticketTypes?: components["schemas"]["TicketType"][];
         };
         /**
          * @description A kind of ticket of an event (early bird, regular, VIP, …) with its own price, optional capacity, sales window and per-order limits.

@@ -2,9 +2,10 @@ import type { Event, TicketType } from '../api/types';
 import { formatMoney, formatPrice } from './format';
 
 /// The types a buyer sees, in display order. A hidden type is listed only to the event's
-/// organizer (or with an access code) and is not offered on public pages.
+/// organizer (or with an access code) and is not offered on public pages. Listings may carry no
+/// types at all.
 export function visibleTypes(e: Pick<Event, 'ticketTypes'>): TicketType[] {
-  return e.ticketTypes.filter((t) => !t.hidden).sort((a, b) => a.position - b.position);
+  return (e.ticketTypes ?? []).filter((t) => !t.hidden).sort((a, b) => a.position - b.position);
 }
 
 /// Whether the visible types differ in price, so the event's `price` (the lowest) reads "from".

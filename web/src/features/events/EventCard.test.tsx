@@ -47,4 +47,8 @@ describe('EventCard', () => {
     renderAt('/', '/', <EventCard event={shop} />);
     expect(screen.getByText('€25')).toBeInTheDocument();
   });
+  it('shows the plain price when a listing carries no types', () => {
+    renderAt('/', '/', <EventCard event={{ ...event, ticketTypes: undefined }} />);
+    expect(screen.getByText('€25')).toBeInTheDocument();
+  });
 });

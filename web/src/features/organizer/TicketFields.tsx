@@ -9,7 +9,7 @@ import type { SectionProps } from './EventFormSections';
 function PriceField({ values, errors, set, original }: SectionProps & { original?: Event }) {
   const decimals = currencyDecimals(values.currency);
   // With several ticket types each has its own price (admit refuses the event's `price` then).
-  const perType = (original?.ticketTypes.length ?? 0) > 1;
+  const perType = (original?.ticketTypes?.length ?? 0) > 1;
   return (
     <div className="field">
       <label htmlFor="event-price">Price per ticket</label>

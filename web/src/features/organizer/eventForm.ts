@@ -235,7 +235,7 @@ export function toEventUpdate(v: EventFormValues, original: Event): EventUpdate 
   if (next.location !== original.location) out.location = next.location;
   if (next.capacity !== original.capacity) out.capacity = next.capacity;
   // Once an event has several ticket types their prices are changed one by one (admit refuses `price`).
-  if (original.ticketTypes.length <= 1 && next.price !== original.price) out.price = next.price;
+  if ((original.ticketTypes?.length ?? 1) <= 1 && next.price !== original.price) out.price = next.price;
   if (next.currency !== original.currency) out.currency = next.currency;
   if (next.maxPerAttendee !== undefined && next.maxPerAttendee !== original.maxPerAttendee)
     out.maxPerAttendee = next.maxPerAttendee;

@@ -19,7 +19,7 @@ export function useTicketTypeEditor(event: Event) {
   const [moving, setMoving] = useState(false);
   const update = useUpdateTicketType(event.eventId);
   const remove = useDeleteTicketType(event.eventId);
-  const types = byPosition(event.ticketTypes);
+  const types = byPosition(event.ticketTypes ?? []);
 
   const move = async (type: TicketType, step: -1 | 1) => {
     const from = types.indexOf(type);
