@@ -1732,12 +1732,12 @@ export interface components {
              */
             eventId: string;
             /**
-             * @description How many seats of the event's first visible ticket type to register, when `items` is not given: 1 to 100, and at most what the event's `maxPerAttendee` leaves the caller.
+             * @description How many seats of the event's first visible ticket type to register, when `items` is not given (with `items` it is a `400` naming `quantity`): 1 to 100, and at most what the event's `maxPerAttendee` leaves the caller.
              * @default 1
              * @example 2
              */
             quantity: number;
-            /** @description The ticket types and how many of each. The order is placed whole or not at all; the caller's seats over all types count against `maxPerAttendee`. Errors name the entry, as `items[0].quantity`. */
+            /** @description The ticket types and how many of each, each type once. The order is placed whole or not at all; the caller's seats over all types count against `maxPerAttendee`. Errors name the entry, as `items[0].quantity`. */
             items?: {
                 /**
                  * @description A visible ticket type of the event.

@@ -220,6 +220,23 @@ describe('EventPage: ticket types', () => {
     expect(screen.getByRole('button', { name: 'Reserve 4 tickets' })).toBeEnabled();
   });
 
+  it('tells a refused quantity of one item in words', async () => {
+    api.register.mockRejectedValue(
+      new ApiError(400, {
+        type: 'urn:admit:problem:validation-error',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The order is not acceptable.',
+        errors: [{ field: 'items[0].quantity', message: 'must be between 2 and 4 for Early bird' }],
+      }),
+    );
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    await user.click(await screen.findByRole('button', { name: 'One more Early bird ticket' }));
+    await user.click(screen.getByRole('button', { name: 'Reserve 1 ticket' }));
+    expect(await screen.findByText('The number of tickets must be between 2 and 4 for Early bird.')).toBeInTheDocument();
+  });
+
   it('says when a type’s sales window closed meanwhile', async () => {
     api.register.mockRejectedValue(problem(409, 'sales-closed', 'Early bird is not on sale any more.'));
     const user = userEvent.setup();
