@@ -25,13 +25,15 @@ export function ticketLimits(e: Event, mine: Registration[]) {
   const maxQty = Math.max(0, Math.min(e.maxPerAttendee - held, e.seatsLeft, 100));
   const closedReason = cancelled
     ? 'This event was cancelled.'
-    : started
-      ? 'This event has already started.'
-      : e.seatsLeft <= 0
-        ? 'Sold out.'
-        : maxQty <= 0
-          ? `You hold the most seats one person may (${e.maxPerAttendee}).`
-          : null;
+    : e.status === 'draft'
+      ? 'This event is a draft: only you can see it. Publish it to put it on sale.'
+      : started
+        ? 'This event has already started.'
+        : e.seatsLeft <= 0
+          ? 'Sold out.'
+          : maxQty <= 0
+            ? `You hold the most seats one person may (${e.maxPerAttendee}).`
+            : null;
   return { held, cancelled, maxQty, closedReason };
 }
 
