@@ -1,4 +1,4 @@
-import { createClient, type RequestOptions } from './client';
+import { ApiError, createClient, type RequestOptions } from './client';
 import { createBrowserSessionStore } from './session';
 import type {
   Event,
@@ -62,7 +62,15 @@ export const api = {
   events: (query: ListQuery = {}, signal?: AbortSignal) =>
     get<EventList>('/api/events', { auth: false, query: { ...query }, signal }),
   /// With the token when signed in: a draft (and its hidden types) is shown to its organizer only.
-  event: (id: string) => get<Event>(`/api/events/${enc(id)}`),
+  /// A session that ended on the way does not keep anyone from a public event page.
+  event: async (id: string) => {
+    try {
+      return await get<Event>(`/api/events/${enc(id)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return get<Event>(`/api/events/${enc(id)}`, { auth: false });
+      throw error;
+    }
+  },
   myEvents: (query: ListQuery = {}) => get<EventList>('/api/me/events', { query: { ...query } }),
   createEvent: (body: EventInput) => post<Event>('/api/events', body),
   updateEvent: (id: string, body: EventUpdate) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
