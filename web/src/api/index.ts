@@ -1,4 +1,4 @@
-import { createClient, type RequestOptions } from './client';
+import { ApiError, createClient, type RequestOptions } from './client';
 import { createBrowserSessionStore } from './session';
 import type {
   Event,
@@ -9,6 +9,7 @@ import type {
   EventRegistrationList,
   EventUpdate,
   Me,
+  OrderItem,
   PaymentIntent,
   Registration,
   RegistrationList,
@@ -19,6 +20,9 @@ import type {
   StaffInvitation,
   StaffList,
   Ticket,
+  TicketType,
+  TicketTypeInput,
+  TicketTypeUpdate,
   TicketDownloadLink,
   ValidationResult,
 } from './types';
@@ -57,11 +61,28 @@ export const api = {
 
   events: (query: ListQuery = {}, signal?: AbortSignal) =>
     get<EventList>('/api/events', { auth: false, query: { ...query }, signal }),
-  event: (id: string) => get<Event>(`/api/events/${enc(id)}`, { auth: false }),
+  /// With the token when signed in: a draft (and its hidden types) is shown to its organizer only.
+  /// A session that ended on the way does not keep anyone from a public event page.
+  event: async (id: string) => {
+    try {
+      return await get<Event>(`/api/events/${enc(id)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return get<Event>(`/api/events/${enc(id)}`, { auth: false });
+      throw error;
+    }
+  },
   myEvents: (query: ListQuery = {}) => get<EventList>('/api/me/events', { query: { ...query } }),
   createEvent: (body: EventInput) => post<Event>('/api/events', body),
   updateEvent: (id: string, body: EventUpdate) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'PUT', body }),
   cancelEvent: (id: string) => client.request<Event>(`/api/events/${enc(id)}`, { method: 'DELETE' }),
+  /// Makes a draft visible to everyone and puts it on sale.
+  publishEvent: (id: string) => post<Event>(`/api/events/${enc(id)}/publish`),
+  createTicketType: (id: string, body: TicketTypeInput) => post<TicketType>(`/api/events/${enc(id)}/ticket-types`, body),
+  updateTicketType: (id: string, typeId: string, body: TicketTypeUpdate) =>
+    client.request<TicketType>(`/api/events/${enc(id)}/ticket-types/${enc(typeId)}`, { method: 'PUT', body }),
+  /// Refused (409) once the type has sales.
+  deleteTicketType: (id: string, typeId: string) =>
+    client.request<void>(`/api/events/${enc(id)}/ticket-types/${enc(typeId)}`, { method: 'DELETE' }),
   /// One page of an event's registrations; `q` keeps those whose attendee name or email contains it.
   eventRegistrations: (id: string, cursor?: string | null, q?: string, signal?: AbortSignal) =>
     get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor, q }, signal }),
@@ -85,8 +106,9 @@ export const api = {
     get<EventList>('/api/me/staff-events', { query: { ...query } }),
   scanKeys: (id: string) => get<ScanKeys>(`/api/events/${enc(id)}/scan-keys`),
 
-  register: (eventId: string, quantity: number, idempotencyKey: string) =>
-    post<Registration>('/api/registrations', { eventId, quantity }, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  /// One order of one or more ticket types, all or nothing.
+  register: (eventId: string, items: OrderItem[], idempotencyKey: string) =>
+    post<Registration>('/api/registrations', { eventId, items }, { headers: { 'Idempotency-Key': idempotencyKey } }),
   myRegistrations: (cursor?: string | null) => get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
   registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
   /// The holder sends no body; the organizer may give a reason (needed outside the holder's policy).

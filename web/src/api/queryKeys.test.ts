@@ -19,6 +19,13 @@ describe('isPublicQuery', () => {
     }
   });
 
+  it('forgets an event as its organizer saw it: a draft, or one with hidden types', () => {
+    const key = queryKeys.events.detail('e1');
+    expect(isPublicQuery(key, { status: 'published', ticketTypes: [{ hidden: false }] })).toBe(true);
+    expect(isPublicQuery(key, { status: 'draft', ticketTypes: [] })).toBe(false);
+    expect(isPublicQuery(key, { status: 'published', ticketTypes: [{ hidden: false }, { hidden: true }] })).toBe(false);
+  });
+
   it('lets a prefix reach what it reached before the keys were gathered', () => {
     const startsWith = (key: readonly unknown[], prefix: readonly unknown[]) => prefix.every((p, i) => key[i] === p);
     expect(startsWith(queryKeys.events.list('', 'all'), queryKeys.events.all)).toBe(true);

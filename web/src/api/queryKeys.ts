@@ -47,7 +47,11 @@ export const queryKeys = {
   },
 };
 
-/// Queries anyone may make (the public listings and event pages), kept across a logout.
-export function isPublicQuery(key: QueryKey): boolean {
-  return key[0] === queryKeys.events.all[0] || key[0] === queryKeys.events.detail('')[0];
+/// Queries anyone may make (the public listings and event pages), kept across a logout; not an
+/// event as only its organizer sees it (a draft, or with its hidden ticket types).
+export function isPublicQuery(key: QueryKey, data?: unknown): boolean {
+  if (key[0] === queryKeys.events.all[0]) return true;
+  if (key[0] !== queryKeys.events.detail('')[0]) return false;
+  const event = data as { status?: string; ticketTypes?: { hidden: boolean }[] } | undefined;
+  return event?.status !== 'draft' && !event?.ticketTypes?.some((t) => t.hidden);
 }

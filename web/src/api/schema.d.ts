@@ -293,7 +293,7 @@ export interface paths {
         };
         /**
          * List the caller's own events
-         * @description Every event the calling organizer owns, cancelled and past ones included, in start order (then by id). Without `from` the list starts at the earliest event.
+         * @description Every event the calling organizer owns, drafts, cancelled and past ones included, in start order (then by id). Without `from` the list starts at the earliest event.
          */
         get: operations["listMyEvents"];
         put?: never;
@@ -399,13 +399,13 @@ export interface paths {
         };
         /**
          * Browse events
-         * @description Published events in start order (then by id). Without `from` only upcoming events are listed (those starting now or later). Cancelled events are not listed.
+         * @description Published events in start order (then by id). Without `from` only upcoming events are listed (those starting now or later). Cancelled events are not listed. Drafts are not listed. Each event's `price` is its lowest visible ticket type's price, and each type's `available` tells whether it is sold out.
          */
         get: operations["listEvents"];
         put?: never;
         /**
-         * Publish an event
-         * @description Publishes a new event owned by the calling organizer. Not idempotent: there is no `Idempotency-Key`, and a retried request creates a second event.
+         * Create an event
+         * @description Creates a new event owned by the calling organizer, published at once, or as a draft (`status: "draft"`) that only its organizer sees until it is published. Not idempotent: there is no `Idempotency-Key`, and a retried request creates a second event.
          */
         post: operations["createEvent"];
         delete?: never;
@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description Any event by id, cancelled ones included (their `status` says so).
+         * @description Any event by id, cancelled ones included (their `status` says so). A draft is `404` to everyone but its organizer; hidden ticket types are listed to its organizer only.
          */
         get: operations["getEvent"];
         /**
@@ -445,6 +445,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft event
+         * @description Publishes a draft the caller organizes: from now on everyone can see it and order its tickets. Publishing an event that is already published changes nothing and answers the same.
+         */
+        post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/ticket-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a ticket type
+         * @description Adds a ticket type to an event the caller organizes (at most 50 per event). The event's `capacity` stays the limit over all its types together.
+         */
+        post: operations["createTicketType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/ticket-types/{typeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The ticket type's `ticketTypeId`. */
+                typeId: components["parameters"]["TicketTypeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a ticket type
+         * @description Changes the given fields of a ticket type of an event the caller organizes; the others keep their values. A new price applies to new orders only.
+         */
+        put: operations["updateTicketType"];
+        post?: never;
+        /**
+         * Delete a ticket type
+         * @description Deletes a ticket type of an event the caller organizes that nothing was ever ordered of. A type with sales cannot be deleted (hide it instead).
+         */
+        delete: operations["deleteTicketType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{id}/registrations": {
         parameters: {
             query?: never;
@@ -457,7 +532,7 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
@@ -604,7 +679,7 @@ export interface paths {
         put?: never;
         /**
          * Register for an event
-         * @description Takes `quantity` seats of a published event that has not started for the caller. The seats are taken atomically with the registration, so an event is never oversold, and the caller's confirmed and pending seats for the event, this registration's included, may not exceed its `maxPerAttendee`. For a free event the registration is `confirmed` with one ticket per seat; for a paid one it is `pending_payment`, its seats held until `holdExpiresAt`. Idempotent with an `Idempotency-Key`.
+         * @description Takes seats of a published event that has not started for the caller: the `items` asked for (one entry per ticket type), or `quantity` seats of its first visible type. The order is all or nothing: the seats of every type are taken atomically with the registration, so neither a type's capacity nor the event's is ever exceeded, and the caller's confirmed and pending seats for the event over all types, this registration's included, may not exceed its `maxPerAttendee`. For a free order the registration is `confirmed` with one ticket per seat; for a paid one it is `pending_payment`, its seats held until `holdExpiresAt`. Idempotent with an `Idempotency-Key`.
          */
         post: operations["registerAttendee"];
         delete?: never;
@@ -1071,7 +1146,7 @@ export interface components {
          */
         Currency: "AED" | "AUD" | "BGN" | "BHD" | "BRL" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CZK" | "DKK" | "EGP" | "EUR" | "GBP" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "ISK" | "JOD" | "JPY" | "KES" | "KRW" | "KWD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PLN" | "RON" | "SAR" | "SEK" | "SGD" | "THB" | "TRY" | "TWD" | "UAH" | "USD" | "ZAR";
         /**
-         * @description A new event. Only these fields are read; the rest of an event is set by the server.
+         * @description A new event. Only these fields are read; the rest of an event is set by the server. Without `ticketTypes` it gets one type, "General admission", priced at `price` and limited only by `capacity`; with `ticketTypes`, `price` is left out and derived from them.
          * @example {
          *       "name": "Rust & C++ Meetup",
          *       "description": "Talks and pizza.",
@@ -1119,7 +1194,7 @@ export interface components {
              */
             capacity: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies). Only without `ticketTypes`.
              * @default 0
              * @example 19.99
              */
@@ -1142,6 +1217,20 @@ export interface components {
              * @example 600
              */
             holdSeconds?: number | null;
+            /**
+             * Format: date-time
+             * @description When the event ends: an RFC 3339 date-time after `date`, or `null` when not given. The calendar file and the PDF ticket use it; without it they assume two hours. Left out: no end is given.
+             * @example 2026-12-15T17:00:00Z
+             */
+            endDate?: string | null;
+            /** @description The event's ticket types (1 to 50), made with it. The event's `capacity` stays the limit over all of them together; errors name the entry, as `ticketTypes[1].price`. */
+            ticketTypes?: components["schemas"]["TicketTypeInput"][];
+            /**
+             * @description Left out or `published`: on sale at once. `draft` keeps the event visible to its organizer only, until it is published.
+             * @example draft
+             * @enum {string}
+             */
+            status?: "draft" | "published";
         };
         /**
          * @description Changes to an event: at least one field. Absent fields keep their current value; the result must satisfy the same rules as a new event. `capacity` cannot drop below the seats already taken, and `currency` cannot change once seats are taken.
@@ -1183,7 +1272,7 @@ export interface components {
              */
             capacity?: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies).
+             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free. The price times the largest order one attendee may place (`maxPerAttendee`, at most 100 seats) must not exceed 99,999,999 minor units of the currency, the most one payment may be (Stripe's limit for most currencies). Sets the price of the event's only ticket type; a `400` naming `price` once the event has several types (change each type instead).
              * @example 19.99
              */
             price?: number;
@@ -1204,6 +1293,12 @@ export interface components {
              * @example 600
              */
             holdSeconds?: number | null;
+            /**
+             * Format: date-time
+             * @description When the event ends: an RFC 3339 date-time after `date`, or `null` when not given. The calendar file and the PDF ticket use it; without it they assume two hours.
+             * @example 2026-12-15T17:00:00Z
+             */
+            endDate?: string | null;
         };
         /**
          * @example {
@@ -1224,7 +1319,25 @@ export interface components {
          *       "currency": "EUR",
          *       "status": "published",
          *       "createdAt": "2026-10-01T12:30:00Z",
-         *       "updatedAt": "2026-10-02T08:00:00Z"
+         *       "updatedAt": "2026-10-02T08:00:00Z",
+         *       "endDate": null,
+         *       "ticketTypes": [
+         *         {
+         *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *           "name": "General admission",
+         *           "description": "",
+         *           "price": 19.99,
+         *           "capacity": null,
+         *           "sold": 37,
+         *           "available": 83,
+         *           "salesStart": null,
+         *           "salesEnd": null,
+         *           "minPerOrder": 1,
+         *           "maxPerOrder": 4,
+         *           "hidden": false,
+         *           "position": 0
+         *         }
+         *       ]
          *     }
          */
         Event: {
@@ -1265,7 +1378,7 @@ export interface components {
              */
             capacity: number;
             /**
-             * @description The price of one seat in major units of `currency`, with at most as many decimals as the currency has (99.99 USD, 1500 JPY) and at most 10^12 minor units. 0 makes the event free.
+             * @description The lowest price among the event's visible ticket types ("from"), in major units of `currency`; 0 when one of them is free.
              * @example 19.99
              */
             price: number;
@@ -1276,7 +1389,7 @@ export interface components {
              */
             maxPerAttendee: number;
             /**
-             * @description Seats taken: confirmed registrations plus seats held for pending payments.
+             * @description Seats taken over all ticket types: confirmed, held for pending payments, or offered.
              * @example 37
              */
             registeredCount: number;
@@ -1291,11 +1404,11 @@ export interface components {
              */
             organizerId: string;
             /**
-             * @description `cancelled` once its organizer cancelled it; cancelled events stay readable.
+             * @description `draft` while its organizer prepares it: a draft is `404` to everyone else, everywhere, until `POST /api/events/{id}/publish`; `cancelled` once its organizer cancelled it; cancelled events stay readable.
              * @example published
              * @enum {string}
              */
-            status: "published" | "cancelled";
+            status: "draft" | "published" | "cancelled";
             /**
              * Format: date-time
              * @example 2026-10-01T12:30:00Z
@@ -1317,6 +1430,235 @@ export interface components {
              * @example 600
              */
             holdSeconds: number | null;
+            /**
+             * Format: date-time
+             * @description When the event ends: an RFC 3339 date-time after `date`, or `null` when not given. The calendar file and the PDF ticket use it; without it they assume two hours.
+             * @example 2026-12-15T17:00:00Z
+             */
+            endDate: string | null;
+            /** @description The event's ticket types by `position`; hidden ones are listed only to the event's organizer. Always present when the event is read by id or changed; listings may leave it out (their `price` is still the lowest visible type's). */
+            ticketTypes?: components["schemas"]["TicketType"][];
+        };
+        /**
+         * @description A kind of ticket of an event (early bird, regular, VIP, …) with its own price, optional capacity, sales window and per-order limits.
+         * @example {
+         *       "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *       "name": "Early bird",
+         *       "description": "Until the end of October.",
+         *       "price": 25,
+         *       "capacity": 50,
+         *       "sold": 12,
+         *       "available": 38,
+         *       "salesStart": null,
+         *       "salesEnd": "2026-10-31T23:00:00Z",
+         *       "minPerOrder": 1,
+         *       "maxPerOrder": 4,
+         *       "hidden": false,
+         *       "position": 0
+         *     }
+         */
+        TicketType: {
+            /**
+             * @description The type's opaque id.
+             * @example tT4pX2mQ9rLs8vWc1nYb3A
+             */
+            ticketTypeId: string;
+            /**
+             * @description The type's name, shown to buyers: 1 to 200 characters, not blank.
+             * @example Early bird
+             */
+            name: string;
+            /**
+             * @description Free text shown with the type.
+             * @default
+             * @example Until the end of October.
+             */
+            description: string;
+            /**
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
+             * @example 25
+             */
+            price: number;
+            /**
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @example 50
+             */
+            capacity: number | null;
+            /**
+             * Format: date-time
+             * @description When this type goes on sale (RFC 3339); `null`: on sale from the start. Orders before it are refused with `409 sales-closed`, judged by the server's clock.
+             * @example 2026-10-01T08:00:00Z
+             */
+            salesStart: string | null;
+            /**
+             * Format: date-time
+             * @description When sales of this type end (RFC 3339), after `salesStart`; `null`: until the event starts. Orders from then on are refused with `409 sales-closed`.
+             * @example 2026-10-31T23:00:00Z
+             */
+            salesEnd: string | null;
+            /**
+             * @description The fewest tickets of this type one order may take, when it takes any.
+             * @example 1
+             */
+            minPerOrder: number;
+            /**
+             * @description The most tickets of this type one order may take; at least `minPerOrder`.
+             * @example 4
+             */
+            maxPerOrder: number;
+            /**
+             * @description A hidden type is listed only to the event's organizer (or with an access code) and cannot be ordered by others.
+             * @example false
+             */
+            hidden: boolean;
+            /**
+             * @description Order of display: types are listed by ascending `position` (then by id).
+             * @example 0
+             */
+            position: number;
+            /**
+             * @description Tickets of this type taken: confirmed, held for a pending payment, or offered.
+             * @example 12
+             */
+            sold: number;
+            /**
+             * @description How many of this type can still be ordered: the smaller of its own capacity left and the event's seats left, never below 0.
+             * @example 38
+             */
+            available: number;
+        };
+        /**
+         * @description A new ticket type. Absent fields take their defaults.
+         * @example {
+         *       "name": "Early bird",
+         *       "description": "Until the end of October.",
+         *       "price": 25,
+         *       "capacity": 50,
+         *       "salesEnd": "2026-10-31T23:00:00Z",
+         *       "maxPerOrder": 4
+         *     }
+         */
+        TicketTypeInput: {
+            /**
+             * @description The type's name, shown to buyers: 1 to 200 characters, not blank.
+             * @example Early bird
+             */
+            name: string;
+            /**
+             * @description Free text shown with the type.
+             * @default
+             * @example Until the end of October.
+             */
+            description: string;
+            /**
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
+             * @example 25
+             */
+            price: number;
+            /**
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @default null
+             * @example 50
+             */
+            capacity: number | null;
+            /**
+             * Format: date-time
+             * @description When this type goes on sale (RFC 3339); `null`: on sale from the start. Orders before it are refused with `409 sales-closed`, judged by the server's clock.
+             * @default null
+             * @example 2026-10-01T08:00:00Z
+             */
+            salesStart: string | null;
+            /**
+             * Format: date-time
+             * @description When sales of this type end (RFC 3339), after `salesStart`; `null`: until the event starts. Orders from then on are refused with `409 sales-closed`.
+             * @default null
+             * @example 2026-10-31T23:00:00Z
+             */
+            salesEnd: string | null;
+            /**
+             * @description The fewest tickets of this type one order may take, when it takes any.
+             * @default 1
+             * @example 1
+             */
+            minPerOrder: number;
+            /**
+             * @description The most tickets of this type one order may take; at least `minPerOrder`. Defaults to 100; the event's `maxPerAttendee` still limits each attendee over all types.
+             * @default 100
+             * @example 4
+             */
+            maxPerOrder: number;
+            /**
+             * @description A hidden type is listed only to the event's organizer (or with an access code) and cannot be ordered by others.
+             * @default false
+             * @example false
+             */
+            hidden: boolean;
+            /**
+             * @description Order of display: types are listed by ascending `position` (then by id). Defaults to the number of types the event has (after the last); within `ticketTypes` of a new event, to the entry's index.
+             * @example 0
+             */
+            position?: number;
+        };
+        /**
+         * @description Changes to a ticket type: at least one field. Absent fields keep their current value; the result must satisfy the same rules as a new type. `capacity` cannot drop below the type's `sold`.
+         * @example {
+         *       "price": 29,
+         *       "salesEnd": "2026-11-15T23:00:00Z"
+         *     }
+         */
+        TicketTypeUpdate: {
+            /**
+             * @description The type's name, shown to buyers: 1 to 200 characters, not blank.
+             * @example Early bird
+             */
+            name?: string;
+            /**
+             * @description Free text shown with the type.
+             * @example Until the end of October.
+             */
+            description?: string;
+            /**
+             * @description The price of one ticket of this type in major units of the event's `currency`, with at most as many decimals as the currency has. 0 makes the type free. The price times `maxPerOrder` must not exceed 99,999,999 minor units (the most one payment may be). A change applies to new orders only.
+             * @example 25
+             */
+            price?: number;
+            /**
+             * @description How many tickets of this type may be sold, at most the event's `capacity`; `null`: only the event's `capacity` (shared by all its types) limits it.
+             * @example 50
+             */
+            capacity?: number | null;
+            /**
+             * Format: date-time
+             * @description When this type goes on sale (RFC 3339); `null`: on sale from the start. Orders before it are refused with `409 sales-closed`, judged by the server's clock.
+             * @example 2026-10-01T08:00:00Z
+             */
+            salesStart?: string | null;
+            /**
+             * Format: date-time
+             * @description When sales of this type end (RFC 3339), after `salesStart`; `null`: until the event starts. Orders from then on are refused with `409 sales-closed`.
+             * @example 2026-10-31T23:00:00Z
+             */
+            salesEnd?: string | null;
+            /**
+             * @description The fewest tickets of this type one order may take, when it takes any.
+             * @example 1
+             */
+            minPerOrder?: number;
+            /**
+             * @description The most tickets of this type one order may take; at least `minPerOrder`.
+             * @example 4
+             */
+            maxPerOrder?: number;
+            /**
+             * @description A hidden type is listed only to the event's organizer (or with an access code) and cannot be ordered by others.
+             * @example false
+             */
+            hidden?: boolean;
+            /**
+             * @description Order of display: types are listed by ascending `position` (then by id).
+             * @example 0
+             */
+            position?: number;
         };
         /**
          * @example {
@@ -1339,7 +1681,25 @@ export interface components {
          *           "currency": "EUR",
          *           "status": "published",
          *           "createdAt": "2026-10-01T12:30:00Z",
-         *           "updatedAt": "2026-10-02T08:00:00Z"
+         *           "updatedAt": "2026-10-02T08:00:00Z",
+         *           "endDate": null,
+         *           "ticketTypes": [
+         *             {
+         *               "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *               "name": "General admission",
+         *               "description": "",
+         *               "price": 19.99,
+         *               "capacity": null,
+         *               "sold": 37,
+         *               "available": 83,
+         *               "salesStart": null,
+         *               "salesEnd": null,
+         *               "minPerOrder": 1,
+         *               "maxPerOrder": 4,
+         *               "hidden": false,
+         *               "position": 0
+         *             }
+         *           ]
          *         }
          *       ],
          *       "nextCursor": null
@@ -1354,10 +1714,15 @@ export interface components {
             nextCursor: string | null;
         };
         /**
-         * @description A registration for seats of one event.
+         * @description An order of seats of one event: `items` (one entry per ticket type, all or nothing), or `quantity` alone for the event's first visible type.
          * @example {
          *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
-         *       "quantity": 2
+         *       "items": [
+         *         {
+         *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *           "quantity": 2
+         *         }
+         *       ]
          *     }
          */
         RegistrationRequest: {
@@ -1367,11 +1732,57 @@ export interface components {
              */
             eventId: string;
             /**
-             * @description How many seats to register: 1 to 100, and at most what the event's `maxPerAttendee` leaves the caller.
+             * @description How many seats of the event's first visible ticket type to register, when `items` is not given (with `items` it is a `400` naming `quantity`): 1 to 100, and at most what the event's `maxPerAttendee` leaves the caller.
              * @default 1
              * @example 2
              */
             quantity: number;
+            /** @description The ticket types and how many of each, each type once. The order is placed whole or not at all; the caller's seats over all types count against `maxPerAttendee`. Errors name the entry, as `items[0].quantity`. */
+            items?: {
+                /**
+                 * @description A visible ticket type of the event.
+                 * @example tT4pX2mQ9rLs8vWc1nYb3A
+                 */
+                ticketTypeId: string;
+                /**
+                 * @description How many tickets of this type: within its `minPerOrder` and `maxPerOrder`.
+                 * @example 2
+                 */
+                quantity: number;
+            }[];
+        };
+        /** @description One ticket type of an order, priced when the order was made. */
+        RegistrationItem: {
+            /**
+             * @description The ticket type's id.
+             * @example tT4pX2mQ9rLs8vWc1nYb3A
+             */
+            ticketTypeId: string;
+            /**
+             * @description The type's name when the order was made.
+             * @example Early bird
+             */
+            name: string;
+            /**
+             * @description Tickets of this type.
+             * @example 2
+             */
+            quantity: number;
+            /**
+             * @description The type's price when the order was made, in major units of the registration's `currency`.
+             * @example 19.99
+             */
+            unitPrice: number;
+            /**
+             * @description The price of one ticket after any discount; equal to `unitPrice` without one.
+             * @example 19.99
+             */
+            discountedUnitPrice: number;
+            /**
+             * @description `quantity` times `discountedUnitPrice`.
+             * @example 39.98
+             */
+            amount: number;
         };
         /**
          * @description An attendee's registration for seats of one event, with its tickets.
@@ -1414,7 +1825,17 @@ export interface components {
          *         "status": "sent",
          *         "attempts": 1,
          *         "sentAt": "2026-11-02T10:15:03Z"
-         *       }
+         *       },
+         *       "items": [
+         *         {
+         *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *           "name": "General admission",
+         *           "quantity": 2,
+         *           "unitPrice": 19.99,
+         *           "discountedUnitPrice": 19.99,
+         *           "amount": 39.98
+         *         }
+         *       ]
          *     }
          */
         Registration: {
@@ -1440,12 +1861,12 @@ export interface components {
              */
             status: "pending_payment" | "confirmed" | "cancelled" | "expired" | "refund_pending" | "refunded";
             /**
-             * @description The number of seats.
+             * @description The number of seats, over all of `items`.
              * @example 2
              */
             quantity: number;
             /**
-             * @description The total price: `quantity` times the event's price when the registration was made, in major units of `currency`. 0 for a free event.
+             * @description The total price: the sum of the `items`' amounts, in major units of `currency`. 0 for a free order.
              * @example 39.98
              */
             amount: number;
@@ -1471,6 +1892,8 @@ export interface components {
             tickets: components["schemas"]["Ticket"][];
             /** @description The delivery of the registration's latest confirmation (with its tickets); `null` while nothing is due, e.g. while the payment is awaited, or for a registration that never was confirmed. */
             email: components["schemas"]["RegistrationEmail"] | null;
+            /** @description What was ordered, one entry per ticket type. */
+            items: components["schemas"]["RegistrationItem"][];
         };
         /**
          * @description Where the latest confirmation message of a registration (the one carrying its tickets) stands.
@@ -1519,7 +1942,17 @@ export interface components {
          *           "registeredAt": "2026-11-20T16:04:31Z",
          *           "holdExpiresAt": "2026-11-20T16:19:31Z",
          *           "tickets": [],
-         *           "email": null
+         *           "email": null,
+         *           "items": [
+         *             {
+         *               "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *               "name": "General admission",
+         *               "quantity": 1,
+         *               "unitPrice": 19.99,
+         *               "discountedUnitPrice": 19.99,
+         *               "amount": 19.99
+         *             }
+         *           ]
          *         },
          *         {
          *           "registrationId": "CYZgUPFXQChlipIc8a3s4Q",
@@ -1560,7 +1993,17 @@ export interface components {
          *             "status": "sent",
          *             "attempts": 1,
          *             "sentAt": "2026-11-02T10:15:03Z"
-         *           }
+         *           },
+         *           "items": [
+         *             {
+         *               "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *               "name": "General admission",
+         *               "quantity": 2,
+         *               "unitPrice": 19.99,
+         *               "discountedUnitPrice": 19.99,
+         *               "amount": 39.98
+         *             }
+         *           ]
          *         }
          *       ],
          *       "nextCursor": null
@@ -1637,6 +2080,11 @@ export interface components {
              * @example 2026-12-15T08:41:07Z
              */
             validatedAt: string | null;
+            /**
+             * @description The `ticketTypeId` of the ticket's type.
+             * @example tT4pX2mQ9rLs8vWc1nYb3A
+             */
+            ticketTypeId?: string;
         };
         /**
          * @example {
@@ -2768,6 +3216,8 @@ export interface components {
     parameters: {
         /** @description The event's `eventId`. */
         EventId: string;
+        /** @description The ticket type's `ticketTypeId`. */
+        TicketTypeId: string;
         /** @description The registration's `registrationId`. */
         RegistrationId: string;
         /** @description The ticket's `ticketId`. */
@@ -3761,7 +4211,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The event was published. */
+            /** @description The event was created. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3959,7 +4409,25 @@ export interface operations {
                      *       "currency": "EUR",
                      *       "status": "cancelled",
                      *       "createdAt": "2026-10-01T12:30:00Z",
-                     *       "updatedAt": "2026-10-02T08:00:00Z"
+                     *       "updatedAt": "2026-10-02T08:00:00Z",
+                     *       "endDate": null,
+                     *       "ticketTypes": [
+                     *         {
+                     *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+                     *           "name": "General admission",
+                     *           "description": "",
+                     *           "price": 19.99,
+                     *           "capacity": null,
+                     *           "sold": 37,
+                     *           "available": 83,
+                     *           "salesStart": null,
+                     *           "salesEnd": null,
+                     *           "minPerOrder": 1,
+                     *           "maxPerOrder": 4,
+                     *           "hidden": false,
+                     *           "position": 0
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Event"];
@@ -3991,6 +4459,427 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published event. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may publish it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No event has this id, or it is a draft of another organizer. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No event has this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `conflict`: the event is cancelled. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A cancelled event cannot be published.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /** @description The new ticket type. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketTypeInput"];
+            };
+        };
+        responses: {
+            /** @description The new ticket type. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change its ticket types.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No event has this id, or it is a draft of another organizer. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No event has this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `conflict`: the event is cancelled, or has 50 ticket types already. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The event is cancelled.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The ticket type's `ticketTypeId`. */
+                typeId: components["parameters"]["TicketTypeId"];
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketTypeUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed ticket type. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change its ticket types.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No event has this id, or the event has no ticket type with this id. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "The event has no ticket type with this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `capacity-below-sold`: the new capacity is below the type's `sold`; `conflict`: the event is cancelled. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:capacity-below-sold",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Capacity cannot drop below the tickets already taken.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "capacity",
+                     *           "message": "is below the tickets already taken"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:capacity-below-sold" | "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTicketType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The ticket type's `ticketTypeId`. */
+                typeId: components["parameters"]["TicketTypeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change its ticket types.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No event has this id, or the event has no ticket type with this id. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "The event has no ticket type with this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `conflict`: the type has sales (orders in any status), or it is the event's only type. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A ticket type with sales cannot be deleted.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4493,7 +5382,17 @@ export interface operations {
                      *       "registeredAt": "2026-11-20T16:04:31Z",
                      *       "holdExpiresAt": "2026-11-20T16:19:31Z",
                      *       "tickets": [],
-                     *       "email": null
+                     *       "email": null,
+                     *       "items": [
+                     *         {
+                     *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+                     *           "name": "General admission",
+                     *           "quantity": 1,
+                     *           "unitPrice": 19.99,
+                     *           "discountedUnitPrice": 19.99,
+                     *           "amount": 19.99
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];
@@ -4502,7 +5401,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). Nothing was registered. */
+            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). `sales-closed`: a type asked for is outside its sales window (before `salesStart` or from `salesEnd` on, by the server's clock); `errors` names the item. `sold-out` also when a type has fewer left than asked for. Nothing was registered. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4511,7 +5410,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown";
+                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown" | "urn:admit:problem:sales-closed";
                         /** @constant */
                         status?: 409;
                     };
@@ -4624,7 +5523,17 @@ export interface operations {
                      *         "status": "sent",
                      *         "attempts": 1,
                      *         "sentAt": "2026-11-02T10:15:03Z"
-                     *       }
+                     *       },
+                     *       "items": [
+                     *         {
+                     *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+                     *           "name": "General admission",
+                     *           "quantity": 2,
+                     *           "unitPrice": 19.99,
+                     *           "discountedUnitPrice": 19.99,
+                     *           "amount": 39.98
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];
@@ -4891,7 +5800,17 @@ export interface operations {
                      *         "status": "sent",
                      *         "attempts": 1,
                      *         "sentAt": "2026-11-02T10:15:03Z"
-                     *       }
+                     *       },
+                     *       "items": [
+                     *         {
+                     *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+                     *           "name": "General admission",
+                     *           "quantity": 1,
+                     *           "unitPrice": 19.99,
+                     *           "discountedUnitPrice": 19.99,
+                     *           "amount": 19.99
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Registration"];

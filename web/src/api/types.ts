@@ -13,6 +13,13 @@ export type Event = Schemas['Event'];
 export type EventInput = Schemas['EventInput'];
 export type EventUpdate = Schemas['EventUpdate'];
 export type EventList = Schemas['EventList'];
+export type TicketType = Schemas['TicketType'];
+export type TicketTypeInput = Schemas['TicketTypeInput'];
+export type TicketTypeUpdate = Schemas['TicketTypeUpdate'];
+export type RegistrationRequest = Schemas['RegistrationRequest'];
+/// One ticket type and how many of it, as an order asks for them.
+export type OrderItem = NonNullable<RegistrationRequest['items']>[number];
+export type RegistrationItem = Schemas['RegistrationItem'];
 export type Registration = Schemas['Registration'];
 export type RegistrationStatus = Registration['status'];
 export type RegistrationEmail = Schemas['RegistrationEmail'];

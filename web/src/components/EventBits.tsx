@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import type { Event } from '../api/types';
-import { dateBadge, formatPrice } from '../lib/format';
+import { dateBadge } from '../lib/format';
+import { priceLabel } from '../lib/ticketTypes';
 
 const kGradients = [
   ['#4338ca', '#db2777'],
@@ -51,8 +52,9 @@ export function SeatsLeft({ event }: { event: Pick<Event, 'seatsLeft' | 'capacit
   );
 }
 
-export function Price({ event }: { event: Pick<Event, 'price' | 'currency'> }) {
-  return <span className="price">{formatPrice(event.price, event.currency)}</span>;
+/// The event's price: its lowest visible ticket type's, "From …" when the types differ.
+export function Price({ event }: { event: Pick<Event, 'price' | 'currency' | 'ticketTypes'> }) {
+  return <span className="price">{priceLabel(event)}</span>;
 }
 
 export function StatusBadge({ status }: { status: string }) {
@@ -66,6 +68,7 @@ export function StatusBadge({ status }: { status: string }) {
     valid: ['ok', 'Valid'],
     used: ['brand', 'Checked in'],
     published: ['ok', 'On sale'],
+    draft: ['warn', 'Draft'],
   };
   const [tone, text] = map[status] ?? ['plain', status];
   return <span className={`badge ${tone === 'plain' ? '' : `badge-${tone}`}`}>{text}</span>;

@@ -21,6 +21,8 @@ const event: Event = {
   updatedAt: '2026-01-01T00:00:00Z',
   cancellationDeadline: null,
   holdSeconds: null,
+  endDate: null,
+  ticketTypes: [],
 };
 
 describe('eventToIcs', () => {
@@ -34,6 +36,10 @@ describe('eventToIcs', () => {
     expect(ics).toContain('LOCATION:Blue Room\\, Berlin');
     expect(ics).toContain('DESCRIPTION:Line one\\nLine two');
     expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+  });
+  it('ends at the event’s endDate when it has one', () => {
+    const ics = eventToIcs({ ...event, endDate: '2027-03-01T23:30:00Z' });
+    expect(ics).toContain('DTEND:20270301T233000Z');
   });
   it('folds long lines at 75 octets', () => {
     const ics = eventToIcs({ ...event, description: 'x'.repeat(300) });

@@ -33,10 +33,11 @@ function fold(line: string): string {
   return out.join('\r\n ');
 }
 
-/// A calendar file for one event. Admit has no end time, so the entry lasts two hours by default.
+/// A calendar file for one event. It ends at the event's `endDate`, else two hours (or
+/// `durationMinutes`) after the start.
 export function eventToIcs(event: Event, opts: { url?: string; now?: number; durationMinutes?: number } = {}): string {
   const start = Date.parse(event.date);
-  const end = start + (opts.durationMinutes ?? 120) * 60_000;
+  const end = event.endDate ? Date.parse(event.endDate) : start + (opts.durationMinutes ?? 120) * 60_000;
   const description = [event.description, opts.url].filter(Boolean).join('\n\n');
   const lines = [
     'BEGIN:VCALENDAR',

@@ -33,6 +33,6 @@ export function useMeSync(): void {
   }, [me.data]);
   // A logout (here or in another tab) forgets everything cached for the previous user.
   useEffect(() => {
-    if (!userId) queryClient.removeQueries({ predicate: (q) => !isPublicQuery(q.queryKey) });
+    if (!userId) queryClient.removeQueries({ predicate: (q) => !isPublicQuery(q.queryKey, q.state.data) });
   }, [userId, queryClient]);
 }

@@ -19,6 +19,7 @@ const registration: Registration = {
   holdExpiresAt: new Date(Date.now() + 600_000).toISOString(),
   tickets: [],
   email: null,
+  items: [{ ticketTypeId: 't1', name: 'General admission', quantity: 2, unitPrice: 25, discountedUnitPrice: 25, amount: 50 }],
 };
 const event = {
   eventId: 'e1',

@@ -1,8 +1,8 @@
 import type { Event, Registration } from '../../api/types';
 import { DateBadge } from '../../components/EventBits';
-import { formatEventDate, formatMoney, pluralize } from '../../lib/format';
+import { formatEventDate, formatMoney } from '../../lib/format';
 
-/// The order beside the card form: the event, the tickets and the total.
+/// The order beside the card form: the event, each ticket type ordered with its price, and the total.
 export function OrderSummary({ registration: r, event: e }: { registration: Registration; event?: Event }) {
   return (
     <aside className="card card-pad" aria-labelledby="order-title">
@@ -21,10 +21,14 @@ export function OrderSummary({ registration: r, event: e }: { registration: Regi
       ) : (
         <div className="skeleton order-event-skeleton" />
       )}
-      <div className="summary-line">
-        <span>{pluralize(r.quantity, 'ticket', 'tickets')}</span>
-        <span>{e ? formatMoney(e.price, r.currency) + ' each' : ''}</span>
-      </div>
+      {r.items.map((item) => (
+        <div className="summary-line" key={item.ticketTypeId}>
+          <span>
+            {item.quantity} × {item.name} ({formatMoney(item.discountedUnitPrice, r.currency)})
+          </span>
+          <span>{formatMoney(item.amount, r.currency)}</span>
+        </div>
+      ))}
       <div className="summary-line total">
         <span>Total</span>
         <span>{formatMoney(r.amount, r.currency)}</span>

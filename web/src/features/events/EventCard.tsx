@@ -3,6 +3,7 @@ import type { Event } from '../../api/types';
 import { coverStyle, DateBadge, Price, SeatsLeft } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { formatEventDate } from '../../lib/format';
+import { hasPriceRange } from '../../lib/ticketTypes';
 
 /// An event in a listing; `preview` draws the same card without a link (the event form's preview).
 export function EventCard({ event, preview }: { event: Event; preview?: boolean }) {
@@ -10,7 +11,7 @@ export function EventCard({ event, preview }: { event: Event; preview?: boolean 
     <>
       <div className="cover" style={coverStyle(event.eventId)}>
         <DateBadge iso={event.date} timeZone={event.timezone} />
-        {event.price === 0 && <span className="badge plain on-cover">Free</span>}
+        {event.price === 0 && !hasPriceRange(event) && <span className="badge plain on-cover">Free</span>}
       </div>
       <div className="body">
         <h3>{event.name}</h3>

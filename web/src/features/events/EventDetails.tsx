@@ -1,9 +1,10 @@
 import { Link } from 'react-router';
 import type { Event, Registration } from '../../api/types';
 import { coverStyle, StatusBadge } from '../../components/EventBits';
+import { priceLabel } from '../../lib/ticketTypes';
 import { Icon } from '../../components/Icon';
 import { Alert } from '../../components/States';
-import { formatEventDate, formatEventTime, formatPrice, pluralize } from '../../lib/format';
+import { formatEventDate, formatEventTime, pluralize } from '../../lib/format';
 
 /// The event's cover with its name, price and whether it is cancelled or sold out.
 export function EventHero({ event: e }: { event: Event }) {
@@ -12,11 +13,7 @@ export function EventHero({ event: e }: { event: Event }) {
     <header className="event-hero" style={coverStyle(e.eventId)}>
       <div>
         <div className="row">
-          {cancelled ? (
-            <span className="badge">Cancelled</span>
-          ) : (
-            <span className="badge">{formatPrice(e.price, e.currency)}</span>
-          )}
+          {cancelled ? <span className="badge">Cancelled</span> : <span className="badge">{priceLabel(e)}</span>}
           {!cancelled && e.seatsLeft <= 0 && <span className="badge">Sold out</span>}
         </div>
         <h1>{e.name}</h1>
@@ -35,7 +32,10 @@ export function EventFacts({ event: e }: { event: Event }) {
           <Icon name="calendar" />
         </span>
         <div>
-          <strong>{formatEventDate(e.date, e.timezone)}</strong>
+          <strong>
+            {formatEventDate(e.date, e.timezone)}
+            {e.endDate && ` – ${formatEventDate(e.endDate, e.timezone)}`}
+          </strong>
           <span>
             Local time at the venue ({e.timezone})
             {viewerZone !== e.timezone && ` · ${formatEventTime(e.date, viewerZone)} where you are`}

@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/client';
 import type { Event, Registration } from '../../api/types';
+import { expectAccessible } from '../../test/axe';
+import { ticketType } from '../../test/fixtures';
 import { renderAt } from '../../test/render';
 import EventPage from './EventPage';
 
@@ -25,6 +27,8 @@ const event = {
   updatedAt: '2026-11-01T10:00:00Z',
   cancellationDeadline: null,
   holdSeconds: null,
+  endDate: null,
+  ticketTypes: [ticketType()],
 } as Event;
 
 const hold: Registration = {
@@ -40,6 +44,7 @@ const hold: Registration = {
   holdExpiresAt: '2030-01-01T10:15:00Z',
   tickets: [],
   email: null,
+  items: [{ ticketTypeId: 't1', name: 'General admission', quantity: 1, unitPrice: 25, discountedUnitPrice: 25, amount: 25 }],
 };
 
 const { api } = vi.hoisted(() => ({ api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn() } }));
@@ -117,5 +122,155 @@ describe('EventPage: the hold rules', () => {
         /Your seats are held for 10 minutes while you pay\. You can cancel until .*Jul 1, 2030, 9:00\s?PM GMT\+2\./,
       ),
     ).toBeInTheDocument();
+  });
+});
+
+describe('EventPage: ticket types', () => {
+  const early = ticketType({
+    ticketTypeId: 'early',
+    name: 'Early bird',
+    price: 19,
+    position: 0,
+    salesEnd: '2030-06-01T10:00:00Z',
+  });
+  const regular = ticketType({ ticketTypeId: 'regular', name: 'Regular', price: 29.5, position: 1 });
+  const vip = ticketType({ ticketTypeId: 'vip', name: 'VIP', price: 80, position: 2, available: 0 });
+  const later = ticketType({ ticketTypeId: 'later', name: 'Door', price: 35, position: 3, salesStart: '2030-07-01T10:00:00Z' });
+  const gone = ticketType({
+    ticketTypeId: 'gone',
+    name: 'Super early',
+    price: 10,
+    position: 4,
+    salesEnd: '2020-01-01T00:00:00Z',
+  });
+  const secret = ticketType({ ticketTypeId: 'secret', name: 'Crew', price: 0, position: 5, hidden: true });
+  const shop = { ...event, price: 19, ticketTypes: [regular, early, vip, later, gone, secret] } as Event;
+
+  beforeEach(() => {
+    vi.clearAllMocks();
+    localStorage.setItem(
+      'admit.session',
+      JSON.stringify({
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: Date.now() + 3600_000,
+        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
+      }),
+    );
+    api.event.mockResolvedValue(shop);
+    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+  });
+
+  it('lists each visible type with its price and why it cannot be bought, and no hidden type', async () => {
+    const { container } = renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    const list = await screen.findByRole('list', { name: 'Ticket types' });
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows.map((r) => r.querySelector('strong')?.textContent)).toEqual([
+      'Early bird',
+      'Regular',
+      'VIP',
+      'Door',
+      'Super early',
+    ]);
+    expect(screen.queryByText('Crew')).not.toBeInTheDocument();
+    expect(screen.getAllByText('From €19')).toHaveLength(2); // the cover's badge and the ticket box
+    expect(within(rows[2]!).getByText('Sold out')).toBeInTheDocument();
+    expect(within(rows[3]!).getByText(/On sale from .*Jul 1, 2030/)).toBeInTheDocument();
+    expect(within(rows[4]!).getByText('Sales ended')).toBeInTheDocument();
+    // Only the types on sale take a quantity; nothing is chosen while several are.
+    expect(screen.getAllByRole('group').map((g) => g.getAttribute('aria-label'))).toEqual([
+      'Early bird tickets',
+      'Regular tickets',
+    ]);
+    expect(screen.getByRole('button', { name: 'Choose your tickets' })).toBeDisabled();
+    await expectAccessible(container);
+  });
+
+  it('keeps a running total and orders every chosen type at once', async () => {
+    api.register.mockResolvedValue({ ...hold, registrationId: 'r-new' });
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/checkout/:id': <p>checkout page</p> });
+    await user.click(await screen.findByRole('button', { name: 'One more Early bird ticket' }));
+    await user.click(screen.getByRole('button', { name: 'One more Early bird ticket' }));
+    await user.click(screen.getByRole('button', { name: 'One more Regular ticket' }));
+    expect(screen.getByText('2 × Early bird (€19)')).toBeInTheDocument();
+    expect(screen.getByText('1 × Regular (€29.50)')).toBeInTheDocument();
+    expect(screen.getByText('€67.50')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Reserve 3 tickets' }));
+    expect(api.register).toHaveBeenCalledWith(
+      'e1',
+      [
+        { ticketTypeId: 'early', quantity: 2 },
+        { ticketTypeId: 'regular', quantity: 1 },
+      ],
+      expect.any(String),
+    );
+    expect(await screen.findByText('checkout page')).toBeInTheDocument();
+  });
+
+  it('stops at the per-person limit over all types', async () => {
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    const more = await screen.findByRole('button', { name: 'One more Regular ticket' });
+    for (let i = 0; i < 3; i++) await user.click(more);
+    await user.click(screen.getByRole('button', { name: 'One more Early bird ticket' }));
+    // maxPerAttendee is 4: three regular and one early bird leave nothing to add.
+    expect(screen.getByRole('button', { name: 'One more Early bird ticket' })).toBeDisabled();
+    expect(more).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Reserve 4 tickets' })).toBeEnabled();
+  });
+
+  it('tells a refused quantity of one item in words', async () => {
+    api.register.mockRejectedValue(
+      new ApiError(400, {
+        type: 'urn:admit:problem:validation-error',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The order is not acceptable.',
+        errors: [{ field: 'items[0].quantity', message: 'must be between 2 and 4 for Early bird' }],
+      }),
+    );
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    await user.click(await screen.findByRole('button', { name: 'One more Early bird ticket' }));
+    await user.click(screen.getByRole('button', { name: 'Reserve 1 ticket' }));
+    expect(await screen.findByText('The number of tickets must be between 2 and 4 for Early bird.')).toBeInTheDocument();
+  });
+
+  it('says when a type’s sales window closed meanwhile', async () => {
+    api.register.mockRejectedValue(problem(409, 'sales-closed', 'Early bird is not on sale any more.'));
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />);
+    await user.click(await screen.findByRole('button', { name: 'One more Early bird ticket' }));
+    await user.click(screen.getByRole('button', { name: 'Reserve 1 ticket' }));
+    expect(await screen.findByText(/Early bird is not on sale any more\./)).toBeInTheDocument();
+  });
+});
+
+describe('EventPage: one ticket type', () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    localStorage.setItem(
+      'admit.session',
+      JSON.stringify({
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: Date.now() + 3600_000,
+        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
+      }),
+    );
+    api.event.mockResolvedValue(event);
+    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+  });
+
+  it('starts at one ticket of the only type, names the controls plainly and orders that type', async () => {
+    api.register.mockResolvedValue({ ...hold, registrationId: 'r-one' });
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/checkout/:id': <p>checkout page</p> });
+    await user.click(await screen.findByRole('button', { name: 'One more ticket' }));
+    expect(screen.getByRole('spinbutton', { name: 'Number of tickets' })).toHaveValue(2);
+    expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€50');
+    await user.click(screen.getByRole('button', { name: 'Reserve 2 tickets' }));
+    expect(api.register).toHaveBeenCalledWith('e1', [{ ticketTypeId: 'tt-general', quantity: 2 }], expect.any(String));
   });
 });

@@ -10,7 +10,8 @@ import { isProblem } from '../../api/errors';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
-  const { event, session, myRegs, limits, qty, setQuantity, register, onRegister } = useEventPage(eventId);
+  const { event, session, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, onRegister } =
+    useEventPage(eventId);
 
   if (event.isPending) return <Loading label="Loading event…" />;
   if (event.isError) {
@@ -27,14 +28,16 @@ export default function EventPage() {
   }
 
   const e = event.data;
-  const { held, maxQty, closedReason } = limits!;
+  const { held, closedReason } = limits!;
   const buttonLabel = register.isPending
     ? 'Reserving…'
     : !session
       ? 'Log in to register'
-      : e.price > 0
-        ? `Reserve ${pluralize(qty, 'ticket', 'tickets')}`
-        : `Get ${pluralize(qty, 'free ticket', 'free tickets')}`;
+      : count === 0
+        ? 'Choose your tickets'
+        : total > 0
+          ? `Reserve ${pluralize(count, 'ticket', 'tickets')}`
+          : `Get ${pluralize(count, 'free ticket', 'free tickets')}`;
 
   return (
     <div className="container">
@@ -55,9 +58,12 @@ export default function EventPage() {
         <TicketBox
           event={e}
           closedReason={closedReason}
-          qty={qty}
-          maxQty={maxQty}
+          types={types}
+          quantities={quantities}
+          seatsAllowed={seatsAllowed}
           onQuantity={setQuantity}
+          total={total}
+          count={count}
           error={
             register.isError && (
               <RegisterError

@@ -21,10 +21,16 @@ function registerErrorMessage(error: unknown, event: Event, held: number): strin
           : 'This event just sold out.';
       case 'attendee-limit':
         return `You can hold at most ${event.maxPerAttendee} seats for this event${held ? ` and already have ${held}` : ''}.`;
-      case 'validation-error':
-        return Object.values(error.fieldErrors)[0] ? `Quantity ${Object.values(error.fieldErrors)[0]}.` : error.message;
+      case 'validation-error': {
+        // Fields are named as paths: `quantity`, `items[1].quantity`, `items[0].ticketTypeId`.
+        const [field, message] = Object.entries(error.fieldErrors)[0] ?? [];
+        if (!field) return error.message;
+        return field.endsWith('quantity') ? `The number of tickets ${message}.` : `${error.message} (${field} ${message})`;
+      }
       case 'conflict':
         return error.message || 'Registration is closed for this event.';
+      case 'sales-closed':
+        return `${error.problem?.detail ?? 'A ticket type you chose is not on sale now.'} Choose another type or try again later.`;
     }
   }
   return errorMessage(error);

@@ -1,71 +1,11 @@
 import type { ReactNode } from 'react';
-import type { Event } from '../../api/types';
+import type { Event, TicketType } from '../../api/types';
 import { Alert } from '../../components/States';
 import { cancellationDeadline } from '../../lib/cancellation';
-import { formatEventDate, formatMoney, formatPrice, pluralize } from '../../lib/format';
-
-/// The number of tickets, from 1 to `max`, with a button either side.
-function QuantityPicker({
-  qty,
-  max,
-  maxPerAttendee,
-  onChange,
-}: {
-  qty: number;
-  max: number;
-  maxPerAttendee: number;
-  onChange: (n: number) => void;
-}) {
-  return (
-    <div className="field">
-      <span className="label" id="qty-label">
-        Tickets
-      </span>
-      <div className="qty" role="group" aria-labelledby="qty-label">
-        <button type="button" aria-label="One fewer ticket" disabled={qty <= 1} onClick={() => onChange(qty - 1)}>
-          −
-        </button>
-        <input
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={max}
-          value={qty}
-          aria-label="Number of tickets"
-          onChange={(ev) => {
-            const n = Number.parseInt(ev.target.value, 10);
-            if (Number.isFinite(n)) onChange(Math.min(Math.max(1, n), max));
-          }}
-        />
-        <button type="button" aria-label="One more ticket" disabled={qty >= max} onClick={() => onChange(qty + 1)}>
-          +
-        </button>
-      </div>
-      <span className="hint">
-        {max < maxPerAttendee
-          ? `You can add ${pluralize(max, 'more ticket', 'more tickets')}.`
-          : `Up to ${maxPerAttendee} per person.`}
-      </span>
-    </div>
-  );
-}
-
-function OrderTotal({ event: e, qty }: { event: Event; qty: number }) {
-  return (
-    <div>
-      <div className="summary-line">
-        <span>
-          {qty} × {formatMoney(e.price, e.currency)}
-        </span>
-        <span>{formatMoney(qty * e.price, e.currency)}</span>
-      </div>
-      <div className="summary-line total">
-        <span>Total</span>
-        <span>{formatMoney(Math.round(qty * e.price * 1000) / 1000, e.currency)}</span>
-      </div>
-    </div>
-  );
-}
+import { formatEventDate, pluralize } from '../../lib/format';
+import { priceLabel } from '../../lib/ticketTypes';
+import { hasPriceRange, type Quantities } from './ticketChoice';
+import { OrderTotal, TicketTypeChoice } from './TicketTypeChoice';
 
 /// How long seats wait for payment, and until when tickets can be cancelled: told before buying.
 function PolicyLine({ event: e }: { event: Event }) {
@@ -84,14 +24,18 @@ function PolicyLine({ event: e }: { event: Event }) {
   );
 }
 
-/// The event page's box for buying: price, how full it is, and either why it cannot be bought or
-/// the number of tickets, the total, the answer to the last attempt and the button.
+/// The event page's box for buying: the price ("from" the lowest when the types differ), how full
+/// it is, and either why it cannot be bought or each type with its quantity, the running total,
+/// the answer to the last attempt and the button.
 export function TicketBox({
   event: e,
   closedReason,
-  qty,
-  maxQty,
+  types,
+  quantities,
+  seatsAllowed,
   onQuantity,
+  total,
+  count,
   error,
   busy,
   buttonLabel,
@@ -99,9 +43,14 @@ export function TicketBox({
 }: {
   event: Event;
   closedReason: string | null;
-  qty: number;
-  maxQty: number;
-  onQuantity: (n: number) => void;
+  types: TicketType[];
+  quantities: Quantities;
+  /// What the per-person limit and the seats left allow, over all types.
+  seatsAllowed: number;
+  onQuantity: (type: TicketType, n: number) => void;
+  total: number;
+  /// Tickets chosen, over all types.
+  count: number;
   /// Why the last attempt failed (a RegisterError), if it did.
   error: ReactNode;
   busy: boolean;
@@ -109,13 +58,14 @@ export function TicketBox({
   onRegister: () => void;
 }) {
   const soldPct = Math.min(100, Math.round((e.registeredCount / e.capacity) * 100));
+  const range = hasPriceRange(e);
   return (
     <aside className="card card-pad ticket-box" aria-labelledby="tickets-title">
       <h2 id="tickets-title" className="visually-hidden">
         Tickets
       </h2>
-      <div className="price-big">{formatPrice(e.price, e.currency)}</div>
-      <p className="muted small price-note">{e.price > 0 ? 'per ticket, taxes included' : 'No payment needed'}</p>
+      <div className="price-big">{priceLabel(e)}</div>
+      <p className="muted small price-note">{e.price > 0 || range ? 'per ticket, taxes included' : 'No payment needed'}</p>
       <div className="meter" aria-hidden="true">
         <span style={{ width: `${soldPct}%` }} />
       </div>
@@ -127,10 +77,15 @@ export function TicketBox({
         <Alert tone={e.status === 'cancelled' ? 'bad' : 'warn'}>{closedReason}</Alert>
       ) : (
         <div className="stack">
-          <QuantityPicker qty={qty} max={maxQty} maxPerAttendee={e.maxPerAttendee} onChange={onQuantity} />
-          {e.price > 0 && <OrderTotal event={e} qty={qty} />}
+          <TicketTypeChoice event={e} types={types} quantities={quantities} seatsAllowed={seatsAllowed} onQuantity={onQuantity} />
+          <span className="hint">
+            {seatsAllowed < e.maxPerAttendee
+              ? `You can add ${pluralize(seatsAllowed, 'more ticket', 'more tickets')}.`
+              : `Up to ${e.maxPerAttendee} per person.`}
+          </span>
+          {total > 0 && <OrderTotal event={e} types={types} quantities={quantities} total={total} />}
           {error}
-          <button type="button" className="btn btn-primary btn-lg btn-block" onClick={onRegister} disabled={busy}>
+          <button type="button" className="btn btn-primary btn-lg btn-block" onClick={onRegister} disabled={busy || count === 0}>
             {busy && <span className="spinner" aria-hidden="true" />}
             {buttonLabel}
           </button>

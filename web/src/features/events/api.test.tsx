@@ -39,11 +39,15 @@ const registration = { registrationId: 'r1', status: 'confirmed' };
 describe('useRegister', () => {
   beforeEach(() => vi.clearAllMocks());
 
-  it('sends the quantity it is given, keeps the registration and reloads the event, the listings and my registrations', async () => {
+  it('sends the items it is given, keeps the registration and reloads the event, the listings and my registrations', async () => {
     api.register.mockResolvedValue(registration);
     const { client, result } = setup();
-    await act(() => result.current.mutateAsync(3));
-    expect(api.register).toHaveBeenCalledWith('e1', 3, expect.any(String));
+    const items = [
+      { ticketTypeId: 't1', quantity: 2 },
+      { ticketTypeId: 't2', quantity: 1 },
+    ];
+    await act(() => result.current.mutateAsync(items));
+    expect(api.register).toHaveBeenCalledWith('e1', items, expect.any(String));
     expect(client.getQueryData(queryKeys.registrations.detail('r1'))).toEqual(registration);
     expect(invalidated(client)).toEqual(
       [queryKeys.events.list('', 'any'), queryKeys.events.detail('e1'), queryKeys.registrations.mine()]
@@ -60,9 +64,10 @@ describe('useRegister', () => {
       )
       .mockResolvedValue(registration);
     const { result } = setup();
-    await act(() => result.current.mutateAsync(1).catch(() => undefined));
-    await act(() => result.current.mutateAsync(1).catch(() => undefined));
-    await act(() => result.current.mutateAsync(1));
+    const one = [{ ticketTypeId: 't1', quantity: 1 }];
+    await act(() => result.current.mutateAsync(one).catch(() => undefined));
+    await act(() => result.current.mutateAsync(one).catch(() => undefined));
+    await act(() => result.current.mutateAsync(one));
     const keys = api.register.mock.calls.map((call) => call[2]);
     expect(keys[1]).toBe(keys[0]);
     expect(keys[2]).not.toBe(keys[1]);

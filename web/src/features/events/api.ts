@@ -9,7 +9,7 @@ import {
 import { useRef } from 'react';
 import { api, ApiError } from '../../api';
 import { queryKeys } from '../../api/queryKeys';
-import type { Registration } from '../../api/types';
+import type { OrderItem, Registration } from '../../api/types';
 import { newIdempotencyKey } from '../../lib/download';
 import { rangeQuery, type RangeId } from './ranges';
 import { isProblem } from '../../api/errors';
@@ -51,15 +51,15 @@ export const myRegistrationsQuery = (enabled = true) =>
 
 export const useMyRegistrations = (enabled: boolean) => useQuery(myRegistrationsQuery(enabled));
 
-/// Registers for an event. One attempt keeps its idempotency key until the server answers, so a
+/// Orders tickets of one or more types of an event. One attempt keeps its idempotency key until the server answers, so a
 /// retry after a lost connection cannot order twice.
 export function useRegister(eventId: string) {
   const queryClient = useQueryClient();
   const attemptKey = useRef<string | null>(null);
   return useMutation({
-    mutationFn: (quantity: number) => {
+    mutationFn: (items: OrderItem[]) => {
       attemptKey.current ??= newIdempotencyKey();
-      return api.register(eventId, quantity, attemptKey.current);
+      return api.register(eventId, items, attemptKey.current);
     },
     onSuccess: (registration) => {
       attemptKey.current = null;

@@ -28,6 +28,7 @@ describe('ticketLimits', () => {
 
   it('says why nothing can be bought, the event’s state before the attendee’s limit', () => {
     expect(ticketLimits({ ...event, status: 'cancelled' }, []).closedReason).toBe('This event was cancelled.');
+    expect(ticketLimits({ ...event, status: 'draft' }, []).closedReason).toMatch(/^This event is a draft/);
     expect(ticketLimits({ ...event, date: '2020-01-01T00:00:00Z' }, []).closedReason).toBe('This event has already started.');
     expect(ticketLimits({ ...event, seatsLeft: 0 }, [reg('confirmed', 4)]).closedReason).toBe('Sold out.');
     expect(ticketLimits(event, [reg('confirmed', 4)]).closedReason).toBe('You hold the most seats one person may (4).');

@@ -1,9 +1,18 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import type { Event, Registration } from '../../api/types';
+import type { Event, Registration, TicketType } from '../../api/types';
 import { useTitle } from '../../lib/useTitle';
 import { useSession } from '../auth/session';
 import { useEvent, useMyRegistrations, useRegister } from './api';
+import {
+  clampQuantity,
+  initialQuantities,
+  maxForType,
+  orderItems,
+  orderTotal,
+  visibleTypes,
+  type Quantities,
+} from './ticketChoice';
 
 const holdsSeats = (r: Registration) => r.status === 'confirmed' || r.status === 'pending_payment';
 
@@ -16,41 +25,60 @@ export function ticketLimits(e: Event, mine: Registration[]) {
   const maxQty = Math.max(0, Math.min(e.maxPerAttendee - held, e.seatsLeft, 100));
   const closedReason = cancelled
     ? 'This event was cancelled.'
-    : started
-      ? 'This event has already started.'
-      : e.seatsLeft <= 0
-        ? 'Sold out.'
-        : maxQty <= 0
-          ? `You hold the most seats one person may (${e.maxPerAttendee}).`
-          : null;
+    : e.status === 'draft'
+      ? 'This event is a draft: only you can see it. Publish it to put it on sale.'
+      : started
+        ? 'This event has already started.'
+        : e.seatsLeft <= 0
+          ? 'Sold out.'
+          : maxQty <= 0
+            ? `You hold the most seats one person may (${e.maxPerAttendee}).`
+            : null;
   return { held, cancelled, maxQty, closedReason };
 }
 
-/// The event page's state: the event, the attendee's registrations of it, the chosen number of
-/// tickets (kept within what they may take) and the registration, which goes on to checkout or
-/// to the tickets.
+/// The chosen quantities kept within what may be taken now: each type's own limits, and over all
+/// types `seatsAllowed` (types earlier in the list keep theirs first).
+export function withinLimits(types: TicketType[], chosen: Quantities, seatsAllowed: number): Quantities {
+  const out: Quantities = {};
+  for (const t of types) {
+    const q = clampQuantity(t, chosen[t.ticketTypeId] ?? 0, maxForType(t, out, seatsAllowed));
+    if (q > 0) out[t.ticketTypeId] = q;
+  }
+  return out;
+}
+
+/// The event page's state: the event, the attendee's registrations of it, the tickets chosen per
+/// type (kept within what they may take), the running total, and the registration, which goes on
+/// to checkout or to the tickets.
 export function useEventPage(eventId: string) {
   const session = useSession();
   const navigate = useNavigate();
   const event = useEvent(eventId);
   const mine = useMyRegistrations(!!session);
   const register = useRegister(eventId);
-  const [quantity, setQuantity] = useState(1);
+  const [chosen, setChosen] = useState<Quantities | null>(null);
   useTitle(event.data?.name);
 
   const e = event.data;
   const myRegs = e ? (mine.data ?? []).filter((r) => r.eventId === e.eventId) : [];
   const limits = e ? ticketLimits(e, myRegs) : null;
-  const maxQty = limits?.maxQty ?? 0;
-  const qty = Math.min(Math.max(1, quantity), Math.max(1, maxQty));
+  const seatsAllowed = limits?.maxQty ?? 0;
+  const types = e ? visibleTypes(e) : [];
+  const quantities = withinLimits(types, chosen ?? initialQuantities(types), seatsAllowed);
+  const items = orderItems(types, quantities);
+  const count = items.reduce((n, item) => n + item.quantity, 0);
+  const total = e ? orderTotal(types, quantities, e.currency) : 0;
+  const setQuantity = (type: TicketType, n: number) => setChosen({ ...quantities, [type.ticketTypeId]: n });
 
   const onRegister = () => {
     if (!session) {
       navigate(`/login?next=${encodeURIComponent(`/events/${eventId}`)}`);
       return;
     }
-    if (qty !== quantity) setQuantity(qty);
-    register.mutate(qty, {
+    if (items.length === 0) return;
+    setChosen(quantities);
+    register.mutate(items, {
       onSuccess: (registration) => {
         if (registration.status === 'pending_payment') navigate(`/checkout/${registration.registrationId}`);
         else navigate(`/tickets?registration=${registration.registrationId}`);
@@ -58,5 +86,5 @@ export function useEventPage(eventId: string) {
     });
   };
 
-  return { event, session, myRegs, limits, qty, setQuantity, register, onRegister };
+  return { event, session, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, onRegister };
 }

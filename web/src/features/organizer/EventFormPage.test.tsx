@@ -126,4 +126,32 @@ describe('EventFormPage', () => {
     expect(screen.getByLabelText('Hold seats for unpaid orders (minutes)')).toHaveAccessibleDescription(/1 to 1,440/);
     expect(createEvent).not.toHaveBeenCalled();
   }, 20_000);
+
+  it('saves a new event as a draft, with its end in the venue’s time, and says only its organizer sees it', async () => {
+    createEvent.mockReset();
+    createEvent.mockResolvedValue({ eventId: 'new1', status: 'draft' });
+    const user = userEvent.setup();
+    renderAt('/organizer/events/new', '/organizer/events/new', <EventFormPage />, {
+      '/organizer/events/:eventId': <p>manage page</p>,
+    });
+    await fillValid(user);
+    await user.selectOptions(screen.getByLabelText('Time zone'), 'Europe/Berlin');
+    await user.type(screen.getByLabelText('Ends'), '2030-03-01T23:00');
+    await user.click(screen.getByRole('button', { name: 'Save as draft' }));
+    await waitFor(() =>
+      expect(createEvent).toHaveBeenCalledWith(expect.objectContaining({ status: 'draft', endDate: '2030-03-01T22:00:00Z' })),
+    );
+    expect(await screen.findByText('manage page')).toBeInTheDocument();
+  }, 20_000);
+
+  it('refuses an end that is not after the start', async () => {
+    createEvent.mockReset();
+    const user = userEvent.setup();
+    renderAt('/organizer/events/new', '/organizer/events/new', <EventFormPage />);
+    await fillValid(user);
+    await user.type(screen.getByLabelText('Ends'), '2030-03-01T19:00');
+    await user.click(screen.getByRole('button', { name: 'Publish event' }));
+    expect(screen.getByLabelText('Ends')).toHaveAccessibleDescription(/Choose a time after the start, or leave it empty\./);
+    expect(createEvent).not.toHaveBeenCalled();
+  }, 20_000);
 });

@@ -29,9 +29,14 @@ function EventForm({ original }: { original?: Event }) {
           <Link to={original ? `/organizer/events/${original.eventId}` : '/organizer'} className="btn">
             Cancel
           </Link>
+          {!original && (
+            <button type="button" className="btn btn-lg" disabled={saving} onClick={(ev) => submit(ev, { draft: true })}>
+              Save as draft
+            </button>
+          )}
           <button type="submit" className="btn btn-primary btn-lg" disabled={saving}>
             {saving && <span className="spinner" aria-hidden="true" />}
-            {original ? (saving ? 'Saving…' : 'Save changes') : saving ? 'Publishing…' : 'Publish event'}
+            {original ? (saving ? 'Saving…' : 'Save changes') : saving ? 'Saving…' : 'Publish event'}
           </button>
         </div>
       </form>
@@ -63,7 +68,13 @@ export default function EventFormPage() {
       <div className="page-head">
         <div>
           <h1>{eventId ? 'Edit event' : 'Create an event'}</h1>
-          <p>{eventId ? 'Changes show to attendees straight away.' : 'It goes on sale as soon as you publish.'}</p>
+          <p>
+            {eventId
+              ? event.data?.status === 'draft'
+                ? 'A draft is visible to you only until you publish it.'
+                : 'Changes show to attendees straight away.'
+              : 'It goes on sale as soon as you publish; a draft stays visible to you only.'}
+          </p>
         </div>
       </div>
       {eventId && event.data?.status === 'cancelled' ? (

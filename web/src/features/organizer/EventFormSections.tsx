@@ -59,6 +59,13 @@ export function WhenWhereFields({ values, errors, set }: SectionProps) {
             </select>
           </Field>
         </div>
+        <Field
+          label="Ends"
+          error={errors.endDate}
+          hint="Optional. Local time at the venue; calendar entries and tickets show it (empty: two hours after the start)."
+        >
+          <input type="datetime-local" value={values.endDate} onChange={set('endDate')} />
+        </Field>
         <Field label="Location" error={errors.location} hint="Venue and address, or a link for online events.">
           <input
             value={values.location}

@@ -5,7 +5,9 @@ import { useTitle } from '../../lib/useTitle';
 import { useEvent } from '../events/api';
 import { DoorStaffSection } from '../staff/DoorStaffSection';
 import { CancelEventSection, EventStats, ManageEventHeader } from './ManageEventParts';
+import { PublishEvent } from './PublishEvent';
 import { RegistrationsSection } from './RegistrationsSection';
+import { TicketTypesSection } from './TicketTypesSection';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -37,13 +39,22 @@ export default function ManageEventPage() {
           </Alert>
         </div>
       )}
+      {params.get('drafted') && e.status === 'draft' && (
+        <div className="page-alert">
+          <Alert tone="ok" title="Your draft is saved">
+            Nobody else can see it until you publish it.
+          </Alert>
+        </div>
+      )}
       {params.get('saved') && !params.get('created') && (
         <div className="page-alert">
           <Alert tone="ok">Changes saved.</Alert>
         </div>
       )}
       <ManageEventHeader event={e} />
+      {e.status === 'draft' && <PublishEvent event={e} />}
       <EventStats event={e} />
+      {!cancelled && <TicketTypesSection event={e} />}
       <RegistrationsSection event={e} />
       {!cancelled && <DoorStaffSection event={e} />}
       {!cancelled && <CancelEventSection event={e} />}

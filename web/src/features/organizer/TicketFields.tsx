@@ -8,6 +8,8 @@ import type { SectionProps } from './EventFormSections';
 /// The price with its currency: one field with two controls, so its message and hint are written here.
 function PriceField({ values, errors, set, original }: SectionProps & { original?: Event }) {
   const decimals = currencyDecimals(values.currency);
+  // With several ticket types each has its own price (admit refuses the event's `price` then).
+  const perType = (original?.ticketTypes?.length ?? 0) > 1;
   return (
     <div className="field">
       <label htmlFor="event-price">Price per ticket</label>
@@ -21,6 +23,7 @@ function PriceField({ values, errors, set, original }: SectionProps & { original
           step={decimals === 0 ? 1 : 1 / 10 ** decimals}
           value={values.price}
           onChange={set('price')}
+          disabled={perType}
           aria-invalid={errors.price ? true : undefined}
           aria-describedby={errors.price || errors.currency ? 'event-price-error' : 'event-price-hint'}
         />
@@ -44,9 +47,11 @@ function PriceField({ values, errors, set, original }: SectionProps & { original
         </span>
       ) : (
         <span className="hint" id="event-price-hint">
-          {original && original.registeredCount > 0
-            ? 'The currency cannot change once seats are taken. 0 makes it free.'
-            : '0 makes the event free.'}
+          {perType
+            ? 'Each ticket type has its own price: change them under Ticket types on the event’s page.'
+            : original && original.registeredCount > 0
+              ? 'The currency cannot change once seats are taken. 0 makes it free.'
+              : '0 makes the event free.'}
         </span>
       )}
     </div>

@@ -9,7 +9,7 @@ import {
 } from '@tanstack/react-query';
 import { api } from '../../api';
 import { queryKeys } from '../../api/queryKeys';
-import type { Event, RegistrationRow } from '../../api/types';
+import type { Event, RegistrationRow, TicketTypeInput, TicketTypeUpdate } from '../../api/types';
 import { toEventInput, toEventUpdate, type EventFormValues } from './eventForm';
 
 /// Every event the organizer owns (all pages, up to 2,000).
@@ -59,13 +59,13 @@ export const useAnalytics = (eventId: string) => useQuery(analyticsQuery(eventId
 export function useSaveEvent(original?: Event) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (values: EventFormValues) => {
+    mutationFn: async ({ values, draft = false }: { values: EventFormValues; draft?: boolean }) => {
       if (original) {
         const update = toEventUpdate(values, original);
         if (Object.keys(update).length === 0) return original;
         return api.updateEvent(original.eventId, update);
       }
-      return api.createEvent(toEventInput(values));
+      return api.createEvent(toEventInput(values, { draft }));
     },
     onSuccess: (event) => {
       queryClient.setQueryData(queryKeys.events.detail(event.eventId), event);
@@ -102,5 +102,55 @@ export function useCancelRegistration(eventId: string) {
       queryClient.invalidateQueries({ queryKey: queryKeys.organizer.analytics(eventId) });
       queryClient.invalidateQueries({ queryKey: queryKeys.organizer.myEvents });
     },
+  });
+}
+
+/// What a change to an event (its status or its ticket types) makes stale: the event, the
+/// organizer's list and the public listings (prices, "from", sold out).
+function useEventChanged(eventId: string) {
+  const queryClient = useQueryClient();
+  return () => {
+    queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(eventId) });
+    queryClient.invalidateQueries({ queryKey: queryKeys.organizer.myEvents });
+    queryClient.invalidateQueries({ queryKey: queryKeys.events.all });
+  };
+}
+
+/// Publishes a draft: from then on everyone sees it and may order.
+export function usePublishEvent(eventId: string) {
+  const queryClient = useQueryClient();
+  const changed = useEventChanged(eventId);
+  return useMutation({
+    mutationFn: () => api.publishEvent(eventId),
+    onSuccess: (event) => {
+      queryClient.setQueryData(queryKeys.events.detail(eventId), event);
+      changed();
+    },
+  });
+}
+
+export function useCreateTicketType(eventId: string) {
+  const changed = useEventChanged(eventId);
+  return useMutation({
+    mutationFn: (input: TicketTypeInput) => api.createTicketType(eventId, input),
+    onSuccess: changed,
+  });
+}
+
+export function useUpdateTicketType(eventId: string) {
+  const changed = useEventChanged(eventId);
+  return useMutation({
+    mutationFn: ({ typeId, update }: { typeId: string; update: TicketTypeUpdate }) =>
+      api.updateTicketType(eventId, typeId, update),
+    onSettled: changed,
+  });
+}
+
+/// Deleting a type with sales is refused (409); the caller shows that.
+export function useDeleteTicketType(eventId: string) {
+  const changed = useEventChanged(eventId);
+  return useMutation({
+    mutationFn: (typeId: string) => api.deleteTicketType(eventId, typeId),
+    onSuccess: changed,
   });
 }

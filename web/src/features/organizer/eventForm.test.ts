@@ -65,7 +65,7 @@ describe('requests', () => {
     });
   });
   it('sends only changed fields on edit', () => {
-    const original = { ...toEventInput(good), maxPerAttendee: 4, eventId: 'e' } as unknown as Event;
+    const original = { ...toEventInput(good), maxPerAttendee: 4, eventId: 'e', ticketTypes: [] } as unknown as Event;
     expect(toEventUpdate({ ...good, capacity: '150' }, original)).toEqual({ capacity: 150 });
   });
   it('turns server field errors into sentences', () => {
@@ -83,6 +83,8 @@ describe('cancellation deadline and hold length', () => {
     eventId: 'e',
     cancellationDeadline: null,
     holdSeconds: null,
+    endDate: null,
+    ticketTypes: [],
   } as unknown as Event;
 
   it('sends the deadline in the event’s zone as UTC and the hold in seconds', () => {
@@ -137,5 +139,43 @@ describe('cancellation deadline and hold length', () => {
       cancellationDeadline: "The cancellation deadline must not be after the event's date.",
       holdMinutes: 'Hold seats for 1 to 1,440 minutes, or leave it empty for the default.',
     });
+  });
+});
+
+describe('end date, drafts and ticket types', () => {
+  const original = {
+    ...toEventInput(good),
+    maxPerAttendee: 4,
+    eventId: 'e',
+    cancellationDeadline: null,
+    holdSeconds: null,
+    endDate: null,
+    ticketTypes: [{ ticketTypeId: 't1' }],
+  } as unknown as Event;
+
+  it('sends the end in the event’s zone as UTC, and leaves it out when empty', () => {
+    expect(toEventInput({ ...good, endDate: '2027-03-01T23:00' }).endDate).toBe('2027-03-01T22:00:00Z');
+    expect('endDate' in toEventInput(good)).toBe(false);
+  });
+  it('keeps the end after the start', () => {
+    expect(validateEventForm({ ...good, endDate: '2027-03-01T20:00' }, { now }).endDate).toBe(
+      'Choose a time after the start, or leave it empty.',
+    );
+    expect(validateEventForm({ ...good, endDate: '2027-03-01T20:01' }, { now }).endDate).toBeUndefined();
+  });
+  it('reads the end back for editing, and sends null when an edit clears it', () => {
+    const e = { ...original, endDate: '2027-03-01T22:00:00Z' } as Event;
+    expect(formFromEvent(e).endDate).toBe('2027-03-01T23:00');
+    expect(toEventUpdate({ ...formFromEvent(e), endDate: '' }, e)).toEqual({ endDate: null });
+    expect(toEventUpdate(formFromEvent(e), e)).toEqual({});
+  });
+  it('creates a draft only when asked', () => {
+    expect(toEventInput(good, { draft: true }).status).toBe('draft');
+    expect('status' in toEventInput(good)).toBe(false);
+  });
+  it('changes the event’s price while it has one type, never once it has several', () => {
+    expect(toEventUpdate({ ...formFromEvent(original), price: '30' }, original)).toEqual({ price: 30 });
+    const several = { ...original, ticketTypes: [{ ticketTypeId: 't1' }, { ticketTypeId: 't2' }] } as unknown as Event;
+    expect(toEventUpdate({ ...formFromEvent(several), price: '30' }, several)).toEqual({});
   });
 });

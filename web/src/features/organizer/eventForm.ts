@@ -54,6 +54,8 @@ export interface EventFormValues {
   description: string;
   /// Wall-clock time at the venue: "2027-03-01T20:00".
   date: string;
+  /// Wall-clock time at the venue, like `date`; empty means no end is given.
+  endDate: string;
   timezone: string;
   location: string;
   capacity: string;
@@ -82,6 +84,7 @@ export function emptyForm(timezone: string): EventFormValues {
     name: '',
     description: '',
     date: '',
+    endDate: '',
     timezone,
     location: '',
     capacity: '100',
@@ -98,6 +101,7 @@ export function formFromEvent(e: Event): EventFormValues {
     name: e.name,
     description: e.description,
     date: utcToZonedWallTime(e.date, e.timezone),
+    endDate: e.endDate ? utcToZonedWallTime(e.endDate, e.timezone) : '',
     timezone: e.timezone,
     location: e.location,
     capacity: String(e.capacity),
@@ -129,6 +133,13 @@ export function validateEventForm(v: EventFormValues, opts: { now?: number; isNe
       if (year < 2000 || year > 2200) e.date = 'Choose a date between the years 2000 and 2200.';
       else if (opts.isNew && Date.parse(utc) <= now) e.date = 'Choose a time in the future.';
     }
+  }
+  if (v.endDate) {
+    const zone = isValidTimeZone(v.timezone) ? v.timezone : 'UTC';
+    const end = zonedWallTimeToUtc(v.endDate, zone);
+    const start = v.date ? zonedWallTimeToUtc(v.date, zone) : null;
+    if (!end) e.endDate = 'Enter a date and time, or leave it empty.';
+    else if (start && Date.parse(end) <= Date.parse(start)) e.endDate = 'Choose a time after the start, or leave it empty.';
   }
   if (!v.location.trim()) e.location = 'Say where it takes place.';
   else if (v.location.length > 500) e.location = 'Use at most 500 characters.';
@@ -180,12 +191,18 @@ function deadlineOf(v: EventFormValues): string | null {
   return v.cancellationDeadline ? zonedWallTimeToUtc(v.cancellationDeadline, v.timezone) : null;
 }
 
+/// The form's end as admit takes it: null when empty (no end given).
+function endDateOf(v: EventFormValues): string | null {
+  return v.endDate ? zonedWallTimeToUtc(v.endDate, v.timezone) : null;
+}
+
 /// The form's hold length in seconds: null when empty (the instance's default).
 function holdSecondsOf(v: EventFormValues): number | null {
   return v.holdMinutes.trim() ? Math.round(Number(v.holdMinutes) * 60) : null;
 }
 
-export function toEventInput(v: EventFormValues): EventInput {
+/// A new event from the form; `draft` keeps it hidden from everyone but its organizer until it is published.
+export function toEventInput(v: EventFormValues, { draft = false }: { draft?: boolean } = {}): EventInput {
   const input: EventInput = {
     name: v.name.trim(),
     description: v.description,
@@ -196,6 +213,9 @@ export function toEventInput(v: EventFormValues): EventInput {
     price: Number(v.price.trim() || '0'),
     currency: v.currency,
   };
+  if (draft) input.status = 'draft';
+  const end = endDateOf(v);
+  if (end) input.endDate = end;
   if (v.maxPerAttendee.trim()) input.maxPerAttendee = Number(v.maxPerAttendee);
   const deadline = deadlineOf(v);
   if (deadline) input.cancellationDeadline = deadline;
@@ -214,7 +234,8 @@ export function toEventUpdate(v: EventFormValues, original: Event): EventUpdate 
   if (next.timezone !== original.timezone) out.timezone = next.timezone;
   if (next.location !== original.location) out.location = next.location;
   if (next.capacity !== original.capacity) out.capacity = next.capacity;
-  if (next.price !== original.price) out.price = next.price;
+  // Once an event has several ticket types their prices are changed one by one (admit refuses `price`).
+  if ((original.ticketTypes?.length ?? 1) <= 1 && next.price !== original.price) out.price = next.price;
   if (next.currency !== original.currency) out.currency = next.currency;
   if (next.maxPerAttendee !== undefined && next.maxPerAttendee !== original.maxPerAttendee)
     out.maxPerAttendee = next.maxPerAttendee;
@@ -223,6 +244,9 @@ export function toEventUpdate(v: EventFormValues, original: Event): EventUpdate 
   const was = original.cancellationDeadline ?? null;
   if (deadline === null ? was !== null : was === null || Date.parse(deadline) !== Date.parse(was))
     out.cancellationDeadline = deadline;
+  const end = endDateOf(v);
+  const wasEnd = original.endDate ?? null;
+  if (end === null ? wasEnd !== null : wasEnd === null || Date.parse(end) !== Date.parse(wasEnd)) out.endDate = end;
   const hold = holdSecondsOf(v);
   if (hold !== (original.holdSeconds ?? null)) out.holdSeconds = hold;
   return out;
@@ -232,6 +256,7 @@ const kLabels: Record<string, string> = {
   name: 'The name',
   description: 'The description',
   date: 'The start',
+  endDate: 'The end',
   timezone: 'The time zone',
   location: 'The place',
   capacity: 'Capacity',

@@ -33,11 +33,13 @@ export function previewEvent(values: EventFormValues, original?: Event): Event {
     organizerId: '',
     price: Number(values.price) || 0,
     currency: values.currency,
-    status: 'published',
+    status: original?.status ?? 'published',
     createdAt: '',
     updatedAt: '',
     cancellationDeadline: zonedWallTimeToUtc(values.cancellationDeadline, values.timezone),
     holdSeconds: null,
+    endDate: zonedWallTimeToUtc(values.endDate, values.timezone),
+    ticketTypes: original?.ticketTypes ?? [],
   };
 }
 
@@ -82,7 +84,8 @@ export function useEventForm(original?: Event) {
     }
   };
 
-  const submit = (e: FormEvent) => {
+  /// Submits the form; a new event is saved as a draft when `draft` (the "Save as draft" button).
+  const submit = (e: FormEvent, { draft = false }: { draft?: boolean } = {}) => {
     e.preventDefault();
     setSubmitted(true);
     setFormError(null);
@@ -97,10 +100,14 @@ export function useEventForm(original?: Event) {
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    save.mutate(values, {
-      onSuccess: (event) => navigate(`/organizer/events/${event.eventId}${isNew ? '?created=1' : '?saved=1'}`),
-      onError: showServerError,
-    });
+    save.mutate(
+      { values, draft },
+      {
+        onSuccess: (event) =>
+          navigate(`/organizer/events/${event.eventId}${isNew ? (draft ? '?drafted=1' : '?created=1') : '?saved=1'}`),
+        onError: showServerError,
+      },
+    );
   };
 
   return { values, errors, formError, set, submit, formRef, saving: save.isPending };

@@ -57,6 +57,7 @@ const registration = (over: Partial<Registration> = {}): Registration => ({
   holdExpiresAt: null,
   tickets: [ticket('t1', 'valid'), ticket('t2', 'valid')],
   email: { status: 'sent', attempts: 1, sentAt: '2026-11-25T10:00:05Z' },
+  items: [{ ticketTypeId: 'tt1', name: 'General admission', quantity: 2, unitPrice: 25, discountedUnitPrice: 25, amount: 50 }],
   ...over,
 });
 
