@@ -130,7 +130,7 @@ MessageText confirmation_text(Event const& event, RegistrationDetail const& orde
                              : "Your " + std::to_string(count) + " tickets are attached to this message as PDFs") +
                  ", with the event for your calendar. Show the QR code at the door; each ticket admits once.")
       .fact("Event", event.details.name)
-      .fact("When", format_event_date(event.details.starts_at, event.details.timezone))
+      .fact("When", format_event_period(event.details))
       .fact("Where", event.details.location)
       .fact("Tickets", std::to_string(r.quantity))
       .fact("Paid", format_price(r.amount_minor, r.currency))
@@ -199,7 +199,7 @@ MessageText staff_invitation_text(Event const& event, std::string_view public_ur
       .paragraph("The organizer of " + event.details.name +
                  " invites you to scan tickets at the door. Sign in (or sign up) with this address to accept.")
       .fact("Event", event.details.name)
-      .fact("When", format_event_date(event.details.starts_at, event.details.timezone))
+      .fact("When", format_event_period(event.details))
       .fact("Where", event.details.location)
       .link("See the invitation", url_of(public_url, "/invitations"));
   return finish("Door staff for " + event.details.name, body);

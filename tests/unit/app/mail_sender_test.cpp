@@ -145,6 +145,17 @@ TEST_F(MailSenderTest, SendsAConfirmationWithEveryTicketAndTheEventThenRecordsIt
   EXPECT_EQ(sender_.send_due(), 0) << "a sent message is not sent again";
 }
 
+TEST_F(MailSenderTest, TheConfirmationSaysWhenTheEventEndsWhenItHasAnEnd) {
+  auto& event = store_.events["e1"];
+  event.details.starts_at = std::chrono::sys_days{std::chrono::year{2031} / 3 / 14} + std::chrono::hours(10);
+  event.details.ends_at = event.details.starts_at + std::chrono::hours(3);
+  queue(MailKind::registration_confirmed, "registration_confirmed.r1");
+  ASSERT_EQ(sender_.send_due(), 1);
+  ASSERT_EQ(composer_.composed.size(), 1u);
+  EXPECT_NE(composer_.composed[0].text.find("Friday, 14 March 2031 · 19:00 – 22:00 JST"), std::string::npos)
+      << composer_.composed[0].text;
+}
+
 TEST_F(MailSenderTest, ATicketCancelledMeanwhileIsNotAttached) {
   store_.registrations["r1"].tickets[1].status = TicketStatus::cancelled;
   queue(MailKind::registration_confirmed, "registration_confirmed.r1");
