@@ -275,12 +275,11 @@ Event make_event(std::string id, std::string organizer_id, Timestamp starts_at, 
   };
 }
 
+/// The one type an event made the old way has: "<event id>-general", without a quota of its own.
 TicketType default_type(Event const& e) {
   return TicketType{.id = e.id + "-general",
                     .event_id = e.id,
-                    .name = "General admission",
-                    .price_minor = e.details.price_minor,
-                    .capacity = e.details.capacity};
+                    .details = {.name = "General admission", .price_minor = e.details.price_minor}};
 }
 
 RefreshSession make_session(std::string hash, std::string user_id, std::string family,
@@ -340,7 +339,11 @@ class StoreContract : public ::testing::Test {
     ASSERT_TRUE(store_->insert_user(make_user(id, email, roles), std::nullopt, Actor{}));
   }
 
-  void add_event(Event const& e) { store_->insert_event(e, default_type(e), Actor{e.organizer_id, "req-1"}); }
+  /// Adds the event with its ticket types, or with its default type when it has none.
+  void add_event(Event e) {
+    if (e.ticket_types.empty()) e.ticket_types.push_back(default_type(e));
+    store_->insert_event(e, Actor{e.organizer_id, "req-1"});
+  }
 
   std::string count(std::string const& sql) {
     auto const rows = factory_.query(sql);
@@ -836,10 +839,11 @@ TYPED_TEST(StoreContract, InsertsAndFindsEvent) {
 TYPED_TEST(StoreContract, InsertEventStoresItsDefaultTicketType) {
   this->add_user("org", "olga@example.com", Role::organizer);
   this->add_event(make_event("e1", "org", kNow + days{10}));
-  auto const rows =
-      this->factory_.query("SELECT id, name, price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
+  auto const rows = this->factory_.query(
+      "SELECT id, name, price_minor, CASE WHEN capacity IS NULL THEN 'none' ELSE 'own' END, sold FROM ticket_types "
+      "WHERE event_id = 'e1'");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0], (Row{"e1-general", "General admission", "2500", "100"}));
+  EXPECT_EQ(rows[0], (Row{"e1-general", "General admission", "2500", "none", "0"}));
 }
 
 TYPED_TEST(StoreContract, InsertEventWritesTheAuditLog) {
@@ -981,10 +985,12 @@ TYPED_TEST(StoreContract, UpdateEventReplacesTheDetails) {
   EXPECT_EQ(found->details.price_minor, 3000);
   EXPECT_EQ(found->updated_at, kNow + 1h);
   EXPECT_EQ(found->created_at, kNow);
-  // The default ticket type follows the event's price and capacity.
-  auto const rows = this->factory_.query("SELECT price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
+  // The one ticket type follows the event's price; the event's capacity is its only limit.
+  auto const rows = this->factory_.query(
+      "SELECT price_minor, CASE WHEN capacity IS NULL THEN 'none' ELSE 'own' END FROM ticket_types WHERE event_id = "
+      "'e1'");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0], (Row{"3000", "150"}));
+  EXPECT_EQ(rows[0], (Row{"3000", "none"}));
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'event.updated' AND subject_id = 'e1'"), "1");
 }
 
@@ -1008,7 +1014,7 @@ TYPED_TEST(StoreContract, UpdateEventRefusesCapacityBelowSeatsTaken) {
   EXPECT_EQ(unchanged->details.capacity, 100);
   EXPECT_EQ(unchanged->details.name, "Jazz night");
   EXPECT_EQ(unchanged->updated_at, kNow);
-  EXPECT_EQ(this->count("SELECT capacity FROM ticket_types WHERE event_id = 'e1'"), "100");
+  EXPECT_EQ(this->count("SELECT price_minor FROM ticket_types WHERE event_id = 'e1'"), "2500");
 
   details.capacity = 30;
   EXPECT_EQ(this->store_->update_event("e1", details, kNow + 1h, Actor{}), EventUpdate::updated);
@@ -1164,7 +1170,12 @@ NewRegistration make_order(std::string id, std::string event_id, std::string use
                                      .holder_name = {}});
     }
   }
-  order.unit_price_minor = 2500;
+  order.items = {RegistrationItem{.ticket_type_id = r.event_id + "-general",
+                                  .name = "General admission",
+                                  .quantity = quantity,
+                                  .unit_price_minor = 2500}};
+  r.ticket_type_id = r.event_id + "-general";
+  for (auto& t : order.tickets) t.ticket_type_id = r.ticket_type_id;
   order.idempotency_key = std::move(key);
   order.request_hash = std::move(hash);
   return order;
