@@ -1394,6 +1394,170 @@ TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'"), "50");
 }
 
+/// An event `id` of `capacity` seats with three types: "<id>-ga" at 25.00 without a quota of its
+/// own, "<id>-vip" at 90.00 with `vip` seats, "<id>-student" at 15.00 with `student` seats.
+Event three_type_event(std::string const& id, int capacity, int vip, int student) {
+  auto event = make_event(id, "org", kNow + days{30});
+  event.details.capacity = capacity;
+  event.details.price_minor = 1500;
+  event.ticket_types = {
+      TicketType{.id = id + "-ga", .event_id = id, .details = {.name = "Regular", .price_minor = 2500, .position = 0}},
+      TicketType{.id = id + "-vip",
+                 .event_id = id,
+                 .details = {.name = "VIP", .price_minor = 9000, .capacity = vip, .position = 1}},
+      TicketType{.id = id + "-student",
+                 .event_id = id,
+                 .details = {.name = "Student", .price_minor = 1500, .capacity = student, .position = 2}},
+  };
+  return event;
+}
+
+/// A free-to-place (confirmed) order `id` of `items` ({type suffix, seats}) of event `event_id`.
+NewRegistration mixed_order(std::string const& id, std::string const& event_id, std::string const& user_id,
+                            std::vector<std::pair<std::string, int>> const& items) {
+  auto order = make_order(id, event_id, user_id, 1);
+  std::int32_t seats = 0;
+  std::int64_t amount = 0;
+  order.items.clear();
+  for (auto const& [suffix, quantity] : items) {
+    std::int64_t const price = suffix == "vip" ? 9000 : suffix == "student" ? 1500 : 2500;
+    order.items.push_back(RegistrationItem{
+        .ticket_type_id = event_id + "-" + suffix, .name = suffix, .quantity = quantity, .unit_price_minor = price});
+    seats += quantity;
+    amount += price * quantity;
+  }
+  auto& r = order.registration;
+  r.quantity = seats;
+  r.amount_minor = amount;
+  r.ticket_type_id = order.items.front().ticket_type_id;
+  order.tickets.clear();
+  std::int32_t position = 0;
+  for (auto const& item : order.items) {
+    for (int i = 0; i < item.quantity; ++i) {
+      ++position;
+      order.tickets.push_back(Ticket{.id = id + "-t" + std::to_string(position),
+                                     .registration_id = id,
+                                     .event_id = event_id,
+                                     .user_id = user_id,
+                                     .qr_code = "QR-" + id + "-" + std::to_string(position),
+                                     .generated_at = kNow,
+                                     .position = position,
+                                     .ticket_type_id = item.ticket_type_id});
+    }
+  }
+  return order;
+}
+
+/// The mix of items order `i` of a race asks for: VIP with a regular seat, two student seats, or
+/// one of each type.
+std::vector<std::pair<std::string, int>> mix_of(int i) {
+  switch (i % 3) {
+    case 0: return {{"vip", 1}, {"ga", 1}};
+    case 1: return {{"student", 2}};
+    default: return {{"ga", 1}, {"student", 1}, {"vip", 1}};
+  }
+}
+
+TYPED_TEST(RegistrationContract, MixedOrdersOnTwoNodesNeverOversellATypeNorTheEvent) {
+  this->add_event(three_type_event("e1", 60, 7, 20));
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race(
+      {this->store_.get(), other.get()}, 300,
+      [&](int i) {
+        return mixed_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], mix_of(i));
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load() + out.sold_out.load(), 300);
+  auto const sold = [this](std::string const& type) {
+    return std::stoi(this->count("SELECT sold FROM ticket_types WHERE id = 'e1-" + type + "'"));
+  };
+  auto const ordered = [this](std::string const& type) {
+    return std::stoi(
+        this->count("SELECT COALESCE(SUM(i.quantity), 0) FROM registration_items i JOIN registrations r ON r.id = "
+                    "i.registration_id WHERE r.status = 'confirmed' AND i.ticket_type_id = 'e1-" +
+                    type + "'"));
+  };
+  EXPECT_LE(sold("vip"), 7);
+  EXPECT_LE(sold("student"), 20);
+  // Orders ask for both far beyond their quotas (two thirds of them for a VIP seat), and the
+  // event's capacity cannot run out before: both sell out, students to the last seat or one
+  // short (the last orders may ask for two).
+  EXPECT_EQ(sold("vip"), 7);
+  EXPECT_GE(sold("student"), 19);
+  // Every counter is what the orders written hold, and the event's is the sum of its types'.
+  for (std::string const type : {"ga", "vip", "student"}) EXPECT_EQ(sold(type), ordered(type)) << type;
+  EXPECT_LE(this->registered("e1"), 60);
+  EXPECT_EQ(this->registered("e1"), sold("ga") + sold("vip") + sold("student"));
+  // All or nothing: every order written has all its items and all its tickets, no item or
+  // ticket is left of an order refused.
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations r WHERE r.quantity <> (SELECT SUM(i.quantity) FROM "
+                        "registration_items i WHERE i.registration_id = r.id)"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), std::to_string(out.placed.load()));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registration_items WHERE registration_id NOT IN (SELECT id FROM "
+                        "registrations)"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets"), std::to_string(this->registered("e1")));
+  for (std::string const type : {"ga", "vip", "student"}) {
+    EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE ticket_type_id = 'e1-" + type + "'"),
+              std::to_string(sold(type)))
+        << type;
+  }
+}
+
+TYPED_TEST(RegistrationContract, TypeSeatsThatGoWhileABatchIsInFlightAreNotSoldTwice) {
+  // The VIP type has room when the batches read it; before they take their seats, another node
+  // (here: the test) sells all but one of them. Exactly one VIP order gets it — on PostgreSQL
+  // through the guard on the types' counters and the batches' second, locked try.
+  this->add_event(three_type_event("e1", 100, 10, 50));
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1",
+      "UPDATE ticket_types SET sold = 9 WHERE id = 'e1-vip'; UPDATE events SET registered_count = 9 WHERE id = 'e1';",
+      40,
+      [&](int i) {
+        return mixed_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], {{"vip", 1}});
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 1);
+  EXPECT_EQ(out.sold_out.load(), 39);
+  EXPECT_EQ(this->count("SELECT sold FROM ticket_types WHERE id = 'e1-vip'"), "10");
+  EXPECT_EQ(this->registered("e1"), 10);
+}
+
+TYPED_TEST(RegistrationContract, SeatsGoBackToTheirTypesOnCancellationExpiryAndEventCancellation) {
+  this->add_event(three_type_event("e1", 100, 10, 50));
+  auto const sold = [this](std::string const& type) {
+    return this->count("SELECT sold FROM ticket_types WHERE id = 'e1-" + type + "'");
+  };
+  ASSERT_EQ(place(*this->store_, mixed_order("r1", "e1", "a1", {{"vip", 2}, {"student", 1}}))->outcome,
+            Placement::placed);
+  auto held = mixed_order("r2", "e1", "a2", {{"vip", 1}, {"ga", 3}});
+  held.registration.status = RegistrationStatus::pending_payment;
+  held.registration.hold_expires_at = kNow + 15min;
+  held.tickets.clear();
+  ASSERT_EQ(place(*this->store_, held)->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, mixed_order("r3", "e1", "a3", {{"student", 4}}))->outcome, Placement::placed);
+  EXPECT_EQ(sold("vip"), "3");
+  EXPECT_EQ(sold("student"), "5");
+  EXPECT_EQ(sold("ga"), "3");
+  EXPECT_EQ(this->registered("e1"), 11);
+
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 1min, Actor{"a1", ""}), Cancellation::cancelled);
+  EXPECT_EQ(sold("vip"), "1");
+  EXPECT_EQ(sold("student"), "4");
+  EXPECT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  EXPECT_EQ(sold("vip"), "0");
+  EXPECT_EQ(sold("ga"), "0");
+  EXPECT_EQ(this->registered("e1"), 4);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 20min, Actor{"org", ""}));
+  EXPECT_EQ(sold("student"), "0");
+}
+
 TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOnTwoNodes) {
   // Batches do not lock the event while they read an attendee's seats; the limit must still
   // hold when one attendee's orders arrive on two nodes at once.
