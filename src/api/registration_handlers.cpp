@@ -42,7 +42,7 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
   std::string out =
       "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
-      "emailStatus\r\n";
+      "emailStatus,ticketTypes\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -57,7 +57,8 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
                                        {},
                                        {},
                                        r.payment_id ? std::string_view(*r.payment_id) : std::string_view{},
-                                       row.email ? mail_status_name(row.email->status) : std::string_view{}};
+                                       row.email ? mail_status_name(row.email->status) : std::string_view{},
+                                       row.ticket_types};
     auto const quantity = std::to_string(r.quantity);
     auto const registered = format_rfc3339(r.registered_at);
     auto const checked_in = std::to_string(row.checked_in);
@@ -68,7 +69,7 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
       if (i == 7) value = registered;
       if (i == 8) value = checked_in;
       // Only what people typed can carry a formula; ids and numbers stay exact.
-      append_csv_field(out, value, i == 5 || i == 6);
+      append_csv_field(out, value, i == 5 || i == 6 || i == 11);
     }
     out += "\r\n";
   }

@@ -504,6 +504,7 @@ struct RegistrationRow {
   std::string attendee_email;
   std::int32_t checked_in = 0;
   std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
+  std::string ticket_types{};            ///< its items as "2 × VIP; 1 × Regular"
 };
 
 struct RegistrationCursor {

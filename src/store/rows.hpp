@@ -264,10 +264,20 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
 
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
 /// over `registrations r JOIN users u ON u.id = r.user_id` ADMIT_EMAIL_JOIN("r.").
-#define ADMIT_REGISTRATION_ROW_COLUMNS                                                 \
+/// An organizer's row of a registration; `types` is the engine's expression for its items as
+/// "2 × VIP; 1 × Regular" (ADMIT_ITEMS_SUMMARY_SQLITE, ADMIT_ITEMS_SUMMARY_POSTGRES).
+#define ADMIT_REGISTRATION_ROW_COLUMNS(types)                                          \
   ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
   ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types
+
+#define ADMIT_ITEMS_SUMMARY_SQLITE                                                                             \
+  "(SELECT group_concat(x, '; ') FROM (SELECT i.quantity || ' × ' || tt.name AS x FROM registration_items i " \
+  "JOIN ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = r.id ORDER BY i.position))"
+
+#define ADMIT_ITEMS_SUMMARY_POSTGRES                                                                         \
+  "(SELECT string_agg(i.quantity || ' × ' || tt.name, '; ' ORDER BY i.position) FROM registration_items i " \
+  "JOIN ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = r.id)"
 
 template <class Row>
 RegistrationRow read_registration_row(Row const& row) {
@@ -278,6 +288,7 @@ RegistrationRow read_registration_row(Row const& row) {
       .attendee_email = c.text(13),
       .checked_in = c.int32(14),
       .email = read_email_delivery(row, 15),
+      .ticket_types = c.optional_text(19).value_or(""),
   };
 }
 
