@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startWithAccounts, api, signup, createEvent, assertProblem, assertFieldError, futureDate, mapPool,
+  startWithAccounts, api, signup, createEvent, assertProblem, assertFieldError, futureDate, mapPool, inspectPdf,
 } from './harness.mjs';
 
 let srv;
@@ -175,6 +175,24 @@ describe('orders of several types', () => {
     assert.equal(typeNamed(after, 'Small').sold, 1);
     assert.equal(typeNamed(after, 'Small').available, 2);
     assert.equal(typeNamed(after, 'Regular').available, 7, 'the event capacity left');
+  });
+
+  it("each ticket's PDF prints its own type and the price its item was ordered at", async () => {
+    const e = await typed([{ name: 'Balcony', price: 0 }, { name: 'Standing', price: 0 }]);
+    const p = await signup(base, 'attendee');
+    const r = await order(p.accessToken, e.eventId, [
+      { ticketTypeId: typeNamed(e, 'Balcony').ticketTypeId, quantity: 1 },
+      { ticketTypeId: typeNamed(e, 'Standing').ticketTypeId, quantity: 1 },
+    ]);
+    assert.equal(r.status, 201, r.text);
+    for (const [ticket, name] of [[r.json.tickets[0], 'Balcony'], [r.json.tickets[1], 'Standing']]) {
+      const link = await api(base, 'GET', `/api/tickets/${ticket.ticketId}/download`, { token: p.accessToken });
+      assert.equal(link.status, 200, link.text);
+      const pdf = await fetch(new URL(link.json.url, base));
+      assert.equal(pdf.status, 200);
+      const { text } = await inspectPdf(Buffer.from(await pdf.arrayBuffer()));
+      assert.ok(text.includes(name), `the PDF names ${name}:\n${text}`);
+    }
   });
 
   it('a paid order of two types costs the sum of its items', async () => {
