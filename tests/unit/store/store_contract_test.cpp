@@ -2506,5 +2506,50 @@ TYPED_TEST(StaffMigration, AccountsFromBeforeVerificationAreUnverifiedExceptTheD
   EXPECT_EQ(store->find_user("demo")->email_verified_at, Timestamp{200s});
 }
 
+/// Migration V015: an event's one type keeps its id, loses its own quota (the event's capacity
+/// limits it), takes the event's price and counts the seats its registrations hold; every
+/// registration gets the one item it was, every ticket its type, and orders go on as before.
+TYPED_TEST(StaffMigration, TicketTypesKeepTheirSalesAndOrdersGoOn) {
+  this->factory_.migrate_up_to(14);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'A', 'x', 1, 0), "
+      "('a2', 'a2@example.com', 'B', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 3, 5, 2500, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 2000, 10, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 2, 'confirmed', 5000, 'EUR', 0, 0), "
+      "('r2', 'e1', 'e1-general', 'a2', 1, 'pending_payment', 2500, 'EUR', 0, 0), "
+      "('r3', 'e1', 'e1-general', 'a2', 3, 'cancelled', 7500, 'EUR', 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) VALUES "
+      "('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1), ('t2', 'r1', 'e1', 'a1', 'valid', 'q2', 0, 2);");
+  auto store = this->factory_.open();
+  auto const event = store->find_event("e1");
+  ASSERT_TRUE(event);
+  ASSERT_EQ(event->ticket_types.size(), 1u);
+  auto const& type = event->ticket_types[0];
+  EXPECT_EQ(type.id, "e1-general");
+  EXPECT_FALSE(type.details.capacity);
+  EXPECT_EQ(type.details.price_minor, 2500);
+  EXPECT_EQ(type.sold, 3);
+  auto const detail = store->find_registration("r1");
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->items.size(), 1u);
+  EXPECT_EQ(detail->items[0].ticket_type_id, "e1-general");
+  EXPECT_EQ(detail->items[0].quantity, 2);
+  EXPECT_EQ(detail->items[0].unit_price_minor, 2500);
+  for (auto const& t : detail->tickets) EXPECT_EQ(t.ticket_type_id, "e1-general");
+  EXPECT_EQ(store->find_registration("r3")->items.size(), 1u);
+  // The old sale goes on with the type it had, and cancelling gives its seats back to it.
+  ASSERT_EQ(place(*store, make_order("r4", "e1", "a1", 1))->outcome, Placement::placed);
+  EXPECT_EQ(store->find_event("e1")->ticket_types[0].sold, 4);
+  EXPECT_EQ(store->cancel_registration("r1", {}, kNow, Actor{"a1", ""}), Cancellation::cancelled);
+  EXPECT_EQ(store->find_event("e1")->ticket_types[0].sold, 2);
+  EXPECT_EQ(store->find_event("e1")->registered_count, 2);
+}
+
 }  // namespace
 }  // namespace admit
