@@ -174,8 +174,12 @@ std::expected<TicketTypePatch, Response> read_ticket_type_patch(Request const& r
   return patch;
 }
 
-Response page_response(Result<Page<Event>> const& page) {
+/// A page of events; `organizer_view`: the caller's own events, hidden types included.
+Response page_response(Result<Page<Event>> page, bool organizer_view = false) {
   if (!page) return problem(page.error());
+  if (!organizer_view) {
+    for (auto& e : page->items) std::erase_if(e.ticket_types, [](TicketType const& t) { return t.details.hidden; });
+  }
   JsonWriter w;
   write_page(w, *page, write_event);
   return json_response(200, w.take());
@@ -223,7 +227,7 @@ Response list_my_events(Events& events, Request& request) {
   auto listing = read_listing(request);
   if (!listing) return std::move(listing.error());
   listing->organizer_id = request.principal->user_id;
-  return page_response(events.list_events(*listing));
+  return page_response(events.list_events(*listing), true);
 }
 
 Response list_my_staff_events(Events& events, Request& request) {

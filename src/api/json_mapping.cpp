@@ -46,7 +46,6 @@ void write_event(JsonWriter& w, Event const& e) {
   w.field("status", status_name(e.status));
   w.field("createdAt", format_rfc3339(e.created_at));
   w.field("updatedAt", format_rfc3339(e.updated_at));
-  // Listings carry no types; an event read by id carries every type its reader may see.
   if (!e.ticket_types.empty()) {
     w.key("ticketTypes").begin_array();
     for (auto const& t : e.ticket_types) write_ticket_type(w, t, e);

@@ -67,7 +67,11 @@ describe('ticket types on the event', () => {
     assert.equal(typeNamed(pub, 'VIP').description, 'Front row');
     const listed = await api(base, 'GET', `/api/events?q=${encodeURIComponent(e.name)}`);
     assert.equal(listed.status, 200, listed.text);
-    assert.equal(listed.json.items.find((x) => x.eventId === e.eventId)?.price, 25, 'the listing shows the "from" price');
+    const inList = listed.json.items.find((x) => x.eventId === e.eventId);
+    assert.equal(inList?.price, 25, 'the listing shows the "from" price');
+    assert.deepEqual(inList.ticketTypes.map((t) => t.name), ['VIP', 'Regular'], 'and the visible types');
+    const mine = await api(base, 'GET', '/api/me/events?limit=100', { token: org.accessToken });
+    assert.equal(mine.json.items.find((x) => x.eventId === e.eventId).ticketTypes.length, 3, 'the organizer sees all');
   });
 
   it('400 naming the field as a path for bad types, and price alongside ticketTypes', async () => {
@@ -299,5 +303,9 @@ describe('orders of several types', () => {
     assert.equal(typeNamed(after, 'Small').available, 0);
     assert.equal(typeNamed(after, 'Regular').sold, 5);
     assert.equal(after.registeredCount, 10);
+    const listed = await api(base, 'GET', `/api/events?q=${encodeURIComponent(e.name)}`);
+    const inList = listed.json.items.find((x) => x.eventId === e.eventId);
+    assert.deepEqual(inList.ticketTypes.map((t) => [t.name, t.available]), [['Regular', 20], ['Small', 0]],
+      'the listing shows the small type sold out');
   });
 });

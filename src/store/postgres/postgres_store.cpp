@@ -2,6 +2,7 @@
 #include "base/thread_name.hpp"
 
 #include <string>
+#include <unordered_map>
 
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
@@ -419,6 +420,24 @@ std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
   std::vector<Event> events;
   events.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(pg::Row(r, i)));
+  // The page's ticket types in one more read, so the listing shows what is sold out per type.
+  if (!events.empty()) {
+    std::vector<std::string> ids;
+    std::unordered_map<std::string, Event*> by_id;
+    for (auto& e : events) {
+      ids.push_back(e.id);
+      by_id[e.id] = &e;
+    }
+    auto types = db->exec("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id = ANY($1::text[]) "
+                          "ORDER BY event_id, position, id",
+                          {pg::text_array(ids)});
+    for (int i = 0; i < types.rows(); ++i) {
+      auto type = read_ticket_type(pg::Row(types, i));
+      if (auto const found = by_id.find(type.event_id); found != by_id.end()) {
+        found->second->ticket_types.push_back(std::move(type));
+      }
+    }
+  }
   return events;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <condition_variable>
 #include <string>
+#include <unordered_map>
 
 #include "base/prometheus.hpp"
 #include "base/text.hpp"
@@ -533,6 +534,23 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   rows.bind(7, q.limit);
   std::vector<Event> events;
   while (rows.step()) events.push_back(read_event(rows));
+  rows.run();
+  // The page's ticket types in one more read, so the listing shows what is sold out per type.
+  if (!events.empty()) {
+    std::string placeholders;
+    for (std::size_t i = 1; i <= events.size(); ++i) placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    auto types = db->prepare("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id IN (" +
+                             placeholders + ") ORDER BY event_id, position, rowid");
+    for (std::size_t i = 0; i < events.size(); ++i) types.bind(static_cast<int>(i + 1), events[i].id);
+    std::unordered_map<std::string, Event*> by_id;
+    for (auto& e : events) by_id[e.id] = &e;
+    while (types.step()) {
+      auto type = read_ticket_type(types);
+      if (auto const found = by_id.find(type.event_id); found != by_id.end()) {
+        found->second->ticket_types.push_back(std::move(type));
+      }
+    }
+  }
   return events;
 }
 
