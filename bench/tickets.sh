@@ -2,6 +2,9 @@
 # Registrations-and-tickets benchmark (issue 3), all against one server on this machine:
 #  1. flash sale on one free event with many distinct attendees, durable commits: confirmed
 #     registrations/s, p50/p99, and the ratio to /healthz measured in the same run;
+#  1b. a mixed flash sale: one event of three types (one of them small, which sells out during
+#     the run), orders of one, two or three types cycled: confirmed orders/s and the ratio to
+#     /healthz, to compare with the one-type sale (1.) of the same run;
 #  2. the same sale on a smaller event until it sells out: confirmed must equal capacity;
 #  3. POST /api/tickets/validate over distinct tickets: scans/s, p99;
 #  4. PDF tickets rendered through GET /api/tickets/{id}/pdf: renders/s, and the server's CPU
@@ -76,6 +79,29 @@ confirmed_rps=$(awk -v c="$created" -v d="$duration" 'BEGIN { printf "%.0f", c /
 # CPU per confirmed registration, of the server and of the load generator on the same cores.
 sale_cpu="CPU per registration: server $(per_item "$server_cpu" "$count") ms, wrk $(per_item "$wrk_cpu" "$count") ms"
 
+# 1b. Mixed flash sale: three types, one small (500 VIP seats), orders of one to three types.
+# Skipped (so that bench/alternate.sh can compare) by a binary without ticket types.
+m_rps=- m_p50=- m_p99=- m_created=0 m_sold_out=0 m_other=0 m_confirmed_rps=0 m_types="(not supported)"
+if mixed=$(post /api/events '{"name":"Mixed sale","date":"2030-06-01T18:00:00Z","location":"Arena","capacity":1000000,"maxPerAttendee":1000,"ticketTypes":[{"name":"Regular","price":0},{"name":"Student","price":0,"capacity":900000},{"name":"VIP","price":0,"capacity":500}]}' \
+  -H "authorization: Bearer $organizer"); then
+  mixed_id=$(json_field eventId <<<"$mixed")
+  type_id() { grep -o "\"ticketTypeId\":\"[^\"]*\",\"name\":\"$1\"" <<<"$mixed" | cut -d'"' -f4; }
+  regular=$(type_id Regular) student=$(type_id Student) vip=$(type_id VIP)
+  {
+    echo "{\"eventId\":\"$mixed_id\",\"items\":[{\"ticketTypeId\":\"$regular\",\"quantity\":1}]}"
+    echo "{\"eventId\":\"$mixed_id\",\"items\":[{\"ticketTypeId\":\"$student\",\"quantity\":1},{\"ticketTypeId\":\"$regular\",\"quantity\":1}]}"
+    echo "{\"eventId\":\"$mixed_id\",\"items\":[{\"ticketTypeId\":\"$vip\",\"quantity\":1},{\"ticketTypeId\":\"$student\",\"quantity\":1},{\"ticketTypeId\":\"$regular\",\"quantity\":1}]}"
+  } >"$data/mixed"
+  out1b=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$mixed_id" ADMIT_TOKENS="$data/tokens" ADMIT_BODIES="$data/mixed")
+  read -r m_rps m_p50 m_p99 < <(parse <<<"$out1b")
+  m_created=$(grep -o 'created=[0-9]*' <<<"$out1b" | cut -d= -f2)
+  m_sold_out=$(grep -o 'sold_out=[0-9]*' <<<"$out1b" | cut -d= -f2)
+  m_other=$(grep -o 'other=[0-9]*' <<<"$out1b" | cut -d= -f2)
+  m_confirmed_rps=$(awk -v c="$m_created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+  m_types=$(curl -sf "$ADMIT_URL/api/events/$mixed_id" | grep -o '"name":"[A-Za-z]*","description":"[^"]*","price":[0-9.]*,"capacity":[0-9a-z]*,"sold":[0-9]*' |
+    sed 's/"name":"\([A-Za-z]*\)".*"sold":\([0-9]*\)/\1 \2/' | paste -sd, -)
+fi
+
 # 2. Sell-out: more demand than seats.
 capacity=20000
 small=$(new_event $capacity 1000)
@@ -118,6 +144,7 @@ cat <<TABLE
 | --- | ---: | ---: | ---: | --- |
 | GET /healthz (ceiling) | $h_rps | $h_p50 | $h_p99 | |
 | flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches; $sale_cpu |
+| mixed flash sale (3 types, VIP 500 seats), confirmed orders | $m_confirmed_rps ($(ratio "$m_confirmed_rps" "$h_rps") of /healthz, $(ratio "$m_confirmed_rps" "$confirmed_rps") of the one-type sale) | $m_p50 | $m_p99 | $m_created × 201, $m_sold_out × 409, other $m_other; sold per type: $m_types |
 | sell-out of $capacity seats | | | | $created2 × 201, $sold_out2 × 409, registeredCount $count2 |
 | POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, $used already used (a second pass over the codes), checkedIn $checked; server CPU per scan $(per_item "$server_cpu" "$scans") ms |
 | GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8; server CPU per PDF $pdf_cpu ms, so $per_core per core |

@@ -9,13 +9,70 @@
 namespace admit::api {
 namespace {
 
+/// The fields a ticket type may carry, for allow_only.
+#define ADMIT_TICKET_TYPE_FIELDS                                                                                \
+  "name", "description", "price", "capacity", "salesStart", "salesEnd", "minPerOrder", "maxPerOrder", "hidden", \
+      "position"
+
+/// An optional 32-bit integer field; out of range goes to `invalid` under `path`.
+std::optional<std::int32_t> int32_of(std::optional<std::int64_t> v, std::string path,
+                                     std::vector<FieldError>& invalid) {
+  if (!v) return std::nullopt;
+  if (*v < std::numeric_limits<std::int32_t>::min() || *v > std::numeric_limits<std::int32_t>::max()) {
+    invalid.push_back({std::move(path), "is out of range"});
+    return std::nullopt;
+  }
+  return static_cast<std::int32_t>(*v);
+}
+
+/// Reads a ticket type's organizer-writable fields from `input` (a body or one of an array's
+/// objects, whose fields are named under `prefix`); type errors go to the input, broken
+/// formats to `invalid`.
+TicketTypePatch read_ticket_type_fields(JsonInput& input, std::string const& prefix, std::vector<FieldError>& invalid) {
+  TicketTypePatch patch;
+  patch.name = input.string("name");
+  patch.description = input.string("description");
+  patch.price = input.number("price");
+  if (auto const capacity = input.integer("capacity")) {
+    if (auto const value = int32_of(capacity, prefix + "capacity", invalid)) patch.capacity.emplace(value);
+  } else if (input.is_null("capacity")) {
+    patch.capacity = std::optional<std::int32_t>();
+  }
+  auto const time_field = [&](std::string_view field, std::optional<std::optional<Timestamp>>& out) {
+    if (auto const text = input.string(field)) {
+      if (auto const parsed = parse_rfc3339(*text)) {
+        out.emplace(parsed);
+      } else {
+        invalid.push_back({prefix + std::string(field),
+                           "must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z, "
+                           "or null"});
+      }
+    } else if (input.is_null(field)) {
+      out = std::optional<Timestamp>();
+    }
+  };
+  time_field("salesStart", patch.sales_start);
+  time_field("salesEnd", patch.sales_end);
+  patch.min_per_order = int32_of(input.integer("minPerOrder"), prefix + "minPerOrder", invalid);
+  patch.max_per_order = int32_of(input.integer("maxPerOrder"), prefix + "maxPerOrder", invalid);
+  patch.hidden = input.boolean("hidden");
+  patch.position = int32_of(input.integer("position"), prefix + "position", invalid);
+  return patch;
+}
+
 /// Reads the organizer-writable fields of an event. Which are required is the use case's
 /// rule, so that it reports missing fields together with broken rules.
 std::expected<EventPatch, Response> read_event_patch(Request const& request, bool create) {
   auto input = JsonInput::parse(request);
   if (!input) return std::unexpected(std::move(input.error()));
-  input->allow_only({"name", "description", "date", "timezone", "location", "capacity", "price", "currency",
-                     "maxPerAttendee", "cancellationDeadline", "holdSeconds", "endDate", "status"});
+  if (create) {
+    input->allow_only({"name", "description", "date", "timezone", "location", "capacity", "price", "currency",
+                       "maxPerAttendee", "cancellationDeadline", "holdSeconds", "endDate", "status", "ticketTypes"});
+  } else {
+    // `status` is read to refuse it by name (publishing is its own route).
+    input->allow_only({"name", "description", "date", "timezone", "location", "capacity", "price", "currency",
+                       "maxPerAttendee", "cancellationDeadline", "holdSeconds", "endDate", "status"});
+  }
   EventPatch patch;
   patch.name = input->string("name");
   patch.description = input->string("description");
@@ -30,10 +87,21 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   auto const hold_seconds = input->integer("holdSeconds");
   auto const end_date = input->string("endDate");
   auto const status = input->string("status");
+  std::vector<FieldError> invalid;
+  if (create) {
+    if (auto types = input->objects("ticketTypes", TicketTypeDraft::kMaxTypesPerEvent)) {
+      patch.ticket_types.emplace();
+      for (std::size_t i = 0; i < types->size(); ++i) {
+        auto& type = (*types)[i];
+        type.allow_only({ADMIT_TICKET_TYPE_FIELDS});
+        patch.ticket_types->push_back(
+            read_ticket_type_fields(type, "ticketTypes[" + std::to_string(i) + "].", invalid));
+      }
+    }
+  }
   auto errors = input->errors();
   if (errors) return std::unexpected(std::move(*errors));
 
-  std::vector<FieldError> invalid;
   if (date) {
     patch.starts_at = parse_rfc3339(*date);
     if (!patch.starts_at) invalid.push_back({"date", "must be an RFC 3339 date-time such as 2026-12-15T19:00:00Z"});
@@ -91,15 +159,47 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   return patch;
 }
 
-Response event_response(unsigned status, Result<Event> const& event) {
+Response event_response(unsigned status, Result<Event> event, Request const& request) {
   if (!event) return problem(event.error());
+  // Hidden types are the organizer's to see (and, later, an access code's holder's).
+  if (!request.principal || request.principal->user_id != event->organizer_id) {
+    std::erase_if(event->ticket_types, [](TicketType const& t) { return t.details.hidden; });
+  }
   JsonWriter w;
   write_event(w, *event);
   return json_response(status, w.take());
 }
 
-Response page_response(Result<Page<Event>> const& page) {
+/// A type as its organizer (`request`'s caller) sees it, with what its event leaves of it.
+Response ticket_type_response(unsigned status, Result<TicketType> const& type, Events& events, Request const& request) {
+  if (!type) return problem(type.error());
+  auto const event = events.get_event(request.param("id"), &*request.principal);
+  if (!event) return problem(event.error());
+  JsonWriter w;
+  write_ticket_type(w, *type, *event);
+  return json_response(status, w.take());
+}
+
+std::expected<TicketTypePatch, Response> read_ticket_type_patch(Request const& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::unexpected(std::move(input.error()));
+  input->allow_only({ADMIT_TICKET_TYPE_FIELDS});
+  std::vector<FieldError> invalid;
+  auto patch = read_ticket_type_fields(*input, "", invalid);
+  if (auto errors = input->errors()) return std::unexpected(std::move(*errors));
+  if (!invalid.empty()) {
+    return std::unexpected(
+        problem(Error{Errc::invalid_input, "The ticket type is not acceptable.", std::move(invalid)}));
+  }
+  return patch;
+}
+
+/// A page of events; `organizer_view`: the caller's own events, hidden types included.
+Response page_response(Result<Page<Event>> page, bool organizer_view = false) {
   if (!page) return problem(page.error());
+  if (!organizer_view) {
+    for (auto& e : page->items) std::erase_if(e.ticket_types, [](TicketType const& t) { return t.details.hidden; });
+  }
   JsonWriter w;
   write_page(w, *page, write_event);
   return json_response(200, w.take());
@@ -127,17 +227,19 @@ Response create_event(Events& events, Request& request) {
   auto patch = read_event_patch(request, true);
   if (!patch) return std::move(patch.error());
   auto created = events.create_event(*request.principal, *patch, request.actor());
-  auto response = event_response(201, created);
-  if (created) response.with_header("Location", "/api/events/" + created->id);
+  auto const location = created ? "/api/events/" + created->id : std::string();
+  auto response = event_response(201, std::move(created), request);
+  if (!location.empty()) response.with_header("Location", location);
   return response;
 }
 
 Response get_event(Events& events, Request& request) {
-  return event_response(200, events.get_event(request.param("id"), request.principal ? &*request.principal : nullptr));
+  return event_response(200, events.get_event(request.param("id"), request.principal ? &*request.principal : nullptr),
+                        request);
 }
 
 Response publish_event(Events& events, Request& request) {
-  return event_response(200, events.publish_event(*request.principal, request.param("id"), request.actor()));
+  return event_response(200, events.publish_event(*request.principal, request.param("id"), request.actor()), request);
 }
 
 Response list_events(Events& events, Request& request) {
@@ -150,7 +252,7 @@ Response list_my_events(Events& events, Request& request) {
   auto listing = read_listing(request);
   if (!listing) return std::move(listing.error());
   listing->organizer_id = request.principal->user_id;
-  return page_response(events.list_events(*listing));
+  return page_response(events.list_events(*listing), true);
 }
 
 Response list_my_staff_events(Events& events, Request& request) {
@@ -164,11 +266,38 @@ Response list_my_staff_events(Events& events, Request& request) {
 Response update_event(Events& events, Request& request) {
   auto patch = read_event_patch(request, false);
   if (!patch) return std::move(patch.error());
-  return event_response(200, events.update_event(*request.principal, request.param("id"), *patch, request.actor()));
+  return event_response(200, events.update_event(*request.principal, request.param("id"), *patch, request.actor()),
+                        request);
 }
 
 Response cancel_event(Events& events, Request& request) {
-  return event_response(200, events.cancel_event(*request.principal, request.param("id"), request.actor()));
+  return event_response(200, events.cancel_event(*request.principal, request.param("id"), request.actor()), request);
+}
+
+Response add_ticket_type(Events& events, Request& request) {
+  auto patch = read_ticket_type_patch(request);
+  if (!patch) return std::move(patch.error());
+  auto const event_id = request.param("id");
+  auto added = events.add_ticket_type(*request.principal, event_id, *patch, request.actor());
+  auto response = ticket_type_response(201, added, events, request);
+  if (added) response.with_header("Location", "/api/events/" + std::string(event_id) + "/ticket-types/" + added->id);
+  return response;
+}
+
+Response update_ticket_type(Events& events, Request& request) {
+  auto patch = read_ticket_type_patch(request);
+  if (!patch) return std::move(patch.error());
+  auto const event_id = request.param("id");
+  return ticket_type_response(
+      200, events.update_ticket_type(*request.principal, event_id, request.param("typeId"), *patch, request.actor()),
+      events, request);
+}
+
+Response delete_ticket_type(Events& events, Request& request) {
+  auto deleted =
+      events.delete_ticket_type(*request.principal, request.param("id"), request.param("typeId"), request.actor());
+  if (!deleted) return problem(deleted.error());
+  return Response{.status = 204, .content_type = {}, .body = {}, .headers = {}};
 }
 
 }  // namespace admit::api

@@ -32,6 +32,9 @@ Response list_my_events(Events& events, Request& request);
 Response list_my_staff_events(Events& events, Request& request);
 Response update_event(Events& events, Request& request);
 Response cancel_event(Events& events, Request& request);
+Response add_ticket_type(Events& events, Request& request);
+Response update_ticket_type(Events& events, Request& request);
+Response delete_ticket_type(Events& events, Request& request);
 
 void register_attendee(Registrations& registrations, Request& request, Respond respond);
 Response list_my_registrations(Registrations& registrations, Request& request);

@@ -13,6 +13,8 @@ namespace json = boost::json;
 struct JsonInput::State {
   json::object object;
   std::vector<FieldError> errors;
+  std::string prefix{};                     ///< a nested object's path: "items[0]."
+  std::vector<FieldError>* sink = nullptr;  ///< a nested object's errors go to its parent's
 };
 
 namespace {
@@ -58,7 +60,50 @@ JsonInput& JsonInput::operator=(JsonInput&&) noexcept = default;
 JsonInput::~JsonInput() = default;
 
 void JsonInput::add_error(std::string_view field, std::string message) {
-  state_->errors.push_back({std::string(field), std::move(message)});
+  auto& errors = state_->sink ? *state_->sink : state_->errors;
+  errors.push_back({state_->prefix + std::string(field), std::move(message)});
+}
+
+std::optional<bool> JsonInput::boolean(std::string_view field) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) {
+    add_error(field, "must be true or false");
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
+std::optional<std::vector<JsonInput>> JsonInput::objects(std::string_view field, std::size_t max_items, bool required) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || (v->is_null() && !required)) {
+    if (required) add_error(field, "is required");
+    return std::nullopt;
+  }
+  if (!v->is_array()) {
+    add_error(field, "must be an array of objects");
+    return std::nullopt;
+  }
+  auto const& array = v->get_array();
+  if (array.size() > max_items) {
+    add_error(field, "must have at most " + std::to_string(max_items) + " entries");
+    return std::nullopt;
+  }
+  std::vector<JsonInput> out;
+  auto* sink = state_->sink ? state_->sink : &state_->errors;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    auto const path = std::string(field) + "[" + std::to_string(i) + "]";
+    if (!array[i].is_object()) {
+      add_error(path, "must be an object");
+      continue;
+    }
+    JsonInput child(array[i].get_object());
+    child.state_->prefix = state_->prefix + path + ".";
+    child.state_->sink = sink;
+    out.push_back(std::move(child));
+  }
+  if (out.size() != array.size()) return std::nullopt;
+  return out;
 }
 
 std::optional<std::string> JsonInput::string(std::string_view field, bool required) {
@@ -117,7 +162,7 @@ void JsonInput::allow_only(std::initializer_list<std::string_view> fields) {
 }
 
 std::optional<Response> JsonInput::errors() const {
-  if (state_->errors.empty()) return std::nullopt;
+  if (state_->sink || state_->errors.empty()) return std::nullopt;
   return problem(400, "validation-error", "The request is not valid",
                  "One or more fields are missing, of the wrong type or not allowed.", state_->errors);
 }

@@ -33,12 +33,17 @@ class JsonInput {
   std::optional<std::string> string(std::string_view field, bool required = false);
   std::optional<std::int64_t> integer(std::string_view field, bool required = false);
   std::optional<double> number(std::string_view field, bool required = false);
+  std::optional<bool> boolean(std::string_view field);
+  /// An array of at most `max_items` objects, each read as a JsonInput whose errors name their
+  /// path ("items[1].quantity") and are reported by this input's errors().
+  std::optional<std::vector<JsonInput>> objects(std::string_view field, std::size_t max_items, bool required = false);
   /// Whether the body holds `field` with the value null (a nullable field set back to its default).
   bool is_null(std::string_view field) const;
 
   /// Declares which fields exist; anything else in the body is an error.
   void allow_only(std::initializer_list<std::string_view> fields);
-  /// The collected errors as a 400 problem, or nothing when the body was fine.
+  /// The collected errors as a 400 problem, or nothing when the body was fine (a nested input's
+  /// errors are its parent's).
   std::optional<Response> errors() const;
   bool empty() const;
 

@@ -48,6 +48,38 @@ void write_event(JsonWriter& w, Event const& e) {
   w.field("status", status_name(e.status));
   w.field("createdAt", format_rfc3339(e.created_at));
   w.field("updatedAt", format_rfc3339(e.updated_at));
+  if (!e.ticket_types.empty()) {
+    w.key("ticketTypes").begin_array();
+    for (auto const& t : e.ticket_types) write_ticket_type(w, t, e);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_ticket_type(JsonWriter& w, TicketType const& t, Event const& e) {
+  auto const& d = t.details;
+  auto const exponent = currency_exponent(e.details.currency).value_or(2);
+  w.begin_object();
+  w.field("ticketTypeId", t.id);
+  w.field("name", d.name);
+  w.field("description", d.description);
+  w.key("price").money(d.price_minor, exponent);
+  w.key("capacity");
+  if (d.capacity) {
+    w.value(static_cast<std::int64_t>(*d.capacity));
+  } else {
+    w.null();
+  }
+  w.field("sold", t.sold);
+  w.field("available", t.available(e.status == EventStatus::published ? e.seats_left() : 0));
+  w.key("salesStart");
+  write_time(w, d.sales_start);
+  w.key("salesEnd");
+  write_time(w, d.sales_end);
+  w.field("minPerOrder", d.min_per_order);
+  w.field("maxPerOrder", d.max_per_order);
+  w.field("hidden", d.hidden);
+  w.field("position", d.position);
   w.end_object();
 }
 
@@ -79,6 +111,7 @@ void write_ticket(JsonWriter& w, Ticket const& t) {
   w.field("holderName", t.holder_name);
   w.field("qrCode", t.qr_code);
   w.field("status", display_status(t));
+  w.field("ticketTypeId", t.ticket_type_id);
   w.field("generatedAt", format_rfc3339(t.generated_at));
   w.key("validatedAt");
   write_time(w, t.validated_at);
@@ -127,6 +160,20 @@ void write_registration(JsonWriter& w, RegistrationDetail const& d) {
   w.begin_object();
   write_registration_fields(w, d.registration);
   write_email(w, d.email);
+  auto const exponent = currency_exponent(d.registration.currency).value_or(2);
+  w.key("items").begin_array();
+  for (auto const& item : d.items) {
+    w.begin_object();
+    w.field("ticketTypeId", item.ticket_type_id);
+    w.field("name", item.name);
+    w.field("quantity", item.quantity);
+    w.key("unitPrice").money(item.unit_price_minor, exponent);
+    // No discounts yet (promo codes come later): the unit price is what is paid.
+    w.key("discountedUnitPrice").money(item.unit_price_minor, exponent);
+    w.key("amount").money(item.unit_price_minor * item.quantity, exponent);
+    w.end_object();
+  }
+  w.end_array();
   w.key("tickets").begin_array();
   for (auto const& t : d.tickets) write_ticket(w, t);
   w.end_array();

@@ -12,6 +12,8 @@ namespace admit::api {
 
 void write_user(JsonWriter& w, User const& user);
 void write_event(JsonWriter& w, Event const& event);
+/// One ticket type of event `e` (its currency, its seats left).
+void write_ticket_type(JsonWriter& w, TicketType const& t, Event const& e);
 void write_session(JsonWriter& w, SessionTokens const& session);
 void write_ticket(JsonWriter& w, Ticket const& ticket);
 void write_registration(JsonWriter& w, RegistrationDetail const& detail);

@@ -42,7 +42,7 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
   std::string out =
       "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
-      "emailStatus\r\n";
+      "emailStatus,ticketTypes\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -57,7 +57,8 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
                                        {},
                                        {},
                                        r.payment_id ? std::string_view(*r.payment_id) : std::string_view{},
-                                       row.email ? mail_status_name(row.email->status) : std::string_view{}};
+                                       row.email ? mail_status_name(row.email->status) : std::string_view{},
+                                       row.ticket_types};
     auto const quantity = std::to_string(r.quantity);
     auto const registered = format_rfc3339(r.registered_at);
     auto const checked_in = std::to_string(row.checked_in);
@@ -68,7 +69,7 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
       if (i == 7) value = registered;
       if (i == 8) value = checked_in;
       // Only what people typed can carry a formula; ids and numbers stay exact.
-      append_csv_field(out, value, i == 5 || i == 6);
+      append_csv_field(out, value, i == 5 || i == 6 || i == 11);
     }
     out += "\r\n";
   }
@@ -78,9 +79,27 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity"});
+  input->allow_only({"eventId", "quantity", "items"});
   auto event_id = input->string("eventId", true);
   auto quantity = input->integer("quantity");
+  std::vector<RequestedItem> items;
+  if (auto listed = input->objects("items", kMaxQuantityPerOrder)) {
+    if (listed->empty()) {
+      return respond(problem(Error{
+          Errc::invalid_input, "The order is not acceptable.", {{"items", "must name at least one ticket type"}}}));
+    }
+    for (auto& item : *listed) {
+      item.allow_only({"ticketTypeId", "quantity"});
+      auto type = item.string("ticketTypeId", true);
+      auto seats = item.integer("quantity", true);
+      items.push_back({type.value_or(""), seats.value_or(1)});
+    }
+    if (quantity) {
+      return respond(problem(Error{Errc::invalid_input,
+                                   "The order is not acceptable.",
+                                   {{"quantity", "is given per item when the order has items"}}}));
+    }
+  }
   if (auto bad = input->errors()) return respond(std::move(*bad));
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
@@ -89,7 +108,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
   registrations.register_attendee(
-      *request.principal, {*event_id, quantity.value_or(1), std::string(key), request.client, request.client_is_proxy},
+      *request.principal,
+      {*event_id, quantity.value_or(1), std::move(items), std::string(key), request.client, request.client_is_proxy},
       request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
         if (!registered) return respond(problem(registered.error()));
         JsonWriter w;

@@ -44,6 +44,35 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
   return draft;
 }
 
+/// Applies a patch to a ticket type's details and checks its rules; fields are named under `prefix`.
+Result<TicketTypeDraft> apply_type(TicketTypeDraft draft, TicketTypePatch const& p, std::string const& currency,
+                                   std::string const& prefix) {
+  if (p.name) draft.name = *p.name;
+  if (p.description) draft.description = *p.description;
+  if (p.capacity) draft.capacity = *p.capacity;
+  if (p.sales_start) draft.sales_start = *p.sales_start;
+  if (p.sales_end) draft.sales_end = *p.sales_end;
+  if (p.min_per_order) draft.min_per_order = *p.min_per_order;
+  if (p.max_per_order) draft.max_per_order = *p.max_per_order;
+  if (p.hidden) draft.hidden = *p.hidden;
+  if (p.position) draft.position = *p.position;
+  std::vector<FieldError> errors;
+  if (p.price) {
+    auto const exponent = currency_exponent(currency);
+    auto const minor = exponent ? to_minor_units(*p.price, *exponent) : std::nullopt;
+    if (minor) {
+      draft.price_minor = *minor;
+    } else {
+      errors.push_back({prefix + "price", "must be non-negative with at most " + std::to_string(exponent.value_or(0)) +
+                                              " decimals in " + currency});
+    }
+  }
+  auto rule_errors = check_ticket_type(draft, prefix);
+  errors.insert(errors.end(), rule_errors.begin(), rule_errors.end());
+  if (!errors.empty()) return fail(Errc::invalid_input, "The ticket type is not acceptable.", std::move(errors));
+  return draft;
+}
+
 /// The cursor that resumes the event listing after `last`.
 std::string cursor_after(Event const& last) {
   return encode_cursor({last.details.starts_at, last.id});
@@ -103,14 +132,46 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
       .created_at = now,
       .updated_at = now,
   };
-  TicketType const general{
-      .id = entropy_.new_id(),
-      .event_id = event.id,
-      .name = "General admission",
-      .price_minor = event.details.price_minor,
-      .capacity = event.details.capacity,
-  };
-  events_.insert_event(event, general, actor);
+  if (!input.ticket_types) {
+    event.ticket_types.push_back(TicketType{
+        .id = entropy_.new_id(),
+        .event_id = event.id,
+        .details = {.name = "General admission", .price_minor = event.details.price_minor},
+    });
+  } else {
+    std::vector<FieldError> errors;
+    if (input.price) errors.push_back({"price", "is derived from ticketTypes; leave it out"});
+    if (input.ticket_types->empty() || input.ticket_types->size() > TicketTypeDraft::kMaxTypesPerEvent) {
+      errors.push_back({"ticketTypes", "must have between 1 and 50 ticket types"});
+    }
+    for (std::size_t i = 0; i < input.ticket_types->size() && i < TicketTypeDraft::kMaxTypesPerEvent; ++i) {
+      auto const prefix = "ticketTypes[" + std::to_string(i) + "].";
+      auto const& patch = (*input.ticket_types)[i];
+      if (!patch.name) errors.push_back({prefix + "name", "is required"});
+      if (!patch.price) errors.push_back({prefix + "price", "is required"});
+      TicketTypeDraft defaults;
+      defaults.position = static_cast<std::int32_t>(i);
+      auto type = apply_type(defaults, patch, event.details.currency, prefix);
+      if (!type) {
+        for (auto& e : type.error().fields) {
+          if (std::ranges::none_of(errors, [&](FieldError const& m) { return m.field == e.field; })) {
+            errors.push_back(std::move(e));
+          }
+        }
+        continue;
+      }
+      if (type->capacity && *type->capacity > event.details.capacity) {
+        errors.push_back({prefix + "capacity", "must not exceed the event's capacity"});
+      }
+      event.ticket_types.push_back(TicketType{.id = entropy_.new_id(), .event_id = event.id, .details = *type});
+    }
+    if (!errors.empty()) return fail(Errc::invalid_input, "The event details are not acceptable.", std::move(errors));
+    event.details.price_minor = lowest_visible_price(event.ticket_types).value_or(0);
+    std::int64_t highest = 0;
+    for (auto const& t : event.ticket_types) highest = std::max(highest, t.details.price_minor);
+    if (auto allowed = check_may_sell(who, highest); !allowed) return std::unexpected(allowed.error());
+  }
+  events_.insert_event(event, actor);
   return event;
 }
 
@@ -181,6 +242,10 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
   auto event = owned_event(who, id);
   if (!event) return event;
   if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
+  if (patch.price && event->ticket_types.size() > 1) {
+    return fail(Errc::invalid_input, "The event details are not acceptable.",
+                {{"price", "cannot be set on an event of several ticket types; change the types' prices instead"}});
+  }
   auto draft = apply(event->details, patch);
   if (!draft) return std::unexpected(draft.error());
   if (patch.currency && *patch.currency != event->details.currency) {
@@ -243,6 +308,74 @@ bool is_known_time_zone(std::string_view name) {
     return true;
   } catch (std::runtime_error const&) {
     return false;
+  }
+}
+
+Result<TicketType> Events::add_ticket_type(Principal const& who, std::string_view event_id,
+                                           TicketTypePatch const& input, Actor const& actor) {
+  auto event = owned_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
+  std::vector<FieldError> missing;
+  if (!input.name) missing.push_back({"name", "is required"});
+  if (!input.price) missing.push_back({"price", "is required"});
+  if (!missing.empty()) return fail(Errc::invalid_input, "The ticket type is not acceptable.", std::move(missing));
+  TicketTypeDraft defaults;
+  defaults.position = static_cast<std::int32_t>(event->ticket_types.size());
+  auto draft = apply_type(defaults, input, event->details.currency, "");
+  if (!draft) return std::unexpected(draft.error());
+  if (draft->capacity && *draft->capacity > event->details.capacity) {
+    return fail(Errc::invalid_input, "The ticket type is not acceptable.",
+                {{"capacity", "must not exceed the event's capacity"}});
+  }
+  if (auto allowed = check_may_sell(who, draft->price_minor); !allowed) return std::unexpected(allowed.error());
+  TicketType type{.id = entropy_.new_id(), .event_id = event->id, .details = std::move(*draft)};
+  switch (events_.add_ticket_type(type, clock_.now(), actor)) {
+    case TicketTypeChange::done: return type;
+    case TicketTypeChange::too_many: return fail(Errc::conflict, "An event may have at most 50 ticket types.");
+    default: return fail(Errc::not_found, "No event has this id.");
+  }
+}
+
+Result<TicketType> Events::update_ticket_type(Principal const& who, std::string_view event_id, std::string_view type_id,
+                                              TicketTypePatch const& patch, Actor const& actor) {
+  auto event = owned_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
+  auto const current = std::ranges::find(event->ticket_types, type_id, &TicketType::id);
+  if (current == event->ticket_types.end()) return fail(Errc::not_found, "The event has no ticket type with this id.");
+  auto draft = apply_type(current->details, patch, event->details.currency, "");
+  if (!draft) return std::unexpected(draft.error());
+  if (draft->capacity && *draft->capacity > event->details.capacity) {
+    return fail(Errc::invalid_input, "The ticket type is not acceptable.",
+                {{"capacity", "must not exceed the event's capacity"}});
+  }
+  if (auto allowed = check_may_sell(who, draft->price_minor); !allowed) return std::unexpected(allowed.error());
+  switch (events_.update_ticket_type(event_id, type_id, *draft, clock_.now(), actor)) {
+    case TicketTypeChange::done: break;
+    case TicketTypeChange::capacity_below_sold:
+      return fail(Errc::capacity_below_sold, "The type's capacity cannot drop below its seats already taken.",
+                  {{"capacity", "is below the seats already taken"}});
+    default: return fail(Errc::not_found, "The event has no ticket type with this id.");
+  }
+  auto const updated = events_.find_event(event_id);
+  if (updated) {
+    auto const found = std::ranges::find(updated->ticket_types, type_id, &TicketType::id);
+    if (found != updated->ticket_types.end()) return *found;
+  }
+  return fail(Errc::not_found, "The event has no ticket type with this id.");
+}
+
+Result<void> Events::delete_ticket_type(Principal const& who, std::string_view event_id, std::string_view type_id,
+                                        Actor const& actor) {
+  auto event = owned_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  switch (events_.delete_ticket_type(event_id, type_id, clock_.now(), actor)) {
+    case TicketTypeChange::done: return {};
+    case TicketTypeChange::has_sales:
+      return fail(Errc::conflict, "This ticket type was ordered; hide it instead of deleting it.");
+    case TicketTypeChange::last_type: return fail(Errc::conflict, "An event keeps at least one ticket type.");
+    default: return fail(Errc::not_found, "The event has no ticket type with this id.");
   }
 }
 

@@ -10,6 +10,22 @@
 
 namespace admit {
 
+/// The fields of a ticket type an organizer sends; absent fields keep their current value on
+/// update and take their defaults on create.
+struct TicketTypePatch {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<double> price;  ///< in major units, converted with the event's currency
+  /// Outer nullopt: unchanged; inner nullopt: no quota of its own.
+  std::optional<std::optional<std::int32_t>> capacity;
+  std::optional<std::optional<Timestamp>> sales_start;
+  std::optional<std::optional<Timestamp>> sales_end;
+  std::optional<std::int32_t> min_per_order;
+  std::optional<std::int32_t> max_per_order;
+  std::optional<bool> hidden;
+  std::optional<std::int32_t> position;
+};
+
 /// The fields an organizer sends; absent fields keep their current value on update and take
 /// their defaults on create.
 struct EventPatch {
@@ -31,6 +47,9 @@ struct EventPatch {
   /// On create only: "draft" (only its organizer sees it, not on sale until published) or
   /// "published" (the default).
   std::optional<std::string> status;
+  /// On create: the event's ticket types (then `price` is derived, not sent); nullopt: one
+  /// "General admission" type from `price` and `capacity`.
+  std::optional<std::vector<TicketTypePatch>> ticket_types;
 };
 
 struct ListEventsRequest {
@@ -70,6 +89,16 @@ class Events {
   Result<Event> update_event(Principal const& who, std::string_view id, EventPatch const& patch, Actor const& actor);
   /// Cancels an event of the calling organizer (a draft too).
   Result<Event> cancel_event(Principal const& who, std::string_view id, Actor const& actor);
+  /// Adds a ticket type to an event of the calling organizer.
+  Result<TicketType> add_ticket_type(Principal const& who, std::string_view event_id, TicketTypePatch const& input,
+                                     Actor const& actor);
+  /// Changes a ticket type of an event of the calling organizer; its quota never drops below its
+  /// seats taken, and a new price applies to new orders only.
+  Result<TicketType> update_ticket_type(Principal const& who, std::string_view event_id, std::string_view type_id,
+                                        TicketTypePatch const& patch, Actor const& actor);
+  /// Deletes a ticket type nobody ordered, unless it is the event's last.
+  Result<void> delete_ticket_type(Principal const& who, std::string_view event_id, std::string_view type_id,
+                                  Actor const& actor);
   /// The not-cancelled events the caller is door staff of, in start order, one page at a
   /// time; by default those that started less than a day ago or start later, so an event in
   /// progress stays on the list.

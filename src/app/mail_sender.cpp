@@ -133,10 +133,9 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
       text = confirmation_text(*event, *order, *holder, settings_.public_url);
       for (auto const& ticket : order->tickets) {
         if (ticket.status != TicketStatus::valid) continue;
-        out.content.attachments.push_back(
-            {.filename = "ticket-" + std::to_string(ticket.position) + ".pdf",
-             .content_type = "application/pdf",
-             .data = printer_.render_pdf(printed_ticket(*event, order->registration, ticket))});
+        out.content.attachments.push_back({.filename = "ticket-" + std::to_string(ticket.position) + ".pdf",
+                                           .content_type = "application/pdf",
+                                           .data = printer_.render_pdf(printed_ticket(*event, *order, ticket))});
       }
       out.content.attachments.push_back(calendar_of(*event, entry.created_at));
       break;

@@ -422,15 +422,27 @@ struct EventQuery {
 
 enum class EventUpdate { updated, not_found, capacity_below_sold };
 
+/// What changing an event's ticket types did.
+enum class TicketTypeChange {
+  done,
+  not_found,            ///< no such event, or no such type of it
+  capacity_below_sold,  ///< the new quota is below the type's seats already taken
+  has_sales,            ///< a type that was ever ordered cannot be deleted
+  last_type,            ///< an event keeps at least one type
+  too_many,             ///< the event has as many types as it may
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
-  virtual void insert_event(Event const& event, TicketType const& default_type, Actor const& actor) = 0;
+  /// Writes the event with its ticket types (event.ticket_types, at least one).
+  virtual void insert_event(Event const& event, Actor const& actor) = 0;
   virtual std::optional<Event> find_event(std::string_view id) = 0;
   /// Up to `query.limit` events in listing order.
   virtual std::vector<Event> list_events(EventQuery const& query) = 0;
-  /// Replaces the event's details (and its default ticket type's price and capacity) unless
-  /// the new capacity is below the seats already taken; the check and the write are atomic.
+  /// Replaces the event's details unless the new capacity is below the seats already taken;
+  /// the check and the write are atomic. The price goes to the event's type when it has only
+  /// one (the caller refuses a price for an event of several types).
   virtual EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now,
                                    Actor const& actor) = 0;
   /// Marks the event cancelled; false when no such event.
@@ -438,6 +450,17 @@ class EventStore {
   /// Makes a draft published (audited as event.published); false, and nothing changed, when
   /// the event is not a draft (published or cancelled meanwhile) or does not exist.
   virtual bool publish_event(std::string_view id, Timestamp now, Actor const& actor) = 0;
+  /// Adds a type to its event (type.event_id). Every change of an event's types keeps the
+  /// event's price the lowest visible type's, and happens under the event's row lock, as the
+  /// seat counters do.
+  virtual TicketTypeChange add_ticket_type(TicketType const& type, Timestamp now, Actor const& actor) = 0;
+  /// Replaces a type's details unless its new quota is below its seats taken (atomic). A new
+  /// price applies to orders placed from then on.
+  virtual TicketTypeChange update_ticket_type(std::string_view event_id, std::string_view type_id,
+                                              TicketTypeDraft const& details, Timestamp now, Actor const& actor) = 0;
+  /// Deletes a type nobody ever ordered, unless it is the event's last.
+  virtual TicketTypeChange delete_ticket_type(std::string_view event_id, std::string_view type_id, Timestamp now,
+                                              Actor const& actor) = 0;
 };
 
 // ---- registrations and tickets -------------------------------------------------------
@@ -445,12 +468,13 @@ class EventStore {
 /// A registration ready to be written: ids chosen, tickets signed.
 struct NewRegistration {
   Registration registration;
-  std::vector<Ticket> tickets;        ///< issued now (free events); empty while payment is pending
-  std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
-  std::string idempotency_key;        ///< empty when the client sent none
-  std::string request_hash;           ///< what the key promised: replays must match it
-  HoldRules hold_rules;               ///< how an order waiting for payment holds its seats
-  std::string client_address;         ///< the address that placed it, for the per-client cap on holds
+  std::vector<Ticket> tickets;          ///< issued now (free events); empty while payment is pending
+  std::vector<RegistrationItem> items;  ///< at the prices the order was computed with, which must still hold
+  bool sees_hidden = false;             ///< the buyer may order hidden types (the event's organizer)
+  std::string idempotency_key;          ///< empty when the client sent none
+  std::string request_hash;             ///< what the key promised: replays must match it
+  HoldRules hold_rules;                 ///< how an order waiting for payment holds its seats
+  std::string client_address;           ///< the address that placed it, for the per-client cap on holds
   /// Open unpaid orders one client address may have for the event; 0: no cap (or an exempt client).
   std::int32_t client_hold_limit = 0;
 };
@@ -461,6 +485,9 @@ struct PlacementResult {
   std::int32_t seats_left = 0;
   std::int32_t attendee_limit = 0;    ///< the event's cap, for the message
   std::optional<Timestamp> retry_at;  ///< hold_cooldown: when the attendee may hold seats again
+  std::optional<std::size_t> item;    ///< the item a refusal is about
+  std::int32_t min_per_order = 0;     ///< order_quantity: the item's type's limits
+  std::int32_t max_per_order = 0;
 };
 
 template <class T>
@@ -480,6 +507,7 @@ struct RegistrationRow {
   std::string attendee_email;
   std::int32_t checked_in = 0;
   std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
+  std::string ticket_types{};            ///< its items as "2 × VIP; 1 × Regular"
 };
 
 struct RegistrationCursor {

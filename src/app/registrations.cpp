@@ -1,6 +1,7 @@
 #include "app/registrations.hpp"
 
 #include <date/tz.h>
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -43,11 +44,87 @@ std::optional<Event> Registrations::recent_event(std::string const& id, bool fre
 
 void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                                       Completion<Result<Registered>> done) {
-  if (auto errors = check_quantity(request.quantity); !errors.empty()) {
-    return done(fail(Errc::invalid_input, "The quantity is not acceptable.", std::move(errors)));
+  std::vector<FieldError> errors;
+  if (request.items.empty()) {
+    errors = check_quantity(request.quantity);
+  } else {
+    std::int64_t seats = 0;
+    for (std::size_t i = 0; i < request.items.size(); ++i) {
+      auto const path = "items[" + std::to_string(i) + "].";
+      for (auto& e : check_quantity(request.items[i].quantity))
+        errors.push_back({path + e.field, std::move(e.message)});
+      for (std::size_t j = 0; j < i; ++j) {
+        if (request.items[j].ticket_type_id == request.items[i].ticket_type_id) {
+          errors.push_back({path + "ticketTypeId", "names the same ticket type as items[" + std::to_string(j) + "]"});
+          break;
+        }
+      }
+      seats += request.items[i].quantity;
+    }
+    if (errors.empty() && seats > kMaxQuantityPerOrder) {
+      errors.push_back({"items", "must ask for at most " + std::to_string(kMaxQuantityPerOrder) + " seats in all"});
+    }
   }
+  if (!errors.empty()) return done(fail(Errc::invalid_input, "The order is not acceptable.", std::move(errors)));
   place(who, request, actor, false, std::move(done));
 }
+
+namespace {
+
+/// The order's items at the prices of the event as read (`event.ticket_types`), or the 400 naming
+/// the item that is not acceptable: a type the buyer may not order, a quantity outside the
+/// type's limits, an amount larger than one payment may be. The old form (no items) orders
+/// `request.quantity` of the first visible type.
+Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterRequest const& request,
+                                                   bool sees_hidden) {
+  auto visible = [&](TicketType const& t) { return sees_hidden || !t.details.hidden; };
+  std::vector<RegistrationItem> items;
+  std::vector<FieldError> errors;
+  if (request.items.empty()) {
+    auto const first = std::ranges::find_if(event.ticket_types, visible);
+    if (first == event.ticket_types.end()) {
+      return fail(Errc::invalid_input, "The order is not acceptable.", {{"eventId", "has no ticket type on sale"}});
+    }
+    items.push_back(
+        {first->id, first->details.name, static_cast<std::int32_t>(request.quantity), first->details.price_minor});
+  } else {
+    for (auto const& asked : request.items) {
+      auto const path = "items[" + std::to_string(items.size()) + "].";
+      auto const type = std::ranges::find(event.ticket_types, asked.ticket_type_id, &TicketType::id);
+      if (type == event.ticket_types.end() || !visible(*type)) {
+        errors.push_back({path + "ticketTypeId", "is not a ticket type of this event"});
+      }
+      items.push_back({asked.ticket_type_id, type == event.ticket_types.end() ? "" : type->details.name,
+                       static_cast<std::int32_t>(asked.quantity),
+                       type == event.ticket_types.end() ? 0 : type->details.price_minor});
+    }
+  }
+  std::int64_t amount = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto const type = std::ranges::find(event.ticket_types, items[i].ticket_type_id, &TicketType::id);
+    if (type == event.ticket_types.end()) continue;
+    auto const& d = type->details;
+    if (items[i].quantity < d.min_per_order || items[i].quantity > d.max_per_order) {
+      errors.push_back({request.items.empty() ? "quantity" : "items[" + std::to_string(i) + "].quantity",
+                        "must be between " + std::to_string(d.min_per_order) + " and " +
+                            std::to_string(d.max_per_order) + " for " + d.name});
+    }
+    amount += items[i].unit_price_minor * items[i].quantity;
+  }
+  if (errors.empty() && amount > EventDraft::kMaxOrderAmountMinor) {
+    errors.push_back({"items", "add up to more than one payment may be (99999999 minor units)"});
+  }
+  if (!errors.empty()) return fail(Errc::invalid_input, "The order is not acceptable.", std::move(errors));
+  return items;
+}
+
+/// The field an item-level refusal names: the item's, or the old form's.
+std::string item_field(RegisterRequest const& request, std::optional<std::size_t> item, std::string_view field) {
+  if (request.items.empty()) return field == "quantity" ? "quantity" : "eventId";
+  return "items[" + std::to_string(item.value_or(0)) + "]." + std::string(field);
+}
+
+}  // namespace
 
 void Registrations::place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
                           Completion<Result<Registered>> done) {
@@ -60,9 +137,25 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   }
   if (!event) return done(fail(Errc::not_found, "No event has this id."));
 
+  bool const sees_hidden = event->organizer_id == who.user_id;
+  auto items = priced_items(*event, request, sees_hidden);
+  if (!items) {
+    // A type made a moment ago may be missing from the cached event: once more with what is stored.
+    if (!fresh) return place(who, request, actor, true, std::move(done));
+    return done(std::unexpected(std::move(items.error())));
+  }
   auto const now = clock_.now();
-  auto const quantity = static_cast<std::int32_t>(request.quantity);
-  bool const free = event->details.price_minor == 0;
+  std::int32_t quantity = 0;
+  std::int64_t amount = 0;
+  std::string request_hash = event->id;
+  for (auto const& item : *items) {
+    quantity += item.quantity;
+    amount += item.unit_price_minor * item.quantity;
+    // The old form's hash stays what it was, so its replays still match.
+    request_hash += request.items.empty() ? "|" + std::to_string(item.quantity)
+                                          : "|" + item.ticket_type_id + ":" + std::to_string(item.quantity);
+  }
+  bool const free = amount == 0;
   HoldRules const hold_rules{
       .length = event->details.hold_seconds ? std::chrono::seconds(*event->details.hold_seconds) : settings_.hold,
       .max_open_per_account = 1,
@@ -72,11 +165,11 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
           Registration{
               .id = entropy_.new_id(),
               .event_id = event->id,
-              .ticket_type_id = {},
+              .ticket_type_id = items->front().ticket_type_id,
               .user_id = who.user_id,
               .quantity = quantity,
               .status = free ? RegistrationStatus::confirmed : RegistrationStatus::pending_payment,
-              .amount_minor = event->details.price_minor * quantity,
+              .amount_minor = amount,
               .currency = event->details.currency,
               .payment_id = std::nullopt,
               .registered_at = now,
@@ -84,25 +177,48 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
               .updated_at = now,
           },
       .tickets = {},
-      .unit_price_minor = event->details.price_minor,
+      .items = std::move(*items),
+      .sees_hidden = sees_hidden,
       .idempotency_key = request.idempotency_key,
-      .request_hash = event->id + "|" + std::to_string(quantity),
+      .request_hash = std::move(request_hash),
       .hold_rules = hold_rules,
       .client_address = request.client_address,
       .client_hold_limit = request.client_exempt ? 0 : settings_.max_unpaid_holds_per_client,
   };
   // Signed before the write, so the single writer never waits on signatures.
-  if (free) order.tickets = issue_tickets(order.registration, codes_, entropy_, now);
+  if (free) order.tickets = issue_tickets(order.registration, order.items, codes_, entropy_, now);
+  std::vector<std::string> type_names;
+  for (auto const& item : order.items) type_names.push_back(item.name);
   registrations_.place_registration(
       std::move(order), now, actor,
-      [this, who, request, actor, fresh, done = std::move(done)](Result<PlacementResult> placed) mutable {
+      [this, who, request, actor, fresh, type_names = std::move(type_names),
+       done = std::move(done)](Result<PlacementResult> placed) mutable {
         if (!placed) return done(std::unexpected(placed.error()));
         auto& result = *placed;
+        auto const type_name = [&] {
+          return result.item && *result.item < type_names.size() ? type_names[*result.item] : std::string();
+        };
         switch (result.outcome) {
           case Placement::price_changed:
-            // The organizer changed the price a moment ago: once more with what is stored now.
+          case Placement::ticket_type_unknown:
+          case Placement::order_quantity:
+            // The organizer changed the event's types a moment ago: once more with what is stored now.
             if (!fresh) return place(who, request, actor, true, std::move(done));
+            if (result.outcome == Placement::ticket_type_unknown) {
+              return done(
+                  fail(Errc::invalid_input, "The order is not acceptable.",
+                       {{item_field(request, result.item, "ticketTypeId"), "is not a ticket type of this event"}}));
+            }
+            if (result.outcome == Placement::order_quantity) {
+              return done(fail(Errc::invalid_input, "The order is not acceptable.",
+                               {{item_field(request, result.item, "quantity"),
+                                 "must be between " + std::to_string(result.min_per_order) + " and " +
+                                     std::to_string(result.max_per_order) + " for " + type_name()}}));
+            }
             return done(fail(Errc::conflict, "The event's price changed while registering; try again."));
+          case Placement::sales_closed:
+            return done(fail(Errc::sales_closed, type_name() + " is not on sale now.",
+                             {{item_field(request, result.item, "ticketTypeId"), "is not on sale now"}}));
           case Placement::placed:
           case Placement::replayed:
             return done(Registered{std::move(result.detail), result.outcome == Placement::replayed});
@@ -129,6 +245,11 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
                              "Too many unpaid orders for this event come from your network; try again once some "
                              "are paid or have expired."));
           case Placement::sold_out:
+            if (result.item) {
+              return done(fail(Errc::sold_out, result.seats_left > 0 ? "Only " + std::to_string(result.seats_left) +
+                                                                           " seats of " + type_name() + " are left."
+                                                                     : type_name() + " is sold out."));
+            }
             return done(fail(Errc::sold_out, result.seats_left > 0
                                                  ? "Only " + std::to_string(result.seats_left) + " seats are left."
                                                  : "This event is sold out."));
@@ -241,10 +362,18 @@ Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std:
   return analytics;
 }
 
-std::vector<Ticket> issue_tickets(Registration const& r, TicketCodes& codes, Entropy& entropy, Timestamp now) {
+std::vector<Ticket> issue_tickets(Registration const& r, std::vector<RegistrationItem> const& items, TicketCodes& codes,
+                                  Entropy& entropy, Timestamp now) {
   std::vector<Ticket> tickets;
   tickets.reserve(static_cast<std::size_t>(r.quantity));
+  std::size_t item = 0;
+  std::int32_t of_item = 0;  // tickets issued of items[item]
   for (std::int32_t i = 1; i <= r.quantity; ++i) {
+    while (item < items.size() && of_item >= items[item].quantity) {
+      ++item;
+      of_item = 0;
+    }
+    ++of_item;
     Ticket ticket{
         .id = entropy.new_id(),
         .registration_id = r.id,
@@ -256,6 +385,7 @@ std::vector<Ticket> issue_tickets(Registration const& r, TicketCodes& codes, Ent
         .validated_at = std::nullopt,
         .position = i,
         .holder_name = {},
+        .ticket_type_id = item < items.size() ? items[item].ticket_type_id : r.ticket_type_id,
     };
     ticket.qr_code = codes.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
     tickets.push_back(std::move(ticket));

@@ -21,12 +21,19 @@ struct TicketingSettings {
   std::string public_url;                       ///< the base of download links
 };
 
+/// One line of an order as the buyer asked for it.
+struct RequestedItem {
+  std::string ticket_type_id;
+  std::int64_t quantity = 1;
+};
+
 struct RegisterRequest {
   std::string event_id;
-  std::int64_t quantity = 1;
-  std::string idempotency_key;  ///< empty: none
-  std::string client_address;   ///< who placed the order, after trusted proxies
-  bool client_exempt = false;   ///< the client is a trusted proxy itself: no per-client cap
+  std::int64_t quantity = 1;         ///< without items: seats of the event's first visible type
+  std::vector<RequestedItem> items;  ///< empty: the old form, `quantity` of the first visible type
+  std::string idempotency_key;       ///< empty: none
+  std::string client_address;        ///< who placed the order, after trusted proxies
+  bool client_exempt = false;        ///< the client is a trusted proxy itself: no per-client cap
 };
 
 struct CancelRequest {
@@ -104,9 +111,10 @@ class Registrations {
   std::unordered_map<std::string, CachedEvent> cache_;
 };
 
-/// One signed ticket per seat of a registration, ready to be written with it.
-std::vector<Ticket> issue_tickets(Registration const& registration, TicketCodes& codes, Entropy& entropy,
-                                  Timestamp now);
+/// One signed ticket per seat of a registration, ready to be written with it: each item's
+/// tickets in turn, of its type.
+std::vector<Ticket> issue_tickets(Registration const& registration, std::vector<RegistrationItem> const& items,
+                                  TicketCodes& codes, Entropy& entropy, Timestamp now);
 
 std::string encode_registration_cursor(RegistrationCursor const& cursor);
 std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text);

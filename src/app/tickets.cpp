@@ -1,6 +1,7 @@
 #include "app/tickets.hpp"
 
 #include <date/tz.h>
+#include <algorithm>
 #include <charconv>
 
 #include "domain/money.hpp"
@@ -59,7 +60,7 @@ Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view ex
   auto const registration = registrations_.find_registration(ticket->registration_id);
   if (!event || !registration) return fail(Errc::not_found, "No ticket has this id.");
 
-  return printer_.render_pdf(printed_ticket(*event, registration->registration, *ticket));
+  return printer_.render_pdf(printed_ticket(*event, *registration, *ticket));
 }
 
 bool Tickets::may_scan(Principal const& who, Event const& event) {
@@ -185,14 +186,23 @@ std::string without_day_padding(std::string text) {
 
 }  // namespace
 
-PrintedTicket printed_ticket(Event const& event, Registration const& r, Ticket const& ticket) {
-  auto const unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
+PrintedTicket printed_ticket(Event const& event, RegistrationDetail const& order, Ticket const& ticket) {
+  auto const& r = order.registration;
+  // The ticket's type and the price its item was ordered at (orders made before types had items
+  // of their own: the average).
+  auto unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
+  std::string type_name = "General admission";
+  if (auto const item = std::ranges::find(order.items, ticket.ticket_type_id, &RegistrationItem::ticket_type_id);
+      item != order.items.end()) {
+    unit_price = item->unit_price_minor;
+    type_name = item->name;
+  }
   return {
       .event_name = event.details.name,
       .date_line = format_event_period(event.details),
       .location = event.details.location,
       .holder_name = ticket.holder_name,
-      .ticket_type = "General admission",
+      .ticket_type = type_name,
       .price_line = format_price(unit_price, r.currency),
       .ticket_id = ticket.id,
       .order_line =

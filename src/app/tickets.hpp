@@ -90,8 +90,8 @@ class Tickets {
   std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point, std::less<>> scan_staff_;
 };
 
-/// What a ticket of `registration` for `event` prints.
-PrintedTicket printed_ticket(Event const& event, Registration const& registration, Ticket const& ticket);
+/// What a ticket of `order` for `event` prints: its type and the price its item was ordered at.
+PrintedTicket printed_ticket(Event const& event, RegistrationDetail const& order, Ticket const& ticket);
 
 /// "Saturday, 12 December 2026 · 19:00 CET" in the event's zone.
 std::string format_event_date(Timestamp t, std::string const& time_zone);

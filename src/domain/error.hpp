@@ -26,6 +26,7 @@ enum class Errc {
   email_taken,
   capacity_below_sold,
   sold_out,
+  sales_closed,         ///< a ticket type of the order is not on sale now (its sales window)
   attendee_limit,       ///< the attendee would hold more seats than the event allows
   hold_open,            ///< the attendee has an unpaid order holding seats of the event already
   hold_cooldown,        ///< the attendee's last hold of the event ran out unpaid moments ago

@@ -90,4 +90,51 @@ std::vector<FieldError> check_event(EventDraft const& d) {
   return errors;
 }
 
+std::int32_t TicketType::available(std::int32_t event_seats_left) const {
+  auto left = event_seats_left;
+  if (details.capacity) left = std::min(left, *details.capacity - sold);
+  return std::max(0, left);
+}
+
+std::vector<FieldError> check_ticket_type(TicketTypeDraft const& d, std::string const& prefix) {
+  std::vector<FieldError> errors;
+  if (blank(d.name)) {
+    errors.push_back({prefix + "name", "must not be empty"});
+  } else if (utf8_length(d.name) > 200) {
+    errors.push_back({prefix + "name", "must be at most 200 characters"});
+  }
+  if (utf8_length(d.description) > 2'000) errors.push_back({prefix + "description", "must be at most 2000 characters"});
+  if (d.price_minor < 0) {
+    errors.push_back({prefix + "price", "must not be negative"});
+  } else if (d.max_per_order >= 1 && d.price_minor > EventDraft::kMaxOrderAmountMinor / d.max_per_order) {
+    errors.push_back({prefix + "price",
+                      "times maxPerOrder must not exceed 99999999 minor units of the currency, the "
+                      "most one payment may be"});
+  }
+  if (d.capacity && (*d.capacity < 1 || *d.capacity > EventDraft::kMaxCapacity)) {
+    errors.push_back({prefix + "capacity", "must be between 1 and 1000000, or null for the event's capacity"});
+  }
+  if (d.min_per_order < 1 || d.min_per_order > TicketTypeDraft::kMaxPerOrder) {
+    errors.push_back({prefix + "minPerOrder", "must be between 1 and 100"});
+  }
+  if (d.max_per_order < 1 || d.max_per_order > TicketTypeDraft::kMaxPerOrder) {
+    errors.push_back({prefix + "maxPerOrder", "must be between 1 and 100"});
+  } else if (d.max_per_order < d.min_per_order) {
+    errors.push_back({prefix + "maxPerOrder", "must not be below minPerOrder"});
+  }
+  if (d.sales_start && d.sales_end && *d.sales_end <= *d.sales_start) {
+    errors.push_back({prefix + "salesEnd", "must be after salesStart"});
+  }
+  if (d.position < 0 || d.position > 10'000) errors.push_back({prefix + "position", "must be between 0 and 10000"});
+  return errors;
+}
+
+std::optional<std::int64_t> lowest_visible_price(std::vector<TicketType> const& types) {
+  std::optional<std::int64_t> lowest;
+  for (auto const& t : types) {
+    if (!t.details.hidden && (!lowest || t.details.price_minor < *lowest)) lowest = t.details.price_minor;
+  }
+  return lowest;
+}
+
 }  // namespace admit

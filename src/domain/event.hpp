@@ -47,6 +47,35 @@ struct EventDraft {
   static constexpr std::int64_t kMaxOrderAmountMinor = 99'999'999;
 };
 
+/// What an organizer writes about a ticket type.
+struct TicketTypeDraft {
+  std::string name;
+  std::string description;
+  std::int64_t price_minor = 0;
+  std::optional<std::int32_t> capacity;  ///< its own quota; nullopt: only the event's capacity limits it
+  std::optional<Timestamp> sales_start;  ///< on sale from then; nullopt: at once
+  std::optional<Timestamp> sales_end;    ///< no longer on sale from then; nullopt: until the event starts
+  std::int32_t min_per_order = 1;
+  std::int32_t max_per_order = kMaxPerOrder;
+  bool hidden = false;  ///< shown and sold only to the organizer (later: with an access code)
+  std::int32_t position = 0;
+
+  static constexpr std::int32_t kMaxPerOrder = 100;
+  static constexpr std::size_t kMaxTypesPerEvent = 50;
+};
+
+/// Every kind of ticket an event sells. An event made with one price and capacity has one
+/// type, "General admission", without a quota of its own; registrations and tickets point at a type.
+struct TicketType {
+  std::string id;
+  std::string event_id;
+  TicketTypeDraft details;
+  std::int32_t sold = 0;  ///< confirmed and held seats
+
+  /// What can still be ordered of it: the fewest its own quota and the event's capacity leave.
+  std::int32_t available(std::int32_t event_seats_left) const;
+};
+
 struct Event {
   std::string id;
   std::string organizer_id;
@@ -55,19 +84,16 @@ struct Event {
   EventStatus status = EventStatus::published;
   Timestamp created_at;
   Timestamp updated_at;
+  std::vector<TicketType> ticket_types{};  ///< in display order (position); every one, hidden too
 
   std::int32_t seats_left() const { return details.capacity - registered_count; }
 };
 
-/// Every kind of ticket an event sells. An event starts with one default type built from
-/// its price and capacity; registrations and tickets point at a type.
-struct TicketType {
-  std::string id;
-  std::string event_id;
-  std::string name;
-  std::int64_t price_minor = 0;
-  std::int32_t capacity = 0;
-};
+/// The rules a ticket type must satisfy, fields named under `prefix` ("" or "ticketTypes[1].").
+std::vector<FieldError> check_ticket_type(TicketTypeDraft const& draft, std::string const& prefix = {});
+
+/// The price an event shows: its lowest visible type's (nullopt: none is visible).
+std::optional<std::int64_t> lowest_visible_price(std::vector<TicketType> const& types);
 
 /// Whether `user_id` may learn that the event exists: a draft is its organizer's alone, to
 /// everyone else (admins and door staff too) it does not exist. Empty `user_id`: anonymous.

@@ -10,8 +10,12 @@
 /// waiting-list offer changes the price the snapshot offers. The order of the checks below is
 /// the order clients see refusals in.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "domain/order_rules.hpp"
 #include "domain/time.hpp"
@@ -29,7 +33,11 @@ enum class Placement {
   hold_open,          ///< an unpaid order of this attendee still holds seats of the event
   hold_cooldown,      ///< a hold of this attendee ran out unpaid recently (until retry_at)
   client_hold_limit,  ///< the client address has as many unpaid orders open as it may
-  sold_out,
+  /// An item names no type of the event, or a hidden one the buyer may not order (item).
+  ticket_type_unknown,
+  order_quantity,  ///< an item's quantity is outside its type's minimum or maximum per order (item)
+  sales_closed,    ///< an item's type is not on sale now: before its salesStart or from its salesEnd (item)
+  sold_out,        ///< the event's seats or, with item, that item's type's seats are too few
 };
 
 /// The placement outcome for a verdict of the attendee rules (allowed: placed).
@@ -50,19 +58,36 @@ struct SeatPool {
   constexpr std::int32_t left() const { return capacity - taken; }
 };
 
+/// One ticket type of the event, as the writing transaction read it.
+struct TypeOnSale {
+  std::string id;
+  std::int64_t unit_price_minor = 0;
+  std::optional<std::int32_t> capacity;  ///< its own quota; nullopt: only the event's capacity limits it
+  std::int32_t sold = 0;                 ///< held or sold, including orders placed earlier in the same write
+  std::optional<Timestamp> sales_start;  ///< on sale from then; nullopt: from its creation
+  std::optional<Timestamp> sales_end;    ///< no longer on sale from then; nullopt: until the event starts
+  std::int32_t min_per_order = 1;
+  std::int32_t max_per_order = 100;
+  bool hidden = false;  ///< sold only to whoever may see it (the organizer; later, an access code)
+
+  /// Whether it is on sale at `now`: salesStart <= now < salesEnd.
+  constexpr bool on_sale(Timestamp now) const {
+    return (!sales_start || *sales_start <= now) && (!sales_end || now < *sales_end);
+  }
+};
+
 /// What an event's sale offers the order, as the writing transaction read it.
 struct SaleSnapshot {
   bool published = false;  ///< false: cancelled
   Timestamp starts_at;
   std::int32_t max_per_attendee = 0;
-  std::int64_t unit_price_minor = 0;   ///< the price of the ticket type the order buys
-  SeatPool event_seats;                ///< the event's capacity, over all its ticket types
-  std::optional<SeatPool> type_seats;  ///< the ticket type's own quota, when it has one
+  SeatPool event_seats;           ///< the event's capacity, over all its ticket types
+  std::vector<TypeOnSale> types;  ///< every type of the event
 
-  /// Seats an order could still take: the fewest any limit leaves.
-  constexpr std::int32_t seats_left() const {
-    return type_seats && type_seats->left() < event_seats.left() ? type_seats->left() : event_seats.left();
-  }
+  TypeOnSale const* find_type(std::string_view id) const;
+  TypeOnSale* find_type(std::string_view id);
+  /// Seats of type `type` an order could still take: the fewest its quota and the event leave.
+  std::int32_t seats_left(TypeOnSale const& type) const;
 };
 
 /// What the attendee's idempotency key found.
@@ -72,11 +97,18 @@ enum class KeyUse {
   other_request,  ///< an order with another request: refuse
 };
 
-/// What the order asks for.
-struct OrderTerms {
+/// One line of an order: seats of one ticket type.
+struct OrderItem {
+  std::string ticket_type_id;
   std::int32_t quantity = 1;
   std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
-  bool waits_for_payment = false;     ///< a paid event: the order holds its seats until paid
+};
+
+/// What the order asks for.
+struct OrderTerms {
+  std::vector<OrderItem> items;    ///< one per type, in the order the buyer listed them
+  bool sees_hidden = false;        ///< the buyer may order hidden types (the event's organizer)
+  bool waits_for_payment = false;  ///< a paid event: the order holds its seats until paid
   HoldRules hold_rules;
   std::optional<Timestamp> proposed_hold_end;  ///< when its hold would end (now + the hold length)
   /// Open unpaid orders the order's client address may have for the event; 0: no cap (no
@@ -85,6 +117,8 @@ struct OrderTerms {
 
   /// Whether the client's open holds count: read OrderFacts::client_open_holds only then.
   constexpr bool capped_by_client() const { return waits_for_payment && client_hold_limit > 0; }
+  /// Seats over all items.
+  std::int32_t seats() const;
 };
 
 /// What the writing transaction read for the order.
@@ -101,16 +135,21 @@ struct PlacementDecision {
   std::int32_t attendee_limit = 0;    ///< the event's cap, for the message
   std::optional<Timestamp> retry_at;  ///< hold_cooldown: when the attendee may hold seats again
   std::optional<Timestamp> hold_end;  ///< placed and waiting for payment: when its hold ends
+  std::optional<std::size_t> item;    ///< the item a refusal is about (see Placement)
+  std::int32_t min_per_order = 0;     ///< order_quantity: the item's type's limits, for the message
+  std::int32_t max_per_order = 0;
 };
 
 /// Decides one order at `now`: an earlier use of its idempotency key, then the event (found,
-/// open, price), the attendee's rules (seat limit, open hold, cooldown), the client's cap on
-/// unpaid orders, and last the seats every limit leaves. When placed, seats_left counts the
-/// order's seats as taken.
+/// open), every item in turn (a visible type of the event, its price, its quantity within the
+/// type's limits per order, on sale now), the attendee's rules over all items (seat limit, open
+/// hold, cooldown), the client's cap on unpaid orders, and last the seats: the event's for the
+/// whole order, then every type's own quota for all its items together. All or nothing. When
+/// placed, seats_left counts the order's seats as taken of the event.
 PlacementDecision decide_placement(OrderFacts const& facts, OrderTerms const& order, Timestamp now);
 
 /// What placing `order` adds to the facts later orders of the same write read: the attendee's
-/// seats and open holds, the client's open holds and the seats taken under every limit.
+/// seats and open holds, the client's open holds, the event's seats taken and every type's sold.
 void count_placed(OrderFacts& facts, OrderTerms const& order);
 
 }  // namespace admit

@@ -48,12 +48,20 @@ constexpr bool holds_seats(RegistrationStatus s) {
   return s == RegistrationStatus::pending_payment || s == RegistrationStatus::confirmed;
 }
 
+/// One line of an order: seats of one ticket type at the price they were ordered at.
+struct RegistrationItem {
+  std::string ticket_type_id;
+  std::string name;  ///< read model: the type's name
+  std::int32_t quantity = 1;
+  std::int64_t unit_price_minor = 0;
+};
+
 struct Registration {
   std::string id;
   std::string event_id;
-  std::string ticket_type_id;
+  std::string ticket_type_id;  ///< the first item's type
   std::string user_id;
-  std::int32_t quantity = 1;
+  std::int32_t quantity = 1;  ///< seats over all its items
   RegistrationStatus status = RegistrationStatus::confirmed;
   std::int64_t amount_minor = 0;
   std::string currency;
@@ -76,6 +84,7 @@ struct Ticket {
   std::optional<Timestamp> validated_at;
   std::int32_t position = 0;  ///< 1-based within its registration
   std::string holder_name;    ///< read model: the registering attendee's name
+  std::string ticket_type_id;
 };
 
 /// "valid", "used" (validated once) or "cancelled", as clients see a ticket.
@@ -85,7 +94,8 @@ std::string_view display_status(Ticket const& t);
 struct RegistrationDetail {
   Registration registration;
   std::vector<Ticket> tickets;
-  std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
+  std::optional<EmailDelivery> email{};   ///< its latest confirmation; nullopt while none is due
+  std::vector<RegistrationItem> items{};  ///< in the order the buyer listed them
 };
 
 inline constexpr std::int32_t kMaxQuantityPerOrder = 100;

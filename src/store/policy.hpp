@@ -41,12 +41,51 @@ constexpr bool is_sql_list_of_seat_holding(std::string_view sql) {
 static_assert(policy_detail::is_sql_list_of_seat_holding(ADMIT_SEAT_HOLDING),
               "ADMIT_SEAT_HOLDING must list exactly the statuses holds_seats() is true for");
 
+/// Gives back to their types the seats a cancelled or expired registration (placeholder `reg`)
+/// held: each item's seats but those whose ticket was used. Run only when the registration gives
+/// seats back at all (seats_released > 0), in the transaction that updates its event's counter.
+#define ADMIT_RELEASE_TYPE_SEATS(reg)                                                              \
+  "UPDATE ticket_types SET sold = sold - (SELECT SUM(i.quantity) FROM registration_items i WHERE " \
+  "i.registration_id = " reg                                                                       \
+  " AND i.ticket_type_id = ticket_types.id) + (SELECT COUNT(*) FROM tickets "                      \
+  "k WHERE k.registration_id = " reg                                                               \
+  " AND k.ticket_type_id = ticket_types.id AND k.validated_at IS NOT "                             \
+  "NULL) WHERE id IN (SELECT ticket_type_id FROM registration_items WHERE registration_id = " reg ")"
+
+/// Takes again for their types the seats of a registration (placeholder `reg`) whose hold ran out
+/// before its payment arrived; ADMIT_TYPES_WITHOUT_ROOM first says whether every type has room.
+#define ADMIT_RETAKE_TYPE_SEATS(reg)                                                               \
+  "UPDATE ticket_types SET sold = sold + (SELECT SUM(i.quantity) FROM registration_items i WHERE " \
+  "i.registration_id = " reg                                                                       \
+  " AND i.ticket_type_id = ticket_types.id) WHERE id IN (SELECT "                                  \
+  "ticket_type_id FROM registration_items WHERE registration_id = " reg ")"
+
+/// The number of a registration's (placeholder `reg`) types too full to take its seats again.
+#define ADMIT_TYPES_WITHOUT_ROOM(reg)                                                                      \
+  "SELECT COUNT(*) FROM ticket_types t WHERE t.capacity IS NOT NULL AND t.sold + (SELECT SUM(i.quantity) " \
+  "FROM registration_items i WHERE i.registration_id = " reg                                               \
+  " AND i.ticket_type_id = t.id) > t.capacity "                                                            \
+  "AND t.id IN (SELECT ticket_type_id FROM registration_items WHERE registration_id = " reg ")"
+
+/// Sets the event's (placeholder `event`) price to its lowest visible type's (of all its types
+/// when every one is hidden).
+#define ADMIT_REFRESH_EVENT_PRICE(event)                                                                     \
+  "UPDATE events SET price_minor = COALESCE((SELECT MIN(price_minor) FROM ticket_types WHERE "               \
+  "event_id = " event " AND NOT hidden), (SELECT MIN(price_minor) FROM ticket_types WHERE event_id = " event \
+  "), 0) WHERE id = " event
+
 /// The terms decide_placement judges a registration ready to be written by.
 inline OrderTerms terms_of(NewRegistration const& order) {
   auto const& reg = order.registration;
+  std::vector<OrderItem> items;
+  items.reserve(order.items.size());
+  for (auto const& item : order.items) {
+    items.push_back(
+        {.ticket_type_id = item.ticket_type_id, .quantity = item.quantity, .unit_price_minor = item.unit_price_minor});
+  }
   return OrderTerms{
-      .quantity = reg.quantity,
-      .unit_price_minor = order.unit_price_minor,
+      .items = std::move(items),
+      .sees_hidden = order.sees_hidden,
       .waits_for_payment = reg.status == RegistrationStatus::pending_payment,
       .hold_rules = order.hold_rules,
       .proposed_hold_end = reg.hold_expires_at,
@@ -66,7 +105,10 @@ inline PlacementResult placement_result(PlacementDecision const& decision) {
                          .detail = {},
                          .seats_left = decision.seats_left,
                          .attendee_limit = decision.attendee_limit,
-                         .retry_at = decision.retry_at};
+                         .retry_at = decision.retry_at,
+                         .item = decision.item,
+                         .min_per_order = decision.min_per_order,
+                         .max_per_order = decision.max_per_order};
 }
 
 /// The select list of what one attendee holds of one event (AttendeeHoldings, in its order),

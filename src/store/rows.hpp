@@ -103,7 +103,7 @@ Registration read_registration(Row const& row, int first = 0) {
 /// A ticket with its holder's name: needs `tickets t JOIN users u ON u.id = t.user_id`.
 #define ADMIT_TICKET_COLUMNS                                                                              \
   "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
-  "t.position, u.name"
+  "t.position, u.name, t.ticket_type_id"
 
 template <class Row>
 Ticket read_ticket(Row const& row, int first = 0) {
@@ -119,7 +119,60 @@ Ticket read_ticket(Row const& row, int first = 0) {
       .validated_at = c.optional_time(7),
       .position = c.int32(8),
       .holder_name = c.text(9),
+      .ticket_type_id = c.optional_text(10).value_or(""),
   };
+}
+
+#define ADMIT_TICKET_TYPE_COLUMNS(p)                                                                                   \
+  p "id, " p "event_id, " p "name, " p "description, " p "price_minor, " p "capacity, " p "sold, " p "sales_start, " p \
+    "sales_end, " p "min_per_order, " p "max_per_order, " p "hidden, " p "position"
+
+template <class Row>
+TicketType read_ticket_type(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return TicketType{
+      .id = c.text(0),
+      .event_id = c.text(1),
+      .details =
+          TicketTypeDraft{
+              .name = c.text(2),
+              .description = c.text(3),
+              .price_minor = c.integer(4),
+              .capacity = c.optional_int32(5),
+              .sales_start = c.optional_time(7),
+              .sales_end = c.optional_time(8),
+              .min_per_order = c.int32(9),
+              .max_per_order = c.int32(10),
+              .hidden = c.integer(11) != 0,
+              .position = c.int32(12),
+          },
+      .sold = c.int32(6),
+  };
+}
+
+/// A ticket type as a placement decides on it, from ADMIT_TICKET_TYPE_COLUMNS.
+inline TypeOnSale type_on_sale(TicketType const& t) {
+  return TypeOnSale{.id = t.id,
+                    .unit_price_minor = t.details.price_minor,
+                    .capacity = t.details.capacity,
+                    .sold = t.sold,
+                    .sales_start = t.details.sales_start,
+                    .sales_end = t.details.sales_end,
+                    .min_per_order = t.details.min_per_order,
+                    .max_per_order = t.details.max_per_order,
+                    .hidden = t.details.hidden};
+}
+
+/// A registration's items with their types' names, given the registration id's placeholder.
+#define ADMIT_ITEMS_OF(id)                                                                           \
+  "SELECT i.ticket_type_id, tt.name, i.quantity, i.unit_price_minor FROM registration_items i JOIN " \
+  "ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = " id " ORDER BY i.position"
+
+template <class Row>
+RegistrationItem read_item(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return RegistrationItem{
+      .ticket_type_id = c.text(0), .name = c.text(1), .quantity = c.int32(2), .unit_price_minor = c.integer(3)};
 }
 
 #define ADMIT_USER_COLUMNS \
@@ -214,10 +267,20 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
 
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
 /// over `registrations r JOIN users u ON u.id = r.user_id` ADMIT_EMAIL_JOIN("r.").
-#define ADMIT_REGISTRATION_ROW_COLUMNS                                                 \
+/// An organizer's row of a registration; `types` is the engine's expression for its items as
+/// "2 × VIP; 1 × Regular" (ADMIT_ITEMS_SUMMARY_SQLITE, ADMIT_ITEMS_SUMMARY_POSTGRES).
+#define ADMIT_REGISTRATION_ROW_COLUMNS(types)                                          \
   ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
   ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types
+
+#define ADMIT_ITEMS_SUMMARY_SQLITE                                                                             \
+  "(SELECT group_concat(x, '; ') FROM (SELECT i.quantity || ' × ' || tt.name AS x FROM registration_items i " \
+  "JOIN ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = r.id ORDER BY i.position))"
+
+#define ADMIT_ITEMS_SUMMARY_POSTGRES                                                                         \
+  "(SELECT string_agg(i.quantity || ' × ' || tt.name, '; ' ORDER BY i.position) FROM registration_items i " \
+  "JOIN ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = r.id)"
 
 template <class Row>
 RegistrationRow read_registration_row(Row const& row) {
@@ -228,6 +291,7 @@ RegistrationRow read_registration_row(Row const& row) {
       .attendee_email = c.text(13),
       .checked_in = c.int32(14),
       .email = read_email_delivery(row, 15),
+      .ticket_types = c.optional_text(19).value_or(""),
   };
 }
 

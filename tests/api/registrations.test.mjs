@@ -529,7 +529,7 @@ describe('GET /api/events/{id}/registrations', () => {
 });
 
 const CSV_HEADER = ['registrationId', 'status', 'quantity', 'amount', 'currency', 'attendeeName', 'attendeeEmail',
-  'registeredAt', 'checkedIn', 'paymentId', 'emailStatus'];
+  'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes'];
 
 describe('GET /api/events/{id}/registrations?format=csv', () => {
   it('text/csv with the header row and one row per registration (no pagination)', async () => {
@@ -559,6 +559,7 @@ describe('GET /api/events/{id}/registrations?format=csv', () => {
       assert.equal(rec.checkedIn, '0');
       assert.equal(rec.paymentId, '');
       assert.equal(rec.emailStatus, '', 'nothing is due while payment is pending');
+      assert.equal(rec.ticketTypes, `${reg.quantity} × General admission`);
     }
     assert.equal(new Set(rows.slice(1).map((x) => x[0])).size, 25);
   });

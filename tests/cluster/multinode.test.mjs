@@ -95,6 +95,44 @@ describe('flash sale through the balancer, spread over all nodes', () => {
     assert.deepEqual(seatsByStatus(regs), { confirmed: 100 });
   });
 
+  it('mixed orders of three types on every node never exceed a small type nor the event, all or nothing', async () => {
+    const e = await createEvent(lb, org.accessToken, {
+      price: undefined, capacity: 60, maxPerAttendee: 10,
+      ticketTypes: [{ name: 'Regular', price: 0 }, { name: 'VIP', price: 0, capacity: 7 }, { name: 'Student', price: 0, capacity: 20 }],
+    });
+    const id = Object.fromEntries(e.ticketTypes.map((t) => [t.name, t.ticketTypeId]));
+    const mixes = [
+      [{ ticketTypeId: id.VIP, quantity: 1 }, { ticketTypeId: id.Regular, quantity: 1 }],
+      [{ ticketTypeId: id.Student, quantity: 2 }],
+      [{ ticketTypeId: id.Regular, quantity: 1 }, { ticketTypeId: id.Student, quantity: 1 }, { ticketTypeId: id.VIP, quantity: 1 }],
+    ];
+    const rs = await mapPool(Array.from({ length: 270 }), 60, (_, i) => api(lb, 'POST', '/api/registrations', {
+      token: crowd[i % crowd.length].accessToken, body: { eventId: e.eventId, items: mixes[i % 3] },
+    }));
+    const ok = rs.filter((r) => r.status === 201);
+    assert.ok(rs.every((r) => r.status === 201 || r.status === 409), statusSummary(rs));
+    const byNode = new Set(ok.map((r) => r.node));
+    assert.equal(byNode.size, NODES, 'orders were placed on every node');
+    const seats = (name) => ok.flatMap((r) => r.json.items).filter((i) => i.ticketTypeId === id[name])
+      .reduce((n, i) => n + i.quantity, 0);
+    assert.equal(seats('VIP'), 7, statusSummary(rs));
+    assert.ok(seats('Student') >= 19 && seats('Student') <= 20, `students: ${seats('Student')}`);
+    for (const r of ok) {
+      assert.equal(r.json.tickets.length, r.json.quantity, 'every placed order has all its tickets');
+      assert.equal(r.json.items.reduce((n, i) => n + i.quantity, 0), r.json.quantity);
+    }
+    for (const base of c.nodeUrls) {
+      const seen = await getEvent(base, e.eventId);
+      const sold = Object.fromEntries(seen.ticketTypes.map((t) => [t.name, t.sold]));
+      assert.deepEqual(sold, { Regular: seats('Regular'), VIP: seats('VIP'), Student: seats('Student') }, base);
+      assert.equal(seen.registeredCount, seats('Regular') + seats('VIP') + seats('Student'), base);
+      assert.ok(seen.registeredCount <= 60);
+    }
+    const regs = await eventRegistrations(lb, org.accessToken, e.eventId);
+    assert.deepEqual(regs.map((g) => g.registrationId).sort(), ok.map((r) => r.json.registrationId).sort(),
+      'the organizer list is exactly the acknowledged orders');
+  });
+
   it('paid event: holds and payments on different nodes → confirmed + held == capacity exactly', async () => {
     const capacity = 60;
     const e = await createEvent(lb, org.accessToken, { capacity, price: 12.5, currency: 'EUR', maxPerAttendee: 3 });

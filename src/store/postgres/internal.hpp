@@ -67,9 +67,10 @@ inline void queue_registration_mail(pg::Connection& db, MailKind kind, std::stri
 
 /// The statement that writes newly issued tickets, all at once.
 inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
-  std::vector<std::string> ids, registrations, events, users, codes;
+  std::vector<std::string> ids, registrations, events, users, codes, types;
   std::vector<std::int64_t> generated, positions;
   for (auto const& t : tickets) {
+    types.push_back(t.ticket_type_id);
     ids.push_back(t.id);
     registrations.push_back(t.registration_id);
     events.push_back(t.event_id);
@@ -79,11 +80,47 @@ inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
     positions.push_back(t.position);
   }
   return {
-      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-      "SELECT id, r, e, u, 'valid', q, g, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-      "$5::text[], $6::bigint[], $7::int[]) AS t(id, r, e, u, q, g, p)",
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+      "ticket_type_id) SELECT id, r, e, u, 'valid', q, g, p, NULLIF(k, '') FROM unnest($1::text[], $2::text[], "
+      "$3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::text[]) AS t(id, r, e, u, q, g, p, k)",
       {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
-       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions)}};
+       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions), pg::text_array(types)}};
+}
+
+/// The rows of placed registrations' items, in one statement: `items[i]` belongs to `registrations[i]`.
+inline pg::Statement item_rows(std::vector<std::string> const& registrations,
+                               std::vector<RegistrationItem const*> const& items,
+                               std::vector<std::int64_t> const& positions) {
+  std::vector<std::string> types;
+  std::vector<std::int64_t> quantities, prices;
+  for (auto const* item : items) {
+    types.push_back(item->ticket_type_id);
+    quantities.push_back(item->quantity);
+    prices.push_back(item->unit_price_minor);
+  }
+  return {
+      "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
+      "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[])",
+      {pg::text_array(registrations), pg::text_array(types), pg::int_array(quantities), pg::int_array(prices),
+       pg::int_array(positions)}};
+}
+
+/// A registration's items, with their types' names.
+inline std::vector<RegistrationItem> items_of(pg::Connection& db, std::string_view registration_id) {
+  auto r = db.exec(ADMIT_ITEMS_OF("$1"), {pg::param(registration_id)});
+  std::vector<RegistrationItem> items;
+  for (int i = 0; i < r.rows(); ++i) items.push_back(read_item(pg::Row(r, i)));
+  return items;
+}
+
+/// An event's ticket types in display order.
+inline std::vector<TicketType> ticket_types_of(pg::Connection& db, std::string_view event_id) {
+  auto r =
+      db.exec("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id = $1 ORDER BY position, id",
+              {pg::param(event_id)});
+  std::vector<TicketType> types;
+  for (int i = 0; i < r.rows(); ++i) types.push_back(read_ticket_type(pg::Row(r, i)));
+  return types;
 }
 
 /// Writes newly issued tickets, all in one statement.

@@ -136,11 +136,17 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
                                      static_cast<std::int32_t>(mine.integer(0, 0)))) {
             return refund("registration.paid_over_attendee_limit");
           }
+          // The event's row first: its types' seats change only under it.
+          db.exec("SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", {param(event)});
+          if (db.exec(ADMIT_TYPES_WITHOUT_ROOM("$1"), {param(registration_id)}).integer(0, 0) > 0) {
+            return refund("registration.paid_too_late");
+          }
           auto const retaken = db.exec(
               "UPDATE events SET registered_count = registered_count + $2 WHERE id = $1 "
               "AND status = 'published' AND registered_count + $2 <= capacity",
               {param(event), param(quantity)});
           if (retaken.affected() == 0) return refund("registration.paid_too_late");
+          db.exec(ADMIT_RETAKE_TYPE_SEATS("$1"), {param(registration_id)});
         }
         db.exec(
             "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = $2, updated_at = $3 "
@@ -213,6 +219,11 @@ int PostgresStore::expire_holds(Timestamp now) {
         "UPDATE events e SET registered_count = e.registered_count - d.n "
         "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
         {pg::text_array(events), pg::int_array(seats)});
+    // Under the events' row locks just taken, as every change of a type's seats.
+    db.exec(
+        "UPDATE ticket_types t SET sold = t.sold - d.n FROM (SELECT i.ticket_type_id, SUM(i.quantity) AS n FROM "
+        "registration_items i WHERE i.registration_id = ANY($1::text[]) GROUP BY 1) AS d WHERE t.id = d.ticket_type_id",
+        {pg::text_array(ids)});
     db.exec(
         "INSERT INTO audit_log (at, action, subject_type, subject_id) "
         "SELECT at, 'registration.hold_expired', 'registration', s FROM unnest($1::bigint[], $2::text[]) AS x(at, s)",

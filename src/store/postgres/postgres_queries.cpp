@@ -31,7 +31,7 @@ std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string
   // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
   // (and what SQLite's LIKE does), whatever the database's locale.
   static std::string const select =
-      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS
+      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_POSTGRES)
       " FROM registrations r JOIN users u ON u.id = r.user_id" ADMIT_EMAIL_JOIN("r.") "WHERE r.event_id = $1 ";
   static std::string const rest =
       "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "

@@ -33,8 +33,7 @@ std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
 
 /// An event as a registration batch read it (under its row lock when the batch claims that way).
 struct BatchEvent {
-  SaleSnapshot sale;  ///< its seats taken count the orders this batch placed so far
-  std::string ticket_type_id;
+  SaleSnapshot sale;       ///< its seats taken and types' sold count the orders this batch placed so far
   std::int32_t added = 0;  ///< seats this batch takes
 };
 
@@ -86,9 +85,8 @@ struct AuditRows {
 constexpr std::string_view kGuardFailed = "AD001";
 
 /// A batch's events as its decisions need them.
-#define ADMIT_BATCH_EVENTS                                                                                 \
-  "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, " \
-  "e.price_minor, (SELECT t.id FROM ticket_types t WHERE t.event_id = e.id ORDER BY t.position LIMIT 1) "  \
+#define ADMIT_BATCH_EVENTS                                                                                \
+  "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee " \
   "FROM events e WHERE e.id = ANY($1::text[])"
 
 /// How a batch claims its seats.
@@ -144,6 +142,11 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
        {pg::int_array(std::vector<std::int64_t>(attendee_keys.begin(), attendee_keys.end()))}},
       {claim == Claim::locked ? ADMIT_BATCH_EVENTS " ORDER BY e.id FOR NO KEY UPDATE OF e" : ADMIT_BATCH_EVENTS,
        {pg::text_array(event_list)}},
+      // After the events (and their locks, when claiming under lock): a type's seats change only
+      // under its event's row lock.
+      {"SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id = ANY($1::text[]) "
+                                               "ORDER BY event_id, position, id",
+       {pg::text_array(event_list)}},
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
        {pg::text_array(key_users), pg::text_array(keys)}},
@@ -165,29 +168,36 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     events[r.text(i, 0)] = BatchEvent{.sale = {.published = r.integer(i, 1) != 0,
                                                .starts_at = timestamp(r.integer(i, 2)),
                                                .max_per_attendee = static_cast<std::int32_t>(r.integer(i, 5)),
-                                               .unit_price_minor = r.integer(i, 6),
                                                .event_seats = {.capacity = static_cast<std::int32_t>(r.integer(i, 3)),
                                                                .taken = static_cast<std::int32_t>(r.integer(i, 4))},
-                                               .type_seats = std::nullopt},
-                                      .ticket_type_id = r.optional_text(i, 7).value_or("")};
+                                               .types = {}}};
+  }
+  for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
+    auto type = read_ticket_type(pg::Row(r, i));
+    if (auto const found = events.find(type.event_id); found != events.end()) {
+      found->second.sale.types.push_back(type_on_sale(type));
+    }
   }
   std::map<Pair, Pair> used_keys;  // (user, key) → (registration id, request hash)
-  for (auto const& r = reads[3]; int i : std::views::iota(0, r.rows())) {
+  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) {
     used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
   std::map<Pair, AttendeeHoldings> held;  // (event, user) → what the attendee holds already
-  for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) {
+  for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) {
     held[{r.text(i, 0), r.text(i, 1)}] =
         read_holdings([&](int c) { return r.integer(i, c + 2); }, [&](int c) { return r.optional_integer(i, c + 2); });
   }
   std::map<Pair, std::int32_t> client_holds;  // (event, client address) → its open unpaid orders
-  for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) {
+  for (auto const& r = reads[7]; int i : std::views::iota(0, r.rows())) {
     client_holds[{r.text(i, 0), r.text(i, 1)}] = static_cast<std::int32_t>(r.integer(i, 2));
   }
   std::unordered_map<std::string, std::string> names;
-  for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
+  for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
 
   RegistrationRows rows;
+  std::vector<std::string> item_registrations;  // one entry per item written, with its order's id
+  std::vector<RegistrationItem const*> items;
+  std::vector<std::int64_t> item_positions;
   AuditRows audits;
   std::vector<Ticket> tickets;
   std::vector<std::string> confirmed;  // registrations confirmed at once, whose holders get their tickets
@@ -228,7 +238,12 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     auto& e = event->second;
     e.sale = *facts.sale;
     e.added += reg.quantity;
-    reg.ticket_type_id = e.ticket_type_id;
+    reg.ticket_type_id = o.order.items.front().ticket_type_id;
+    for (std::size_t i = 0; i < o.order.items.size(); ++i) {
+      item_registrations.push_back(reg.id);
+      items.push_back(&o.order.items[i]);
+      item_positions.push_back(static_cast<std::int64_t>(i));
+    }
     if (decision.hold_end) reg.hold_expires_at = decision.hold_end;
     if (!o.order.idempotency_key.empty()) {
       used_keys[{reg.user_id, o.order.idempotency_key}] = {reg.id, o.order.request_hash};
@@ -240,21 +255,35 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       t.holder_name = names[reg.user_id];
       tickets.push_back(t);
     }
-    o.result.detail = {reg, o.order.tickets, queued_confirmation(reg)};
+    o.result.detail = {reg, o.order.tickets, queued_confirmation(reg), o.order.items};
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
     return;
   }
   std::vector<std::string> changed_events;  // in id order: `events` is unordered
-  std::vector<std::int64_t> added, starts_at, price;
+  std::vector<std::int64_t> added, starts_at;
+  // The types whose seats this batch takes, with what the decisions read of them, for the guard.
+  std::vector<std::string> changed_types;
+  std::vector<std::int64_t> type_added, type_price;
+  std::vector<std::optional<std::int64_t>> type_start, type_end;
+  std::map<std::string, std::int64_t> sold_now;  // type id → seats this batch takes of it
+  for (auto const* item : items) sold_now[item->ticket_type_id] += item->quantity;
   for (auto const& id : event_list) {
     auto const found = events.find(id);
     if (found == events.end() || found->second.added == 0) continue;
     changed_events.push_back(id);
     added.push_back(found->second.added);
     starts_at.push_back(seconds(found->second.sale.starts_at));
-    price.push_back(found->second.sale.unit_price_minor);
+    for (auto const& type : found->second.sale.types) {
+      auto const n = sold_now.find(type.id);
+      if (n == sold_now.end()) continue;
+      changed_types.push_back(type.id);
+      type_added.push_back(n->second);
+      type_price.push_back(type.unit_price_minor);
+      type_start.push_back(type.sales_start ? std::optional<std::int64_t>(seconds(*type.sales_start)) : std::nullopt);
+      type_end.push_back(type.sales_end ? std::optional<std::int64_t>(seconds(*type.sales_end)) : std::nullopt);
+    }
   }
   // Every write and the commit in one round trip. The CHECK (registered_count <= capacity)
   // would refuse an oversell even if the decisions above were wrong.
@@ -274,6 +303,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
        {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
         pg::text_array(audits.subject), pg::text_array(audits.detail)}},
   };
+  writes.push_back(pg_detail::item_rows(item_registrations, items, item_positions));
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
   if (!confirmed.empty()) {
     writes.push_back(pg_detail::registration_mail_rows(MailKind::registration_confirmed, confirmed, batch.front().now));
@@ -283,21 +313,34 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         {"UPDATE events e SET registered_count = e.registered_count + d.n "
          "FROM unnest($1::text[], $2::int[]) AS d(id, n) WHERE e.id = d.id",
          {pg::text_array(changed_events), pg::int_array(added)}});
+    writes.push_back(
+        {"UPDATE ticket_types t SET sold = t.sold + d.n FROM unnest($1::text[], $2::int[]) AS d(id, n) "
+         "WHERE t.id = d.id",
+         {pg::text_array(changed_types), pg::int_array(type_added)}});
   } else {
     // The seats are taken last, so the rows stay locked only until the commit: lock them in id
-    // order, then take the seats only where they are still free and the event is as read
-    // (open, same start, same price); if any event fails that, the transaction fails with
-    // kGuardFailed and nothing of it remains.
+    // order, then take the seats only where they are still free under the event's capacity and
+    // every type's own, and the event and its types are as read (open, same start; same price
+    // and sales window); if any event or type fails that, the transaction fails with
+    // kGuardFailed and nothing of it remains. A type's seats change only under its event's lock.
     writes.push_back({"SELECT 1 FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE",
                       {pg::text_array(changed_events)}});
     writes.push_back(
         {"WITH taken AS (UPDATE events e SET registered_count = e.registered_count + d.n "
-         "FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS d(id, n, starts_at, price) "
+         "FROM unnest($1::text[], $2::int[], $3::bigint[]) AS d(id, n, starts_at) "
          "WHERE e.id = d.id AND e.status = 'published' AND e.starts_at = d.starts_at "
-         "AND e.price_minor = d.price AND e.registered_count + d.n <= e.capacity RETURNING e.id) "
-         "SELECT admit_require((SELECT COUNT(*) FROM taken) = $5, 'seats or event changed')",
-         {pg::text_array(changed_events), pg::int_array(added), pg::int_array(starts_at), pg::int_array(price),
-          param(static_cast<std::int64_t>(changed_events.size()))}});
+         "AND e.registered_count + d.n <= e.capacity RETURNING e.id), "
+         "typed AS (UPDATE ticket_types t SET sold = t.sold + d.n "
+         "FROM unnest($5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[]) AS d(id, n, price, s, f) "
+         "WHERE t.id = d.id AND t.price_minor = d.price AND t.sales_start IS NOT DISTINCT FROM d.s "
+         "AND t.sales_end IS NOT DISTINCT FROM d.f AND (t.capacity IS NULL OR t.sold + d.n <= t.capacity) "
+         "RETURNING t.id) "
+         "SELECT admit_require((SELECT COUNT(*) FROM taken) = $4 AND (SELECT COUNT(*) FROM typed) = $10, "
+         "'seats or event changed')",
+         {pg::text_array(changed_events), pg::int_array(added), pg::int_array(starts_at),
+          param(static_cast<std::int64_t>(changed_events.size())), pg::text_array(changed_types),
+          pg::int_array(type_added), pg::int_array(type_price), pg::int_array(type_start), pg::int_array(type_end),
+          param(static_cast<std::int64_t>(changed_types.size()))}});
   }
   writes.push_back({"COMMIT", {}});
   db.pipeline(writes);
@@ -455,7 +498,8 @@ std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_v
                     {param(id)});
   if (r.empty()) return std::nullopt;
   pg::Row const row(r, 0);
-  return RegistrationDetail{read_registration(row), pg_detail::tickets_of(*db, id), read_email_delivery(row, 12)};
+  return RegistrationDetail{read_registration(row), pg_detail::tickets_of(*db, id), read_email_delivery(row, 12),
+                            pg_detail::items_of(*db, id)};
 }
 
 std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::string_view user_id,
@@ -476,7 +520,10 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
     pg::Row const row(r, i);
     out.push_back({read_registration(row), {}, read_email_delivery(row, 12)});
   }
-  for (auto& d : out) d.tickets = pg_detail::tickets_of(*db, d.registration.id);
+  for (auto& d : out) {
+    d.tickets = pg_detail::tickets_of(*db, d.registration.id);
+    d.items = pg_detail::items_of(*db, d.registration.id);
+  }
   return out;
 }
 
@@ -515,6 +562,7 @@ Cancellation PostgresStore::cancel_registration(std::string_view id, Cancellatio
     if (released > 0) {
       db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
               {param(event_id), param(released)});
+      db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
     }
     db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
     audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));

@@ -2,6 +2,7 @@
 #include "base/thread_name.hpp"
 
 #include <string>
+#include <unordered_map>
 
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
@@ -362,7 +363,22 @@ bool PostgresStore::revoke_family(std::string_view token_hash, std::string_view 
 
 // ---- events ----------------------------------------------------------------------------
 
-void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
+namespace {
+
+void insert_ticket_type(Connection& db, TicketType const& t) {
+  auto const& d = t.details;
+  db.exec(
+      "INSERT INTO ticket_types (id, event_id, name, description, price_minor, capacity, sales_start, sales_end, "
+      "min_per_order, max_per_order, hidden, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::boolean, "
+      "$12)",
+      {param(t.id), param(t.event_id), param(d.name), param(d.description), param(d.price_minor), param(d.capacity),
+       pg_detail::optional_seconds(d.sales_start), pg_detail::optional_seconds(d.sales_end), param(d.min_per_order),
+       param(d.max_per_order), param(d.hidden ? "true" : "false"), param(d.position)});
+}
+
+}  // namespace
+
+void PostgresStore::insert_event(Event const& e, Actor const& actor) {
   pg::transaction(*pool_, [&](Connection& db) {
     db.exec("INSERT INTO events (" ADMIT_EVENT_COLUMNS("")
             ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
@@ -374,9 +390,7 @@ void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor cons
              param(seconds(e.created_at)), param(seconds(e.updated_at)),
              pg_detail::optional_seconds(e.details.cancellation_deadline), param(e.details.hold_seconds),
              pg_detail::optional_seconds(e.details.ends_at), param(search_text(e.details))});
-    db.exec(
-        "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) VALUES ($1, $2, $3, $4, $5, 0)",
-        {param(t.id), param(t.event_id), param(t.name), param(t.price_minor), param(t.capacity)});
+    for (auto const& t : e.ticket_types) insert_ticket_type(db, t);
     audit(db, e.created_at, actor, "event.created", "event", e.id);
   });
 }
@@ -385,7 +399,9 @@ std::optional<Event> PostgresStore::find_event(std::string_view id) {
   auto db = pool_->acquire();
   auto r = db->exec("SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
-  return read_event(pg::Row(r, 0));
+  auto event = read_event(pg::Row(r, 0));
+  event.ticket_types = pg_detail::ticket_types_of(*db, id);
+  return event;
 }
 
 std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
@@ -405,6 +421,24 @@ std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
   std::vector<Event> events;
   events.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) events.push_back(read_event(pg::Row(r, i)));
+  // The page's ticket types in one more read, so the listing shows what is sold out per type.
+  if (!events.empty()) {
+    std::vector<std::string> ids;
+    std::unordered_map<std::string, Event*> by_id;
+    for (auto& e : events) {
+      ids.push_back(e.id);
+      by_id[e.id] = &e;
+    }
+    auto types = db->exec("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id = ANY($1::text[]) "
+                          "ORDER BY event_id, position, id",
+                          {pg::text_array(ids)});
+    for (int i = 0; i < types.rows(); ++i) {
+      auto type = read_ticket_type(pg::Row(types, i));
+      if (auto const found = by_id.find(type.event_id); found != by_id.end()) {
+        found->second->ticket_types.push_back(std::move(type));
+      }
+    }
+  }
   return events;
 }
 
@@ -422,8 +456,12 @@ EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d
       return db.exec("SELECT 1 FROM events WHERE id = $1", {param(id)}).empty() ? EventUpdate::not_found
                                                                                 : EventUpdate::capacity_below_sold;
     }
-    db.exec("UPDATE ticket_types SET price_minor = $2, capacity = $3 WHERE event_id = $1 AND position = 0",
-            {param(id), param(d.price_minor), param(d.capacity)});
+    // The price is the one type's when the event has one; with several it is derived from them.
+    db.exec(
+        "UPDATE ticket_types SET price_minor = $2 WHERE event_id = $1 AND NOT EXISTS (SELECT 1 FROM ticket_types o "
+        "WHERE o.event_id = $1 AND o.id <> ticket_types.id)",
+        {param(id), param(d.price_minor)});
+    db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(id)});
     audit(db, now, actor, "event.updated", "event", id);
     return EventUpdate::updated;
   });
@@ -461,8 +499,76 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
         "ELSE 'cancelled' END WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING,
         {param(id), param(seconds(now))});
     db.exec("UPDATE tickets SET status = 'cancelled' WHERE event_id = $1 AND status = 'valid'", {param(id)});
+    db.exec("UPDATE ticket_types SET sold = 0 WHERE event_id = $1", {param(id)});
     audit(db, now, actor, "event.cancelled", "event", id);
     return true;
+  });
+}
+
+// ---- ticket types ----------------------------------------------------------------------
+// Each change locks the event's row first: a type's seats and price change only under it, which
+// the registration batches rely on (postgres_registrations.cpp).
+
+TicketTypeChange PostgresStore::add_ticket_type(TicketType const& type, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec(
+        "SELECT (SELECT COUNT(*) FROM ticket_types t WHERE t.event_id = e.id) FROM events e WHERE e.id = $1 "
+        "FOR NO KEY UPDATE",
+        {param(type.event_id)});
+    if (r.empty()) return TicketTypeChange::not_found;
+    if (r.integer(0, 0) >= static_cast<std::int64_t>(TicketTypeDraft::kMaxTypesPerEvent)) {
+      return TicketTypeChange::too_many;
+    }
+    insert_ticket_type(db, type);
+    db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(type.event_id)});
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    return TicketTypeChange::done;
+  });
+}
+
+TicketTypeChange PostgresStore::update_ticket_type(std::string_view event_id, std::string_view type_id,
+                                                   TicketTypeDraft const& d, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    if (db.exec("SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", {param(event_id)}).empty()) {
+      return TicketTypeChange::not_found;
+    }
+    auto r = db.exec(
+        "UPDATE ticket_types SET name = $3, description = $4, price_minor = $5, capacity = $6::int, sales_start = $7, "
+        "sales_end = $8, min_per_order = $9, max_per_order = $10, hidden = $11::boolean, position = $12 "
+        "WHERE id = $2 AND event_id = $1 AND ($6::int IS NULL OR sold <= $6::int)",
+        {param(event_id), param(type_id), param(d.name), param(d.description), param(d.price_minor), param(d.capacity),
+         pg_detail::optional_seconds(d.sales_start), pg_detail::optional_seconds(d.sales_end), param(d.min_per_order),
+         param(d.max_per_order), param(d.hidden ? "true" : "false"), param(d.position)});
+    if (r.affected() == 0) {
+      return db.exec("SELECT 1 FROM ticket_types WHERE id = $2 AND event_id = $1", {param(event_id), param(type_id)})
+                     .empty()
+                 ? TicketTypeChange::not_found
+                 : TicketTypeChange::capacity_below_sold;
+    }
+    db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    return TicketTypeChange::done;
+  });
+}
+
+TicketTypeChange PostgresStore::delete_ticket_type(std::string_view event_id, std::string_view type_id, Timestamp now,
+                                                   Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    if (db.exec("SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", {param(event_id)}).empty()) {
+      return TicketTypeChange::not_found;
+    }
+    auto r = db.exec(
+        "SELECT EXISTS (SELECT 1 FROM registration_items WHERE ticket_type_id = t.id) OR EXISTS (SELECT 1 FROM "
+        "registrations WHERE ticket_type_id = t.id), (SELECT COUNT(*) FROM ticket_types o WHERE o.event_id = "
+        "t.event_id) FROM ticket_types t WHERE t.id = $2 AND t.event_id = $1",
+        {param(event_id), param(type_id)});
+    if (r.empty()) return TicketTypeChange::not_found;
+    if (r.integer(0, 0) != 0) return TicketTypeChange::has_sales;
+    if (r.integer(0, 1) <= 1) return TicketTypeChange::last_type;
+    db.exec("DELETE FROM ticket_types WHERE id = $2 AND event_id = $1", {param(event_id), param(type_id)});
+    db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    return TicketTypeChange::done;
   });
 }
 

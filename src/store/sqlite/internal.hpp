@@ -41,8 +41,8 @@ inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std:
 inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& tickets) {
   for (auto const& t : tickets) {
     db.prepare(
-          "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) "
-          "VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7)")
+          "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+          "ticket_type_id) VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7, ?8)")
         .bind(1, t.id)
         .bind(2, t.registration_id)
         .bind(3, t.event_id)
@@ -50,8 +50,46 @@ inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& ti
         .bind(5, t.qr_code)
         .bind(6, seconds(t.generated_at))
         .bind(7, t.position)
+        .bind(8, t.ticket_type_id)
         .run();
   }
+}
+
+/// Writes a placed registration's items.
+inline void insert_items(sqlite::Connection& db, std::string_view registration_id,
+                         std::vector<RegistrationItem> const& items) {
+  std::int32_t position = 0;
+  for (auto const& item : items) {
+    db.prepare(
+          "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, registration_id)
+        .bind(2, item.ticket_type_id)
+        .bind(3, item.quantity)
+        .bind(4, item.unit_price_minor)
+        .bind(5, position++)
+        .run();
+  }
+}
+
+/// A registration's items, with their types' names.
+inline std::vector<RegistrationItem> items_of(sqlite::Connection& db, std::string_view registration_id) {
+  auto row = db.prepare(ADMIT_ITEMS_OF("?1"));
+  row.bind(1, registration_id);
+  std::vector<RegistrationItem> items;
+  while (row.step()) items.push_back(read_item(row));
+  return items;
+}
+
+/// An event's ticket types in display order.
+inline std::vector<TicketType> ticket_types_of(sqlite::Connection& db, std::string_view event_id) {
+  auto row = db.prepare("SELECT " ADMIT_TICKET_TYPE_COLUMNS(
+      "") " FROM ticket_types WHERE event_id = ?1 ORDER BY "
+          "position, rowid");
+  row.bind(1, event_id);
+  std::vector<TicketType> types;
+  while (row.step()) types.push_back(read_ticket_type(row));
+  return types;
 }
 
 inline std::optional<std::string_view> unless_empty(std::string const& text) {

@@ -168,6 +168,15 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
               return refund("registration.paid_over_attendee_limit");
             }
           }
+          {
+            auto row = db.prepare(ADMIT_TYPES_WITHOUT_ROOM("?1"));
+            row.bind(1, registration_id);
+            row.step();
+            if (row.integer(0) > 0) {
+              row.run();
+              return refund("registration.paid_too_late");
+            }
+          }
           db.prepare(
                 "UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1 "
                 "AND status = 'published' AND registered_count + ?2 <= capacity")
@@ -175,6 +184,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
               .bind(2, quantity)
               .run();
           if (db.changes() == 0) return refund("registration.paid_too_late");
+          db.prepare(ADMIT_RETAKE_TYPE_SEATS("?1")).bind(1, registration_id).run();
         }
         db.prepare(
               "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = ?2, updated_at = ?3 "
@@ -230,6 +240,7 @@ void SqliteStore::apply_payment_failure(std::string event_id, std::string intent
 int SqliteStore::expire_holds(Timestamp now) {
   return writes_->run([&](Connection& db) {
     std::vector<std::pair<std::string, std::int64_t>> released;
+    std::vector<std::string> expired;
     {
       // The conditional update decides: a hold ends once, whoever runs the sweep.
       auto rows = db.prepare(
@@ -240,8 +251,10 @@ int SqliteStore::expire_holds(Timestamp now) {
         audit(db, now, Actor{}, "registration.hold_expired", "registration", rows.text(0));
         sqlite_detail::queue_registration_mail(db, MailKind::hold_expired, rows.text(0), now);
         released.emplace_back(rows.text(1), rows.integer(2));
+        expired.push_back(rows.text(0));
       }
     }
+    for (auto const& id : expired) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
     for (auto const& [event_id, quantity] : released) {
       db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
           .bind(1, event_id)

@@ -35,7 +35,7 @@ std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::st
                                                  std::optional<std::string> const& pattern,
                                                  std::optional<RegistrationCursor> const& after, int limit) {
   std::string sql =
-      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS
+      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_SQLITE)
       " FROM registrations r JOIN users u ON u.id = r.user_id" ADMIT_EMAIL_JOIN("r.") "WHERE r.event_id = ?1";
   // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
   if (pattern) sql += " AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";

@@ -81,24 +81,25 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             replayed_id = row.text(0);
           }
         }
-        std::string type_id;
         if (facts.key == KeyUse::unused) {
+          // The event and every type of it in one read: one row per type.
           auto row = db.prepare(
-              "SELECT status = 'published', starts_at, capacity, registered_count, max_per_attendee, price_minor, "
-              "(SELECT id FROM ticket_types t WHERE t.event_id = e.id ORDER BY position LIMIT 1) "
-              "FROM events e WHERE id = ?1");
+              "SELECT e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
+              ADMIT_TICKET_TYPE_COLUMNS("t.") " FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
+              "WHERE e.id = ?1 ORDER BY t.position, t.rowid");
           row.bind(1, reg.event_id);
-          if (row.step()) {
-            facts.sale = SaleSnapshot{
-                .published = row.integer(0) != 0,
-                .starts_at = timestamp(row.integer(1)),
-                .max_per_attendee = static_cast<std::int32_t>(row.integer(4)),
-                .unit_price_minor = row.integer(5),
-                .event_seats = {.capacity = static_cast<std::int32_t>(row.integer(2)),
-                                .taken = static_cast<std::int32_t>(row.integer(3))},
-                .type_seats = std::nullopt,
-            };
-            type_id = row.text(6);
+          while (row.step()) {
+            if (!facts.sale) {
+              facts.sale = SaleSnapshot{
+                  .published = row.integer(0) != 0,
+                  .starts_at = timestamp(row.integer(1)),
+                  .max_per_attendee = static_cast<std::int32_t>(row.integer(4)),
+                  .event_seats = {.capacity = static_cast<std::int32_t>(row.integer(2)),
+                                  .taken = static_cast<std::int32_t>(row.integer(3))},
+                  .types = {},
+              };
+            }
+            if (!row.is_null(5)) facts.sale->types.push_back(type_on_sale(read_ticket_type(row, 5)));
           }
         }
         std::string holder;
@@ -126,12 +127,18 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           result->detail.registration.id = replayed_id;
         }
         if (decision.outcome != Placement::placed) return;
-        reg.ticket_type_id = type_id;
+        reg.ticket_type_id = shared->items.front().ticket_type_id;
         if (decision.hold_end) reg.hold_expires_at = decision.hold_end;
         db.prepare("UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1")
             .bind(1, reg.event_id)
             .bind(2, reg.quantity)
             .run();
+        for (auto const& item : shared->items) {
+          db.prepare("UPDATE ticket_types SET sold = sold + ?2 WHERE id = ?1")
+              .bind(1, item.ticket_type_id)
+              .bind(2, item.quantity)
+              .run();
+        }
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
               "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, "
@@ -154,13 +161,14 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(15, shared->client_address.empty() ? std::nullopt
                                                      : std::optional<std::string_view>(shared->client_address))
             .run();
+        sqlite_detail::insert_items(db, reg.id, shared->items);
         sqlite_detail::insert_tickets(db, shared->tickets);
         if (reg.status == RegistrationStatus::confirmed) {
           sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
         }
         for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
-        result->detail = {reg, shared->tickets, queued_confirmation(reg)};
+        result->detail = {reg, shared->tickets, queued_confirmation(reg), shared->items};
       },
       [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
@@ -181,6 +189,7 @@ std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_vie
   RegistrationDetail detail{read_registration(row), {}, read_email_delivery(row, 12)};
   row.run();
   detail.tickets = tickets_of(*db, id);
+  detail.items = sqlite_detail::items_of(*db, id);
   return detail;
 }
 
@@ -203,7 +212,10 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   std::vector<RegistrationDetail> out;
   while (rows.step()) out.push_back({read_registration(rows), {}, read_email_delivery(rows, 12)});
   rows.run();
-  for (auto& d : out) d.tickets = tickets_of(*db, d.registration.id);
+  for (auto& d : out) {
+    d.tickets = tickets_of(*db, d.registration.id);
+    d.items = sqlite_detail::items_of(*db, d.registration.id);
+  }
   return out;
 }
 
@@ -244,6 +256,7 @@ Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationR
         .bind(1, event_id)
         .bind(2, released)
         .run();
+    if (released > 0) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
     db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
     audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
     sqlite_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <condition_variable>
 #include <string>
+#include <unordered_map>
 
 #include "base/prometheus.hpp"
 #include "base/text.hpp"
@@ -448,7 +449,31 @@ bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view us
 
 // ---- events ----------------------------------------------------------------------------
 
-void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
+namespace {
+
+void insert_ticket_type(Connection& db, TicketType const& t) {
+  auto const& d = t.details;
+  db.prepare(
+        "INSERT INTO ticket_types (id, event_id, name, description, price_minor, capacity, sales_start, sales_end, "
+        "min_per_order, max_per_order, hidden, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+      .bind(1, t.id)
+      .bind(2, t.event_id)
+      .bind(3, d.name)
+      .bind(4, d.description)
+      .bind(5, d.price_minor)
+      .bind(6, d.capacity)
+      .bind(7, d.sales_start ? std::optional<std::int64_t>(seconds(*d.sales_start)) : std::nullopt)
+      .bind(8, d.sales_end ? std::optional<std::int64_t>(seconds(*d.sales_end)) : std::nullopt)
+      .bind(9, d.min_per_order)
+      .bind(10, d.max_per_order)
+      .bind(11, d.hidden ? 1 : 0)
+      .bind(12, d.position)
+      .run();
+}
+
+}  // namespace
+
+void SqliteStore::insert_event(Event const& e, Actor const& actor) {
   writes_->run([&](Connection& db) {
     db
         .prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS(
@@ -476,15 +501,7 @@ void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const&
         .bind(18, e.details.ends_at ? std::optional<std::int64_t>(seconds(*e.details.ends_at)) : std::nullopt)
         .bind(19, search_text(e.details))
         .run();
-    db.prepare(
-          "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, 0)")
-        .bind(1, t.id)
-        .bind(2, t.event_id)
-        .bind(3, t.name)
-        .bind(4, t.price_minor)
-        .bind(5, t.capacity)
-        .run();
+    for (auto const& t : e.ticket_types) insert_ticket_type(db, t);
     audit(db, e.created_at, actor, "event.created", "event", e.id);
   });
 }
@@ -494,7 +511,10 @@ std::optional<Event> SqliteStore::find_event(std::string_view id) {
   auto row = db->prepare("SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
-  return read_event(row);
+  auto event = read_event(row);
+  row.run();
+  event.ticket_types = sqlite_detail::ticket_types_of(*db, id);
+  return event;
 }
 
 std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
@@ -519,6 +539,23 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   rows.bind(7, q.limit);
   std::vector<Event> events;
   while (rows.step()) events.push_back(read_event(rows));
+  rows.run();
+  // The page's ticket types in one more read, so the listing shows what is sold out per type.
+  if (!events.empty()) {
+    std::string placeholders;
+    for (std::size_t i = 1; i <= events.size(); ++i) placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    auto types = db->prepare("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id IN (" +
+                             placeholders + ") ORDER BY event_id, position, rowid");
+    for (std::size_t i = 0; i < events.size(); ++i) types.bind(static_cast<int>(i + 1), events[i].id);
+    std::unordered_map<std::string, Event*> by_id;
+    for (auto& e : events) by_id[e.id] = &e;
+    while (types.step()) {
+      auto type = read_ticket_type(types);
+      if (auto const found = by_id.find(type.event_id); found != by_id.end()) {
+        found->second->ticket_types.push_back(std::move(type));
+      }
+    }
+  }
   return events;
 }
 
@@ -552,11 +589,14 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
       exists.bind(1, id);
       return exists.step() ? EventUpdate::capacity_below_sold : EventUpdate::not_found;
     }
-    db.prepare("UPDATE ticket_types SET price_minor = ?2, capacity = ?3 WHERE event_id = ?1 AND position = 0")
+    // The price is the one type's when the event has one; with several it is derived from them.
+    db.prepare(
+          "UPDATE ticket_types SET price_minor = ?2 WHERE event_id = ?1 AND NOT EXISTS (SELECT 1 FROM ticket_types o "
+          "WHERE o.event_id = ?1 AND o.id <> ticket_types.id)")
         .bind(1, id)
         .bind(2, d.price_minor)
-        .bind(3, d.capacity)
         .run();
+    db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, id).run();
     audit(db, now, actor, "event.updated", "event", id);
     return EventUpdate::updated;
   });
@@ -601,9 +641,81 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
           .run();
       db.prepare("UPDATE tickets SET status = 'cancelled' WHERE event_id = ?1 AND status = 'valid'").bind(1, id).run();
       db.prepare("UPDATE events SET registered_count = 0 WHERE id = ?1").bind(1, id).run();
+      db.prepare("UPDATE ticket_types SET sold = 0 WHERE event_id = ?1").bind(1, id).run();
       audit(db, now, actor, "event.cancelled", "event", id);
     }
     return changed;
+  });
+}
+
+// ---- ticket types ----------------------------------------------------------------------
+
+TicketTypeChange SqliteStore::add_ticket_type(TicketType const& type, Timestamp now, Actor const& actor) {
+  return writes_->run([&](Connection& db) {
+    {
+      auto row =
+          db.prepare("SELECT (SELECT COUNT(*) FROM ticket_types WHERE event_id = e.id) FROM events e WHERE id = ?1");
+      row.bind(1, type.event_id);
+      if (!row.step()) return TicketTypeChange::not_found;
+      if (row.integer(0) >= static_cast<std::int64_t>(TicketTypeDraft::kMaxTypesPerEvent)) {
+        return TicketTypeChange::too_many;
+      }
+    }
+    insert_ticket_type(db, type);
+    db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, type.event_id).run();
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    return TicketTypeChange::done;
+  });
+}
+
+TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std::string_view type_id,
+                                                 TicketTypeDraft const& d, Timestamp now, Actor const& actor) {
+  return writes_->run([&](Connection& db) {
+    db.prepare(
+          "UPDATE ticket_types SET name = ?3, description = ?4, price_minor = ?5, capacity = ?6, sales_start = ?7, "
+          "sales_end = ?8, min_per_order = ?9, max_per_order = ?10, hidden = ?11, position = ?12 "
+          "WHERE id = ?2 AND event_id = ?1 AND (?6 IS NULL OR sold <= ?6)")
+        .bind(1, event_id)
+        .bind(2, type_id)
+        .bind(3, d.name)
+        .bind(4, d.description)
+        .bind(5, d.price_minor)
+        .bind(6, d.capacity)
+        .bind(7, d.sales_start ? std::optional<std::int64_t>(seconds(*d.sales_start)) : std::nullopt)
+        .bind(8, d.sales_end ? std::optional<std::int64_t>(seconds(*d.sales_end)) : std::nullopt)
+        .bind(9, d.min_per_order)
+        .bind(10, d.max_per_order)
+        .bind(11, d.hidden ? 1 : 0)
+        .bind(12, d.position)
+        .run();
+    if (db.changes() == 0) {
+      auto exists = db.prepare("SELECT 1 FROM ticket_types WHERE id = ?2 AND event_id = ?1");
+      exists.bind(1, event_id).bind(2, type_id);
+      return exists.step() ? TicketTypeChange::capacity_below_sold : TicketTypeChange::not_found;
+    }
+    db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    return TicketTypeChange::done;
+  });
+}
+
+TicketTypeChange SqliteStore::delete_ticket_type(std::string_view event_id, std::string_view type_id, Timestamp now,
+                                                 Actor const& actor) {
+  return writes_->run([&](Connection& db) {
+    {
+      auto row = db.prepare(
+          "SELECT EXISTS (SELECT 1 FROM registration_items WHERE ticket_type_id = t.id) OR EXISTS (SELECT 1 FROM "
+          "registrations WHERE ticket_type_id = t.id), (SELECT COUNT(*) FROM ticket_types o WHERE o.event_id = "
+          "t.event_id) FROM ticket_types t WHERE t.id = ?2 AND t.event_id = ?1");
+      row.bind(1, event_id).bind(2, type_id);
+      if (!row.step()) return TicketTypeChange::not_found;
+      if (row.integer(0) != 0) return TicketTypeChange::has_sales;
+      if (row.integer(1) <= 1) return TicketTypeChange::last_type;
+    }
+    db.prepare("DELETE FROM ticket_types WHERE id = ?2 AND event_id = ?1").bind(1, event_id).bind(2, type_id).run();
+    db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    return TicketTypeChange::done;
   });
 }
 

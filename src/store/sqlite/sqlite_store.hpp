@@ -48,12 +48,17 @@ class SqliteStore final : public Store {
                           Timestamp expires_at) override;
   bool revoke_family(std::string_view token_hash, std::string_view user_id, Timestamp now) override;
 
-  void insert_event(Event const& e, TicketType const& t, Actor const& actor) override;
+  void insert_event(Event const& e, Actor const& actor) override;
   std::optional<Event> find_event(std::string_view id) override;
   std::vector<Event> list_events(EventQuery const& query) override;
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
   bool publish_event(std::string_view id, Timestamp now, Actor const& actor) override;
+  TicketTypeChange add_ticket_type(TicketType const& type, Timestamp now, Actor const& actor) override;
+  TicketTypeChange update_ticket_type(std::string_view event_id, std::string_view type_id,
+                                      TicketTypeDraft const& details, Timestamp now, Actor const& actor) override;
+  TicketTypeChange delete_ticket_type(std::string_view event_id, std::string_view type_id, Timestamp now,
+                                      Actor const& actor) override;
 
   void place_registration(NewRegistration order, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;

@@ -112,7 +112,7 @@ TEST_F(RegistrationsTest, AFreeEventsOrderIsConfirmedWithOneSignedTicketPerSeat)
   EXPECT_EQ(r.amount_minor, 0);
   EXPECT_EQ(r.registered_at, clock_.now());
   EXPECT_FALSE(r.hold_expires_at);
-  EXPECT_EQ(order.unit_price_minor, 0);
+  EXPECT_EQ(order.items.at(0).unit_price_minor, 0);
   EXPECT_EQ(order.idempotency_key, "key-1");
   EXPECT_EQ(order.client_address, "192.0.2.7");
   EXPECT_EQ(order.client_hold_limit, 200);
@@ -140,7 +140,7 @@ TEST_F(RegistrationsTest, APaidEventsOrderHoldsItsSeatsWithoutTickets) {
   EXPECT_EQ(order.registration.status, RegistrationStatus::pending_payment);
   EXPECT_EQ(order.registration.amount_minor, 7500);
   EXPECT_EQ(order.registration.currency, "EUR");
-  EXPECT_EQ(order.unit_price_minor, 2500);
+  EXPECT_EQ(order.items.at(0).unit_price_minor, 2500);
   EXPECT_TRUE(order.tickets.empty()) << "tickets come with the payment";
   EXPECT_EQ(order.hold_rules.length, 900s);
   EXPECT_EQ(order.registration.hold_expires_at, clock_.now() + 900s);
@@ -258,8 +258,8 @@ TEST_F(RegistrationsTest, AChangedPriceIsReadAgainOnceAndTheOrderRetried) {
   auto const registered = register_for(request("paid", 2));
   ASSERT_TRUE(registered) << registered.error().detail;
   ASSERT_EQ(store_.orders.size(), 2u);
-  EXPECT_EQ(store_.orders[0].unit_price_minor, 2500);
-  EXPECT_EQ(store_.orders[1].unit_price_minor, 3000);
+  EXPECT_EQ(store_.orders[0].items.at(0).unit_price_minor, 2500);
+  EXPECT_EQ(store_.orders[1].items.at(0).unit_price_minor, 3000);
   EXPECT_EQ(store_.orders[1].registration.amount_minor, 6000);
   EXPECT_EQ(registered->detail.registration.amount_minor, 6000);
 }

@@ -444,10 +444,10 @@ TEST(PrintedTicket, PrintsTheEventsEnd) {
   auto event = Event{};
   event.details = berlin_evening(berlin_evening(std::nullopt).starts_at + 4h);
   event.details.currency = "EUR";
-  Registration registration;
-  registration.quantity = 1;
-  registration.currency = "EUR";
-  EXPECT_EQ(printed_ticket(event, registration, Ticket{}).date_line, "Saturday, 12 December 2026 · 19:00 – 23:00 CET");
+  RegistrationDetail order;
+  order.registration.quantity = 1;
+  order.registration.currency = "EUR";
+  EXPECT_EQ(printed_ticket(event, order, Ticket{}).date_line, "Saturday, 12 December 2026 · 19:00 – 23:00 CET");
 }
 
 }  // namespace

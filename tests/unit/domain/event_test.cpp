@@ -305,5 +305,54 @@ TEST(CheckEvent, HoldSecondsAreBetweenAMinuteAndADay) {
   }
 }
 
+/// The fields check_ticket_type names for `draft`, under "ticketTypes[2]." .
+std::vector<std::string> type_fields(TicketTypeDraft const& draft) {
+  std::vector<std::string> out;
+  for (auto const& e : check_ticket_type(draft, "ticketTypes[2].")) out.push_back(e.field);
+  return out;
+}
+
+TEST(CheckTicketType, AcceptsATypeAndNamesEveryBrokenRuleUnderItsPath) {
+  TicketTypeDraft const ok{.name = "VIP", .price_minor = 9000, .capacity = 20, .max_per_order = 4};
+  EXPECT_TRUE(type_fields(ok).empty());
+  auto bad = ok;
+  bad.name = " ";
+  bad.price_minor = -1;
+  bad.capacity = 0;
+  bad.min_per_order = 5;
+  bad.max_per_order = 4;
+  bad.sales_start = Timestamp{sys_days{2026y / June / 2}};
+  bad.sales_end = bad.sales_start;
+  EXPECT_EQ(type_fields(bad),
+            (std::vector<std::string>{"ticketTypes[2].name", "ticketTypes[2].price", "ticketTypes[2].capacity",
+                                      "ticketTypes[2].maxPerOrder", "ticketTypes[2].salesEnd"}));
+}
+
+TEST(CheckTicketType, KeepsTheLargestOrderOfATypePayableInOnePayment) {
+  TicketTypeDraft type{.name = "Gold", .price_minor = 99'999'999 / 4, .max_per_order = 4};
+  EXPECT_TRUE(type_fields(type).empty());
+  type.price_minor += 1;
+  EXPECT_EQ(type_fields(type), (std::vector<std::string>{"ticketTypes[2].price"}));
+}
+
+TEST(TicketTypeAvailable, IsTheFewestItsQuotaAndTheEventLeaveNeverBelowZero) {
+  TicketType type{.details = {.name = "VIP", .capacity = 10}, .sold = 7};
+  EXPECT_EQ(type.available(50), 3);
+  EXPECT_EQ(type.available(2), 2);
+  EXPECT_EQ(type.available(-1), 0);
+  type.details.capacity.reset();
+  EXPECT_EQ(type.available(50), 50);
+}
+
+TEST(LowestVisiblePrice, IgnoresHiddenTypes) {
+  std::vector<TicketType> types{{.details = {.name = "Crew", .price_minor = 0, .hidden = true}},
+                                {.details = {.name = "Regular", .price_minor = 2500}},
+                                {.details = {.name = "VIP", .price_minor = 9000}}};
+  EXPECT_EQ(lowest_visible_price(types), 2500);
+  types[1].details.hidden = true;
+  types[2].details.hidden = true;
+  EXPECT_FALSE(lowest_visible_price(types));
+}
+
 }  // namespace
 }  // namespace admit

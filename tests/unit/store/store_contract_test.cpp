@@ -276,12 +276,11 @@ Event make_event(std::string id, std::string organizer_id, Timestamp starts_at, 
   };
 }
 
+/// The one type an event made the old way has: "<event id>-general", without a quota of its own.
 TicketType default_type(Event const& e) {
   return TicketType{.id = e.id + "-general",
                     .event_id = e.id,
-                    .name = "General admission",
-                    .price_minor = e.details.price_minor,
-                    .capacity = e.details.capacity};
+                    .details = {.name = "General admission", .price_minor = e.details.price_minor}};
 }
 
 RefreshSession make_session(std::string hash, std::string user_id, std::string family,
@@ -341,7 +340,11 @@ class StoreContract : public ::testing::Test {
     ASSERT_TRUE(store_->insert_user(make_user(id, email, roles), std::nullopt, Actor{}));
   }
 
-  void add_event(Event const& e) { store_->insert_event(e, default_type(e), Actor{e.organizer_id, "req-1"}); }
+  /// Adds the event with its ticket types, or with its default type when it has none.
+  void add_event(Event e) {
+    if (e.ticket_types.empty()) e.ticket_types.push_back(default_type(e));
+    store_->insert_event(e, Actor{e.organizer_id, "req-1"});
+  }
 
   std::string count(std::string const& sql) {
     auto const rows = factory_.query(sql);
@@ -837,10 +840,11 @@ TYPED_TEST(StoreContract, InsertsAndFindsEvent) {
 TYPED_TEST(StoreContract, InsertEventStoresItsDefaultTicketType) {
   this->add_user("org", "olga@example.com", Role::organizer);
   this->add_event(make_event("e1", "org", kNow + days{10}));
-  auto const rows =
-      this->factory_.query("SELECT id, name, price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
+  auto const rows = this->factory_.query(
+      "SELECT id, name, price_minor, CASE WHEN capacity IS NULL THEN 'none' ELSE 'own' END, sold FROM ticket_types "
+      "WHERE event_id = 'e1'");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0], (Row{"e1-general", "General admission", "2500", "100"}));
+  EXPECT_EQ(rows[0], (Row{"e1-general", "General admission", "2500", "none", "0"}));
 }
 
 TYPED_TEST(StoreContract, InsertEventWritesTheAuditLog) {
@@ -982,10 +986,12 @@ TYPED_TEST(StoreContract, UpdateEventReplacesTheDetails) {
   EXPECT_EQ(found->details.price_minor, 3000);
   EXPECT_EQ(found->updated_at, kNow + 1h);
   EXPECT_EQ(found->created_at, kNow);
-  // The default ticket type follows the event's price and capacity.
-  auto const rows = this->factory_.query("SELECT price_minor, capacity FROM ticket_types WHERE event_id = 'e1'");
+  // The one ticket type follows the event's price; the event's capacity is its only limit.
+  auto const rows = this->factory_.query(
+      "SELECT price_minor, CASE WHEN capacity IS NULL THEN 'none' ELSE 'own' END FROM ticket_types WHERE event_id = "
+      "'e1'");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0], (Row{"3000", "150"}));
+  EXPECT_EQ(rows[0], (Row{"3000", "none"}));
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'event.updated' AND subject_id = 'e1'"), "1");
 }
 
@@ -1009,7 +1015,7 @@ TYPED_TEST(StoreContract, UpdateEventRefusesCapacityBelowSeatsTaken) {
   EXPECT_EQ(unchanged->details.capacity, 100);
   EXPECT_EQ(unchanged->details.name, "Jazz night");
   EXPECT_EQ(unchanged->updated_at, kNow);
-  EXPECT_EQ(this->count("SELECT capacity FROM ticket_types WHERE event_id = 'e1'"), "100");
+  EXPECT_EQ(this->count("SELECT price_minor FROM ticket_types WHERE event_id = 'e1'"), "2500");
 
   details.capacity = 30;
   EXPECT_EQ(this->store_->update_event("e1", details, kNow + 1h, Actor{}), EventUpdate::updated);
@@ -1233,7 +1239,12 @@ NewRegistration make_order(std::string id, std::string event_id, std::string use
                                      .holder_name = {}});
     }
   }
-  order.unit_price_minor = 2500;
+  order.items = {RegistrationItem{.ticket_type_id = r.event_id + "-general",
+                                  .name = "General admission",
+                                  .quantity = quantity,
+                                  .unit_price_minor = 2500}};
+  r.ticket_type_id = r.event_id + "-general";
+  for (auto& t : order.tickets) t.ticket_type_id = r.ticket_type_id;
   order.idempotency_key = std::move(key);
   order.request_hash = std::move(hash);
   return order;
@@ -1461,6 +1472,170 @@ TYPED_TEST(RegistrationContract, ConcurrentOrdersOnTwoNodesNeverOversell) {
   EXPECT_EQ(out.sold_out.load(), 150);
   EXPECT_EQ(this->registered("e1"), 50);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'"), "50");
+}
+
+/// An event `id` of `capacity` seats with three types: "<id>-ga" at 25.00 without a quota of its
+/// own, "<id>-vip" at 90.00 with `vip` seats, "<id>-student" at 15.00 with `student` seats.
+Event three_type_event(std::string const& id, int capacity, int vip, int student) {
+  auto event = make_event(id, "org", kNow + days{30});
+  event.details.capacity = capacity;
+  event.details.price_minor = 1500;
+  event.ticket_types = {
+      TicketType{.id = id + "-ga", .event_id = id, .details = {.name = "Regular", .price_minor = 2500, .position = 0}},
+      TicketType{.id = id + "-vip",
+                 .event_id = id,
+                 .details = {.name = "VIP", .price_minor = 9000, .capacity = vip, .position = 1}},
+      TicketType{.id = id + "-student",
+                 .event_id = id,
+                 .details = {.name = "Student", .price_minor = 1500, .capacity = student, .position = 2}},
+  };
+  return event;
+}
+
+/// A free-to-place (confirmed) order `id` of `items` ({type suffix, seats}) of event `event_id`.
+NewRegistration mixed_order(std::string const& id, std::string const& event_id, std::string const& user_id,
+                            std::vector<std::pair<std::string, int>> const& items) {
+  auto order = make_order(id, event_id, user_id, 1);
+  std::int32_t seats = 0;
+  std::int64_t amount = 0;
+  order.items.clear();
+  for (auto const& [suffix, quantity] : items) {
+    std::int64_t const price = suffix == "vip" ? 9000 : suffix == "student" ? 1500 : 2500;
+    order.items.push_back(RegistrationItem{
+        .ticket_type_id = event_id + "-" + suffix, .name = suffix, .quantity = quantity, .unit_price_minor = price});
+    seats += quantity;
+    amount += price * quantity;
+  }
+  auto& r = order.registration;
+  r.quantity = seats;
+  r.amount_minor = amount;
+  r.ticket_type_id = order.items.front().ticket_type_id;
+  order.tickets.clear();
+  std::int32_t position = 0;
+  for (auto const& item : order.items) {
+    for (int i = 0; i < item.quantity; ++i) {
+      ++position;
+      order.tickets.push_back(Ticket{.id = id + "-t" + std::to_string(position),
+                                     .registration_id = id,
+                                     .event_id = event_id,
+                                     .user_id = user_id,
+                                     .qr_code = "QR-" + id + "-" + std::to_string(position),
+                                     .generated_at = kNow,
+                                     .position = position,
+                                     .ticket_type_id = item.ticket_type_id});
+    }
+  }
+  return order;
+}
+
+/// The mix of items order `i` of a race asks for: VIP with a regular seat, two student seats, or
+/// one of each type.
+std::vector<std::pair<std::string, int>> mix_of(int i) {
+  switch (i % 3) {
+    case 0: return {{"vip", 1}, {"ga", 1}};
+    case 1: return {{"student", 2}};
+    default: return {{"ga", 1}, {"student", 1}, {"vip", 1}};
+  }
+}
+
+TYPED_TEST(RegistrationContract, MixedOrdersOnTwoNodesNeverOversellATypeNorTheEvent) {
+  this->add_event(three_type_event("e1", 60, 7, 20));
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race(
+      {this->store_.get(), other.get()}, 300,
+      [&](int i) {
+        return mixed_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], mix_of(i));
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load() + out.sold_out.load(), 300);
+  auto const sold = [this](std::string const& type) {
+    return std::stoi(this->count("SELECT sold FROM ticket_types WHERE id = 'e1-" + type + "'"));
+  };
+  auto const ordered = [this](std::string const& type) {
+    return std::stoi(
+        this->count("SELECT COALESCE(SUM(i.quantity), 0) FROM registration_items i JOIN registrations r ON r.id = "
+                    "i.registration_id WHERE r.status = 'confirmed' AND i.ticket_type_id = 'e1-" +
+                    type + "'"));
+  };
+  EXPECT_LE(sold("vip"), 7);
+  EXPECT_LE(sold("student"), 20);
+  // Orders ask for both far beyond their quotas (two thirds of them for a VIP seat), and the
+  // event's capacity cannot run out before: both sell out, students to the last seat or one
+  // short (the last orders may ask for two).
+  EXPECT_EQ(sold("vip"), 7);
+  EXPECT_GE(sold("student"), 19);
+  // Every counter is what the orders written hold, and the event's is the sum of its types'.
+  for (std::string const type : {"ga", "vip", "student"}) EXPECT_EQ(sold(type), ordered(type)) << type;
+  EXPECT_LE(this->registered("e1"), 60);
+  EXPECT_EQ(this->registered("e1"), sold("ga") + sold("vip") + sold("student"));
+  // All or nothing: every order written has all its items and all its tickets, no item or
+  // ticket is left of an order refused.
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations r WHERE r.quantity <> (SELECT SUM(i.quantity) FROM "
+                        "registration_items i WHERE i.registration_id = r.id)"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), std::to_string(out.placed.load()));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registration_items WHERE registration_id NOT IN (SELECT id FROM "
+                        "registrations)"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets"), std::to_string(this->registered("e1")));
+  for (std::string const type : {"ga", "vip", "student"}) {
+    EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE ticket_type_id = 'e1-" + type + "'"),
+              std::to_string(sold(type)))
+        << type;
+  }
+}
+
+TYPED_TEST(RegistrationContract, TypeSeatsThatGoWhileABatchIsInFlightAreNotSoldTwice) {
+  // The VIP type has room when the batches read it; before they take their seats, another node
+  // (here: the test) sells all but one of them. Exactly one VIP order gets it — on PostgreSQL
+  // through the guard on the types' counters and the batches' second, locked try.
+  this->add_event(three_type_event("e1", 100, 10, 50));
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1",
+      "UPDATE ticket_types SET sold = 9 WHERE id = 'e1-vip'; UPDATE events SET registered_count = 9 WHERE id = 'e1';",
+      40,
+      [&](int i) {
+        return mixed_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], {{"vip", 1}});
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 1);
+  EXPECT_EQ(out.sold_out.load(), 39);
+  EXPECT_EQ(this->count("SELECT sold FROM ticket_types WHERE id = 'e1-vip'"), "10");
+  EXPECT_EQ(this->registered("e1"), 10);
+}
+
+TYPED_TEST(RegistrationContract, SeatsGoBackToTheirTypesOnCancellationExpiryAndEventCancellation) {
+  this->add_event(three_type_event("e1", 100, 10, 50));
+  auto const sold = [this](std::string const& type) {
+    return this->count("SELECT sold FROM ticket_types WHERE id = 'e1-" + type + "'");
+  };
+  ASSERT_EQ(place(*this->store_, mixed_order("r1", "e1", "a1", {{"vip", 2}, {"student", 1}}))->outcome,
+            Placement::placed);
+  auto held = mixed_order("r2", "e1", "a2", {{"vip", 1}, {"ga", 3}});
+  held.registration.status = RegistrationStatus::pending_payment;
+  held.registration.hold_expires_at = kNow + 15min;
+  held.tickets.clear();
+  ASSERT_EQ(place(*this->store_, held)->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, mixed_order("r3", "e1", "a3", {{"student", 4}}))->outcome, Placement::placed);
+  EXPECT_EQ(sold("vip"), "3");
+  EXPECT_EQ(sold("student"), "5");
+  EXPECT_EQ(sold("ga"), "3");
+  EXPECT_EQ(this->registered("e1"), 11);
+
+  EXPECT_EQ(this->store_->cancel_registration("r1", {}, kNow + 1min, Actor{"a1", ""}), Cancellation::cancelled);
+  EXPECT_EQ(sold("vip"), "1");
+  EXPECT_EQ(sold("student"), "4");
+  EXPECT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  EXPECT_EQ(sold("vip"), "0");
+  EXPECT_EQ(sold("ga"), "0");
+  EXPECT_EQ(this->registered("e1"), 4);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 20min, Actor{"org", ""}));
+  EXPECT_EQ(sold("student"), "0");
 }
 
 TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOnTwoNodes) {
@@ -2473,6 +2648,51 @@ TYPED_TEST(StaffMigration, AccountsFromBeforeVerificationAreUnverifiedExceptTheD
   auto store = this->factory_.open();
   EXPECT_FALSE(store->find_user("ada")->email_verified_at) << "nobody proved this address";
   EXPECT_EQ(store->find_user("demo")->email_verified_at, Timestamp{200s});
+}
+
+/// Migration V015: an event's one type keeps its id, loses its own quota (the event's capacity
+/// limits it), takes the event's price and counts the seats its registrations hold; every
+/// registration gets the one item it was, every ticket its type, and orders go on as before.
+TYPED_TEST(StaffMigration, TicketTypesKeepTheirSalesAndOrdersGoOn) {
+  this->factory_.migrate_up_to(14);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'A', 'x', 1, 0), "
+      "('a2', 'a2@example.com', 'B', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 3, 5, 2500, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 2000, 10, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 2, 'confirmed', 5000, 'EUR', 0, 0), "
+      "('r2', 'e1', 'e1-general', 'a2', 1, 'pending_payment', 2500, 'EUR', 0, 0), "
+      "('r3', 'e1', 'e1-general', 'a2', 3, 'cancelled', 7500, 'EUR', 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position) VALUES "
+      "('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1), ('t2', 'r1', 'e1', 'a1', 'valid', 'q2', 0, 2);");
+  auto store = this->factory_.open();
+  auto const event = store->find_event("e1");
+  ASSERT_TRUE(event);
+  ASSERT_EQ(event->ticket_types.size(), 1u);
+  auto const& type = event->ticket_types[0];
+  EXPECT_EQ(type.id, "e1-general");
+  EXPECT_FALSE(type.details.capacity);
+  EXPECT_EQ(type.details.price_minor, 2500);
+  EXPECT_EQ(type.sold, 3);
+  auto const detail = store->find_registration("r1");
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->items.size(), 1u);
+  EXPECT_EQ(detail->items[0].ticket_type_id, "e1-general");
+  EXPECT_EQ(detail->items[0].quantity, 2);
+  EXPECT_EQ(detail->items[0].unit_price_minor, 2500);
+  for (auto const& t : detail->tickets) EXPECT_EQ(t.ticket_type_id, "e1-general");
+  EXPECT_EQ(store->find_registration("r3")->items.size(), 1u);
+  // The old sale goes on with the type it had, and cancelling gives its seats back to it.
+  ASSERT_EQ(place(*store, make_order("r4", "e1", "a1", 1))->outcome, Placement::placed);
+  EXPECT_EQ(store->find_event("e1")->ticket_types[0].sold, 4);
+  EXPECT_EQ(store->cancel_registration("r1", {}, kNow, Actor{"a1", ""}), Cancellation::cancelled);
+  EXPECT_EQ(store->find_event("e1")->ticket_types[0].sold, 2);
+  EXPECT_EQ(store->find_event("e1")->registered_count, 2);
 }
 
 }  // namespace

@@ -89,7 +89,15 @@ std::optional<AccountState> FakeStore::account_state(std::string_view user_id) {
 std::optional<Event> FakeStore::find_event(std::string_view id) {
   auto const found = events.find(id);
   if (found == events.end()) return std::nullopt;
-  return found->second;
+  auto event = found->second;
+  // An event set up without types has the one an event made the old way gets.
+  if (event.ticket_types.empty()) {
+    event.ticket_types.push_back(
+        TicketType{.id = event.id + "-general",
+                   .event_id = event.id,
+                   .details = {.name = "General admission", .price_minor = event.details.price_minor}});
+  }
+  return event;
 }
 
 PlacementResult FakeStore::placed(NewRegistration const& order) {

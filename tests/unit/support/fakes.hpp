@@ -162,7 +162,7 @@ class FakeStore final : public Store {
   }
   bool revoke_family(std::string_view, std::string_view, Timestamp) override { return false; }
 
-  void insert_event(Event const& event, TicketType const&, Actor const&) override { events[event.id] = event; }
+  void insert_event(Event const& event, Actor const&) override { events[event.id] = event; }
   std::optional<Event> find_event(std::string_view id) override;
   std::vector<Event> list_events(EventQuery const&) override { return {}; }
   EventUpdate update_event(std::string_view, EventDraft const&, Timestamp, Actor const&) override {
@@ -174,6 +174,16 @@ class FakeStore final : public Store {
     if (found == events.end() || found->second.status != EventStatus::draft) return false;
     found->second.status = EventStatus::published;
     return true;
+  }
+  TicketTypeChange add_ticket_type(TicketType const&, Timestamp, Actor const&) override {
+    return TicketTypeChange::not_found;
+  }
+  TicketTypeChange update_ticket_type(std::string_view, std::string_view, TicketTypeDraft const&, Timestamp,
+                                      Actor const&) override {
+    return TicketTypeChange::not_found;
+  }
+  TicketTypeChange delete_ticket_type(std::string_view, std::string_view, Timestamp, Actor const&) override {
+    return TicketTypeChange::not_found;
   }
 
   void place_registration(NewRegistration registration, Timestamp now, Actor actor,
