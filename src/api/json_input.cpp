@@ -61,6 +61,40 @@ void JsonInput::add_error(std::string_view field, std::string message) {
   state_->errors.push_back({std::string(field), std::move(message)});
 }
 
+std::optional<bool> JsonInput::boolean(std::string_view field) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) {
+    add_error(field, "must be true or false");
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
+std::optional<std::vector<std::string>> JsonInput::strings(std::string_view field, std::size_t max_items) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_array()) {
+    add_error(field, "must be an array of strings");
+    return std::nullopt;
+  }
+  auto const& array = v->get_array();
+  if (array.size() > max_items) {
+    add_error(field, "must have at most " + std::to_string(max_items) + " entries");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string()) {
+      add_error(std::string(field) + "[" + std::to_string(i) + "]", "must be a string");
+      continue;
+    }
+    out.emplace_back(array[i].get_string());
+  }
+  if (out.size() != array.size()) return std::nullopt;
+  return out;
+}
+
 std::optional<std::string> JsonInput::string(std::string_view field, bool required) {
   auto const* v = state_->object.if_contains(field);
   if (!v || (v->is_null() && !required)) {

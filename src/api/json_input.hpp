@@ -33,6 +33,9 @@ class JsonInput {
   std::optional<std::string> string(std::string_view field, bool required = false);
   std::optional<std::int64_t> integer(std::string_view field, bool required = false);
   std::optional<double> number(std::string_view field, bool required = false);
+  std::optional<bool> boolean(std::string_view field);
+  /// An array of at most `max_items` strings; a wrong entry's error names its path ("options[2]").
+  std::optional<std::vector<std::string>> strings(std::string_view field, std::size_t max_items);
   /// Whether the body holds `field` with the value null (a nullable field set back to its default).
   bool is_null(std::string_view field) const;
 
