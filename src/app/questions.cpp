@@ -103,7 +103,8 @@ Result<Question> Questions::update_question(Principal const& who, std::string_vi
   auto draft = read_draft(input, current->details.position);
   if (!draft) return std::unexpected(draft.error());
   Question question{.id = current->id, .event_id = current->event_id, .details = std::move(*draft)};
-  return written(questions_.update_question(question, clock_.now(), actor), std::move(question));
+  auto const result = questions_.update_question(question, clock_.now(), actor);
+  return written(result, std::move(question));
 }
 
 Result<void> Questions::delete_question(Principal const& who, std::string_view event_id, std::string_view question_id,
