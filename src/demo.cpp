@@ -71,6 +71,8 @@ int load_demo(Accounts& accounts, Events& events, Entropy& entropy, Clock const&
         .max_per_attendee = std::nullopt,
         .cancellation_deadline = std::nullopt,
         .hold_seconds = std::nullopt,
+        .ends_at = std::nullopt,
+        .status = std::nullopt,
     };
     if (auto created = events.create_event(who, patch, actor); !created) {
       out << "Could not create demo event '" << e.name << "': " << created.error().detail << "\n";

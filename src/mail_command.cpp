@@ -62,8 +62,7 @@ MailContent sample_message(MailAddress const& from, std::string const& to, Times
               "</p><p>If you can read this, Admit's mail settings work.</p></body></html>\n",
       .attachments = {{.filename = "event.ics",
                        .content_type = "text/calendar; method=PUBLISH; charset=utf-8",
-                       .data = event_calendar(
-                           event, {.stamp = now, .ends_at = std::nullopt, .url = {}, .uid_domain = domain})}},
+                       .data = event_calendar(event, {.stamp = now, .url = {}, .uid_domain = domain})}},
       .message_id = random_hex(16) + ".mail-test@" + domain,
       .date = now,
   };

@@ -15,7 +15,7 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   auto input = JsonInput::parse(request);
   if (!input) return std::unexpected(std::move(input.error()));
   input->allow_only({"name", "description", "date", "timezone", "location", "capacity", "price", "currency",
-                     "maxPerAttendee", "cancellationDeadline", "holdSeconds"});
+                     "maxPerAttendee", "cancellationDeadline", "holdSeconds", "endDate", "status"});
   EventPatch patch;
   patch.name = input->string("name");
   patch.description = input->string("description");
@@ -28,6 +28,8 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
   auto const max_per_attendee = input->integer("maxPerAttendee");
   auto const deadline = input->string("cancellationDeadline");
   auto const hold_seconds = input->integer("holdSeconds");
+  auto const end_date = input->string("endDate");
+  auto const status = input->string("status");
   auto errors = input->errors();
   if (errors) return std::unexpected(std::move(*errors));
 
@@ -46,6 +48,23 @@ std::expected<EventPatch, Response> read_event_patch(Request const& request, boo
     }
   } else if (input->is_null("cancellationDeadline")) {
     patch.cancellation_deadline = std::optional<Timestamp>();
+  }
+  if (end_date) {
+    auto const parsed = parse_rfc3339(*end_date);
+    if (parsed) {
+      patch.ends_at.emplace(parsed);
+    } else {
+      invalid.push_back({"endDate", "must be an RFC 3339 date-time such as 2026-12-15T23:00:00Z, or null"});
+    }
+  } else if (input->is_null("endDate")) {
+    patch.ends_at = std::optional<Timestamp>();
+  }
+  if (create) {
+    patch.status = status;
+  } else if (status) {
+    invalid.push_back({"status",
+                       "cannot be changed here: POST /api/events/{id}/publish publishes a draft, DELETE "
+                       "/api/events/{id} cancels"});
   }
   auto const to_int32 = [&](std::optional<std::int64_t> v, std::string_view field) -> std::optional<std::int32_t> {
     if (!v) return std::nullopt;
@@ -114,7 +133,11 @@ Response create_event(Events& events, Request& request) {
 }
 
 Response get_event(Events& events, Request& request) {
-  return event_response(200, events.get_event(request.param("id")));
+  return event_response(200, events.get_event(request.param("id"), request.principal ? &*request.principal : nullptr));
+}
+
+Response publish_event(Events& events, Request& request) {
+  return event_response(200, events.publish_event(*request.principal, request.param("id"), request.actor()));
 }
 
 Response list_events(Events& events, Request& request) {

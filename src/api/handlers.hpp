@@ -27,6 +27,7 @@ Response resend_verification(Accounts& accounts, Request& request);
 
 Response create_event(Events& events, Request& request);
 Response get_event(Events& events, Request& request);
+Response publish_event(Events& events, Request& request);
 Response list_events(Events& events, Request& request);
 Response list_my_events(Events& events, Request& request);
 Response list_my_staff_events(Events& events, Request& request);

@@ -26,6 +26,8 @@ void write_event(JsonWriter& w, Event const& e) {
   w.field("name", d.name);
   w.field("description", d.description);
   w.field("date", format_rfc3339(d.starts_at));
+  w.key("endDate");
+  write_time(w, d.ends_at);
   w.field("timezone", d.timezone);
   w.field("location", d.location);
   w.field("capacity", d.capacity);

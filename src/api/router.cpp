@@ -98,6 +98,7 @@ std::variant<Router::Match, Response> Router::match(Request& request) const {
 std::optional<Response> Router::authenticate(Route const& route, Request& request) const {
   if (route.access == Access::anyone) return std::nullopt;
   auto const authorization = request.header("Authorization");
+  if (route.access == Access::viewer && authorization.empty()) return std::nullopt;
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() <= kScheme.size() ||
       !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {

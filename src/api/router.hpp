@@ -22,6 +22,7 @@ using AsyncHandler = std::function<void(Request&, Respond)>;
 /// Who may call a route. Ownership ("your own event") is the use case's check.
 enum class Access {
   anyone,     ///< no token needed
+  viewer,     ///< no token needed; a token, when sent, must be valid and names the caller
   user,       ///< any valid access token
   organizer,  ///< a token with the organizer role
 };

@@ -52,9 +52,10 @@ std::vector<Route> make_routes(Services const& s) {
 
     {"POST",   "/api/events",              organizer, blocking, RateClass::general, on(create_event, events)},
     {"GET",    "/api/events",              anyone,    inline_io,   RateClass::general, on(list_events, events)},
-    {"GET",    "/api/events/{id}",         anyone,    inline_io,   RateClass::general, on(get_event, events)},
+    {"GET",    "/api/events/{id}",         viewer,    inline_io,   RateClass::general, on(get_event, events)},
     {"PUT",    "/api/events/{id}",         organizer, blocking, RateClass::general, on(update_event, events)},
     {"DELETE", "/api/events/{id}",         organizer, blocking, RateClass::general, on(cancel_event, events)},
+    {"POST",   "/api/events/{id}/publish", organizer, blocking, RateClass::general, on(publish_event, events)},
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
     {"POST",   "/api/events/{id}/questions", organizer, blocking, RateClass::general, on(create_question, questions)},

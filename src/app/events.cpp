@@ -23,6 +23,7 @@ Result<EventDraft> apply(EventDraft draft, EventPatch const& p) {
   if (p.max_per_attendee) draft.max_per_attendee = *p.max_per_attendee;
   if (p.cancellation_deadline) draft.cancellation_deadline = *p.cancellation_deadline;
   if (p.hold_seconds) draft.hold_seconds = *p.hold_seconds;
+  if (p.ends_at) draft.ends_at = *p.ends_at;
   std::vector<FieldError> errors;
   if (p.price) {
     auto const exponent = currency_exponent(draft.currency);
@@ -60,6 +61,15 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
   if (!input.starts_at) missing.push_back({"date", "is required"});
   if (!input.location) missing.push_back({"location", "is required"});
   if (!input.capacity) missing.push_back({"capacity", "is required"});
+  auto status = EventStatus::published;
+  if (input.status) {
+    auto const asked = parse_event_status(*input.status);
+    if (asked == EventStatus::draft || asked == EventStatus::published) {
+      status = *asked;
+    } else {
+      missing.push_back({"status", "must be \"draft\" or \"published\""});
+    }
+  }
 
   EventDraft defaults;
   defaults.timezone = "UTC";
@@ -68,8 +78,8 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
   }
   auto draft = apply(std::move(defaults), input);
   if (!missing.empty() || !draft) {
-    // Report every problem at once: missing fields and broken rules together, but a missing
-    // field only as missing.
+    // Report every problem at once: missing fields (and a bad status) and broken rules
+    // together, but a missing field only as missing.
     auto const is_missing = [&](FieldError const& e) {
       return std::any_of(missing.begin(), missing.end(), [&](FieldError const& m) { return m.field == e.field; });
     };
@@ -89,7 +99,7 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
       .organizer_id = who.user_id,
       .details = std::move(*draft),
       .registered_count = 0,
-      .status = EventStatus::published,
+      .status = status,
       .created_at = now,
       .updated_at = now,
   };
@@ -104,10 +114,22 @@ Result<Event> Events::create_event(Principal const& who, EventPatch const& input
   return event;
 }
 
-Result<Event> Events::get_event(std::string_view id) {
+Result<Event> Events::get_event(std::string_view id, Principal const* viewer) {
   auto event = events_.find_event(id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, viewer ? std::string_view(viewer->user_id) : std::string_view()))
+    return fail(Errc::not_found, "No event has this id.");
   return std::move(*event);
+}
+
+Result<Event> Events::publish_event(Principal const& who, std::string_view id, Actor const& actor) {
+  auto event = owned_event(who, id);
+  if (!event) return event;
+  if (event->status == EventStatus::draft) events_.publish_event(id, clock_.now(), actor);
+  // Read back: a cancellation may have come first.
+  auto current = get_event(id, &who);
+  if (current && current->status == EventStatus::cancelled)
+    return fail(Errc::conflict, "A cancelled event cannot be published.");
+  return current;
 }
 
 Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
@@ -122,7 +144,7 @@ Result<Page<Event>> Events::list_events(ListEventsRequest const& request) {
       .from = request.from.value_or(request.organizer_id ? Timestamp{} : clock_.now()),
       .to = request.to,
       .organizer_id = request.organizer_id,
-      .include_cancelled = request.organizer_id.has_value(),
+      .any_status = request.organizer_id.has_value(),
       .after = std::move(after),
   };
   if (query.text && query.text->empty()) query.text.reset();
@@ -149,7 +171,7 @@ Result<void> Events::check_may_sell(Principal const& who, std::int64_t price_min
 
 Result<Event> Events::owned_event(Principal const& who, std::string_view id) {
   auto event = events_.find_event(id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may change it.");
   return std::move(*event);
 }
@@ -178,14 +200,14 @@ Result<Event> Events::update_event(Principal const& who, std::string_view id, Ev
       return fail(Errc::capacity_below_sold, "Capacity cannot drop below the seats already taken.",
                   {{"capacity", "is below the seats already taken"}});
   }
-  return get_event(id);
+  return get_event(id, &who);
 }
 
 Result<Event> Events::cancel_event(Principal const& who, std::string_view id, Actor const& actor) {
   auto event = owned_event(who, id);
   if (!event) return event;
   if (event->status != EventStatus::cancelled) events_.cancel_event(id, clock_.now(), actor);
-  return get_event(id);
+  return get_event(id, &who);
 }
 
 Result<Page<Event>> Events::list_staff_events(Principal const& who, StaffEventsRequest const& request) {

@@ -26,6 +26,11 @@ struct EventPatch {
   std::optional<std::optional<Timestamp>> cancellation_deadline;
   /// Outer nullopt: unchanged; inner nullopt: back to the instance's hold length.
   std::optional<std::optional<std::int32_t>> hold_seconds;
+  /// Outer nullopt: unchanged; inner nullopt: no end said.
+  std::optional<std::optional<Timestamp>> ends_at;
+  /// On create only: "draft" (only its organizer sees it, not on sale until published) or
+  /// "published" (the default).
+  std::optional<std::string> status;
 };
 
 struct ListEventsRequest {
@@ -49,15 +54,21 @@ class Events {
  public:
   Events(EventStore& events, StaffStore& staff, Entropy& entropy, Clock const& clock);
 
-  /// Publishes a new event owned by the calling organizer, with one default ticket type.
+  /// Creates an event owned by the calling organizer, published or as a draft, with one
+  /// default ticket type.
   Result<Event> create_event(Principal const& who, EventPatch const& input, Actor const& actor);
-  /// Any event by id, cancelled ones included (their status says so).
-  Result<Event> get_event(std::string_view id);
-  /// Published events in start order, one page at a time.
+  /// Any event by id, cancelled ones included (their status says so); a draft only for its
+  /// organizer (`viewer`: nullptr when anonymous), not found for anyone else.
+  Result<Event> get_event(std::string_view id, Principal const* viewer);
+  /// Puts a draft of the calling organizer on sale; a published event stays as it is (so a
+  /// repeated request changes nothing), a cancelled one is a conflict.
+  Result<Event> publish_event(Principal const& who, std::string_view id, Actor const& actor);
+  /// Published events in start order, one page at a time; the organizer's own listing has
+  /// their drafts and cancelled events too.
   Result<Page<Event>> list_events(ListEventsRequest const& request);
   /// Changes an event of the calling organizer; capacity never drops below seats taken.
   Result<Event> update_event(Principal const& who, std::string_view id, EventPatch const& patch, Actor const& actor);
-  /// Cancels an event of the calling organizer.
+  /// Cancels an event of the calling organizer (a draft too).
   Result<Event> cancel_event(Principal const& who, std::string_view id, Actor const& actor);
   /// The not-cancelled events the caller is door staff of, in start order, one page at a
   /// time; by default those that started less than a day ago or start later, so an event in

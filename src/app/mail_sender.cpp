@@ -164,7 +164,6 @@ MailAttachment MailSender::calendar_of(Event const& event, Timestamp stamp) cons
   return {.filename = "event.ics",
           .content_type = "text/calendar; method=PUBLISH; charset=utf-8",
           .data = event_calendar(event, {.stamp = stamp,
-                                         .ends_at = std::nullopt,
                                          .url = settings_.public_url + "/events/" + event.id,
                                          .uid_domain = settings_.message_domain})};
 }

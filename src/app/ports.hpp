@@ -416,7 +416,7 @@ struct EventQuery {
   Timestamp from;                   ///< events starting at or after
   std::optional<Timestamp> to;      ///< and at or before
   std::optional<std::string> organizer_id;
-  bool include_cancelled = false;
+  bool any_status = false;  ///< drafts and cancelled events too (the organizer's own listing)
   std::optional<EventCursor> after;
   int limit = 20;
 };
@@ -436,6 +436,9 @@ class EventStore {
                                    Actor const& actor) = 0;
   /// Marks the event cancelled; false when no such event.
   virtual bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) = 0;
+  /// Makes a draft published (audited as event.published); false, and nothing changed, when
+  /// the event is not a draft (published or cancelled meanwhile) or does not exist.
+  virtual bool publish_event(std::string_view id, Timestamp now, Actor const& actor) = 0;
 };
 
 // ---- questions ---------------------------------------------------------------------------

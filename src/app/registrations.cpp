@@ -52,6 +52,12 @@ void Registrations::register_attendee(Principal const& who, RegisterRequest cons
 void Registrations::place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
                           Completion<Result<Registered>> done) {
   auto const event = recent_event(request.event_id, fresh);
+  if (event && event->status == EventStatus::draft) {
+    // Published a moment ago? The copy read may be a second old.
+    if (!fresh) return place(who, request, actor, true, std::move(done));
+    if (!visible_to(*event, who.user_id)) return done(fail(Errc::not_found, "No event has this id."));
+    return done(fail(Errc::conflict, "This event is a draft: publish it to put it on sale."));
+  }
   if (!event) return done(fail(Errc::not_found, "No event has this id."));
 
   auto const now = clock_.now();
@@ -185,7 +191,7 @@ Result<RegistrationDetail> Registrations::cancel_registration(Principal const& w
 
 Result<Event> Registrations::organizer_event(Principal const& who, std::string_view event_id) {
   auto event = events_.find_event(event_id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may see this.");
   return std::move(*event);
 }

@@ -10,7 +10,7 @@ Staff::Staff(UserStore& users, EventStore& events, StaffStore& staff, Tickets& t
 
 Result<Event> Staff::organizer_event(Principal const& who, std::string_view event_id) {
   auto event = events_.find_event(event_id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer manages its staff.");
   return std::move(*event);
 }
@@ -28,6 +28,9 @@ Result<InviteResult> Staff::invite(Principal const& who, std::string_view event_
     return fail(Errc::invalid_input, "The email is not valid.", {{"email", "must be a valid email address"}});
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
+  // The invitation names the event to someone else, and a draft is its organizer's alone.
+  if (event->status == EventStatus::draft)
+    return fail(Errc::conflict, "This event is a draft: publish it before inviting door staff.");
   auto const now = clock_.now();
   StaffInvitation fresh{
       .id = entropy_.new_id(),

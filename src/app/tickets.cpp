@@ -77,7 +77,9 @@ std::optional<Tickets::ScanEvent> Tickets::scan_event(std::string const& id) {
   }
   auto const event = events_.find_event(id);
   if (!event) return std::nullopt;
-  ScanEvent found{event->id, event->organizer_id};
+  ScanEvent found{event->id, event->organizer_id, event->status};
+  // A draft is not remembered: once published it must be scannable at once.
+  if (found.status == EventStatus::draft) return found;
   std::lock_guard lock(scan_cache_mutex_);
   if (scan_events_.size() >= kScanCacheLimit) scan_events_.clear();
   scan_events_.insert_or_assign(id, std::pair{found, now});
@@ -122,7 +124,8 @@ void Tickets::validate_ticket(Principal const& who, std::string_view code, std::
   std::optional<ScanEvent> scanning;
   if (event_id) {
     scanning = scan_event(*event_id);
-    if (!scanning) return done(fail(Errc::not_found, "No event has this id."));
+    if (!scanning || !visible_to(scanning->status, scanning->organizer_id, who.user_id))
+      return done(fail(Errc::not_found, "No event has this id."));
     if (!may_scan_cached(who, *scanning))
       return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
   }
@@ -134,7 +137,8 @@ void Tickets::validate_ticket(Principal const& who, std::string_view code, std::
   }
   if (!scanning) {
     scanning = scan_event(claims->event_id);
-    if (!scanning) return done(ScanOutcome{R::invalid, std::nullopt});
+    if (!scanning || !visible_to(scanning->status, scanning->organizer_id, who.user_id))
+      return done(ScanOutcome{R::invalid, std::nullopt});
     if (!may_scan_cached(who, *scanning)) {
       if (!authentic()) return done(ScanOutcome{R::invalid, std::nullopt});
       return done(fail(Errc::forbidden, "You may not scan tickets for this event."));
@@ -159,14 +163,14 @@ void Tickets::validate_ticket(Principal const& who, std::string_view code, std::
 
 Result<ScanKeys> Tickets::scan_keys(Principal const& who, std::string_view event_id) {
   auto const event = events_.find_event(event_id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (!may_scan(who, *event)) return fail(Errc::forbidden, "Only the event's organizer and staff see its scan keys.");
   return ScanKeys{event->id, codes_.public_keys(event_id)};
 }
 
 Result<PublicScanKey> Tickets::rotate_scan_key(Principal const& who, std::string_view event_id, Actor const& actor) {
   auto const event = events_.find_event(event_id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer rotates its keys.");
   return codes_.rotate(event_id, actor);
 }
@@ -185,7 +189,7 @@ PrintedTicket printed_ticket(Event const& event, Registration const& r, Ticket c
   auto const unit_price = r.quantity > 0 ? r.amount_minor / r.quantity : 0;
   return {
       .event_name = event.details.name,
-      .date_line = format_event_date(event.details.starts_at, event.details.timezone),
+      .date_line = format_event_period(event.details),
       .location = event.details.location,
       .holder_name = ticket.holder_name,
       .ticket_type = "General admission",
@@ -203,6 +207,27 @@ std::string format_event_date(Timestamp t, std::string const& time_zone) {
     return without_day_padding(date::format("%A, %e %B %Y · %H:%M %Z", local));
   } catch (std::runtime_error const&) {
     return without_day_padding(date::format("%A, %e %B %Y · %H:%M UTC", t));
+  }
+}
+
+std::string format_event_period(EventDraft const& event) {
+  if (!event.ends_at) return format_event_date(event.starts_at, event.timezone);
+  auto const period = [](auto const& start, auto const& end, std::string_view zone) {
+    using std::chrono::days;
+    using std::chrono::floor;
+    bool const same_day = floor<days>(start.get_local_time()) == floor<days>(end.get_local_time());
+    auto text = without_day_padding(date::format("%A, %e %B %Y · %H:%M – ", start));
+    text += same_day ? date::format("%H:%M", end) : without_day_padding(date::format("%A, %e %B %Y · %H:%M", end));
+    return text + " " + std::string(zone);
+  };
+  try {
+    date::zoned_seconds const start(event.timezone, event.starts_at);
+    date::zoned_seconds const end(event.timezone, *event.ends_at);
+    return period(start, end, date::format("%Z", end));
+  } catch (std::runtime_error const&) {
+    date::zoned_seconds const start("UTC", event.starts_at);
+    date::zoned_seconds const end("UTC", *event.ends_at);
+    return period(start, end, "UTC");
   }
 }
 

@@ -64,6 +64,7 @@ class Tickets {
   struct ScanEvent {
     std::string id;
     std::string organizer_id;
+    EventStatus status = EventStatus::published;
   };
   std::optional<ScanEvent> scan_event(std::string const& id);
   /// may_scan for a scan: organizer and admin from the token and the event, staff from the
@@ -94,6 +95,10 @@ PrintedTicket printed_ticket(Event const& event, Registration const& registratio
 
 /// "Saturday, 12 December 2026 · 19:00 CET" in the event's zone.
 std::string format_event_date(Timestamp t, std::string const& time_zone);
+/// When the event takes place, in its zone: its start as format_event_date when it has no end;
+/// "Saturday, 12 December 2026 · 19:00 – 23:00 CET" when it ends the same day;
+/// "Saturday, 12 December 2026 · 19:00 – Sunday, 13 December 2026 · 02:00 CET" when later.
+std::string format_event_period(EventDraft const& event);
 /// "€25.00", "¥5,000", "Free".
 std::string format_price(std::int64_t minor, std::string const& currency);
 

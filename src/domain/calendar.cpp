@@ -83,7 +83,7 @@ std::string fold_calendar_line(std::string_view line) {
 
 std::string event_calendar(Event const& event, CalendarDetails const& details) {
   auto const& d = event.details;
-  auto const ends_at = details.ends_at.value_or(d.starts_at + kAssumedEventLength);
+  auto const ends_at = d.ends_at.value_or(d.starts_at + kAssumedEventLength);
   bool const cancelled = event.status == EventStatus::cancelled;
 
   std::string out;

@@ -13,19 +13,19 @@
 
 namespace admit {
 
-/// How long an event lasts in the calendar when nothing says when it ends: events have only a
-/// start today, and two hours covers a concert, a talk or a meetup better than a zero-length
-/// entry, which calendar programs show as a bare line.
+/// How long an event lasts in the calendar when its organizer did not say when it ends: two
+/// hours covers a concert, a talk or a meetup better than a zero-length entry, which calendar
+/// programs show as a bare line.
 inline constexpr std::chrono::hours kAssumedEventLength{2};
 
 struct CalendarDetails {
   Timestamp stamp;                   ///< DTSTAMP: when the object was made (the message's time)
-  std::optional<Timestamp> ends_at;  ///< nullopt: starts_at + kAssumedEventLength
   std::string url;                   ///< the event's page in the web app; empty: no URL property
   std::string uid_domain = "admit";  ///< the UID is "<event id>@<uid_domain>", stable per event
 };
 
-/// A VCALENDAR with one VEVENT (METHOD:PUBLISH; STATUS:CANCELLED and SEQUENCE 1 for a cancelled
+/// A VCALENDAR with one VEVENT (DTEND the event's end, or kAssumedEventLength after its start
+/// when it has none; METHOD:PUBLISH; STATUS:CANCELLED and SEQUENCE 1 for a cancelled
 /// event, so that it replaces the entry a confirmation added), times in UTC, text escaped and
 /// lines folded at 75 octets without splitting a UTF-8 character, CRLF line ends.
 std::string event_calendar(Event const& event, CalendarDetails const& details);

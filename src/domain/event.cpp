@@ -20,13 +20,27 @@ bool blank(std::string_view s) {
 }  // namespace
 
 std::string_view status_name(EventStatus s) {
-  return s == EventStatus::published ? "published" : "cancelled";
+  switch (s) {
+    case EventStatus::published: return "published";
+    case EventStatus::cancelled: return "cancelled";
+    case EventStatus::draft: return "draft";
+  }
+  return "cancelled";
 }
 
 std::optional<EventStatus> parse_event_status(std::string_view s) {
   if (s == "published") return EventStatus::published;
   if (s == "cancelled") return EventStatus::cancelled;
+  if (s == "draft") return EventStatus::draft;
   return std::nullopt;
+}
+
+bool visible_to(EventStatus status, std::string_view organizer_id, std::string_view user_id) {
+  return status != EventStatus::draft || (!user_id.empty() && organizer_id == user_id);
+}
+
+bool visible_to(Event const& event, std::string_view user_id) {
+  return visible_to(event.status, event.organizer_id, user_id);
 }
 
 std::vector<FieldError> check_event(EventDraft const& d) {
@@ -68,6 +82,7 @@ std::vector<FieldError> check_event(EventDraft const& d) {
   if (d.cancellation_deadline && *d.cancellation_deadline > d.starts_at) {
     errors.push_back({"cancellationDeadline", "must not be after the event's date"});
   }
+  if (d.ends_at && *d.ends_at <= d.starts_at) errors.push_back({"endDate", "must be after the event's date"});
   if (d.hold_seconds &&
       (*d.hold_seconds < EventDraft::kMinHoldSeconds || *d.hold_seconds > EventDraft::kMaxHoldSeconds)) {
     errors.push_back({"holdSeconds", "must be between 60 and 86400 seconds, or null for the instance's default"});

@@ -11,7 +11,9 @@
 
 namespace admit {
 
-enum class EventStatus : std::uint8_t { published, cancelled };
+/// A draft is prepared by its organizer, seen by nobody else and not on sale until it is
+/// published; a published event may be cancelled. Never back to draft.
+enum class EventStatus : std::uint8_t { published, cancelled, draft };
 
 std::string_view status_name(EventStatus s);
 std::optional<EventStatus> parse_event_status(std::string_view s);
@@ -33,6 +35,8 @@ struct EventDraft {
   std::optional<Timestamp> cancellation_deadline;
   /// How long an unpaid order holds its seats; nullopt: the instance's setting.
   std::optional<std::int32_t> hold_seconds;
+  /// When the event ends, after its start; nullopt: not said.
+  std::optional<Timestamp> ends_at;
 
   static constexpr std::int32_t kDefaultMaxPerAttendee = 10;
   static constexpr std::int32_t kMaxCapacity = 1'000'000;
@@ -64,6 +68,11 @@ struct TicketType {
   std::int64_t price_minor = 0;
   std::int32_t capacity = 0;
 };
+
+/// Whether `user_id` may learn that the event exists: a draft is its organizer's alone, to
+/// everyone else (admins and door staff too) it does not exist. Empty `user_id`: anonymous.
+bool visible_to(Event const& event, std::string_view user_id);
+bool visible_to(EventStatus status, std::string_view organizer_id, std::string_view user_id);
 
 /// The rules an event's details must satisfy; empty when they do. The time zone's existence
 /// is checked by the caller, which has the zone database.

@@ -47,7 +47,7 @@ class Cells {
 #define ADMIT_EVENT_COLUMNS(p)                                                                                 \
   p "id, " p "organizer_id, " p "name, " p "description, " p "starts_at, " p "timezone, " p "location, " p     \
     "capacity, " p "registered_count, " p "max_per_attendee, " p "price_minor, " p "currency, " p "status, " p \
-    "created_at, " p "updated_at, " p "cancellation_deadline, " p "hold_seconds"
+    "created_at, " p "updated_at, " p "cancellation_deadline, " p "hold_seconds, " p "end_date"
 
 template <class Row>
 Event read_event(Row const& row, int first = 0) {
@@ -68,6 +68,7 @@ Event read_event(Row const& row, int first = 0) {
               .max_per_attendee = c.int32(9),
               .cancellation_deadline = c.optional_time(15),
               .hold_seconds = c.optional_int32(16),
+              .ends_at = c.optional_time(17),
           },
       .registered_count = c.int32(8),
       .status = parse_event_status(c.text(12)).value_or(EventStatus::cancelled),

@@ -143,7 +143,7 @@ describe('POST /api/events', () => {
     ['maxPerAttendee 0', (b) => { b.maxPerAttendee = 0; }, 'maxPerAttendee'],
     ['unknown field registeredCount', (b) => { b.registeredCount = 50; }, 'registeredCount'],
     ['unknown field organizerId', (b) => { b.organizerId = 'someone-else'; }, 'organizerId'],
-    ['unknown field status', (b) => { b.status = 'draft'; }, 'status'],
+    ['status cancelled (only draft or published on create)', (b) => { b.status = 'cancelled'; }, 'status'],
     ['unknown field eventId', (b) => { b.eventId = 'chosen-id'; }, 'eventId'],
   ];
   for (const [label, mutate, field] of invalid) {

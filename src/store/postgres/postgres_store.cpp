@@ -365,14 +365,15 @@ bool PostgresStore::revoke_family(std::string_view token_hash, std::string_view 
 void PostgresStore::insert_event(Event const& e, TicketType const& t, Actor const& actor) {
   pg::transaction(*pool_, [&](Connection& db) {
     db.exec("INSERT INTO events (" ADMIT_EVENT_COLUMNS("")
-            ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+            "$19)",
             {param(e.id), param(e.organizer_id), param(e.details.name), param(e.details.description),
              param(seconds(e.details.starts_at)), param(e.details.timezone), param(e.details.location),
              param(e.details.capacity), param(e.registered_count), param(e.details.max_per_attendee),
              param(e.details.price_minor), param(e.details.currency), param(status_name(e.status)),
              param(seconds(e.created_at)), param(seconds(e.updated_at)),
              pg_detail::optional_seconds(e.details.cancellation_deadline), param(e.details.hold_seconds),
-             param(search_text(e.details))});
+             pg_detail::optional_seconds(e.details.ends_at), param(search_text(e.details))});
     db.exec(
         "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) VALUES ($1, $2, $3, $4, $5, 0)",
         {param(t.id), param(t.event_id), param(t.name), param(t.price_minor), param(t.capacity)});
@@ -397,7 +398,7 @@ std::vector<Event> PostgresStore::list_events(EventQuery const& q) {
                     "AND ($6::bigint IS NULL OR starts_at > $6 OR (starts_at = $6 AND id > $7)) "
                     "ORDER BY starts_at, id LIMIT $8",
                     {param(seconds(q.from)), q.to ? param(seconds(*q.to)) : param(nullptr),
-                     param(q.include_cancelled ? "true" : "false"), param(q.organizer_id),
+                     param(q.any_status ? "true" : "false"), param(q.organizer_id),
                      q.text ? param(like_anywhere(fold_case(*q.text))) : param(nullptr),
                      q.after ? param(seconds(q.after->starts_at)) : param(nullptr),
                      q.after ? param(q.after->id) : param(""), param(std::int64_t{q.limit})});
@@ -412,11 +413,11 @@ EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d
     auto r = db.exec(
         "UPDATE events SET name = $2, description = $3, starts_at = $4, timezone = $5, location = $6, "
         "capacity = $7, max_per_attendee = $8, price_minor = $9, currency = $10, updated_at = $11, search_text = $12, "
-        "cancellation_deadline = $13, hold_seconds = $14 WHERE id = $1 AND registered_count <= $7",
+        "cancellation_deadline = $13, hold_seconds = $14, end_date = $15 WHERE id = $1 AND registered_count <= $7",
         {param(id), param(d.name), param(d.description), param(seconds(d.starts_at)), param(d.timezone),
          param(d.location), param(d.capacity), param(d.max_per_attendee), param(d.price_minor), param(d.currency),
          param(seconds(now)), param(search_text(d)), pg_detail::optional_seconds(d.cancellation_deadline),
-         param(d.hold_seconds)});
+         param(d.hold_seconds), pg_detail::optional_seconds(d.ends_at)});
     if (r.affected() == 0) {
       return db.exec("SELECT 1 FROM events WHERE id = $1", {param(id)}).empty() ? EventUpdate::not_found
                                                                                 : EventUpdate::capacity_below_sold;
@@ -425,6 +426,16 @@ EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d
             {param(id), param(d.price_minor), param(d.capacity)});
     audit(db, now, actor, "event.updated", "event", id);
     return EventUpdate::updated;
+  });
+}
+
+bool PostgresStore::publish_event(std::string_view id, Timestamp now, Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto r = db.exec("UPDATE events SET status = 'published', updated_at = $2 WHERE id = $1 AND status = 'draft'",
+                     {param(id), param(seconds(now))});
+    if (r.affected() == 0) return false;
+    audit(db, now, actor, "event.published", "event", id);
+    return true;
   });
 }
 

@@ -449,7 +449,7 @@ void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const&
     db
         .prepare("INSERT INTO events (" ADMIT_EVENT_COLUMNS(
             "") ", search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                "?18)")
+                "?18, ?19)")
         .bind(1, e.id)
         .bind(2, e.organizer_id)
         .bind(3, e.details.name)
@@ -469,7 +469,8 @@ void SqliteStore::insert_event(Event const& e, TicketType const& t, Actor const&
                       ? std::optional<std::int64_t>(seconds(*e.details.cancellation_deadline))
                       : std::nullopt)
         .bind(17, e.details.hold_seconds)
-        .bind(18, search_text(e.details))
+        .bind(18, e.details.ends_at ? std::optional<std::int64_t>(seconds(*e.details.ends_at)) : std::nullopt)
+        .bind(19, search_text(e.details))
         .run();
     db.prepare(
           "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
@@ -496,7 +497,7 @@ std::vector<Event> SqliteStore::list_events(EventQuery const& q) {
   // The SQL varies with the filters present; each variant is prepared once per connection.
   std::string sql = "SELECT " ADMIT_EVENT_COLUMNS("") " FROM events WHERE starts_at >= ?1";
   if (q.to) sql += " AND starts_at <= ?2";
-  if (!q.include_cancelled) sql += " AND status = 'published'";
+  if (!q.any_status) sql += " AND status = 'published'";
   if (q.organizer_id) sql += " AND organizer_id = ?3";
   if (q.text) {
     sql += " AND search_text LIKE ?4 ESCAPE '\\'";
@@ -523,7 +524,7 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
           "UPDATE events SET name = ?2, description = ?3, starts_at = ?4, timezone = ?5, location = ?6, "
           "capacity = ?7, max_per_attendee = ?8, price_minor = ?9, currency = ?10, updated_at = ?11, search_text = "
           "?12, "
-          "cancellation_deadline = ?13, hold_seconds = ?14 "
+          "cancellation_deadline = ?13, hold_seconds = ?14, end_date = ?15 "
           "WHERE id = ?1 AND registered_count <= ?7")
         .bind(1, id)
         .bind(2, d.name)
@@ -540,6 +541,7 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
         .bind(13,
               d.cancellation_deadline ? std::optional<std::int64_t>(seconds(*d.cancellation_deadline)) : std::nullopt)
         .bind(14, d.hold_seconds)
+        .bind(15, d.ends_at ? std::optional<std::int64_t>(seconds(*d.ends_at)) : std::nullopt)
         .run();
     if (db.changes() == 0) {
       auto exists = db.prepare("SELECT 1 FROM events WHERE id = ?1");
@@ -553,6 +555,18 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
         .run();
     audit(db, now, actor, "event.updated", "event", id);
     return EventUpdate::updated;
+  });
+}
+
+bool SqliteStore::publish_event(std::string_view id, Timestamp now, Actor const& actor) {
+  return writes_->run([&](Connection& db) {
+    db.prepare("UPDATE events SET status = 'published', updated_at = ?2 WHERE id = ?1 AND status = 'draft'")
+        .bind(1, id)
+        .bind(2, seconds(now))
+        .run();
+    bool const changed = db.changes() > 0;
+    if (changed) audit(db, now, actor, "event.published", "event", id);
+    return changed;
   });
 }
 

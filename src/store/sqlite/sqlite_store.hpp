@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
   std::vector<Event> list_events(EventQuery const& query) override;
   EventUpdate update_event(std::string_view id, EventDraft const& details, Timestamp now, Actor const& actor) override;
   bool cancel_event(std::string_view id, Timestamp now, Actor const& actor) override;
+  bool publish_event(std::string_view id, Timestamp now, Actor const& actor) override;
 
   void place_registration(NewRegistration order, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;

@@ -71,6 +71,7 @@ class RouterTest : public ::testing::Test {
         {"PUT", "/api/events/{id}", organizer, worker_pool, RateClass::general, record("update")},
         {"DELETE", "/api/events/{id}", organizer, worker_pool, RateClass::general, record("cancel")},
         {"GET", "/api/events/{id}/tickets/{ticket}", anyone, inline_io, RateClass::general, record("ticket")},
+        {"GET", "/api/drafts/{id}", viewer, inline_io, RateClass::general, record("viewed")},
     };
   }
 
@@ -208,6 +209,23 @@ TEST_F(RouterTest, AnyoneRouteNeedsNoToken) {
   EXPECT_EQ(response.status, 200u);
   ASSERT_EQ(calls_.size(), 1u);
   EXPECT_FALSE(calls_[0].principal);
+}
+
+TEST_F(RouterTest, ViewerRouteNeedsNoTokenAndNamesTheCallerWhoSendsOne) {
+  EXPECT_EQ(handle("GET", "/api/drafts/d1").status, 200u);
+  EXPECT_EQ(handle("GET", "/api/drafts/d1", "Bearer organizer-token").status, 200u);
+  ASSERT_EQ(calls_.size(), 2u);
+  EXPECT_FALSE(calls_[0].principal) << "anonymous";
+  ASSERT_TRUE(calls_[1].principal);
+  EXPECT_EQ(calls_[1].principal->user_id, "organizer-1");
+}
+
+TEST_F(RouterTest, ViewerRouteRefusesABadToken) {
+  // A client that sends a token it believes valid must learn it is not, rather than silently
+  // see what anyone sees.
+  EXPECT_EQ(handle("GET", "/api/drafts/d1", "Bearer stale-token").status, 401u);
+  EXPECT_EQ(handle("GET", "/api/drafts/d1", "Basic b3JnOnB3").status, 401u);
+  EXPECT_TRUE(calls_.empty());
 }
 
 TEST_F(RouterTest, UserRouteWithoutAuthorizationIs401) {
@@ -412,6 +430,12 @@ TEST_F(RouteTableTest, DocumentedSecurityMatchesRouteAccess) {
     auto const* security = operation.if_contains("security");
     bool const documented_public = security && security->is_array() && security->as_array().empty();
     EXPECT_EQ(documented_public, route.access == Access::anyone) << route.method << " " << route.pattern;
+    // A token is optional where one of the alternatives is the empty requirement {}.
+    bool const documented_optional =
+        security && security->is_array() && std::ranges::any_of(security->as_array(), [](json::value const& v) {
+          return v.is_object() && v.as_object().empty();
+        });
+    EXPECT_EQ(documented_optional, route.access == Access::viewer) << route.method << " " << route.pattern;
 
     auto const& responses = operation.at("responses").as_object();
     if (route.access != Access::anyone) {
@@ -439,7 +463,7 @@ TEST_F(RouteTableTest, ServesTheOpenApiDocumentItself) {
 TEST_F(RouteTableTest, GuardsOrganizerRoutes) {
   Router router(routes_, tokens_);
   for (auto const& route : routes_) {
-    if (route.access == Access::anyone) continue;
+    if (route.access == Access::anyone || route.access == Access::viewer) continue;
     Request request;
     request.method = route.method;
     request.path = route.pattern;  // "{id}" is as good an id as any for an access check

@@ -66,6 +66,8 @@ EventPatch jazz_night() {
       .max_per_attendee = std::nullopt,
       .cancellation_deadline = std::nullopt,
       .hold_seconds = std::nullopt,
+      .ends_at = std::nullopt,
+      .status = std::nullopt,
   };
 }
 
@@ -159,7 +161,7 @@ TEST_F(EventsTest, CreateEventPublishesOwnedByTheCaller) {
   EXPECT_EQ(event->details.price_minor, 2500);
   EXPECT_EQ(event->created_at, clock_.now());
 
-  auto const stored = events_->get_event(event->id);
+  auto const stored = events_->get_event(event->id, nullptr);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->details.name, "Jazz night");
   EXPECT_EQ(stored->details.starts_at, day(2026y / December / 15));
@@ -285,7 +287,7 @@ TEST_F(EventsTest, UpdateEventChangesOnlyTheGivenFields) {
   EXPECT_EQ(updated->details.location, "Blue Note, Berlin");
   EXPECT_EQ(updated->details.capacity, 100);
   EXPECT_EQ(updated->updated_at, clock_.now());
-  EXPECT_EQ(events_->get_event(event.id)->details.name, "Late jazz night");
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->details.name, "Late jazz night");
 }
 
 TEST_F(EventsTest, UpdateEventByNonOwnerIsForbidden) {
@@ -295,7 +297,7 @@ TEST_F(EventsTest, UpdateEventByNonOwnerIsForbidden) {
   auto const result = events_->update_event(rival_, event.id, patch, Actor{});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::forbidden);
-  EXPECT_EQ(events_->get_event(event.id)->details.name, "Jazz night");
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->details.name, "Jazz night");
 }
 
 TEST_F(EventsTest, UpdateEventOfUnknownIdIsNotFound) {
@@ -316,7 +318,7 @@ TEST_F(EventsTest, UpdateEventRejectsCapacityBelowSeatsTaken) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::capacity_below_sold);
   EXPECT_EQ(fields_of(result.error()), std::vector<std::string>{"capacity"});
-  EXPECT_EQ(events_->get_event(event.id)->details.capacity, 100);
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->details.capacity, 100);
 
   patch.capacity = 60;
   auto const at_sold = events_->update_event(organizer_, event.id, patch, Actor{});
@@ -355,7 +357,7 @@ TEST_F(EventsTest, CancelEventThenUpdateIsAConflict) {
   auto const result = events_->update_event(organizer_, event.id, patch, Actor{});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::conflict);
-  EXPECT_EQ(events_->get_event(event.id)->details.name, "Jazz night");
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->details.name, "Jazz night");
 }
 
 TEST_F(EventsTest, CancelEventTwiceKeepsItCancelled) {
@@ -371,11 +373,11 @@ TEST_F(EventsTest, CancelEventByNonOwnerIsForbidden) {
   auto const result = events_->cancel_event(rival_, event.id, Actor{});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::forbidden);
-  EXPECT_EQ(events_->get_event(event.id)->status, EventStatus::published);
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->status, EventStatus::published);
 }
 
 TEST_F(EventsTest, GetEventOfUnknownIdIsNotFound) {
-  auto const result = events_->get_event("no-such-event");
+  auto const result = events_->get_event("no-such-event", nullptr);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::not_found);
 }
@@ -595,10 +597,140 @@ TEST_F(EventsTest, UnverifiedOrganizersSellPaidTicketsUnlessTheInstanceRequiresV
   auto const made_paid = events_->update_event(organizer_, free_event->id, make_paid, Actor{});
   ASSERT_FALSE(made_paid);
   EXPECT_EQ(made_paid.error().code, Errc::email_unverified);
-  EXPECT_EQ(events_->get_event(free_event->id)->details.price_minor, 0) << "nothing changed";
+  EXPECT_EQ(events_->get_event(free_event->id, nullptr)->details.price_minor, 0) << "nothing changed";
 
   auto const verified = add_user("vera@example.com", Role::attendee | Role::organizer, true);
   EXPECT_TRUE(events_->create_event(verified, jazz_night(), Actor{}));
+}
+
+}  // namespace
+}  // namespace admit
+
+namespace admit {
+namespace {
+
+// ---- drafts and the end ------------------------------------------------------------------
+
+EventPatch draft_of(EventPatch patch) {
+  patch.status = "draft";
+  return patch;
+}
+
+TEST_F(EventsTest, ADraftIsItsOrganizersAloneUntilPublished) {
+  auto const draft = create(draft_of(jazz_night()));
+  EXPECT_EQ(draft.status, EventStatus::draft);
+  EXPECT_TRUE(events_->get_event(draft.id, &organizer_));
+  for (Principal const* who : std::initializer_list<Principal const*>{nullptr, &rival_, &attendee_}) {
+    auto const hidden = events_->get_event(draft.id, who);
+    ASSERT_FALSE(hidden);
+    EXPECT_EQ(hidden.error().code, Errc::not_found);
+  }
+  EXPECT_TRUE(names({}).empty()) << "not in the public listing";
+  EXPECT_TRUE(names(search("jazz")).empty()) << "nor in search";
+  ListEventsRequest mine;
+  mine.organizer_id = organizer_.user_id;
+  EXPECT_EQ(names(mine), std::vector<std::string>{"Jazz night"}) << "in the organizer's own listing";
+
+  auto const published = events_->publish_event(organizer_, draft.id, Actor{});
+  ASSERT_TRUE(published) << published.error().detail;
+  EXPECT_EQ(published->status, EventStatus::published);
+  EXPECT_TRUE(events_->get_event(draft.id, nullptr));
+  EXPECT_EQ(names({}), std::vector<std::string>{"Jazz night"});
+}
+
+TEST_F(EventsTest, OthersChangingADraftFindNothing) {
+  auto const draft = create(draft_of(jazz_night()));
+  EventPatch rename;
+  rename.name = "Mine now";
+  for (auto const& result :
+       {events_->update_event(rival_, draft.id, rename, Actor{}), events_->cancel_event(rival_, draft.id, Actor{}),
+        events_->publish_event(rival_, draft.id, Actor{})}) {
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, Errc::not_found) << "not 'forbidden', which would confirm it exists";
+  }
+  auto const unchanged = events_->get_event(draft.id, &organizer_);
+  EXPECT_EQ(unchanged->status, EventStatus::draft);
+  EXPECT_EQ(unchanged->details.name, "Jazz night");
+}
+
+TEST_F(EventsTest, TheOrganizerEditsAndCancelsADraft) {
+  auto const draft = create(draft_of(jazz_night()));
+  EventPatch rename;
+  rename.name = "Late jazz night";
+  auto const renamed = events_->update_event(organizer_, draft.id, rename, Actor{});
+  ASSERT_TRUE(renamed) << renamed.error().detail;
+  EXPECT_EQ(renamed->details.name, "Late jazz night");
+  EXPECT_EQ(renamed->status, EventStatus::draft) << "an edit does not publish";
+  auto const cancelled = events_->cancel_event(organizer_, draft.id, Actor{});
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, EventStatus::cancelled);
+}
+
+TEST_F(EventsTest, PublishingIsIdempotentAndACancelledEventStaysCancelled) {
+  auto const published = create(jazz_night());
+  auto const again = events_->publish_event(organizer_, published.id, Actor{});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, EventStatus::published);
+  EXPECT_EQ(again->updated_at, published.updated_at) << "nothing changed";
+
+  auto const draft = create(draft_of(jazz_night()));
+  ASSERT_TRUE(events_->cancel_event(organizer_, draft.id, Actor{}));
+  auto const refused = events_->publish_event(organizer_, draft.id, Actor{});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::conflict);
+  EXPECT_EQ(events_->get_event(draft.id, nullptr)->status, EventStatus::cancelled);
+
+  auto const unknown = events_->publish_event(organizer_, "no-such-event", Actor{});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+TEST_F(EventsTest, TheStatusOnCreateIsDraftOrPublished) {
+  auto published = jazz_night();
+  published.status = "published";
+  EXPECT_EQ(create(published).status, EventStatus::published);
+  for (std::string const bad : {"cancelled", "Draft", ""}) {
+    auto patch = jazz_night();
+    patch.status = bad;
+    auto const refused = events_->create_event(organizer_, patch, Actor{});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(fields_of(refused.error()), std::vector<std::string>{"status"}) << bad;
+  }
+  auto missing_too = EventPatch{};
+  missing_too.status = "sold";
+  auto const both = events_->create_event(organizer_, missing_too, Actor{});
+  ASSERT_FALSE(both);
+  EXPECT_EQ(fields_of(both.error()), (std::vector<std::string>{"name", "date", "location", "capacity", "status"}));
+}
+
+TEST_F(EventsTest, TheEndIsKeptChangedAndClearedAndStaysAfterTheStart) {
+  auto patch = jazz_night();
+  patch.ends_at = std::optional<Timestamp>(day(2026y / December / 15, 23h));
+  auto const event = create(patch);
+  EXPECT_EQ(events_->get_event(event.id, nullptr)->details.ends_at, day(2026y / December / 15, 23h));
+
+  EventPatch later_start;
+  later_start.starts_at = day(2026y / December / 16);
+  auto const refused = events_->update_event(organizer_, event.id, later_start, Actor{});
+  ASSERT_FALSE(refused) << "the start would pass the end";
+  EXPECT_EQ(fields_of(refused.error()), std::vector<std::string>{"endDate"});
+
+  later_start.ends_at = std::optional<Timestamp>(day(2026y / December / 17, 2h));
+  auto const moved = events_->update_event(organizer_, event.id, later_start, Actor{});
+  ASSERT_TRUE(moved) << moved.error().detail;
+  EXPECT_EQ(moved->details.ends_at, day(2026y / December / 17, 2h));
+
+  EventPatch clear;
+  clear.ends_at = std::optional<Timestamp>();
+  auto const cleared = events_->update_event(organizer_, event.id, clear, Actor{});
+  ASSERT_TRUE(cleared);
+  EXPECT_EQ(cleared->details.ends_at, std::nullopt);
+
+  auto before = jazz_night();
+  before.ends_at = std::optional<Timestamp>(day(2026y / December / 15, 19h));
+  auto const backwards = events_->create_event(organizer_, before, Actor{});
+  ASSERT_FALSE(backwards);
+  EXPECT_EQ(fields_of(backwards.error()), std::vector<std::string>{"endDate"});
 }
 
 }  // namespace

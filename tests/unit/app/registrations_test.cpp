@@ -203,6 +203,27 @@ TEST_F(RegistrationsTest, AnEventThatDoesNotExistIsNotFound) {
   EXPECT_EQ(refusal(answer(Placement::event_not_found)).code, Errc::not_found) << "deleted meanwhile";
 }
 
+TEST_F(RegistrationsTest, ADraftIsNotFoundForAttendeesAndNotOnSaleForItsOrganizer) {
+  store_.events["free"].status = EventStatus::draft;
+  auto const attendee = register_for(request("free"));
+  ASSERT_FALSE(attendee);
+  EXPECT_EQ(attendee.error().code, Errc::not_found);
+
+  std::optional<Result<Registered>> organizer;
+  registrations_.register_attendee(olga_, request("free"), actor_, [&](Result<Registered> r) { organizer = r; });
+  ASSERT_TRUE(organizer && !*organizer);
+  EXPECT_EQ(organizer->error().code, Errc::conflict);
+  EXPECT_TRUE(store_.orders.empty()) << "nothing reached the store";
+}
+
+TEST_F(RegistrationsTest, ADraftPublishedAMomentAgoIsOnSaleAtOnce) {
+  store_.events["free"].status = EventStatus::draft;
+  ASSERT_FALSE(register_for(request("free"))) << "read while a draft";
+  store_.events["free"].status = EventStatus::published;
+  auto const registered = register_for(request("free"));
+  EXPECT_TRUE(registered) << "a remembered draft is read again: " << registered.error().detail;
+}
+
 TEST_F(RegistrationsTest, EachRefusalOfTheStoreBecomesItsError) {
   EXPECT_EQ(refusal(answer(Placement::idempotency_mismatch)).code, Errc::idempotency_mismatch);
   EXPECT_EQ(refusal(answer(Placement::event_closed)).code, Errc::conflict);
@@ -407,6 +428,18 @@ TEST_F(RegistrationsListed, TheEventsRegistrationsComeOldestFirstForItsOrganizer
   auto const unknown = registrations_.list_event_registrations(olga_, "gone", std::nullopt, 10);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+TEST_F(RegistrationsListed, ADraftsRegistrationsAndAnalyticsAreNotFoundForOthers) {
+  store_.events["paid"].status = EventStatus::draft;
+  auto const listed = registrations_.list_event_registrations(ada_, "paid", std::nullopt, 10);
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, Errc::not_found) << "not 'forbidden', which would confirm it";
+  auto const analytics = registrations_.event_analytics(ada_, "paid");
+  ASSERT_FALSE(analytics);
+  EXPECT_EQ(analytics.error().code, Errc::not_found);
+  EXPECT_TRUE(registrations_.list_event_registrations(olga_, "paid", std::nullopt, 10));
+  EXPECT_TRUE(registrations_.event_analytics(olga_, "paid"));
 }
 
 TEST_F(RegistrationsListed, ListingParametersOutOfBoundsAreRefused) {

@@ -377,5 +377,78 @@ TEST_F(TicketsTest, OnlyTheOrganizerRotatesTheScanKey) {
   EXPECT_EQ(codes_.rotations["jazz"], 1);
 }
 
+// ---- drafts -------------------------------------------------------------------------------
+
+TEST_F(TicketsTest, ADraftIsNotFoundForEveryScannerButItsOrganizer) {
+  add_event("rehearsal", "olga");
+  store_.events["rehearsal"].status = EventStatus::draft;
+  store_.staff.insert({"rehearsal", "sam"});  // cannot happen through the API: proves the rule holds anyway
+  auto const code = codes_.issue({"t-9", "rehearsal", "ada", 0});
+  for (auto const& who : {staff_, admin_, stranger_}) {
+    auto const named = scan(who, code, "rehearsal");
+    ASSERT_FALSE(named) << who.user_id;
+    EXPECT_EQ(named.error().code, Errc::not_found) << who.user_id << ": not 'forbidden', which would confirm it";
+    EXPECT_EQ(outcome(who, code), Scan::invalid) << who.user_id;
+    auto const keys = tickets_.scan_keys(who, "rehearsal");
+    ASSERT_FALSE(keys) << who.user_id;
+    EXPECT_EQ(keys.error().code, Errc::not_found) << who.user_id;
+    auto const rotated = tickets_.rotate_scan_key(who, "rehearsal", actor_);
+    ASSERT_FALSE(rotated) << who.user_id;
+    EXPECT_EQ(rotated.error().code, Errc::not_found) << who.user_id;
+  }
+  EXPECT_TRUE(store_.redemptions.empty());
+  EXPECT_TRUE(tickets_.scan_keys(organizer_, "rehearsal"));
+  EXPECT_TRUE(scan(organizer_, code, "rehearsal")) << "its organizer may try a scan";
+}
+
+TEST_F(TicketsTest, ADraftPublishedAMomentAgoIsScannableAtOnce) {
+  add_event("rehearsal", "olga");
+  store_.events["rehearsal"].status = EventStatus::draft;
+  store_.staff.insert({"rehearsal", "sam"});
+  auto const code = codes_.issue({"t-9", "rehearsal", "ada", 0});
+  ASSERT_FALSE(scan(staff_, code, "rehearsal"));
+  store_.events["rehearsal"].status = EventStatus::published;
+  EXPECT_TRUE(scan(staff_, code, "rehearsal")) << "the draft was not remembered";
+}
+
+// ---- what the ticket prints ------------------------------------------------------------------
+
+EventDraft berlin_evening(std::optional<Timestamp> ends_at) {
+  using namespace std::chrono;
+  EventDraft d;
+  d.starts_at = sys_days{2026y / December / 12} + 18h;  // 19:00 in Berlin
+  d.timezone = "Europe/Berlin";
+  d.ends_at = ends_at;
+  return d;
+}
+
+TEST(FormatEventPeriod, WithoutAnEndItIsTheStart) {
+  auto const d = berlin_evening(std::nullopt);
+  EXPECT_EQ(format_event_period(d), "Saturday, 12 December 2026 · 19:00 CET");
+  EXPECT_EQ(format_event_period(d), format_event_date(d.starts_at, d.timezone));
+}
+
+TEST(FormatEventPeriod, AnEndTheSameDayIsATime) {
+  auto const start = berlin_evening(std::nullopt).starts_at;
+  EXPECT_EQ(format_event_period(berlin_evening(start + 4h)), "Saturday, 12 December 2026 · 19:00 – 23:00 CET");
+}
+
+TEST(FormatEventPeriod, AnEndOnAnotherDayNamesTheDay) {
+  auto const start = berlin_evening(std::nullopt).starts_at;
+  // 02:00 in Berlin is the next local day, though still the same day in UTC (01:00).
+  EXPECT_EQ(format_event_period(berlin_evening(start + 7h)),
+            "Saturday, 12 December 2026 · 19:00 – Sunday, 13 December 2026 · 02:00 CET");
+}
+
+TEST(PrintedTicket, PrintsTheEventsEnd) {
+  auto event = Event{};
+  event.details = berlin_evening(berlin_evening(std::nullopt).starts_at + 4h);
+  event.details.currency = "EUR";
+  Registration registration;
+  registration.quantity = 1;
+  registration.currency = "EUR";
+  EXPECT_EQ(printed_ticket(event, registration, Ticket{}).date_line, "Saturday, 12 December 2026 · 19:00 – 23:00 CET");
+}
+
 }  // namespace
 }  // namespace admit

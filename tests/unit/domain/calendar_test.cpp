@@ -26,7 +26,6 @@ Event sample_event() {
 
 CalendarDetails details() {
   return {.stamp = sys_days{2026y / December / 1} + 8h + 5min + 9s,
-          .ends_at = std::nullopt,
           .url = "https://tickets.example.com/events/evt_0123",
           .uid_domain = "tickets.example.com"};
 }
@@ -122,11 +121,12 @@ TEST(EventCalendar, DescribesTheEventInUtcWithTheAssumedLength) {
   for (auto const& line : physical_lines(text)) EXPECT_LE(line.size(), 75U) << line;
 }
 
-TEST(EventCalendar, AGivenEndAndNoUrl) {
+TEST(EventCalendar, TheEventsOwnEndAndNoUrl) {
+  auto event = sample_event();
+  event.details.ends_at = event.details.starts_at + 26h;
   auto d = details();
-  d.ends_at = sample_event().details.starts_at + 26h;
   d.url.clear();
-  auto const lines = content_lines(event_calendar(sample_event(), d));
+  auto const lines = content_lines(event_calendar(event, d));
   EXPECT_TRUE(has(lines, "DTEND:20261216T210000Z"));
   EXPECT_FALSE(std::any_of(lines.begin(), lines.end(), [](auto const& l) { return l.starts_with("URL"); }));
 }

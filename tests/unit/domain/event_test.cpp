@@ -25,6 +25,7 @@ EventDraft valid_draft() {
       .max_per_attendee = 10,
       .cancellation_deadline = std::nullopt,
       .hold_seconds = std::nullopt,
+      .ends_at = std::nullopt,
   };
 }
 
@@ -190,6 +191,7 @@ TEST(CheckEvent, ReportsEveryBrokenRule) {
       .max_per_attendee = 0,
       .cancellation_deadline = std::nullopt,
       .hold_seconds = std::nullopt,
+      .ends_at = std::nullopt,
   };
   EXPECT_EQ(fields_of(check_event(d)),
             (std::vector<std::string>{"name", "location", "capacity", "maxPerAttendee", "price", "currency", "date"}));
@@ -211,8 +213,54 @@ TEST(EventStatus, NamesRoundTrip) {
   EXPECT_EQ(status_name(EventStatus::cancelled), "cancelled");
   EXPECT_EQ(parse_event_status("published"), EventStatus::published);
   EXPECT_EQ(parse_event_status("cancelled"), EventStatus::cancelled);
-  EXPECT_EQ(parse_event_status("draft"), std::nullopt);
+  EXPECT_EQ(status_name(EventStatus::draft), "draft");
+  EXPECT_EQ(parse_event_status("draft"), EventStatus::draft);
   EXPECT_EQ(parse_event_status("Published"), std::nullopt);
+  EXPECT_EQ(parse_event_status("Draft"), std::nullopt);
+}
+
+Event event_of(std::string organizer_id, EventStatus status) {
+  return Event{.id = "e",
+               .organizer_id = std::move(organizer_id),
+               .details = valid_draft(),
+               .registered_count = 0,
+               .status = status,
+               .created_at = {},
+               .updated_at = {}};
+}
+
+TEST(VisibleTo, ADraftIsItsOrganizersAlone) {
+  auto const draft = event_of("olga", EventStatus::draft);
+  EXPECT_TRUE(visible_to(draft, "olga"));
+  EXPECT_FALSE(visible_to(draft, "rita")) << "another organizer";
+  EXPECT_FALSE(visible_to(draft, "")) << "anonymous";
+}
+
+TEST(VisibleTo, PublishedAndCancelledEventsAreEveryones) {
+  for (auto const status : {EventStatus::published, EventStatus::cancelled}) {
+    auto const event = event_of("olga", status);
+    EXPECT_TRUE(visible_to(event, "olga"));
+    EXPECT_TRUE(visible_to(event, "rita"));
+    EXPECT_TRUE(visible_to(event, ""));
+  }
+}
+
+TEST(VisibleTo, AnonymousNeverMatchesAnOrganizerWithoutId) {
+  EXPECT_FALSE(visible_to(event_of("", EventStatus::draft), ""));
+}
+
+TEST(CheckEvent, TheEndIsAfterTheStart) {
+  auto draft = valid_draft();
+  draft.ends_at = draft.starts_at + 1s;
+  EXPECT_TRUE(check_event(draft).empty());
+  draft.ends_at = draft.starts_at + 72h;
+  EXPECT_TRUE(check_event(draft).empty());
+  draft.ends_at = draft.starts_at;
+  EXPECT_EQ(fields_of(check_event(draft)), only("endDate")) << "an end at the start is no end";
+  draft.ends_at = draft.starts_at - 1h;
+  EXPECT_EQ(fields_of(check_event(draft)), only("endDate"));
+  draft.ends_at = std::nullopt;
+  EXPECT_TRUE(check_event(draft).empty()) << "the end is optional";
 }
 
 }  // namespace

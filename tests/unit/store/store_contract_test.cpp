@@ -267,6 +267,7 @@ Event make_event(std::string id, std::string organizer_id, Timestamp starts_at, 
               .max_per_attendee = 10,
               .cancellation_deadline = std::nullopt,
               .hold_seconds = std::nullopt,
+              .ends_at = std::nullopt,
           },
       .registered_count = 0,
       .status = EventStatus::published,
@@ -904,7 +905,7 @@ TYPED_TEST(StoreContract, ListEventsSkipsCancelledUnlessAsked) {
   EventQuery query;
   query.from = listing_day(0);
   EXPECT_EQ(ids_of(this->store_->list_events(query)), std::vector<std::string>{"e2"});
-  query.include_cancelled = true;
+  query.any_status = true;
   EXPECT_EQ(ids_of(this->store_->list_events(query)), (std::vector<std::string>{"e1", "e2"}));
 }
 
@@ -1029,6 +1030,74 @@ TYPED_TEST(StoreContract, CancelEventOnlyOnce) {
 
 TYPED_TEST(StoreContract, CancelEventOfUnknownIdIsFalse) {
   EXPECT_FALSE(this->store_->cancel_event("nope", kNow, Actor{}));
+}
+
+TYPED_TEST(StoreContract, ADraftIsListedOnlyWithAnyStatusAndPublishedOnce) {
+  this->add_user("org", "olga@example.com", Role::organizer);
+  auto draft = make_event("e1", "org", listing_day(1));
+  draft.status = EventStatus::draft;
+  this->add_event(draft);
+  this->add_event(make_event("e2", "org", listing_day(2)));
+  EXPECT_EQ(this->store_->find_event("e1")->status, EventStatus::draft);
+
+  EventQuery query;
+  query.from = listing_day(0);
+  EXPECT_EQ(ids_of(this->store_->list_events(query)), std::vector<std::string>{"e2"});
+  query.text = "jazz";
+  EXPECT_EQ(ids_of(this->store_->list_events(query)), std::vector<std::string>{"e2"}) << "search too";
+  query.text.reset();
+  query.any_status = true;
+  query.organizer_id = "org";
+  EXPECT_EQ(ids_of(this->store_->list_events(query)), (std::vector<std::string>{"e1", "e2"}));
+
+  EXPECT_TRUE(this->store_->publish_event("e1", kNow + 1h, Actor{"org", "req-2"}));
+  EXPECT_FALSE(this->store_->publish_event("e1", kNow + 2h, Actor{"org", "req-3"})) << "published already";
+  EXPECT_FALSE(this->store_->publish_event("e2", kNow + 2h, Actor{"org", "req-3"}));
+  EXPECT_FALSE(this->store_->publish_event("nope", kNow, Actor{}));
+  auto const published = this->store_->find_event("e1");
+  EXPECT_EQ(published->status, EventStatus::published);
+  EXPECT_EQ(published->updated_at, kNow + 1h);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'event.published'"), "1");
+  query.any_status = false;
+  query.organizer_id.reset();
+  EXPECT_EQ(ids_of(this->store_->list_events(query)), (std::vector<std::string>{"e1", "e2"}));
+}
+
+TYPED_TEST(StoreContract, ACancelledDraftIsNeverPublished) {
+  this->add_user("org", "olga@example.com", Role::organizer);
+  auto draft = make_event("e1", "org", listing_day(1));
+  draft.status = EventStatus::draft;
+  this->add_event(draft);
+  EXPECT_TRUE(this->store_->cancel_event("e1", kNow, Actor{}));
+  EXPECT_FALSE(this->store_->publish_event("e1", kNow, Actor{}));
+  EXPECT_EQ(this->store_->find_event("e1")->status, EventStatus::cancelled);
+}
+
+TYPED_TEST(StoreContract, TheEndIsStoredReplacedAndCleared) {
+  this->add_user("org", "olga@example.com", Role::organizer);
+  auto event = make_event("e1", "org", listing_day(1));
+  EXPECT_EQ(this->store_->find_event("e1"), std::nullopt);
+  event.details.ends_at = listing_day(1) + 3h;
+  this->add_event(event);
+  EXPECT_EQ(this->store_->find_event("e1")->details.ends_at, listing_day(1) + 3h);
+  auto details = event.details;
+  details.ends_at = listing_day(2);
+  ASSERT_EQ(this->store_->update_event("e1", details, kNow, Actor{}), EventUpdate::updated);
+  EXPECT_EQ(this->store_->find_event("e1")->details.ends_at, listing_day(2));
+  EventQuery query;
+  query.from = listing_day(0);
+  EXPECT_EQ(this->store_->list_events(query)[0].details.ends_at, listing_day(2)) << "listed too";
+  details.ends_at.reset();
+  ASSERT_EQ(this->store_->update_event("e1", details, kNow, Actor{}), EventUpdate::updated);
+  EXPECT_EQ(this->store_->find_event("e1")->details.ends_at, std::nullopt);
+}
+
+TYPED_TEST(StoreContract, TheDatabaseRefusesAnEndNotAfterTheStartAndAnUnknownStatus) {
+  this->add_user("org", "olga@example.com", Role::organizer);
+  this->add_event(make_event("e1", "org", listing_day(1)));
+  EXPECT_FALSE(this->factory_.accepts("UPDATE events SET end_date = starts_at WHERE id = 'e1'"));
+  EXPECT_FALSE(this->factory_.accepts("UPDATE events SET status = 'pending' WHERE id = 'e1'"));
+  EXPECT_TRUE(this->factory_.accepts("UPDATE events SET end_date = starts_at + 1, status = 'draft' WHERE id = 'e1'"));
 }
 
 // ---- the database itself ---------------------------------------------------------------
@@ -1440,6 +1509,17 @@ TYPED_TEST(RegistrationContract, PlacesAFreeOrderWithItsTickets) {
   EXPECT_EQ(found->tickets[2].position, 3);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.created' AND subject_id = 'r1'"),
             "1");
+}
+
+TYPED_TEST(RegistrationContract, ADraftTakesNoOrders) {
+  auto draft = make_event("e1", "org", kNow + days{30});
+  draft.status = EventStatus::draft;
+  this->add_event(draft);
+  EXPECT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::event_closed);
+  EXPECT_EQ(this->registered("e1"), 0);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), "0");
+  ASSERT_TRUE(this->store_->publish_event("e1", kNow, Actor{}));
+  EXPECT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 1))->outcome, Placement::placed);
 }
 
 TYPED_TEST(RegistrationContract, RefusesBeyondCapacityAndTheAttendeesCap) {
@@ -2499,6 +2579,48 @@ TYPED_TEST(StaffMigration, TurnsStaffRowsIntoActiveInvitationsAndRetiresTheRole)
   auto const left = store->decline_staff_invitation(listed[0].id, "dora@example.com", kNow, Actor{"door", "r"});
   ASSERT_TRUE(left);
   EXPECT_FALSE(store->is_event_staff("e1", "door"));
+}
+
+TYPED_TEST(StaffMigration, EventsKeepTheirRowsAndReferencesWhenDraftsArrive) {
+  this->factory_.migrate_up_to(13);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('ada', 'ada@example.com', 'Ada', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text, "
+      "cancellation_deadline, hold_seconds) "
+      "VALUES ('e1', 'org', 'One', 'First', 2000000000, 'UTC', 'Hall', 10, 2, 4, 500, 'EUR', 'published', 1, 2, "
+      "'one', 1999999000, 600);"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
+      "VALUES ('t1', 'e1', 'General admission', 500, 10, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 't1', 'ada', 2, 'confirmed', 1000, 'EUR', 5, 5);");
+  auto store = this->factory_.open();
+  auto const kept = store->find_event("e1");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->details.name, "One");
+  EXPECT_EQ(kept->details.description, "First");
+  EXPECT_EQ(kept->registered_count, 2);
+  EXPECT_EQ(kept->details.max_per_attendee, 4);
+  EXPECT_EQ(kept->details.cancellation_deadline, Timestamp{1999999000s});
+  EXPECT_EQ(kept->details.hold_seconds, 600);
+  EXPECT_EQ(kept->status, EventStatus::published);
+  EXPECT_EQ(kept->details.ends_at, std::nullopt);
+  EventQuery search;
+  search.text = "one";
+  EXPECT_EQ(store->list_events(search).size(), 1u) << "the search text is kept";
+  ASSERT_TRUE(store->find_registration("r1"));
+  // The references to events still hold, and bind to the new table.
+  EXPECT_FALSE(
+      this->factory_.accepts("INSERT INTO ticket_types (id, event_id, name, price_minor, capacity, position) "
+                             "VALUES ('t2', 'nope', 'VIP', 500, 10, 1)"));
+  EXPECT_TRUE(this->factory_.accepts("UPDATE events SET status = 'draft' WHERE id = 'e1'"));
+  if constexpr (std::is_same_v<TypeParam, SqliteStoreFactory>) {
+    EXPECT_EQ(this->factory_.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
+                                   "AND sql IS NOT NULL ORDER BY name"),
+              (std::vector<Row>{Row{"events_by_organizer"}, Row{"events_listing"}}))
+        << "the rebuilt table has its indexes back";
+  }
 }
 
 TYPED_TEST(StaffMigration, AccountsFromBeforeVerificationAreUnverifiedExceptTheDemos) {

@@ -174,6 +174,12 @@ class FakeStore final : public Store {
     return EventUpdate::not_found;
   }
   bool cancel_event(std::string_view, Timestamp, Actor const&) override { return false; }
+  bool publish_event(std::string_view id, Timestamp, Actor const&) override {
+    auto const found = events.find(id);
+    if (found == events.end() || found->second.status != EventStatus::draft) return false;
+    found->second.status = EventStatus::published;
+    return true;
+  }
 
   void place_registration(NewRegistration registration, Timestamp now, Actor actor,
                           Completion<Result<PlacementResult>> done) override;
