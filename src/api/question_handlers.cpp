@@ -70,7 +70,7 @@ Response create_question(Questions& questions, Request& request) {
 }
 
 Response list_questions(Questions& questions, Request& request) {
-  auto listed = questions.list_questions(request.param("id"));
+  auto listed = questions.list_questions(request.param("id"), request.principal ? &*request.principal : nullptr);
   if (!listed) return problem(listed.error());
   JsonWriter w;
   w.begin_object().key("items").begin_array();

@@ -59,7 +59,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
     {"POST",   "/api/events/{id}/questions", organizer, blocking, RateClass::general, on(create_question, questions)},
-    {"GET",    "/api/events/{id}/questions", anyone,  inline_io,   RateClass::general, on(list_questions, questions)},
+    {"GET",    "/api/events/{id}/questions", viewer,  inline_io,   RateClass::general, on(list_questions, questions)},
     {"PUT",    "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(update_question, questions)},
     {"DELETE", "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(delete_question, questions)},
     {"POST",   "/api/events/{id}/staff",   organizer, blocking, RateClass::general, on(invite_event_staff, staff)},

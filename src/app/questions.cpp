@@ -9,7 +9,7 @@ Questions::Questions(EventStore& events, QuestionStore& questions, Entropy& entr
 
 Result<Event> Questions::changeable_event(Principal const& who, std::string_view event_id) {
   auto event = events_.find_event(event_id);
-  if (!event) return fail(Errc::not_found, "No event has this id.");
+  if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   if (event->organizer_id != who.user_id) return fail(Errc::forbidden, "Only the event's organizer may change it.");
   if (event->status == EventStatus::cancelled) return fail(Errc::conflict, "A cancelled event cannot be changed.");
   return std::move(*event);
@@ -88,8 +88,10 @@ Result<Question> Questions::create_question(Principal const& who, std::string_vi
   return written(result, std::move(question));
 }
 
-Result<std::vector<Question>> Questions::list_questions(std::string_view event_id) {
-  if (!events_.find_event(event_id)) return fail(Errc::not_found, "No event has this id.");
+Result<std::vector<Question>> Questions::list_questions(std::string_view event_id, Principal const* viewer) {
+  auto const event = events_.find_event(event_id);
+  if (!event || !visible_to(*event, viewer ? std::string_view(viewer->user_id) : std::string_view()))
+    return fail(Errc::not_found, "No event has this id.");
   return questions_.list_questions(event_id);
 }
 

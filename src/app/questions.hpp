@@ -35,8 +35,8 @@ class Questions {
   Result<Question> create_question(Principal const& who, std::string_view event_id, QuestionInput const& input,
                                    Actor const& actor);
   /// An event's questions in the order its form asks them (position, then id), for anyone
-  /// who may see the event.
-  Result<std::vector<Question>> list_questions(std::string_view event_id);
+  /// who may see the event (`viewer`: nullptr when anonymous): a draft's only for its organizer.
+  Result<std::vector<Question>> list_questions(std::string_view event_id, Principal const* viewer);
   /// Replaces a question of an event of the calling organizer.
   Result<Question> update_question(Principal const& who, std::string_view event_id, std::string_view question_id,
                                    QuestionInput const& input, Actor const& actor);

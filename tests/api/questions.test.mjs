@@ -194,3 +194,19 @@ describe('at most 50 questions per event', () => {
     assert.equal((await listed(e.eventId)).length, 50);
   });
 });
+
+describe('a draft\'s questions', () => {
+  it('are its organizer\'s alone until it is published (404 for anyone else, as the draft itself)', async () => {
+    const e = await createEvent(base, org.accessToken, { status: 'draft' });
+    const q = await askOk(e.eventId, diet);
+    assert.deepEqual(await listed(e.eventId, org.accessToken), [q]);
+    for (const [token, who] of [[null, 'anonymous'], [att.accessToken, 'an attendee'], [org2.accessToken, 'another organizer']]) {
+      assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/questions`, { token }), 404, `GET by ${who}`);
+    }
+    assertProblem(await ask(e.eventId, company, org2.accessToken), 404, 'POST by another organizer');
+    assertProblem(await remove(e.eventId, q.questionId, org2.accessToken), 404, 'DELETE by another organizer');
+    assertProblem(await api(base, 'GET', `/api/events/${e.eventId}/questions`, { token: 'not-a-token' }), 401, 'a bad token');
+    assert.equal((await api(base, 'POST', `/api/events/${e.eventId}/publish`, { token: org.accessToken })).status, 200);
+    assert.deepEqual(await listed(e.eventId), [q], 'published: anyone reads them');
+  });
+});

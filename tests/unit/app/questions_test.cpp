@@ -100,11 +100,23 @@ TEST_F(QuestionsTest, OnlyTheOrganizerChangesQuestionsOfALiveEvent) {
   EXPECT_EQ(questions_.delete_question(org2_, "e1", q->id, {}).error().code, Errc::forbidden);
   EXPECT_EQ(questions_.create_question(org_, "e9", diet(), {}).error().code, Errc::not_found);
   EXPECT_EQ(questions_.update_question(org_, "e1", "nope", diet(), {}).error().code, Errc::not_found);
-  EXPECT_EQ(questions_.list_questions("e9").error().code, Errc::not_found);
+  EXPECT_EQ(questions_.list_questions("e9", nullptr).error().code, Errc::not_found);
   store_.events["e1"].status = EventStatus::cancelled;
   EXPECT_EQ(questions_.create_question(org_, "e1", diet(), {}).error().code, Errc::conflict);
   EXPECT_EQ(questions_.delete_question(org_, "e1", q->id, {}).error().code, Errc::conflict);
-  EXPECT_EQ(questions_.list_questions("e1")->size(), 1u) << "still read";
+  EXPECT_EQ(questions_.list_questions("e1", nullptr)->size(), 1u) << "still read";
+}
+
+TEST_F(QuestionsTest, ADraftsQuestionsAreItsOrganizersAlone) {
+  store_.events["e1"].status = EventStatus::draft;
+  auto const q = questions_.create_question(org_, "e1", diet(), {});
+  ASSERT_TRUE(q) << "the organizer prepares the draft's questions";
+  EXPECT_EQ(questions_.list_questions("e1", &org_)->size(), 1u);
+  EXPECT_EQ(questions_.list_questions("e1", nullptr).error().code, Errc::not_found) << "anonymous";
+  EXPECT_EQ(questions_.list_questions("e1", &org2_).error().code, Errc::not_found) << "another organizer";
+  EXPECT_EQ(questions_.create_question(org2_, "e1", diet(), {}).error().code, Errc::not_found)
+      << "a draft does not exist for anyone else, not even as forbidden";
+  EXPECT_EQ(questions_.delete_question(org2_, "e1", q->id, {}).error().code, Errc::not_found);
 }
 
 TEST_F(QuestionsTest, ATicketTypeOfAnotherEventIsNamedByItsIndex) {

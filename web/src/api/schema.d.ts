@@ -503,7 +503,7 @@ export interface paths {
         };
         /**
          * List an event's questions
-         * @description The questions the event's checkout form asks, in the order it asks them (`position`, then `questionId`). Public, as the event itself is: anyone who may see the event may read them.
+         * @description The questions the event's checkout form asks, in the order it asks them (`position`, then `questionId`). Anyone may read a published or cancelled event's questions without a token; a draft's are its organizer's alone (404 for everyone else). A token, when sent, must be valid.
          */
         get: operations["listQuestions"];
         put?: never;
@@ -4301,6 +4301,7 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionList"];
                 };
             };
+            401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
