@@ -13,6 +13,7 @@
 #include "app/events.hpp"
 #include "app/mail_sender.hpp"
 #include "app/payments.hpp"
+#include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
 #include "app/sweeper.hpp"
@@ -82,6 +83,7 @@ struct Core {
         payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
                  clock, config.stripe_publishable_key),
         staff(store, store, store, tickets, entropy, clock),
+        questions(store, store, entropy, clock),
         confirmations(store, store, store, entropy, clock),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
@@ -178,6 +180,7 @@ struct Core {
   payments::StripeWebhooks webhooks;
   Payments payments;
   Staff staff;
+  Questions questions;
   Confirmations confirmations;
   mail::GmimeComposer composer;
   std::unique_ptr<MailTransport> mail_transport;
@@ -256,6 +259,7 @@ int serve(Config config) {
           .tickets = core.tickets,
           .payments = core.payments,
           .staff = core.staff,
+          .questions = core.questions,
           .ready = [&core] { return core.store.ping(); },
           .jwks_json = [&core] { return core.tokens.jwks_json(); },
           .metrics = [&metrics, &core,

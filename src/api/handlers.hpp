@@ -8,6 +8,7 @@
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
+#include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
 #include "app/tickets.hpp"
@@ -43,6 +44,11 @@ Response cancel_registration(Registrations& registrations, Request& request);
 Response resend_confirmation(Confirmations& confirmations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);
+
+Response create_question(Questions& questions, Request& request);
+Response list_questions(Questions& questions, Request& request);
+Response update_question(Questions& questions, Request& request);
+Response delete_question(Questions& questions, Request& request);
 
 Response invite_event_staff(Staff& staff, Request& request);
 Response list_event_staff(Staff& staff, Request& request);

@@ -106,6 +106,30 @@ std::optional<std::vector<JsonInput>> JsonInput::objects(std::string_view field,
   return out;
 }
 
+std::optional<std::vector<std::string>> JsonInput::strings(std::string_view field, std::size_t max_items) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_array()) {
+    add_error(field, "must be an array of strings");
+    return std::nullopt;
+  }
+  auto const& array = v->get_array();
+  if (array.size() > max_items) {
+    add_error(field, "must have at most " + std::to_string(max_items) + " entries");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string()) {
+      add_error(std::string(field) + "[" + std::to_string(i) + "]", "must be a string");
+      continue;
+    }
+    out.emplace_back(array[i].get_string());
+  }
+  if (out.size() != array.size()) return std::nullopt;
+  return out;
+}
+
 std::optional<std::string> JsonInput::string(std::string_view field, bool required) {
   auto const* v = state_->object.if_contains(field);
   if (!v || (v->is_null() && !required)) {

@@ -37,6 +37,8 @@ class JsonInput {
   /// An array of at most `max_items` objects, each read as a JsonInput whose errors name their
   /// path ("items[1].quantity") and are reported by this input's errors().
   std::optional<std::vector<JsonInput>> objects(std::string_view field, std::size_t max_items, bool required = false);
+  /// An array of at most `max_items` strings; a wrong entry's error names its path ("options[2]").
+  std::optional<std::vector<std::string>> strings(std::string_view field, std::size_t max_items);
   /// Whether the body holds `field` with the value null (a nullable field set back to its default).
   bool is_null(std::string_view field) const;
 

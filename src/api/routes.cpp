@@ -15,6 +15,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& tickets = s.tickets;
   auto& payments = s.payments;
   auto& staff = s.staff;
+  auto& questions = s.questions;
   auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
   auto later = [](auto fn, auto& use_case) -> AsyncHandler {
     return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
@@ -60,6 +61,10 @@ std::vector<Route> make_routes(Services const& s) {
     {"DELETE", "/api/events/{id}/ticket-types/{typeId}", organizer, blocking, RateClass::general, on(delete_ticket_type, events)},
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
+    {"POST",   "/api/events/{id}/questions", organizer, blocking, RateClass::general, on(create_question, questions)},
+    {"GET",    "/api/events/{id}/questions", viewer,  inline_io,   RateClass::general, on(list_questions, questions)},
+    {"PUT",    "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(update_question, questions)},
+    {"DELETE", "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(delete_question, questions)},
     {"POST",   "/api/events/{id}/staff",   organizer, blocking, RateClass::general, on(invite_event_staff, staff)},
     {"GET",    "/api/events/{id}/staff",   organizer, inline_io,   RateClass::general, on(list_event_staff, staff)},
     {"DELETE", "/api/events/{id}/staff/{invitationId}", organizer, blocking, RateClass::general, on(remove_event_staff, staff)},

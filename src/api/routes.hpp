@@ -9,6 +9,7 @@
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
+#include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
 #include "app/tickets.hpp"
@@ -24,6 +25,7 @@ struct Services {
   Tickets& tickets;
   Payments& payments;
   Staff& staff;
+  Questions& questions;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

@@ -20,6 +20,7 @@
 #include "domain/order_rules.hpp"
 #include "domain/placement.hpp"
 #include "domain/printed_ticket.hpp"
+#include "domain/questions.hpp"
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/time.hpp"
@@ -463,6 +464,41 @@ class EventStore {
                                               Actor const& actor) = 0;
 };
 
+// ---- questions ---------------------------------------------------------------------------
+
+/// What writing a question did.
+enum class QuestionWrite {
+  written,
+  not_found,            ///< no such event (insert), or the event has no question with this id (update)
+  unknown_ticket_type,  ///< it names a ticket type that is not one of its event's
+  too_many,             ///< the event already has as many questions as it may (insert)
+};
+
+struct QuestionWriteResult {
+  QuestionWrite outcome = QuestionWrite::written;
+  std::size_t ticket_type_index = 0;  ///< unknown_ticket_type: the first id in its list that is not the event's
+};
+
+/// The questions organizers ask (domain/questions.hpp), each of one event.
+class QuestionStore {
+ public:
+  virtual ~QuestionStore() = default;
+  /// Writes `question` (of `question.event_id`) unless the event is gone, already has `limit`
+  /// questions, or the question names a ticket type that is not the event's; the checks and the
+  /// write are atomic (two racing inserts cannot pass the limit). Audited as question.created.
+  virtual QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
+                                              Actor const& actor) = 0;
+  /// The event's questions, by position, then id.
+  virtual std::vector<Question> list_questions(std::string_view event_id) = 0;
+  virtual std::optional<Question> find_question(std::string_view event_id, std::string_view id) = 0;
+  /// Replaces the details of the event's question `question.id`, with the same check of its
+  /// ticket types, atomically. Audited as question.updated.
+  virtual QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) = 0;
+  /// Deletes the event's question `id`; false when the event has none with this id. Audited as
+  /// question.deleted.
+  virtual bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) = 0;
+};
+
 // ---- registrations and tickets -------------------------------------------------------
 
 /// A registration ready to be written: ids chosen, tickets signed.
@@ -769,7 +805,8 @@ class Store : public UserStore,
               public StaffStore,
               public KeyStore,
               public PaymentStore,
-              public MailStore {
+              public MailStore,
+              public QuestionStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

@@ -141,6 +141,13 @@ class PostgresStore final : public Store {
                                                      Timestamp since_day) override;
   MailBacklog mail_backlog(MailClock now) override;
 
+  QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
+                                      Actor const& actor) override;
+  std::vector<Question> list_questions(std::string_view event_id) override;
+  std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
+  QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
+  bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
+
   /// One order waiting for the registration writer.
   struct Order {
     NewRegistration order;

@@ -117,6 +117,13 @@ class SqliteStore final : public Store {
   std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
                                                      Timestamp since_day) override;
   MailBacklog mail_backlog(MailClock now) override;
+
+  QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
+                                      Actor const& actor) override;
+  std::vector<Question> list_questions(std::string_view event_id) override;
+  std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
+  QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
+  bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
   /// Frees every claim on the outbox. Only for the server as it starts: one process serves a
   /// SQLite database, so claims left over are those of a previous process that died mid-send,
   /// and its messages need not wait for their leases to run out.

@@ -352,6 +352,7 @@ class RouteTableTest : public ::testing::Test {
   Payments payments_{store_, store_, provider_, nullptr, webhooks_, codes_, entropy_, clock_};
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
+  Questions questions_{store_, store_, entropy_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
@@ -360,6 +361,7 @@ class RouteTableTest : public ::testing::Test {
       .tickets = tickets_,
       .payments = payments_,
       .staff = staff_,
+      .questions = questions_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },

@@ -1108,6 +1108,164 @@ TYPED_TEST(StoreContract, TheDatabaseRefusesAnEndNotAfterTheStartAndAnUnknownSta
 
 // ---- the database itself ---------------------------------------------------------------
 
+// ---- questions -------------------------------------------------------------------------
+
+Question make_question(std::string id, std::string event_id, std::int32_t position,
+                       std::vector<std::string> ticket_type_ids = {}) {
+  return Question{.id = std::move(id),
+                  .event_id = std::move(event_id),
+                  .details = QuestionDraft{.label = "Dietary \"needs\", ünïcode",
+                                           .type = QuestionType::multiselect,
+                                           .options = {"None", "Vegan \"strict\"", "Gluten\\free", "Ça va"},
+                                           .required = true,
+                                           .scope = QuestionScope::ticket,
+                                           .ticket_type_ids = std::move(ticket_type_ids),
+                                           .position = position}};
+}
+
+std::vector<std::string> ids_of(std::vector<Question> const& questions) {
+  std::vector<std::string> ids;
+  for (auto const& q : questions) ids.push_back(q.id);
+  return ids;
+}
+
+void expect_same_question(Question const& a, Question const& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.event_id, b.event_id);
+  EXPECT_EQ(a.details.label, b.details.label);
+  EXPECT_EQ(a.details.type, b.details.type);
+  EXPECT_EQ(a.details.options, b.details.options);
+  EXPECT_EQ(a.details.required, b.details.required);
+  EXPECT_EQ(a.details.scope, b.details.scope);
+  EXPECT_EQ(a.details.ticket_type_ids, b.details.ticket_type_ids);
+  EXPECT_EQ(a.details.position, b.details.position);
+}
+
+TYPED_TEST(StoreContract, QuestionsAreKeptWholeAndListedByPositionThenId) {
+  this->add_user("org", "org@example.com", Role::organizer);
+  this->add_event(make_event("e1", "org", kNow + days{10}));
+  this->add_event(make_event("e2", "org", kNow + days{10}));
+  Actor const actor{"org", "req-q"};
+  auto const late = make_question("q-b", "e1", 2, {"e1-general"});
+  auto plain = make_question("q-c", "e1", 0);
+  plain.details.type = QuestionType::checkbox;
+  plain.details.options = {};
+  plain.details.required = false;
+  plain.details.scope = QuestionScope::order;
+  auto const early = make_question("q-a", "e1", 0);
+  for (auto const& q : {late, plain, early, make_question("q-other", "e2", -1)}) {
+    EXPECT_EQ(this->store_->insert_question(q, 50, kNow, actor).outcome, QuestionWrite::written) << q.id;
+  }
+
+  auto const listed = this->store_->list_questions("e1");
+  EXPECT_EQ(ids_of(listed), (std::vector<std::string>{"q-a", "q-c", "q-b"}));
+  ASSERT_EQ(listed.size(), 3u);
+  expect_same_question(listed[0], early);
+  expect_same_question(listed[1], plain);
+  expect_same_question(listed[2], late);
+  auto const found = this->store_->find_question("e1", "q-b");
+  ASSERT_TRUE(found);
+  expect_same_question(*found, late);
+  EXPECT_FALSE(this->store_->find_question("e2", "q-b")) << "a question is found only through its own event";
+  EXPECT_TRUE(this->store_->list_questions("e3").empty());
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'question.created' AND subject_id = 'q-b' "
+                        "AND actor_id = 'org' AND request_id = 'req-q'"),
+            "1");
+}
+
+TYPED_TEST(StoreContract, AQuestionNamingATicketTypeNotOfItsEventIsRefusedChangingNothing) {
+  this->add_user("org", "org@example.com", Role::organizer);
+  this->add_event(make_event("e1", "org", kNow + days{10}));
+  this->add_event(make_event("e2", "org", kNow + days{10}));
+  auto const refused =
+      this->store_->insert_question(make_question("q1", "e1", 0, {"e1-general", "e2-general"}), 50, kNow, Actor{});
+  EXPECT_EQ(refused.outcome, QuestionWrite::unknown_ticket_type);
+  EXPECT_EQ(refused.ticket_type_index, 1u);
+  EXPECT_EQ(this->store_->insert_question(make_question("q2", "e1", 0, {"nothing"}), 50, kNow, Actor{}).outcome,
+            QuestionWrite::unknown_ticket_type);
+  EXPECT_EQ(this->store_->insert_question(make_question("q3", "e9", 0), 50, kNow, Actor{}).outcome,
+            QuestionWrite::not_found);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM questions"), "0");
+
+  ASSERT_EQ(this->store_->insert_question(make_question("q4", "e1", 0), 50, kNow, Actor{}).outcome,
+            QuestionWrite::written);
+  auto changed = make_question("q4", "e1", 7, {"e2-general"});
+  auto const update = this->store_->update_question(changed, kNow, Actor{});
+  EXPECT_EQ(update.outcome, QuestionWrite::unknown_ticket_type);
+  EXPECT_EQ(update.ticket_type_index, 0u);
+  EXPECT_EQ(this->store_->find_question("e1", "q4")->details.position, 0) << "the refused change wrote nothing";
+}
+
+TYPED_TEST(StoreContract, AQuestionIsReplacedAndDeletedOnlyThroughItsEvent) {
+  this->add_user("org", "org@example.com", Role::organizer);
+  this->add_event(make_event("e1", "org", kNow + days{10}));
+  this->add_event(make_event("e2", "org", kNow + days{10}));
+  ASSERT_EQ(this->store_->insert_question(make_question("q1", "e1", 0), 50, kNow, Actor{}).outcome,
+            QuestionWrite::written);
+  auto replacement = make_question("q1", "e1", 4, {"e1-general"});
+  replacement.details.label = "Company";
+  replacement.details.type = QuestionType::text;
+  replacement.details.options = {};
+  replacement.details.required = false;
+  replacement.details.scope = QuestionScope::order;
+  EXPECT_EQ(this->store_->update_question(replacement, kNow, Actor{"org", "req-u"}).outcome, QuestionWrite::written);
+  expect_same_question(*this->store_->find_question("e1", "q1"), replacement);
+
+  auto elsewhere = replacement;
+  elsewhere.event_id = "e2";
+  elsewhere.details.ticket_type_ids = {};
+  EXPECT_EQ(this->store_->update_question(elsewhere, kNow, Actor{}).outcome, QuestionWrite::not_found);
+  EXPECT_FALSE(this->store_->delete_question("e2", "q1", kNow, Actor{}));
+  EXPECT_TRUE(this->store_->find_question("e1", "q1"));
+
+  EXPECT_TRUE(this->store_->delete_question("e1", "q1", kNow, Actor{"org", "req-d"}));
+  EXPECT_FALSE(this->store_->find_question("e1", "q1"));
+  EXPECT_FALSE(this->store_->delete_question("e1", "q1", kNow, Actor{})) << "deleted once";
+  EXPECT_EQ(this->store_->update_question(replacement, kNow, Actor{}).outcome, QuestionWrite::not_found);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE subject_id = 'q1' AND action IN "
+                        "('question.updated', 'question.deleted')"),
+            "2");
+}
+
+TYPED_TEST(StoreContract, QuestionsRacingOnTwoNodesNeverPassTheLimit) {
+  // Eight requests on two nodes add the last question an event may have, released at once, in
+  // several rounds: one is written each time, because the count and the insert are one atomic
+  // step.
+  this->add_user("org", "org@example.com", Role::organizer);
+  auto other = this->factory_.open();
+  constexpr std::size_t kLimit = 3;
+  constexpr int kRacers = 8;
+  for (int round = 0; round < 5; ++round) {
+    auto const event_id = "e" + std::to_string(round);
+    this->add_event(make_event(event_id, "org", kNow + days{10}));
+    for (std::size_t i = 0; i + 1 < kLimit; ++i) {
+      ASSERT_EQ(this->store_
+                    ->insert_question(make_question(event_id + "-pre" + std::to_string(i), event_id, 0), kLimit, kNow,
+                                      Actor{})
+                    .outcome,
+                QuestionWrite::written);
+    }
+    std::atomic<int> written{0}, too_many{0}, waiting{kRacers};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kRacers; ++t) {
+      Store& store = t % 2 == 0 ? *this->store_ : *other;
+      threads.emplace_back([&, t, &store = store] {
+        waiting.fetch_sub(1);
+        while (waiting.load() > 0) std::this_thread::yield();
+        auto const outcome =
+            store.insert_question(make_question(event_id + "-" + std::to_string(t), event_id, 1), kLimit, kNow, Actor{})
+                .outcome;
+        if (outcome == QuestionWrite::written) ++written;
+        if (outcome == QuestionWrite::too_many) ++too_many;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(written.load(), 1) << "round " << round;
+    EXPECT_EQ(too_many.load(), kRacers - 1) << "round " << round;
+    EXPECT_EQ(this->store_->list_questions(event_id).size(), kLimit) << "round " << round;
+  }
+}
+
 TYPED_TEST(StoreContract, PingAnswers) {
   EXPECT_TRUE(this->store_->ping());
 }

@@ -100,6 +100,57 @@ std::optional<Event> FakeStore::find_event(std::string_view id) {
   return event;
 }
 
+namespace {
+
+/// The first ticket type `q` names that is not one of its event's.
+std::optional<std::size_t> unknown_type(Question const& q, std::set<std::pair<std::string, std::string>> const& types) {
+  for (std::size_t i = 0; i < q.details.ticket_type_ids.size(); ++i) {
+    if (!types.contains({q.event_id, q.details.ticket_type_ids[i]})) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+QuestionWriteResult FakeStore::insert_question(Question const& q, std::size_t limit, Timestamp, Actor const&) {
+  if (!events.contains(q.event_id)) return {QuestionWrite::not_found};
+  if (list_questions(q.event_id).size() >= limit) return {QuestionWrite::too_many};
+  if (auto const bad = unknown_type(q, ticket_types)) return {QuestionWrite::unknown_ticket_type, *bad};
+  questions[q.id] = q;
+  return {QuestionWrite::written};
+}
+
+std::vector<Question> FakeStore::list_questions(std::string_view event_id) {
+  std::vector<Question> found;
+  for (auto const& [id, q] : questions) {
+    if (q.event_id == event_id) found.push_back(q);
+  }
+  std::ranges::stable_sort(found, [](Question const& a, Question const& b) {
+    return std::pair(a.details.position, std::string_view(a.id)) <
+           std::pair(b.details.position, std::string_view(b.id));
+  });
+  return found;
+}
+
+std::optional<Question> FakeStore::find_question(std::string_view event_id, std::string_view id) {
+  auto const found = questions.find(id);
+  if (found == questions.end() || found->second.event_id != event_id) return std::nullopt;
+  return found->second;
+}
+
+QuestionWriteResult FakeStore::update_question(Question const& q, Timestamp, Actor const&) {
+  if (!find_question(q.event_id, q.id)) return {QuestionWrite::not_found};
+  if (auto const bad = unknown_type(q, ticket_types)) return {QuestionWrite::unknown_ticket_type, *bad};
+  questions[q.id] = q;
+  return {QuestionWrite::written};
+}
+
+bool FakeStore::delete_question(std::string_view event_id, std::string_view id, Timestamp, Actor const&) {
+  if (!find_question(event_id, id)) return false;
+  questions.erase(questions.find(id));
+  return true;
+}
+
 PlacementResult FakeStore::placed(NewRegistration const& order) {
   return PlacementResult{
       .outcome = Placement::placed,

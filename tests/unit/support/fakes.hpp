@@ -114,6 +114,8 @@ class FakeStore final : public Store {
   std::map<std::string, Ticket, std::less<>> tickets;
   std::set<std::pair<std::string, std::string>> staff;  ///< (event id, user id) of accepted staff
   EventStats stats;
+  std::set<std::pair<std::string, std::string>> ticket_types;  ///< (event id, type id), from insert_event
+  std::map<std::string, Question, std::less<>> questions;      ///< by id
 
   /// Every order place_registration received, in order.
   std::vector<NewRegistration> orders;
@@ -162,7 +164,10 @@ class FakeStore final : public Store {
   }
   bool revoke_family(std::string_view, std::string_view, Timestamp) override { return false; }
 
-  void insert_event(Event const& event, Actor const&) override { events[event.id] = event; }
+  void insert_event(Event const& event, Actor const&) override {
+    events[event.id] = event;
+    for (auto const& type : event.ticket_types) ticket_types.emplace(event.id, type.id);
+  }
   std::optional<Event> find_event(std::string_view id) override;
   std::vector<Event> list_events(EventQuery const&) override { return {}; }
   EventUpdate update_event(std::string_view, EventDraft const&, Timestamp, Actor const&) override {
@@ -249,6 +254,14 @@ class FakeStore final : public Store {
   void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
   std::vector<StoredPayment> pending_payments() override { return {}; }
   std::vector<StoredPayment> refunds_due() override { return {}; }
+
+  /// Questions kept and checked as the real stores do (the event, its ticket types, the limit).
+  QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
+                                      Actor const& actor) override;
+  std::vector<Question> list_questions(std::string_view event_id) override;
+  std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
+  QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
+  bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
 
   // ---- the outbox: rows as the real stores keep them ------------------------------------
   struct StoredMail {

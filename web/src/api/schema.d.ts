@@ -566,6 +566,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List an event's questions
+         * @description The questions the event's checkout form asks, in the order it asks them (`position`, then `questionId`). Anyone may read a published or cancelled event's questions without a token; a draft's are its organizer's alone (404 for everyone else). A token, when sent, must be valid.
+         */
+        get: operations["listQuestions"];
+        put?: never;
+        /**
+         * Ask a question at checkout
+         * @description Adds a question to an event the caller organizes: asked once per order (`scope: "order"`) or once per ticket (`"ticket"`), of every ticket type or only of those in `ticketTypeIds` (which must be the event's). `select` and `multiselect` questions need `options`; other types take none. Without `position` the question comes after the event's last one. An event has at most 50 questions: one more is a 409.
+         */
+        post: operations["createQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/questions/{questionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The question's `questionId`. */
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a question
+         * @description Replaces a question of an event the caller organizes with the body, as `POST` takes it (every field is sent again; without `position` the question keeps its place). Answers given before the change are kept as they were given.
+         */
+        put: operations["updateQuestion"];
+        post?: never;
+        /**
+         * Delete a question
+         * @description Deletes a question of an event the caller organizes; checkout no longer asks it.
+         */
+        delete: operations["deleteQuestion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{id}/staff": {
         parameters: {
             query?: never;
@@ -2453,6 +2509,109 @@ export interface components {
              * @example katherine@example.org
              */
             email: string;
+        };
+        /**
+         * @description A question as an organizer writes it (`POST` and `PUT` take the whole question).
+         * @example {
+         *       "label": "Dietary requirements",
+         *       "type": "select",
+         *       "options": [
+         *         "None",
+         *         "Vegetarian",
+         *         "Vegan"
+         *       ],
+         *       "required": true,
+         *       "scope": "ticket",
+         *       "ticketTypeIds": [],
+         *       "position": 0
+         *     }
+         */
+        QuestionInput: {
+            /** @description What the form asks. */
+            label: string;
+            /**
+             * @description What kind of answer it takes: text (up to 500 characters), multiline (up to 5000), number, email, phone, date (YYYY-MM-DD), select (one of `options`), multiselect (some of `options`), checkbox (a consent: `true`).
+             * @enum {string}
+             */
+            type: "text" | "multiline" | "number" | "email" | "phone" | "date" | "select" | "multiselect" | "checkbox";
+            /** @description The choices of a select or multiselect question, in order, each once; no other type has any. */
+            options?: string[];
+            /** @description Whether an order is refused without an answer (a required checkbox must be ticked). */
+            required: boolean;
+            /**
+             * @description Asked once per order, or once per ticket.
+             * @enum {string}
+             */
+            scope: "order" | "ticket";
+            /** @description The ticket types (of this event) it is asked of; empty or absent: every type. */
+            ticketTypeIds?: string[];
+            /**
+             * Format: int32
+             * @description Where the form asks it: lower first, ties by `questionId`. Default: after the event's last question (on `PUT`: where it was).
+             */
+            position?: number;
+        };
+        /**
+         * @description A question the event's checkout form asks.
+         * @example {
+         *       "questionId": "Hk2wq9T0R4mZ2pLw8sN1bA",
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "label": "Dietary requirements",
+         *       "type": "select",
+         *       "options": [
+         *         "None",
+         *         "Vegetarian",
+         *         "Vegan"
+         *       ],
+         *       "required": true,
+         *       "scope": "ticket",
+         *       "ticketTypeIds": [],
+         *       "position": 0
+         *     }
+         */
+        Question: {
+            /** @description The question's id: answers are keyed by it. */
+            questionId: string;
+            /** @description The event that asks it. */
+            eventId: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "multiline" | "number" | "email" | "phone" | "date" | "select" | "multiselect" | "checkbox";
+            /** @description The choices (empty unless select or multiselect). */
+            options: string[];
+            required: boolean;
+            /** @enum {string} */
+            scope: "order" | "ticket";
+            /** @description The ticket types it is asked of; empty: every type. */
+            ticketTypeIds: string[];
+            /** Format: int32 */
+            position: number;
+        };
+        /**
+         * @description An event's questions, in the order the form asks them.
+         * @example {
+         *       "items": [
+         *         {
+         *           "questionId": "Hk2wq9T0R4mZ2pLw8sN1bA",
+         *           "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *           "label": "Dietary requirements",
+         *           "type": "select",
+         *           "options": [
+         *             "None",
+         *             "Vegetarian",
+         *             "Vegan"
+         *           ],
+         *           "required": true,
+         *           "scope": "ticket",
+         *           "ticketTypeIds": [],
+         *           "position": 0
+         *         }
+         *       ]
+         *     }
+         */
+        QuestionList: {
+            /** @description Every question of the event. */
+            items: components["schemas"]["Question"][];
         };
         /**
          * @description An Ed25519 public key that verifies the signatures in an event's ticket codes.
@@ -5006,6 +5165,382 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listQuestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's questions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /** @description The question. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description The question, as stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The question's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field: `label`, `type`, `options`, `options[2]`, `required`, `scope`, `ticketTypeIds[0]` for an id that is not one of the event's ticket types, `position`). Nothing was changed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The question is not acceptable.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "ticketTypeIds[0]",
+                     *           "message": "is not a ticket type of this event"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The event is cancelled, or already has 50 questions (the most an event may have: delete one first). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "An event may have at most 50 questions: delete one first.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The question's `questionId`. */
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The question. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description The question, as stored. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field: `label`, `type`, `options`, `options[2]`, `required`, `scope`, `ticketTypeIds[0]` for an id that is not one of the event's ticket types, `position`). Nothing was changed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:validation-error",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The question is not acceptable.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+                     *       "errors": [
+                     *         {
+                     *           "field": "ticketTypeIds[0]",
+                     *           "message": "is not a ticket type of this event"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No such event, or the event has no question with this id. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "This event has no question with this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description The event is cancelled and cannot change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A cancelled event cannot be changed.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The question's `questionId`. */
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may change it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No such event, or the event has no question with this id. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "This event has no question with this id.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description The event is cancelled and cannot change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A cancelled event cannot be changed.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
