@@ -111,8 +111,9 @@ describe('flash sale through the balancer, spread over all nodes', () => {
     }));
     const ok = rs.filter((r) => r.status === 201);
     assert.ok(rs.every((r) => r.status === 201 || r.status === 409), statusSummary(rs));
-    const byNode = new Set(ok.map((r) => r.node));
-    assert.equal(byNode.size, NODES, 'orders were placed on every node');
+    // Every node took part in the race (its answers are 201s or sold-out 409s: 60 seats go in
+    // the first few batches, so which nodes' orders win them is up to timing).
+    assert.equal(new Set(rs.map((r) => r.node)).size, NODES, 'every node answered orders');
     const seats = (name) => ok.flatMap((r) => r.json.items).filter((i) => i.ticketTypeId === id[name])
       .reduce((n, i) => n + i.quantity, 0);
     assert.equal(seats('VIP'), 7, statusSummary(rs));
