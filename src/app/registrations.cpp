@@ -126,6 +126,9 @@ std::string item_field(RegisterRequest const& request, std::optional<std::size_t
 
 }  // namespace
 
+// Recursion of one step at most: a call that read a cached event may try once more with
+// fresh = true, and every such call is guarded by !fresh.
+// NOLINTNEXTLINE(misc-no-recursion)
 void Registrations::place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
                           Completion<Result<Registered>> done) {
   auto const event = recent_event(request.event_id, fresh);
@@ -188,6 +191,7 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   // Signed before the write, so the single writer never waits on signatures.
   if (free) order.tickets = issue_tickets(order.registration, order.items, codes_, entropy_, now);
   std::vector<std::string> type_names;
+  type_names.reserve(order.items.size());
   for (auto const& item : order.items) type_names.push_back(item.name);
   registrations_.place_registration(
       std::move(order), now, actor,

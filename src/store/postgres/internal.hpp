@@ -109,6 +109,7 @@ inline pg::Statement item_rows(std::vector<std::string> const& registrations,
 inline std::vector<RegistrationItem> items_of(pg::Connection& db, std::string_view registration_id) {
   auto r = db.exec(ADMIT_ITEMS_OF("$1"), {pg::param(registration_id)});
   std::vector<RegistrationItem> items;
+  items.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) items.push_back(read_item(pg::Row(r, i)));
   return items;
 }
@@ -119,6 +120,7 @@ inline std::vector<TicketType> ticket_types_of(pg::Connection& db, std::string_v
       db.exec("SELECT " ADMIT_TICKET_TYPE_COLUMNS("") " FROM ticket_types WHERE event_id = $1 ORDER BY position, id",
               {pg::param(event_id)});
   std::vector<TicketType> types;
+  types.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) types.push_back(read_ticket_type(pg::Row(r, i)));
   return types;
 }
