@@ -451,14 +451,9 @@ bool SqliteStore::revoke_family(std::string_view token_hash, std::string_view us
 
 namespace {
 
-void insert_ticket_type(Connection& db, TicketType const& t) {
-  auto const& d = t.details;
-  db.prepare(
-        "INSERT INTO ticket_types (id, event_id, name, description, price_minor, capacity, sales_start, sales_end, "
-        "min_per_order, max_per_order, hidden, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-      .bind(1, t.id)
-      .bind(2, t.event_id)
-      .bind(3, d.name)
+/// Binds a type's details to ?3 … ?12, where both the insert and the update of a type take them.
+Statement& bind_type_details(Statement& statement, TicketTypeDraft const& d) {
+  return statement.bind(3, d.name)
       .bind(4, d.description)
       .bind(5, d.price_minor)
       .bind(6, d.capacity)
@@ -467,8 +462,16 @@ void insert_ticket_type(Connection& db, TicketType const& t) {
       .bind(9, d.min_per_order)
       .bind(10, d.max_per_order)
       .bind(11, d.hidden ? 1 : 0)
-      .bind(12, d.position)
-      .run();
+      .bind(12, d.position);
+}
+
+void insert_ticket_type(Connection& db, TicketType const& t) {
+  auto statement = db.prepare(
+      "INSERT INTO ticket_types (id, event_id, name, description, price_minor, capacity, sales_start, sales_end, "
+      "min_per_order, max_per_order, hidden, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+      "?12)");
+  statement.bind(1, t.id).bind(2, t.event_id);
+  bind_type_details(statement, t.details).run();
 }
 
 }  // namespace
@@ -671,23 +674,12 @@ TicketTypeChange SqliteStore::add_ticket_type(TicketType const& type, Timestamp 
 TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std::string_view type_id,
                                                  TicketTypeDraft const& d, Timestamp now, Actor const& actor) {
   return writes_->run([&](Connection& db) {
-    db.prepare(
-          "UPDATE ticket_types SET name = ?3, description = ?4, price_minor = ?5, capacity = ?6, sales_start = ?7, "
-          "sales_end = ?8, min_per_order = ?9, max_per_order = ?10, hidden = ?11, position = ?12 "
-          "WHERE id = ?2 AND event_id = ?1 AND (?6 IS NULL OR sold <= ?6)")
-        .bind(1, event_id)
-        .bind(2, type_id)
-        .bind(3, d.name)
-        .bind(4, d.description)
-        .bind(5, d.price_minor)
-        .bind(6, d.capacity)
-        .bind(7, d.sales_start ? std::optional<std::int64_t>(seconds(*d.sales_start)) : std::nullopt)
-        .bind(8, d.sales_end ? std::optional<std::int64_t>(seconds(*d.sales_end)) : std::nullopt)
-        .bind(9, d.min_per_order)
-        .bind(10, d.max_per_order)
-        .bind(11, d.hidden ? 1 : 0)
-        .bind(12, d.position)
-        .run();
+    auto statement = db.prepare(
+        "UPDATE ticket_types SET name = ?3, description = ?4, price_minor = ?5, capacity = ?6, sales_start = ?7, "
+        "sales_end = ?8, min_per_order = ?9, max_per_order = ?10, hidden = ?11, position = ?12 "
+        "WHERE id = ?2 AND event_id = ?1 AND (?6 IS NULL OR sold <= ?6)");
+    statement.bind(1, event_id).bind(2, type_id);
+    bind_type_details(statement, d).run();
     if (db.changes() == 0) {
       auto exists = db.prepare("SELECT 1 FROM ticket_types WHERE id = ?2 AND event_id = ?1");
       exists.bind(1, event_id).bind(2, type_id);
