@@ -79,7 +79,7 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers"});
   auto event_id = input->string("eventId", true);
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
@@ -100,6 +100,20 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    {{"quantity", "is given per item when the order has items"}}}));
     }
   }
+  // At most one answer per question an event may have (Questions::kMaxPerEvent).
+  constexpr std::size_t kMaxAnswers = Questions::kMaxPerEvent;
+  std::optional<std::vector<Attendee>> attendees;
+  if (auto listed = input->objects("attendees", kMaxQuantityPerOrder)) {
+    attendees.emplace();
+    for (auto& entry : *listed) {
+      entry.allow_only({"name", "email", "answers"});
+      auto name = entry.string("name", true);
+      auto email = entry.string("email");
+      auto answers = entry.answers("answers", kMaxAnswers);
+      attendees->push_back({name.value_or(""), std::move(email), answers.value_or(Answers{})});
+    }
+  }
+  auto answers = input->answers("answers", kMaxAnswers);
   if (auto bad = input->errors()) return respond(std::move(*bad));
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
@@ -107,18 +121,25 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                  "The Idempotency-Key is too long.",
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
-  registrations.register_attendee(
-      *request.principal,
-      {*event_id, quantity.value_or(1), std::move(items), std::string(key), request.client, request.client_is_proxy},
-      request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
-        if (!registered) return respond(problem(registered.error()));
-        JsonWriter w;
-        write_registration(w, registered->detail);
-        auto response = json_response(201, w.take());
-        response.with_header("Location", "/api/registrations/" + registered->detail.registration.id);
-        if (registered->replayed) response.with_header("Idempotent-Replayed", "true");
-        respond(std::move(response));
-      });
+  registrations.register_attendee(*request.principal,
+                                  {.event_id = *event_id,
+                                   .quantity = quantity.value_or(1),
+                                   .items = std::move(items),
+                                   .attendees = std::move(attendees),
+                                   .answers = answers.value_or(Answers{}),
+                                   .idempotency_key = std::string(key),
+                                   .client_address = request.client,
+                                   .client_exempt = request.client_is_proxy},
+                                  request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
+                                    if (!registered) return respond(problem(registered.error()));
+                                    JsonWriter w;
+                                    write_registration(w, registered->detail);
+                                    auto response = json_response(201, w.take());
+                                    response.with_header("Location",
+                                                         "/api/registrations/" + registered->detail.registration.id);
+                                    if (registered->replayed) response.with_header("Idempotent-Replayed", "true");
+                                    respond(std::move(response));
+                                  });
 }
 
 Response list_my_registrations(Registrations& registrations, Request& request) {

@@ -1522,6 +1522,63 @@ TYPED_TEST(RegistrationContract, PlacesAFreeOrderWithItsTickets) {
             "1");
 }
 
+TYPED_TEST(RegistrationContract, AnOrdersAnswersAndHoldersAreWrittenWithItAndReadBack) {
+  this->add_event_with("e1", 100);
+  auto order = make_order("r1", "e1", "a1", 3);
+  order.answers = {{"company", std::string("ACME")}, {"size", 12.5}, {"consent", true}};
+  order.attendees = {{"Ann", "ann@example.org", {{"diet", std::string("Vegan")}}},
+                     {"Ben", std::nullopt, {{"workshops", std::vector<std::string>{"A", "C"}}}},
+                     {"", std::nullopt, {}}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    order.tickets[i].holder_name = order.attendees[i].name;
+    order.tickets[i].holder_email = order.attendees[i].email;
+    order.tickets[i].answers = order.attendees[i].answers;
+  }
+  auto const expected = order;
+  auto const placed = place(*this->store_, std::move(order));
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->outcome, Placement::placed);
+  for (auto const& detail : {placed->detail, *this->store_->find_registration("r1"),
+                             this->store_->list_user_registrations("a1", std::nullopt, 10).at(0)}) {
+    EXPECT_EQ(detail.answers, expected.answers);
+    EXPECT_EQ(detail.attendees, expected.attendees);
+    ASSERT_EQ(detail.tickets.size(), 3u);
+    EXPECT_EQ(detail.tickets[0].holder_name, "Ann");
+    EXPECT_EQ(detail.tickets[0].holder_email, "ann@example.org");
+    EXPECT_EQ(detail.tickets[0].answers, expected.attendees[0].answers);
+    EXPECT_EQ(detail.tickets[1].answers, expected.attendees[1].answers);
+    EXPECT_EQ(detail.tickets[2].holder_name, "Name") << "nobody named: the buyer's name";
+    EXPECT_FALSE(detail.tickets[2].holder_email);
+  }
+  EXPECT_EQ(this->store_->find_ticket("r1-t1")->holder_name, "Ann");
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].answers, expected.answers);
+}
+
+TYPED_TEST(RegistrationContract, APaidOrdersHoldersWaitOnTheOrderForItsTickets) {
+  this->add_event_with("e1", 100);
+  auto order = make_order("r1", "e1", "a1", 2, kNow + std::chrono::minutes{15});
+  order.attendees = {{"Ann", std::nullopt, {}}, {"Ben", "ben@example.org", {}}};
+  ASSERT_EQ(place(*this->store_, order)->outcome, Placement::placed);
+  auto const found = this->store_->find_registration("r1");
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->tickets.empty());
+  EXPECT_EQ(found->attendees, order.attendees);
+}
+
+TYPED_TEST(RegistrationContract, ARefusedOrderWritesNoAnswersNorHolders) {
+  this->add_event_with("e1", 2);
+  auto order = make_order("r1", "e1", "a1", 3);
+  order.answers = {{"company", std::string("ACME")}};
+  order.attendees = {{"Ann", std::nullopt, {}}, {"Ben", std::nullopt, {}}, {"Cyd", std::nullopt, {}}};
+  for (std::size_t i = 0; i < 3; ++i) order.tickets[i].holder_name = order.attendees[i].name;
+  EXPECT_EQ(place(*this->store_, order)->outcome, Placement::sold_out);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets"), "0");
+  EXPECT_FALSE(this->store_->find_registration("r1"));
+}
+
 TYPED_TEST(RegistrationContract, ADraftTakesNoOrders) {
   auto draft = make_event("e1", "org", kNow + days{30});
   draft.status = EventStatus::draft;

@@ -116,6 +116,7 @@ class FakeStore final : public Store {
   EventStats stats;
   std::set<std::pair<std::string, std::string>> ticket_types;  ///< (event id, type id), from insert_event
   std::map<std::string, Question, std::less<>> questions;      ///< by id
+  int question_lists = 0;                                      ///< calls of list_questions
 
   /// Every order place_registration received, in order.
   std::vector<NewRegistration> orders;
