@@ -1,4 +1,7 @@
 #include "api/handlers.hpp"
+
+#include <algorithm>
+
 #include "api/json_input.hpp"
 #include "api/json_mapping.hpp"
 #include "api/problem.hpp"
@@ -39,10 +42,19 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 
 }  // namespace
 
-std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
+std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vector<Question> const& questions) {
+  std::vector<Question const*> asked;  // the per-order questions, one column each
+  for (auto const& q : questions) {
+    if (q.details.scope == QuestionScope::order) asked.push_back(&q);
+  }
   std::string out =
       "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
-      "emailStatus,ticketTypes\r\n";
+      "emailStatus,ticketTypes";
+  for (auto const* q : asked) {
+    out.push_back(',');
+    append_csv_field(out, q->details.label, true);
+  }
+  out += "\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -70,6 +82,11 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
       if (i == 8) value = checked_in;
       // Only what people typed can carry a formula; ids and numbers stay exact.
       append_csv_field(out, value, i == 5 || i == 6 || i == 11);
+    }
+    for (auto const* q : asked) {
+      out.push_back(',');
+      auto const answer = std::ranges::find(row.answers, q->id, &Answer::question_id);
+      append_csv_field(out, answer == row.answers.end() ? std::string() : answer_text(answer->value), true);
     }
     out += "\r\n";
   }
@@ -184,19 +201,21 @@ Response list_event_registrations(Registrations& registrations, Request& request
   if (format && *format != "json" && *format != "csv") query->reject("format", "must be json or csv");
   if (auto bad = query->problem()) return std::move(*bad);
   bool const csv = format == "csv";
-  auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
-                                                       csv ? std::nullopt : query->cursor(), csv ? 0 : query->limit(),
-                                                       query->text("q").value_or(""));
-  if (!result) return problem(result.error());
   if (csv) {
+    auto exported = registrations.export_event_registrations(*request.principal, request.param("id"),
+                                                             query->text("q").value_or(""));
+    if (!exported) return problem(exported.error());
     Response response{.status = 200,
                       .content_type = "text/csv; charset=utf-8",
-                      .body = registrations_csv(result->items),
+                      .body = registrations_csv(exported->rows, exported->questions),
                       .headers = {}};
     response.with_header("Content-Disposition",
                          "attachment; filename=\"registrations-" + std::string(request.param("id")) + ".csv\"");
     return response;
   }
+  auto result = registrations.list_event_registrations(*request.principal, request.param("id"), query->cursor(),
+                                                       query->limit(), query->text("q").value_or(""));
+  if (!result) return problem(result.error());
   JsonWriter w;
   write_page(w, *result, write_registration_row);
   return json_response(200, w.take());

@@ -399,6 +399,13 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
       [](RegistrationRow const& last) { return cursor_after(last.registration); });
 }
 
+Result<RegistrationExport> Registrations::export_event_registrations(Principal const& who, std::string_view event_id,
+                                                                     std::string_view search) {
+  auto page = list_event_registrations(who, event_id, std::nullopt, 0, search);
+  if (!page) return std::unexpected(page.error());
+  return RegistrationExport{std::move(page->items), questions_.list_questions(event_id)};
+}
+
 Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());

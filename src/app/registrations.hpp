@@ -49,6 +49,13 @@ struct Registered {
   bool replayed = false;
 };
 
+/// The organizer's export of an event's registrations: every row, and the event's questions
+/// (the CSV has a column per per-order question).
+struct RegistrationExport {
+  std::vector<RegistrationRow> rows;
+  std::vector<Question> questions;
+};
+
 struct EventAnalytics {
   EventStats stats;
   std::string currency;
@@ -89,6 +96,10 @@ class Registrations {
   Result<Page<RegistrationRow>> list_event_registrations(Principal const& who, std::string_view event_id,
                                                          std::optional<std::string> const& cursor, int limit,
                                                          std::string_view search = {});
+  /// Every registration of the event (as list_event_registrations with limit 0), with the
+  /// event's questions, for its organizer.
+  Result<RegistrationExport> export_event_registrations(Principal const& who, std::string_view event_id,
+                                                        std::string_view search = {});
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
 
   static constexpr std::size_t kMaxSearchLength = 200;

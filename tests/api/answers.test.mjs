@@ -6,7 +6,7 @@
 // tickets when it is paid.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithAccounts, api, createEvent, assertFieldError, databaseSql, getRegistration } from './harness.mjs';
+import { startWithAccounts, api, createEvent, assertFieldError, databaseSql, getRegistration, parseCsv } from './harness.mjs';
 
 let srv, base, org, att;
 
@@ -108,6 +108,29 @@ describe('holders and answers are written with the order and shown', () => {
     }
     assert.equal(reg.status, 'confirmed');
     assert.deepEqual(reg.tickets.map((t) => [t.holderName, t.holderEmail]), [['Paid One', 'one@example.org'], ['Paid Two', undefined]]);
+  });
+});
+
+describe('the organizer\'s CSV', () => {
+  it('one column per per-order question after the existing ones, headed by its label; answers shown as text, formula-guarded', async () => {
+    const { e, regular } = await twoTypes();
+    const company = await ask(e.eventId, { label: '=Company', type: 'text', required: false, scope: 'order' });
+    await ask(e.eventId, { label: 'Diet', type: 'text', required: false, scope: 'ticket' });
+    const days = await ask(e.eventId, { label: 'Days', type: 'multiselect', options: ['Mon', 'Tue'], required: false, scope: 'order' });
+    const consent = await ask(e.eventId, { label: 'Consent', type: 'checkbox', required: false, scope: 'order' });
+    const r = await order({ eventId: e.eventId, items: [{ ticketTypeId: regular, quantity: 1 }],
+      answers: { [company.questionId]: '+ACME', [days.questionId]: ['Tue', 'Mon'], [consent.questionId]: true } });
+    assert.equal(r.status, 201, r.text);
+    const plain = await order({ eventId: e.eventId, items: [{ ticketTypeId: regular, quantity: 1 }] });
+    assert.equal(plain.status, 201, plain.text);
+    const csv = await api(base, 'GET', `/api/events/${e.eventId}/registrations?format=csv`, { token: org.accessToken });
+    assert.equal(csv.status, 200, csv.text);
+    const [header, ...rows] = parseCsv(csv.text);
+    assert.deepEqual(header, ['registrationId', 'status', 'quantity', 'amount', 'currency', 'attendeeName', 'attendeeEmail',
+      'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes', "'=Company", 'Days', 'Consent']);
+    const answered = rows.find((row) => row[0] === r.json.registrationId);
+    assert.deepEqual(answered.slice(12), ["'+ACME", 'Mon; Tue', 'yes']);
+    assert.deepEqual(rows.find((row) => row[0] === plain.json.registrationId).slice(12), ['', '', '']);
   });
 });
 
