@@ -93,6 +93,42 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vec
   return out;
 }
 
+std::string tickets_csv(std::vector<TicketRow> const& rows, std::vector<Question> const& questions) {
+  std::vector<Question const*> asked;  // the per-ticket questions, one column each
+  for (auto const& q : questions) {
+    if (q.details.scope == QuestionScope::ticket) asked.push_back(&q);
+  }
+  std::string out = "ticketId,registrationId,ticketType,holderName,holderEmail,status,checkedInAt";
+  for (auto const* q : asked) {
+    out.push_back(',');
+    append_csv_field(out, q->details.label, true);
+  }
+  out += "\r\n";
+  for (auto const& row : rows) {
+    auto const& t = row.ticket;
+    out += t.id;
+    out.push_back(',');
+    out += t.registration_id;
+    out.push_back(',');
+    append_csv_field(out, row.ticket_type, true);
+    out.push_back(',');
+    append_csv_field(out, t.holder_name, true);
+    out.push_back(',');
+    append_csv_field(out, t.holder_email.value_or(""), true);
+    out.push_back(',');
+    out += display_status(t);
+    out.push_back(',');
+    if (t.validated_at) out += format_rfc3339(*t.validated_at);
+    for (auto const* q : asked) {
+      out.push_back(',');
+      auto const answer = std::ranges::find(t.answers, q->id, &Answer::question_id);
+      append_csv_field(out, answer == t.answers.end() ? std::string() : answer_text(answer->value), true);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
   if (!input) return respond(std::move(input.error()));
@@ -195,12 +231,26 @@ Response resend_confirmation(Confirmations& confirmations, Request& request) {
 }
 
 Response list_event_registrations(Registrations& registrations, Request& request) {
-  auto query = ListingQuery::parse(request.query, {"format", "q"});
+  auto query = ListingQuery::parse(request.query, {"format", "q", "rows"});
   if (!query) return std::move(query.error());
   auto const format = query->text("format");
   if (format && *format != "json" && *format != "csv") query->reject("format", "must be json or csv");
+  auto const rows = query->text("rows");
+  if (rows && *rows != "registrations" && *rows != "tickets") query->reject("rows", "must be registrations or tickets");
+  if (rows == "tickets" && format != "csv") query->reject("rows", "is only for format=csv");
   if (auto bad = query->problem()) return std::move(*bad);
   bool const csv = format == "csv";
+  if (rows == "tickets") {
+    auto exported = registrations.export_event_tickets(*request.principal, request.param("id"));
+    if (!exported) return problem(exported.error());
+    Response response{.status = 200,
+                      .content_type = "text/csv; charset=utf-8",
+                      .body = tickets_csv(exported->rows, exported->questions),
+                      .headers = {}};
+    response.with_header("Content-Disposition",
+                         "attachment; filename=\"tickets-" + std::string(request.param("id")) + ".csv\"");
+    return response;
+  }
   if (csv) {
     auto exported = registrations.export_event_registrations(*request.principal, request.param("id"),
                                                              query->text("q").value_or(""));

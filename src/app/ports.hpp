@@ -549,6 +549,12 @@ struct RegistrationRow {
   Answers answers{};                     ///< to the per-order questions
 };
 
+/// A ticket as the organizer's ticket-per-row export shows it.
+struct TicketRow {
+  Ticket ticket;
+  std::string ticket_type;  ///< its type's name
+};
+
 struct RegistrationCursor {
   Timestamp registered_at;
   std::string id;
@@ -636,6 +642,9 @@ class RegistrationStore {
   virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
                                                                   std::optional<RegistrationCursor> const& after,
                                                                   int limit) = 0;
+  /// Every ticket of the event with its holder and its type's name, in the order the
+  /// registrations were made, each registration's tickets by position.
+  virtual std::vector<TicketRow> list_event_tickets(std::string_view event_id) = 0;
 };
 
 /// Tickets, and their admission at the door (once each, ever).

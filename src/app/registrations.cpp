@@ -406,6 +406,12 @@ Result<RegistrationExport> Registrations::export_event_registrations(Principal c
   return RegistrationExport{std::move(page->items), questions_.list_questions(event_id)};
 }
 
+Result<TicketExport> Registrations::export_event_tickets(Principal const& who, std::string_view event_id) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  return TicketExport{registrations_.list_event_tickets(event_id), questions_.list_questions(event_id)};
+}
+
 Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());

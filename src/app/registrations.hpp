@@ -56,6 +56,13 @@ struct RegistrationExport {
   std::vector<Question> questions;
 };
 
+/// The organizer's ticket-per-row export: every ticket of the event, and its questions (a
+/// column per per-ticket question).
+struct TicketExport {
+  std::vector<TicketRow> rows;
+  std::vector<Question> questions;
+};
+
 struct EventAnalytics {
   EventStats stats;
   std::string currency;
@@ -100,6 +107,8 @@ class Registrations {
   /// event's questions, for its organizer.
   Result<RegistrationExport> export_event_registrations(Principal const& who, std::string_view event_id,
                                                         std::string_view search = {});
+  /// Every ticket of the event with its holder, with the event's questions, for its organizer.
+  Result<TicketExport> export_event_tickets(Principal const& who, std::string_view event_id);
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
 
   static constexpr std::size_t kMaxSearchLength = 200;

@@ -101,6 +101,12 @@ Registration read_registration(Row const& row, int first = 0) {
   };
 }
 
+/// Tickets with their holders and their types' names, for ADMIT_TICKET_COLUMNS and one more
+/// column (the type's name), in the order their registrations were made.
+#define ADMIT_EVENT_TICKETS_FROM                                                                       \
+  " FROM tickets t JOIN users u ON u.id = t.user_id JOIN registrations r ON r.id = t.registration_id " \
+  "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id "
+
 /// A ticket with its holder: needs `tickets t JOIN users u ON u.id = t.user_id` (the buyer's
 /// name, should a ticket have been written without one).
 #define ADMIT_TICKET_COLUMNS                                                                              \

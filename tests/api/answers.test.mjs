@@ -134,6 +134,36 @@ describe('the organizer\'s CSV', () => {
   });
 });
 
+describe('the ticket-per-row CSV (rows=tickets)', () => {
+  it('one row per ticket with its holder, type, status and check-in, then one column per per-ticket question', async () => {
+    const { e, regular, vip } = await twoTypes();
+    const diet = await ask(e.eventId, { label: 'Diet', type: 'select', options: ['None', '-Vegan'], required: false, scope: 'ticket' });
+    await ask(e.eventId, { label: 'Company', type: 'text', required: false, scope: 'order' });
+    const r = await order({
+      eventId: e.eventId,
+      items: [{ ticketTypeId: vip, quantity: 1 }, { ticketTypeId: regular, quantity: 1 }],
+      attendees: [{ name: '@Ada', email: 'ada@example.org', answers: { [diet.questionId]: '-Vegan' } }, { name: 'Bob' }],
+    });
+    assert.equal(r.status, 201, r.text);
+    const plain = await order({ eventId: e.eventId, items: [{ ticketTypeId: regular, quantity: 1 }] });
+    assert.equal(plain.status, 201, plain.text);
+    const csv = await api(base, 'GET', `/api/events/${e.eventId}/registrations?format=csv&rows=tickets`, { token: org.accessToken });
+    assert.equal(csv.status, 200, csv.text);
+    assert.match(csv.headers.get('content-type'), /^text\/csv/);
+    const [header, ...rows] = parseCsv(csv.text);
+    assert.deepEqual(header, ['ticketId', 'registrationId', 'ticketType', 'holderName', 'holderEmail', 'status', 'checkedInAt', 'Diet']);
+    assert.deepEqual(rows, [
+      [r.json.tickets[0].ticketId, r.json.registrationId, 'VIP', "'@Ada", 'ada@example.org', 'valid', '', "'-Vegan"],
+      [r.json.tickets[1].ticketId, r.json.registrationId, 'Regular', 'Bob', '', 'valid', '', ''],
+      [plain.json.tickets[0].ticketId, plain.json.registrationId, 'Regular', att.name, '', 'valid', '', ''],
+    ]);
+    const other = await api(base, 'GET', `/api/events/${e.eventId}/registrations?format=csv&rows=tickets`, { token: att.accessToken });
+    assert.ok([403, 404].includes(other.status), `not the organizer: ${other.status}`);
+    assertFieldError(await api(base, 'GET', `/api/events/${e.eventId}/registrations?rows=tickets`, { token: org.accessToken }), 'rows');
+    assertFieldError(await api(base, 'GET', `/api/events/${e.eventId}/registrations?format=csv&rows=seats`, { token: org.accessToken }), 'rows');
+  });
+});
+
 describe('bad answers and attendees are a 400 naming the field, and change nothing', () => {
   it('a missing required answer, a value outside the options, an unknown question, a wrong count, an empty name, a bad email', async () => {
     const { e, regular, vip } = await twoTypes();

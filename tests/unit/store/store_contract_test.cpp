@@ -1579,6 +1579,29 @@ TYPED_TEST(RegistrationContract, ARefusedOrderWritesNoAnswersNorHolders) {
   EXPECT_FALSE(this->store_->find_registration("r1"));
 }
 
+TYPED_TEST(RegistrationContract, AnEventsTicketsAreListedWithHoldersAndTypesInOrderOfTheirRegistrations) {
+  this->add_event_with("e1", 100);
+  this->add_event_with("e2", 100);
+  auto first = make_order("r1", "e1", "a1", 2);
+  first.tickets[0].holder_name = "Ann";
+  first.tickets[0].holder_email = "ann@example.org";
+  first.tickets[0].answers = {{"diet", std::string("Vegan")}};
+  ASSERT_EQ(place(*this->store_, first)->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e2", "a1", 1))->outcome, Placement::placed);
+  auto const rows = this->store_->list_event_tickets("e1");
+  std::vector<std::string> ids;
+  for (auto const& row : rows) ids.push_back(row.ticket.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r1-t1", "r1-t2", "r2-t1"}));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].ticket_type, "General admission");
+  EXPECT_EQ(rows[0].ticket.holder_name, "Ann");
+  EXPECT_EQ(rows[0].ticket.holder_email, "ann@example.org");
+  EXPECT_EQ(rows[0].ticket.answers, first.tickets[0].answers);
+  EXPECT_EQ(rows[1].ticket.holder_name, "Name");
+  EXPECT_TRUE(this->store_->list_event_tickets("nope").empty());
+}
+
 TYPED_TEST(RegistrationContract, ADraftTakesNoOrders) {
   auto draft = make_event("e1", "org", kNow + days{30});
   draft.status = EventStatus::draft;

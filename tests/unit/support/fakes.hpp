@@ -232,6 +232,8 @@ class FakeStore final : public Store {
                                                           std::optional<RegistrationCursor> const& after,
                                                           int limit) override;
 
+  std::vector<TicketRow> list_event_tickets(std::string_view) override { return {}; }
+
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool, Actor const&) override { return {}; }
   std::string instance_secret(std::string_view, std::string const& fresh) override { return fresh; }
