@@ -6,7 +6,7 @@
 // tickets when it is paid.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithAccounts, api, createEvent, assertFieldError, databaseSql, getRegistration, parseCsv } from './harness.mjs';
+import { startWithAccounts, api, createEvent, assertFieldError, databaseSql, getRegistration, parseCsv, inspectPdf } from './harness.mjs';
 
 let srv, base, org, att;
 
@@ -82,6 +82,12 @@ describe('holders and answers are written with the order and shown', () => {
     const ticket = await api(base, 'GET', `/api/tickets/${reg.tickets[0].ticketId}`, { token: att.accessToken });
     assert.equal(ticket.status, 200, ticket.text);
     assert.equal(ticket.json.holderName, 'Ada Lovelace');
+    const link = await api(base, 'GET', `/api/tickets/${reg.tickets[0].ticketId}/download`, { token: att.accessToken });
+    assert.equal(link.status, 200, link.text);
+    const pdf = Buffer.from(await (await fetch(new URL(link.json.url, base))).arrayBuffer());
+    const { text } = await inspectPdf(pdf);
+    assert.ok(text.includes('Ada Lovelace'), `the PDF names the ticket's holder; got:\n${text}`);
+    assert.ok(!text.includes(att.name), `not the buyer's account; got:\n${text}`);
 
     const listed = await api(base, 'GET', `/api/events/${e.eventId}/registrations`, { token: org.accessToken });
     assert.equal(listed.status, 200, listed.text);

@@ -2933,5 +2933,37 @@ TYPED_TEST(StaffMigration, TicketTypesKeepTheirSalesAndOrdersGoOn) {
   EXPECT_EQ(store->find_event("e1")->registered_count, 2);
 }
 
+TYPED_TEST(StaffMigration, TicketsIssuedBeforeHoldersKeepTheBuyersNameAsTheirHolder) {
+  this->factory_.migrate_up_to(16);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'Ada', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 2, 5, 0, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, sold, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 0, 2, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 2, 'confirmed', 0, 'EUR', 0, 0);"
+      "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
+      "VALUES ('r1', 'e1-general', 2, 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+      "ticket_type_id) VALUES ('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1, 'e1-general'), "
+      "('t2', 'r1', 'e1', 'a1', 'valid', 'q2', 0, 2, 'e1-general');");
+  auto store = this->factory_.open();
+  // A later change of the account's name leaves the tickets as they were issued.
+  this->factory_.execute("UPDATE users SET name = 'Ada Renamed' WHERE id = 'a1';");
+  auto const detail = store->find_registration("r1");
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->tickets.size(), 2u);
+  for (auto const& t : detail->tickets) {
+    EXPECT_EQ(t.holder_name, "Ada");
+    EXPECT_FALSE(t.holder_email);
+    EXPECT_TRUE(t.answers.empty());
+  }
+  EXPECT_TRUE(detail->answers.empty());
+  EXPECT_TRUE(detail->attendees.empty());
+}
+
 }  // namespace
 }  // namespace admit
