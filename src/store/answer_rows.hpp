@@ -37,6 +37,7 @@ inline boost::json::object answers_object(Answers const& answers) {
 }
 
 inline std::string answers_json(Answers const& answers) {
+  if (answers.empty()) return "{}";  // most orders and tickets: no serializer on the hot path
   return boost::json::serialize(answers_object(answers));
 }
 
@@ -75,6 +76,7 @@ inline Answers read_answers(std::string_view json) {
 
 /// An order's attendees as registrations.attendees holds them: [{name, email?, answers}].
 inline std::string attendees_json(std::vector<Attendee> const& attendees) {
+  if (attendees.empty()) return "[]";
   boost::json::array array;
   array.reserve(attendees.size());
   for (auto const& a : attendees) {
