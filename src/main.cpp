@@ -76,7 +76,7 @@ struct Core {
                  .public_url = config.public_url},
         codes(store, clock),
         links(store),
-        registrations(store, store, codes, entropy, clock, settings),
+        registrations(store, store, store, codes, entropy, clock, settings),
         tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         webhooks(webhook_secret(config, store)),

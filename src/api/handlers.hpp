@@ -70,6 +70,10 @@ void receive_webhook(Payments& payments, Request& request, Respond respond);
 void confirm_sandbox_payment(Payments& payments, Request& request, Respond respond);
 
 /// RFC 4180 CSV of an event's registrations, with spreadsheet formulas neutralised.
-std::string registrations_csv(std::vector<RegistrationRow> const& rows);
+/// The organizer's CSV: the fixed columns, then one per per-order question (headed by its label).
+std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vector<Question> const& questions = {});
+/// The ticket-per-row CSV (`rows=tickets`): the ticket and its holder, then one column per
+/// per-ticket question.
+std::string tickets_csv(std::vector<TicketRow> const& rows, std::vector<Question> const& questions);
 
 }  // namespace admit::api

@@ -1,5 +1,6 @@
 #include "api/json_input.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
@@ -103,6 +104,42 @@ std::optional<std::vector<JsonInput>> JsonInput::objects(std::string_view field,
     out.push_back(std::move(child));
   }
   if (out.size() != array.size()) return std::nullopt;
+  return out;
+}
+
+std::optional<Answers> JsonInput::answers(std::string_view field, std::size_t max_entries) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_object()) {
+    add_error(field, "must be an object of answers by question id");
+    return std::nullopt;
+  }
+  auto const& object = v->get_object();
+  if (object.size() > max_entries) {
+    add_error(field, "must have at most " + std::to_string(max_entries) + " answers");
+    return std::nullopt;
+  }
+  Answers out;
+  bool bad = false;
+  for (auto const& [key, value] : object) {
+    auto const path = std::string(field) + "." + std::string(key);
+    if (value.is_string()) {
+      out.push_back({std::string(key), std::string(value.get_string())});
+    } else if (value.is_bool()) {
+      out.push_back({std::string(key), value.get_bool()});
+    } else if (value.is_number()) {
+      out.push_back({std::string(key), value.to_number<double>()});
+    } else if (value.is_array() &&
+               std::ranges::all_of(value.get_array(), [](auto const& x) { return x.is_string(); })) {
+      std::vector<std::string> choices;
+      for (auto const& x : value.get_array()) choices.emplace_back(x.get_string());
+      out.push_back({std::string(key), std::move(choices)});
+    } else {
+      add_error(path, "must be a string, a number, true or false, or an array of strings");
+      bad = true;
+    }
+  }
+  if (bad) return std::nullopt;
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "api/http_types.hpp"
 #include "domain/error.hpp"
+#include "domain/questions.hpp"
 
 namespace boost::json {
 class object;
@@ -39,6 +40,10 @@ class JsonInput {
   std::optional<std::vector<JsonInput>> objects(std::string_view field, std::size_t max_items, bool required = false);
   /// An array of at most `max_items` strings; a wrong entry's error names its path ("options[2]").
   std::optional<std::vector<std::string>> strings(std::string_view field, std::size_t max_items);
+  /// A map of answers ({questionId: value}, issue 14) of at most `max_entries`: each value a
+  /// string, a number, a boolean or an array of strings; a wrong one's error names its path
+  /// ("answers.q1"). Whether they answer the event's questions is the use case's to check.
+  std::optional<Answers> answers(std::string_view field, std::size_t max_entries);
   /// Whether the body holds `field` with the value null (a nullable field set back to its default).
   bool is_null(std::string_view field) const;
 

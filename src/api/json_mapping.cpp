@@ -102,6 +102,26 @@ void write_time(JsonWriter& w, std::optional<Timestamp> const& t) {
   }
 }
 
+void write_answers(JsonWriter& w, Answers const& answers) {
+  w.begin_object();
+  for (auto const& answer : answers) {
+    w.key(answer.question_id);
+    std::visit(
+        [&](auto const& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            w.begin_array();
+            for (auto const& choice : value) w.value(choice);
+            w.end_array();
+          } else {
+            w.value(value);
+          }
+        },
+        answer.value);
+  }
+  w.end_object();
+}
+
 void write_ticket(JsonWriter& w, Ticket const& t) {
   w.begin_object();
   w.field("ticketId", t.id);
@@ -112,6 +132,8 @@ void write_ticket(JsonWriter& w, Ticket const& t) {
   w.field("qrCode", t.qr_code);
   w.field("status", display_status(t));
   w.field("ticketTypeId", t.ticket_type_id);
+  if (t.holder_email) w.field("holderEmail", *t.holder_email);
+  if (!t.answers.empty()) write_answers(w.key("answers"), t.answers);
   w.field("generatedAt", format_rfc3339(t.generated_at));
   w.key("validatedAt");
   write_time(w, t.validated_at);
@@ -174,6 +196,7 @@ void write_registration(JsonWriter& w, RegistrationDetail const& d) {
     w.end_object();
   }
   w.end_array();
+  write_answers(w.key("answers"), d.answers);
   w.key("tickets").begin_array();
   for (auto const& t : d.tickets) write_ticket(w, t);
   w.end_array();
@@ -186,6 +209,7 @@ void write_registration_row(JsonWriter& w, RegistrationRow const& row) {
   w.key("attendee").begin_object().field("name", row.attendee_name).field("email", row.attendee_email).end_object();
   w.field("checkedIn", row.checked_in);
   write_email(w, row.email);
+  write_answers(w.key("answers"), row.answers);
   w.end_object();
 }
 

@@ -1,6 +1,7 @@
 #include "api/json_writer.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace admit::api {
 
@@ -92,6 +93,18 @@ JsonWriter& JsonWriter::value(std::int64_t number) {
 JsonWriter& JsonWriter::value(bool flag) {
   separate();
   out_ += flag ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  separate();
+  if (!std::isfinite(number)) {
+    out_ += "null";  // JSON has no infinities; the domain never stores one
+    return *this;
+  }
+  char buffer[32];
+  auto const [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out_.append(buffer, end);
   return *this;
 }
 

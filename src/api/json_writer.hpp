@@ -22,6 +22,8 @@ class JsonWriter {
   JsonWriter& value(std::int64_t number);
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
   JsonWriter& value(bool flag);
+  /// The shortest text that reads back as `number` (1.5, 42, 1e+15); null when not finite.
+  JsonWriter& value(double number);
   JsonWriter& null();
   /// Minor units as a decimal number: (9999, 2) → 99.99, (2500, 2) → 25, (1500, 0) → 1500.
   JsonWriter& money(std::int64_t minor, int exponent);

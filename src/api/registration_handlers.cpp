@@ -1,4 +1,7 @@
 #include "api/handlers.hpp"
+
+#include <algorithm>
+
 #include "api/json_input.hpp"
 #include "api/json_mapping.hpp"
 #include "api/problem.hpp"
@@ -39,10 +42,19 @@ void append_csv_field(std::string& out, std::string_view value, bool free_text) 
 
 }  // namespace
 
-std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
+std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vector<Question> const& questions) {
+  std::vector<Question const*> asked;  // the per-order questions, one column each
+  for (auto const& q : questions) {
+    if (q.details.scope == QuestionScope::order) asked.push_back(&q);
+  }
   std::string out =
       "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
-      "emailStatus,ticketTypes\r\n";
+      "emailStatus,ticketTypes";
+  for (auto const* q : asked) {
+    out.push_back(',');
+    append_csv_field(out, q->details.label, true);
+  }
+  out += "\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
     JsonWriter amount;
@@ -71,6 +83,47 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
       // Only what people typed can carry a formula; ids and numbers stay exact.
       append_csv_field(out, value, i == 5 || i == 6 || i == 11);
     }
+    for (auto const* q : asked) {
+      out.push_back(',');
+      auto const answer = std::ranges::find(row.answers, q->id, &Answer::question_id);
+      append_csv_field(out, answer == row.answers.end() ? std::string() : answer_text(answer->value), true);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string tickets_csv(std::vector<TicketRow> const& rows, std::vector<Question> const& questions) {
+  std::vector<Question const*> asked;  // the per-ticket questions, one column each
+  for (auto const& q : questions) {
+    if (q.details.scope == QuestionScope::ticket) asked.push_back(&q);
+  }
+  std::string out = "ticketId,registrationId,ticketType,holderName,holderEmail,status,checkedInAt";
+  for (auto const* q : asked) {
+    out.push_back(',');
+    append_csv_field(out, q->details.label, true);
+  }
+  out += "\r\n";
+  for (auto const& row : rows) {
+    auto const& t = row.ticket;
+    out += t.id;
+    out.push_back(',');
+    out += t.registration_id;
+    out.push_back(',');
+    append_csv_field(out, row.ticket_type, true);
+    out.push_back(',');
+    append_csv_field(out, t.holder_name, true);
+    out.push_back(',');
+    append_csv_field(out, t.holder_email.value_or(""), true);
+    out.push_back(',');
+    out += display_status(t);
+    out.push_back(',');
+    if (t.validated_at) out += format_rfc3339(*t.validated_at);
+    for (auto const* q : asked) {
+      out.push_back(',');
+      auto const answer = std::ranges::find(t.answers, q->id, &Answer::question_id);
+      append_csv_field(out, answer == t.answers.end() ? std::string() : answer_text(answer->value), true);
+    }
     out += "\r\n";
   }
   return out;
@@ -79,7 +132,7 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows) {
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers"});
   auto event_id = input->string("eventId", true);
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
@@ -100,6 +153,20 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    {{"quantity", "is given per item when the order has items"}}}));
     }
   }
+  // At most one answer per question an event may have (Questions::kMaxPerEvent).
+  constexpr std::size_t kMaxAnswers = Questions::kMaxPerEvent;
+  std::optional<std::vector<Attendee>> attendees;
+  if (auto listed = input->objects("attendees", kMaxQuantityPerOrder)) {
+    attendees.emplace();
+    for (auto& entry : *listed) {
+      entry.allow_only({"name", "email", "answers"});
+      auto name = entry.string("name", true);
+      auto email = entry.string("email");
+      auto answers = entry.answers("answers", kMaxAnswers);
+      attendees->push_back({name.value_or(""), std::move(email), answers.value_or(Answers{})});
+    }
+  }
+  auto answers = input->answers("answers", kMaxAnswers);
   if (auto bad = input->errors()) return respond(std::move(*bad));
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
@@ -107,18 +174,25 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                  "The Idempotency-Key is too long.",
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
-  registrations.register_attendee(
-      *request.principal,
-      {*event_id, quantity.value_or(1), std::move(items), std::string(key), request.client, request.client_is_proxy},
-      request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
-        if (!registered) return respond(problem(registered.error()));
-        JsonWriter w;
-        write_registration(w, registered->detail);
-        auto response = json_response(201, w.take());
-        response.with_header("Location", "/api/registrations/" + registered->detail.registration.id);
-        if (registered->replayed) response.with_header("Idempotent-Replayed", "true");
-        respond(std::move(response));
-      });
+  registrations.register_attendee(*request.principal,
+                                  {.event_id = *event_id,
+                                   .quantity = quantity.value_or(1),
+                                   .items = std::move(items),
+                                   .attendees = std::move(attendees),
+                                   .answers = answers.value_or(Answers{}),
+                                   .idempotency_key = std::string(key),
+                                   .client_address = request.client,
+                                   .client_exempt = request.client_is_proxy},
+                                  request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
+                                    if (!registered) return respond(problem(registered.error()));
+                                    JsonWriter w;
+                                    write_registration(w, registered->detail);
+                                    auto response = json_response(201, w.take());
+                                    response.with_header("Location",
+                                                         "/api/registrations/" + registered->detail.registration.id);
+                                    if (registered->replayed) response.with_header("Idempotent-Replayed", "true");
+                                    respond(std::move(response));
+                                  });
 }
 
 Response list_my_registrations(Registrations& registrations, Request& request) {
@@ -157,25 +231,41 @@ Response resend_confirmation(Confirmations& confirmations, Request& request) {
 }
 
 Response list_event_registrations(Registrations& registrations, Request& request) {
-  auto query = ListingQuery::parse(request.query, {"format", "q"});
+  auto query = ListingQuery::parse(request.query, {"format", "q", "rows"});
   if (!query) return std::move(query.error());
   auto const format = query->text("format");
   if (format && *format != "json" && *format != "csv") query->reject("format", "must be json or csv");
+  auto const rows = query->text("rows");
+  if (rows && *rows != "registrations" && *rows != "tickets") query->reject("rows", "must be registrations or tickets");
+  if (rows == "tickets" && format != "csv") query->reject("rows", "is only for format=csv");
   if (auto bad = query->problem()) return std::move(*bad);
   bool const csv = format == "csv";
-  auto result = registrations.list_event_registrations(*request.principal, request.param("id"),
-                                                       csv ? std::nullopt : query->cursor(), csv ? 0 : query->limit(),
-                                                       query->text("q").value_or(""));
-  if (!result) return problem(result.error());
-  if (csv) {
+  if (rows == "tickets") {
+    auto exported = registrations.export_event_tickets(*request.principal, request.param("id"));
+    if (!exported) return problem(exported.error());
     Response response{.status = 200,
                       .content_type = "text/csv; charset=utf-8",
-                      .body = registrations_csv(result->items),
+                      .body = tickets_csv(exported->rows, exported->questions),
+                      .headers = {}};
+    response.with_header("Content-Disposition",
+                         "attachment; filename=\"tickets-" + std::string(request.param("id")) + ".csv\"");
+    return response;
+  }
+  if (csv) {
+    auto exported = registrations.export_event_registrations(*request.principal, request.param("id"),
+                                                             query->text("q").value_or(""));
+    if (!exported) return problem(exported.error());
+    Response response{.status = 200,
+                      .content_type = "text/csv; charset=utf-8",
+                      .body = registrations_csv(exported->rows, exported->questions),
                       .headers = {}};
     response.with_header("Content-Disposition",
                          "attachment; filename=\"registrations-" + std::string(request.param("id")) + ".csv\"");
     return response;
   }
+  auto result = registrations.list_event_registrations(*request.principal, request.param("id"), query->cursor(),
+                                                       query->limit(), query->text("q").value_or(""));
+  if (!result) return problem(result.error());
   JsonWriter w;
   write_page(w, *result, write_registration_row);
   return json_response(200, w.take());

@@ -140,7 +140,8 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   if (succeeded) {
     auto const detail = registrations_.find_registration(payment->registration_id);
     if (!detail) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
-    if (detail->tickets.empty()) tickets = issue_tickets(detail->registration, detail->items, codes_, entropy_, now);
+    if (detail->tickets.empty())
+      tickets = issue_tickets(detail->registration, detail->items, detail->attendees, codes_, entropy_, now);
   }
 
   auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {

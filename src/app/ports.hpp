@@ -506,6 +506,8 @@ struct NewRegistration {
   Registration registration;
   std::vector<Ticket> tickets;          ///< issued now (free events); empty while payment is pending
   std::vector<RegistrationItem> items;  ///< at the prices the order was computed with, which must still hold
+  Answers answers;                      ///< to the per-order questions, checked and canonical
+  std::vector<Attendee> attendees;      ///< one per seat, checked and canonical; empty: the buyer's name
   bool sees_hidden = false;             ///< the buyer may order hidden types (the event's organizer)
   std::string idempotency_key;          ///< empty when the client sent none
   std::string request_hash;             ///< what the key promised: replays must match it
@@ -544,6 +546,13 @@ struct RegistrationRow {
   std::int32_t checked_in = 0;
   std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
   std::string ticket_types{};            ///< its items as "2 × VIP; 1 × Regular"
+  Answers answers{};                     ///< to the per-order questions
+};
+
+/// A ticket as the organizer's ticket-per-row export shows it.
+struct TicketRow {
+  Ticket ticket;
+  std::string ticket_type;  ///< its type's name
 };
 
 struct RegistrationCursor {
@@ -633,6 +642,9 @@ class RegistrationStore {
   virtual std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
                                                                   std::optional<RegistrationCursor> const& after,
                                                                   int limit) = 0;
+  /// Every ticket of the event with its holder and its type's name, in the order the
+  /// registrations were made, each registration's tickets by position.
+  virtual std::vector<TicketRow> list_event_tickets(std::string_view event_id) = 0;
 };
 
 /// Tickets, and their admission at the door (once each, ever).

@@ -17,29 +17,30 @@ std::string cursor_after(Registration const& last) {
 
 }  // namespace
 
-Registrations::Registrations(EventStore& events, RegistrationStore& registrations, TicketCodes& codes, Entropy& entropy,
-                             Clock const& clock, TicketingSettings settings)
+Registrations::Registrations(EventStore& events, RegistrationStore& registrations, QuestionStore& questions,
+                             TicketCodes& codes, Entropy& entropy, Clock const& clock, TicketingSettings settings)
     : events_(events),
       registrations_(registrations),
+      questions_(questions),
       codes_(codes),
       entropy_(entropy),
       clock_(clock),
       settings_(std::move(settings)) {}
 
-std::optional<Event> Registrations::recent_event(std::string const& id, bool fresh) {
+std::optional<Registrations::EventOnSale> Registrations::recent_event(std::string const& id, bool fresh) {
   constexpr auto kFreshFor = std::chrono::seconds(1);
   auto const now = std::chrono::steady_clock::now();
   if (!fresh) {
     std::lock_guard lock(cache_mutex_);
-    if (auto it = cache_.find(id); it != cache_.end() && now - it->second.read_at < kFreshFor) return it->second.event;
+    if (auto it = cache_.find(id); it != cache_.end() && now - it->second.read_at < kFreshFor) return it->second.sale;
   }
   auto event = events_.find_event(id);
-  if (event) {
-    std::lock_guard lock(cache_mutex_);
-    if (cache_.size() > 10'000) cache_.clear();
-    cache_.insert_or_assign(id, CachedEvent{*event, now});
-  }
-  return event;
+  if (!event) return std::nullopt;
+  EventOnSale sale{std::move(*event), questions_.list_questions(id)};
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() > 10'000) cache_.clear();
+  cache_.insert_or_assign(id, CachedEvent{sale, now});
+  return sale;
 }
 
 void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
@@ -118,6 +119,57 @@ Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterR
   return items;
 }
 
+/// The order's answers and attendees checked against the event's questions and returned in
+/// canonical form, or the 400 naming every field that is not acceptable. Seat i's ticket type
+/// is found by walking the items, each item's seats in turn, as the tickets are issued. With no
+/// attendees, per-ticket questions are still asked of every seat, so a required one is missing.
+Result<std::pair<Answers, std::vector<Attendee>>> checked_answers(std::vector<Question> const& questions,
+                                                                  std::vector<RegistrationItem> const& items,
+                                                                  RegisterRequest const& request) {
+  std::int32_t seats = 0;
+  for (auto const& item : items) seats += item.quantity;
+  std::vector<FieldError> errors;
+  std::vector<Attendee> attendees = request.attendees.value_or(std::vector<Attendee>{});
+  if (request.attendees && std::cmp_not_equal(attendees.size(), seats)) {
+    return fail(Errc::invalid_input, "The order is not acceptable.",
+                {{"attendees", "must name one attendee per ticket (" + std::to_string(seats) + ")"}});
+  }
+  Answers order_answers;
+  if (questions.empty() && request.answers.empty()) {
+    // The common case: nothing asked, nothing answered; only the holders' own rules apply.
+  } else {
+    AnswerSheet sheet{.scope = QuestionScope::order, .ticket_type_ids = {}, .path = "answers"};
+    for (auto const& item : items) sheet.ticket_type_ids.push_back(item.ticket_type_id);
+    auto checked = check_answers(questions, sheet, request.answers);
+    if (checked) {
+      order_answers = std::move(*checked);
+    } else {
+      for (auto& e : checked.error().fields) errors.push_back(std::move(e));
+    }
+  }
+  std::size_t seat = 0;
+  for (auto const& item : items) {
+    for (std::int32_t k = 0; k < item.quantity; ++k, ++seat) {
+      auto const path = "attendees[" + std::to_string(seat) + "]";
+      Attendee* attendee = request.attendees ? &attendees[seat] : nullptr;
+      if (attendee) {
+        for (auto& e : check_holder(*attendee, path)) errors.push_back(std::move(e));
+      }
+      if (questions.empty() && (!attendee || attendee->answers.empty())) continue;
+      AnswerSheet const sheet{
+          .scope = QuestionScope::ticket, .ticket_type_ids = {item.ticket_type_id}, .path = path + ".answers"};
+      auto checked = check_answers(questions, sheet, attendee ? attendee->answers : Answers{});
+      if (!checked) {
+        for (auto& e : checked.error().fields) errors.push_back(std::move(e));
+      } else if (attendee) {
+        attendee->answers = std::move(*checked);
+      }
+    }
+  }
+  if (!errors.empty()) return fail(Errc::invalid_input, "The order is not acceptable.", std::move(errors));
+  return std::pair{std::move(order_answers), std::move(attendees)};
+}
+
 /// The field an item-level refusal names: the item's, or the old form's.
 std::string item_field(RegisterRequest const& request, std::optional<std::size_t> item, std::string_view field) {
   if (request.items.empty()) return field == "quantity" ? "quantity" : "eventId";
@@ -131,7 +183,8 @@ std::string item_field(RegisterRequest const& request, std::optional<std::size_t
 // NOLINTNEXTLINE(misc-no-recursion)
 void Registrations::place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
                           Completion<Result<Registered>> done) {
-  auto const event = recent_event(request.event_id, fresh);
+  auto const sale = recent_event(request.event_id, fresh);
+  auto const* event = sale ? &sale->event : nullptr;
   if (event && event->status == EventStatus::draft) {
     // Published a moment ago? The copy read may be a second old.
     if (!fresh) return place(who, request, actor, true, std::move(done));
@@ -146,6 +199,12 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
     // A type made a moment ago may be missing from the cached event: once more with what is stored.
     if (!fresh) return place(who, request, actor, true, std::move(done));
     return done(std::unexpected(std::move(items.error())));
+  }
+  auto answers = checked_answers(sale->questions, *items, request);
+  if (!answers) {
+    // A question added or changed a moment ago may differ from the cached copy.
+    if (!fresh) return place(who, request, actor, true, std::move(done));
+    return done(std::unexpected(std::move(answers.error())));
   }
   auto const now = clock_.now();
   std::int32_t quantity = 0;
@@ -181,6 +240,8 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
           },
       .tickets = {},
       .items = std::move(*items),
+      .answers = std::move(answers->first),
+      .attendees = std::move(answers->second),
       .sees_hidden = sees_hidden,
       .idempotency_key = request.idempotency_key,
       .request_hash = std::move(request_hash),
@@ -189,7 +250,7 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
       .client_hold_limit = request.client_exempt ? 0 : settings_.max_unpaid_holds_per_client,
   };
   // Signed before the write, so the single writer never waits on signatures.
-  if (free) order.tickets = issue_tickets(order.registration, order.items, codes_, entropy_, now);
+  if (free) order.tickets = issue_tickets(order.registration, order.items, order.attendees, codes_, entropy_, now);
   std::vector<std::string> type_names;
   type_names.reserve(order.items.size());
   for (auto const& item : order.items) type_names.push_back(item.name);
@@ -342,6 +403,19 @@ Result<Page<RegistrationRow>> Registrations::list_event_registrations(Principal 
       [](RegistrationRow const& last) { return cursor_after(last.registration); });
 }
 
+Result<RegistrationExport> Registrations::export_event_registrations(Principal const& who, std::string_view event_id,
+                                                                     std::string_view search) {
+  auto page = list_event_registrations(who, event_id, std::nullopt, 0, search);
+  if (!page) return std::unexpected(page.error());
+  return RegistrationExport{std::move(page->items), questions_.list_questions(event_id)};
+}
+
+Result<TicketExport> Registrations::export_event_tickets(Principal const& who, std::string_view event_id) {
+  auto event = organizer_event(who, event_id);
+  if (!event) return std::unexpected(event.error());
+  return TicketExport{registrations_.list_event_tickets(event_id), questions_.list_questions(event_id)};
+}
+
 Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std::string_view event_id) {
   auto event = organizer_event(who, event_id);
   if (!event) return std::unexpected(event.error());
@@ -366,8 +440,9 @@ Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std:
   return analytics;
 }
 
-std::vector<Ticket> issue_tickets(Registration const& r, std::vector<RegistrationItem> const& items, TicketCodes& codes,
-                                  Entropy& entropy, Timestamp now) {
+std::vector<Ticket> issue_tickets(Registration const& r, std::vector<RegistrationItem> const& items,
+                                  std::vector<Attendee> const& attendees, TicketCodes& codes, Entropy& entropy,
+                                  Timestamp now) {
   std::vector<Ticket> tickets;
   tickets.reserve(static_cast<std::size_t>(r.quantity));
   std::size_t item = 0;
@@ -391,6 +466,11 @@ std::vector<Ticket> issue_tickets(Registration const& r, std::vector<Registratio
         .holder_name = {},
         .ticket_type_id = item < items.size() ? items[item].ticket_type_id : r.ticket_type_id,
     };
+    if (auto const seat = static_cast<std::size_t>(i - 1); seat < attendees.size()) {
+      ticket.holder_name = attendees[seat].name;
+      ticket.holder_email = attendees[seat].email;
+      ticket.answers = attendees[seat].answers;
+    }
     ticket.qr_code = codes.issue({ticket.id, ticket.event_id, ticket.user_id, 0});
     tickets.push_back(std::move(ticket));
   }

@@ -31,9 +31,13 @@ struct RegisterRequest {
   std::string event_id;
   std::int64_t quantity = 1;         ///< without items: seats of the event's first visible type
   std::vector<RequestedItem> items;  ///< empty: the old form, `quantity` of the first visible type
-  std::string idempotency_key;       ///< empty: none
-  std::string client_address;        ///< who placed the order, after trusted proxies
-  bool client_exempt = false;        ///< the client is a trusted proxy itself: no per-client cap
+  /// Who each ticket is for, one per seat in ticket order (each item's tickets in turn);
+  /// nullopt: every ticket carries the buyer's name.
+  std::optional<std::vector<Attendee>> attendees;
+  Answers answers;              ///< to the per-order questions, as sent
+  std::string idempotency_key;  ///< empty: none
+  std::string client_address;   ///< who placed the order, after trusted proxies
+  bool client_exempt = false;   ///< the client is a trusted proxy itself: no per-client cap
 };
 
 struct CancelRequest {
@@ -43,6 +47,20 @@ struct CancelRequest {
 struct Registered {
   RegistrationDetail detail;
   bool replayed = false;
+};
+
+/// The organizer's export of an event's registrations: every row, and the event's questions
+/// (the CSV has a column per per-order question).
+struct RegistrationExport {
+  std::vector<RegistrationRow> rows;
+  std::vector<Question> questions;
+};
+
+/// The organizer's ticket-per-row export: every ticket of the event, and its questions (a
+/// column per per-ticket question).
+struct TicketExport {
+  std::vector<TicketRow> rows;
+  std::vector<Question> questions;
 };
 
 struct EventAnalytics {
@@ -59,12 +77,14 @@ struct EventAnalytics {
 /// Registering for events, and the organizer's view of who registered.
 class Registrations {
  public:
-  Registrations(EventStore& events, RegistrationStore& registrations, TicketCodes& codes, Entropy& entropy,
-                Clock const& clock, TicketingSettings settings);
+  Registrations(EventStore& events, RegistrationStore& registrations, QuestionStore& questions, TicketCodes& codes,
+                Entropy& entropy, Clock const& clock, TicketingSettings settings);
 
   /// Takes `quantity` seats atomically with the registration: a free event's registration is
   /// confirmed with its tickets issued; a paid one holds the seats until payment or expiry.
-  /// Never oversells. `done` may run on another thread.
+  /// Never oversells. The answers and the attendees are checked against the event's questions
+  /// (domain/questions.hpp) before anything is written, and written with the order.
+  /// `done` may run on another thread.
   void register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                          Completion<Result<Registered>> done);
   /// A registration for its attendee or the event's organizer; 404 for anyone else.
@@ -83,28 +103,41 @@ class Registrations {
   Result<Page<RegistrationRow>> list_event_registrations(Principal const& who, std::string_view event_id,
                                                          std::optional<std::string> const& cursor, int limit,
                                                          std::string_view search = {});
+  /// Every registration of the event (as list_event_registrations with limit 0), with the
+  /// event's questions, for its organizer.
+  Result<RegistrationExport> export_event_registrations(Principal const& who, std::string_view event_id,
+                                                        std::string_view search = {});
+  /// Every ticket of the event with its holder, with the event's questions, for its organizer.
+  Result<TicketExport> export_event_tickets(Principal const& who, std::string_view event_id);
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
 
   static constexpr std::size_t kMaxSearchLength = 200;
   static constexpr std::size_t kMaxReasonLength = 1000;
 
  private:
-  /// The event as recently read: registering reads it on every request, and the store
-  /// re-checks everything that matters (status, seats, price) in the write itself.
-  std::optional<Event> recent_event(std::string const& id, bool fresh);
+  /// The event as recently read, with its questions: registering reads them on every request,
+  /// and the store re-checks everything that matters (status, seats, price) in the write
+  /// itself. A question changed a moment ago may be missing from the copy; an answer refused
+  /// against it is checked once more against what is stored.
+  struct EventOnSale {
+    Event event;
+    std::vector<Question> questions;
+  };
+  std::optional<EventOnSale> recent_event(std::string const& id, bool fresh);
   void place(Principal const& who, RegisterRequest const& request, Actor const& actor, bool fresh,
              Completion<Result<Registered>> done);
   Result<Event> organizer_event(Principal const& who, std::string_view event_id);
 
   EventStore& events_;
   RegistrationStore& registrations_;
+  QuestionStore& questions_;
   TicketCodes& codes_;
   Entropy& entropy_;
   Clock const& clock_;
   TicketingSettings settings_;
 
   struct CachedEvent {
-    Event event;
+    EventOnSale sale;
     std::chrono::steady_clock::time_point read_at;
   };
   std::mutex cache_mutex_;
@@ -112,9 +145,11 @@ class Registrations {
 };
 
 /// One signed ticket per seat of a registration, ready to be written with it: each item's
-/// tickets in turn, of its type.
+/// tickets in turn, of its type, for the attendee of its seat (`attendees[i]`; none: an empty
+/// holder name, which the store fills with the buyer's).
 std::vector<Ticket> issue_tickets(Registration const& registration, std::vector<RegistrationItem> const& items,
-                                  TicketCodes& codes, Entropy& entropy, Timestamp now);
+                                  std::vector<Attendee> const& attendees, TicketCodes& codes, Entropy& entropy,
+                                  Timestamp now);
 
 std::string encode_registration_cursor(RegistrationCursor const& cursor);
 std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text);

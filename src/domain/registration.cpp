@@ -1,5 +1,9 @@
 #include "domain/registration.hpp"
 
+#include <algorithm>
+
+#include "domain/user.hpp"
+
 namespace admit {
 
 std::optional<RegistrationStatus> parse_registration_status(std::string_view s) {
@@ -12,6 +16,30 @@ std::optional<RegistrationStatus> parse_registration_status(std::string_view s) 
 std::string_view display_status(Ticket const& t) {
   if (t.status == TicketStatus::cancelled) return "cancelled";
   return t.validated_at ? "used" : "valid";
+}
+
+std::vector<FieldError> check_holder(Attendee& attendee, std::string const& path) {
+  std::vector<FieldError> errors;
+  auto const is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  auto& name = attendee.name;
+  name.erase(name.begin(), std::find_if_not(name.begin(), name.end(), is_space));
+  name.erase(std::find_if_not(name.rbegin(), name.rend(), is_space).base(), name.end());
+  auto const length = static_cast<std::size_t>(
+      std::ranges::count_if(name, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (name.empty()) {
+    errors.push_back({path + ".name", "must not be empty"});
+  } else if (length > kMaxHolderName) {
+    errors.push_back({path + ".name", "must be at most 200 characters"});
+  }
+  if (attendee.email) {
+    auto normal = normalize_email(*attendee.email);
+    if (normal) {
+      attendee.email = std::move(*normal);
+    } else {
+      errors.push_back({path + ".email", "must be an email address"});
+    }
+  }
+  return errors;
 }
 
 std::vector<FieldError> check_quantity(std::int64_t quantity) {

@@ -10,6 +10,7 @@
 
 #include "domain/error.hpp"
 #include "domain/mail.hpp"
+#include "domain/questions.hpp"
 #include "domain/time.hpp"
 
 namespace admit {
@@ -83,8 +84,20 @@ struct Ticket {
   Timestamp generated_at;
   std::optional<Timestamp> validated_at;
   std::int32_t position = 0;  ///< 1-based within its registration
-  std::string holder_name;    ///< read model: the registering attendee's name
+  std::string holder_name;    ///< who it is for: the name the buyer gave, or the buyer's own
   std::string ticket_type_id;
+  std::optional<std::string> holder_email{};  ///< when the buyer gave one
+  Answers answers{};                          ///< to the per-ticket questions, canonical
+};
+
+/// Who one ticket of an order is for, as the buyer named them (`attendees[i]`), with the
+/// answers to the per-ticket questions; one per seat, in ticket order.
+struct Attendee {
+  std::string name;  ///< empty: the buyer's own name
+  std::optional<std::string> email{};
+  Answers answers{};
+
+  friend bool operator==(Attendee const&, Attendee const&) = default;
 };
 
 /// "valid", "used" (validated once) or "cancelled", as clients see a ticket.
@@ -96,9 +109,17 @@ struct RegistrationDetail {
   std::vector<Ticket> tickets;
   std::optional<EmailDelivery> email{};   ///< its latest confirmation; nullopt while none is due
   std::vector<RegistrationItem> items{};  ///< in the order the buyer listed them
+  Answers answers{};                      ///< to the per-order questions, canonical
+  std::vector<Attendee> attendees{};      ///< one per seat, or none (every ticket is the buyer's)
 };
 
 inline constexpr std::int32_t kMaxQuantityPerOrder = 100;
+inline constexpr std::size_t kMaxHolderName = 200;
+
+/// The rules for who a ticket is for, naming fields under `path` ("attendees[1]"): a name of
+/// 1 to 200 characters once trimmed, an email that is one. Trims the name and normalises the
+/// email in place. The answers are check_answers' (domain/questions.hpp).
+std::vector<FieldError> check_holder(Attendee& attendee, std::string const& path);
 
 /// The quantity rule for one order; empty when acceptable.
 std::vector<FieldError> check_quantity(std::int64_t quantity);

@@ -15,6 +15,7 @@
 #include "domain/registration.hpp"
 #include "domain/staff.hpp"
 #include "domain/user.hpp"
+#include "store/answer_rows.hpp"
 
 namespace admit {
 
@@ -100,10 +101,17 @@ Registration read_registration(Row const& row, int first = 0) {
   };
 }
 
-/// A ticket with its holder's name: needs `tickets t JOIN users u ON u.id = t.user_id`.
+/// Tickets with their holders and their types' names, for ADMIT_TICKET_COLUMNS and one more
+/// column (the type's name), in the order their registrations were made.
+#define ADMIT_EVENT_TICKETS_FROM                                                                       \
+  " FROM tickets t JOIN users u ON u.id = t.user_id JOIN registrations r ON r.id = t.registration_id " \
+  "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id "
+
+/// A ticket with its holder: needs `tickets t JOIN users u ON u.id = t.user_id` (the buyer's
+/// name, should a ticket have been written without one).
 #define ADMIT_TICKET_COLUMNS                                                                              \
   "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
-  "t.position, u.name, t.ticket_type_id"
+  "t.position, COALESCE(NULLIF(t.holder_name, ''), u.name), t.ticket_type_id, t.holder_email, t.answers"
 
 template <class Row>
 Ticket read_ticket(Row const& row, int first = 0) {
@@ -120,6 +128,8 @@ Ticket read_ticket(Row const& row, int first = 0) {
       .position = c.int32(8),
       .holder_name = c.text(9),
       .ticket_type_id = c.optional_text(10).value_or(""),
+      .holder_email = c.optional_text(11),
+      .answers = read_answers(c.text(12)),
   };
 }
 
@@ -265,6 +275,21 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
   };
 }
 
+/// A registration with its latest confirmation, answers and attendees, over
+/// `registrations r` ADMIT_EMAIL_JOIN("r."); read with read_detail (tickets and items apart).
+#define ADMIT_DETAIL_COLUMNS ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees"
+
+template <class Row>
+RegistrationDetail read_detail(Row const& row) {
+  Cells const c(row);
+  return RegistrationDetail{.registration = read_registration(row),
+                            .tickets = {},
+                            .email = read_email_delivery(row, 12),
+                            .items = {},
+                            .answers = read_answers(c.text(16)),
+                            .attendees = read_attendees(c.text(17))};
+}
+
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
 /// over `registrations r JOIN users u ON u.id = r.user_id` ADMIT_EMAIL_JOIN("r.").
 /// An organizer's row of a registration; `types` is the engine's expression for its items as
@@ -272,7 +297,7 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
 #define ADMIT_REGISTRATION_ROW_COLUMNS(types)                                          \
   ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
   ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers"
 
 #define ADMIT_ITEMS_SUMMARY_SQLITE                                                                             \
   "(SELECT group_concat(x, '; ') FROM (SELECT i.quantity || ' × ' || tt.name AS x FROM registration_items i " \
@@ -292,6 +317,7 @@ RegistrationRow read_registration_row(Row const& row) {
       .checked_in = c.int32(14),
       .email = read_email_delivery(row, 15),
       .ticket_types = c.optional_text(19).value_or(""),
+      .answers = read_answers(c.text(20)),
   };
 }
 

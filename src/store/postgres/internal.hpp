@@ -67,9 +67,12 @@ inline void queue_registration_mail(pg::Connection& db, MailKind kind, std::stri
 
 /// The statement that writes newly issued tickets, all at once.
 inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
-  std::vector<std::string> ids, registrations, events, users, codes, types;
+  std::vector<std::string> ids, registrations, events, users, codes, types, names, emails, answers;
   std::vector<std::int64_t> generated, positions;
   for (auto const& t : tickets) {
+    names.push_back(t.holder_name);
+    emails.push_back(t.holder_email.value_or(""));
+    answers.push_back(answers_json(t.answers));
     types.push_back(t.ticket_type_id);
     ids.push_back(t.id);
     registrations.push_back(t.registration_id);
@@ -80,11 +83,15 @@ inline pg::Statement ticket_rows(std::vector<Ticket> const& tickets) {
     positions.push_back(t.position);
   }
   return {
+      // A ticket whose buyer named nobody is the buyer's own.
       "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
-      "ticket_type_id) SELECT id, r, e, u, 'valid', q, g, p, NULLIF(k, '') FROM unnest($1::text[], $2::text[], "
-      "$3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::text[]) AS t(id, r, e, u, q, g, p, k)",
+      "ticket_type_id, holder_name, holder_email, answers) SELECT id, r, e, u, 'valid', q, g, p, NULLIF(k, ''), "
+      "COALESCE(NULLIF(hn, ''), (SELECT name FROM users WHERE users.id = u), ''), NULLIF(he, ''), a "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::text[], "
+      "$9::text[], $10::text[], $11::text[]) AS t(id, r, e, u, q, g, p, k, hn, he, a)",
       {pg::text_array(ids), pg::text_array(registrations), pg::text_array(events), pg::text_array(users),
-       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions), pg::text_array(types)}};
+       pg::text_array(codes), pg::int_array(generated), pg::int_array(positions), pg::text_array(types),
+       pg::text_array(names), pg::text_array(emails), pg::text_array(answers)}};
 }
 
 /// The rows of placed registrations' items, in one statement: `items[i]` belongs to `registrations[i]`.

@@ -57,6 +57,14 @@ std::vector<RegistrationRow> PostgresStore::list_event_registrations(std::string
   return event_registrations(*db, event_id, std::nullopt, after, limit);
 }
 
+std::vector<TicketRow> PostgresStore::list_event_tickets(std::string_view event_id) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_TICKET_COLUMNS ", COALESCE(tt.name, '')" ADMIT_EVENT_TICKETS_FROM
+                    "WHERE t.event_id = $1 ORDER BY r.registered_at, r.seq, t.position",
+                    {param(event_id)});
+  return pg_detail::read_all(r, [](pg::Row const& row) { return TicketRow{read_ticket(row), row.text(13)}; });
+}
+
 std::vector<RegistrationRow> PostgresStore::search_event_registrations(std::string_view event_id, std::string_view text,
                                                                        std::optional<RegistrationCursor> const& after,
                                                                        int limit) {

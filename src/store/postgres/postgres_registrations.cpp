@@ -41,7 +41,7 @@ using Pair = std::pair<std::string, std::string>;
 
 /// Columns of the rows a batch inserts, one array per column.
 struct RegistrationRows {
-  std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash;
+  std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash, answers, attendees;
   std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address;
   std::vector<std::int64_t> quantity, amount, registered_at, updated_at;
   std::vector<std::optional<std::int64_t>> hold;
@@ -63,6 +63,8 @@ struct RegistrationRows {
     idempotency_key.push_back(o.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(o.idempotency_key));
     request_hash.push_back(o.request_hash);
     client_address.push_back(o.client_address.empty() ? std::nullopt : std::optional<std::string>(o.client_address));
+    answers.push_back(answers_json(o.answers));
+    attendees.push_back(attendees_json(o.attendees));
   }
 };
 
@@ -252,10 +254,11 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     audits.add(o.now, o.actor, reg.id, status_name(reg.status));
     if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
     for (auto& t : o.order.tickets) {
-      t.holder_name = names[reg.user_id];
+      if (t.holder_name.empty()) t.holder_name = names[reg.user_id];
       tickets.push_back(t);
     }
-    o.result.detail = {reg, o.order.tickets, queued_confirmation(reg), o.order.items};
+    o.result.detail = {reg,           o.order.tickets, queued_confirmation(reg),
+                       o.order.items, o.order.answers, o.order.attendees};
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
@@ -289,14 +292,17 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   // would refuse an oversell even if the decisions above were wrong.
   std::vector<pg::Statement> writes{
       {"INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
-       "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, client_address) "
+       "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, client_address, "
+       "answers, attendees) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
-       "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[])",
+       "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], "
+       "$16::text[], $17::text[])",
        {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
         pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
         pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
         pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
-        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address)}},
+        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address),
+        pg::text_array(rows.answers), pg::text_array(rows.attendees)}},
       {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
        "SELECT at, a, q, 'registration.created', 'registration', s, d "
        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
@@ -493,13 +499,13 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
 
 std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS(
-                        "r.") ", " ADMIT_EMAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = $1",
+  auto r = db->exec("SELECT " ADMIT_DETAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = $1",
                     {param(id)});
   if (r.empty()) return std::nullopt;
-  pg::Row const row(r, 0);
-  return RegistrationDetail{read_registration(row), pg_detail::tickets_of(*db, id), read_email_delivery(row, 12),
-                            pg_detail::items_of(*db, id)};
+  auto detail = read_detail(pg::Row(r, 0));
+  detail.tickets = pg_detail::tickets_of(*db, id);
+  detail.items = pg_detail::items_of(*db, id);
+  return detail;
 }
 
 std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::string_view user_id,
@@ -508,7 +514,7 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   auto db = pool_->acquire();
   // Within one second the insertion order (seq) breaks ties, newest first; the cursor names
   // the last registration seen.
-  auto r = db->exec("SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+  auto r = db->exec("SELECT " ADMIT_DETAIL_COLUMNS
                     " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
                     "(r.registered_at = $2 AND r.seq < (SELECT seq FROM registrations WHERE id = $3))) "
                     "ORDER BY r.registered_at DESC, r.seq DESC LIMIT $4",
@@ -517,8 +523,7 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   std::vector<RegistrationDetail> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
-    pg::Row const row(r, i);
-    out.push_back({read_registration(row), {}, read_email_delivery(row, 12)});
+    out.push_back(read_detail(pg::Row(r, i)));
   }
   for (auto& d : out) {
     d.tickets = pg_detail::tickets_of(*db, d.registration.id);

@@ -113,6 +113,7 @@ class PostgresStore final : public Store {
   std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
                                                           std::optional<RegistrationCursor> const& after,
                                                           int limit) override;
+  std::vector<TicketRow> list_event_tickets(std::string_view event_id) override;
 
   std::vector<EventKey> event_keys(std::string_view event_id) override;
   std::vector<EventKey> add_event_key(std::string_view event_id, EventKey const& key, bool replace_active,

@@ -41,8 +41,10 @@ inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std:
 inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& tickets) {
   for (auto const& t : tickets) {
     db.prepare(
+          // A ticket whose buyer named nobody is the buyer's own.
           "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
-          "ticket_type_id) VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7, ?8)")
+          "ticket_type_id, holder_name, holder_email, answers) VALUES (?1, ?2, ?3, ?4, 'valid', ?5, ?6, ?7, ?8, "
+          "COALESCE(NULLIF(?9, ''), (SELECT name FROM users WHERE id = ?4), ''), ?10, ?11)")
         .bind(1, t.id)
         .bind(2, t.registration_id)
         .bind(3, t.event_id)
@@ -51,6 +53,9 @@ inline void insert_tickets(sqlite::Connection& db, std::vector<Ticket> const& ti
         .bind(6, seconds(t.generated_at))
         .bind(7, t.position)
         .bind(8, t.ticket_type_id)
+        .bind(9, t.holder_name)
+        .bind(10, t.holder_email)
+        .bind(11, answers_json(t.answers))
         .run();
   }
 }

@@ -65,6 +65,16 @@ std::vector<RegistrationRow> SqliteStore::list_event_registrations(std::string_v
   return event_registrations(*db, event_id, std::nullopt, after, limit);
 }
 
+std::vector<TicketRow> SqliteStore::list_event_tickets(std::string_view event_id) {
+  auto db = reader();
+  auto rows = db->prepare("SELECT " ADMIT_TICKET_COLUMNS ", COALESCE(tt.name, '')" ADMIT_EVENT_TICKETS_FROM
+                          "WHERE t.event_id = ?1 ORDER BY r.registered_at, r.rowid, t.position");
+  rows.bind(1, event_id);
+  std::vector<TicketRow> out;
+  while (rows.step()) out.push_back({read_ticket(rows), rows.text(13)});
+  return out;
+}
+
 std::vector<RegistrationRow> SqliteStore::search_event_registrations(std::string_view event_id, std::string_view text,
                                                                      std::optional<RegistrationCursor> const& after,
                                                                      int limit) {

@@ -142,7 +142,9 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
               "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, "
-              "client_address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+              "client_address, answers, attendees) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+              "?14, "
+              "?15, ?16, ?17)")
             .bind(1, reg.id)
             .bind(2, reg.event_id)
             .bind(3, reg.ticket_type_id)
@@ -160,15 +162,20 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(14, shared->request_hash)
             .bind(15, shared->client_address.empty() ? std::nullopt
                                                      : std::optional<std::string_view>(shared->client_address))
+            .bind(16, answers_json(shared->answers))
+            .bind(17, attendees_json(shared->attendees))
             .run();
         sqlite_detail::insert_items(db, reg.id, shared->items);
+        for (auto& t : shared->tickets) {
+          if (t.holder_name.empty()) t.holder_name = holder;
+        }
         sqlite_detail::insert_tickets(db, shared->tickets);
         if (reg.status == RegistrationStatus::confirmed) {
           sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
         }
-        for (auto& t : shared->tickets) t.holder_name = holder;
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
-        result->detail = {reg, shared->tickets, queued_confirmation(reg), shared->items};
+        result->detail = {reg,           shared->tickets, queued_confirmation(reg),
+                          shared->items, shared->answers, shared->attendees};
       },
       [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
@@ -182,11 +189,11 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
 
 std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_view id) {
   auto db = reader();
-  auto row = db->prepare("SELECT " ADMIT_REGISTRATION_COLUMNS(
-      "r.") ", " ADMIT_EMAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = ?1");
+  auto row =
+      db->prepare("SELECT " ADMIT_DETAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
-  RegistrationDetail detail{read_registration(row), {}, read_email_delivery(row, 12)};
+  auto detail = read_detail(row);
   row.run();
   detail.tickets = tickets_of(*db, id);
   detail.items = sqlite_detail::items_of(*db, id);
@@ -200,17 +207,17 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   // Within one second the insertion order (rowid) breaks ties, newest first; the cursor
   // names the last registration seen.
   auto rows =
-      db->prepare(after ? "SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+      db->prepare(after ? "SELECT " ADMIT_DETAIL_COLUMNS
                           " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
                           "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
-                        : "SELECT " ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS
+                        : "SELECT " ADMIT_DETAIL_COLUMNS
                           " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);
   std::vector<RegistrationDetail> out;
-  while (rows.step()) out.push_back({read_registration(rows), {}, read_email_delivery(rows, 12)});
+  while (rows.step()) out.push_back(read_detail(rows));
   rows.run();
   for (auto& d : out) {
     d.tickets = tickets_of(*db, d.registration.id);

@@ -345,7 +345,7 @@ class RouteTableTest : public ::testing::Test {
   test::FakeTicketCodes codes_;
   test::FakeDownloadLinks links_;
   test::FakePrinter printer_;
-  Registrations registrations_{store_, store_, codes_, entropy_, clock_, {}};
+  Registrations registrations_{store_, store_, store_, codes_, entropy_, clock_, {}};
   Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;
   NoWebhooks webhooks_;

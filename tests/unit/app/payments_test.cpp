@@ -78,6 +78,7 @@ class FakeRegistrationStore final : public RegistrationStore {
                                                           std::optional<RegistrationCursor> const&, int) override {
     throw std::logic_error("unused");
   }
+  std::vector<TicketRow> list_event_tickets(std::string_view) override { throw std::logic_error("unused"); }
 };
 
 /// What the use case asked the store to apply.

@@ -87,7 +87,7 @@ class RegistrationsTest : public ::testing::Test {
   test::FakeTicketCodes codes_;
   test::CountingEntropy entropy_;
   test::FakeClock clock_;
-  Registrations registrations_{store_, store_, codes_, entropy_, clock_, settings()};
+  Registrations registrations_{store_, store_, store_, codes_, entropy_, clock_, settings()};
   Principal const ada_{"ada", Role::attendee};
   Principal const olga_{"olga", Role::attendee | Role::organizer};
   Actor const actor_{"ada", "req-1"};
@@ -130,6 +130,138 @@ TEST_F(RegistrationsTest, AFreeEventsOrderIsConfirmedWithOneSignedTicketPerSeat)
     EXPECT_EQ(claims->user_id, "ada");
   }
   EXPECT_NE(order.tickets[0].id, order.tickets[1].id);
+}
+
+// ---- register_attendee: holders and answers -------------------------------------------------
+
+class RegistrationAnswers : public RegistrationsTest {
+ protected:
+  RegistrationAnswers() {
+    auto& event = store_.events["free"];
+    for (auto const* name : {"regular", "vip"}) {
+      event.ticket_types.push_back(
+          TicketType{.id = name, .event_id = "free", .details = {.name = name, .price_minor = 0, .max_per_order = 10}});
+    }
+  }
+
+  void add_question(std::string id, QuestionDraft details, std::string event_id = "free") {
+    store_.questions[id] = Question{.id = id, .event_id = std::move(event_id), .details = std::move(details)};
+  }
+
+  /// An order of one VIP ticket, then two regular ones.
+  static RegisterRequest mixed() {
+    auto r = request("free");
+    r.items = {{"vip", 1}, {"regular", 2}};
+    return r;
+  }
+
+  static Answers one(std::string id, AnswerValue value) { return {Answer{std::move(id), std::move(value)}}; }
+
+  static QuestionDraft diet() {
+    return {.label = "Diet",
+            .type = QuestionType::select,
+            .options = {"None", "Vegan"},
+            .required = true,
+            .scope = QuestionScope::ticket};
+  }
+};
+
+TEST_F(RegistrationAnswers, TheCheckedAnswersAndHoldersGoToTheStoreAndEachTicketNamesTheAttendeeOfItsSeat) {
+  add_question("diet", diet());
+  add_question("company", {.label = "Company", .required = true, .scope = QuestionScope::order});
+  auto r = mixed();
+  r.answers = one("company", std::string("  ACME "));
+  r.attendees = std::vector<Attendee>{{" Ada ", "Ada@Example.org", one("diet", std::string("Vegan"))},
+                                      {"Bob", std::nullopt, one("diet", std::string("None"))},
+                                      {"Cyd", std::nullopt, one("diet", std::string("None"))}};
+  auto const registered = register_for(r);
+  ASSERT_TRUE(registered) << registered.error().detail;
+  ASSERT_EQ(store_.orders.size(), 1u);
+  auto const& order = store_.orders[0];
+  EXPECT_EQ(order.answers, one("company", std::string("ACME"))) << "canonical: check_answers' form";
+  ASSERT_EQ(order.attendees.size(), 3u);
+  EXPECT_EQ(order.attendees[0].name, "Ada") << "trimmed";
+  EXPECT_EQ(order.attendees[0].email, "ada@example.org") << "normalised";
+  ASSERT_EQ(order.tickets.size(), 3u);
+  std::vector<std::pair<std::string, std::string>> seats;
+  for (auto const& t : order.tickets) seats.emplace_back(t.ticket_type_id, t.holder_name);
+  EXPECT_EQ(seats,
+            (std::vector<std::pair<std::string, std::string>>{{"vip", "Ada"}, {"regular", "Bob"}, {"regular", "Cyd"}}));
+  EXPECT_EQ(order.tickets[0].holder_email, "ada@example.org");
+  EXPECT_EQ(order.tickets[0].answers, one("diet", std::string("Vegan")));
+  EXPECT_FALSE(order.tickets[1].holder_email);
+}
+
+TEST_F(RegistrationAnswers, WithoutAttendeesTheTicketsLeaveTheHolderToTheStore) {
+  auto const plain = register_for(mixed());
+  ASSERT_TRUE(plain) << plain.error().detail;
+  for (auto const& t : store_.orders.at(0).tickets) EXPECT_EQ(t.holder_name, "") << "the store writes the buyer's";
+  EXPECT_TRUE(store_.orders.at(0).attendees.empty());
+  EXPECT_TRUE(store_.orders.at(0).answers.empty());
+}
+
+TEST_F(RegistrationAnswers, WithoutAttendeesARequiredPerTicketQuestionIsMissingForEachSeat) {
+  add_question("diet", diet());
+  auto const refused = register_for(mixed());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::invalid_input);
+  std::vector<std::string> fields;
+  for (auto const& e : refused.error().fields) fields.push_back(e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"attendees[0].answers.diet", "attendees[1].answers.diet",
+                                              "attendees[2].answers.diet"}));
+  EXPECT_TRUE(store_.orders.empty()) << "nothing reached the store";
+}
+
+TEST_F(RegistrationAnswers, RefusedAnswersAndAWrongAttendeeCountNameTheirFieldAndReachNoStore) {
+  add_question("diet", diet());
+  auto wrong_value = mixed();
+  wrong_value.attendees = std::vector<Attendee>{{"A", std::nullopt, one("diet", std::string("Meat"))},
+                                                {"B", std::nullopt, one("diet", std::string("None"))},
+                                                {"", std::nullopt, one("diet", std::string("None"))}};
+  auto const refused = register_for(wrong_value);
+  ASSERT_FALSE(refused);
+  std::vector<std::string> fields;
+  for (auto const& e : refused.error().fields) fields.push_back(e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"attendees[0].answers.diet", "attendees[2].name"}));
+
+  auto too_few = mixed();
+  too_few.attendees = std::vector<Attendee>{{"A", std::nullopt, one("diet", std::string("None"))}};
+  auto const count = register_for(too_few);
+  ASSERT_FALSE(count);
+  ASSERT_EQ(count.error().fields.size(), 1u);
+  EXPECT_EQ(count.error().fields[0].field, "attendees");
+  EXPECT_TRUE(store_.orders.empty());
+}
+
+TEST_F(RegistrationAnswers, AnEventsQuestionsAreReadWithItOncePerSecondNotOncePerOrder) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(register_for(mixed()));
+  EXPECT_EQ(store_.question_lists, 1) << "read with the cached event";
+  EXPECT_EQ(store_.orders.size(), 5u);
+}
+
+TEST_F(RegistrationAnswers, AnAnswerToAQuestionAddedSinceTheEventWasCachedIsCheckedAgainstWhatIsStored) {
+  ASSERT_TRUE(register_for(mixed()));
+  add_question("company", {.label = "Company", .required = false, .scope = QuestionScope::order});
+  auto r = mixed();
+  r.answers = one("company", std::string("ACME"));
+  auto const registered = register_for(r);
+  ASSERT_TRUE(registered) << registered.error().detail;
+  EXPECT_EQ(store_.orders.back().answers, one("company", std::string("ACME")));
+  EXPECT_EQ(store_.question_lists, 2);
+}
+
+TEST_F(RegistrationAnswers, APaidOrderKeepsItsAttendeesForTheTicketsIssuedWhenItIsPaid) {
+  auto r = request("paid", 2);
+  r.attendees = std::vector<Attendee>{{"Ann", "ann@example.org", {}}, {"Ben", std::nullopt, {}}};
+  ASSERT_TRUE(register_for(r));
+  auto const& order = store_.orders.at(0);
+  EXPECT_TRUE(order.tickets.empty());
+  ASSERT_EQ(order.attendees.size(), 2u);
+  auto const tickets = issue_tickets(order.registration, order.items, order.attendees, codes_, entropy_, clock_.now());
+  ASSERT_EQ(tickets.size(), 2u);
+  EXPECT_EQ(tickets[0].holder_name, "Ann");
+  EXPECT_EQ(tickets[0].holder_email, "ann@example.org");
+  EXPECT_EQ(tickets[1].holder_name, "Ben");
 }
 
 TEST_F(RegistrationsTest, APaidEventsOrderHoldsItsSeatsWithoutTickets) {

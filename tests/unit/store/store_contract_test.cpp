@@ -1522,6 +1522,86 @@ TYPED_TEST(RegistrationContract, PlacesAFreeOrderWithItsTickets) {
             "1");
 }
 
+TYPED_TEST(RegistrationContract, AnOrdersAnswersAndHoldersAreWrittenWithItAndReadBack) {
+  this->add_event_with("e1", 100);
+  auto order = make_order("r1", "e1", "a1", 3);
+  order.answers = {{"company", std::string("ACME")}, {"size", 12.5}, {"consent", true}};
+  order.attendees = {{"Ann", "ann@example.org", {{"diet", std::string("Vegan")}}},
+                     {"Ben", std::nullopt, {{"workshops", std::vector<std::string>{"A", "C"}}}},
+                     {"", std::nullopt, {}}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    order.tickets[i].holder_name = order.attendees[i].name;
+    order.tickets[i].holder_email = order.attendees[i].email;
+    order.tickets[i].answers = order.attendees[i].answers;
+  }
+  auto const expected = order;
+  auto const placed = place(*this->store_, std::move(order));
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->outcome, Placement::placed);
+  for (auto const& detail : {placed->detail, *this->store_->find_registration("r1"),
+                             this->store_->list_user_registrations("a1", std::nullopt, 10).at(0)}) {
+    EXPECT_EQ(detail.answers, expected.answers);
+    EXPECT_EQ(detail.attendees, expected.attendees);
+    ASSERT_EQ(detail.tickets.size(), 3u);
+    EXPECT_EQ(detail.tickets[0].holder_name, "Ann");
+    EXPECT_EQ(detail.tickets[0].holder_email, "ann@example.org");
+    EXPECT_EQ(detail.tickets[0].answers, expected.attendees[0].answers);
+    EXPECT_EQ(detail.tickets[1].answers, expected.attendees[1].answers);
+    EXPECT_EQ(detail.tickets[2].holder_name, "Name") << "nobody named: the buyer's name";
+    EXPECT_FALSE(detail.tickets[2].holder_email);
+  }
+  EXPECT_EQ(this->store_->find_ticket("r1-t1")->holder_name, "Ann");
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].answers, expected.answers);
+}
+
+TYPED_TEST(RegistrationContract, APaidOrdersHoldersWaitOnTheOrderForItsTickets) {
+  this->add_event_with("e1", 100);
+  auto order = make_order("r1", "e1", "a1", 2, kNow + std::chrono::minutes{15});
+  order.attendees = {{"Ann", std::nullopt, {}}, {"Ben", "ben@example.org", {}}};
+  ASSERT_EQ(place(*this->store_, order)->outcome, Placement::placed);
+  auto const found = this->store_->find_registration("r1");
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->tickets.empty());
+  EXPECT_EQ(found->attendees, order.attendees);
+}
+
+TYPED_TEST(RegistrationContract, ARefusedOrderWritesNoAnswersNorHolders) {
+  this->add_event_with("e1", 2);
+  auto order = make_order("r1", "e1", "a1", 3);
+  order.answers = {{"company", std::string("ACME")}};
+  order.attendees = {{"Ann", std::nullopt, {}}, {"Ben", std::nullopt, {}}, {"Cyd", std::nullopt, {}}};
+  for (std::size_t i = 0; i < 3; ++i) order.tickets[i].holder_name = order.attendees[i].name;
+  EXPECT_EQ(place(*this->store_, order)->outcome, Placement::sold_out);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets"), "0");
+  EXPECT_FALSE(this->store_->find_registration("r1"));
+}
+
+TYPED_TEST(RegistrationContract, AnEventsTicketsAreListedWithHoldersAndTypesInOrderOfTheirRegistrations) {
+  this->add_event_with("e1", 100);
+  this->add_event_with("e2", 100);
+  auto first = make_order("r1", "e1", "a1", 2);
+  first.tickets[0].holder_name = "Ann";
+  first.tickets[0].holder_email = "ann@example.org";
+  first.tickets[0].answers = {{"diet", std::string("Vegan")}};
+  ASSERT_EQ(place(*this->store_, first)->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "a2", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "e2", "a1", 1))->outcome, Placement::placed);
+  auto const rows = this->store_->list_event_tickets("e1");
+  std::vector<std::string> ids;
+  for (auto const& row : rows) ids.push_back(row.ticket.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r1-t1", "r1-t2", "r2-t1"}));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].ticket_type, "General admission");
+  EXPECT_EQ(rows[0].ticket.holder_name, "Ann");
+  EXPECT_EQ(rows[0].ticket.holder_email, "ann@example.org");
+  EXPECT_EQ(rows[0].ticket.answers, first.tickets[0].answers);
+  EXPECT_EQ(rows[1].ticket.holder_name, "Name");
+  EXPECT_TRUE(this->store_->list_event_tickets("nope").empty());
+}
+
 TYPED_TEST(RegistrationContract, ADraftTakesNoOrders) {
   auto draft = make_event("e1", "org", kNow + days{30});
   draft.status = EventStatus::draft;
@@ -2851,6 +2931,38 @@ TYPED_TEST(StaffMigration, TicketTypesKeepTheirSalesAndOrdersGoOn) {
   EXPECT_EQ(store->cancel_registration("r1", {}, kNow, Actor{"a1", ""}), Cancellation::cancelled);
   EXPECT_EQ(store->find_event("e1")->ticket_types[0].sold, 2);
   EXPECT_EQ(store->find_event("e1")->registered_count, 2);
+}
+
+TYPED_TEST(StaffMigration, TicketsIssuedBeforeHoldersKeepTheBuyersNameAsTheirHolder) {
+  this->factory_.migrate_up_to(16);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'Ada', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 2, 5, 0, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, sold, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 0, 2, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 2, 'confirmed', 0, 'EUR', 0, 0);"
+      "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
+      "VALUES ('r1', 'e1-general', 2, 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+      "ticket_type_id) VALUES ('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1, 'e1-general'), "
+      "('t2', 'r1', 'e1', 'a1', 'valid', 'q2', 0, 2, 'e1-general');");
+  auto store = this->factory_.open();
+  // A later change of the account's name leaves the tickets as they were issued.
+  this->factory_.execute("UPDATE users SET name = 'Ada Renamed' WHERE id = 'a1';");
+  auto const detail = store->find_registration("r1");
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->tickets.size(), 2u);
+  for (auto const& t : detail->tickets) {
+    EXPECT_EQ(t.holder_name, "Ada");
+    EXPECT_FALSE(t.holder_email);
+    EXPECT_TRUE(t.answers.empty());
+  }
+  EXPECT_TRUE(detail->answers.empty());
+  EXPECT_TRUE(detail->attendees.empty());
 }
 
 }  // namespace

@@ -121,6 +121,7 @@ QuestionWriteResult FakeStore::insert_question(Question const& q, std::size_t li
 }
 
 std::vector<Question> FakeStore::list_questions(std::string_view event_id) {
+  ++question_lists;
   std::vector<Question> found;
   for (auto const& [id, q] : questions) {
     if (q.event_id == event_id) found.push_back(q);

@@ -116,6 +116,7 @@ class FakeStore final : public Store {
   EventStats stats;
   std::set<std::pair<std::string, std::string>> ticket_types;  ///< (event id, type id), from insert_event
   std::map<std::string, Question, std::less<>> questions;      ///< by id
+  int question_lists = 0;                                      ///< calls of list_questions
 
   /// Every order place_registration received, in order.
   std::vector<NewRegistration> orders;
@@ -230,6 +231,8 @@ class FakeStore final : public Store {
   std::vector<RegistrationRow> search_event_registrations(std::string_view event_id, std::string_view text,
                                                           std::optional<RegistrationCursor> const& after,
                                                           int limit) override;
+
+  std::vector<TicketRow> list_event_tickets(std::string_view) override { return {}; }
 
   std::vector<EventKey> event_keys(std::string_view) override { return {}; }
   std::vector<EventKey> add_event_key(std::string_view, EventKey const&, bool, Actor const&) override { return {}; }

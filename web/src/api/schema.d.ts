@@ -532,7 +532,7 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name, then one column per per-order question of the event, headed by its label, with the answer as text (choices joined by `; `, a checkbox as `yes`/`no`), label and answer formula-guarded too; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
@@ -1806,6 +1806,10 @@ export interface components {
                  */
                 quantity: number;
             }[];
+            /** @description One entry per ticket, in the order of `items` (each item's tickets in turn); the count must match the tickets (else a `400` naming `attendees`). Without it every ticket carries the buyer's name, and a required per-ticket question is missing for each ticket. */
+            attendees?: components["schemas"]["Attendee"][];
+            /** @description Answers to the per-order questions. */
+            answers?: components["schemas"]["Answers"];
         };
         /** @description One ticket type of an order, priced when the order was made. */
         RegistrationItem: {
@@ -1950,6 +1954,8 @@ export interface components {
             email: components["schemas"]["RegistrationEmail"] | null;
             /** @description What was ordered, one entry per ticket type. */
             items: components["schemas"]["RegistrationItem"][];
+            /** @description The answers to the event's per-order questions (`{}` when none; always present since issue 14, optional here for clients written before). */
+            answers?: components["schemas"]["Answers"];
         };
         /**
          * @description Where the latest confirmation message of a registration (the one carrying its tickets) stands.
@@ -2109,7 +2115,7 @@ export interface components {
              */
             userId: string;
             /**
-             * @description The holder's display name.
+             * @description Who the ticket is for: the name the buyer gave in `attendees`, or the buyer's own name.
              * @example Grace Hopper
              */
             holderName: string;
@@ -2141,6 +2147,13 @@ export interface components {
              * @example tT4pX2mQ9rLs8vWc1nYb3A
              */
             ticketTypeId?: string;
+            /**
+             * @description The holder's email, when the buyer gave one.
+             * @example ada@example.org
+             */
+            holderEmail?: string;
+            /** @description The holder's answers to the per-ticket questions; absent when there are none. */
+            answers?: components["schemas"]["Answers"];
         };
         /**
          * @example {
@@ -2317,6 +2330,8 @@ export interface components {
             checkedIn: number;
             /** @description The delivery of the registration's latest confirmation (with its tickets); `null` while nothing is due, e.g. while the payment is awaited, or for a registration that never was confirmed. */
             email: components["schemas"]["RegistrationEmail"] | null;
+            /** @description The answers to the event's per-order questions (`{}` when none; always present since issue 14, optional here for clients written before). */
+            answers?: components["schemas"]["Answers"];
         };
         /**
          * @example {
@@ -3114,6 +3129,31 @@ export interface components {
              * @example Guest could not attend; refund approved by the box office
              */
             reason?: string;
+        };
+        /**
+         * @description Answers to an event's questions (`GET /api/events/{id}/questions`) by `questionId`: text (text, multiline, email, phone, date as `YYYY-MM-DD`, select), a number, `true`/`false` (checkbox) or the chosen options (multiselect). The server checks them against the questions and answers them in canonical form: text trimmed, a date as `YYYY-MM-DD`, choices in the order of the options, questions in the order of their positions; unanswered optional questions are left out. A missing required answer, an unknown question or one not asked of this ticket's type, a value of the wrong kind or outside the options is a `400` naming the field (`answers.<questionId>`, `attendees[1].answers.<questionId>`).
+         * @example {
+         *       "q3Xv9cT0R4mZ2pLw8sN1bA": "Vegan"
+         *     }
+         */
+        Answers: {
+            [key: string]: string | number | boolean | string[];
+        };
+        /** @description Who one ticket is for. */
+        Attendee: {
+            /**
+             * @description The ticket's `holderName` (trimmed; 1 to 200 characters).
+             * @example Ada Lovelace
+             */
+            name: string;
+            /**
+             * Format: email
+             * @description The ticket's `holderEmail`.
+             * @example ada@example.org
+             */
+            email?: string;
+            /** @description Answers to the per-ticket questions asked of this ticket's type. */
+            answers?: components["schemas"]["Answers"];
         };
     };
     responses: {
@@ -5058,6 +5098,8 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description `json` for one page of rows, `csv` for all of them as a CSV file. */
                 format?: "json" | "csv";
+                /** @description With `format=csv`: `registrations` (the default) or `tickets`, one row per ticket with the header `ticketId,registrationId,ticketType,holderName,holderEmail,status,checkedInAt` (status `valid`, `used` or `cancelled`; `checkedInAt` empty until admitted), then one column per per-ticket question headed by its label; without `format=csv` it is a `400` naming `rows`. */
+                rows?: "registrations" | "tickets";
             };
             header?: never;
             path: {
