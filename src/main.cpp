@@ -300,11 +300,11 @@ int serve(Config config) {
   Core core(config, &metrics);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
-  BackupSchedule const backups(
-      {.dir = config.backup_dir,
-       .interval = std::chrono::seconds(config.backup_interval_seconds),
-       .keep = config.backup_keep},
-      [data = data_dir_of(config)](std::filesystem::path const& file) { return write_backup(data, file); });
+  BackupSchedule const backups({.dir = config.backup_dir,
+                                .interval = std::chrono::seconds(config.backup_interval_seconds),
+                                .keep = config.backup_keep},
+                               [data = config.uses_postgres() ? DataDir{} : data_dir_of(config)](
+                                   std::filesystem::path const& file) { return write_backup(data, file); });
   api::Router const router(api::make_routes({
                                .accounts = core.accounts,
                                .events = core.events,
