@@ -103,7 +103,7 @@ describe('admit backup during a flash sale', () => {
       assert.deepEqual(missing, [], `${missing.length} acknowledged registrations are missing from the backup`);
       const seats = Number(sqlite(db, `SELECT registered_count FROM events WHERE id = '${event.eventId}'`));
       assert.equal(seats, ids.size, 'the seat count is that of the same moment as the registrations');
-      assert.ok(ids.size < acknowledged.length, 'orders acknowledged after the backup are not in it');
+      assert.ok(ids.size < acknowledged.length, 'the orders acknowledged well after the backup are not in it');
       assert.equal((await stat(db)).mode & 0o777, 0o600, 'the database is the owner\'s alone');
     } finally {
       await srv.stop();
