@@ -230,6 +230,21 @@ bool safe_entry_name(std::string const& name) {
   });
 }
 
+/// Removes the directories named `prefix…` in `dir` last changed more than `age` ago: the
+/// temporaries of a backup or restore that was killed.
+void remove_scratch_dirs(fs::path const& dir, std::string const& prefix, std::chrono::seconds age) {
+  std::error_code ec;
+  auto const now = fs::file_time_type::clock::now();
+  for (auto const& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_directory() || !entry.path().filename().string().starts_with(prefix)) continue;
+    std::error_code time_ec;
+    auto const changed = fs::last_write_time(entry.path(), time_ec);
+    if (time_ec || now - changed < age) continue;
+    std::error_code remove_ec;
+    fs::remove_all(entry.path(), remove_ec);
+  }
+}
+
 void rename_or_fail(fs::path const& from, fs::path const& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     throw std::system_error(errno, std::generic_category(), "cannot move " + from.string() + " to " + to.string());
@@ -256,10 +271,11 @@ DataDirLock::DataDirLock(fs::path const& dir, Mode mode) {
   if (error != EWOULDBLOCK) {
     throw std::system_error(error, std::generic_category(), "cannot lock " + path.string());
   }
-  throw std::runtime_error(
-      mode == Mode::exclusive
-          ? "a server is running on the data dir " + dir.string() + " (it holds " + path.string() + "); stop it first"
-          : "a restore is in progress on the data dir " + dir.string() + " (it holds " + path.string() + ")");
+  throw std::runtime_error(mode == Mode::exclusive
+                               ? "a server (or a backup) is running on the data dir " + dir.string() + " (it holds " +
+                                     path.string() + "); stop it first"
+                               : "a restore is in progress on the data dir " + dir.string() + " (it holds " +
+                                     path.string() + ")");
 }
 
 DataDirLock::~DataDirLock() {
@@ -374,6 +390,9 @@ RestoreSummary restore_backup(DataDir const& data, fs::path const& file) {
   if (!fs::is_regular_file(file)) throw std::runtime_error("no archive at " + file.string());
   fs::create_directories(data.dir);
   fs::create_directories(data.database.parent_path());
+
+  // What a restore that was killed left behind: nobody else can be restoring (the lock).
+  remove_scratch_dirs(data.dir, ".admit-restore-", std::chrono::seconds(0));
 
   // 1. Unpack and check everything before touching the data dir's files.
   ScratchDir const staged(data.dir, ".admit-restore-");
@@ -499,6 +518,9 @@ BackupSchedule::BackupSchedule(Settings settings, TakeBackup take)
     : settings_(std::move(settings)), take_(std::move(take)) {
   if (settings_.dir.empty()) return;
   fs::create_directories(settings_.dir);
+  // A backup killed midway (a crash, kill -9) leaves its scratch directory; a day is far longer
+  // than any backup (a manual `admit backup` into the same directory may be running now).
+  remove_scratch_dirs(settings_.dir, ".admit-backup-", std::chrono::hours(24));
   // Go on from the newest backup a previous run left: it is complete (written under a
   // temporary name, renamed once verified), so it counts as the last success.
   auto const existing = scheduled_backups(settings_.dir);

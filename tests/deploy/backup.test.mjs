@@ -123,7 +123,7 @@ describe('admit restore', () => {
 
       const r = await admit(['restore', archive], srv.dataDir);
       assert.equal(r.code, 1, r.stdout);
-      assert.match(r.stderr, /a server is running on the data dir .*admit\.lock.*stop it first/);
+      assert.match(r.stderr, /a server \(or a backup\) is running on the data dir .*admit\.lock.*stop it first/);
       assert.deepEqual((await readdir(srv.dataDir)).filter((n) => n.startsWith('before-restore') || n.startsWith('.admit')), []);
       assert.equal(await digestOf(join(srv.dataDir, 'jwt-signing-key.json')), before);
       const mine = await api(srv.baseUrl, 'GET', '/api/me/events', { token: org.accessToken });
