@@ -536,6 +536,8 @@ BackupSchedule::BackupSchedule(Settings settings, TakeBackup take)
   }
   thread_ = std::jthread([this, next](std::stop_token const& stop) mutable {
     name_this_thread("admit-backup");
+    // Normal priority on purpose (unlike the mail sender): a backup starved by a sale would hold
+    // its read snapshot, and so keep the write-ahead log from being checkpointed, all along.
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
