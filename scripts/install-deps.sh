@@ -12,17 +12,18 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcurl4-openssl-dev libhowardhinnant-date-dev tzdata
   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core fonts-wqy-microhei
   libgtest-dev libgmock-dev googletest
-  libgmime-3.0-dev
+  libgmime-3.0-dev libarchive-dev
   poppler-utils zbar-tools chromium imagemagick
   wrk curl openssl procps
-  postgresql-15 postgresql-client-15 libpq-dev haproxy nginx prometheus
+  postgresql-15 postgresql-client-15 libpq-dev haproxy nginx prometheus pgbackrest
   systemd
 )
 
 # Daemons installed only for their binaries: the tests start their own instances on loopback
 # ports. Their packaged services would listen on every interface (nginx on :80, Prometheus on
-# :9090), so they are neither started by the install nor enabled for the next boot.
-kept_off=(nginx prometheus)
+# :9090, pgBackRest's TLS server on :8432), so they are neither started by the install nor
+# enabled for the next boot. The pgBackRest tests run the `pgbackrest` command, never its server.
+kept_off=(nginx prometheus pgbackrest)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -24,6 +25,10 @@ Usage:
   admit user enable EMAIL          let a disabled account sign in again
   admit mail-test --to ADDRESS     send a sample message with the mail settings below; prints the
                                    server's reply; exit 0 delivered, 1 transient failure, 2 refused
+  admit backup FILE                one tar archive (FILE.tar, .tar.gz, .tar.zst) of the SQLite database
+                                   and the data dir's keys, taken while the server runs, verified
+  admit restore FILE               put such an archive back into the data dir (the server stopped);
+                                   the files it replaces are kept in DATA_DIR/before-restore-TIME/
   admit version                    print the version
   admit help                       this text
 
@@ -84,6 +89,9 @@ Flags (each overrides the environment variable beside it):
   --mail-cap-per-day N      ADMIT_MAIL_CAP_PER_DAY   … per day; default 100 (paid confirmations always go)
   --require-verified-organizers B  ADMIT_REQUIRE_VERIFIED_ORGANIZERS  1: organizers must verify their
                                                      address before selling paid tickets; default 0
+  --backup-dir DIR          ADMIT_BACKUP_DIR         take scheduled backups there (SQLite); default: none
+  --backup-interval T       ADMIT_BACKUP_INTERVAL    between them: seconds, or 90s, 15m, 1h, 1d; default 1h
+  --backup-keep N           ADMIT_BACKUP_KEEP        how many to keep, the newest; default 24
 )";
 
 namespace {
@@ -111,6 +119,29 @@ Number parse_number(std::string const& name, std::string const& text) {
     throw std::invalid_argument(name + " must be a non-negative number, not '" + text + "'");
   }
   return value;
+}
+
+/// A duration: a bare number of seconds as elsewhere, or one with a unit (90s, 15m, 1h, 1d).
+unsigned parse_interval(std::string const& name, std::string const& text) {
+  std::string digits = text;
+  std::uint64_t unit = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: break;
+    }
+    if (unit != 1 || digits.back() == 's') digits.pop_back();
+  }
+  std::uint64_t value = 0;
+  auto const [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
+      value > 365ULL * 86400 / unit) {
+    throw std::invalid_argument(name + " must be a duration from 1 second to a year (3600, 90s, 15m, 1h, 1d), not '" +
+                                text + "'");
+  }
+  return static_cast<unsigned>(value * unit);
 }
 
 using Setter = std::function<void(Config&, std::string const&)>;
@@ -238,6 +269,14 @@ std::vector<Setting> const& settings() {
                                        "'");
          }
          c.require_verified_organizers = v == "1" || v == "true";
+       }},
+      {"ADMIT_BACKUP_DIR", "--backup-dir", [](Config& c, std::string const& v) { c.backup_dir = v; }},
+      {"ADMIT_BACKUP_INTERVAL", "--backup-interval",
+       [](Config& c, std::string const& v) { c.backup_interval_seconds = parse_interval("ADMIT_BACKUP_INTERVAL", v); }},
+      {"ADMIT_BACKUP_KEEP", "--backup-keep",
+       [](Config& c, std::string const& v) {
+         c.backup_keep = parse_number<unsigned>("ADMIT_BACKUP_KEEP", v);
+         if (c.backup_keep == 0) throw std::invalid_argument("ADMIT_BACKUP_KEEP must be at least 1");
        }},
   };
   return list;

@@ -53,6 +53,9 @@ struct Config {
   unsigned mail_cap_per_hour = 20;           ///< messages one address may receive per hour (paid confirmations exempt)
   unsigned mail_cap_per_day = 100;           ///< … and per day
   bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets
+  std::string backup_dir;                    ///< scheduled backups go there (SQLite); empty: none
+  unsigned backup_interval_seconds = 3600;   ///< between scheduled backups
+  unsigned backup_keep = 24;                 ///< scheduled backups kept, the newest
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;

@@ -20,6 +20,7 @@
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
+#include "backup.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
@@ -209,8 +210,57 @@ std::string node_metrics_text(Core& core) {
          core.payments.metrics_text();
 }
 
+DataDir data_dir_of(Config const& config) {
+  return DataDir{.dir = config.data_dir, .database = config.sqlite_path()};
+}
+
+int backup_command(Config const& config, std::vector<std::string> const& args) {
+  if (args.size() != 1) throw std::invalid_argument("usage: admit backup FILE");
+  if (config.uses_postgres()) {
+    throw std::invalid_argument(
+        "admit backup copies the SQLite database; on PostgreSQL use pgBackRest (README, \"Operations: backups and "
+        "restore\")");
+  }
+  DataDirLock const lock(config.data_dir, DataDirLock::Mode::shared);
+  auto const summary = write_backup(data_dir_of(config), args.front());
+  std::printf("backup written: %s (%ju bytes, schema version %d; database copied in %lld ms, all in %lld ms):",
+              args.front().c_str(), summary.bytes, summary.schema_version,
+              static_cast<long long>(summary.snapshot.count()), static_cast<long long>(summary.took.count()));
+  for (auto const& f : summary.files) std::printf(" %s", f.c_str());
+  std::printf("\n");
+  return 0;
+}
+
+int restore_command(Config const& config, std::vector<std::string> const& args) {
+  if (args.size() != 1) throw std::invalid_argument("usage: admit restore FILE");
+  if (config.uses_postgres()) {
+    throw std::invalid_argument(
+        "admit restore puts back a SQLite backup; on PostgreSQL restore with pgBackRest (README, \"Operations: "
+        "backups and restore\")");
+  }
+  DataDirLock const lock(config.data_dir, DataDirLock::Mode::exclusive);
+  auto const summary = restore_backup(data_dir_of(config), args.front());
+  std::printf("restored %s into %s (schema version %d):", args.front().c_str(), config.data_dir.c_str(),
+              summary.schema_version);
+  for (auto const& f : summary.files) std::printf(" %s", f.c_str());
+  std::printf("\n");
+  if (!summary.previous.empty()) {
+    std::printf("the files it replaced are in %s (delete them once the restore is checked)\n",
+                summary.previous.c_str());
+  }
+  return 0;
+}
+
 int serve(Config config) {
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
+  if (config.uses_postgres() && !config.backup_dir.empty()) {
+    throw std::invalid_argument(
+        "ADMIT_BACKUP_DIR takes backups of SQLite; on PostgreSQL back up with pgBackRest (README, \"Operations: "
+        "backups and restore\")");
+  }
+  // Held until the process ends: `admit restore` refuses to swap files under a running server.
+  std::optional<DataDirLock> data_dir_lock;
+  if (!config.uses_postgres()) data_dir_lock.emplace(config.data_dir, DataDirLock::Mode::shared);
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
   if (config.uses_postgres() && config.threads == 0)
     config.threads = 4 * std::max(1u, std::thread::hardware_concurrency());
@@ -250,22 +300,29 @@ int serve(Config config) {
   Core core(config, &metrics);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
-  api::Router const router(
-      api::make_routes({
-          .accounts = core.accounts,
-          .events = core.events,
-          .registrations = core.registrations,
-          .confirmations = core.confirmations,
-          .tickets = core.tickets,
-          .payments = core.payments,
-          .staff = core.staff,
-          .questions = core.questions,
-          .ready = [&core] { return core.store.ping(); },
-          .jwks_json = [&core] { return core.tokens.jwks_json(); },
-          .metrics = [&metrics, &core,
-                      &sweeper] { return metrics.render() + node_metrics_text(core) + sweeper.metrics_text(); },
-      }),
-      core.tokens, &core.gate);
+  BackupSchedule const backups({.dir = config.backup_dir,
+                                .interval = std::chrono::seconds(config.backup_interval_seconds),
+                                .keep = config.backup_keep},
+                               [data = config.uses_postgres() ? DataDir{} : data_dir_of(config)](
+                                   std::filesystem::path const& file) { return write_backup(data, file); });
+  api::Router const router(api::make_routes({
+                               .accounts = core.accounts,
+                               .events = core.events,
+                               .registrations = core.registrations,
+                               .confirmations = core.confirmations,
+                               .tickets = core.tickets,
+                               .payments = core.payments,
+                               .staff = core.staff,
+                               .questions = core.questions,
+                               .ready = [&core] { return core.store.ping(); },
+                               .jwks_json = [&core] { return core.tokens.jwks_json(); },
+                               .metrics =
+                                   [&metrics, &core, &sweeper, &backups] {
+                                     return metrics.render() + node_metrics_text(core) + sweeper.metrics_text() +
+                                            backups.metrics_text();
+                                   },
+                           }),
+                           core.tokens, &core.gate);
   if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});
@@ -316,6 +373,8 @@ int run(Command const& command) {
     Core core(config);
     return run_user_command(user_command, core.accounts);
   }
+  if (command.name == "backup") return backup_command(config, command.args);
+  if (command.name == "restore") return restore_command(config, command.args);
   if (command.name == "mail-test") {
     return run_mail_test(parse_mail_test_command(command.args), config, std::cout);
   }

@@ -37,7 +37,7 @@ describe('alert rules under promtool', { skip: missing }, () => {
   it('promtool check rules: the rules and their templates are valid', () => {
     const r = run(promtool, ['check', 'rules', 'admit-rules.yml']);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /SUCCESS: 12 rules found/);
+    assert.match(r.out, /SUCCESS: 13 rules found/);
   });
 
   it('promtool check config: the example configuration loads the rules', () => {
@@ -57,7 +57,7 @@ describe('alert rules under promtool', { skip: missing }, () => {
     const readme = await readFile(resolve(RULES_DIR, '../../README.md'), 'utf8');
     const monitoring = readme.slice(readme.indexOf('\n## Monitoring'));
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
-    assert.equal(alerts.length, 12);
+    assert.equal(alerts.length, 13);
     for (const alert of alerts) {
       assert.match(tests, new RegExp(`alertname: ${alert}\\n\\s+exp_alerts:\\n\\s+- exp_labels`), `${alert} fires in a test`);
       assert.match(tests, new RegExp(`alertname: ${alert}\\n\\s+exp_alerts: \\[\\]`), `${alert} stays quiet in a test`);
@@ -139,7 +139,7 @@ describe('a real Prometheus scraping a running admit', { skip: missing }, () => 
       const all = body.data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health === 'ok') && all;
     });
-    assert.equal(rules.length, 12);
+    assert.equal(rules.length, 13);
     for (const r of rules) assert.equal(r.lastError ?? '', '', `${r.name}: ${r.lastError}`);
   });
 
