@@ -53,6 +53,14 @@ struct Config {
   unsigned mail_cap_per_hour = 20;           ///< messages one address may receive per hour (paid confirmations exempt)
   unsigned mail_cap_per_day = 100;           ///< … and per day
   bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets
+  std::string oidc_issuer;                   ///< external OpenID provider; empty: none
+  std::string oidc_client_id;
+  std::string oidc_client_secret;  ///< for a confidential client; never logged
+  std::string oidc_roles_claim = "cognito:groups";
+  std::string oidc_role_map;                         ///< GROUP=ROLE,…
+  std::string oidc_display_name = "single sign-on";  ///< the button reads "Sign in with …"
+  bool oidc_accept_access_tokens = false;            ///< the provider's JWT access tokens work as bearer tokens
+  bool local_accounts = true;                        ///< false: sign-up, password log-in and resets are off
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;
