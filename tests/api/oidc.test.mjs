@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { api, admitBin, assertProblem, assertFieldError, signup, startServer, PASSWORD, eventBody } from './harness.mjs';
+import { api, admitBin, assertProblem, assertFieldError, importJose, signup, startServer, PASSWORD, eventBody } from './harness.mjs';
 import { startProvider, Browser, throughProvider, RESOURCE } from './support/oidc_provider.mjs';
 
 const ROLE_MAP = 'Organizers=organizer,Attendees=attendee,Admins=admin';
@@ -260,6 +260,42 @@ describe('external sign-in through oidc-provider', () => {
     assertProblem(await api(base, 'GET', '/api/me', { token: tokens.id_token }), 401);
     // Admit's own tokens keep working beside them.
     assert.equal((await api(base, 'GET', '/api/me', { token: session.accessToken })).status, 200);
+  });
+
+  it('refuses forged and misdirected access tokens: none, HS256 with the public key, an unknown key, another client, expired', async () => {
+    const login = person(['Organizers']);
+    const session = await signIn(login);
+    const jose = await importJose();
+    const rsa = idp.keys.find((k) => k.kid === 'rsa-1');
+    const providerKey = await jose.importJWK(rsa, 'RS256');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = (extra = {}) => ({
+      iss: idp.issuer, sub: login, client_id: idp.clientId, aud: RESOURCE, iat: now, exp: now + 300,
+      'cognito:groups': ['Organizers'], ...extra,
+    });
+    const signed = (payload, key = providerKey, header = { alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt' }) =>
+      new jose.SignJWT(payload).setProtectedHeader(header).sign(key);
+    const me = (token) => api(base, 'GET', '/api/me', { token });
+
+    // The provider's own key, everything right: the forging path itself works.
+    const good = await me(await signed(claims()));
+    assert.equal(good.status, 200, good.text);
+    assert.equal(good.json.userId, session.user.userId);
+
+    const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    assertProblem(await me(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`), 401, 'alg none');
+    const { d, p, q, dp, dq, qi, ...publicJwk } = rsa;
+    const hmacKey = new TextEncoder().encode(JSON.stringify(publicJwk));
+    assertProblem(await me(await signed(claims(), hmacKey, { alg: 'HS256', kid: 'rsa-1', typ: 'at+jwt' })), 401, 'HS256');
+    const stranger = (await jose.generateKeyPair('RS256')).privateKey;
+    assertProblem(await me(await signed(claims(), stranger, { alg: 'RS256', kid: 'rotated-out', typ: 'at+jwt' })), 401,
+      'a key the provider does not publish');
+    assertProblem(await me(await signed(claims(), stranger)), 401, 'the provider key id, another key');
+    assertProblem(await me(await signed(claims({ client_id: 'another-client', aud: 'another-api' }))), 401, 'another client');
+    assertProblem(await me(await signed(claims({ exp: now - 120, iat: now - 600 }))), 401, 'expired');
+    assertProblem(await me(await signed(claims({ iss: 'https://evil.example' }))), 401, 'another issuer');
+    assertProblem(await me(await signed(claims(), providerKey, { alg: 'RS256', kid: 'rsa-1' })), 401,
+      'no typ at+jwt and no token_use: not an access token');
   });
 });
 
