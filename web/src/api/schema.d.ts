@@ -4182,8 +4182,11 @@ export interface operations {
     finishExternalSignIn: {
         parameters: {
             query?: {
+                /** @description The state Admit sent the provider, which names the flow. */
                 state?: string;
+                /** @description The provider's authorization code. */
                 code?: string;
+                /** @description The provider's OAuth error code when the person did not sign in (access_denied, …). */
                 error?: string;
             };
             header?: never;
