@@ -29,7 +29,8 @@ async function privateJwk(jose, alg, kid) {
  * (`clientId`/`clientSecret`) is looked up at each request, so its redirect URI can be set once
  * Admit's port is known (`setRedirectUri`). `idTokenAlg` picks the ID tokens' algorithm.
  */
-export async function startProvider({ people, idTokenAlg = 'ES256' } = {}) {
+export async function startProvider({ people, idTokenAlg = 'ES256', defaultLogin } = {}) {
+  const options = { defaultLogin };
   const { Provider, jose } = await load();
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,7 +111,8 @@ export async function startProvider({ people, idTokenAlg = 'ES256' } = {}) {
   server.on('request', async (req, res) => {
     if (!req.url.startsWith('/interaction/')) return callback(req, res);
     try {
-      const login = new URL(req.url, issuer).searchParams.get('login');
+      // A browser walking the real redirects carries no ?login=: it signs in as the default person.
+      const login = new URL(req.url, issuer).searchParams.get('login') ?? options.defaultLogin;
       const details = await provider.interactionDetails(req, res);
       if (login === 'deny') {
         await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the person said no' },
@@ -132,6 +134,8 @@ export async function startProvider({ people, idTokenAlg = 'ES256' } = {}) {
   return {
     issuer, clientId, clientSecret, provider, keys,
     setRedirectUri(uri) { client.redirect_uris = [uri]; },
+    /** Whom a browser without ?login= signs in as ('deny' declines). */
+    setDefaultLogin(login) { options.defaultLogin = login; },
     async stop() {
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));

@@ -46,7 +46,7 @@ export default function ExternalSignInCallbackPage() {
   return (
     <div className="container auth-wrap">
       <div className="card card-pad auth-card">
-        <h1>Signing in</h1>
+        <h1>{error ? 'The sign-in did not finish' : 'Signing in'}</h1>
         {error ? (
           <>
             <Alert tone="bad">{error}</Alert>
