@@ -92,9 +92,23 @@ Flags (each overrides the environment variable beside it):
   --backup-dir DIR          ADMIT_BACKUP_DIR         take scheduled backups there (SQLite); default: none
   --backup-interval T       ADMIT_BACKUP_INTERVAL    between them: seconds, or 90s, 15m, 1h, 1d; default 1h
   --backup-keep N           ADMIT_BACKUP_KEEP        how many to keep, the newest; default 24
+  ADMIT_OIDC_ISSUER, ADMIT_OIDC_CLIENT_ID, ADMIT_OIDC_CLIENT_SECRET: sign-in through an external OpenID
+                                                     provider (authorization code + PKCE); unset: none
+  ADMIT_OIDC_ROLES_CLAIM    the ID token's claim listing the person's groups; default cognito:groups
+  ADMIT_OIDC_ROLE_MAP       GROUP=ROLE,… e.g. Organizers=organizer,Attendees=attendee,Admins=admin
+  ADMIT_OIDC_DISPLAY_NAME   the web app's button reads "Sign in with …"; default "single sign-on"
+  ADMIT_OIDC_ACCEPT_ACCESS_TOKENS B  1: the provider's own JWT access tokens work as bearer tokens
+  ADMIT_LOCAL_ACCOUNTS B    0: no sign-up, password log-in or reset (external sign-in only); default 1
 )";
 
 namespace {
+
+bool parse_switch(char const* name, std::string const& v) {
+  if (v != "0" && v != "1" && v != "true" && v != "false") {
+    throw std::invalid_argument(std::string(name) + " must be 1, 0, true or false, not '" + v + "'");
+  }
+  return v == "1" || v == "true";
+}
 
 std::vector<std::string> split_list(std::string const& text) {
   std::vector<std::string> out;
@@ -278,6 +292,20 @@ std::vector<Setting> const& settings() {
          c.backup_keep = parse_number<unsigned>("ADMIT_BACKUP_KEEP", v);
          if (c.backup_keep == 0) throw std::invalid_argument("ADMIT_BACKUP_KEEP must be at least 1");
        }},
+      {"ADMIT_OIDC_ISSUER", "--oidc-issuer", [](Config& c, std::string const& v) { c.oidc_issuer = v; }},
+      {"ADMIT_OIDC_CLIENT_ID", "--oidc-client-id", [](Config& c, std::string const& v) { c.oidc_client_id = v; }},
+      {"ADMIT_OIDC_CLIENT_SECRET", "--oidc-client-secret",
+       [](Config& c, std::string const& v) { c.oidc_client_secret = v; }},
+      {"ADMIT_OIDC_ROLES_CLAIM", "--oidc-roles-claim", [](Config& c, std::string const& v) { c.oidc_roles_claim = v; }},
+      {"ADMIT_OIDC_ROLE_MAP", "--oidc-role-map", [](Config& c, std::string const& v) { c.oidc_role_map = v; }},
+      {"ADMIT_OIDC_DISPLAY_NAME", "--oidc-display-name",
+       [](Config& c, std::string const& v) { c.oidc_display_name = v; }},
+      {"ADMIT_OIDC_ACCEPT_ACCESS_TOKENS", "--oidc-accept-access-tokens",
+       [](Config& c, std::string const& v) {
+         c.oidc_accept_access_tokens = parse_switch("ADMIT_OIDC_ACCEPT_ACCESS_TOKENS", v);
+       }},
+      {"ADMIT_LOCAL_ACCOUNTS", "--local-accounts",
+       [](Config& c, std::string const& v) { c.local_accounts = parse_switch("ADMIT_LOCAL_ACCOUNTS", v); }},
   };
   return list;
 }

@@ -56,6 +56,14 @@ struct Config {
   std::string backup_dir;                    ///< scheduled backups go there (SQLite); empty: none
   unsigned backup_interval_seconds = 3600;   ///< between scheduled backups
   unsigned backup_keep = 24;                 ///< scheduled backups kept, the newest
+  std::string oidc_issuer;                   ///< external OpenID provider; empty: none
+  std::string oidc_client_id;
+  std::string oidc_client_secret;  ///< for a confidential client; never logged
+  std::string oidc_roles_claim = "cognito:groups";
+  std::string oidc_role_map;                         ///< GROUP=ROLE,…
+  std::string oidc_display_name = "single sign-on";  ///< the button reads "Sign in with …"
+  bool oidc_accept_access_tokens = false;            ///< the provider's JWT access tokens work as bearer tokens
+  bool local_accounts = true;                        ///< false: sign-up, password log-in and resets are off
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;

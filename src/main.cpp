@@ -11,6 +11,7 @@
 #include "app/accounts.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
+#include "app/external_sign_in.hpp"
 #include "app/mail_sender.hpp"
 #include "app/payments.hpp"
 #include "app/questions.hpp"
@@ -20,6 +21,7 @@
 #include "app/tickets.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
+#include "auth/oidc_provider.hpp"
 #include "backup.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
@@ -95,7 +97,34 @@ struct Core {
                     }) {
     accounts.set_login_throttle(&login_throttle);
     if (config.require_verified_organizers) events.require_verified_organizers(store);
+    if (!config.oidc_issuer.empty()) {
+      auto role_map = parse_role_map(config.oidc_role_map);
+      if (!role_map) throw std::invalid_argument("ADMIT_OIDC_ROLE_MAP: " + role_map.error());
+      auto public_url = config.public_url;
+      while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+      identity_provider = std::make_unique<auth::OidcProvider>(auth::OidcSettings{
+          .issuer = config.oidc_issuer,
+          .client_id = config.oidc_client_id,
+          .client_secret = config.oidc_client_secret,
+          .redirect_uri = public_url + "/api/auth/oidc/callback",
+          .roles_claim = config.oidc_roles_claim,
+      });
+      external_sign_in = std::make_unique<ExternalSignIn>(*identity_provider, store, accounts, digest, entropy, clock,
+                                                          ExternalSignInSettings{
+                                                              .display_name = config.oidc_display_name,
+                                                              .public_url = public_url,
+                                                              .role_map = std::move(*role_map),
+                                                          });
+      if (config.oidc_accept_access_tokens) {
+        bearer_tokens = std::make_unique<BearerTokens>(tokens, *external_sign_in, clock);
+      }
+    } else if (config.oidc_accept_access_tokens) {
+      throw std::invalid_argument("ADMIT_OIDC_ACCEPT_ACCESS_TOKENS needs ADMIT_OIDC_ISSUER");
+    }
   }
+
+  /// The bearer tokens requests may carry: Admit's own, and in resource-server mode the provider's.
+  AccessTokens& request_tokens() { return bearer_tokens ? static_cast<AccessTokens&>(*bearer_tokens) : tokens; }
 
   static MailSettings mail_settings(Config const& config) {
     auto from = mail::parse_mail_address(config.mail_from);
@@ -185,7 +214,10 @@ struct Core {
   Confirmations confirmations;
   mail::GmimeComposer composer;
   std::unique_ptr<MailTransport> mail_transport;
-  MailSender mail_sender;  ///< after the transport it uses, so it stops first
+  MailSender mail_sender;                               ///< after the transport it uses, so it stops first
+  std::unique_ptr<IdentityProvider> identity_provider;  ///< null: no external sign-in
+  std::unique_ptr<ExternalSignIn> external_sign_in;
+  std::unique_ptr<BearerTokens> bearer_tokens;  ///< resource-server mode only
 };
 
 /// Whether the database answers a trivial query now, and how long that took: asked at each
@@ -298,6 +330,10 @@ int serve(Config config) {
   if (config.public_url == "http://" + config.listen) config.public_url = url;
 
   Core core(config, &metrics);
+  if (!config.local_accounts) {
+    if (!core.external_sign_in) throw std::invalid_argument("ADMIT_LOCAL_ACCOUNTS=0 needs ADMIT_OIDC_ISSUER");
+    core.accounts.set_local_accounts(false);
+  }
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
   BackupSchedule const backups({.dir = config.backup_dir,
@@ -314,6 +350,7 @@ int serve(Config config) {
                                .payments = core.payments,
                                .staff = core.staff,
                                .questions = core.questions,
+                               .external_sign_in = core.external_sign_in.get(),
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics =
@@ -322,7 +359,7 @@ int serve(Config config) {
                                             backups.metrics_text();
                                    },
                            }),
-                           core.tokens, &core.gate);
+                           core.request_tokens(), &core.gate);
   if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});

@@ -7,6 +7,7 @@
 #include "app/accounts.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
+#include "app/external_sign_in.hpp"
 #include "app/payments.hpp"
 #include "app/questions.hpp"
 #include "app/registrations.hpp"
@@ -24,6 +25,12 @@ Response forgot_password(Accounts& accounts, Request& request);
 Response reset_password(Accounts& accounts, Request& request);
 Response verify_email(Accounts& accounts, Request& request);
 Response resend_verification(Accounts& accounts, Request& request);
+
+/// External sign-in; `sign_in` is null when no provider is configured.
+Response get_oidc_config(ExternalSignIn* sign_in, Request& request);
+Response start_oidc_sign_in(ExternalSignIn* sign_in, Request& request);
+Response finish_oidc_sign_in(ExternalSignIn* sign_in, Request& request);
+Response exchange_oidc_code(ExternalSignIn* sign_in, Request& request);
 
 Response create_event(Events& events, Request& request);
 Response get_event(Events& events, Request& request);

@@ -8,6 +8,7 @@
 #include "app/accounts.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
+#include "app/external_sign_in.hpp"
 #include "app/payments.hpp"
 #include "app/questions.hpp"
 #include "app/registrations.hpp"
@@ -26,6 +27,7 @@ struct Services {
   Payments& payments;
   Staff& staff;
   Questions& questions;
+  ExternalSignIn* external_sign_in;        ///< null: no external provider configured
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

@@ -74,6 +74,10 @@ Error too_many(std::chrono::seconds wait, std::string_view what) {
   return error;
 }
 
+std::unexpected<Error> local_accounts_off() {
+  return fail(Errc::forbidden, "Accounts with a password are switched off here; sign in with the external provider.");
+}
+
 Error invalid_token(std::string_view what) {
   return Error{Errc::invalid_input, std::string(what), {{"token", "is unknown, used or expired"}}};
 }
@@ -81,6 +85,7 @@ Error invalid_token(std::string_view what) {
 }  // namespace
 
 Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor const& actor) {
+  if (!local_accounts_) return local_accounts_off();
   auto errors = check_signup(request.email, request.password, request.name);
   if (request.role != Role::attendee && request.role != Role::organizer) {
     errors.push_back({"role", "must be attendee or organizer"});
@@ -111,6 +116,7 @@ Result<SessionTokens> Accounts::sign_up(SignUpRequest const& request, Actor cons
 }
 
 Result<SessionTokens> Accounts::log_in(std::string_view email, std::string_view password, std::string_view client) {
+  if (!local_accounts_) return local_accounts_off();
   auto const normalized = normalize_email(email);
   // The throttle's key is decided before the account is looked up, and is the same for an
   // address that has no account: its answers reveal nothing about which addresses exist.
@@ -206,6 +212,7 @@ Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
 }
 
 Result<void> Accounts::request_password_reset(std::string_view email, std::string_view client) {
+  if (!local_accounts_) return local_accounts_off();
   auto const normalized = normalize_email(email);
   if (!normalized) {
     return fail(Errc::invalid_input, "The email address is not valid.", {{"email", "must be a valid email address"}});
@@ -227,6 +234,7 @@ Result<void> Accounts::request_password_reset(std::string_view email, std::strin
 }
 
 Result<void> Accounts::reset_password(std::string_view token, std::string_view password, Actor const& actor) {
+  if (!local_accounts_) return local_accounts_off();
   if (auto errors = check_password(password); !errors.empty()) {
     return fail(Errc::invalid_input, "The new password is not acceptable.", std::move(errors));
   }
@@ -259,6 +267,13 @@ Result<bool> Accounts::resend_verification(Principal const& who) {
       new_account_token(MailKind::email_verification, user->email, user->id,
                         std::chrono::duration_cast<std::chrono::seconds>(kEmailVerificationLifetime)));
   return true;
+}
+
+Result<SessionTokens> Accounts::open_session(std::string_view user_id) {
+  auto user = users_.find_user(user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  if (user->disabled()) return fail(Errc::account_disabled, "This account is disabled.");
+  return start_session(std::move(*user));
 }
 
 SessionTokens Accounts::start_session(User user) {

@@ -54,6 +54,10 @@ class Accounts {
   Result<SessionTokens> log_in(std::string_view email, std::string_view password, std::string_view client = {});
   /// Trades a refresh token for a new pair; a token works once.
   Result<SessionTokens> refresh(std::string_view refresh_token);
+  /// Starts a session for an account whose person proved who they are elsewhere (the external
+  /// identity provider). Errc::unauthenticated when the account is gone, account_disabled
+  /// when it is disabled.
+  Result<SessionTokens> open_session(std::string_view user_id);
   /// Ends the login the refresh token belongs to, when it is the caller's.
   Result<void> log_out(Principal const& who, std::string_view refresh_token);
   Result<User> me(Principal const& who);
@@ -93,6 +97,10 @@ class Accounts {
   void set_mail_limits(AccountMailLimits const& limits,
                        RequestQuota::SteadyClock const& now = std::chrono::steady_clock::now);
 
+  /// Switches accounts with a password off (false) or on: sign-up, log-in, and password resets
+  /// then fail with Errc::forbidden, so people sign in through the external provider only.
+  void set_local_accounts(bool on) { local_accounts_ = on; }
+
   /// Throttles log_in with `throttle` (which must outlive this object); none by default.
   void set_login_throttle(LoginThrottle* throttle) { throttle_ = throttle; }
 
@@ -113,6 +121,7 @@ class Accounts {
   std::chrono::seconds refresh_lifetime_;
   std::string dummy_hash_;  ///< verified against when the email is unknown, so timing tells nothing
   LoginThrottle* throttle_ = nullptr;
+  bool local_accounts_ = true;
   std::unique_ptr<RequestQuota> resets_per_address_;
   std::unique_ptr<RequestQuota> resets_per_client_;
   std::unique_ptr<RequestQuota> verifications_per_user_;

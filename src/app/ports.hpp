@@ -809,6 +809,56 @@ class MailStore {
   virtual MailBacklog mail_backlog(MailClock now) = 0;
 };
 
+// ---- external identities ------------------------------------------------------------
+
+/// A sign-in in progress, between the redirect to the provider and its callback. Kept in the
+/// database, so whichever node receives the callback can finish it.
+struct SignInFlow {
+  std::string state_hash;  ///< TokenDigest of `state`: the state itself travels only in the URL
+  std::string nonce;
+  std::string code_verifier;
+  std::string return_to;  ///< a path inside the web app
+  Timestamp expires_at;
+};
+
+/// A person signing in through the provider, with the roles its groups map to now.
+struct ExternalSignInRecord {
+  std::string new_user_id;  ///< the account's id should the person be new
+  std::string issuer;
+  std::string subject;
+  std::string email;  ///< normalised, or empty when the provider gave no usable address
+  bool email_verified = false;
+  std::string name;        ///< the provider's, or a stand-in (the address, the subject) for a new account
+  bool name_given = true;  ///< false: `name` is a stand-in, and a known account keeps its name
+  Roles provider_roles;
+  /// False when the token carried no roles claim (an access token without it): the account's
+  /// roles and what the provider granted stay as they are.
+  bool roles_known = true;
+  Timestamp now;
+};
+
+class ExternalIdentityStore {
+ public:
+  virtual ~ExternalIdentityStore() = default;
+  /// Keeps a flow under its state's digest; flows that expired before `now` are removed.
+  virtual void save_sign_in_flow(SignInFlow const& flow, Timestamp now) = 0;
+  /// Removes and returns the flow of `state_hash` (expired or not: the caller tells); nullopt when
+  /// there is none. Of two simultaneous takes of one flow, one gets it.
+  virtual std::optional<SignInFlow> take_sign_in_flow(std::string_view state_hash) = 0;
+  /// The account linked to (issuer, subject), in one atomic, audited step: a person seen before
+  /// gets the roles roles_after_external_sign_in gives (and, when a role went, the account's
+  /// token version moves on and its refresh tokens are revoked, as revoke_role does); a new one
+  /// gets a new account with the provider's address when no account has it (otherwise an
+  /// address under .invalid: an account is never linked by its address) and no password.
+  /// The address counts as verified when the provider says so.
+  virtual User link_external_person(ExternalSignInRecord const& person, Actor const& actor) = 0;
+  /// Keeps a one-time sign-in code's digest for the account, until `expires_at`.
+  virtual void save_sign_in_code(std::string_view code_hash, std::string_view user_id, Timestamp expires_at,
+                                 Timestamp now) = 0;
+  /// Uses up the code: the account it names when it was unused and unexpired at `now`.
+  virtual std::optional<std::string> take_sign_in_code(std::string_view code_hash, Timestamp now) = 0;
+};
+
 class Store : public UserStore,
               public SessionStore,
               public EventStore,
@@ -818,7 +868,8 @@ class Store : public UserStore,
               public KeyStore,
               public PaymentStore,
               public MailStore,
-              public QuestionStore {
+              public QuestionStore,
+              public ExternalIdentityStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

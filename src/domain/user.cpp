@@ -101,3 +101,13 @@ std::string role_list(Roles roles) {
 }
 
 }  // namespace admit
+
+namespace admit {
+
+std::string external_placeholder_email(std::string_view user_id) {
+  std::string local = "external-";
+  for (char const c : user_id) local += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return local + "@users.invalid";
+}
+
+}  // namespace admit

@@ -93,6 +93,20 @@ inline bool may_sell_at(User const& organizer, std::int64_t price_minor, bool re
   return price_minor <= 0 || !require_verified_organizers || organizer.email_verified();
 }
 
+/// The roles an account holds after a sign-in through the external identity provider: the roles
+/// the provider granted at the previous sign-in (`from_provider_before`) give way to those it
+/// grants now, and the roles granted in Admit itself stay. So a person the provider removed from
+/// its Organizers group loses the organizer role, while an admin's grant outlives every sign-in.
+constexpr Roles roles_after_external_sign_in(Roles current, Roles from_provider_before, Roles from_provider_now) {
+  auto const granted_in_admit = static_cast<std::uint8_t>(current.bits() & ~from_provider_before.bits());
+  return Roles(static_cast<std::uint8_t>(granted_in_admit | from_provider_now.bits()));
+}
+
+/// The address an account made for an external sign-in gets when the provider gave none, or one
+/// that another account already has: unique, and under .invalid (RFC 2606), so no mail is ever
+/// delivered to it and nobody can claim it.
+std::string external_placeholder_email(std::string_view user_id);
+
 /// The roles' names joined by commas ("attendee,organizer"), for the audit log.
 std::string role_list(Roles roles);
 

@@ -9,6 +9,7 @@ const SignupPage = lazy(() => import('./features/auth/SignupPage'));
 const ForgotPasswordPage = lazy(() => import('./features/auth/ForgotPasswordPage'));
 const ResetPasswordPage = lazy(() => import('./features/auth/ResetPasswordPage'));
 const VerifyEmailPage = lazy(() => import('./features/auth/VerifyEmailPage'));
+const ExternalSignInCallbackPage = lazy(() => import('./features/auth/ExternalSignInCallbackPage'));
 const EventPage = lazy(() => import('./features/events/EventPage'));
 const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
 const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
@@ -34,6 +35,7 @@ export function AppRoutes() {
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />
+        <Route path="auth/callback" element={<ExternalSignInCallbackPage />} />
         <Route path="events/:eventId" element={<EventPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />

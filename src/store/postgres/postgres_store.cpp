@@ -270,6 +270,8 @@ std::optional<std::string> PostgresStore::reset_password(std::string_view token_
     auto claimed = db.exec(
         "UPDATE password_reset_tokens t SET used_at = $2 FROM users u "
         "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.email = t.email "
+        // An account of the external provider has no password here, and gets none by mail.
+        "AND NOT EXISTS (SELECT 1 FROM external_identities i WHERE i.user_id = u.id) "
         "RETURNING u.id, u.email",
         {param(token_hash), param(seconds(now))});
     if (claimed.empty()) return std::nullopt;

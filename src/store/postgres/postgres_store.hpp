@@ -149,6 +149,13 @@ class PostgresStore final : public Store {
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
 
+  void save_sign_in_flow(SignInFlow const& flow, Timestamp now) override;
+  std::optional<SignInFlow> take_sign_in_flow(std::string_view state_hash) override;
+  User link_external_person(ExternalSignInRecord const& person, Actor const& actor) override;
+  void save_sign_in_code(std::string_view code_hash, std::string_view user_id, Timestamp expires_at,
+                         Timestamp now) override;
+  std::optional<std::string> take_sign_in_code(std::string_view code_hash, Timestamp now) override;
+
   /// One order waiting for the registration writer.
   struct Order {
     NewRegistration order;

@@ -318,7 +318,9 @@ std::optional<std::string> SqliteStore::reset_password(std::string_view token_ha
     {
       auto row = db.prepare(
           "SELECT u.id, u.email FROM password_reset_tokens t JOIN users u ON u.email = t.email "
-          "WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2");
+          "WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 "
+          // An account of the external provider has no password here, and gets none by mail.
+          "AND NOT EXISTS (SELECT 1 FROM external_identities i WHERE i.user_id = u.id)");
       row.bind(1, token_hash).bind(2, seconds(now));
       if (!row.step()) return std::nullopt;
       user_id = row.text(0);

@@ -125,6 +125,13 @@ class SqliteStore final : public Store {
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
+
+  void save_sign_in_flow(SignInFlow const& flow, Timestamp now) override;
+  std::optional<SignInFlow> take_sign_in_flow(std::string_view state_hash) override;
+  User link_external_person(ExternalSignInRecord const& person, Actor const& actor) override;
+  void save_sign_in_code(std::string_view code_hash, std::string_view user_id, Timestamp expires_at,
+                         Timestamp now) override;
+  std::optional<std::string> take_sign_in_code(std::string_view code_hash, Timestamp now) override;
   /// Frees every claim on the outbox. Only for the server as it starts: one process serves a
   /// SQLite database, so claims left over are those of a previous process that died mid-send,
   /// and its messages need not wait for their leases to run out.

@@ -362,6 +362,7 @@ class RouteTableTest : public ::testing::Test {
       .payments = payments_,
       .staff = staff_,
       .questions = questions_,
+      .external_sign_in = nullptr,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },

@@ -199,5 +199,17 @@ TEST(MaySellAt, PaidTicketsNeedAVerifiedOrganizerOnlyWhereRequired) {
   EXPECT_TRUE(may_sell_at(organizer, 2500, true));
 }
 
+TEST(RolesAfterExternalSignIn, TheProvidersRolesAreReplacedAndAdmitsGrantsStay) {
+  // Signed in as an organizer before; an admin granted admin in Admit since.
+  Roles const current = Role::attendee | Role::organizer;
+  Roles const with_admin = current.with(Role::admin);
+  // Removed from Organizers at the provider: organizer goes, attendee (still mapped) and admin stay.
+  EXPECT_EQ(roles_after_external_sign_in(with_admin, current, Role::attendee), Role::attendee | Role::admin);
+  // Added to Organizers: the role arrives.
+  EXPECT_EQ(roles_after_external_sign_in(Role::attendee, Role::attendee, current), current);
+  // In no mapped group at all: only what Admit granted remains.
+  EXPECT_EQ(roles_after_external_sign_in(with_admin, current, Roles{}), Roles(Role::admin));
+}
+
 }  // namespace
 }  // namespace admit

@@ -424,6 +424,97 @@ TYPED_TEST(StoreContract, SetRolesIsAudited) {
   EXPECT_EQ(rows[0][2], "attendee,organizer");
 }
 
+ExternalSignInRecord external_person(std::string new_user_id, Roles roles, std::string email = "ada@corp.example") {
+  return ExternalSignInRecord{.new_user_id = std::move(new_user_id),
+                              .issuer = "https://id.example.test",
+                              .subject = "sub-1",
+                              .email = std::move(email),
+                              .email_verified = true,
+                              .name = "Ada",
+                              .provider_roles = roles,
+                              .now = kNow};
+}
+
+TYPED_TEST(StoreContract, AnExternalPersonIsLinkedByIssuerAndSubject) {
+  auto const first = this->store_->link_external_person(external_person("x1", Role::organizer), Actor{});
+  EXPECT_EQ(first.id, "x1");
+  EXPECT_EQ(first.email, "ada@corp.example");
+  EXPECT_TRUE(first.email_verified());
+  EXPECT_EQ(first.roles, Roles(Role::organizer));
+  EXPECT_EQ(first.password_hash, "");
+  // The same person again: the same account, whatever new id the caller offers.
+  auto const again = this->store_->link_external_person(external_person("x2", Role::organizer), Actor{});
+  EXPECT_EQ(again.id, "x1");
+  EXPECT_FALSE(this->store_->find_user("x2"));
+  auto const audited = this->factory_.query("SELECT action FROM audit_log WHERE subject_id = 'x1' ORDER BY id");
+  ASSERT_EQ(audited.size(), 2u);
+  EXPECT_EQ(audited[0][0], "user.created");
+  EXPECT_EQ(audited[1][0], "user.external_sign_in");
+}
+
+TYPED_TEST(StoreContract, AnExternalPersonNeverTakesOverAnAccountByItsAddress) {
+  this->add_user("u1", "ada@corp.example", Role::admin);
+  auto const linked = this->store_->link_external_person(external_person("x1", Role::attendee), Actor{});
+  EXPECT_EQ(linked.id, "x1");
+  EXPECT_EQ(linked.email, external_placeholder_email("x1"));
+  EXPECT_FALSE(linked.email_verified());
+  EXPECT_EQ(this->store_->find_user("u1")->roles, Roles(Role::admin));
+}
+
+TYPED_TEST(StoreContract, ProviderRolesAreReplacedAtEachSignInAndAdmitsGrantsStay) {
+  (void)this->store_->link_external_person(external_person("x1", Role::attendee | Role::organizer), Actor{});
+  this->store_->insert_session(make_session("a1", "x1", "fa"));
+  ASSERT_TRUE(
+      this->store_->set_roles("ada@corp.example", (Role::attendee | Role::organizer).with(Role::admin), Actor{}));
+  auto const after = this->store_->link_external_person(external_person("x9", Role::attendee), Actor{});
+  EXPECT_EQ(after.roles, Role::attendee | Role::admin);
+  EXPECT_EQ(after.token_version, 1) << "losing organizer ends what was issued under it";
+  EXPECT_EQ(this->store_->rotate_session("a1", "a2", kNow, kNow + days{30}).outcome, RotateOutcome::invalid);
+  // Without a roles claim (an access token) nothing about the roles changes.
+  auto unknown = external_person("x9", Roles{});
+  unknown.roles_known = false;
+  EXPECT_EQ(this->store_->link_external_person(unknown, Actor{}).roles, Role::attendee | Role::admin);
+  // Nothing lost, nothing ended.
+  EXPECT_EQ(this->store_->link_external_person(external_person("x9", Role::attendee), Actor{}).token_version, 1);
+}
+
+TYPED_TEST(StoreContract, AnExternalPersonsAccountGetsNoPasswordByAResetLink) {
+  auto const linked = this->store_->link_external_person(external_person("x1", Role::attendee), Actor{});
+  this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "ada@corp.example"));
+  EXPECT_FALSE(this->store_->reset_password("rh1", "$argon2id$new", kNow + 1min, Actor{}));
+  EXPECT_EQ(this->store_->find_user(linked.id)->password_hash, "");
+}
+
+TYPED_TEST(StoreContract, ASignInFlowIsTakenOnce) {
+  SignInFlow const flow{
+      .state_hash = "h1", .nonce = "n", .code_verifier = "v", .return_to = "/events", .expires_at = kNow + 10min};
+  this->store_->save_sign_in_flow(flow, kNow);
+  auto const taken = this->store_->take_sign_in_flow("h1");
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->nonce, "n");
+  EXPECT_EQ(taken->code_verifier, "v");
+  EXPECT_EQ(taken->return_to, "/events");
+  EXPECT_EQ(taken->expires_at, kNow + 10min);
+  EXPECT_FALSE(this->store_->take_sign_in_flow("h1"));
+  // Saving a flow sweeps those that expired.
+  this->store_->save_sign_in_flow(flow, kNow);
+  this->store_->save_sign_in_flow(
+      {.state_hash = "h2", .nonce = "n", .code_verifier = "v", .return_to = "/", .expires_at = kNow + 30min},
+      kNow + 20min);
+  EXPECT_FALSE(this->store_->take_sign_in_flow("h1"));
+  EXPECT_TRUE(this->store_->take_sign_in_flow("h2"));
+}
+
+TYPED_TEST(StoreContract, ASignInCodeWorksOnceAndUntilItExpires) {
+  this->add_user("u1", "ada@example.com");
+  this->store_->save_sign_in_code("c1", "u1", kNow + 1min, kNow);
+  this->store_->save_sign_in_code("c2", "u1", kNow + 1min, kNow);
+  EXPECT_EQ(this->store_->take_sign_in_code("c1", kNow), "u1");
+  EXPECT_FALSE(this->store_->take_sign_in_code("c1", kNow));
+  EXPECT_FALSE(this->store_->take_sign_in_code("c2", kNow + 1min));
+  EXPECT_FALSE(this->store_->take_sign_in_code("unknown", kNow));
+}
+
 TYPED_TEST(StoreContract, ANewAccountIsEnabledAtTokenVersionZero) {
   this->add_user("u1", "ada@example.com");
   EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 0, .disabled = false}));

@@ -346,4 +346,58 @@ MailBacklog FakeStore::mail_backlog(MailClock) {
   return backlog;
 }
 
+void FakeStore::save_sign_in_flow(SignInFlow const& flow, Timestamp now) {
+  std::erase_if(sign_in_flows, [now](auto const& entry) { return entry.second.expires_at < now; });
+  sign_in_flows.insert_or_assign(flow.state_hash, flow);
+}
+
+std::optional<SignInFlow> FakeStore::take_sign_in_flow(std::string_view state_hash) {
+  auto const found = sign_in_flows.find(state_hash);
+  if (found == sign_in_flows.end()) return std::nullopt;
+  auto flow = found->second;
+  sign_in_flows.erase(found);
+  return flow;
+}
+
+User FakeStore::link_external_person(ExternalSignInRecord const& person, Actor const&) {
+  auto const key = std::make_pair(person.issuer, person.subject);
+  if (auto const found = identities.find(key); found != identities.end()) {
+    auto& user = users.at(found->second.user_id);
+    auto const granted = person.roles_known ? person.provider_roles : found->second.provider_roles;
+    auto const roles = roles_after_external_sign_in(user.roles, found->second.provider_roles, granted);
+    if ((user.roles.bits() & ~roles.bits()) != 0) ++user.token_version;
+    user.roles = roles;
+    if (person.name_given) user.name = person.name;
+    found->second.provider_roles = granted;
+    return user;
+  }
+  bool const taken =
+      std::any_of(users.begin(), users.end(), [&](auto const& entry) { return entry.second.email == person.email; });
+  bool const address_free = !person.email.empty() && !taken;
+  User user{.id = person.new_user_id,
+            .email = address_free ? person.email : external_placeholder_email(person.new_user_id),
+            .name = person.name,
+            .password_hash = "",
+            .roles = person.provider_roles,
+            .created_at = person.now};
+  if (address_free && person.email_verified) user.email_verified_at = person.now;
+  users.insert_or_assign(user.id, user);
+  identities.insert_or_assign(key, Identity{user.id, person.provider_roles});
+  return user;
+}
+
+void FakeStore::save_sign_in_code(std::string_view code_hash, std::string_view user_id, Timestamp expires_at,
+                                  Timestamp) {
+  sign_in_codes.insert_or_assign(std::string(code_hash), std::make_pair(std::string(user_id), expires_at));
+}
+
+std::optional<std::string> FakeStore::take_sign_in_code(std::string_view code_hash, Timestamp now) {
+  auto const found = sign_in_codes.find(code_hash);
+  if (found == sign_in_codes.end()) return std::nullopt;
+  auto const [user_id, expires_at] = found->second;
+  sign_in_codes.erase(found);
+  if (now >= expires_at) return std::nullopt;
+  return user_id;
+}
+
 }  // namespace admit::test

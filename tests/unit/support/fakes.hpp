@@ -284,6 +284,22 @@ class FakeStore final : public Store {
   std::pair<std::int32_t, std::int32_t> mail_sent_to(std::string_view address, Timestamp since_hour,
                                                      Timestamp since_day) override;
   MailBacklog mail_backlog(MailClock now) override;
+
+  // ---- external identities, as the real stores keep them ----------------------------------
+  std::map<std::string, SignInFlow, std::less<>> sign_in_flows;                         ///< by state digest
+  std::map<std::string, std::pair<std::string, Timestamp>, std::less<>> sign_in_codes;  ///< digest → (user, expiry)
+  struct Identity {
+    std::string user_id;
+    Roles provider_roles;
+  };
+  std::map<std::pair<std::string, std::string>, Identity> identities;  ///< by (issuer, subject)
+
+  void save_sign_in_flow(SignInFlow const& flow, Timestamp now) override;
+  std::optional<SignInFlow> take_sign_in_flow(std::string_view state_hash) override;
+  User link_external_person(ExternalSignInRecord const& person, Actor const& actor) override;
+  void save_sign_in_code(std::string_view code_hash, std::string_view user_id, Timestamp expires_at,
+                         Timestamp now) override;
+  std::optional<std::string> take_sign_in_code(std::string_view code_hash, Timestamp now) override;
 };
 
 }  // namespace admit::test

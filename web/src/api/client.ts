@@ -198,7 +198,10 @@ export function createClient(deps: ClientDeps) {
   }
 
   /// Logs in (or signs up) and keeps the session.
-  async function authenticate(path: '/api/auth/login' | '/api/auth/signup', body: unknown): Promise<Session> {
+  async function authenticate(
+    path: '/api/auth/login' | '/api/auth/signup' | '/api/auth/oidc/exchange',
+    body: unknown,
+  ): Promise<Session> {
     const auth = await request<AuthResponse>(path, { method: 'POST', body, auth: false });
     const session = sessionFromAuth(auth, now());
     store.save(session);

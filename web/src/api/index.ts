@@ -9,6 +9,7 @@ import type {
   EventRegistrationList,
   EventUpdate,
   Me,
+  OidcConfig,
   OrderItem,
   PaymentIntent,
   Registration,
@@ -49,6 +50,10 @@ export interface ListQuery {
 export const api = {
   login: (email: string, password: string) => client.authenticate('/api/auth/login', { email, password }),
   signup: (body: SignupRequest) => client.authenticate('/api/auth/signup', body),
+  /// Whether sign-in through an external provider is on, and what its button names.
+  oidcConfig: () => get<OidcConfig>('/api/auth/oidc/config', { auth: false }),
+  /// Trades the one-time code from the external sign-in's callback for a session.
+  oidcExchange: (code: string) => client.authenticate('/api/auth/oidc/exchange', { code }),
   logout: () => client.logout(),
   me: () => get<Me>('/api/me'),
   /// Asks for a password reset link; the answer is the same whether or not an account has the address.

@@ -244,6 +244,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/oidc/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether external sign-in is on
+         * @description Tells the web app whether to offer "Sign in with {displayName}": sign-in through the external OpenID provider configured with `ADMIT_OIDC_ISSUER`.
+         */
+        get: operations["getExternalSignInConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in through the external provider
+         * @description Sends the browser to the provider's authorization endpoint (authorization code flow with PKCE S256, a fresh `state` and `nonce`). The flow is kept in the database for 10 minutes, so any node can finish it.
+         */
+        get: operations["startExternalSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider's redirect back to Admit
+         * @description Where the provider sends the browser after the person signed in (or did not). Admit uses up the flow named by `state` (once), trades the `code` for tokens, verifies the ID token (signature against the provider's JWK Set, issuer, audience, expiry, nonce), links the person by issuer and subject, maps their groups to roles, and sends the browser to the web app's `/auth/callback` with a one-time code in the URL fragment: `#code=…&returnTo=…`, or `#error=…` (`access_denied` or another error the provider sent, `invalid_state`, `expired`, `invalid_token`, `account_disabled`, `provider_unavailable`).
+         */
+        get: operations["finishExternalSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade the one-time sign-in code for Admit's tokens
+         * @description The web app sends the code from the callback's URL fragment and gets the same reply as a log-in. A code works once, for 60 seconds.
+         */
+        post: operations["exchangeExternalSignInCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/verify-email/resend": {
         parameters: {
             query?: never;
@@ -1153,6 +1233,28 @@ export interface components {
              * @example kq7Xw2m9R4vT1bN8cY3zL6pA0sD5fH2j
              */
             token: string;
+        };
+        /**
+         * @example {
+         *       "enabled": true,
+         *       "issuer": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+         *       "displayName": "Example Corp"
+         *     }
+         */
+        ExternalSignInConfig: {
+            /** @description Whether an external OpenID provider is configured. */
+            enabled: boolean;
+            /**
+             * Format: uri
+             * @description The provider's issuer, when enabled.
+             */
+            issuer?: string;
+            /** @description What the button names: "Sign in with {displayName}". */
+            displayName?: string;
+        };
+        ExternalSignInExchange: {
+            /** @description The one-time code from the callback's URL fragment. */
+            code: string;
         };
         /**
          * @example {
@@ -4007,6 +4109,162 @@ export interface operations {
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getExternalSignInConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The external sign-in's settings the web app needs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalSignInConfig"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    startExternalSignIn: {
+        parameters: {
+            query?: {
+                /** @description The page of the web app to return to after signing in: a path starting with one `/` (default `/`). Absolute URLs, `//host` and backslashes are refused. */
+                returnTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider. */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadQuery"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            /** @description The provider's configuration (discovery) cannot be fetched, or the database is unreachable; retry later. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:unavailable";
+                        /** @constant */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    finishExternalSignIn: {
+        parameters: {
+            query?: {
+                /** @description The state Admit sent the provider, which names the flow. */
+                state?: string;
+                /** @description The provider's authorization code. */
+                code?: string;
+                /** @description The provider's OAuth error code when the person did not sign in (access_denied, …). */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Into the web app, with the outcome in the URL fragment. */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exchangeExternalSignInCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The code. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExternalSignInExchange"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description `validation-error` naming `code` when it is unknown, used or expired; `malformed-json` for a body that is not JSON. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:validation-error" | "urn:admit:problem:malformed-json";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description The account was disabled (`account-disabled`) or is gone. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:account-disabled" | "urn:admit:problem:unauthenticated";
+                        /** @constant */
+                        status?: 401;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];

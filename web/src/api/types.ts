@@ -5,6 +5,7 @@ type Schemas = components['schemas'];
 export type User = Schemas['User'];
 export type Role = Schemas['Role'];
 export type AuthResponse = Schemas['AuthResponse'];
+export type OidcConfig = Schemas['ExternalSignInConfig'];
 export type SignupRequest = Schemas['SignupRequest'];
 export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];

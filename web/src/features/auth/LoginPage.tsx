@@ -5,6 +5,7 @@ import { classifyError } from '../../api/errors';
 import { Field } from '../../components/Field';
 import { Alert, errorMessage } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
+import { ExternalSignInButton } from './ExternalSignIn';
 import { afterLogin, validateEmail, type Errors } from './validation';
 
 export default function LoginPage() {
@@ -46,6 +47,7 @@ export default function LoginPage() {
       <div className="card card-pad auth-card">
         <h1>Welcome back</h1>
         <p className="lead">Log in to see your tickets or manage your events.</p>
+        <ExternalSignInButton next={next} />
         <form onSubmit={submit} noValidate>
           {formError && <Alert tone="bad">{formError}</Alert>}
           <Field label="Email" error={errors.email}>
