@@ -84,6 +84,10 @@ Flags (each overrides the environment variable beside it):
   --mail-cap-per-day N      ADMIT_MAIL_CAP_PER_DAY   … per day; default 100 (paid confirmations always go)
   --require-verified-organizers B  ADMIT_REQUIRE_VERIFIED_ORGANIZERS  1: organizers must verify their
                                                      address before selling paid tickets; default 0
+  --otlp-endpoint URL       ADMIT_OTLP_ENDPOINT      an OTLP/HTTP collector (http://host:4318): spans are
+                                                     POSTed to URL/v1/traces; unset: no tracing
+  --otlp-sample-ratio R     ADMIT_OTLP_SAMPLE_RATIO  share of new traces recorded, 0 to 1; default 1 (a
+                                                     caller's traceparent decides for its own traces)
 )";
 
 namespace {
@@ -238,6 +242,20 @@ std::vector<Setting> const& settings() {
                                        "'");
          }
          c.require_verified_organizers = v == "1" || v == "true";
+       }},
+      {"ADMIT_OTLP_ENDPOINT", "--otlp-endpoint",
+       [](Config& c, std::string const& v) {
+         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           throw std::invalid_argument("ADMIT_OTLP_ENDPOINT must be an http:// or https:// URL, not '" + v + "'");
+         }
+         c.otlp_endpoint = v;
+       }},
+      {"ADMIT_OTLP_SAMPLE_RATIO", "--otlp-sample-ratio",
+       [](Config& c, std::string const& v) {
+         c.otlp_sample_ratio = parse_number<double>("ADMIT_OTLP_SAMPLE_RATIO", v);
+         if (!(c.otlp_sample_ratio >= 0 && c.otlp_sample_ratio <= 1)) {
+           throw std::invalid_argument("ADMIT_OTLP_SAMPLE_RATIO must be between 0 and 1, not '" + v + "'");
+         }
        }},
   };
   return list;

@@ -53,6 +53,8 @@ struct Config {
   unsigned mail_cap_per_hour = 20;           ///< messages one address may receive per hour (paid confirmations exempt)
   unsigned mail_cap_per_day = 100;           ///< … and per day
   bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets
+  std::string otlp_endpoint;                 ///< an OTLP/HTTP collector's base URL; empty: no tracing
+  double otlp_sample_ratio = 1;              ///< share of new traces recorded (a caller's flag is followed)
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;

@@ -23,12 +23,14 @@
 #include "base/encoding.hpp"
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
+#include "base/trace.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
 #include "mail/gmime_composer.hpp"
 #include "mail/transport_factory.hpp"
 #include "mail_command.hpp"
+#include "otlp/otlp_exporter.hpp"
 #include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
 #include "payments/stripe_webhooks.hpp"
@@ -38,6 +40,7 @@
 #include "user_command.hpp"
 
 #include <sodium.h>
+#include <unistd.h>
 #include <csignal>
 #include <thread>
 
@@ -209,7 +212,42 @@ std::string node_metrics_text(Core& core) {
          core.payments.metrics_text();
 }
 
+/// Tracing, when ADMIT_OTLP_ENDPOINT names a collector: the tracer requests record into and
+/// the exporter that sends what it collects. Outlives the server.
+class Tracing {
+ public:
+  explicit Tracing(Config const& config) {
+    if (config.otlp_endpoint.empty()) return;
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    std::array<unsigned char, 16> instance{};
+    randombytes_buf(instance.data(), instance.size());
+    trace::Resource resource{{
+        {"service.name", std::string("admit")},
+        {"service.version", std::string(ADMIT_VERSION)},
+        {"service.instance.id", hex_encode(instance)},  // one per process: tells nodes (and restarts) apart
+        {"host.name", std::string(host.data())},
+        {"process.pid", static_cast<std::int64_t>(::getpid())},
+    }};
+    constexpr std::size_t kQueuedSpans = 4096;
+    tracer_ = std::make_unique<trace::Tracer>(config.otlp_sample_ratio, kQueuedSpans);
+    exporter_ = std::make_unique<otlp::OtlpExporter>(
+        otlp::ExporterConfig{.endpoint = config.otlp_endpoint, .resource = std::move(resource)}, *tracer_);
+    trace::install(tracer_.get());
+  }
+  ~Tracing() { trace::install(nullptr); }  // then the exporter sends what is left and stops
+  Tracing(Tracing const&) = delete;
+  Tracing& operator=(Tracing const&) = delete;
+
+  std::string metrics_text() const { return exporter_ ? exporter_->metrics_text() : std::string(); }
+
+ private:
+  std::unique_ptr<trace::Tracer> tracer_;
+  std::unique_ptr<otlp::OtlpExporter> exporter_;
+};
+
 int serve(Config config) {
+  Tracing const tracing(config);
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   // With PostgreSQL, reads wait for the network on the I/O threads: have more of them.
   if (config.uses_postgres() && config.threads == 0)
@@ -250,22 +288,24 @@ int serve(Config config) {
   Core core(config, &metrics);
   core.payments.reconcile();
   Sweeper const sweeper(core.payments);
-  api::Router const router(
-      api::make_routes({
-          .accounts = core.accounts,
-          .events = core.events,
-          .registrations = core.registrations,
-          .confirmations = core.confirmations,
-          .tickets = core.tickets,
-          .payments = core.payments,
-          .staff = core.staff,
-          .questions = core.questions,
-          .ready = [&core] { return core.store.ping(); },
-          .jwks_json = [&core] { return core.tokens.jwks_json(); },
-          .metrics = [&metrics, &core,
-                      &sweeper] { return metrics.render() + node_metrics_text(core) + sweeper.metrics_text(); },
-      }),
-      core.tokens, &core.gate);
+  api::Router const router(api::make_routes({
+                               .accounts = core.accounts,
+                               .events = core.events,
+                               .registrations = core.registrations,
+                               .confirmations = core.confirmations,
+                               .tickets = core.tickets,
+                               .payments = core.payments,
+                               .staff = core.staff,
+                               .questions = core.questions,
+                               .ready = [&core] { return core.store.ping(); },
+                               .jwks_json = [&core] { return core.tokens.jwks_json(); },
+                               .metrics =
+                                   [&metrics, &core, &sweeper, &tracing] {
+                                     return metrics.render() + node_metrics_text(core) + sweeper.metrics_text() +
+                                            tracing.metrics_text();
+                                   },
+                           }),
+                           core.tokens, &core.gate);
   if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});
