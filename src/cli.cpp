@@ -88,6 +88,8 @@ Flags (each overrides the environment variable beside it):
                                                      POSTed to URL/v1/traces; unset: no tracing
   --otlp-sample-ratio R     ADMIT_OTLP_SAMPLE_RATIO  share of new traces recorded, 0 to 1; default 1 (a
                                                      caller's traceparent decides for its own traces)
+  --otlp-queue-size N       ADMIT_OTLP_QUEUE_SIZE    finished spans waiting for the exporter; beyond them
+                                                     spans are dropped (and counted); default 4096
 )";
 
 namespace {
@@ -256,6 +258,11 @@ std::vector<Setting> const& settings() {
          if (!(c.otlp_sample_ratio >= 0 && c.otlp_sample_ratio <= 1)) {
            throw std::invalid_argument("ADMIT_OTLP_SAMPLE_RATIO must be between 0 and 1, not '" + v + "'");
          }
+       }},
+      {"ADMIT_OTLP_QUEUE_SIZE", "--otlp-queue-size",
+       [](Config& c, std::string const& v) {
+         c.otlp_queue_size = parse_number<std::size_t>("ADMIT_OTLP_QUEUE_SIZE", v);
+         if (c.otlp_queue_size == 0) throw std::invalid_argument("ADMIT_OTLP_QUEUE_SIZE must be at least 1");
        }},
   };
   return list;

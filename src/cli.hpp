@@ -55,6 +55,7 @@ struct Config {
   bool require_verified_organizers = false;  ///< unverified organizers may not sell paid tickets
   std::string otlp_endpoint;                 ///< an OTLP/HTTP collector's base URL; empty: no tracing
   double otlp_sample_ratio = 1;              ///< share of new traces recorded (a caller's flag is followed)
+  std::size_t otlp_queue_size = 4096;        ///< finished spans waiting for the exporter; more are dropped
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;

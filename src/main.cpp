@@ -229,8 +229,7 @@ class Tracing {
         {"host.name", std::string(host.data())},
         {"process.pid", static_cast<std::int64_t>(::getpid())},
     }};
-    constexpr std::size_t kQueuedSpans = 4096;
-    tracer_ = std::make_unique<trace::Tracer>(config.otlp_sample_ratio, kQueuedSpans);
+    tracer_ = std::make_unique<trace::Tracer>(config.otlp_sample_ratio, config.otlp_queue_size);
     exporter_ = std::make_unique<otlp::OtlpExporter>(
         otlp::ExporterConfig{.endpoint = config.otlp_endpoint, .resource = std::move(resource)}, *tracer_);
     trace::install(tracer_.get());
