@@ -120,15 +120,22 @@ std::uint64_t now_unix_ns() {
 }
 
 bool SpanQueue::push(SpanRecord record) {
+  bool pushed = false;
+  bool batch_ready = false;
   {
     std::lock_guard lock(mutex_);
     if (spans_.size() < capacity_) {
       spans_.push_back(std::move(record));
-      return true;
+      pushed = true;
+      batch_ready = spans_.size() == batch_threshold_;
     }
   }
-  dropped_.fetch_add(1, std::memory_order_relaxed);
-  return false;
+  if (!pushed) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (batch_ready && wake_) wake_();
+  return true;
 }
 
 std::vector<SpanRecord> SpanQueue::take_all() {

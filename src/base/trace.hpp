@@ -74,6 +74,12 @@ class SpanQueue {
  public:
   explicit SpanQueue(std::size_t capacity) : capacity_(capacity) {}
 
+  /// Calls `wake` (from push, outside the lock) each time the queue reaches `threshold` spans,
+  /// so the exporter sends a full batch without waiting for its timer. Set before any push.
+  void on_batch_ready(std::size_t threshold, std::function<void()> wake) {
+    batch_threshold_ = threshold;
+    wake_ = std::move(wake);
+  }
   /// False (and counted as dropped) when the queue is full.
   bool push(SpanRecord record);
   /// Takes everything queued (oldest first).
@@ -86,6 +92,8 @@ class SpanQueue {
 
  private:
   std::size_t capacity_;
+  std::size_t batch_threshold_ = 0;
+  std::function<void()> wake_;
   mutable std::mutex mutex_;
   std::vector<SpanRecord> spans_;
   std::atomic<std::uint64_t> dropped_{0};

@@ -29,6 +29,18 @@ OtlpExporter::OtlpExporter(ExporterConfig config, trace::Tracer& tracer) : confi
   url_ = config_.endpoint;
   while (!url_.empty() && url_.back() == '/') url_.pop_back();
   url_ += "/v1/traces";
+  curl_ = curl_easy_init();
+  headers_ = curl_slist_append(nullptr, "Content-Type: application/x-protobuf");
+  if (curl_ == nullptr || headers_ == nullptr) throw std::runtime_error("libcurl failed to start");
+  // One handle for every export keeps the connection to the collector open between batches.
+  curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
+  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &discard_body);
+  // A full batch wakes the exporter at once; otherwise it sends what there is every interval.
+  tracer_.queue().on_batch_ready(config_.max_batch, [this] { wake_.notify_one(); });
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -39,13 +51,15 @@ OtlpExporter::~OtlpExporter() {
   }
   wake_.notify_all();
   thread_.join();
+  curl_slist_free_all(headers_);
+  curl_easy_cleanup(curl_);
 }
 
 void OtlpExporter::loop() {
   name_this_thread("admit-otlp");
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, config_.interval, [this] { return stopping_; });
+    wake_.wait_for(lock, config_.interval, [this] { return stopping_ || tracer_.queue().size() >= config_.max_batch; });
     bool const final_round = stopping_;
     lock.unlock();
     drain(final_round);
@@ -80,22 +94,11 @@ void OtlpExporter::drain(bool final_round) {
 }
 
 bool OtlpExporter::post(std::string const& body) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return false;
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
-      curl_slist_append(nullptr, "Content-Type: application/x-protobuf"), &curl_slist_free_all);
-  auto* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &discard_body);
-  auto const code = curl_easy_perform(h);
+  curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  auto const code = curl_easy_perform(curl_);
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK && status >= 200 && status < 300) return true;
   log::warn("trace export failed", {{"error", curl_easy_strerror(code)}, {"status", status}});
   return false;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <curl/curl.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -48,6 +50,8 @@ class OtlpExporter {
   ExporterConfig config_;
   std::string url_;
   trace::Tracer& tracer_;
+  CURL* curl_ = nullptr;  ///< used by the exporter's thread only
+  curl_slist* headers_ = nullptr;
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::chrono::milliseconds backoff_{0};

@@ -96,6 +96,22 @@ TEST(SpanQueue, DropsAndCountsWhatDoesNotFit) {
   EXPECT_EQ(queue.dropped(), 7U);
 }
 
+TEST(SpanQueue, WakesTheExporterWhenABatchIsReady) {
+  SpanQueue queue(8);
+  int wakes = 0;
+  queue.on_batch_ready(3, [&wakes] { ++wakes; });
+  queue.push(named("a"));
+  queue.push(named("b"));
+  EXPECT_EQ(wakes, 0);
+  queue.push(named("c"));
+  EXPECT_EQ(wakes, 1);
+  queue.push(named("d"));
+  EXPECT_EQ(wakes, 1);  // once per batch, not per span
+  (void)queue.take_all();
+  for (char const* name : {"e", "f", "g"}) queue.push(named(name));
+  EXPECT_EQ(wakes, 2);
+}
+
 TEST(Tracer, FollowsTheCallersSampledFlag) {
   Tracer const never(0.0, 8);
   auto sampled = parse_traceparent(header("00", kTrace, kParent, "01"));
