@@ -4,7 +4,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startServer, api, signup, createEvent, PG_MODE } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, api, signup, createEvent, PG_MODE, admitBin } from './harness.mjs';
 import { startCollector, checkDecoderAgainstOpenTelemetry } from './support/otlp_collector.mjs';
 
 const DB_READ = PG_MODE ? 'postgresql' : 'sqlite read';
@@ -251,5 +255,25 @@ describe('a dead collector', () => {
     const dropped = await metric(srv.baseUrl, 'admit_trace_spans_dropped_total');
     assert.ok(dropped > droppedBefore, `dropped spans counted (${droppedBefore} → ${dropped})`);
     assert.ok(await metric(srv.baseUrl, 'admit_trace_spans_failed_total') > 0, 'failed exports counted');
+  });
+});
+
+describe('tracing settings', () => {
+  it('refuses to start with a sample ratio outside 0..1, a collector URL that is not http(s), or an empty queue', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'admit-traces-settings-'));
+    try {
+      for (const [name, value] of [['ADMIT_OTLP_SAMPLE_RATIO', '1.5'], ['ADMIT_OTLP_SAMPLE_RATIO', '-0.1'],
+        ['ADMIT_OTLP_ENDPOINT', 'ftp://127.0.0.1:4318'], ['ADMIT_OTLP_QUEUE_SIZE', '0']]) {
+        const run = spawnSync(admitBin(), ['serve'], {
+          env: { ...process.env, ADMIT_LISTEN: '127.0.0.1:0', ADMIT_DATA_DIR: dataDir, [name]: value },
+          encoding: 'utf8', timeout: 10_000,
+        });
+        // Exited by itself (a server that started would run until the timeout killed it), and failed.
+        assert.ok(typeof run.status === 'number' && run.status !== 0, `${name}=${value} should stop the start (${run.status}, ${run.signal})`);
+        assert.match(run.stderr + run.stdout, new RegExp(name), `the message names ${name}`);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
