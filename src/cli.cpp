@@ -99,6 +99,12 @@ Flags (each overrides the environment variable beside it):
   ADMIT_OIDC_DISPLAY_NAME   the web app's button reads "Sign in with …"; default "single sign-on"
   ADMIT_OIDC_ACCEPT_ACCESS_TOKENS B  1: the provider's own JWT access tokens work as bearer tokens
   ADMIT_LOCAL_ACCOUNTS B    0: no sign-up, password log-in or reset (external sign-in only); default 1
+  --otlp-endpoint URL       ADMIT_OTLP_ENDPOINT      an OTLP/HTTP collector (http://host:4318): spans are
+                                                     POSTed to URL/v1/traces; unset: no tracing
+  --otlp-sample-ratio R     ADMIT_OTLP_SAMPLE_RATIO  share of new traces recorded, 0 to 1; default 1 (a
+                                                     caller's traceparent decides for its own traces)
+  --otlp-queue-size N       ADMIT_OTLP_QUEUE_SIZE    finished spans waiting for the exporter; beyond them
+                                                     spans are dropped (and counted); default 4096
 )";
 
 namespace {
@@ -306,6 +312,25 @@ std::vector<Setting> const& settings() {
        }},
       {"ADMIT_LOCAL_ACCOUNTS", "--local-accounts",
        [](Config& c, std::string const& v) { c.local_accounts = parse_switch("ADMIT_LOCAL_ACCOUNTS", v); }},
+      {"ADMIT_OTLP_ENDPOINT", "--otlp-endpoint",
+       [](Config& c, std::string const& v) {
+         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           throw std::invalid_argument("ADMIT_OTLP_ENDPOINT must be an http:// or https:// URL, not '" + v + "'");
+         }
+         c.otlp_endpoint = v;
+       }},
+      {"ADMIT_OTLP_SAMPLE_RATIO", "--otlp-sample-ratio",
+       [](Config& c, std::string const& v) {
+         c.otlp_sample_ratio = parse_number<double>("ADMIT_OTLP_SAMPLE_RATIO", v);
+         if (!(c.otlp_sample_ratio >= 0 && c.otlp_sample_ratio <= 1)) {
+           throw std::invalid_argument("ADMIT_OTLP_SAMPLE_RATIO must be between 0 and 1, not '" + v + "'");
+         }
+       }},
+      {"ADMIT_OTLP_QUEUE_SIZE", "--otlp-queue-size",
+       [](Config& c, std::string const& v) {
+         c.otlp_queue_size = parse_number<std::size_t>("ADMIT_OTLP_QUEUE_SIZE", v);
+         if (c.otlp_queue_size == 0) throw std::invalid_argument("ADMIT_OTLP_QUEUE_SIZE must be at least 1");
+       }},
   };
   return list;
 }

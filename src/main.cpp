@@ -26,12 +26,14 @@
 #include "base/encoding.hpp"
 #include "base/log.hpp"
 #include "base/prometheus.hpp"
+#include "base/trace.hpp"
 #include "cli.hpp"
 #include "demo.hpp"
 #include "http/server.hpp"
 #include "mail/gmime_composer.hpp"
 #include "mail/transport_factory.hpp"
 #include "mail_command.hpp"
+#include "otlp/otlp_exporter.hpp"
 #include "payments/sandbox.hpp"
 #include "payments/stripe_provider.hpp"
 #include "payments/stripe_webhooks.hpp"
@@ -41,6 +43,7 @@
 #include "user_command.hpp"
 
 #include <sodium.h>
+#include <unistd.h>
 #include <csignal>
 #include <thread>
 
@@ -283,7 +286,41 @@ int restore_command(Config const& config, std::vector<std::string> const& args) 
   return 0;
 }
 
+/// Tracing, when ADMIT_OTLP_ENDPOINT names a collector: the tracer requests record into and
+/// the exporter that sends what it collects. Outlives the server.
+class Tracing {
+ public:
+  explicit Tracing(Config const& config) {
+    if (config.otlp_endpoint.empty()) return;
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    std::array<unsigned char, 16> instance{};
+    randombytes_buf(instance.data(), instance.size());
+    trace::Resource resource{{
+        {"service.name", std::string("admit")},
+        {"service.version", std::string(ADMIT_VERSION)},
+        {"service.instance.id", hex_encode(instance)},  // one per process: tells nodes (and restarts) apart
+        {"host.name", std::string(host.data())},
+        {"process.pid", static_cast<std::int64_t>(::getpid())},
+    }};
+    tracer_ = std::make_unique<trace::Tracer>(config.otlp_sample_ratio, config.otlp_queue_size);
+    exporter_ = std::make_unique<otlp::OtlpExporter>(
+        otlp::ExporterConfig{.endpoint = config.otlp_endpoint, .resource = std::move(resource)}, *tracer_);
+    trace::install(tracer_.get());
+  }
+  ~Tracing() { trace::install(nullptr); }  // then the exporter sends what is left and stops
+  Tracing(Tracing const&) = delete;
+  Tracing& operator=(Tracing const&) = delete;
+
+  std::string metrics_text() const { return exporter_ ? exporter_->metrics_text() : std::string(); }
+
+ private:
+  std::unique_ptr<trace::Tracer> tracer_;
+  std::unique_ptr<otlp::OtlpExporter> exporter_;
+};
+
 int serve(Config config) {
+  Tracing const tracing(config);
   if (!config.uses_postgres()) (void)config.sqlite_path();  // a bad database URL fails before anything starts
   if (config.uses_postgres() && !config.backup_dir.empty()) {
     throw std::invalid_argument(
@@ -354,9 +391,9 @@ int serve(Config config) {
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics =
-                                   [&metrics, &core, &sweeper, &backups] {
+                                   [&metrics, &core, &sweeper, &backups, &tracing] {
                                      return metrics.render() + node_metrics_text(core) + sweeper.metrics_text() +
-                                            backups.metrics_text();
+                                            backups.metrics_text() + tracing.metrics_text();
                                    },
                            }),
                            core.request_tokens(), &core.gate);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "base/trace.hpp"
 
 namespace admit::api {
 
@@ -25,6 +26,8 @@ struct Request {
   std::string request_id;
   std::string client;            ///< the client's address, after trusted proxies
   bool client_is_proxy = false;  ///< the client is itself a trusted proxy (exempt from per-client caps)
+  /// This request's span: its trace (the caller's, from traceparent, or a new one) and its id.
+  trace::SpanContext trace;
 
   // Filled by the router.
   std::vector<std::pair<std::string_view, std::string>> params;

@@ -2,8 +2,47 @@
 
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "base/trace.hpp"
 
 namespace admit::api {
+namespace {
+
+/// A handler that runs under a span of its own, a child of the request's, named after the use
+/// case it calls (handlers are named after their use case: parse, call it, serialize). Spans
+/// started inside (the database's) are its children.
+template <class Fn, class UseCase>
+Handler traced(std::string_view name, Fn fn, UseCase& use_case) {
+  return [name, fn, &use_case](Request& r) {
+    trace::Span span(r.trace, name);
+    if (!span.recording()) return fn(use_case, r);
+    trace::Scope const scope(span.context());
+    auto response = fn(use_case, r);
+    if (response.status >= 500) span.set_status(trace::StatusCode::error);
+    return response;
+  };
+}
+
+/// The same for a use case that answers later: its span ends when it answers.
+template <class Fn, class UseCase>
+AsyncHandler traced_async(std::string_view name, Fn fn, UseCase& use_case) {
+  return [name, fn, &use_case](Request& r, Respond respond) {
+    trace::Span span(r.trace, name);
+    if (!span.recording()) return fn(use_case, r, std::move(respond));
+    trace::Scope const scope(span.context());
+    auto running = std::make_shared<trace::Span>(std::move(span));
+    fn(use_case, r, [running, respond = std::move(respond)](Response response) {
+      if (response.status >= 500) running->set_status(trace::StatusCode::error);
+      running->end();
+      respond(std::move(response));
+    });
+  };
+}
+
+}  // namespace
+
+// The route table names each handler once; these give its span the handler's name.
+#define on(handler, use_case) traced(#handler, handler, use_case)
+#define later(handler, use_case) traced_async(#handler, handler, use_case)
 
 std::vector<Route> make_routes(Services const& s) {
   using enum Access;
@@ -16,10 +55,6 @@ std::vector<Route> make_routes(Services const& s) {
   auto& payments = s.payments;
   auto& staff = s.staff;
   auto& questions = s.questions;
-  auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
-  auto later = [](auto fn, auto& use_case) -> AsyncHandler {
-    return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
-  };
 
   // clang-format off
   return {
@@ -93,5 +128,8 @@ std::vector<Route> make_routes(Services const& s) {
   };
   // clang-format on
 }
+
+#undef on
+#undef later
 
 }  // namespace admit::api

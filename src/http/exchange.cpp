@@ -8,29 +8,15 @@
 #include "api/problem.hpp"
 #include "base/encoding.hpp"
 #include "base/log.hpp"
+#include "base/trace.hpp"
 
 namespace admit::http {
 namespace {
-
-bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
 
 std::string random_hex(std::size_t bytes) {
   unsigned char buffer[32];
   randombytes_buf(buffer, bytes);
   return hex_encode({buffer, bytes});
-}
-
-/// The trace id of a valid W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>"), else empty.
-std::string trace_id_of(std::string_view traceparent) {
-  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-' || traceparent[52] != '-') return {};
-  auto const version = traceparent.substr(0, 2);
-  auto const trace = traceparent.substr(3, 32);
-  auto const parent = traceparent.substr(36, 16);
-  if (!is_hex(version) || version == "ff" || !is_hex(trace) || !is_hex(parent)) return {};
-  if (trace == std::string(32, '0') || parent == std::string(16, '0')) return {};
-  return std::string(trace);
 }
 
 bool is_safe_request_id(std::string_view id) {
@@ -63,14 +49,23 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, Peer const
     r.headers.emplace_back(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
   }
 
-  p.trace_id = trace_id_of(r.header("traceparent"));
+  // The request's span continues the caller's trace; without a tracer it is not recorded, but
+  // its trace id still names the request in the log and the response's traceparent.
+  auto const caller = trace::parse_traceparent(r.header("traceparent"));
+  if (auto const* tracer = trace::tracer()) {
+    r.trace = tracer->start(caller);
+  } else {
+    r.trace.trace_id = caller ? caller->trace_id : trace::new_trace_id();
+    r.trace.span_id = trace::new_span_id();
+  }
+  if (caller) p.caller_span = caller->span_id;
+  if (r.trace.sampled) p.start_unix_ns = trace::now_unix_ns();
   auto const incoming_id = r.header("X-Request-Id");
   if (is_safe_request_id(incoming_id)) {
     r.request_id = std::string(incoming_id);
   } else {
-    r.request_id = p.trace_id.empty() ? random_hex(16) : p.trace_id;
+    r.request_id = caller ? trace::hex(caller->trace_id) : random_hex(16);
   }
-  if (p.trace_id.empty()) p.trace_id = random_hex(16);
   auto const client = client_address(context.trusted, peer.address, peer.trusted, r.headers);
   r.client = client == peer.address ? peer.text : client.to_string();
   // A trusted proxy that names no client is exempt from the per-client caps.
@@ -166,11 +161,49 @@ api::Response failure_response(std::exception_ptr const& failure, std::string co
                       "Something went wrong on our side; it has been logged with the request id.");
 }
 
+/// The request's server span, named and described as OpenTelemetry's HTTP conventions say
+/// (semantic conventions 1.26: the route template, never the raw path, in the name).
+void record_request_span(ServerContext const& context, BeastRequest const& request, Prepared const& p) {
+  auto* tracer = trace::tracer();
+  if (tracer == nullptr) return;
+  trace::SpanRecord span;
+  span.trace_id = p.request.trace.trace_id;
+  span.span_id = p.request.trace.span_id;
+  span.parent_span_id = p.caller_span;
+  span.kind = trace::SpanKind::server;
+  span.start_unix_ns = p.start_unix_ns;
+  span.end_unix_ns = trace::now_unix_ns();
+  auto const method = std::string(p.request.method);
+  span.name = p.route ? method + " " + p.route_name : method;
+  auto const status = static_cast<std::int64_t>(p.response.status);
+  // A server span's 4xx is the client's error, not the server's.
+  span.status = status >= 500 ? trace::StatusCode::error : trace::StatusCode::unset;
+  auto& a = span.attributes;
+  a.reserve(10);
+  a.push_back({"http.request.method", method});
+  if (p.route) a.push_back({"http.route", p.route_name});
+  a.push_back({"admit.route", p.route_name});
+  a.push_back({"url.path", std::string(p.request.path)});
+  a.push_back({"url.scheme", std::string(context.tls ? "https" : "http")});
+  a.push_back({"http.response.status_code", status});
+  a.push_back({"network.protocol.version", std::string(request.version() == 10 ? "1.0" : "1.1")});
+  a.push_back({"client.address", p.request.client});
+  a.push_back({"server.address", context.config.host});
+  if (auto const agent = p.request.header("User-Agent"); !agent.empty()) {
+    a.push_back({"user_agent.original", std::string(agent)});
+  }
+  if (status >= 500) a.push_back({"error.type", std::to_string(status)});
+  tracer->finish(std::move(span));
+}
+
 }  // namespace
 
 void run_handler(ServerContext const& context, Prepared& p, std::function<void()> const& finished) {
   // Exactly one of the handler's respond() and the catch below delivers the answer.
   auto answered = std::make_shared<std::atomic<bool>>(false);
+  // Spans started while the handler runs here (the token check, the use case) are this
+  // request's children; what the handler hands to other threads captures it at hand-over.
+  trace::Scope const scope(p.request.trace);
   try {
     context.router->dispatch_async(*p.route, p.request, [&p, finished, answered](api::Response response) {
       if (answered->exchange(true)) return;
@@ -196,7 +229,7 @@ BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepar
   }
   if (!cache_control_set) res.set(beast_http::field::cache_control, "no-store");
   res.set("X-Request-Id", p.request.request_id);
-  res.set("traceparent", "00-" + p.trace_id + "-" + random_hex(8) + "-01");
+  res.set("traceparent", trace::format_traceparent(p.request.trace));
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
   res.set("Referrer-Policy", "no-referrer");
@@ -213,11 +246,15 @@ BeastResponse finish(ServerContext& context, BeastRequest const& request, Prepar
 
   auto const elapsed = std::chrono::steady_clock::now() - p.started;
   context.metrics.observe(p.route_name, p.request.method, out.status, elapsed);
+  if (p.start_unix_ns != 0) record_request_span(context, request, p);
   if (log::enabled(log::Level::info)) {
     auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     auto const& principal = p.request.principal;
+    auto const trace_id = trace::hex(p.request.trace.trace_id);
+    auto const span_id = trace::hex(p.request.trace.span_id);
     log::info("request", {{"reqId", p.request.request_id},
-                          {"traceId", p.trace_id},
+                          {"traceId", trace_id},
+                          {"spanId", span_id},
                           {"method", p.request.method},
                           {"path", p.request.path},
                           {"route", p.route_name},

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/router.hpp"
+#include "base/trace.hpp"
 #include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
@@ -49,8 +50,9 @@ struct Prepared {
   api::Route const* route = nullptr;  ///< null when `response` is already final
   api::Response response;
   std::string route_name;
-  std::string trace_id;
-  std::string origin;  ///< when allowed by CORS
+  trace::SpanId caller_span{};      ///< the caller's span (from traceparent), all zero when none
+  std::uint64_t start_unix_ns = 0;  ///< set when the request's span is recorded
+  std::string origin;               ///< when allowed by CORS
   std::chrono::steady_clock::time_point started;
 };
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "base/trace.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -148,6 +149,7 @@ class Pool {
    private:
     Pool* pool_;
     std::unique_ptr<Connection> connection_;
+    trace::Span span_ = trace::database_span("postgresql", "postgresql");
   };
 
   /// A connection, new or idle; waits for one to come back when all are busy and throws

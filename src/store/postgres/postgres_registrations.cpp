@@ -394,6 +394,7 @@ Error write_failure(std::exception_ptr const& failure, std::string_view what) {
 
 void PostgresStore::place_registration(NewRegistration order, Timestamp now, Actor actor,
                                        Completion<Result<PlacementResult>> done) {
+  done = trace::span_until_done("postgresql registration batch", "postgresql", std::move(done));
   {
     std::lock_guard lock(orders_mutex_);
     orders_.push_back(Order{std::move(order), now, std::move(actor), std::move(done), {}});

@@ -86,6 +86,13 @@ PostgresStore::~PostgresStore() {
 }
 
 void PostgresStore::post(std::function<void()> job) {
+  // The job runs on a worker thread under the span that posted it.
+  if (auto const& parent = trace::current(); parent.sampled) {
+    job = [parent, job = std::move(job)] {
+      trace::Scope const scope(parent);
+      job();
+    };
+  }
   {
     std::lock_guard lock(jobs_mutex_);
     jobs_.push_back(std::move(job));

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/trace.hpp"
 #include "store/mail_rows.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -168,6 +169,7 @@ class SqliteStore::Reader {
  private:
   SqliteStore& store_;
   std::unique_ptr<sqlite::Connection> connection_;
+  trace::Span span_ = trace::database_span("sqlite read", "sqlite");
 };
 
 }  // namespace admit

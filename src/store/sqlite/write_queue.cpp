@@ -1,5 +1,6 @@
 #include "store/sqlite/write_queue.hpp"
 #include "base/thread_name.hpp"
+#include "base/trace.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -83,6 +84,8 @@ WriteQueue::~WriteQueue() {
 }
 
 void WriteQueue::submit(Job job, Done done) {
+  // Its span covers the wait for the writer, the transaction and the sync that makes it durable.
+  done = trace::span_until_done("sqlite write (group commit)", "sqlite", std::move(done));
   {
     std::lock_guard lock(mutex_);
     queue_.push_back({std::move(job), std::move(done)});
