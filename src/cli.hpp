@@ -64,9 +64,9 @@ struct Config {
   std::string oidc_display_name = "single sign-on";  ///< the button reads "Sign in with …"
   bool oidc_accept_access_tokens = false;            ///< the provider's JWT access tokens work as bearer tokens
   bool local_accounts = true;                        ///< false: sign-up, password log-in and resets are off
-  std::string otlp_endpoint;                 ///< an OTLP/HTTP collector's base URL; empty: no tracing
-  double otlp_sample_ratio = 1;              ///< share of new traces recorded (a caller's flag is followed)
-  std::size_t otlp_queue_size = 4096;        ///< finished spans waiting for the exporter; more are dropped
+  std::string otlp_endpoint;                         ///< an OTLP/HTTP collector's base URL; empty: no tracing
+  double otlp_sample_ratio = 1;                      ///< share of new traces recorded (a caller's flag is followed)
+  std::size_t otlp_queue_size = 4096;                ///< finished spans waiting for the exporter; more are dropped
 
   /// The SQLite file; throws std::invalid_argument for a URL that is neither SQLite nor PostgreSQL.
   std::string sqlite_path() const;
