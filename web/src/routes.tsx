@@ -11,6 +11,8 @@ const ResetPasswordPage = lazy(() => import('./features/auth/ResetPasswordPage')
 const VerifyEmailPage = lazy(() => import('./features/auth/VerifyEmailPage'));
 const EventPage = lazy(() => import('./features/events/EventPage'));
 const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
+const OrderFormPage = lazy(() => import('./features/checkout/OrderFormPage'));
+const GuestOrderPage = lazy(() => import('./features/orders/GuestOrderPage'));
 const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
 const MyEventsPage = lazy(() => import('./features/organizer/MyEventsPage'));
 const EventFormPage = lazy(() => import('./features/organizer/EventFormPage'));
@@ -35,6 +37,8 @@ export function AppRoutes() {
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="events/:eventId" element={<EventPage />} />
+        <Route path="events/:eventId/order" element={<OrderFormPage />} />
+        <Route path="orders/:registrationId" element={<GuestOrderPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />
           <Route path="tickets" element={<MyTicketsPage />} />

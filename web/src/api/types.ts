@@ -48,3 +48,26 @@ export interface Me {
   emailVerified: User['emailVerified'];
 }
 export type PaymentIntent = Schemas['PaymentIntent'];
+export type Question = Schemas['Question'];
+export type QuestionType = Question['type'];
+export type QuestionInput = Schemas['QuestionInput'];
+export type QuestionList = Schemas['QuestionList'];
+export type Answers = Schemas['Answers'];
+export type AnswerValue = Answers[string];
+export type Attendee = Schemas['Attendee'];
+/// Who pays for a guest order (no account): `buyer` on POST /api/registrations.
+export interface Buyer {
+  name: string;
+  email: string;
+}
+/// The body of POST /api/registrations as the app sends it. `buyer` (a guest order) is added
+/// by the guest-orders contract.
+export interface OrderRequest {
+  eventId: string;
+  items: OrderItem[];
+  attendees?: Attendee[];
+  answers?: Answers;
+  buyer?: Buyer;
+}
+/// A registration as POST /api/registrations answers a guest: with its order token, shown once.
+export type PlacedOrder = Registration & { orderToken?: string };

@@ -10,7 +10,7 @@ import { isProblem } from '../../api/errors';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
-  const { event, session, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, onRegister } =
+  const { event, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, direct, onRegister } =
     useEventPage(eventId);
 
   if (event.isPending) return <Loading label="Loading event…" />;
@@ -31,10 +31,10 @@ export default function EventPage() {
   const { held, closedReason } = limits!;
   const buttonLabel = register.isPending
     ? 'Reserving…'
-    : !session
-      ? 'Log in to register'
-      : count === 0
-        ? 'Choose your tickets'
+    : count === 0
+      ? 'Choose your tickets'
+      : !direct
+        ? `Continue with ${pluralize(count, 'ticket', 'tickets')}`
         : total > 0
           ? `Reserve ${pluralize(count, 'ticket', 'tickets')}`
           : `Get ${pluralize(count, 'free ticket', 'free tickets')}`;
