@@ -4,12 +4,14 @@ import { Alert, ErrorState, Loading } from '../../components/States';
 import { CancelRegistrationDialog } from './CancelRegistrationDialog';
 import { RegistrationCount, RegistrationsTable } from './RegistrationsTable';
 import { useRegistrationsList } from './useRegistrationsList';
+import { useQuestions } from '../events/api';
 
 /// The organizer's list of an event's registrations: search, CSV export, more pages, and
 /// cancelling one.
 export function RegistrationsSection({ event }: { event: Event }) {
   const list = useRegistrationsList(event.eventId);
   const { rows, shown, q } = list;
+  const questions = useQuestions(event.eventId).data ?? [];
   return (
     <section className="section card" aria-labelledby="regs-title">
       <div className="card-pad regs-top">
@@ -46,7 +48,7 @@ export function RegistrationsSection({ event }: { event: Event }) {
       ) : (
         <>
           <RegistrationCount count={shown.length} more={rows.hasNextPage} q={q} searching={list.searching} />
-          {shown.length > 0 && <RegistrationsTable rows={shown} onCancel={list.setCancelRow} />}
+          {shown.length > 0 && <RegistrationsTable rows={shown} questions={questions} onCancel={list.setCancelRow} />}
           {rows.hasNextPage && (
             <div className="load-more regs-more">
               <button
