@@ -288,6 +288,54 @@ try {
     assert(ev.holdSeconds === 600, `holdSeconds ${ev.holdSeconds}`);
   });
 
+  await step('organizer asks checkout questions: one per ticket, one per order, reordered', async () => {
+    await go(`/organizer/events/${freeEvent.id}`);
+    await page.getByRole('heading', { name: 'Checkout questions' }).waitFor();
+    const add = async ({ label, kind, options, asked, required }) => {
+      await page.getByRole('button', { name: 'Add question' }).click();
+      const form = page.getByRole('form', { name: 'New question' });
+      await form.getByLabel('Question', { exact: true }).fill(label);
+      await form.getByLabel('Kind of answer').selectOption({ label: kind });
+      if (options) await form.getByLabel('Options').fill(options.join('\n'));
+      if (asked) await form.getByLabel('Asked').selectOption({ label: asked });
+      if (required) await form.getByRole('checkbox', { name: /^Required/ }).check();
+      await form.getByRole('button', { name: 'Add question' }).click();
+      await page.getByRole('listitem').filter({ hasText: label }).first().waitFor();
+      await form.waitFor({ state: 'detached' });
+    };
+    // The select without options is refused beside its field, before anything is sent.
+    await page.getByRole('button', { name: 'Add question' }).click();
+    const form = page.getByRole('form', { name: 'New question' });
+    await form.getByLabel('Question', { exact: true }).fill('Dietary requirements');
+    await form.getByLabel('Kind of answer').selectOption({ label: 'One of several options' });
+    await form.getByRole('button', { name: 'Add question' }).click();
+    await form.getByText('Give at least one option, one per line.').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await add({ label: 'I accept the code of conduct', kind: 'Consent checkbox', asked: 'Once per order', required: true });
+    await add({
+      label: 'Dietary requirements',
+      kind: 'One of several options',
+      options: ['None', 'Vegetarian', 'Vegan'],
+      required: true,
+    });
+    await page.getByRole('button', { name: 'Move Dietary requirements up' }).click();
+    const list = page.getByRole('list', { name: 'Questions' });
+    await page.waitForFunction(() =>
+      document.querySelector('ul[aria-label="Questions"] > li strong')?.textContent?.startsWith('Dietary requirements'),
+    );
+    await shot('manage-event-questions', { phoneToo: false });
+    const qs = (await apiFetch(`/api/events/${freeEvent.id}/questions`)).body.items;
+    assert(
+      JSON.stringify(qs.map((q) => [q.label, q.type, q.scope, q.required])) ===
+        JSON.stringify([
+          ['Dietary requirements', 'select', 'ticket', true],
+          ['I accept the code of conduct', 'checkbox', 'order', true],
+        ]),
+      `questions ${JSON.stringify(qs)}`,
+    );
+    assert((await list.getByRole('listitem').count()) === 2, 'two questions listed');
+  });
+
   await step('organizer sees their events', async () => {
     await go('/organizer');
     await page.getByRole('link', { name: freeEvent.name, exact: true }).waitFor();
@@ -324,13 +372,39 @@ try {
     await page.getByRole('heading', { name: freeEvent.name }).waitFor();
     await shot('event');
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'One more ticket' }).click();
-    await page.getByRole('button', { name: 'Get 4 free tickets' }).click();
+    await page.getByRole('button', { name: 'Continue with 4 tickets' }).click();
+    await page.waitForURL(/\/events\/[^/]+\/order\?items=/);
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    const first = page.getByRole('group', { name: /^Ticket 1 of 4/ }).getByRole('textbox', { name: 'Name on the ticket' });
+    assert((await first.inputValue()) === attendee.name, 'the first ticket carries the buyer’s name');
+    // Nothing answered: each required field says so beside it, and nothing is sent.
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
+    await page
+      .getByRole('group', { name: /^Ticket 2 of 4/ })
+      .getByText('Enter a name.')
+      .waitFor();
+    await page.getByText('Tick this box to continue.').waitFor();
+    await shot('order-form-errors', { phoneToo: false });
+    await fillHolders([null, 'Beatrice Guest', 'Cyril Guest', 'Dora Guest']);
+    await shot('order-form');
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
     await page.waitForURL(/\/tickets\?registration=/);
     state.registrationId = new URL(page.url()).searchParams.get('registration');
     await page.getByText('You’re booked!').waitFor();
     await page.locator(`#registration-${state.registrationId} img[alt^="QR code of ticket"]`).nth(3).waitFor();
     const reg = (await apiFetch(`/api/registrations/${state.registrationId}`)).body;
     assert(reg.status === 'confirmed' && reg.tickets.length === 4, `registration: ${reg.status}, ${reg.tickets?.length}`);
+    assert(
+      JSON.stringify(reg.tickets.map((t) => t.holderName)) ===
+        JSON.stringify([attendee.name, 'Beatrice Guest', 'Cyril Guest', 'Dora Guest']),
+      `holders ${reg.tickets.map((t) => t.holderName)}`,
+    );
+    assert(Object.values(reg.answers).includes(true), `order answers ${JSON.stringify(reg.answers)}`);
+    assert(
+      reg.tickets.every((t) => Object.values(t.answers ?? {}).includes('Vegetarian')),
+      'ticket answers',
+    );
+    await page.locator(`#registration-${state.registrationId} li.ticket`).nth(1).getByText('Beatrice Guest').waitFor();
     state.codes = reg.tickets.map((t) => t.qrCode);
     state.ticketIds = reg.tickets.map((t) => t.ticketId);
     await shot('tickets');
@@ -379,7 +453,10 @@ try {
   await step('attendee cancels a registration', async () => {
     await go(`/events/${freeEvent.id}`);
     await page.getByText('You have 4 seats for this event').waitFor();
-    await page.getByRole('button', { name: 'Get 1 free ticket' }).click();
+    await page.getByRole('button', { name: 'Continue with 1 ticket' }).click();
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    await fillHolders([null]);
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
     await page.waitForURL(/\/tickets\?registration=/);
     const id = new URL(page.url()).searchParams.get('registration');
     const card = page.locator(`#registration-${id}`);
@@ -397,7 +474,10 @@ try {
     await go(`/events/${paidEvent.id}`);
     await page.getByRole('button', { name: 'One more ticket' }).click();
     await page.getByText('€50').first().waitFor();
-    await page.getByRole('button', { name: 'Reserve 2 tickets' }).click();
+    await page.getByRole('button', { name: 'Continue with 2 tickets' }).click();
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    await fillHolders([null, 'Paula Plusone'], { diet: null, consent: false });
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
     await page.waitForURL(/\/checkout\//);
     state.paidRegistrationId = page.url().split('/').pop();
     await page.getByRole('heading', { name: 'Checkout' }).waitFor();
@@ -497,6 +577,17 @@ try {
     assert(csv.startsWith('registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail'), csv.slice(0, 120));
     assert(csv.includes(attendee.email) && csv.includes(state.registrationId), 'CSV lacks the registration');
     assert(d.suggestedFilename().endsWith('.csv'), d.suggestedFilename());
+    const header = csv.split('\n')[0].trimEnd();
+    assert(header.endsWith(',I accept the code of conduct'), `CSV header ${header}`);
+    // The holders, not the buyer, with their answers.
+    const confirmedRow = page.locator('tbody tr').filter({ has: page.getByText('Confirmed', { exact: true }) });
+    await confirmedRow
+      .first()
+      .getByRole('button', { name: `Show the ticket holders of ${attendee.name}’s registration` })
+      .click();
+    const holders = page.getByRole('list', { name: `Tickets of ${attendee.name}’s registration` }).first();
+    await holders.getByText('Beatrice Guest').waitFor();
+    assert((await holders.getByText('Vegetarian').count()) >= 1, 'holder answers shown');
     await shot('manage-event');
   });
 
