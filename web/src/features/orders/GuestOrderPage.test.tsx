@@ -147,7 +147,14 @@ describe('GuestOrderPage', () => {
     expect(api.registration).not.toHaveBeenCalled();
     first.unmount();
 
-    api.registration.mockRejectedValue(new ApiError(401, { type: 'urn:admit:problem:unauthenticated', title: 'x', status: 401 }));
+    api.registration.mockRejectedValue(
+      new ApiError(401, {
+        type: 'urn:admit:problem:unauthenticated',
+        title: 'x',
+        status: 401,
+        detail: 'The token is not valid.',
+      }),
+    );
     open('/orders/r1#token=old');
     expect(await screen.findByText(/This link no longer opens the order/)).toBeInTheDocument();
     await waitFor(() => expect(sessionStorage.getItem('admit.orderToken.r1')).toBeNull());
