@@ -213,6 +213,18 @@ async function createEvent(ev, { price, currency, capacity, date, tz }) {
   await page.getByText('Your event is live').waitFor();
 }
 
+/// Fills the checkout form's ticket holders (a null name keeps what is there: the first ticket
+/// carries the buyer's name) and the free event's questions.
+async function fillHolders(names, { diet = 'Vegetarian', consent = true } = {}) {
+  for (let i = 0; i < names.length; i++) {
+    const box = page.getByRole('group', { name: new RegExp(`^Ticket ${i + 1} of ${names.length}`) });
+    const name = box.getByRole('textbox', { name: 'Name on the ticket' });
+    if (names[i] !== null) await name.fill(names[i]);
+    if (diet) await box.getByRole('combobox', { name: 'Dietary requirements' }).selectOption(diet);
+  }
+  if (consent) await page.getByRole('checkbox', { name: 'I accept the code of conduct' }).check();
+}
+
 try {
   await step('the server serves the app at / with an SPA fallback', async () => {
     const res = await fetch(`${base}/`);
@@ -583,7 +595,7 @@ try {
     const confirmedRow = page.locator('tbody tr').filter({ has: page.getByText('Confirmed', { exact: true }) });
     await confirmedRow
       .first()
-      .getByRole('button', { name: `Show the ticket holders of ${attendee.name}’s registration` })
+      .getByRole('button', { name: `Holders of ${attendee.name}’s registration` })
       .click();
     const holders = page.getByRole('list', { name: `Tickets of ${attendee.name}’s registration` }).first();
     await holders.getByText('Beatrice Guest').waitFor();

@@ -62,7 +62,7 @@ function RegistrationTableRow({
               className="btn btn-sm btn-ghost"
               aria-expanded={open}
               aria-controls={open ? detailsId : undefined}
-              aria-label={`${open ? 'Hide' : 'Show'} the ticket holders of ${r.attendee.name}’s registration`}
+              aria-label={`${open ? 'Hide holders' : 'Holders'} of ${r.attendee.name}’s registration`}
               onClick={() => setOpen((o) => !o)}
             >
               {open ? 'Hide holders' : 'Holders'}
