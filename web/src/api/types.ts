@@ -56,18 +56,9 @@ export type Answers = Schemas['Answers'];
 export type AnswerValue = Answers[string];
 export type Attendee = Schemas['Attendee'];
 /// Who pays for a guest order (no account): `buyer` on POST /api/registrations.
-export interface Buyer {
-  name: string;
-  email: string;
-}
-/// The body of POST /api/registrations as the app sends it. `buyer` (a guest order) is added
-/// by the guest-orders contract.
-export interface OrderRequest {
-  eventId: string;
-  items: OrderItem[];
-  attendees?: Attendee[];
-  answers?: Answers;
-  buyer?: Buyer;
-}
-/// A registration as POST /api/registrations answers a guest: with its order token, shown once.
-export type PlacedOrder = Registration & { orderToken?: string };
+export type Buyer = Schemas['Buyer'];
+/// The body of POST /api/registrations as the app sends it (`items`, never `quantity`): with `buyer`
+/// and no session, a guest order.
+export type OrderRequest = Omit<RegistrationRequest, 'quantity' | 'items'> & { items: OrderItem[] };
+/// A registration as POST /api/registrations answers it: a guest's carries its order token, shown once.
+export type PlacedOrder = Registration;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api';
-import type { OrderItem, Registration } from '../../api/types';
+import type { OrderItem, PlacedOrder } from '../../api/types';
 import { useTitle } from '../../lib/useTitle';
 import { useSession } from '../auth/session';
 import { useEvent, useMyRegistrations, useQuestions } from '../events/api';
@@ -95,7 +95,7 @@ export function useOrderForm(eventId: string) {
     clear(`buyer.${key}`);
   };
 
-  const placed = (r: Registration & { orderToken?: string }) => {
+  const placed = (r: PlacedOrder) => {
     if (asGuest) {
       if (r.orderToken) storeOrderToken(r.registrationId, r.orderToken);
       navigate(r.orderToken ? guestOrderPath(r.registrationId, r.orderToken) : `/orders/${r.registrationId}`);

@@ -61,15 +61,12 @@ export function useGuestOrder(registrationId: string) {
     onError: () => queryClient.invalidateQueries({ queryKey: queryKeys.registrations.guest(registrationId) }),
   });
 
+  // The fresh token is only in the new email (the 202 carries none), so this tab's one is dropped.
   const resend = useMutation({
-    mutationFn: () => api.resendRegistration(registrationId, token) as Promise<{ orderToken?: string } | undefined>,
-    onSuccess: (reply) => {
-      // The server may hand the fresh token back; else it is only in the new email.
-      if (reply?.orderToken) setToken(reply.orderToken);
-      else {
-        setResent(true);
-        setToken(null);
-      }
+    mutationFn: () => api.resendRegistration(registrationId, token),
+    onSuccess: () => {
+      setResent(true);
+      setToken(null);
     },
   });
 
