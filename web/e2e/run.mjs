@@ -37,7 +37,7 @@ if (!existsSync(join(dist, 'index.html')) || process.env.E2E_BUILD === '1') {
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
-const { step, results } = createRunner();
+const { step, skip, results } = createRunner();
 const server = await startAdmit({
   bin,
   webDir: dist,
@@ -890,6 +890,78 @@ try {
     await page.waitForURL(/\/login\?next=%2Ftickets/);
     await shot('login');
   });
+
+  await step(
+    'a guest buys two different tickets for two named people, pays on the order page and gets its link by email',
+    async () => {
+      const spec = await (await fetch(`${base}/api/openapi.json`)).json();
+      if (!spec.components?.schemas?.RegistrationRequest?.properties?.buyer) skip('this server does not take guest orders yet');
+      const call = async (path, body, t) => {
+        const res = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+          body: JSON.stringify(body),
+        });
+        return res.json();
+      };
+      const org = await call('/api/auth/login', { email: organizer.email, password: organizer.password });
+      const ev = await call(
+        '/api/events',
+        {
+          name: `Harbour Gala ${stamp}`,
+          description: 'A gala with regular and VIP seats.',
+          date: '2027-09-10T18:00:00Z',
+          timezone: 'Europe/London',
+          location: 'Harbourside Hall, Bristol',
+          capacity: 30,
+          currency: 'GBP',
+          ticketTypes: [
+            { name: 'Regular', price: 20 },
+            { name: 'VIP', price: 60 },
+          ],
+        },
+        org.accessToken,
+      );
+      await call(
+        `/api/events/${ev.eventId}/questions`,
+        { label: 'Dietary requirements', type: 'select', options: ['None', 'Vegan'], required: true, scope: 'ticket' },
+        org.accessToken,
+      );
+      const guest = { name: 'Gwen Guest', email: `gwen-${stamp}@example.org` };
+      await go(`/events/${ev.eventId}`);
+      await page.getByRole('button', { name: 'One more Regular ticket' }).click();
+      await page.getByRole('button', { name: 'One more VIP ticket' }).click();
+      await page.getByRole('button', { name: 'Continue with 2 tickets' }).click();
+      await page.getByRole('button', { name: 'Continue without an account' }).click();
+      await page.getByRole('textbox', { name: 'Your name' }).fill(guest.name);
+      await page.getByRole('textbox', { name: 'Your email' }).fill(guest.email);
+      const box = (n) => page.getByRole('group', { name: new RegExp(`^Ticket ${n} of 2`) });
+      await box(2).getByRole('textbox', { name: 'Name on the ticket' }).fill('Victor Vip');
+      await box(1).getByRole('combobox', { name: 'Dietary requirements' }).selectOption('None');
+      await box(2).getByRole('combobox', { name: 'Dietary requirements' }).selectOption('Vegan');
+      await shot('order-form-guest', { phoneToo: false });
+      await page.getByRole('button', { name: 'Continue to payment' }).click();
+      // The order page reads the token from the fragment and takes it out of the address.
+      await page.waitForURL((u) => /^\/orders\/[^/]+$/.test(u.pathname) && !u.hash);
+      const registrationId = new URL(page.url()).pathname.split('/').pop();
+      await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'Succeeds' }).getByRole('button', { name: 'Use this card' }).click();
+      await page.getByRole('button', { name: 'Pay £80' }).click();
+      await page.getByRole('heading', { name: 'Your order' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
+      await shot('guest-order');
+      // A reload in the same tab still opens it (the token is kept for this order in sessionStorage).
+      await page.reload();
+      await page.getByRole('list', { name: 'Tickets' }).getByText(guest.name).waitFor();
+      // The confirmation email links to the same page with the token in the fragment.
+      const link = await mailedLink(join(server.dir, 'data'), guest.email, `/orders/${registrationId}`, 30_000);
+      assert(link.includes(`/orders/${registrationId}#token=`), `order link ${link}`);
+      await page.evaluate(() => sessionStorage.clear());
+      await page.goto(link);
+      await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
+      assert(!page.url().includes('token='), `the token stayed in the address: ${page.url()}`);
+    },
+  );
 
   await step('checkout through the stripe provider (Stripe.js test double served for js.stripe.com)', async () => {
     // js.stripe.com is unreachable here: the browser gets a TEST DOUBLE of Stripe.js through
