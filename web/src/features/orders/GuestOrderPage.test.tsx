@@ -178,6 +178,18 @@ describe('GuestOrderPage', () => {
     expect(api.createPaymentIntent).toHaveBeenCalledWith('r1', expect.any(String), 'tok-2');
   });
 
+  it('lets the held seats go with the token', async () => {
+    api.registration.mockResolvedValue(pending);
+    api.cancelRegistration.mockResolvedValue({ ...pending, status: 'cancelled', holdExpiresAt: null });
+    const user = userEvent.setup();
+    const { container } = open('/orders/r1#token=tok-5');
+    await user.click(await screen.findByRole('button', { name: 'Cancel this order' }));
+    await expectAccessible(container);
+    await user.click(screen.getByRole('button', { name: 'Yes, cancel' }));
+    await waitFor(() => expect(api.cancelRegistration).toHaveBeenCalledWith('r1', undefined, 'tok-5'));
+    expect(await screen.findByText('Cancelled')).toBeInTheDocument();
+  });
+
   it('cancels with the token', async () => {
     api.registration.mockResolvedValue(confirmed);
     api.cancelRegistration.mockResolvedValue({ ...confirmed, status: 'refunded' });

@@ -102,9 +102,21 @@ export default function GuestOrderPage() {
     );
   }
   const r = registration.data;
+  const cancelDialog = <CancelDialog registration={g.cancelling} event={event} cancel={g.cancel} onClose={g.closeCancel} />;
   if (r.status === 'pending_payment') {
+    // Paying it, or letting the held seats go.
     return (
-      <PendingCheckout checkout={g.checkout} registration={r} orderToken={g.token} returnPath={`/orders/${registrationId}`} />
+      <>
+        <PendingCheckout checkout={g.checkout} registration={r} orderToken={g.token} returnPath={`/orders/${registrationId}`} />
+        <div className="container">
+          <p>
+            <button type="button" className="btn btn-sm btn-danger" onClick={() => g.setCancelling(r)}>
+              Cancel this order
+            </button>
+          </p>
+        </div>
+        {cancelDialog}
+      </>
     );
   }
   if (r.status === 'expired') return <NothingToPay registration={r} />;
@@ -161,7 +173,7 @@ export default function GuestOrderPage() {
           <OrderTickets registration={r} event={event} questions={g.questions} token={g.token} onZoom={g.setZoom} />
         </div>
       </article>
-      <CancelDialog registration={g.cancelling} event={event} cancel={g.cancel} onClose={g.closeCancel} />
+      {cancelDialog}
       <ZoomDialog zoom={g.zoom ? { ticket: g.zoom, event } : null} onClose={() => g.setZoom(null)} />
     </div>
   );
