@@ -1,7 +1,7 @@
 import { Link, useLocation } from 'react-router';
 import type { Event, OrderItem, Question, TicketType } from '../../api/types';
 import { Field } from '../../components/Field';
-import { formatMoney } from '../../lib/format';
+import { formatMoney, formatPrice } from '../../lib/format';
 import { orderTotal } from '../events/ticketChoice';
 import type { AnswerDraft, HolderSlot, HolderValues, OrderErrors, OrderFormValues } from './orderForm';
 import { QuestionField, RequiredMark } from './QuestionField';
@@ -214,7 +214,7 @@ export function ChoiceSummary({
           <div key={item.ticketTypeId}>
             <div className="summary-line">
               <span>
-                {item.quantity} × {t.name} ({formatMoney(t.price, e.currency)})
+                {item.quantity} × {t.name} ({formatPrice(t.price, e.currency)})
               </span>
               <span>{formatMoney(orderTotal([t], quantities, e.currency), e.currency)}</span>
             </div>

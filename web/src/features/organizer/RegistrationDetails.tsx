@@ -4,8 +4,8 @@ import { StatusBadge } from '../../components/EventBits';
 import { ErrorState, Loading } from '../../components/States';
 import { useRegistration } from '../checkout/api';
 
-/// One registration opened in the organizer's list: the order's answers, then each ticket's holder
-/// (not the buyer: a ticket may be for someone else), type, status and answers.
+/// One registration opened in the organizer's list: each ticket's holder (not the buyer: a ticket
+/// may be for someone else), type, status and answers. The order's answers are on its row.
 export function RegistrationDetails({ row, questions }: { row: RegistrationRow; questions: Question[] }) {
   const reg = useRegistration(row.registrationId, false);
   if (reg.isPending) return <Loading label="Loading the tickets…" />;
@@ -14,7 +14,6 @@ export function RegistrationDetails({ row, questions }: { row: RegistrationRow; 
   const typeName = (id?: string) => r.items.find((i) => i.ticketTypeId === id)?.name ?? '';
   return (
     <div className="reg-details">
-      <AnswerList questions={questions} answers={r.answers} />
       {r.tickets.length === 0 ? (
         <p className="small muted">No tickets yet: they are issued once the order is paid.</p>
       ) : (
