@@ -66,6 +66,8 @@ const confirmed: Registration = {
   ],
   tickets: [{ ...ticket('t1', 'Ada Lovelace', 'vip'), answers: { diet: 'Vegan' } }, ticket('t2', 'Bob Guest', 'reg')],
   answers: {},
+  guest: true,
+  buyer: { name: 'Gwen Guest', email: 'gwen@example.org' },
 };
 const pending: Registration = {
   ...confirmed,
@@ -126,6 +128,7 @@ describe('GuestOrderPage', () => {
     expect(tickets[0]).toHaveTextContent('VIP');
     expect(await within(tickets[0]!).findByText('Vegan')).toBeInTheDocument();
     expect(tickets[1]).toHaveTextContent('Bob Guest');
+    expect(screen.getByText('Ordered by Gwen Guest (gwen@example.org)')).toBeInTheDocument();
     await expectAccessible(container);
   });
 

@@ -148,6 +148,11 @@ export default function GuestOrderPage() {
                 {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
               </span>
             </div>
+            {r.buyer && (
+              <div className="small muted">
+                Ordered by {r.buyer.name} ({r.buyer.email})
+              </div>
+            )}
             {r.status === 'confirmed' && <CancelPolicyNote policy={policy} event={event} />}
             <AnswerList questions={g.questions} answers={r.answers} />
           </div>
