@@ -216,6 +216,27 @@ describe('OrderFormPage', () => {
     expect(sessionStorage.getItem('admit.orderToken.r9')).toBe('tok-123');
   });
 
+  it('tells a guest whose address has an unpaid order to finish it from its email', async () => {
+    api.questions.mockResolvedValue({ items: [] });
+    api.placeOrder.mockRejectedValue(
+      new ApiError(409, {
+        type: 'urn:admit:problem:unpaid-order-open',
+        title: 'Conflict',
+        status: 409,
+        detail: 'This address has an unpaid order for this event.',
+      }),
+    );
+    const user = userEvent.setup();
+    render();
+    await user.click(await screen.findByRole('button', { name: 'Continue without an account' }));
+    await user.type(screen.getByRole('textbox', { name: 'Your name' }), 'Grace Guest');
+    await user.type(screen.getByRole('textbox', { name: 'Your email' }), 'grace@example.org');
+    await user.type(within(ticketBox(2)).getByRole('textbox', { name: 'Name on the ticket' }), 'Hal');
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    expect(await screen.findByText('This address already has an unpaid order for this event')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'See it in My tickets' })).toBeNull();
+  });
+
   it('says why nothing can be ordered when the address names no ticket on sale', async () => {
     signIn();
     renderAt('/events/e1/order?items=nope:2', '/events/:eventId/order', <OrderFormPage />);

@@ -106,6 +106,7 @@ export default function OrderFormPage() {
                   event={e}
                   held={f.limits?.held ?? 0}
                   openOrder={f.myRegs.find((r) => r.status === 'pending_payment')}
+                  guest={f.asGuest}
                 />
               )}
               <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={f.placing}>
