@@ -11,6 +11,7 @@ import { PendingCheckout } from '../checkout/CheckoutPage';
 import { CancelPolicyNote } from '../tickets/CancelPolicy';
 import { CancelDialog, ZoomDialog } from '../tickets/TicketDialogs';
 import { TicketView } from '../tickets/TicketView';
+import { useSession } from '../auth/session';
 import { useGuestOrder } from './useGuestOrder';
 
 /// Said instead of the order when the page has no working link.
@@ -64,6 +65,7 @@ function OrderTickets({
 export default function GuestOrderPage() {
   const { registrationId = '' } = useParams();
   const g = useGuestOrder(registrationId);
+  const session = useSession();
   const { registration, event } = g.checkout;
   useTitle('Your order');
 
@@ -86,9 +88,15 @@ export default function GuestOrderPage() {
           Use the link in the latest email about your order, or log in if you have an account with the same address.
         </p>
         <p>
-          <Link to="/login" className="btn btn-primary">
-            Log in
-          </Link>
+          {session ? (
+            <Link to={`/tickets?registration=${encodeURIComponent(registrationId)}`} className="btn btn-primary">
+              See My tickets
+            </Link>
+          ) : (
+            <Link to="/login" className="btn btn-primary">
+              Log in
+            </Link>
+          )}
         </p>
       </NoLink>
     );
