@@ -75,6 +75,8 @@ function pageKind(url) {
   const rules = [
     [/^\/$/, 'home (events)'],
     [/^\/events\/[^/]+$/, 'event'],
+    [/^\/events\/[^/]+\/order$/, 'order form'],
+    [/^\/orders\/[^/]+$/, 'guest order'],
     [/^\/checkout\/[^/]+$/, 'checkout'],
     [/^\/tickets$/, 'my tickets'],
     [/^\/organizer$/, 'organizer: events'],

@@ -314,6 +314,7 @@ describe('EventPage: one ticket type', () => {
     localStorage.removeItem('admit.session');
     const user = userEvent.setup();
     renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/events/:eventId/order': <Where /> });
+    expect(await screen.findByText('No account needed: you can order as a guest.')).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Continue with 1 ticket' }));
     expect(await screen.findByText(/^at \/events\/e1\/order/)).toBeInTheDocument();
   });

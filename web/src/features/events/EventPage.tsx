@@ -10,8 +10,21 @@ import { isProblem } from '../../api/errors';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
-  const { event, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, direct, onRegister } =
-    useEventPage(eventId);
+  const {
+    event,
+    session,
+    myRegs,
+    limits,
+    types,
+    quantities,
+    seatsAllowed,
+    count,
+    total,
+    setQuantity,
+    register,
+    direct,
+    onRegister,
+  } = useEventPage(eventId);
 
   if (event.isPending) return <Loading label="Loading event…" />;
   if (event.isError) {
@@ -77,6 +90,7 @@ export default function EventPage() {
           busy={register.isPending}
           buttonLabel={buttonLabel}
           onRegister={onRegister}
+          note={!session && <p className="small muted mb-0">No account needed: you can order as a guest.</p>}
         />
       </div>
     </div>
