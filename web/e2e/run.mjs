@@ -593,6 +593,17 @@ try {
     assert(d.suggestedFilename().endsWith('.csv'), d.suggestedFilename());
     const header = csv.split('\n')[0].trimEnd();
     assert(header.endsWith(',I accept the code of conduct'), `CSV header ${header}`);
+    // One row per ticket: the holders and their per-ticket answers.
+    const ticketsDownload = later(page.waitForEvent('download'));
+    await page.getByRole('button', { name: 'Ticket holders CSV' }).click();
+    const ticketsCsv = readFileSync(await (await ticketsDownload).path(), 'utf8');
+    const ticketsHeader = ticketsCsv.split('\n')[0].trimEnd();
+    assert(
+      ticketsHeader.startsWith('ticketId,registrationId,ticketType,holderName,holderEmail') &&
+        ticketsHeader.endsWith(',Dietary requirements'),
+      `tickets CSV header ${ticketsHeader}`,
+    );
+    assert(ticketsCsv.includes('Beatrice Guest') && ticketsCsv.includes('Vegetarian'), 'tickets CSV lacks the holders');
     // The holders, not the buyer, with their answers.
     const confirmedRow = page.locator('tbody tr').filter({ has: page.getByText('Confirmed', { exact: true }) });
     await confirmedRow

@@ -98,8 +98,10 @@ export const api = {
   /// One page of an event's registrations; `q` keeps those whose attendee name or email contains it.
   eventRegistrations: (id: string, cursor?: string | null, q?: string, signal?: AbortSignal) =>
     get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor, q }, signal }),
-  eventRegistrationsCsv: (id: string) =>
-    client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
+  /// The registrations as CSV, one row per registration, or with `rows: 'tickets'` one row per
+  /// ticket (its holder and the per-ticket answers).
+  eventRegistrationsCsv: (id: string, rows?: 'tickets') =>
+    client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv${rows ? `&rows=${rows}` : ''}`, {
       headers: { accept: 'text/csv' },
     }),
   analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),

@@ -17,10 +17,34 @@ export function RegistrationsSection({ event }: { event: Event }) {
       <div className="card-pad regs-top">
         <div className="section-head regs-head">
           <h2 id="regs-title">Registrations</h2>
-          <button type="button" className="btn btn-sm" onClick={list.exportCsv} disabled={list.exporting}>
-            {list.exporting ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" size={15} />}
-            Export CSV
-          </button>
+          <div className="row row-tight">
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => void list.exportCsv('registrations')}
+              disabled={list.exporting !== null}
+            >
+              {list.exporting === 'registrations' ? (
+                <span className="spinner" aria-hidden="true" />
+              ) : (
+                <Icon name="download" size={15} />
+              )}
+              Export CSV
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => void list.exportCsv('tickets')}
+              disabled={list.exporting !== null}
+            >
+              {list.exporting === 'tickets' ? (
+                <span className="spinner" aria-hidden="true" />
+              ) : (
+                <Icon name="download" size={15} />
+              )}
+              Ticket holders CSV
+            </button>
+          </div>
         </div>
         {list.exportError && <Alert tone="bad">{list.exportError}</Alert>}
         <div className="field regs-search">
