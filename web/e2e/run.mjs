@@ -963,6 +963,14 @@ try {
       await page.getByRole('heading', { name: 'Your order' }).waitFor({ timeout: 30_000 });
       await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
       await shot('guest-order');
+      // The PDF link is asked for with the order token.
+      const pdfResponse = later(
+        context.waitForEvent('response', { predicate: (r) => /\/api\/tickets\/[^/]+\/pdf\?/.test(r.url()), timeout: T }),
+      );
+      await page.getByRole('list', { name: 'Tickets' }).getByRole('button', { name: 'PDF ticket' }).last().click();
+      const pdf = await pdfResponse;
+      assert(pdf.status() === 200 && pdf.headers()['content-type']?.startsWith('application/pdf'), `guest PDF ${pdf.status()}`);
+      for (const p of context.pages()) if (p !== page) await p.close();
       // A reload in the same tab still opens it (the token is kept for this order in sessionStorage).
       await page.reload();
       await page.getByRole('list', { name: 'Tickets' }).getByText(guest.name).waitFor();
