@@ -37,7 +37,7 @@ if (!existsSync(join(dist, 'index.html')) || process.env.E2E_BUILD === '1') {
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
-const { step, results } = createRunner();
+const { step, skip, results } = createRunner();
 const server = await startAdmit({
   bin,
   webDir: dist,
@@ -75,6 +75,8 @@ function pageKind(url) {
   const rules = [
     [/^\/$/, 'home (events)'],
     [/^\/events\/[^/]+$/, 'event'],
+    [/^\/events\/[^/]+\/order$/, 'order form'],
+    [/^\/orders\/[^/]+$/, 'guest order'],
     [/^\/checkout\/[^/]+$/, 'checkout'],
     [/^\/tickets$/, 'my tickets'],
     [/^\/organizer$/, 'organizer: events'],
@@ -213,6 +215,18 @@ async function createEvent(ev, { price, currency, capacity, date, tz }) {
   await page.getByText('Your event is live').waitFor();
 }
 
+/// Fills the checkout form's ticket holders (a null name keeps what is there: the first ticket
+/// carries the buyer's name) and the free event's questions.
+async function fillHolders(names, { diet = 'Vegetarian', consent = true } = {}) {
+  for (let i = 0; i < names.length; i++) {
+    const box = page.getByRole('group', { name: new RegExp(`^Ticket ${i + 1} of ${names.length}`) });
+    const name = box.getByRole('textbox', { name: 'Name on the ticket' });
+    if (names[i] !== null) await name.fill(names[i]);
+    if (diet) await box.getByRole('combobox', { name: 'Dietary requirements' }).selectOption(diet);
+  }
+  if (consent) await page.getByRole('checkbox', { name: 'I accept the code of conduct' }).check();
+}
+
 try {
   await step('the server serves the app at / with an SPA fallback', async () => {
     const res = await fetch(`${base}/`);
@@ -288,6 +302,54 @@ try {
     assert(ev.holdSeconds === 600, `holdSeconds ${ev.holdSeconds}`);
   });
 
+  await step('organizer asks checkout questions: one per ticket, one per order, reordered', async () => {
+    await go(`/organizer/events/${freeEvent.id}`);
+    await page.getByRole('heading', { name: 'Checkout questions' }).waitFor();
+    const add = async ({ label, kind, options, asked, required }) => {
+      await page.getByRole('button', { name: 'Add question' }).click();
+      const form = page.getByRole('form', { name: 'New question' });
+      await form.getByLabel('Question', { exact: true }).fill(label);
+      await form.getByLabel('Kind of answer').selectOption({ label: kind });
+      if (options) await form.getByLabel('Options').fill(options.join('\n'));
+      if (asked) await form.getByLabel('Asked').selectOption({ label: asked });
+      if (required) await form.getByRole('checkbox', { name: /^Required/ }).check();
+      await form.getByRole('button', { name: 'Add question' }).click();
+      await page.getByRole('listitem').filter({ hasText: label }).first().waitFor();
+      await form.waitFor({ state: 'detached' });
+    };
+    // The select without options is refused beside its field, before anything is sent.
+    await page.getByRole('button', { name: 'Add question' }).click();
+    const form = page.getByRole('form', { name: 'New question' });
+    await form.getByLabel('Question', { exact: true }).fill('Dietary requirements');
+    await form.getByLabel('Kind of answer').selectOption({ label: 'One of several options' });
+    await form.getByRole('button', { name: 'Add question' }).click();
+    await form.getByText('Give at least one option, one per line.').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await add({ label: 'I accept the code of conduct', kind: 'Consent checkbox', asked: 'Once per order', required: true });
+    await add({
+      label: 'Dietary requirements',
+      kind: 'One of several options',
+      options: ['None', 'Vegetarian', 'Vegan'],
+      required: true,
+    });
+    await page.getByRole('button', { name: 'Move Dietary requirements up' }).click();
+    const list = page.getByRole('list', { name: 'Questions' });
+    await page.waitForFunction(() =>
+      document.querySelector('ul[aria-label="Questions"] > li strong')?.textContent?.startsWith('Dietary requirements'),
+    );
+    await shot('manage-event-questions', { phoneToo: false });
+    const qs = (await apiFetch(`/api/events/${freeEvent.id}/questions`)).body.items;
+    assert(
+      JSON.stringify(qs.map((q) => [q.label, q.type, q.scope, q.required])) ===
+        JSON.stringify([
+          ['Dietary requirements', 'select', 'ticket', true],
+          ['I accept the code of conduct', 'checkbox', 'order', true],
+        ]),
+      `questions ${JSON.stringify(qs)}`,
+    );
+    assert((await list.getByRole('listitem').count()) === 2, 'two questions listed');
+  });
+
   await step('organizer sees their events', async () => {
     await go('/organizer');
     await page.getByRole('link', { name: freeEvent.name, exact: true }).waitFor();
@@ -324,13 +386,39 @@ try {
     await page.getByRole('heading', { name: freeEvent.name }).waitFor();
     await shot('event');
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'One more ticket' }).click();
-    await page.getByRole('button', { name: 'Get 4 free tickets' }).click();
+    await page.getByRole('button', { name: 'Continue with 4 tickets' }).click();
+    await page.waitForURL(/\/events\/[^/]+\/order\?items=/);
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    const first = page.getByRole('group', { name: /^Ticket 1 of 4/ }).getByRole('textbox', { name: 'Name on the ticket' });
+    assert((await first.inputValue()) === attendee.name, 'the first ticket carries the buyer’s name');
+    // Nothing answered: each required field says so beside it, and nothing is sent.
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
+    await page
+      .getByRole('group', { name: /^Ticket 2 of 4/ })
+      .getByText('Enter a name.')
+      .waitFor();
+    await page.getByText('Tick this box to continue.').waitFor();
+    await shot('order-form-errors', { phoneToo: false });
+    await fillHolders([null, 'Beatrice Guest', 'Cyril Guest', 'Dora Guest']);
+    await shot('order-form');
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
     await page.waitForURL(/\/tickets\?registration=/);
     state.registrationId = new URL(page.url()).searchParams.get('registration');
     await page.getByText('You’re booked!').waitFor();
     await page.locator(`#registration-${state.registrationId} img[alt^="QR code of ticket"]`).nth(3).waitFor();
     const reg = (await apiFetch(`/api/registrations/${state.registrationId}`)).body;
     assert(reg.status === 'confirmed' && reg.tickets.length === 4, `registration: ${reg.status}, ${reg.tickets?.length}`);
+    assert(
+      JSON.stringify(reg.tickets.map((t) => t.holderName)) ===
+        JSON.stringify([attendee.name, 'Beatrice Guest', 'Cyril Guest', 'Dora Guest']),
+      `holders ${reg.tickets.map((t) => t.holderName)}`,
+    );
+    assert(Object.values(reg.answers).includes(true), `order answers ${JSON.stringify(reg.answers)}`);
+    assert(
+      reg.tickets.every((t) => Object.values(t.answers ?? {}).includes('Vegetarian')),
+      'ticket answers',
+    );
+    await page.locator(`#registration-${state.registrationId} li.ticket`).nth(1).getByText('Beatrice Guest').waitFor();
     state.codes = reg.tickets.map((t) => t.qrCode);
     state.ticketIds = reg.tickets.map((t) => t.ticketId);
     await shot('tickets');
@@ -379,7 +467,10 @@ try {
   await step('attendee cancels a registration', async () => {
     await go(`/events/${freeEvent.id}`);
     await page.getByText('You have 4 seats for this event').waitFor();
-    await page.getByRole('button', { name: 'Get 1 free ticket' }).click();
+    await page.getByRole('button', { name: 'Continue with 1 ticket' }).click();
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    await fillHolders([null]);
+    await page.getByRole('button', { name: 'Confirm your registration' }).click();
     await page.waitForURL(/\/tickets\?registration=/);
     const id = new URL(page.url()).searchParams.get('registration');
     const card = page.locator(`#registration-${id}`);
@@ -397,7 +488,10 @@ try {
     await go(`/events/${paidEvent.id}`);
     await page.getByRole('button', { name: 'One more ticket' }).click();
     await page.getByText('€50').first().waitFor();
-    await page.getByRole('button', { name: 'Reserve 2 tickets' }).click();
+    await page.getByRole('button', { name: 'Continue with 2 tickets' }).click();
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    await fillHolders([null, 'Paula Plusone'], { diet: null, consent: false });
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
     await page.waitForURL(/\/checkout\//);
     state.paidRegistrationId = page.url().split('/').pop();
     await page.getByRole('heading', { name: 'Checkout' }).waitFor();
@@ -497,6 +591,28 @@ try {
     assert(csv.startsWith('registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail'), csv.slice(0, 120));
     assert(csv.includes(attendee.email) && csv.includes(state.registrationId), 'CSV lacks the registration');
     assert(d.suggestedFilename().endsWith('.csv'), d.suggestedFilename());
+    const header = csv.split('\n')[0].trimEnd();
+    assert(header.endsWith(',I accept the code of conduct'), `CSV header ${header}`);
+    // One row per ticket: the holders and their per-ticket answers.
+    const ticketsDownload = later(page.waitForEvent('download'));
+    await page.getByRole('button', { name: 'Ticket holders CSV' }).click();
+    const ticketsCsv = readFileSync(await (await ticketsDownload).path(), 'utf8');
+    const ticketsHeader = ticketsCsv.split('\n')[0].trimEnd();
+    assert(
+      ticketsHeader.startsWith('ticketId,registrationId,ticketType,holderName,holderEmail') &&
+        ticketsHeader.endsWith(',Dietary requirements'),
+      `tickets CSV header ${ticketsHeader}`,
+    );
+    assert(ticketsCsv.includes('Beatrice Guest') && ticketsCsv.includes('Vegetarian'), 'tickets CSV lacks the holders');
+    // The holders, not the buyer, with their answers.
+    const confirmedRow = page.locator('tbody tr').filter({ has: page.getByText('Confirmed', { exact: true }) });
+    await confirmedRow
+      .first()
+      .getByRole('button', { name: `Holders of ${attendee.name}’s registration` })
+      .click();
+    const holders = page.getByRole('list', { name: `Tickets of ${attendee.name}’s registration` }).first();
+    await holders.getByText('Beatrice Guest').waitFor();
+    assert((await holders.getByText('Vegetarian').count()) >= 1, 'holder answers shown');
     await shot('manage-event');
   });
 
@@ -787,6 +903,89 @@ try {
     await page.waitForURL(/\/login\?next=%2Ftickets/);
     await shot('login');
   });
+
+  await step(
+    'a guest buys two different tickets for two named people, pays on the order page and gets its link by email',
+    async () => {
+      const spec = await (await fetch(`${base}/api/openapi.json`)).json();
+      if (!spec.components?.schemas?.RegistrationRequest?.properties?.buyer) skip('this server does not take guest orders yet');
+      const call = async (path, body, t) => {
+        const res = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+          body: JSON.stringify(body),
+        });
+        return res.json();
+      };
+      const org = await call('/api/auth/login', { email: organizer.email, password: organizer.password });
+      const ev = await call(
+        '/api/events',
+        {
+          name: `Harbour Gala ${stamp}`,
+          description: 'A gala with regular and VIP seats.',
+          date: '2027-09-10T18:00:00Z',
+          timezone: 'Europe/London',
+          location: 'Harbourside Hall, Bristol',
+          capacity: 30,
+          currency: 'GBP',
+          ticketTypes: [
+            { name: 'Regular', price: 20 },
+            { name: 'VIP', price: 60 },
+          ],
+        },
+        org.accessToken,
+      );
+      await call(
+        `/api/events/${ev.eventId}/questions`,
+        { label: 'Dietary requirements', type: 'select', options: ['None', 'Vegan'], required: true, scope: 'ticket' },
+        org.accessToken,
+      );
+      const guest = { name: 'Gwen Guest', email: `gwen-${stamp}@example.org` };
+      await go(`/events/${ev.eventId}`);
+      await page.getByRole('button', { name: 'One more Regular ticket' }).click();
+      await page.getByRole('button', { name: 'One more VIP ticket' }).click();
+      await page.getByRole('button', { name: 'Continue with 2 tickets' }).click();
+      await page.getByRole('button', { name: 'Continue without an account' }).click();
+      await page.getByRole('textbox', { name: 'Your name' }).fill(guest.name);
+      await page.getByRole('textbox', { name: 'Your email' }).fill(guest.email);
+      const box = (n) => page.getByRole('group', { name: new RegExp(`^Ticket ${n} of 2`) });
+      await box(2).getByRole('textbox', { name: 'Name on the ticket' }).fill('Victor Vip');
+      await box(1).getByRole('combobox', { name: 'Dietary requirements' }).selectOption('None');
+      await box(2).getByRole('combobox', { name: 'Dietary requirements' }).selectOption('Vegan');
+      await shot('order-form-guest', { phoneToo: false });
+      await page.getByRole('button', { name: 'Continue to payment' }).click();
+      // The order page reads the token from the fragment and takes it out of the address.
+      await page.waitForURL((u) => /^\/orders\/[^/]+$/.test(u.pathname) && !u.hash);
+      const registrationId = new URL(page.url()).pathname.split('/').pop();
+      await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'Succeeds' }).getByRole('button', { name: 'Use this card' }).click();
+      await page.getByRole('button', { name: 'Pay £80' }).click();
+      await page.getByRole('heading', { name: 'Your order' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
+      await shot('guest-order');
+      // The PDF link is asked for with the order token.
+      const pdfResponse = later(
+        context.waitForEvent('response', { predicate: (r) => /\/api\/tickets\/[^/]+\/pdf\?/.test(r.url()), timeout: T }),
+      );
+      await page.getByRole('list', { name: 'Tickets' }).getByRole('button', { name: 'PDF ticket' }).last().click();
+      const pdf = await pdfResponse;
+      assert(pdf.status() === 200 && pdf.headers()['content-type']?.startsWith('application/pdf'), `guest PDF ${pdf.status()}`);
+      for (const p of context.pages()) if (p !== page) await p.close();
+      // A reload in the same tab still opens it (the token is kept for this order in sessionStorage).
+      await page.reload();
+      await page.getByRole('list', { name: 'Tickets' }).getByText(guest.name).waitFor();
+      // The confirmation email links to the same page with the token in the fragment.
+      const link = await mailedLink(join(server.dir, 'data'), guest.email, `/orders/${registrationId}`, 30_000);
+      assert(link.includes(`/orders/${registrationId}#token=`), `order link ${link}`);
+      // Opened afresh (another page first, nothing kept in the tab), as from the mail client.
+      await go('/');
+      await page.evaluate(() => sessionStorage.clear());
+      const mailed = new URL(link);
+      await page.goto(base + mailed.pathname + mailed.hash);
+      await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
+      assert(!page.url().includes('token='), `the token stayed in the address: ${page.url()}`);
+    },
+  );
 
   await step('checkout through the stripe provider (Stripe.js test double served for js.stripe.com)', async () => {
     // js.stripe.com is unreachable here: the browser gets a TEST DOUBLE of Stripe.js through

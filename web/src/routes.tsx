@@ -12,6 +12,8 @@ const VerifyEmailPage = lazy(() => import('./features/auth/VerifyEmailPage'));
 const ExternalSignInCallbackPage = lazy(() => import('./features/auth/ExternalSignInCallbackPage'));
 const EventPage = lazy(() => import('./features/events/EventPage'));
 const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
+const OrderFormPage = lazy(() => import('./features/checkout/OrderFormPage'));
+const GuestOrderPage = lazy(() => import('./features/orders/GuestOrderPage'));
 const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
 const MyEventsPage = lazy(() => import('./features/organizer/MyEventsPage'));
 const EventFormPage = lazy(() => import('./features/organizer/EventFormPage'));
@@ -37,6 +39,8 @@ export function AppRoutes() {
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="auth/callback" element={<ExternalSignInCallbackPage />} />
         <Route path="events/:eventId" element={<EventPage />} />
+        <Route path="events/:eventId/order" element={<OrderFormPage />} />
+        <Route path="orders/:registrationId" element={<GuestOrderPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />
           <Route path="tickets" element={<MyTicketsPage />} />

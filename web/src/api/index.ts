@@ -18,6 +18,11 @@ import type {
   SignupRequest,
   MyStaffInvitation,
   MyStaffInvitationList,
+  OrderRequest,
+  PlacedOrder,
+  Question,
+  QuestionInput,
+  QuestionList,
   StaffInvitation,
   StaffList,
   Ticket,
@@ -37,6 +42,13 @@ const get = <T>(path: string, opts?: RequestOptions) => client.request<T>(path, 
 const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
   client.request<T>(path, { ...opts, method: 'POST', body });
 const enc = encodeURIComponent;
+
+/// How a request proves it may touch an order: a guest's order token (header `X-Order-Token`, no
+/// bearer token, so a signed-in person's session never mixes with it), else the session.
+function orderAuth(orderToken?: string | null, opts: RequestOptions = {}): RequestOptions {
+  if (!orderToken) return opts;
+  return { ...opts, auth: false, headers: { ...opts.headers, 'X-Order-Token': orderToken } };
+}
 
 export interface ListQuery {
   q?: string;
@@ -91,8 +103,10 @@ export const api = {
   /// One page of an event's registrations; `q` keeps those whose attendee name or email contains it.
   eventRegistrations: (id: string, cursor?: string | null, q?: string, signal?: AbortSignal) =>
     get<EventRegistrationList>(`/api/events/${enc(id)}/registrations`, { query: { limit: 100, cursor, q }, signal }),
-  eventRegistrationsCsv: (id: string) =>
-    client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv`, {
+  /// The registrations as CSV, one row per registration, or with `rows: 'tickets'` one row per
+  /// ticket (its holder and the per-ticket answers).
+  eventRegistrationsCsv: (id: string, rows?: 'tickets') =>
+    client.fetchOk(`/api/events/${enc(id)}/registrations?format=csv${rows ? `&rows=${rows}` : ''}`, {
       headers: { accept: 'text/csv' },
     }),
   analytics: (id: string) => get<EventAnalytics>(`/api/events/${enc(id)}/analytics`),
@@ -111,30 +125,48 @@ export const api = {
     get<EventList>('/api/me/staff-events', { query: { ...query } }),
   scanKeys: (id: string) => get<ScanKeys>(`/api/events/${enc(id)}/scan-keys`),
 
+  /// The questions an event's checkout asks, in the order it asks them (public; a draft's only to its organizer).
+  questions: (eventId: string) => get<QuestionList>(`/api/events/${enc(eventId)}/questions`),
+  createQuestion: (eventId: string, body: QuestionInput) => post<Question>(`/api/events/${enc(eventId)}/questions`, body),
+  /// PUT takes the whole question.
+  updateQuestion: (eventId: string, questionId: string, body: QuestionInput) =>
+    client.request<Question>(`/api/events/${enc(eventId)}/questions/${enc(questionId)}`, { method: 'PUT', body }),
+  deleteQuestion: (eventId: string, questionId: string) =>
+    client.request<void>(`/api/events/${enc(eventId)}/questions/${enc(questionId)}`, { method: 'DELETE' }),
+
   /// One order of one or more ticket types, all or nothing.
   register: (eventId: string, items: OrderItem[], idempotencyKey: string) =>
     post<Registration>('/api/registrations', { eventId, items }, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  /// An order with its holders and answers. With `buyer` it is a guest order: sent without the
+  /// session's token, and the reply carries the order token.
+  placeOrder: (body: OrderRequest, idempotencyKey: string) =>
+    post<PlacedOrder>('/api/registrations', body, {
+      headers: { 'Idempotency-Key': idempotencyKey },
+      ...(body.buyer ? { auth: false } : {}),
+    }),
   myRegistrations: (cursor?: string | null) => get<RegistrationList>('/api/registrations', { query: { limit: 100, cursor } }),
-  registration: (id: string) => get<Registration>(`/api/registrations/${enc(id)}`),
+  registration: (id: string, orderToken?: string | null) =>
+    get<Registration>(`/api/registrations/${enc(id)}`, orderAuth(orderToken)),
   /// The holder sends no body; the organizer may give a reason (needed outside the holder's policy).
-  cancelRegistration: (id: string, reason?: string) =>
-    post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined),
-  /// Queues the confirmation with the tickets again (for the holder or the event's organizer).
-  resendRegistration: (id: string) => post<void>(`/api/registrations/${enc(id)}/resend`),
+  cancelRegistration: (id: string, reason?: string, orderToken?: string | null) =>
+    post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined, orderAuth(orderToken)),
+  /// Queues the confirmation with the tickets again (for the holder or the event's organizer). For
+  /// a guest's order the server issues a fresh order token and retires the one sent.
+  resendRegistration: (id: string, orderToken?: string | null) =>
+    post<void>(`/api/registrations/${enc(id)}/resend`, undefined, orderAuth(orderToken)),
 
   checkoutSetup: () => get<CheckoutSetup>('/api/payments/config', { auth: false }),
-  createPaymentIntent: (registrationId: string, idempotencyKey: string) =>
+  createPaymentIntent: (registrationId: string, idempotencyKey: string, orderToken?: string | null) =>
     post<PaymentIntent>(
       '/api/payments/create-intent',
       { registrationId },
-      {
-        headers: { 'Idempotency-Key': idempotencyKey },
-      },
+      orderAuth(orderToken, { headers: { 'Idempotency-Key': idempotencyKey } }),
     ),
-  confirmSandboxPayment: (paymentIntentId: string, cardNumber: string) =>
-    post<Registration>('/api/payments/sandbox/confirm', { paymentIntentId, cardNumber }),
+  confirmSandboxPayment: (paymentIntentId: string, cardNumber: string, orderToken?: string | null) =>
+    post<Registration>('/api/payments/sandbox/confirm', { paymentIntentId, cardNumber }, orderAuth(orderToken)),
 
   ticket: (id: string) => get<Ticket>(`/api/tickets/${enc(id)}`),
-  ticketDownload: (id: string) => get<TicketDownloadLink>(`/api/tickets/${enc(id)}/download`),
+  ticketDownload: (id: string, orderToken?: string | null) =>
+    get<TicketDownloadLink>(`/api/tickets/${enc(id)}/download`, orderAuth(orderToken)),
   validateTicket: (qrCode: string, eventId?: string) => post<ValidationResult>('/api/tickets/validate', { qrCode, eventId }),
 };

@@ -9,6 +9,8 @@ describe('isPublicQuery', () => {
       queryKeys.auth.me('u1'),
       queryKeys.registrations.mine(),
       queryKeys.registrations.detail('r1'),
+      queryKeys.registrations.guest('r1'),
+      queryKeys.events.questions('e1'),
       queryKeys.organizer.myEvents,
       queryKeys.organizer.analytics('e1'),
       queryKeys.staff.mine(),

@@ -11,12 +11,18 @@ export const queryKeys = {
     /// One event. Outside `all`: a change that refreshes the listings refetches only the event
     /// pages it names.
     detail: (eventId: string) => ['event', eventId] as const,
+    /// The questions an event's checkout asks. Not public (a draft's are its organizer's only),
+    /// so a logout forgets them.
+    questions: (eventId: string) => ['questions', eventId] as const,
   },
   registrations: {
     /// Every list of the signed-in attendee's registrations.
     all: ['registrations'] as const,
     mine: () => ['registrations', 'mine'] as const,
     detail: (registrationId: string) => ['registration', registrationId] as const,
+    /// A guest's order, read with its order token (outside `all`, and kept apart from the
+    /// signed-in view of the same id).
+    guest: (registrationId: string) => ['guestOrder', registrationId] as const,
   },
   organizer: {
     /// Every event the organizer owns (all pages in one list).

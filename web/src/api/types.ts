@@ -49,3 +49,17 @@ export interface Me {
   emailVerified: User['emailVerified'];
 }
 export type PaymentIntent = Schemas['PaymentIntent'];
+export type Question = Schemas['Question'];
+export type QuestionType = Question['type'];
+export type QuestionInput = Schemas['QuestionInput'];
+export type QuestionList = Schemas['QuestionList'];
+export type Answers = Schemas['Answers'];
+export type AnswerValue = Answers[string];
+export type Attendee = Schemas['Attendee'];
+/// Who pays for a guest order (no account): `buyer` on POST /api/registrations.
+export type Buyer = Schemas['Buyer'];
+/// The body of POST /api/registrations as the app sends it (`items`, never `quantity`): with `buyer`
+/// and no session, a guest order.
+export type OrderRequest = Omit<RegistrationRequest, 'quantity' | 'items'> & { items: OrderItem[] };
+/// A registration as POST /api/registrations answers it: a guest's carries its order token, shown once.
+export type PlacedOrder = Registration;

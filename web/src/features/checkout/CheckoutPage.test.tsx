@@ -81,7 +81,8 @@ describe('CheckoutPage', () => {
 
     expect(await screen.findByText('Payment declined')).toBeInTheDocument();
     expect(screen.getByText(/Your card has insufficient funds\. No money was taken/)).toBeInTheDocument();
-    expect(api.confirmSandboxPayment).toHaveBeenCalledWith('pi_1', '4000000000009995');
+    // Signed in: no order token goes with it.
+    expect(api.confirmSandboxPayment).toHaveBeenCalledWith('pi_1', '4000000000009995', undefined);
   });
 
   it('waits for the registration to be confirmed after a successful payment', async () => {

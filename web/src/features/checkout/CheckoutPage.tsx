@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useParams } from 'react-router';
+import type { Registration } from '../../api/types';
 import { Icon } from '../../components/Icon';
 import { Alert, ErrorState, Loading } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
@@ -74,24 +75,20 @@ function CheckoutFrame({ left, summary, children }: { left: number | null; summa
   );
 }
 
-export default function CheckoutPage() {
-  const { registrationId = '' } = useParams();
-  const { setup, registration, event, left, phase, payWithTestCard, onStripeOutcome, editCard } = useCheckout(registrationId);
-  useTitle('Checkout');
-
-  if (registration.isPending) return <Loading label="Loading your order…" />;
-  if (registration.isError) {
-    return (
-      <div className="container">
-        <ErrorState error={registration.error} retry={() => registration.refetch()} title="We could not load this order" />
-      </div>
-    );
-  }
-
-  const r = registration.data;
-  if (r.status === 'confirmed') return <CheckoutConfirmed registration={r} event={event} />;
-  if (r.status !== 'pending_payment') return <NothingToPay registration={r} />;
-
+/// Paying an order that holds seats: the provider's card form beside the order. `orderToken` pays a
+/// guest's order; `returnPath` is where a redirecting payment method comes back to.
+export function PendingCheckout({
+  checkout,
+  registration: r,
+  orderToken,
+  returnPath,
+}: {
+  checkout: ReturnType<typeof useCheckout>;
+  registration: Registration;
+  orderToken?: string | null;
+  returnPath?: string;
+}) {
+  const { setup, event, left, phase, payWithTestCard, onStripeOutcome, editCard } = checkout;
   const frame = (payment: ReactNode) => (
     <CheckoutFrame left={left} summary={<OrderSummary registration={r} event={event} />}>
       {payment}
@@ -119,9 +116,37 @@ export default function CheckoutPage() {
         </Alert>
       ) : (
         <Suspense fallback={<Loading label="Loading the secure card form…" />}>
-          <StripePayment registration={r} publishableKey={key} onOutcome={onStripeOutcome} busy={phase.kind === 'confirming'} />
+          <StripePayment
+            registration={r}
+            publishableKey={key}
+            onOutcome={onStripeOutcome}
+            busy={phase.kind === 'confirming'}
+            orderToken={orderToken}
+            returnPath={returnPath}
+          />
         </Suspense>
       )}
     </>,
   );
+}
+
+export default function CheckoutPage() {
+  const { registrationId = '' } = useParams();
+  const checkout = useCheckout(registrationId);
+  const { registration, event } = checkout;
+  useTitle('Checkout');
+
+  if (registration.isPending) return <Loading label="Loading your order…" />;
+  if (registration.isError) {
+    return (
+      <div className="container">
+        <ErrorState error={registration.error} retry={() => registration.refetch()} title="We could not load this order" />
+      </div>
+    );
+  }
+
+  const r = registration.data;
+  if (r.status === 'confirmed') return <CheckoutConfirmed registration={r} event={event} />;
+  if (r.status !== 'pending_payment') return <NothingToPay registration={r} />;
+  return <PendingCheckout checkout={checkout} registration={r} />;
 }

@@ -18,6 +18,10 @@ interface Props {
   publishableKey: string;
   onOutcome: (outcome: StripeOutcome) => void;
   busy: boolean;
+  /// A guest's order token (sent instead of a session).
+  orderToken?: string | null;
+  /// Where a payment method that redirects comes back to (default: the checkout page).
+  returnPath?: string;
 }
 
 type Load = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
@@ -34,7 +38,7 @@ function stripeFor(key: string): Promise<Stripe | null> {
 class StripeLoadError extends Error {}
 
 /// Card entry through Stripe's Payment Element, confirmed with the intent's client secret.
-export default function StripePayment({ registration, publishableKey, onOutcome, busy }: Props) {
+export default function StripePayment({ registration, publishableKey, onOutcome, busy, orderToken, returnPath }: Props) {
   const mountRef = useRef<HTMLDivElement>(null);
   const stripe = useRef<Stripe | null>(null);
   const elements = useRef<StripeElements | null>(null);
@@ -49,7 +53,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
     (async () => {
       try {
         // The same key every time: a remount or a retry gets the same intent back.
-        const intent = await api.createPaymentIntent(registration.registrationId, intentKey.current);
+        const intent = await api.createPaymentIntent(registration.registrationId, intentKey.current, orderToken);
         const s = await stripeFor(publishableKey).catch(() => null);
         if (!live) return;
         if (!s) throw new StripeLoadError('Stripe.js did not start in this browser.');
@@ -85,7 +89,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
       stripe.current = null;
       elements.current = null;
     };
-  }, [registration.registrationId, publishableKey, attempt]);
+  }, [registration.registrationId, publishableKey, attempt, orderToken]);
 
   const pay = async (ev: FormEvent) => {
     ev.preventDefault();
@@ -98,7 +102,7 @@ export default function StripePayment({ registration, publishableKey, onOutcome,
       if (submitted.error) return; // the Payment Element shows the problem beside its fields
       const result = await s.confirmPayment({
         elements: els,
-        confirmParams: { return_url: `${window.location.origin}/checkout/${registration.registrationId}` },
+        confirmParams: { return_url: `${window.location.origin}${returnPath ?? `/checkout/${registration.registrationId}`}` },
         redirect: 'if_required',
       });
       if (result.error) {

@@ -26,8 +26,9 @@ function useCountdown(until: string | null | undefined): number | null {
 }
 
 /// The checkout's state: the provider, the registration (polled while a payment confirms), its
-/// event, the hold's countdown and the payment attempt's phase.
-export function useCheckout(registrationId: string) {
+/// event, the hold's countdown and the payment attempt's phase. With `orderToken` it is a guest's
+/// order, read and paid with its token; `enabled` false waits (no token yet).
+export function useCheckout(registrationId: string, orderToken?: string | null, enabled = true) {
   const [params] = useSearchParams();
   // Back from a payment method that redirects (3-D Secure, bank pages): Stripe says how it went.
   const redirectStatus = params.get('redirect_status');
@@ -40,17 +41,17 @@ export function useCheckout(registrationId: string) {
   );
   const setup = useCheckoutSetup();
   const polling = phase.kind === 'confirming';
-  const registration = useRegistration(registrationId, polling);
+  const registration = useRegistration(registrationId, polling, orderToken, enabled);
   const reg = registration.data;
   const event = useEvent(reg?.eventId ?? '', !!reg);
   const left = useCountdown(reg?.status === 'pending_payment' ? reg.holdExpiresAt : null);
   const refreshAfterPayment = useRefreshAfterPayment();
-  const paySandbox = useSandboxPayment(registrationId);
+  const paySandbox = useSandboxPayment(registrationId, orderToken);
 
   // The hold ran out: ask the server what became of the registration.
   useEffect(() => {
-    if (left === 0) registration.refetch();
-  }, [left, registration]);
+    if (left === 0 && enabled) registration.refetch();
+  }, [left, registration, enabled]);
 
   // A payment that goes through shows up as the registration turning confirmed.
   useEffect(() => {

@@ -6,6 +6,13 @@ import type { Event, Registration } from '../../api/types';
 import { expectAccessible } from '../../test/axe';
 import { ticketType } from '../../test/fixtures';
 import { renderAt } from '../../test/render';
+import { useLocation } from 'react-router';
+
+/// Where the page went: the path and query.
+function Where() {
+  const l = useLocation();
+  return <p>at {`${l.pathname}${l.search}`}</p>;
+}
 import EventPage from './EventPage';
 
 const event = {
@@ -47,7 +54,9 @@ const hold: Registration = {
   items: [{ ticketTypeId: 't1', name: 'General admission', quantity: 1, unitPrice: 25, discountedUnitPrice: 25, amount: 25 }],
 };
 
-const { api } = vi.hoisted(() => ({ api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn() } }));
+const { api } = vi.hoisted(() => ({
+  api: { event: vi.fn(), myRegistrations: vi.fn(), register: vi.fn(), questions: vi.fn() },
+}));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
 
 const problem = (status: number, kind: string, detail: string) =>
@@ -73,6 +82,7 @@ describe('EventPage: the hold rules', () => {
     );
     api.event.mockResolvedValue(event);
     api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+    api.questions.mockResolvedValue({ items: [] });
   });
 
   it('says an unpaid order is open and links to it', async () => {
@@ -159,6 +169,7 @@ describe('EventPage: ticket types', () => {
     );
     api.event.mockResolvedValue(shop);
     api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+    api.questions.mockResolvedValue({ items: [] });
   });
 
   it('lists each visible type with its price and why it cannot be bought, and no hidden type', async () => {
@@ -186,26 +197,18 @@ describe('EventPage: ticket types', () => {
     await expectAccessible(container);
   });
 
-  it('keeps a running total and orders every chosen type at once', async () => {
-    api.register.mockResolvedValue({ ...hold, registrationId: 'r-new' });
+  it('keeps a running total and takes every chosen type on to the form that names the holders', async () => {
     const user = userEvent.setup();
-    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/checkout/:id': <p>checkout page</p> });
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/events/:eventId/order': <Where /> });
     await user.click(await screen.findByRole('button', { name: 'One more Early bird ticket' }));
     await user.click(screen.getByRole('button', { name: 'One more Early bird ticket' }));
     await user.click(screen.getByRole('button', { name: 'One more Regular ticket' }));
     expect(screen.getByText('2 × Early bird (€19)')).toBeInTheDocument();
     expect(screen.getByText('1 × Regular (€29.50)')).toBeInTheDocument();
     expect(screen.getByText('€67.50')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Reserve 3 tickets' }));
-    expect(api.register).toHaveBeenCalledWith(
-      'e1',
-      [
-        { ticketTypeId: 'early', quantity: 2 },
-        { ticketTypeId: 'regular', quantity: 1 },
-      ],
-      expect.any(String),
-    );
-    expect(await screen.findByText('checkout page')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Continue with 3 tickets' }));
+    expect(await screen.findByText(`at /events/e1/order?items=${encodeURIComponent('early:2,regular:1')}`)).toBeInTheDocument();
+    expect(api.register).not.toHaveBeenCalled();
   });
 
   it('stops at the per-person limit over all types', async () => {
@@ -217,7 +220,7 @@ describe('EventPage: ticket types', () => {
     // maxPerAttendee is 4: three regular and one early bird leave nothing to add.
     expect(screen.getByRole('button', { name: 'One more Early bird ticket' })).toBeDisabled();
     expect(more).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Reserve 4 tickets' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Continue with 4 tickets' })).toBeEnabled();
   });
 
   it('tells a refused quantity of one item in words', async () => {
@@ -261,16 +264,58 @@ describe('EventPage: one ticket type', () => {
     );
     api.event.mockResolvedValue(event);
     api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
+    api.questions.mockResolvedValue({ items: [] });
   });
 
-  it('starts at one ticket of the only type, names the controls plainly and orders that type', async () => {
+  it('starts at one ticket of the only type, names the controls plainly, and orders one ticket at once', async () => {
     api.register.mockResolvedValue({ ...hold, registrationId: 'r-one' });
     const user = userEvent.setup();
     renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/checkout/:id': <p>checkout page</p> });
+    await user.click(await screen.findByRole('button', { name: 'Reserve 1 ticket' }));
+    expect(api.register).toHaveBeenCalledWith('e1', [{ ticketTypeId: 'tt-general', quantity: 1 }], expect.any(String));
+    expect(await screen.findByText('checkout page')).toBeInTheDocument();
+  });
+
+  it('takes two tickets on to the form that names both holders, keeping the choice in the address', async () => {
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/events/:eventId/order': <Where /> });
     await user.click(await screen.findByRole('button', { name: 'One more ticket' }));
     expect(screen.getByRole('spinbutton', { name: 'Number of tickets' })).toHaveValue(2);
     expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€50');
-    await user.click(screen.getByRole('button', { name: 'Reserve 2 tickets' }));
-    expect(api.register).toHaveBeenCalledWith('e1', [{ ticketTypeId: 'tt-general', quantity: 2 }], expect.any(String));
+    await user.click(screen.getByRole('button', { name: 'Continue with 2 tickets' }));
+    expect(await screen.findByText(`at /events/e1/order?items=${encodeURIComponent('tt-general:2')}`)).toBeInTheDocument();
+    expect(api.register).not.toHaveBeenCalled();
+  });
+
+  it('takes even one ticket to the form when a question is asked of its type', async () => {
+    api.questions.mockResolvedValue({
+      items: [
+        {
+          questionId: 'q1',
+          eventId: 'e1',
+          label: 'Diet',
+          type: 'text',
+          options: [],
+          required: false,
+          scope: 'ticket',
+          ticketTypeIds: [],
+          position: 0,
+        },
+      ],
+    });
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/events/:eventId/order': <Where /> });
+    await user.click(await screen.findByRole('button', { name: 'Continue with 1 ticket' }));
+    expect(await screen.findByText(/^at \/events\/e1\/order/)).toBeInTheDocument();
+    expect(api.register).not.toHaveBeenCalled();
+  });
+
+  it('takes a visitor without an account to the form, which offers a guest order', async () => {
+    localStorage.removeItem('admit.session');
+    const user = userEvent.setup();
+    renderAt('/events/e1', '/events/:eventId', <EventPage />, { '/events/:eventId/order': <Where /> });
+    expect(await screen.findByText('No account needed: you can order as a guest.')).toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Continue with 1 ticket' }));
+    expect(await screen.findByText(/^at \/events\/e1\/order/)).toBeInTheDocument();
   });
 });

@@ -10,8 +10,21 @@ import { isProblem } from '../../api/errors';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
-  const { event, session, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, onRegister } =
-    useEventPage(eventId);
+  const {
+    event,
+    session,
+    myRegs,
+    limits,
+    types,
+    quantities,
+    seatsAllowed,
+    count,
+    total,
+    setQuantity,
+    register,
+    direct,
+    onRegister,
+  } = useEventPage(eventId);
 
   if (event.isPending) return <Loading label="Loading event…" />;
   if (event.isError) {
@@ -31,10 +44,10 @@ export default function EventPage() {
   const { held, closedReason } = limits!;
   const buttonLabel = register.isPending
     ? 'Reserving…'
-    : !session
-      ? 'Log in to register'
-      : count === 0
-        ? 'Choose your tickets'
+    : count === 0
+      ? 'Choose your tickets'
+      : !direct
+        ? `Continue with ${pluralize(count, 'ticket', 'tickets')}`
         : total > 0
           ? `Reserve ${pluralize(count, 'ticket', 'tickets')}`
           : `Get ${pluralize(count, 'free ticket', 'free tickets')}`;
@@ -77,6 +90,7 @@ export default function EventPage() {
           busy={register.isPending}
           buttonLabel={buttonLabel}
           onRegister={onRegister}
+          note={!session && <p className="small muted mb-0">No account needed: you can order as a guest.</p>}
         />
       </div>
     </div>

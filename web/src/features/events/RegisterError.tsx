@@ -43,15 +43,25 @@ export function RegisterError({
   event,
   held,
   openOrder,
+  guest = false,
 }: {
   error: unknown;
   event: Event;
   held: number;
   /// The caller's unpaid order of this event, when the app knows it.
   openOrder?: Registration;
+  /// Ordering without an account: the open order is reached from its email, not My tickets.
+  guest?: boolean;
 }) {
   const kind = problemKind(error);
   const detail = error instanceof ApiError ? error.problem?.detail : undefined;
+  if (kind === 'unpaid-order-open' && guest) {
+    return (
+      <Alert tone="warn" title="This address already has an unpaid order for this event">
+        <p>Pay for it or cancel it from the link in its confirmation email before ordering again.</p>
+      </Alert>
+    );
+  }
   if (kind === 'unpaid-order-open') {
     return (
       <Alert tone="warn" title="You already have an unpaid order for this event">

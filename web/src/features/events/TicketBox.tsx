@@ -40,6 +40,7 @@ export function TicketBox({
   busy,
   buttonLabel,
   onRegister,
+  note,
 }: {
   event: Event;
   closedReason: string | null;
@@ -56,6 +57,8 @@ export function TicketBox({
   busy: boolean;
   buttonLabel: string;
   onRegister: () => void;
+  /// Said under the button (to a visitor: that no account is needed).
+  note?: ReactNode;
 }) {
   const soldPct = Math.min(100, Math.round((e.registeredCount / e.capacity) * 100));
   const range = hasPriceRange(e);
@@ -89,6 +92,7 @@ export function TicketBox({
             {busy && <span className="spinner" aria-hidden="true" />}
             {buttonLabel}
           </button>
+          {note}
           <PolicyLine event={e} />
         </div>
       )}

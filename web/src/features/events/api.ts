@@ -20,6 +20,16 @@ export const eventQuery = (eventId: string) =>
 /// One event; `enabled` false waits (a form for a new event has none to load).
 export const useEvent = (eventId: string, enabled = true) => useQuery({ ...eventQuery(eventId), enabled });
 
+/// The questions the event's checkout asks, in order (public: a buyer needs no account to see them).
+export const questionsQuery = (eventId: string) =>
+  queryOptions({
+    queryKey: queryKeys.events.questions(eventId),
+    queryFn: async () => (await api.questions(eventId)).items,
+    staleTime: 60_000,
+  });
+
+export const useQuestions = (eventId: string, enabled = true) => useQuery({ ...questionsQuery(eventId), enabled });
+
 /// The public listing, twelve at a time; a range's dates are taken from now at each fetch.
 export const eventListQuery = (q: string, range: RangeId) =>
   infiniteQueryOptions({

@@ -3,7 +3,9 @@ import { useNavigate } from 'react-router';
 import type { Event, Registration, TicketType } from '../../api/types';
 import { useTitle } from '../../lib/useTitle';
 import { useSession } from '../auth/session';
-import { useEvent, useMyRegistrations, useRegister } from './api';
+import { orderPath } from '../checkout/orderLink';
+import { asksType } from '../checkout/orderForm';
+import { useEvent, useMyRegistrations, useQuestions, useRegister } from './api';
 import {
   clampQuantity,
   initialQuantities,
@@ -49,14 +51,17 @@ export function withinLimits(types: TicketType[], chosen: Quantities, seatsAllow
 }
 
 /// The event page's state: the event, the attendee's registrations of it, the tickets chosen per
-/// type (kept within what they may take), the running total, and the registration, which goes on
-/// to checkout or to the tickets.
+/// type (kept within what they may take), the running total, and what ordering does: one ticket
+/// that no question is asked of, for a signed-in buyer (whose name it carries), is ordered at once
+/// and goes on to checkout or to the tickets; any other order goes to the form that names each
+/// ticket's holder and asks the questions (and lets a visitor order as a guest).
 export function useEventPage(eventId: string) {
   const session = useSession();
   const navigate = useNavigate();
   const event = useEvent(eventId);
   const mine = useMyRegistrations(!!session);
   const register = useRegister(eventId);
+  const questions = useQuestions(eventId);
   const [chosen, setChosen] = useState<Quantities | null>(null);
   useTitle(event.data?.name);
 
@@ -70,14 +75,17 @@ export function useEventPage(eventId: string) {
   const count = items.reduce((n, item) => n + item.quantity, 0);
   const total = e ? orderTotal(types, quantities, e.currency) : 0;
   const setQuantity = (type: TicketType, n: number) => setChosen({ ...quantities, [type.ticketTypeId]: n });
+  // Until the questions are known the form is the safe way (it asks them).
+  const asked = !questions.data || questions.data.some((q) => items.some((item) => asksType(q, item.ticketTypeId)));
+  const direct = !!session && count === 1 && !asked;
 
   const onRegister = () => {
-    if (!session) {
-      navigate(`/login?next=${encodeURIComponent(`/events/${eventId}`)}`);
-      return;
-    }
     if (items.length === 0) return;
     setChosen(quantities);
+    if (!direct) {
+      navigate(orderPath(eventId, items));
+      return;
+    }
     register.mutate(items, {
       onSuccess: (registration) => {
         if (registration.status === 'pending_payment') navigate(`/checkout/${registration.registrationId}`);
@@ -86,5 +94,19 @@ export function useEventPage(eventId: string) {
     });
   };
 
-  return { event, session, myRegs, limits, types, quantities, seatsAllowed, count, total, setQuantity, register, onRegister };
+  return {
+    event,
+    session,
+    myRegs,
+    limits,
+    types,
+    quantities,
+    seatsAllowed,
+    count,
+    total,
+    setQuantity,
+    register,
+    direct,
+    onRegister,
+  };
 }

@@ -8,6 +8,7 @@ import { CancelEventSection, EventStats, ManageEventHeader } from './ManageEvent
 import { PublishEvent } from './PublishEvent';
 import { RegistrationsSection } from './RegistrationsSection';
 import { TicketTypesSection } from './TicketTypesSection';
+import { QuestionsSection } from './QuestionsSection';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -55,6 +56,7 @@ export default function ManageEventPage() {
       {e.status === 'draft' && <PublishEvent event={e} />}
       <EventStats event={e} />
       {!cancelled && <TicketTypesSection event={e} />}
+      {!cancelled && <QuestionsSection event={e} />}
       <RegistrationsSection event={e} />
       {!cancelled && <DoorStaffSection event={e} />}
       {!cancelled && <CancelEventSection event={e} />}

@@ -8,7 +8,7 @@ import { expectAccessible } from '../../test/axe';
 import { renderAt } from '../../test/render';
 import { RegistrationsTable } from './RegistrationsTable';
 
-const { api } = vi.hoisted(() => ({ api: { resendRegistration: vi.fn() } }));
+const { api } = vi.hoisted(() => ({ api: { resendRegistration: vi.fn(), registration: vi.fn() } }));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
 
 const row = (id: string, name: string, over: Partial<RegistrationRow> = {}): RegistrationRow => ({
@@ -105,5 +105,79 @@ describe('RegistrationsTable email delivery', () => {
     expect(
       await within(cell('Alan Turing')).findByText('This registration has no tickets to send any more.'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('RegistrationsTable holders and answers', () => {
+  const questions = [
+    {
+      questionId: 'co',
+      eventId: 'e1',
+      label: 'Company',
+      type: 'text' as const,
+      options: [],
+      required: false,
+      scope: 'order' as const,
+      ticketTypeIds: [],
+      position: 0,
+    },
+    {
+      questionId: 'diet',
+      eventId: 'e1',
+      label: 'Diet',
+      type: 'select' as const,
+      options: ['None', 'Vegan'],
+      required: true,
+      scope: 'ticket' as const,
+      ticketTypeIds: [],
+      position: 1,
+    },
+  ];
+
+  it('shows the order’s answers, and on demand each ticket’s holder (not the buyer) with their answers', async () => {
+    api.registration.mockResolvedValue({
+      ...row('r1', 'Grace Hopper', { quantity: 2 }),
+      answers: { co: 'ACME' },
+      items: [{ ticketTypeId: 'vip', name: 'VIP', quantity: 2, unitPrice: 25, discountedUnitPrice: 25, amount: 50 }],
+      tickets: [
+        {
+          ticketId: 't1',
+          holderName: 'Ada Lovelace',
+          holderEmail: 'ada@example.org',
+          ticketTypeId: 'vip',
+          status: 'valid',
+          answers: { diet: 'Vegan' },
+        },
+        { ticketId: 't2', holderName: 'Bob Noyce', ticketTypeId: 'vip', status: 'used', answers: { diet: 'None' } },
+      ],
+    });
+    const user = userEvent.setup();
+    const { container } = renderAt(
+      '/',
+      '/',
+      <RegistrationsTable
+        rows={[row('r1', 'Grace Hopper', { quantity: 2, answers: { co: 'ACME' } })]}
+        questions={questions}
+        onCancel={() => {}}
+      />,
+    );
+    expect(screen.getByText('Company')).toBeInTheDocument();
+    expect(screen.getByText('ACME')).toBeInTheDocument();
+    const toggle = screen.getByRole('button', { name: 'Holders of Grace Hopper’s registration' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await user.click(toggle);
+    const holders = await screen.findByRole('list', { name: 'Tickets of Grace Hopper’s registration' });
+    const items = within(holders).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('Ada Lovelace');
+    expect(items[0]).toHaveTextContent('ada@example.org');
+    expect(items[0]).toHaveTextContent('DietVegan');
+    expect(items[1]).toHaveTextContent('Bob Noyce');
+    expect(items[1]).toHaveTextContent('Checked in');
+    expect(api.registration).toHaveBeenCalledWith('r1', undefined);
+    expect(screen.getByRole('button', { name: 'Hide holders of Grace Hopper’s registration' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    await expectAccessible(container);
   });
 });

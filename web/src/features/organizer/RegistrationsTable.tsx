@@ -1,9 +1,12 @@
+import { Fragment, useState } from 'react';
 import { queryKeys } from '../../api/queryKeys';
-import type { RegistrationRow } from '../../api/types';
+import type { Question, RegistrationRow } from '../../api/types';
+import { AnswerList } from '../../components/AnswerList';
 import { StatusBadge } from '../../components/EventBits';
 import { formatMoney, formatTimestamp, pluralize } from '../../lib/format';
 import { SendTicketsButton } from '../tickets/SendTicketsButton';
 import { EmailStatus } from './EmailStatus';
+import { RegistrationDetails } from './RegistrationDetails';
 
 /// How many registrations are shown, and what they match while searching (read out as it changes).
 export function RegistrationCount({
@@ -32,64 +35,106 @@ export function RegistrationCount({
   );
 }
 
-function RegistrationTableRow({ row: r, onCancel }: { row: RegistrationRow; onCancel: () => void }) {
+const kColumns = 8;
+
+function RegistrationTableRow({
+  row: r,
+  questions,
+  onCancel,
+}: {
+  row: RegistrationRow;
+  questions: Question[];
+  onCancel: () => void;
+}) {
   const refund = r.amount > 0 && r.status === 'confirmed';
+  const [open, setOpen] = useState(false);
+  const detailsId = `reg-details-${r.registrationId}`;
   return (
-    <tr>
-      <td data-label="Attendee">
-        <div>
-          <div className="primary">{r.attendee.name}</div>
-          <div className="small muted">{r.attendee.email}</div>
-        </div>
-      </td>
-      <td data-label="Status">
-        <StatusBadge status={r.status} />
-      </td>
-      <td data-label="Tickets" className="num">
-        {r.quantity}
-      </td>
-      <td data-label="Checked in" className="num">
-        {r.checkedIn}/{r.quantity}
-      </td>
-      <td data-label="Amount" className="num">
-        {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
-      </td>
-      <td data-label="Registered" className="small">
-        {formatTimestamp(r.registeredAt)}
-      </td>
-      <td data-label="Email">
-        <div className="email-cell">
-          <EmailStatus email={r.email} />
-          {r.status === 'confirmed' && (
-            <SendTicketsButton
-              registrationId={r.registrationId}
-              label="Resend tickets"
-              accessibleName={`Resend tickets to ${r.attendee.name}`}
-              doneText="Queued"
-              invalidate={queryKeys.organizer.registrations(r.eventId)}
-            />
+    <Fragment>
+      <tr>
+        <td data-label="Attendee">
+          <div>
+            <div className="primary">{r.attendee.name}</div>
+            <div className="small muted">{r.attendee.email}</div>
+            <AnswerList questions={questions} answers={r.answers} className="small" />
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              aria-expanded={open}
+              aria-controls={open ? detailsId : undefined}
+              aria-label={`${open ? 'Hide holders' : 'Holders'} of ${r.attendee.name}’s registration`}
+              onClick={() => setOpen((o) => !o)}
+            >
+              {open ? 'Hide holders' : 'Holders'}
+            </button>
+          </div>
+        </td>
+        <td data-label="Status">
+          <StatusBadge status={r.status} />
+        </td>
+        <td data-label="Tickets" className="num">
+          {r.quantity}
+        </td>
+        <td data-label="Checked in" className="num">
+          {r.checkedIn}/{r.quantity}
+        </td>
+        <td data-label="Amount" className="num">
+          {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
+        </td>
+        <td data-label="Registered" className="small">
+          {formatTimestamp(r.registeredAt)}
+        </td>
+        <td data-label="Email">
+          <div className="email-cell">
+            <EmailStatus email={r.email} />
+            {r.status === 'confirmed' && (
+              <SendTicketsButton
+                registrationId={r.registrationId}
+                label="Resend tickets"
+                accessibleName={`Resend tickets to ${r.attendee.name}`}
+                doneText="Queued"
+                invalidate={queryKeys.organizer.registrations(r.eventId)}
+              />
+            )}
+          </div>
+        </td>
+        <td data-label="">
+          {(r.status === 'confirmed' || r.status === 'pending_payment') && (
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              onClick={onCancel}
+              aria-label={`${refund ? 'Cancel & refund' : 'Cancel'} the registration of ${r.attendee.name}`}
+            >
+              {refund ? 'Cancel & refund' : 'Cancel'}
+            </button>
           )}
-        </div>
-      </td>
-      <td data-label="">
-        {(r.status === 'confirmed' || r.status === 'pending_payment') && (
-          <button
-            type="button"
-            className="btn btn-sm btn-ghost"
-            onClick={onCancel}
-            aria-label={`${refund ? 'Cancel & refund' : 'Cancel'} the registration of ${r.attendee.name}`}
-          >
-            {refund ? 'Cancel & refund' : 'Cancel'}
-          </button>
-        )}
-      </td>
-    </tr>
+        </td>
+      </tr>
+      {open && (
+        <tr id={detailsId} className="reg-details-row">
+          <td colSpan={kColumns}>
+            <RegistrationDetails row={r} questions={questions} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
   );
 }
 
-/// The event's registrations as a table (cards on a phone): each with where its confirmation email
-/// stands, a resend once it is confirmed, and its cancel button while it holds seats.
-export function RegistrationsTable({ rows, onCancel }: { rows: RegistrationRow[]; onCancel: (row: RegistrationRow) => void }) {
+/// The event's registrations as a table (cards on a phone): each with the order's answers, its
+/// ticket holders on demand, where its confirmation email stands, a resend once it is confirmed,
+/// and its cancel button while it holds seats.
+export function RegistrationsTable({
+  rows,
+  questions = [],
+  onCancel,
+}: {
+  rows: RegistrationRow[];
+  /// The event's questions, to show answers by their labels.
+  questions?: Question[];
+  onCancel: (row: RegistrationRow) => void;
+}) {
   return (
     <div className="table-wrap">
       <table className="table responsive">
@@ -115,7 +160,7 @@ export function RegistrationsTable({ rows, onCancel }: { rows: RegistrationRow[]
         </thead>
         <tbody>
           {rows.map((r) => (
-            <RegistrationTableRow key={r.registrationId} row={r} onCancel={() => onCancel(r)} />
+            <RegistrationTableRow key={r.registrationId} row={r} questions={questions} onCancel={() => onCancel(r)} />
           ))}
         </tbody>
       </table>

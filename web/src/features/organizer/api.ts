@@ -9,7 +9,7 @@ import {
 } from '@tanstack/react-query';
 import { api } from '../../api';
 import { queryKeys } from '../../api/queryKeys';
-import type { Event, RegistrationRow, TicketTypeInput, TicketTypeUpdate } from '../../api/types';
+import type { Event, QuestionInput, RegistrationRow, TicketTypeInput, TicketTypeUpdate } from '../../api/types';
 import { toEventInput, toEventUpdate, type EventFormValues } from './eventForm';
 
 /// Every event the organizer owns (all pages, up to 2,000).
@@ -153,4 +153,30 @@ export function useDeleteTicketType(eventId: string) {
     mutationFn: (typeId: string) => api.deleteTicketType(eventId, typeId),
     onSuccess: changed,
   });
+}
+
+/// Changes to an event's questions reload them (the editor's list and the checkout form).
+function useQuestionsChanged(eventId: string) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: queryKeys.events.questions(eventId) });
+}
+
+export function useCreateQuestion(eventId: string) {
+  const changed = useQuestionsChanged(eventId);
+  return useMutation({ mutationFn: (input: QuestionInput) => api.createQuestion(eventId, input), onSuccess: changed });
+}
+
+/// PUT sends the whole question; a move sends it with its new `position`.
+export function useUpdateQuestion(eventId: string) {
+  const changed = useQuestionsChanged(eventId);
+  return useMutation({
+    mutationFn: ({ questionId, input }: { questionId: string; input: QuestionInput }) =>
+      api.updateQuestion(eventId, questionId, input),
+    onSettled: changed,
+  });
+}
+
+export function useDeleteQuestion(eventId: string) {
+  const changed = useQuestionsChanged(eventId);
+  return useMutation({ mutationFn: (questionId: string) => api.deleteQuestion(eventId, questionId), onSuccess: changed });
 }

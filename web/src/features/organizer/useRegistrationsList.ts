@@ -10,7 +10,7 @@ import { useEventRegistrations } from './api';
 /// row being cancelled.
 export function useRegistrationsList(eventId: string) {
   const [search, setSearch] = useState('');
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<'registrations' | 'tickets' | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const [cancelRow, setCancelRow] = useState<RegistrationRow | null>(null);
   // The server searches (attendee name or email), so a search covers every registration, not
@@ -20,20 +20,21 @@ export function useRegistrationsList(eventId: string) {
   const shown = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
   const searching = search.trim() !== q || (rows.isPlaceholderData && rows.isFetching);
 
-  const exportCsv = async () => {
-    setExporting(true);
+  /// One row per registration, or per ticket (with its holder and the per-ticket answers).
+  const exportCsv = async (what: 'registrations' | 'tickets' = 'registrations') => {
+    setExporting(what);
     setExportError(null);
     try {
-      const res = await api.eventRegistrationsCsv(eventId);
+      const res = await api.eventRegistrationsCsv(eventId, what === 'tickets' ? 'tickets' : undefined);
       const blob = await res.blob();
       saveBlob(
         new Blob([blob], { type: 'text/csv;charset=utf-8' }),
-        filenameFrom(res.headers.get('content-disposition'), `registrations-${eventId}.csv`),
+        filenameFrom(res.headers.get('content-disposition'), `${what}-${eventId}.csv`),
       );
     } catch (err) {
       setExportError(errorMessage(err));
     } finally {
-      setExporting(false);
+      setExporting(null);
     }
   };
 

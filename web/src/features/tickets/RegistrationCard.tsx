@@ -11,6 +11,8 @@ import { eventToIcs } from '../../lib/ics';
 import { CancelPolicyNote } from './CancelPolicy';
 import { SendTicketsButton } from './SendTicketsButton';
 import { TicketView } from './TicketView';
+import { AnswerList } from '../../components/AnswerList';
+import { useQuestions } from '../events/api';
 
 interface Props {
   registration: Registration;
@@ -31,6 +33,10 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
   const active = r.status === 'confirmed' || r.status === 'pending_payment';
   const policy = holderCancel(r, event);
   const cancellable = policy.kind === 'hold' || policy.kind === 'open';
+  const answered = Object.keys(r.answers ?? {}).length > 0 || r.tickets.some((t) => t.answers);
+  // The labels of the answers' questions, fetched only for an order that has answers.
+  const questions = useQuestions(r.eventId, answered).data ?? [];
+  const typeName = (id?: string) => (r.items.length > 1 ? r.items.find((i) => i.ticketTypeId === id)?.name : undefined);
   return (
     <article
       id={`registration-${r.registrationId}`}
@@ -57,6 +63,7 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
             {event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
           </div>
           {active && <CancelPolicyNote policy={policy} event={event} />}
+          <AnswerList questions={questions} answers={r.answers} />
           {r.status === 'confirmed' && (
             <div className="reg-email">
               <SendTicketsButton
@@ -108,6 +115,8 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
                 index={i}
                 total={r.tickets.length}
                 event={event}
+                typeName={typeName(t.ticketTypeId)}
+                questions={answered ? questions : undefined}
                 onZoom={() => onZoom(t, event)}
               />
             ))}

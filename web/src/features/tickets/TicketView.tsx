@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { Event, Ticket } from '../../api/types';
+import type { Event, Question, Ticket } from '../../api/types';
+import { AnswerList } from '../../components/AnswerList';
 import { StatusBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { errorMessage } from '../../components/States';
@@ -12,11 +13,17 @@ interface Props {
   index: number;
   total: number;
   event?: Event;
+  /// The name of the ticket's type, when the order has several.
+  typeName?: string;
+  /// The event's questions, to show the holder's answers by their labels.
+  questions?: Question[];
+  /// A guest's order token, for the PDF link.
+  orderToken?: string | null;
   onZoom: () => void;
 }
 
-/// One ticket: its QR code (enlarged on a tap), holder, status and PDF download.
-export function TicketView({ ticket, index, total, event, onZoom }: Props) {
+/// One ticket: its QR code (enlarged on a tap), holder (and their answers), status and PDF download.
+export function TicketView({ ticket, index, total, event, typeName, questions, orderToken, onZoom }: Props) {
   const [downloading, setDownloading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const voided = ticket.status === 'cancelled';
@@ -27,7 +34,7 @@ export function TicketView({ ticket, index, total, event, onZoom }: Props) {
     // Opened now, while the click still counts as the person's, so no pop-up blocker steps in.
     const win = window.open('', '_blank');
     try {
-      const { url } = await ticketDownloadLink(ticket.ticketId);
+      const { url } = await ticketDownloadLink(ticket.ticketId, orderToken);
       if (win) win.location.href = url;
       else window.location.assign(url);
     } catch (err) {
@@ -56,7 +63,10 @@ export function TicketView({ ticket, index, total, event, onZoom }: Props) {
         <StatusBadge status={ticket.status} />
       </div>
       <div className="ticket-stub">
-        <div>{ticket.holderName}</div>
+        <div className="ticket-holder">{ticket.holderName}</div>
+        {typeName && <div className="small">{typeName}</div>}
+        {ticket.holderEmail && <div className="small muted">{ticket.holderEmail}</div>}
+        {questions && <AnswerList questions={questions} answers={ticket.answers} />}
         {ticket.validatedAt && <div>Checked in {formatTimestamp(ticket.validatedAt)}</div>}
         <div className="mono muted" title="Ticket id">
           #{ticket.ticketId.slice(-8)}

@@ -37,8 +37,8 @@ export function useCancelMyRegistration(onCancelled: () => void) {
   });
 }
 
-/// A short-lived link to the ticket's PDF.
-export const ticketDownloadLink = (ticketId: string) => api.ticketDownload(ticketId);
+/// A short-lived link to the ticket's PDF (with a guest's order token when given).
+export const ticketDownloadLink = (ticketId: string, orderToken?: string | null) => api.ticketDownload(ticketId, orderToken);
 
 /// Queues a registration's confirmation with its tickets again (POST /api/registrations/{id}/resend),
 /// then reloads `invalidate` (the list that shows the registration), which also catches a
