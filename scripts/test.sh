@@ -43,6 +43,8 @@ for preset in release asan; do
   if [ "$preset" = release ] && [ -f web/package.json ]; then
     echo "=== web: end-to-end in Chromium against the release build" >&2
     ADMIT_BIN="$PWD/build/release/src/admit" npm --prefix web run e2e
+    echo "=== web: external sign-in in Chromium through oidc-provider" >&2
+    ADMIT_BIN="$PWD/build/release/src/admit" node web/e2e/oidc.mjs
   fi
 done
 echo "=== gate: clang-tidy-19 over src/ (once per run, with the release preset's compile commands)" >&2
