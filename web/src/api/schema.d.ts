@@ -734,8 +734,8 @@ export interface paths {
         get: operations["listMyRegistrations"];
         put?: never;
         /**
-         * Register for an event
-         * @description Takes seats of a published event that has not started for the caller: the `items` asked for (one entry per ticket type), or `quantity` seats of its first visible type. The order is all or nothing: the seats of every type are taken atomically with the registration, so neither a type's capacity nor the event's is ever exceeded, and the caller's confirmed and pending seats for the event over all types, this registration's included, may not exceed its `maxPerAttendee`. For a free order the registration is `confirmed` with one ticket per seat; for a paid one it is `pending_payment`, its seats held until `holdExpiresAt`. Idempotent with an `Idempotency-Key`.
+         * Register for an event, signed in or as a guest
+         * @description Takes seats of a published event that has not started for the caller: the `items` asked for (one entry per ticket type), or `quantity` seats of its first visible type. The order is all or nothing: the seats of every type are taken atomically with the registration, so neither a type's capacity nor the event's is ever exceeded, and the caller's confirmed and pending seats for the event over all types, this registration's included, may not exceed its `maxPerAttendee`. For a free order the registration is `confirmed` with one ticket per seat; for a paid one it is `pending_payment`, its seats held until `holdExpiresAt`. Idempotent with an `Idempotency-Key`. **Guest orders.** Without an `Authorization` header and with `buyer`, the order is placed for a guest buyer, a record of its own with its own id: the `201` answer adds `orderToken`, shown once; the confirmation email (sent to `buyer.email` once the order is confirmed) carries the order's link, `{ADMIT_PUBLIC_URL}/orders/{registrationId}#token={orderToken}`. Without an `Authorization` header and without `buyer` the answer is `401`; a bad bearer token is `401` even with `buyer`. Guest orders are counted per buyer address: the event's `maxPerAttendee` holds over all guest orders of one address (`409 attendee-limit`), one address may have `ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL` unpaid orders of an event open at once (`409 unpaid-order-open`) and waits out a lapsed hold as an account does (`409 hold-cooldown`), and one client address may place `ADMIT_GUEST_ORDERS_PER_HOUR` guest orders an hour (`429 rate-limited`, with `Retry-After`; addresses of trusted proxies are exempt). An `Idempotency-Key` of a guest order is kept per buyer address. When an account later verifies the same address, the guest orders of that address join it: they show in its `GET /api/registrations` and tickets, and their order tokens keep working.
          */
         post: operations["registerAttendee"];
         delete?: never;
@@ -756,7 +756,7 @@ export interface paths {
         };
         /**
          * Get a registration
-         * @description A registration with its tickets, for the attendee who made it and the event's organizer; anyone else gets `404`.
+         * @description A registration with its tickets, for the attendee who made it and the event's organizer; anyone else gets `404`. With `X-Order-Token` (no bearer token), the guest order that token belongs to; any other id gets `404`.
          */
         get: operations["getRegistration"];
         put?: never;
@@ -781,7 +781,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration
-         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer.
+         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer. With `X-Order-Token` (no bearer token), the guest cancels the order that token belongs to, under the same policy.
          */
         post: operations["cancelRegistration"];
         delete?: never;
@@ -804,7 +804,7 @@ export interface paths {
         put?: never;
         /**
          * Send a registration's tickets again
-         * @description Queues the registration's confirmation, with every ticket as a PDF and the event as an `.ics` file, again to the attendee's address; the registration's `email` then starts over as `queued`. For the attendee who made the registration and for the event's organizer; anyone else gets `404`. No body.
+         * @description Queues the registration's confirmation, with every ticket as a PDF and the event as an `.ics` file, again to the attendee's address; the registration's `email` then starts over as `queued`. For the attendee who made the registration and for the event's organizer; anyone else gets `404`. No body. For a guest order (with `X-Order-Token`, or by the account it joined, or its organizer) the resend also issues a fresh order token, sends the order's link with it, and retires every older token of the order at once: a leaked link stops working.
          */
         post: operations["resendRegistrationConfirmation"];
         delete?: never;
@@ -844,7 +844,7 @@ export interface paths {
         put?: never;
         /**
          * Create the payment intent for a registration
-         * @description Creates, with the configured provider, the payment intent for one of the caller's `pending_payment` registrations whose hold has not expired: the registration's `amount` in its `currency`, the registration's id in the intent's metadata. A registration has one intent: asking again (with or without a key) answers the same intent, so a retry never charges twice. Only the attendee who made the registration may ask; for anyone else the registration does not exist (`404`). Idempotent with an `Idempotency-Key`.
+         * @description Creates, with the configured provider, the payment intent for one of the caller's `pending_payment` registrations whose hold has not expired: the registration's `amount` in its `currency`, the registration's id in the intent's metadata. A registration has one intent: asking again (with or without a key) answers the same intent, so a retry never charges twice. Only the attendee who made the registration may ask; for anyone else the registration does not exist (`404`). Idempotent with an `Idempotency-Key`. With `X-Order-Token` (no bearer token), for the guest order that token belongs to; the order token then takes the place of the account for idempotency keys.
          */
         post: operations["createPaymentIntent"];
         delete?: never;
@@ -864,7 +864,7 @@ export interface paths {
         put?: never;
         /**
          * Pay a payment intent with a test card (sandbox provider)
-         * @description Pays one of the caller's sandbox payment intents with a Stripe test card number; there only while the instance runs the `sandbox` provider. `4242 4242 4242 4242` succeeds; `4000 0000 0000 0002` is declined; `4000 0000 0000 9995` has insufficient funds; any other number is declined. The outcome is delivered as a Stripe event, signed with the webhook secret, through `POST /api/payments/webhook`'s own handler, and the registration as it then is comes back: `confirmed` with its tickets, or `refund_pending` when the payment came too late for the seats. A declined card leaves the registration `pending_payment` with its hold, so the attendee may try again.
+         * @description Pays one of the caller's sandbox payment intents with a Stripe test card number; there only while the instance runs the `sandbox` provider. `4242 4242 4242 4242` succeeds; `4000 0000 0000 0002` is declined; `4000 0000 0000 9995` has insufficient funds; any other number is declined. The outcome is delivered as a Stripe event, signed with the webhook secret, through `POST /api/payments/webhook`'s own handler, and the registration as it then is comes back: `confirmed` with its tickets, or `refund_pending` when the payment came too late for the seats. A declined card leaves the registration `pending_payment` with its hold, so the attendee may try again. With `X-Order-Token` (no bearer token), for the intent of the guest order that token belongs to.
          */
         post: operations["confirmSandboxPayment"];
         delete?: never;
@@ -925,7 +925,7 @@ export interface paths {
         };
         /**
          * Get a ticket
-         * @description A ticket, for its holder and the event's organizer; anyone else gets `404`.
+         * @description A ticket, for its holder and the event's organizer; anyone else gets `404`. With `X-Order-Token` (no bearer token), the tickets of the guest order that token belongs to.
          */
         get: operations["getTicket"];
         put?: never;
@@ -948,7 +948,7 @@ export interface paths {
         };
         /**
          * A download link for a ticket's PDF
-         * @description A signed, short-lived link to the ticket's PDF, for its holder. The link needs no bearer token, so it can be opened in a browser or handed to a wallet app; it works until `expiresAt`.
+         * @description A signed, short-lived link to the ticket's PDF, for its holder. The link needs no bearer token, so it can be opened in a browser or handed to a wallet app; it works until `expiresAt`. With `X-Order-Token` (no bearer token), for the tickets of the guest order that token belongs to.
          */
         get: operations["getTicketDownloadLink"];
         put?: never;
@@ -1770,7 +1770,7 @@ export interface components {
             nextCursor: string | null;
         };
         /**
-         * @description An order of seats of one event: `items` (one entry per ticket type, all or nothing), or `quantity` alone for the event's first visible type.
+         * @description An order of seats of one event: `items` (one entry per ticket type, all or nothing), or `quantity` alone for the event's first visible type. Without an `Authorization` header, `buyer` is required and the order is a guest order.
          * @example {
          *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
          *       "items": [
@@ -1779,6 +1779,31 @@ export interface components {
          *           "quantity": 2
          *         }
          *       ]
+         *     }
+         * @example {
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "items": [
+         *         {
+         *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
+         *           "quantity": 1
+         *         },
+         *         {
+         *           "ticketTypeId": "vV8rN3kP5sQw2xYz7mLc4B",
+         *           "quantity": 1
+         *         }
+         *       ],
+         *       "attendees": [
+         *         {
+         *           "name": "Grace Hopper"
+         *         },
+         *         {
+         *           "name": "Ada Lovelace"
+         *         }
+         *       ],
+         *       "buyer": {
+         *         "name": "Grace Hopper",
+         *         "email": "grace@example.org"
+         *       }
          *     }
          */
         RegistrationRequest: {
@@ -1810,6 +1835,8 @@ export interface components {
             attendees?: components["schemas"]["Attendee"][];
             /** @description Answers to the per-order questions. */
             answers?: components["schemas"]["Answers"];
+            /** @description Only without an `Authorization` header: places a guest order for this buyer. With a bearer token it is a `400` naming `buyer`. */
+            buyer?: components["schemas"]["Buyer"];
         };
         /** @description One ticket type of an order, priced when the order was made. */
         RegistrationItem: {
@@ -1905,7 +1932,7 @@ export interface components {
              */
             registrationId: string;
             /**
-             * @description The `userId` of the attendee who registered.
+             * @description The id of who registered: the account's `userId`, or for a guest order the guest buyer's own id (it stays the same when the order later joins an account, so the ticket codes signed with it never change).
              * @example u9MuTfedXh1ccbpfEKkDbw
              */
             userId: string;
@@ -1956,6 +1983,18 @@ export interface components {
             items: components["schemas"]["RegistrationItem"][];
             /** @description The answers to the event's per-order questions (`{}` when none; always present since issue 14, optional here for clients written before). */
             answers?: components["schemas"]["Answers"];
+            /**
+             * @description Only in the `201` answer to a guest order: the order token (256 random bits, base64url), shown this once; the server keeps only its hash. Send it as `X-Order-Token` to read, pay, cancel or resend this order.
+             * @example pS3v0c2Lr9XqZ8mW1nB4tYh6KjF0aDe7QsUoIgRlVcM
+             */
+            orderToken?: string;
+            /** @description Present on guest orders only: the buyer's name and address. */
+            buyer?: components["schemas"]["Buyer"];
+            /**
+             * @description Whether the order was placed without an account. A guest order stays one when it joins an account (`userId` does not change); it then also shows in that account's `GET /api/registrations`.
+             * @example false
+             */
+            guest?: boolean;
         };
         /**
          * @description Where the latest confirmation message of a registration (the one carrying its tickets) stands.
@@ -3155,6 +3194,20 @@ export interface components {
             /** @description Answers to the per-ticket questions asked of this ticket's type. */
             answers?: components["schemas"]["Answers"];
         };
+        /** @description Who buys without an account (a guest order): the name and address the confirmation, with the order's link, goes to. */
+        Buyer: {
+            /**
+             * @description The buyer's name (trimmed; 1 to 200 characters); also every ticket's `holderName` when no `attendees` are given.
+             * @example Grace Hopper
+             */
+            name: string;
+            /**
+             * Format: email
+             * @description The buyer's address. Guest orders are counted per address (compared without regard to case): the event's `maxPerAttendee` and the unpaid-order limits apply to all guest orders of one address together. When an account with this address is later verified, its guest orders join that account.
+             * @example grace@example.org
+             */
+            email: string;
+        };
     };
     responses: {
         /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field). Nothing was changed. */
@@ -3408,6 +3461,31 @@ export interface components {
                     type?: "urn:admit:problem:not-found";
                     /** @constant */
                     status?: 404;
+                };
+            };
+        };
+        /** @description Neither a valid bearer token nor an `X-Order-Token` header; or a bad bearer token (no bearer token, or one that is malformed, expired or badly signed, or whose account no longer exists, is disabled, or lost rights (a role revoked) after the token was issued; such a token is refused on every node within about 2 seconds of the change.). An order token that does not open the order asked for is a `404`, not a `401`, whether it is retired, wrong or another order's. */
+        UnauthenticatedOrOrderToken: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:admit:problem:unauthenticated",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "detail": "A valid bearer token is required.",
+                 *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {unknown} */
+                    type?: "urn:admit:problem:unauthenticated";
+                    /** @constant */
+                    status?: 401;
                 };
             };
         };
@@ -5947,32 +6025,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "registrationId": "VSmhvRP28PePO6IMAxkmqw",
-                     *       "userId": "u9MuTfedXh1ccbpfEKkDbw",
-                     *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
-                     *       "status": "pending_payment",
-                     *       "quantity": 1,
-                     *       "amount": 19.99,
-                     *       "currency": "EUR",
-                     *       "paymentId": null,
-                     *       "registeredAt": "2026-11-20T16:04:31Z",
-                     *       "holdExpiresAt": "2026-11-20T16:19:31Z",
-                     *       "tickets": [],
-                     *       "email": null,
-                     *       "items": [
-                     *         {
-                     *           "ticketTypeId": "tT4pX2mQ9rLs8vWc1nYb3A",
-                     *           "name": "General admission",
-                     *           "quantity": 1,
-                     *           "unitPrice": 19.99,
-                     *           "discountedUnitPrice": 19.99,
-                     *           "amount": 19.99
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Registration"];
                 };
             };
@@ -5996,7 +6048,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Rate limited (`rate-limited`, with `Retry-After`), or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt). Nothing was registered. */
+            /** @description Rate limited (`rate-limited`, with `Retry-After`): too many requests, or (guest orders) more than `ADMIT_GUEST_ORDERS_PER_HOUR` guest orders from this client address in the last hour; or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt from both). Nothing was registered. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -6032,7 +6084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             404: components["responses"]["RegistrationNotFound"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -6118,7 +6170,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             404: components["responses"]["RegistrationNotFound"];
             /** @description The registration is no longer active (already cancelled, expired or refunded: type `conflict`), or the holder may no longer cancel it: the event's cancellation deadline has passed or a ticket of it was admitted (type `urn:admit:problem:cancellation-closed`). */
             409: {
@@ -6168,7 +6220,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             404: components["responses"]["RegistrationNotFound"];
             /** @description The registration has no confirmation to send: it is not `confirmed` (still waiting for payment, expired, cancelled or refunded). */
             409: {
@@ -6281,7 +6333,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             404: components["responses"]["RegistrationNotFound"];
             /** @description `conflict`: the registration is not waiting for payment (it is confirmed, cancelled, expired or refunded, or its hold ran out); `idempotency-mismatch`: the `Idempotency-Key` was used before with another `registrationId`. No intent was created. */
             409: {
@@ -6424,7 +6476,7 @@ export interface operations {
                     };
                 };
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             /** @description The card was declined. `detail` says why in words for the buyer; `errors` names `cardNumber` with Stripe's decline code (`generic_decline`, `insufficient_funds`) as its message. The registration keeps its hold. */
             402: {
                 headers: {
@@ -6599,7 +6651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             404: components["responses"]["TicketNotFound"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -6627,7 +6679,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDownloadLink"];
                 };
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
             /** @description No ticket the caller holds has this id. */
             404: {
                 headers: {
