@@ -356,6 +356,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   }
   if (!new_guest_ids.empty()) {
     writes.push_back(pg_detail::guest_rows(new_guest_ids, new_guest_emails, new_guest_names, batch.front().now));
+  }
+  if (!links.empty()) {
     for (auto& statement : pg_detail::order_link_rows(link_registrations, links, batch.front().now)) {
       writes.push_back(std::move(statement));
     }
