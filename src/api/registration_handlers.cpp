@@ -131,6 +131,11 @@ std::string tickets_csv(std::vector<TicketRow> const& rows, std::vector<Question
 
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
+  // Without an Authorization header only a well-formed guest order is one: anything else is
+  // the 401 it always was.
+  if (!input && !request.principal) {
+    return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
+  }
   if (!input) return respond(std::move(input.error()));
   input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer"});
   auto event_id = input->string("eventId", true);

@@ -95,6 +95,8 @@ describe('who orders: an account, or a guest named by buyer', () => {
     const { e, regular } = await twoTypes();
     const items = [{ ticketTypeId: regular, quantity: 1 }];
     assertProblem(await guestOrder({ eventId: e.eventId, items }), 401, 'no token, no buyer');
+    assertProblem(await api(base, 'POST', '/api/registrations'), 401, 'no token, no body');
+    assertProblem(await api(base, 'POST', '/api/registrations', { rawBody: '{"eventId":' }), 401, 'no token, broken JSON');
     const buyer = { name: 'Grace Hopper', email: uniqueEmail() };
     const bad = await api(base, 'POST', '/api/registrations',
       { token: 'not-a-jwt', body: { eventId: e.eventId, items, buyer } });
