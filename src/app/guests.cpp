@@ -31,7 +31,7 @@ std::optional<Principal> GuestOrders::open(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   auto order = store_.order_of_token(digest_.digest(token));
   if (!order) return std::nullopt;
-  return Principal{.user_id = {}, .roles = {}, .token_version = 0, .order_id = std::move(*order)};
+  return Principal{.user_id = {}, .roles = {}, .token_version = 0, .order_id = std::move(order)};
 }
 
 std::string GuestOrders::add_token(std::string_view registration_id) {
