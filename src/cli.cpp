@@ -69,6 +69,11 @@ Flags (each overrides the environment variable beside it):
   --max-unpaid-holds-per-client N  ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT
                                                      open unpaid orders one client address may have for one
                                                      event; default 200; 0 = off; trusted proxies exempt
+  --guest-orders-per-hour N ADMIT_GUEST_ORDERS_PER_HOUR  orders without an account one client address may
+                                                     place per hour; default 30; 0 = off; trusted proxies exempt
+  --guest-open-orders-per-email N  ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL
+                                                     unpaid guest orders of one event one buyer address may
+                                                     have open at once; default 1
   --download-url-ttl N      ADMIT_DOWNLOAD_URL_TTL   seconds a ticket PDF link works; default 600
   --config FILE             ADMIT_CONFIG             KEY=VALUE file with the ADMIT_* names above
   --payment-provider NAME   ADMIT_PAYMENT_PROVIDER   sandbox (default) or stripe
@@ -242,6 +247,17 @@ std::vector<Setting> const& settings() {
       {"ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", "--max-unpaid-holds-per-client",
        [](Config& c, std::string const& v) {
          c.max_unpaid_holds_per_client = parse_number<unsigned>("ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", v);
+       }},
+      {"ADMIT_GUEST_ORDERS_PER_HOUR", "--guest-orders-per-hour",
+       [](Config& c, std::string const& v) {
+         c.guest_orders_per_hour = parse_number<unsigned>("ADMIT_GUEST_ORDERS_PER_HOUR", v);
+       }},
+      {"ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL", "--guest-open-orders-per-email",
+       [](Config& c, std::string const& v) {
+         c.guest_open_orders_per_email = parse_number<unsigned>("ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL", v);
+         if (c.guest_open_orders_per_email == 0) {
+           throw std::invalid_argument("ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL must be at least 1");
+         }
        }},
       {"ADMIT_DOWNLOAD_URL_TTL", "--download-url-ttl",
        [](Config& c, std::string const& v) {

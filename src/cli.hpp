@@ -37,6 +37,8 @@ struct Config {
   std::string web_dir = "web/dist";            ///< the built web app, served at "/"
   unsigned hold_seconds = 15 * 60;             ///< how long a paid registration holds its seats
   unsigned max_unpaid_holds_per_client = 200;  ///< open unpaid orders per client address and event; 0 = off
+  unsigned guest_orders_per_hour = 30;         ///< guest orders per client address and hour; 0 = off
+  unsigned guest_open_orders_per_email = 1;    ///< open unpaid guest orders per buyer address and event
   unsigned download_url_ttl = 600;             ///< seconds a ticket PDF link works
   std::string payment_provider = "sandbox";
   std::string stripe_api_base = "https://api.stripe.com";

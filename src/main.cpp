@@ -79,18 +79,21 @@ struct Core {
         settings{.hold = std::chrono::seconds(config.hold_seconds),
                  .max_unpaid_holds_per_client = static_cast<std::int32_t>(config.max_unpaid_holds_per_client),
                  .download_link_ttl = std::chrono::seconds(config.download_url_ttl),
-                 .public_url = config.public_url},
+                 .public_url = config.public_url,
+                 .guest_orders_per_hour = static_cast<std::int32_t>(config.guest_orders_per_hour),
+                 .guest_open_orders_per_email = static_cast<std::int32_t>(config.guest_open_orders_per_email)},
+        guests(store, digest, entropy, clock),
         codes(store, clock),
         links(store),
-        registrations(store, store, store, codes, entropy, clock, settings),
+        registrations(store, store, store, codes, entropy, clock, settings, &guests),
         tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         webhooks(webhook_secret(config, store)),
         payments(store, store, *provider, dynamic_cast<PaymentSandbox*>(provider.get()), webhooks, codes, entropy,
-                 clock, config.stripe_publishable_key),
+                 clock, config.stripe_publishable_key, &guests),
         staff(store, store, store, tickets, entropy, clock),
         questions(store, store, entropy, clock),
-        confirmations(store, store, store, entropy, clock),
+        confirmations(store, store, store, entropy, clock, &guests),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
@@ -204,6 +207,7 @@ struct Core {
   Accounts accounts;
   Events events;
   TicketingSettings settings;
+  GuestOrders guests;
   tickets::Ed25519TicketCodes codes;
   tickets::HmacDownloadLinks links;
   tickets::PdfPrinter printer;
@@ -396,7 +400,7 @@ int serve(Config config) {
                                             backups.metrics_text() + tracing.metrics_text();
                                    },
                            }),
-                           core.request_tokens(), &core.gate);
+                           core.request_tokens(), &core.gate, &core.guests);
   if (auto* sqlite = dynamic_cast<SqliteStore*>(&core.store)) sqlite->release_mail_claims();
   core.mail_sender.start();
   log::info("mail", {{"to", core.mail_transport->describe()}});

@@ -107,6 +107,22 @@ std::optional<std::vector<JsonInput>> JsonInput::objects(std::string_view field,
   return out;
 }
 
+std::optional<JsonInput> JsonInput::object(std::string_view field, bool required) {
+  auto const* v = state_->object.if_contains(field);
+  if (!v || (v->is_null() && !required)) {
+    if (required) add_error(field, "is required");
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    add_error(field, "must be an object");
+    return std::nullopt;
+  }
+  JsonInput child(v->get_object());
+  child.state_->prefix = state_->prefix + std::string(field) + ".";
+  child.state_->sink = state_->sink ? state_->sink : &state_->errors;
+  return child;
+}
+
 std::optional<Answers> JsonInput::answers(std::string_view field, std::size_t max_entries) {
   auto const* v = state_->object.if_contains(field);
   if (!v || v->is_null()) return std::nullopt;

@@ -38,6 +38,9 @@ class JsonInput {
   /// An array of at most `max_items` objects, each read as a JsonInput whose errors name their
   /// path ("items[1].quantity") and are reported by this input's errors().
   std::optional<std::vector<JsonInput>> objects(std::string_view field, std::size_t max_items, bool required = false);
+  /// A nested object, read as a JsonInput whose errors name their path ("buyer.email") and are
+  /// reported by this input's errors().
+  std::optional<JsonInput> object(std::string_view field, bool required = false);
   /// An array of at most `max_items` strings; a wrong entry's error names its path ("options[2]").
   std::optional<std::vector<std::string>> strings(std::string_view field, std::size_t max_items);
   /// A map of answers ({questionId: value}, issue 14) of at most `max_entries`: each value a

@@ -178,10 +178,13 @@ void write_email(JsonWriter& w, std::optional<EmailDelivery> const& email) {
 
 }  // namespace
 
-void write_registration(JsonWriter& w, RegistrationDetail const& d) {
+void write_registration(JsonWriter& w, RegistrationDetail const& d, std::string_view order_token) {
   w.begin_object();
   write_registration_fields(w, d.registration);
   write_email(w, d.email);
+  w.field("guest", d.guest.has_value());
+  if (d.guest) w.key("buyer").begin_object().field("name", d.guest->name).field("email", d.guest->email).end_object();
+  if (!order_token.empty()) w.field("orderToken", order_token);
   auto const exponent = currency_exponent(d.registration.currency).value_or(2);
   w.key("items").begin_array();
   for (auto const& item : d.items) {
@@ -201,6 +204,10 @@ void write_registration(JsonWriter& w, RegistrationDetail const& d) {
   for (auto const& t : d.tickets) write_ticket(w, t);
   w.end_array();
   w.end_object();
+}
+
+void write_registration(JsonWriter& w, RegistrationDetail const& d) {
+  write_registration(w, d, {});
 }
 
 void write_registration_row(JsonWriter& w, RegistrationRow const& row) {

@@ -17,6 +17,8 @@ void write_ticket_type(JsonWriter& w, TicketType const& t, Event const& e);
 void write_session(JsonWriter& w, SessionTokens const& session);
 void write_ticket(JsonWriter& w, Ticket const& ticket);
 void write_registration(JsonWriter& w, RegistrationDetail const& detail);
+/// With a guest order's token, shown once in the answer that placed (or replayed) it.
+void write_registration(JsonWriter& w, RegistrationDetail const& detail, std::string_view order_token);
 void write_registration_row(JsonWriter& w, RegistrationRow const& row);
 /// "2026-12-15T09:00:00Z" or null.
 void write_time(JsonWriter& w, std::optional<Timestamp> const& t);

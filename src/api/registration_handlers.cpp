@@ -131,8 +131,13 @@ std::string tickets_csv(std::vector<TicketRow> const& rows, std::vector<Question
 
 void register_attendee(Registrations& registrations, Request& request, Respond respond) {
   auto input = JsonInput::parse(request);
+  // Without an Authorization header only a well-formed guest order is one: anything else is
+  // the 401 it always was.
+  if (!input && !request.principal) {
+    return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
+  }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items", "attendees", "answers"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer"});
   auto event_id = input->string("eventId", true);
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
@@ -167,14 +172,30 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     }
   }
   auto answers = input->answers("answers", kMaxAnswers);
+  std::optional<GuestBuyer> guest;
+  if (auto buyer = input->object("buyer")) {
+    buyer->allow_only({"name", "email"});
+    auto name = buyer->string("name", true);
+    auto email = buyer->string("email", true);
+    guest = GuestBuyer{.id = {}, .name = name.value_or(""), .email = email.value_or(""), .account_id = {}};
+  }
+  // Who orders: the signed-in account, or without an Authorization header a guest buyer.
+  if (!request.principal && !guest) {
+    return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
+  }
   if (auto bad = input->errors()) return respond(std::move(*bad));
+  if (request.principal && guest) {
+    return respond(problem(Error{Errc::invalid_input,
+                                 "The order is not acceptable.",
+                                 {{"buyer", "is only for orders without an account; you are signed in"}}}));
+  }
   auto const key = request.header("Idempotency-Key");
   if (key.size() > 255) {
     return respond(problem(Error{Errc::invalid_input,
                                  "The Idempotency-Key is too long.",
                                  {{"Idempotency-Key", "must be at most 255 characters"}}}));
   }
-  registrations.register_attendee(*request.principal,
+  registrations.register_attendee(request.principal ? *request.principal : Principal{},
                                   {.event_id = *event_id,
                                    .quantity = quantity.value_or(1),
                                    .items = std::move(items),
@@ -182,11 +203,12 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    .answers = answers.value_or(Answers{}),
                                    .idempotency_key = std::string(key),
                                    .client_address = request.client,
-                                   .client_exempt = request.client_is_proxy},
+                                   .client_exempt = request.client_is_proxy,
+                                   .guest = std::move(guest)},
                                   request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
                                     if (!registered) return respond(problem(registered.error()));
                                     JsonWriter w;
-                                    write_registration(w, registered->detail);
+                                    write_registration(w, registered->detail, registered->order_token);
                                     auto response = json_response(201, w.take());
                                     response.with_header("Location",
                                                          "/api/registrations/" + registered->detail.registration.id);
@@ -202,7 +224,7 @@ Response list_my_registrations(Registrations& registrations, Request& request) {
   auto result = registrations.list_my_registrations(*request.principal, query->cursor(), query->limit());
   if (!result) return problem(result.error());
   JsonWriter w;
-  write_page(w, *result, write_registration);
+  write_page(w, *result, [](JsonWriter& out, RegistrationDetail const& d) { write_registration(out, d); });
   return json_response(200, w.take());
 }
 

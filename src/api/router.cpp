@@ -52,8 +52,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-Router::Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts)
-    : routes_(std::move(routes)), tokens_(tokens), accounts_(accounts) {
+Router::Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts, GuestOrders* orders)
+    : routes_(std::move(routes)), tokens_(tokens), accounts_(accounts), orders_(orders) {
   compiled_.reserve(routes_.size());
   for (auto const& route : routes_) compiled_.push_back({split_path(route.pattern)});
 }
@@ -99,6 +99,14 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
   if (route.access == Access::anyone) return std::nullopt;
   auto const authorization = request.header("Authorization");
   if (route.access == Access::viewer && authorization.empty()) return std::nullopt;
+  if (route.access == Access::buyer && authorization.empty() && !request.header("X-Order-Token").empty()) {
+    auto holder = orders_ ? orders_->open(request.header("X-Order-Token")) : std::nullopt;
+    // Retired, wrong or unknown: the order asked for is not this token's, and its existence
+    // is not the caller's to learn.
+    if (!holder) return problem(404, "not-found", "Not found", "No order of yours is opened by this order token.");
+    request.principal = std::move(*holder);
+    return std::nullopt;
+  }
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() <= kScheme.size() ||
       !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
@@ -119,7 +127,8 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
 
 void Router::dispatch_async(Route const& route, Request& request, Respond respond) const {
   if (auto denied = authenticate(route, request)) return respond(std::move(*denied));
-  if (!request.principal || !accounts_) {
+  // The holder of an order token names no account: nothing for the account check to see.
+  if (!request.principal || request.principal->order_id || !accounts_) {
     if (route.async_handler) return route.async_handler(request, std::move(respond));
     return respond(route.handler(request));
   }

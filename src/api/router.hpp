@@ -8,6 +8,7 @@
 
 #include "api/http_types.hpp"
 #include "app/account_gate.hpp"
+#include "app/guests.hpp"
 #include "app/ports.hpp"
 
 namespace admit::api {
@@ -21,9 +22,12 @@ using AsyncHandler = std::function<void(Request&, Respond)>;
 
 /// Who may call a route. Ownership ("your own event") is the use case's check.
 enum class Access {
-  anyone,     ///< no token needed
-  viewer,     ///< no token needed; a token, when sent, must be valid and names the caller
-  user,       ///< any valid access token
+  anyone,  ///< no token needed
+  viewer,  ///< no token needed; a token, when sent, must be valid and names the caller
+  user,    ///< any valid access token
+  /// Any valid access token, or, without an Authorization header, a guest order's token in
+  /// X-Order-Token (one that opens no order is a 404): the use case lets it at that order only.
+  buyer,
   organizer,  ///< a token with the organizer role
 };
 
@@ -57,7 +61,9 @@ class Router {
  public:
   /// With `accounts`, every verified token is also checked against its account's current state
   /// (it exists, is enabled, and has not lost rights since the token was issued).
-  Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts = nullptr);
+  /// With `orders`, Access::buyer routes also take guest order tokens.
+  Router(std::vector<Route> routes, AccessTokens& tokens, AccountGate* accounts = nullptr,
+         GuestOrders* orders = nullptr);
 
   struct Match {
     Route const* route;
@@ -81,6 +87,7 @@ class Router {
   std::vector<Compiled> compiled_;
   AccessTokens& tokens_;
   AccountGate* accounts_;
+  GuestOrders* orders_;
 };
 
 /// Decodes %XX escapes; nullopt for a malformed escape.

@@ -110,21 +110,21 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
 
-    {"POST",   "/api/registrations",       user,      inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
+    {"POST",   "/api/registrations",       viewer,    inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
     {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},
-    {"GET",    "/api/registrations/{id}",  user,      inline_io,   RateClass::general, on(get_registration, registrations)},
-    {"POST",   "/api/registrations/{id}/cancel", user, blocking, RateClass::general, on(cancel_registration, registrations)},
-    {"POST",   "/api/registrations/{id}/resend", user, blocking, RateClass::general, on(resend_confirmation, confirmations)},
+    {"GET",    "/api/registrations/{id}",  buyer,     inline_io,   RateClass::general, on(get_registration, registrations)},
+    {"POST",   "/api/registrations/{id}/cancel", buyer, blocking, RateClass::general, on(cancel_registration, registrations)},
+    {"POST",   "/api/registrations/{id}/resend", buyer, blocking, RateClass::general, on(resend_confirmation, confirmations)},
 
-    {"GET",    "/api/tickets/{id}",        user,      inline_io,   RateClass::general, on(get_ticket, tickets)},
-    {"GET",    "/api/tickets/{id}/download", user,    inline_io,   RateClass::general, on(get_download_link, tickets)},
+    {"GET",    "/api/tickets/{id}",        buyer,     inline_io,   RateClass::general, on(get_ticket, tickets)},
+    {"GET",    "/api/tickets/{id}/download", buyer,   inline_io,   RateClass::general, on(get_download_link, tickets)},
     {"GET",    "/api/tickets/{id}/pdf",    anyone,    worker_pool, RateClass::general, on(get_ticket_pdf, tickets)},
     {"POST",   "/api/tickets/validate",    user,      inline_io,   RateClass::general, nullptr, later(validate_ticket, tickets)},
 
     {"GET",    "/api/payments/config",     anyone,    inline_io,   RateClass::general, on(get_checkout_setup, payments)},
-    {"POST",   "/api/payments/create-intent", user,   blocking, RateClass::general, on(create_payment_intent, payments)},
+    {"POST",   "/api/payments/create-intent", buyer,  blocking, RateClass::general, on(create_payment_intent, payments)},
     {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
-    {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr, later(confirm_sandbox_payment, payments)},
+    {"POST",   "/api/payments/sandbox/confirm", buyer, inline_io,   RateClass::general, nullptr, later(confirm_sandbox_payment, payments)},
   };
   // clang-format on
 }

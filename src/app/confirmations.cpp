@@ -3,13 +3,18 @@
 namespace admit {
 
 Confirmations::Confirmations(EventStore& events, RegistrationStore& registrations, MailStore& outbox, Entropy& entropy,
-                             Clock const& clock)
-    : events_(events), registrations_(registrations), outbox_(outbox), entropy_(entropy), clock_(clock) {}
+                             Clock const& clock, GuestOrders* guests)
+    : events_(events),
+      registrations_(registrations),
+      outbox_(outbox),
+      entropy_(entropy),
+      clock_(clock),
+      guests_(guests) {}
 
 Result<void> Confirmations::resend(Principal const& who, std::string_view registration_id) {
   auto const detail = registrations_.find_registration(registration_id);
-  bool allowed = detail && detail->registration.user_id == who.user_id;
-  if (detail && !allowed) {
+  bool allowed = detail && is_buyer(who, *detail);
+  if (detail && !allowed && !who.user_id.empty()) {
     auto const event = events_.find_event(detail->registration.event_id);
     allowed = event && event->organizer_id == who.user_id;
   }
@@ -35,14 +40,20 @@ Result<void> Confirmations::resend(Principal const& who, std::string_view regist
     if (recent_.size() > 100'000)
       std::erase_if(recent_, [&](auto const& kv) { return kv.second.back() <= now - std::chrono::hours(1); });
   }
-  outbox_.queue_mail(
-      OutboxEntry{.id = registration_mail_id(MailKind::registration_confirmed, r.id) + "." + entropy_.new_id(),
-                  .kind = MailKind::registration_confirmed,
-                  .user_id = r.user_id,
-                  .registration_id = r.id,
-                  .event_id = r.event_id,
-                  .paid = r.amount_minor > 0,
-                  .created_at = now});
+  OutboxEntry mail{.id = registration_mail_id(MailKind::registration_confirmed, r.id) + "." + entropy_.new_id(),
+                   .kind = MailKind::registration_confirmed,
+                   .user_id = r.user_id,
+                   .registration_id = r.id,
+                   .event_id = r.event_id,
+                   .paid = r.amount_minor > 0,
+                   .created_at = now};
+  // A guest order's message carries its link with a fresh token, and the older tokens stop
+  // working at once: a resend is also how a buyer shuts a leaked link.
+  if (detail->guest && guests_) {
+    guests_->reissue(r.id, std::move(mail));
+  } else {
+    outbox_.queue_mail(mail);
+  }
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/guests.hpp"
 #include "app/ports.hpp"
 
 namespace admit {
@@ -15,11 +16,13 @@ namespace admit {
 class Confirmations {
  public:
   Confirmations(EventStore& events, RegistrationStore& registrations, MailStore& outbox, Entropy& entropy,
-                Clock const& clock);
+                Clock const& clock, GuestOrders* guests = nullptr);
 
-  /// Queues the confirmation with the tickets again, for the registration's holder or the
-  /// event's organizer (anyone else: not found). Only a confirmed registration has one (409);
-  /// at most kPerHour resends per registration per hour on this node (429 with the wait).
+  /// Queues the confirmation with the tickets again, for the registration's buyer (is_buyer:
+  /// also the holder of a guest order's token) or the event's organizer (anyone else: not
+  /// found). A guest order's message carries a fresh order token and its older tokens are
+  /// retired. Only a confirmed registration has one (409); at most kPerHour resends per
+  /// registration per hour on this node (429 with the wait).
   Result<void> resend(Principal const& who, std::string_view registration_id);
 
   static constexpr int kPerHour = 3;
@@ -30,6 +33,7 @@ class Confirmations {
   MailStore& outbox_;
   Entropy& entropy_;
   Clock const& clock_;
+  GuestOrders* guests_;
   std::mutex mutex_;
   std::map<std::string, std::deque<Timestamp>, std::less<>> recent_;  ///< resends by registration, oldest first
 };

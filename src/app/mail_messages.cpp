@@ -119,8 +119,12 @@ std::string MessageBody::html(std::string_view title) const {
   return out;
 }
 
+std::string order_link(std::string_view public_url, std::string_view registration_id, std::string_view order_token) {
+  return url_of(public_url, "/orders/" + std::string(registration_id) + "#token=" + std::string(order_token));
+}
+
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
-                              std::string_view public_url) {
+                              std::string_view public_url, std::string_view order_token) {
   auto const& r = order.registration;
   auto const count = order.tickets.size();
   MessageBody body;
@@ -134,8 +138,15 @@ MessageText confirmation_text(Event const& event, RegistrationDetail const& orde
       .fact("Where", event.details.location)
       .fact("Tickets", std::to_string(r.quantity))
       .fact("Paid", format_price(r.amount_minor, r.currency))
-      .fact("Registration", r.id)
-      .link("Your tickets, any time", url_of(public_url, "/tickets"));
+      .fact("Registration", r.id);
+  if (order_token.empty()) {
+    body.link("Your tickets, any time", url_of(public_url, "/tickets"));
+  } else {
+    body.link("Your order, any time: tickets, payment and cancellation", order_link(public_url, r.id, order_token))
+        .paragraph(
+            "Keep this link to yourself: it opens your order without an account. If you sign up with this "
+            "address and confirm it, the order also shows in your account.");
+  }
   return finish("Your tickets for " + event.details.name, body);
 }
 

@@ -45,8 +45,10 @@ struct MessageText {
   std::string html;
 };
 
+/// `order_token`: a guest order's token; the message then links to the order's own page,
+/// `{public_url}/orders/{registrationId}#token={order_token}`, instead of My tickets.
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
-                              std::string_view public_url);
+                              std::string_view public_url, std::string_view order_token = {});
 MessageText hold_expired_text(Event const& event, Registration const& order, User const& holder,
                               std::string_view public_url);
 MessageText cancellation_text(Event const& event, Registration const& order, User const& holder,
@@ -56,5 +58,9 @@ MessageText event_cancelled_text(Event const& event, Registration const& order, 
 MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText staff_invitation_text(Event const& event, std::string_view public_url);
+
+/// The page of a guest order, opened by its token: the token rides in the fragment, which
+/// browsers never send to a server (nor to another site in a Referer).
+std::string order_link(std::string_view public_url, std::string_view registration_id, std::string_view order_token);
 
 }  // namespace admit

@@ -115,7 +115,15 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
   Rendered out;
   auto const order = registrations_.find_registration(entry.registration_id);
   auto const event = order ? events_.find_event(order->registration.event_id) : std::nullopt;
-  auto const holder = order ? users_.find_user(order->registration.user_id) : std::nullopt;
+  // A guest order's buyer is a record of its own, read with the order.
+  auto const holder = !order         ? std::nullopt
+                      : order->guest ? std::optional<User>(User{.id = order->guest->id,
+                                                                .email = order->guest->email,
+                                                                .name = order->guest->name,
+                                                                .password_hash = {},
+                                                                .roles = {},
+                                                                .created_at = {}})
+                                     : users_.find_user(order->registration.user_id);
   if (!order || !event || !holder) {
     out.skip = MailStatus::skipped;
     out.reason = "the registration, its event or its holder no longer exists";
@@ -130,7 +138,12 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
         out.reason = "the registration is no longer confirmed";
         return out;
       }
-      text = confirmation_text(*event, *order, *holder, settings_.public_url);
+      if (order->guest && entry.secret.empty()) {
+        out.skip = MailStatus::skipped;
+        out.reason = "the order link's token is gone";
+        return out;
+      }
+      text = confirmation_text(*event, *order, *holder, settings_.public_url, order->guest ? entry.secret : "");
       for (auto const& ticket : order->tickets) {
         if (ticket.status != TicketStatus::valid) continue;
         out.content.attachments.push_back({.filename = "ticket-" + std::to_string(ticket.position) + ".pdf",

@@ -32,7 +32,7 @@ std::optional<std::string> card_digits(std::string_view card_number) {
 
 Payments::Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider,
                    PaymentSandbox* sandbox, Webhooks& webhooks, TicketCodes& codes, Entropy& entropy,
-                   Clock const& clock, std::string publishable_key)
+                   Clock const& clock, std::string publishable_key, GuestOrders* guests)
     : registrations_(registrations),
       payments_(payments),
       provider_(provider),
@@ -42,6 +42,7 @@ Payments::Payments(RegistrationStore& registrations, PaymentStore& payments, Pay
       entropy_(entropy),
       clock_(clock),
       publishable_key_(std::move(publishable_key)),
+      guests_(guests),
       worker_([this](std::stop_token const& stop) { background_loop(stop); }) {}
 
 Payments::~Payments() {
@@ -70,8 +71,10 @@ void Payments::background_loop(std::stop_token const& stop) {
 
 Result<IntentView> Payments::create_intent(Principal const& who, std::string_view registration_id,
                                            std::string_view idempotency_key) {
+  // Keys are kept per payer: the account, or for the holder of an order token, that order.
+  auto const payer = who.order_id ? "order:" + *who.order_id : who.user_id;
   if (!idempotency_key.empty()) {
-    if (auto earlier = payments_.payment_by_key(who.user_id, idempotency_key)) {
+    if (auto earlier = payments_.payment_by_key(payer, idempotency_key)) {
       if (earlier->registration_id != registration_id) {
         return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
       }
@@ -80,9 +83,7 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   }
   auto detail = registrations_.find_registration(registration_id);
   // Another attendee's registration does not exist, as far as this caller can tell.
-  if (!detail || detail->registration.user_id != who.user_id) {
-    return fail(Errc::not_found, "No registration of yours has this id.");
-  }
+  if (!detail || !is_buyer(who, *detail)) return fail(Errc::not_found, "No registration of yours has this id.");
   auto const& r = detail->registration;
   if (r.status != RegistrationStatus::pending_payment) {
     return fail(Errc::conflict, r.status == RegistrationStatus::confirmed
@@ -101,7 +102,7 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   auto const key = "admit-intent-" + r.id + (idempotency_key.empty() ? "" : "-" + std::string(idempotency_key));
   try {
     auto intent = provider_.create_intent(r.id, r.amount_minor, r.currency, key);
-    if (!payments_.save_intent(r.id, who.user_id, provider_.name(), intent, idempotency_key, clock_.now())) {
+    if (!payments_.save_intent(r.id, payer, provider_.name(), intent, idempotency_key, clock_.now())) {
       return fail(Errc::idempotency_mismatch, "This Idempotency-Key was already used for another registration.");
     }
     if (auto saved = payments_.payment_of(registration_id)) {
@@ -137,11 +138,20 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   // Tickets are signed before the write, as for free registrations; `done` moves into `finish`
   // below, so every early answer comes first.
   std::vector<Ticket> tickets;
+  OrderLink link;
   if (succeeded) {
     auto const detail = registrations_.find_registration(payment->registration_id);
     if (!detail) return done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
     if (detail->tickets.empty())
       tickets = issue_tickets(detail->registration, detail->items, detail->attendees, codes_, entropy_, now);
+    if (detail->guest) {
+      // A guest's tickets name the buyer where no holder was given (an account's get the
+      // account's name when read), and the confirmation carries the order's link.
+      for (auto& t : tickets) {
+        if (t.holder_name.empty()) t.holder_name = detail->guest->name;
+      }
+      if (guests_) link = guests_->new_link();
+    }
   }
 
   auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {
@@ -165,7 +175,8 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
   if (failed) {
     return payments_.apply_payment_failure(event.id, event.intent_id, event.failure_message, now, std::move(finish));
   }
-  payments_.apply_payment_success(event.id, event.intent_id, std::move(tickets), now, std::move(finish));
+  payments_.apply_payment_success(event.id, event.intent_id, std::move(tickets), std::move(link), now,
+                                  std::move(finish));
 }
 
 void Payments::confirm_sandbox_payment(Principal const& who, std::string_view intent_id, std::string_view card_number,
@@ -177,7 +188,8 @@ void Payments::confirm_sandbox_payment(Principal const& who, std::string_view in
   }
   if (!sandbox_) return done(fail(Errc::not_found, "The sandbox is off: this server takes real payments."));
   auto const payment = payments_.find_payment(intent_id);
-  if (!payment || payment->user_id != who.user_id) {
+  auto const order = payment ? registrations_.find_registration(payment->registration_id) : std::nullopt;
+  if (!payment || !order || !is_buyer(who, *order)) {
     return done(fail(Errc::not_found, "No payment of yours has this id."));
   }
 
@@ -187,14 +199,14 @@ void Payments::confirm_sandbox_payment(Principal const& who, std::string_view in
   auto charge = std::make_shared<SandboxCharge const>(sandbox_->charge(*payment, *digits, now));
   receive_webhook(
       charge->event, webhooks_.sign(charge->event, now),
-      [this, charge, user_id = who.user_id, registration_id = payment->registration_id,
+      [this, charge, who, registration_id = payment->registration_id,
        done = std::move(done)](Result<PaymentEventOutcome> delivered) {
         if (!delivered) return done(std::unexpected(std::move(delivered.error())));
         if (!charge->succeeded) {
           return done(fail(Errc::payment_declined, charge->message, {{"cardNumber", charge->decline_code}}));
         }
         auto detail = registrations_.find_registration(registration_id);
-        if (!detail || detail->registration.user_id != user_id) {
+        if (!detail || !is_buyer(who, *detail)) {
           return done(fail(Errc::not_found, "No registration of yours has this id."));
         }
         done(std::move(*detail));

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "app/guests.hpp"
 #include "app/ports.hpp"
 #include "app/registrations.hpp"
 
@@ -47,15 +48,17 @@ class Payments {
  public:
   /// `sandbox` is the sandbox's card network when `provider` is the sandbox, else null.
   /// `publishable_key` is the provider's key a browser may hold (Stripe's pk_…), or empty.
+  /// `guests` gives a paid guest order's confirmation a token for its link.
   Payments(RegistrationStore& registrations, PaymentStore& payments, PaymentProvider& provider, PaymentSandbox* sandbox,
            Webhooks& webhooks, TicketCodes& codes, Entropy& entropy, Clock const& clock,
-           std::string publishable_key = {});
+           std::string publishable_key = {}, GuestOrders* guests = nullptr);
   ~Payments();
   Payments(Payments const&) = delete;
   Payments& operator=(Payments const&) = delete;
 
-  /// An intent for the caller's registration that is waiting for payment; asking again
-  /// returns the same intent, so a double click never charges twice.
+  /// An intent for the caller's registration (is_buyer: also a guest order's token holder) that
+  /// is waiting for payment; asking again returns the same intent, so a double click never
+  /// charges twice.
   Result<IntentView> create_intent(Principal const& who, std::string_view registration_id,
                                    std::string_view idempotency_key);
   /// Applies a webhook delivery (handle_event) when `signature_header` signs `payload` and it
@@ -97,6 +100,7 @@ class Payments {
   Entropy& entropy_;
   Clock const& clock_;
   std::string publishable_key_;
+  GuestOrders* guests_;
   std::atomic<std::uint64_t> invalid_signatures_{0};
 
   // Refunds talk to the network: never on the database's writer thread, never on an I/O

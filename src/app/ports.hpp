@@ -35,11 +35,13 @@ class Outage : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Who is calling, as proven by an access token.
+/// Who is calling, as proven by an access token, or by a guest order's token (X-Order-Token).
 struct Principal {
-  std::string user_id;
+  std::string user_id;  ///< empty for the holder of an order token: it names no account
   Roles roles;
   std::int64_t token_version = 0;  ///< the account's token version when the token was issued
+  /// Set only for the holder of an order token: the one registration that token opens.
+  std::optional<std::string> order_id{};
 };
 
 /// Who caused a state change and in which request, for the audit log.
@@ -501,6 +503,14 @@ class QuestionStore {
 
 // ---- registrations and tickets -------------------------------------------------------
 
+/// A fresh token that opens one guest order. The stores keep only its digest; the token itself
+/// travels in the answer to the buyer and in the outbox row of the message that carries the
+/// order's link, until that message is sent (the outbox scrubs it then).
+struct OrderLink {
+  std::string token;       ///< empty: none (an account's order)
+  std::string token_hash;  ///< TokenDigest of `token`
+};
+
 /// A registration ready to be written: ids chosen, tickets signed.
 struct NewRegistration {
   Registration registration;
@@ -515,6 +525,13 @@ struct NewRegistration {
   std::string client_address;           ///< the address that placed it, for the per-client cap on holds
   /// Open unpaid orders one client address may have for the event; 0: no cap (or an exempt client).
   std::int32_t client_hold_limit = 0;
+  /// A guest order: its buyer, whose id is registration.user_id. The store writes the buyer's
+  /// record with the order when the address has none yet, and refuses (Placement::buyer_changed)
+  /// when the address's record has another id by then.
+  std::optional<GuestBuyer> guest{};
+  /// A guest order: the token its answer carries (its digest is stored; the token itself goes
+  /// into the confirmation's outbox row when the order is confirmed at once).
+  OrderLink link{};
 };
 
 struct PlacementResult {
@@ -748,9 +765,11 @@ class PaymentStore {
   virtual std::optional<StoredPayment> payment_of(std::string_view registration_id) = 0;
   /// Applies a successful payment exactly once: records the event id, confirms the
   /// registration with `tickets` (re-taking its seats when its hold had ended, if seats are
-  /// free), or says a refund is needed. Atomic; `done` runs once it is durable.
+  /// free), or says a refund is needed. A guest order's `link` (empty for an account's) is
+  /// stored with the confirmation and carried by its message. Atomic; `done` runs once it is
+  /// durable.
   virtual void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
-                                     Timestamp now, Completion<Result<PaymentResult>> done) = 0;
+                                     OrderLink link, Timestamp now, Completion<Result<PaymentResult>> done) = 0;
   /// Records a failed attempt (the hold stays until it expires or the buyer retries).
   virtual void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
                                      Completion<Result<PaymentResult>> done) = 0;
@@ -859,6 +878,23 @@ class ExternalIdentityStore {
   virtual std::optional<std::string> take_sign_in_code(std::string_view code_hash, Timestamp now) = 0;
 };
 
+/// Guest orders: their buyers and the tokens that open them. (Placing a guest order is
+/// RegistrationStore::place_registration's; an account that proves an address takes over that
+/// address's guest buyer inside UserStore::verify_email and reset_password.)
+class GuestStore {
+ public:
+  virtual ~GuestStore() = default;
+  /// The guest buyer of a normalised address, when one ordered before.
+  virtual std::optional<GuestBuyer> find_guest(std::string_view email) = 0;
+  /// The registration an order token (by its digest) opens; nullopt when none does: never
+  /// issued, or retired by a resend.
+  virtual std::optional<std::string> order_of_token(std::string_view token_hash) = 0;
+  /// Stores `fresh` as a token of the registration, in one transaction with retiring its other
+  /// tokens (`retire_others`: a resend) and queueing `mail` (the message carrying the new link).
+  virtual void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                                 std::optional<OutboxEntry> const& mail, Timestamp now) = 0;
+};
+
 class Store : public UserStore,
               public SessionStore,
               public EventStore,
@@ -869,7 +905,8 @@ class Store : public UserStore,
               public PaymentStore,
               public MailStore,
               public QuestionStore,
-              public ExternalIdentityStore {
+              public ExternalIdentityStore,
+              public GuestStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

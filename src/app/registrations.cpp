@@ -18,14 +18,17 @@ std::string cursor_after(Registration const& last) {
 }  // namespace
 
 Registrations::Registrations(EventStore& events, RegistrationStore& registrations, QuestionStore& questions,
-                             TicketCodes& codes, Entropy& entropy, Clock const& clock, TicketingSettings settings)
+                             TicketCodes& codes, Entropy& entropy, Clock const& clock, TicketingSettings settings,
+                             GuestOrders* guests)
     : events_(events),
       registrations_(registrations),
       questions_(questions),
       codes_(codes),
       entropy_(entropy),
       clock_(clock),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)),
+      guests_(guests),
+      guest_quota_(settings_.guest_orders_per_hour, std::chrono::hours(1)) {}
 
 std::optional<Registrations::EventOnSale> Registrations::recent_event(std::string const& id, bool fresh) {
   constexpr auto kFreshFor = std::chrono::seconds(1);
@@ -66,8 +69,27 @@ void Registrations::register_attendee(Principal const& who, RegisterRequest cons
       errors.push_back({"items", "must ask for at most " + std::to_string(kMaxQuantityPerOrder) + " seats in all"});
     }
   }
+  if (request.guest) {
+    if (!guests_) return done(fail(Errc::unauthenticated, "Sign in to order."));
+    auto buyer = *request.guest;
+    for (auto& e : check_buyer(buyer)) errors.push_back(std::move(e));
+  }
   if (!errors.empty()) return done(fail(Errc::invalid_input, "The order is not acceptable.", std::move(errors)));
-  place(who, request, actor, false, std::move(done));
+  if (!request.guest) return place(who, request, actor, false, std::move(done));
+  // Every well-formed guest order counts against its client address, placed or not: a bot
+  // probing for seats spends its allowance as fast as one buying them.
+  if (!request.client_exempt) {
+    if (auto const wait = guest_quota_.wait(request.client_address)) {
+      Error error{Errc::too_many_requests, "Too many orders without an account come from your network; try again in " +
+                                               std::to_string(wait->count()) + " seconds, or sign in."};
+      error.retry_after = *wait;
+      return done(std::unexpected(std::move(error)));
+    }
+    guest_quota_.take(request.client_address);
+  }
+  RegisterRequest guest_order = request;
+  (void)check_buyer(*guest_order.guest);  // trimmed and normalised as checked above
+  place(Principal{}, guest_order, actor, false, std::move(done));
 }
 
 namespace {
@@ -220,15 +242,22 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   bool const free = amount == 0;
   HoldRules const hold_rules{
       .length = event->details.hold_seconds ? std::chrono::seconds(*event->details.hold_seconds) : settings_.hold,
-      .max_open_per_account = 1,
+      .max_open_per_account = request.guest ? std::max(1, settings_.guest_open_orders_per_email) : 1,
   };
+  // A guest order is placed for its address's buyer record, whose id its tickets sign.
+  std::optional<GuestBuyer> guest;
+  OrderLink link;
+  if (request.guest) {
+    guest = guests_->buyer_for(*request.guest);
+    link = guests_->new_link();
+  }
   NewRegistration order{
       .registration =
           Registration{
               .id = entropy_.new_id(),
               .event_id = event->id,
               .ticket_type_id = items->front().ticket_type_id,
-              .user_id = who.user_id,
+              .user_id = guest ? guest->id : who.user_id,
               .quantity = quantity,
               .status = free ? RegistrationStatus::confirmed : RegistrationStatus::pending_payment,
               .amount_minor = amount,
@@ -248,6 +277,8 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
       .hold_rules = hold_rules,
       .client_address = request.client_address,
       .client_hold_limit = request.client_exempt ? 0 : settings_.max_unpaid_holds_per_client,
+      .guest = guest,
+      .link = link,
   };
   // Signed before the write, so the single writer never waits on signatures.
   if (free) order.tickets = issue_tickets(order.registration, order.items, order.attendees, codes_, entropy_, now);
@@ -256,7 +287,7 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   for (auto const& item : order.items) type_names.push_back(item.name);
   registrations_.place_registration(
       std::move(order), now, actor,
-      [this, who, request, actor, fresh, type_names = std::move(type_names),
+      [this, who, request, actor, fresh, type_names = std::move(type_names), token = std::move(link.token),
        done = std::move(done)](Result<PlacementResult> placed) mutable {
         if (!placed) return done(std::unexpected(placed.error()));
         auto& result = *placed;
@@ -285,8 +316,18 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
             return done(fail(Errc::sales_closed, type_name() + " is not on sale now.",
                              {{item_field(request, result.item, "ticketTypeId"), "is not on sale now"}}));
           case Placement::placed:
-          case Placement::replayed:
-            return done(Registered{std::move(result.detail), result.outcome == Placement::replayed});
+            return done(Registered{std::move(result.detail), false, request.guest ? std::move(token) : std::string()});
+          case Placement::replayed: {
+            // The client never got the first answer's token: a replay of a guest order gets one
+            // of its own, and the first keeps working.
+            auto replay_token = request.guest ? guests_->add_token(result.detail.registration.id) : std::string();
+            return done(Registered{std::move(result.detail), true, std::move(replay_token)});
+          }
+          case Placement::buyer_changed:
+            // Another order made the address's buyer record a moment ago: once more with it.
+            if (!fresh) return place(who, request, actor, true, std::move(done));
+            return done(
+                fail(Errc::conflict, "Another order of this address was placed at the same moment; try again."));
           case Placement::idempotency_mismatch:
             return done(fail(Errc::idempotency_mismatch,
                              "This Idempotency-Key was already used for a different registration request."));
@@ -325,9 +366,9 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
 
 Result<RegistrationDetail> Registrations::get_registration(Principal const& who, std::string_view id) {
   auto detail = registrations_.find_registration(id);
-  if (detail && detail->registration.user_id != who.user_id) {
+  if (detail && !is_buyer(who, *detail)) {
     auto const event = events_.find_event(detail->registration.event_id);
-    if (!event || event->organizer_id != who.user_id) detail.reset();
+    if (!event || who.user_id.empty() || event->organizer_id != who.user_id) detail.reset();
   }
   // Someone else's registration is "not found": its existence is not theirs to learn.
   if (!detail) return fail(Errc::not_found, "No registration of yours has this id.");
@@ -355,7 +396,7 @@ Result<RegistrationDetail> Registrations::cancel_registration(Principal const& w
   }
   auto const event = events_.find_event(current->registration.event_id);
   CancellationRequest const asked{
-      .by_organizer = event && event->organizer_id == who.user_id,
+      .by_organizer = event && !who.user_id.empty() && event->organizer_id == who.user_id && !is_buyer(who, *current),
       .reason = request.reason,
   };
   switch (registrations_.cancel_registration(id, asked, clock_.now(), actor)) {

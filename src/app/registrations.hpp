@@ -8,7 +8,9 @@
 #include <unordered_map>
 
 #include "app/events.hpp"
+#include "app/guests.hpp"
 #include "app/ports.hpp"
+#include "app/request_quota.hpp"
 
 namespace admit {
 
@@ -19,6 +21,11 @@ struct TicketingSettings {
   std::int32_t max_unpaid_holds_per_client = 200;
   std::chrono::seconds download_link_ttl{600};  ///< how long a PDF link works
   std::string public_url;                       ///< the base of download links
+  /// Guest orders one client address may place per hour (a token bucket, counted per node);
+  /// 0: no limit. Trusted proxies are exempt.
+  std::int32_t guest_orders_per_hour = 30;
+  /// Unpaid guest orders of one event one buyer address may have open at once (at least 1).
+  std::int32_t guest_open_orders_per_email = 1;
 };
 
 /// One line of an order as the buyer asked for it.
@@ -38,6 +45,8 @@ struct RegisterRequest {
   std::string idempotency_key;  ///< empty: none
   std::string client_address;   ///< who placed the order, after trusted proxies
   bool client_exempt = false;   ///< the client is a trusted proxy itself: no per-client cap
+  /// Set for a guest order (no account): its buyer as sent, checked by register_attendee.
+  std::optional<GuestBuyer> guest{};
 };
 
 struct CancelRequest {
@@ -47,6 +56,7 @@ struct CancelRequest {
 struct Registered {
   RegistrationDetail detail;
   bool replayed = false;
+  std::string order_token{};  ///< a guest order's token, shown once; empty for an account's order
 };
 
 /// The organizer's export of an event's registrations: every row, and the event's questions
@@ -77,14 +87,18 @@ struct EventAnalytics {
 /// Registering for events, and the organizer's view of who registered.
 class Registrations {
  public:
+  /// Without `guests`, guest orders are refused (401).
   Registrations(EventStore& events, RegistrationStore& registrations, QuestionStore& questions, TicketCodes& codes,
-                Entropy& entropy, Clock const& clock, TicketingSettings settings);
+                Entropy& entropy, Clock const& clock, TicketingSettings settings, GuestOrders* guests = nullptr);
 
   /// Takes `quantity` seats atomically with the registration: a free event's registration is
   /// confirmed with its tickets issued; a paid one holds the seats until payment or expiry.
   /// Never oversells. The answers and the attendees are checked against the event's questions
   /// (domain/questions.hpp) before anything is written, and written with the order.
-  /// `done` may run on another thread.
+  /// With `request.guest`, a guest order (`who` is ignored): placed for the address's buyer
+  /// record, whose rules (seat limit, open unpaid orders, cooldown) hold per address; the
+  /// client address may place TicketingSettings::guest_orders_per_hour of them. Its answer
+  /// carries the order's token. `done` may run on another thread.
   void register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                          Completion<Result<Registered>> done);
   /// A registration for its attendee or the event's organizer; 404 for anyone else.
@@ -135,6 +149,8 @@ class Registrations {
   Entropy& entropy_;
   Clock const& clock_;
   TicketingSettings settings_;
+  GuestOrders* guests_;
+  RequestQuota guest_quota_;  ///< guest orders per client address
 
   struct CachedEvent {
     EventOnSale sale;

@@ -21,11 +21,18 @@ Tickets::Tickets(EventStore& events, RegistrationStore& registrations, TicketSto
       clock_(clock),
       settings_(std::move(settings)) {}
 
+bool Tickets::is_ticket_buyer(Principal const& who, Ticket const& ticket) {
+  if (!who.order_id && !who.user_id.empty() && ticket.user_id == who.user_id) return true;
+  // A guest order's ticket: for the holder of its order's token, or the account it joined.
+  auto const order = registrations_.find_registration(ticket.registration_id);
+  return order && is_buyer(who, *order);
+}
+
 Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
   auto ticket = tickets_.find_ticket(id);
-  if (ticket && ticket->user_id != who.user_id) {
+  if (ticket && !is_ticket_buyer(who, *ticket)) {
     auto const event = events_.find_event(ticket->event_id);
-    if (!event || event->organizer_id != who.user_id) ticket.reset();
+    if (!event || who.user_id.empty() || event->organizer_id != who.user_id) ticket.reset();
   }
   if (!ticket) return fail(Errc::not_found, "No ticket of yours has this id.");
   return std::move(*ticket);
@@ -33,7 +40,7 @@ Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
 
 Result<DownloadLink> Tickets::download_link(Principal const& who, std::string_view id) {
   auto ticket = tickets_.find_ticket(id);
-  if (!ticket || ticket->user_id != who.user_id) return fail(Errc::not_found, "No ticket of yours has this id.");
+  if (!ticket || !is_ticket_buyer(who, *ticket)) return fail(Errc::not_found, "No ticket of yours has this id.");
   if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
   auto const expires = clock_.now() + settings_.download_link_ttl;
   auto const seconds = std::to_string(expires.time_since_epoch().count());

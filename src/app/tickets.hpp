@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "app/guests.hpp"
 #include "app/ports.hpp"
 #include "app/registrations.hpp"
 
@@ -57,6 +58,8 @@ class Tickets {
   void forget_staff(std::string_view event_id, std::string_view user_id);
 
  private:
+  /// Whether `who` is the buyer of the ticket's order (is_buyer in app/guests.hpp).
+  bool is_ticket_buyer(Principal const& who, Ticket const& ticket);
   bool may_scan(Principal const& who, Event const& event);
   /// What a scan needs to know of an event (that it exists, who organizes it), read from the
   /// store at most once a second per event: a door scanner scans thousands of tickets of one

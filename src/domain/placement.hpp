@@ -38,6 +38,9 @@ enum class Placement {
   order_quantity,  ///< an item's quantity is outside its type's minimum or maximum per order (item)
   sales_closed,    ///< an item's type is not on sale now: before its salesStart or from its salesEnd (item)
   sold_out,        ///< the event's seats or, with item, that item's type's seats are too few
+  /// A guest order's buyer id is not the one its address has by now (another order made the
+  /// address's record meanwhile): the order is decided again with that one.
+  buyer_changed,
 };
 
 /// The placement outcome for a verdict of the attendee rules (allowed: placed).

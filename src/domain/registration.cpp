@@ -42,6 +42,14 @@ std::vector<FieldError> check_holder(Attendee& attendee, std::string const& path
   return errors;
 }
 
+std::vector<FieldError> check_buyer(GuestBuyer& buyer) {
+  Attendee person{.name = std::move(buyer.name), .email = std::move(buyer.email)};
+  auto errors = check_holder(person, "buyer");
+  buyer.name = std::move(person.name);
+  buyer.email = std::move(*person.email);
+  return errors;
+}
+
 std::vector<FieldError> check_quantity(std::int64_t quantity) {
   if (quantity < 1) return {{"quantity", "must be at least 1"}};
   if (quantity > kMaxQuantityPerOrder) return {{"quantity", "must be at most 100 per order"}};

@@ -100,6 +100,16 @@ struct Attendee {
   friend bool operator==(Attendee const&, Attendee const&) = default;
 };
 
+/// Who bought an order without an account (a guest order): a record of its own, one per
+/// address. Its id is the order's user_id, so it is what the tickets' codes sign; it never
+/// changes, also when an account later proves the address and the guest's orders join it.
+struct GuestBuyer {
+  std::string id;
+  std::string name;
+  std::string email;                        ///< normalised (normalize_email)
+  std::optional<std::string> account_id{};  ///< the account that proved the address, once one did
+};
+
 /// "valid", "used" (validated once) or "cancelled", as clients see a ticket.
 std::string_view display_status(Ticket const& t);
 
@@ -111,6 +121,7 @@ struct RegistrationDetail {
   std::vector<RegistrationItem> items{};  ///< in the order the buyer listed them
   Answers answers{};                      ///< to the per-order questions, canonical
   std::vector<Attendee> attendees{};      ///< one per seat, or none (every ticket is the buyer's)
+  std::optional<GuestBuyer> guest{};      ///< set for a guest order: its buyer
 };
 
 inline constexpr std::int32_t kMaxQuantityPerOrder = 100;
@@ -120,6 +131,11 @@ inline constexpr std::size_t kMaxHolderName = 200;
 /// 1 to 200 characters once trimmed, an email that is one. Trims the name and normalises the
 /// email in place. The answers are check_answers' (domain/questions.hpp).
 std::vector<FieldError> check_holder(Attendee& attendee, std::string const& path);
+
+/// The rules for a guest order's buyer, naming `buyer.name` and `buyer.email`: a name as a
+/// holder's (1 to 200 characters once trimmed) and an email address, required. Trims the name
+/// and normalises the email in place.
+std::vector<FieldError> check_buyer(GuestBuyer& buyer);
 
 /// The quantity rule for one order; empty when acceptable.
 std::vector<FieldError> check_quantity(std::int64_t quantity);

@@ -104,7 +104,7 @@ Prepared prepare(ServerContext& context, BeastRequest const& request, Peer const
       p.response = api::no_content();
       p.response.with_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
           .with_header("Access-Control-Allow-Headers",
-                       "Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent")
+                       "Authorization, Content-Type, Idempotency-Key, X-Order-Token, X-Request-Id, traceparent")
           .with_header("Access-Control-Max-Age", "600");
       return p;
     }

@@ -103,15 +103,17 @@ Registration read_registration(Row const& row, int first = 0) {
 
 /// Tickets with their holders and their types' names, for ADMIT_TICKET_COLUMNS and one more
 /// column (the type's name), in the order their registrations were made.
-#define ADMIT_EVENT_TICKETS_FROM                                                                       \
-  " FROM tickets t JOIN users u ON u.id = t.user_id JOIN registrations r ON r.id = t.registration_id " \
+#define ADMIT_EVENT_TICKETS_FROM                                                                            \
+  " FROM tickets t LEFT JOIN users u ON u.id = t.user_id JOIN registrations r ON r.id = t.registration_id " \
   "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id "
 
-/// A ticket with its holder: needs `tickets t JOIN users u ON u.id = t.user_id` (the buyer's
-/// name, should a ticket have been written without one).
+/// A ticket with its holder: needs `tickets t LEFT JOIN users u ON u.id = t.user_id` (the
+/// buyer's account name, should a ticket of an account's order have been written without one;
+/// a guest order's tickets always carry their holder's name, so no join with guest_buyers).
 #define ADMIT_TICKET_COLUMNS                                                                              \
   "t.id, t.registration_id, t.event_id, t.user_id, t.status, t.qr_code, t.generated_at, t.validated_at, " \
-  "t.position, COALESCE(NULLIF(t.holder_name, ''), u.name), t.ticket_type_id, t.holder_email, t.answers"
+  "t.position, COALESCE(NULLIF(t.holder_name, ''), u.name, ''), t.ticket_type_id, t.holder_email, t.answers"
+#define ADMIT_TICKETS_FROM " FROM tickets t LEFT JOIN users u ON u.id = t.user_id "
 
 template <class Row>
 Ticket read_ticket(Row const& row, int first = 0) {
@@ -277,26 +279,51 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
 
 /// A registration with its latest confirmation, answers and attendees, over
 /// `registrations r` ADMIT_EMAIL_JOIN("r."); read with read_detail (tickets and items apart).
-#define ADMIT_DETAIL_COLUMNS ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees"
+#define ADMIT_GUEST_COLUMNS(p) p "id, " p "name, " p "email, " p "user_id"
+
+template <class Row>
+GuestBuyer read_guest(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return GuestBuyer{.id = c.text(0), .name = c.text(1), .email = c.text(2), .account_id = c.optional_text(3)};
+}
+
+/// A registration with its email status, answers and (a guest order's) buyer: select
+/// ADMIT_DETAIL_COLUMNS ADMIT_DETAIL_FROM, read with read_detail.
+#define ADMIT_DETAIL_COLUMNS \
+  ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees, " ADMIT_GUEST_COLUMNS("g.")
+#define ADMIT_DETAIL_FROM " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "LEFT JOIN guest_buyers g ON g.id = r.user_id "
+/// An account's own registrations and those of the guest buyers whose address it proved, for
+/// `WHERE` after ADMIT_DETAIL_FROM; `user` is the account id's placeholder.
+#define ADMIT_OWNED_BY(user) \
+  "(r.user_id = " user " OR r.user_id IN (SELECT id FROM guest_buyers WHERE user_id = " user ")) "
 
 template <class Row>
 RegistrationDetail read_detail(Row const& row) {
   Cells const c(row);
+  std::optional<GuestBuyer> guest;
+  if (c.optional_text(18)) guest = read_guest(row, 18);
   return RegistrationDetail{.registration = read_registration(row),
                             .tickets = {},
                             .email = read_email_delivery(row, 12),
                             .items = {},
                             .answers = read_answers(c.text(16)),
-                            .attendees = read_attendees(c.text(17))};
+                            .attendees = read_attendees(c.text(17)),
+                            .guest = std::move(guest)};
 }
 
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
-/// over `registrations r JOIN users u ON u.id = r.user_id` ADMIT_EMAIL_JOIN("r.").
+/// over ADMIT_REGISTRATION_ROWS_FROM (the buyer is an account or a guest).
+#define ADMIT_REGISTRATION_ROWS_FROM                                                                \
+  " FROM registrations r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN guest_buyers g ON g.id = " \
+  "r.user_id" ADMIT_EMAIL_JOIN("r.")
+#define ADMIT_BUYER_NAME "COALESCE(u.name, g.name, '')"
+#define ADMIT_BUYER_EMAIL "COALESCE(u.email, g.email, '')"
 /// An organizer's row of a registration; `types` is the engine's expression for its items as
 /// "2 × VIP; 1 × Regular" (ADMIT_ITEMS_SUMMARY_SQLITE, ADMIT_ITEMS_SUMMARY_POSTGRES).
-#define ADMIT_REGISTRATION_ROW_COLUMNS(types)                                          \
-  ADMIT_REGISTRATION_COLUMNS("r.")                                                     \
-  ", u.name, u.email, (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
+#define ADMIT_REGISTRATION_ROW_COLUMNS(types)                         \
+  ADMIT_REGISTRATION_COLUMNS("r.")                                    \
+  ", " ADMIT_BUYER_NAME ", " ADMIT_BUYER_EMAIL                        \
+  ", (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
   "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers"
 
 #define ADMIT_ITEMS_SUMMARY_SQLITE                                                                             \

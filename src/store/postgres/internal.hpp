@@ -184,4 +184,61 @@ std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration
 /// logged with what was being done.
 Error write_failure(std::exception_ptr const& failure, std::string_view what);
 
+/// The statement that writes guest buyers' records (id, email, name arrays) where their
+/// addresses have none yet, each owned at once by an account that proved the address already;
+/// the record keeps the name its first order gave.
+inline pg::Statement guest_rows(std::vector<std::string> const& ids, std::vector<std::string> const& emails,
+                                std::vector<std::string> const& names, Timestamp now) {
+  return {
+      "INSERT INTO guest_buyers (id, email, name, user_id, created_at, joined_at) "
+      "SELECT g.id, g.email, g.name, u.id, $4::bigint, CASE WHEN u.id IS NULL THEN NULL ELSE $4::bigint END "
+      "FROM unnest($1::text[], $2::text[], $3::text[]) AS g(id, email, name) "
+      "LEFT JOIN users u ON u.email = g.email AND u.email_verified_at IS NOT NULL "
+      "ON CONFLICT (email) DO NOTHING",
+      {pg::text_array(ids), pg::text_array(emails), pg::text_array(names), pg::param(seconds(now))}};
+}
+
+/// The statements that store guest orders' tokens (digests) and let the confirmations queued in
+/// the same transaction (`registration_confirmed.<id>`, for tokens given) carry them until sent.
+inline std::vector<pg::Statement> order_link_rows(std::vector<std::string> const& registration_ids,
+                                                  std::vector<OrderLink> const& links, Timestamp now) {
+  std::vector<std::string> hashes, tokens, mailed;
+  hashes.reserve(links.size());
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    hashes.push_back(links[i].token_hash);
+    if (!links[i].token.empty()) {
+      tokens.push_back(links[i].token);
+      mailed.push_back(registration_mail_id(MailKind::registration_confirmed, registration_ids[i]));
+    }
+  }
+  std::vector<pg::Statement> out{
+      {"INSERT INTO order_tokens (token_hash, registration_id, created_at) "
+       "SELECT h, r, $3::bigint FROM unnest($1::text[], $2::text[]) AS x(h, r)",
+       {pg::text_array(hashes), pg::text_array(registration_ids), pg::param(seconds(now))}}};
+  if (!mailed.empty()) {
+    out.push_back(
+        {"UPDATE mail_outbox m SET secret = x.t FROM unnest($1::text[], $2::text[]) AS x(id, t) "
+         "WHERE m.id = x.id AND m.status = 'queued'",
+         {pg::text_array(mailed), pg::text_array(tokens)}});
+  }
+  return out;
+}
+
+inline void store_order_link(pg::Connection& db, std::string const& registration_id, OrderLink const& link,
+                             Timestamp now) {
+  if (link.token_hash.empty()) return;
+  for (auto const& statement : order_link_rows({registration_id}, {link}, now))
+    db.exec(statement.sql, statement.params);
+}
+
+/// Gives the guest buyer of the account's (just proved) address to the account; true when it
+/// had one.
+inline bool join_guest_orders(pg::Connection& db, std::string_view user_id, Timestamp now) {
+  return db.exec(
+               "UPDATE guest_buyers SET user_id = $1, joined_at = $2 WHERE user_id IS NULL "
+               "AND email = (SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL)",
+               {pg::param(user_id), pg::param(seconds(now))})
+             .affected() > 0;
+}
+
 }  // namespace admit::pg_detail

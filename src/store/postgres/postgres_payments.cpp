@@ -83,9 +83,9 @@ std::optional<StoredPayment> PostgresStore::payment_of(std::string_view registra
 }
 
 void PostgresStore::apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
-                                          Timestamp now, Completion<Result<PaymentResult>> done) {
-  post([this, event_id = std::move(event_id), intent_id = std::move(intent_id), tickets = std::move(tickets), now,
-        done = std::move(done)] {
+                                          OrderLink link, Timestamp now, Completion<Result<PaymentResult>> done) {
+  post([this, event_id = std::move(event_id), intent_id = std::move(intent_id), tickets = std::move(tickets),
+        link = std::move(link), now, done = std::move(done)] {
     Result<PaymentResult> outcome = PaymentResult{PaymentApplied::unknown_payment, {}};
     try {
       outcome = pg::transaction(*pool_, [&](Connection& db) -> PaymentResult {
@@ -155,6 +155,7 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
         pg_detail::insert_tickets(db, tickets);
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
         pg_detail::queue_registration_mail(db, MailKind::registration_confirmed, registration_id, now);
+        pg_detail::store_order_link(db, registration_id, link, now);
         return {PaymentApplied::confirmed, registration_id};
       });
     } catch (...) {

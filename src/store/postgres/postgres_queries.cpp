@@ -30,16 +30,18 @@ std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string
                                                  std::optional<RegistrationCursor> const& after, int limit) {
   // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
   // (and what SQLite's LIKE does), whatever the database's locale.
-  static std::string const select =
-      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_POSTGRES)
-      " FROM registrations r JOIN users u ON u.id = r.user_id" ADMIT_EMAIL_JOIN("r.") "WHERE r.event_id = $1 ";
+  static std::string const select = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_POSTGRES)
+      ADMIT_REGISTRATION_ROWS_FROM "WHERE r.event_id = $1 ";
   static std::string const rest =
       "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
       "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "
       "ORDER BY r.registered_at, r.seq LIMIT $4";
   static std::string const all = select + rest;
-  static std::string const matching =
-      select + "AND (u.name COLLATE \"C\" ILIKE $5 ESCAPE '\\' OR u.email COLLATE \"C\" ILIKE $5 ESCAPE '\\') " + rest;
+  static std::string const matching = select +
+                                      "AND (" ADMIT_BUYER_NAME
+                                      " COLLATE \"C\" ILIKE $5 ESCAPE '\\' OR " ADMIT_BUYER_EMAIL
+                                      " COLLATE \"C\" ILIKE $5 ESCAPE '\\') " +
+                                      rest;
   std::vector<pg::Param> params{param(event_id), after ? param(seconds(after->registered_at)) : param(nullptr),
                                 after ? param(after->id) : param(""),
                                 limit > 0 ? param(std::int64_t{limit}) : param(nullptr)};

@@ -25,8 +25,7 @@ using pg_detail::timestamp;
 namespace {
 
 std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
-  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
-                   {param(id)});
+  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS ADMIT_TICKETS_FROM "WHERE t.id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
   return read_ticket(pg::Row(r, 0));
 }
@@ -113,10 +112,16 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
   std::set<std::int64_t> attendee_keys;
-  std::vector<std::string> key_users, keys, pair_events, pair_users, client_events, clients;
+  std::vector<std::string> key_users, keys, pair_events, pair_users, client_events, clients, guest_emails;
   for (auto& o : batch) {
     auto const& reg = o.order.registration;
     o.result = PlacementResult{};
+    if (o.order.guest) {
+      // One address's first guest orders (with ids chosen apart) take turns too, so the
+      // address gets one buyer record.
+      attendee_keys.insert(pg_detail::attendee_lock_key({}, o.order.guest->email, "guest\n"));
+      guest_emails.push_back(o.order.guest->email);
+    }
     event_ids.insert(reg.event_id);
     user_ids.insert(reg.user_id);
     pair_events.push_back(reg.event_id);
@@ -138,7 +143,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   // never wait for each other in a cycle): the attendees' advisory locks, then — when claiming
   // under lock — the events' rows. The reads after them see whatever the last holder of those
   // locks committed: a twin request's idempotency key, an attendee's seats.
-  auto const reads = db.pipeline({
+  std::vector<pg::Statement> read_statements{
       {"BEGIN", {}},
       {"SELECT pg_advisory_xact_lock(1, k) FROM unnest($1::int[]) AS k",
        {pg::int_array(std::vector<std::int64_t>(attendee_keys.begin(), attendee_keys.end()))}},
@@ -163,7 +168,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
        "JOIN (SELECT DISTINCT e, c FROM unnest($1::text[], $2::text[]) AS k(e, c)) k "
        "ON r.event_id = k.e AND r.client_address = k.c WHERE " ADMIT_OPEN_HOLD("$3") " GROUP BY 1, 2",
        {pg::text_array(client_events), pg::text_array(clients), param(seconds(batch.front().now))}},
-  });
+  };
+  // Only a batch with guest orders reads their addresses' buyer records: the signed-in sale
+  // does no extra work.
+  if (!guest_emails.empty()) {
+    read_statements.push_back(
+        {"SELECT email, id FROM guest_buyers WHERE email = ANY($1::text[])", {pg::text_array(guest_emails)}});
+  }
+  auto const reads = db.pipeline(read_statements);
 
   std::unordered_map<std::string, BatchEvent> events;
   for (auto const& r = reads[2]; int i : std::views::iota(0, r.rows())) {
@@ -195,6 +207,12 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   }
   std::unordered_map<std::string, std::string> names;
   for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
+  std::unordered_map<std::string, std::string> guest_ids;  // address → its buyer record's id
+  if (!guest_emails.empty()) {
+    for (auto const& r = reads[8]; int i : std::views::iota(0, r.rows())) guest_ids[r.text(i, 0)] = r.text(i, 1);
+  }
+  std::vector<std::string> new_guest_ids, new_guest_emails, new_guest_names, link_registrations;
+  std::vector<OrderLink> links;
 
   RegistrationRows rows;
   std::vector<std::string> item_registrations;  // one entry per item written, with its order's id
@@ -205,6 +223,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::vector<std::string> confirmed;  // registrations confirmed at once, whose holders get their tickets
   for (auto& o : batch) {
     auto& reg = o.order.registration;
+    if (o.order.guest) {
+      // Decided with the address's buyer record as stored (or as an earlier order of this batch made it).
+      auto const known = guest_ids.find(o.order.guest->email);
+      if (known != guest_ids.end() && known->second != reg.user_id) {
+        o.result.outcome = Placement::buyer_changed;
+        continue;
+      }
+    }
     auto const terms = terms_of(o.order);
     // The facts as this batch's reads and its orders so far left them.
     OrderFacts facts;
@@ -253,12 +279,26 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     rows.add(o.order);
     audits.add(o.now, o.actor, reg.id, status_name(reg.status));
     if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
+    if (auto const& guest = o.order.guest) {
+      // One row per address: a second order of it in this batch changes nothing more.
+      if (guest_ids.insert_or_assign(guest->email, reg.user_id).second) {
+        new_guest_ids.push_back(guest->id);
+        new_guest_emails.push_back(guest->email);
+        new_guest_names.push_back(guest->name);
+      }
+      link_registrations.push_back(reg.id);
+      links.push_back(reg.status == RegistrationStatus::confirmed
+                          ? o.order.link
+                          : OrderLink{.token = {}, .token_hash = o.order.link.token_hash});
+    }
+    auto const& holder = o.order.guest ? o.order.guest->name : names[reg.user_id];
     for (auto& t : o.order.tickets) {
-      if (t.holder_name.empty()) t.holder_name = names[reg.user_id];
+      if (t.holder_name.empty()) t.holder_name = holder;
       tickets.push_back(t);
     }
     o.result.detail = {reg,           o.order.tickets, queued_confirmation(reg),
-                       o.order.items, o.order.answers, o.order.attendees};
+                       o.order.items, o.order.answers, o.order.attendees,
+                       o.order.guest};
   }
   if (rows.id.empty()) {
     db.exec("COMMIT");
@@ -313,6 +353,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
   if (!confirmed.empty()) {
     writes.push_back(pg_detail::registration_mail_rows(MailKind::registration_confirmed, confirmed, batch.front().now));
+  }
+  if (!new_guest_ids.empty()) {
+    writes.push_back(pg_detail::guest_rows(new_guest_ids, new_guest_emails, new_guest_names, batch.front().now));
+  }
+  if (!links.empty()) {
+    for (auto& statement : pg_detail::order_link_rows(link_registrations, links, batch.front().now)) {
+      writes.push_back(std::move(statement));
+    }
   }
   if (claim == Claim::locked) {
     writes.push_back(
@@ -371,8 +419,7 @@ std::vector<EventKey> select_event_keys(Connection& db, std::string_view event_i
 }
 
 std::vector<Ticket> tickets_of(Connection& db, std::string_view registration_id) {
-  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS
-                   " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.registration_id = $1 ORDER BY t.position",
+  auto r = db.exec("SELECT " ADMIT_TICKET_COLUMNS ADMIT_TICKETS_FROM "WHERE t.registration_id = $1 ORDER BY t.position",
                    {param(registration_id)});
   return read_all(r, [](pg::Row const& row) { return read_ticket(row); });
 }
@@ -500,8 +547,7 @@ void PostgresStore::place_orders(std::vector<Order>& batch) {
 
 std::optional<RegistrationDetail> PostgresStore::find_registration(std::string_view id) {
   auto db = pool_->acquire();
-  auto r = db->exec("SELECT " ADMIT_DETAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = $1",
-                    {param(id)});
+  auto r = db->exec("SELECT " ADMIT_DETAIL_COLUMNS ADMIT_DETAIL_FROM "WHERE r.id = $1", {param(id)});
   if (r.empty()) return std::nullopt;
   auto detail = read_detail(pg::Row(r, 0));
   detail.tickets = pg_detail::tickets_of(*db, id);
@@ -516,7 +562,7 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   // Within one second the insertion order (seq) breaks ties, newest first; the cursor names
   // the last registration seen.
   auto r = db->exec("SELECT " ADMIT_DETAIL_COLUMNS
-                    " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = $1 AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
+                    ADMIT_DETAIL_FROM "WHERE " ADMIT_OWNED_BY("$1") "AND ($2::bigint IS NULL OR r.registered_at < $2 OR "
                     "(r.registered_at = $2 AND r.seq < (SELECT seq FROM registrations WHERE id = $3))) "
                     "ORDER BY r.registered_at DESC, r.seq DESC LIMIT $4",
                     {param(user_id), after ? param(seconds(after->registered_at)) : param(nullptr),

@@ -292,6 +292,8 @@ std::optional<std::string> PostgresStore::reset_password(std::string_view token_
     Actor by = actor;
     if (by.user_id.empty()) by.user_id = user_id;
     audit(db, now, by, "user.password_reset", "user", user_id);
+    // The reset link reached the address: that proves it as a verification does.
+    if (pg_detail::join_guest_orders(db, user_id, now)) audit(db, now, by, "guest.joined", "user", user_id);
     return user_id;
   });
 }
@@ -316,6 +318,7 @@ std::optional<std::string> PostgresStore::verify_email(std::string_view token_ha
     Actor by = actor;
     if (by.user_id.empty()) by.user_id = user_id;
     audit(db, now, by, "user.email_verified", "user", user_id);
+    if (pg_detail::join_guest_orders(db, user_id, now)) audit(db, now, by, "guest.joined", "user", user_id);
     return user_id;
   });
 }
@@ -619,6 +622,42 @@ std::string PostgresStore::instance_secret(std::string_view name, std::string co
       "ON CONFLICT (name) DO NOTHING",
       {param(name), pg::bytes(fresh)});
   return db->exec("SELECT value FROM instance_secrets WHERE name = $1", {param(name)}).bytes(0, 0);
+}
+
+// ---- guest orders ----------------------------------------------------------------------
+
+std::optional<GuestBuyer> PostgresStore::find_guest(std::string_view email) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT " ADMIT_GUEST_COLUMNS("") " FROM guest_buyers WHERE email = $1", {param(email)});
+  if (r.empty()) return std::nullopt;
+  return read_guest(pg::Row(r, 0));
+}
+
+std::optional<std::string> PostgresStore::order_of_token(std::string_view token_hash) {
+  auto db = pool_->acquire();
+  auto r = db->exec("SELECT registration_id FROM order_tokens WHERE token_hash = $1 AND retired_at IS NULL",
+                    {param(token_hash)});
+  if (r.empty()) return std::nullopt;
+  return r.text(0, 0);
+}
+
+void PostgresStore::issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                                      std::optional<OutboxEntry> const& mail, Timestamp now) {
+  pg::transaction(*pool_, [&](Connection& db) {
+    if (retire_others) {
+      db.exec("UPDATE order_tokens SET retired_at = $2 WHERE registration_id = $1 AND retired_at IS NULL",
+              {param(registration_id), param(seconds(now))});
+    }
+    if (mail) pg_detail::queue_mail(db, *mail);
+    pg_detail::store_order_link(db, std::string(registration_id),
+                                OrderLink{.token = {}, .token_hash = fresh.token_hash}, now);
+    if (mail && !fresh.token.empty()) {
+      db.exec("UPDATE mail_outbox SET secret = $2 WHERE id = $1 AND status = 'queued'",
+              {param(mail->id), param(fresh.token)});
+    }
+    audit(db, now, Actor{}, retire_others ? "order_token.reissued" : "order_token.issued", "registration",
+          registration_id);
+  });
 }
 
 }  // namespace admit

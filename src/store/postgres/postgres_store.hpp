@@ -125,8 +125,13 @@ class PostgresStore final : public Store {
   std::optional<StoredPayment> payment_by_key(std::string_view user_id, std::string_view idempotency_key) override;
   std::optional<StoredPayment> find_payment(std::string_view intent_id) override;
   std::optional<StoredPayment> payment_of(std::string_view registration_id) override;
-  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,
-                             Completion<Result<PaymentResult>> done) override;
+  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, OrderLink link,
+                             Timestamp now, Completion<Result<PaymentResult>> done) override;
+
+  std::optional<GuestBuyer> find_guest(std::string_view email) override;
+  std::optional<std::string> order_of_token(std::string_view token_hash) override;
+  void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                         std::optional<OutboxEntry> const& mail, Timestamp now) override;
   void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
                              Completion<Result<PaymentResult>> done) override;
   int expire_holds(Timestamp now) override;

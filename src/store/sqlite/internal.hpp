@@ -150,6 +150,48 @@ inline void queue_registration_mail(sqlite::Connection& db, MailKind kind, std::
       .run();
 }
 
+/// Writes a guest buyer's record when its address has none yet: owned at once by an account
+/// that has proved the address already. The record keeps the name its first order gave.
+inline void save_guest(sqlite::Connection& db, GuestBuyer const& guest, Timestamp now) {
+  db.prepare(
+        "INSERT INTO guest_buyers (id, email, name, user_id, created_at, joined_at) "
+        "SELECT ?1, ?2, ?3, u.id, ?4, CASE WHEN u.id IS NULL THEN NULL ELSE ?4 END FROM (SELECT 1) AS one "
+        "LEFT JOIN users u ON u.email = ?2 AND u.email_verified_at IS NOT NULL WHERE true "
+        "ON CONFLICT (email) DO NOTHING")
+      .bind(1, guest.id)
+      .bind(2, guest.email)
+      .bind(3, guest.name)
+      .bind(4, seconds(now))
+      .run();
+}
+
+/// Stores a guest order's token (its digest) and, when `mail_id` names a message queued in the
+/// same transaction, lets that message carry the token until it is sent.
+inline void store_order_link(sqlite::Connection& db, std::string_view registration_id, OrderLink const& link,
+                             std::string_view mail_id, Timestamp now) {
+  if (link.token_hash.empty()) return;
+  db.prepare("INSERT INTO order_tokens (token_hash, registration_id, created_at) VALUES (?1, ?2, ?3)")
+      .bind(1, link.token_hash)
+      .bind(2, registration_id)
+      .bind(3, seconds(now))
+      .run();
+  if (mail_id.empty() || link.token.empty()) return;
+  db.prepare("UPDATE mail_outbox SET secret = ?2 WHERE id = ?1 AND status = 'queued'")
+      .bind(1, mail_id)
+      .bind(2, link.token)
+      .run();
+}
+
+/// Gives the guest buyer of the account's (just proved) address to the account.
+inline void join_guest_orders(sqlite::Connection& db, std::string_view user_id, Timestamp now) {
+  db.prepare(
+        "UPDATE guest_buyers SET user_id = ?1, joined_at = ?2 WHERE user_id IS NULL "
+        "AND email = (SELECT email FROM users WHERE id = ?1 AND email_verified_at IS NOT NULL)")
+      .bind(1, user_id)
+      .bind(2, seconds(now))
+      .run();
+}
+
 }  // namespace sqlite_detail
 
 /// A reader connection borrowed from the pool for one call.

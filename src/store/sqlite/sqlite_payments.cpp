@@ -104,11 +104,12 @@ std::optional<StoredPayment> SqliteStore::payment_of(std::string_view registrati
 }
 
 void SqliteStore::apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets,
-                                        Timestamp now, Completion<Result<PaymentResult>> done) {
+                                        OrderLink link, Timestamp now, Completion<Result<PaymentResult>> done) {
   auto result = std::make_shared<PaymentResult>(PaymentResult{PaymentApplied::unknown_payment, {}});
   auto shared_tickets = std::make_shared<std::vector<Ticket>>(std::move(tickets));
   writes_->submit(
-      [result, shared_tickets, event_id = std::move(event_id), intent_id = std::move(intent_id), now](Connection& db) {
+      [result, shared_tickets, event_id = std::move(event_id), intent_id = std::move(intent_id), now,
+       link = std::move(link)](Connection& db) {
         std::string registration_id, status, event, user_id;
         std::int64_t quantity = 0;
         {
@@ -196,6 +197,8 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
         sqlite_detail::insert_tickets(db, *shared_tickets);
         audit(db, now, Actor{}, "registration.paid", "registration", registration_id, intent_id);
         sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, registration_id, now);
+        sqlite_detail::store_order_link(db, registration_id, link,
+                                        registration_mail_id(MailKind::registration_confirmed, registration_id), now);
         result->outcome = PaymentApplied::confirmed;
       },
       [result, done = std::move(done)](std::exception_ptr const& failure) {

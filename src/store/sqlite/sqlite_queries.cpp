@@ -34,11 +34,10 @@ namespace {
 std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::string_view event_id,
                                                  std::optional<std::string> const& pattern,
                                                  std::optional<RegistrationCursor> const& after, int limit) {
-  std::string sql =
-      "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_SQLITE)
-      " FROM registrations r JOIN users u ON u.id = r.user_id" ADMIT_EMAIL_JOIN("r.") "WHERE r.event_id = ?1";
+  std::string sql = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_SQLITE) ADMIT_REGISTRATION_ROWS_FROM
+      "WHERE r.event_id = ?1";
   // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
-  if (pattern) sql += " AND (u.name LIKE ?5 ESCAPE '\\' OR u.email LIKE ?5 ESCAPE '\\')";
+  if (pattern) sql += " AND (" ADMIT_BUYER_NAME " LIKE ?5 ESCAPE '\\' OR " ADMIT_BUYER_EMAIL " LIKE ?5 ESCAPE '\\')";
   if (after) {
     sql +=
         " AND (r.registered_at > ?2 OR (r.registered_at = ?2 AND r.rowid > (SELECT rowid FROM registrations "

@@ -18,8 +18,7 @@ using sqlite_detail::timestamp;
 namespace {
 
 std::optional<Ticket> select_ticket(Connection& db, std::string_view id) {
-  auto row =
-      db.prepare("SELECT " ADMIT_TICKET_COLUMNS " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.id = ?1");
+  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS ADMIT_TICKETS_FROM "WHERE t.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   return read_ticket(row);
@@ -53,8 +52,8 @@ std::vector<EventKey> select_event_keys(Connection& db, std::string_view event_i
 }  // namespace
 
 std::vector<Ticket> SqliteStore::tickets_of(Connection& db, std::string_view registration_id) {
-  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS
-                        " FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.registration_id = ?1 "
+  auto row = db.prepare("SELECT " ADMIT_TICKET_COLUMNS ADMIT_TICKETS_FROM
+                        "WHERE t.registration_id = ?1 "
                         "ORDER BY t.position");
   row.bind(1, registration_id);
   std::vector<Ticket> tickets;
@@ -69,6 +68,15 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
   writes_->submit(
       [shared, result, now, actor](Connection& db) {
         auto& reg = shared->registration;
+        if (shared->guest) {
+          // A guest order is decided with its address's buyer record as stored now.
+          auto row = db.prepare("SELECT id FROM guest_buyers WHERE email = ?1");
+          row.bind(1, shared->guest->email);
+          if (row.step() && row.text(0) != reg.user_id) {
+            result->outcome = Placement::buyer_changed;
+            return;
+          }
+        }
         auto const terms = terms_of(*shared);
         OrderFacts facts;
         std::string replayed_id;
@@ -111,7 +119,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           row.step();
           facts.holdings =
               read_holdings([&](int i) { return row.integer(i); }, [&](int i) { return row.optional_integer(i); });
-          holder = row.text(4);
+          holder = shared->guest ? shared->guest->name : row.text(4);
         }
         if (facts.sale && terms.capped_by_client()) {
           auto row = db.prepare(
@@ -127,6 +135,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           result->detail.registration.id = replayed_id;
         }
         if (decision.outcome != Placement::placed) return;
+        if (shared->guest) sqlite_detail::save_guest(db, *shared->guest, now);
         reg.ticket_type_id = shared->items.front().ticket_type_id;
         if (decision.hold_end) reg.hold_expires_at = decision.hold_end;
         db.prepare("UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1")
@@ -170,12 +179,15 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           if (t.holder_name.empty()) t.holder_name = holder;
         }
         sqlite_detail::insert_tickets(db, shared->tickets);
-        if (reg.status == RegistrationStatus::confirmed) {
-          sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
-        }
+        bool const confirmed = reg.status == RegistrationStatus::confirmed;
+        if (confirmed) sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
+        sqlite_detail::store_order_link(
+            db, reg.id, shared->link,
+            confirmed ? registration_mail_id(MailKind::registration_confirmed, reg.id) : std::string(), now);
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
         result->detail = {reg,           shared->tickets, queued_confirmation(reg),
-                          shared->items, shared->answers, shared->attendees};
+                          shared->items, shared->answers, shared->attendees,
+                          shared->guest};
       },
       [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
@@ -189,8 +201,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
 
 std::optional<RegistrationDetail> SqliteStore::find_registration(std::string_view id) {
   auto db = reader();
-  auto row =
-      db->prepare("SELECT " ADMIT_DETAIL_COLUMNS " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.id = ?1");
+  auto row = db->prepare("SELECT " ADMIT_DETAIL_COLUMNS ADMIT_DETAIL_FROM "WHERE r.id = ?1");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   auto detail = read_detail(row);
@@ -208,11 +219,11 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   // names the last registration seen.
   auto rows =
       db->prepare(after ? "SELECT " ADMIT_DETAIL_COLUMNS
-                          " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 AND (r.registered_at < ?2 OR "
+                          ADMIT_DETAIL_FROM "WHERE " ADMIT_OWNED_BY("?1") "AND (r.registered_at < ?2 OR "
                           "(r.registered_at = ?2 AND r.rowid < (SELECT rowid FROM registrations WHERE id = ?3))) "
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4"
                         : "SELECT " ADMIT_DETAIL_COLUMNS
-                          " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "WHERE r.user_id = ?1 "
+                          ADMIT_DETAIL_FROM "WHERE " ADMIT_OWNED_BY("?1")
                           "ORDER BY r.registered_at DESC, r.rowid DESC LIMIT ?4");
   rows.bind(1, user_id).bind(4, limit);
   if (after) rows.bind(2, seconds(after->registered_at)).bind(3, after->id);

@@ -340,6 +340,9 @@ std::optional<std::string> SqliteStore::reset_password(std::string_view token_ha
     Actor by = actor;
     if (by.user_id.empty()) by.user_id = user_id;
     audit(db, now, by, "user.password_reset", "user", user_id);
+    // The reset link reached the address: that proves it as a verification does.
+    sqlite_detail::join_guest_orders(db, user_id, now);
+    if (db.changes() > 0) audit(db, now, by, "guest.joined", "user", user_id);
     return user_id;
   });
 }
@@ -371,6 +374,8 @@ std::optional<std::string> SqliteStore::verify_email(std::string_view token_hash
     Actor by = actor;
     if (by.user_id.empty()) by.user_id = user_id;
     audit(db, now, by, "user.email_verified", "user", user_id);
+    sqlite_detail::join_guest_orders(db, user_id, now);
+    if (db.changes() > 0) audit(db, now, by, "guest.joined", "user", user_id);
     return user_id;
   });
 }
@@ -710,6 +715,41 @@ TicketTypeChange SqliteStore::delete_ticket_type(std::string_view event_id, std:
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
     audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
     return TicketTypeChange::done;
+  });
+}
+
+// ---- guest orders ----------------------------------------------------------------------
+
+std::optional<GuestBuyer> SqliteStore::find_guest(std::string_view email) {
+  auto db = reader();
+  auto row = db->prepare("SELECT " ADMIT_GUEST_COLUMNS("") " FROM guest_buyers WHERE email = ?1");
+  row.bind(1, email);
+  if (!row.step()) return std::nullopt;
+  return read_guest(row);
+}
+
+std::optional<std::string> SqliteStore::order_of_token(std::string_view token_hash) {
+  auto db = reader();
+  auto row = db->prepare("SELECT registration_id FROM order_tokens WHERE token_hash = ?1 AND retired_at IS NULL");
+  row.bind(1, token_hash);
+  if (!row.step()) return std::nullopt;
+  return row.text(0);
+}
+
+void SqliteStore::issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                                    std::optional<OutboxEntry> const& mail, Timestamp now) {
+  writes_->run([&](Connection& db) {
+    if (retire_others) {
+      db.prepare("UPDATE order_tokens SET retired_at = ?2 WHERE registration_id = ?1 AND retired_at IS NULL")
+          .bind(1, registration_id)
+          .bind(2, seconds(now))
+          .run();
+    }
+    if (mail) sqlite_detail::queue_mail(db, *mail);
+    sqlite_detail::store_order_link(db, registration_id, fresh, mail ? std::string_view(mail->id) : std::string_view(),
+                                    now);
+    audit(db, now, Actor{}, retire_others ? "order_token.reissued" : "order_token.issued", "registration",
+          registration_id);
   });
 }
 

@@ -102,8 +102,8 @@ class SqliteStore final : public Store {
   std::optional<StoredPayment> payment_by_key(std::string_view user_id, std::string_view idempotency_key) override;
   std::optional<StoredPayment> find_payment(std::string_view intent_id) override;
   std::optional<StoredPayment> payment_of(std::string_view registration_id) override;
-  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,
-                             Completion<Result<PaymentResult>> done) override;
+  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, OrderLink link,
+                             Timestamp now, Completion<Result<PaymentResult>> done) override;
   void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
                              Completion<Result<PaymentResult>> done) override;
   int expire_holds(Timestamp now) override;
@@ -122,6 +122,11 @@ class SqliteStore final : public Store {
   QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
                                       Actor const& actor) override;
   std::vector<Question> list_questions(std::string_view event_id) override;
+
+  std::optional<GuestBuyer> find_guest(std::string_view email) override;
+  std::optional<std::string> order_of_token(std::string_view token_hash) override;
+  void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                         std::optional<OutboxEntry> const& mail, Timestamp now) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;

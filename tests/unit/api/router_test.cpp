@@ -437,6 +437,12 @@ TEST_F(RouteTableTest, DocumentedSecurityMatchesRouteAccess) {
           return v.is_object() && v.as_object().empty();
         });
     EXPECT_EQ(documented_optional, route.access == Access::viewer) << route.method << " " << route.pattern;
+    // A guest order's token (X-Order-Token) is documented exactly where the route lets buyers in.
+    bool const documented_order_token =
+        security && security->is_array() && std::ranges::any_of(security->as_array(), [](json::value const& v) {
+          return v.is_object() && v.as_object().contains("orderToken");
+        });
+    EXPECT_EQ(documented_order_token, route.access == Access::buyer) << route.method << " " << route.pattern;
 
     auto const& responses = operation.at("responses").as_object();
     if (route.access != Access::anyone) {

@@ -110,8 +110,8 @@ class FakePaymentStore final : public PaymentStore {
   std::vector<StoredPayment> pending;
   std::vector<StoredPayment> due;
 
-  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, Timestamp now,
-                             Completion<Result<PaymentResult>> done) override {
+  void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, OrderLink,
+                             Timestamp now, Completion<Result<PaymentResult>> done) override {
     applied.push_back({true, event_id, intent_id, std::move(tickets), {}, now});
     if (!error && on_success) on_success();
     done(result_for(intent_id));

@@ -1568,7 +1568,7 @@ NewRegistration hold_order(std::string id, std::string event_id, std::string use
 Result<PaymentResult> pay(Store& store, std::string event_id, std::string intent, std::vector<Ticket> tickets,
                           Timestamp at = kNow + 1min) {
   Waiter<Result<PaymentResult>> wait;
-  store.apply_payment_success(std::move(event_id), std::move(intent), std::move(tickets), at, wait.callback());
+  store.apply_payment_success(std::move(event_id), std::move(intent), std::move(tickets), {}, at, wait.callback());
   return wait.get();
 }
 
@@ -1981,6 +1981,127 @@ TYPED_TEST(RegistrationContract, OneAttendeesSeatLimitHoldsWhenTheirOrdersRaceOn
   EXPECT_EQ(out.failed.load(), 0);
   EXPECT_EQ(out.placed.load(), 3);
   EXPECT_EQ(out.attendee_limit.load(), 37);
+  EXPECT_EQ(this->registered("e1"), 3);
+}
+
+/// A free guest order of `quantity` seats for the buyer record `guest_id` of `email`, opened by
+/// the token "token-<id>" (its digest "hash-<id>").
+NewRegistration guest_order(std::string const& id, std::string const& event_id, std::string const& guest_id,
+                            std::string const& email, int quantity = 1) {
+  auto order = make_order(id, event_id, guest_id, quantity);
+  order.guest = GuestBuyer{.id = guest_id, .name = "Kim Guest", .email = email, .account_id = std::nullopt};
+  order.link = OrderLink{.token = "token-" + id, .token_hash = "hash-" + id};
+  return order;
+}
+
+TYPED_TEST(RegistrationContract, AGuestOrderIsItsBuyersWithATokenAndAConfirmationCarryingIt) {
+  this->add_event_with("e1", 100);
+  auto const placed = place(*this->store_, guest_order("r1", "e1", "g1", "kim@example.com", 2));
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->outcome, Placement::placed);
+  auto const found = this->store_->find_registration("r1");
+  ASSERT_TRUE(found && found->guest);
+  EXPECT_EQ(found->guest->id, "g1");
+  EXPECT_EQ(found->guest->email, "kim@example.com");
+  EXPECT_FALSE(found->guest->account_id);
+  EXPECT_EQ(found->tickets.at(0).holder_name, "Kim Guest") << "the buyer's name where nobody was named";
+  EXPECT_EQ(this->store_->find_guest("kim@example.com")->id, "g1");
+  EXPECT_EQ(this->store_->order_of_token("hash-r1"), "r1");
+  EXPECT_FALSE(this->store_->order_of_token("token-r1")) << "only the digest opens it";
+  EXPECT_EQ(this->count("SELECT secret FROM mail_outbox WHERE id = 'registration_confirmed.r1'"), "token-r1");
+  // The organizer's list names the guest.
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].attendee_email, "kim@example.com");
+  EXPECT_EQ(rows[0].attendee_name, "Kim Guest");
+  // An order of another buyer id for the same address is refused: decide it again with g1.
+  auto const stale = place(*this->store_, guest_order("r2", "e1", "g2", "kim@example.com"));
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->outcome, Placement::buyer_changed);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE id = 'r2'"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM guest_buyers"), "1");
+}
+
+TYPED_TEST(RegistrationContract, AResendRetiresAnOrdersTokensAndItsMessageCarriesTheFreshOne) {
+  this->add_event_with("e1", 100);
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g1", "kim@example.com"))->outcome, Placement::placed);
+  this->store_->issue_order_token("r1", {.token = {}, .token_hash = "hash-extra"}, false, std::nullopt, kNow);
+  EXPECT_EQ(this->store_->order_of_token("hash-r1"), "r1") << "an added token leaves the others";
+  EXPECT_EQ(this->store_->order_of_token("hash-extra"), "r1");
+  OutboxEntry const mail{.id = "registration_confirmed.r1.again",
+                         .kind = MailKind::registration_confirmed,
+                         .user_id = "g1",
+                         .registration_id = "r1",
+                         .event_id = "e1",
+                         .secret = "token-fresh",
+                         .created_at = kNow};
+  this->store_->issue_order_token("r1", {.token = "token-fresh", .token_hash = "hash-fresh"}, true, mail, kNow);
+  EXPECT_FALSE(this->store_->order_of_token("hash-r1"));
+  EXPECT_FALSE(this->store_->order_of_token("hash-extra"));
+  EXPECT_EQ(this->store_->order_of_token("hash-fresh"), "r1");
+  EXPECT_EQ(this->count("SELECT secret FROM mail_outbox WHERE id = 'registration_confirmed.r1.again'"), "token-fresh");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM order_tokens WHERE registration_id = 'r1' AND retired_at IS NULL"), "1");
+}
+
+TYPED_TEST(RegistrationContract, GuestOrdersJoinTheAccountThatVerifiesTheirAddressNeverBefore) {
+  this->add_event_with("e1", 100);
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g1", "kim@example.com", 2))->outcome, Placement::placed);
+  auto const codes = this->store_->find_registration("r1")->tickets;
+  this->add_user("u-kim", "kim@example.com");
+  EXPECT_TRUE(this->store_->list_user_registrations("u-kim", std::nullopt, 10).empty())
+      << "signing up with the address proves nothing";
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow + 1min, Actor{}), "u-kim");
+  auto const mine = this->store_->list_user_registrations("u-kim", std::nullopt, 10);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].registration.id, "r1");
+  EXPECT_EQ(mine[0].registration.user_id, "g1") << "the id the codes sign stays";
+  ASSERT_TRUE(mine[0].guest);
+  EXPECT_EQ(mine[0].guest->account_id, "u-kim");
+  EXPECT_EQ(mine[0].tickets.at(0).qr_code, codes.at(0).qr_code);
+  EXPECT_EQ(this->store_->order_of_token("hash-r1"), "r1") << "the order's token keeps working";
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'guest.joined' AND subject_id = 'u-kim'"), "1");
+  // Another address's guest orders stay apart.
+  ASSERT_EQ(place(*this->store_, guest_order("r2", "e1", "g2", "lee@example.com"))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->list_user_registrations("u-kim", std::nullopt, 10).size(), 1u);
+}
+
+TYPED_TEST(RegistrationContract, OneAddressesFirstGuestOrdersRacingOnTwoNodesGetOneBuyerAndItsSeatLimit) {
+  // Every order of a new address arrives with a buyer id of its own (none was stored when it was
+  // made); as the use case does, one refused with buyer_changed is placed again under the id
+  // stored by then. One record for the address, and the event's limit of 3 over all of them.
+  this->add_event_with("e1", 100, 3);
+  auto other = this->factory_.open();
+  std::array<Store*, 2> const nodes{this->store_.get(), other.get()};
+  std::atomic<int> placed{0}, limited{0}, failed{0};
+  std::vector<std::jthread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&, t] {
+      auto* node = nodes[static_cast<std::size_t>(t % 2)];
+      auto const id = "r" + std::to_string(t);
+      auto result = place(*node, guest_order(id, "e1", "g" + std::to_string(t), "race@example.com"));
+      if (result && result->outcome == Placement::buyer_changed) {
+        auto const stored = node->find_guest("race@example.com");
+        if (stored) result = place(*node, guest_order(id, "e1", stored->id, "race@example.com"));
+      }
+      if (!result) {
+        ++failed;
+      } else if (result->outcome == Placement::placed) {
+        ++placed;
+      } else if (result->outcome == Placement::attendee_limit) {
+        ++limited;
+      } else {
+        ++failed;
+      }
+    });
+  }
+  threads.clear();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(placed.load(), 3);
+  EXPECT_EQ(limited.load(), 9);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM guest_buyers WHERE email = 'race@example.com'"), "1");
+  EXPECT_EQ(this->count("SELECT COUNT(DISTINCT user_id) FROM registrations WHERE event_id = 'e1'"), "1");
   EXPECT_EQ(this->registered("e1"), 3);
 }
 

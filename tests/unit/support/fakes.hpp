@@ -141,6 +141,26 @@ class FakeStore final : public Store {
   /// The registration and detail an order becomes when placed.
   static PlacementResult placed(NewRegistration const& order);
 
+  // ---- guest orders ----------------------------------------------------------------------------
+  std::map<std::string, GuestBuyer, std::less<>> guests;         ///< by address
+  std::map<std::string, std::string, std::less<>> order_tokens;  ///< live tokens' digests → registration
+  std::vector<OutboxEntry> order_token_mail;                     ///< what issue_order_token queued
+
+  std::optional<GuestBuyer> find_guest(std::string_view email) override {
+    auto const found = guests.find(email);
+    return found == guests.end() ? std::nullopt : std::optional<GuestBuyer>(found->second);
+  }
+  std::optional<std::string> order_of_token(std::string_view token_hash) override {
+    auto const found = order_tokens.find(token_hash);
+    return found == order_tokens.end() ? std::nullopt : std::optional<std::string>(found->second);
+  }
+  void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
+                         std::optional<OutboxEntry> const& mail, Timestamp) override {
+    if (retire_others) std::erase_if(order_tokens, [&](auto const& kv) { return kv.second == registration_id; });
+    order_tokens.insert_or_assign(fresh.token_hash, std::string(registration_id));
+    if (mail) order_token_mail.push_back(*mail);
+  }
+
   bool ping() override { return true; }
   int schema_version() override { return 0; }
 
@@ -245,7 +265,7 @@ class FakeStore final : public Store {
   std::optional<StoredPayment> payment_by_key(std::string_view, std::string_view) override { return std::nullopt; }
   std::optional<StoredPayment> find_payment(std::string_view) override { return std::nullopt; }
   std::optional<StoredPayment> payment_of(std::string_view) override { return std::nullopt; }
-  void apply_payment_success(std::string, std::string, std::vector<Ticket>, Timestamp,
+  void apply_payment_success(std::string, std::string, std::vector<Ticket>, OrderLink, Timestamp,
                              Completion<Result<PaymentResult>> done) override {
     done(PaymentResult{PaymentApplied::unknown_payment, {}});
   }
