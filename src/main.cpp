@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "app/account_gate.hpp"
 #include "app/accounts.hpp"
+#include "app/administration.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/mail_sender.hpp"
@@ -85,6 +86,7 @@ struct Core {
         staff(store, store, store, tickets, entropy, clock),
         questions(store, store, entropy, clock),
         confirmations(store, store, store, entropy, clock),
+        administration(store, store, store, accounts),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
@@ -182,6 +184,7 @@ struct Core {
   Staff staff;
   Questions questions;
   Confirmations confirmations;
+  Administration administration;
   mail::GmimeComposer composer;
   std::unique_ptr<MailTransport> mail_transport;
   MailSender mail_sender;  ///< after the transport it uses, so it stops first
@@ -260,6 +263,7 @@ int serve(Config config) {
           .payments = core.payments,
           .staff = core.staff,
           .questions = core.questions,
+          .admin = core.administration,
           .ready = [&core] { return core.store.ping(); },
           .jwks_json = [&core] { return core.tokens.jwks_json(); },
           .metrics = [&metrics, &core,

@@ -25,6 +25,7 @@ enum class Access {
   viewer,     ///< no token needed; a token, when sent, must be valid and names the caller
   user,       ///< any valid access token
   organizer,  ///< a token with the organizer role
+  admin,      ///< a token with the admin role
 };
 
 /// Where the HTTP layer runs a handler.

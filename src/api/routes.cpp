@@ -16,6 +16,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& payments = s.payments;
   auto& staff = s.staff;
   auto& questions = s.questions;
+  auto& console = s.admin;
   auto on = [](auto fn, auto& use_case) { return [fn, &use_case](Request& r) { return fn(use_case, r); }; };
   auto later = [](auto fn, auto& use_case) -> AsyncHandler {
     return [fn, &use_case](Request& r, Respond respond) { fn(use_case, r, std::move(respond)); };
@@ -70,6 +71,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"DELETE", "/api/events/{id}/staff/{invitationId}", organizer, blocking, RateClass::general, on(remove_event_staff, staff)},
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
+    {"GET",    "/api/events/{id}/audit",   user,      inline_io,   RateClass::general, on(list_event_audit, console)},
 
     {"POST",   "/api/registrations",       user,      inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
     {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},
@@ -86,6 +88,12 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/payments/create-intent", user,   blocking, RateClass::general, on(create_payment_intent, payments)},
     {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
     {"POST",   "/api/payments/sandbox/confirm", user, inline_io,   RateClass::general, nullptr, later(confirm_sandbox_payment, payments)},
+
+    {"GET",    "/api/admin/users",         Access::admin, inline_io, RateClass::general, on(list_users, console)},
+    {"POST",   "/api/admin/users/{id}/roles", Access::admin, blocking, RateClass::general, on(change_user_roles, console)},
+    {"POST",   "/api/admin/users/{id}/disable", Access::admin, blocking, RateClass::general, on(disable_user, console)},
+    {"POST",   "/api/admin/users/{id}/enable", Access::admin, blocking, RateClass::general, on(enable_user, console)},
+    {"GET",    "/api/admin/audit",         Access::admin, inline_io, RateClass::general, on(list_audit, console)},
   };
   // clang-format on
 }

@@ -6,6 +6,7 @@
 
 #include "api/router.hpp"
 #include "app/accounts.hpp"
+#include "app/administration.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/payments.hpp"
@@ -26,6 +27,7 @@ struct Services {
   Payments& payments;
   Staff& staff;
   Questions& questions;
+  Administration& admin;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

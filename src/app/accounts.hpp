@@ -60,11 +60,13 @@ class Accounts {
   /// Adds a role to an existing account (the `admit user role` command).
   Result<User> grant_role(std::string_view email, Role role, Actor const& actor);
   /// Takes a role away (`admit user revoke`): every refresh token of the account is revoked at
-  /// once and its access tokens stop working (see AccountGate).
-  Result<User> revoke_role(std::string_view email, Role role, Actor const& actor);
+  /// once and its access tokens stop working (see AccountGate). With `keep_an_admin` (the admin
+  /// console; the command line may do anything), taking admin from the only enabled admin is
+  /// refused with Errc::last_admin.
+  Result<User> revoke_role(std::string_view email, Role role, Actor const& actor, bool keep_an_admin = false);
   /// Disables an account (`admit user disable`): as revoke_role, and it cannot sign in or
-  /// refresh until enabled again.
-  Result<User> disable(std::string_view email, Actor const& actor);
+  /// refresh until enabled again. `keep_an_admin` as for revoke_role.
+  Result<User> disable(std::string_view email, Actor const& actor, bool keep_an_admin = false);
   /// Lets a disabled account sign in again (`admit user enable`); tokens refused stay refused.
   Result<User> enable(std::string_view email, Actor const& actor);
 

@@ -321,6 +321,13 @@ struct AccountState {
   bool operator==(AccountState const&) const = default;
 };
 
+/// Why an account change the admin console asked for was not made.
+enum class AccountRefusal {
+  not_found,   ///< no account has this id (or address)
+  last_admin,  ///< it would leave the instance without an enabled admin
+  erased,      ///< the account's data was erased; it stays as it is
+};
+
 class UserStore {
  public:
   virtual ~UserStore() = default;
@@ -339,14 +346,19 @@ class UserStore {
   /// Withdraws `role` from the account and ends everything issued before: in one atomic,
   /// audited step the role goes, the token version moves on (access tokens issued earlier no
   /// longer match) and every refresh token of the account is revoked. Done even when the
-  /// account did not hold the role, so its sessions end either way. nullopt when no such user.
-  virtual std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) = 0;
+  /// account did not hold the role, so its sessions end either way. With `keep_an_admin`, taking
+  /// the admin role from the only enabled admin is refused (AccountRefusal::last_admin, nothing
+  /// changed), decided atomically with the change: two admins demoting each other at once leave
+  /// one. AccountRefusal::not_found when no such user.
+  virtual std::expected<User, AccountRefusal> revoke_role(std::string_view email, Role role, Timestamp now,
+                                                          Actor const& actor, bool keep_an_admin) = 0;
   /// Disables an account (as revoke_role: the token version moves on and every refresh token
   /// is revoked, atomically and audited) or enables it again (the version moves on too, so the
   /// tokens it signs in with from then on are newer than any state a node has cached; tokens
-  /// refused stay refused). nullopt when no such user.
-  virtual std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                           Actor const& actor) = 0;
+  /// refused stay refused). `keep_an_admin` as for revoke_role: the only enabled admin is not
+  /// disabled. AccountRefusal::not_found when no such user.
+  virtual std::expected<User, AccountRefusal> set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                           Actor const& actor, bool keep_an_admin) = 0;
 
   /// Writes a password reset token and the message carrying it, in one transaction, without
   /// looking for an account: whether the address has one is decided when the message is sent.
@@ -809,6 +821,44 @@ class MailStore {
   virtual MailBacklog mail_backlog(MailClock now) = 0;
 };
 
+// ---- administration ------------------------------------------------------------------
+
+/// One row of the audit log: who changed what, when, in which request.
+struct AuditEntry {
+  std::int64_t id = 0;  ///< grows with every row written: the log's order
+  Timestamp at{};
+  std::string actor_id{};    ///< empty: the system (a sweep, a webhook) or the command line
+  std::string request_id{};  ///< empty when no HTTP request caused it
+  std::string action{};      ///< "registration.cancelled", "user.disabled", …
+  std::string subject_type{};
+  std::string subject_id{};
+  std::string event_id{};  ///< the event the change belongs to; empty for accounts and the like
+  std::string detail{};
+};
+
+/// Which audit rows to read: every filter given must match; newest first.
+struct AuditQuery {
+  std::optional<std::string> event_id{};
+  std::optional<std::string> actor_id{};
+  std::optional<std::string> action{};
+  std::optional<Timestamp> from{};          ///< at or after
+  std::optional<Timestamp> to{};            ///< at or before
+  std::optional<std::int64_t> before_id{};  ///< the page after the row with this id
+  int limit = 20;
+};
+
+/// The admin console's reads: accounts and the audit log.
+class AdminStore {
+ public:
+  virtual ~AdminStore() = default;
+  /// Accounts whose name or email contains `text` (ASCII letters either case; every other
+  /// character only itself; empty matches all), ordered by email, those after `after_email`.
+  virtual std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
+                                         int limit) = 0;
+  /// Up to `query.limit` rows of the audit log matching `query`, newest first.
+  virtual std::vector<AuditEntry> list_audit(AuditQuery const& query) = 0;
+};
+
 class Store : public UserStore,
               public SessionStore,
               public EventStore,
@@ -818,7 +868,8 @@ class Store : public UserStore,
               public KeyStore,
               public PaymentStore,
               public MailStore,
-              public QuestionStore {
+              public QuestionStore,
+              public AdminStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

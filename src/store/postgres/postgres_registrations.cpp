@@ -71,14 +71,16 @@ struct RegistrationRows {
 struct AuditRows {
   std::vector<std::int64_t> at;
   std::vector<std::optional<std::string>> actor, request;
-  std::vector<std::string> subject, detail;
+  std::vector<std::string> subject, detail, event;
 
-  void add(Timestamp when, Actor const& a, std::string const& registration_id, std::string_view status) {
+  void add(Timestamp when, Actor const& a, std::string const& registration_id, std::string_view status,
+           std::string const& event_id) {
     at.push_back(seconds(when));
     actor.push_back(a.user_id.empty() ? std::nullopt : std::optional<std::string>(a.user_id));
     request.push_back(a.request_id.empty() ? std::nullopt : std::optional<std::string>(a.request_id));
     subject.push_back(registration_id);
     detail.push_back(std::string(status));
+    event.push_back(event_id);
   }
 };
 
@@ -251,7 +253,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       used_keys[{reg.user_id, o.order.idempotency_key}] = {reg.id, o.order.request_hash};
     }
     rows.add(o.order);
-    audits.add(o.now, o.actor, reg.id, status_name(reg.status));
+    audits.add(o.now, o.actor, reg.id, status_name(reg.status), reg.event_id);
     if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
     for (auto& t : o.order.tickets) {
       if (t.holder_name.empty()) t.holder_name = names[reg.user_id];
@@ -303,11 +305,11 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
         pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address),
         pg::text_array(rows.answers), pg::text_array(rows.attendees)}},
-      {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-       "SELECT at, a, q, 'registration.created', 'registration', s, d "
-       "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
+      {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
+       "SELECT at, a, q, 'registration.created', 'registration', s, d, e "
+       "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(at, a, q, s, d, e)",
        {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
-        pg::text_array(audits.subject), pg::text_array(audits.detail)}},
+        pg::text_array(audits.subject), pg::text_array(audits.detail), pg::text_array(audits.event)}},
   };
   writes.push_back(pg_detail::item_rows(item_registrations, items, item_positions));
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
@@ -644,8 +646,8 @@ void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, s
       auto const changed = db->exec(
           "WITH admitted AS (UPDATE tickets SET validated_at = $2, validated_by = $3 WHERE id = $1 AND event_id = $4 "
           "AND qr_code = $7 AND status = 'valid' AND validated_at IS NULL RETURNING id) "
-          "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id) "
-          "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id FROM admitted",
+          "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, event_id) "
+          "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id, $4 FROM admitted",
           {param(ticket_id), param(seconds(now)), param(actor.user_id), param(event_id),
            pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id), param(code)});
       done(redemption_outcome(changed.affected() == 1, select_ticket(*db, ticket_id), event_id, code));

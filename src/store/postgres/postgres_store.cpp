@@ -20,6 +20,17 @@ using pg_detail::seconds;
 
 namespace {
 
+/// Whether the account with `email` is an enabled admin and no other account is one: taking its
+/// admin role or disabling it would leave nobody to administer the instance. The enabled admins'
+/// rows are locked first (in id order, so two such changes queue rather than deadlock), and a
+/// change waiting for them re-reads them: two admins demoting each other at once leave one.
+bool is_only_enabled_admin(Connection& db, std::string_view email) {
+  auto const admins =
+      db.exec("SELECT email FROM users WHERE roles & $1::integer <> 0 AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+              {param(std::int64_t{Roles(Role::admin).bits()})});
+  return admins.rows() == 1 && admins.text(0, 0) == email;
+}
+
 /// Every node takes this advisory lock while it migrates, so two nodes starting at once do
 /// not both apply the same migration.
 constexpr std::int64_t kMigrationLock = 0x61646d6974;  // "admit"
@@ -220,38 +231,47 @@ std::optional<AccountState> PostgresStore::account_state(std::string_view user_i
   return AccountState{.token_version = r.integer(0, 0), .disabled = r.integer(0, 1) != 0};
 }
 
-std::optional<User> PostgresStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
-  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+std::expected<User, AccountRefusal> PostgresStore::revoke_role(std::string_view email, Role role, Timestamp now,
+                                                               Actor const& actor, bool keep_an_admin) {
+  auto const refused = pg::transaction(*pool_, [&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     auto r = db.exec("UPDATE users SET roles = roles & ~$1::integer WHERE email = $2 RETURNING id, roles",
                      {param(std::int64_t{Roles(role).bits()}), param(email)});
-    if (r.empty()) return false;
+    if (r.empty()) return AccountRefusal::not_found;
     auto const id = r.text(0, 0);
     auto const roles = Roles(static_cast<std::uint8_t>(r.integer(0, 1)));
     end_everything_issued(db, id, now);
     audit(db, now, actor, "user.role_revoked", "user", id,
           std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
 }
 
-std::optional<User> PostgresStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                                Actor const& actor) {
-  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+std::expected<User, AccountRefusal> PostgresStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                                Actor const& actor, bool keep_an_admin) {
+  auto const refused = pg::transaction(*pool_, [&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && disabled && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     // Disabling an account that is already disabled keeps the time it was first disabled.
     auto r = db.exec(
         "UPDATE users SET disabled_at = CASE WHEN $1::int = 1 THEN COALESCE(disabled_at, $2::bigint) END "
         "WHERE email = $3 RETURNING id",
         {param(std::int64_t{disabled}), param(seconds(now)), param(email)});
-    if (r.empty()) return false;
+    if (r.empty()) return AccountRefusal::not_found;
     auto const id = r.text(0, 0);
     end_everything_issued(db, id, now);
     audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
+}
+
+std::expected<User, AccountRefusal> PostgresStore::changed_user(std::string_view email) {
+  auto user = find_user_by_email(email);
+  if (!user) return std::unexpected(AccountRefusal::not_found);
+  return std::move(*user);
 }
 
 void PostgresStore::queue_password_reset(AccountToken const& t) {
@@ -521,7 +541,7 @@ TicketTypeChange PostgresStore::add_ticket_type(TicketType const& type, Timestam
     }
     insert_ticket_type(db, type);
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(type.event_id)});
-    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id, type.event_id);
     return TicketTypeChange::done;
   });
 }
@@ -546,7 +566,7 @@ TicketTypeChange PostgresStore::update_ticket_type(std::string_view event_id, st
                  : TicketTypeChange::capacity_below_sold;
     }
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
-    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }
@@ -567,7 +587,7 @@ TicketTypeChange PostgresStore::delete_ticket_type(std::string_view event_id, st
     if (r.integer(0, 1) <= 1) return TicketTypeChange::last_type;
     db.exec("DELETE FROM ticket_types WHERE id = $2 AND event_id = $1", {param(event_id), param(type_id)});
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
-    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }

@@ -35,6 +35,17 @@ void end_everything_issued(Connection& db, std::string_view user_id, Timestamp n
       .run();
 }
 
+/// Whether the account with `email` is an enabled admin and no other account is one: taking its
+/// admin role or disabling it would leave nobody to administer the instance. Read on the
+/// writer, so the answer holds for the write that follows it.
+bool is_only_enabled_admin(Connection& db, std::string_view email) {
+  auto row = db.prepare(
+      "SELECT COALESCE(SUM(email = ?1), 0), COUNT(*) FROM users WHERE roles & ?2 <> 0 AND disabled_at IS NULL");
+  row.bind(1, email).bind(2, std::int64_t{Roles(Role::admin).bits()});
+  row.step();
+  return row.integer(0) == 1 && row.integer(1) == 1;
+}
+
 /// Writes an address verification token and the message carrying its link.
 void insert_verification_token(Connection& db, AccountToken const& t) {
   db.prepare(
@@ -263,39 +274,48 @@ std::optional<AccountState> SqliteStore::account_state(std::string_view user_id)
   return AccountState{.token_version = row.integer(0), .disabled = row.integer(1) != 0};
 }
 
-std::optional<User> SqliteStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
-  bool const found = writes_->run([&](Connection& db) {
+std::expected<User, AccountRefusal> SqliteStore::revoke_role(std::string_view email, Role role, Timestamp now,
+                                                             Actor const& actor, bool keep_an_admin) {
+  auto const refused = writes_->run([&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     auto row = db.prepare("UPDATE users SET roles = roles & ~?1 WHERE email = ?2 RETURNING id, roles");
     row.bind(1, std::int64_t{Roles(role).bits()}).bind(2, email);
-    if (!row.step()) return false;
+    if (!row.step()) return AccountRefusal::not_found;
     auto const id = row.text(0);
     auto const roles = Roles(static_cast<std::uint8_t>(row.integer(1)));
     row.run();
     end_everything_issued(db, id, now);
     audit(db, now, actor, "user.role_revoked", "user", id,
           std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
 }
 
-std::optional<User> SqliteStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                              Actor const& actor) {
-  bool const found = writes_->run([&](Connection& db) {
+std::expected<User, AccountRefusal> SqliteStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                              Actor const& actor, bool keep_an_admin) {
+  auto const refused = writes_->run([&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && disabled && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     // Disabling an account that is already disabled keeps the time it was first disabled.
     auto row = db.prepare(
         "UPDATE users SET disabled_at = CASE WHEN ?1 THEN COALESCE(disabled_at, ?2) END WHERE email = ?3 RETURNING id");
     row.bind(1, std::int64_t{disabled}).bind(2, seconds(now)).bind(3, email);
-    if (!row.step()) return false;
+    if (!row.step()) return AccountRefusal::not_found;
     auto const id = row.text(0);
     row.run();
     end_everything_issued(db, id, now);
     audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
+}
+
+std::expected<User, AccountRefusal> SqliteStore::changed_user(std::string_view email) {
+  auto user = find_user_by_email(email);
+  if (!user) return std::unexpected(AccountRefusal::not_found);
+  return std::move(*user);
 }
 
 void SqliteStore::queue_password_reset(AccountToken const& t) {
@@ -666,7 +686,7 @@ TicketTypeChange SqliteStore::add_ticket_type(TicketType const& type, Timestamp 
     }
     insert_ticket_type(db, type);
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, type.event_id).run();
-    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id, type.event_id);
     return TicketTypeChange::done;
   });
 }
@@ -686,7 +706,7 @@ TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std:
       return exists.step() ? TicketTypeChange::capacity_below_sold : TicketTypeChange::not_found;
     }
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
-    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }
@@ -706,7 +726,7 @@ TicketTypeChange SqliteStore::delete_ticket_type(std::string_view event_id, std:
     }
     db.prepare("DELETE FROM ticket_types WHERE id = ?2 AND event_id = ?1").bind(1, event_id).bind(2, type_id).run();
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
-    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }

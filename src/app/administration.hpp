@@ -1,0 +1,70 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/accounts.hpp"
+#include "app/paging.hpp"
+#include "app/ports.hpp"
+
+namespace admit {
+
+/// Which audit rows an admin asks for; each filter given must match.
+struct AuditFilter {
+  std::optional<std::string> event_id{};
+  std::optional<std::string> actor_id{};
+  std::optional<std::string> action{};
+  std::optional<Timestamp> from{};
+  std::optional<Timestamp> to{};
+};
+
+/// The admin console: accounts (search, roles, disable and enable, with the rules of the
+/// command line, which are Accounts') and the audit log. Every call but event_audit is for
+/// admins only (Errc::forbidden for anyone else).
+class Administration {
+ public:
+  Administration(UserStore& users, AdminStore& admin, EventStore& events, Accounts& accounts);
+
+  /// Accounts whose name or email contains `text` (empty: all), by email.
+  Result<Page<User>> list_users(Principal const& who, std::string_view text, std::optional<std::string> const& cursor,
+                                int limit);
+  /// Takes the roles in `revoke` from the account `user_id` (admin first: refused with
+  /// Errc::last_admin, nothing changed, when it is the only enabled admin), then grants those in
+  /// `grant`. Each revocation ends the account's sessions as `admit user revoke` does. A role in
+  /// both lists is Errc::invalid_input.
+  Result<User> change_roles(Principal const& who, std::string_view user_id, std::vector<Role> const& grant,
+                            std::vector<Role> const& revoke, Actor const& actor);
+  /// Disables the account (as `admit user disable`), unless it is the only enabled admin
+  /// (Errc::last_admin).
+  Result<User> disable(Principal const& who, std::string_view user_id, Actor const& actor);
+  /// Enables the account again (as `admit user enable`).
+  Result<User> enable(Principal const& who, std::string_view user_id, Actor const& actor);
+
+  /// The audit log, newest first, filtered.
+  Result<Page<AuditEntry>> list_audit(Principal const& who, AuditFilter const& filter,
+                                      std::optional<std::string> const& cursor, int limit);
+  /// An event's audit log, newest first, for its organizer (or an admin); as the event's other
+  /// organizer views, a draft is not found for anyone else and a published event is forbidden.
+  Result<Page<AuditEntry>> event_audit(Principal const& who, std::string_view event_id,
+                                       std::optional<std::string> const& cursor, int limit);
+
+ private:
+  /// The account `user_id`, for an admin.
+  Result<User> account(Principal const& who, std::string_view user_id);
+  Result<Page<AuditEntry>> audit_page(AuditQuery query, std::optional<std::string> const& cursor);
+
+  UserStore& users_;
+  AdminStore& admin_;
+  EventStore& events_;
+  Accounts& accounts_;
+};
+
+/// The opaque cursors of the two listings.
+std::string encode_audit_cursor(std::int64_t id);
+std::optional<std::int64_t> decode_audit_cursor(std::string_view text);
+std::string encode_user_cursor(std::string_view email);
+std::optional<std::string> decode_user_cursor(std::string_view text);
+
+}  // namespace admit
