@@ -86,7 +86,7 @@ struct Core {
         staff(store, store, store, tickets, entropy, clock),
         questions(store, store, entropy, clock),
         confirmations(store, store, store, entropy, clock),
-        administration(store, store, store, accounts),
+        administration(store, store, store, accounts, clock),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
@@ -95,6 +95,10 @@ struct Core {
                       return http_metrics != nullptr && http_metrics->requests_in_flight() >= kBusyRequests;
                     }) {
     accounts.set_login_throttle(&login_throttle);
+    administration.set_follow_up({
+        .forget_messages = [this](std::vector<std::string> const& ids) { mail_sender.erase_copies(ids); },
+        .refund_due = [this] { payments.refund_due(); },
+    });
     if (config.require_verified_organizers) events.require_verified_organizers(store);
   }
 

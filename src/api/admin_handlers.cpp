@@ -115,6 +115,45 @@ Response enable_user(Administration& admin, Request& request) {
   return account_response(admin.enable(*request.principal, request.param("id"), request.actor()));
 }
 
+namespace {
+
+/// What an erasure answers: the account as it is left, and what was done to its orders.
+Response erasure_response(Result<Erasure> const& erased) {
+  if (!erased) return problem(erased.error());
+  JsonWriter w;
+  w.begin_object();
+  w.key("user");
+  write_account(w, erased->user);
+  w.field("erasedAt", format_rfc3339(erased->user.erased_at.value_or(Timestamp{})));
+  w.key("cancelledRegistrations").begin_array();
+  for (auto const& id : erased->cancelled) w.value(id);
+  w.end_array();
+  w.key("refundedRegistrations").begin_array();
+  for (auto const& id : erased->refunds_due) w.value(id);
+  w.end_array();
+  w.end_object();
+  return json_response(200, w.take()).with_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+Response erase_user(Administration& admin, Request& request) {
+  return erasure_response(admin.erase(*request.principal, request.param("id"), request.actor()));
+}
+
+Response erase_me(Administration& admin, Request& request) {
+  std::string password;
+  if (!request.body.empty()) {
+    auto input = JsonInput::parse(request);
+    if (!input) return std::move(input.error());
+    input->allow_only({"password"});
+    auto given = input->string("password");
+    if (auto bad = input->errors()) return std::move(*bad);
+    password = given.value_or("");
+  }
+  return erasure_response(admin.erase_self(*request.principal, password, request.actor()));
+}
+
 Response list_audit(Administration& admin, Request& request) {
   auto query = ListingQuery::parse(request.query, {"eventId", "actorId", "action", "from", "to"});
   if (!query) return std::move(query.error());

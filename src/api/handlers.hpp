@@ -74,6 +74,8 @@ Response list_users(Administration& admin, Request& request);
 Response change_user_roles(Administration& admin, Request& request);
 Response disable_user(Administration& admin, Request& request);
 Response enable_user(Administration& admin, Request& request);
+Response erase_user(Administration& admin, Request& request);
+Response erase_me(Administration& admin, Request& request);
 Response list_audit(Administration& admin, Request& request);
 Response list_event_audit(Administration& admin, Request& request);
 

@@ -45,6 +45,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/auth/verify-email",   anyone,    blocking,    RateClass::auth,    on(verify_email, accounts)},
     {"POST",   "/api/auth/verify-email/resend", user, blocking,    RateClass::auth,    on(resend_verification, accounts)},
     {"GET",    "/api/me",                  user,      inline_io,   RateClass::general, on(get_me, accounts)},
+    {"DELETE", "/api/me",                  user,      worker_pool, RateClass::auth,    on(erase_me, console)},
     {"GET",    "/api/me/events",           organizer, inline_io,   RateClass::general, on(list_my_events, events)},
     {"GET",    "/api/me/staff-events",     user,      inline_io,   RateClass::general, on(list_my_staff_events, events)},
     {"GET",    "/api/me/staff-invitations", user,     inline_io,   RateClass::general, on(list_my_staff_invitations, staff)},
@@ -93,6 +94,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/admin/users/{id}/roles", Access::admin, blocking, RateClass::general, on(change_user_roles, console)},
     {"POST",   "/api/admin/users/{id}/disable", Access::admin, blocking, RateClass::general, on(disable_user, console)},
     {"POST",   "/api/admin/users/{id}/enable", Access::admin, blocking, RateClass::general, on(enable_user, console)},
+    {"POST",   "/api/admin/users/{id}/erase", Access::admin, blocking, RateClass::general, on(erase_user, console)},
     {"GET",    "/api/admin/audit",         Access::admin, inline_io, RateClass::general, on(list_audit, console)},
   };
   // clang-format on

@@ -175,6 +175,19 @@ Result<User> Accounts::me(Principal const& who) {
   return *user;
 }
 
+Result<void> Accounts::confirm_password(std::string_view user_id, std::string_view password) {
+  auto const user = users_.find_user(user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  if (user->password_hash.empty()) return {};
+  if (password.empty()) {
+    return fail(Errc::invalid_input, "Confirm with the account's password.", {{"password", "is required"}});
+  }
+  if (!hasher_.verify(user->password_hash, password)) {
+    return fail(Errc::invalid_input, "The password is wrong.", {{"password", "is not this account's password"}});
+  }
+  return {};
+}
+
 Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const& actor) {
   auto const normalized = normalize_email(email);
   auto user = normalized ? users_.find_user_by_email(*normalized) : std::nullopt;

@@ -57,6 +57,10 @@ class Accounts {
   /// Ends the login the refresh token belongs to, when it is the caller's.
   Result<void> log_out(Principal const& who, std::string_view refresh_token);
   Result<User> me(Principal const& who);
+  /// Checks the account's password again before an irreversible step (erasing the account):
+  /// Errc::invalid_input naming `password` when it is missing or wrong. An account without a
+  /// password of its own (none set) passes.
+  Result<void> confirm_password(std::string_view user_id, std::string_view password);
   /// Adds a role to an existing account (the `admit user role` command).
   Result<User> grant_role(std::string_view email, Role role, Actor const& actor);
   /// Takes a role away (`admit user revoke`): every refresh token of the account is revoked at

@@ -42,8 +42,9 @@ std::optional<std::string> decode_user_cursor(std::string_view text) {
   return raw->substr(kPrefix.size());
 }
 
-Administration::Administration(UserStore& users, AdminStore& admin, EventStore& events, Accounts& accounts)
-    : users_(users), admin_(admin), events_(events), accounts_(accounts) {}
+Administration::Administration(UserStore& users, AdminStore& admin, EventStore& events, Accounts& accounts,
+                               Clock const& clock)
+    : users_(users), admin_(admin), events_(events), accounts_(accounts), clock_(clock) {}
 
 Result<Page<User>> Administration::list_users(Principal const& who, std::string_view text,
                                               std::optional<std::string> const& cursor, int limit) {
@@ -62,6 +63,8 @@ Result<User> Administration::account(Principal const& who, std::string_view user
   if (auto allowed = admins_only(who); !allowed) return std::unexpected(allowed.error());
   auto user = users_.find_user(user_id);
   if (!user) return fail(Errc::not_found, "No account has this id.");
+  // Its address is no longer one: nothing is changed through it, and it stays disabled.
+  if (user->erased()) return fail(Errc::conflict, "This account's data was erased; it cannot be changed.");
   return std::move(*user);
 }
 
@@ -101,6 +104,36 @@ Result<User> Administration::enable(Principal const& who, std::string_view user_
   auto user = account(who, user_id);
   if (!user) return user;
   return accounts_.enable(user->email, actor);
+}
+
+Result<Erasure> Administration::erase_account(std::string_view user_id, Actor const& actor) {
+  auto erased = admin_.erase_user(user_id, clock_.now(), actor, true);
+  if (!erased) {
+    switch (erased.error()) {
+      case AccountRefusal::last_admin:
+        return fail(Errc::last_admin,
+                    "This is the only enabled admin account; make another account an admin before erasing it.");
+      case AccountRefusal::erased: return fail(Errc::conflict, "This account's data was erased already.");
+      case AccountRefusal::not_found: break;
+    }
+    return fail(Errc::not_found, "No account has this id.");
+  }
+  // After the commit, and never able to undo it: a copy left behind is removed by the next try.
+  if (follow_up_.forget_messages && !erased->sent_messages.empty()) follow_up_.forget_messages(erased->sent_messages);
+  if (follow_up_.refund_due && !erased->refunds_due.empty()) follow_up_.refund_due();
+  return std::move(*erased);
+}
+
+Result<Erasure> Administration::erase(Principal const& who, std::string_view user_id, Actor const& actor) {
+  if (auto allowed = admins_only(who); !allowed) return std::unexpected(allowed.error());
+  return erase_account(user_id, actor);
+}
+
+Result<Erasure> Administration::erase_self(Principal const& who, std::string_view password, Actor const& actor) {
+  if (auto confirmed = accounts_.confirm_password(who.user_id, password); !confirmed) {
+    return std::unexpected(confirmed.error());
+  }
+  return erase_account(who.user_id, actor);
 }
 
 Result<Page<AuditEntry>> Administration::audit_page(AuditQuery query, std::optional<std::string> const& cursor) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,7 +26,16 @@ struct AuditFilter {
 /// admins only (Errc::forbidden for anyone else).
 class Administration {
  public:
-  Administration(UserStore& users, AdminStore& admin, EventStore& events, Accounts& accounts);
+  Administration(UserStore& users, AdminStore& admin, EventStore& events, Accounts& accounts, Clock const& clock);
+
+  /// What an erasure does outside the database, once it is committed: removing the copies of
+  /// the messages sent to the person that Admit itself keeps (the file mailbox; outbox ids), and
+  /// starting the refunds now rather than at the next sweep. Either may be empty.
+  struct FollowUp {
+    std::function<void(std::vector<std::string> const&)> forget_messages;
+    std::function<void()> refund_due;
+  };
+  void set_follow_up(FollowUp follow_up) { follow_up_ = std::move(follow_up); }
 
   /// Accounts whose name or email contains `text` (empty: all), by email.
   Result<Page<User>> list_users(Principal const& who, std::string_view text, std::optional<std::string> const& cursor,
@@ -42,6 +52,14 @@ class Administration {
   /// Enables the account again (as `admit user enable`).
   Result<User> enable(Principal const& who, std::string_view user_id, Actor const& actor);
 
+  /// Erases the person `user_id`'s data on an admin's request (AdminStore::erase_user): refused
+  /// with Errc::last_admin for the only enabled admin, Errc::conflict when erased before.
+  Result<Erasure> erase(Principal const& who, std::string_view user_id, Actor const& actor);
+  /// The person erases their own data (`DELETE /api/me`). An account with a password must send
+  /// it (Errc::invalid_input naming `password` when missing or wrong): a token left on a shared
+  /// computer must not be enough to destroy an account.
+  Result<Erasure> erase_self(Principal const& who, std::string_view password, Actor const& actor);
+
   /// The audit log, newest first, filtered.
   Result<Page<AuditEntry>> list_audit(Principal const& who, AuditFilter const& filter,
                                       std::optional<std::string> const& cursor, int limit);
@@ -51,14 +69,17 @@ class Administration {
                                        std::optional<std::string> const& cursor, int limit);
 
  private:
-  /// The account `user_id`, for an admin.
+  /// The account `user_id`, for an admin; Errc::conflict for an erased one.
   Result<User> account(Principal const& who, std::string_view user_id);
   Result<Page<AuditEntry>> audit_page(AuditQuery query, std::optional<std::string> const& cursor);
+  Result<Erasure> erase_account(std::string_view user_id, Actor const& actor);
 
   UserStore& users_;
   AdminStore& admin_;
   EventStore& events_;
   Accounts& accounts_;
+  Clock const& clock_;
+  FollowUp follow_up_;
 };
 
 /// The opaque cursors of the two listings.

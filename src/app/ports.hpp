@@ -284,6 +284,9 @@ class MailTransport {
   /// transient failure (their messages are tried again after the restart), and later ones
   /// fail at once.
   virtual void cancel() {}
+  /// Removes the copy of a delivered message this transport keeps, if it keeps one (the file
+  /// mailbox does; a message handed to an SMTP server has left Admit). For erasing a person.
+  virtual void erase_copy(std::string_view /*message_id*/) {}
 };
 
 // ---- storage ---------------------------------------------------------------------------
@@ -847,6 +850,21 @@ struct AuditQuery {
   int limit = 20;
 };
 
+/// The name and the address an erased account is left with; the address stays unique and can
+/// never receive mail (RFC 2606 reserves .invalid).
+inline constexpr std::string_view kErasedName = "Erased person";
+inline std::string erased_email(std::string_view user_id) {
+  return "erased-" + std::string(user_id) + "@erased.invalid";
+}
+
+/// What erasing a person did (AdminStore::erase_user).
+struct Erasure {
+  User user;                                 ///< the account as it is now: no name, address or password
+  std::vector<std::string> cancelled{};      ///< their registrations for events yet to start, cancelled
+  std::vector<std::string> refunds_due{};    ///< of those, the paid ones: refund_pending until the provider pays
+  std::vector<std::string> sent_messages{};  ///< outbox ids of messages delivered to them (copies to erase)
+};
+
 /// The admin console's reads: accounts and the audit log.
 class AdminStore {
  public:
@@ -857,6 +875,18 @@ class AdminStore {
                                          int limit) = 0;
   /// Up to `query.limit` rows of the audit log matching `query`, newest first.
   virtual std::vector<AuditEntry> list_audit(AuditQuery const& query) = 0;
+  /// Erases a person's data (GDPR Art. 17), in one transaction: their registrations for events
+  /// that have not started are cancelled as by the organizer (seats released, tickets void, the
+  /// paid ones refund_pending so the refund path pays them back); then their name and address
+  /// are replaced (kErasedName, erased_email), the password, verification and reset tokens go,
+  /// the account is disabled for good and every session ends; their orders' answers and the
+  /// holder names and addresses of their tickets (and of tickets naming their address) are
+  /// replaced; their staff invitations are deleted; their outbox messages lose the address and
+  /// any pending one is skipped; audit details that name them are rewritten. Counts, seats
+  /// taken by past events and money stay. Audited as user.erased (naming no erased data).
+  /// `keep_an_admin` as for revoke_role. AccountRefusal::erased when erased before.
+  virtual std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
+                                                            bool keep_an_admin) = 0;
 };
 
 class Store : public UserStore,

@@ -3,8 +3,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, signup, assertProblem, assertFieldError, createEvent, registerOk, collectPages, PASSWORD,
-  sleep } from './harness.mjs';
-import { admitCli } from './account_helpers.mjs';
+  sleep, waitForMailIdle } from './harness.mjs';
+import { admitCli, sql } from './account_helpers.mjs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let srv, base, root, org, att;
 
@@ -51,6 +53,7 @@ const adminRoutes = (id) => [
   ['POST', `/api/admin/users/${id}/roles`, { grant: ['admin'] }],
   ['POST', `/api/admin/users/${id}/disable`],
   ['POST', `/api/admin/users/${id}/enable`],
+  ['POST', `/api/admin/users/${id}/erase`],
   ['GET', '/api/admin/audit'],
 ];
 
@@ -243,5 +246,127 @@ describe('accounts', () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+/** Registers `who` for a paid event and pays with the sandbox's good card; returns the registration. */
+async function paidRegistration(who, eventId, quantity = 1) {
+  const reg = await registerOk(base, who.accessToken, eventId, quantity);
+  const intent = await api(base, 'POST', '/api/payments/create-intent',
+    { token: who.accessToken, body: { registrationId: reg.registrationId } });
+  assert.equal(intent.status, 200, intent.text);
+  const paid = await api(base, 'POST', '/api/payments/sandbox/confirm',
+    { token: who.accessToken, body: { paymentIntentId: intent.json.paymentIntentId, cardNumber: '4242424242424242' } });
+  assert.equal(paid.status, 200, paid.text);
+  return paid.json;
+}
+
+/** The .eml files of the server's mailbox that mention `text`. */
+async function mailMentioning(text) {
+  const dir = join(srv.dataDir, 'mail');
+  const found = [];
+  for (const f of (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.eml'))) {
+    if ((await readFile(join(dir, f), 'latin1')).includes(text)) found.push(f);
+  }
+  return found;
+}
+
+describe('erasure (GDPR Art. 17)', () => {
+  it("an admin erases a person: gone from the list, CSV, audit and mailbox; the event's counts and money stay", async () => {
+    const person = await signup(base, 'attendee');
+    const other = await signup(base, 'attendee');
+    // An event that took place: the person's seat and payment stay on the books.
+    const past = await createEvent(base, org.accessToken, { price: 20, capacity: 10 });
+    const kept = await paidRegistration(person, past.eventId, 2);
+    await paidRegistration(other, past.eventId, 1);
+    // An event yet to come: the person's paid order is cancelled and refunded.
+    const coming = await createEvent(base, org.accessToken, { price: 15, capacity: 10 });
+    const refunded = await paidRegistration(person, coming.eventId, 1);
+    // An organizer's note that names the person.
+    const free = await createEvent(base, org.accessToken, { price: 0, capacity: 10 });
+    const noted = await registerOk(base, person.accessToken, free.eventId, 1);
+    assert.equal((await api(base, 'POST', `/api/registrations/${noted.registrationId}/cancel`,
+      { token: org.accessToken, body: { reason: `asked by ${person.email}` } })).status, 200);
+    await sql(srv, `UPDATE events SET starts_at = ${Math.floor(Date.now() / 1000) - 3600} WHERE id = '${past.eventId}';`);
+    await waitForMailIdle(base);
+    assert.ok((await mailMentioning(person.email)).length > 0, 'the person was mailed before');
+    const before = (await api(base, 'GET', `/api/events/${past.eventId}/analytics`, { token: org.accessToken })).json;
+
+    const r = await api(base, 'POST', `/api/admin/users/${person.user.userId}/erase`, { token: root.accessToken });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.user.name, 'Erased person');
+    assert.notEqual(r.json.user.email, person.email);
+    assert.equal(r.json.user.disabled, true);
+    assert.deepEqual(r.json.cancelledRegistrations, [refunded.registrationId]);
+    assert.deepEqual(r.json.refundedRegistrations, [refunded.registrationId]);
+
+    // The registrations list and the CSV show no name, no address.
+    const list = await api(base, 'GET', `/api/events/${past.eventId}/registrations`, { token: org.accessToken });
+    assert.equal(list.status, 200, list.text);
+    assert.ok(!list.text.includes(person.email) && !list.text.includes(person.name), list.text);
+    const row = list.json.items.find((i) => i.registrationId === kept.registrationId);
+    assert.ok(row, 'the row stays, for the books');
+    const csv = await api(base, 'GET', `/api/events/${past.eventId}/registrations?format=csv`,
+      { token: org.accessToken });
+    assert.equal(csv.status, 200);
+    assert.ok(!csv.text.includes(person.email) && !csv.text.includes(person.name), csv.text);
+    // Counts and money stay.
+    const after = (await api(base, 'GET', `/api/events/${past.eventId}/analytics`, { token: org.accessToken })).json;
+    assert.equal(after.registeredCount, before.registeredCount);
+    assert.equal(after.revenue, before.revenue);
+    assert.equal(after.revenue, 60);
+    // The coming event's seat is free again and the money goes back through the provider.
+    const coming2 = await api(base, 'GET', `/api/events/${coming.eventId}`);
+    assert.equal(coming2.json.registeredCount, 0);
+    const refundedRow = await eventually(async () => {
+      const l = await api(base, 'GET', `/api/events/${coming.eventId}/registrations`, { token: org.accessToken });
+      const item = l.json.items.find((i) => i.registrationId === refunded.registrationId);
+      return { status: item?.status === 'refunded' ? 200 : 0, item };
+    }, 200);
+    assert.equal(refundedRow.item.status, 'refunded');
+    // The audit log: the erasure itself, by the admin, and no trace of the address.
+    const audit = await api(base, 'GET', `/api/admin/audit?action=user.erased`, { token: root.accessToken });
+    const entry = audit.json.items.find((e) => e.subject.id === person.user.userId);
+    assert.equal(entry.actorId, root.user.userId);
+    const all = await collectPages(base, '/api/admin/audit', root.accessToken, { limit: 100 });
+    assert.ok(!JSON.stringify(all.items).includes(person.email), 'no audit entry names the address');
+    // The mailbox.
+    await waitForMailIdle(base);
+    assert.deepEqual(await mailMentioning(person.email), []);
+    // The person cannot sign in, refresh or use their token.
+    assertProblem(await api(base, 'POST', '/api/auth/login', { body: { email: person.email, password: PASSWORD } }),
+      401);
+    assertProblem(await api(base, 'POST', '/api/auth/refresh', { body: { refreshToken: person.refreshToken } }), 401);
+    assertProblem(await eventually(() => api(base, 'GET', '/api/me', { token: person.accessToken }), 401), 401);
+    // Once only.
+    assertProblem(await api(base, 'POST', `/api/admin/users/${person.user.userId}/erase`, { token: root.accessToken }),
+      409);
+    assertProblem(await api(base, 'POST', `/api/admin/users/${person.user.userId}/enable`, { token: root.accessToken }),
+      409);
+  });
+
+  it('a non-admin cannot erase another person (403), and nothing changes', async () => {
+    const victim = await signup(base, 'attendee');
+    for (const who of [att, org]) {
+      assertProblem(await api(base, 'POST', `/api/admin/users/${victim.user.userId}/erase`,
+        { token: who.accessToken }), 403);
+    }
+    assert.equal((await api(base, 'GET', '/api/me', { token: victim.accessToken })).status, 200);
+  });
+
+  it('DELETE /api/me erases the caller after their password', async () => {
+    const me = await signup(base, 'attendee');
+    assertFieldError(await api(base, 'DELETE', '/api/me', { token: me.accessToken }), 'password');
+    assertFieldError(await api(base, 'DELETE', '/api/me', { token: me.accessToken, body: { password: 'wrong one!' } }),
+      'password');
+    assert.equal((await api(base, 'GET', '/api/me', { token: me.accessToken })).status, 200, 'nothing changed');
+    const r = await api(base, 'DELETE', '/api/me', { token: me.accessToken, body: { password: PASSWORD } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.user.userId, me.user.userId);
+    assert.equal(r.json.user.name, 'Erased person');
+    assertProblem(await api(base, 'POST', '/api/auth/login', { body: { email: me.email, password: PASSWORD } }), 401);
+    const audit = await api(base, 'GET', `/api/admin/audit?actorId=${me.user.userId}&action=user.erased`,
+      { token: root.accessToken });
+    assert.equal(audit.json.items.length, 1, 'the person erased themselves');
   });
 });

@@ -182,6 +182,10 @@ auto read_all(pg::Result const& r, Read read) {
 
 std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view event_id);
 
+/// What PostgresStore::cancel_registration does, in the caller's transaction.
+Cancellation cancel_registration_in(pg::Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor);
+
 /// Tickets of a registration (with the holder's name), in seat order.
 std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration_id);
 

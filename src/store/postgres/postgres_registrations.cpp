@@ -534,48 +534,56 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   return out;
 }
 
+namespace pg_detail {
+
+Cancellation cancel_registration_in(Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor) {
+  auto r = db.exec(
+      "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline FROM registrations r "
+      "JOIN events e ON e.id = r.event_id WHERE r.id = $1 FOR NO KEY UPDATE OF r",
+      {param(id)});
+  if (r.empty()) return Cancellation::not_found;
+  auto const status = parse_registration_status(r.text(0, 1));
+  if (!status || !holds_seats(*status)) return Cancellation::not_active;
+  auto const event_id = r.text(0, 0);
+  CancellationFacts facts{
+      .now = now,
+      .starts_at = timestamp(r.integer(0, 3)),
+      .deadline = pg_detail::optional_timestamp(r.optional_integer(0, 4)),
+      .quantity = static_cast<std::int32_t>(r.integer(0, 2)),
+      .admitted = 0,
+      .unpaid_hold = *status == RegistrationStatus::pending_payment,
+  };
+  // The tickets' row locks hold off a scan until this decision commits; a scan that committed
+  // first is seen here, since a locking read returns the newest version of each row.
+  auto const tickets =
+      db.exec("SELECT validated_at IS NOT NULL FROM tickets WHERE registration_id = $1 FOR UPDATE", {param(id)});
+  for (int i = 0; i < tickets.rows(); ++i) facts.admitted += tickets.text(i, 0) == "t" ? 1 : 0;
+  if (auto const refused = cancellation_refusal(facts, request)) return *refused;
+  auto const released = seats_released(facts);
+  // A paid registration ends as refund_pending; the refund itself goes through the provider.
+  db.exec(
+      "UPDATE registrations SET updated_at = $2, retained_seats = $3, status = CASE WHEN EXISTS (SELECT 1 "
+      "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
+      "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = $1",
+      {param(id), param(seconds(now)), param(facts.quantity - released)});
+  if (released > 0) {
+    db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
+            {param(event_id), param(released)});
+    db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
+  }
+  db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
+  audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
+  pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
+  return Cancellation::cancelled;
+}
+
+}  // namespace pg_detail
+
 Cancellation PostgresStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                                 Actor const& actor) {
-  return pg::transaction(*pool_, [&](Connection& db) {
-    auto r = db.exec(
-        "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline FROM registrations r "
-        "JOIN events e ON e.id = r.event_id WHERE r.id = $1 FOR NO KEY UPDATE OF r",
-        {param(id)});
-    if (r.empty()) return Cancellation::not_found;
-    auto const status = parse_registration_status(r.text(0, 1));
-    if (!status || !holds_seats(*status)) return Cancellation::not_active;
-    auto const event_id = r.text(0, 0);
-    CancellationFacts facts{
-        .now = now,
-        .starts_at = timestamp(r.integer(0, 3)),
-        .deadline = pg_detail::optional_timestamp(r.optional_integer(0, 4)),
-        .quantity = static_cast<std::int32_t>(r.integer(0, 2)),
-        .admitted = 0,
-        .unpaid_hold = *status == RegistrationStatus::pending_payment,
-    };
-    // The tickets' row locks hold off a scan until this decision commits; a scan that committed
-    // first is seen here, since a locking read returns the newest version of each row.
-    auto const tickets =
-        db.exec("SELECT validated_at IS NOT NULL FROM tickets WHERE registration_id = $1 FOR UPDATE", {param(id)});
-    for (int i = 0; i < tickets.rows(); ++i) facts.admitted += tickets.text(i, 0) == "t" ? 1 : 0;
-    if (auto const refused = cancellation_refusal(facts, request)) return *refused;
-    auto const released = seats_released(facts);
-    // A paid registration ends as refund_pending; the refund itself goes through the provider.
-    db.exec(
-        "UPDATE registrations SET updated_at = $2, retained_seats = $3, status = CASE WHEN EXISTS (SELECT 1 "
-        "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
-        "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = $1",
-        {param(id), param(seconds(now)), param(facts.quantity - released)});
-    if (released > 0) {
-      db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
-              {param(event_id), param(released)});
-      db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
-    }
-    db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
-    audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
-    pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
-    return Cancellation::cancelled;
-  });
+  return pg::transaction(
+      *pool_, [&](Connection& db) { return pg_detail::cancel_registration_in(db, id, request, now, actor); });
 }
 
 EventStats PostgresStore::event_stats(std::string_view event_id) {

@@ -155,6 +155,10 @@ inline void queue_registration_mail(sqlite::Connection& db, MailKind kind, std::
       .run();
 }
 
+/// What SqliteStore::cancel_registration does, on the writer.
+Cancellation cancel_registration_in(sqlite::Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor);
+
 }  // namespace sqlite_detail
 
 /// A reader connection borrowed from the pool for one call.

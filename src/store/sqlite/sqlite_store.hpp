@@ -127,6 +127,8 @@ class SqliteStore final : public Store {
   std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
                                  int limit) override;
   std::vector<AuditEntry> list_audit(AuditQuery const& query) override;
+  std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
+                                                    bool keep_an_admin) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;

@@ -353,7 +353,7 @@ class RouteTableTest : public ::testing::Test {
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
   Questions questions_{store_, store_, entropy_, clock_};
-  Administration administration_{store_, store_, store_, accounts_};
+  Administration administration_{store_, store_, store_, accounts_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,

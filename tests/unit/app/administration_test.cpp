@@ -38,7 +38,7 @@ class AdministrationTest : public ::testing::Test {
     dir_ = fresh_temp_dir();
     store_ = std::make_unique<SqliteStore>(dir_ / "admit.db");
     accounts_ = std::make_unique<Accounts>(*store_, *store_, hasher_, tokens_, digest_, entropy_, clock_);
-    admin_ = std::make_unique<Administration>(*store_, *store_, *store_, *accounts_);
+    admin_ = std::make_unique<Administration>(*store_, *store_, *store_, *accounts_, clock_);
     add("root", "root@example.com", Role::admin);
     add("olga", "olga@example.com", Role::organizer);
     add("ada", "ada@example.com", Role::attendee);
@@ -53,9 +53,13 @@ class AdministrationTest : public ::testing::Test {
   }
 
   void add(std::string const& id, std::string const& email, Roles roles) {
-    ASSERT_TRUE(store_->insert_user(
-        User{.id = id, .email = email, .name = id, .password_hash = "pw", .roles = roles, .created_at = clock_.now()},
-        std::nullopt, Actor{}));
+    ASSERT_TRUE(store_->insert_user(User{.id = id,
+                                         .email = email,
+                                         .name = id,
+                                         .password_hash = "hashed:pw",
+                                         .roles = roles,
+                                         .created_at = clock_.now()},
+                                    std::nullopt, Actor{}));
   }
 
   void add_event(std::string const& id, std::string const& organizer, EventStatus status) {
@@ -195,6 +199,38 @@ TEST_F(AdministrationTest, AuditPagesResumeWhereTheyStopped) {
   auto const backwards = admin_->list_audit(root_, {.from = clock_.now(), .to = clock_.now() - 1h}, std::nullopt, 3);
   ASSERT_FALSE(backwards);
   EXPECT_EQ(backwards.error().fields.at(0).field, "to");
+}
+
+TEST_F(AdministrationTest, ErasureIsForAdminsOrThePersonWithTheirPassword) {
+  std::vector<std::string> forgotten;
+  int refunds = 0;
+  admin_->set_follow_up({.forget_messages = [&](std::vector<std::string> const& ids) { forgotten = ids; },
+                         .refund_due = [&] { ++refunds; }});
+  EXPECT_EQ(admin_->erase(olga_, "ada", Actor{}).error().code, Errc::forbidden);
+  EXPECT_EQ(admin_->erase(ada_, "olga", Actor{}).error().code, Errc::forbidden);
+  EXPECT_EQ(store_->find_user("ada")->name, "ada") << "nothing erased";
+
+  // The person: only with the password (PlainHasher: the hash is the password).
+  auto const missing = admin_->erase_self(ada_, "", Actor{"ada", ""});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().fields.at(0).field, "password");
+  EXPECT_EQ(admin_->erase_self(ada_, "wrong", Actor{"ada", ""}).error().code, Errc::invalid_input);
+  EXPECT_FALSE(store_->find_user("ada")->erased());
+  auto const erased = admin_->erase_self(ada_, "pw", Actor{"ada", "req-me"});
+  ASSERT_TRUE(erased) << erased.error().detail;
+  EXPECT_TRUE(erased->user.erased());
+  EXPECT_EQ(erased->user.name, kErasedName);
+  EXPECT_TRUE(forgotten.empty()) << "nothing was mailed";
+  EXPECT_EQ(refunds, 0) << "nothing to refund";
+
+  // Erased accounts stay as they are.
+  EXPECT_EQ(admin_->enable(root_, "ada", by_root_).error().code, Errc::conflict);
+  EXPECT_EQ(admin_->erase(root_, "ada", by_root_).error().code, Errc::conflict);
+  // The last admin is kept, by their own hand or another's.
+  EXPECT_EQ(admin_->erase_self(root_, "pw", by_root_).error().code, Errc::last_admin);
+  EXPECT_EQ(admin_->erase(root_, "root", by_root_).error().code, Errc::last_admin);
+  ASSERT_TRUE(admin_->erase(root_, "olga", by_root_));
+  EXPECT_TRUE(store_->find_user("olga")->erased());
 }
 
 }  // namespace

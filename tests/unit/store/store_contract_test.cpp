@@ -3109,5 +3109,73 @@ TYPED_TEST(AdminContract, TwoAdminsDemotingEachOtherAtOnceLeaveOne) {
   }
 }
 
+TYPED_TEST(AdminContract, ErasureReplacesThePersonAndKeepsTheBooks) {
+  this->add_user("root", "root@example.com", Role::admin);
+  this->add_event(make_event("later", "org", kNow + days{30}));
+  this->add_event(make_event("soon", "org", kNow + 1h));
+  ASSERT_EQ(place(*this->store_, make_order("r1", "later", "a1", 2))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "soon", "a1", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "later", "a2", 1))->outcome, Placement::placed);
+  this->factory_.execute(
+      "UPDATE registrations SET answers = '{\"q1\":\"vegan\"}', attendees = '[{\"name\":\"Ada L\"}]' WHERE id = 'r1';"
+      "UPDATE tickets SET holder_name = 'Ada L', holder_email = 'ada@example.com' WHERE registration_id = 'r3';");
+  ASSERT_EQ(this->store_->cancel_registration("r3", {.by_organizer = true, .reason = "moved, says ada@example.com"},
+                                              kNow, Actor{"org", ""}),
+            Cancellation::cancelled);
+  this->store_->queue_mail(OutboxEntry{.id = "m1",
+                                       .kind = MailKind::registration_confirmed,
+                                       .recipient = "ada@example.com",
+                                       .user_id = "a1",
+                                       .registration_id = "r1",
+                                       .event_id = "later",
+                                       .created_at = kNow});
+  this->store_->insert_session(make_session("s1", "a1", "f1"));
+
+  auto const erased = this->store_->erase_user("a1", kNow + 2h, Actor{"root", "req-erase"}, true);
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(erased->cancelled, std::vector<std::string>{"r1"}) << "only the event yet to start";
+  EXPECT_TRUE(erased->refunds_due.empty()) << "nothing was paid";
+  EXPECT_EQ(erased->user.name, kErasedName);
+  EXPECT_EQ(erased->user.email, erased_email("a1"));
+  EXPECT_EQ(erased->user.password_hash, "");
+  EXPECT_EQ(erased->user.erased_at, kNow + 2h);
+  EXPECT_TRUE(erased->user.disabled());
+  EXPECT_FALSE(this->store_->find_user_by_email("ada@example.com"));
+  EXPECT_EQ(this->store_->account_state("a1"), (AccountState{.token_version = 1, .disabled = true}));
+  EXPECT_EQ(this->store_->rotate_session("s1", "s2", kNow + 3h, kNow + days{30}).outcome, RotateOutcome::invalid);
+
+  // The books: the past event's seat and money stay; the future one's seats are free again.
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.amount_minor, 2500);
+  EXPECT_EQ(this->store_->find_event("soon")->registered_count, 1);
+  EXPECT_EQ(this->store_->find_event("later")->registered_count, 0);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::cancelled);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.amount_minor, 5000);
+  // No trace of the person left.
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE answers <> '{}' OR attendees <> '[]'"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE holder_email = 'ada@example.com' OR holder_name = "
+                        "'Ada L'"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%ada@example.com%'"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'ada@example.com' OR sent_to = "
+                        "'ada@example.com'"),
+            "0");
+  EXPECT_EQ(this->count("SELECT status FROM mail_outbox WHERE id = 'm1'"), "skipped") << "nothing more is sent";
+  auto const audit = this->store_->list_audit({.action = "user.erased", .limit = 10});
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor_id, "root");
+  EXPECT_EQ(audit[0].subject_id, "a1");
+  EXPECT_EQ(audit[0].detail, "registrations cancelled: 1; refunds due: 0");
+
+  // Once only; and the account stays disabled.
+  EXPECT_EQ(this->store_->erase_user("a1", kNow + 3h, Actor{}, true).error(), AccountRefusal::erased);
+  EXPECT_EQ(this->store_->set_disabled(erased_email("a1"), false, kNow + 3h, Actor{}, false).error(),
+            AccountRefusal::erased);
+  EXPECT_EQ(this->store_->erase_user("nobody", kNow, Actor{}, true).error(), AccountRefusal::not_found);
+  EXPECT_EQ(this->store_->erase_user("root", kNow, Actor{}, true).error(), AccountRefusal::last_admin);
+  EXPECT_TRUE(this->store_->find_user("root"));
+  EXPECT_EQ(this->store_->find_user("root")->email, "root@example.com");
+}
+
 }  // namespace
 }  // namespace admit

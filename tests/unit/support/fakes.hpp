@@ -267,6 +267,9 @@ class FakeStore final : public Store {
                                       Actor const& actor) override;
   std::vector<User> search_users(std::string_view, std::optional<std::string> const&, int) override { return {}; }
   std::vector<AuditEntry> list_audit(AuditQuery const&) override { return {}; }
+  std::expected<Erasure, AccountRefusal> erase_user(std::string_view, Timestamp, Actor const&, bool) override {
+    return std::unexpected(AccountRefusal::not_found);
+  }
   std::vector<Question> list_questions(std::string_view event_id) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;

@@ -278,7 +278,11 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase my account and data
+         * @description The person erases their own data, as `POST /api/admin/users/{id}/erase` does for an admin (see there for everything it does). An account with a password confirms with it (`{"password": …}`): an access token left signed in on a shared computer is not enough to destroy an account; a missing or wrong password is a 400 naming `password` and changes nothing. Afterwards the account cannot sign in. Rate-limited as sign-ins are.
+         */
+        delete: operations["eraseMe"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1108,6 +1112,29 @@ export interface paths {
         get: operations["listEventAudit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person's data
+         * @description Erases the person's data on request (GDPR Art. 17), in one transaction: their registrations for events that have not started are cancelled (seats back on sale, tickets void) and the paid ones refunded through the payment provider; their name and email are replaced (`Erased person`, `erased-<id>@erased.invalid`), their password and pending links deleted, the account disabled for good and every session ended (refresh tokens at once, access tokens within seconds); the answers and holder names of their orders and tickets, their door-staff invitations, the addresses in the mail outbox (pending messages to them are not sent) and the copies of their messages in the file mailbox are erased, and audit details naming them rewritten. Registrations, seats of past events and money stay, for the books. The erasure is audited as `user.erased`, naming no erased data. The only enabled admin cannot be erased (409 `last-admin`); an account erased before is 409 `conflict`. Admins only.
+         */
+        post: operations["eraseUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3382,6 +3409,39 @@ export interface components {
             /** @description Pass as `cursor` for the next (older) page; null on the last. */
             nextCursor: string | null;
         };
+        /**
+         * @description What erasing a person did.
+         * @example {
+         *       "user": {
+         *         "userId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *         "email": "erased-Jk2m8QpZr5Tx1vWc3nYb7A@erased.invalid",
+         *         "name": "Erased person",
+         *         "roles": [
+         *           "attendee"
+         *         ],
+         *         "createdAt": "2026-10-01T12:00:00Z",
+         *         "emailVerified": false,
+         *         "disabled": true,
+         *         "disabledAt": "2026-12-07T08:00:00Z"
+         *       },
+         *       "erasedAt": "2026-12-07T08:00:00Z",
+         *       "cancelledRegistrations": [
+         *         "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       ],
+         *       "refundedRegistrations": [
+         *         "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       ]
+         *     }
+         */
+        Erasure: {
+            user: components["schemas"]["AdminUser"];
+            /** Format: date-time */
+            erasedAt: string;
+            /** @description The person's registrations for events that had not started, now cancelled (their seats back on sale, their tickets void). */
+            cancelledRegistrations: string[];
+            /** @description Of those, the paid ones: `refund_pending` until the payment provider confirms the refund. */
+            refundedRegistrations: string[];
+        };
     };
     responses: {
         /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field). Nothing was changed. */
@@ -4329,6 +4389,68 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The account's password. */
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The erased account and what was done to its orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is the only enabled admin (`last-admin`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin before erasing it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -7410,6 +7532,82 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erased account and what was done to its orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The account is the only enabled admin (`last-admin`), or its data was erased before (`conflict`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin before erasing it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
