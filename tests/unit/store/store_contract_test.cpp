@@ -2966,6 +2966,35 @@ TYPED_TEST(StaffMigration, TicketsIssuedBeforeHoldersKeepTheBuyersNameAsTheirHol
   EXPECT_TRUE(detail->attendees.empty());
 }
 
+TYPED_TEST(StaffMigration, AuditRowsWrittenBeforeV020AreGivenTheirEvent) {
+  this->factory_.migrate_up_to(17);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'Ada', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 1, 5, 0, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, sold, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 0, 1, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 1, 'confirmed', 0, 'EUR', 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+      "ticket_type_id) VALUES ('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1, 'e1-general');"
+      "INSERT INTO staff_invitations (id, event_id, email, status, invited_at, expires_at) VALUES "
+      "('s1', 'e1', 'sam@example.com', 'invited', 0, 9999999999);"
+      "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) VALUES "
+      "(1, 'org', 'event.created', 'event', 'e1', NULL), (2, 'a1', 'registration.created', 'registration', 'r1', "
+      "'confirmed'), (3, 'org', 'ticket.validated', 'ticket', 't1', NULL), (4, 'org', 'ticket_type.deleted', "
+      "'ticket_type', 'gone', 'e1'), (5, 'org', 'question.deleted', 'question', 'q9', 'e1'), (6, 'org', "
+      "'staff.accepted', 'staff_invitation', 's1', NULL), (7, NULL, 'user.created', 'user', 'a1', NULL);");
+  auto store = this->factory_.open();
+  std::vector<std::string> actions;
+  for (auto const& e : store->list_audit({.event_id = "e1", .limit = 20})) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"staff.accepted", "question.deleted", "ticket_type.deleted",
+                                               "ticket.validated", "registration.created", "event.created"}));
+  EXPECT_EQ(store->list_audit({.action = "user.created", .limit = 20}).at(0).event_id, "");
+}
+
 // ---- administration: the audit log, accounts ----------------------------------------------
 
 template <class Factory>
