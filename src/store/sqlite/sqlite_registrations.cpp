@@ -173,7 +173,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         if (reg.status == RegistrationStatus::confirmed) {
           sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
         }
-        audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
+        audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status), reg.event_id);
         result->detail = {reg,           shared->tickets, queued_confirmation(reg),
                           shared->items, shared->answers, shared->attendees};
       },
@@ -359,7 +359,7 @@ void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std
             .bind(5, code)
             .run();
         bool const admitted = db.changes() == 1;
-        if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
+        if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id, {}, event_id);
         *result = redemption_outcome(admitted, select_ticket(db, ticket_id), event_id, code);
       },
       [result, done = std::move(done)](std::exception_ptr const& failure) {
