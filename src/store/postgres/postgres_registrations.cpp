@@ -18,7 +18,6 @@ namespace admit {
 
 using pg::Connection;
 using pg::param;
-using pg_detail::audit;
 using pg_detail::seconds;
 using pg_detail::timestamp;
 
