@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "app/account_gate.hpp"
 #include "app/accounts.hpp"
+#include "app/administration.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -94,6 +95,7 @@ struct Core {
         staff(store, store, store, tickets, entropy, clock),
         questions(store, store, entropy, clock),
         confirmations(store, store, store, entropy, clock, &guests),
+        administration(store, store, store, accounts, clock),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
@@ -102,6 +104,10 @@ struct Core {
                       return http_metrics != nullptr && http_metrics->requests_in_flight() >= kBusyRequests;
                     }) {
     accounts.set_login_throttle(&login_throttle);
+    administration.set_follow_up({
+        .forget_messages = [this](std::vector<std::string> const& ids) { mail_sender.erase_copies(ids); },
+        .refund_due = [this] { payments.refund_due(); },
+    });
     if (config.require_verified_organizers) events.require_verified_organizers(store);
     if (!config.oidc_issuer.empty()) {
       auto role_map = parse_role_map(config.oidc_role_map);
@@ -219,6 +225,7 @@ struct Core {
   Staff staff;
   Questions questions;
   Confirmations confirmations;
+  Administration administration;
   mail::GmimeComposer composer;
   std::unique_ptr<MailTransport> mail_transport;
   MailSender mail_sender;                               ///< after the transport it uses, so it stops first
@@ -392,6 +399,7 @@ int serve(Config config) {
                                .staff = core.staff,
                                .questions = core.questions,
                                .external_sign_in = core.external_sign_in.get(),
+                               .admin = core.administration,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics =

@@ -5,6 +5,7 @@
 #include "api/http_types.hpp"
 #include "api/router.hpp"
 #include "app/accounts.hpp"
+#include "app/administration.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -75,6 +76,15 @@ Response create_payment_intent(Payments& payments, Request& request);
 Response get_checkout_setup(Payments& payments, Request& request);
 void receive_webhook(Payments& payments, Request& request, Respond respond);
 void confirm_sandbox_payment(Payments& payments, Request& request, Respond respond);
+
+Response list_users(Administration& admin, Request& request);
+Response change_user_roles(Administration& admin, Request& request);
+Response disable_user(Administration& admin, Request& request);
+Response enable_user(Administration& admin, Request& request);
+Response erase_user(Administration& admin, Request& request);
+Response erase_me(Administration& admin, Request& request);
+Response list_audit(Administration& admin, Request& request);
+Response list_event_audit(Administration& admin, Request& request);
 
 /// RFC 4180 CSV of an event's registrations, with spreadsheet formulas neutralised.
 /// The organizer's CSV: the fixed columns, then one per per-order question (headed by its label).

@@ -40,6 +40,7 @@ Mapping mapping(Errc code) {
     case Errc::payment_provider: return {502, "payment-provider-error", "The payment provider refused the request"};
     case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};
     case Errc::invitation_expired: return {410, "invitation-expired", "The invitation has expired"};
+    case Errc::last_admin: return {409, "last-admin", "The instance would have no enabled admin"};
   }
   return {500, "internal-error", "Internal error"};
 }

@@ -122,6 +122,9 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
   if (route.access == Access::organizer && !request.principal->roles.has(Role::organizer)) {
     return problem(403, "forbidden", "Not allowed", "Only organizers may do this.");
   }
+  if (route.access == Access::admin && !request.principal->roles.has(Role::admin)) {
+    return problem(403, "forbidden", "Not allowed", "Only admins may do this.");
+  }
   return std::nullopt;
 }
 

@@ -29,6 +29,7 @@ enum class Access {
   /// X-Order-Token (one that opens no order is a 404): the use case lets it at that order only.
   buyer,
   organizer,  ///< a token with the organizer role
+  admin,      ///< a token with the admin role
 };
 
 /// Where the HTTP layer runs a handler.

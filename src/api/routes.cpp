@@ -55,6 +55,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& payments = s.payments;
   auto& staff = s.staff;
   auto& questions = s.questions;
+  auto& console = s.admin;
 
   // clang-format off
   return {
@@ -83,6 +84,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/auth/oidc/callback",  anyone,    blocking,    RateClass::auth,    [sign_in = s.external_sign_in](Request& r) { return finish_oidc_sign_in(sign_in, r); }},
     {"POST",   "/api/auth/oidc/exchange",  anyone,    blocking,    RateClass::auth,    [sign_in = s.external_sign_in](Request& r) { return exchange_oidc_code(sign_in, r); }},
     {"GET",    "/api/me",                  user,      inline_io,   RateClass::general, on(get_me, accounts)},
+    {"DELETE", "/api/me",                  user,      worker_pool, RateClass::auth,    on(erase_me, console)},
     {"GET",    "/api/me/events",           organizer, inline_io,   RateClass::general, on(list_my_events, events)},
     {"GET",    "/api/me/staff-events",     user,      inline_io,   RateClass::general, on(list_my_staff_events, events)},
     {"GET",    "/api/me/staff-invitations", user,     inline_io,   RateClass::general, on(list_my_staff_invitations, staff)},
@@ -109,6 +111,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"DELETE", "/api/events/{id}/staff/{invitationId}", organizer, blocking, RateClass::general, on(remove_event_staff, staff)},
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
+    {"GET",    "/api/events/{id}/audit",   user,      inline_io,   RateClass::general, on(list_event_audit, console)},
 
     {"POST",   "/api/registrations",       viewer,    inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
     {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},
@@ -125,6 +128,13 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/payments/create-intent", buyer,  blocking, RateClass::general, on(create_payment_intent, payments)},
     {"POST",   "/api/payments/webhook",    anyone,    inline_io,   RateClass::none,    nullptr, later(receive_webhook, payments)},
     {"POST",   "/api/payments/sandbox/confirm", buyer, inline_io,   RateClass::general, nullptr, later(confirm_sandbox_payment, payments)},
+
+    {"GET",    "/api/admin/users",         Access::admin, inline_io, RateClass::general, on(list_users, console)},
+    {"POST",   "/api/admin/users/{id}/roles", Access::admin, blocking, RateClass::general, on(change_user_roles, console)},
+    {"POST",   "/api/admin/users/{id}/disable", Access::admin, blocking, RateClass::general, on(disable_user, console)},
+    {"POST",   "/api/admin/users/{id}/enable", Access::admin, blocking, RateClass::general, on(enable_user, console)},
+    {"POST",   "/api/admin/users/{id}/erase", Access::admin, blocking, RateClass::general, on(erase_user, console)},
+    {"GET",    "/api/admin/audit",         Access::admin, inline_io, RateClass::general, on(list_audit, console)},
   };
   // clang-format on
 }

@@ -6,6 +6,7 @@
 
 #include "api/router.hpp"
 #include "app/accounts.hpp"
+#include "app/administration.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -28,6 +29,7 @@ struct Services {
   Staff& staff;
   Questions& questions;
   ExternalSignIn* external_sign_in;        ///< null: no external provider configured
+  Administration& admin;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

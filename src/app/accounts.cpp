@@ -181,6 +181,19 @@ Result<User> Accounts::me(Principal const& who) {
   return *user;
 }
 
+Result<void> Accounts::confirm_password(std::string_view user_id, std::string_view password) {
+  auto const user = users_.find_user(user_id);
+  if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
+  if (user->password_hash.empty()) return {};
+  if (password.empty()) {
+    return fail(Errc::invalid_input, "Confirm with the account's password.", {{"password", "is required"}});
+  }
+  if (!hasher_.verify(user->password_hash, password)) {
+    return fail(Errc::invalid_input, "The password is wrong.", {{"password", "is not this account's password"}});
+  }
+  return {};
+}
+
 Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const& actor) {
   auto const normalized = normalize_email(email);
   auto user = normalized ? users_.find_user_by_email(*normalized) : std::nullopt;
@@ -190,25 +203,39 @@ Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const
   return *updated;
 }
 
-Result<User> Accounts::revoke_role(std::string_view email, Role role, Actor const& actor) {
-  auto const normalized = normalize_email(email);
-  auto user = normalized ? users_.revoke_role(*normalized, role, clock_.now(), actor) : std::nullopt;
-  if (!user) return fail(Errc::not_found, "No account has this email.");
-  return *user;
+namespace {
+
+Result<User> account_changed(std::expected<User, AccountRefusal> changed) {
+  if (changed) return std::move(*changed);
+  switch (changed.error()) {
+    case AccountRefusal::last_admin:
+      return fail(Errc::last_admin,
+                  "This is the only enabled admin account; make another account an admin first, so that someone can "
+                  "still administer this instance.");
+    case AccountRefusal::erased: return fail(Errc::conflict, "This account's data was erased; it cannot be changed.");
+    case AccountRefusal::not_found: break;
+  }
+  return fail(Errc::not_found, "No account has this email.");
 }
 
-Result<User> Accounts::disable(std::string_view email, Actor const& actor) {
+}  // namespace
+
+Result<User> Accounts::revoke_role(std::string_view email, Role role, Actor const& actor, bool keep_an_admin) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? users_.set_disabled(*normalized, true, clock_.now(), actor) : std::nullopt;
-  if (!user) return fail(Errc::not_found, "No account has this email.");
-  return *user;
+  if (!normalized) return fail(Errc::not_found, "No account has this email.");
+  return account_changed(users_.revoke_role(*normalized, role, clock_.now(), actor, keep_an_admin));
+}
+
+Result<User> Accounts::disable(std::string_view email, Actor const& actor, bool keep_an_admin) {
+  auto const normalized = normalize_email(email);
+  if (!normalized) return fail(Errc::not_found, "No account has this email.");
+  return account_changed(users_.set_disabled(*normalized, true, clock_.now(), actor, keep_an_admin));
 }
 
 Result<User> Accounts::enable(std::string_view email, Actor const& actor) {
   auto const normalized = normalize_email(email);
-  auto user = normalized ? users_.set_disabled(*normalized, false, clock_.now(), actor) : std::nullopt;
-  if (!user) return fail(Errc::not_found, "No account has this email.");
-  return *user;
+  if (!normalized) return fail(Errc::not_found, "No account has this email.");
+  return account_changed(users_.set_disabled(*normalized, false, clock_.now(), actor, false));
 }
 
 Result<void> Accounts::request_password_reset(std::string_view email, std::string_view client) {

@@ -61,14 +61,20 @@ class Accounts {
   /// Ends the login the refresh token belongs to, when it is the caller's.
   Result<void> log_out(Principal const& who, std::string_view refresh_token);
   Result<User> me(Principal const& who);
+  /// Checks the account's password again before an irreversible step (erasing the account):
+  /// Errc::invalid_input naming `password` when it is missing or wrong. An account without a
+  /// password of its own (none set) passes.
+  Result<void> confirm_password(std::string_view user_id, std::string_view password);
   /// Adds a role to an existing account (the `admit user role` command).
   Result<User> grant_role(std::string_view email, Role role, Actor const& actor);
   /// Takes a role away (`admit user revoke`): every refresh token of the account is revoked at
-  /// once and its access tokens stop working (see AccountGate).
-  Result<User> revoke_role(std::string_view email, Role role, Actor const& actor);
+  /// once and its access tokens stop working (see AccountGate). With `keep_an_admin` (the admin
+  /// console; the command line may do anything), taking admin from the only enabled admin is
+  /// refused with Errc::last_admin.
+  Result<User> revoke_role(std::string_view email, Role role, Actor const& actor, bool keep_an_admin = false);
   /// Disables an account (`admit user disable`): as revoke_role, and it cannot sign in or
-  /// refresh until enabled again.
-  Result<User> disable(std::string_view email, Actor const& actor);
+  /// refresh until enabled again. `keep_an_admin` as for revoke_role.
+  Result<User> disable(std::string_view email, Actor const& actor, bool keep_an_admin = false);
   /// Lets a disabled account sign in again (`admit user enable`); tokens refused stay refused.
   Result<User> enable(std::string_view email, Actor const& actor);
 

@@ -42,6 +42,10 @@ MailClock MailSender::system_millis() {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+void MailSender::erase_copies(std::vector<std::string> const& outbox_ids) {
+  for (auto const& id : outbox_ids) transport_.erase_copy(id + "@" + settings_.message_domain);
+}
+
 void MailSender::start() {
   for (int i = 0; i < std::max(1, settings_.concurrency); ++i) {
     threads_.emplace_back([this](std::stop_token const& stop) { run(stop); });

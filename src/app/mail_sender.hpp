@@ -65,6 +65,9 @@ class MailSender {
 
   /// Starts `settings.concurrency` sending threads.
   void start();
+  /// Removes the copies the transport keeps of these delivered messages (outbox ids), for
+  /// erasing the person they went to.
+  void erase_copies(std::vector<std::string> const& outbox_ids);
   /// Stops the threads after the messages in hand (their outcome is recorded).
   void stop();
   /// A message was queued: look now rather than at the next poll.

@@ -286,6 +286,9 @@ class MailTransport {
   /// transient failure (their messages are tried again after the restart), and later ones
   /// fail at once.
   virtual void cancel() {}
+  /// Removes the copy of a delivered message this transport keeps, if it keeps one (the file
+  /// mailbox does; a message handed to an SMTP server has left Admit). For erasing a person.
+  virtual void erase_copy(std::string_view /*message_id*/) {}
 };
 
 // ---- storage ---------------------------------------------------------------------------
@@ -323,6 +326,13 @@ struct AccountState {
   bool operator==(AccountState const&) const = default;
 };
 
+/// Why an account change the admin console asked for was not made.
+enum class AccountRefusal {
+  not_found,   ///< no account has this id (or address)
+  last_admin,  ///< it would leave the instance without an enabled admin
+  erased,      ///< the account's data was erased; it stays as it is
+};
+
 class UserStore {
  public:
   virtual ~UserStore() = default;
@@ -341,14 +351,19 @@ class UserStore {
   /// Withdraws `role` from the account and ends everything issued before: in one atomic,
   /// audited step the role goes, the token version moves on (access tokens issued earlier no
   /// longer match) and every refresh token of the account is revoked. Done even when the
-  /// account did not hold the role, so its sessions end either way. nullopt when no such user.
-  virtual std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) = 0;
+  /// account did not hold the role, so its sessions end either way. With `keep_an_admin`, taking
+  /// the admin role from the only enabled admin is refused (AccountRefusal::last_admin, nothing
+  /// changed), decided atomically with the change: two admins demoting each other at once leave
+  /// one. AccountRefusal::not_found when no such user.
+  virtual std::expected<User, AccountRefusal> revoke_role(std::string_view email, Role role, Timestamp now,
+                                                          Actor const& actor, bool keep_an_admin) = 0;
   /// Disables an account (as revoke_role: the token version moves on and every refresh token
   /// is revoked, atomically and audited) or enables it again (the version moves on too, so the
   /// tokens it signs in with from then on are newer than any state a node has cached; tokens
-  /// refused stay refused). nullopt when no such user.
-  virtual std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                           Actor const& actor) = 0;
+  /// refused stay refused). `keep_an_admin` as for revoke_role: the only enabled admin is not
+  /// disabled. AccountRefusal::not_found when no such user.
+  virtual std::expected<User, AccountRefusal> set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                           Actor const& actor, bool keep_an_admin) = 0;
 
   /// Writes a password reset token and the message carrying it, in one transaction, without
   /// looking for an account: whether the address has one is decided when the message is sent.
@@ -895,6 +910,71 @@ class GuestStore {
                                  std::optional<OutboxEntry> const& mail, Timestamp now) = 0;
 };
 
+// ---- administration ------------------------------------------------------------------
+
+/// One row of the audit log: who changed what, when, in which request.
+struct AuditEntry {
+  std::int64_t id = 0;  ///< grows with every row written: the log's order
+  Timestamp at{};
+  std::string actor_id{};    ///< empty: the system (a sweep, a webhook) or the command line
+  std::string request_id{};  ///< empty when no HTTP request caused it
+  std::string action{};      ///< "registration.cancelled", "user.disabled", …
+  std::string subject_type{};
+  std::string subject_id{};
+  std::string event_id{};  ///< the event the change belongs to; empty for accounts and the like
+  std::string detail{};
+};
+
+/// Which audit rows to read: every filter given must match; newest first.
+struct AuditQuery {
+  std::optional<std::string> event_id{};
+  std::optional<std::string> actor_id{};
+  std::optional<std::string> action{};
+  std::optional<Timestamp> from{};          ///< at or after
+  std::optional<Timestamp> to{};            ///< at or before
+  std::optional<std::int64_t> before_id{};  ///< the page after the row with this id
+  int limit = 20;
+};
+
+/// The name and the address an erased account is left with; the address stays unique and can
+/// never receive mail (RFC 2606 reserves .invalid).
+inline constexpr std::string_view kErasedName = "Erased person";
+inline std::string erased_email(std::string_view user_id) {
+  return "erased-" + std::string(user_id) + "@erased.invalid";
+}
+
+/// What erasing a person did (AdminStore::erase_user).
+struct Erasure {
+  User user;                                 ///< the account as it is now: no name, address or password
+  std::vector<std::string> cancelled{};      ///< their registrations for events yet to start, cancelled
+  std::vector<std::string> refunds_due{};    ///< of those, the paid ones: refund_pending until the provider pays
+  std::vector<std::string> sent_messages{};  ///< outbox ids of messages delivered to them (copies to erase)
+};
+
+/// The admin console's reads: accounts and the audit log.
+class AdminStore {
+ public:
+  virtual ~AdminStore() = default;
+  /// Accounts whose name or email contains `text` (ASCII letters either case; every other
+  /// character only itself; empty matches all), ordered by email, those after `after_email`.
+  virtual std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
+                                         int limit) = 0;
+  /// Up to `query.limit` rows of the audit log matching `query`, newest first.
+  virtual std::vector<AuditEntry> list_audit(AuditQuery const& query) = 0;
+  /// Erases a person's data (GDPR Art. 17), in one transaction: their registrations for events
+  /// that have not started are cancelled as by the organizer (seats released, tickets void, the
+  /// paid ones refund_pending so the refund path pays them back); then their name and address
+  /// are replaced (kErasedName, erased_email), the password, verification and reset tokens go,
+  /// the account is disabled for good and every session ends; their orders' answers and the
+  /// holder names and addresses of their tickets (and of tickets naming their address) are
+  /// replaced; their staff invitations are deleted; their outbox messages lose the address and
+  /// any pending one is skipped; audit details that name them are rewritten. Counts, seats
+  /// taken by past events and money stay. Audited as user.erased (naming no erased data).
+  /// `keep_an_admin` as for revoke_role. AccountRefusal::erased when erased before.
+  virtual std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
+                                                            bool keep_an_admin) = 0;
+};
+
 class Store : public UserStore,
               public SessionStore,
               public EventStore,
@@ -906,7 +986,8 @@ class Store : public UserStore,
               public MailStore,
               public QuestionStore,
               public ExternalIdentityStore,
-              public GuestStore {
+              public GuestStore,
+              public AdminStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

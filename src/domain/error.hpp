@@ -37,6 +37,7 @@ enum class Errc {
   payment_provider,    ///< the payment provider refused or failed the request
   unavailable,         ///< a dependency is down; retry later
   invitation_expired,  ///< a staff invitation was not accepted in time
+  last_admin,          ///< the change would leave the instance without an enabled admin
 };
 
 struct FieldError {

@@ -61,9 +61,13 @@ struct User {
   /// When the account proved it receives mail at `email` (a verification or reset link used);
   /// nullopt until then.
   std::optional<Timestamp> email_verified_at{};
+  /// When the person's data was erased (GDPR Art. 17): the account stays, for the books, with no
+  /// name, address or password, disabled for good.
+  std::optional<Timestamp> erased_at{};
 
   bool disabled() const { return disabled_at.has_value(); }
   bool email_verified() const { return email_verified_at.has_value(); }
+  bool erased() const { return erased_at.has_value(); }
 };
 
 /// How long a password reset link works: long enough to open the mail, short enough that an

@@ -91,6 +91,11 @@ std::filesystem::path FileMailbox::path_for(std::string_view message_id) const {
   return directory_ / mailbox_file_name(message_id);
 }
 
+void FileMailbox::erase_copy(std::string_view message_id) {
+  std::error_code ignored;  // no file is as good as a deleted one
+  std::filesystem::remove(path_for(message_id), ignored);
+}
+
 DeliveryReport FileMailbox::deliver(MailAddress const& /*from*/, MailAddress const& /*to*/, std::string_view message_id,
                                     std::string const& message) {
   auto const failure = [](std::string reply) {

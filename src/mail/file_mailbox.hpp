@@ -21,6 +21,8 @@ class FileMailbox final : public MailTransport {
   DeliveryReport deliver(MailAddress const& from, MailAddress const& to, std::string_view message_id,
                          std::string const& message) override;
   std::string describe() const override;
+  /// Deletes the message's file, if there is one.
+  void erase_copy(std::string_view message_id) override;
 
   /// The file a message with this Message-ID is written to.
   std::filesystem::path path_for(std::string_view message_id) const;

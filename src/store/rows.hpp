@@ -188,7 +188,7 @@ RegistrationItem read_item(Row const& row, int first = 0) {
 }
 
 #define ADMIT_USER_COLUMNS \
-  "id, email, name, password_hash, roles, created_at, token_version, disabled_at, email_verified_at"
+  "id, email, name, password_hash, roles, created_at, token_version, disabled_at, email_verified_at, erased_at"
 
 template <class Row>
 User read_user(Row const& row, int first = 0) {
@@ -203,6 +203,7 @@ User read_user(Row const& row, int first = 0) {
       .token_version = c.integer(6),
       .disabled_at = c.optional_time(7),
       .email_verified_at = c.optional_time(8),
+      .erased_at = c.optional_time(9),
   };
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "store/audit_rows.hpp"
 #include "store/like_pattern.hpp"
 #include "store/mail_rows.hpp"
 #include "store/postgres/pg.hpp"
@@ -25,13 +26,17 @@ inline pg::Param optional_text(std::string_view text) {
   return text.empty() ? pg::Param{} : pg::param(text);
 }
 
+/// The audit row of a state change. Its event is `event_id`, or when that is empty the event of
+/// the subject (an event, a registration or a ticket), looked up here; subjects that are gone by
+/// the time they are audited (a deleted question) name theirs.
 inline void audit(pg::Connection& db, Timestamp at, Actor const& actor, std::string_view action,
-                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {}) {
+                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {},
+                  std::string_view event_id = {}) {
   db.exec(
-      "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::text, " ADMIT_AUDIT_EVENT_OF("$5::text", "$6::text") "))",
       {pg::param(seconds(at)), optional_text(actor.user_id), optional_text(actor.request_id), pg::param(action),
-       pg::param(subject_type), pg::param(subject_id), optional_text(detail)});
+       pg::param(subject_type), pg::param(subject_id), optional_text(detail), optional_text(event_id)});
 }
 
 /// Writes a message into the outbox, in the caller's transaction: due at once, and nothing
@@ -176,6 +181,10 @@ auto read_all(pg::Result const& r, Read read) {
 }
 
 std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view event_id);
+
+/// What PostgresStore::cancel_registration does, in the caller's transaction.
+Cancellation cancel_registration_in(pg::Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor);
 
 /// Tickets of a registration (with the holder's name), in seat order.
 std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration_id);

@@ -226,8 +226,9 @@ int PostgresStore::expire_holds(Timestamp now) {
         "registration_items i WHERE i.registration_id = ANY($1::text[]) GROUP BY 1) AS d WHERE t.id = d.ticket_type_id",
         {pg::text_array(ids)});
     db.exec(
-        "INSERT INTO audit_log (at, action, subject_type, subject_id) "
-        "SELECT at, 'registration.hold_expired', 'registration', s FROM unnest($1::bigint[], $2::text[]) AS x(at, s)",
+        "INSERT INTO audit_log (at, action, subject_type, subject_id, event_id) "
+        "SELECT at, 'registration.hold_expired', 'registration', s, (SELECT r.event_id FROM registrations r WHERE "
+        "r.id = s) FROM unnest($1::bigint[], $2::text[]) AS x(at, s)",
         {pg::int_array(at), pg::text_array(ids)});
     auto const told = pg_detail::registration_mail_rows(MailKind::hold_expired, ids, now);
     db.exec(told.sql, told.params);

@@ -55,7 +55,7 @@ QuestionWriteResult PostgresStore::insert_question(Question const& q, std::size_
     db.exec("INSERT INTO questions (" ADMIT_QUESTION_COLUMNS
             ", created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             params);
-    audit(db, now, actor, "question.created", "question", q.id, q.event_id);
+    audit(db, now, actor, "question.created", "question", q.id, q.event_id, q.event_id);
     return {QuestionWrite::written};
   });
 }
@@ -89,7 +89,7 @@ QuestionWriteResult PostgresStore::update_question(Question const& q, Timestamp 
         "UPDATE questions SET label = $3, type = $4, options = $5, required = $6, scope = $7, ticket_type_ids = $8, "
         "position = $9 WHERE id = $1 AND event_id = $2",
         question_params(q));
-    audit(db, now, actor, "question.updated", "question", q.id, q.event_id);
+    audit(db, now, actor, "question.updated", "question", q.id, q.event_id, q.event_id);
     return {QuestionWrite::written};
   });
 }
@@ -98,7 +98,7 @@ bool PostgresStore::delete_question(std::string_view event_id, std::string_view 
   return pg::transaction(*pool_, [&](Connection& db) {
     auto const deleted =
         db.exec("DELETE FROM questions WHERE id = $2 AND event_id = $1", {param(event_id), param(id)}).affected() > 0;
-    if (deleted) audit(db, now, actor, "question.deleted", "question", id, event_id);
+    if (deleted) audit(db, now, actor, "question.deleted", "question", id, event_id, event_id);
     return deleted;
   });
 }

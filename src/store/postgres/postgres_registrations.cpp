@@ -18,7 +18,6 @@ namespace admit {
 
 using pg::Connection;
 using pg::param;
-using pg_detail::audit;
 using pg_detail::seconds;
 using pg_detail::timestamp;
 
@@ -70,14 +69,16 @@ struct RegistrationRows {
 struct AuditRows {
   std::vector<std::int64_t> at;
   std::vector<std::optional<std::string>> actor, request;
-  std::vector<std::string> subject, detail;
+  std::vector<std::string> subject, detail, event;
 
-  void add(Timestamp when, Actor const& a, std::string const& registration_id, std::string_view status) {
+  void add(Timestamp when, Actor const& a, std::string const& registration_id, std::string_view status,
+           std::string const& event_id) {
     at.push_back(seconds(when));
     actor.push_back(a.user_id.empty() ? std::nullopt : std::optional<std::string>(a.user_id));
     request.push_back(a.request_id.empty() ? std::nullopt : std::optional<std::string>(a.request_id));
     subject.push_back(registration_id);
     detail.push_back(std::string(status));
+    event.push_back(event_id);
   }
 };
 
@@ -277,7 +278,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       used_keys[{reg.user_id, o.order.idempotency_key}] = {reg.id, o.order.request_hash};
     }
     rows.add(o.order);
-    audits.add(o.now, o.actor, reg.id, status_name(reg.status));
+    audits.add(o.now, o.actor, reg.id, status_name(reg.status), reg.event_id);
     if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
     if (auto const& guest = o.order.guest) {
       // One row per address: a second order of it in this batch changes nothing more.
@@ -343,11 +344,11 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
         pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address),
         pg::text_array(rows.answers), pg::text_array(rows.attendees)}},
-      {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-       "SELECT at, a, q, 'registration.created', 'registration', s, d "
-       "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(at, a, q, s, d)",
+      {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
+       "SELECT at, a, q, 'registration.created', 'registration', s, d, e "
+       "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(at, a, q, s, d, e)",
        {pg::int_array(audits.at), pg::text_array(audits.actor), pg::text_array(audits.request),
-        pg::text_array(audits.subject), pg::text_array(audits.detail)}},
+        pg::text_array(audits.subject), pg::text_array(audits.detail), pg::text_array(audits.event)}},
   };
   writes.push_back(pg_detail::item_rows(item_registrations, items, item_positions));
   if (!tickets.empty()) writes.push_back(pg_detail::ticket_rows(tickets));
@@ -579,48 +580,56 @@ std::vector<RegistrationDetail> PostgresStore::list_user_registrations(std::stri
   return out;
 }
 
+namespace pg_detail {
+
+Cancellation cancel_registration_in(Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor) {
+  auto r = db.exec(
+      "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline FROM registrations r "
+      "JOIN events e ON e.id = r.event_id WHERE r.id = $1 FOR NO KEY UPDATE OF r",
+      {param(id)});
+  if (r.empty()) return Cancellation::not_found;
+  auto const status = parse_registration_status(r.text(0, 1));
+  if (!status || !holds_seats(*status)) return Cancellation::not_active;
+  auto const event_id = r.text(0, 0);
+  CancellationFacts facts{
+      .now = now,
+      .starts_at = timestamp(r.integer(0, 3)),
+      .deadline = pg_detail::optional_timestamp(r.optional_integer(0, 4)),
+      .quantity = static_cast<std::int32_t>(r.integer(0, 2)),
+      .admitted = 0,
+      .unpaid_hold = *status == RegistrationStatus::pending_payment,
+  };
+  // The tickets' row locks hold off a scan until this decision commits; a scan that committed
+  // first is seen here, since a locking read returns the newest version of each row.
+  auto const tickets =
+      db.exec("SELECT validated_at IS NOT NULL FROM tickets WHERE registration_id = $1 FOR UPDATE", {param(id)});
+  for (int i = 0; i < tickets.rows(); ++i) facts.admitted += tickets.text(i, 0) == "t" ? 1 : 0;
+  if (auto const refused = cancellation_refusal(facts, request)) return *refused;
+  auto const released = seats_released(facts);
+  // A paid registration ends as refund_pending; the refund itself goes through the provider.
+  db.exec(
+      "UPDATE registrations SET updated_at = $2, retained_seats = $3, status = CASE WHEN EXISTS (SELECT 1 "
+      "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
+      "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = $1",
+      {param(id), param(seconds(now)), param(facts.quantity - released)});
+  if (released > 0) {
+    db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
+            {param(event_id), param(released)});
+    db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
+  }
+  db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
+  audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
+  pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
+  return Cancellation::cancelled;
+}
+
+}  // namespace pg_detail
+
 Cancellation PostgresStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                                 Actor const& actor) {
-  return pg::transaction(*pool_, [&](Connection& db) {
-    auto r = db.exec(
-        "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline FROM registrations r "
-        "JOIN events e ON e.id = r.event_id WHERE r.id = $1 FOR NO KEY UPDATE OF r",
-        {param(id)});
-    if (r.empty()) return Cancellation::not_found;
-    auto const status = parse_registration_status(r.text(0, 1));
-    if (!status || !holds_seats(*status)) return Cancellation::not_active;
-    auto const event_id = r.text(0, 0);
-    CancellationFacts facts{
-        .now = now,
-        .starts_at = timestamp(r.integer(0, 3)),
-        .deadline = pg_detail::optional_timestamp(r.optional_integer(0, 4)),
-        .quantity = static_cast<std::int32_t>(r.integer(0, 2)),
-        .admitted = 0,
-        .unpaid_hold = *status == RegistrationStatus::pending_payment,
-    };
-    // The tickets' row locks hold off a scan until this decision commits; a scan that committed
-    // first is seen here, since a locking read returns the newest version of each row.
-    auto const tickets =
-        db.exec("SELECT validated_at IS NOT NULL FROM tickets WHERE registration_id = $1 FOR UPDATE", {param(id)});
-    for (int i = 0; i < tickets.rows(); ++i) facts.admitted += tickets.text(i, 0) == "t" ? 1 : 0;
-    if (auto const refused = cancellation_refusal(facts, request)) return *refused;
-    auto const released = seats_released(facts);
-    // A paid registration ends as refund_pending; the refund itself goes through the provider.
-    db.exec(
-        "UPDATE registrations SET updated_at = $2, retained_seats = $3, status = CASE WHEN EXISTS (SELECT 1 "
-        "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
-        "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = $1",
-        {param(id), param(seconds(now)), param(facts.quantity - released)});
-    if (released > 0) {
-      db.exec("UPDATE events SET registered_count = registered_count - $2 WHERE id = $1",
-              {param(event_id), param(released)});
-      db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
-    }
-    db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
-    audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
-    pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
-    return Cancellation::cancelled;
-  });
+  return pg::transaction(
+      *pool_, [&](Connection& db) { return pg_detail::cancel_registration_in(db, id, request, now, actor); });
 }
 
 EventStats PostgresStore::event_stats(std::string_view event_id) {
@@ -691,8 +700,8 @@ void PostgresStore::redeem_ticket(std::string ticket_id, std::string event_id, s
       auto const changed = db->exec(
           "WITH admitted AS (UPDATE tickets SET validated_at = $2, validated_by = $3 WHERE id = $1 AND event_id = $4 "
           "AND qr_code = $7 AND status = 'valid' AND validated_at IS NULL RETURNING id) "
-          "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id) "
-          "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id FROM admitted",
+          "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, event_id) "
+          "SELECT $2, $5, $6, 'ticket.validated', 'ticket', id, $4 FROM admitted",
           {param(ticket_id), param(seconds(now)), param(actor.user_id), param(event_id),
            pg_detail::optional_text(actor.user_id), pg_detail::optional_text(actor.request_id), param(code)});
       done(redemption_outcome(changed.affected() == 1, select_ticket(*db, ticket_id), event_id, code));

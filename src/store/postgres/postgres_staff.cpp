@@ -44,7 +44,7 @@ InviteResult PostgresStore::invite_staff(StaffInvitation const& fresh, Actor con
          param(now), param(seconds(fresh.expires_at))});
     bool const created = inserted.affected() == 1;
     if (created) {
-      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id, fresh.event_id);
       pg_detail::queue_mail(db, OutboxEntry{.id = "staff_invitation." + fresh.id,
                                             .kind = MailKind::staff_invitation,
                                             .recipient = fresh.email,
@@ -99,7 +99,8 @@ std::optional<StaffInvitation> PostgresStore::decline_staff_invitation(std::stri
                                                                        Timestamp now, Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
     auto invitation = delete_invitation(db, "id = $1 AND email = $2", id, email);
-    if (invitation) audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation->event_id);
+    if (invitation)
+      audit(db, now, actor, "staff.declined", "staff_invitation", id, invitation->event_id, invitation->event_id);
     return invitation;
   });
 }
@@ -108,7 +109,7 @@ std::optional<StaffInvitation> PostgresStore::remove_staff_invitation(std::strin
                                                                       Timestamp now, Actor const& actor) {
   return pg::transaction(*pool_, [&](Connection& db) {
     auto invitation = delete_invitation(db, "event_id = $1 AND id = $2", event_id, id);
-    if (invitation) audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
+    if (invitation) audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id, event_id);
     return invitation;
   });
 }

@@ -20,6 +20,17 @@ using pg_detail::seconds;
 
 namespace {
 
+/// Whether the account with `email` is an enabled admin and no other account is one: taking its
+/// admin role or disabling it would leave nobody to administer the instance. The enabled admins'
+/// rows are locked first (in id order, so two such changes queue rather than deadlock), and a
+/// change waiting for them re-reads them: two admins demoting each other at once leave one.
+bool is_only_enabled_admin(Connection& db, std::string_view email) {
+  auto const admins =
+      db.exec("SELECT email FROM users WHERE roles & $1::integer <> 0 AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+              {param(std::int64_t{Roles(Role::admin).bits()})});
+  return admins.rows() == 1 && admins.text(0, 0) == email;
+}
+
 /// Every node takes this advisory lock while it migrates, so two nodes starting at once do
 /// not both apply the same migration.
 constexpr std::int64_t kMigrationLock = 0x61646d6974;  // "admit"
@@ -227,38 +238,119 @@ std::optional<AccountState> PostgresStore::account_state(std::string_view user_i
   return AccountState{.token_version = r.integer(0, 0), .disabled = r.integer(0, 1) != 0};
 }
 
-std::optional<User> PostgresStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
-  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+std::expected<User, AccountRefusal> PostgresStore::revoke_role(std::string_view email, Role role, Timestamp now,
+                                                               Actor const& actor, bool keep_an_admin) {
+  auto const refused = pg::transaction(*pool_, [&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     auto r = db.exec("UPDATE users SET roles = roles & ~$1::integer WHERE email = $2 RETURNING id, roles",
                      {param(std::int64_t{Roles(role).bits()}), param(email)});
-    if (r.empty()) return false;
+    if (r.empty()) return AccountRefusal::not_found;
     auto const id = r.text(0, 0);
     auto const roles = Roles(static_cast<std::uint8_t>(r.integer(0, 1)));
     end_everything_issued(db, id, now);
     audit(db, now, actor, "user.role_revoked", "user", id,
           std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
 }
 
-std::optional<User> PostgresStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                                Actor const& actor) {
-  bool const found = pg::transaction(*pool_, [&](Connection& db) {
+std::expected<User, AccountRefusal> PostgresStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                                Actor const& actor, bool keep_an_admin) {
+  auto const refused = pg::transaction(*pool_, [&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && disabled && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
+    if (!disabled &&
+        db.exec("SELECT 1 FROM users WHERE email = $1 AND erased_at IS NOT NULL", {param(email)}).rows() == 1) {
+      return AccountRefusal::erased;
+    }
     // Disabling an account that is already disabled keeps the time it was first disabled.
     auto r = db.exec(
         "UPDATE users SET disabled_at = CASE WHEN $1::int = 1 THEN COALESCE(disabled_at, $2::bigint) END "
         "WHERE email = $3 RETURNING id",
         {param(std::int64_t{disabled}), param(seconds(now)), param(email)});
-    if (r.empty()) return false;
+    if (r.empty()) return AccountRefusal::not_found;
     auto const id = r.text(0, 0);
     end_everything_issued(db, id, now);
     audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
+}
+
+std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_view user_id, Timestamp now,
+                                                                 Actor const& actor, bool keep_an_admin) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
+    // The account's row lock makes two erasures of one person queue; the second finds it erased.
+    auto const found =
+        db.exec("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = $1 FOR UPDATE", {param(user_id)});
+    if (found.empty()) return std::unexpected(AccountRefusal::not_found);
+    if (found.text(0, 2) == "t") return std::unexpected(AccountRefusal::erased);
+    auto const email = found.text(0, 0);
+    auto const name = found.text(0, 1);
+    if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
+    Erasure erasure;
+    erasure.cancelled = pg_detail::read_all(
+        db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 "
+                "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+                {param(user_id), param(seconds(now))}),
+        [](pg::Row const& row) { return row.text(0); });
+    CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
+    for (auto const& id : erasure.cancelled) {
+      pg_detail::cancel_registration_in(db, id, request, now, actor);
+      if (db.exec("SELECT 1 FROM registrations WHERE id = $1 AND status = 'refund_pending'", {param(id)}).rows() == 1) {
+        erasure.refunds_due.push_back(id);
+      }
+    }
+    auto const erased_address = erased_email(user_id);
+    // Audit details that name the person, before their name goes: every row naming the address,
+    // and the rows about them (their account, their orders and tickets) naming their name.
+    if (!name.empty()) {
+      db.exec(
+          "UPDATE audit_log SET detail = REPLACE(detail, $2, $3) WHERE detail IS NOT NULL AND strpos(detail, $2) > 0 "
+          "AND (actor_id = $1 OR subject_id = $1 OR subject_id IN (SELECT id FROM registrations WHERE user_id = $1) "
+          "OR subject_id IN (SELECT id FROM tickets WHERE user_id = $1))",
+          {param(user_id), param(name), param(kErasedName)});
+    }
+    db.exec("UPDATE audit_log SET detail = REPLACE(detail, $1, $2) WHERE detail IS NOT NULL AND strpos(detail, $1) > 0",
+            {param(email), param(erased_address)});
+    db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id = $1", {param(user_id)});
+    db.exec(
+        "UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id = $1 OR holder_email = "
+        "$2",
+        {param(user_id), param(email), param(kErasedName)});
+    db.exec("DELETE FROM staff_invitations WHERE email = $2 OR user_id = $1", {param(user_id), param(email)});
+    db.exec("DELETE FROM password_reset_tokens WHERE email = $1", {param(email)});
+    db.exec("DELETE FROM email_verification_tokens WHERE user_id = $1", {param(user_id)});
+    erasure.sent_messages = pg_detail::read_all(
+        db.exec("SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = $1 OR recipient = $2 OR sent_to = $2)",
+                {param(user_id), param(email)}),
+        [](pg::Row const& row) { return row.text(0); });
+    db.exec(
+        "UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE $3 END, "
+        "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE $3 END, secret = NULL, last_error = NULL, "
+        "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
+        "WHERE user_id = $1 OR recipient = $2 OR sent_to = $2",
+        {param(user_id), param(email), param(erased_address)});
+    db.exec(
+        "UPDATE users SET name = $2, email = $3, password_hash = '', email_verified_at = NULL, erased_at = $4, "
+        "disabled_at = COALESCE(disabled_at, $4) WHERE id = $1",
+        {param(user_id), param(kErasedName), param(erased_address), param(seconds(now))});
+    end_everything_issued(db, std::string(user_id), now);
+    audit(db, now, actor, "user.erased", "user", user_id,
+          "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
+              "; refunds due: " + std::to_string(erasure.refunds_due.size()));
+    auto const user = db.exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = $1", {param(user_id)});
+    erasure.user = read_user(pg::Row(user, 0));
+    return erasure;
+  });
+}
+
+std::expected<User, AccountRefusal> PostgresStore::changed_user(std::string_view email) {
+  auto user = find_user_by_email(email);
+  if (!user) return std::unexpected(AccountRefusal::not_found);
+  return std::move(*user);
 }
 
 void PostgresStore::queue_password_reset(AccountToken const& t) {
@@ -533,7 +625,7 @@ TicketTypeChange PostgresStore::add_ticket_type(TicketType const& type, Timestam
     }
     insert_ticket_type(db, type);
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(type.event_id)});
-    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id, type.event_id);
     return TicketTypeChange::done;
   });
 }
@@ -558,7 +650,7 @@ TicketTypeChange PostgresStore::update_ticket_type(std::string_view event_id, st
                  : TicketTypeChange::capacity_below_sold;
     }
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
-    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }
@@ -579,7 +671,7 @@ TicketTypeChange PostgresStore::delete_ticket_type(std::string_view event_id, st
     if (r.integer(0, 1) <= 1) return TicketTypeChange::last_type;
     db.exec("DELETE FROM ticket_types WHERE id = $2 AND event_id = $1", {param(event_id), param(type_id)});
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
-    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }

@@ -58,8 +58,10 @@ class PostgresStore final : public Store {
   std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
   std::optional<AccountState> account_state(std::string_view user_id) override;
-  std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) override;
-  std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now, Actor const& actor) override;
+  std::expected<User, AccountRefusal> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor,
+                                                  bool keep_an_admin) override;
+  std::expected<User, AccountRefusal> set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                   Actor const& actor, bool keep_an_admin) override;
   void queue_password_reset(AccountToken const& token) override;
   std::optional<std::string> reset_password(std::string_view token_hash, std::string_view password_hash, Timestamp now,
                                             Actor const& actor) override;
@@ -150,6 +152,11 @@ class PostgresStore final : public Store {
   QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
                                       Actor const& actor) override;
   std::vector<Question> list_questions(std::string_view event_id) override;
+  std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
+                                 int limit) override;
+  std::vector<AuditEntry> list_audit(AuditQuery const& query) override;
+  std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
+                                                    bool keep_an_admin) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
@@ -171,6 +178,9 @@ class PostgresStore final : public Store {
   };
 
  private:
+  /// The account with `email` as a change left it.
+  std::expected<User, AccountRefusal> changed_user(std::string_view email);
+
   void migrate();
   /// Runs `job` on a worker thread (asynchronous writes).
   void post(std::function<void()> job);

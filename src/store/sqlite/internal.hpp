@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/trace.hpp"
+#include "store/audit_rows.hpp"
 #include "store/mail_rows.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -23,11 +24,15 @@ inline Timestamp timestamp(std::int64_t s) {
   return Timestamp{std::chrono::seconds{s}};
 }
 
+/// The audit row of a state change. Its event is `event_id`, or when that is empty the event of
+/// the subject (an event, a registration or a ticket), looked up here; subjects that are gone by
+/// the time they are audited (a deleted question) name theirs.
 inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std::string_view action,
-                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {}) {
+                  std::string_view subject_type, std::string_view subject_id, std::string_view detail = {},
+                  std::string_view event_id = {}) {
   db.prepare(
-        "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        "INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, " ADMIT_AUDIT_EVENT_OF("?5", "?6") "))")
       .bind(1, seconds(at))
       .bind(2, actor.user_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.user_id))
       .bind(3, actor.request_id.empty() ? std::nullopt : std::optional<std::string_view>(actor.request_id))
@@ -35,6 +40,7 @@ inline void audit(sqlite::Connection& db, Timestamp at, Actor const& actor, std:
       .bind(5, subject_type)
       .bind(6, subject_id)
       .bind(7, detail.empty() ? std::nullopt : std::optional<std::string_view>(detail))
+      .bind(8, event_id.empty() ? std::nullopt : std::optional<std::string_view>(event_id))
       .run();
 }
 
@@ -191,6 +197,10 @@ inline void join_guest_orders(sqlite::Connection& db, std::string_view user_id, 
       .bind(2, seconds(now))
       .run();
 }
+
+/// What SqliteStore::cancel_registration does, on the writer.
+Cancellation cancel_registration_in(sqlite::Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor);
 
 }  // namespace sqlite_detail
 

@@ -47,7 +47,7 @@ QuestionWriteResult SqliteStore::insert_question(Question const& q, std::size_t 
         .bind(9, d.position)
         .bind(10, seconds(now))
         .run();
-    audit(db, now, actor, "question.created", "question", q.id, q.event_id);
+    audit(db, now, actor, "question.created", "question", q.id, q.event_id, q.event_id);
     return {QuestionWrite::written};
   });
 }
@@ -91,7 +91,7 @@ QuestionWriteResult SqliteStore::update_question(Question const& q, Timestamp no
         .bind(8, string_list_json(d.ticket_type_ids))
         .bind(9, d.position)
         .run();
-    audit(db, now, actor, "question.updated", "question", q.id, q.event_id);
+    audit(db, now, actor, "question.updated", "question", q.id, q.event_id, q.event_id);
     return {QuestionWrite::written};
   });
 }
@@ -100,7 +100,7 @@ bool SqliteStore::delete_question(std::string_view event_id, std::string_view id
   return writes_->run([&](Connection& db) {
     db.prepare("DELETE FROM questions WHERE id = ?2 AND event_id = ?1").bind(1, event_id).bind(2, id).run();
     bool const deleted = db.changes() > 0;
-    if (deleted) audit(db, now, actor, "question.deleted", "question", id, event_id);
+    if (deleted) audit(db, now, actor, "question.deleted", "question", id, event_id, event_id);
     return deleted;
   });
 }

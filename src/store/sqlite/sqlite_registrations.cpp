@@ -184,7 +184,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         sqlite_detail::store_order_link(
             db, reg.id, shared->link,
             confirmed ? registration_mail_id(MailKind::registration_confirmed, reg.id) : std::string(), now);
-        audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status));
+        audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status), reg.event_id);
         result->detail = {reg,           shared->tickets, queued_confirmation(reg),
                           shared->items, shared->answers, shared->attendees,
                           shared->guest};
@@ -237,49 +237,57 @@ std::vector<RegistrationDetail> SqliteStore::list_user_registrations(std::string
   return out;
 }
 
+namespace sqlite_detail {
+
+Cancellation cancel_registration_in(Connection& db, std::string_view id, CancellationRequest const& request,
+                                    Timestamp now, Actor const& actor) {
+  // The single writer makes the policy's reads and the change one step: no scan slips between.
+  CancellationFacts facts{.now = now, .starts_at = {}, .deadline = std::nullopt};
+  std::string event_id;
+  {
+    auto row = db.prepare(
+        "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline, "
+        "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
+        "FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.id = ?1");
+    row.bind(1, id);
+    if (!row.step()) return Cancellation::not_found;
+    auto const status = parse_registration_status(row.text(1));
+    if (!status || !holds_seats(*status)) return Cancellation::not_active;
+    event_id = row.text(0);
+    facts.unpaid_hold = *status == RegistrationStatus::pending_payment;
+    facts.quantity = static_cast<std::int32_t>(row.integer(2));
+    facts.starts_at = timestamp(row.integer(3));
+    if (!row.is_null(4)) facts.deadline = timestamp(row.integer(4));
+    facts.admitted = static_cast<std::int32_t>(row.integer(5));
+  }
+  if (auto const refused = cancellation_refusal(facts, request)) return *refused;
+  auto const released = seats_released(facts);
+  // A paid registration ends as refund_pending; the refund itself goes through the provider.
+  db.prepare(
+        "UPDATE registrations SET updated_at = ?2, retained_seats = ?3, status = CASE WHEN EXISTS (SELECT 1 "
+        "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
+        "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = ?1")
+      .bind(1, id)
+      .bind(2, seconds(now))
+      .bind(3, facts.quantity - released)
+      .run();
+  db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
+      .bind(1, event_id)
+      .bind(2, released)
+      .run();
+  if (released > 0) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
+  db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
+  audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
+  sqlite_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
+  return Cancellation::cancelled;
+}
+
+}  // namespace sqlite_detail
+
 Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                               Actor const& actor) {
-  return writes_->run([&](Connection& db) {
-    // The single writer makes the policy's reads and the change one step: no scan slips between.
-    CancellationFacts facts{.now = now, .starts_at = {}, .deadline = std::nullopt};
-    std::string event_id;
-    {
-      auto row = db.prepare(
-          "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline, "
-          "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL) "
-          "FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.id = ?1");
-      row.bind(1, id);
-      if (!row.step()) return Cancellation::not_found;
-      auto const status = parse_registration_status(row.text(1));
-      if (!status || !holds_seats(*status)) return Cancellation::not_active;
-      event_id = row.text(0);
-      facts.unpaid_hold = *status == RegistrationStatus::pending_payment;
-      facts.quantity = static_cast<std::int32_t>(row.integer(2));
-      facts.starts_at = timestamp(row.integer(3));
-      if (!row.is_null(4)) facts.deadline = timestamp(row.integer(4));
-      facts.admitted = static_cast<std::int32_t>(row.integer(5));
-    }
-    if (auto const refused = cancellation_refusal(facts, request)) return *refused;
-    auto const released = seats_released(facts);
-    // A paid registration ends as refund_pending; the refund itself goes through the provider.
-    db.prepare(
-          "UPDATE registrations SET updated_at = ?2, retained_seats = ?3, status = CASE WHEN EXISTS (SELECT 1 "
-          "FROM payments p WHERE p.registration_id = registrations.id AND p.status = 'succeeded') "
-          "THEN 'refund_pending' ELSE 'cancelled' END WHERE id = ?1")
-        .bind(1, id)
-        .bind(2, seconds(now))
-        .bind(3, facts.quantity - released)
-        .run();
-    db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
-        .bind(1, event_id)
-        .bind(2, released)
-        .run();
-    if (released > 0) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
-    db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
-    audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
-    sqlite_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
-    return Cancellation::cancelled;
-  });
+  return writes_->run(
+      [&](Connection& db) { return sqlite_detail::cancel_registration_in(db, id, request, now, actor); });
 }
 
 EventStats SqliteStore::event_stats(std::string_view event_id) {
@@ -362,7 +370,7 @@ void SqliteStore::redeem_ticket(std::string ticket_id, std::string event_id, std
             .bind(5, code)
             .run();
         bool const admitted = db.changes() == 1;
-        if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id);
+        if (admitted) audit(db, now, actor, "ticket.validated", "ticket", ticket_id, {}, event_id);
         *result = redemption_outcome(admitted, select_ticket(db, ticket_id), event_id, code);
       },
       [result, done = std::move(done)](std::exception_ptr const& failure) {

@@ -58,7 +58,7 @@ InviteResult SqliteStore::invite_staff(StaffInvitation const& fresh, Actor const
         .run();
     bool const created = db.changes() == 1;
     if (created) {
-      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id);
+      audit(db, fresh.invited_at, actor, "staff.invited", "staff_invitation", fresh.id, fresh.event_id, fresh.event_id);
       sqlite_detail::queue_mail(db, OutboxEntry{.id = "staff_invitation." + fresh.id,
                                                 .kind = MailKind::staff_invitation,
                                                 .recipient = fresh.email,
@@ -100,7 +100,7 @@ std::optional<StaffInvitation> SqliteStore::decline_staff_invitation(std::string
     auto found = invitation_where(db, "WHERE i.id = ?1 AND i.email = ?2", id, email);
     if (!found) return std::nullopt;
     db.prepare("DELETE FROM staff_invitations WHERE id = ?1").bind(1, id).run();
-    audit(db, now, actor, "staff.declined", "staff_invitation", id, found->event_id);
+    audit(db, now, actor, "staff.declined", "staff_invitation", id, found->event_id, found->event_id);
     return found;
   });
 }
@@ -111,7 +111,7 @@ std::optional<StaffInvitation> SqliteStore::remove_staff_invitation(std::string_
     auto found = invitation_where(db, "WHERE i.event_id = ?1 AND i.id = ?2", event_id, id);
     if (!found) return std::nullopt;
     db.prepare("DELETE FROM staff_invitations WHERE id = ?1").bind(1, id).run();
-    audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id);
+    audit(db, now, actor, "staff.removed", "staff_invitation", id, event_id, event_id);
     return found;
   });
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <array>
 #include <condition_variable>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,17 @@ void end_everything_issued(Connection& db, std::string_view user_id, Timestamp n
       .bind(1, seconds(now))
       .bind(2, user_id)
       .run();
+}
+
+/// Whether the account with `email` is an enabled admin and no other account is one: taking its
+/// admin role or disabling it would leave nobody to administer the instance. Read on the
+/// writer, so the answer holds for the write that follows it.
+bool is_only_enabled_admin(Connection& db, std::string_view email) {
+  auto row = db.prepare(
+      "SELECT COALESCE(SUM(email = ?1), 0), COUNT(*) FROM users WHERE roles & ?2 <> 0 AND disabled_at IS NULL");
+  row.bind(1, email).bind(2, std::int64_t{Roles(Role::admin).bits()});
+  row.step();
+  return row.integer(0) == 1 && row.integer(1) == 1;
 }
 
 /// Writes an address verification token and the message carrying its link.
@@ -263,39 +275,144 @@ std::optional<AccountState> SqliteStore::account_state(std::string_view user_id)
   return AccountState{.token_version = row.integer(0), .disabled = row.integer(1) != 0};
 }
 
-std::optional<User> SqliteStore::revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) {
-  bool const found = writes_->run([&](Connection& db) {
+std::expected<User, AccountRefusal> SqliteStore::revoke_role(std::string_view email, Role role, Timestamp now,
+                                                             Actor const& actor, bool keep_an_admin) {
+  auto const refused = writes_->run([&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
     auto row = db.prepare("UPDATE users SET roles = roles & ~?1 WHERE email = ?2 RETURNING id, roles");
     row.bind(1, std::int64_t{Roles(role).bits()}).bind(2, email);
-    if (!row.step()) return false;
+    if (!row.step()) return AccountRefusal::not_found;
     auto const id = row.text(0);
     auto const roles = Roles(static_cast<std::uint8_t>(row.integer(1)));
     row.run();
     end_everything_issued(db, id, now);
     audit(db, now, actor, "user.role_revoked", "user", id,
           std::string(role_name(role)) + " (now: " + role_list(roles) + ")");
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
 }
 
-std::optional<User> SqliteStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
-                                              Actor const& actor) {
-  bool const found = writes_->run([&](Connection& db) {
+std::expected<User, AccountRefusal> SqliteStore::set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                              Actor const& actor, bool keep_an_admin) {
+  auto const refused = writes_->run([&](Connection& db) -> std::optional<AccountRefusal> {
+    if (keep_an_admin && disabled && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
+    if (!disabled) {
+      auto erased = db.prepare("SELECT 1 FROM users WHERE email = ?1 AND erased_at IS NOT NULL");
+      erased.bind(1, email);
+      if (erased.step()) return AccountRefusal::erased;
+    }
     // Disabling an account that is already disabled keeps the time it was first disabled.
     auto row = db.prepare(
         "UPDATE users SET disabled_at = CASE WHEN ?1 THEN COALESCE(disabled_at, ?2) END WHERE email = ?3 RETURNING id");
     row.bind(1, std::int64_t{disabled}).bind(2, seconds(now)).bind(3, email);
-    if (!row.step()) return false;
+    if (!row.step()) return AccountRefusal::not_found;
     auto const id = row.text(0);
     row.run();
     end_everything_issued(db, id, now);
     audit(db, now, actor, disabled ? "user.disabled" : "user.enabled", "user", id);
-    return true;
+    return std::nullopt;
   });
-  if (!found) return std::nullopt;
-  return find_user_by_email(email);
+  if (refused) return std::unexpected(*refused);
+  return changed_user(email);
+}
+
+std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view user_id, Timestamp now,
+                                                               Actor const& actor, bool keep_an_admin) {
+  return writes_->run([&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
+    std::string email;
+    std::string name;
+    {
+      auto row = db.prepare("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = ?1");
+      row.bind(1, user_id);
+      if (!row.step()) return std::unexpected(AccountRefusal::not_found);
+      if (row.integer(2) != 0) return std::unexpected(AccountRefusal::erased);
+      email = row.text(0);
+      name = row.text(1);
+    }
+    if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
+    Erasure erasure;
+    {
+      auto rows = db.prepare(
+          "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id = ?1 "
+          "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
+      rows.bind(1, user_id).bind(2, seconds(now));
+      while (rows.step()) erasure.cancelled.push_back(rows.text(0));
+    }
+    CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
+    for (auto const& id : erasure.cancelled) {
+      sqlite_detail::cancel_registration_in(db, id, request, now, actor);
+      auto row = db.prepare("SELECT status = 'refund_pending' FROM registrations WHERE id = ?1");
+      row.bind(1, id);
+      if (row.step() && row.integer(0) != 0) erasure.refunds_due.push_back(id);
+    }
+    auto const erased_address = erased_email(user_id);
+    // Each statement names some of ?1 user id, ?2 address, ?3 erased address, ?4 erased name.
+    auto const run = [&](std::string_view sql) {
+      auto statement = db.prepare(sql);
+      std::array<std::string_view, 4> const values{user_id, email, erased_address, kErasedName};
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (sql.find("?" + std::to_string(i + 1)) != std::string_view::npos) {
+          statement.bind(static_cast<int>(i + 1), values.at(i));
+        }
+      }
+      statement.run();
+    };
+    // Audit details that name the person, before their name goes: every row naming the address,
+    // and the rows about them (their account, their orders and tickets) naming their name.
+    if (!name.empty()) {
+      db.prepare(
+            "UPDATE audit_log SET detail = REPLACE(detail, ?2, ?4) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0 "
+            "AND (actor_id = ?1 OR subject_id = ?1 OR subject_id IN (SELECT id FROM registrations WHERE user_id = ?1) "
+            "OR subject_id IN (SELECT id FROM tickets WHERE user_id = ?1))")
+          .bind(1, user_id)
+          .bind(2, name)
+          .bind(4, kErasedName)
+          .run();
+    }
+    run("UPDATE audit_log SET detail = REPLACE(detail, ?2, ?3) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0");
+    run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id = ?1");
+    run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id = ?1 OR "
+        "holder_email = ?2");
+    run("DELETE FROM staff_invitations WHERE email = ?2 OR user_id = ?1");
+    run("DELETE FROM password_reset_tokens WHERE email = ?2");
+    run("DELETE FROM email_verification_tokens WHERE user_id = ?1");
+    {
+      auto rows = db.prepare(
+          "SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = ?1 OR recipient = ?2 OR "
+          "sent_to = ?2)");
+      rows.bind(1, user_id).bind(2, email);
+      while (rows.step()) erasure.sent_messages.push_back(rows.text(0));
+    }
+    run("UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE ?3 END, "
+        "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE ?3 END, secret = NULL, last_error = NULL, "
+        "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
+        "WHERE user_id = ?1 OR recipient = ?2 OR sent_to = ?2");
+    db.prepare(
+          "UPDATE users SET name = ?2, email = ?3, password_hash = '', email_verified_at = NULL, erased_at = ?4, "
+          "disabled_at = COALESCE(disabled_at, ?4) WHERE id = ?1")
+        .bind(1, user_id)
+        .bind(2, kErasedName)
+        .bind(3, erased_address)
+        .bind(4, seconds(now))
+        .run();
+    end_everything_issued(db, user_id, now);
+    audit(db, now, actor, "user.erased", "user", user_id,
+          "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
+              "; refunds due: " + std::to_string(erasure.refunds_due.size()));
+    auto row = db.prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
+    row.bind(1, user_id);
+    row.step();
+    erasure.user = read_user(row);
+    return erasure;
+  });
+}
+
+std::expected<User, AccountRefusal> SqliteStore::changed_user(std::string_view email) {
+  auto user = find_user_by_email(email);
+  if (!user) return std::unexpected(AccountRefusal::not_found);
+  return std::move(*user);
 }
 
 void SqliteStore::queue_password_reset(AccountToken const& t) {
@@ -673,7 +790,7 @@ TicketTypeChange SqliteStore::add_ticket_type(TicketType const& type, Timestamp 
     }
     insert_ticket_type(db, type);
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, type.event_id).run();
-    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id);
+    audit(db, now, actor, "ticket_type.created", "ticket_type", type.id, type.event_id, type.event_id);
     return TicketTypeChange::done;
   });
 }
@@ -693,7 +810,7 @@ TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std:
       return exists.step() ? TicketTypeChange::capacity_below_sold : TicketTypeChange::not_found;
     }
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
-    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }
@@ -713,7 +830,7 @@ TicketTypeChange SqliteStore::delete_ticket_type(std::string_view event_id, std:
     }
     db.prepare("DELETE FROM ticket_types WHERE id = ?2 AND event_id = ?1").bind(1, event_id).bind(2, type_id).run();
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
-    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id);
+    audit(db, now, actor, "ticket_type.deleted", "ticket_type", type_id, event_id, event_id);
     return TicketTypeChange::done;
   });
 }

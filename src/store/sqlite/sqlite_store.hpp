@@ -35,8 +35,10 @@ class SqliteStore final : public Store {
   std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
   std::optional<AccountState> account_state(std::string_view user_id) override;
-  std::optional<User> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor) override;
-  std::optional<User> set_disabled(std::string_view email, bool disabled, Timestamp now, Actor const& actor) override;
+  std::expected<User, AccountRefusal> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor,
+                                                  bool keep_an_admin) override;
+  std::expected<User, AccountRefusal> set_disabled(std::string_view email, bool disabled, Timestamp now,
+                                                   Actor const& actor, bool keep_an_admin) override;
   void queue_password_reset(AccountToken const& token) override;
   std::optional<std::string> reset_password(std::string_view token_hash, std::string_view password_hash, Timestamp now,
                                             Actor const& actor) override;
@@ -127,6 +129,11 @@ class SqliteStore final : public Store {
   std::optional<std::string> order_of_token(std::string_view token_hash) override;
   void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,
                          std::optional<OutboxEntry> const& mail, Timestamp now) override;
+  std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
+                                 int limit) override;
+  std::vector<AuditEntry> list_audit(AuditQuery const& query) override;
+  std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
+                                                    bool keep_an_admin) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;
@@ -143,6 +150,9 @@ class SqliteStore final : public Store {
   void release_mail_claims();
 
  private:
+  /// The account with `email` as a change left it.
+  std::expected<User, AccountRefusal> changed_user(std::string_view email);
+
   class Reader;
   Reader reader();
   std::vector<Ticket> tickets_of(sqlite::Connection& db, std::string_view registration_id);

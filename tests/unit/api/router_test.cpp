@@ -353,6 +353,7 @@ class RouteTableTest : public ::testing::Test {
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
   Questions questions_{store_, store_, entropy_, clock_};
+  Administration administration_{store_, store_, store_, accounts_, clock_};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
@@ -363,6 +364,7 @@ class RouteTableTest : public ::testing::Test {
       .staff = staff_,
       .questions = questions_,
       .external_sign_in = nullptr,
+      .admin = administration_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },
@@ -448,7 +450,7 @@ TEST_F(RouteTableTest, DocumentedSecurityMatchesRouteAccess) {
     if (route.access != Access::anyone) {
       EXPECT_TRUE(responses.contains("401")) << route.method << " " << route.pattern << " should document 401";
     }
-    if (route.access == Access::organizer) {
+    if (route.access == Access::organizer || route.access == Access::admin) {
       EXPECT_TRUE(responses.contains("403")) << route.method << " " << route.pattern << " should document 403";
     }
     if (route.rate != RateClass::none) {
@@ -475,8 +477,13 @@ TEST_F(RouteTableTest, GuardsOrganizerRoutes) {
     request.method = route.method;
     request.path = route.pattern;  // "{id}" is as good an id as any for an access check
     EXPECT_EQ(router.handle(request).status, 401u) << route.method << " " << route.pattern;
-    if (route.access == Access::organizer) {
+    if (route.access == Access::organizer || route.access == Access::admin) {
       request.headers.emplace_back("Authorization", "Bearer attendee-token");
+      EXPECT_EQ(router.handle(request).status, 403u) << route.method << " " << route.pattern;
+    }
+    if (route.access == Access::admin) {
+      request.headers.clear();
+      request.headers.emplace_back("Authorization", "Bearer organizer-token");
       EXPECT_EQ(router.handle(request).status, 403u) << route.method << " " << route.pattern;
     }
   }

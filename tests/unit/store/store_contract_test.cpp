@@ -534,7 +534,8 @@ TYPED_TEST(StoreContract, RevokeRoleTakesTheRoleMovesTheVersionAndEndsEverySessi
   ASSERT_EQ(this->store_->rotate_session("b1", "b2", kNow, kNow + days{30}).outcome, RotateOutcome::rotated);
   this->store_->insert_session(make_session("g1", "u2", "fg"));
 
-  auto const revoked = this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 1min, Actor{{}, "cli"});
+  auto const revoked =
+      this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 1min, Actor{{}, "cli"}, false);
   ASSERT_TRUE(revoked);
   EXPECT_EQ(revoked->id, "u1");
   EXPECT_EQ(revoked->roles, Roles(Role::attendee));
@@ -550,7 +551,7 @@ TYPED_TEST(StoreContract, RevokeRoleTakesTheRoleMovesTheVersionAndEndsEverySessi
 
   // A role the account no longer holds: the sessions end again all the same.
   this->store_->insert_session(make_session("c1", "u1", "fc"));
-  auto const again = this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 3min, Actor{});
+  auto const again = this->store_->revoke_role("ada@example.com", Role::organizer, kNow + 3min, Actor{}, false);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->roles, Roles(Role::attendee));
   EXPECT_EQ(again->token_version, 2);
@@ -559,8 +560,8 @@ TYPED_TEST(StoreContract, RevokeRoleTakesTheRoleMovesTheVersionAndEndsEverySessi
 
 TYPED_TEST(StoreContract, RevokeRoleIsAuditedAndOfAnUnknownEmailIsNothing) {
   this->add_user("u1", "ada@example.com", Role::attendee | Role::organizer);
-  EXPECT_FALSE(this->store_->revoke_role("grace@example.com", Role::organizer, kNow, Actor{}));
-  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{"admin", "req-7"}));
+  EXPECT_FALSE(this->store_->revoke_role("grace@example.com", Role::organizer, kNow, Actor{}, false));
+  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{"admin", "req-7"}, false));
   auto const rows = this->factory_.query(
       "SELECT actor_id, request_id, detail, at FROM audit_log WHERE action = 'user.role_revoked' AND subject_id = "
       "'u1'");
@@ -575,9 +576,9 @@ TYPED_TEST(StoreContract, DisablingEndsEverySessionAndEnablingMovesTheVersionOnA
   this->add_user("u1", "ada@example.com");
   this->store_->insert_session(make_session("a1", "u1", "fa"));
 
-  auto const disabled = this->store_->set_disabled("ADA@example.com", true, kNow + 1min, Actor{{}, "cli"});
+  auto const disabled = this->store_->set_disabled("ADA@example.com", true, kNow + 1min, Actor{{}, "cli"}, false);
   EXPECT_FALSE(disabled) << "emails are stored normalised; the caller normalises";
-  auto const off = this->store_->set_disabled("ada@example.com", true, kNow + 1min, Actor{{}, "cli"});
+  auto const off = this->store_->set_disabled("ada@example.com", true, kNow + 1min, Actor{{}, "cli"}, false);
   ASSERT_TRUE(off);
   EXPECT_TRUE(off->disabled());
   EXPECT_EQ(off->disabled_at, kNow + 1min);
@@ -587,19 +588,19 @@ TYPED_TEST(StoreContract, DisablingEndsEverySessionAndEnablingMovesTheVersionOnA
   EXPECT_EQ(this->store_->rotate_session("a1", "a2", kNow + 2min, kNow + days{30}).outcome, RotateOutcome::invalid);
 
   // Disabling again keeps the first time; the version moves on all the same.
-  auto const twice = this->store_->set_disabled("ada@example.com", true, kNow + 5min, Actor{});
+  auto const twice = this->store_->set_disabled("ada@example.com", true, kNow + 5min, Actor{}, false);
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->disabled_at, kNow + 1min);
   EXPECT_EQ(twice->token_version, 2);
 
-  auto const on = this->store_->set_disabled("ada@example.com", false, kNow + 10min, Actor{{}, "cli"});
+  auto const on = this->store_->set_disabled("ada@example.com", false, kNow + 10min, Actor{{}, "cli"}, false);
   ASSERT_TRUE(on);
   EXPECT_FALSE(on->disabled());
   EXPECT_EQ(on->token_version, 3);
   EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 3, .disabled = false}));
   EXPECT_FALSE(this->store_->find_user_by_email("ada@example.com")->disabled());
 
-  EXPECT_FALSE(this->store_->set_disabled("grace@example.com", true, kNow, Actor{}));
+  EXPECT_FALSE(this->store_->set_disabled("grace@example.com", true, kNow, Actor{}, false));
   auto const rows = this->factory_.query(
       "SELECT action FROM audit_log WHERE subject_id = 'u1' AND action IN ('user.disabled', 'user.enabled') "
       "ORDER BY id");
@@ -611,8 +612,8 @@ TYPED_TEST(StoreContract, DisablingEndsEverySessionAndEnablingMovesTheVersionOnA
 
 TYPED_TEST(StoreContract, AnAccountsStateSurvivesAReopen) {
   this->add_user("u1", "ada@example.com", Role::attendee | Role::organizer);
-  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{}));
-  ASSERT_TRUE(this->store_->set_disabled("ada@example.com", true, kNow, Actor{}));
+  ASSERT_TRUE(this->store_->revoke_role("ada@example.com", Role::organizer, kNow, Actor{}, false));
+  ASSERT_TRUE(this->store_->set_disabled("ada@example.com", true, kNow, Actor{}, false));
   this->reopen();
   EXPECT_EQ(this->store_->account_state("u1"), (AccountState{.token_version = 2, .disabled = true}));
   EXPECT_EQ(this->store_->find_user("u1")->roles, Roles(Role::attendee));
@@ -3175,6 +3176,246 @@ TYPED_TEST(StaffMigration, TicketsIssuedBeforeHoldersKeepTheBuyersNameAsTheirHol
   }
   EXPECT_TRUE(detail->answers.empty());
   EXPECT_TRUE(detail->attendees.empty());
+}
+
+TYPED_TEST(StaffMigration, AuditRowsWrittenBeforeV020AreGivenTheirEvent) {
+  this->factory_.migrate_up_to(17);
+  this->factory_.execute(
+      "INSERT INTO users (id, email, name, password_hash, roles, created_at) VALUES "
+      "('org', 'olga@example.com', 'Olga', 'x', 3, 0), ('a1', 'a1@example.com', 'Ada', 'x', 1, 0);"
+      "INSERT INTO events (id, organizer_id, name, description, starts_at, timezone, location, capacity, "
+      "registered_count, max_per_attendee, price_minor, currency, status, created_at, updated_at, search_text) "
+      "VALUES ('e1', 'org', 'One', '', 2000000000, 'UTC', '', 10, 1, 5, 0, 'EUR', 'published', 0, 0, 'one');"
+      "INSERT INTO ticket_types (id, event_id, name, price_minor, sold, position) VALUES "
+      "('e1-general', 'e1', 'General admission', 0, 1, 0);"
+      "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
+      "registered_at, updated_at) VALUES ('r1', 'e1', 'e1-general', 'a1', 1, 'confirmed', 0, 'EUR', 0, 0);"
+      "INSERT INTO tickets (id, registration_id, event_id, user_id, status, qr_code, generated_at, position, "
+      "ticket_type_id) VALUES ('t1', 'r1', 'e1', 'a1', 'valid', 'q1', 0, 1, 'e1-general');"
+      "INSERT INTO staff_invitations (id, event_id, email, status, invited_at, expires_at) VALUES "
+      "('s1', 'e1', 'sam@example.com', 'invited', 0, 9999999999);"
+      "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) VALUES "
+      "(1, 'org', 'event.created', 'event', 'e1', NULL), (2, 'a1', 'registration.created', 'registration', 'r1', "
+      "'confirmed'), (3, 'org', 'ticket.validated', 'ticket', 't1', NULL), (4, 'org', 'ticket_type.deleted', "
+      "'ticket_type', 'gone', 'e1'), (5, 'org', 'question.deleted', 'question', 'q9', 'e1'), (6, 'org', "
+      "'staff.accepted', 'staff_invitation', 's1', NULL), (7, NULL, 'user.created', 'user', 'a1', NULL);");
+  auto store = this->factory_.open();
+  std::vector<std::string> actions;
+  for (auto const& e : store->list_audit({.event_id = "e1", .limit = 20})) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"staff.accepted", "question.deleted", "ticket_type.deleted",
+                                               "ticket.validated", "registration.created", "event.created"}));
+  EXPECT_EQ(store->list_audit({.action = "user.created", .limit = 20}).at(0).event_id, "");
+}
+
+// ---- administration: the audit log, accounts ----------------------------------------------
+
+template <class Factory>
+class AdminContract : public StoreContract<Factory> {
+ protected:
+  void SetUp() override {
+    StoreContract<Factory>::SetUp();
+    if (this->IsSkipped()) return;
+    this->add_user("org", "olga@example.com", Role::organizer);
+    this->add_user("a1", "ada@example.com");
+    this->add_user("a2", "grace@example.com");
+  }
+
+  std::vector<std::string> actions(AuditQuery const& query) {
+    std::vector<std::string> out;
+    for (auto const& e : this->store_->list_audit(query)) out.push_back(e.action + ":" + e.subject_id);
+    return out;
+  }
+};
+
+TYPED_TEST_SUITE(AdminContract, StoreImplementations, FactoryName);
+
+TYPED_TEST(AdminContract, AuditRowsNameTheirEventAndReadNewestFirst) {
+  this->add_event(make_event("e1", "org", kNow + days{30}));
+  this->add_event(make_event("e2", "org", kNow + days{40}));
+  ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e2", "a2"))->outcome, Placement::placed);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = false, .reason = {}}, kNow + 1h,
+                                              Actor{"a1", "req-cancel"}),
+            Cancellation::cancelled);
+
+  auto const of_e1 = this->store_->list_audit({.event_id = "e1", .limit = 10});
+  ASSERT_EQ(of_e1.size(), 3u);
+  EXPECT_EQ(of_e1[0].action, "registration.cancelled");
+  EXPECT_EQ(of_e1[0].subject_type, "registration");
+  EXPECT_EQ(of_e1[0].subject_id, "r1");
+  EXPECT_EQ(of_e1[0].actor_id, "a1") << "who cancelled it";
+  EXPECT_EQ(of_e1[0].request_id, "req-cancel");
+  EXPECT_EQ(of_e1[0].event_id, "e1");
+  EXPECT_EQ(of_e1[0].at, kNow + 1h);
+  EXPECT_EQ(of_e1[1].action, "registration.created");
+  EXPECT_EQ(of_e1[2].action, "event.created");
+  EXPECT_GT(of_e1[0].id, of_e1[1].id);
+  EXPECT_GT(of_e1[1].id, of_e1[2].id);
+
+  // Each filter narrows; together they all must match.
+  EXPECT_EQ(this->actions({.actor_id = "a1", .limit = 10}), std::vector<std::string>{"registration.cancelled:r1"});
+  EXPECT_EQ(this->actions({.action = "registration.created", .limit = 10}),
+            (std::vector<std::string>{"registration.created:r2", "registration.created:r1"}));
+  EXPECT_EQ(this->actions({.event_id = "e2", .action = "registration.created", .limit = 10}),
+            std::vector<std::string>{"registration.created:r2"});
+  EXPECT_EQ(this->actions({.event_id = "e1", .from = kNow + 1min, .limit = 10}),
+            std::vector<std::string>{"registration.cancelled:r1"});
+  EXPECT_EQ(this->actions({.event_id = "e1", .to = kNow, .limit = 10}),
+            (std::vector<std::string>{"registration.created:r1", "event.created:e1"}));
+  // Keyset pages: the rows before an id, newest first.
+  EXPECT_EQ(this->actions({.event_id = "e1", .before_id = of_e1[0].id, .limit = 1}),
+            std::vector<std::string>{"registration.created:r1"});
+  EXPECT_TRUE(this->store_->list_audit({.event_id = "e1", .before_id = of_e1[2].id, .limit = 10}).empty());
+  // Accounts belong to no event.
+  auto const created = this->store_->list_audit({.action = "user.created", .limit = 10});
+  ASSERT_EQ(created.size(), 3u);
+  EXPECT_EQ(created[0].event_id, "");
+}
+
+TYPED_TEST(AdminContract, AuditRowsOfTypesQuestionsAndStaffNameTheirEvent) {
+  this->add_event(make_event("e1", "org", kNow + days{30}));
+  ASSERT_EQ(this->store_->add_ticket_type(
+                TicketType{.id = "vip", .event_id = "e1", .details = {.name = "VIP", .price_minor = 9000}}, kNow,
+                Actor{"org", ""}),
+            TicketTypeChange::done);
+  ASSERT_EQ(this->store_->delete_ticket_type("e1", "vip", kNow, Actor{"org", ""}), TicketTypeChange::done);
+  auto const rows = this->store_->list_audit({.event_id = "e1", .limit = 10});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].action, "ticket_type.deleted");
+  EXPECT_EQ(rows[1].action, "ticket_type.created");
+}
+
+TYPED_TEST(AdminContract, SearchUsersMatchesNameOrEmailInEmailOrder) {
+  this->add_user("x1", "zed_1@example.com");
+  auto const all = this->store_->search_users("", std::nullopt, 10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].email, "ada@example.com");
+  EXPECT_EQ(all[3].email, "zed_1@example.com");
+  EXPECT_EQ(this->store_->search_users("GRACE", std::nullopt, 10).size(), 1u) << "ASCII letters match either case";
+  EXPECT_EQ(this->store_->search_users("d_", std::nullopt, 10).size(), 1u) << "_ is no wildcard";
+  EXPECT_EQ(this->store_->search_users("Name", std::nullopt, 10).size(), 4u) << "names match too";
+  auto const page = this->store_->search_users("example", std::string("grace@example.com"), 1);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].email, "olga@example.com");
+}
+
+TYPED_TEST(AdminContract, TheOnlyEnabledAdminKeepsTheRoleWhenAsked) {
+  this->add_user("root", "root@example.com", Role::admin);
+  auto const refused = this->store_->revoke_role("root@example.com", Role::admin, kNow, Actor{"root", ""}, true);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), AccountRefusal::last_admin);
+  auto const not_disabled = this->store_->set_disabled("root@example.com", true, kNow, Actor{"root", ""}, true);
+  ASSERT_FALSE(not_disabled);
+  EXPECT_EQ(not_disabled.error(), AccountRefusal::last_admin);
+  // Nothing changed, nothing audited.
+  EXPECT_EQ(this->store_->account_state("root"), (AccountState{.token_version = 0, .disabled = false}));
+  EXPECT_EQ(this->store_->find_user("root")->roles, Roles(Role::admin));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE subject_id = 'root' AND action <> 'user.created'"), "0");
+  // Other roles of the last admin may go.
+  EXPECT_TRUE(this->store_->revoke_role("root@example.com", Role::organizer, kNow, Actor{}, true));
+  EXPECT_EQ(this->store_->revoke_role("nobody@example.com", Role::admin, kNow, Actor{}, true).error(),
+            AccountRefusal::not_found);
+
+  // With a second admin, either may go; a disabled admin counts for nothing.
+  this->add_user("root2", "root2@example.com", Role::admin);
+  ASSERT_TRUE(this->store_->set_disabled("root2@example.com", true, kNow, Actor{}, true));
+  EXPECT_EQ(this->store_->revoke_role("root@example.com", Role::admin, kNow, Actor{}, true).error(),
+            AccountRefusal::last_admin);
+  ASSERT_TRUE(this->store_->set_disabled("root2@example.com", false, kNow, Actor{}, true));
+  EXPECT_TRUE(this->store_->revoke_role("root@example.com", Role::admin, kNow, Actor{}, true));
+  EXPECT_EQ(this->store_->set_disabled("root2@example.com", true, kNow, Actor{}, true).error(),
+            AccountRefusal::last_admin);
+  // The command line may do anything.
+  EXPECT_TRUE(this->store_->set_disabled("root2@example.com", true, kNow, Actor{}, false));
+}
+
+TYPED_TEST(AdminContract, TwoAdminsDemotingEachOtherAtOnceLeaveOne) {
+  this->add_user("root", "root@example.com", Role::admin);
+  this->add_user("root2", "root2@example.com", Role::admin);
+  for (int round = 0; round < 5; ++round) {
+    std::atomic<int> done{0};
+    std::thread first([&] {
+      if (this->store_->revoke_role("root@example.com", Role::admin, kNow, Actor{}, true)) ++done;
+    });
+    std::thread second([&] {
+      if (this->store_->set_disabled("root2@example.com", true, kNow, Actor{}, true)) ++done;
+    });
+    first.join();
+    second.join();
+    EXPECT_EQ(done.load(), 1);
+    EXPECT_EQ(this->count("SELECT COUNT(*) FROM users WHERE (roles & 8) <> 0 AND disabled_at IS NULL"), "1");
+    // Both admins again for the next round.
+    ASSERT_TRUE(this->store_->set_roles("root@example.com", Role::admin, Actor{}));
+    ASSERT_TRUE(this->store_->set_disabled("root2@example.com", false, kNow, Actor{}, false));
+  }
+}
+
+TYPED_TEST(AdminContract, ErasureReplacesThePersonAndKeepsTheBooks) {
+  this->add_user("root", "root@example.com", Role::admin);
+  this->add_event(make_event("later", "org", kNow + days{30}));
+  this->add_event(make_event("soon", "org", kNow + 1h));
+  ASSERT_EQ(place(*this->store_, make_order("r1", "later", "a1", 2))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r2", "soon", "a1", 1))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, make_order("r3", "later", "a2", 1))->outcome, Placement::placed);
+  this->factory_.execute(
+      "UPDATE registrations SET answers = '{\"q1\":\"vegan\"}', attendees = '[{\"name\":\"Ada L\"}]' WHERE id = 'r1';"
+      "UPDATE tickets SET holder_name = 'Ada L', holder_email = 'ada@example.com' WHERE registration_id = 'r3';");
+  ASSERT_EQ(this->store_->cancel_registration("r3", {.by_organizer = true, .reason = "moved, says ada@example.com"},
+                                              kNow, Actor{"org", ""}),
+            Cancellation::cancelled);
+  this->store_->queue_mail(OutboxEntry{.id = "m1",
+                                       .kind = MailKind::registration_confirmed,
+                                       .recipient = "ada@example.com",
+                                       .user_id = "a1",
+                                       .registration_id = "r1",
+                                       .event_id = "later",
+                                       .created_at = kNow});
+  this->store_->insert_session(make_session("s1", "a1", "f1"));
+
+  auto const erased = this->store_->erase_user("a1", kNow + 2h, Actor{"root", "req-erase"}, true);
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(erased->cancelled, std::vector<std::string>{"r1"}) << "only the event yet to start";
+  EXPECT_TRUE(erased->refunds_due.empty()) << "nothing was paid";
+  EXPECT_EQ(erased->user.name, kErasedName);
+  EXPECT_EQ(erased->user.email, erased_email("a1"));
+  EXPECT_EQ(erased->user.password_hash, "");
+  EXPECT_EQ(erased->user.erased_at, kNow + 2h);
+  EXPECT_TRUE(erased->user.disabled());
+  EXPECT_FALSE(this->store_->find_user_by_email("ada@example.com"));
+  EXPECT_EQ(this->store_->account_state("a1"), (AccountState{.token_version = 1, .disabled = true}));
+  EXPECT_EQ(this->store_->rotate_session("s1", "s2", kNow + 3h, kNow + days{30}).outcome, RotateOutcome::invalid);
+
+  // The books: the past event's seat and money stay; the future one's seats are free again.
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.amount_minor, 2500);
+  EXPECT_EQ(this->store_->find_event("soon")->registered_count, 1);
+  EXPECT_EQ(this->store_->find_event("later")->registered_count, 0);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::cancelled);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.amount_minor, 5000);
+  // No trace of the person left.
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE answers <> '{}' OR attendees <> '[]'"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE holder_email = 'ada@example.com' OR holder_name = "
+                        "'Ada L'"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%ada@example.com%'"), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'ada@example.com' OR sent_to = "
+                        "'ada@example.com'"),
+            "0");
+  EXPECT_EQ(this->count("SELECT status FROM mail_outbox WHERE id = 'm1'"), "skipped") << "nothing more is sent";
+  auto const audit = this->store_->list_audit({.action = "user.erased", .limit = 10});
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor_id, "root");
+  EXPECT_EQ(audit[0].subject_id, "a1");
+  EXPECT_EQ(audit[0].detail, "registrations cancelled: 1; refunds due: 0");
+
+  // Once only; and the account stays disabled.
+  EXPECT_EQ(this->store_->erase_user("a1", kNow + 3h, Actor{}, true).error(), AccountRefusal::erased);
+  EXPECT_EQ(this->store_->set_disabled(erased_email("a1"), false, kNow + 3h, Actor{}, false).error(),
+            AccountRefusal::erased);
+  EXPECT_EQ(this->store_->erase_user("nobody", kNow, Actor{}, true).error(), AccountRefusal::not_found);
+  EXPECT_EQ(this->store_->erase_user("root", kNow, Actor{}, true).error(), AccountRefusal::last_admin);
+  EXPECT_TRUE(this->store_->find_user("root"));
+  EXPECT_EQ(this->store_->find_user("root")->email, "root@example.com");
 }
 
 }  // namespace

@@ -169,8 +169,12 @@ class FakeStore final : public Store {
   std::optional<User> find_user_by_email(std::string_view email) override;
   std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
   std::optional<AccountState> account_state(std::string_view user_id) override;
-  std::optional<User> revoke_role(std::string_view, Role, Timestamp, Actor const&) override { return std::nullopt; }
-  std::optional<User> set_disabled(std::string_view, bool, Timestamp, Actor const&) override { return std::nullopt; }
+  std::expected<User, AccountRefusal> revoke_role(std::string_view, Role, Timestamp, Actor const&, bool) override {
+    return std::unexpected(AccountRefusal::not_found);
+  }
+  std::expected<User, AccountRefusal> set_disabled(std::string_view, bool, Timestamp, Actor const&, bool) override {
+    return std::unexpected(AccountRefusal::not_found);
+  }
   /// Keeps what it was given; the use cases' tests read it.
   void queue_password_reset(AccountToken const& token) override { reset_requests.push_back(token); }
   std::optional<std::string> reset_password(std::string_view, std::string_view, Timestamp, Actor const&) override {
@@ -281,6 +285,11 @@ class FakeStore final : public Store {
   /// Questions kept and checked as the real stores do (the event, its ticket types, the limit).
   QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
                                       Actor const& actor) override;
+  std::vector<User> search_users(std::string_view, std::optional<std::string> const&, int) override { return {}; }
+  std::vector<AuditEntry> list_audit(AuditQuery const&) override { return {}; }
+  std::expected<Erasure, AccountRefusal> erase_user(std::string_view, Timestamp, Actor const&, bool) override {
+    return std::unexpected(AccountRefusal::not_found);
+  }
   std::vector<Question> list_questions(std::string_view event_id) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;

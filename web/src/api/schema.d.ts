@@ -358,7 +358,11 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase my account and data
+         * @description The person erases their own data, as `POST /api/admin/users/{id}/erase` does for an admin (see there for everything it does). An account with a password confirms with it (`{"password": …}`): an access token left signed in on a shared computer is not enough to destroy an account; a missing or wrong password is a 400 naming `password` and changes nothing. Afterwards the account cannot sign in. Rate-limited as sign-ins are.
+         */
+        delete: operations["eraseMe"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1056,6 +1060,161 @@ export interface paths {
         get: operations["getTicketPdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search accounts
+         * @description Accounts whose name or email contains `q` (ASCII letters either case, other characters exactly; empty or absent lists every account), ordered by email, one page at a time. Admins only.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant and revoke an account's roles
+         * @description Takes the roles in `revoke` (as `admit user revoke`: every refresh token of the account is revoked at once and its access tokens are refused within seconds on every node), then grants those in `grant` (as `admit user role`; the account's next token carries them). Taking admin from the only enabled admin is refused (409 `last-admin`) and nothing changes. Each change is audited with the caller as its actor. Admins only.
+         */
+        post: operations["changeUserRoles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an account
+         * @description As `admit user disable`: the account can no longer sign in or refresh, every refresh token of it is revoked at once and its access tokens are refused within seconds on every node. Disabling the only enabled admin is refused (409 `last-admin`). Audited. Admins only.
+         */
+        post: operations["disableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable an account again
+         * @description As `admit user enable`: the account may sign in again; tokens refused while it was disabled stay refused. Audited. Admins only.
+         */
+        post: operations["enableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the audit log
+         * @description Every state change Admit made, newest first, one page at a time (keyset pages: entries written meanwhile never shift a page). Each filter given must match. Admins only.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read an event's audit log
+         * @description The audit entries of one event (its changes, registrations, cancellations, payments, refunds, scans, ticket types, questions and staff), newest first. For the event's organizer, and for admins; a draft is not found for anyone else.
+         */
+        get: operations["listEventAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person's data
+         * @description Erases the person's data on request (GDPR Art. 17), in one transaction: their registrations for events that have not started are cancelled (seats back on sale, tickets void) and the paid ones refunded through the payment provider; their name and email are replaced (`Erased person`, `erased-<id>@erased.invalid`), their password and pending links deleted, the account disabled for good and every session ended (refresh tokens at once, access tokens within seconds); the answers and holder names of their orders and tickets, their door-staff invitations, the addresses in the mail outbox (pending messages to them are not sent) and the copies of their messages in the file mailbox are erased, and audit details naming them rewritten. Registrations, seats of past events and money stay, for the books. The erasure is audited as `user.erased`, naming no erased data. The only enabled admin cannot be erased (409 `last-admin`); an account erased before is 409 `conflict`. Admins only.
+         */
+        post: operations["eraseUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3310,6 +3469,134 @@ export interface components {
              */
             email: string;
         };
+        /**
+         * @description An account as the admin console shows it.
+         * @example {
+         *       "userId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *       "email": "ada@example.org",
+         *       "name": "Ada Lovelace",
+         *       "roles": [
+         *         "attendee",
+         *         "organizer"
+         *       ],
+         *       "createdAt": "2026-10-01T12:00:00Z",
+         *       "emailVerified": true,
+         *       "disabled": false,
+         *       "disabledAt": null
+         *     }
+         */
+        AdminUser: {
+            userId: string;
+            /** @description The address, trimmed and in lower case. */
+            email: string;
+            name: string;
+            /** @description The account's roles (empty when every role was revoked). */
+            roles: components["schemas"]["Role"][];
+            /** Format: date-time */
+            createdAt: string;
+            emailVerified: boolean;
+            /** @description Whether an admin disabled the account. */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description Since when it is disabled.
+             */
+            disabledAt: string | null;
+        };
+        AdminUserList: {
+            items: components["schemas"]["AdminUser"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description Roles to take and to give; at least one list must name a role, and no role may be in both.
+         * @example {
+         *       "grant": [
+         *         "organizer"
+         *       ]
+         *     }
+         */
+        RoleChange: {
+            grant?: components["schemas"]["Role"][];
+            revoke?: components["schemas"]["Role"][];
+        };
+        /**
+         * @description One state change.
+         * @example {
+         *       "at": "2026-12-01T10:15:00Z",
+         *       "actorId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *       "action": "registration.cancelled",
+         *       "subject": {
+         *         "type": "registration",
+         *         "id": "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       },
+         *       "eventId": "q3Xv9cT0R4mZ2pLw8sN1bA",
+         *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C",
+         *       "details": "by holder; seats released: 2"
+         *     }
+         */
+        AuditEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description The account that caused it; null for the system (a sweep, a payment webhook) and the command line. */
+            actorId: string | null;
+            /**
+             * @description What happened, as `subject.verb`: `registration.cancelled`, `user.disabled`, `ticket.validated`, …
+             * @example registration.cancelled
+             */
+            action: string;
+            /** @description What changed. */
+            subject: {
+                /** @example registration */
+                type: string;
+                id: string;
+            };
+            /** @description The event the change belongs to; null for accounts. */
+            eventId: string | null;
+            /** @description The `X-Request-Id` of the request that caused it, to find it in the logs. */
+            requestId: string | null;
+            /** @description More about the change: a cancellation's reason and seats released, the roles an account holds now, a payment intent's id. */
+            details: string | null;
+        };
+        AuditList: {
+            /** @description Newest first. */
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description What erasing a person did.
+         * @example {
+         *       "user": {
+         *         "userId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *         "email": "erased-Jk2m8QpZr5Tx1vWc3nYb7A@erased.invalid",
+         *         "name": "Erased person",
+         *         "roles": [
+         *           "attendee"
+         *         ],
+         *         "createdAt": "2026-10-01T12:00:00Z",
+         *         "emailVerified": false,
+         *         "disabled": true,
+         *         "disabledAt": "2026-12-07T08:00:00Z"
+         *       },
+         *       "erasedAt": "2026-12-07T08:00:00Z",
+         *       "cancelledRegistrations": [
+         *         "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       ],
+         *       "refundedRegistrations": [
+         *         "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       ]
+         *     }
+         */
+        Erasure: {
+            user: components["schemas"]["AdminUser"];
+            /** Format: date-time */
+            erasedAt: string;
+            /** @description The person's registrations for events that had not started, now cancelled (their seats back on sale, their tickets void). */
+            cancelledRegistrations: string[];
+            /** @description Of those, the paid ones: `refund_pending` until the payment provider confirms the refund. */
+            refundedRegistrations: string[];
+        };
     };
     responses: {
         /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field). Nothing was changed. */
@@ -4438,6 +4725,68 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The account's password. */
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The erased account and what was done to its orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is the only enabled admin (`last-admin`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin before erasing it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -7094,6 +7443,476 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Text the account's name or email contains (at most 200 characters).
+                 * @example ada
+                 */
+                q?: string;
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    changeUserRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChange"];
+            };
+        };
+        responses: {
+            /** @description The account as it is now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The account is the only enabled admin: disabling it or taking its admin role would leave nobody to administer the instance (`last-admin`). Grant admin to another account first. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin first, so that someone can still administer this instance.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it is now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The account is the only enabled admin: disabling it or taking its admin role would leave nobody to administer the instance (`last-admin`). Grant admin to another account first. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin first, so that someone can still administer this instance.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    enableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it is now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Only entries of this event (the event itself, its registrations, tickets, ticket types, questions and staff). */
+                eventId?: string;
+                /** @description Only entries caused by this account. */
+                actorId?: string;
+                /**
+                 * @description Only entries of this action, e.g. `registration.cancelled`.
+                 * @example registration.cancelled
+                 */
+                action?: string;
+                /** @description Only entries at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only entries at or before this time (RFC 3339). */
+                to?: string;
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the audit log. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEventAudit: {
+        parameters: {
+            query?: {
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the event's audit log. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only the event's organizer may see its audit log.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`userId`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erased account and what was done to its orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The account is the only enabled admin (`last-admin`), or its data was erased before (`conflict`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:last-admin",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This is the only enabled admin account; make another account an admin before erasing it.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:last-admin";
                         /** @constant */
                         status?: 409;
                     };

@@ -1,0 +1,39 @@
+#pragma once
+
+/// The audit log as both engines write and read it (migrations/V020__audit_reading_and_erasure).
+
+#include <string>
+
+#include "app/ports.hpp"
+#include "store/rows.hpp"
+
+/// The event an audit row's subject belongs to, looked up when the row is written: `type` and
+/// `id` are the SQL expressions holding the subject's kind and id. NULL for subjects of no event
+/// and for those gone by then (whose writers name the event themselves).
+#define ADMIT_AUDIT_EVENT_OF(type, id)                                                    \
+  "CASE " type " WHEN 'event' THEN " id                                                   \
+  " WHEN 'registration' THEN (SELECT ar.event_id FROM registrations ar WHERE ar.id = " id \
+  ") WHEN 'ticket' THEN (SELECT at2.event_id FROM tickets at2 WHERE at2.id = " id         \
+  ") WHEN 'staff_invitation' THEN (SELECT asi.event_id FROM staff_invitations asi WHERE asi.id = " id ") END"
+
+#define ADMIT_AUDIT_COLUMNS "id, at, actor_id, request_id, action, subject_type, subject_id, event_id, detail"
+
+namespace admit {
+
+template <class Row>
+AuditEntry read_audit_entry(Row const& row) {
+  Cells const c(row);
+  return AuditEntry{
+      .id = c.integer(0),
+      .at = c.time(1),
+      .actor_id = c.text(2),
+      .request_id = c.text(3),
+      .action = c.text(4),
+      .subject_type = c.text(5),
+      .subject_id = c.text(6),
+      .event_id = c.text(7),
+      .detail = c.text(8),
+  };
+}
+
+}  // namespace admit
