@@ -28,7 +28,7 @@ struct Services {
   Payments& payments;
   Staff& staff;
   Questions& questions;
-  ExternalSignIn* external_sign_in;        ///< null: no external provider configured
+  ExternalSignIn* external_sign_in;  ///< null: no external provider configured
   Administration& admin;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
