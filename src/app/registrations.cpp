@@ -239,6 +239,10 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
     request_hash += request.items.empty() ? "|" + std::to_string(item.quantity)
                                           : "|" + item.ticket_type_id + ":" + std::to_string(item.quantity);
   }
+  // Holders and answers are part of what the key promises (orders without them hash as before).
+  if (auto const details = order_details_fingerprint(answers->first, answers->second); !details.empty()) {
+    request_hash += "|d:" + details;
+  }
   bool const free = amount == 0;
   HoldRules const hold_rules{
       .length = event->details.hold_seconds ? std::chrono::seconds(*event->details.hold_seconds) : settings_.hold,

@@ -56,4 +56,51 @@ std::vector<FieldError> check_quantity(std::int64_t quantity) {
   return {};
 }
 
+namespace {
+
+class Fnv1a {
+ public:
+  void field(std::string_view bytes) {
+    auto size = bytes.size();
+    for (int i = 0; i < 8; ++i, size >>= 8U) mix(static_cast<unsigned char>(size & 0xFFU));
+    for (char const c : bytes) mix(static_cast<unsigned char>(c));
+  }
+  void answers(Answers const& answers) {
+    field(std::to_string(answers.size()));
+    for (auto const& answer : answers) {
+      field(answer.question_id);
+      field(answer_text(answer.value));
+    }
+  }
+  std::string hex() const {
+    static constexpr std::string_view digits = "0123456789abcdef";
+    std::string out(16, '0');
+    auto value = hash_;
+    for (int i = 15; i >= 0; --i, value >>= 4U) out[static_cast<std::size_t>(i)] = digits[value & 0xFU];
+    return out;
+  }
+
+ private:
+  void mix(unsigned char byte) {
+    hash_ ^= byte;
+    hash_ *= 0x100000001b3ULL;
+  }
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+}  // namespace
+
+std::string order_details_fingerprint(Answers const& order_answers, std::vector<Attendee> const& attendees) {
+  if (order_answers.empty() && attendees.empty()) return {};
+  Fnv1a hash;
+  hash.answers(order_answers);
+  hash.field(std::to_string(attendees.size()));
+  for (auto const& attendee : attendees) {
+    hash.field(attendee.name);
+    hash.field(attendee.email.value_or(std::string()));
+    hash.answers(attendee.answers);
+  }
+  return hash.hex();
+}
+
 }  // namespace admit

@@ -132,6 +132,14 @@ inline constexpr std::size_t kMaxHolderName = 200;
 /// email in place. The answers are check_answers' (domain/questions.hpp).
 std::vector<FieldError> check_holder(Attendee& attendee, std::string const& path);
 
+/// A short fingerprint of an order's holders and answers (as checked), for the request hash an
+/// idempotency key promises: a retry that names other holders or answers is another request.
+/// Empty when the order has neither, so those orders hash as they always did. FNV-1a (64 bits)
+/// over length-prefixed fields: stable across builds and nodes, and enough to tell a client's
+/// changed retry from its replay (the key is the caller's own; this guards against mistakes,
+/// not against an adversary, who could only replay their own order).
+std::string order_details_fingerprint(Answers const& order_answers, std::vector<Attendee> const& attendees);
+
 /// The rules for a guest order's buyer, naming `buyer.name` and `buyer.email`: a name as a
 /// holder's (1 to 200 characters once trimmed) and an email address, required. Trims the name
 /// and normalises the email in place.

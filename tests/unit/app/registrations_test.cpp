@@ -192,12 +192,32 @@ TEST_F(RegistrationAnswers, TheCheckedAnswersAndHoldersGoToTheStoreAndEachTicket
   EXPECT_FALSE(order.tickets[1].holder_email);
 }
 
+TEST_F(RegistrationAnswers, TheIdempotencyKeyPromisesTheHoldersAndAnswersToo) {
+  add_question("diet", diet());
+  auto with = [&](std::string const& second_holder, std::string const& diet) {
+    auto r = mixed();
+    r.attendees = std::vector<Attendee>{{"Ada", std::nullopt, one("diet", std::string("Vegan"))},
+                                        {second_holder, std::nullopt, one("diet", std::string(diet))},
+                                        {"Cyd", std::nullopt, one("diet", std::string("None"))}};
+    return r;
+  };
+  ASSERT_TRUE(register_for(with("Bob", "None")));
+  ASSERT_TRUE(register_for(with(" Bob ", "None")));  // the same once trimmed
+  ASSERT_TRUE(register_for(with("Bea", "None")));
+  ASSERT_TRUE(register_for(with("Bob", "Vegan")));
+  ASSERT_EQ(store_.orders.size(), 4u);
+  EXPECT_EQ(store_.orders[1].request_hash, store_.orders[0].request_hash);
+  EXPECT_NE(store_.orders[2].request_hash, store_.orders[0].request_hash) << "another holder";
+  EXPECT_NE(store_.orders[3].request_hash, store_.orders[0].request_hash) << "another answer";
+}
+
 TEST_F(RegistrationAnswers, WithoutAttendeesTheTicketsLeaveTheHolderToTheStore) {
   auto const plain = register_for(mixed());
   ASSERT_TRUE(plain) << plain.error().detail;
   for (auto const& t : store_.orders.at(0).tickets) EXPECT_EQ(t.holder_name, "") << "the store writes the buyer's";
   EXPECT_TRUE(store_.orders.at(0).attendees.empty());
   EXPECT_TRUE(store_.orders.at(0).answers.empty());
+  EXPECT_EQ(store_.orders.at(0).request_hash.find("|d:"), std::string::npos) << "hashed as before holders existed";
 }
 
 TEST_F(RegistrationAnswers, WithoutAttendeesARequiredPerTicketQuestionIsMissingForEachSeat) {
