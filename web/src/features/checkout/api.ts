@@ -26,14 +26,17 @@ export const useRegistration = (registrationId: string, polling: boolean, orderT
   useQuery({ ...registrationQuery(registrationId, polling, orderToken), enabled });
 
 /// Places an order with its holders and answers (a guest's when it has `buyer`). One attempt keeps
-/// its idempotency key until the server answers, so a retry after a lost connection cannot order twice.
+/// its idempotency key until the server answers, so a retry after a lost connection cannot order
+/// twice; a retry with an edited form is another request (the key promises the body), so it gets
+/// a key of its own instead of a 409 idempotency-mismatch.
 export function usePlaceOrder(eventId: string) {
   const queryClient = useQueryClient();
-  const attemptKey = useRef<string | null>(null);
+  const attemptKey = useRef<{ key: string; body: string } | null>(null);
   return useMutation({
     mutationFn: (body: OrderRequest) => {
-      attemptKey.current ??= newIdempotencyKey();
-      return api.placeOrder(body, attemptKey.current);
+      const sent = JSON.stringify(body);
+      if (attemptKey.current?.body !== sent) attemptKey.current = { key: newIdempotencyKey(), body: sent };
+      return api.placeOrder(body, attemptKey.current.key);
     },
     onSuccess: (registration, body) => {
       attemptKey.current = null;
