@@ -37,3 +37,8 @@ AuditEntry read_audit_entry(Row const& row) {
 }
 
 }  // namespace admit
+
+/// The ids a person's orders carry, for erasure: the account's own and those of the guest buyers
+/// it took over by proving their address (never one of an address it merely claims). `p` is the
+/// SQL expression holding the account's id.
+#define ADMIT_PERSON_BUYER_IDS(p) "(SELECT " p " UNION ALL SELECT gb.id FROM guest_buyers gb WHERE gb.user_id = " p ")"

@@ -292,8 +292,10 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
     if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
     Erasure erasure;
     erasure.cancelled = pg_detail::read_all(
-        db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 "
-                "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+        db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id "
+                "IN " ADMIT_PERSON_BUYER_IDS("$1::text") " "
+                                                         "AND r.status IN " ADMIT_SEAT_HOLDING
+                                                         " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
                 {param(user_id), param(seconds(now))}),
         [](pg::Row const& row) { return row.text(0); });
     CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
@@ -309,17 +311,26 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
     if (!name.empty()) {
       db.exec(
           "UPDATE audit_log SET detail = REPLACE(detail, $2, $3) WHERE detail IS NOT NULL AND strpos(detail, $2) > 0 "
-          "AND (actor_id = $1 OR subject_id = $1 OR subject_id IN (SELECT id FROM registrations WHERE user_id = $1) "
-          "OR subject_id IN (SELECT id FROM tickets WHERE user_id = $1))",
+          "AND (actor_id = $1 OR subject_id = $1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
+              "$1::text") ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("$1::text") "))",
           {param(user_id), param(name), param(kErasedName)});
     }
     db.exec("UPDATE audit_log SET detail = REPLACE(detail, $1, $2) WHERE detail IS NOT NULL AND strpos(detail, $1) > 0",
             {param(email), param(erased_address)});
-    db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id = $1", {param(user_id)});
     db.exec(
-        "UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id = $1 OR holder_email = "
-        "$2",
+        "UPDATE order_tokens SET retired_at = $2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
+        "registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("$1::text") ")",
+        {param(user_id), param(seconds(now))});
+    db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
+                "$1::text"),
+            {param(user_id)});
+    db.exec(
+        "UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id "
+        "IN " ADMIT_PERSON_BUYER_IDS("$1::text") " OR holder_email = $2",
         {param(user_id), param(email), param(kErasedName)});
+    db.exec("UPDATE guest_buyers SET name = $2, email = 'erased-' || id || '@erased.invalid' WHERE user_id = $1",
+            {param(user_id), param(kErasedName)});
+    db.exec("UPDATE external_identities SET email = $2 WHERE user_id = $1", {param(user_id), param(erased_address)});
     db.exec("DELETE FROM staff_invitations WHERE email = $2 OR user_id = $1", {param(user_id), param(email)});
     db.exec("DELETE FROM password_reset_tokens WHERE email = $1", {param(email)});
     db.exec("DELETE FROM email_verification_tokens WHERE user_id = $1", {param(user_id)});

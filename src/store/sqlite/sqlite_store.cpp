@@ -320,93 +320,102 @@ std::expected<User, AccountRefusal> SqliteStore::set_disabled(std::string_view e
 
 std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view user_id, Timestamp now,
                                                                Actor const& actor, bool keep_an_admin) {
-  return writes_->run([&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
-    std::string email;
-    std::string name;
-    {
-      auto row = db.prepare("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = ?1");
-      row.bind(1, user_id);
-      if (!row.step()) return std::unexpected(AccountRefusal::not_found);
-      if (row.integer(2) != 0) return std::unexpected(AccountRefusal::erased);
-      email = row.text(0);
-      name = row.text(1);
-    }
-    if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
-    Erasure erasure;
-    {
-      auto rows = db.prepare(
-          "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id = ?1 "
-          "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
-      rows.bind(1, user_id).bind(2, seconds(now));
-      while (rows.step()) erasure.cancelled.push_back(rows.text(0));
-    }
-    CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
-    for (auto const& id : erasure.cancelled) {
-      sqlite_detail::cancel_registration_in(db, id, request, now, actor);
-      auto row = db.prepare("SELECT status = 'refund_pending' FROM registrations WHERE id = ?1");
-      row.bind(1, id);
-      if (row.step() && row.integer(0) != 0) erasure.refunds_due.push_back(id);
-    }
-    auto const erased_address = erased_email(user_id);
-    // Each statement names some of ?1 user id, ?2 address, ?3 erased address, ?4 erased name.
-    auto const run = [&](std::string_view sql) {
-      auto statement = db.prepare(sql);
-      std::array<std::string_view, 4> const values{user_id, email, erased_address, kErasedName};
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        if (sql.find("?" + std::to_string(i + 1)) != std::string_view::npos) {
-          statement.bind(static_cast<int>(i + 1), values.at(i));
+  return writes_->run(
+      [&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
+        std::string email;
+        std::string name;
+        {
+          auto row = db.prepare("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = ?1");
+          row.bind(1, user_id);
+          if (!row.step()) return std::unexpected(AccountRefusal::not_found);
+          if (row.integer(2) != 0) return std::unexpected(AccountRefusal::erased);
+          email = row.text(0);
+          name = row.text(1);
         }
-      }
-      statement.run();
-    };
-    // Audit details that name the person, before their name goes: every row naming the address,
-    // and the rows about them (their account, their orders and tickets) naming their name.
-    if (!name.empty()) {
-      db.prepare(
+        if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
+        Erasure erasure;
+        {
+          auto rows = db.prepare(
+          "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " ADMIT_PERSON_BUYER_IDS("?1") " "
+          "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
+          rows.bind(1, user_id).bind(2, seconds(now));
+          while (rows.step()) erasure.cancelled.push_back(rows.text(0));
+        }
+        CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
+        for (auto const& id : erasure.cancelled) {
+          sqlite_detail::cancel_registration_in(db, id, request, now, actor);
+          auto row = db.prepare("SELECT status = 'refund_pending' FROM registrations WHERE id = ?1");
+          row.bind(1, id);
+          if (row.step() && row.integer(0) != 0) erasure.refunds_due.push_back(id);
+        }
+        auto const erased_address = erased_email(user_id);
+        // Each statement names some of ?1 user id, ?2 address, ?3 erased address, ?4 erased name.
+        auto const run = [&](std::string_view sql) {
+          auto statement = db.prepare(sql);
+          std::array<std::string_view, 4> const values{user_id, email, erased_address, kErasedName};
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            if (sql.find("?" + std::to_string(i + 1)) != std::string_view::npos) {
+              statement.bind(static_cast<int>(i + 1), values.at(i));
+            }
+          }
+          statement.run();
+        };
+        // Audit details that name the person, before their name goes: every row naming the address,
+        // and the rows about them (their account, their orders and tickets) naming their name.
+        if (!name.empty()) {
+          db.prepare(
             "UPDATE audit_log SET detail = REPLACE(detail, ?2, ?4) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0 "
-            "AND (actor_id = ?1 OR subject_id = ?1 OR subject_id IN (SELECT id FROM registrations WHERE user_id = ?1) "
-            "OR subject_id IN (SELECT id FROM tickets WHERE user_id = ?1))")
+            "AND (actor_id = ?1 OR subject_id = ?1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
+            "?1") ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1") "))")
           .bind(1, user_id)
           .bind(2, name)
           .bind(4, kErasedName)
           .run();
-    }
-    run("UPDATE audit_log SET detail = REPLACE(detail, ?2, ?3) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0");
-    run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id = ?1");
-    run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id = ?1 OR "
-        "holder_email = ?2");
-    run("DELETE FROM staff_invitations WHERE email = ?2 OR user_id = ?1");
-    run("DELETE FROM password_reset_tokens WHERE email = ?2");
-    run("DELETE FROM email_verification_tokens WHERE user_id = ?1");
-    {
-      auto rows = db.prepare(
-          "SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = ?1 OR recipient = ?2 OR "
-          "sent_to = ?2)");
-      rows.bind(1, user_id).bind(2, email);
-      while (rows.step()) erasure.sent_messages.push_back(rows.text(0));
-    }
-    run("UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE ?3 END, "
-        "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE ?3 END, secret = NULL, last_error = NULL, "
-        "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
-        "WHERE user_id = ?1 OR recipient = ?2 OR sent_to = ?2");
-    db.prepare(
-          "UPDATE users SET name = ?2, email = ?3, password_hash = '', email_verified_at = NULL, erased_at = ?4, "
-          "disabled_at = COALESCE(disabled_at, ?4) WHERE id = ?1")
-        .bind(1, user_id)
-        .bind(2, kErasedName)
-        .bind(3, erased_address)
-        .bind(4, seconds(now))
-        .run();
-    end_everything_issued(db, user_id, now);
-    audit(db, now, actor, "user.erased", "user", user_id,
-          "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
-              "; refunds due: " + std::to_string(erasure.refunds_due.size()));
-    auto row = db.prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
-    row.bind(1, user_id);
-    row.step();
-    erasure.user = read_user(row);
-    return erasure;
-  });
+        }
+        run("UPDATE audit_log SET detail = REPLACE(detail, ?2, ?3) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0");
+        db.prepare(
+              "UPDATE order_tokens SET retired_at = ?2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
+              "registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1") ")")
+            .bind(1, user_id)
+            .bind(2, seconds(now))
+            .run();
+        run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1"));
+        run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id "
+            "IN " ADMIT_PERSON_BUYER_IDS("?1") " OR holder_email = ?2");
+        run("UPDATE guest_buyers SET name = ?4, email = 'erased-' || id || '@erased.invalid' WHERE user_id = ?1");
+        run("UPDATE external_identities SET email = ?3 WHERE user_id = ?1");
+        run("DELETE FROM staff_invitations WHERE email = ?2 OR user_id = ?1");
+        run("DELETE FROM password_reset_tokens WHERE email = ?2");
+        run("DELETE FROM email_verification_tokens WHERE user_id = ?1");
+        {
+          auto rows = db.prepare(
+              "SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = ?1 OR recipient = ?2 OR "
+              "sent_to = ?2)");
+          rows.bind(1, user_id).bind(2, email);
+          while (rows.step()) erasure.sent_messages.push_back(rows.text(0));
+        }
+        run("UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE ?3 END, "
+            "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE ?3 END, secret = NULL, last_error = NULL, "
+            "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
+            "WHERE user_id = ?1 OR recipient = ?2 OR sent_to = ?2");
+        db.prepare(
+              "UPDATE users SET name = ?2, email = ?3, password_hash = '', email_verified_at = NULL, erased_at = ?4, "
+              "disabled_at = COALESCE(disabled_at, ?4) WHERE id = ?1")
+            .bind(1, user_id)
+            .bind(2, kErasedName)
+            .bind(3, erased_address)
+            .bind(4, seconds(now))
+            .run();
+        end_everything_issued(db, user_id, now);
+        audit(db, now, actor, "user.erased", "user", user_id,
+              "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
+                  "; refunds due: " + std::to_string(erasure.refunds_due.size()));
+        auto row = db.prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
+        row.bind(1, user_id);
+        row.step();
+        erasure.user = read_user(row);
+        return erasure;
+      });
 }
 
 std::expected<User, AccountRefusal> SqliteStore::changed_user(std::string_view email) {

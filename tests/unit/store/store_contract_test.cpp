@@ -3350,6 +3350,34 @@ TYPED_TEST(AdminContract, TwoAdminsDemotingEachOtherAtOnceLeaveOne) {
   }
 }
 
+TYPED_TEST(AdminContract, ErasureReachesTheGuestOrdersTheAccountTookOverAndNoOthers) {
+  this->add_event(make_event("later", "org", kNow + days{30}));
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "later", "g1", "kim@example.com", 2))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, guest_order("r2", "later", "g2", "lee@example.com"))->outcome, Placement::placed);
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow + 1min, Actor{}), "u-kim");
+  this->add_user("u-lee", "lee@example.com");  // never proved the address: g2 stays apart
+
+  auto const erased = this->store_->erase_user("u-kim", kNow + 2h, Actor{}, true);
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(erased->cancelled, std::vector<std::string>{"r1"}) << "the guest order it took over";
+  EXPECT_EQ(this->count("SELECT name || ' ' || email FROM guest_buyers WHERE id = 'g1'"),
+            std::string(kErasedName) + " erased-g1@erased.invalid");
+  EXPECT_FALSE(this->store_->order_of_token("hash-r1")) << "its link opens nothing any more";
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE registration_id = 'r1' AND holder_name = 'Kim Guest'"),
+            "0");
+
+  ASSERT_TRUE(this->store_->erase_user("u-lee", kNow + 2h, Actor{}, true));
+  EXPECT_EQ(this->count("SELECT email FROM guest_buyers WHERE id = 'g2'"), "lee@example.com")
+      << "an address merely claimed reaches no guest order";
+  EXPECT_EQ(this->store_->order_of_token("hash-r2"), "r2");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE registration_id = 'r2' AND holder_name = 'Kim Guest'"),
+            "1");
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.status, RegistrationStatus::confirmed);
+}
+
 TYPED_TEST(AdminContract, ErasureReplacesThePersonAndKeepsTheBooks) {
   this->add_user("root", "root@example.com", Role::admin);
   this->add_event(make_event("later", "org", kNow + days{30}));
