@@ -41,7 +41,7 @@ export default function AccountPage() {
           </p>
         </div>
       </div>
-      <section className="section card card-pad" aria-labelledby="delete-account-title">
+      <section className="section card card-pad delete-account" aria-labelledby="delete-account-title">
         <h2 id="delete-account-title">Delete my account</h2>
         <ErasureExplained self />
         <form onSubmit={submit} aria-label="Delete my account">

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { expectAccessible } from '../../test/axe';
 import { renderAt } from '../../test/render';
 import AdminPage from './AdminPage';
@@ -20,6 +20,16 @@ vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api'
 
 const ada = adminUser();
 const grace = adminUser({ userId: 'u-grace', email: 'grace@example.org', name: 'Grace Hopper', roles: ['attendee', 'admin'] });
+
+/// Puts the viewer in a zone other than UTC for one test, so a time shown or read in UTC differs.
+function viewerIn(zone: string) {
+  const before = process.env.TZ;
+  process.env.TZ = zone;
+  onTestFinished(() => {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  });
+}
 
 const accounts = () => screen.findByRole('list', { name: 'Accounts' });
 const row = async (name: string) => (await within(await accounts()).findByText(name)).closest('li')!;
@@ -99,8 +109,8 @@ describe('AdminPage: accounts', () => {
     api.eraseUser.mockResolvedValue({
       user: erased,
       erasedAt: '2026-12-07T08:00:00Z',
-      cancelledRegistrations: [],
-      refundedRegistrations: [],
+      cancelledRegistrations: ['r1', 'r2'],
+      refundedRegistrations: ['r2'],
     });
     const user = userEvent.setup();
     renderAt('/admin', '/admin', <AdminPage />);
@@ -112,6 +122,7 @@ describe('AdminPage: accounts', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Erase for good' }));
     expect(api.eraseUser).toHaveBeenCalledWith('u-ada');
     expect(await screen.findByText('Erased person')).toBeInTheDocument();
+    expect(screen.getByText(/Registrations cancelled: 2; of them refunded: 1/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Erase Erased person/ })).not.toBeInTheDocument();
   });
 
@@ -138,6 +149,7 @@ describe('AdminPage: the audit log', () => {
   });
 
   it('filters by action and time (sent as UTC) and pages with nextCursor', async () => {
+    viewerIn('America/New_York');
     api.auditLog.mockImplementation(async (filters: Record<string, string>, cursor?: string | null) =>
       !filters.action
         ? { items: [auditEntry({ action: 'event.created', subject: { type: 'event', id: 'e1' } })], nextCursor: null }
@@ -153,7 +165,7 @@ describe('AdminPage: the audit log', () => {
     await user.click(screen.getByRole('button', { name: 'Filter' }));
     expect(await screen.findByText('registration.cancelled')).toBeInTheDocument();
     expect(api.auditLog).toHaveBeenLastCalledWith(
-      { action: 'registration.cancelled', from: new Date('2026-12-01T09:00').toISOString() },
+      { action: 'registration.cancelled', from: '2026-12-01T14:00:00.000Z' },
       null,
       expect.anything(),
     );
@@ -167,6 +179,7 @@ describe('AdminPage: the audit log', () => {
   });
 
   it('shows times in the viewer’s time zone and filters by an actor from a row', async () => {
+    viewerIn('America/New_York');
     api.auditLog.mockResolvedValue({
       items: [auditEntry(), auditEntry({ actorId: null, action: 'registration.expired' })],
       nextCursor: null,
@@ -174,10 +187,13 @@ describe('AdminPage: the audit log', () => {
     const user = userEvent.setup();
     const { container } = renderAt('/admin', '/admin', <AdminPage />);
     await screen.findByText('registration.cancelled');
-    const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(
-      new Date('2026-12-01T10:15:00Z'),
-    );
+    const when = new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+      timeZone: 'America/New_York',
+    }).format(new Date('2026-12-01T10:15:00Z'));
     expect(screen.getAllByText(when)[0]).toHaveAttribute('datetime', '2026-12-01T10:15:00Z');
+    expect(screen.getByText(/Times are in your time zone \(America\/New_York\)/)).toBeInTheDocument();
     expect(screen.getByText('System or command line')).toBeInTheDocument();
     await expectAccessible(container);
     await user.click(screen.getByRole('button', { name: 'Show entries by u-ada' }));

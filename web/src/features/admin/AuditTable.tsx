@@ -45,7 +45,9 @@ export function AuditTable({ entries, onActor }: { entries: AuditEntry[]; onActo
                   <code>{e.actorId}</code>
                 )}
               </td>
-              <td data-label="Details">{e.details ?? ''}</td>
+              <td data-label="Details" className="audit-details">
+                {e.details ?? ''}
+              </td>
               <td data-label="Request">{e.requestId ? <code>{e.requestId}</code> : ''}</td>
             </tr>
           ))}

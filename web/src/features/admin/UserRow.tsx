@@ -82,6 +82,12 @@ export function UserRow({ user }: { user: AdminUser }) {
         </div>
       )}
       {error && <Alert tone="bad">{accountChangeError(error)}</Alert>}
+      {erase.data && (
+        <Alert tone="ok">
+          Erased. Registrations cancelled: {erase.data.cancelledRegistrations.length}; of them refunded:{' '}
+          {erase.data.refundedRegistrations.length}.
+        </Alert>
+      )}
       <EraseUserDialog
         user={confirming ? user : null}
         busy={erase.isPending}

@@ -45,11 +45,15 @@ type UserPages = { pages: AdminUserList[]; pageParams: unknown[] };
 
 /// A change to one account: the answer (the account as it is now) replaces it in every loaded
 /// search at once, and the audit log, which now has an entry more, is refetched.
-function useAccountChange<V>(change: (vars: V) => Promise<AdminUser>) {
+function useAccountChange<V, R = AdminUser>(
+  change: (vars: V) => Promise<R>,
+  accountOf: (answer: R) => AdminUser = (answer) => answer as AdminUser,
+) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: change,
-    onSuccess: (user) => {
+    onSuccess: (answer) => {
+      const user = accountOf(answer);
       queryClient.setQueriesData<UserPages>({ queryKey: queryKeys.admin.users }, (data) =>
         data
           ? {
@@ -71,4 +75,9 @@ export const useChangeRole = (userId: string) =>
 export const useSetDisabled = (userId: string) =>
   useAccountChange((disable: boolean) => (disable ? api.disableUser(userId) : api.enableUser(userId)));
 
-export const useEraseUser = (userId: string) => useAccountChange(async () => (await api.eraseUser(userId)).user);
+/// Erasing answers with what it did (kept as the mutation's data) and the account as it is now.
+export const useEraseUser = (userId: string) =>
+  useAccountChange(
+    () => api.eraseUser(userId),
+    (erasure) => erasure.user,
+  );
