@@ -866,6 +866,22 @@ try {
     assert(gone, 'the cancelled registration still offers a cancel');
   });
 
+  await step('an admin (made one on the command line) finds who cancelled it in the audit log', async () => {
+    const env = { ...process.env, ADMIT_DATA_DIR: join(server.dir, 'data') };
+    execFileSync(join(server.dir, 'admit'), ['user', 'role', organizer.email, 'admin'], { env, stdio: 'ignore' });
+    await logout(); // the next token carries the new role
+    await login(organizer);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByLabel('Event id', { exact: true }).fill(freeEvent.id);
+    await page.getByLabel('Action', { exact: true }).fill('registration.cancelled');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Guest was taken ill at the door' });
+    await row.waitFor({ timeout: T });
+    const me = (await apiFetch('/api/me')).body;
+    assert((await row.innerText()).includes(me.userId), 'the entry does not name the organizer as its actor');
+    await shot('admin-audit', { phoneToo: true });
+  });
+
   await step('analytics show how the paid event’s holds ended', async () => {
     const { holds } = (await apiFetch(`/api/events/${paidEvent.id}/analytics`)).body;
     assert(holds && holds.placed === 1 && holds.paid === 1, `holds ${JSON.stringify(holds)}`);

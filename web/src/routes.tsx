@@ -21,6 +21,8 @@ const ManageEventPage = lazy(() => import('./features/organizer/ManageEventPage'
 const AnalyticsPage = lazy(() => import('./features/organizer/AnalyticsPage'));
 const ScannerPage = lazy(() => import('./features/scanner/ScannerPage'));
 const InvitationsPage = lazy(() => import('./features/staff/InvitationsPage'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+const AccountPage = lazy(() => import('./features/account/AccountPage'));
 const NotFoundPage = lazy(() => import('./components/NotFoundPage'));
 
 const kOrganizer = ['organizer', 'admin'] as const;
@@ -41,6 +43,7 @@ export function AppRoutes() {
         <Route path="events/:eventId" element={<EventPage />} />
         <Route path="events/:eventId/order" element={<OrderFormPage />} />
         <Route path="orders/:registrationId" element={<GuestOrderPage />} />
+        <Route path="account" element={<AccountPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />
           <Route path="tickets" element={<MyTicketsPage />} />
@@ -53,6 +56,9 @@ export function AppRoutes() {
             <Route path="events/:eventId" element={<ManageEventPage />} />
             <Route path="events/:eventId/edit" element={<EventFormPage />} />
             <Route path="events/:eventId/analytics" element={<AnalyticsPage />} />
+          </Route>
+          <Route path="admin" element={<RequireAuth roles={['admin']} />}>
+            <Route index element={<AdminPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -1,6 +1,11 @@
 import { ApiError, createClient, type RequestOptions } from './client';
 import { createBrowserSessionStore } from './session';
 import type {
+  AdminUser,
+  AdminUserList,
+  AuditList,
+  Erasure,
+  RoleChange,
   Event,
   CheckoutSetup,
   EventAnalytics,
@@ -48,6 +53,15 @@ const enc = encodeURIComponent;
 function orderAuth(orderToken?: string | null, opts: RequestOptions = {}): RequestOptions {
   if (!orderToken) return opts;
   return { ...opts, auth: false, headers: { ...opts.headers, 'X-Order-Token': orderToken } };
+}
+
+/// The audit log's filters, each optional (`from`/`to` in RFC 3339).
+export interface AuditFilters {
+  eventId?: string;
+  actorId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
 }
 
 export interface ListQuery {
@@ -168,5 +182,24 @@ export const api = {
   ticket: (id: string) => get<Ticket>(`/api/tickets/${enc(id)}`),
   ticketDownload: (id: string, orderToken?: string | null) =>
     get<TicketDownloadLink>(`/api/tickets/${enc(id)}/download`, orderAuth(orderToken)),
+  /// Erases the caller's account and data. An account with a password confirms with it; one
+  /// that signs in only through the external provider sends none.
+  eraseMe: (password?: string) =>
+    client.request<Erasure>('/api/me', { method: 'DELETE', body: password ? { password } : undefined }),
+  /// An event's audit entries, newest first (its organizer and admins).
+  eventAudit: (id: string, cursor?: string | null, signal?: AbortSignal) =>
+    get<AuditList>(`/api/events/${enc(id)}/audit`, { query: { limit: 50, cursor }, signal }),
+
+  /// Accounts whose name or email contains `q`, by email, a page at a time (admins only).
+  adminUsers: (q: string, cursor?: string | null, signal?: AbortSignal) =>
+    get<AdminUserList>('/api/admin/users', { query: { q: q || undefined, limit: 50, cursor }, signal }),
+  changeUserRoles: (userId: string, change: RoleChange) => post<AdminUser>(`/api/admin/users/${enc(userId)}/roles`, change),
+  disableUser: (userId: string) => post<AdminUser>(`/api/admin/users/${enc(userId)}/disable`),
+  enableUser: (userId: string) => post<AdminUser>(`/api/admin/users/${enc(userId)}/enable`),
+  eraseUser: (userId: string) => post<Erasure>(`/api/admin/users/${enc(userId)}/erase`),
+  /// The audit log, newest first, each filter given must match (admins only).
+  auditLog: (filters: AuditFilters, cursor?: string | null, signal?: AbortSignal) =>
+    get<AuditList>('/api/admin/audit', { query: { ...filters, limit: 50, cursor }, signal }),
+
   validateTicket: (qrCode: string, eventId?: string) => post<ValidationResult>('/api/tickets/validate', { qrCode, eventId }),
 };

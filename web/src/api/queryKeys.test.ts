@@ -16,6 +16,9 @@ describe('isPublicQuery', () => {
       queryKeys.staff.mine(),
       queryKeys.staff.events,
       queryKeys.checkout.setup,
+      queryKeys.organizer.audit('e1'),
+      queryKeys.admin.userSearch('ada'),
+      queryKeys.admin.audit({ action: 'registration.cancelled' }),
     ]) {
       expect(isPublicQuery(key)).toBe(false);
     }

@@ -31,6 +31,8 @@ export const queryKeys = {
     registrations: (eventId: string) => ['eventRegistrations', eventId] as const,
     registrationSearch: (eventId: string, q: string) => ['eventRegistrations', eventId, q] as const,
     analytics: (eventId: string) => ['analytics', eventId] as const,
+    /// An event's audit entries, as its organizer sees them.
+    audit: (eventId: string) => ['eventAudit', eventId] as const,
   },
   staff: {
     all: ['staff'] as const,
@@ -46,6 +48,15 @@ export const queryKeys = {
     all: ['me'] as const,
     /// The signed-in account as the server has it now (name, roles and whether its address is verified may have changed).
     me: (userId: string) => ['me', userId] as const,
+  },
+  admin: {
+    /// Every query of the admin console (account searches and audit log views).
+    all: ['admin'] as const,
+    /// Every search of accounts.
+    users: ['admin', 'users'] as const,
+    userSearch: (q: string) => ['admin', 'users', q] as const,
+    /// The audit log with these filters.
+    audit: (filters: Record<string, string>) => ['admin', 'audit', filters] as const,
   },
   checkout: {
     /// Which payment provider the server uses, and Stripe's publishable key.

@@ -63,3 +63,12 @@ export type Buyer = Schemas['Buyer'];
 export type OrderRequest = Omit<RegistrationRequest, 'quantity' | 'items'> & { items: OrderItem[] };
 /// A registration as POST /api/registrations answers it: a guest's carries its order token, shown once.
 export type PlacedOrder = Registration;
+/// An account as the admin console shows it (with whether it is disabled).
+export type AdminUser = Schemas['AdminUser'];
+export type AdminUserList = Schemas['AdminUserList'];
+/// Roles to take and to give in one request.
+export type RoleChange = Schemas['RoleChange'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditList = Schemas['AuditList'];
+/// What erasing a person did (their account as it is now, the registrations cancelled and refunded).
+export type Erasure = Schemas['Erasure'];

@@ -28,6 +28,7 @@ export function Layout() {
   const navigate = useNavigate();
   useMeSync();
   const isOrganizer = hasRole(session, 'organizer', 'admin');
+  const isAdmin = hasRole(session, 'admin');
   // Door staff is no role: it comes from accepted invitations, per event.
   const invitations = useMyInvitations(!!session);
   const items = invitations.data?.items ?? [];
@@ -71,17 +72,21 @@ export function Layout() {
                 Scan<span className="long"> tickets</span>
               </NavLink>
             )}
+            {isAdmin && <NavLink to="/admin">Admin</NavLink>}
           </nav>
           <div className="usermenu">
             {session ? (
               <>
-                <span className="avatar" aria-hidden="true">
-                  {initials(session.user.name)}
-                </span>
-                <span className="who">
-                  <strong>{session.user.name}</strong>
-                  <small>{session.user.email}</small>
-                </span>
+                <Link to="/account" className="account-link">
+                  <span className="visually-hidden">Your account: </span>
+                  <span className="avatar" aria-hidden="true">
+                    {initials(session.user.name)}
+                  </span>
+                  <span className="who">
+                    <strong>{session.user.name}</strong>
+                    <small>{session.user.email}</small>
+                  </span>
+                </Link>
                 <button type="button" className="btn btn-ghost btn-sm" onClick={logout}>
                   <Icon name="logout" size={16} />
                   Log out

@@ -9,6 +9,7 @@ import { PublishEvent } from './PublishEvent';
 import { RegistrationsSection } from './RegistrationsSection';
 import { TicketTypesSection } from './TicketTypesSection';
 import { QuestionsSection } from './QuestionsSection';
+import { EventActivity } from '../admin/EventActivity';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -59,6 +60,7 @@ export default function ManageEventPage() {
       {!cancelled && <QuestionsSection event={e} />}
       <RegistrationsSection event={e} />
       {!cancelled && <DoorStaffSection event={e} />}
+      <EventActivity eventId={e.eventId} />
       {!cancelled && <CancelEventSection event={e} />}
     </div>
   );

@@ -1,0 +1,58 @@
+import type { AuditEntry } from '../../api/types';
+import { formatTimestamp } from '../../lib/format';
+
+/// Audit entries, newest first, their times in the viewer's time zone. `onActor`, when given,
+/// makes each actor a button that filters the log by them.
+export function AuditTable({ entries, onActor }: { entries: AuditEntry[]; onActor?: (actorId: string) => void }) {
+  return (
+    <div className="table-wrap">
+      <table className="table responsive">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Action</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Details</th>
+            <th scope="col">Request</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e, i) => (
+            <tr key={`${e.at}-${e.subject.id}-${e.action}-${i}`}>
+              <td data-label="When">
+                <time dateTime={e.at}>{formatTimestamp(e.at)}</time>
+              </td>
+              <td data-label="Action">
+                <code>{e.action}</code>
+              </td>
+              <td data-label="Subject">
+                {e.subject.type} <code>{e.subject.id}</code>
+              </td>
+              <td data-label="Actor">
+                {e.actorId === null ? (
+                  <span className="muted">System or command line</span>
+                ) : onActor ? (
+                  <button
+                    type="button"
+                    className="btn-link"
+                    aria-label={`Show entries by ${e.actorId}`}
+                    onClick={() => onActor(e.actorId!)}
+                  >
+                    <code>{e.actorId}</code>
+                  </button>
+                ) : (
+                  <code>{e.actorId}</code>
+                )}
+              </td>
+              <td data-label="Details" className="audit-details">
+                {e.details ?? ''}
+              </td>
+              <td data-label="Request">{e.requestId ? <code>{e.requestId}</code> : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
