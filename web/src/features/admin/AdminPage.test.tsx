@@ -114,7 +114,7 @@ describe('AdminPage: accounts', () => {
     });
     const user = userEvent.setup();
     renderAt('/admin', '/admin', <AdminPage />);
-    await user.click(await screen.findByRole('button', { name: 'Erase Ada Lovelace’s data' }));
+    await user.click(await screen.findByRole('button', { name: 'Erase data of Ada Lovelace' }));
     const dialog = screen.getByRole('dialog', { name: 'Erase Ada Lovelace’s data?' });
     expect(dialog).toHaveTextContent(/cannot be undone/);
     expect(dialog).toHaveTextContent(/registrations for events that have not started are cancelled; paid ones are refunded/);
@@ -129,7 +129,7 @@ describe('AdminPage: accounts', () => {
   it('keeping the account in the dialog erases nothing', async () => {
     const user = userEvent.setup();
     renderAt('/admin', '/admin', <AdminPage />);
-    await user.click(await screen.findByRole('button', { name: 'Erase Ada Lovelace’s data' }));
+    await user.click(await screen.findByRole('button', { name: 'Erase data of Ada Lovelace' }));
     await user.click(screen.getByRole('button', { name: 'Keep the account' }));
     expect(api.eraseUser).not.toHaveBeenCalled();
   });

@@ -71,7 +71,7 @@ export function UserRow({ user }: { user: AdminUser }) {
             type="button"
             className="btn btn-sm btn-danger"
             disabled={busy}
-            aria-label={`Erase ${user.name}’s data`}
+            aria-label={`Erase data of ${user.name}`}
             onClick={() => {
               reset();
               setConfirming(true);
