@@ -2,28 +2,10 @@
 
 #include <algorithm>
 
+#include "base/encoding.hpp"
+
 namespace admit {
 namespace {
-
-/// RFC 3986 unreserved characters and `/` stay, every other byte becomes %XX.
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char const c : text) {
-    auto const u = static_cast<unsigned char>(c);
-    bool const keep = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-                      u == '.' || u == '_' || u == '~' || u == '/';
-    if (keep) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
-}
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -131,7 +113,7 @@ std::string ExternalSignIn::finish(Callback const& callback, Actor const& actor)
   // The flow is used up whatever happens next: a state works once.
   auto flow = callback.state.empty() ? std::nullopt : store_.take_sign_in_flow(digest_.digest(callback.state));
   if (!flow) return web_callback("error=invalid_state");
-  auto const back = "&returnTo=" + percent_encode(flow->return_to);
+  auto const back = "&returnTo=" + percent_encode(flow->return_to, /*keep_slash=*/true);
   if (!callback.error.empty()) return web_callback("error=" + provider_error(callback.error) + back);
   if (clock_.now() >= flow->expires_at) return web_callback("error=expired" + back);
   if (callback.code.empty()) return web_callback("error=invalid_request" + back);

@@ -103,37 +103,6 @@ std::string excerpt(std::string_view body) {
   return out;
 }
 
-/// RFC 3986 unreserved characters stay, every other byte becomes %XX.
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char const c : text) {
-    auto const u = static_cast<unsigned char>(c);
-    bool const unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-                            u == '.' || u == '_' || u == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
-}
-
-std::string form(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string body;
-  for (auto const& [key, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += key;
-    body += '=';
-    body += percent_encode(value);
-  }
-  return body;
-}
-
 std::string text_member(json::object const& object, std::string_view name) {
   auto const* member = object.if_contains(name);
   return member != nullptr && member->is_string() ? std::string(member->get_string()) : std::string();
@@ -258,14 +227,14 @@ std::string OidcProvider::authorization_url(AuthorizationRequest const& request)
   crypto_hash_sha256(digest.data(), reinterpret_cast<unsigned char const*>(request.code_verifier.data()),
                      request.code_verifier.size());
   auto const challenge = base64url_encode(digest);
-  auto const query = form({{"response_type", "code"},
-                           {"client_id", settings_.client_id},
-                           {"redirect_uri", settings_.redirect_uri},
-                           {"scope", settings_.scope},
-                           {"state", request.state},
-                           {"nonce", request.nonce},
-                           {"code_challenge", challenge},
-                           {"code_challenge_method", "S256"}});
+  auto const query = form_urlencoded({{"response_type", "code"},
+                                      {"client_id", settings_.client_id},
+                                      {"redirect_uri", settings_.redirect_uri},
+                                      {"scope", settings_.scope},
+                                      {"state", request.state},
+                                      {"nonce", request.nonce},
+                                      {"code_challenge", challenge},
+                                      {"code_challenge_method", "S256"}});
   return endpoint + (endpoint.find('?') == std::string::npos ? '?' : '&') + query;
 }
 
@@ -276,11 +245,11 @@ std::expected<ExternalPerson, std::string> OidcProvider::redeem_code(std::string
   std::string authorization;
   std::string body;
   if (settings_.client_secret.empty() || meta.client_secret_post_only) {
-    body = form({{"grant_type", "authorization_code"},
-                 {"code", code},
-                 {"redirect_uri", settings_.redirect_uri},
-                 {"code_verifier", code_verifier},
-                 {"client_id", settings_.client_id}});
+    body = form_urlencoded({{"grant_type", "authorization_code"},
+                            {"code", code},
+                            {"redirect_uri", settings_.redirect_uri},
+                            {"code_verifier", code_verifier},
+                            {"client_id", settings_.client_id}});
     if (!settings_.client_secret.empty()) body += "&client_secret=" + percent_encode(settings_.client_secret);
   } else {
     // RFC 6749 §2.3.1: both parts form-encoded, then base64 (not base64url).
@@ -291,10 +260,10 @@ std::expected<ExternalPerson, std::string> OidcProvider::redeem_code(std::string
                       credentials.size(), sodium_base64_VARIANT_ORIGINAL);
     encoded.resize(std::strlen(encoded.c_str()));
     authorization += encoded;
-    body = form({{"grant_type", "authorization_code"},
-                 {"code", code},
-                 {"redirect_uri", settings_.redirect_uri},
-                 {"code_verifier", code_verifier}});
+    body = form_urlencoded({{"grant_type", "authorization_code"},
+                            {"code", code},
+                            {"redirect_uri", settings_.redirect_uri},
+                            {"code_verifier", code_verifier}});
   }
   auto const answer = exchange(meta.token_endpoint, settings_.timeout, &body, authorization);
   if (answer.status >= 500)

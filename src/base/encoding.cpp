@@ -121,4 +121,34 @@ std::string hex_encode(std::span<unsigned char const> bytes) {
   return out;
 }
 
+std::string percent_encode(std::string_view text, bool keep_slash) {
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char const c : text) {
+    auto const u = static_cast<unsigned char>(c);
+    bool const unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
+                            u == '.' || u == '_' || u == '~' || (keep_slash && u == '/');
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4U];
+      out += kHex[u & 0x0FU];
+    }
+  }
+  return out;
+}
+
+std::string form_urlencoded(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  std::string body;
+  for (auto const& [key, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += key;
+    body += '=';
+    body += percent_encode(value);
+  }
+  return body;
+}
+
 }  // namespace admit

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace admit {
 
@@ -26,5 +28,13 @@ inline std::string base32_encode(std::string_view bytes) {
 std::optional<std::string> base32_decode(std::string_view text);
 
 std::string hex_encode(std::span<unsigned char const> bytes);
+
+/// RFC 3986 percent-encoding: unreserved characters (letters, digits, `-._~`) stay, and `/` when
+/// `keep_slash` (a path); every other byte becomes %XX in upper-case hex.
+std::string percent_encode(std::string_view text, bool keep_slash = false);
+
+/// An application/x-www-form-urlencoded body or query: `key=value` pairs joined by `&`, values
+/// percent-encoded, keys sent as given (they are the caller's own, such as `metadata[id]`).
+std::string form_urlencoded(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
 
 }  // namespace admit

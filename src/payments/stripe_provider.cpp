@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "base/encoding.hpp"
 #include "base/log.hpp"
 
 namespace admit::payments {
@@ -41,39 +42,6 @@ bool has_control_chars(std::string_view text) {
     auto const u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
   });
-}
-
-/// RFC 3986 unreserved characters stay, every other byte becomes %XX.
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char const c : text) {
-    auto const u = static_cast<unsigned char>(c);
-    bool const unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-                            u == '.' || u == '_' || u == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
-}
-
-/// An application/x-www-form-urlencoded body. Keys are ours and are sent as Stripe's own SDKs
-/// send them (metadata[registrationId], payment_method_types[]); values are percent-encoded.
-std::string form(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string body;
-  for (auto const& [key, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += key;
-    body += '=';
-    body += percent_encode(value);
-  }
-  return body;
 }
 
 std::string lower(std::string text) {
@@ -349,11 +317,11 @@ PaymentIntent StripeProvider::create_intent(std::string const& registration_id, 
   auto const amount = std::to_string(amount_minor);
   auto const currency_code = lower(currency);
   auto const description = "Admit registration " + registration_id;
-  auto const body = form({{"amount", amount},
-                          {"currency", currency_code},
-                          {"metadata[registrationId]", registration_id},
-                          {"payment_method_types[]", "card"},
-                          {"description", description}});
+  auto const body = form_urlencoded({{"amount", amount},
+                                     {"currency", currency_code},
+                                     {"metadata[registrationId]", registration_id},
+                                     {"payment_method_types[]", "card"},
+                                     {"description", description}});
   return to_intent(call("POST", "/v1/payment_intents", body, idempotency_key));
 }
 
@@ -362,8 +330,8 @@ PaymentIntent StripeProvider::retrieve_intent(std::string const& intent_id) {
 }
 
 RefundOutcome StripeProvider::refund(std::string const& intent_id, std::string const& idempotency_key) {
-  auto const object =
-      parse_object(call("POST", "/v1/refunds", form({{"payment_intent", intent_id}}), idempotency_key), "refund");
+  auto const object = parse_object(
+      call("POST", "/v1/refunds", form_urlencoded({{"payment_intent", intent_id}}), idempotency_key), "refund");
   RefundOutcome outcome;
   outcome.id = string_field(object, "id");
   if (outcome.id.empty()) throw Outage("Stripe answered with a refund without an id");

@@ -107,4 +107,17 @@ TEST(HexEncode, WritesTwoDigitsPerByte) {
 }
 
 }  // namespace
+TEST(PercentEncode, KeepsOnlyTheUnreservedCharactersAndSlashesWhenAsked) {
+  EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(percent_encode("a b&c=d/e?f#g+h"), "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh");
+  EXPECT_EQ(percent_encode("/events/a b", /*keep_slash=*/true), "/events/a%20b");
+  EXPECT_EQ(percent_encode("\xC3\xA9\n"), "%C3%A9%0A") << "bytes, upper-case hex";
+  EXPECT_EQ(percent_encode(""), "");
+}
+
+TEST(FormUrlencoded, JoinsPairsAndEncodesOnlyTheValues) {
+  EXPECT_EQ(form_urlencoded({{"metadata[id]", "r 1"}, {"code", "a&b=c"}}), "metadata[id]=r%201&code=a%26b%3Dc");
+  EXPECT_EQ(form_urlencoded({}), "");
+}
+
 }  // namespace admit
