@@ -13,6 +13,7 @@
 #include <optional>
 #include <utility>
 
+#include "auth/jwt.hpp"
 #include "base/encoding.hpp"
 
 namespace admit::auth {
@@ -299,19 +300,12 @@ std::expected<json::object, std::string> verify_external_jwt(std::string_view to
                                                              ExternalTokenRules const& rules, ExternalTokenKind kind,
                                                              Timestamp now) {
   if (token.size() > kMaxTokenLength) return Rejection("token too long");
-  auto const first_dot = token.find('.');
-  auto const second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
-    return Rejection("malformed token");
-  }
-  auto const header_text = base64url_decode(token.substr(0, first_dot));
-  auto const claims_text = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
-  auto const signature = base64url_decode(token.substr(second_dot + 1));
-  if (!header_text || !claims_text || !signature) return Rejection("malformed token");
+  auto const jws = split_compact_jws(token);
+  if (!jws) return Rejection("malformed token");
 
   // The header only picks one of the issuer's keys; the key decides the algorithm, so `none`,
   // HS256 or any algorithm other than the key's own never verifies (RFC 8725 §3.1).
-  auto const header = parse_object(*header_text);
+  auto const header = parse_object(jws->header);
   if (!header) return Rejection("malformed header");
   auto const alg = text_member(*header, "alg");
   if (alg != "RS256" && alg != "ES256" && alg != "EdDSA") return Rejection("algorithm not accepted");
@@ -320,9 +314,9 @@ std::expected<json::object, std::string> verify_external_jwt(std::string_view to
   bool const typed_access = typ == "at+jwt" || typ == "application/at+jwt";
   auto const key = keys.find(text_member(*header, "kid"), alg);
   if (!key) return Rejection(key.error());
-  if (!(*key)->verifies(token.substr(0, second_dot), *signature)) return Rejection("bad signature");
+  if (!(*key)->verifies(jws->signing_input, jws->signature)) return Rejection("bad signature");
 
-  auto claims = parse_object(*claims_text);
+  auto claims = parse_object(jws->claims);
   if (!claims) return Rejection("malformed claims");
   if (text_member(*claims, "iss") != rules.issuer) return Rejection("wrong issuer");
 

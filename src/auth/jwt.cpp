@@ -214,6 +214,22 @@ void create_key_file(SigningKey const& key, std::filesystem::path const& path) {
 
 }  // namespace
 
+std::optional<CompactJws> split_compact_jws(std::string_view token) {
+  auto const first_dot = token.find('.');
+  auto const second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto header = base64url_decode(token.substr(0, first_dot));
+  auto claims = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
+  auto signature = base64url_decode(token.substr(second_dot + 1));
+  if (!header || !claims || !signature) return std::nullopt;
+  return CompactJws{.header = std::move(*header),
+                    .claims = std::move(*claims),
+                    .signature = std::move(*signature),
+                    .signing_input = token.substr(0, second_dot)};
+}
+
 std::string jwk_thumbprint(std::array<unsigned char, 32> const& public_key) {
   // RFC 7638 §3.2: the required members only, in lexicographic order, with no whitespace.
   auto const canonical = R"({"crv":"Ed25519","kty":"OKP","x":")" + base64url_encode(public_key) + "\"}";
@@ -313,20 +329,14 @@ std::expected<Principal, std::string> JwtTokens::verify(std::string_view token) 
 
 std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_view token, Timestamp& expires_at) {
   if (token.size() > kMaxTokenLength) return Rejection("token too long");
-  auto const first_dot = token.find('.');
-  auto const second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
-    return Rejection("malformed token");
-  }
-  auto const signing_input = token.substr(0, second_dot);
-  auto const header_text = base64url_decode(token.substr(0, first_dot));
-  auto const claims_text = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
-  auto const signature = base64url_decode(token.substr(second_dot + 1));
-  if (!header_text || !claims_text || !signature) return Rejection("malformed token");
+  auto const jws = split_compact_jws(token);
+  if (!jws) return Rejection("malformed token");
+  auto const signing_input = jws->signing_input;
+  auto const& signature = jws->signature;
 
   // The header is read before the signature is checked, so it may only choose among our own keys
   // and our one algorithm; it can never name the verification method (RFC 8725 §3.1).
-  auto const header = parse_object(*header_text);
+  auto const header = parse_object(jws->header);
   if (!header) return Rejection("malformed header");
   auto const* alg = string_member(*header, "alg");
   if (alg == nullptr || *alg != kAlgorithm) return Rejection("algorithm not accepted");
@@ -343,13 +353,13 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
   }
   if (key == nullptr) return Rejection("unknown key id");
 
-  if (signature->size() != crypto_sign_BYTES ||
-      crypto_sign_verify_detached(bytes_of(*signature).data(), bytes_of(signing_input).data(), signing_input.size(),
+  if (signature.size() != crypto_sign_BYTES ||
+      crypto_sign_verify_detached(bytes_of(signature).data(), bytes_of(signing_input).data(), signing_input.size(),
                                   key->public_key.data()) != 0) {
     return Rejection("bad signature");
   }
 
-  auto const claims = parse_object(*claims_text);
+  auto const claims = parse_object(jws->claims);
   if (!claims) return Rejection("malformed claims");
   auto const* iss = string_member(*claims, "iss");
   if (iss == nullptr || *iss != settings_.issuer) return Rejection("wrong issuer");

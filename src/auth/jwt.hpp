@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,17 @@ struct SigningKey {
 /// The RFC 7638 JWK thumbprint of an Ed25519 public key (SHA-256 over its canonical OKP JWK),
 /// base64url. It serves as the key id, so a kid always names exactly one public key.
 std::string jwk_thumbprint(std::array<unsigned char, 32> const& public_key);
+
+/// A compact JWS (RFC 7515 §7.1) taken apart: its header, claims and signature decoded, and the
+/// signing input (the token up to its second dot, a view into it). nullopt unless the token has
+/// exactly three parts, each strict base64url. Nothing is trusted yet: the caller verifies.
+struct CompactJws {
+  std::string header;
+  std::string claims;
+  std::string signature;
+  std::string_view signing_input;
+};
+std::optional<CompactJws> split_compact_jws(std::string_view token);
 
 /// Loads the signing key from `path`, or generates one and writes it there with mode 0600
 /// (the directory is created when missing). An existing file that group or others may read is
