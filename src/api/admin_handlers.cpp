@@ -19,14 +19,7 @@ void write_text_or_null(JsonWriter& w, std::string_view name, std::string const&
 /// An account as the admin console shows it: the person's view plus its state.
 void write_account(JsonWriter& w, User const& user) {
   w.begin_object();
-  w.field("userId", user.id);
-  w.field("email", user.email);
-  w.field("name", user.name);
-  w.key("roles").begin_array();
-  for (auto name : user.roles.names()) w.value(name);
-  w.end_array();
-  w.field("createdAt", format_rfc3339(user.created_at));
-  w.field("emailVerified", user.email_verified());
+  write_user_fields(w, user);
   w.field("disabled", user.disabled());
   w.key("disabledAt");
   write_time(w, user.disabled_at);

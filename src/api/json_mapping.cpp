@@ -6,8 +6,7 @@
 
 namespace admit::api {
 
-void write_user(JsonWriter& w, User const& user) {
-  w.begin_object();
+void write_user_fields(JsonWriter& w, User const& user) {
   w.field("userId", user.id);
   w.field("email", user.email);
   w.field("name", user.name);
@@ -16,6 +15,11 @@ void write_user(JsonWriter& w, User const& user) {
   w.end_array();
   w.field("createdAt", format_rfc3339(user.created_at));
   w.field("emailVerified", user.email_verified());
+}
+
+void write_user(JsonWriter& w, User const& user) {
+  w.begin_object();
+  write_user_fields(w, user);
   w.end_object();
 }
 

@@ -11,6 +11,8 @@
 namespace admit::api {
 
 void write_user(JsonWriter& w, User const& user);
+/// The person's fields of write_user, inside an object the caller opened (to add its own).
+void write_user_fields(JsonWriter& w, User const& user);
 void write_event(JsonWriter& w, Event const& event);
 /// One ticket type of event `e` (its currency, its seats left).
 void write_ticket_type(JsonWriter& w, TicketType const& t, Event const& e);
