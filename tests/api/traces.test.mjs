@@ -38,7 +38,8 @@ function spansOf(collector, traceId) {
 function trace(collector, traceId, count) {
   return until(`${count} spans of trace ${traceId}`, () => {
     const spans = spansOf(collector, traceId);
-    return spans.length >= count ? spans : null;
+    // Spans arrive as they end, the server span last: wait for it as well as for the count.
+    return spans.length >= count && spans.some((s) => s.kind === SERVER) ? spans : null;
   });
 }
 
