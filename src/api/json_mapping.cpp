@@ -106,6 +106,8 @@ void write_time(JsonWriter& w, std::optional<Timestamp> const& t) {
   }
 }
 
+namespace {
+
 void write_answers(JsonWriter& w, Answers const& answers) {
   w.begin_object();
   for (auto const& answer : answers) {
@@ -125,6 +127,8 @@ void write_answers(JsonWriter& w, Answers const& answers) {
   }
   w.end_object();
 }
+
+}  // namespace
 
 void write_ticket(JsonWriter& w, Ticket const& t) {
   w.begin_object();
