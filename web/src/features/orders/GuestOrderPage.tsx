@@ -1,14 +1,14 @@
 import { Link, useParams } from 'react-router';
 import type { Event, Question, Registration, Ticket } from '../../api/types';
 import { AnswerList } from '../../components/AnswerList';
-import { DateBadge, StatusBadge } from '../../components/EventBits';
+import { DateBadge } from '../../components/EventBits';
 import { Alert, ErrorState, Loading, errorMessage } from '../../components/States';
 import { holderCancel } from '../../lib/cancellation';
-import { formatEventDate, formatMoney, pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { NothingToPay } from '../checkout/CheckoutOutcome';
 import { PendingCheckout } from '../checkout/CheckoutPage';
 import { CancelPolicyNote } from '../tickets/CancelPolicy';
+import { RegistrationHeading } from '../tickets/RegistrationHeading';
 import { CancelDialog, ZoomDialog } from '../tickets/TicketDialogs';
 import { TicketView } from '../tickets/TicketView';
 import { useSession } from '../auth/session';
@@ -143,19 +143,7 @@ export default function GuestOrderPage() {
         <div className="reg-head">
           {event ? <DateBadge iso={event.date} timeZone={event.timezone} /> : <div className="skeleton date-badge-skeleton" />}
           <div className="reg-info">
-            <h2 id="order-event">{event ? <Link to={`/events/${event.eventId}`}>{event.name}</Link> : 'Loading event…'}</h2>
-            {event && (
-              <div className="small muted">
-                {formatEventDate(event.date, event.timezone)} · {event.location}
-              </div>
-            )}
-            <div className="row small reg-meta">
-              <StatusBadge status={r.status} />
-              <span className="muted">
-                {pluralize(r.quantity, 'ticket', 'tickets')}
-                {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
-              </span>
-            </div>
+            <RegistrationHeading registration={r} event={event} titleId="order-event" />
             {r.buyer && (
               <div className="small muted">
                 Ordered by {r.buyer.name} ({r.buyer.email})

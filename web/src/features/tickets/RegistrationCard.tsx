@@ -1,14 +1,15 @@
 import { Link } from 'react-router';
 import { queryKeys } from '../../api/queryKeys';
 import type { Event, Registration, Ticket } from '../../api/types';
-import { DateBadge, StatusBadge } from '../../components/EventBits';
+import { DateBadge } from '../../components/EventBits';
 import { Icon } from '../../components/Icon';
 import { Alert } from '../../components/States';
 import { holderCancel } from '../../lib/cancellation';
 import { saveBlob, slug } from '../../lib/download';
-import { formatEventDate, formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
+import { formatRelative, formatTimestamp } from '../../lib/format';
 import { eventToIcs } from '../../lib/ics';
 import { CancelPolicyNote } from './CancelPolicy';
+import { RegistrationHeading } from './RegistrationHeading';
 import { SendTicketsButton } from './SendTicketsButton';
 import { TicketView } from './TicketView';
 import { AnswerList } from '../../components/AnswerList';
@@ -46,22 +47,12 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
       <div className="reg-head">
         {event ? <DateBadge iso={event.date} timeZone={event.timezone} /> : <div className="skeleton date-badge-skeleton" />}
         <div className="reg-info">
-          <h2 id={`reg-title-${r.registrationId}`}>
-            {event ? <Link to={`/events/${event.eventId}`}>{event.name}</Link> : 'Loading event…'}
-          </h2>
-          {event && (
-            <div className="small muted">
-              {formatEventDate(event.date, event.timezone)} · {event.location}
-            </div>
-          )}
-          <div className="row small reg-meta">
-            <StatusBadge status={r.status} />
-            <span className="muted">
-              {pluralize(r.quantity, 'ticket', 'tickets')}
-              {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
-            </span>
-            {event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
-          </div>
+          <RegistrationHeading
+            registration={r}
+            event={event}
+            titleId={`reg-title-${r.registrationId}`}
+            meta={event?.status === 'cancelled' && <span className="badge badge-bad">Event cancelled</span>}
+          />
           {active && <CancelPolicyNote policy={policy} event={event} />}
           <AnswerList questions={questions} answers={r.answers} />
           {r.status === 'confirmed' && (
