@@ -4,6 +4,7 @@ import { Alert, ErrorState, Loading, errorMessage } from '../../components/State
 import { QuestionForm } from './QuestionForm';
 import { questionTypeLabel } from './questionForm';
 import { useQuestionEditor } from './useQuestionEditor';
+import { RowActions } from './RowActions';
 
 /// What a question takes and of whom it is asked, in a line.
 function questionLine(q: Question, event: Event): string {
@@ -44,32 +45,7 @@ function QuestionRow({
         </strong>
         <span className="small muted">{questionLine(q, event)}</span>
       </div>
-      <div className="type-row-actions">
-        <button
-          type="button"
-          className="btn btn-sm"
-          aria-label={`Move ${q.label} up`}
-          disabled={first || busy}
-          onClick={() => onMove(-1)}
-        >
-          Up
-        </button>
-        <button
-          type="button"
-          className="btn btn-sm"
-          aria-label={`Move ${q.label} down`}
-          disabled={last || busy}
-          onClick={() => onMove(1)}
-        >
-          Down
-        </button>
-        <button type="button" className="btn btn-sm" aria-label={`Edit ${q.label}`} onClick={onEdit}>
-          Edit
-        </button>
-        <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${q.label}`} onClick={onDelete}>
-          Delete
-        </button>
-      </div>
+      <RowActions name={q.label} first={first} last={last} busy={busy} onMove={onMove} onEdit={onEdit} onDelete={onDelete} />
     </li>
   );
 }

@@ -5,6 +5,7 @@ import { Alert, errorMessage } from '../../components/States';
 import { formatEventDate, formatPrice } from '../../lib/format';
 import { TicketTypeForm } from './TicketTypeForm';
 import { useTicketTypeEditor } from './useTicketTypeEditor';
+import { RowActions } from './RowActions';
 
 /// What is sold of a type and what limits it.
 function soldLine(t: TicketType): string {
@@ -53,38 +54,16 @@ function TypeRow({
         <span className="small muted">{soldLine(t)}</span>
         <span className="small muted">{windowLine(t, e.timezone)}</span>
       </div>
-      <div className="type-row-actions">
-        <button
-          type="button"
-          className="btn btn-sm"
-          aria-label={`Move ${t.name} up`}
-          disabled={first || busy}
-          onClick={() => onMove(-1)}
-        >
-          Up
-        </button>
-        <button
-          type="button"
-          className="btn btn-sm"
-          aria-label={`Move ${t.name} down`}
-          disabled={last || busy}
-          onClick={() => onMove(1)}
-        >
-          Down
-        </button>
-        <button type="button" className="btn btn-sm" aria-label={`Edit ${t.name}`} onClick={onEdit}>
-          Edit
-        </button>
-        <button
-          type="button"
-          className="btn btn-sm btn-danger"
-          aria-label={`Delete ${t.name}`}
-          disabled={onlyType}
-          onClick={onDelete}
-        >
-          Delete
-        </button>
-      </div>
+      <RowActions
+        name={t.name}
+        first={first}
+        last={last}
+        busy={busy}
+        deleteDisabled={onlyType}
+        onMove={onMove}
+        onEdit={onEdit}
+        onDelete={onDelete}
+      />
     </li>
   );
 }
