@@ -2,7 +2,7 @@
 # Instructions the server spends per registration, counted by callgrind (repeatable whatever
 # else the machine does): N attendees sign up, the counters are zeroed, each registers once for
 # a free event (16 at a time), and the counters are dumped to OUT.<pid>.1 ("summary:" / N).
-# usage: bench/callgrind-sale.sh BINARY OUT N
+# usage: [MIXED=1] bench/callgrind-sale.sh BINARY OUT N  (MIXED=1: the mixed sale of bench/tickets.sh)
 set -euo pipefail
 bin=$1; out=$2; n=$3
 data=$(mktemp -d /tmp/cg.XXXXXX)
