@@ -67,6 +67,7 @@ export function StatusBadge({ status }: { status: string }) {
     refunded: ['plain', 'Refunded'],
     valid: ['ok', 'Valid'],
     used: ['brand', 'Checked in'],
+    void: ['bad', 'Cancelled'],
     published: ['ok', 'On sale'],
     draft: ['warn', 'Draft'],
   };

@@ -193,6 +193,7 @@ export function ChoiceSummary({
   quantities,
   total,
   errors,
+  beforeDiscount = false,
 }: {
   event: Event;
   types: TicketType[];
@@ -200,6 +201,9 @@ export function ChoiceSummary({
   quantities: Record<string, number>;
   total: number;
   errors: OrderErrors;
+  /// A code will take money off: the server prices it when the order is placed, and the payment
+  /// page shows it before anything is paid.
+  beforeDiscount?: boolean;
 }) {
   return (
     <aside className="card card-pad" aria-labelledby="choice-title">
@@ -227,9 +231,10 @@ export function ChoiceSummary({
         );
       })}
       <div className="summary-line total">
-        <span>Total</span>
+        <span>{beforeDiscount ? 'Total before discount' : 'Total'}</span>
         <span>{formatMoney(total, e.currency)}</span>
       </div>
+      {beforeDiscount && <p className="small muted">Your code’s discount is shown with the order before you pay.</p>}
       <p className="small mt-8 mb-0">
         <Link to={`/events/${e.eventId}`}>Change tickets</Link>
       </p>

@@ -7,11 +7,14 @@ import { RegisterError } from './RegisterError';
 import { TicketBox } from './TicketBox';
 import { useEventPage } from './useEventPage';
 import { isProblem } from '../../api/errors';
+import { orderCodeError } from '../promo/codeErrors';
+import { PromoCodeDisclosure } from '../promo/PromoCodeField';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
   const {
     event,
+    code,
     session,
     myRegs,
     limits,
@@ -40,8 +43,9 @@ export default function EventPage() {
     );
   }
 
-  const e = event.data;
+  const e = code.event ?? event.data;
   const { held, closedReason } = limits!;
+  const codeError = orderCodeError(register.error);
   const buttonLabel = register.isPending
     ? 'Reserving…'
     : count === 0
@@ -77,8 +81,11 @@ export default function EventPage() {
           onQuantity={setQuantity}
           total={total}
           count={count}
+          discounted={!!code.promo && (code.promo.discountPercent != null || code.promo.discountAmount != null)}
+          promo={<PromoCodeDisclosure code={code} types={e.ticketTypes ?? []} currency={e.currency} orderError={codeError} />}
           error={
-            register.isError && (
+            register.isError &&
+            !codeError && (
               <RegisterError
                 error={register.error}
                 event={e}

@@ -10,6 +10,7 @@ import { RegistrationsSection } from './RegistrationsSection';
 import { TicketTypesSection } from './TicketTypesSection';
 import { QuestionsSection } from './QuestionsSection';
 import { EventActivity } from '../admin/EventActivity';
+import { PromoCodesSection } from '../promo/PromoCodesSection';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -58,6 +59,7 @@ export default function ManageEventPage() {
       <EventStats event={e} />
       {!cancelled && <TicketTypesSection event={e} />}
       {!cancelled && <QuestionsSection event={e} />}
+      {!cancelled && <PromoCodesSection event={e} />}
       <RegistrationsSection event={e} />
       {!cancelled && <DoorStaffSection event={e} />}
       <EventActivity eventId={e.eventId} />

@@ -27,7 +27,8 @@ export function RegistrationHeading({ registration: r, event, titleId, meta }: P
         <StatusBadge status={r.status} />
         <span className="muted">
           {pluralize(r.quantity, 'ticket', 'tickets')}
-          {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+          {r.source === 'comp' ? ' · Complimentary' : r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+          {!!r.refundedAmount && r.refundedAmount > 0 && ` · ${formatMoney(r.refundedAmount, r.currency)} refunded`}
         </span>
         {meta}
       </div>
