@@ -11,6 +11,8 @@ import { TicketTypesSection } from './TicketTypesSection';
 import { QuestionsSection } from './QuestionsSection';
 import { EventActivity } from '../admin/EventActivity';
 import { PromoCodesSection } from '../promo/PromoCodesSection';
+import { WaitlistSection } from '../waitlist/WaitlistSection';
+import { CompsSection } from '../comps/CompsSection';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -60,7 +62,9 @@ export default function ManageEventPage() {
       {!cancelled && <TicketTypesSection event={e} />}
       {!cancelled && <QuestionsSection event={e} />}
       {!cancelled && <PromoCodesSection event={e} />}
+      {!cancelled && <CompsSection event={e} />}
       <RegistrationsSection event={e} />
+      {!cancelled && <WaitlistSection event={e} />}
       {!cancelled && <DoorStaffSection event={e} />}
       <EventActivity eventId={e.eventId} />
       {!cancelled && <CancelEventSection event={e} />}

@@ -7,6 +7,7 @@ import { useTitle } from '../../lib/useTitle';
 import { RegistrationCard } from './RegistrationCard';
 import { CancelDialog, ZoomDialog } from './TicketDialogs';
 import { CancelTicketsDialog } from './CancelTicketsDialog';
+import { MyWaitlist } from '../waitlist/MyWaitlist';
 import { useMyTickets } from './useMyTickets';
 
 interface ListProps {
@@ -104,6 +105,8 @@ export default function MyTicketsPage() {
           )}
         </>
       )}
+
+      <MyWaitlist />
 
       <CancelDialog
         registration={t.cancelling}

@@ -16,7 +16,7 @@ export function useEventsById(eventIds: readonly string[]): Map<string, Event> {
 }
 
 /// The distinct events of a list of registrations, in first-seen order.
-export function useEventIds(registrations: readonly Registration[] | undefined): string[] {
+export function useEventIds(registrations: readonly Pick<Registration, 'eventId'>[] | undefined): string[] {
   return useMemo(() => [...new Set((registrations ?? []).map((r) => r.eventId))], [registrations]);
 }
 
