@@ -169,9 +169,14 @@ export const api = {
   cancelRegistration: (id: string, reason?: string, orderToken?: string | null) =>
     post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined, orderAuth(orderToken)),
   /// Cancels only these tickets of a confirmed registration: they become `void`, their seats are
-  /// released and, for a paid order, exactly their share is refunded (`refundedAmount`).
-  cancelTickets: (id: string, ticketIds: string[], orderToken?: string | null) =>
-    post<Registration>(`/api/registrations/${enc(id)}/cancel`, { ticketIds }, orderAuth(orderToken)),
+  /// released and, for a paid order, exactly their share is refunded (`refundedAmount`). The
+  /// organizer may give a reason (needed outside the holder's policy).
+  cancelTickets: (id: string, ticketIds: string[], orderToken?: string | null, reason?: string) =>
+    post<Registration>(
+      `/api/registrations/${enc(id)}/cancel`,
+      reason ? { ticketIds, reason } : { ticketIds },
+      orderAuth(orderToken),
+    ),
   /// Queues the confirmation with the tickets again (for the holder or the event's organizer). For
   /// a guest's order the server issues a fresh order token and retires the one sent.
   resendRegistration: (id: string, orderToken?: string | null) =>

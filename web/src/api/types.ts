@@ -45,7 +45,8 @@ export type TicketDownloadLink = Schemas['TicketDownloadLink'];
 export type ValidationResult = Schemas['ValidationResult'];
 export type RegistrationRow = Schemas['RegistrationRow'] & RegistrationAdditions;
 export type EventRegistrationList = Omit<Schemas['EventRegistrationList'], 'items'> & { items: RegistrationRow[] };
-export type EventAnalytics = Schemas['EventAnalytics'];
+/// Issue 15 adds `discount` (the confirmed orders' discounts) and `comps` (seats issued free).
+export type EventAnalytics = Schemas['EventAnalytics'] & { discount?: number; comps?: number };
 export type StaffInvitation = Schemas['StaffInvitation'];
 export type StaffListItem = Schemas['StaffListItem'];
 export type StaffList = Schemas['StaffList'];
