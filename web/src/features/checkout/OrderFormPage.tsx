@@ -125,6 +125,7 @@ export default function OrderFormPage() {
           quantities={f.quantities}
           total={f.total}
           errors={f.errors}
+          code={f.code.applied}
           beforeDiscount={!!f.code.promo && (f.code.promo.discountPercent != null || f.code.promo.discountAmount != null)}
         />
       </div>

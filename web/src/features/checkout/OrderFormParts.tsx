@@ -194,6 +194,7 @@ export function ChoiceSummary({
   total,
   errors,
   beforeDiscount = false,
+  code,
 }: {
   event: Event;
   types: TicketType[];
@@ -204,6 +205,8 @@ export function ChoiceSummary({
   /// A code will take money off: the server prices it when the order is placed, and the payment
   /// page shows it before anything is paid.
   beforeDiscount?: boolean;
+  /// The applied promo code, kept when going back to change the tickets.
+  code?: string | null;
 }) {
   return (
     <aside className="card card-pad" aria-labelledby="choice-title">
@@ -236,7 +239,7 @@ export function ChoiceSummary({
       </div>
       {beforeDiscount && <p className="small muted">Your code’s discount is shown with the order before you pay.</p>}
       <p className="small mt-8 mb-0">
-        <Link to={`/events/${e.eventId}`}>Change tickets</Link>
+        <Link to={`/events/${e.eventId}${code ? `?code=${encodeURIComponent(code)}` : ''}`}>Change tickets</Link>
       </p>
     </aside>
   );

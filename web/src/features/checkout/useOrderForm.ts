@@ -109,7 +109,8 @@ export function useOrderForm(eventId: string) {
 
   const submit = (ev: { preventDefault: () => void }) => {
     ev.preventDefault();
-    if (!e || items.length === 0 || (asGuest && !guest)) return;
+    // A code still being checked would otherwise be left out of the order.
+    if (!e || items.length === 0 || (asGuest && !guest) || code.checking) return;
     setOtherErrors([]);
     const found = validateOrder(form, slots, perOrder, { guest: asGuest });
     setErrors(found);

@@ -43,7 +43,8 @@ export function useJoinWaitlistForm(event: Event, soldOut: TicketType[], signedI
     email: '',
   });
   const [errors, setErrors] = useState<JoinErrors>({});
-  const most = Math.max(1, Math.min(event.maxPerAttendee, 10));
+  // What one person may hold of this event (the server's per-attendee limit).
+  const most = Math.max(1, event.maxPerAttendee);
   const entry = (mine.data ?? []).find((w) => w.eventId === event.eventId && (w.status === 'waiting' || w.status === 'offered'));
 
   const set = (key: keyof JoinValues, value: string) => {
