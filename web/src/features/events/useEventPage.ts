@@ -18,11 +18,13 @@ import {
 } from './ticketChoice';
 
 const holdsSeats = (r: Registration) => r.status === 'confirmed' || r.status === 'pending_payment';
+/// The seats a registration holds: its tickets less those cancelled on their own (`void`).
+const seatsHeld = (r: Registration) => r.quantity - (r.tickets ?? []).filter((t) => t.status === 'void').length;
 
 /// What the ticket box may offer the attendee: the seats they hold, how many more they may take
 /// (at most 100 at once) and, when none, why.
 export function ticketLimits(e: Event, mine: Registration[]) {
-  const held = mine.filter(holdsSeats).reduce((n, r) => n + r.quantity, 0);
+  const held = mine.filter(holdsSeats).reduce((n, r) => n + seatsHeld(r), 0);
   const cancelled = e.status === 'cancelled';
   const started = Date.parse(e.date) <= Date.now();
   const maxQty = Math.max(0, Math.min(e.maxPerAttendee - held, e.seatsLeft, 100));

@@ -48,8 +48,8 @@ export function JoinWaitlist({ event: e, soldOut, signedIn }: { event: Event; so
     );
   }
   return (
-    <form className="stack" onSubmit={f.submit} noValidate aria-labelledby="waitlist-title">
-      <h3 id="waitlist-title">Join the waiting list</h3>
+    <form className="stack" onSubmit={f.submit} noValidate aria-labelledby="join-waitlist-title">
+      <h3 id="join-waitlist-title">Join the waiting list</h3>
       <p className="small muted">
         When seats come free they go to the first in line whose number fits: held for you, with an email saying until when.
       </p>
