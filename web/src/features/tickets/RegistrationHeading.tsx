@@ -30,6 +30,9 @@ export function RegistrationHeading({ registration: r, event, titleId, meta }: P
           {pluralize(r.quantity, 'ticket', 'tickets')}
           {voided > 0 && ` (${voided} cancelled)`}
           {r.source === 'comp' ? ' · Complimentary' : r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+          {!!r.discount &&
+            r.discount > 0 &&
+            ` · ${formatMoney(r.discount, r.currency)} off${r.promoCode ? ` with ${r.promoCode}` : ''}`}
           {!!r.refundedAmount && r.refundedAmount > 0 && ` · ${formatMoney(r.refundedAmount, r.currency)} refunded`}
         </span>
         {meta}
