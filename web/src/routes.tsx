@@ -14,6 +14,8 @@ const EventPage = lazy(() => import('./features/events/EventPage'));
 const CheckoutPage = lazy(() => import('./features/checkout/CheckoutPage'));
 const OrderFormPage = lazy(() => import('./features/checkout/OrderFormPage'));
 const GuestOrderPage = lazy(() => import('./features/orders/GuestOrderPage'));
+const WaitlistConfirmPage = lazy(() => import('./features/waitlist/WaitlistConfirmPage'));
+const OfferPage = lazy(() => import('./features/waitlist/OfferPage'));
 const MyTicketsPage = lazy(() => import('./features/tickets/MyTicketsPage'));
 const MyEventsPage = lazy(() => import('./features/organizer/MyEventsPage'));
 const EventFormPage = lazy(() => import('./features/organizer/EventFormPage'));
@@ -43,6 +45,9 @@ export function AppRoutes() {
         <Route path="events/:eventId" element={<EventPage />} />
         <Route path="events/:eventId/order" element={<OrderFormPage />} />
         <Route path="orders/:registrationId" element={<GuestOrderPage />} />
+        <Route path="waitlist/confirm" element={<WaitlistConfirmPage />} />
+        <Route path="offers/:entryId" element={<OfferPage />} />
+        <Route path="waitlist/offers/:entryId" element={<OfferPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route element={<RequireAuth />}>
           <Route path="checkout/:registrationId" element={<CheckoutPage />} />

@@ -43,10 +43,10 @@ export type * from './types';
 
 export const client = createClient({ store: createBrowserSessionStore() });
 
-const get = <T>(path: string, opts?: RequestOptions) => client.request<T>(path, opts);
-const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
+export const get = <T>(path: string, opts?: RequestOptions) => client.request<T>(path, opts);
+export const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
   client.request<T>(path, { ...opts, method: 'POST', body });
-const enc = encodeURIComponent;
+export const enc = encodeURIComponent;
 
 /// How a request proves it may touch an order: a guest's order token (header `X-Order-Token`, no
 /// bearer token, so a signed-in person's session never mixes with it), else the session.
@@ -149,8 +149,12 @@ export const api = {
     client.request<void>(`/api/events/${enc(eventId)}/questions/${enc(questionId)}`, { method: 'DELETE' }),
 
   /// One order of one or more ticket types, all or nothing.
-  register: (eventId: string, items: OrderItem[], idempotencyKey: string) =>
-    post<Registration>('/api/registrations', { eventId, items }, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  register: (eventId: string, items: OrderItem[], idempotencyKey: string, promoCode?: string) =>
+    post<Registration>(
+      '/api/registrations',
+      { eventId, items, ...(promoCode ? { promoCode } : {}) },
+      { headers: { 'Idempotency-Key': idempotencyKey } },
+    ),
   /// An order with its holders and answers. With `buyer` it is a guest order: sent without the
   /// session's token, and the reply carries the order token.
   placeOrder: (body: OrderRequest, idempotencyKey: string) =>
@@ -164,6 +168,15 @@ export const api = {
   /// The holder sends no body; the organizer may give a reason (needed outside the holder's policy).
   cancelRegistration: (id: string, reason?: string, orderToken?: string | null) =>
     post<Registration>(`/api/registrations/${enc(id)}/cancel`, reason ? { reason } : undefined, orderAuth(orderToken)),
+  /// Cancels only these tickets of a confirmed registration: they become `void`, their seats are
+  /// released and, for a paid order, exactly their share is refunded (`refundedAmount`). The
+  /// organizer may give a reason (needed outside the holder's policy).
+  cancelTickets: (id: string, ticketIds: string[], orderToken?: string | null, reason?: string) =>
+    post<Registration>(
+      `/api/registrations/${enc(id)}/cancel`,
+      reason ? { ticketIds, reason } : { ticketIds },
+      orderAuth(orderToken),
+    ),
   /// Queues the confirmation with the tickets again (for the holder or the event's organizer). For
   /// a guest's order the server issues a fresh order token and retires the one sent.
   resendRegistration: (id: string, orderToken?: string | null) =>

@@ -19,6 +19,10 @@ describe('isPublicQuery', () => {
       queryKeys.organizer.audit('e1'),
       queryKeys.admin.userSearch('ada'),
       queryKeys.admin.audit({ action: 'registration.cancelled' }),
+      queryKeys.organizer.promoCodes('e1'),
+      queryKeys.organizer.waitlist('e1'),
+      queryKeys.waitlist.mine(),
+      queryKeys.waitlist.offer('w1'),
     ]) {
       expect(isPublicQuery(key)).toBe(false);
     }
@@ -36,6 +40,9 @@ describe('isPublicQuery', () => {
     expect(startsWith(queryKeys.events.list('', 'all'), queryKeys.events.all)).toBe(true);
     expect(startsWith(queryKeys.registrations.mine(), queryKeys.registrations.all)).toBe(true);
     expect(startsWith(queryKeys.auth.me('u1'), queryKeys.auth.all)).toBe(true);
+    // What refreshes an event refreshes it as a code shows it (the code's case does not matter).
+    expect(startsWith(queryKeys.events.withCode('e1', 'early'), queryKeys.events.detail('e1'))).toBe(true);
+    expect(queryKeys.events.withCode('e1', 'early')).toEqual(queryKeys.events.withCode('e1', 'EARLY'));
     // The event page is refreshed on its own, not by every change to the listings.
     expect(startsWith(queryKeys.events.detail('e1'), queryKeys.events.all)).toBe(false);
   });

@@ -11,6 +11,9 @@ export const queryKeys = {
     /// One event. Outside `all`: a change that refreshes the listings refetches only the event
     /// pages it names.
     detail: (eventId: string) => ['event', eventId] as const,
+    /// The event as a promo or access code shows it (the hidden types it unlocks, and `promo`).
+    /// Under `detail`, so whatever refreshes the event refreshes this too.
+    withCode: (eventId: string, code: string) => ['event', eventId, 'code', code.toUpperCase()] as const,
     /// The questions an event's checkout asks. Not public (a draft's are its organizer's only),
     /// so a logout forgets them.
     questions: (eventId: string) => ['questions', eventId] as const,
@@ -33,6 +36,16 @@ export const queryKeys = {
     analytics: (eventId: string) => ['analytics', eventId] as const,
     /// An event's audit entries, as its organizer sees them.
     audit: (eventId: string) => ['eventAudit', eventId] as const,
+    /// An event's promo and access codes.
+    promoCodes: (eventId: string) => ['promoCodes', eventId] as const,
+    /// An event's waiting list as its organizer sees it (entries and whether it is paused).
+    waitlist: (eventId: string) => ['eventWaitlist', eventId] as const,
+  },
+  waitlist: {
+    /// The signed-in person's waiting-list entries.
+    mine: () => ['waitlist', 'mine'] as const,
+    /// One offer, as its link (or its owner) reads it.
+    offer: (entryId: string) => ['waitlist', 'offer', entryId] as const,
   },
   staff: {
     all: ['staff'] as const,

@@ -21,16 +21,32 @@ export type RegistrationRequest = Schemas['RegistrationRequest'];
 /// One ticket type and how many of it, as an order asks for them.
 export type OrderItem = NonNullable<RegistrationRequest['items']>[number];
 export type RegistrationItem = Schemas['RegistrationItem'];
-export type Registration = Schemas['Registration'];
+/// Issue 15's fields (promo codes, partial cancellation, comps), written here from the contract
+/// (API.md, api15-extra.md) until the OpenAPI document describes them; once `gen:api` has them
+/// these intersections add nothing and can go.
+export interface RegistrationAdditions {
+  /// `comp`: issued free by the organizer (it can be neither paid nor refunded).
+  source?: 'order' | 'comp';
+  /// The code as the organizer wrote it, or null.
+  promoCode?: string | null;
+  /// The order's discount in major units of `currency` (0 without a code).
+  discount?: number;
+  /// Money refunded so far (cancelled tickets of a paid order), in major units of `currency`.
+  refundedAmount?: number;
+}
+/// A ticket's status, with `void` for a ticket cancelled on its own (partial cancellation).
+export type TicketStatus = Schemas['Ticket']['status'] | 'void';
+export type Ticket = Omit<Schemas['Ticket'], 'status'> & { status: TicketStatus };
+export type Registration = Omit<Schemas['Registration'], 'tickets'> & RegistrationAdditions & { tickets: Ticket[] };
 export type RegistrationStatus = Registration['status'];
 export type RegistrationEmail = Schemas['RegistrationEmail'];
-export type RegistrationList = Schemas['RegistrationList'];
-export type Ticket = Schemas['Ticket'];
+export type RegistrationList = Omit<Schemas['RegistrationList'], 'items'> & { items: Registration[] };
 export type TicketDownloadLink = Schemas['TicketDownloadLink'];
 export type ValidationResult = Schemas['ValidationResult'];
-export type RegistrationRow = Schemas['RegistrationRow'];
-export type EventRegistrationList = Schemas['EventRegistrationList'];
-export type EventAnalytics = Schemas['EventAnalytics'];
+export type RegistrationRow = Schemas['RegistrationRow'] & RegistrationAdditions;
+export type EventRegistrationList = Omit<Schemas['EventRegistrationList'], 'items'> & { items: RegistrationRow[] };
+/// Issue 15 adds `discount` (the confirmed orders' discounts) and `comps` (seats issued free).
+export type EventAnalytics = Schemas['EventAnalytics'] & { discount?: number; comps?: number };
 export type StaffInvitation = Schemas['StaffInvitation'];
 export type StaffListItem = Schemas['StaffListItem'];
 export type StaffList = Schemas['StaffList'];
@@ -60,7 +76,11 @@ export type Attendee = Schemas['Attendee'];
 export type Buyer = Schemas['Buyer'];
 /// The body of POST /api/registrations as the app sends it (`items`, never `quantity`): with `buyer`
 /// and no session, a guest order.
-export type OrderRequest = Omit<RegistrationRequest, 'quantity' | 'items'> & { items: OrderItem[] };
+export type OrderRequest = Omit<RegistrationRequest, 'quantity' | 'items'> & {
+  items: OrderItem[];
+  /// A promo or access code (case-insensitive); refused with a 400/409/429 naming `promoCode`.
+  promoCode?: string;
+};
 /// A registration as POST /api/registrations answers it: a guest's carries its order token, shown once.
 export type PlacedOrder = Registration;
 /// An account as the admin console shows it (with whether it is disabled).

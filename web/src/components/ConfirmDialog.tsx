@@ -10,6 +10,7 @@ export function ConfirmDialog({
   cancelLabel = 'Keep it',
   danger,
   busy,
+  confirmDisabled,
   onConfirm,
   onClose,
 }: {
@@ -20,6 +21,8 @@ export function ConfirmDialog({
   cancelLabel?: string;
   danger?: boolean;
   busy?: boolean;
+  /// The confirm button is off (nothing chosen yet); the cancel button stays on.
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -46,7 +49,7 @@ export function ConfirmDialog({
               type="button"
               className={`btn ${danger ? 'btn-danger-solid' : 'btn-primary'}`}
               onClick={onConfirm}
-              disabled={busy}
+              disabled={busy || confirmDisabled}
             >
               {busy && <span className="spinner" aria-hidden="true" />}
               {confirmLabel}

@@ -67,6 +67,11 @@ export function StatusBadge({ status }: { status: string }) {
     refunded: ['plain', 'Refunded'],
     valid: ['ok', 'Valid'],
     used: ['brand', 'Checked in'],
+    void: ['bad', 'Cancelled'],
+    waiting: ['plain', 'Waiting'],
+    offered: ['warn', 'Offered'],
+    claimed: ['ok', 'Claimed'],
+    removed: ['plain', 'Removed'],
     published: ['ok', 'On sale'],
     draft: ['warn', 'Draft'],
   };

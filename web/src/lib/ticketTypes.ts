@@ -2,10 +2,10 @@ import type { Event, TicketType } from '../api/types';
 import { formatMoney, formatPrice } from './format';
 
 /// The types a buyer sees, in display order. A hidden type is listed only to the event's
-/// organizer (or with an access code) and is not offered on public pages. Listings may carry no
-/// types at all.
-export function visibleTypes(e: Pick<Event, 'ticketTypes'>): TicketType[] {
-  return (e.ticketTypes ?? []).filter((t) => !t.hidden).sort((a, b) => a.position - b.position);
+/// organizer (or with an access code: `unlocked` are the hidden types the buyer's code shows) and is
+/// not offered on public pages otherwise. Listings may carry no types at all.
+export function visibleTypes(e: Pick<Event, 'ticketTypes'>, unlocked?: ReadonlySet<string>): TicketType[] {
+  return (e.ticketTypes ?? []).filter((t) => !t.hidden || unlocked?.has(t.ticketTypeId)).sort((a, b) => a.position - b.position);
 }
 
 /// Whether the visible types differ in price, so the event's `price` (the lowest) reads "from".

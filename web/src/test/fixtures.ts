@@ -19,3 +19,16 @@ export function ticketType(over: Partial<TicketType> = {}): TicketType {
     ...over,
   };
 }
+
+/// Signs a person in for the test (the session the API client reads from localStorage).
+export function signIn(roles: string[] = ['attendee'], name = 'Ada Lovelace'): void {
+  localStorage.setItem(
+    'admit.session',
+    JSON.stringify({
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: Date.now() + 3600_000,
+      user: { userId: 'u1', email: 'ada@example.org', name, roles },
+    }),
+  );
+}

@@ -4,6 +4,7 @@ import { Icon } from '../../components/Icon';
 import { Alert, ErrorState, Loading } from '../../components/States';
 import { formatEventDate } from '../../lib/format';
 import { RegisterError } from '../events/RegisterError';
+import { PromoCodeField } from '../promo/PromoCodeField';
 import { BuyerSection, ChoiceSummary, HolderFieldset, OrderQuestions } from './OrderFormParts';
 import { useOrderForm } from './useOrderForm';
 
@@ -34,7 +35,7 @@ export default function OrderFormPage() {
       </div>
     );
   }
-  const e = event.data;
+  const e = f.code.event ?? event.data;
   const back = (
     <nav className="crumbs" aria-label="Breadcrumb">
       <Link to={`/events/${e.eventId}`}>
@@ -96,6 +97,7 @@ export default function OrderFormPage() {
                 />
               ))}
               <OrderQuestions questions={f.perOrder} answers={f.form.answers} errors={f.errors} onAnswer={f.setOrderAnswer} />
+              <PromoCodeField code={f.code} types={e.ticketTypes ?? []} currency={e.currency} orderError={f.codeError} />
               {Object.keys(f.errors).length > 0 && (
                 <Alert tone="bad">Some details are missing or not valid. Each is marked beside its field.</Alert>
               )}
@@ -116,7 +118,16 @@ export default function OrderFormPage() {
             </>
           )}
         </form>
-        <ChoiceSummary event={e} types={f.types} items={f.items} quantities={f.quantities} total={f.total} errors={f.errors} />
+        <ChoiceSummary
+          event={e}
+          types={f.types}
+          items={f.items}
+          quantities={f.quantities}
+          total={f.total}
+          errors={f.errors}
+          code={f.code.applied}
+          beforeDiscount={!!f.code.promo && (f.code.promo.discountPercent != null || f.code.promo.discountAmount != null)}
+        />
       </div>
     </div>
   );

@@ -193,6 +193,8 @@ export function ChoiceSummary({
   quantities,
   total,
   errors,
+  beforeDiscount = false,
+  code,
 }: {
   event: Event;
   types: TicketType[];
@@ -200,6 +202,11 @@ export function ChoiceSummary({
   quantities: Record<string, number>;
   total: number;
   errors: OrderErrors;
+  /// A code will take money off: the server prices it when the order is placed, and the payment
+  /// page shows it before anything is paid.
+  beforeDiscount?: boolean;
+  /// The applied promo code, kept when going back to change the tickets.
+  code?: string | null;
 }) {
   return (
     <aside className="card card-pad" aria-labelledby="choice-title">
@@ -227,11 +234,12 @@ export function ChoiceSummary({
         );
       })}
       <div className="summary-line total">
-        <span>Total</span>
+        <span>{beforeDiscount ? 'Total before discount' : 'Total'}</span>
         <span>{formatMoney(total, e.currency)}</span>
       </div>
+      {beforeDiscount && <p className="small muted">Your code’s discount is shown with the order before you pay.</p>}
       <p className="small mt-8 mb-0">
-        <Link to={`/events/${e.eventId}`}>Change tickets</Link>
+        <Link to={`/events/${e.eventId}${code ? `?code=${encodeURIComponent(code)}` : ''}`}>Change tickets</Link>
       </p>
     </aside>
   );

@@ -1,10 +1,11 @@
 import type { OrderItem } from '../../api/types';
 
-/// The checkout form's address for a choice of tickets: `/events/{id}/order?items=typeA:2,typeB:1`,
-/// so a reload or a login on the way keeps the choice.
-export function orderPath(eventId: string, items: readonly OrderItem[]): string {
+/// The checkout form's address for a choice of tickets: `/events/{id}/order?items=typeA:2,typeB:1`
+/// (and `&code=…` with a promo code), so a reload or a login on the way keeps the choice.
+export function orderPath(eventId: string, items: readonly OrderItem[], code?: string | null): string {
   const list = items.map((i) => `${i.ticketTypeId}:${i.quantity}`).join(',');
-  return `/events/${encodeURIComponent(eventId)}/order?items=${encodeURIComponent(list)}`;
+  const withCode = code ? `&code=${encodeURIComponent(code)}` : '';
+  return `/events/${encodeURIComponent(eventId)}/order?items=${encodeURIComponent(list)}${withCode}`;
 }
 
 /// The quantities a checkout address asks for, by ticket type (malformed parts are left out).

@@ -8,6 +8,8 @@ import { useEvent, useMyRegistrations, useQuestions } from '../events/api';
 import { orderItems, orderTotal, saleState, visibleTypes } from '../events/ticketChoice';
 import { ticketLimits, withinLimits } from '../events/useEventPage';
 import { guestOrderPath, storeOrderToken } from '../orders/orderToken';
+import { orderCodeError } from '../promo/codeErrors';
+import { useAppliedCode } from '../promo/useAppliedCode';
 import { usePlaceOrder } from './api';
 import {
   emptyForm,
@@ -28,7 +30,8 @@ const sameItems = (a: OrderItem[], b: Record<string, number>) =>
 
 /// The checkout form's state: the tickets chosen (from the address, kept within what may be ordered
 /// now), who pays (the signed-in person, or a guest who gives a name and an address), who each
-/// ticket is for, the answers, the errors beside the fields, and the order once placed.
+/// ticket is for, the answers, the promo code (from the address, `&code=`), the errors beside the
+/// fields, and the order once placed.
 export function useOrderForm(eventId: string) {
   const session = useSession();
   const navigate = useNavigate();
@@ -37,6 +40,7 @@ export function useOrderForm(eventId: string) {
   const questions = useQuestions(eventId);
   const mine = useMyRegistrations(!!session);
   const place = usePlaceOrder(eventId);
+  const code = useAppliedCode(eventId, event.data);
   const [guest, setGuest] = useState(false);
   const [values, setValues] = useState<OrderFormValues | null>(null);
   const [errors, setErrors] = useState<OrderErrors>({});
@@ -45,10 +49,10 @@ export function useOrderForm(eventId: string) {
   const [focusTick, setFocusTick] = useState(0);
   useTitle(event.data ? `Your details · ${event.data.name}` : 'Your details');
 
-  const e = event.data;
+  const e = code.event ?? event.data;
   const myRegs = e ? (mine.data ?? []).filter((r) => r.eventId === e.eventId) : [];
   const limits = e ? ticketLimits(e, myRegs) : null;
-  const types = e ? visibleTypes(e).filter((t) => saleState(t) === 'on-sale') : [];
+  const types = e ? visibleTypes(e, code.unlocked).filter((t) => saleState(t) === 'on-sale') : [];
   const wanted = parseItems(params.get('items'));
   const quantities = withinLimits(types, wanted, limits?.maxQty ?? 0);
   const items = orderItems(types, quantities);
@@ -105,7 +109,8 @@ export function useOrderForm(eventId: string) {
 
   const submit = (ev: { preventDefault: () => void }) => {
     ev.preventDefault();
-    if (!e || items.length === 0 || (asGuest && !guest)) return;
+    // A code still being checked would otherwise be left out of the order.
+    if (!e || items.length === 0 || (asGuest && !guest) || code.checking) return;
     setOtherErrors([]);
     const found = validateOrder(form, slots, perOrder, { guest: asGuest });
     setErrors(found);
@@ -113,11 +118,16 @@ export function useOrderForm(eventId: string) {
       setFocusTick((n) => n + 1);
       return;
     }
-    place.mutate(toOrderRequest(e.eventId, items, form, slots, perOrder, { guest: asGuest }), {
+    const body = toOrderRequest(e.eventId, items, form, slots, perOrder, { guest: asGuest });
+    if (code.applied) body.promoCode = code.applied;
+    place.mutate(body, {
       onSuccess: placed,
       onError: (error) => {
-        if (!(error instanceof ApiError) || Object.keys(error.fieldErrors).length === 0) return;
-        const { fields, other } = orderServerErrors(error.fieldErrors);
+        if (!(error instanceof ApiError)) return;
+        // The code's refusal shows beside the code field.
+        const { promoCode: _, ...rest } = error.fieldErrors;
+        if (Object.keys(rest).length === 0) return;
+        const { fields, other } = orderServerErrors(rest);
         setErrors(fields);
         setOtherErrors(other);
         setFocusTick((n) => n + 1);
@@ -125,13 +135,19 @@ export function useOrderForm(eventId: string) {
     });
   };
 
+  /// Why the last order's code was refused, for beside the code field.
+  const codeError = place.isError ? orderCodeError(place.error) : null;
   /// A refusal the fields do not show (sold out, sales closed, an unpaid order open…).
   const problem =
-    place.isError && !(place.error instanceof ApiError && Object.keys(place.error.fieldErrors).length > 0) ? place.error : null;
+    place.isError && !codeError && !(place.error instanceof ApiError && Object.keys(place.error.fieldErrors).length > 0)
+      ? place.error
+      : null;
 
   return {
     session,
     event,
+    code,
+    codeError,
     questions,
     limits,
     myRegs,

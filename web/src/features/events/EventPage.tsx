@@ -7,11 +7,16 @@ import { RegisterError } from './RegisterError';
 import { TicketBox } from './TicketBox';
 import { useEventPage } from './useEventPage';
 import { isProblem } from '../../api/errors';
+import { orderCodeError } from '../promo/codeErrors';
+import { PromoCodeDisclosure } from '../promo/PromoCodeField';
+import { JoinWaitlist } from '../waitlist/JoinWaitlist';
+import { saleState } from './ticketChoice';
 
 export default function EventPage() {
   const { eventId = '' } = useParams();
   const {
     event,
+    code,
     session,
     myRegs,
     limits,
@@ -40,8 +45,16 @@ export default function EventPage() {
     );
   }
 
-  const e = event.data;
+  const e = code.event ?? event.data;
   const { held, closedReason } = limits!;
+  const codeError = orderCodeError(register.error);
+  // A sold-out event, or sold-out types of one on sale, take names for when seats come free.
+  const soldOut = types.filter((t) => saleState(t) === 'sold-out');
+  const waitlistOpen =
+    e.status === 'published' &&
+    Date.parse(e.date) > Date.now() &&
+    soldOut.length > 0 &&
+    (closedReason === null || e.seatsLeft <= 0);
   const buttonLabel = register.isPending
     ? 'Reserving…'
     : count === 0
@@ -77,8 +90,12 @@ export default function EventPage() {
           onQuantity={setQuantity}
           total={total}
           count={count}
+          discounted={!!code.promo && (code.promo.discountPercent != null || code.promo.discountAmount != null)}
+          waitlist={waitlistOpen && <JoinWaitlist event={e} soldOut={soldOut} signedIn={!!session} />}
+          promo={<PromoCodeDisclosure code={code} types={e.ticketTypes ?? []} currency={e.currency} orderError={codeError} />}
           error={
-            register.isError && (
+            register.isError &&
+            !codeError && (
               <RegisterError
                 error={register.error}
                 event={e}

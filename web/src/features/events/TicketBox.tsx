@@ -41,6 +41,9 @@ export function TicketBox({
   buttonLabel,
   onRegister,
   note,
+  promo,
+  waitlist,
+  discounted,
 }: {
   event: Event;
   closedReason: string | null;
@@ -59,6 +62,13 @@ export function TicketBox({
   onRegister: () => void;
   /// Said under the button (to a visitor: that no account is needed).
   note?: ReactNode;
+  /// The promo code field, under the types.
+  promo?: ReactNode;
+  /// Shown instead of the closed reason's bare alert when the event or a type is sold out (the
+  /// waiting list).
+  waitlist?: ReactNode;
+  /// A code will take money off: the total shown is before it.
+  discounted?: boolean;
 }) {
   const soldPct = Math.min(100, Math.round((e.registeredCount / e.capacity) * 100));
   const range = hasPriceRange(e);
@@ -77,7 +87,10 @@ export function TicketBox({
       </p>
 
       {closedReason ? (
-        <Alert tone={e.status === 'cancelled' ? 'bad' : 'warn'}>{closedReason}</Alert>
+        <>
+          <Alert tone={e.status === 'cancelled' ? 'bad' : 'warn'}>{closedReason}</Alert>
+          {waitlist}
+        </>
       ) : (
         <div className="stack">
           <TicketTypeChoice event={e} types={types} quantities={quantities} seatsAllowed={seatsAllowed} onQuantity={onQuantity} />
@@ -86,13 +99,15 @@ export function TicketBox({
               ? `You can add ${pluralize(seatsAllowed, 'more ticket', 'more tickets')}.`
               : `Up to ${e.maxPerAttendee} per person.`}
           </span>
-          {total > 0 && <OrderTotal event={e} types={types} quantities={quantities} total={total} />}
+          {promo}
+          {total > 0 && <OrderTotal event={e} types={types} quantities={quantities} total={total} beforeDiscount={discounted} />}
           {error}
           <button type="button" className="btn btn-primary btn-lg btn-block" onClick={onRegister} disabled={busy || count === 0}>
             {busy && <span className="spinner" aria-hidden="true" />}
             {buttonLabel}
           </button>
           {note}
+          {waitlist}
           <PolicyLine event={e} />
         </div>
       )}

@@ -103,17 +103,20 @@ export function TicketTypeChoice({
   );
 }
 
-/// The running total: one line per chosen type, then the sum.
+/// The running total: one line per chosen type, then the sum (`beforeDiscount` when a code will
+/// take money off: the server prices the discount when the order is placed).
 export function OrderTotal({
   event: e,
   types,
   quantities,
   total,
+  beforeDiscount = false,
 }: {
   event: Event;
   types: TicketType[];
   quantities: Quantities;
   total: number;
+  beforeDiscount?: boolean;
 }) {
   const chosen = types.filter((t) => (quantities[t.ticketTypeId] ?? 0) > 0);
   return (
@@ -127,7 +130,7 @@ export function OrderTotal({
         </div>
       ))}
       <div className="summary-line total">
-        <span>Total</span>
+        <span>{beforeDiscount ? 'Total before discount' : 'Total'}</span>
         <span>{formatMoney(total, e.currency)}</span>
       </div>
     </div>

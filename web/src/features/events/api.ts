@@ -61,15 +61,18 @@ export const myRegistrationsQuery = (enabled = true) =>
 
 export const useMyRegistrations = (enabled: boolean) => useQuery(myRegistrationsQuery(enabled));
 
-/// Orders tickets of one or more types of an event. One attempt keeps its idempotency key until the server answers, so a
-/// retry after a lost connection cannot order twice.
-export function useRegister(eventId: string) {
+/// Orders tickets of one or more types of an event (with the promo code applied, if any). One
+/// attempt keeps its idempotency key until the server answers, so a retry after a lost connection
+/// cannot order twice.
+export function useRegister(eventId: string, promoCode?: string | null) {
   const queryClient = useQueryClient();
   const attemptKey = useRef<string | null>(null);
   return useMutation({
     mutationFn: (items: OrderItem[]) => {
       attemptKey.current ??= newIdempotencyKey();
-      return api.register(eventId, items, attemptKey.current);
+      return promoCode
+        ? api.register(eventId, items, attemptKey.current, promoCode)
+        : api.register(eventId, items, attemptKey.current);
     },
     onSuccess: (registration) => {
       attemptKey.current = null;

@@ -21,6 +21,14 @@ describe('ticketLimits', () => {
     expect(limits.closedReason).toBeNull();
   });
 
+  it('does not count tickets cancelled on their own', () => {
+    const partly = {
+      ...reg('confirmed', 3),
+      tickets: [{ status: 'valid' }, { status: 'void' }, { status: 'used' }],
+    } as Registration;
+    expect(ticketLimits(event, [partly]).held).toBe(2);
+  });
+
   it('offers no more than the seats left, nor more than 100 at once', () => {
     expect(ticketLimits({ ...event, seatsLeft: 1 }, []).maxQty).toBe(1);
     expect(ticketLimits({ ...event, maxPerAttendee: 500 }, []).maxQty).toBe(100);

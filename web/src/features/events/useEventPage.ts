@@ -5,6 +5,7 @@ import { useTitle } from '../../lib/useTitle';
 import { useSession } from '../auth/session';
 import { orderPath } from '../checkout/orderLink';
 import { asksType } from '../checkout/orderForm';
+import { useAppliedCode } from '../promo/useAppliedCode';
 import { useEvent, useMyRegistrations, useQuestions, useRegister } from './api';
 import {
   clampQuantity,
@@ -17,11 +18,13 @@ import {
 } from './ticketChoice';
 
 const holdsSeats = (r: Registration) => r.status === 'confirmed' || r.status === 'pending_payment';
+/// The seats a registration holds: its tickets less those cancelled on their own (`void`).
+const seatsHeld = (r: Registration) => r.quantity - (r.tickets ?? []).filter((t) => t.status === 'void').length;
 
 /// What the ticket box may offer the attendee: the seats they hold, how many more they may take
 /// (at most 100 at once) and, when none, why.
 export function ticketLimits(e: Event, mine: Registration[]) {
-  const held = mine.filter(holdsSeats).reduce((n, r) => n + r.quantity, 0);
+  const held = mine.filter(holdsSeats).reduce((n, r) => n + seatsHeld(r), 0);
   const cancelled = e.status === 'cancelled';
   const started = Date.parse(e.date) <= Date.now();
   const maxQty = Math.max(0, Math.min(e.maxPerAttendee - held, e.seatsLeft, 100));
@@ -54,22 +57,24 @@ export function withinLimits(types: TicketType[], chosen: Quantities, seatsAllow
 /// type (kept within what they may take), the running total, and what ordering does: one ticket
 /// that no question is asked of, for a signed-in buyer (whose name it carries), is ordered at once
 /// and goes on to checkout or to the tickets; any other order goes to the form that names each
-/// ticket's holder and asks the questions (and lets a visitor order as a guest).
+/// ticket's holder and asks the questions (and lets a visitor order as a guest). A promo code in the
+/// address (`?code=`) shows the hidden types it unlocks and goes with the order.
 export function useEventPage(eventId: string) {
   const session = useSession();
   const navigate = useNavigate();
   const event = useEvent(eventId);
   const mine = useMyRegistrations(!!session);
-  const register = useRegister(eventId);
+  const code = useAppliedCode(eventId, event.data);
+  const register = useRegister(eventId, code.applied);
   const questions = useQuestions(eventId);
   const [chosen, setChosen] = useState<Quantities | null>(null);
   useTitle(event.data?.name);
 
-  const e = event.data;
+  const e = code.event;
   const myRegs = e ? (mine.data ?? []).filter((r) => r.eventId === e.eventId) : [];
   const limits = e ? ticketLimits(e, myRegs) : null;
   const seatsAllowed = limits?.maxQty ?? 0;
-  const types = e ? visibleTypes(e) : [];
+  const types = e ? visibleTypes(e, code.unlocked) : [];
   const quantities = withinLimits(types, chosen ?? initialQuantities(types), seatsAllowed);
   const items = orderItems(types, quantities);
   const count = items.reduce((n, item) => n + item.quantity, 0);
@@ -83,7 +88,7 @@ export function useEventPage(eventId: string) {
     if (items.length === 0) return;
     setChosen(quantities);
     if (!direct) {
-      navigate(orderPath(eventId, items));
+      navigate(orderPath(eventId, items, code.applied));
       return;
     }
     register.mutate(items, {
@@ -96,6 +101,7 @@ export function useEventPage(eventId: string) {
 
   return {
     event,
+    code,
     session,
     myRegs,
     limits,

@@ -10,6 +10,8 @@ import { PendingCheckout } from '../checkout/CheckoutPage';
 import { CancelPolicyNote } from '../tickets/CancelPolicy';
 import { RegistrationHeading } from '../tickets/RegistrationHeading';
 import { CancelDialog, ZoomDialog } from '../tickets/TicketDialogs';
+import { CancelTicketsDialog } from '../tickets/CancelTicketsDialog';
+import { cancellableTickets } from '../tickets/refund';
 import { TicketView } from '../tickets/TicketView';
 import { useSession } from '../auth/session';
 import { useGuestOrder } from './useGuestOrder';
@@ -131,6 +133,7 @@ export default function GuestOrderPage() {
 
   const policy = holderCancel(r, event);
   const cancellable = policy.kind === 'open';
+  const someTickets = cancellable && cancellableTickets(r).length > 1;
   return (
     <div className="container">
       <div className="page-head">
@@ -158,6 +161,11 @@ export default function GuestOrderPage() {
                 Email me my tickets
               </button>
             )}
+            {someTickets && (
+              <button type="button" className="btn btn-sm btn-danger" onClick={() => g.setCancellingTickets(r)}>
+                Cancel some tickets…
+              </button>
+            )}
             {cancellable && (
               <button type="button" className="btn btn-sm btn-danger" onClick={() => g.setCancelling(r)}>
                 Cancel order
@@ -175,6 +183,12 @@ export default function GuestOrderPage() {
         </div>
       </article>
       {cancelDialog}
+      <CancelTicketsDialog
+        registration={g.cancellingTickets}
+        event={event}
+        cancel={g.cancelTickets}
+        onClose={g.closeCancelTickets}
+      />
       <ZoomDialog zoom={g.zoom ? { ticket: g.zoom, event } : null} onClose={() => g.setZoom(null)} />
     </div>
   );

@@ -7,6 +7,7 @@ import { queryKeys } from '../../api/queryKeys';
 import type { Registration } from '../../api/types';
 import { useQuestions } from '../events/api';
 import { useCheckout } from '../checkout/useCheckout';
+import { useCancelTickets } from '../tickets/api';
 import { forgetOrderToken, storedOrderToken, storeOrderToken, tokenFromLocation } from './orderToken';
 
 /// The token a guest's order page works with: from the link (then taken out of the address, so it
@@ -43,6 +44,8 @@ export function useGuestOrder(registrationId: string) {
   const [resent, setResent] = useState(false);
   const [zoom, setZoom] = useState<Registration['tickets'][number] | null>(null);
   const [cancelling, setCancelling] = useState<Registration | null>(null);
+  const [cancellingTickets, setCancellingTickets] = useState<Registration | null>(null);
+  const cancelTickets = useCancelTickets(() => setCancellingTickets(null), token);
 
   // A token that no longer opens the order (replaced by a newer email, or never this order's).
   const refused = ['unauthenticated', 'forbidden', 'not-found'].includes(classifyError(checkout.registration.error));
@@ -74,6 +77,10 @@ export function useGuestOrder(registrationId: string) {
     setCancelling(null);
     cancel.reset();
   };
+  const closeCancelTickets = () => {
+    setCancellingTickets(null);
+    cancelTickets.reset();
+  };
 
   return {
     token,
@@ -86,6 +93,10 @@ export function useGuestOrder(registrationId: string) {
     cancelling,
     setCancelling,
     closeCancel,
+    cancellingTickets,
+    setCancellingTickets,
+    cancelTickets,
+    closeCancelTickets,
     zoom,
     setZoom,
   };

@@ -13,6 +13,7 @@ export function AnalyticsStats({ a }: { a: EventAnalytics }) {
         <div className="value">{a.registeredCount.toLocaleString()}</div>
         <div className="sub">
           {a.confirmed.toLocaleString()} confirmed · {a.pending.toLocaleString()} awaiting payment
+          {!!a.comps && a.comps > 0 && ` · ${a.comps.toLocaleString()} comps`}
         </div>
       </div>
       <div className="card stat">
@@ -20,6 +21,7 @@ export function AnalyticsStats({ a }: { a: EventAnalytics }) {
         <div className="value">{formatMoney(a.revenue, a.currency)}</div>
         <div className="sub">
           from confirmed registrations
+          {!!a.discount && a.discount > 0 && ` · ${formatMoney(a.discount, a.currency)} off with codes`}
           {a.refunded > 0 || a.refundPending > 0 ? (
             <>
               {' '}

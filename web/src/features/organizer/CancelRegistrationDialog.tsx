@@ -30,7 +30,9 @@ export function CancelRegistrationDialog({
     onClose();
   };
   const required = !!row && organizerNeedsReason(row, event);
-  const refund = !!row && row.amount > 0 && row.status === 'confirmed';
+  // Tickets cancelled on their own were refunded then; a comp was never paid.
+  const refundLeft = row ? Math.max(0, row.amount - (row.refundedAmount ?? 0)) : 0;
+  const refund = !!row && refundLeft > 0 && row.status === 'confirmed' && row.source !== 'comp';
   const confirm = () => {
     if (!row) return;
     if (required && !reason.trim()) {
@@ -70,7 +72,7 @@ export function CancelRegistrationDialog({
               : row.checkedIn > 0
                 ? `; ${pluralize(row.checkedIn, 'seat', 'seats')} used at the door ${row.checkedIn === 1 ? 'is' : 'are'} not sold again`
                 : ' and the seats go back on sale'}
-            .{refund && ` ${formatMoney(row.amount, row.currency)} is refunded.`}
+            .{refund && ` ${formatMoney(refundLeft, row.currency)} is refunded.`}
           </p>
           <Field
             label={required ? 'Reason (required)' : 'Reason (optional)'}

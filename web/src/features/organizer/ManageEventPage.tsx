@@ -10,6 +10,9 @@ import { RegistrationsSection } from './RegistrationsSection';
 import { TicketTypesSection } from './TicketTypesSection';
 import { QuestionsSection } from './QuestionsSection';
 import { EventActivity } from '../admin/EventActivity';
+import { PromoCodesSection } from '../promo/PromoCodesSection';
+import { WaitlistSection } from '../waitlist/WaitlistSection';
+import { CompsSection } from '../comps/CompsSection';
 
 export default function ManageEventPage() {
   const { eventId = '' } = useParams();
@@ -58,7 +61,10 @@ export default function ManageEventPage() {
       <EventStats event={e} />
       {!cancelled && <TicketTypesSection event={e} />}
       {!cancelled && <QuestionsSection event={e} />}
+      {!cancelled && <PromoCodesSection event={e} />}
+      {!cancelled && <CompsSection event={e} />}
       <RegistrationsSection event={e} />
+      {!cancelled && <WaitlistSection event={e} />}
       {!cancelled && <DoorStaffSection event={e} />}
       <EventActivity eventId={e.eventId} />
       {!cancelled && <CancelEventSection event={e} />}

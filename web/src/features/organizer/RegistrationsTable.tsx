@@ -37,6 +37,28 @@ export function RegistrationCount({
 
 const kColumns = 8;
 
+/// What the order cost, and how it came about: a comp, a code's discount, money refunded since.
+function AmountCell({ row: r }: { row: RegistrationRow }) {
+  return (
+    <div>
+      {r.source === 'comp' ? (
+        <span className="badge badge-brand">Comp</span>
+      ) : (
+        <div>{r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}</div>
+      )}
+      {!!r.discount && r.discount > 0 && (
+        <div className="small muted">
+          −{formatMoney(r.discount, r.currency)}
+          {r.promoCode ? ` with ${r.promoCode}` : ' discount'}
+        </div>
+      )}
+      {!!r.refundedAmount && r.refundedAmount > 0 && (
+        <div className="small muted">{formatMoney(r.refundedAmount, r.currency)} refunded</div>
+      )}
+    </div>
+  );
+}
+
 function RegistrationTableRow({
   row: r,
   questions,
@@ -46,7 +68,7 @@ function RegistrationTableRow({
   questions: Question[];
   onCancel: () => void;
 }) {
-  const refund = r.amount > 0 && r.status === 'confirmed';
+  const refund = r.amount > (r.refundedAmount ?? 0) && r.status === 'confirmed' && r.source !== 'comp';
   const [open, setOpen] = useState(false);
   const detailsId = `reg-details-${r.registrationId}`;
   return (
@@ -79,7 +101,7 @@ function RegistrationTableRow({
           {r.checkedIn}/{r.quantity}
         </td>
         <td data-label="Amount" className="num">
-          {r.amount > 0 ? formatMoney(r.amount, r.currency) : 'Free'}
+          <AmountCell row={r} />
         </td>
         <td data-label="Registered" className="small">
           {formatTimestamp(r.registeredAt)}

@@ -105,6 +105,22 @@ export function useCancelRegistration(eventId: string) {
   });
 }
 
+/// The organizer cancels some tickets of a registration (with a reason for the audit log); the
+/// registration, the event's list, seats and figures reload.
+export function useCancelTicketsAsOrganizer(eventId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ registrationId, ticketIds, reason }: { registrationId: string; ticketIds: string[]; reason?: string }) =>
+      api.cancelTickets(registrationId, ticketIds, null, reason),
+    onSuccess: (r) => {
+      queryClient.setQueryData(queryKeys.registrations.detail(r.registrationId), r);
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.registrations(eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.organizer.analytics(eventId) });
+    },
+  });
+}
+
 /// What a change to an event (its status or its ticket types) makes stale: the event, the
 /// organizer's list and the public listings (prices, "from", sold out).
 function useEventChanged(eventId: string) {

@@ -6,6 +6,8 @@ import { pluralize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { RegistrationCard } from './RegistrationCard';
 import { CancelDialog, ZoomDialog } from './TicketDialogs';
+import { CancelTicketsDialog } from './CancelTicketsDialog';
+import { MyWaitlist } from '../waitlist/MyWaitlist';
 import { useMyTickets } from './useMyTickets';
 
 interface ListProps {
@@ -13,10 +15,11 @@ interface ListProps {
   eventById: Map<string, Event>;
   highlight: string | null;
   onCancel: (r: Registration) => void;
+  onCancelTickets: (r: Registration) => void;
   onZoom: (ticket: Ticket, event?: Event) => void;
 }
 
-function RegistrationList({ registrations, eventById, highlight, onCancel, onZoom }: ListProps) {
+function RegistrationList({ registrations, eventById, highlight, onCancel, onCancelTickets, onZoom }: ListProps) {
   return (
     <div className="stack">
       {registrations.map((r) => (
@@ -26,6 +29,7 @@ function RegistrationList({ registrations, eventById, highlight, onCancel, onZoo
           event={eventById.get(r.eventId)}
           highlight={r.registrationId === highlight}
           onCancel={onCancel}
+          onCancelTickets={onCancelTickets}
           onZoom={onZoom}
         />
       ))}
@@ -53,6 +57,7 @@ export default function MyTicketsPage() {
       eventById={eventById}
       highlight={highlight}
       onCancel={t.setCancelling}
+      onCancelTickets={t.setCancellingTickets}
       onZoom={(ticket, event) => t.setZoom({ ticket, event })}
     />
   );
@@ -101,11 +106,19 @@ export default function MyTicketsPage() {
         </>
       )}
 
+      <MyWaitlist />
+
       <CancelDialog
         registration={t.cancelling}
         event={t.cancelling ? eventById.get(t.cancelling.eventId) : undefined}
         cancel={t.cancel}
         onClose={t.closeCancel}
+      />
+      <CancelTicketsDialog
+        registration={t.cancellingTickets}
+        event={t.cancellingTickets ? eventById.get(t.cancellingTickets.eventId) : undefined}
+        cancel={t.cancelTickets}
+        onClose={t.closeCancelTickets}
       />
       <ZoomDialog zoom={t.zoom} onClose={() => t.setZoom(null)} />
     </div>

@@ -12,6 +12,7 @@ import { CancelPolicyNote } from './CancelPolicy';
 import { RegistrationHeading } from './RegistrationHeading';
 import { SendTicketsButton } from './SendTicketsButton';
 import { TicketView } from './TicketView';
+import { cancellableTickets } from './refund';
 import { AnswerList } from '../../components/AnswerList';
 import { useQuestions } from '../events/api';
 
@@ -20,12 +21,14 @@ interface Props {
   event?: Event;
   highlight: boolean;
   onCancel: (r: Registration) => void;
+  /// Choosing some of its tickets to cancel (offered while more than one is valid).
+  onCancelTickets: (r: Registration) => void;
   onZoom: (t: Ticket, e?: Event) => void;
 }
 
 /// One registration on the tickets page: its event, status, policy and actions, then either the
 /// payment still needed or its tickets.
-export function RegistrationCard({ registration: r, event, highlight, onCancel, onZoom }: Props) {
+export function RegistrationCard({ registration: r, event, highlight, onCancel, onCancelTickets, onZoom }: Props) {
   const addToCalendar = () => {
     if (!event) return;
     const ics = eventToIcs(event, { url: `${window.location.origin}/events/${event.eventId}` });
@@ -34,6 +37,7 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
   const active = r.status === 'confirmed' || r.status === 'pending_payment';
   const policy = holderCancel(r, event);
   const cancellable = policy.kind === 'hold' || policy.kind === 'open';
+  const someTickets = policy.kind === 'open' && cancellableTickets(r).length > 1;
   const answered = Object.keys(r.answers ?? {}).length > 0 || r.tickets.some((t) => t.answers);
   // The labels of the answers' questions, fetched only for an order that has answers.
   const questions = useQuestions(r.eventId, answered).data ?? [];
@@ -71,6 +75,11 @@ export function RegistrationCard({ registration: r, event, highlight, onCancel, 
           {event && active && (
             <button type="button" className="btn btn-sm" onClick={addToCalendar}>
               <Icon name="calendar" size={15} /> Add to calendar
+            </button>
+          )}
+          {someTickets && (
+            <button type="button" className="btn btn-sm btn-danger" onClick={() => onCancelTickets(r)}>
+              Cancel some tickets…
             </button>
           )}
           {cancellable && (

@@ -15,6 +15,7 @@ interface Props {
 /// The head of a registration's card, on My tickets and on a guest's order page: the event's name
 /// as the card's title, when and where, the status, the ticket count and the price.
 export function RegistrationHeading({ registration: r, event, titleId, meta }: Props) {
+  const voided = r.tickets.filter((t) => t.status === 'void').length;
   return (
     <>
       <h2 id={titleId}>{event ? <Link to={`/events/${event.eventId}`}>{event.name}</Link> : 'Loading event…'}</h2>
@@ -27,7 +28,12 @@ export function RegistrationHeading({ registration: r, event, titleId, meta }: P
         <StatusBadge status={r.status} />
         <span className="muted">
           {pluralize(r.quantity, 'ticket', 'tickets')}
-          {r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+          {voided > 0 && ` (${voided} cancelled)`}
+          {r.source === 'comp' ? ' · Complimentary' : r.amount > 0 ? ` · ${formatMoney(r.amount, r.currency)}` : ' · Free'}
+          {!!r.discount &&
+            r.discount > 0 &&
+            ` · ${formatMoney(r.discount, r.currency)} off${r.promoCode ? ` with ${r.promoCode}` : ''}`}
+          {!!r.refundedAmount && r.refundedAmount > 0 && ` · ${formatMoney(r.refundedAmount, r.currency)} refunded`}
         </span>
         {meta}
       </div>

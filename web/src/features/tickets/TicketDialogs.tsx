@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatMoney, pluralize } from '../../lib/format';
 import { CancelError } from './CancelPolicy';
 import { QrCode } from './QrCode';
+import { cancellableTickets, refundFor } from './refund';
 
 /// Asks before the holder cancels a registration, and says why when the server refuses.
 export function CancelDialog({
@@ -17,6 +18,13 @@ export function CancelDialog({
   cancel: UseMutationResult<Registration, Error, Registration>;
   onClose: () => void;
 }) {
+  // What is left of a paid order: its valid tickets' share (tickets cancelled earlier were refunded then).
+  const refund = registration
+    ? refundFor(
+        registration,
+        cancellableTickets(registration).map((t) => t.ticketId),
+      )
+    : 0;
   return (
     <ConfirmDialog
       open={!!registration}
@@ -33,9 +41,7 @@ export function CancelDialog({
             Your {pluralize(registration.quantity, 'seat', 'seats')} for <strong>{event?.name ?? 'this event'}</strong> will be
             released and {registration.tickets.length === 1 ? 'the ticket stops' : 'the tickets stop'} working.
           </p>
-          {registration.amount > 0 && registration.status === 'confirmed' && (
-            <p>You will be refunded {formatMoney(registration.amount, registration.currency)} to your card.</p>
-          )}
+          {refund > 0 && <p>You will be refunded {formatMoney(refund, registration.currency)} to your card.</p>}
           {cancel.isError && <CancelError error={cancel.error} />}
         </>
       )}

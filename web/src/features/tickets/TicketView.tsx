@@ -26,7 +26,8 @@ interface Props {
 export function TicketView({ ticket, index, total, event, typeName, questions, orderToken, onZoom }: Props) {
   const [downloading, setDownloading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const voided = ticket.status === 'cancelled';
+  // Cancelled with its registration, or on its own (`void`).
+  const voided = ticket.status === 'cancelled' || ticket.status === 'void';
 
   const download = async () => {
     setError(null);

@@ -4,6 +4,8 @@ import { api } from '../../api';
 import { queryKeys } from '../../api/queryKeys';
 import type { Event, Registration } from '../../api/types';
 import { eventQuery } from '../events/api';
+import type { CancelTicketsVars } from './CancelTicketsDialog';
+import { cancellableTickets } from './refund';
 
 /// The events of the given ids, by id (those loaded so far).
 export function useEventsById(eventIds: readonly string[]): Map<string, Event> {
@@ -14,7 +16,7 @@ export function useEventsById(eventIds: readonly string[]): Map<string, Event> {
 }
 
 /// The distinct events of a list of registrations, in first-seen order.
-export function useEventIds(registrations: readonly Registration[] | undefined): string[] {
+export function useEventIds(registrations: readonly Pick<Registration, 'eventId'>[] | undefined): string[] {
   return useMemo(() => [...new Set((registrations ?? []).map((r) => r.eventId))], [registrations]);
 }
 
@@ -33,6 +35,30 @@ export function useCancelMyRegistration(onCancelled: () => void) {
     onError: (_e, r) => {
       queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
       queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(r.eventId) });
+    },
+  });
+}
+
+/// The holder (or a guest with the order's token) cancels some tickets of a registration; all of
+/// them is the whole registration's cancel. The registration as it now is replaces the cached one.
+export function useCancelTickets(onCancelled: () => void, orderToken?: string | null) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ registration: r, ticketIds }: CancelTicketsVars) =>
+      ticketIds.length === cancellableTickets(r).length
+        ? api.cancelRegistration(r.registrationId, undefined, orderToken)
+        : api.cancelTickets(r.registrationId, ticketIds, orderToken),
+    onSuccess: (r) => {
+      onCancelled();
+      if (orderToken) queryClient.setQueryData(queryKeys.registrations.guest(r.registrationId), r);
+      else queryClient.invalidateQueries({ queryKey: queryKeys.registrations.all });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.detail(r.eventId) });
+      queryClient.invalidateQueries({ queryKey: queryKeys.events.all });
+    },
+    onError: (_e, { registration: r }) => {
+      queryClient.invalidateQueries({
+        queryKey: orderToken ? queryKeys.registrations.guest(r.registrationId) : queryKeys.registrations.all,
+      });
     },
   });
 }

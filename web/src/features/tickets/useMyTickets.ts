@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Event, Registration, Ticket } from '../../api/types';
 import { useMyRegistrations } from '../events/api';
-import { useCancelMyRegistration, useEventIds, useEventsById } from './api';
+import { useCancelMyRegistration, useCancelTickets, useEventIds, useEventsById } from './api';
 
 /// A registration still ahead: it holds seats and its event has not long passed nor been cancelled.
 function isUpcoming(r: Registration, event: Event | undefined, now: number): boolean {
@@ -22,6 +22,9 @@ export function useMyTickets() {
   const [cancelling, setCancelling] = useState<Registration | null>(null);
   const [zoom, setZoom] = useState<{ ticket: Ticket; event?: Event } | null>(null);
   const cancel = useCancelMyRegistration(() => setCancelling(null));
+  // Some tickets of a registration (the dialog that chooses them).
+  const [cancellingTickets, setCancellingTickets] = useState<Registration | null>(null);
+  const cancelTickets = useCancelTickets(() => setCancellingTickets(null));
 
   useEffect(() => {
     if (!highlight || !registrations.data) return;
@@ -43,6 +46,10 @@ export function useMyTickets() {
     setCancelling(null);
     cancel.reset();
   };
+  const closeCancelTickets = () => {
+    setCancellingTickets(null);
+    cancelTickets.reset();
+  };
 
   return {
     registrations,
@@ -56,6 +63,10 @@ export function useMyTickets() {
     setCancelling,
     closeCancel,
     cancel,
+    cancellingTickets,
+    setCancellingTickets,
+    cancelTickets,
+    closeCancelTickets,
     zoom,
     setZoom,
   };
