@@ -322,3 +322,47 @@ describe('a guest who lost the link', () => {
     assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429]);
   });
 });
+
+describe("a guest's hold-expired mail", () => {
+  let own;
+  before(async () => {
+    own = await startServer({
+      env: {
+        ADMIT_PAYMENT_PROVIDER: 'sandbox', ADMIT_STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
+        ADMIT_PUBLIC_URL: 'https://tickets.example', ADMIT_GUEST_ORDERS_PER_HOUR: '0', ADMIT_HOLD_SECONDS: '1',
+      },
+    });
+  });
+  after(async () => {
+    await own?.stop();
+  });
+
+  it('links to the order page with a token that opens the expired order', async () => {
+    const organizer = await signup(own.baseUrl, 'organizer');
+    const paid = await createEvent(own.baseUrl, organizer.accessToken, { price: 10, capacity: 5 });
+    const kim = buyerOf('Expired');
+    const r = await api(own.baseUrl, 'POST', '/api/registrations',
+      { body: { eventId: paid.eventId, quantity: 1, buyer: kim } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.status, 'pending_payment');
+    const require = createRequire(new URL('../node/package.json', import.meta.url));
+    const { simpleParser } = await import(pathToFileURL(require.resolve('mailparser')).href);
+    const dir = join(own.dataDir, 'mail');
+    const link = new RegExp(`https://tickets\\.example/orders/${r.json.registrationId}#token=([A-Za-z0-9_-]{43})`);
+    const token = await eventually(async () => {
+      for (const f of (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.eml'))) {
+        const parsed = await simpleParser(await readFile(join(dir, f)));
+        if (!/expired/.test(parsed.subject ?? '')) continue;
+        assert.ok(!(parsed.text ?? '').includes('https://tickets.example/tickets'), parsed.text);
+        const m = (parsed.text ?? '').match(link);
+        if (m) return m[1];
+      }
+      return null;
+    }, 20_000);
+    assert.ok(token, 'the hold-expired message links to the order');
+    const opened = await api(own.baseUrl, 'GET', `/api/registrations/${r.json.registrationId}`,
+      { headers: asGuest(token) });
+    assert.equal(opened.status, 200, opened.text);
+    assert.equal(opened.json.status, 'expired');
+  });
+});
