@@ -104,6 +104,7 @@ struct Core {
                       return http_metrics != nullptr && http_metrics->requests_in_flight() >= kBusyRequests;
                     }) {
     accounts.set_login_throttle(&login_throttle);
+    mail_sender.set_order_links([this](std::string_view registration_id) { return guests.add_token(registration_id); });
     administration.set_follow_up({
         .forget_messages = [this](std::vector<std::string> const& ids) { mail_sender.erase_copies(ids); },
         .refund_due = [this] { payments.refund_due(); },

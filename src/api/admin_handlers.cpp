@@ -30,6 +30,7 @@ void write_audit_entry(JsonWriter& w, AuditEntry const& e) {
   w.begin_object();
   w.field("at", format_rfc3339(e.at));
   write_text_or_null(w, "actorId", e.actor_id);
+  write_text_or_null(w, "actorName", e.actor_id.empty() ? std::string() : e.actor_name);
   w.field("action", e.action);
   w.key("subject").begin_object();
   w.field("type", e.subject_type);
@@ -110,6 +111,18 @@ Response enable_user(Administration& admin, Request& request) {
 
 namespace {
 
+/// What an erasure did to the person's orders, and its response.
+Response erased_orders_response(JsonWriter& w, ErasedOrders const& erased) {
+  w.key("cancelledRegistrations").begin_array();
+  for (auto const& id : erased.cancelled) w.value(id);
+  w.end_array();
+  w.key("refundedRegistrations").begin_array();
+  for (auto const& id : erased.refunds_due) w.value(id);
+  w.end_array();
+  w.end_object();
+  return json_response(200, w.take()).with_header("Cache-Control", "no-store");
+}
+
 /// What an erasure answers: the account as it is left, and what was done to its orders.
 Response erasure_response(Result<Erasure> const& erased) {
   if (!erased) return problem(erased.error());
@@ -118,14 +131,17 @@ Response erasure_response(Result<Erasure> const& erased) {
   w.key("user");
   write_account(w, erased->user);
   w.field("erasedAt", format_rfc3339(erased->user.erased_at.value_or(Timestamp{})));
-  w.key("cancelledRegistrations").begin_array();
-  for (auto const& id : erased->cancelled) w.value(id);
-  w.end_array();
-  w.key("refundedRegistrations").begin_array();
-  for (auto const& id : erased->refunds_due) w.value(id);
-  w.end_array();
-  w.end_object();
-  return json_response(200, w.take()).with_header("Cache-Control", "no-store");
+  return erased_orders_response(w, *erased);
+}
+
+/// What a guest buyer's erasure answers: the record erased, and what was done to its orders.
+Response guest_erasure_response(Result<GuestErasure> const& erased) {
+  if (!erased) return problem(erased.error());
+  JsonWriter w;
+  w.begin_object();
+  w.field("guestId", erased->guest_id);
+  w.field("erasedAt", format_rfc3339(erased->erased_at));
+  return erased_orders_response(w, *erased);
 }
 
 }  // namespace
@@ -145,6 +161,19 @@ Response erase_me(Administration& admin, Request& request) {
     password = given.value_or("");
   }
   return erasure_response(admin.erase_self(*request.principal, password, request.actor()));
+}
+
+Response erase_guest(Administration& admin, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"email"});
+  auto email = input->string("email", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  return guest_erasure_response(admin.erase_guest(*request.principal, *email, request.actor()));
+}
+
+Response erase_guest_self(Administration& admin, Request& request) {
+  return guest_erasure_response(admin.erase_guest_self(*request.principal, request.actor()));
 }
 
 Response list_audit(Administration& admin, Request& request) {

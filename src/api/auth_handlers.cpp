@@ -65,7 +65,12 @@ Response get_me(Accounts& accounts, Request& request) {
   auto user = accounts.me(*request.principal);
   if (!user) return problem(user.error());
   JsonWriter w;
-  write_user(w, *user);
+  w.begin_object();
+  write_user_fields(w, *user);
+  // Accounts made by external sign-in have none: the app then hides password changes and asks
+  // for a fresh sign-in instead of the password where one confirms the person.
+  w.field("hasPassword", !user->password_hash.empty());
+  w.end_object();
   return json_response(200, w.take());
 }
 

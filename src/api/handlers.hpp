@@ -83,6 +83,9 @@ Response disable_user(Administration& admin, Request& request);
 Response enable_user(Administration& admin, Request& request);
 Response erase_user(Administration& admin, Request& request);
 Response erase_me(Administration& admin, Request& request);
+Response erase_guest(Administration& admin, Request& request);
+Response look_up_orders(Confirmations& confirmations, Request& request);
+Response erase_guest_self(Administration& admin, Request& request);
 Response list_audit(Administration& admin, Request& request);
 Response list_event_audit(Administration& admin, Request& request);
 

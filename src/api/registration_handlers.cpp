@@ -252,6 +252,16 @@ Response resend_confirmation(Confirmations& confirmations, Request& request) {
   return accepted();
 }
 
+Response look_up_orders(Confirmations& confirmations, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"email"});
+  auto email = input->string("email", true);
+  if (auto bad = input->errors()) return std::move(*bad);
+  if (auto done = confirmations.send_order_links(*email, request.client); !done) return problem(done.error());
+  return accepted();
+}
+
 Response list_event_registrations(Registrations& registrations, Request& request) {
   auto query = ListingQuery::parse(request.query, {"format", "q", "rows"});
   if (!query) return std::move(query.error());

@@ -128,8 +128,25 @@ std::optional<Response> Router::authenticate(Route const& route, Request& reques
   return std::nullopt;
 }
 
+bool Router::may_answer_later(Route const& route, Request const& request) const {
+  return route.access != Access::anyone && tokens_.may_defer() && !request.header("Authorization").empty();
+}
+
 void Router::dispatch_async(Route const& route, Request& request, Respond respond) const {
-  if (auto denied = authenticate(route, request)) return respond(std::move(*denied));
+  dispatch(route, request, std::move(respond), true);
+}
+
+void Router::dispatch(Route const& route, Request& request, Respond respond, bool may_wait) const {
+  if (auto denied = authenticate(route, request)) {
+    constexpr std::string_view kScheme = "bearer ";
+    auto const authorization = request.header("Authorization");
+    if (may_wait && denied->status == 401 && tokens_.may_defer() && authorization.size() > kScheme.size()) {
+      // The request (and so the route and the respond) lives until it is answered.
+      auto again = [this, &route, &request, respond]() { dispatch(route, request, respond, false); };
+      if (tokens_.prepare(authorization.substr(kScheme.size()), again)) return;
+    }
+    return respond(std::move(*denied));
+  }
   // The holder of an order token names no account: nothing for the account check to see.
   if (!request.principal || request.principal->order_id || !accounts_) {
     if (route.async_handler) return route.async_handler(request, std::move(respond));

@@ -74,10 +74,17 @@ class Router {
   /// Authenticates as the route requires, then runs its handler: `respond` gets the
   /// response, now (ordinary routes) or later (async routes).
   void dispatch_async(Route const& route, Request& request, Respond respond) const;
+  /// Whether dispatch_async may answer `request` later even when `route` answers at once: its
+  /// bearer token may have to wait for the identity provider's keys (AccessTokens::prepare),
+  /// which happens off the caller's thread.
+  bool may_answer_later(Route const& route, Request const& request) const;
   /// match + dispatch.
   Response handle(Request& request) const;
 
  private:
+  /// dispatch_async; with `may_wait`, a token refused for a key not fetched yet is checked
+  /// again once the fetch is done.
+  void dispatch(Route const& route, Request& request, Respond respond, bool may_wait) const;
   /// The 401/403 problem when the request may not use the route; sets request.principal.
   std::optional<Response> authenticate(Route const& route, Request& request) const;
 

@@ -118,6 +118,8 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/registrations/{id}",  buyer,     inline_io,   RateClass::general, on(get_registration, registrations)},
     {"POST",   "/api/registrations/{id}/cancel", buyer, blocking, RateClass::general, on(cancel_registration, registrations)},
     {"POST",   "/api/registrations/{id}/resend", buyer, blocking, RateClass::general, on(resend_confirmation, confirmations)},
+    {"POST",   "/api/orders/lookup",       anyone,    blocking,    RateClass::auth,    on(look_up_orders, confirmations)},
+    {"POST",   "/api/guest/erase",         buyer,     blocking,    RateClass::general, on(erase_guest_self, console)},
 
     {"GET",    "/api/tickets/{id}",        buyer,     inline_io,   RateClass::general, on(get_ticket, tickets)},
     {"GET",    "/api/tickets/{id}/download", buyer,   inline_io,   RateClass::general, on(get_download_link, tickets)},
@@ -134,6 +136,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"POST",   "/api/admin/users/{id}/disable", Access::admin, blocking, RateClass::general, on(disable_user, console)},
     {"POST",   "/api/admin/users/{id}/enable", Access::admin, blocking, RateClass::general, on(enable_user, console)},
     {"POST",   "/api/admin/users/{id}/erase", Access::admin, blocking, RateClass::general, on(erase_user, console)},
+    {"POST",   "/api/admin/guests/erase",  Access::admin, blocking, RateClass::general, on(erase_guest, console)},
     {"GET",    "/api/admin/audit",         Access::admin, inline_io, RateClass::general, on(list_audit, console)},
   };
   // clang-format on

@@ -181,10 +181,16 @@ Result<User> Accounts::me(Principal const& who) {
   return *user;
 }
 
-Result<void> Accounts::confirm_password(std::string_view user_id, std::string_view password) {
-  auto const user = users_.find_user(user_id);
+Result<void> Accounts::confirm_person(Principal const& who, std::string_view password) {
+  auto const user = users_.find_user(who.user_id);
   if (!user) return fail(Errc::unauthenticated, "The account no longer exists.");
-  if (user->password_hash.empty()) return {};
+  if (user->password_hash.empty()) {
+    // No password to re-enter: a token left signed in on a shared computer, or refreshed from
+    // an old sign-in, is not enough; a fresh sign-in at the provider is.
+    if (who.signed_in_at && clock_.now() - *who.signed_in_at <= kRecentSignIn) return {};
+    return fail(Errc::forbidden, "Sign in again to confirm: an account without a password is erased only within " +
+                                     std::to_string(kRecentSignIn.count()) + " minutes of signing in.");
+  }
   if (password.empty()) {
     return fail(Errc::invalid_input, "Confirm with the account's password.", {{"password", "is required"}});
   }
@@ -198,7 +204,7 @@ Result<User> Accounts::grant_role(std::string_view email, Role role, Actor const
   auto const normalized = normalize_email(email);
   auto user = normalized ? users_.find_user_by_email(*normalized) : std::nullopt;
   if (!user) return fail(Errc::not_found, "No account has this email.");
-  auto updated = users_.set_roles(user->email, user->roles.with(role), actor);
+  auto updated = users_.set_roles(user->email, user->roles.with(role), Roles(role), actor);
   if (!updated) return fail(Errc::not_found, "No account has this email.");
   return *updated;
 }
@@ -313,7 +319,11 @@ SessionTokens Accounts::start_session(User user) {
       .issued_at = now,
       .expires_at = now + refresh_lifetime_,
   });
-  auto access = tokens_.issue({user.id, user.roles, user.token_version});
+  auto access = tokens_.issue({.user_id = user.id,
+                               .roles = user.roles,
+                               .token_version = user.token_version,
+                               .order_id = {},
+                               .signed_in_at = now});
   return {std::move(user), std::move(access), std::move(refresh)};
 }
 

@@ -61,10 +61,12 @@ class Accounts {
   /// Ends the login the refresh token belongs to, when it is the caller's.
   Result<void> log_out(Principal const& who, std::string_view refresh_token);
   Result<User> me(Principal const& who);
-  /// Checks the account's password again before an irreversible step (erasing the account):
-  /// Errc::invalid_input naming `password` when it is missing or wrong. An account without a
-  /// password of its own (none set) passes.
-  Result<void> confirm_password(std::string_view user_id, std::string_view password);
+  /// Checks that the person is there before an irreversible step (erasing the account): an
+  /// account with a password must send it (Errc::invalid_input naming `password` when it is
+  /// missing or wrong); one without (made by external sign-in) must present an access token of
+  /// a sign-in at most kRecentSignIn ago (Errc::forbidden, "sign in again", otherwise).
+  Result<void> confirm_person(Principal const& who, std::string_view password);
+  static constexpr std::chrono::minutes kRecentSignIn{10};
   /// Adds a role to an existing account (the `admit user role` command).
   Result<User> grant_role(std::string_view email, Role role, Actor const& actor);
   /// Takes a role away (`admit user revoke`): every refresh token of the account is revoked at

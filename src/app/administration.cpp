@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/encoding.hpp"
+#include "domain/user.hpp"
 
 namespace admit {
 namespace {
@@ -118,10 +119,45 @@ Result<Erasure> Administration::erase_account(std::string_view user_id, Actor co
     }
     return fail(Errc::not_found, "No account has this id.");
   }
-  // After the commit, and never able to undo it: a copy left behind is removed by the next try.
-  if (follow_up_.forget_messages && !erased->sent_messages.empty()) follow_up_.forget_messages(erased->sent_messages);
-  if (follow_up_.refund_due && !erased->refunds_due.empty()) follow_up_.refund_due();
+  follow_up(*erased);
   return std::move(*erased);
+}
+
+void Administration::follow_up(ErasedOrders const& erased) {
+  // After the commit, and never able to undo it: a copy left behind is removed by the next try.
+  if (follow_up_.forget_messages && !erased.sent_messages.empty()) follow_up_.forget_messages(erased.sent_messages);
+  if (follow_up_.refund_due && !erased.refunds_due.empty()) follow_up_.refund_due();
+}
+
+Result<GuestErasure> Administration::erase_guest_buyer(GuestToErase const& which, Actor const& actor) {
+  auto erased = admin_.erase_guest(which, clock_.now(), actor);
+  if (!erased) {
+    switch (erased.error()) {
+      case GuestRefusal::has_account:
+        return fail(Errc::conflict,
+                    "An account has proved this address and holds its guest orders; erase that account instead.");
+      case GuestRefusal::not_found: break;
+    }
+    return fail(Errc::not_found, "No guest order was placed with this address.");
+  }
+  follow_up(*erased);
+  return std::move(*erased);
+}
+
+Result<GuestErasure> Administration::erase_guest(Principal const& who, std::string_view email, Actor const& actor) {
+  if (auto allowed = admins_only(who); !allowed) return std::unexpected(allowed.error());
+  auto normalized = normalize_email(email);
+  if (!normalized) return fail(Errc::invalid_input, "The email is not valid.", {{"email", "must be an email address"}});
+  return erase_guest_buyer({.email = std::move(*normalized), .order_id = {}}, actor);
+}
+
+Result<GuestErasure> Administration::erase_guest_self(Principal const& who, Actor const& actor) {
+  if (!who.order_id) {
+    return fail(Errc::forbidden,
+                "Prove the order with its order token (X-Order-Token); an account erases itself "
+                "with DELETE /api/me.");
+  }
+  return erase_guest_buyer({.email = {}, .order_id = *who.order_id}, actor);
 }
 
 Result<Erasure> Administration::erase(Principal const& who, std::string_view user_id, Actor const& actor) {
@@ -130,7 +166,7 @@ Result<Erasure> Administration::erase(Principal const& who, std::string_view use
 }
 
 Result<Erasure> Administration::erase_self(Principal const& who, std::string_view password, Actor const& actor) {
-  if (auto confirmed = accounts_.confirm_password(who.user_id, password); !confirmed) {
+  if (auto confirmed = accounts_.confirm_person(who, password); !confirmed) {
     return std::unexpected(confirmed.error());
   }
   return erase_account(who.user_id, actor);

@@ -55,10 +55,18 @@ class Administration {
   /// Erases the person `user_id`'s data on an admin's request (AdminStore::erase_user): refused
   /// with Errc::last_admin for the only enabled admin, Errc::conflict when erased before.
   Result<Erasure> erase(Principal const& who, std::string_view user_id, Actor const& actor);
-  /// The person erases their own data (`DELETE /api/me`). An account with a password must send
-  /// it (Errc::invalid_input naming `password` when missing or wrong): a token left on a shared
-  /// computer must not be enough to destroy an account.
+  /// The person erases their own data (`DELETE /api/me`), once Accounts::confirm_person is
+  /// satisfied (the password, or a fresh sign-in for an account without one): a token left on a
+  /// shared computer must not be enough to destroy an account.
   Result<Erasure> erase_self(Principal const& who, std::string_view password, Actor const& actor);
+
+  /// Erases the data of the guest buyer of the address `email` on an admin's request
+  /// (AdminStore::erase_guest): Errc::not_found when no guest order was placed with it,
+  /// Errc::conflict when an account proved the address (erasing that account covers them).
+  Result<GuestErasure> erase_guest(Principal const& who, std::string_view email, Actor const& actor);
+  /// The guest erases their own data, proven by the token of one of their orders (`who` holds
+  /// one; anyone else is Errc::forbidden): all the orders of that order's buyer.
+  Result<GuestErasure> erase_guest_self(Principal const& who, Actor const& actor);
 
   /// The audit log, newest first, filtered.
   Result<Page<AuditEntry>> list_audit(Principal const& who, AuditFilter const& filter,
@@ -73,6 +81,9 @@ class Administration {
   Result<User> account(Principal const& who, std::string_view user_id);
   Result<Page<AuditEntry>> audit_page(AuditQuery query, std::optional<std::string> const& cursor);
   Result<Erasure> erase_account(std::string_view user_id, Actor const& actor);
+  Result<GuestErasure> erase_guest_buyer(GuestToErase const& which, Actor const& actor);
+  /// What an erasure does once committed (FollowUp).
+  void follow_up(ErasedOrders const& erased);
 
   UserStore& users_;
   AdminStore& admin_;

@@ -1,5 +1,9 @@
 #include "app/confirmations.hpp"
 
+#include <algorithm>
+
+#include "domain/user.hpp"
+
 namespace admit {
 
 Confirmations::Confirmations(EventStore& events, RegistrationStore& registrations, MailStore& outbox, Entropy& entropy,
@@ -53,6 +57,49 @@ Result<void> Confirmations::resend(Principal const& who, std::string_view regist
     guests_->reissue(r.id, std::move(mail));
   } else {
     outbox_.queue_mail(mail);
+  }
+  return {};
+}
+
+Result<void> Confirmations::send_order_links(std::string_view email, std::string_view client) {
+  auto const normalized = normalize_email(email);
+  if (!normalized) {
+    return fail(Errc::invalid_input, "The email address is not valid.", {{"email", "must be a valid email address"}});
+  }
+  // Both limits are checked before either counts, and count every request, found or not: the
+  // answer tells nothing about the address.
+  auto const client_wait = lookups_per_client_.wait(client);
+  auto const address_wait = lookups_per_address_.wait(*normalized);
+  if (client_wait || address_wait) {
+    auto const wait =
+        std::max(client_wait.value_or(std::chrono::seconds{0}), address_wait.value_or(std::chrono::seconds{0}));
+    Error error{Errc::too_many_requests,
+                "Too many order links were asked for; try again in " + std::to_string(wait.count()) + " seconds."};
+    error.retry_after = wait;
+    return std::unexpected(std::move(error));
+  }
+  lookups_per_client_.take(client);
+  lookups_per_address_.take(*normalized);
+  if (!guests_) return {};
+  auto const buyer = guests_->buyer_of(*normalized);
+  if (!buyer) return {};
+  auto const now = clock_.now();
+  constexpr int kMostOrders = 50;
+  for (auto const& order : registrations_.list_user_registrations(buyer->id, std::nullopt, kMostOrders)) {
+    auto const& r = order.registration;
+    if (r.status != RegistrationStatus::confirmed) continue;
+    auto const event = events_.find_event(r.event_id);
+    if (!event || event->details.starts_at <= now) continue;
+    guests_->reissue(
+        r.id,
+        OutboxEntry{.id = registration_mail_id(MailKind::registration_confirmed, r.id) + "." + entropy_.new_id(),
+                    .kind = MailKind::registration_confirmed,
+                    .user_id = r.user_id,
+                    .registration_id = r.id,
+                    .event_id = r.event_id,
+                    .paid = r.amount_minor > 0,
+                    .created_at = now},
+        false);
   }
   return {};
 }

@@ -9,6 +9,7 @@
 
 #include "app/guests.hpp"
 #include "app/ports.hpp"
+#include "app/request_quota.hpp"
 
 namespace admit {
 
@@ -25,7 +26,15 @@ class Confirmations {
   /// registration per hour on this node (429 with the wait).
   Result<void> resend(Principal const& who, std::string_view registration_id);
 
+  /// A guest who lost their order's link asks by address (`POST /api/orders/lookup`): each
+  /// confirmed guest order of the address for an event yet to start gets its confirmation again
+  /// with a fresh link (the older links keep working). The answer is the same whether or not
+  /// the address has any: Errc::invalid_input naming `email` for a malformed one, and at most
+  /// kLookupsPerHour per address and per client address on this node (429 with the wait).
+  Result<void> send_order_links(std::string_view email, std::string_view client);
+
   static constexpr int kPerHour = 3;
+  static constexpr int kLookupsPerHour = 3;
 
  private:
   EventStore& events_;
@@ -36,6 +45,8 @@ class Confirmations {
   GuestOrders* guests_;
   std::mutex mutex_;
   std::map<std::string, std::deque<Timestamp>, std::less<>> recent_;  ///< resends by registration, oldest first
+  RequestQuota lookups_per_address_{kLookupsPerHour, std::chrono::hours(1)};
+  RequestQuota lookups_per_client_{kLookupsPerHour * 3, std::chrono::hours(1)};
 };
 
 }  // namespace admit

@@ -177,6 +177,13 @@ std::expected<Principal, std::string> BearerTokens::verify(std::string_view toke
   return verified->first;
 }
 
+bool BearerTokens::prepare(std::string_view token, std::function<void()> ready) {
+  // Only a token Admit did not sign, nor refused for a reason of its own, can be the provider's.
+  auto mine = own_.verify(token);
+  if (mine || (mine.error() != "unknown key id" && mine.error() != "algorithm not accepted")) return false;
+  return external_.prepare_access_token(token, std::move(ready));
+}
+
 User ExternalSignIn::link(ExternalPerson const& person, bool roles_known, Actor const& actor) {
   auto email = person.email.empty() ? std::nullopt : normalize_email(person.email);
   auto name = person.name.empty() ? (email ? *email : person.subject) : person.name;

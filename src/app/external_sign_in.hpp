@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <expected>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,6 +50,11 @@ class IdentityProvider {
   /// Verifies one of the provider's own JWT access tokens (resource-server mode): the person,
   /// or why the token proves nothing.
   virtual std::expected<ExternalPerson, std::string> verify_access_token(std::string_view token) = 0;
+  /// AccessTokens::prepare for the provider's access tokens: true when verifying `token` needs a
+  /// key the provider's key set, as last fetched, does not hold and may be fetched again; the
+  /// fetch then runs (once, however many tokens wait for it) off the caller's thread and
+  /// `ready` runs after it. verify_access_token itself never waits on the provider.
+  virtual bool prepare_access_token(std::string_view /*token*/, std::function<void()> /*ready*/) { return false; }
 };
 
 /// The provider's groups mapped to Admit's roles, as ADMIT_OIDC_ROLE_MAP writes it:
@@ -108,6 +114,10 @@ class ExternalSignIn {
   /// An access token without the roles claim leaves the account's roles as they are.
   std::expected<std::pair<Principal, Timestamp>, std::string> principal_for_access_token(std::string_view token,
                                                                                          Actor const& actor);
+  /// IdentityProvider::prepare_access_token.
+  bool prepare_access_token(std::string_view token, std::function<void()> ready) {
+    return provider_.prepare_access_token(token, std::move(ready));
+  }
 
  private:
   std::string web_callback(std::string_view fragment) const;
@@ -131,6 +141,8 @@ class BearerTokens final : public AccessTokens {
   BearerTokens(AccessTokens& own, ExternalSignIn& external, Clock const& clock);
   IssuedToken issue(Principal const& who) override { return own_.issue(who); }
   std::expected<Principal, std::string> verify(std::string_view token) override;
+  bool may_defer() const override { return true; }
+  bool prepare(std::string_view token, std::function<void()> ready) override;
 
  private:
   AccessTokens& own_;

@@ -41,10 +41,10 @@ std::string GuestOrders::add_token(std::string_view registration_id) {
   return std::move(link.token);
 }
 
-void GuestOrders::reissue(std::string_view registration_id, OutboxEntry mail) {
+void GuestOrders::reissue(std::string_view registration_id, OutboxEntry mail, bool retire_others) {
   auto link = new_link();
   mail.secret = link.token;
-  store_.issue_order_token(registration_id, link, true, mail, clock_.now());
+  store_.issue_order_token(registration_id, link, retire_others, mail, clock_.now());
 }
 
 }  // namespace admit

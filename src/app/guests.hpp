@@ -32,8 +32,12 @@ class GuestOrders {
   /// Adds a token to a guest order (its other tokens keep working) and returns it: the answer
   /// to a replayed guest order, whose first token the client never received.
   std::string add_token(std::string_view registration_id);
-  /// Retires every token of a guest order and queues `mail` carrying a fresh one, in one step.
-  void reissue(std::string_view registration_id, OutboxEntry mail);
+  /// Retires every token of a guest order and queues `mail` carrying a fresh one, in one step;
+  /// without `retire_others` the older tokens keep working (a link asked for by address, which
+  /// anyone who knows the address may ask for, must not shut the buyer's own links).
+  void reissue(std::string_view registration_id, OutboxEntry mail, bool retire_others = true);
+  /// The guest buyer of a (normalised) address, when one ordered before.
+  std::optional<GuestBuyer> buyer_of(std::string_view email) { return store_.find_guest(email); }
 
  private:
   GuestStore& store_;

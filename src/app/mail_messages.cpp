@@ -151,7 +151,7 @@ MessageText confirmation_text(Event const& event, RegistrationDetail const& orde
 }
 
 MessageText hold_expired_text(Event const& event, Registration const& order, User const& holder,
-                              std::string_view public_url) {
+                              std::string_view public_url, std::string_view order_token) {
   MessageBody body;
   body.greeting(display_name(holder))
       .paragraph("Your order for " + event.details.name + " was not paid in time, so the " +
@@ -159,16 +159,22 @@ MessageText hold_expired_text(Event const& event, Registration const& order, Use
                  " we held for you went back on sale. Nothing was charged.")
       .fact("Registration", order.id)
       .link("Order again while seats last", url_of(public_url, "/events/" + event.id));
+  if (!order_token.empty()) body.link("Your order", order_link(public_url, order.id, order_token));
   return finish("Your order for " + event.details.name + " expired", body);
 }
 
 MessageText cancellation_text(Event const& event, Registration const& order, User const& holder,
-                              std::string_view public_url) {
+                              std::string_view public_url, std::string_view order_token) {
   MessageBody body;
   body.greeting(display_name(holder))
       .paragraph("Your registration for " + event.details.name + " is cancelled and its tickets no longer admit.");
   refund_paragraph(body, order);
-  body.fact("Registration", order.id).link("Your registrations", url_of(public_url, "/tickets"));
+  body.fact("Registration", order.id);
+  if (order_token.empty()) {
+    body.link("Your registrations", url_of(public_url, "/tickets"));
+  } else {
+    body.link("Your order", order_link(public_url, order.id, order_token));
+  }
   return finish("Cancelled: " + event.details.name, body);
 }
 

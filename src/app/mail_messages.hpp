@@ -49,10 +49,12 @@ struct MessageText {
 /// `{public_url}/orders/{registrationId}#token={order_token}`, instead of My tickets.
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
                               std::string_view public_url, std::string_view order_token = {});
+/// With `order_token` (a guest order), the message links to the order's page rather than to the
+/// account's tickets.
 MessageText hold_expired_text(Event const& event, Registration const& order, User const& holder,
-                              std::string_view public_url);
+                              std::string_view public_url, std::string_view order_token = {});
 MessageText cancellation_text(Event const& event, Registration const& order, User const& holder,
-                              std::string_view public_url);
+                              std::string_view public_url, std::string_view order_token = {});
 MessageText event_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                  std::string_view public_url);
 MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);

@@ -158,11 +158,15 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
       break;
     }
     case MailKind::hold_expired:
-      text = hold_expired_text(*event, order->registration, *holder, settings_.public_url);
+    case MailKind::registration_cancelled: {
+      // A guest has no account to look at: the message links to their order with a token of
+      // its own, issued as it is sent.
+      auto const token = order->guest && order_links_ ? order_links_(order->registration.id) : std::string();
+      text = entry.kind == MailKind::hold_expired
+                 ? hold_expired_text(*event, order->registration, *holder, settings_.public_url, token)
+                 : cancellation_text(*event, order->registration, *holder, settings_.public_url, token);
       break;
-    case MailKind::registration_cancelled:
-      text = cancellation_text(*event, order->registration, *holder, settings_.public_url);
-      break;
+    }
     case MailKind::event_cancelled:
       text = event_cancelled_text(*event, order->registration, *holder, settings_.public_url);
       // STATUS:CANCELLED replaces the entry the confirmation's .ics added.

@@ -72,6 +72,10 @@ class MailSender {
   void stop();
   /// A message was queued: look now rather than at the next poll.
   void wake();
+  /// Issues a fresh token that opens a guest order (its other tokens keep working), for the
+  /// links of messages about the order that carry none of their own (hold expired, cancelled).
+  using OrderLinks = std::function<std::string(std::string_view registration_id)>;
+  void set_order_links(OrderLinks links) { order_links_ = std::move(links); }
 
   /// Claims one batch of due messages (at most `limit`; 0: settings.batch) and delivers them on
   /// the calling thread; how many it claimed. What the threads do, callable directly (tests, `admit` commands).
@@ -120,6 +124,7 @@ class MailSender {
   std::condition_variable_any wake_;
   bool woken_ = false;
   std::vector<std::jthread> threads_;
+  OrderLinks order_links_;
 };
 
 }  // namespace admit

@@ -42,6 +42,10 @@ struct Principal {
   std::int64_t token_version = 0;  ///< the account's token version when the token was issued
   /// Set only for the holder of an order token: the one registration that token opens.
   std::optional<std::string> order_id{};
+  /// When the person signed in (password or external provider), for tokens issued by that
+  /// sign-in itself; tokens a refresh issued carry none. Steps that must follow a fresh sign-in
+  /// (erasing an account without a password) check it.
+  std::optional<Timestamp> signed_in_at{};
 };
 
 /// Who caused a state change and in which request, for the audit log.
@@ -86,6 +90,14 @@ class AccessTokens {
  public:
   virtual ~AccessTokens() = default;
   virtual IssuedToken issue(Principal const& who) = 0;
+  /// Whether verify() may refuse a token only because something slow must happen first
+  /// (prepare() tells which tokens): callers that can wait then call prepare() on a refusal.
+  virtual bool may_defer() const { return false; }
+  /// When `token` was refused only because its verifying key is not known yet (an identity
+  /// provider's key set must be fetched), starts that work off the caller's thread, or joins
+  /// the one under way, and returns true: `ready` then runs, on another thread, once verify()
+  /// can answer. False: verify()'s answer stands.
+  virtual bool prepare(std::string_view /*token*/, std::function<void()> /*ready*/) { return false; }
   /// The principal a token proves, or why it proves nothing (bad signature, expired, …).
   virtual std::expected<Principal, std::string> verify(std::string_view token) = 0;
 };
@@ -342,8 +354,15 @@ class UserStore {
                                    Actor const& actor) = 0;
   virtual std::optional<User> find_user(std::string_view id) = 0;
   virtual std::optional<User> find_user_by_email(std::string_view email) = 0;
-  /// Replaces a user's roles; nullopt when no such user.
-  virtual std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) = 0;
+  /// Replaces a user's roles with `roles`. Those it adds, and those in `granted_here`, count as
+  /// granted in Admit from now on (a sign-in through the external provider never takes those
+  /// away, even when the provider also maps them); nullopt when no such user.
+  virtual std::optional<User> set_roles(std::string_view email, Roles roles, Roles granted_here,
+                                        Actor const& actor) = 0;
+  /// Replaces a user's roles; those it adds count as granted in Admit.
+  std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) {
+    return set_roles(email, roles, Roles{}, actor);
+  }
   /// Whether the account still exists, and what a token of it must carry: nullopt when no
   /// account has this id. Read for every authenticated request whose cached answer is stale,
   /// so it must be a cheap lookup.
@@ -923,6 +942,7 @@ struct AuditEntry {
   std::string subject_id{};
   std::string event_id{};  ///< the event the change belongs to; empty for accounts and the like
   std::string detail{};
+  std::string actor_name{};  ///< the actor's name now (kErasedName once erased); empty for no account
 };
 
 /// Which audit rows to read: every filter given must match; newest first.
@@ -943,12 +963,34 @@ inline std::string erased_email(std::string_view user_id) {
   return "erased-" + std::string(user_id) + "@erased.invalid";
 }
 
-/// What erasing a person did (AdminStore::erase_user).
-struct Erasure {
-  User user;                                 ///< the account as it is now: no name, address or password
+/// What erasing a buyer's data did to their orders and mail (an account's or a guest's).
+struct ErasedOrders {
   std::vector<std::string> cancelled{};      ///< their registrations for events yet to start, cancelled
   std::vector<std::string> refunds_due{};    ///< of those, the paid ones: refund_pending until the provider pays
   std::vector<std::string> sent_messages{};  ///< outbox ids of messages delivered to them (copies to erase)
+};
+
+/// What erasing a person did (AdminStore::erase_user).
+struct Erasure : ErasedOrders {
+  User user;  ///< the account as it is now: no name, address or password
+};
+
+/// Which guest buyer to erase: the one of a (normalised) address, or the buyer of an order.
+struct GuestToErase {
+  std::string email{};
+  std::string order_id{};
+};
+
+/// Why a guest buyer's erasure was not made.
+enum class GuestRefusal {
+  not_found,    ///< no guest buyer has this address (or placed this order)
+  has_account,  ///< an account proved the address: erasing the account covers its guest orders
+};
+
+/// What erasing a guest buyer did (AdminStore::erase_guest).
+struct GuestErasure : ErasedOrders {
+  std::string guest_id{};
+  Timestamp erased_at{};
 };
 
 /// The admin console's reads: accounts and the audit log.
@@ -973,6 +1015,13 @@ class AdminStore {
   /// `keep_an_admin` as for revoke_role. AccountRefusal::erased when erased before.
   virtual std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
                                                             bool keep_an_admin) = 0;
+  /// Erases a guest buyer's data as erase_user does an account's, for a buyer no account took
+  /// over: their orders for events that have not started cancelled (the paid ones refunded),
+  /// their orders' answers and holders, the record's name and address, audit details, outbox
+  /// messages and the order tokens of all their orders replaced or retired. Audited as
+  /// guest.erased. GuestRefusal::has_account when an account proved the address.
+  virtual std::expected<GuestErasure, GuestRefusal> erase_guest(GuestToErase const& which, Timestamp now,
+                                                                Actor const& actor) = 0;
 };
 
 class Store : public UserStore,

@@ -244,17 +244,36 @@ std::shared_ptr<ExternalKey const> ExternalKeySet::lookup(Keys const& keys, std:
   return {keys, found};  // shares ownership of the whole set
 }
 
+ExternalKeySet::FetchNeed ExternalKeySet::fetch_need(std::string_view kid, std::string_view alg) const {
+  auto const now = now_();
+  std::lock_guard const lock(mutex_);
+  bool const may_fetch = !attempted_ || now - last_attempt_ >= min_interval_;
+  if (!may_fetch) return FetchNeed::none;
+  if (!lookup(keys_, kid, alg)) return FetchNeed::key_missing;
+  return now - fetched_at_ >= max_age_ ? FetchNeed::stale : FetchNeed::none;
+}
+
+std::optional<std::pair<std::string, std::string>> ExternalKeySet::key_of(std::string_view token) {
+  if (token.size() > kMaxTokenLength) return std::nullopt;
+  auto const jws = split_compact_jws(token);
+  if (!jws) return std::nullopt;
+  auto const header = parse_object(jws->header);
+  if (!header) return std::nullopt;
+  return std::make_pair(text_member(*header, "kid"), text_member(*header, "alg"));
+}
+
 std::expected<std::shared_ptr<ExternalKey const>, std::string> ExternalKeySet::find(std::string_view kid,
-                                                                                    std::string_view alg) {
+                                                                                    std::string_view alg,
+                                                                                    bool may_fetch) {
   auto const now = now_();
   Keys keys;
   bool due = false;
   {
     std::lock_guard const lock(mutex_);
     keys = keys_;
-    bool const may_fetch = !attempted_ || now - last_attempt_ >= min_interval_;
+    bool const fetch_allowed = may_fetch && (!attempted_ || now - last_attempt_ >= min_interval_);
     bool const stale = !keys || now - fetched_at_ >= max_age_;
-    due = may_fetch && (stale || !lookup(keys, kid, alg));
+    due = fetch_allowed && (stale || !lookup(keys, kid, alg));
   }
   if (auto key = lookup(keys, kid, alg); key && !due) return key;
   if (due) {
@@ -312,7 +331,7 @@ std::expected<json::object, std::string> verify_external_jwt(std::string_view to
   if (header->contains("crit")) return Rejection("critical header not understood");
   auto const typ = text_member(*header, "typ");
   bool const typed_access = typ == "at+jwt" || typ == "application/at+jwt";
-  auto const key = keys.find(text_member(*header, "kid"), alg);
+  auto const key = keys.find(text_member(*header, "kid"), alg, rules.may_fetch_keys);
   if (!key) return Rejection(key.error());
   if (!(*key)->verifies(jws->signing_input, jws->signature)) return Rejection("bad signature");
 

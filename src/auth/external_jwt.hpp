@@ -54,7 +54,16 @@ class ExternalKeySet {
 
   /// The key a token's header names (`kid`; without one, the set's only key of `alg`), or why
   /// there is none. Throws when it had to fetch and could not, and holds no usable set.
-  std::expected<std::shared_ptr<ExternalKey const>, std::string> find(std::string_view kid, std::string_view alg);
+  std::expected<std::shared_ptr<ExternalKey const>, std::string> find(std::string_view kid, std::string_view alg,
+                                                                      bool may_fetch = true);
+
+  /// What find(kid, alg) would do about fetching now: nothing, wait for a fetch (the key is not
+  /// in the set held, and the set may be fetched again), or fetch a stale set while serving it.
+  enum class FetchNeed { none, key_missing, stale };
+  FetchNeed fetch_need(std::string_view kid, std::string_view alg) const;
+
+  /// The `kid` and `alg` of a compact JWS's header; nullopt when it has none readable.
+  static std::optional<std::pair<std::string, std::string>> key_of(std::string_view token);
 
   /// How many times the set was fetched (successfully or not).
   int fetches() const;
@@ -83,6 +92,9 @@ struct ExternalTokenRules {
   std::string issuer;     ///< `iss`, exactly
   std::string client_id;  ///< our client: in `aud` (ID tokens), or `client_id`/`aud` (access tokens)
   std::chrono::seconds leeway{60};
+  /// Whether finding the token's key may fetch the key set on the caller's thread; when not,
+  /// a key the set does not hold yet is refused (the caller fetches it elsewhere: prefetch).
+  bool may_fetch_keys = true;
 };
 
 enum class ExternalTokenKind {

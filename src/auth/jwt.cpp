@@ -293,6 +293,7 @@ IssuedToken JwtTokens::issue(Principal const& who) {
   claims["exp"] = issued_at + settings_.lifetime.count();
   claims["jti"] = entropy_.new_id();
   claims["ver"] = who.token_version;
+  if (who.signed_in_at) claims["auth_time"] = who.signed_in_at->time_since_epoch().count();
 
   auto token = base64url_encode(json::serialize(header)) + '.' + base64url_encode(json::serialize(claims));
   std::array<unsigned char, crypto_sign_BYTES> signature{};
@@ -405,8 +406,18 @@ std::expected<Principal, std::string> JwtTokens::verify_uncached(std::string_vie
     roles = roles.with(*role);
   }
 
+  std::optional<Timestamp> signed_in_at;
+  if (auto const* auth_time = claims->if_contains("auth_time")) {
+    signed_in_at = numeric_date(*auth_time);
+    if (!signed_in_at) return Rejection("malformed sign-in time");
+  }
+
   expires_at = *exp;
-  return Principal{std::string(*sub), roles, version};
+  return Principal{.user_id = std::string(*sub),
+                   .roles = roles,
+                   .token_version = version,
+                   .order_id = {},
+                   .signed_in_at = signed_in_at};
 }
 
 std::string JwtTokens::jwks_json() const {

@@ -13,6 +13,7 @@
 
 #include "base/encoding.hpp"
 #include "base/log.hpp"
+#include "base/thread_name.hpp"
 
 namespace admit::auth {
 namespace json = boost::json;
@@ -177,6 +178,62 @@ OidcProvider::OidcProvider(OidcSettings settings)
   }
   if (settings_.client_id.empty()) throw std::invalid_argument("ADMIT_OIDC_CLIENT_ID is required with an issuer");
   init_curl_once();
+  prefetcher_ = std::thread([this] { prefetch_loop(); });
+}
+
+OidcProvider::~OidcProvider() {
+  {
+    std::lock_guard const lock(prefetch_mutex_);
+    stopping_ = true;
+  }
+  prefetch_wanted_.notify_all();
+  prefetcher_.join();
+}
+
+void OidcProvider::prefetch_loop() {
+  name_this_thread("admit-oidc-keys");
+  std::unique_lock lock(prefetch_mutex_);
+  while (true) {
+    prefetch_wanted_.wait(lock, [this] { return stopping_ || prefetching_; });
+    if (stopping_) break;
+    auto const [kid, alg] = prefetch_key_;
+    lock.unlock();
+    try {
+      (void)keys_.find(kid, alg);  // fetches, as it is due; the tokens' verification reads the result
+    } catch (std::exception const& e) {
+      log::warn("identity provider key set fetch failed", {{"error", e.what()}});
+    }
+    lock.lock();
+    prefetching_ = false;
+    auto ready = std::exchange(waiting_, {});
+    lock.unlock();
+    for (auto& callback : ready) callback();
+    lock.lock();
+  }
+  // Requests still waiting hear now; their tokens' keys stay unknown.
+  auto ready = std::exchange(waiting_, {});
+  lock.unlock();
+  for (auto& callback : ready) callback();
+}
+
+bool OidcProvider::prepare_access_token(std::string_view token, std::function<void()> ready) {
+  auto key = ExternalKeySet::key_of(token);
+  if (!key || (key->second != "RS256" && key->second != "ES256" && key->second != "EdDSA")) return false;
+  std::lock_guard const lock(prefetch_mutex_);
+  if (stopping_) return false;
+  // A fetch under way may bring this key too: wait for it rather than refuse meanwhile.
+  if (prefetching_) {
+    waiting_.push_back(std::move(ready));
+    return true;
+  }
+  auto const need = keys_.fetch_need(key->first, key->second);
+  if (need == ExternalKeySet::FetchNeed::none) return false;
+  prefetching_ = true;
+  prefetch_key_ = std::move(*key);
+  // A stale set still verifies the token: it is refreshed behind it, and nobody waits.
+  if (need == ExternalKeySet::FetchNeed::key_missing) waiting_.push_back(std::move(ready));
+  prefetch_wanted_.notify_one();
+  return need == ExternalKeySet::FetchNeed::key_missing;
 }
 
 ProviderMetadata OidcProvider::metadata() {
@@ -287,9 +344,14 @@ std::expected<ExternalPerson, std::string> OidcProvider::redeem_code(std::string
 
 std::expected<ExternalPerson, std::string> OidcProvider::verify_access_token(std::string_view token) {
   auto const now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto claims = verify_external_jwt(
-      token, keys_, {.issuer = settings_.issuer, .client_id = settings_.client_id, .leeway = settings_.leeway},
-      ExternalTokenKind::access_token, now);
+  auto claims =
+      verify_external_jwt(token, keys_,
+                          // Never on a request's thread: prepare_access_token fetches what a token needs beforehand.
+                          {.issuer = settings_.issuer,
+                           .client_id = settings_.client_id,
+                           .leeway = settings_.leeway,
+                           .may_fetch_keys = false},
+                          ExternalTokenKind::access_token, now);
   if (!claims) return std::unexpected(claims.error());
   return person_of(*claims);
 }

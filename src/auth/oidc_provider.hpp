@@ -1,10 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/external_sign_in.hpp"
@@ -40,12 +44,16 @@ class OidcProvider final : public IdentityProvider {
  public:
   /// Throws std::invalid_argument for an unusable issuer URL (https, or http on loopback).
   explicit OidcProvider(OidcSettings settings);
+  ~OidcProvider() override;
+  OidcProvider(OidcProvider const&) = delete;
+  OidcProvider& operator=(OidcProvider const&) = delete;
 
   std::string const& issuer() const override { return settings_.issuer; }
   std::string authorization_url(AuthorizationRequest const& request) override;
   std::expected<ExternalPerson, std::string> redeem_code(std::string_view code, std::string_view code_verifier,
                                                          std::string_view nonce) override;
   std::expected<ExternalPerson, std::string> verify_access_token(std::string_view token) override;
+  bool prepare_access_token(std::string_view token, std::function<void()> ready) override;
 
  private:
   ProviderMetadata metadata();
@@ -56,6 +64,16 @@ class OidcProvider final : public IdentityProvider {
   std::shared_ptr<ProviderMetadata const> metadata_;
   std::chrono::steady_clock::time_point metadata_at_{};
   ExternalKeySet keys_;
+
+  /// The key set's fetches for access tokens, on a thread of their own (never a request's).
+  void prefetch_loop();
+  std::mutex prefetch_mutex_;  ///< guards the members below
+  std::condition_variable prefetch_wanted_;
+  bool prefetching_ = false;  ///< a fetch is asked for or under way; `waiting_` runs after it
+  bool stopping_ = false;
+  std::pair<std::string, std::string> prefetch_key_;  ///< the kid and alg it fetches for
+  std::vector<std::function<void()>> waiting_;
+  std::thread prefetcher_;
 };
 
 }  // namespace admit::auth

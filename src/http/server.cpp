@@ -270,7 +270,7 @@ awaitable<void> Server::Impl::serve(Stream& stream, Peer const& peer) {
         co_await asio::co_spawn(workers, answer(prepared), use_awaitable);
       } else if (prepared.route->execution == api::Execution::blocking) {
         co_await asio::co_spawn(waiters, answer(prepared), use_awaitable);
-      } else if (prepared.route->async_handler) {
+      } else if (prepared.route->async_handler || context.router->may_answer_later(*prepared.route, prepared.request)) {
         co_await answer(prepared);
       } else {
         // An ordinary quick route answers before run_handler returns: no suspension, no post.

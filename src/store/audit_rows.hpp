@@ -16,7 +16,11 @@
   ") WHEN 'ticket' THEN (SELECT at2.event_id FROM tickets at2 WHERE at2.id = " id         \
   ") WHEN 'staff_invitation' THEN (SELECT asi.event_id FROM staff_invitations asi WHERE asi.id = " id ") END"
 
-#define ADMIT_AUDIT_COLUMNS "id, at, actor_id, request_id, action, subject_type, subject_id, event_id, detail"
+/// The audit row's columns, then its actor's name as the account holds it now (an erased
+/// person's is kErasedName).
+#define ADMIT_AUDIT_COLUMNS                                                            \
+  "id, at, actor_id, request_id, action, subject_type, subject_id, event_id, detail, " \
+  "(SELECT au.name FROM users au WHERE au.id = audit_log.actor_id)"
 
 namespace admit {
 
@@ -33,6 +37,7 @@ AuditEntry read_audit_entry(Row const& row) {
       .subject_id = c.text(6),
       .event_id = c.text(7),
       .detail = c.text(8),
+      .actor_name = c.text(9),
   };
 }
 

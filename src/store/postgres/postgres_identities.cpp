@@ -44,7 +44,7 @@ namespace {
 std::string link_once(Connection& db, ExternalSignInRecord const& person, Actor const& actor) {
   auto const now = seconds(person.now);
   auto found = db.exec(
-      "SELECT i.user_id, i.provider_roles, u.roles, u.email FROM external_identities i "
+      "SELECT i.user_id, i.provider_roles, u.roles, u.email, u.granted_roles FROM external_identities i "
       "JOIN users u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2 FOR UPDATE OF i, u",
       {param(person.issuer), param(person.subject)});
   if (!found.empty()) {
@@ -52,8 +52,11 @@ std::string link_once(Connection& db, ExternalSignInRecord const& person, Actor 
     auto const before = Roles(static_cast<std::uint8_t>(found.integer(0, 1)));
     auto const current = Roles(static_cast<std::uint8_t>(found.integer(0, 2)));
     auto const email = found.text(0, 3);
+    auto const granted_here = Roles(static_cast<std::uint8_t>(found.integer(0, 4)));
     auto const granted = person.roles_known ? person.provider_roles : before;
-    auto const roles = roles_after_external_sign_in(current, before, granted);
+    // The provider takes back only what it alone granted: a role granted here too stays.
+    auto const provider_only = Roles(static_cast<std::uint8_t>(before.bits() & ~granted_here.bits()));
+    auto const roles = roles_after_external_sign_in(current, provider_only, granted);
     db.exec(
         "UPDATE users SET roles = $1, name = CASE WHEN $7::int = 1 THEN $2 ELSE name END, "
         "email_verified_at = CASE WHEN $3::int = 1 AND email = $4 THEN COALESCE(email_verified_at, $5::bigint) "

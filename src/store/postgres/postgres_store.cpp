@@ -189,8 +189,9 @@ Result<void> PostgresStore::insert_user(User const& user, std::optional<AccountT
   try {
     pg::transaction(*pool_, [&](Connection& db) {
       db.exec(
-          "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          // Every role of an account made here is granted here.
+          "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at, granted_roles) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $5)",
           {param(user.id), param(user.email), param(user.name), param(user.password_hash),
            param(std::int64_t{user.roles.bits()}), param(seconds(user.created_at)),
            pg_detail::optional_seconds(user.email_verified_at)});
@@ -218,10 +219,13 @@ std::optional<User> PostgresStore::find_user_by_email(std::string_view email) {
   return read_user(pg::Row(r, 0));
 }
 
-std::optional<User> PostgresStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
+std::optional<User> PostgresStore::set_roles(std::string_view email, Roles roles, Roles granted_here,
+                                             Actor const& actor) {
   bool const found = pg::transaction(*pool_, [&](Connection& db) {
-    auto r = db.exec("UPDATE users SET roles = $1 WHERE email = $2 RETURNING id",
-                     {param(std::int64_t{roles.bits()}), param(email)});
+    auto r = db.exec(
+        "UPDATE users SET granted_roles = (granted_roles | $3::integer | ($1::integer & ~roles)) & $1::integer, "
+        "roles = $1 WHERE email = $2 RETURNING id",
+        {param(std::int64_t{roles.bits()}), param(email), param(std::int64_t{granted_here.bits()})});
     if (r.empty()) return false;
     audit(db, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), actor,
           "user.roles_changed", "user", r.text(0, 0), role_list(roles));
@@ -242,8 +246,10 @@ std::expected<User, AccountRefusal> PostgresStore::revoke_role(std::string_view 
                                                                Actor const& actor, bool keep_an_admin) {
   auto const refused = pg::transaction(*pool_, [&](Connection& db) -> std::optional<AccountRefusal> {
     if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
-    auto r = db.exec("UPDATE users SET roles = roles & ~$1::integer WHERE email = $2 RETURNING id, roles",
-                     {param(std::int64_t{Roles(role).bits()}), param(email)});
+    auto r = db.exec(
+        "UPDATE users SET roles = roles & ~$1::integer, granted_roles = granted_roles & ~$1::integer WHERE email = $2 "
+        "RETURNING id, roles",
+        {param(std::int64_t{Roles(role).bits()}), param(email)});
     if (r.empty()) return AccountRefusal::not_found;
     auto const id = r.text(0, 0);
     auto const roles = Roles(static_cast<std::uint8_t>(r.integer(0, 1)));
@@ -279,6 +285,80 @@ std::expected<User, AccountRefusal> PostgresStore::set_disabled(std::string_view
   return changed_user(email);
 }
 
+namespace {
+
+/// Whose data an erasure replaces: an account (with the guest buyers it took over) or a guest
+/// buyer no account took over.
+struct ErasedBuyer {
+  std::string_view id;         ///< the account's or the guest buyer's id
+  std::string_view buyer_ids;  ///< SQL: the ids their orders carry, naming $1 (the id)
+  std::string_view email;
+  std::string_view name;
+  std::string_view erased_address;  ///< what the address becomes in audit details and mail
+};
+
+/// The part of an erasure an account and a guest buyer share, in the caller's transaction:
+/// their orders for events yet to start cancelled as by the organizer, then the name and address
+/// replaced in audit details, their orders' answers and holders, the guest buyer records and the
+/// outbox, their order tokens retired and their invitations deleted.
+ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp now, Actor const& actor) {
+  auto const buyers = std::string(who.buyer_ids);
+  ErasedOrders erased;
+  erased.cancelled = pg_detail::read_all(
+      db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
+                  " AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+              {param(who.id), param(seconds(now))}),
+      [](pg::Row const& row) { return row.text(0); });
+  CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
+  for (auto const& id : erased.cancelled) {
+    pg_detail::cancel_registration_in(db, id, request, now, actor);
+    if (db.exec("SELECT 1 FROM registrations WHERE id = $1 AND status = 'refund_pending'", {param(id)}).rows() == 1) {
+      erased.refunds_due.push_back(id);
+    }
+  }
+  // Audit details that name the person, before their name goes: every row naming the address,
+  // and the rows about them (their account, their orders and tickets) naming their name.
+  if (!who.name.empty()) {
+    db.exec(
+        "UPDATE audit_log SET detail = REPLACE(detail, $2, $3) WHERE detail IS NOT NULL AND strpos(detail, $2) > 0 "
+        "AND (actor_id = $1 OR subject_id = $1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " +
+            buyers + ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " + buyers + "))",
+        {param(who.id), param(who.name), param(kErasedName)});
+  }
+  db.exec("UPDATE audit_log SET detail = REPLACE(detail, $1, $2) WHERE detail IS NOT NULL AND strpos(detail, $1) > 0",
+          {param(who.email), param(who.erased_address)});
+  db.exec(
+      "UPDATE order_tokens SET retired_at = $2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
+      "registrations WHERE user_id IN " +
+          buyers + ")",
+      {param(who.id), param(seconds(now))});
+  db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " + buyers, {param(who.id)});
+  db.exec("UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id IN " + buyers +
+              " OR holder_email = $2",
+          {param(who.id), param(who.email), param(kErasedName)});
+  db.exec("UPDATE guest_buyers SET name = $2, email = 'erased-' || id || '@erased.invalid' WHERE id IN " + buyers,
+          {param(who.id), param(kErasedName)});
+  db.exec("DELETE FROM staff_invitations WHERE email = $2 OR user_id = $1", {param(who.id), param(who.email)});
+  erased.sent_messages = pg_detail::read_all(
+      db.exec("SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = $1 OR recipient = $2 OR sent_to = $2)",
+              {param(who.id), param(who.email)}),
+      [](pg::Row const& row) { return row.text(0); });
+  db.exec(
+      "UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE $3 END, "
+      "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE $3 END, secret = NULL, last_error = NULL, "
+      "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
+      "WHERE user_id = $1 OR recipient = $2 OR sent_to = $2",
+      {param(who.id), param(who.email), param(who.erased_address)});
+  return erased;
+}
+
+std::string erasure_counts(ErasedOrders const& erased) {
+  return "registrations cancelled: " + std::to_string(erased.cancelled.size()) +
+         "; refunds due: " + std::to_string(erased.refunds_due.size());
+}
+
+}  // namespace
+
 std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_view user_id, Timestamp now,
                                                                  Actor const& actor, bool keep_an_admin) {
   return pg::transaction(*pool_, [&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
@@ -290,70 +370,61 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
     auto const email = found.text(0, 0);
     auto const name = found.text(0, 1);
     if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
-    Erasure erasure;
-    erasure.cancelled = pg_detail::read_all(
-        db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id "
-                "IN " ADMIT_PERSON_BUYER_IDS("$1::text") " "
-                                                         "AND r.status IN " ADMIT_SEAT_HOLDING
-                                                         " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
-                {param(user_id), param(seconds(now))}),
-        [](pg::Row const& row) { return row.text(0); });
-    CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
-    for (auto const& id : erasure.cancelled) {
-      pg_detail::cancel_registration_in(db, id, request, now, actor);
-      if (db.exec("SELECT 1 FROM registrations WHERE id = $1 AND status = 'refund_pending'", {param(id)}).rows() == 1) {
-        erasure.refunds_due.push_back(id);
-      }
-    }
     auto const erased_address = erased_email(user_id);
-    // Audit details that name the person, before their name goes: every row naming the address,
-    // and the rows about them (their account, their orders and tickets) naming their name.
-    if (!name.empty()) {
-      db.exec(
-          "UPDATE audit_log SET detail = REPLACE(detail, $2, $3) WHERE detail IS NOT NULL AND strpos(detail, $2) > 0 "
-          "AND (actor_id = $1 OR subject_id = $1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
-              "$1::text") ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("$1::text") "))",
-          {param(user_id), param(name), param(kErasedName)});
-    }
-    db.exec("UPDATE audit_log SET detail = REPLACE(detail, $1, $2) WHERE detail IS NOT NULL AND strpos(detail, $1) > 0",
-            {param(email), param(erased_address)});
-    db.exec(
-        "UPDATE order_tokens SET retired_at = $2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
-        "registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("$1::text") ")",
-        {param(user_id), param(seconds(now))});
-    db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
-                "$1::text"),
-            {param(user_id)});
-    db.exec(
-        "UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id "
-        "IN " ADMIT_PERSON_BUYER_IDS("$1::text") " OR holder_email = $2",
-        {param(user_id), param(email), param(kErasedName)});
-    db.exec("UPDATE guest_buyers SET name = $2, email = 'erased-' || id || '@erased.invalid' WHERE user_id = $1",
-            {param(user_id), param(kErasedName)});
+    Erasure erasure;
+    static_cast<ErasedOrders&>(erasure) = erase_buyer_data(db,
+                                                           {.id = user_id,
+                                                            .buyer_ids = ADMIT_PERSON_BUYER_IDS("$1::text"),
+                                                            .email = email,
+                                                            .name = name,
+                                                            .erased_address = erased_address},
+                                                           now, actor);
     db.exec("UPDATE external_identities SET email = $2 WHERE user_id = $1", {param(user_id), param(erased_address)});
-    db.exec("DELETE FROM staff_invitations WHERE email = $2 OR user_id = $1", {param(user_id), param(email)});
     db.exec("DELETE FROM password_reset_tokens WHERE email = $1", {param(email)});
     db.exec("DELETE FROM email_verification_tokens WHERE user_id = $1", {param(user_id)});
-    erasure.sent_messages = pg_detail::read_all(
-        db.exec("SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = $1 OR recipient = $2 OR sent_to = $2)",
-                {param(user_id), param(email)}),
-        [](pg::Row const& row) { return row.text(0); });
-    db.exec(
-        "UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE $3 END, "
-        "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE $3 END, secret = NULL, last_error = NULL, "
-        "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
-        "WHERE user_id = $1 OR recipient = $2 OR sent_to = $2",
-        {param(user_id), param(email), param(erased_address)});
     db.exec(
         "UPDATE users SET name = $2, email = $3, password_hash = '', email_verified_at = NULL, erased_at = $4, "
         "disabled_at = COALESCE(disabled_at, $4) WHERE id = $1",
         {param(user_id), param(kErasedName), param(erased_address), param(seconds(now))});
     end_everything_issued(db, std::string(user_id), now);
-    audit(db, now, actor, "user.erased", "user", user_id,
-          "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
-              "; refunds due: " + std::to_string(erasure.refunds_due.size()));
+    audit(db, now, actor, "user.erased", "user", user_id, erasure_counts(erasure));
     auto const user = db.exec("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = $1", {param(user_id)});
     erasure.user = read_user(pg::Row(user, 0));
+    return erasure;
+  });
+}
+
+std::expected<GuestErasure, GuestRefusal> PostgresStore::erase_guest(GuestToErase const& which, Timestamp now,
+                                                                     Actor const& actor) {
+  return pg::transaction(*pool_, [&](Connection& db) -> std::expected<GuestErasure, GuestRefusal> {
+    // The record's row lock makes two erasures of one guest queue; the second finds it erased.
+    auto const found =
+        which.order_id.empty()
+            ? db.exec("SELECT id, email, name, user_id IS NOT NULL FROM guest_buyers WHERE email = $1 FOR UPDATE",
+                      {param(which.email)})
+            : db.exec(
+                  "SELECT g.id, g.email, g.name, g.user_id IS NOT NULL FROM guest_buyers g "
+                  "JOIN registrations r ON r.user_id = g.id WHERE r.id = $1 FOR UPDATE OF g",
+                  {param(which.order_id)});
+    if (found.empty()) return std::unexpected(GuestRefusal::not_found);
+    if (found.text(0, 3) == "t") return std::unexpected(GuestRefusal::has_account);
+    auto const guest_id = found.text(0, 0);
+    auto const email = found.text(0, 1);
+    auto const name = found.text(0, 2);
+    // Erased before: its address is the erased one, which no order can be placed under.
+    if (email.ends_with("@erased.invalid")) return std::unexpected(GuestRefusal::not_found);
+    auto const erased_address = "erased-" + guest_id + "@erased.invalid";
+    GuestErasure erasure;
+    static_cast<ErasedOrders&>(erasure) = erase_buyer_data(db,
+                                                           {.id = guest_id,
+                                                            .buyer_ids = "(SELECT $1::text)",
+                                                            .email = email,
+                                                            .name = name,
+                                                            .erased_address = erased_address},
+                                                           now, actor);
+    audit(db, now, actor, "guest.erased", "guest", guest_id, erasure_counts(erasure));
+    erasure.guest_id = guest_id;
+    erasure.erased_at = now;
     return erasure;
   });
 }

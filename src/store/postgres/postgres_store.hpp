@@ -56,7 +56,8 @@ class PostgresStore final : public Store {
                            Actor const& actor) override;
   std::optional<User> find_user(std::string_view id) override;
   std::optional<User> find_user_by_email(std::string_view email) override;
-  std::optional<User> set_roles(std::string_view email, Roles roles, Actor const& actor) override;
+  std::optional<User> set_roles(std::string_view email, Roles roles, Roles granted_here, Actor const& actor) override;
+  using UserStore::set_roles;
   std::optional<AccountState> account_state(std::string_view user_id) override;
   std::expected<User, AccountRefusal> revoke_role(std::string_view email, Role role, Timestamp now, Actor const& actor,
                                                   bool keep_an_admin) override;
@@ -157,6 +158,8 @@ class PostgresStore final : public Store {
   std::vector<AuditEntry> list_audit(AuditQuery const& query) override;
   std::expected<Erasure, AccountRefusal> erase_user(std::string_view user_id, Timestamp now, Actor const& actor,
                                                     bool keep_an_admin) override;
+  std::expected<GuestErasure, GuestRefusal> erase_guest(GuestToErase const& which, Timestamp now,
+                                                        Actor const& actor) override;
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;

@@ -48,7 +48,7 @@ User SqliteStore::link_external_person(ExternalSignInRecord const& person, Actor
   auto const user_id = writes_->run([&](Connection& db) -> std::string {
     auto const now = seconds(person.now);
     auto identity = db.prepare(
-        "SELECT i.user_id, i.provider_roles, u.roles, u.email FROM external_identities i "
+        "SELECT i.user_id, i.provider_roles, u.roles, u.email, u.granted_roles FROM external_identities i "
         "JOIN users u ON u.id = i.user_id WHERE i.issuer = ?1 AND i.subject = ?2");
     identity.bind(1, person.issuer).bind(2, person.subject);
     if (identity.step()) {
@@ -56,9 +56,12 @@ User SqliteStore::link_external_person(ExternalSignInRecord const& person, Actor
       auto const before = Roles(static_cast<std::uint8_t>(identity.integer(1)));
       auto const current = Roles(static_cast<std::uint8_t>(identity.integer(2)));
       auto const email = identity.text(3);
+      auto const granted_here = Roles(static_cast<std::uint8_t>(identity.integer(4)));
       identity.run();
       auto const granted = person.roles_known ? person.provider_roles : before;
-      auto const roles = roles_after_external_sign_in(current, before, granted);
+      // The provider takes back only what it alone granted: a role granted here too stays.
+      auto const provider_only = Roles(static_cast<std::uint8_t>(before.bits() & ~granted_here.bits()));
+      auto const roles = roles_after_external_sign_in(current, provider_only, granted);
       db.prepare(
             "UPDATE users SET roles = ?1, name = CASE WHEN ?7 = 1 THEN ?2 ELSE name END, "
             "email_verified_at = CASE WHEN ?3 = 1 AND email = ?4 THEN COALESCE(email_verified_at, ?5) "

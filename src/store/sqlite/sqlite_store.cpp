@@ -215,8 +215,9 @@ Result<void> SqliteStore::insert_user(User const& user, std::optional<AccountTok
   return writes_->run([&](Connection& db) -> Result<void> {
     try {
       db.prepare(
-            "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            // Every role of an account made here is granted here.
+            "INSERT INTO users (id, email, name, password_hash, roles, created_at, email_verified_at, granted_roles) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5)")
           .bind(1, user.id)
           .bind(2, user.email)
           .bind(3, user.name)
@@ -252,10 +253,13 @@ std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
   return read_user(row);
 }
 
-std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, Actor const& actor) {
+std::optional<User> SqliteStore::set_roles(std::string_view email, Roles roles, Roles granted_here,
+                                           Actor const& actor) {
   bool const found = writes_->run([&](Connection& db) {
-    auto row = db.prepare("UPDATE users SET roles = ?1 WHERE email = ?2 RETURNING id");
-    row.bind(1, std::int64_t{roles.bits()}).bind(2, email);
+    auto row = db.prepare(
+        "UPDATE users SET granted_roles = (granted_roles | ?3 | (?1 & ~roles)) & ?1, roles = ?1 WHERE email = ?2 "
+        "RETURNING id");
+    row.bind(1, std::int64_t{roles.bits()}).bind(2, email).bind(3, std::int64_t{granted_here.bits()});
     if (!row.step()) return false;
     auto const id = row.text(0);
     row.run();
@@ -279,7 +283,9 @@ std::expected<User, AccountRefusal> SqliteStore::revoke_role(std::string_view em
                                                              Actor const& actor, bool keep_an_admin) {
   auto const refused = writes_->run([&](Connection& db) -> std::optional<AccountRefusal> {
     if (keep_an_admin && role == Role::admin && is_only_enabled_admin(db, email)) return AccountRefusal::last_admin;
-    auto row = db.prepare("UPDATE users SET roles = roles & ~?1 WHERE email = ?2 RETURNING id, roles");
+    auto row = db.prepare(
+        "UPDATE users SET roles = roles & ~?1, granted_roles = granted_roles & ~?1 WHERE email = ?2 RETURNING id, "
+        "roles");
     row.bind(1, std::int64_t{Roles(role).bits()}).bind(2, email);
     if (!row.step()) return AccountRefusal::not_found;
     auto const id = row.text(0);
@@ -318,104 +324,173 @@ std::expected<User, AccountRefusal> SqliteStore::set_disabled(std::string_view e
   return changed_user(email);
 }
 
+namespace {
+
+/// Whose data an erasure replaces: an account (with the guest buyers it took over) or a guest
+/// buyer no account took over.
+struct ErasedBuyer {
+  std::string_view id;         ///< the account's or the guest buyer's id
+  std::string_view buyer_ids;  ///< SQL: the ids their orders carry, naming ?1 (the id)
+  std::string_view email;
+  std::string_view name;
+  std::string_view erased_address;  ///< what the address becomes in audit details and mail
+};
+
+/// The part of an erasure an account and a guest buyer share, in the caller's transaction:
+/// their orders for events yet to start cancelled as by the organizer, then the name and address
+/// replaced in audit details, their orders' answers and holders, the guest buyer records and the
+/// outbox, their order tokens retired and their invitations deleted.
+ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp now, Actor const& actor) {
+  auto const buyers = std::string(who.buyer_ids);
+  ErasedOrders erased;
+  {
+    auto rows =
+        db.prepare("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
+                   " AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
+    rows.bind(1, who.id).bind(2, seconds(now));
+    while (rows.step()) erased.cancelled.push_back(rows.text(0));
+  }
+  CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
+  for (auto const& id : erased.cancelled) {
+    sqlite_detail::cancel_registration_in(db, id, request, now, actor);
+    auto row = db.prepare("SELECT status = 'refund_pending' FROM registrations WHERE id = ?1");
+    row.bind(1, id);
+    if (row.step() && row.integer(0) != 0) erased.refunds_due.push_back(id);
+  }
+  // Each statement names some of ?1 the id, ?2 address, ?3 erased address, ?4 erased name.
+  auto const run = [&](std::string const& sql) {
+    auto statement = db.prepare(sql);
+    std::array<std::string_view, 4> const values{who.id, who.email, who.erased_address, kErasedName};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (sql.find("?" + std::to_string(i + 1)) != std::string::npos) {
+        statement.bind(static_cast<int>(i + 1), values.at(i));
+      }
+    }
+    statement.run();
+  };
+  // Audit details that name the person, before their name goes: every row naming the address,
+  // and the rows about them (their account, their orders and tickets) naming their name.
+  if (!who.name.empty()) {
+    db.prepare(
+          "UPDATE audit_log SET detail = REPLACE(detail, ?2, ?4) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0 "
+          "AND (actor_id = ?1 OR subject_id = ?1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " +
+          buyers + ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " + buyers + "))")
+        .bind(1, who.id)
+        .bind(2, who.name)
+        .bind(4, kErasedName)
+        .run();
+  }
+  run("UPDATE audit_log SET detail = REPLACE(detail, ?2, ?3) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0");
+  db.prepare(
+        "UPDATE order_tokens SET retired_at = ?2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
+        "registrations WHERE user_id IN " +
+        buyers + ")")
+      .bind(1, who.id)
+      .bind(2, seconds(now))
+      .run();
+  run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " + buyers);
+  run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id IN " + buyers +
+      " OR holder_email = ?2");
+  run("UPDATE guest_buyers SET name = ?4, email = 'erased-' || id || '@erased.invalid' WHERE id IN " + buyers);
+  run("DELETE FROM staff_invitations WHERE email = ?2 OR user_id = ?1");
+  {
+    auto rows = db.prepare(
+        "SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = ?1 OR recipient = ?2 OR sent_to = ?2)");
+    rows.bind(1, who.id).bind(2, who.email);
+    while (rows.step()) erased.sent_messages.push_back(rows.text(0));
+  }
+  run("UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE ?3 END, "
+      "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE ?3 END, secret = NULL, last_error = NULL, "
+      "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
+      "WHERE user_id = ?1 OR recipient = ?2 OR sent_to = ?2");
+  return erased;
+}
+
+std::string erasure_counts(ErasedOrders const& erased) {
+  return "registrations cancelled: " + std::to_string(erased.cancelled.size()) +
+         "; refunds due: " + std::to_string(erased.refunds_due.size());
+}
+
+}  // namespace
+
 std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view user_id, Timestamp now,
                                                                Actor const& actor, bool keep_an_admin) {
-  return writes_->run(
-      [&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
-        std::string email;
-        std::string name;
-        {
-          auto row = db.prepare("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = ?1");
-          row.bind(1, user_id);
-          if (!row.step()) return std::unexpected(AccountRefusal::not_found);
-          if (row.integer(2) != 0) return std::unexpected(AccountRefusal::erased);
-          email = row.text(0);
-          name = row.text(1);
-        }
-        if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
-        Erasure erasure;
-        {
-          auto rows = db.prepare(
-          "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " ADMIT_PERSON_BUYER_IDS("?1") " "
-          "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
-          rows.bind(1, user_id).bind(2, seconds(now));
-          while (rows.step()) erasure.cancelled.push_back(rows.text(0));
-        }
-        CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
-        for (auto const& id : erasure.cancelled) {
-          sqlite_detail::cancel_registration_in(db, id, request, now, actor);
-          auto row = db.prepare("SELECT status = 'refund_pending' FROM registrations WHERE id = ?1");
-          row.bind(1, id);
-          if (row.step() && row.integer(0) != 0) erasure.refunds_due.push_back(id);
-        }
-        auto const erased_address = erased_email(user_id);
-        // Each statement names some of ?1 user id, ?2 address, ?3 erased address, ?4 erased name.
-        auto const run = [&](std::string_view sql) {
-          auto statement = db.prepare(sql);
-          std::array<std::string_view, 4> const values{user_id, email, erased_address, kErasedName};
-          for (std::size_t i = 0; i < values.size(); ++i) {
-            if (sql.find("?" + std::to_string(i + 1)) != std::string_view::npos) {
-              statement.bind(static_cast<int>(i + 1), values.at(i));
-            }
-          }
-          statement.run();
-        };
-        // Audit details that name the person, before their name goes: every row naming the address,
-        // and the rows about them (their account, their orders and tickets) naming their name.
-        if (!name.empty()) {
-          db.prepare(
-            "UPDATE audit_log SET detail = REPLACE(detail, ?2, ?4) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0 "
-            "AND (actor_id = ?1 OR subject_id = ?1 OR subject_id IN (SELECT id FROM registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS(
-            "?1") ") OR subject_id IN (SELECT id FROM tickets WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1") "))")
-          .bind(1, user_id)
-          .bind(2, name)
-          .bind(4, kErasedName)
-          .run();
-        }
-        run("UPDATE audit_log SET detail = REPLACE(detail, ?2, ?3) WHERE detail IS NOT NULL AND instr(detail, ?2) > 0");
-        db.prepare(
-              "UPDATE order_tokens SET retired_at = ?2 WHERE retired_at IS NULL AND registration_id IN (SELECT id FROM "
-              "registrations WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1") ")")
-            .bind(1, user_id)
-            .bind(2, seconds(now))
-            .run();
-        run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " ADMIT_PERSON_BUYER_IDS("?1"));
-        run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id "
-            "IN " ADMIT_PERSON_BUYER_IDS("?1") " OR holder_email = ?2");
-        run("UPDATE guest_buyers SET name = ?4, email = 'erased-' || id || '@erased.invalid' WHERE user_id = ?1");
-        run("UPDATE external_identities SET email = ?3 WHERE user_id = ?1");
-        run("DELETE FROM staff_invitations WHERE email = ?2 OR user_id = ?1");
-        run("DELETE FROM password_reset_tokens WHERE email = ?2");
-        run("DELETE FROM email_verification_tokens WHERE user_id = ?1");
-        {
-          auto rows = db.prepare(
-              "SELECT id FROM mail_outbox WHERE status = 'sent' AND (user_id = ?1 OR recipient = ?2 OR "
-              "sent_to = ?2)");
-          rows.bind(1, user_id).bind(2, email);
-          while (rows.step()) erasure.sent_messages.push_back(rows.text(0));
-        }
-        run("UPDATE mail_outbox SET recipient = CASE WHEN recipient = '' THEN '' ELSE ?3 END, "
-            "sent_to = CASE WHEN sent_to IS NULL THEN NULL ELSE ?3 END, secret = NULL, last_error = NULL, "
-            "status = CASE WHEN status IN ('queued', 'retrying') THEN 'skipped' ELSE status END "
-            "WHERE user_id = ?1 OR recipient = ?2 OR sent_to = ?2");
-        db.prepare(
-              "UPDATE users SET name = ?2, email = ?3, password_hash = '', email_verified_at = NULL, erased_at = ?4, "
-              "disabled_at = COALESCE(disabled_at, ?4) WHERE id = ?1")
-            .bind(1, user_id)
-            .bind(2, kErasedName)
-            .bind(3, erased_address)
-            .bind(4, seconds(now))
-            .run();
-        end_everything_issued(db, user_id, now);
-        audit(db, now, actor, "user.erased", "user", user_id,
-              "registrations cancelled: " + std::to_string(erasure.cancelled.size()) +
-                  "; refunds due: " + std::to_string(erasure.refunds_due.size()));
-        auto row = db.prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
-        row.bind(1, user_id);
-        row.step();
-        erasure.user = read_user(row);
-        return erasure;
-      });
+  return writes_->run([&](Connection& db) -> std::expected<Erasure, AccountRefusal> {
+    std::string email;
+    std::string name;
+    {
+      auto row = db.prepare("SELECT email, name, erased_at IS NOT NULL FROM users WHERE id = ?1");
+      row.bind(1, user_id);
+      if (!row.step()) return std::unexpected(AccountRefusal::not_found);
+      if (row.integer(2) != 0) return std::unexpected(AccountRefusal::erased);
+      email = row.text(0);
+      name = row.text(1);
+    }
+    if (keep_an_admin && is_only_enabled_admin(db, email)) return std::unexpected(AccountRefusal::last_admin);
+    auto const erased_address = erased_email(user_id);
+    Erasure erasure;
+    static_cast<ErasedOrders&>(erasure) = erase_buyer_data(db,
+                                                           {.id = user_id,
+                                                            .buyer_ids = ADMIT_PERSON_BUYER_IDS("?1"),
+                                                            .email = email,
+                                                            .name = name,
+                                                            .erased_address = erased_address},
+                                                           now, actor);
+    db.prepare("UPDATE external_identities SET email = ?2 WHERE user_id = ?1")
+        .bind(1, user_id)
+        .bind(2, erased_address)
+        .run();
+    db.prepare("DELETE FROM password_reset_tokens WHERE email = ?1").bind(1, email).run();
+    db.prepare("DELETE FROM email_verification_tokens WHERE user_id = ?1").bind(1, user_id).run();
+    db.prepare(
+          "UPDATE users SET name = ?2, email = ?3, password_hash = '', email_verified_at = NULL, erased_at = ?4, "
+          "disabled_at = COALESCE(disabled_at, ?4) WHERE id = ?1")
+        .bind(1, user_id)
+        .bind(2, kErasedName)
+        .bind(3, erased_address)
+        .bind(4, seconds(now))
+        .run();
+    end_everything_issued(db, user_id, now);
+    audit(db, now, actor, "user.erased", "user", user_id, erasure_counts(erasure));
+    auto row = db.prepare("SELECT " ADMIT_USER_COLUMNS " FROM users WHERE id = ?1");
+    row.bind(1, user_id);
+    row.step();
+    erasure.user = read_user(row);
+    return erasure;
+  });
+}
+
+std::expected<GuestErasure, GuestRefusal> SqliteStore::erase_guest(GuestToErase const& which, Timestamp now,
+                                                                   Actor const& actor) {
+  return writes_->run([&](Connection& db) -> std::expected<GuestErasure, GuestRefusal> {
+    std::string guest_id;
+    std::string email;
+    std::string name;
+    {
+      auto row = db.prepare(which.order_id.empty()
+                                ? "SELECT id, email, name, user_id IS NOT NULL FROM guest_buyers WHERE email = ?1"
+                                : "SELECT g.id, g.email, g.name, g.user_id IS NOT NULL FROM guest_buyers g "
+                                  "JOIN registrations r ON r.user_id = g.id WHERE r.id = ?1");
+      row.bind(1, which.order_id.empty() ? which.email : which.order_id);
+      if (!row.step()) return std::unexpected(GuestRefusal::not_found);
+      if (row.integer(3) != 0) return std::unexpected(GuestRefusal::has_account);
+      guest_id = row.text(0);
+      email = row.text(1);
+      name = row.text(2);
+    }
+    // Erased before: its address is the erased one, which no order can be placed under.
+    if (email.ends_with("@erased.invalid")) return std::unexpected(GuestRefusal::not_found);
+    auto const erased_address = "erased-" + guest_id + "@erased.invalid";
+    GuestErasure erasure;
+    static_cast<ErasedOrders&>(erasure) = erase_buyer_data(
+        db,
+        {.id = guest_id, .buyer_ids = "(SELECT ?1)", .email = email, .name = name, .erased_address = erased_address},
+        now, actor);
+    audit(db, now, actor, "guest.erased", "guest", guest_id, erasure_counts(erasure));
+    erasure.guest_id = guest_id;
+    erasure.erased_at = now;
+    return erasure;
+  });
 }
 
 std::expected<User, AccountRefusal> SqliteStore::changed_user(std::string_view email) {

@@ -108,7 +108,18 @@ export async function startProvider({ people, idTokenAlg = 'ES256', defaultLogin
   provider.proxy = false;
 
   const callback = provider.callback();
+  // holdJwks(): the key set's requests wait until released, then answer with extra keys added.
+  const jwksHold = { held: null, requests: 0, requested: null };
   server.on('request', async (req, res) => {
+    if (req.url.split('?')[0] === '/jwks' && jwksHold.held) {
+      jwksHold.requests += 1;
+      jwksHold.requested?.();
+      const extra = await jwksHold.held;
+      const published = keys.map(({ d, p, q, dp, dq, qi, ...pub }) => pub);
+      res.setHeader('content-type', 'application/jwk-set+json');
+      res.end(JSON.stringify({ keys: [...published, ...extra] }));
+      return;
+    }
     if (!req.url.startsWith('/interaction/')) return callback(req, res);
     try {
       // A browser walking the real redirects carries no ?login=: it signs in as the default person.
@@ -134,6 +145,20 @@ export async function startProvider({ people, idTokenAlg = 'ES256', defaultLogin
   return {
     issuer, clientId, clientSecret, provider, keys,
     setRedirectUri(uri) { client.redirect_uris = [uri]; },
+    /** Makes the key set's requests hang until the returned function is called; they then
+     *  answer the provider's public keys plus `extraPublicJwks`. */
+    holdJwks(extraPublicJwks = []) {
+      let release;
+      jwksHold.requests = 0;
+      jwksHold.held = new Promise((resolve) => { release = () => resolve(extraPublicJwks); });
+      return () => release();
+    },
+    /** Resolves once a key set request arrived while held. */
+    jwksRequested() {
+      if (jwksHold.requests > 0) return Promise.resolve();
+      return new Promise((resolve) => { jwksHold.requested = resolve; });
+    },
+    jwksRequests() { return jwksHold.requests; },
     /** Whom a browser without ?login= signs in as ('deny' declines). */
     setDefaultLogin(login) { options.defaultLogin = login; },
     async stop() {

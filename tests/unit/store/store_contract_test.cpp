@@ -478,6 +478,21 @@ TYPED_TEST(StoreContract, ProviderRolesAreReplacedAtEachSignInAndAdmitsGrantsSta
   EXPECT_EQ(this->store_->link_external_person(external_person("x9", Role::attendee), Actor{}).token_version, 1);
 }
 
+TYPED_TEST(StoreContract, ARoleGrantedInAdmitThatTheProviderAlsoMapsStaysWhenTheProviderDropsIt) {
+  (void)this->store_->link_external_person(external_person("x1", Role::organizer), Actor{});
+  // An admin grants organizer, which the provider already grants.
+  ASSERT_TRUE(this->store_->set_roles("ada@corp.example", Role::organizer, Roles(Role::organizer), Actor{}));
+  auto const dropped = this->store_->link_external_person(external_person("x9", Role::attendee), Actor{});
+  EXPECT_EQ(dropped.roles, Role::attendee | Role::organizer) << "the provider takes back only its own grant";
+  EXPECT_EQ(dropped.token_version, 0) << "nothing was lost";
+  // Once revoked in Admit, the provider alone decides it again.
+  ASSERT_TRUE(this->store_->revoke_role("ada@corp.example", Role::organizer, kNow, Actor{}, false));
+  EXPECT_EQ(this->store_->link_external_person(external_person("x9", Role::attendee | Role::organizer), Actor{}).roles,
+            Role::attendee | Role::organizer);
+  EXPECT_EQ(this->store_->link_external_person(external_person("x9", Role::attendee), Actor{}).roles,
+            Roles(Role::attendee));
+}
+
 TYPED_TEST(StoreContract, AnExternalPersonsAccountGetsNoPasswordByAResetLink) {
   auto const linked = this->store_->link_external_person(external_person("x1", Role::attendee), Actor{});
   this->store_->queue_password_reset(account_token(MailKind::password_reset, "rh1", "ada@corp.example"));
@@ -3444,6 +3459,92 @@ TYPED_TEST(AdminContract, ErasureReplacesThePersonAndKeepsTheBooks) {
   EXPECT_EQ(this->store_->erase_user("root", kNow, Actor{}, true).error(), AccountRefusal::last_admin);
   EXPECT_TRUE(this->store_->find_user("root"));
   EXPECT_EQ(this->store_->find_user("root")->email, "root@example.com");
+}
+
+TYPED_TEST(AdminContract, GuestErasureReplacesTheGuestAndKeepsTheBooks) {
+  this->add_event(make_event("later", "org", kNow + days{30}));
+  this->add_event(make_event("soon", "org", kNow + 1h));
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "later", "g1", "kim@example.com", 2))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, guest_order("r2", "soon", "g1", "kim@example.com"))->outcome, Placement::placed);
+  ASSERT_EQ(place(*this->store_, guest_order("r3", "later", "g2", "lee@example.com"))->outcome, Placement::placed);
+  this->factory_.execute(
+      "UPDATE registrations SET answers = '{\"q1\":\"vegan\"}', attendees = '[{\"name\":\"Kim K\"}]' WHERE id = 'r1';"
+      "UPDATE tickets SET holder_name = 'Kim K', holder_email = 'kim@example.com' WHERE registration_id = 'r1';"
+      "UPDATE tickets SET holder_email = 'kim@example.com' WHERE registration_id = 'r3';");
+  ASSERT_EQ(this->store_->cancel_registration("r3", {.by_organizer = true, .reason = "moved, says kim@example.com"},
+                                              kNow, Actor{"org", ""}),
+            Cancellation::cancelled);
+  this->store_->queue_mail(OutboxEntry{.id = "m1",
+                                       .kind = MailKind::registration_confirmed,
+                                       .recipient = "kim@example.com",
+                                       .user_id = "g1",
+                                       .registration_id = "r1",
+                                       .event_id = "later",
+                                       .created_at = kNow});
+
+  auto const erased =
+      this->store_->erase_guest({.email = "kim@example.com", .order_id = {}}, kNow + 2h, Actor{"org", "req-erase"});
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(erased->guest_id, "g1");
+  EXPECT_EQ(erased->cancelled, std::vector<std::string>{"r1"}) << "only the event yet to start";
+  EXPECT_EQ(this->count("SELECT name || ' ' || email FROM guest_buyers WHERE id = 'g1'"),
+            std::string(kErasedName) + " erased-g1@erased.invalid");
+  EXPECT_FALSE(this->store_->find_guest("kim@example.com"));
+  EXPECT_FALSE(this->store_->order_of_token("hash-r1")) << "every link of theirs opens nothing any more";
+  EXPECT_FALSE(this->store_->order_of_token("hash-r2"));
+  // The books stay: the past event's seat and money, the cancelled order's amount.
+  EXPECT_EQ(this->store_->find_registration("r2")->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(this->store_->find_event("soon")->registered_count, 1);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::cancelled);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.amount_minor, 5000);
+  // No trace of them left: answers, holders (also on another buyer's ticket naming the address),
+  // audit details, the outbox.
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE user_id = 'g1' AND (answers <> '{}' OR attendees "
+                        "<> '[]')"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM tickets WHERE holder_email = 'kim@example.com' OR holder_name IN "
+                        "('Kim K', 'Kim Guest') AND user_id = 'g1'"),
+            "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%kim@example.com%'"), "0");
+  EXPECT_EQ(this->count("SELECT status || ' ' || recipient FROM mail_outbox WHERE id = 'm1'"),
+            "skipped erased-g1@erased.invalid");
+  auto const audit = this->store_->list_audit({.action = "guest.erased", .limit = 10});
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor_id, "org");
+  EXPECT_EQ(audit[0].subject_id, "g1");
+  EXPECT_EQ(audit[0].detail, "registrations cancelled: 1; refunds due: 0");
+  // The other guest keeps everything.
+  EXPECT_EQ(this->count("SELECT email FROM guest_buyers WHERE id = 'g2'"), "lee@example.com");
+  EXPECT_EQ(this->store_->order_of_token("hash-r3"), "r3");
+
+  // Once only, by address or by order.
+  EXPECT_EQ(this->store_->erase_guest({.email = "kim@example.com", .order_id = {}}, kNow + 3h, Actor{}).error(),
+            GuestRefusal::not_found);
+  EXPECT_EQ(this->store_->erase_guest({.email = {}, .order_id = "r2"}, kNow + 3h, Actor{}).error(),
+            GuestRefusal::not_found);
+  // By one of their orders; and a new order with the address starts a new record.
+  ASSERT_EQ(place(*this->store_, guest_order("r4", "later", "g3", "kim@example.com"))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->find_guest("kim@example.com")->id, "g3");
+  auto const again = this->store_->erase_guest({.email = {}, .order_id = "r4"}, kNow + 3h, Actor{});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->guest_id, "g3");
+  EXPECT_EQ(this->store_->find_registration("r4")->registration.status, RegistrationStatus::cancelled);
+}
+
+TYPED_TEST(AdminContract, GuestErasureLeavesAGuestAnAccountTookOverToTheAccount) {
+  this->add_event(make_event("later", "org", kNow + days{30}));
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "later", "g1", "kim@example.com"))->outcome, Placement::placed);
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow + 1min, Actor{}), "u-kim");
+  EXPECT_EQ(this->store_->erase_guest({.email = "kim@example.com", .order_id = {}}, kNow + 2h, Actor{}).error(),
+            GuestRefusal::has_account);
+  EXPECT_EQ(this->store_->erase_guest({.email = {}, .order_id = "r1"}, kNow + 2h, Actor{}).error(),
+            GuestRefusal::has_account);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(this->store_->erase_guest({.email = "nobody@example.com", .order_id = {}}, kNow, Actor{}).error(),
+            GuestRefusal::not_found);
 }
 
 }  // namespace

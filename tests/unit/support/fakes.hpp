@@ -167,10 +167,13 @@ class FakeStore final : public Store {
   Result<void> insert_user(User const&, std::optional<AccountToken> const&, Actor const&) override { return {}; }
   std::optional<User> find_user(std::string_view id) override;
   std::optional<User> find_user_by_email(std::string_view email) override;
-  std::optional<User> set_roles(std::string_view, Roles, Actor const&) override { return std::nullopt; }
+  std::optional<User> set_roles(std::string_view, Roles, Roles, Actor const&) override { return std::nullopt; }
   std::optional<AccountState> account_state(std::string_view user_id) override;
   std::expected<User, AccountRefusal> revoke_role(std::string_view, Role, Timestamp, Actor const&, bool) override {
     return std::unexpected(AccountRefusal::not_found);
+  }
+  std::expected<GuestErasure, GuestRefusal> erase_guest(GuestToErase const&, Timestamp, Actor const&) override {
+    return std::unexpected(GuestRefusal::not_found);
   }
   std::expected<User, AccountRefusal> set_disabled(std::string_view, bool, Timestamp, Actor const&, bool) override {
     return std::unexpected(AccountRefusal::not_found);

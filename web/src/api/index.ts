@@ -5,6 +5,7 @@ import type {
   AdminUserList,
   AuditList,
   Erasure,
+  GuestErasure,
   RoleChange,
   Event,
   CheckoutSetup,
@@ -210,6 +211,10 @@ export const api = {
   disableUser: (userId: string) => post<AdminUser>(`/api/admin/users/${enc(userId)}/disable`),
   enableUser: (userId: string) => post<AdminUser>(`/api/admin/users/${enc(userId)}/enable`),
   eraseUser: (userId: string) => post<Erasure>(`/api/admin/users/${enc(userId)}/erase`),
+  /// Erases the data of the guest buyer (no account) who ordered with this address (admins only).
+  eraseGuest: (email: string) => post<GuestErasure>('/api/admin/guests/erase', { email }),
+  /// The guest erases their own data, proven by one of their orders' tokens.
+  eraseMyGuestData: (orderToken: string) => post<GuestErasure>('/api/guest/erase', undefined, orderAuth(orderToken)),
   /// The audit log, newest first, each filter given must match (admins only).
   auditLog: (filters: AuditFilters, cursor?: string | null, signal?: AbortSignal) =>
     get<AuditList>('/api/admin/audit', { query: { ...filters, limit: 50, cursor }, signal }),

@@ -360,7 +360,7 @@ export interface paths {
         post?: never;
         /**
          * Erase my account and data
-         * @description The person erases their own data, as `POST /api/admin/users/{id}/erase` does for an admin (see there for everything it does). An account with a password confirms with it (`{"password": …}`): an access token left signed in on a shared computer is not enough to destroy an account; a missing or wrong password is a 400 naming `password` and changes nothing. Afterwards the account cannot sign in. Rate-limited as sign-ins are.
+         * @description The person erases their own data, as `POST /api/admin/users/{id}/erase` does for an admin (see there for everything it does). An account with a password confirms with it (`{"password": …}`): an access token left signed in on a shared computer is not enough to destroy an account; a missing or wrong password is a 400 naming `password` and changes nothing. An account without a password (made by external sign-in, `hasPassword: false` in `GET /api/me`) confirms by a fresh sign-in instead: its access token must come from a sign-in at most 10 minutes ago (not from a refresh), else `403 forbidden` asks to sign in again, and nothing changes. Afterwards the account cannot sign in. Rate-limited as sign-ins are.
          */
         delete: operations["eraseMe"];
         options?: never;
@@ -828,6 +828,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a guest their order links again
+         * @description For a guest who lost the link to their order: every confirmed guest order of the address for an event yet to start gets its confirmation again, tickets attached, with a fresh link (`/orders/{registrationId}#token=…`); the links sent before keep working. The answer is `202` with no body whether or not the address has any orders, so it tells nothing about the address. At most 3 requests per address and 9 per client address an hour (per node), counted whether or not orders exist; over either, `429` with `Retry-After`. Rate-limited as sign-ins are. No authentication.
+         */
+        post: operations["lookUpGuestOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registrations/{id}": {
         parameters: {
             query?: never;
@@ -891,6 +911,26 @@ export interface paths {
          * @description Queues the registration's confirmation, with every ticket as a PDF and the event as an `.ics` file, again to the attendee's address; the registration's `email` then starts over as `queued`. For the attendee who made the registration and for the event's organizer; anyone else gets `404`. No body. For a guest order (with `X-Order-Token`, or by the account it joined, or its organizer) the resend also issues a fresh order token, sends the order's link with it, and retires every older token of the order at once: a leaked link stops working.
          */
         post: operations["resendRegistrationConfirmation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/guest/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase my data as a guest buyer
+         * @description The guest buyer erases their own data, proven by the order token of one of their orders (header `X-Order-Token`, without `Authorization`): Erases the data of a guest buyer (one who ordered without an account, and whose address no account has proved) on request (GDPR Art. 17), in one transaction and as `POST /api/admin/users/{id}/erase` does for an account: the guest's registrations for events that have not started are cancelled (seats back on sale, tickets void) and the paid ones refunded through the payment provider; the name and email of the guest record are replaced (`Erased person`, `erased-<id>@erased.invalid`); the answers and holder names of all their orders' tickets, the addresses in the mail outbox (pending messages to them are not sent), the copies of their messages in the file mailbox and audit details naming them are erased; every order token of their orders stops working. Registrations, seats of past events and money stay, for the books. Audited as `guest.erased`, naming no erased data. A later order with the same address starts a new guest record. All the orders of that order's buyer are erased, not only the one whose token is sent. No body. A bearer token is `403`: an account erases itself with `DELETE /api/me`.
+         */
+        post: operations["eraseMyGuestData"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1175,6 +1215,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/guests/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a guest buyer's data
+         * @description Erases the data of a guest buyer (one who ordered without an account, and whose address no account has proved) on request (GDPR Art. 17), in one transaction and as `POST /api/admin/users/{id}/erase` does for an account: the guest's registrations for events that have not started are cancelled (seats back on sale, tickets void) and the paid ones refunded through the payment provider; the name and email of the guest record are replaced (`Erased person`, `erased-<id>@erased.invalid`); the answers and holder names of all their orders' tickets, the addresses in the mail outbox (pending messages to them are not sent), the copies of their messages in the file mailbox and audit details naming them are erased; every order token of their orders stops working. Registrations, seats of past events and money stay, for the books. Audited as `guest.erased`, naming no erased data. A later order with the same address starts a new guest record. Admins only.
+         */
+        post: operations["eraseGuest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{id}/audit": {
         parameters: {
             query?: never;
@@ -1320,6 +1380,24 @@ export interface components {
              * @example true
              */
             emailVerified: boolean;
+        };
+        /**
+         * @description The caller's account, as `GET /api/me` shows it.
+         * @example {
+         *       "userId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *       "email": "ada@example.com",
+         *       "name": "Ada Lovelace",
+         *       "roles": [
+         *         "attendee"
+         *       ],
+         *       "createdAt": "2026-10-01T12:00:00Z",
+         *       "emailVerified": true,
+         *       "hasPassword": true
+         *     }
+         */
+        Me: components["schemas"]["User"] & {
+            /** @description Whether the account has a password of its own. Accounts made by external sign-in have none: they change no password here, and confirm their erasure (`DELETE /api/me`) by signing in again. */
+            hasPassword: boolean;
         };
         SignupRequest: {
             /**
@@ -3525,6 +3603,7 @@ export interface components {
          * @example {
          *       "at": "2026-12-01T10:15:00Z",
          *       "actorId": "Jk2m8QpZr5Tx1vWc3nYb7A",
+         *       "actorName": "Olga Organizer",
          *       "action": "registration.cancelled",
          *       "subject": {
          *         "type": "registration",
@@ -3540,6 +3619,8 @@ export interface components {
             at: string;
             /** @description The account that caused it; null for the system (a sweep, a payment webhook) and the command line. */
             actorId: string | null;
+            /** @description The actor's name as their account holds it now (`Erased person` once their data was erased); null when `actorId` is. */
+            actorName: string | null;
             /**
              * @description What happened, as `subject.verb`: `registration.cancelled`, `user.disabled`, `ticket.validated`, …
              * @example registration.cancelled
@@ -3563,6 +3644,27 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last. */
             nextCursor: string | null;
+        };
+        /**
+         * @description What erasing a guest buyer did.
+         * @example {
+         *       "guestId": "Gk2m8QpZr5Tx1vWc3nYb7A",
+         *       "erasedAt": "2026-12-07T08:00:00Z",
+         *       "cancelledRegistrations": [
+         *         "Hq3ZxV0Pm6Ty2sLr9nWc1A"
+         *       ],
+         *       "refundedRegistrations": []
+         *     }
+         */
+        GuestErasure: {
+            /** @description The erased guest record's id (the `userId` its tickets' QR codes sign). */
+            guestId: string;
+            /** Format: date-time */
+            erasedAt: string;
+            /** @description The guest's registrations for events that had not started, now cancelled (their seats back on sale, their tickets void). */
+            cancelledRegistrations: string[];
+            /** @description Of those, the paid ones: `refund_pending` until the payment provider confirms the refund. */
+            refundedRegistrations: string[];
         };
         /**
          * @description What erasing a person did.
@@ -4698,7 +4800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description No valid bearer token, or its account no longer exists. */
@@ -4762,6 +4864,30 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            /** @description An account without a password whose access token does not come from a sign-in of the last 10 minutes: sign in again (through the external provider), then retry. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Sign in again to confirm: an account without a password is erased only within 10 minutes of signing in.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
             /** @description The caller is the only enabled admin (`last-admin`). */
             409: {
                 headers: {
@@ -6669,6 +6795,68 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    lookUpGuestOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "kim@example.com"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The address the orders were placed with.
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: any links are on their way. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many lookups for this address or from this client address lately. Retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many order links were asked for; try again in 1200 seconds.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getRegistration: {
         parameters: {
             query?: never;
@@ -6878,6 +7066,102 @@ export interface operations {
                     };
                 };
             };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseMyGuestData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erased guest buyer and what was done to their orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestErasure"];
+                };
+            };
+            401: components["responses"]["UnauthenticatedOrOrderToken"];
+            /** @description A bearer token was sent: accounts erase themselves with `DELETE /api/me`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Prove the order with its order token (X-Order-Token); an account erases itself with DELETE /api/me.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description The order token opens no order (never issued, retired, or its guest was erased). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No order of yours is opened by this order token.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description An account has proved this address and holds its guest orders: erase that account instead (`POST /api/admin/users/{id}/erase`, or the person's `DELETE /api/me`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "An account has proved this address and holds its guest orders; erase that account instead.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -7781,6 +8065,118 @@ export interface operations {
                         type?: "urn:admit:problem:forbidden";
                         /** @constant */
                         status?: 403;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "kim@example.com"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The address the guest ordered with (compared normalised, as orders store it).
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The erased guest buyer and what was done to their orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestErasure"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not an admin. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Only admins may do this.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description No guest order was placed with this address (or its guest was erased before). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No guest order was placed with this address.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description An account has proved this address and holds its guest orders: erase that account instead (`POST /api/admin/users/{id}/erase`, or the person's `DELETE /api/me`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:admit:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "An account has proved this address and holds its guest orders; erase that account instead.",
+                     *       "requestId": "01J9ZK3V7Q2Y8R5T4W6X0A1B2C"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
                     };
                 };
             };

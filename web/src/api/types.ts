@@ -63,6 +63,8 @@ export interface Me {
   name: string;
   roles: Role[];
   emailVerified: User['emailVerified'];
+  /// False for an account made by external sign-in: no password to change or to confirm with.
+  hasPassword: Schemas['Me']['hasPassword'];
 }
 export type PaymentIntent = Schemas['PaymentIntent'];
 export type Question = Schemas['Question'];
@@ -92,3 +94,4 @@ export type AuditEntry = Schemas['AuditEntry'];
 export type AuditList = Schemas['AuditList'];
 /// What erasing a person did (their account as it is now, the registrations cancelled and refunded).
 export type Erasure = Schemas['Erasure'];
+export type GuestErasure = Schemas['GuestErasure'];

@@ -7,7 +7,7 @@ import { renderAt } from '../../test/render';
 import { adminUser, problem } from '../admin/fixtures';
 import AccountPage from './AccountPage';
 
-const { api } = vi.hoisted(() => ({ api: { eraseMe: vi.fn() } }));
+const { api } = vi.hoisted(() => ({ api: { eraseMe: vi.fn(), me: vi.fn(), oidcConfig: vi.fn() } }));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
 
 function signIn() {
@@ -34,6 +34,8 @@ async function deleteWith(password: string) {
 describe('AccountPage: Delete my account', () => {
   beforeEach(() => {
     vi.clearAllMocks();
+    api.me.mockResolvedValue({ userId: 'u-ada', email: 'ada@example.org', name: 'Ada', roles: [], hasPassword: true });
+    api.oidcConfig.mockResolvedValue({ enabled: true, issuer: 'https://id.example', displayName: 'Example Corp' });
     signIn();
   });
 
@@ -53,11 +55,34 @@ describe('AccountPage: Delete my account', () => {
     expect(localStorage.getItem('admit.session')).toBeNull();
   });
 
-  it('sends no password for an account that has none (external sign-in)', async () => {
+  it('asks no password of an account that has none (external sign-in)', async () => {
+    api.me.mockResolvedValue({ userId: 'u-ada', email: 'ada@example.org', name: 'Ada', roles: [], hasPassword: false });
     api.eraseMe.mockResolvedValue(erasure);
-    const { user, dialog } = await deleteWith('');
+    const user = userEvent.setup();
+    renderAt('/account', '/account', <AccountPage />);
+    expect(await screen.findByText(/within 10 minutes of signing in/)).toHaveTextContent(/Example Corp/);
+    expect(screen.queryByLabelText('Your password')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Delete my account' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete your account for good?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete my account and data' }));
     expect(api.eraseMe).toHaveBeenCalledWith(undefined);
+  });
+
+  it('offers a fresh sign-in when the server wants one (403)', async () => {
+    api.me.mockResolvedValue({ userId: 'u-ada', email: 'ada@example.org', name: 'Ada', roles: [], hasPassword: false });
+    api.eraseMe.mockRejectedValue(problem(403, 'forbidden', 'Sign in again to confirm.'));
+    const user = userEvent.setup();
+    renderAt('/account', '/account', <AccountPage />);
+    await screen.findByText(/within 10 minutes of signing in/);
+    await user.click(screen.getByRole('button', { name: 'Delete my account' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete your account for good?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete my account and data' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/sign in again/i);
+    expect(screen.getByRole('link', { name: 'Sign in again with Example Corp' })).toHaveAttribute(
+      'href',
+      '/api/auth/oidc/start?returnTo=%2Faccount',
+    );
+    expect(localStorage.getItem('admit.session')).not.toBeNull();
   });
 
   it('shows a refused password beside the field and keeps the session', async () => {

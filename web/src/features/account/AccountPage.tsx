@@ -5,7 +5,10 @@ import { Field } from '../../components/Field';
 import { Alert, EmptyState, Loading } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
 import { ErasureExplained } from '../admin/EraseUserDialog';
+import { useMe } from '../auth/api';
+import { oidcConfigQuery } from '../auth/ExternalSignIn';
 import { useSession } from '../auth/session';
+import { useQuery } from '@tanstack/react-query';
 import { useDeleteAccount } from './useDeleteAccount';
 
 /// The signed-in person's account: who they are, and deleting the account with all their data.
@@ -14,6 +17,10 @@ export default function AccountPage() {
   useTitle('Your account');
   const session = useSession();
   const del = useDeleteAccount();
+  const me = useMe(session?.user.userId);
+  const oidc = useQuery(oidcConfigQuery);
+  // Until the server says otherwise, ask for the password as before.
+  const hasPassword = me.data?.hasPassword ?? true;
   if (del.erase.isSuccess)
     return (
       <div className="container container-md">
@@ -45,20 +52,30 @@ export default function AccountPage() {
         <h2 id="delete-account-title">Delete my account</h2>
         <ErasureExplained self />
         <form onSubmit={submit} aria-label="Delete my account">
-          <Field
-            label="Your password"
-            error={del.passwordError}
-            hint="To confirm it is you. Leave it empty if you sign in only through your organisation’s sign-in."
-          >
-            <input
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={del.password}
-              onChange={(e) => del.setPassword(e.target.value)}
-            />
-          </Field>
+          {hasPassword ? (
+            <Field label="Your password" error={del.passwordError} hint="To confirm it is you.">
+              <input
+                className="input"
+                type="password"
+                autoComplete="current-password"
+                value={del.password}
+                onChange={(e) => del.setPassword(e.target.value)}
+              />
+            </Field>
+          ) : (
+            <p className="small muted">
+              You sign in through {oidc.data?.displayName ?? 'your organisation’s sign-in'}, so there is no password to confirm
+              with: you can delete the account within 10 minutes of signing in.
+            </p>
+          )}
           {del.otherError && <Alert tone="bad">{del.otherError}</Alert>}
+          {del.signInAgain && (
+            <p>
+              <a className="btn btn-ghost" href={`/api/auth/oidc/start?returnTo=${encodeURIComponent('/account')}`}>
+                Sign in again with {oidc.data?.displayName ?? 'single sign-on'}
+              </a>
+            </p>
+          )}
           <button type="submit" className="btn btn-danger">
             Delete my account
           </button>

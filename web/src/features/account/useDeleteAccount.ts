@@ -22,8 +22,11 @@ export function useDeleteAccount() {
   const error = erase.error;
   const passwordError = error instanceof ApiError ? (error.fieldErrors.password ?? null) : null;
   let otherError: string | null = null;
+  // An account without a password confirms by a fresh sign-in (403 when it is older than that).
+  const signInAgain = !!error && classifyError(error) === 'forbidden';
   if (error && !passwordError) {
-    if (problemKind(error) === 'last-admin')
+    if (signInAgain) otherError = 'To confirm it is you, sign in again, then delete the account.';
+    else if (problemKind(error) === 'last-admin')
       otherError = 'You are the only enabled admin. Make another account an admin before deleting yours.';
     else if (classifyError(error) === 'conflict') otherError = 'This account was erased already.';
     else otherError = errorMessage(error);
@@ -32,5 +35,5 @@ export function useDeleteAccount() {
     erase.reset();
     setConfirming(true);
   };
-  return { password, setPassword, confirming, setConfirming, ask, erase, passwordError, otherError };
+  return { password, setPassword, confirming, setConfirming, ask, erase, passwordError, otherError, signInAgain };
 }

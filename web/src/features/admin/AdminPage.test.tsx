@@ -13,6 +13,7 @@ const { api } = vi.hoisted(() => ({
     disableUser: vi.fn(),
     enableUser: vi.fn(),
     eraseUser: vi.fn(),
+    eraseGuest: vi.fn(),
     auditLog: vi.fn(),
   },
 }));
@@ -142,6 +143,45 @@ describe('AdminPage: accounts', () => {
   });
 });
 
+describe('AdminPage: erasing a guest buyer', () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    api.adminUsers.mockResolvedValue({ items: [ada], nextCursor: null });
+    api.auditLog.mockResolvedValue({ items: [], nextCursor: null });
+  });
+
+  const form = () => screen.getByRole('form', { name: 'Erase a guest buyer' });
+
+  it('erases by address only after a confirmation, and says what it did', async () => {
+    api.eraseGuest.mockResolvedValue({
+      guestId: 'g1',
+      erasedAt: '2026-12-07T10:00:00Z',
+      cancelledRegistrations: ['r1', 'r2'],
+      refundedRegistrations: ['r2'],
+    });
+    const user = userEvent.setup();
+    renderAt('/admin', '/admin', <AdminPage />);
+    await user.type(within(form()).getByLabelText('Guest’s email address'), 'kim@example.org');
+    await user.click(within(form()).getByRole('button', { name: 'Erase guest data' }));
+    const dialog = screen.getByRole('dialog', { name: 'Erase the guest data of kim@example.org?' });
+    expect(api.eraseGuest).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Erase for good' }));
+    expect(api.eraseGuest).toHaveBeenCalledWith('kim@example.org');
+    expect(await screen.findByText(/Orders cancelled: 2; refunds started: 1/)).toBeInTheDocument();
+  });
+
+  it('explains an address that belongs to an account (409)', async () => {
+    api.eraseGuest.mockRejectedValue(problem(409, 'conflict'));
+    const user = userEvent.setup();
+    renderAt('/admin', '/admin', <AdminPage />);
+    await user.type(within(form()).getByLabelText('Guest’s email address'), 'kim@example.org');
+    await user.click(within(form()).getByRole('button', { name: 'Erase guest data' }));
+    const dialog = screen.getByRole('dialog', { name: 'Erase the guest data of kim@example.org?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Erase for good' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/erase it there/);
+  });
+});
+
 describe('AdminPage: the audit log', () => {
   beforeEach(() => {
     vi.clearAllMocks();
@@ -196,7 +236,9 @@ describe('AdminPage: the audit log', () => {
     expect(screen.getByText(/Times are in your time zone \(America\/New_York\)/)).toBeInTheDocument();
     expect(screen.getByText('System or command line')).toBeInTheDocument();
     await expectAccessible(container);
-    await user.click(screen.getByRole('button', { name: 'Show entries by u-ada' }));
+    // The actor by their name now, with the account's id.
+    expect(screen.getByText('Ada Lovelace')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show entries by Ada Lovelace' }));
     await waitFor(() => expect(api.auditLog).toHaveBeenLastCalledWith({ actorId: 'u-ada' }, null, expect.anything()));
     expect(screen.getByRole('textbox', { name: 'Actor id' })).toHaveValue('u-ada');
   });

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/States';
 import { useTitle } from '../../lib/useTitle';
 import { useUserSearch } from './api';
 import { AuditSection } from './AuditSection';
+import { GuestErasureSection } from './GuestErasureSection';
 import { UsersSection } from './UsersSection';
 
 /// The admin console: accounts and the audit log. The route lets only admins in; an account whose
@@ -23,6 +24,7 @@ export default function AdminPage() {
         </div>
       </div>
       <UsersSection />
+      <GuestErasureSection />
       <AuditSection />
     </div>
   );

@@ -1,6 +1,16 @@
 import type { AuditEntry } from '../../api/types';
 import { formatTimestamp } from '../../lib/format';
 
+/// Who did it: their name now (the erased placeholder once erased), with the account's id.
+function ActorLabel({ entry }: { entry: AuditEntry }) {
+  return (
+    <>
+      {entry.actorName && <span className="audit-actor-name">{entry.actorName} </span>}
+      <code className="small">{entry.actorId}</code>
+    </>
+  );
+}
+
 /// Audit entries, newest first, their times in the viewer's time zone. `onActor`, when given,
 /// makes each actor a button that filters the log by them.
 export function AuditTable({ entries, onActor }: { entries: AuditEntry[]; onActor?: (actorId: string) => void }) {
@@ -36,13 +46,13 @@ export function AuditTable({ entries, onActor }: { entries: AuditEntry[]; onActo
                   <button
                     type="button"
                     className="btn-link"
-                    aria-label={`Show entries by ${e.actorId}`}
+                    aria-label={`Show entries by ${e.actorName ?? e.actorId}`}
                     onClick={() => onActor(e.actorId!)}
                   >
-                    <code>{e.actorId}</code>
+                    <ActorLabel entry={e} />
                   </button>
                 ) : (
-                  <code>{e.actorId}</code>
+                  <ActorLabel entry={e} />
                 )}
               </td>
               <td data-label="Details" className="audit-details">

@@ -19,6 +19,7 @@ export function auditEntry(over: Partial<AuditEntry> = {}): AuditEntry {
   return {
     at: '2026-12-01T10:15:00Z',
     actorId: 'u-ada',
+    actorName: 'Ada Lovelace',
     action: 'registration.cancelled',
     subject: { type: 'registration', id: 'r1' },
     eventId: 'e1',

@@ -19,6 +19,7 @@ const { api } = vi.hoisted(() => ({
     cancelRegistration: vi.fn(),
     resendRegistration: vi.fn(),
     ticketDownload: vi.fn(),
+    eraseMyGuestData: vi.fn(),
   },
 }));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
@@ -130,6 +131,41 @@ describe('GuestOrderPage', () => {
     expect(tickets[1]).toHaveTextContent('Bob Guest');
     expect(screen.getByText('Ordered by Gwen Guest (gwen@example.org)')).toBeInTheDocument();
     await expectAccessible(container);
+  });
+
+  it('deletes the guest’s data after a confirmation, then forgets the link', async () => {
+    sessionStorage.setItem('admit.orderToken.r1', 'tok-kept');
+    api.registration.mockResolvedValue(confirmed);
+    api.eraseMyGuestData.mockResolvedValue({
+      guestId: 'g1',
+      erasedAt: '2026-12-07T10:00:00Z',
+      cancelledRegistrations: ['r1'],
+      refundedRegistrations: ['r1'],
+    });
+    const user = userEvent.setup();
+    open('/orders/r1');
+    await user.click(await screen.findByRole('button', { name: 'Delete my data' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete your data for good?' });
+    expect(api.eraseMyGuestData).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete my data and cancel my orders' }));
+    expect(api.eraseMyGuestData).toHaveBeenCalledWith('tok-kept');
+    expect(await screen.findByRole('heading', { name: 'Your data was deleted' })).toBeInTheDocument();
+    expect(sessionStorage.getItem('admit.orderToken.r1')).toBeNull();
+  });
+
+  it('says to delete the account when an account holds the orders (409)', async () => {
+    sessionStorage.setItem('admit.orderToken.r1', 'tok-kept');
+    api.registration.mockResolvedValue(confirmed);
+    api.eraseMyGuestData.mockRejectedValue(
+      new ApiError(409, { type: 'urn:admit:problem:conflict', title: 'Conflict', status: 409, detail: 'x' } as never),
+    );
+    const user = userEvent.setup();
+    open('/orders/r1');
+    await user.click(await screen.findByRole('button', { name: 'Delete my data' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete your data for good?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete my data and cancel my orders' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/delete your account instead/);
+    expect(sessionStorage.getItem('admit.orderToken.r1')).toBe('tok-kept');
   });
 
   it('works after a reload from the token kept for this order, and downloads a PDF with it', async () => {

@@ -14,7 +14,10 @@ import { CancelTicketsDialog } from '../tickets/CancelTicketsDialog';
 import { cancellableTickets } from '../tickets/refund';
 import { TicketView } from '../tickets/TicketView';
 import { useSession } from '../auth/session';
+import { DeleteGuestData } from './DeleteGuestData';
+import { forgetOrderToken } from './orderToken';
 import { useGuestOrder } from './useGuestOrder';
+import { useState } from 'react';
 
 /// Said instead of the order when the page has no working link.
 function NoLink({ title, children }: { title: string; children: React.ReactNode }) {
@@ -69,7 +72,22 @@ export default function GuestOrderPage() {
   const g = useGuestOrder(registrationId);
   const session = useSession();
   const { registration, event } = g.checkout;
+  const [erased, setErased] = useState(false);
   useTitle('Your order');
+
+  if (erased) {
+    return (
+      <NoLink title="Your data was deleted">
+        <Alert tone="ok">
+          Your name, address and answers were erased from your orders, and orders for events still to come were cancelled (paid
+          ones are refunded). The links in earlier emails no longer work.
+        </Alert>
+        <p>
+          <Link to="/">Back to events</Link>
+        </p>
+      </NoLink>
+    );
+  }
 
   if (g.resent) {
     return (
@@ -190,6 +208,13 @@ export default function GuestOrderPage() {
         onClose={g.closeCancelTickets}
       />
       <ZoomDialog zoom={g.zoom ? { ticket: g.zoom, event } : null} onClose={() => g.setZoom(null)} />
+      <DeleteGuestData
+        token={g.token}
+        onErased={() => {
+          forgetOrderToken(registrationId);
+          setErased(true);
+        }}
+      />
     </div>
   );
 }
