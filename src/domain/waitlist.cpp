@@ -1,0 +1,30 @@
+#include "domain/waitlist.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace admit {
+
+std::vector<std::size_t> choose_offers(FreeSeats const& free, std::vector<WaitingEntry> const& waiting) {
+  auto event_left = std::max(free.event, 0);
+  std::vector<std::int32_t> type_left;
+  type_left.reserve(free.types.size());
+  for (auto const& type : free.types) {
+    type_left.push_back(type.free ? std::max(*type.free, 0) : std::numeric_limits<std::int32_t>::max());
+  }
+  std::vector<std::size_t> offers;
+  for (std::size_t i = 0; i < waiting.size() && event_left > 0; ++i) {
+    auto const& entry = waiting[i];
+    auto const type = std::find_if(free.types.begin(), free.types.end(),
+                                   [&](FreeTypeSeats const& t) { return t.ticket_type_id == entry.ticket_type_id; });
+    if (type == free.types.end() || entry.quantity <= 0) continue;
+    auto& left = type_left[static_cast<std::size_t>(type - free.types.begin())];
+    if (entry.quantity > event_left || entry.quantity > left) continue;  // passed over; keeps its place
+    event_left -= entry.quantity;
+    left -= entry.quantity;
+    offers.push_back(i);
+  }
+  return offers;
+}
+
+}  // namespace admit
