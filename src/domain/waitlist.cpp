@@ -1,9 +1,35 @@
 #include "domain/waitlist.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <utility>
 
 namespace admit {
+
+namespace {
+constexpr std::array<std::pair<WaitlistStatus, std::string_view>, 5> kStatusNames{{
+    {WaitlistStatus::waiting, "waiting"},
+    {WaitlistStatus::offered, "offered"},
+    {WaitlistStatus::claimed, "claimed"},
+    {WaitlistStatus::expired, "expired"},
+    {WaitlistStatus::removed, "removed"},
+}};
+}  // namespace
+
+std::string_view waitlist_status_name(WaitlistStatus status) {
+  for (auto const& [s, name] : kStatusNames) {
+    if (s == status) return name;
+  }
+  return "unknown";
+}
+
+std::optional<WaitlistStatus> parse_waitlist_status(std::string_view name) {
+  for (auto const& [s, n] : kStatusNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
 
 std::vector<std::size_t> choose_offers(FreeSeats const& free, std::vector<WaitingEntry> const& waiting) {
   auto event_left = std::max(free.event, 0);

@@ -5,9 +5,22 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace admit {
+
+/// A waiting-list entry's state: waiting → offered → claimed | expired, or removed (by the
+/// organizer, its owner, or the event's cancellation) from waiting or offered.
+enum class WaitlistStatus : std::uint8_t { waiting, offered, claimed, expired, removed };
+
+std::string_view waitlist_status_name(WaitlistStatus status);
+std::optional<WaitlistStatus> parse_waitlist_status(std::string_view name);
+
+/// Whether an entry in this state is still in line (it has a position).
+constexpr bool in_line(WaitlistStatus s) {
+  return s == WaitlistStatus::waiting || s == WaitlistStatus::offered;
+}
 
 /// Seats free now in one ticket type (nullopt: the type has no quota of its own).
 struct FreeTypeSeats {

@@ -578,6 +578,7 @@ EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d
         {param(id), param(d.price_minor)});
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(id)});
     audit(db, now, actor, "event.updated", "event", id);
+    pg_detail::offer_freed_seats(db, std::string(id), now, waitlist_);  // a raised capacity frees seats
     return EventUpdate::updated;
   });
 }
@@ -599,6 +600,7 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
         "WHERE id = $1 AND status <> 'cancelled'",
         {param(id), param(seconds(now))});
     if (r.affected() == 0) return false;
+    pg_detail::close_waitlist(db, std::string(id), now);
     // Every holder is told, then every active registration ends with the event: seats
     // released, tickets void. The event row's lock (taken above) keeps new registrations out
     // meanwhile.
@@ -662,6 +664,7 @@ TicketTypeChange PostgresStore::update_ticket_type(std::string_view event_id, st
     }
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
     audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
+    pg_detail::offer_freed_seats(db, std::string(event_id), now, waitlist_);  // a raised quota frees seats
     return TicketTypeChange::done;
   });
 }

@@ -734,6 +734,7 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
         .run();
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, id).run();
     audit(db, now, actor, "event.updated", "event", id);
+    sqlite_detail::offer_freed_seats(db, std::string(id), now, waitlist_);  // a raised capacity frees seats
     return EventUpdate::updated;
   });
 }
@@ -758,6 +759,7 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
         .run();
     bool const changed = db.changes() > 0;
     if (changed) {
+      sqlite_detail::close_waitlist(db, std::string(id), now);
       // Every holder is told, then every active registration ends with the event: seats
       // released, tickets void.
       db.prepare(
@@ -820,6 +822,7 @@ TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std:
     }
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
     audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
+    sqlite_detail::offer_freed_seats(db, std::string(event_id), now, waitlist_);  // a raised quota frees seats
     return TicketTypeChange::done;
   });
 }
