@@ -313,6 +313,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("registeredCount", s.registered_count);
   w.field("confirmed", s.confirmed_seats);
   w.field("pending", s.pending_seats);
+  w.field("offered", s.offered_seats);
   w.field("cancelled", s.cancelled_seats);
   w.field("checkedIn", s.checked_in);
   w.key("holds").begin_object();
