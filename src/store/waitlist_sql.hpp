@@ -356,6 +356,29 @@ void close_all(Db& db, std::string const& event_id, Timestamp now) {
   db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
 }
 
+/// Erasing a person: their places in line (by account or address) are taken out, a live offer's
+/// seats going to the next in line, and every entry of theirs loses their name and address.
+template <class Db>
+void erase_person(Db& db, std::string const& user_id, std::string const& email, std::string const& erased_name,
+                  std::string const& erased_address, Timestamp now, WaitlistConfig const& config, Actor const& actor) {
+  auto const theirs = db.query(
+      "SELECT id, event_id, status FROM waitlist_entries WHERE (user_id = $1 OR email = $2) AND status IN "
+      "('waiting', 'offered') ORDER BY event_id, seq",
+      {user_id, email});
+  std::set<std::string> events;
+  for (auto const& r : theirs) {
+    db.lock_event(text(r[1]));
+    if (!end_offer(db, text(r[0]), "removed", now)) {
+      db.run("UPDATE waitlist_entries SET status = 'removed', updated_at = $2 WHERE id = $1",
+             {text(r[0]), seconds_of(now)});
+    }
+    events.insert(text(r[1]));
+  }
+  db.run("UPDATE waitlist_entries SET name = $3, email = $4 WHERE user_id = $1 OR email = $2",
+         {user_id, email, erased_name, erased_address});
+  for (auto const& id : events) serve(db, id, now, config, actor);
+}
+
 template <class Db>
 bool set_paused(Db& db, std::string const& event_id, bool paused, Timestamp now, WaitlistConfig const& config,
                 Actor const& actor) {

@@ -293,9 +293,10 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
     Erasure erasure;
     erasure.cancelled = pg_detail::read_all(
         db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id "
-                "IN " ADMIT_PERSON_BUYER_IDS("$1::text") " "
-                                                         "AND r.status IN " ADMIT_SEAT_HOLDING
-                                                         " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+                "IN " ADMIT_PERSON_BUYER_IDS(
+                    "$1::text") " "
+                                "AND r.status IN " ADMIT_SEAT_HOLDING
+                                " AND r.status <> 'offered' AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
                 {param(user_id), param(seconds(now))}),
         [](pg::Row const& row) { return row.text(0); });
     CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
@@ -305,6 +306,7 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
         erasure.refunds_due.push_back(id);
       }
     }
+    pg_detail::erase_from_waitlists(db, std::string(user_id), email, now, waitlist_, actor);
     auto const erased_address = erased_email(user_id);
     // Audit details that name the person, before their name goes: every row naming the address,
     // and the rows about them (their account, their orders and tickets) naming their name.

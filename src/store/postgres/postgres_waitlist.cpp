@@ -97,6 +97,12 @@ void close_waitlist(Connection& db, std::string const& event_id, Timestamp now) 
   wl::close_all(w, event_id, now);
 }
 
+void erase_from_waitlists(Connection& db, std::string const& user_id, std::string const& email, Timestamp now,
+                          WaitlistConfig const& config, Actor const& actor) {
+  PostgresWaitlistDb w(db);
+  wl::erase_person(w, user_id, email, std::string(kErasedName), erased_email(user_id), now, config, actor);
+}
+
 }  // namespace pg_detail
 
 void PostgresStore::configure_waitlist(WaitlistConfig config) {

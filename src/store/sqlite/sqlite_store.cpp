@@ -337,7 +337,7 @@ std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view 
         {
           auto rows = db.prepare(
           "SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " ADMIT_PERSON_BUYER_IDS("?1") " "
-          "AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
+          "AND r.status IN " ADMIT_SEAT_HOLDING " AND r.status <> 'offered' AND e.starts_at > ?2 ORDER BY r.registered_at");
           rows.bind(1, user_id).bind(2, seconds(now));
           while (rows.step()) erasure.cancelled.push_back(rows.text(0));
         }
@@ -348,6 +348,7 @@ std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view 
           row.bind(1, id);
           if (row.step() && row.integer(0) != 0) erasure.refunds_due.push_back(id);
         }
+        sqlite_detail::erase_from_waitlists(db, std::string(user_id), email, now, waitlist_, actor);
         auto const erased_address = erased_email(user_id);
         // Each statement names some of ?1 user id, ?2 address, ?3 erased address, ?4 erased name.
         auto const run = [&](std::string_view sql) {

@@ -3608,5 +3608,17 @@ TYPED_TEST(WaitlistContract, CancellingTheEventClosesTheListAndTellsEveryone) {
       << "the offer was no order: its person hears of the list, not of an order";
 }
 
+TYPED_TEST(WaitlistContract, ErasingAPersonTakesThemOutOfLineAndTheirOfferMovesOn) {
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_TRUE(this->store_->erase_user("w1", kNow, Actor{}, false));
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"removed", "offered"}));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM waitlist_entries WHERE email = 'w1@example.com' OR name = 'w1'"), "0");
+  EXPECT_EQ(this->seats(), "3");
+  EXPECT_EQ(this->holding_rows(), "3");
+}
+
 }  // namespace
 }  // namespace admit
