@@ -244,6 +244,12 @@ std::vector<Setting> const& settings() {
       {"ADMIT_WEB_DIR", "--web-dir", [](Config& c, std::string const& v) { c.web_dir = v; }},
       {"ADMIT_HOLD_SECONDS", "--hold-seconds",
        [](Config& c, std::string const& v) { c.hold_seconds = parse_number<unsigned>("ADMIT_HOLD_SECONDS", v); }},
+      {"ADMIT_WAITLIST_OFFER_SECONDS", "--waitlist-offer-seconds",
+       [](Config& c, std::string const& v) {
+         c.waitlist_offer_seconds = parse_number<unsigned>("ADMIT_WAITLIST_OFFER_SECONDS", v);
+         if (c.waitlist_offer_seconds == 0)
+           throw std::invalid_argument("ADMIT_WAITLIST_OFFER_SECONDS must be positive");
+       }},
       {"ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", "--max-unpaid-holds-per-client",
        [](Config& c, std::string const& v) {
          c.max_unpaid_holds_per_client = parse_number<unsigned>("ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT", v);

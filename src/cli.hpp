@@ -36,6 +36,7 @@ struct Config {
   std::size_t argon2_memory_kib = std::size_t{19} * 1024;
   std::string web_dir = "web/dist";            ///< the built web app, served at "/"
   unsigned hold_seconds = 15 * 60;             ///< how long a paid registration holds its seats
+  unsigned waitlist_offer_seconds = 86400;     ///< how long a waiting-list offer holds its seats
   unsigned max_unpaid_holds_per_client = 200;  ///< open unpaid orders per client address and event; 0 = off
   unsigned guest_orders_per_hour = 30;         ///< guest orders per client address and hour; 0 = off
   unsigned guest_open_orders_per_email = 1;    ///< open unpaid guest orders per buyer address and event

@@ -20,6 +20,7 @@
 #include "app/staff.hpp"
 #include "app/sweeper.hpp"
 #include "app/tickets.hpp"
+#include "app/waitlist.hpp"
 #include "auth/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "auth/oidc_provider.hpp"
@@ -96,6 +97,7 @@ struct Core {
         questions(store, store, entropy, clock),
         confirmations(store, store, store, entropy, clock, &guests),
         administration(store, store, store, accounts, clock),
+        waitlist(store, store, store, store, codes, entropy, links, clock, settings, &guests),
         mail_transport(mail::make_mail_transport(config.smtp_url, config.smtp_ca_file,
                                                  std::filesystem::path(config.data_dir) / "mail")),
         mail_sender(store, store, store, store, printer, composer, *mail_transport, mail_settings(config),
@@ -105,6 +107,11 @@ struct Core {
                     }) {
     accounts.set_login_throttle(&login_throttle);
     mail_sender.set_order_links([this](std::string_view registration_id) { return guests.add_token(registration_id); });
+    store.configure_waitlist(waitlist.store_config(std::chrono::seconds(config.waitlist_offer_seconds)));
+    registrations.claim_offers_with([this](Principal const& who, RegisterRequest const& request, Actor const& actor) {
+      return waitlist.claim(who, request, actor);
+    });
+    mail_sender.render_waitlist_with(store);
     administration.set_follow_up({
         .forget_messages = [this](std::vector<std::string> const& ids) { mail_sender.erase_copies(ids); },
         .refund_due = [this] { payments.refund_due(); },
@@ -227,6 +234,7 @@ struct Core {
   Questions questions;
   Confirmations confirmations;
   Administration administration;
+  Waitlist waitlist;
   mail::GmimeComposer composer;
   std::unique_ptr<MailTransport> mail_transport;
   MailSender mail_sender;                               ///< after the transport it uses, so it stops first
@@ -401,6 +409,7 @@ int serve(Config config) {
                                .questions = core.questions,
                                .external_sign_in = core.external_sign_in.get(),
                                .admin = core.administration,
+                               .waitlist = core.waitlist,
                                .ready = [&core] { return core.store.ping(); },
                                .jwks_json = [&core] { return core.tokens.jwks_json(); },
                                .metrics =

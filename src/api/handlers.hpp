@@ -14,6 +14,7 @@
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
 #include "app/tickets.hpp"
+#include "app/waitlist.hpp"
 
 namespace admit::api {
 
@@ -58,6 +59,14 @@ Response list_questions(Questions& questions, Request& request);
 Response update_question(Questions& questions, Request& request);
 Response delete_question(Questions& questions, Request& request);
 
+Response join_waitlist(Waitlist& waitlist, Request& request);
+Response confirm_waitlist_entry(Waitlist& waitlist, Request& request);
+Response list_waitlist(Waitlist& waitlist, Request& request);
+Response pause_waitlist(Waitlist& waitlist, Request& request);
+Response resume_waitlist(Waitlist& waitlist, Request& request);
+Response list_my_waitlist(Waitlist& waitlist, Request& request);
+Response leave_waitlist(Waitlist& waitlist, Request& request);
+Response get_waitlist_offer(Waitlist& waitlist, Request& request);
 Response invite_event_staff(Staff& staff, Request& request);
 Response list_event_staff(Staff& staff, Request& request);
 Response remove_event_staff(Staff& staff, Request& request);

@@ -29,6 +29,9 @@ Mapping mapping(Errc code) {
     case Errc::capacity_below_sold: return {409, "capacity-below-sold", "Capacity is below the seats taken"};
     case Errc::sold_out: return {409, "sold-out", "Sold out"};
     case Errc::sales_closed: return {409, "sales-closed", "Not on sale now"};
+    case Errc::not_sold_out: return {409, "not-sold-out", "Not sold out"};
+    case Errc::already_waiting: return {409, "already-waiting", "Already on the waiting list"};
+    case Errc::offer_not_available: return {409, "offer-not-available", "Offer not available"};
     case Errc::attendee_limit: return {409, "attendee-limit", "Too many seats for one attendee"};
     case Errc::hold_open: return {409, "unpaid-order-open", "An unpaid order already holds seats"};
     case Errc::hold_cooldown: return {409, "hold-cooldown", "Seats cannot be held again yet"};

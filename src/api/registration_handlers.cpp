@@ -137,7 +137,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken"});
+  auto offer_token = input->string("waitlistOfferToken");
   auto event_id = input->string("eventId", true);
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
@@ -179,8 +180,14 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     auto email = buyer->string("email", true);
     guest = GuestBuyer{.id = {}, .name = name.value_or(""), .email = email.value_or(""), .account_id = {}};
   }
-  // Who orders: the signed-in account, or without an Authorization header a guest buyer.
-  if (!request.principal && !guest) {
+  if (offer_token && (!items.empty() || quantity)) {
+    return respond(problem(Error{Errc::invalid_input,
+                                 "The order is not acceptable.",
+                                 {{"items", "come from the waiting-list offer; give none"}}}));
+  }
+  // Who orders: the signed-in account, or without an Authorization header a guest buyer (or the
+  // guest whose waiting-list offer it claims).
+  if (!request.principal && !guest && !offer_token) {
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (auto bad = input->errors()) return respond(std::move(*bad));
@@ -204,7 +211,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    .idempotency_key = std::string(key),
                                    .client_address = request.client,
                                    .client_exempt = request.client_is_proxy,
-                                   .guest = std::move(guest)},
+                                   .guest = std::move(guest),
+                                   .waitlist_offer_token = offer_token.value_or("")},
                                   request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
                                     if (!registered) return respond(problem(registered.error()));
                                     JsonWriter w;
@@ -315,6 +323,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("registeredCount", s.registered_count);
   w.field("confirmed", s.confirmed_seats);
   w.field("pending", s.pending_seats);
+  w.field("offered", s.offered_seats);
   w.field("cancelled", s.cancelled_seats);
   w.field("checkedIn", s.checked_in);
   w.key("holds").begin_object();

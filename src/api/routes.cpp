@@ -56,6 +56,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& staff = s.staff;
   auto& questions = s.questions;
   auto& console = s.admin;
+  auto& waitlist = s.waitlist;
 
   // clang-format off
   return {
@@ -112,6 +113,14 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}/scan-keys", user,    inline_io,   RateClass::general, on(get_scan_keys, tickets)},
     {"POST",   "/api/events/{id}/scan-keys/rotate", organizer, blocking, RateClass::general, on(rotate_scan_key, tickets)},
     {"GET",    "/api/events/{id}/audit",   user,      inline_io,   RateClass::general, on(list_event_audit, console)},
+    {"POST",   "/api/events/{id}/waitlist", viewer,   blocking,    RateClass::general, on(join_waitlist, waitlist)},
+    {"GET",    "/api/events/{id}/waitlist", organizer, inline_io,  RateClass::general, on(list_waitlist, waitlist)},
+    {"POST",   "/api/events/{id}/waitlist/pause", organizer, blocking, RateClass::general, on(pause_waitlist, waitlist)},
+    {"POST",   "/api/events/{id}/waitlist/resume", organizer, blocking, RateClass::general, on(resume_waitlist, waitlist)},
+    {"DELETE", "/api/events/{id}/waitlist/{entryId}", viewer, blocking, RateClass::general, on(leave_waitlist, waitlist)},
+    {"POST",   "/api/waitlist/confirm",    anyone,    blocking,    RateClass::auth,    on(confirm_waitlist_entry, waitlist)},
+    {"GET",    "/api/waitlist/offers/{entryId}", viewer, inline_io, RateClass::general, on(get_waitlist_offer, waitlist)},
+    {"GET",    "/api/me/waitlist",         user,      inline_io,   RateClass::general, on(list_my_waitlist, waitlist)},
 
     {"POST",   "/api/registrations",       viewer,    inline_io,   RateClass::general, nullptr, later(register_attendee, registrations)},
     {"GET",    "/api/registrations",       user,      inline_io,   RateClass::general, on(list_my_registrations, registrations)},

@@ -15,6 +15,7 @@
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
 #include "app/tickets.hpp"
+#include "app/waitlist.hpp"
 
 namespace admit::api {
 
@@ -30,6 +31,7 @@ struct Services {
   Questions& questions;
   ExternalSignIn* external_sign_in;  ///< null: no external provider configured
   Administration& admin;
+  Waitlist& waitlist;
   std::function<bool()> ready;             ///< the database answers
   std::function<std::string()> jwks_json;  ///< the public signing keys
   std::function<std::string()> metrics;    ///< Prometheus exposition text

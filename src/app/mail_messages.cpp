@@ -1,5 +1,7 @@
 #include "app/mail_messages.hpp"
 
+#include <algorithm>
+
 #include "app/tickets.hpp"
 
 namespace admit {
@@ -220,6 +222,51 @@ MessageText staff_invitation_text(Event const& event, std::string_view public_ur
       .fact("Where", event.details.location)
       .link("See the invitation", url_of(public_url, "/invitations"));
   return finish("Door staff for " + event.details.name, body);
+}
+
+namespace {
+std::string seats_of(Event const& event, WaitlistEntry const& entry) {
+  std::string what = std::to_string(entry.quantity) + (entry.quantity == 1 ? " ticket" : " tickets");
+  auto const type = std::ranges::find(event.ticket_types, entry.ticket_type_id, &TicketType::id);
+  if (type != event.ticket_types.end() && event.ticket_types.size() > 1) what += " (" + type->details.name + ")";
+  return what;
+}
+}  // namespace
+
+MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
+                                std::string_view token) {
+  MessageBody body;
+  auto const until =
+      entry.offer_expires_at ? format_event_date(*entry.offer_expires_at, event.details.timezone) : std::string("soon");
+  body.greeting(entry.name)
+      .paragraph("Seats came free for " + event.details.name + ", and you are next on the waiting list: " +
+                 seats_of(event, entry) + " are held for you until " + until + ".")
+      .link("Claim your tickets", url_of(public_url, "/offers/" + entry.id + "#token=" + std::string(token)))
+      .paragraph("If you do not claim them by then, they go to the next person in line. This link is yours alone.")
+      .fact("Event", event.details.name)
+      .fact("When", format_event_date(event.details.starts_at, event.details.timezone));
+  return finish("Seats are held for you: " + event.details.name, body);
+}
+
+MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
+                                       std::string_view token) {
+  MessageBody body;
+  body.greeting(entry.name)
+      .paragraph("You asked to join the waiting list for " + event.details.name + " (" + seats_of(event, entry) +
+                 "). Your place counts once you confirm this address:")
+      .link("Confirm my place", url_of(public_url, "/waitlist/confirm#token=" + std::string(token)))
+      .paragraph("If you did not ask for this, ignore this message.");
+  return finish("Confirm your place on the waiting list: " + event.details.name, body);
+}
+
+MessageText waitlist_closed_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url) {
+  MessageBody body;
+  body.greeting(entry.name)
+      .paragraph("We are sorry: the organizer has cancelled " + event.details.name + ", planned for " +
+                 format_event_date(event.details.starts_at, event.details.timezone) +
+                 ". Its waiting list is closed, and your place on it with it.")
+      .link("Other events", url_of(public_url, "/"));
+  return finish("Event cancelled: " + event.details.name, body);
 }
 
 }  // namespace admit

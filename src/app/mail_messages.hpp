@@ -60,6 +60,14 @@ MessageText event_cancelled_text(Event const& event, Registration const& order, 
 MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText staff_invitation_text(Event const& event, std::string_view public_url);
+/// Seats held for a waiting-list entry: what, until when (in the event's time zone), and its
+/// personal link `{public_url}/offers/{entryId}#token={token}`.
+MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
+                                std::string_view token);
+/// A guest's entry counts once this link is followed: `{public_url}/waitlist/confirm#token={token}`.
+MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
+                                       std::string_view token);
+MessageText waitlist_closed_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url);
 
 /// The page of a guest order, opened by its token: the token rides in the fragment, which
 /// browsers never send to a server (nor to another site in a Referer).

@@ -231,6 +231,28 @@ MailSender::Rendered MailSender::render(OutboxMessage const& message) {
       text = staff_invitation_text(*event, settings_.public_url);
       break;
     }
+    case MailKind::waitlist_offer:
+    case MailKind::waitlist_confirmation:
+    case MailKind::waitlist_closed: {
+      auto const place = waitlist_ ? waitlist_->find_waitlist_entry(entry.reference) : std::nullopt;
+      auto const event = events_.find_event(entry.event_id);
+      if (!place || !event) return skip("the waiting-list entry or its event no longer exists");
+      to = {place->name, entry.recipient.empty() ? place->email : entry.recipient};
+      if (entry.kind == MailKind::waitlist_closed) {
+        text = waitlist_closed_text(*event, *place, settings_.public_url);
+        break;
+      }
+      if (entry.secret.empty()) return skip("the link's secret is gone");
+      if (entry.kind == MailKind::waitlist_offer) {
+        // An offer claimed, expired or withdrawn before its message went out is not sent.
+        if (place->status != WaitlistStatus::offered) return skip("the offer is no longer open");
+        text = waitlist_offer_text(*event, *place, settings_.public_url, entry.secret);
+      } else {
+        if (place->confirmed || !in_line(place->status)) return skip("the entry needs no confirmation any more");
+        text = waitlist_confirmation_text(*event, *place, settings_.public_url, entry.secret);
+      }
+      break;
+    }
   }
   if (!text.subject.empty()) {
     out.content.subject = std::move(text.subject);

@@ -63,6 +63,10 @@ class MailSender {
   MailSender(MailSender const&) = delete;
   MailSender& operator=(MailSender const&) = delete;
 
+  /// Lets the sender write waiting-list messages (offers, confirmations, closings), reading
+  /// their entries here. Set before start().
+  void render_waitlist_with(WaitlistStore& waitlist) { waitlist_ = &waitlist; }
+
   /// Starts `settings.concurrency` sending threads.
   void start();
   /// Removes the copies the transport keeps of these delivered messages (outbox ids), for
@@ -109,6 +113,7 @@ class MailSender {
   MailStore& outbox_;
   UserStore& users_;
   EventStore& events_;
+  WaitlistStore* waitlist_ = nullptr;
   RegistrationStore& registrations_;
   TicketPrinter& printer_;
   MailComposer& composer_;

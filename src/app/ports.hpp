@@ -25,6 +25,7 @@
 #include "domain/staff.hpp"
 #include "domain/time.hpp"
 #include "domain/user.hpp"
+#include "domain/waitlist.hpp"
 
 namespace admit {
 
@@ -616,6 +617,7 @@ struct EventStats {
   std::int32_t registered_count = 0;
   std::int32_t confirmed_seats = 0;
   std::int32_t pending_seats = 0;
+  std::int32_t offered_seats = 0;  ///< held for waiting-list offers (not orders)
   std::int32_t cancelled_seats = 0;
   std::int32_t checked_in = 0;
   std::int64_t revenue_minor = 0;
@@ -929,6 +931,106 @@ class GuestStore {
                                  std::optional<OutboxEntry> const& mail, Timestamp now) = 0;
 };
 
+// ---- waiting list --------------------------------------------------------------------
+
+/// One place on an event's waiting list.
+struct WaitlistEntry {
+  std::string id{};
+  std::string event_id{};
+  std::string ticket_type_id{};
+  std::string user_id{};   ///< the account that joined; empty for a guest
+  std::string buyer_id{};  ///< whom offers are held for: the account, or a confirmed guest's buyer record
+  std::string name{};
+  std::string email{};  ///< normalised
+  std::int32_t quantity = 1;
+  WaitlistStatus status = WaitlistStatus::waiting;
+  bool confirmed = false;  ///< an account's entry at once; a guest's once the emailed link was followed
+  std::optional<std::string> registration_id{};  ///< the offer's hold, then the order it became
+  std::optional<Timestamp> offer_expires_at{};
+  Timestamp created_at{};
+  std::int64_t seq = 0;       ///< joining order within the event
+  std::int32_t position = 0;  ///< read model: 1-based among the event's entries in line; 0 when out of line
+};
+
+/// How the stores serve waiting lists: how long an offer holds its seats, and the secret links'
+/// tokens, which the stores write into the messages they queue (their keys stay above them).
+struct WaitlistConfig {
+  std::chrono::seconds offer_for{86400};
+  /// The token of an entry's link: `purpose` "offer" or "confirm".
+  std::function<std::string(std::string_view purpose, std::string_view entry_id)> token{};
+};
+
+enum class WaitlistJoin {
+  joined,
+  not_found,        ///< no such event (or it is a draft), or the type is not the event's
+  not_sold_out,     ///< what is asked for can be ordered now
+  already_waiting,  ///< the address (or account) is in line for this event and type already
+  closed,           ///< the event is cancelled or has begun
+};
+
+struct WaitlistJoinResult {
+  WaitlistJoin outcome = WaitlistJoin::joined;
+  WaitlistEntry entry{};
+};
+
+enum class OfferClaim {
+  claimed,
+  not_available,  ///< unknown, expired, claimed, removed, or another person's
+};
+
+/// Turning an offer into its buyer's order: the offer's hold becomes a registration waiting for
+/// payment (a paid event: `hold_expires_at` set) or a confirmed one with `tickets` (free).
+struct OfferClaimRequest {
+  std::string entry_id;
+  std::string claimant_user_id;  ///< the signed-in claimant; empty: a guest entry claimed by its link
+  RegistrationStatus status = RegistrationStatus::pending_payment;
+  std::optional<Timestamp> hold_expires_at{};
+  std::vector<Ticket> tickets{};
+  Answers answers{};
+  std::vector<Attendee> attendees{};
+  OrderLink link{};  ///< a guest entry's order token
+};
+
+struct OfferClaimResult {
+  OfferClaim outcome = OfferClaim::not_available;
+  RegistrationDetail detail{};
+};
+
+/// Waiting lists. Seats freed anywhere (a cancellation, an expired hold or offer, a capacity
+/// raised, an entry removed with a live offer, a list resumed) are offered to the waiting
+/// entries in the transaction that freed them, under the event's lock, by choose_offers
+/// (domain/waitlist.hpp): each offer is a registration in status `offered` holding its seats,
+/// and its message is queued in the same transaction.
+class WaitlistStore {
+ public:
+  virtual ~WaitlistStore() = default;
+  /// Set once at start (main), before serving.
+  virtual void configure_waitlist(WaitlistConfig config) = 0;
+  /// Puts `entry` (id, event, type, person, quantity) last in line when what it asks for cannot
+  /// be ordered now and the person is not in line for it already; atomic. A guest's entry is
+  /// unconfirmed and its confirmation message queued. Audited as waitlist.joined.
+  virtual WaitlistJoinResult join_waitlist(WaitlistEntry const& entry, Timestamp now, Actor const& actor) = 0;
+  /// Confirms a guest's entry (its buyer record made when the address has none), then serves
+  /// the list; nullopt when no such entry is in line.
+  virtual std::optional<WaitlistEntry> confirm_waitlist_entry(std::string_view entry_id, Timestamp now,
+                                                              Actor const& actor) = 0;
+  virtual std::optional<WaitlistEntry> find_waitlist_entry(std::string_view entry_id) = 0;
+  /// The event's entries by joining order (those after `after_seq`), at most `limit`, and
+  /// whether the list is paused.
+  virtual std::vector<WaitlistEntry> list_waitlist(std::string_view event_id, std::int64_t after_seq, int limit) = 0;
+  virtual bool waitlist_paused(std::string_view event_id) = 0;
+  /// Pauses (no offers) or resumes (served at once) the event's list; false when no such event.
+  virtual bool set_waitlist_paused(std::string_view event_id, bool paused, Timestamp now, Actor const& actor) = 0;
+  /// Every entry of an account (its own and those of guest buyers it proved), newest first.
+  virtual std::vector<WaitlistEntry> list_user_waitlist(std::string_view user_id) = 0;
+  /// Takes an entry in line out of it; a live offer's seats go to the next in line. False when
+  /// the event has no such entry in line.
+  virtual bool remove_waitlist_entry(std::string_view event_id, std::string_view entry_id, Timestamp now,
+                                     Actor const& actor) = 0;
+  /// Claims a live offer once, atomically; never takes a seat anew.
+  virtual OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) = 0;
+};
+
 // ---- administration ------------------------------------------------------------------
 
 /// One row of the audit log: who changed what, when, in which request.
@@ -1036,7 +1138,8 @@ class Store : public UserStore,
               public QuestionStore,
               public ExternalIdentityStore,
               public GuestStore,
-              public AdminStore {
+              public AdminStore,
+              public WaitlistStore {
  public:
   /// True when the database answers.
   virtual bool ping() = 0;

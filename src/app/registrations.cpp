@@ -48,6 +48,10 @@ std::optional<Registrations::EventOnSale> Registrations::recent_event(std::strin
 
 void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                                       Completion<Result<Registered>> done) {
+  if (!request.waitlist_offer_token.empty()) {
+    if (!offer_claims_) return done(fail(Errc::offer_not_available, "Waiting-list offers are not served here."));
+    return done(offer_claims_(who, request, actor));
+  }
   std::vector<FieldError> errors;
   if (request.items.empty()) {
     errors = check_quantity(request.quantity);
@@ -141,6 +145,8 @@ Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterR
   return items;
 }
 
+}  // namespace
+
 /// The order's answers and attendees checked against the event's questions and returned in
 /// canonical form, or the 400 naming every field that is not acceptable. Seat i's ticket type
 /// is found by walking the items, each item's seats in turn, as the tickets are issued. With no
@@ -191,6 +197,8 @@ Result<std::pair<Answers, std::vector<Attendee>>> checked_answers(std::vector<Qu
   if (!errors.empty()) return fail(Errc::invalid_input, "The order is not acceptable.", std::move(errors));
   return std::pair{std::move(order_answers), std::move(attendees)};
 }
+
+namespace {
 
 /// The field an item-level refusal names: the item's, or the old form's.
 std::string item_field(RegisterRequest const& request, std::optional<std::size_t> item, std::string_view field) {

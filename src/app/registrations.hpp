@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ struct RegisterRequest {
   bool client_exempt = false;   ///< the client is a trusted proxy itself: no per-client cap
   /// Set for a guest order (no account): its buyer as sent, checked by register_attendee.
   std::optional<GuestBuyer> guest{};
+  std::string waitlist_offer_token{};  ///< claims that waiting-list offer (Waitlist::claim)
 };
 
 struct CancelRequest {
@@ -125,6 +127,11 @@ class Registrations {
   Result<TicketExport> export_event_tickets(Principal const& who, std::string_view event_id);
   Result<EventAnalytics> event_analytics(Principal const& who, std::string_view event_id);
 
+  /// Where an order that names a waiting-list offer goes (Waitlist::claim); unset: such orders
+  /// are refused.
+  using OfferClaims = std::function<Result<Registered>(Principal const&, RegisterRequest const&, Actor const&)>;
+  void claim_offers_with(OfferClaims claims) { offer_claims_ = std::move(claims); }
+
   static constexpr std::size_t kMaxSearchLength = 200;
   static constexpr std::size_t kMaxReasonLength = 1000;
 
@@ -151,6 +158,7 @@ class Registrations {
   TicketingSettings settings_;
   GuestOrders* guests_;
   RequestQuota guest_quota_;  ///< guest orders per client address
+  OfferClaims offer_claims_;
 
   struct CachedEvent {
     EventOnSale sale;
@@ -166,6 +174,13 @@ class Registrations {
 std::vector<Ticket> issue_tickets(Registration const& registration, std::vector<RegistrationItem> const& items,
                                   std::vector<Attendee> const& attendees, TicketCodes& codes, Entropy& entropy,
                                   Timestamp now);
+
+/// The order's answers and attendees (`request.answers`, `request.attendees`) checked against the
+/// event's questions for these items, in canonical form, or the 400 naming every field that is
+/// not acceptable.
+Result<std::pair<Answers, std::vector<Attendee>>> checked_answers(std::vector<Question> const& questions,
+                                                                  std::vector<RegistrationItem> const& items,
+                                                                  RegisterRequest const& request);
 
 std::string encode_registration_cursor(RegistrationCursor const& cursor);
 std::optional<RegistrationCursor> decode_registration_cursor(std::string_view text);

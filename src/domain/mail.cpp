@@ -8,7 +8,7 @@ namespace admit {
 
 namespace {
 
-constexpr std::array<std::pair<MailKind, std::string_view>, 7> kKindNames{{
+constexpr std::array<std::pair<MailKind, std::string_view>, 10> kKindNames{{
     {MailKind::registration_confirmed, "registration_confirmed"},
     {MailKind::hold_expired, "hold_expired"},
     {MailKind::registration_cancelled, "registration_cancelled"},
@@ -16,6 +16,9 @@ constexpr std::array<std::pair<MailKind, std::string_view>, 7> kKindNames{{
     {MailKind::password_reset, "password_reset"},
     {MailKind::email_verification, "email_verification"},
     {MailKind::staff_invitation, "staff_invitation"},
+    {MailKind::waitlist_offer, "waitlist_offer"},
+    {MailKind::waitlist_confirmation, "waitlist_confirmation"},
+    {MailKind::waitlist_closed, "waitlist_closed"},
 }};
 
 constexpr std::array<std::pair<MailStatus, std::string_view>, 6> kStatusNames{{
@@ -61,7 +64,8 @@ std::string registration_mail_id(MailKind kind, std::string_view registration_id
 }
 
 bool carries_secret(MailKind kind) {
-  return kind == MailKind::password_reset || kind == MailKind::email_verification;
+  return kind == MailKind::password_reset || kind == MailKind::email_verification || kind == MailKind::waitlist_offer ||
+         kind == MailKind::waitlist_confirmation;
 }
 
 int mail_priority(MailKind kind) {

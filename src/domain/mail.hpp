@@ -24,6 +24,9 @@ enum class MailKind : std::uint8_t {
   password_reset,          ///< a single-use link to choose a new password
   email_verification,      ///< a link that proves the account owns its address
   staff_invitation,        ///< an invitation to scan an event's tickets at the door
+  waitlist_offer,          ///< seats are held for a waiting-list entry: its personal link, until when
+  waitlist_confirmation,   ///< a guest's waiting-list entry counts once this link is followed
+  waitlist_closed,         ///< the event was cancelled: the entry is closed
 };
 
 std::string_view mail_kind_name(MailKind kind);

@@ -22,16 +22,18 @@ enum class RegistrationStatus : std::uint8_t {
   expired,          ///< the hold ran out before payment
   refund_pending,   ///< cancelled after payment; the refund is under way
   refunded,         ///< cancelled after payment; money returned
+  offered,          ///< a waiting-list offer: seats held for the entry until hold_expires_at; not an order yet
 };
 
 /// Every status with the name it is stored and shown under.
-inline constexpr std::array<std::pair<RegistrationStatus, std::string_view>, 6> kRegistrationStatuses{{
+inline constexpr std::array<std::pair<RegistrationStatus, std::string_view>, 7> kRegistrationStatuses{{
     {RegistrationStatus::pending_payment, "pending_payment"},
     {RegistrationStatus::confirmed, "confirmed"},
     {RegistrationStatus::cancelled, "cancelled"},
     {RegistrationStatus::expired, "expired"},
     {RegistrationStatus::refund_pending, "refund_pending"},
     {RegistrationStatus::refunded, "refunded"},
+    {RegistrationStatus::offered, "offered"},
 }};
 
 constexpr std::string_view status_name(RegistrationStatus s) {
@@ -46,7 +48,14 @@ std::optional<RegistrationStatus> parse_registration_status(std::string_view s);
 /// Whether a registration in this state holds seats: the one list every seat count uses (the
 /// stores' SQL spells it once, checked against this function by the compiler: store/policy.hpp).
 constexpr bool holds_seats(RegistrationStatus s) {
-  return s == RegistrationStatus::pending_payment || s == RegistrationStatus::confirmed;
+  return s == RegistrationStatus::pending_payment || s == RegistrationStatus::confirmed ||
+         s == RegistrationStatus::offered;
+}
+
+/// Whether a registration in this state is an order (placed by its buyer): a waiting-list offer
+/// holds seats but is not one until it is claimed.
+constexpr bool is_order(RegistrationStatus s) {
+  return s != RegistrationStatus::offered;
 }
 
 /// One line of an order: seats of one ticket type at the price they were ordered at.

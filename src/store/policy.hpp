@@ -15,7 +15,7 @@ namespace admit {
 
 /// The statuses that hold seats (holds_seats in domain/registration.hpp) as an SQL list, for
 /// `status IN ADMIT_SEAT_HOLDING`. The compiler checks it against the domain's function.
-#define ADMIT_SEAT_HOLDING "('pending_payment', 'confirmed')"
+#define ADMIT_SEAT_HOLDING "('pending_payment', 'confirmed', 'offered')"
 
 namespace policy_detail {
 /// Whether `sql` lists exactly the statuses that hold seats, in kRegistrationStatuses' order,
@@ -149,7 +149,7 @@ AttendeeHoldings read_holdings(Integer integer, Optional optional) {
   "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.registration_id = r.id AND p.status IN " \
   "('succeeded', 'refund_pending', 'refunded')) THEN 1 ELSE 0 END), 0), "                                   \
   "COALESCE(SUM(CASE WHEN r.status = 'expired' THEN 1 ELSE 0 END), 0) "                                     \
-  "FROM registrations r WHERE r.amount_minor > 0 AND r.event_id = "
+  "FROM registrations r WHERE r.amount_minor > 0 AND r.status <> 'offered' AND r.event_id = "
 
 /// Why the request may not cancel a registration with these facts, or nothing when it may.
 inline std::optional<Cancellation> cancellation_refusal(CancellationFacts const& facts,

@@ -295,8 +295,10 @@ GuestBuyer read_guest(Row const& row, int first = 0) {
 #define ADMIT_DETAIL_FROM " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "LEFT JOIN guest_buyers g ON g.id = r.user_id "
 /// An account's own registrations and those of the guest buyers whose address it proved, for
 /// `WHERE` after ADMIT_DETAIL_FROM; `user` is the account id's placeholder.
-#define ADMIT_OWNED_BY(user) \
-  "(r.user_id = " user " OR r.user_id IN (SELECT id FROM guest_buyers WHERE user_id = " user ")) "
+#define ADMIT_OWNED_BY(user)                                                                 \
+  "(r.user_id = " user " OR r.user_id IN (SELECT id FROM guest_buyers WHERE user_id = " user \
+  ")) "                                                                                      \
+  "AND r.status <> 'offered' "
 
 template <class Row>
 RegistrationDetail read_detail(Row const& row) {

@@ -2,6 +2,7 @@
 
 /// Pieces shared by the PostgreSQL store's translation units.
 
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -249,5 +250,16 @@ inline bool join_guest_orders(pg::Connection& db, std::string_view user_id, Time
                {pg::param(user_id), pg::param(seconds(now))})
              .affected() > 0;
 }
+
+/// Offers the event's freed seats to its waiting list (store/waitlist_sql.hpp), in the
+/// caller's transaction, under the event's row lock. Every change that frees seats calls it.
+int offer_freed_seats(pg::Connection& db, std::string const& event_id, Timestamp now, WaitlistConfig const& config);
+/// Ends the offers whose time is up and serves the lists of `events` plus theirs.
+int expire_offers(pg::Connection& db, Timestamp now, WaitlistConfig const& config, std::set<std::string> events);
+/// Takes an erased person out of every waiting line and out of its entries.
+void erase_from_waitlists(pg::Connection& db, std::string const& user_id, std::string const& email, Timestamp now,
+                          WaitlistConfig const& config, Actor const& actor);
+/// Closes the waiting list of an event being cancelled (before its registrations are).
+void close_waitlist(pg::Connection& db, std::string const& event_id, Timestamp now);
 
 }  // namespace admit::pg_detail

@@ -201,7 +201,7 @@ int PostgresStore::expire_holds(Timestamp now) {
         "UPDATE registrations SET status = 'expired', updated_at = $1 "
         "WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id, event_id, quantity",
         {param(seconds(now))});
-    if (r.empty()) return 0;
+    if (r.empty()) return pg_detail::expire_offers(db, now, waitlist_, {});
     std::map<std::string, std::int64_t> released;
     std::vector<std::int64_t> at;
     std::vector<std::string> ids;
@@ -232,7 +232,8 @@ int PostgresStore::expire_holds(Timestamp now) {
         {pg::int_array(at), pg::text_array(ids)});
     auto const told = pg_detail::registration_mail_rows(MailKind::hold_expired, ids, now);
     db.exec(told.sql, told.params);
-    return r.rows();
+    // Offers run out in the same sweep; every list whose seats came free is served.
+    return r.rows() + pg_detail::expire_offers(db, now, waitlist_, std::set<std::string>(events.begin(), events.end()));
   });
 }
 

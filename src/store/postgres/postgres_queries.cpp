@@ -31,7 +31,7 @@ std::vector<RegistrationRow> event_registrations(pg::Connection& db, std::string
   // ILIKE under the "C" collation ignores the case of ASCII letters only, which is the contract
   // (and what SQLite's LIKE does), whatever the database's locale.
   static std::string const select = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_POSTGRES)
-      ADMIT_REGISTRATION_ROWS_FROM "WHERE r.event_id = $1 ";
+      ADMIT_REGISTRATION_ROWS_FROM "WHERE r.event_id = $1 AND r.status <> 'offered' ";
   static std::string const rest =
       "AND ($2::bigint IS NULL OR r.registered_at > $2 OR "
       "(r.registered_at = $2 AND r.seq > (SELECT seq FROM registrations WHERE id = $3))) "

@@ -590,7 +590,7 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
       {param(id)});
   if (r.empty()) return Cancellation::not_found;
   auto const status = parse_registration_status(r.text(0, 1));
-  if (!status || !holds_seats(*status)) return Cancellation::not_active;
+  if (!status || !holds_seats(*status) || !is_order(*status)) return Cancellation::not_active;
   auto const event_id = r.text(0, 0);
   CancellationFacts facts{
       .now = now,
@@ -628,8 +628,14 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
 
 Cancellation PostgresStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                                 Actor const& actor) {
-  return pg::transaction(
-      *pool_, [&](Connection& db) { return pg_detail::cancel_registration_in(db, id, request, now, actor); });
+  return pg::transaction(*pool_, [&](Connection& db) {
+    auto const outcome = pg_detail::cancel_registration_in(db, id, request, now, actor);
+    if (outcome == Cancellation::cancelled) {
+      auto const r = db.exec("SELECT event_id FROM registrations WHERE id = $1", {param(id)});
+      if (!r.empty()) pg_detail::offer_freed_seats(db, r.text(0, 0), now, waitlist_);
+    }
+    return outcome;
+  });
 }
 
 EventStats PostgresStore::event_stats(std::string_view event_id) {
@@ -651,6 +657,8 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
         stats.revenue_minor += r.integer(i, 2);
       } else if (status == RegistrationStatus::pending_payment) {
         stats.pending_seats += seats;
+      } else if (status == RegistrationStatus::offered) {
+        stats.offered_seats += seats;
       } else {
         stats.cancelled_seats += seats;
         if (status == RegistrationStatus::refunded) stats.refunded_minor += r.integer(i, 2);
@@ -671,6 +679,7 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
     auto r = db->exec(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING
+        " AND status <> 'offered'"
         " "
         "GROUP BY registered_at / 3600 ORDER BY 1",
         {param(event_id)});

@@ -306,7 +306,7 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
   ErasedOrders erased;
   erased.cancelled = pg_detail::read_all(
       db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
-                  " AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+                  " AND r.status IN " ADMIT_SEAT_HOLDING " AND r.status <> 'offered' AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
               {param(who.id), param(seconds(now))}),
       [](pg::Row const& row) { return row.text(0); });
   CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};
@@ -379,6 +379,8 @@ std::expected<Erasure, AccountRefusal> PostgresStore::erase_user(std::string_vie
                                                             .name = name,
                                                             .erased_address = erased_address},
                                                            now, actor);
+    // Their places in waiting lists go too: live offers end, the next in line is served.
+    pg_detail::erase_from_waitlists(db, std::string(user_id), email, now, waitlist_, actor);
     db.exec("UPDATE external_identities SET email = $2 WHERE user_id = $1", {param(user_id), param(erased_address)});
     db.exec("DELETE FROM password_reset_tokens WHERE email = $1", {param(email)});
     db.exec("DELETE FROM email_verification_tokens WHERE user_id = $1", {param(user_id)});
@@ -422,6 +424,8 @@ std::expected<GuestErasure, GuestRefusal> PostgresStore::erase_guest(GuestToEras
                                                             .name = name,
                                                             .erased_address = erased_address},
                                                            now, actor);
+    // Their places in waiting lists go too: live offers end, the next in line is served.
+    pg_detail::erase_from_waitlists(db, guest_id, email, now, waitlist_, actor);
     audit(db, now, actor, "guest.erased", "guest", guest_id, erasure_counts(erasure));
     erasure.guest_id = guest_id;
     erasure.erased_at = now;
@@ -649,6 +653,7 @@ EventUpdate PostgresStore::update_event(std::string_view id, EventDraft const& d
         {param(id), param(d.price_minor)});
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(id)});
     audit(db, now, actor, "event.updated", "event", id);
+    pg_detail::offer_freed_seats(db, std::string(id), now, waitlist_);  // a raised capacity frees seats
     return EventUpdate::updated;
   });
 }
@@ -670,6 +675,7 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
         "WHERE id = $1 AND status <> 'cancelled'",
         {param(id), param(seconds(now))});
     if (r.affected() == 0) return false;
+    pg_detail::close_waitlist(db, std::string(id), now);
     // Every holder is told, then every active registration ends with the event: seats
     // released, tickets void. The event row's lock (taken above) keeps new registrations out
     // meanwhile.
@@ -733,6 +739,7 @@ TicketTypeChange PostgresStore::update_ticket_type(std::string_view event_id, st
     }
     db.exec(ADMIT_REFRESH_EVENT_PRICE("$1"), {param(event_id)});
     audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
+    pg_detail::offer_freed_seats(db, std::string(event_id), now, waitlist_);  // a raised quota frees seats
     return TicketTypeChange::done;
   });
 }

@@ -180,6 +180,19 @@ class PostgresStore final : public Store {
     PlacementResult result;
   };
 
+  void configure_waitlist(WaitlistConfig config) override;
+  WaitlistJoinResult join_waitlist(WaitlistEntry const& entry, Timestamp now, Actor const& actor) override;
+  std::optional<WaitlistEntry> confirm_waitlist_entry(std::string_view entry_id, Timestamp now,
+                                                      Actor const& actor) override;
+  std::optional<WaitlistEntry> find_waitlist_entry(std::string_view entry_id) override;
+  std::vector<WaitlistEntry> list_waitlist(std::string_view event_id, std::int64_t after_seq, int limit) override;
+  bool waitlist_paused(std::string_view event_id) override;
+  bool set_waitlist_paused(std::string_view event_id, bool paused, Timestamp now, Actor const& actor) override;
+  std::vector<WaitlistEntry> list_user_waitlist(std::string_view user_id) override;
+  bool remove_waitlist_entry(std::string_view event_id, std::string_view entry_id, Timestamp now,
+                             Actor const& actor) override;
+  OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) override;
+
  private:
   /// The account with `email` as a change left it.
   std::expected<User, AccountRefusal> changed_user(std::string_view email);
@@ -191,6 +204,7 @@ class PostgresStore final : public Store {
   void run_registration_writer(std::stop_token const& stop);
 
   PostgresSettings settings_;
+  WaitlistConfig waitlist_;  ///< set once before serving (configure_waitlist)
   std::unique_ptr<pg::Pool> pool_;
 
   std::mutex jobs_mutex_;

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -201,6 +203,17 @@ inline void join_guest_orders(sqlite::Connection& db, std::string_view user_id, 
 /// What SqliteStore::cancel_registration does, on the writer.
 Cancellation cancel_registration_in(sqlite::Connection& db, std::string_view id, CancellationRequest const& request,
                                     Timestamp now, Actor const& actor);
+
+/// Offers the event's freed seats to its waiting list (store/waitlist_sql.hpp), in the
+/// caller's transaction. Every change that frees seats calls it.
+int offer_freed_seats(sqlite::Connection& db, std::string const& event_id, Timestamp now, WaitlistConfig const& config);
+/// Ends the offers whose time is up and serves the lists of `events` plus theirs.
+int expire_offers(sqlite::Connection& db, Timestamp now, WaitlistConfig const& config, std::set<std::string> events);
+/// Takes an erased person out of every waiting line and out of its entries.
+void erase_from_waitlists(sqlite::Connection& db, std::string const& user_id, std::string const& email, Timestamp now,
+                          WaitlistConfig const& config, Actor const& actor);
+/// Closes the waiting list of an event being cancelled (before its registrations are).
+void close_waitlist(sqlite::Connection& db, std::string const& event_id, Timestamp now);
 
 }  // namespace sqlite_detail
 

@@ -153,6 +153,10 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+int Statement::columns() const {
+  return sqlite3_column_count(stmt_);
+}
+
 Transaction::Transaction(Connection& connection) : connection_(connection) {
   connection_.prepare("BEGIN IMMEDIATE").run();
 }

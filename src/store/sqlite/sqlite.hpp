@@ -82,6 +82,7 @@ class Statement {
   std::optional<std::int64_t> optional_integer(int column) const;
   std::string blob(int column) const;
   bool is_null(int column) const;
+  int columns() const;
 
  private:
   sqlite3* db_;

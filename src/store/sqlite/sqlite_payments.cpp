@@ -258,13 +258,16 @@ int SqliteStore::expire_holds(Timestamp now) {
       }
     }
     for (auto const& id : expired) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
+    std::set<std::string> freed;
     for (auto const& [event_id, quantity] : released) {
       db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")
           .bind(1, event_id)
           .bind(2, quantity)
           .run();
+      freed.insert(event_id);
     }
-    return static_cast<int>(released.size());
+    // Offers run out in the same sweep; every list whose seats came free is served.
+    return static_cast<int>(released.size()) + sqlite_detail::expire_offers(db, now, waitlist_, std::move(freed));
   });
 }
 

@@ -35,7 +35,7 @@ std::vector<RegistrationRow> event_registrations(sqlite::Connection& db, std::st
                                                  std::optional<std::string> const& pattern,
                                                  std::optional<RegistrationCursor> const& after, int limit) {
   std::string sql = "SELECT " ADMIT_REGISTRATION_ROW_COLUMNS(ADMIT_ITEMS_SUMMARY_SQLITE) ADMIT_REGISTRATION_ROWS_FROM
-      "WHERE r.event_id = ?1";
+      "WHERE r.event_id = ?1 AND r.status <> 'offered'";
   // SQLite's LIKE ignores the case of ASCII letters only, which is the contract.
   if (pattern) sql += " AND (" ADMIT_BUYER_NAME " LIKE ?5 ESCAPE '\\' OR " ADMIT_BUYER_EMAIL " LIKE ?5 ESCAPE '\\')";
   if (after) {

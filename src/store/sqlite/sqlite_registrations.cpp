@@ -252,7 +252,7 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
     row.bind(1, id);
     if (!row.step()) return Cancellation::not_found;
     auto const status = parse_registration_status(row.text(1));
-    if (!status || !holds_seats(*status)) return Cancellation::not_active;
+    if (!status || !holds_seats(*status) || !is_order(*status)) return Cancellation::not_active;
     event_id = row.text(0);
     facts.unpaid_hold = *status == RegistrationStatus::pending_payment;
     facts.quantity = static_cast<std::int32_t>(row.integer(2));
@@ -286,8 +286,15 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
 
 Cancellation SqliteStore::cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                               Actor const& actor) {
-  return writes_->run(
-      [&](Connection& db) { return sqlite_detail::cancel_registration_in(db, id, request, now, actor); });
+  return writes_->run([&](Connection& db) {
+    auto const outcome = sqlite_detail::cancel_registration_in(db, id, request, now, actor);
+    if (outcome == Cancellation::cancelled) {
+      auto row = db.prepare("SELECT event_id FROM registrations WHERE id = ?1");
+      row.bind(1, id);
+      if (row.step()) sqlite_detail::offer_freed_seats(db, row.text(0), now, waitlist_);
+    }
+    return outcome;
+  });
 }
 
 EventStats SqliteStore::event_stats(std::string_view event_id) {
@@ -313,6 +320,8 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
         stats.revenue_minor += row.integer(2);
       } else if (status == RegistrationStatus::pending_payment) {
         stats.pending_seats += seats;
+      } else if (status == RegistrationStatus::offered) {
+        stats.offered_seats += seats;
       } else {
         stats.cancelled_seats += seats;
         if (status == RegistrationStatus::refunded) stats.refunded_minor += row.integer(2);
@@ -337,6 +346,7 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
     auto row = db->prepare(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING
+        " AND status <> 'offered'"
         " "
         "GROUP BY registered_at / 3600 ORDER BY 1");
     row.bind(1, event_id);

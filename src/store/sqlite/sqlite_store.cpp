@@ -346,7 +346,7 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
   {
     auto rows =
         db.prepare("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
-                   " AND r.status IN " ADMIT_SEAT_HOLDING " AND e.starts_at > ?2 ORDER BY r.registered_at");
+                   " AND r.status IN " ADMIT_SEAT_HOLDING " AND r.status <> 'offered' AND e.starts_at > ?2 ORDER BY r.registered_at");
     rows.bind(1, who.id).bind(2, seconds(now));
     while (rows.step()) erased.cancelled.push_back(rows.text(0));
   }
@@ -436,6 +436,8 @@ std::expected<Erasure, AccountRefusal> SqliteStore::erase_user(std::string_view 
                                                             .name = name,
                                                             .erased_address = erased_address},
                                                            now, actor);
+    // Their places in waiting lists go too: live offers end, the next in line is served.
+    sqlite_detail::erase_from_waitlists(db, std::string(user_id), email, now, waitlist_, actor);
     db.prepare("UPDATE external_identities SET email = ?2 WHERE user_id = ?1")
         .bind(1, user_id)
         .bind(2, erased_address)
@@ -486,6 +488,8 @@ std::expected<GuestErasure, GuestRefusal> SqliteStore::erase_guest(GuestToErase 
         db,
         {.id = guest_id, .buyer_ids = "(SELECT ?1)", .email = email, .name = name, .erased_address = erased_address},
         now, actor);
+    // Their places in waiting lists go too: live offers end, the next in line is served.
+    sqlite_detail::erase_from_waitlists(db, guest_id, email, now, waitlist_, actor);
     audit(db, now, actor, "guest.erased", "guest", guest_id, erasure_counts(erasure));
     erasure.guest_id = guest_id;
     erasure.erased_at = now;
@@ -809,6 +813,7 @@ EventUpdate SqliteStore::update_event(std::string_view id, EventDraft const& d, 
         .run();
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, id).run();
     audit(db, now, actor, "event.updated", "event", id);
+    sqlite_detail::offer_freed_seats(db, std::string(id), now, waitlist_);  // a raised capacity frees seats
     return EventUpdate::updated;
   });
 }
@@ -833,6 +838,7 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
         .run();
     bool const changed = db.changes() > 0;
     if (changed) {
+      sqlite_detail::close_waitlist(db, std::string(id), now);
       // Every holder is told, then every active registration ends with the event: seats
       // released, tickets void.
       db.prepare(
@@ -895,6 +901,7 @@ TicketTypeChange SqliteStore::update_ticket_type(std::string_view event_id, std:
     }
     db.prepare(ADMIT_REFRESH_EVENT_PRICE("?1")).bind(1, event_id).run();
     audit(db, now, actor, "ticket_type.updated", "ticket_type", type_id, event_id, event_id);
+    sqlite_detail::offer_freed_seats(db, std::string(event_id), now, waitlist_);  // a raised quota frees seats
     return TicketTypeChange::done;
   });
 }

@@ -152,6 +152,19 @@ class SqliteStore final : public Store {
   /// and its messages need not wait for their leases to run out.
   void release_mail_claims();
 
+  void configure_waitlist(WaitlistConfig config) override;
+  WaitlistJoinResult join_waitlist(WaitlistEntry const& entry, Timestamp now, Actor const& actor) override;
+  std::optional<WaitlistEntry> confirm_waitlist_entry(std::string_view entry_id, Timestamp now,
+                                                      Actor const& actor) override;
+  std::optional<WaitlistEntry> find_waitlist_entry(std::string_view entry_id) override;
+  std::vector<WaitlistEntry> list_waitlist(std::string_view event_id, std::int64_t after_seq, int limit) override;
+  bool waitlist_paused(std::string_view event_id) override;
+  bool set_waitlist_paused(std::string_view event_id, bool paused, Timestamp now, Actor const& actor) override;
+  std::vector<WaitlistEntry> list_user_waitlist(std::string_view user_id) override;
+  bool remove_waitlist_entry(std::string_view event_id, std::string_view entry_id, Timestamp now,
+                             Actor const& actor) override;
+  OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) override;
+
  private:
   /// The account with `email` as a change left it.
   std::expected<User, AccountRefusal> changed_user(std::string_view email);
@@ -163,6 +176,7 @@ class SqliteStore final : public Store {
   void migrate(sqlite::Connection& db);
 
   std::filesystem::path path_;
+  WaitlistConfig waitlist_;  ///< set once before serving (configure_waitlist)
   std::unique_ptr<sqlite::WriteQueue> writes_;
   /// Copies the write-ahead log into the database file in the background, so the writer
   /// never pays for a checkpoint inside a commit.

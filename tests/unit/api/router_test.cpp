@@ -354,6 +354,7 @@ class RouteTableTest : public ::testing::Test {
   Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
   Questions questions_{store_, store_, entropy_, clock_};
   Administration administration_{store_, store_, store_, accounts_, clock_};
+  Waitlist waitlist_{store_, store_, store_, store_, codes_, entropy_, links_, clock_, {}, nullptr};
   std::vector<Route> routes_ = make_routes(Services{
       .accounts = accounts_,
       .events = events_,
@@ -365,6 +366,7 @@ class RouteTableTest : public ::testing::Test {
       .questions = questions_,
       .external_sign_in = nullptr,
       .admin = administration_,
+      .waitlist = waitlist_,
       .ready = [] { return true; },
       .jwks_json = [] { return std::string(R"({"keys":[]})"); },
       .metrics = [] { return std::string("# metrics\n"); },

@@ -3549,3 +3549,177 @@ TYPED_TEST(AdminContract, GuestErasureLeavesAGuestAnAccountTookOverToTheAccount)
 
 }  // namespace
 }  // namespace admit
+
+// ---- the waiting list (store/waitlist_sql.hpp on both engines) ------------------------------
+
+namespace admit {
+namespace {
+
+template <class Factory>
+class WaitlistContract : public StoreContract<Factory> {
+ protected:
+  void SetUp() override {
+    StoreContract<Factory>::SetUp();
+    if (this->IsSkipped()) return;
+    this->store_->configure_waitlist({.offer_for = 10min, .token = [](std::string_view purpose, std::string_view id) {
+                                        return std::string(purpose) + ":" + std::string(id);
+                                      }});
+    this->add_user("org", "olga@example.com", Role::organizer);
+    auto e = make_event("e1", "org", kNow + days{30});
+    e.details.capacity = 3;
+    this->add_event(e);
+    for (int i = 1; i <= 3; ++i) {
+      auto const who = "b" + std::to_string(i);
+      this->add_user(who, who + "@example.com");
+      ASSERT_EQ(place(*this->store_, make_order("r" + std::to_string(i), "e1", who))->outcome, Placement::placed);
+    }
+  }
+  /// `who` joins for `quantity` seats (an account of that id, made here).
+  WaitlistJoinResult join(std::string const& who, int quantity) {
+    if (!this->store_->find_user(who)) this->add_user(who, who + "@example.com");
+    return this->store_->join_waitlist(WaitlistEntry{.id = "w-" + who,
+                                                     .event_id = "e1",
+                                                     .ticket_type_id = "e1-general",
+                                                     .user_id = who,
+                                                     .name = who,
+                                                     .email = who + "@example.com",
+                                                     .quantity = quantity},
+                                       kNow, Actor{who, "req"});
+  }
+  std::vector<std::string> statuses() {
+    std::vector<std::string> out;
+    for (auto const& e : this->store_->list_waitlist("e1", 0, 100)) {
+      out.push_back(std::string(waitlist_status_name(e.status)));
+    }
+    return out;
+  }
+  std::string seats() { return this->count("SELECT registered_count FROM events WHERE id = 'e1'"); }
+  std::string holding_rows() {
+    return this->count(
+        "SELECT COALESCE(SUM(quantity), 0) FROM registrations WHERE event_id = 'e1' AND status IN ('pending_payment', "
+        "'confirmed', 'offered')");
+  }
+  OfferClaimResult claim(std::string const& who, Timestamp at = kNow + 1min) {
+    return this->store_->claim_offer(
+        {.entry_id = "w-" + who, .claimant_user_id = who, .status = RegistrationStatus::confirmed}, at,
+        Actor{who, "r"});
+  }
+};
+
+TYPED_TEST_SUITE(WaitlistContract, StoreImplementations, FactoryName);
+
+TYPED_TEST(WaitlistContract, JoinsOnlyWhenSoldOutAndOncePerPerson) {
+  EXPECT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  EXPECT_EQ(this->join("w1", 1).outcome, WaitlistJoin::already_waiting);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  // The freed seat went to w1 at once: the event is full again, so w2 may still join.
+  EXPECT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->remove_waitlist_entry("e1", "w-w1", kNow, Actor{}), true);
+  // w1's seat went to w2; removing w2 too leaves a seat free: now joining is refused.
+  ASSERT_EQ(this->store_->remove_waitlist_entry("e1", "w-w2", kNow, Actor{}), true);
+  EXPECT_EQ(this->join("w3", 1).outcome, WaitlistJoin::not_sold_out);
+  EXPECT_EQ(this->seats(), "2");
+  EXPECT_EQ(this->holding_rows(), "2");
+}
+
+TYPED_TEST(WaitlistContract, OffersAreHoldsInJoiningOrderPassingOverWhatDoesNotFit) {
+  ASSERT_EQ(this->join("big", 2).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("small", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("last", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"waiting", "offered", "waiting"}));
+  EXPECT_EQ(this->seats(), "3") << "the offer holds the freed seat";
+  EXPECT_EQ(this->holding_rows(), "3");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'waitlist_offer' AND reference = 'w-small' "
+                        "AND secret = 'offer:w-small'"),
+            "1")
+      << "the offer's message, with its link's token, in the same transaction";
+  // One more free: big still does not fit, the last one does.
+  ASSERT_EQ(this->store_->cancel_registration("r2", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"waiting", "offered", "offered"}));
+  // One more: big still does not fit, and nobody else waits; the seat stays free.
+  ASSERT_EQ(this->store_->cancel_registration("r3", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"waiting", "offered", "offered"}));
+  EXPECT_EQ(this->seats(), "2");
+  // A live offer taken out of line frees its seat: two free, and big, first in line, fits now.
+  ASSERT_TRUE(this->store_->remove_waitlist_entry("e1", "w-small", kNow, Actor{}));
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"offered", "removed", "offered"}));
+  EXPECT_EQ(this->seats(), "3");
+  EXPECT_EQ(this->holding_rows(), "3");
+}
+
+TYPED_TEST(WaitlistContract, AnOfferIsClaimedOnceAndAnExpiredOneMovesToTheNext) {
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w3", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->claim("w2").outcome, OfferClaim::not_available) << "not w2's offer";
+  EXPECT_EQ(this->claim("w1", kNow + 11min).outcome, OfferClaim::not_available) << "expired by then";
+  auto const claimed = this->claim("w1");
+  ASSERT_EQ(claimed.outcome, OfferClaim::claimed);
+  EXPECT_EQ(claimed.detail.registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(this->claim("w1").outcome, OfferClaim::not_available) << "claimed once";
+  EXPECT_EQ(this->seats(), "3") << "claiming takes no seat anew";
+
+  ASSERT_EQ(this->store_->cancel_registration("r2", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"claimed", "offered", "waiting"}));
+  // The sweep at the offer's end (on two "nodes": the second finds nothing left to do).
+  EXPECT_GE(this->store_->expire_holds(kNow + 11min), 1);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 11min), 0);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"claimed", "expired", "offered"}));
+  EXPECT_EQ(this->seats(), "3");
+  EXPECT_EQ(this->holding_rows(), "3");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE id = 'w-w2'"), "0")
+      << "an expired offer leaves no registration";
+}
+
+TYPED_TEST(WaitlistContract, ConcurrentClaimsOfOneOfferClaimItOnce) {
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  std::atomic<int> wins{0};
+  std::vector<std::thread> claimants;
+  claimants.reserve(8);
+  for (int i = 0; i < 8; ++i) {
+    claimants.emplace_back([&] {
+      if (this->claim("w1").outcome == OfferClaim::claimed) ++wins;
+    });
+  }
+  for (auto& t : claimants) t.join();
+  EXPECT_EQ(wins.load(), 1);
+}
+
+TYPED_TEST(WaitlistContract, CancellingTheEventClosesTheListAndTellsEveryone) {
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow, Actor{}));
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"removed", "removed"}));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'waitlist_closed'"), "2");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'event_cancelled' AND registration_id = "
+                        "'w-w1'"),
+            "0")
+      << "the offer was no order: its person hears of the list, not of an order";
+}
+
+TYPED_TEST(WaitlistContract, ErasingAPersonTakesThemOutOfLineAndTheirOfferMovesOn) {
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_TRUE(this->store_->erase_user("w1", kNow, Actor{}, false));
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"removed", "offered"}));
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM waitlist_entries WHERE email = 'w1@example.com' OR name = 'w1'"), "0");
+  EXPECT_EQ(this->seats(), "3");
+  EXPECT_EQ(this->holding_rows(), "3");
+}
+
+}  // namespace
+}  // namespace admit

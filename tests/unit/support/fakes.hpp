@@ -99,6 +99,20 @@ class FakePrinter final : public TicketPrinter {
 /// "nothing there".
 class FakeStore final : public Store {
  public:
+  // ---- waiting list: none (the use case is tested against the real stores) -------------------
+  void configure_waitlist(WaitlistConfig) override {}
+  WaitlistJoinResult join_waitlist(WaitlistEntry const&, Timestamp, Actor const&) override {
+    return {WaitlistJoin::not_found, {}};
+  }
+  std::optional<WaitlistEntry> confirm_waitlist_entry(std::string_view, Timestamp, Actor const&) override { return {}; }
+  std::optional<WaitlistEntry> find_waitlist_entry(std::string_view) override { return {}; }
+  std::vector<WaitlistEntry> list_waitlist(std::string_view, std::int64_t, int) override { return {}; }
+  bool waitlist_paused(std::string_view) override { return false; }
+  bool set_waitlist_paused(std::string_view, bool, Timestamp, Actor const&) override { return false; }
+  std::vector<WaitlistEntry> list_user_waitlist(std::string_view) override { return {}; }
+  bool remove_waitlist_entry(std::string_view, std::string_view, Timestamp, Actor const&) override { return false; }
+  OfferClaimResult claim_offer(OfferClaimRequest const&, Timestamp, Actor const&) override { return {}; }
+
   // ---- users: only the account state the gate reads --------------------------------------
   std::map<std::string, AccountState, std::less<>> accounts;
   std::map<std::string, User, std::less<>> users;  ///< by id

@@ -4,6 +4,167 @@
  */
 
 export interface paths {
+    "/api/events/{id}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The event's waiting list
+         * @description Every entry of the event's waiting list in joining order, with `position` (among those still in line), `quantity`, `status` and `offerExpiresAt`, and whether the list is `paused`. Only the event's organizer.
+         */
+        get: operations["listWaitlist"];
+        put?: never;
+        /**
+         * Join an event's waiting list
+         * @description Puts the caller (or, without an Authorization header, the guest named by `name` and `email`) last in line for `quantity` seats of a ticket type, only when those cannot be ordered now. When seats come free (a cancellation, an expired hold or offer, a refund, a capacity raised) they are offered strictly in joining order: an entry whose quantity does not fit is passed over and keeps its place. An offer holds its seats for `ADMIT_WAITLIST_OFFER_SECONDS` and is told by email with a personal link. A guest's entry counts once the link mailed to it is followed.
+         */
+        post: operations["joinWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/waitlist/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the waiting list
+         * @description While paused, seats that come free are not offered (they go back on sale). Only the event's organizer.
+         */
+        post: operations["pauseWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/waitlist/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume the waiting list
+         * @description Free seats are offered at once to those in line. Only the event's organizer.
+         */
+        post: operations["resumeWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/waitlist/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The `waitlistEntryId` of a waiting-list entry. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take an entry out of the waiting list
+         * @description By the event's organizer, the entry's owner, or the holder of its offer link (`X-Offer-Token`). A live offer's seats go to the next in line.
+         */
+        delete: operations["leaveWaitlist"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a guest's place on a waiting list
+         * @description Follows the link mailed to a guest who joined a waiting list: from now on the entry is in line for offers.
+         */
+        post: operations["confirmWaitlistEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/offers/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `waitlistEntryId` of a waiting-list entry. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A waiting-list offer
+         * @description What an offer holds and until when, read with the token of its link (`X-Offer-Token`) or by its owner's bearer token; anyone else gets `404`.
+         */
+        get: operations["getWaitlistOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My waiting-list entries
+         * @description The signed-in person's entries (and those of guest entries of an address the account proved), newest first.
+         */
+        get: operations["listMyWaitlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1285,6 +1446,73 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A place on an event's waiting list. */
+        WaitlistEntry: {
+            waitlistEntryId: string;
+            eventId: string;
+            /** @description The ticket type waited for (the event's first visible type when none was named). */
+            ticketTypeId: string | null;
+            quantity: number;
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description 1-based among the event's entries still waiting or offered, by joining order; 0 once out of line. */
+            position: number;
+            /**
+             * @description `waiting`: in line; `offered`: its seats are held for it until `offerExpiresAt`; `claimed`: the offer became an order; `expired`: the offer ran out unclaimed (its seats went to the next in line); `removed`: taken out by the organizer, its owner, or the event's cancellation.
+             * @enum {string}
+             */
+            status: "waiting" | "offered" | "claimed" | "expired" | "removed";
+            /** @description An account's entry at once; a guest's once the emailed link was followed (`POST /api/waitlist/confirm`). Unconfirmed entries get no offers. */
+            confirmed: boolean;
+            /** Format: date-time */
+            offerExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WaitlistJoinRequest: {
+            /** @description A visible ticket type of the event; default: its first visible type. */
+            ticketTypeId?: string;
+            /** @default 1 */
+            quantity: number;
+            /** @description A guest's name (no Authorization header). */
+            name?: string;
+            /**
+             * Format: email
+             * @description A guest's address, which must be confirmed through the emailed link.
+             */
+            email?: string;
+        };
+        WaitlistConfirmRequest: {
+            /** @description The token of the confirmation link (`/waitlist/confirm#token=…`). */
+            token: string;
+        };
+        WaitlistList: {
+            items: components["schemas"]["WaitlistEntry"][];
+            nextCursor: string | null;
+            /** @description While paused no offers are made. */
+            paused: boolean;
+        };
+        MyWaitlist: {
+            items: components["schemas"]["WaitlistEntry"][];
+        };
+        WaitlistPaused: {
+            paused: boolean;
+        };
+        WaitlistOffer: {
+            waitlistEntryId: string;
+            eventId: string;
+            eventName: string;
+            ticketTypeId: string | null;
+            ticketTypeName: string;
+            quantity: number;
+            unitPrice: number;
+            currency: components["schemas"]["Currency"];
+            /** @enum {string} */
+            status: "waiting" | "offered" | "claimed" | "expired" | "removed";
+            /** Format: date-time */
+            offerExpiresAt: string | null;
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -2146,6 +2374,8 @@ export interface components {
          *     }
          */
         RegistrationRequest: {
+            /** @description Claims a waiting-list offer (the token of its link, `/offers/{entryId}#token=…`): the offer's held seats become this order (`pending_payment` with a normal hold on a paid event, `confirmed` with tickets on a free one), taking no seat anew; `items` and `quantity` come from the offer (giving them is a `400` naming `items`). A guest's offer is claimed without an Authorization header (the buyer is the entry's person; the `201` carries `orderToken`). An unknown, expired, claimed or removed offer, or another person's: `409` `offer-not-available`. */
+            waitlistOfferToken?: string;
             /**
              * @description The `eventId` of a published event that has not started.
              * @example q3Xv9cT0R4mZ2pLw8sN1bA
@@ -2805,6 +3035,8 @@ export interface components {
          *     }
          */
         EventAnalytics: {
+            /** @description Seats held for waiting-list offers (not orders until claimed). */
+            offered?: number;
             /**
              * @description The event's `eventId`.
              * @example q3Xv9cT0R4mZ2pLw8sN1bA
@@ -4042,6 +4274,333 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listWaitlist: {
+        parameters: {
+            query?: {
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    joinWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistJoinRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description What is asked for can be ordered now (`not-sold-out`), or the person is in line for it already (`already-waiting`), or the event is no longer on sale (`conflict`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:not-sold-out";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pauseWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list's state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistPaused"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resumeWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list's state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistPaused"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    leaveWaitlist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token of the offer's link, in place of the owner's bearer token. */
+                "X-Offer-Token"?: string;
+            };
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The `waitlistEntryId` of a waiting-list entry. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description The entry is no longer in line. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    confirmWaitlistEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry, confirmed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The entry is no longer in line. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWaitlistOffer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token of the offer's link, in place of the owner's bearer token. */
+                "X-Offer-Token"?: string;
+            };
+            path: {
+                /** @description The `waitlistEntryId` of a waiting-list entry. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistOffer"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMyWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyWaitlist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     checkHealth: {
         parameters: {
             query?: never;
