@@ -38,6 +38,7 @@ enum class Errc {
   unavailable,         ///< a dependency is down; retry later
   invitation_expired,  ///< a staff invitation was not accepted in time
   last_admin,          ///< the change would leave the instance without an enabled admin
+  comp_not_payable,    ///< a complimentary order: nothing to pay
 };
 
 struct FieldError {
