@@ -250,7 +250,7 @@ Response cancel_registration(Registrations& registrations, Request& request) {
     input->allow_only({"reason", "ticketIds"});
     auto reason = input->string("reason");
     // Some tickets only (a partial cancellation); an empty list is refused by the use case.
-    cancel.ticket_ids = input->strings("ticketIds", kMaxQuantityPerOrder);
+    cancel.ticket_ids = input->strings("ticketIds", static_cast<std::size_t>(kMaxQuantityPerOrder));
     if (auto bad = input->errors()) return std::move(*bad);
     cancel.reason = reason.value_or("");
   }

@@ -8,7 +8,7 @@ namespace admit {
 
 namespace {
 
-constexpr std::array<std::pair<MailKind, std::string_view>, 7> kKindNames{{
+constexpr std::array<std::pair<MailKind, std::string_view>, 8> kKindNames{{
     {MailKind::registration_confirmed, "registration_confirmed"},
     {MailKind::hold_expired, "hold_expired"},
     {MailKind::registration_cancelled, "registration_cancelled"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<MailKind, std::string_view>, 7> kKindNames{{
     {MailKind::password_reset, "password_reset"},
     {MailKind::email_verification, "email_verification"},
     {MailKind::staff_invitation, "staff_invitation"},
+    {MailKind::tickets_cancelled, "tickets_cancelled"},
 }};
 
 constexpr std::array<std::pair<MailStatus, std::string_view>, 6> kStatusNames{{

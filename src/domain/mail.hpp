@@ -24,6 +24,9 @@ enum class MailKind : std::uint8_t {
   password_reset,          ///< a single-use link to choose a new password
   email_verification,      ///< a link that proves the account owns its address
   staff_invitation,        ///< an invitation to scan an event's tickets at the door
+  /// some tickets of an order were cancelled (a partial cancellation), and what goes back; its
+  /// outbox row's reference is "<refund in minor units>:<the tickets' ids, comma-separated>"
+  tickets_cancelled,
 };
 
 std::string_view mail_kind_name(MailKind kind);

@@ -67,6 +67,24 @@ inline std::string ticket_cancellation_detail(CancellationRequest const& request
   return detail;
 }
 
+/// The message telling the holder which tickets were cancelled and what goes back; one per
+/// partial cancellation (its id names the cancellation's refund id, always fresh).
+inline OutboxEntry tickets_cancelled_mail(std::string_view registration_id, std::string_view user_id,
+                                          std::string_view event_id, std::string_view cancellation_id,
+                                          TicketCancellationPlan const& plan, Timestamp now) {
+  return OutboxEntry{
+      .id = registration_mail_id(MailKind::tickets_cancelled, registration_id) + "." + std::string(cancellation_id),
+      .kind = MailKind::tickets_cancelled,
+      .recipient = {},
+      .user_id = std::string(user_id),
+      .registration_id = std::string(registration_id),
+      .event_id = std::string(event_id),
+      .reference = std::to_string(plan.refund_minor) + ":" + plan.ticket_list,
+      .secret = {},
+      .paid = plan.refund_minor > 0,
+      .created_at = now};
+}
+
 /// An event and one of its types as issuing comps needs them, read under the event's lock.
 struct CompSale {
   bool cancelled = false;

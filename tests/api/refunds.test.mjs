@@ -85,6 +85,9 @@ describe('partial cancellation of a paid order', () => {
     assert.deepEqual(half.json.tickets.map((t) => [t.ticketId, t.status]),
       [[first.ticketId, 'void'], [second.ticketId, 'valid']]);
     assert.equal((await getEvent(base, e.eventId)).registeredCount, 1, 'its seat is back on sale');
+    const told = await mailTo(att.email, /Tickets cancelled/);
+    assert.ok(told, 'the holder is told by email');
+    assert.match(told, /25\.50/, 'with the amount that goes back');
 
     // The sandbox makes the refund of exactly that ticket's price: the analytics count it once made.
     const refunded = await eventually(async () => {
@@ -172,6 +175,22 @@ describe('partial cancellation of a paid order', () => {
     assert.equal((await getEvent(base, e.eventId)).registeredCount, seatsBefore + 1, 'only the new order took a seat');
   });
 });
+
+/** The first message to `address` in the file mailbox whose text matches `pattern`, waiting for one. */
+async function mailTo(address, pattern, ms = 15_000) {
+  const dir = join(srv.dataDir, 'mail');
+  const deadline = Date.now() + ms;
+  for (;;) {
+    let names = [];
+    try { names = (await readdir(dir)).filter((n) => n.endsWith('.eml')); } catch { /* none yet */ }
+    for (const name of names) {
+      const text = (await readFile(join(dir, name), 'utf8')).replace(/=\r?\n/g, '');
+      if (text.toLowerCase().includes(address.toLowerCase()) && pattern.test(text)) return text;
+    }
+    if (Date.now() > deadline) return null;
+    await sleep(100);
+  }
+}
 
 /** Order links in messages to `address` in the file mailbox, waiting for one. */
 async function orderLinkTo(address, registrationId, ms = 15_000) {

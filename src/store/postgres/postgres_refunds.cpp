@@ -21,7 +21,7 @@ TicketCancellationResult PostgresStore::cancel_tickets(std::string_view id, Tick
     // node: a second cancel of the same tickets waits here, then finds them void.
     auto r = db.exec(
         "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline, r.amount_minor, "
-        "r.refunded_minor, " ADMIT_PAID_ORDER("r") " FROM registrations r JOIN events e ON e.id = r.event_id "
+        "r.refunded_minor, " ADMIT_PAID_ORDER("r") ", r.user_id FROM registrations r JOIN events e ON e.id = r.event_id "
         "WHERE r.id = $1 FOR NO KEY UPDATE OF r",
         {param(id)});
     if (r.empty()) return {.outcome = Cancellation::not_found};
@@ -76,6 +76,7 @@ TicketCancellationResult PostgresStore::cancel_tickets(std::string_view id, Tick
           {param(request.refund_id), param(id), param(plan.refund_minor), param(plan.ticket_list),
            param(plan.idempotency_key), param(seconds(now))});
     }
+    pg_detail::queue_mail(db, tickets_cancelled_mail(id, r.text(0, 8), event_id, request.refund_id, plan, now));
     audit(db, now, actor, "registration.tickets_cancelled", "registration", id,
           ticket_cancellation_detail(request.request, plan), event_id);
     return {.outcome = Cancellation::cancelled, .refused = std::nullopt, .refund_minor = plan.refund_minor};

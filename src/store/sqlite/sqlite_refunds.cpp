@@ -25,11 +25,12 @@ TicketCancellationResult SqliteStore::cancel_tickets(std::string_view id, Ticket
     std::int64_t amount = 0;
     std::int64_t refunded = 0;
     bool paid = false;
+    std::string user_id;
     {
       auto row = db.prepare(
           "SELECT r.event_id, r.status, r.quantity, e.starts_at, e.cancellation_deadline, "
           "(SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id AND t.validated_at IS NOT NULL), "
-          "r.amount_minor, r.refunded_minor, " ADMIT_PAID_ORDER("r") " FROM registrations r JOIN events e ON e.id = "
+          "r.amount_minor, r.refunded_minor, " ADMIT_PAID_ORDER("r") ", r.user_id FROM registrations r JOIN events e ON e.id = "
           "r.event_id WHERE r.id = ?1");
       row.bind(1, id);
       if (!row.step()) return {.outcome = Cancellation::not_found};
@@ -44,6 +45,7 @@ TicketCancellationResult SqliteStore::cancel_tickets(std::string_view id, Ticket
       amount = row.integer(6);
       refunded = row.integer(7);
       paid = row.integer(8) != 0;
+      user_id = row.text(9);
     }
     auto const tickets = tickets_of(db, id);
     auto const selected = select_tickets_to_cancel(request.ticket_ids, tickets);
@@ -88,6 +90,7 @@ TicketCancellationResult SqliteStore::cancel_tickets(std::string_view id, Ticket
           .bind(6, seconds(now))
           .run();
     }
+    sqlite_detail::queue_mail(db, tickets_cancelled_mail(id, user_id, event_id, request.refund_id, plan, now));
     audit(db, now, actor, "registration.tickets_cancelled", "registration", id,
           ticket_cancellation_detail(request.request, plan), event_id);
     return {.outcome = Cancellation::cancelled, .refused = std::nullopt, .refund_minor = plan.refund_minor};

@@ -3507,6 +3507,8 @@ TYPED_TEST(RefundContract, CancellingOneOfTwoPaidTicketsRefundsExactlyItsPriceTh
   EXPECT_EQ(this->statuses("r1"), (std::vector<TicketStatus>{TicketStatus::voided, TicketStatus::valid}));
   EXPECT_EQ(this->registered("e1"), 1);
   EXPECT_EQ(this->sold(), "1");
+  // The holder is told which tickets went and what comes back.
+  EXPECT_EQ(this->count("SELECT reference FROM mail_outbox WHERE id = 'tickets_cancelled.r1.rf-1'"), "2500:r1-t1");
   auto due = this->store_->refunds_due();
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].refund_id, "rf-1");
