@@ -10,6 +10,7 @@
 #include "app/account_gate.hpp"
 #include "app/accounts.hpp"
 #include "app/administration.hpp"
+#include "app/comps.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -88,6 +89,7 @@ struct Core {
         codes(store, clock),
         links(store),
         registrations(store, store, store, codes, entropy, clock, settings, &guests),
+        comps(store, store, store, codes, entropy, clock, &guests),
         tickets(store, store, store, store, codes, links, printer, clock, settings),
         provider(make_provider(config, entropy)),
         webhooks(webhook_secret(config, store)),
@@ -226,6 +228,7 @@ struct Core {
   tickets::HmacDownloadLinks links;
   tickets::PdfPrinter printer;
   Registrations registrations;
+  Comps comps;
   Tickets tickets;
   std::unique_ptr<PaymentProvider> provider;
   payments::StripeWebhooks webhooks;
@@ -402,6 +405,7 @@ int serve(Config config) {
                                .accounts = core.accounts,
                                .events = core.events,
                                .registrations = core.registrations,
+                               .comps = core.comps,
                                .confirmations = core.confirmations,
                                .tickets = core.tickets,
                                .payments = core.payments,

@@ -6,6 +6,7 @@
 #include "api/router.hpp"
 #include "app/accounts.hpp"
 #include "app/administration.hpp"
+#include "app/comps.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -50,6 +51,7 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
 Response list_my_registrations(Registrations& registrations, Request& request);
 Response get_registration(Registrations& registrations, Request& request);
 Response cancel_registration(Registrations& registrations, Request& request);
+Response issue_comps(Comps& comps, Request& request);
 Response resend_confirmation(Confirmations& confirmations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);

@@ -167,6 +167,8 @@ void write_registration_fields(JsonWriter& w, Registration const& r) {
   w.field("registeredAt", format_rfc3339(r.registered_at));
   w.key("holdExpiresAt");
   write_time(w, r.hold_expires_at);
+  w.field("source", source_name(r.source));
+  w.key("refundedAmount").money(r.refunded_minor, currency_exponent(r.currency).value_or(2));
 }
 
 /// A registration's latest confirmation: null while none is due.

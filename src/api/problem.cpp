@@ -37,6 +37,7 @@ Mapping mapping(Errc code) {
     case Errc::hold_cooldown: return {409, "hold-cooldown", "Seats cannot be held again yet"};
     case Errc::too_many_holds: return {429, "too-many-unpaid-orders", "Too many unpaid orders from this address"};
     case Errc::cancellation_closed: return {409, "cancellation-closed", "Cancellation is closed"};
+    case Errc::comp_not_payable: return {409, "comp-not-payable", "A complimentary order is not paid for"};
     case Errc::idempotency_mismatch:
       return {409, "idempotency-mismatch", "The Idempotency-Key was used with a different request"};
     case Errc::payment_declined: return {402, "payment-declined", "The payment was declined"};

@@ -49,7 +49,7 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vec
   }
   std::string out =
       "registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,"
-      "emailStatus,ticketTypes";
+      "emailStatus,ticketTypes,source,discount,refundedAmount";
   for (auto const* q : asked) {
     out.push_back(',');
     append_csv_field(out, q->details.label, true);
@@ -57,8 +57,14 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vec
   out += "\r\n";
   for (auto const& row : rows) {
     auto const& r = row.registration;
+    auto const exponent = currency_exponent(r.currency).value_or(2);
     JsonWriter amount;
-    amount.money(r.amount_minor, currency_exponent(r.currency).value_or(2));
+    amount.money(r.amount_minor, exponent);
+    // The discount is what the order's items cost at their list prices less what it came to.
+    JsonWriter discount;
+    discount.money(std::max<std::int64_t>(0, row.list_price_minor - r.amount_minor), exponent);
+    JsonWriter refunded;
+    refunded.money(r.refunded_minor, exponent);
     std::string_view const fields[] = {r.id,
                                        status_name(r.status),
                                        {},
@@ -70,7 +76,10 @@ std::string registrations_csv(std::vector<RegistrationRow> const& rows, std::vec
                                        {},
                                        r.payment_id ? std::string_view(*r.payment_id) : std::string_view{},
                                        row.email ? mail_status_name(row.email->status) : std::string_view{},
-                                       row.ticket_types};
+                                       row.ticket_types,
+                                       source_name(r.source),
+                                       discount.str(),
+                                       refunded.str()};
     auto const quantity = std::to_string(r.quantity);
     auto const registered = format_rfc3339(r.registered_at);
     auto const checked_in = std::to_string(row.checked_in);
@@ -246,8 +255,10 @@ Response cancel_registration(Registrations& registrations, Request& request) {
   if (!request.body.empty()) {
     auto input = JsonInput::parse(request);
     if (!input) return std::move(input.error());
-    input->allow_only({"reason"});
+    input->allow_only({"reason", "ticketIds"});
     auto reason = input->string("reason");
+    // Some tickets only (a partial cancellation); an empty list is refused by the use case.
+    cancel.ticket_ids = input->strings("ticketIds", static_cast<std::size_t>(kMaxQuantityPerOrder));
     if (auto bad = input->errors()) return std::move(*bad);
     cancel.reason = reason.value_or("");
   }
@@ -332,6 +343,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.key("revenue").money(s.revenue_minor, exponent);
   w.key("refunded").money(s.refunded_minor, exponent);
   w.key("refundPending").money(s.refund_pending_minor, exponent);
+  w.field("comps", s.comp_seats);
   w.field("currency", result->currency);
   w.key("byDay").begin_array();
   for (auto const& day : result->by_day) {
@@ -342,6 +354,35 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.end_array();
   w.end_object();
   return json_response(200, w.take());
+}
+
+}  // namespace admit::api
+
+namespace admit::api {
+
+Response issue_comps(Comps& comps, Request& request) {
+  auto input = JsonInput::parse(request);
+  if (!input) return std::move(input.error());
+  input->allow_only({"ticketTypeId", "attendees", "message"});
+  CompRequest comp;
+  comp.ticket_type_id = input->string("ticketTypeId");
+  if (auto listed = input->objects("attendees", Comps::kMaxRecipients, true)) {
+    for (auto& entry : *listed) {
+      entry.allow_only({"name", "email"});
+      auto name = entry.string("name", true);
+      auto email = entry.string("email", true);
+      comp.attendees.push_back({name.value_or(""), email.value_or("")});
+    }
+  }
+  (void)input->string("message");  // accepted for the web app's form; the confirmation says the rest
+  if (auto bad = input->errors()) return std::move(*bad);
+  auto issued = comps.issue(*request.principal, request.param("id"), comp, request.actor());
+  if (!issued) return problem(issued.error());
+  JsonWriter w;
+  w.begin_object().key("registrations").begin_array();
+  for (auto const& detail : *issued) write_registration(w, detail);
+  w.end_array().end_object();
+  return json_response(201, w.take());
 }
 
 }  // namespace admit::api

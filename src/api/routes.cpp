@@ -50,6 +50,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& accounts = s.accounts;
   auto& events = s.events;
   auto& registrations = s.registrations;
+  auto& comps = s.comps;
   auto& confirmations = s.confirmations;
   auto& tickets = s.tickets;
   auto& payments = s.payments;
@@ -103,6 +104,7 @@ std::vector<Route> make_routes(Services const& s) {
     {"DELETE", "/api/events/{id}/ticket-types/{typeId}", organizer, blocking, RateClass::general, on(delete_ticket_type, events)},
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
+    {"POST",   "/api/events/{id}/comps",   organizer, blocking, RateClass::general, on(issue_comps, comps)},
     {"POST",   "/api/events/{id}/questions", organizer, blocking, RateClass::general, on(create_question, questions)},
     {"GET",    "/api/events/{id}/questions", viewer,  inline_io,   RateClass::general, on(list_questions, questions)},
     {"PUT",    "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(update_question, questions)},

@@ -7,6 +7,7 @@
 #include "api/router.hpp"
 #include "app/accounts.hpp"
 #include "app/administration.hpp"
+#include "app/comps.hpp"
 #include "app/confirmations.hpp"
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
@@ -24,6 +25,7 @@ struct Services {
   Accounts& accounts;
   Events& events;
   Registrations& registrations;
+  Comps& comps;
   Confirmations& confirmations;
   Tickets& tickets;
   Payments& payments;

@@ -180,6 +180,24 @@ MessageText cancellation_text(Event const& event, Registration const& order, Use
   return finish("Cancelled: " + event.details.name, body);
 }
 
+MessageText tickets_cancelled_text(Event const& event, Registration const& order, User const& holder,
+                                   std::vector<std::string> const& tickets, std::int64_t refund_minor,
+                                   std::string_view public_url) {
+  MessageBody body;
+  std::string names;
+  for (auto const& name : tickets) names += (names.empty() ? "" : ", ") + name;
+  auto const count = std::to_string(tickets.size()) + (tickets.size() == 1 ? " ticket" : " tickets");
+  body.greeting(display_name(holder))
+      .paragraph(count + " of your order for " + event.details.name + " (" + names +
+                 ") are cancelled and no longer admit. Your other tickets stay valid.");
+  if (refund_minor > 0) {
+    body.paragraph("The " + format_price(refund_minor, order.currency) +
+                   " you paid for them is being refunded to your card; it usually shows within 5 to 10 days.");
+  }
+  body.fact("Registration", order.id).link("Your registrations", url_of(public_url, "/tickets"));
+  return finish("Tickets cancelled: " + event.details.name, body);
+}
+
 MessageText event_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                  std::string_view public_url) {
   MessageBody body;

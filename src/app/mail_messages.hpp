@@ -57,6 +57,11 @@ MessageText cancellation_text(Event const& event, Registration const& order, Use
                               std::string_view public_url, std::string_view order_token = {});
 MessageText event_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                  std::string_view public_url);
+/// Some tickets of an order were cancelled (`tickets`: their holders' names) and `refund_minor`
+/// goes back; the order goes on with its other tickets.
+MessageText tickets_cancelled_text(Event const& event, Registration const& order, User const& holder,
+                                   std::vector<std::string> const& tickets, std::int64_t refund_minor,
+                                   std::string_view public_url);
 MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText staff_invitation_text(Event const& event, std::string_view public_url);

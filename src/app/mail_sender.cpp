@@ -1,5 +1,6 @@
 #include "app/mail_sender.hpp"
 
+#include <charconv>
 #include <exception>
 #include <utility>
 
@@ -166,6 +167,19 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
                  ? hold_expired_text(*event, order->registration, *holder, settings_.public_url, token)
                  : cancellation_text(*event, order->registration, *holder, settings_.public_url, token);
       break;
+    case MailKind::tickets_cancelled: {
+      // The reference is "<refund in minor units>:<ticket ids>" (domain/mail.hpp).
+      auto const colon = entry.reference.find(':');
+      std::int64_t refund = 0;
+      auto const digits = std::string_view(entry.reference).substr(0, colon);
+      std::from_chars(digits.data(), digits.data() + digits.size(), refund);
+      auto const ids = colon == std::string::npos ? std::string() : entry.reference.substr(colon + 1);
+      std::vector<std::string> names;
+      for (auto const& ticket : order->tickets) {
+        if (("," + ids + ",").find("," + ticket.id + ",") != std::string::npos) names.push_back(ticket.holder_name);
+      }
+      text = tickets_cancelled_text(*event, order->registration, *holder, names, refund, settings_.public_url);
+      break;
     }
     case MailKind::event_cancelled:
       text = event_cancelled_text(*event, order->registration, *holder, settings_.public_url);
@@ -202,6 +216,7 @@ MailSender::Rendered MailSender::render(OutboxMessage const& message) {
     case MailKind::registration_confirmed:
     case MailKind::hold_expired:
     case MailKind::registration_cancelled:
+    case MailKind::tickets_cancelled:
     case MailKind::event_cancelled: {
       out = render_registration(message, to);
       if (out.skip != MailStatus::queued) return out;

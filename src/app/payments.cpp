@@ -85,6 +85,9 @@ Result<IntentView> Payments::create_intent(Principal const& who, std::string_vie
   // Another attendee's registration does not exist, as far as this caller can tell.
   if (!detail || !is_buyer(who, *detail)) return fail(Errc::not_found, "No registration of yours has this id.");
   auto const& r = detail->registration;
+  if (r.source == RegistrationSource::comp) {
+    return fail(Errc::comp_not_payable, "This is a complimentary order: there is nothing to pay.");
+  }
   if (r.status != RegistrationStatus::pending_payment) {
     return fail(Errc::conflict, r.status == RegistrationStatus::confirmed
                                     ? "This registration is already paid."
@@ -154,7 +157,7 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
     }
   }
 
-  auto finish = [this, done = std::move(done), intent_id = event.intent_id](Result<PaymentResult> applied) {
+  auto finish = [this, done = std::move(done)](Result<PaymentResult> applied) {
     if (!applied) return done(std::unexpected(applied.error()));
     switch (applied->outcome) {
       case PaymentApplied::confirmed:
@@ -167,7 +170,7 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
       case PaymentApplied::failure_recorded:
         return done(PaymentEventOutcome{PaymentEventResult::failure_recorded, applied->registration_id});
       case PaymentApplied::refund_needed:
-        refund_later(applied->registration_id, intent_id);
+        refund_later();
         return done(PaymentEventOutcome{PaymentEventResult::refunding, applied->registration_id});
     }
     done(PaymentEventOutcome{PaymentEventResult::ignored, {}});
@@ -213,21 +216,22 @@ void Payments::confirm_sandbox_payment(Principal const& who, std::string_view in
       });
 }
 
-void Payments::refund_later(std::string registration_id, std::string intent_id) {
+void Payments::refund_later() {
   {
     std::lock_guard lock(mutex_);
-    work_.push_back([this, registration_id = std::move(registration_id), intent_id = std::move(intent_id)] {
-      refund_now(registration_id, intent_id);
-    });
+    work_.push_back([this] { refund_due(); });
   }
   wake_.notify_one();
 }
 
-void Payments::refund_now(std::string const& registration_id, std::string const& intent_id) {
-  // The key is the registration: however often this runs, the provider refunds once.
-  auto const outcome = provider_.refund(intent_id, "admit-refund-" + registration_id);
-  payments_.record_refund(registration_id, outcome.id, outcome.completed, clock_.now());
-  log::info("refunded", {{"registrationId", registration_id}, {"refundId", outcome.id}});
+void Payments::refund_now(DueRefund const& due) {
+  // The key names the refund (a partial cancellation's tickets, or the whole order's
+  // remainder): however often this runs, on however many nodes, the provider refunds once.
+  RefundOutcome outcome{.id = {}, .completed = true};
+  if (due.amount_minor > 0) outcome = provider_.refund(due.intent_id, due.amount_minor, due.idempotency_key);
+  payments_.record_refund(due, outcome.id, outcome.completed, clock_.now());
+  log::info("refunded",
+            {{"registrationId", due.registration_id}, {"refundId", outcome.id}, {"amountMinor", due.amount_minor}});
 }
 
 std::string Payments::metrics_text() const {
@@ -244,11 +248,11 @@ int Payments::release_expired_holds() {
 }
 
 void Payments::refund_due() {
-  for (auto const& payment : payments_.refunds_due()) {
+  for (auto const& due : payments_.refunds_due()) {
     try {
-      refund_now(payment.registration_id, payment.intent_id);
+      refund_now(due);
     } catch (std::exception const& e) {
-      log::warn("refund failed; will retry", {{"registrationId", payment.registration_id}, {"error", e.what()}});
+      log::warn("refund failed; will retry", {{"registrationId", due.registration_id}, {"error", e.what()}});
     }
   }
 }

@@ -75,8 +75,8 @@ class Payments {
   /// What a browser needs to take a card: the provider's name and its publishable key.
   CheckoutSetup checkout_setup() const { return {std::string(provider_.name()), publishable_key_}; }
 
-  /// Refunds a registration's payment through the provider (in the background) and records it.
-  void refund_later(std::string registration_id, std::string intent_id);
+  /// Makes the refunds that are due (refund_due) in the background, soon.
+  void refund_later();
   /// Ends holds whose time is up; safe to run on every node at once.
   int release_expired_holds();
   /// Refunds cancelled paid registrations that still wait for their money (event
@@ -88,7 +88,7 @@ class Payments {
   std::string metrics_text() const;
 
  private:
-  void refund_now(std::string const& registration_id, std::string const& intent_id);
+  void refund_now(DueRefund const& due);
   void background_loop(std::stop_token const& stop);
 
   RegistrationStore& registrations_;

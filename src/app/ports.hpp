@@ -190,7 +190,9 @@ class PaymentProvider {
   virtual PaymentIntent create_intent(std::string const& registration_id, std::int64_t amount_minor,
                                       std::string const& currency, std::string const& idempotency_key) = 0;
   virtual PaymentIntent retrieve_intent(std::string const& intent_id) = 0;
-  virtual RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) = 0;
+  /// Refunds `amount_minor` of the intent's charge (a part of it, or all that is left).
+  virtual RefundOutcome refund(std::string const& intent_id, std::int64_t amount_minor,
+                               std::string const& idempotency_key) = 0;
 };
 
 struct StoredPayment {
@@ -599,6 +601,7 @@ struct RegistrationRow {
   std::optional<EmailDelivery> email{};  ///< its latest confirmation; nullopt while none is due
   std::string ticket_types{};            ///< its items as "2 × VIP; 1 × Regular"
   Answers answers{};                     ///< to the per-order questions
+  std::int64_t list_price_minor = 0;     ///< its items at their list prices, before any discount
 };
 
 /// A ticket as the organizer's ticket-per-row export shows it.
@@ -620,9 +623,10 @@ struct EventStats {
   std::int32_t offered_seats = 0;  ///< held for waiting-list offers (not orders)
   std::int32_t cancelled_seats = 0;
   std::int32_t checked_in = 0;
-  std::int64_t revenue_minor = 0;
-  std::int64_t refunded_minor = 0;        ///< money returned for cancelled paid registrations
+  std::int64_t revenue_minor = 0;         ///< what confirmed orders paid, less what was refunded of them
+  std::int64_t refunded_minor = 0;        ///< money returned (whole and partial refunds)
   std::int64_t refund_pending_minor = 0;  ///< money whose return is under way
+  std::int32_t comp_seats = 0;            ///< seats held by complimentary tickets
   /// Orders of a paid event: each began as a hold; `paid` were paid (late ones too), `expired`
   /// ran out unpaid. Many expired holds against few paid ones are the mark of squatting.
   std::int32_t holds_placed = 0;
@@ -643,12 +647,44 @@ enum class Cancellation {
   ticket_used,      ///< the holder may not cancel: a ticket of it was admitted
   deadline_passed,  ///< the holder may not cancel: the event's cancellation deadline has passed
   reason_required,  ///< the organizer cancels outside the holder's policy and gave no reason
+  tickets_refused,  ///< a partial cancellation names tickets it may not cancel (see the field error)
 };
 
 /// Who asks to cancel a registration, which decides the policy that applies.
 struct CancellationRequest {
   bool by_organizer = false;  ///< false: the holder, bound by the event's cancellation policy
   std::string reason;         ///< the organizer's reason, kept in the audit log
+};
+
+/// A request to cancel some tickets of a registration (a partial cancellation).
+struct TicketCancellationRequest {
+  CancellationRequest request;
+  std::vector<std::string> ticket_ids;
+  std::string refund_id;  ///< the id of the refund record, should the cancellation refund money
+};
+
+struct TicketCancellationResult {
+  Cancellation outcome = Cancellation::cancelled;
+  std::optional<FieldError> refused{};  ///< for Cancellation::tickets_refused: which ticket, and why
+  /// What this cancellation refunds through a refund record of its own; 0 when nothing was paid
+  /// or when it cancelled the registration whole (the remainder is refunded as for any whole
+  /// cancellation).
+  std::int64_t refund_minor = 0;
+};
+
+/// What issuing complimentary tickets came to.
+enum class CompIssue {
+  issued,
+  event_not_found,  ///< no such event, or no such type of it
+  event_closed,     ///< cancelled, or already begun
+  sold_out,         ///< not enough seats for every recipient (event or type): nothing issued
+  buyer_changed,    ///< a recipient's guest record was made meanwhile under another id: try again
+};
+
+struct CompIssueResult {
+  CompIssue outcome = CompIssue::issued;
+  std::vector<RegistrationDetail> issued{};
+  std::int32_t seats_left = 0;  ///< sold_out: seats there were
 };
 
 /// What inviting an address found: a new invitation, or the open one it already had.
@@ -688,6 +724,21 @@ class RegistrationStore {
   /// taken), atomically.
   virtual Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                            Actor const& actor) = 0;
+  /// Cancels some tickets of a confirmed registration, under the same policy and atomically,
+  /// decided against the registration and its tickets as locked by the change
+  /// (domain/refunds.hpp): the tickets become void, their seats go back on sale (none once the
+  /// event began), the registration keeps its other tickets and holds that many seats fewer;
+  /// a paid order gets a refund record of exactly those tickets' price (refund_for, keyed
+  /// partial_refund_key) for the refund path. Naming every valid ticket cancels the
+  /// registration whole, as cancel_registration.
+  virtual TicketCancellationResult cancel_tickets(std::string_view id, TicketCancellationRequest const& request,
+                                                  Timestamp now, Actor const& actor) = 0;
+  /// Writes complimentary orders of one event (confirmed, amount 0, source comp, their tickets
+  /// issued, each with its guest record and order link when its recipient has no account, and
+  /// its confirmation queued) all or none: the seats of every one of them, of the event and of
+  /// `ticket_type_id`, taken in one atomic step. Audited as registration.comp_issued.
+  virtual CompIssueResult issue_comps(std::string_view event_id, std::string_view ticket_type_id,
+                                      std::vector<NewRegistration> comps, Timestamp now, Actor const& actor) = 0;
   virtual EventStats event_stats(std::string_view event_id) = 0;
   /// As list_event_registrations, keeping only rows whose attendee name or email contains
   /// `text`: ASCII letters match either case, every other character matches only itself (no
@@ -787,6 +838,16 @@ struct PaymentResult {
   std::string registration_id;
 };
 
+/// A refund to make through the provider: a partial cancellation's record, or what is left of
+/// a whole cancelled order's amount.
+struct DueRefund {
+  std::string refund_id;  ///< the record's id; empty for a whole order's remainder
+  std::string registration_id;
+  std::string intent_id;
+  std::int64_t amount_minor = 0;
+  std::string idempotency_key;
+};
+
 class PaymentStore {
  public:
   virtual ~PaymentStore() = default;
@@ -811,13 +872,17 @@ class PaymentStore {
                                      Completion<Result<PaymentResult>> done) = 0;
   /// Ends every hold whose time is up, releasing exactly its seats; returns how many ended.
   virtual int expire_holds(Timestamp now) = 0;
-  /// Marks a registration's payment refunded (or refund pending).
-  virtual void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+  /// Records that the provider made `due` (refund `provider_refund_id`), or accepted it to
+  /// complete later: a whole order's marks its payment and registration refunded (or refund
+  /// pending) and writes its refund record; a partial one's marks its record. Once only: a
+  /// refund recorded before (by another sweep or node) is not recorded, nor audited, again.
+  virtual void record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed,
                              Timestamp now) = 0;
   /// Registrations waiting for payment that have an intent, for reconciliation at start.
   virtual std::vector<StoredPayment> pending_payments() = 0;
-  /// Paid registrations that were cancelled and still wait for their refund.
-  virtual std::vector<StoredPayment> refunds_due() = 0;
+  /// Refunds still to make: partial cancellations' records not yet sent, and paid registrations
+  /// cancelled whole that still wait for what is left of their amount.
+  virtual std::vector<DueRefund> refunds_due() = 0;
 };
 
 /// An outbox row the sender claimed.

@@ -411,8 +411,22 @@ Result<RegistrationDetail> Registrations::cancel_registration(Principal const& w
       .by_organizer = event && !who.user_id.empty() && event->organizer_id == who.user_id && !is_buyer(who, *current),
       .reason = request.reason,
   };
-  switch (registrations_.cancel_registration(id, asked, clock_.now(), actor)) {
+  TicketCancellationResult outcome;
+  if (request.ticket_ids) {
+    if (request.ticket_ids->size() > static_cast<std::size_t>(kMaxQuantityPerOrder)) {
+      return fail(Errc::invalid_input, "The cancellation is not acceptable.",
+                  {{"ticketIds", "must name at most 100 tickets"}});
+    }
+    outcome = registrations_.cancel_tickets(
+        id, {.request = asked, .ticket_ids = *request.ticket_ids, .refund_id = entropy_.new_id()}, clock_.now(), actor);
+  } else {
+    outcome.outcome = registrations_.cancel_registration(id, asked, clock_.now(), actor);
+  }
+  switch (outcome.outcome) {
     case Cancellation::cancelled: break;
+    case Cancellation::tickets_refused:
+      return fail(Errc::invalid_input, "These tickets cannot be cancelled.",
+                  {outcome.refused.value_or(FieldError{"ticketIds", "names a ticket that cannot be cancelled"})});
     case Cancellation::not_found: return fail(Errc::not_found, "No registration of yours has this id.");
     case Cancellation::not_active: return fail(Errc::conflict, "This registration is no longer active.");
     case Cancellation::ticket_used:

@@ -53,6 +53,8 @@ struct RegisterRequest {
 
 struct CancelRequest {
   std::string reason;  ///< the organizer's reason, needed when the holder could no longer cancel
+  /// Only these tickets (a partial cancellation); nullopt: the whole registration.
+  std::optional<std::vector<std::string>> ticket_ids{};
 };
 
 struct Registered {
@@ -110,7 +112,9 @@ class Registrations {
   /// Voids the tickets and releases the seats the policy lets go (a used seat, or any once the
   /// event began, stays taken). The holder may cancel until the event's cancellation deadline
   /// and while no ticket was used; the event's organizer at any time, with a reason outside
-  /// that policy.
+  /// that policy. With `request.ticket_ids`, only those tickets (RegistrationStore::cancel_tickets):
+  /// a paid order gets exactly their price back, through the refund path (`refund_due`, which
+  /// the caller may run at once).
   Result<RegistrationDetail> cancel_registration(Principal const& who, std::string_view id,
                                                  CancelRequest const& request, Actor const& actor);
 

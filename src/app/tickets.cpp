@@ -41,7 +41,7 @@ Result<Ticket> Tickets::get_ticket(Principal const& who, std::string_view id) {
 Result<DownloadLink> Tickets::download_link(Principal const& who, std::string_view id) {
   auto ticket = tickets_.find_ticket(id);
   if (!ticket || !is_ticket_buyer(who, *ticket)) return fail(Errc::not_found, "No ticket of yours has this id.");
-  if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
+  if (ticket->status != TicketStatus::valid) return fail(Errc::conflict, "This ticket was cancelled.");
   auto const expires = clock_.now() + settings_.download_link_ttl;
   auto const seconds = std::to_string(expires.time_since_epoch().count());
   return DownloadLink{settings_.public_url + "/api/tickets/" + ticket->id + "/pdf?expires=" + seconds +
@@ -62,7 +62,7 @@ Result<std::string> Tickets::ticket_pdf(std::string_view id, std::string_view ex
 
   auto ticket = tickets_.find_ticket(id);
   if (!ticket) return fail(Errc::not_found, "No ticket has this id.");
-  if (ticket->status == TicketStatus::cancelled) return fail(Errc::conflict, "This ticket was cancelled.");
+  if (ticket->status != TicketStatus::valid) return fail(Errc::conflict, "This ticket was cancelled.");
   auto const event = events_.find_event(ticket->event_id);
   auto const registration = registrations_.find_registration(ticket->registration_id);
   if (!event || !registration) return fail(Errc::not_found, "No ticket has this id.");

@@ -41,6 +41,7 @@ enum class Errc {
   not_sold_out,         ///< joining a waiting list for what can be ordered now
   already_waiting,      ///< the person is in that waiting line already
   offer_not_available,  ///< a waiting-list offer that is unknown, expired, claimed, removed or another's
+  comp_not_payable,     ///< a complimentary order: nothing to pay
 };
 
 struct FieldError {

@@ -8,7 +8,7 @@ namespace admit {
 
 namespace {
 
-constexpr std::array<std::pair<MailKind, std::string_view>, 10> kKindNames{{
+constexpr std::array<std::pair<MailKind, std::string_view>, 11> kKindNames{{
     {MailKind::registration_confirmed, "registration_confirmed"},
     {MailKind::hold_expired, "hold_expired"},
     {MailKind::registration_cancelled, "registration_cancelled"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<MailKind, std::string_view>, 10> kKindNames{{
     {MailKind::waitlist_offer, "waitlist_offer"},
     {MailKind::waitlist_confirmation, "waitlist_confirmation"},
     {MailKind::waitlist_closed, "waitlist_closed"},
+    {MailKind::tickets_cancelled, "tickets_cancelled"},
 }};
 
 constexpr std::array<std::pair<MailStatus, std::string_view>, 6> kStatusNames{{

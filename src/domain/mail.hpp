@@ -27,6 +27,9 @@ enum class MailKind : std::uint8_t {
   waitlist_offer,          ///< seats are held for a waiting-list entry: its personal link, until when
   waitlist_confirmation,   ///< a guest's waiting-list entry counts once this link is followed
   waitlist_closed,         ///< the event was cancelled: the entry is closed
+  /// some tickets of an order were cancelled (a partial cancellation), and what goes back; its
+  /// outbox row's reference is "<refund in minor units>:<the tickets' ids, comma-separated>"
+  tickets_cancelled,
 };
 
 std::string_view mail_kind_name(MailKind kind);

@@ -15,6 +15,7 @@ std::optional<RegistrationStatus> parse_registration_status(std::string_view s) 
 
 std::string_view display_status(Ticket const& t) {
   if (t.status == TicketStatus::cancelled) return "cancelled";
+  if (t.status == TicketStatus::voided) return "void";
   return t.validated_at ? "used" : "valid";
 }
 

@@ -66,6 +66,14 @@ struct RegistrationItem {
   std::int64_t unit_price_minor = 0;
 };
 
+/// Where an order came from: bought (or free) through the shop, or issued by the organizer as
+/// a complimentary ticket (never paid, never refunded).
+enum class RegistrationSource : std::uint8_t { order, comp };
+
+constexpr std::string_view source_name(RegistrationSource s) {
+  return s == RegistrationSource::comp ? "comp" : "order";
+}
+
 struct Registration {
   std::string id;
   std::string event_id;
@@ -79,9 +87,15 @@ struct Registration {
   Timestamp registered_at;
   std::optional<Timestamp> hold_expires_at;
   Timestamp updated_at;
+  RegistrationSource source = RegistrationSource::order;
+  /// Money returned or being returned: partial cancellations' refunds, or the whole amount once
+  /// the order was cancelled after payment.
+  std::int64_t refunded_minor = 0;
 };
 
-enum class TicketStatus : std::uint8_t { valid, cancelled };
+/// valid (used or not: Ticket::validated_at), cancelled with its whole registration, or void:
+/// cancelled alone, its registration going on (a partial cancellation).
+enum class TicketStatus : std::uint8_t { valid, cancelled, voided };
 
 struct Ticket {
   std::string id;
@@ -119,7 +133,7 @@ struct GuestBuyer {
   std::optional<std::string> account_id{};  ///< the account that proved the address, once one did
 };
 
-/// "valid", "used" (validated once) or "cancelled", as clients see a ticket.
+/// "valid", "used" (validated once), "cancelled" or "void", as clients see a ticket.
 std::string_view display_status(Ticket const& t);
 
 /// A registration with its tickets.

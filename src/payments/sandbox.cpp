@@ -35,8 +35,20 @@ PaymentIntent SandboxProvider::retrieve_intent(std::string const& intent_id) {
   return {intent_id, {}, 0, {}, "requires_payment_method"};
 }
 
-RefundOutcome SandboxProvider::refund(std::string const& intent_id, std::string const&) {
-  return {"re_sandbox_" + intent_id.substr(intent_id.size() > 11 ? 11 : 0), true};
+RefundOutcome SandboxProvider::refund(std::string const& intent_id, std::int64_t amount_minor,
+                                      std::string const& idempotency_key) {
+  // FNV-1a of the key: one id per refund, stable across retries and nodes.
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char const c : idempotency_key) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  static constexpr std::string_view digits = "0123456789abcdef";
+  std::string suffix(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4U) suffix[static_cast<std::size_t>(i)] = digits[hash & 0xFU];
+  return {"re_sandbox_" + intent_id.substr(intent_id.size() > 11 ? 11 : 0) + "_" + std::to_string(amount_minor) + "_" +
+              suffix,
+          true};
 }
 
 SandboxCharge SandboxProvider::charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) {

@@ -18,7 +18,9 @@ class SandboxProvider final : public PaymentProvider, public PaymentSandbox {
   PaymentIntent create_intent(std::string const& registration_id, std::int64_t amount_minor,
                               std::string const& currency, std::string const& idempotency_key) override;
   PaymentIntent retrieve_intent(std::string const& intent_id) override;
-  RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) override;
+  /// Always made at once; the id is the same for the same key, as a retried Stripe refund's is.
+  RefundOutcome refund(std::string const& intent_id, std::int64_t amount_minor,
+                       std::string const& idempotency_key) override;
 
   /// 4242 4242 4242 4242 succeeds; 4000 0000 0000 9995 is declined for insufficient funds;
   /// 4000 0000 0000 0002 and every other number are declined (generic_decline). The event is a

@@ -329,9 +329,10 @@ PaymentIntent StripeProvider::retrieve_intent(std::string const& intent_id) {
   return to_intent(call("GET", "/v1/payment_intents/" + percent_encode(intent_id), {}, {}));
 }
 
-RefundOutcome StripeProvider::refund(std::string const& intent_id, std::string const& idempotency_key) {
-  auto const object = parse_object(
-      call("POST", "/v1/refunds", form_urlencoded({{"payment_intent", intent_id}}), idempotency_key), "refund");
+RefundOutcome StripeProvider::refund(std::string const& intent_id, std::int64_t amount_minor,
+                                     std::string const& idempotency_key) {
+  auto const body = form_urlencoded({{"payment_intent", intent_id}, {"amount", std::to_string(amount_minor)}});
+  auto const object = parse_object(call("POST", "/v1/refunds", body, idempotency_key), "refund");
   RefundOutcome outcome;
   outcome.id = string_field(object, "id");
   if (outcome.id.empty()) throw Outage("Stripe answered with a refund without an id");

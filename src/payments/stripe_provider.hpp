@@ -31,7 +31,8 @@ class StripeProvider final : public PaymentProvider {
   PaymentIntent create_intent(std::string const& registration_id, std::int64_t amount_minor,
                               std::string const& currency, std::string const& idempotency_key) override;
   PaymentIntent retrieve_intent(std::string const& intent_id) override;
-  RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) override;
+  RefundOutcome refund(std::string const& intent_id, std::int64_t amount_minor,
+                       std::string const& idempotency_key) override;
 
   /// HTTP attempts made so far, retries included.
   std::uint64_t attempts() const { return attempts_.load(std::memory_order_relaxed); }

@@ -42,15 +42,17 @@ static_assert(policy_detail::is_sql_list_of_seat_holding(ADMIT_SEAT_HOLDING),
               "ADMIT_SEAT_HOLDING must list exactly the statuses holds_seats() is true for");
 
 /// Gives back to their types the seats a cancelled or expired registration (placeholder `reg`)
-/// held: each item's seats but those whose ticket was used. Run only when the registration gives
-/// seats back at all (seats_released > 0), in the transaction that updates its event's counter.
-#define ADMIT_RELEASE_TYPE_SEATS(reg)                                                              \
-  "UPDATE ticket_types SET sold = sold - (SELECT SUM(i.quantity) FROM registration_items i WHERE " \
-  "i.registration_id = " reg                                                                       \
-  " AND i.ticket_type_id = ticket_types.id) + (SELECT COUNT(*) FROM tickets "                      \
-  "k WHERE k.registration_id = " reg                                                               \
-  " AND k.ticket_type_id = ticket_types.id AND k.validated_at IS NOT "                             \
-  "NULL) WHERE id IN (SELECT ticket_type_id FROM registration_items WHERE registration_id = " reg ")"
+/// held: each item's seats but those whose ticket was used, or voided alone before (a partial
+/// cancellation gave those back already). Run only when the registration gives seats back at
+/// all (seats_released > 0), in the transaction that updates its event's counter.
+#define ADMIT_RELEASE_TYPE_SEATS(reg)                                                                             \
+  "UPDATE ticket_types SET sold = sold - (SELECT SUM(i.quantity) FROM registration_items i WHERE "                \
+  "i.registration_id = " reg                                                                                      \
+  " AND i.ticket_type_id = ticket_types.id) + (SELECT COUNT(*) FROM tickets "                                     \
+  "k WHERE k.registration_id = " reg                                                                              \
+  " AND k.ticket_type_id = ticket_types.id AND (k.validated_at IS NOT "                                           \
+  "NULL OR k.status = 'void')) WHERE id IN (SELECT ticket_type_id FROM registration_items WHERE registration_id " \
+  "= " reg ")"
 
 /// Takes again for their types the seats of a registration (placeholder `reg`) whose hold ran out
 /// before its payment arrived; ADMIT_TYPES_WITHOUT_ROOM first says whether every type has room.

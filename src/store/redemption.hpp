@@ -26,7 +26,7 @@ inline RedemptionResult redemption_outcome(bool admitted, std::optional<Ticket> 
     if (admitted) return Redemption::admitted;
     if (!ticket) return Redemption::unknown;
     if (ticket->event_id != event_id) return Redemption::wrong_event;
-    if (ticket->status == TicketStatus::cancelled) return Redemption::cancelled;
+    if (ticket->status != TicketStatus::valid) return Redemption::cancelled;
     return Redemption::already_used;
   }();
   return RedemptionResult{outcome, std::move(ticket)};

@@ -78,9 +78,10 @@ Event read_event(Row const& row, int first = 0) {
   };
 }
 
-#define ADMIT_REGISTRATION_COLUMNS(p)                                                                         \
-  p "id, " p "event_id, " p "ticket_type_id, " p "user_id, " p "quantity, " p "status, " p "amount_minor, " p \
-    "currency, " p "payment_id, " p "hold_expires_at, " p "registered_at, " p "updated_at"
+#define ADMIT_REGISTRATION_COLUMNS(p)                                                                                 \
+  p "id, " p "event_id, " p "ticket_type_id, " p "user_id, " p "quantity, " p "status, " p "amount_minor, " p         \
+    "currency, " p "payment_id, " p "hold_expires_at, " p "registered_at, " p "updated_at, " p "source, CASE WHEN " p \
+    "status IN ('refund_pending', 'refunded') THEN " p "amount_minor ELSE " p "refunded_minor END"
 
 template <class Row>
 Registration read_registration(Row const& row, int first = 0) {
@@ -98,6 +99,9 @@ Registration read_registration(Row const& row, int first = 0) {
       .registered_at = c.time(10),
       .hold_expires_at = c.optional_time(9),
       .updated_at = c.time(11),
+      .source = c.text(12) == "comp" ? RegistrationSource::comp : RegistrationSource::order,
+      // Cancelled after payment, the whole amount goes (or went) back, partial refunds included.
+      .refunded_minor = c.integer(13),
   };
 }
 
@@ -123,7 +127,9 @@ Ticket read_ticket(Row const& row, int first = 0) {
       .registration_id = c.text(1),
       .event_id = c.text(2),
       .user_id = c.text(3),
-      .status = c.text(4) == "cancelled" ? TicketStatus::cancelled : TicketStatus::valid,
+      .status = c.text(4) == "cancelled" ? TicketStatus::cancelled
+                : c.text(4) == "void"    ? TicketStatus::voided
+                                         : TicketStatus::valid,
       .qr_code = c.text(5),
       .generated_at = c.time(6),
       .validated_at = c.optional_time(7),
@@ -304,13 +310,13 @@ template <class Row>
 RegistrationDetail read_detail(Row const& row) {
   Cells const c(row);
   std::optional<GuestBuyer> guest;
-  if (c.optional_text(18)) guest = read_guest(row, 18);
+  if (c.optional_text(20)) guest = read_guest(row, 20);
   return RegistrationDetail{.registration = read_registration(row),
                             .tickets = {},
-                            .email = read_email_delivery(row, 12),
+                            .email = read_email_delivery(row, 14),
                             .items = {},
-                            .answers = read_answers(c.text(16)),
-                            .attendees = read_attendees(c.text(17)),
+                            .answers = read_answers(c.text(18)),
+                            .attendees = read_attendees(c.text(19)),
                             .guest = std::move(guest)};
 }
 
@@ -327,7 +333,13 @@ RegistrationDetail read_detail(Row const& row) {
   ADMIT_REGISTRATION_COLUMNS("r.")                                    \
   ", " ADMIT_BUYER_NAME ", " ADMIT_BUYER_EMAIL                        \
   ", (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers"
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers, " ADMIT_LIST_PRICE_OF("r.id")
+
+/// An order's price before any discount: its items' list prices times their quantities, given
+/// the registration id's expression.
+#define ADMIT_LIST_PRICE_OF(id)                                                                                      \
+  "(SELECT COALESCE(SUM(li.quantity * li.unit_price_minor), 0) FROM registration_items li WHERE li.registration_id " \
+  "= " id ")"
 
 #define ADMIT_ITEMS_SUMMARY_SQLITE                                                                             \
   "(SELECT group_concat(x, '; ') FROM (SELECT i.quantity || ' × ' || tt.name AS x FROM registration_items i " \
@@ -342,12 +354,13 @@ RegistrationRow read_registration_row(Row const& row) {
   Cells const c(row);
   return RegistrationRow{
       .registration = read_registration(row),
-      .attendee_name = c.text(12),
-      .attendee_email = c.text(13),
-      .checked_in = c.int32(14),
-      .email = read_email_delivery(row, 15),
-      .ticket_types = c.optional_text(19).value_or(""),
-      .answers = read_answers(c.text(20)),
+      .attendee_name = c.text(14),
+      .attendee_email = c.text(15),
+      .checked_in = c.int32(16),
+      .email = read_email_delivery(row, 17),
+      .ticket_types = c.optional_text(21).value_or(""),
+      .answers = read_answers(c.text(22)),
+      .list_price_minor = c.integer(23),
   };
 }
 

@@ -133,10 +133,11 @@ describe('the organizer\'s CSV', () => {
     assert.equal(csv.status, 200, csv.text);
     const [header, ...rows] = parseCsv(csv.text);
     assert.deepEqual(header, ['registrationId', 'status', 'quantity', 'amount', 'currency', 'attendeeName', 'attendeeEmail',
-      'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes', "'=Company", 'Days', 'Consent']);
+      'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes', 'source', 'discount', 'refundedAmount',
+      "'=Company", 'Days', 'Consent']);
     const answered = rows.find((row) => row[0] === r.json.registrationId);
-    assert.deepEqual(answered.slice(12), ["'+ACME", 'Mon; Tue', 'yes']);
-    assert.deepEqual(rows.find((row) => row[0] === plain.json.registrationId).slice(12), ['', '', '']);
+    assert.deepEqual(answered.slice(15), ["'+ACME", 'Mon; Tue', 'yes']);
+    assert.deepEqual(rows.find((row) => row[0] === plain.json.registrationId).slice(15), ['', '', '']);
   });
 });
 

@@ -529,7 +529,7 @@ describe('GET /api/events/{id}/registrations', () => {
 });
 
 const CSV_HEADER = ['registrationId', 'status', 'quantity', 'amount', 'currency', 'attendeeName', 'attendeeEmail',
-  'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes'];
+  'registeredAt', 'checkedIn', 'paymentId', 'emailStatus', 'ticketTypes', 'source', 'discount', 'refundedAmount'];
 
 describe('GET /api/events/{id}/registrations?format=csv', () => {
   it('text/csv with the header row and one row per registration (no pagination)', async () => {

@@ -252,7 +252,7 @@ TEST(StripeProvider, RetriesIdempotencyConflictsAndHonoursRetryAfter) {
   auto provider = local_provider(server.base_url());
 
   auto const started = Clock::now();
-  auto const outcome = provider.refund("pi_local_1", "idem-refund-1");
+  auto const outcome = provider.refund("pi_local_1", 1250, "idem-refund-1");
   auto const elapsed = Clock::now() - started;
 
   EXPECT_EQ(outcome.id, "re_local_1");
@@ -261,7 +261,7 @@ TEST(StripeProvider, RetriesIdempotencyConflictsAndHonoursRetryAfter) {
   ASSERT_EQ(requests.size(), 3u);
   for (auto const& r : requests) {
     EXPECT_EQ(r.target, "/v1/refunds");
-    EXPECT_EQ(r.body, "payment_intent=pi_local_1");
+    EXPECT_EQ(r.body, "payment_intent=pi_local_1&amount=1250");
     EXPECT_EQ(r.headers.at("idempotency-key"), "idem-refund-1");
   }
   EXPECT_GE(elapsed, 1100ms);  // 100 ms backoff, then the 1 s Stripe asked for
@@ -348,7 +348,7 @@ TEST(StripeProvider, PendingRefundIsNotCompleted) {
   ScriptedServer server({{.status = 200, .body = R"({"id":"re_2","object":"refund","status":"pending"})"}});
   auto provider = local_provider(server.base_url());
 
-  auto const outcome = provider.refund("pi_2", "idem-refund-2");
+  auto const outcome = provider.refund("pi_2", 500, "idem-refund-2");
 
   EXPECT_EQ(outcome.id, "re_2");
   EXPECT_FALSE(outcome.completed);
@@ -420,7 +420,7 @@ TEST(StripeProvider, RejectsUnusableSettings) {
 
 TEST(StripeProvider, RejectsAnIdempotencyKeyThatCannotBeAHeader) {
   auto provider = local_provider("http://127.0.0.1:" + std::to_string(closed_port()));
-  EXPECT_THROW(provider.refund("pi_1", "key\r\nX-Injected: 1"), ProviderError);
+  EXPECT_THROW(provider.refund("pi_1", 500, "key\r\nX-Injected: 1"), ProviderError);
   EXPECT_EQ(provider.attempts(), 0u);
 }
 
@@ -464,7 +464,7 @@ TEST_F(StripeAgainstPrism, RetrievesAnIntent) {
 }
 
 TEST_F(StripeAgainstPrism, RefundsAnIntent) {
-  auto const outcome = provider().refund("pi_1KmRa3ARuRTs9TwLhA84P9aj", "idem-prism-refund");
+  auto const outcome = provider().refund("pi_1KmRa3ARuRTs9TwLhA84P9aj", 500, "idem-prism-refund");
 
   EXPECT_TRUE(outcome.id.starts_with("re")) << outcome.id;
 }

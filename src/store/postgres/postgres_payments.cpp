@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "domain/refunds.hpp"
 #include "store/policy.hpp"
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -237,20 +238,39 @@ int PostgresStore::expire_holds(Timestamp now) {
   });
 }
 
-void PostgresStore::record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+void PostgresStore::record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed,
                                   Timestamp now) {
   pg::transaction(*pool_, [&](Connection& db) {
+    if (!due.refund_id.empty()) {
+      // A partial cancellation's refund: its own record, marked once (on whichever node).
+      auto const marked = db.exec(
+          "UPDATE refunds SET status = $2, provider_refund_id = $3, updated_at = $4 WHERE id = $1 AND status = 'due'",
+          {param(due.refund_id), param(completed ? "succeeded" : "requested"), param(provider_refund_id),
+           param(seconds(now))});
+      if (marked.affected() == 0) return;
+      audit(db, now, Actor{}, completed ? "registration.partly_refunded" : "registration.partial_refund_requested",
+            "registration", due.registration_id, std::string(provider_refund_id) + "; " + due.refund_id);
+      return;
+    }
     auto const status = completed ? "refunded" : "refund_pending";
     auto const recorded = db.exec(
         "UPDATE payments SET status = $2, refund_id = $3, updated_at = $4 WHERE registration_id = $1 "
         "AND status = 'succeeded'",
-        {param(registration_id), param(status), param(refund_id), param(seconds(now))});
+        {param(due.registration_id), param(status), param(provider_refund_id), param(seconds(now))});
     // Every node sweeps: a refund another node recorded first is not recorded (nor audited) again.
     if (recorded.affected() == 0) return;
-    db.exec("UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'refund_pending'",
-            {param(registration_id), param(status), param(seconds(now))});
+    db.exec(
+        "UPDATE registrations SET status = $2, refunded_minor = refunded_minor + $4, updated_at = $3 WHERE id = $1 "
+        "AND status = 'refund_pending'",
+        {param(due.registration_id), param(status), param(seconds(now)), param(due.amount_minor)});
+    db.exec(
+        "INSERT INTO refunds (id, registration_id, amount_minor, ticket_ids, idempotency_key, provider_refund_id, "
+        "status, created_at, updated_at) VALUES ('whole-' || $1, $1, $2, '', $3, $4, $5, $6, $6) "
+        "ON CONFLICT DO NOTHING",
+        {param(due.registration_id), param(due.amount_minor), param(due.idempotency_key), param(provider_refund_id),
+         param(completed ? "succeeded" : "requested"), param(seconds(now))});
     audit(db, now, Actor{}, completed ? "registration.refunded" : "registration.refund_requested", "registration",
-          registration_id, refund_id);
+          due.registration_id, provider_refund_id);
   });
 }
 
@@ -262,12 +282,31 @@ std::vector<StoredPayment> PostgresStore::pending_payments() {
       [](pg::Row const& row) { return read_payment(row); });
 }
 
-std::vector<StoredPayment> PostgresStore::refunds_due() {
+std::vector<DueRefund> PostgresStore::refunds_due() {
   auto db = pool_->acquire();
-  return pg_detail::read_all(
-      db->exec("SELECT " ADMIT_PAYMENT_COLUMNS " FROM payments p JOIN registrations r ON r.id = p.registration_id "
-               "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'"),
-      [](pg::Row const& row) { return read_payment(row); });
+  auto due = pg_detail::read_all(
+      db->exec("SELECT f.id, f.registration_id, r.payment_id, f.amount_minor, f.idempotency_key FROM refunds f "
+               "JOIN registrations r ON r.id = f.registration_id WHERE f.status = 'due' AND r.payment_id IS NOT NULL "
+               "ORDER BY f.created_at, f.id"),
+      [](pg::Row const& row) {
+        return DueRefund{.refund_id = row.text(0),
+                         .registration_id = row.text(1),
+                         .intent_id = row.text(2),
+                         .amount_minor = row.integer(3),
+                         .idempotency_key = row.text(4)};
+      });
+  auto whole = pg_detail::read_all(
+      db->exec("SELECT r.id, p.intent_id, r.amount_minor, r.refunded_minor FROM payments p JOIN registrations r "
+               "ON r.id = p.registration_id WHERE r.status = 'refund_pending' AND p.status = 'succeeded'"),
+      [](pg::Row const& row) {
+        return DueRefund{.refund_id = {},
+                         .registration_id = row.text(0),
+                         .intent_id = row.text(1),
+                         .amount_minor = refund_remainder(row.integer(2), row.integer(3)),
+                         .idempotency_key = whole_refund_key(row.text(0))};
+      });
+  due.insert(due.end(), whole.begin(), whole.end());
+  return due;
 }
 
 }  // namespace admit

@@ -13,6 +13,7 @@
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/redemption.hpp"
+#include "store/refund_rows.hpp"
 
 namespace admit {
 
@@ -646,25 +647,15 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
     stats.registered_count = static_cast<std::int32_t>(r.integer(0, 1));
   }
   {
-    auto r = db->exec(
-        "SELECT status, SUM(quantity), SUM(amount_minor) FROM registrations WHERE event_id = $1 GROUP BY status",
-        {param(event_id)});
+    auto r = db->exec(ADMIT_STATS_BY_STATUS "$1 GROUP BY status", {param(event_id)});
     for (int i = 0; i < r.rows(); ++i) {
-      auto const status = parse_registration_status(r.text(i, 0)).value_or(RegistrationStatus::cancelled);
-      auto const seats = static_cast<std::int32_t>(r.integer(i, 1));
-      if (status == RegistrationStatus::confirmed) {
-        stats.confirmed_seats += seats;
-        stats.revenue_minor += r.integer(i, 2);
-      } else if (status == RegistrationStatus::pending_payment) {
-        stats.pending_seats += seats;
-      } else if (status == RegistrationStatus::offered) {
-        stats.offered_seats += seats;
-      } else {
-        stats.cancelled_seats += seats;
-        if (status == RegistrationStatus::refunded) stats.refunded_minor += r.integer(i, 2);
-        if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += r.integer(i, 2);
-      }
+      add_status_stats(
+          stats, [&](int c) { return r.text(i, c); }, [&](int c) { return r.integer(i, c); });
     }
+  }
+  {
+    auto r = db->exec(ADMIT_REFUND_STATS("$1"), {param(event_id)});
+    add_refund_stats(stats, [&](int c) { return r.integer(0, c); });
   }
   {
     auto r = db->exec(ADMIT_HOLD_COUNTS "$1", {param(event_id)});
@@ -677,7 +668,8 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
           .integer(0, 0));
   {
     auto r = db->exec(
-        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
+        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor - "
+        "refunded_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING
         " AND status <> 'offered'"
         " "

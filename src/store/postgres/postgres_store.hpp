@@ -97,6 +97,10 @@ class PostgresStore final : public Store {
                                                         int limit) override;
   Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                    Actor const& actor) override;
+  TicketCancellationResult cancel_tickets(std::string_view id, TicketCancellationRequest const& request, Timestamp now,
+                                          Actor const& actor) override;
+  CompIssueResult issue_comps(std::string_view event_id, std::string_view ticket_type_id,
+                              std::vector<NewRegistration> comps, Timestamp now, Actor const& actor) override;
   EventStats event_stats(std::string_view event_id) override;
   std::optional<Ticket> find_ticket(std::string_view id) override;
   void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
@@ -138,10 +142,9 @@ class PostgresStore final : public Store {
   void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
                              Completion<Result<PaymentResult>> done) override;
   int expire_holds(Timestamp now) override;
-  void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
-                     Timestamp now) override;
+  void record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed, Timestamp now) override;
   std::vector<StoredPayment> pending_payments() override;
-  std::vector<StoredPayment> refunds_due() override;
+  std::vector<DueRefund> refunds_due() override;
 
   void queue_mail(OutboxEntry const& entry) override;
   std::vector<OutboxMessage> claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) override;
@@ -194,6 +197,8 @@ class PostgresStore final : public Store {
   OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) override;
 
  private:
+  CompIssueResult issue_comps_in(std::string_view event_id, std::string_view ticket_type_id,
+                                 std::vector<NewRegistration>& comps, Timestamp now, Actor const& actor);
   /// The account with `email` as a change left it.
   std::expected<User, AccountRefusal> changed_user(std::string_view email);
 

@@ -1,6 +1,7 @@
 // The payment part of the SQLite store.
 
 #include "base/log.hpp"
+#include "domain/refunds.hpp"
 #include "store/policy.hpp"
 #include "store/sqlite/internal.hpp"
 
@@ -271,26 +272,55 @@ int SqliteStore::expire_holds(Timestamp now) {
   });
 }
 
-void SqliteStore::record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
+void SqliteStore::record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed,
                                 Timestamp now) {
   writes_->run([&](Connection& db) {
+    if (!due.refund_id.empty()) {
+      // A partial cancellation's refund: its own record, marked once.
+      db.prepare(
+            "UPDATE refunds SET status = ?2, provider_refund_id = ?3, updated_at = ?4 WHERE id = ?1 AND status = "
+            "'due'")
+          .bind(1, due.refund_id)
+          .bind(2, completed ? "succeeded" : "requested")
+          .bind(3, provider_refund_id)
+          .bind(4, seconds(now))
+          .run();
+      if (db.changes() == 0) return;
+      audit(db, now, Actor{}, completed ? "registration.partly_refunded" : "registration.partial_refund_requested",
+            "registration", due.registration_id, std::string(provider_refund_id) + "; " + due.refund_id);
+      return;
+    }
     db.prepare(
           "UPDATE payments SET status = ?2, refund_id = ?3, updated_at = ?4 WHERE registration_id = ?1 "
           "AND status = 'succeeded'")
-        .bind(1, registration_id)
+        .bind(1, due.registration_id)
         .bind(2, completed ? "refunded" : "refund_pending")
-        .bind(3, refund_id)
+        .bind(3, provider_refund_id)
         .bind(4, seconds(now))
         .run();
     // A refund another sweep recorded first is not recorded (nor audited) again.
     if (db.changes() == 0) return;
-    db.prepare("UPDATE registrations SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'refund_pending'")
-        .bind(1, registration_id)
+    db.prepare(
+          "UPDATE registrations SET status = ?2, refunded_minor = refunded_minor + ?4, updated_at = ?3 WHERE id = ?1 "
+          "AND status = 'refund_pending'")
+        .bind(1, due.registration_id)
         .bind(2, completed ? "refunded" : "refund_pending")
         .bind(3, seconds(now))
+        .bind(4, due.amount_minor)
+        .run();
+    db.prepare(
+          "INSERT INTO refunds (id, registration_id, amount_minor, ticket_ids, idempotency_key, provider_refund_id, "
+          "status, created_at, updated_at) VALUES ('whole-' || ?1, ?1, ?2, '', ?3, ?4, ?5, ?6, ?6) "
+          "ON CONFLICT DO NOTHING")
+        .bind(1, due.registration_id)
+        .bind(2, due.amount_minor)
+        .bind(3, due.idempotency_key)
+        .bind(4, provider_refund_id)
+        .bind(5, completed ? "succeeded" : "requested")
+        .bind(6, seconds(now))
         .run();
     audit(db, now, Actor{}, completed ? "registration.refunded" : "registration.refund_requested", "registration",
-          registration_id, refund_id);
+          due.registration_id, provider_refund_id);
   });
 }
 
@@ -304,13 +334,32 @@ std::vector<StoredPayment> SqliteStore::pending_payments() {
   return out;
 }
 
-std::vector<StoredPayment> SqliteStore::refunds_due() {
+std::vector<DueRefund> SqliteStore::refunds_due() {
   auto db = reader();
-  auto rows = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS
-                          " FROM payments p JOIN registrations r ON r.id = p.registration_id "
-                          "WHERE r.status = 'refund_pending' AND p.status = 'succeeded'");
-  std::vector<StoredPayment> out;
-  while (rows.step()) out.push_back(read_payment(rows));
+  std::vector<DueRefund> out;
+  {
+    auto rows = db->prepare(
+        "SELECT f.id, f.registration_id, r.payment_id, f.amount_minor, f.idempotency_key FROM refunds f "
+        "JOIN registrations r ON r.id = f.registration_id WHERE f.status = 'due' AND r.payment_id IS NOT NULL "
+        "ORDER BY f.created_at, f.id");
+    while (rows.step()) {
+      out.push_back({.refund_id = rows.text(0),
+                     .registration_id = rows.text(1),
+                     .intent_id = rows.text(2),
+                     .amount_minor = rows.integer(3),
+                     .idempotency_key = rows.text(4)});
+    }
+  }
+  auto rows = db->prepare(
+      "SELECT r.id, p.intent_id, r.amount_minor, r.refunded_minor FROM payments p JOIN registrations r ON r.id = "
+      "p.registration_id WHERE r.status = 'refund_pending' AND p.status = 'succeeded'");
+  while (rows.step()) {
+    out.push_back({.refund_id = {},
+                   .registration_id = rows.text(0),
+                   .intent_id = rows.text(1),
+                   .amount_minor = refund_remainder(rows.integer(2), rows.integer(3)),
+                   .idempotency_key = whole_refund_key(rows.text(0))});
+  }
   return out;
 }
 

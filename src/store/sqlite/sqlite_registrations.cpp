@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "store/policy.hpp"
 #include "store/redemption.hpp"
+#include "store/refund_rows.hpp"
 #include "store/sqlite/internal.hpp"
 
 namespace admit {
@@ -309,25 +310,17 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
     }
   }
   {
-    auto row = db->prepare(
-        "SELECT status, SUM(quantity), SUM(amount_minor) FROM registrations WHERE event_id = ?1 GROUP BY status");
+    auto row = db->prepare(ADMIT_STATS_BY_STATUS "?1 GROUP BY status");
     row.bind(1, event_id);
-    while (row.step()) {
-      auto const status = parse_registration_status(row.text(0)).value_or(RegistrationStatus::cancelled);
-      auto const seats = static_cast<std::int32_t>(row.integer(1));
-      if (status == RegistrationStatus::confirmed) {
-        stats.confirmed_seats += seats;
-        stats.revenue_minor += row.integer(2);
-      } else if (status == RegistrationStatus::pending_payment) {
-        stats.pending_seats += seats;
-      } else if (status == RegistrationStatus::offered) {
-        stats.offered_seats += seats;
-      } else {
-        stats.cancelled_seats += seats;
-        if (status == RegistrationStatus::refunded) stats.refunded_minor += row.integer(2);
-        if (status == RegistrationStatus::refund_pending) stats.refund_pending_minor += row.integer(2);
-      }
-    }
+    while (row.step())
+      add_status_stats(
+          stats, [&](int i) { return row.text(i); }, [&](int i) { return row.integer(i); });
+  }
+  {
+    auto row = db->prepare(ADMIT_REFUND_STATS("?1"));
+    row.bind(1, event_id);
+    row.step();
+    add_refund_stats(stats, [&](int i) { return row.integer(i); });
   }
   {
     auto row = db->prepare(ADMIT_HOLD_COUNTS "?1");
@@ -344,7 +337,8 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
   }
   {
     auto row = db->prepare(
-        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor ELSE 0 END) "
+        "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor - "
+        "refunded_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING
         " AND status <> 'offered'"
         " "

@@ -74,6 +74,10 @@ class SqliteStore final : public Store {
                                                         int limit) override;
   Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                    Actor const& actor) override;
+  TicketCancellationResult cancel_tickets(std::string_view id, TicketCancellationRequest const& request, Timestamp now,
+                                          Actor const& actor) override;
+  CompIssueResult issue_comps(std::string_view event_id, std::string_view ticket_type_id,
+                              std::vector<NewRegistration> comps, Timestamp now, Actor const& actor) override;
   EventStats event_stats(std::string_view event_id) override;
   std::optional<Ticket> find_ticket(std::string_view id) override;
   void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
@@ -110,10 +114,9 @@ class SqliteStore final : public Store {
   void apply_payment_failure(std::string event_id, std::string intent_id, std::string message, Timestamp now,
                              Completion<Result<PaymentResult>> done) override;
   int expire_holds(Timestamp now) override;
-  void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
-                     Timestamp now) override;
+  void record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed, Timestamp now) override;
   std::vector<StoredPayment> pending_payments() override;
-  std::vector<StoredPayment> refunds_due() override;
+  std::vector<DueRefund> refunds_due() override;
 
   void queue_mail(OutboxEntry const& entry) override;
   std::vector<OutboxMessage> claim_mail(MailClock now, std::chrono::milliseconds lease, int limit) override;

@@ -320,7 +320,7 @@ class NoProvider final : public PaymentProvider {
     throw ProviderError("none");
   }
   PaymentIntent retrieve_intent(std::string const&) override { throw ProviderError("none"); }
-  RefundOutcome refund(std::string const&, std::string const&) override { throw ProviderError("none"); }
+  RefundOutcome refund(std::string const&, std::int64_t, std::string const&) override { throw ProviderError("none"); }
 };
 
 class NoWebhooks final : public Webhooks {
@@ -346,6 +346,7 @@ class RouteTableTest : public ::testing::Test {
   test::FakeDownloadLinks links_;
   test::FakePrinter printer_;
   Registrations registrations_{store_, store_, store_, codes_, entropy_, clock_, {}};
+  Comps comps_{store_, store_, store_, codes_, entropy_, clock_, nullptr};
   Tickets tickets_{store_, store_, store_, store_, codes_, links_, printer_, clock_, {}};
   NoProvider provider_;
   NoWebhooks webhooks_;
@@ -359,6 +360,7 @@ class RouteTableTest : public ::testing::Test {
       .accounts = accounts_,
       .events = events_,
       .registrations = registrations_,
+      .comps = comps_,
       .confirmations = confirmations_,
       .tickets = tickets_,
       .payments = payments_,

@@ -73,6 +73,14 @@ class FakeRegistrationStore final : public RegistrationStore {
   Cancellation cancel_registration(std::string_view, CancellationRequest const&, Timestamp, Actor const&) override {
     throw std::logic_error("unused");
   }
+  TicketCancellationResult cancel_tickets(std::string_view, TicketCancellationRequest const&, Timestamp,
+                                          Actor const&) override {
+    throw std::logic_error("unused");
+  }
+  CompIssueResult issue_comps(std::string_view, std::string_view, std::vector<NewRegistration>, Timestamp,
+                              Actor const&) override {
+    throw std::logic_error("unused");
+  }
   EventStats event_stats(std::string_view) override { throw std::logic_error("unused"); }
   std::vector<RegistrationRow> search_event_registrations(std::string_view, std::string_view,
                                                           std::optional<RegistrationCursor> const&, int) override {
@@ -92,7 +100,7 @@ struct AppliedEvent {
 };
 
 struct RecordedRefund {
-  std::string registration_id;
+  DueRefund due;
   std::string refund_id;
   bool completed = false;
   Timestamp now;
@@ -108,7 +116,7 @@ class FakePaymentStore final : public PaymentStore {
   std::function<void()> on_success;  ///< runs when a success is applied (e.g. confirms)
   std::vector<AppliedEvent> applied;
   std::vector<StoredPayment> pending;
-  std::vector<StoredPayment> due;
+  std::vector<DueRefund> due;
 
   void apply_payment_success(std::string event_id, std::string intent_id, std::vector<Ticket> tickets, OrderLink,
                              Timestamp now, Completion<Result<PaymentResult>> done) override {
@@ -126,10 +134,9 @@ class FakePaymentStore final : public PaymentStore {
     if (found == payments.end()) return std::nullopt;
     return found->second;
   }
-  void record_refund(std::string_view registration_id, std::string_view refund_id, bool completed,
-                     Timestamp now) override {
+  void record_refund(DueRefund const& due_refund, std::string_view refund_id, bool completed, Timestamp now) override {
     std::lock_guard lock(mutex_);
-    refunds_.push_back({std::string(registration_id), std::string(refund_id), completed, now});
+    refunds_.push_back({due_refund, std::string(refund_id), completed, now});
     refunded_.notify_all();
   }
   /// The refunds recorded, once there are `count` (refunds run on a background thread).
@@ -139,7 +146,7 @@ class FakePaymentStore final : public PaymentStore {
     return refunds_;
   }
   std::vector<StoredPayment> pending_payments() override { return pending; }
-  std::vector<StoredPayment> refunds_due() override { return due; }
+  std::vector<DueRefund> refunds_due() override { return due; }
 
   bool save_intent(std::string_view, std::string_view, std::string_view, PaymentIntent const&, std::string_view,
                    Timestamp) override {
@@ -170,6 +177,7 @@ class FakeProvider final : public PaymentProvider {
   bool down = false;
   std::mutex mutex;
   std::vector<std::string> refund_keys;
+  std::vector<std::int64_t> refund_amounts;
 
   std::string_view name() const override { return "stripe"; }
   PaymentIntent create_intent(std::string const&, std::int64_t, std::string const&, std::string const&) override {
@@ -179,10 +187,12 @@ class FakeProvider final : public PaymentProvider {
     if (down) throw Outage("Stripe cannot be reached");
     return {intent_id, {}, 0, {}, statuses.contains(intent_id) ? statuses[intent_id] : "requires_payment_method"};
   }
-  RefundOutcome refund(std::string const& intent_id, std::string const& idempotency_key) override {
+  RefundOutcome refund(std::string const& intent_id, std::int64_t amount_minor,
+                       std::string const& idempotency_key) override {
     if (down) throw Outage("Stripe cannot be reached");
     std::lock_guard lock(mutex);
     refund_keys.push_back(idempotency_key);
+    refund_amounts.push_back(amount_minor);
     return {"re_" + intent_id, false};
   }
 };
@@ -471,18 +481,49 @@ TEST_F(HandlePaymentEvent, AFailureIsRecordedWithItsMessage) {
 
 TEST_F(HandlePaymentEvent, APaymentThatNeedsARefundIsRefundedUnderItsRegistrationsKey) {
   store_.answer = PaymentApplied::refund_needed;
+  // What the store then lists as due: the registration's whole amount, under its key.
+  store_.due = {DueRefund{.refund_id = {},
+                          .registration_id = kRegistration,
+                          .intent_id = kIntent,
+                          .amount_minor = 5000,
+                          .idempotency_key = "admit-refund-reg-1"}};
   auto const outcome = apply(succeeded());
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->result, PaymentEventResult::refunding);
   EXPECT_EQ(outcome->registration_id, kRegistration);
   auto const refunds = store_.await_refunds(1);
   ASSERT_EQ(refunds.size(), 1u);
-  EXPECT_EQ(refunds[0].registration_id, kRegistration);
+  EXPECT_EQ(refunds[0].due.registration_id, kRegistration);
   EXPECT_EQ(refunds[0].refund_id, std::string("re_") + kIntent);
   EXPECT_FALSE(refunds[0].completed);
   EXPECT_EQ(refunds[0].now, clock_.now());
   std::lock_guard lock(provider_.mutex);
   EXPECT_EQ(provider_.refund_keys, std::vector<std::string>{"admit-refund-reg-1"});
+  EXPECT_EQ(provider_.refund_amounts, std::vector<std::int64_t>{5000});
+}
+
+TEST_F(HandlePaymentEvent, RefundsEachDueRefundItsOwnAmountUnderItsOwnKey) {
+  store_.due = {DueRefund{.refund_id = "rf-1",
+                          .registration_id = kRegistration,
+                          .intent_id = kIntent,
+                          .amount_minor = 1250,
+                          .idempotency_key = "cancel:reg-1:t1"},
+                DueRefund{.refund_id = {},
+                          .registration_id = kRegistration,
+                          .intent_id = kIntent,
+                          .amount_minor = 0,
+                          .idempotency_key = "admit-refund-reg-1"}};
+  payments_.refund_due();
+  auto const refunds = store_.await_refunds(2);
+  ASSERT_EQ(refunds.size(), 2u);
+  EXPECT_EQ(refunds[0].due.refund_id, "rf-1");
+  EXPECT_EQ(refunds[0].refund_id, std::string("re_") + kIntent);
+  // Nothing left to refund: recorded as done, the provider never asked for 0.
+  EXPECT_EQ(refunds[1].due.idempotency_key, "admit-refund-reg-1");
+  EXPECT_TRUE(refunds[1].completed);
+  std::lock_guard lock(provider_.mutex);
+  EXPECT_EQ(provider_.refund_keys, std::vector<std::string>{"cancel:reg-1:t1"});
+  EXPECT_EQ(provider_.refund_amounts, std::vector<std::int64_t>{1250});
 }
 
 TEST_F(HandlePaymentEvent, AnIntentNoRegistrationHasIsUnknownAndChangesNothing) {
@@ -553,7 +594,11 @@ TEST_F(Reconcile, LogsAPaymentItCouldNotAskTheProviderAbout) {
 }
 
 TEST_F(Reconcile, LogsARefundDueThatFailed) {
-  store_.due = {store_.payments[kIntent]};
+  store_.due = {DueRefund{.refund_id = {},
+                          .registration_id = kRegistration,
+                          .intent_id = kIntent,
+                          .amount_minor = 5000,
+                          .idempotency_key = "admit-refund-reg-1"}};
   provider_.down = true;
   ::testing::internal::CaptureStdout();
   payments_.refund_due();

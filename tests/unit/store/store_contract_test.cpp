@@ -2553,12 +2553,15 @@ TYPED_TEST(RegistrationContract, APaymentAfterTheHoldEndedNeverOversells) {
             PaymentApplied::refund_needed);
   EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
   EXPECT_EQ(this->registered("e1"), 1);
-  ASSERT_EQ(this->store_->refunds_due().size(), 1u);
-  this->store_->record_refund("r1", "re_1", true, kNow + 22min);
+  auto const due = this->store_->refunds_due();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].amount_minor, 5000);
+  EXPECT_EQ(due[0].idempotency_key, "admit-refund-r1");
+  this->store_->record_refund(due[0], "re_1", true, kNow + 22min);
   EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refunded);
   EXPECT_TRUE(this->store_->refunds_due().empty());
   // Another node's sweep that saw the same refund due records nothing more.
-  this->factory_.open()->record_refund("r1", "re_1", true, kNow + 23min);
+  this->factory_.open()->record_refund(due[0], "re_1", true, kNow + 23min);
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.refunded'"), "1");
 }
 
@@ -3719,6 +3722,261 @@ TYPED_TEST(WaitlistContract, ErasingAPersonTakesThemOutOfLineAndTheirOfferMovesO
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM waitlist_entries WHERE email = 'w1@example.com' OR name = 'w1'"), "0");
   EXPECT_EQ(this->seats(), "3");
   EXPECT_EQ(this->holding_rows(), "3");
+}
+
+}  // namespace
+}  // namespace admit
+
+// ---- partial cancellation, refunds and comps (issue 15) -----------------------------------
+
+namespace admit {
+namespace {
+
+template <class Factory>
+class RefundContract : public RegistrationContract<Factory> {
+ protected:
+  /// A paid order of `quantity` seats at 25.00 EUR each (tickets "<id>-t1" …), confirmed.
+  void paid_order(std::string const& id, std::string const& user, int quantity) {
+    ASSERT_EQ(place(*this->store_, make_order(id, "e1", user, quantity, kNow + 15min))->outcome, Placement::placed);
+    ASSERT_TRUE(
+        this->store_->save_intent(id, user, "sandbox", {"pi_" + id, "s", 2500 * quantity, "EUR", "x"}, "", kNow));
+    ASSERT_EQ(pay(*this->store_, "evt_" + id, "pi_" + id, tickets_for(id, "e1", user, quantity))->outcome,
+              PaymentApplied::confirmed);
+  }
+  TicketCancellationResult cancel(Store& store, std::string const& id, std::vector<std::string> tickets,
+                                  std::string const& refund_id, bool by_organizer = false) {
+    return store.cancel_tickets(id,
+                                {.request = {.by_organizer = by_organizer, .reason = {}},
+                                 .ticket_ids = std::move(tickets),
+                                 .refund_id = refund_id},
+                                kNow + 1h, Actor{"a1", "req-cancel"});
+  }
+  std::string sold() { return this->count("SELECT sold FROM ticket_types WHERE id = 'e1-general'"); }
+  std::string refunds_total() { return this->count("SELECT COALESCE(SUM(amount_minor), 0) FROM refunds"); }
+  std::vector<TicketStatus> statuses(std::string const& id) {
+    std::vector<TicketStatus> out;
+    auto const found = this->store_->find_registration(id);  // kept: the loop reads its tickets
+    if (!found) return out;
+    for (auto const& t : found->tickets) out.push_back(t.status);
+    return out;
+  }
+  NewRegistration comp_for(std::string const& id, std::string const& user) {
+    auto comp = make_order(id, "e1", user, 1);
+    comp.registration.amount_minor = 0;
+    comp.registration.source = RegistrationSource::comp;
+    comp.items[0].unit_price_minor = 0;
+    return comp;
+  }
+};
+
+TYPED_TEST_SUITE(RefundContract, StoreImplementations, FactoryName);
+
+TYPED_TEST(RefundContract, CancellingOneOfTwoPaidTicketsRefundsExactlyItsPriceThenTheRest) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 2);
+  auto const first = this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1");
+  ASSERT_EQ(first.outcome, Cancellation::cancelled);
+  EXPECT_EQ(first.refund_minor, 2500);
+  auto const after = this->store_->find_registration("r1");
+  EXPECT_EQ(after->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(after->registration.quantity, 1);
+  EXPECT_EQ(after->registration.refunded_minor, 2500);
+  EXPECT_EQ(this->statuses("r1"), (std::vector<TicketStatus>{TicketStatus::voided, TicketStatus::valid}));
+  EXPECT_EQ(this->registered("e1"), 1);
+  EXPECT_EQ(this->sold(), "1");
+  // The holder is told which tickets went and what comes back.
+  EXPECT_EQ(this->count("SELECT reference FROM mail_outbox WHERE id = 'tickets_cancelled.r1.rf-1'"), "2500:r1-t1");
+  auto due = this->store_->refunds_due();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].refund_id, "rf-1");
+  EXPECT_EQ(due[0].intent_id, "pi_r1");
+  EXPECT_EQ(due[0].amount_minor, 2500);
+  EXPECT_EQ(due[0].idempotency_key, "cancel:r1:r1-t1");
+  this->store_->record_refund(due[0], "re_1", true, kNow + 2h);
+  this->factory_.open()->record_refund(due[0], "re_1", true, kNow + 2h);  // another node's sweep: nothing more
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.partly_refunded'"), "1");
+  auto stats = this->store_->event_stats("e1");
+  EXPECT_EQ(stats.revenue_minor, 2500);
+  EXPECT_EQ(stats.refunded_minor, 2500);
+  EXPECT_EQ(stats.confirmed_seats, 1);
+  EXPECT_EQ(stats.cancelled_seats, 1);
+
+  // The last ticket: the registration is cancelled whole, and only the remainder goes back.
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t2"}, "rf-2").outcome, Cancellation::cancelled);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
+  EXPECT_EQ(this->registered("e1"), 0);
+  EXPECT_EQ(this->sold(), "0");
+  due = this->store_->refunds_due();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].refund_id, "");
+  EXPECT_EQ(due[0].amount_minor, 2500);
+  EXPECT_EQ(due[0].idempotency_key, "admit-refund-r1");
+  this->store_->record_refund(due[0], "re_2", true, kNow + 3h);
+  auto const done = this->store_->find_registration("r1");
+  EXPECT_EQ(done->registration.status, RegistrationStatus::refunded);
+  EXPECT_EQ(done->registration.refunded_minor, 5000);
+  EXPECT_EQ(this->refunds_total(), "5000");
+  stats = this->store_->event_stats("e1");
+  EXPECT_EQ(stats.revenue_minor, 0);
+  EXPECT_EQ(stats.refunded_minor, 5000);
+  EXPECT_EQ(stats.refund_pending_minor, 0);
+}
+
+TYPED_TEST(RefundContract, AnEventCancelledAfterAPartialRefundRefundsOnlyTheRemainder) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 3);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t2"}, "rf-1").outcome, Cancellation::cancelled);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 2h, Actor{"org", "req"}));
+  std::int64_t total = 0;
+  for (auto const& due : this->store_->refunds_due()) {
+    total += due.amount_minor;
+    this->store_->record_refund(due, "re_" + due.idempotency_key, true, kNow + 3h);
+  }
+  EXPECT_EQ(total, 7500);
+  EXPECT_EQ(this->refunds_total(), "7500");
+  EXPECT_EQ(this->store_->event_stats("e1").refunded_minor, 7500);
+}
+
+TYPED_TEST(RefundContract, BadTicketListsAreRefusedNamingTicketIdsAndChangeNothing) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 3);
+  this->paid_order("r2", "a2", 1);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t3"}, "rf-0").outcome, Cancellation::cancelled);
+  ASSERT_EQ(redeem(*this->store_, "r1-t2", "e1")->outcome, Redemption::admitted);
+  auto const before_registered = this->registered("e1");
+  auto const before_refunds = this->refunds_total();
+  for (auto const& ids : std::vector<std::vector<std::string>>{
+           {}, {"r2-t1"}, {"r1-t1", "r2-t1"}, {"r1-t3"}, {"r1-t2"}, {"nope"}, {"r1-t1", "r1-t1"}}) {
+    auto const refused = this->cancel(*this->store_, "r1", ids, "rf-x", true);
+    ASSERT_EQ(refused.outcome, Cancellation::tickets_refused) << ids.size();
+    ASSERT_TRUE(refused.refused);
+    EXPECT_EQ(refused.refused->field, "ticketIds");
+  }
+  EXPECT_EQ(this->registered("e1"), before_registered);
+  EXPECT_EQ(this->refunds_total(), before_refunds);
+  EXPECT_EQ(this->statuses("r1"),
+            (std::vector<TicketStatus>{TicketStatus::valid, TicketStatus::valid, TicketStatus::voided}));
+  EXPECT_EQ(this->statuses("r2"), std::vector<TicketStatus>{TicketStatus::valid});
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM refunds WHERE id = 'rf-x'"), "0");
+}
+
+TYPED_TEST(RefundContract, ConcurrentPartialCancelsOfOneOrderNeverRefundMoreThanWasPaid) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 4);  // 100.00 EUR
+  auto other = this->factory_.open();
+  std::vector<std::vector<std::string>> const sets{{"r1-t1", "r1-t2"}, {"r1-t2", "r1-t3"}, {"r1-t1"},
+                                                   {"r1-t3", "r1-t4"}, {"r1-t4"},          {"r1-t2"},
+                                                   {"r1-t1", "r1-t3"}, {"r1-t2", "r1-t4"}};
+  std::atomic<int> cancelled{0};
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      threads.emplace_back([&, i] {
+        auto const r = this->cancel(i % 2 ? *other : *this->store_, "r1", sets[i], "rf-" + std::to_string(i));
+        if (r.outcome == Cancellation::cancelled) ++cancelled;
+      });
+    }
+  }
+  EXPECT_GE(cancelled.load(), 2);
+  // Each ticket voided once; the money decided to go back is exactly the voided tickets' price.
+  auto const found = this->store_->find_registration("r1");
+  int voided = 0;
+  for (auto const& t : found->tickets) voided += t.status != TicketStatus::valid ? 1 : 0;
+  std::int64_t decided = std::stoll(this->refunds_total());
+  if (found->registration.status == RegistrationStatus::refund_pending) {
+    for (auto const& due : this->store_->refunds_due()) {
+      if (due.refund_id.empty()) decided += due.amount_minor;
+    }
+  }
+  EXPECT_EQ(decided, 2500 * voided);
+  EXPECT_LE(decided, 10000);
+  EXPECT_EQ(this->registered("e1"), 4 - voided);
+  EXPECT_EQ(this->sold(), std::to_string(4 - voided));
+}
+
+TYPED_TEST(RefundContract, DuplicateWebhooksAfterAPartialCancelChangeNothing) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 2);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1").outcome, Cancellation::cancelled);
+  EXPECT_EQ(pay(*this->store_, "evt_r1", "pi_r1", tickets_for("r1", "e1", "a1", 2), kNow + 2h)->outcome,
+            PaymentApplied::duplicate_event);
+  EXPECT_EQ(pay(*this->store_, "evt_again", "pi_r1", tickets_for("r1", "e1", "a1", 2), kNow + 2h)->outcome,
+            PaymentApplied::already_done);
+  EXPECT_EQ(this->statuses("r1"), (std::vector<TicketStatus>{TicketStatus::voided, TicketStatus::valid}));
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.refunded_minor, 2500);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM refunds"), "1");
+  EXPECT_EQ(this->registered("e1"), 1);
+}
+
+TYPED_TEST(RefundContract, TheHoldersPartialCancelKeepsToTheDeadline) {
+  auto event = make_event("e1", "org", kNow + 30min);
+  this->add_event(event);
+  this->paid_order("r1", "a1", 2);
+  // kNow + 1h is past the start: the holder may not, the organizer may with a reason.
+  EXPECT_EQ(this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1").outcome, Cancellation::deadline_passed);
+  EXPECT_EQ(this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1", true).outcome, Cancellation::reason_required);
+  auto const by_organizer = this->store_->cancel_tickets(
+      "r1",
+      {.request = {.by_organizer = true, .reason = "double booking"}, .ticket_ids = {"r1-t1"}, .refund_id = "rf-1"},
+      kNow + 1h, Actor{"org", "req"});
+  ASSERT_EQ(by_organizer.outcome, Cancellation::cancelled);
+  EXPECT_EQ(by_organizer.refund_minor, 2500);
+  // The event began: the seat is not put back on sale.
+  EXPECT_EQ(this->registered("e1"), 2);
+}
+
+TYPED_TEST(RefundContract, CompsAreIssuedAllOrNoneAndNeverRefunded) {
+  this->add_event_with("e1", 5);
+  this->paid_order("r0", "a9", 1);
+  std::vector<NewRegistration> three{this->comp_for("c1", "a1"), this->comp_for("c2", "a2"),
+                                     this->comp_for("c3", "a3")};
+  auto const issued = this->store_->issue_comps("e1", "e1-general", three, kNow, Actor{"org", "req"});
+  ASSERT_EQ(issued.outcome, CompIssue::issued);
+  ASSERT_EQ(issued.issued.size(), 3u);
+  EXPECT_EQ(this->registered("e1"), 4);
+  auto const c1 = this->store_->find_registration("c1");
+  EXPECT_EQ(c1->registration.source, RegistrationSource::comp);
+  EXPECT_EQ(c1->registration.status, RegistrationStatus::confirmed);
+  EXPECT_EQ(c1->registration.amount_minor, 0);
+  EXPECT_EQ(c1->tickets.size(), 1u);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.comp_issued'"), "3");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE id LIKE 'registration_confirmed.c%'"), "3");
+  // One seat is left: two comps get none.
+  std::vector<NewRegistration> two{this->comp_for("c4", "a4"), this->comp_for("c5", "a5")};
+  auto const refused = this->store_->issue_comps("e1", "e1-general", two, kNow, Actor{"org", "req"});
+  EXPECT_EQ(refused.outcome, CompIssue::sold_out);
+  EXPECT_EQ(refused.seats_left, 1);
+  EXPECT_FALSE(this->store_->find_registration("c4"));
+  EXPECT_EQ(this->registered("e1"), 4);
+  EXPECT_EQ(this->store_->event_stats("e1").comp_seats, 3);
+  // Cancelling a comp frees its seat and refunds nothing.
+  EXPECT_EQ(this->store_->cancel_registration("c1", {}, kNow, Actor{"a1", "req"}), Cancellation::cancelled);
+  EXPECT_EQ(this->store_->find_registration("c1")->registration.status, RegistrationStatus::cancelled);
+  EXPECT_EQ(this->store_->find_registration("c1")->registration.refunded_minor, 0);
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+  EXPECT_EQ(this->registered("e1"), 3);
+}
+
+TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLink) {
+  this->add_event_with("e1", 5);
+  auto comp = this->comp_for("c1", "g-1");
+  for (auto& t : comp.tickets) t.user_id = "g-1";
+  comp.guest = GuestBuyer{.id = "g-1", .name = "Gus", .email = "gus@example.org"};
+  comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
+  std::vector<NewRegistration> one{comp};
+  ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
+  EXPECT_EQ(this->count("SELECT id FROM guest_buyers WHERE email = 'gus@example.org'"), "g-1");
+  EXPECT_EQ(this->count("SELECT registration_id FROM order_tokens WHERE token_hash = 'hash-1'"), "c1");
+  EXPECT_EQ(this->count("SELECT secret FROM mail_outbox WHERE id = 'registration_confirmed.c1'"), "tok");
+  // The same address's record under another id by now: refused, nothing written.
+  auto late = this->comp_for("c2", "g-2");
+  late.guest = GuestBuyer{.id = "g-2", .name = "Gus", .email = "gus@example.org"};
+  std::vector<NewRegistration> again{late};
+  EXPECT_EQ(this->store_->issue_comps("e1", "e1-general", again, kNow, Actor{"org", "req"}).outcome,
+            CompIssue::buyer_changed);
+  EXPECT_FALSE(this->store_->find_registration("c2"));
+  EXPECT_EQ(this->registered("e1"), 1);
 }
 
 }  // namespace

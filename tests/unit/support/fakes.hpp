@@ -244,6 +244,14 @@ class FakeStore final : public Store {
                                                         int limit) override;
   Cancellation cancel_registration(std::string_view id, CancellationRequest const& request, Timestamp now,
                                    Actor const& actor) override;
+  TicketCancellationResult cancel_tickets(std::string_view, TicketCancellationRequest const&, Timestamp,
+                                          Actor const&) override {
+    return {.outcome = Cancellation::not_found};
+  }
+  CompIssueResult issue_comps(std::string_view, std::string_view, std::vector<NewRegistration>, Timestamp,
+                              Actor const&) override {
+    return {.outcome = CompIssue::event_not_found};
+  }
   EventStats event_stats(std::string_view) override { return stats; }
   std::optional<Ticket> find_ticket(std::string_view id) override;
   void redeem_ticket(std::string ticket_id, std::string event_id, std::string code, Timestamp now, Actor actor,
@@ -295,9 +303,9 @@ class FakeStore final : public Store {
     done(PaymentResult{PaymentApplied::unknown_payment, {}});
   }
   int expire_holds(Timestamp) override { return 0; }
-  void record_refund(std::string_view, std::string_view, bool, Timestamp) override {}
+  void record_refund(DueRefund const&, std::string_view, bool, Timestamp) override {}
   std::vector<StoredPayment> pending_payments() override { return {}; }
-  std::vector<StoredPayment> refunds_due() override { return {}; }
+  std::vector<DueRefund> refunds_due() override { return {}; }
 
   /// Questions kept and checked as the real stores do (the event, its ticket types, the limit).
   QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,

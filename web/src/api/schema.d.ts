@@ -777,11 +777,34 @@ export interface paths {
         };
         /**
          * List an event's registrations
-         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name, then one column per per-order question of the event, headed by its label, with the answer as text (choices joined by `; `, a checkbox as `yes`/`no`), label and answer formula-guarded too; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
+         * @description Every registration of an event the caller organizes, in every status, oldest first (then by id), with the attendee's name and email and how many of its tickets were admitted. With `format=csv` the answer is all of them at once as a CSV file (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break) with the header row `registrationId,status,quantity,amount,currency,attendeeName,attendeeEmail,registeredAt,checkedIn,paymentId,emailStatus,ticketTypes,source,discount,refundedAmount`, where `emailStatus` is the `status` of the registration's `email` (`queued`, `sent`, `retrying` or `failed`) and empty when `email` is `null`, and `ticketTypes` lists the order's `items` as `<quantity> × <name>`, joined by `; ` (`2 × Early bird; 1 × VIP`), a cell that gets the same formula guard as the attendee's name, then `source` (`order` or `comp`), `discount` (the order's items at their list prices less its `amount`) and `refundedAmount`, then one column per per-order question of the event, headed by its label, with the answer as text (choices joined by `; `, a checkbox as `yes`/`no`), label and answer formula-guarded too; `limit` and `cursor` are then ignored. Against spreadsheet formula injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front. With `q`, only the registrations whose attendee name or email contains it, in the same order and with the same paging.
          */
         get: operations["listEventRegistrations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/comps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue complimentary tickets
+         * @description Issues free tickets of one type of an event the caller organizes to each person of a list (one, or a pasted guest list of up to 500): one `confirmed` registration of one seat per person, with `source: "comp"`, `amount: 0` and its ticket issued to that person's name. All or none: the seats of every one are taken from the event's capacity and the type's in one atomic step, counted like any order's, so when there are not enough for all of them the answer is `409 sold-out` and nothing is issued. Each person is emailed their ticket: a person whose address belongs to an account that verified it gets the comp on that account; anyone else gets a guest order with its link (`/orders/{registrationId}#token=…`), as a guest buyer does. A comp is never paid (`POST /api/payments/create-intent` answers `409 comp-not-payable`) nor refunded: cancelling it frees its seat. Each comp is audited as `registration.comp_issued`.
+         */
+        post: operations["issueComps"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1046,7 +1069,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration
-         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer. With `X-Order-Token` (no bearer token), the guest cancels the order that token belongs to, under the same policy.
+         * @description Cancels a `pending_payment` or `confirmed` registration, for the attendee who made it or the event's organizer, under the event's cancellation policy. The holder may cancel until the event's `cancellationDeadline` (its start when null) and only while none of its tickets was admitted at the door; an unpaid hold may always be let go. Otherwise the holder gets 409 `cancellation-closed`. The event's organizer may cancel at any time, but outside that policy only with a `reason` (400 naming `reason` without one), which the audit log keeps. In one step the tickets are cancelled and the seats go back on sale — except a seat whose ticket was used, or every seat once the event began: such seats stay taken and are never sold again, so check-ins never exceed the seats sold. An unpaid registration becomes `cancelled`; a paid one is refunded through the payment provider and answers `refund_pending`, becoming `refunded` once the provider confirms (within seconds with the sandbox). The body is optional: `{reason}` for the organizer, and `{ticketIds}` to cancel only some tickets (a partial cancellation: those tickets become `void`, their seats go back on sale, a paid order gets exactly their price back and shows it as `refundedAmount`; the registration stays `confirmed` while a valid ticket remains). With `X-Order-Token` (no bearer token), the guest cancels the order that token belongs to, under the same policy.
          */
         post: operations["cancelRegistration"];
         delete?: never;
@@ -2496,6 +2519,17 @@ export interface components {
          */
         Registration: {
             /**
+             * @description `order`: bought (or free) through the shop; `comp`: a complimentary ticket the organizer issued, never paid nor refunded.
+             * @example order
+             * @enum {string}
+             */
+            source?: "order" | "comp";
+            /**
+             * @description Money returned or being returned, in `currency`: the price of the tickets cancelled alone (partial cancellations), or the whole `amount` once a paid registration was cancelled. Never more than `amount`.
+             * @example 19.99
+             */
+            refundedAmount?: number;
+            /**
              * @description The registration's opaque id.
              * @example CYZgUPFXQChlipIc8a3s4Q
              */
@@ -2733,11 +2767,11 @@ export interface components {
              */
             qrCode: string;
             /**
-             * @description `valid` until admitted at the door, then `used`; `cancelled` once its registration or event was cancelled.
+             * @description `valid` until admitted at the door, then `used`; `cancelled` once its registration or event was cancelled; `void` once it was cancelled alone (a partial cancellation), its registration going on.
              * @example valid
              * @enum {string}
              */
-            status: "valid" | "used" | "cancelled";
+            status: "valid" | "used" | "cancelled" | "void";
             /**
              * Format: date-time
              * @description When the ticket was issued.
@@ -2868,6 +2902,17 @@ export interface components {
          *     }
          */
         RegistrationRow: {
+            /**
+             * @description `order`: bought (or free) through the shop; `comp`: a complimentary ticket the organizer issued, never paid nor refunded.
+             * @example order
+             * @enum {string}
+             */
+            source?: "order" | "comp";
+            /**
+             * @description Money returned or being returned, in `currency`: the price of the tickets cancelled alone (partial cancellations), or the whole `amount` once a paid registration was cancelled. Never more than `amount`.
+             * @example 19.99
+             */
+            refundedAmount?: number;
             /**
              * @description The registration's opaque id.
              * @example CYZgUPFXQChlipIc8a3s4Q
@@ -3037,6 +3082,11 @@ export interface components {
         EventAnalytics: {
             /** @description Seats held for waiting-list offers (not orders until claimed). */
             offered?: number;
+            /**
+             * @description Seats held by complimentary tickets (`source: comp`).
+             * @example 3
+             */
+            comps?: number;
             /**
              * @description The event's `eventId`.
              * @example q3Xv9cT0R4mZ2pLw8sN1bA
@@ -3732,8 +3782,36 @@ export interface components {
             /** @description Open and accepted invitations addressed to the caller's account. */
             items: components["schemas"]["MyStaffInvitation"][];
         };
+        /** @description Who gets complimentary tickets, one seat each. */
+        CompRequest: {
+            /** @description The type of the tickets; the event's first visible type when left out. */
+            ticketTypeId?: string;
+            /** @description One entry per person; an address may appear once. */
+            attendees: {
+                /** @example Grace Hopper */
+                name: string;
+                /**
+                 * Format: email
+                 * @example grace@example.org
+                 */
+                email: string;
+            }[];
+            /** @description A note from the organizer, accepted for the form; the confirmation says the rest. */
+            message?: string;
+        };
+        /** @description The comps issued. */
+        CompList: {
+            registrations: components["schemas"]["Registration"][];
+        };
         /** @description Optional. The organizer's reason for a cancellation outside the holder's policy (after the event's `cancellationDeadline`, or once a ticket was admitted); it is kept in the audit log. The holder sends no body. */
         CancelRequest: {
+            /**
+             * @description Cancel only these tickets of the registration (a partial cancellation): they become `void`, their seats go back on sale, and a paid order gets exactly their price back through the payment provider (`refundedAmount`). The registration stays `confirmed` while it has a valid ticket; naming every valid ticket cancels it whole. An empty list, a ticket of another registration or person, a void or cancelled ticket, or one used at the door is a `400` naming `ticketIds`, and nothing changes.
+             * @example [
+             *       "ZqaFaiLnfCb1qDRZTBj1Gw"
+             *     ]
+             */
+            ticketIds?: string[];
             /**
              * @description Why the organizer cancels (and refunds) this registration.
              * @example Guest could not attend; refund approved by the box office
@@ -6525,6 +6603,69 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    issueComps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompRequest"];
+            };
+        };
+        responses: {
+            /** @description The comps issued, one registration per person, in the order of `attendees`. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller is not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `sold-out`: fewer seats are left (of the event or of the type) than people on the list; nothing was issued. `conflict`: the event is cancelled or has started. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
