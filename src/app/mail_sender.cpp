@@ -167,6 +167,7 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
                  ? hold_expired_text(*event, order->registration, *holder, settings_.public_url, token)
                  : cancellation_text(*event, order->registration, *holder, settings_.public_url, token);
       break;
+    }
     case MailKind::tickets_cancelled: {
       // The reference is "<refund in minor units>:<ticket ids>" (domain/mail.hpp).
       auto const colon = entry.reference.find(':');
