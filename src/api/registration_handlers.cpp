@@ -137,8 +137,11 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "promoCode"});
   auto event_id = input->string("eventId", true);
+  auto promo_code = input->string("promoCode");
+  // An empty code field is no code.
+  if (promo_code && promo_code->find_first_not_of(" \t") == std::string::npos) promo_code.reset();
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
   if (auto listed = input->objects("items", kMaxQuantityPerOrder)) {
@@ -204,7 +207,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    .idempotency_key = std::string(key),
                                    .client_address = request.client,
                                    .client_exempt = request.client_is_proxy,
-                                   .guest = std::move(guest)},
+                                   .guest = std::move(guest),
+                                   .promo_code = std::move(promo_code)},
                                   request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
                                     if (!registered) return respond(problem(registered.error()));
                                     JsonWriter w;
@@ -311,6 +315,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("placed", s.holds_placed).field("paid", s.holds_paid).field("expired", s.holds_expired);
   w.end_object();
   w.key("revenue").money(s.revenue_minor, exponent);
+  w.key("discount").money(s.discount_minor, exponent);
   w.key("refunded").money(s.refunded_minor, exponent);
   w.key("refundPending").money(s.refund_pending_minor, exponent);
   w.field("currency", result->currency);
@@ -318,6 +323,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   for (auto const& day : result->by_day) {
     w.begin_object().field("date", day.date).field("registrations", day.registrations);
     w.key("revenue").money(day.revenue_minor, exponent);
+    w.key("discount").money(day.discount_minor, exponent);
     w.end_object();
   }
   w.end_array();

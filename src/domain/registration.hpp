@@ -55,6 +55,9 @@ struct RegistrationItem {
   std::string name;  ///< read model: the type's name
   std::int32_t quantity = 1;
   std::int64_t unit_price_minor = 0;
+  std::int64_t discount_minor = 0;  ///< off each ticket by the order's promo code
+
+  constexpr std::int64_t discounted_unit_price_minor() const { return unit_price_minor - discount_minor; }
 };
 
 struct Registration {
@@ -70,6 +73,9 @@ struct Registration {
   Timestamp registered_at;
   std::optional<Timestamp> hold_expires_at;
   Timestamp updated_at;
+  std::optional<std::string> promo_code_id{};  ///< the promo code it used; one order is one use
+  std::optional<std::string> promo_code{};     ///< that code as written when ordered
+  std::int64_t discount_minor = 0;             ///< the code's discount over all its tickets
 };
 
 enum class TicketStatus : std::uint8_t { valid, cancelled };
