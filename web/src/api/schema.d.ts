@@ -2699,6 +2699,10 @@ export interface components {
             email: components["schemas"]["RegistrationEmail"] | null;
             /** @description The answers to the event's per-order questions (`{}` when none; always present since issue 14, optional here for clients written before). */
             answers?: components["schemas"]["Answers"];
+            /** @description Money off the order by its promo code; 0 without one. */
+            discount?: number;
+            /** @description The code the order used, as the organizer wrote it; null: none. */
+            promoCode?: string | null;
         };
         /**
          * @example {
