@@ -463,6 +463,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     // an overuse even if this guard were wrong.
     std::vector<std::string> codes;
     std::vector<std::int64_t> taken;
+    codes.reserve(promo_taken.size());
+    taken.reserve(promo_taken.size());
     for (auto const& [id, n] : promo_taken) {
       codes.push_back(id);
       taken.push_back(n);
