@@ -79,7 +79,7 @@ Result<PromoCodeDraft> PromoCodes::checked_draft(PromoCodeInput const& input, Ev
                                               " of at least 0, with at most " + std::to_string(exponent) +
                                               " decimals"});
     } else {
-      draft.discount_amount_minor = *minor;
+      draft.discount_amount_minor = minor;
     }
   }
   if (errors.empty()) errors = check_promo_code(draft, type_ids(event));
