@@ -6,6 +6,9 @@
 #     the run), orders of one or two types with a named holder and a question answered per
 #     ticket and a question per order, cycled: confirmed orders/s and the ratio to
 #     /healthz, to compare with the one-type sale (1.) of the same run;
+#  1c. a promo sale: the one-type sale where every other order enters a code limited to
+#     $ADMIT_BENCH_PROMO_USES uses (3000 by default, used up during the run): confirmed orders/s,
+#     the ratio to /healthz, and at the end the code's `uses` must equal the orders holding it;
 #  2. the same sale on a smaller event until it sells out: confirmed must equal capacity;
 #  3. POST /api/tickets/validate over distinct tickets: scans/s, p99;
 #  4. PDF tickets rendered through GET /api/tickets/{id}/pdf: renders/s, and the server's CPU
@@ -124,6 +127,28 @@ if mixed=$(post /api/events '{"name":"Mixed sale","date":"2030-06-01T18:00:00Z",
     sed 's/"name":"\([A-Za-z]*\)".*"sold":\([0-9]*\)/\1 \2/' | paste -sd, -)
 fi
 
+# 1c. Promo sale: half the orders enter a code with a limited number of uses (issue 15).
+# Skipped by a binary without promo codes.
+promo_uses=${ADMIT_BENCH_PROMO_USES:-3000}
+c_rps=- c_p50=- c_p99=- c_created=0 c_refused=0 c_other=0 c_confirmed_rps=0 c_uses="(not supported)" c_holding=-
+promo_event=$(new_event 1000000 1000)
+if promo=$(post "/api/events/$promo_event/promo-codes" "{\"code\":\"FLASH\",\"discountPercent\":50,\"maxUses\":$promo_uses}" \
+  -H "authorization: Bearer $organizer"); then
+  promo_id=$(json_field promoCodeId <<<"$promo")
+  printf '{"eventId":"%s"}\n{"eventId":"%s","promoCode":"flash"}\n' "$promo_event" "$promo_event" >"$data/promo"
+  out1c=$(run_wrk bench/register.lua "$ADMIT_URL" ADMIT_EVENT="$promo_event" ADMIT_TOKENS="$data/tokens" ADMIT_BODIES="$data/promo")
+  read -r c_rps c_p50 c_p99 < <(parse <<<"$out1c")
+  c_created=$(grep -o 'created=[0-9]*' <<<"$out1c" | cut -d= -f2)
+  c_refused=$(grep -o 'sold_out=[0-9]*' <<<"$out1c" | cut -d= -f2)
+  c_other=$(grep -o 'other=[0-9]*' <<<"$out1c" | cut -d= -f2)
+  c_confirmed_rps=$(awk -v c="$c_created" -v d="$duration" 'BEGIN { printf "%.0f", c / d }')
+  c_uses=$(curl -sf "$ADMIT_URL/api/events/$promo_event/promo-codes/$promo_id" -H "authorization: Bearer $organizer" |
+    grep -o '"uses":[0-9]*' | cut -d: -f2)
+  # The orders holding the code, counted in the database itself (read-only, beside the server).
+  c_holding=$(sqlite3 -readonly "$data/admit.db" \
+    "SELECT COUNT(*) FROM registrations WHERE promo_code_id = '$promo_id' AND status IN ('pending_payment', 'confirmed')")
+fi
+
 # 2. Sell-out: more demand than seats.
 capacity=20000
 small=$(new_event $capacity 1000)
@@ -167,6 +192,7 @@ cat <<TABLE
 | GET /healthz (ceiling) | $h_rps | $h_p50 | $h_p99 | |
 | flash sale, confirmed registrations | $confirmed_rps ($(ratio "$confirmed_rps" "$h_rps") of /healthz) | $r_p50 | $r_p99 | $created × 201, registeredCount $count, other $other; $batches; $sale_cpu |
 | mixed flash sale (3 types, VIP 500 seats, holders and 2 questions), confirmed orders | $m_confirmed_rps ($(ratio "$m_confirmed_rps" "$h_rps") of /healthz, $(ratio "$m_confirmed_rps" "$confirmed_rps") of the one-type sale); seats $m_seats_rps ($(ratio "$m_seats_rps" "$confirmed_rps") of the one-type sale) | $m_p50 | $m_p99 | $m_created × 201, $m_sold_out × 409, other $m_other; sold per type: $m_types |
+| promo sale (every other order enters a code limited to $promo_uses uses), confirmed orders | $c_confirmed_rps ($(ratio "$c_confirmed_rps" "$h_rps") of /healthz, $(ratio "$c_confirmed_rps" "$confirmed_rps") of the one-type sale) | $c_p50 | $c_p99 | $c_created × 201, $c_refused × 409 (code used up), other $c_other; code uses $c_uses, orders holding it $c_holding |
 | sell-out of $capacity seats | | | | $created2 × 201, $sold_out2 × 409, registeredCount $count2 |
 | POST /api/tickets/validate (-c$scan_connections) | $v_rps | $v_p50 | $v_p99 | $valid valid, $used already used (a second pass over the codes), checkedIn $checked; server CPU per scan $(per_item "$server_cpu" "$scans") ms |
 | GET ticket PDF (render each time) | $p_rps | $p_p50 | $p_p99 | wrk -c8; server CPU per PDF $pdf_cpu ms, so $per_core per core |
@@ -179,6 +205,9 @@ TABLE
 [ "$count" -ge "$created" ] && [ "$count" -le $((created + connections)) ] && [ "$count2" -le "$capacity" ] &&
   [ "$count2" -ge "$created2" ] && [ "$count2" -le $((created2 + connections)) ] ||
   { echo "COUNTS DISAGREE: oversold or lost registrations" >&2; exit 1; }
+# The code's uses are exact: never above its limit, and equal to the orders that hold it.
+[ "$c_holding" = - ] || { [ "$c_uses" -eq "$c_holding" ] && [ "$c_uses" -le "$promo_uses" ]; } ||
+  { echo "PROMO USES DISAGREE: uses $c_uses, orders holding the code $c_holding, limit $promo_uses" >&2; exit 1; }
 # On a slow or busy machine the second sale may not sell out within the run: not a fault,
 # but then the sell-out itself was not shown.
 [ "$count2" -eq "$capacity" ] || echo "NOTE: the sell-out event did not sell out within ${duration}s ($count2 of $capacity seats)" >&2

@@ -71,6 +71,9 @@ Flags (each overrides the environment variable beside it):
                                                      event; default 200; 0 = off; trusted proxies exempt
   --guest-orders-per-hour N ADMIT_GUEST_ORDERS_PER_HOUR  orders without an account one client address may
                                                      place per hour; default 30; 0 = off; trusted proxies exempt
+  --promo-attempts-per-hour N  ADMIT_PROMO_ATTEMPTS_PER_HOUR
+                                                     wrong promo codes one client address, and one account,
+                                                     may try per hour; default 20; 0 = off
   --guest-open-orders-per-email N  ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL
                                                      unpaid guest orders of one event one buyer address may
                                                      have open at once; default 1
@@ -257,6 +260,10 @@ std::vector<Setting> const& settings() {
       {"ADMIT_GUEST_ORDERS_PER_HOUR", "--guest-orders-per-hour",
        [](Config& c, std::string const& v) {
          c.guest_orders_per_hour = parse_number<unsigned>("ADMIT_GUEST_ORDERS_PER_HOUR", v);
+       }},
+      {"ADMIT_PROMO_ATTEMPTS_PER_HOUR", "--promo-attempts-per-hour",
+       [](Config& c, std::string const& v) {
+         c.promo_attempts_per_hour = parse_number<unsigned>("ADMIT_PROMO_ATTEMPTS_PER_HOUR", v);
        }},
       {"ADMIT_GUEST_OPEN_ORDERS_PER_EMAIL", "--guest-open-orders-per-email",
        [](Config& c, std::string const& v) {

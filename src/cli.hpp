@@ -40,7 +40,8 @@ struct Config {
   unsigned max_unpaid_holds_per_client = 200;  ///< open unpaid orders per client address and event; 0 = off
   unsigned guest_orders_per_hour = 30;         ///< guest orders per client address and hour; 0 = off
   unsigned guest_open_orders_per_email = 1;    ///< open unpaid guest orders per buyer address and event
-  unsigned download_url_ttl = 600;             ///< seconds a ticket PDF link works
+  unsigned promo_attempts_per_hour = 20;  ///< failed promo codes per client address and per account an hour; 0 = off
+  unsigned download_url_ttl = 600;        ///< seconds a ticket PDF link works
   std::string payment_provider = "sandbox";
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_secret_key;

@@ -16,6 +16,7 @@
 #include "app/external_sign_in.hpp"
 #include "app/mail_sender.hpp"
 #include "app/payments.hpp"
+#include "app/promo_codes.hpp"
 #include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
@@ -97,6 +98,8 @@ struct Core {
                  clock, config.stripe_publishable_key, &guests),
         staff(store, store, store, tickets, entropy, clock),
         questions(store, store, entropy, clock),
+        promo_attempts(static_cast<int>(config.promo_attempts_per_hour)),
+        promo_codes(store, store, entropy, clock, promo_attempts),
         confirmations(store, store, store, entropy, clock, &guests),
         administration(store, store, store, accounts, clock),
         waitlist(store, store, store, store, codes, entropy, links, clock, settings, &guests),
@@ -114,6 +117,7 @@ struct Core {
       return waitlist.claim(who, request, actor);
     });
     mail_sender.render_waitlist_with(store);
+    registrations.accept_promo_codes(promo_codes);
     administration.set_follow_up({
         .forget_messages = [this](std::vector<std::string> const& ids) { mail_sender.erase_copies(ids); },
         .refund_due = [this] { payments.refund_due(); },
@@ -235,6 +239,8 @@ struct Core {
   Payments payments;
   Staff staff;
   Questions questions;
+  PromoAttempts promo_attempts;
+  PromoCodes promo_codes;
   Confirmations confirmations;
   Administration administration;
   Waitlist waitlist;
@@ -411,6 +417,7 @@ int serve(Config config) {
                                .payments = core.payments,
                                .staff = core.staff,
                                .questions = core.questions,
+                               .promo_codes = core.promo_codes,
                                .external_sign_in = core.external_sign_in.get(),
                                .admin = core.administration,
                                .waitlist = core.waitlist,

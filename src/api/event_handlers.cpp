@@ -233,11 +233,6 @@ Response create_event(Events& events, Request& request) {
   return response;
 }
 
-Response get_event(Events& events, Request& request) {
-  return event_response(200, events.get_event(request.param("id"), request.principal ? &*request.principal : nullptr),
-                        request);
-}
-
 Response publish_event(Events& events, Request& request) {
   return event_response(200, events.publish_event(*request.principal, request.param("id"), request.actor()), request);
 }

@@ -11,6 +11,7 @@
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
 #include "app/payments.hpp"
+#include "app/promo_codes.hpp"
 #include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
@@ -36,7 +37,6 @@ Response finish_oidc_sign_in(ExternalSignIn* sign_in, Request& request);
 Response exchange_oidc_code(ExternalSignIn* sign_in, Request& request);
 
 Response create_event(Events& events, Request& request);
-Response get_event(Events& events, Request& request);
 Response publish_event(Events& events, Request& request);
 Response list_events(Events& events, Request& request);
 Response list_my_events(Events& events, Request& request);
@@ -55,6 +55,14 @@ Response issue_comps(Comps& comps, Request& request);
 Response resend_confirmation(Confirmations& confirmations, Request& request);
 Response list_event_registrations(Registrations& registrations, Request& request);
 Response get_event_analytics(Registrations& registrations, Request& request);
+
+Response create_promo_code(PromoCodes& codes, Request& request);
+Response list_promo_codes(PromoCodes& codes, Request& request);
+Response get_promo_code(PromoCodes& codes, Request& request);
+Response update_promo_code(PromoCodes& codes, Request& request);
+Response delete_promo_code(PromoCodes& codes, Request& request);
+/// The event, with `?code=` the types that code unlocks and `promo`.
+Response get_event(PromoCodes& codes, Request& request);
 
 Response create_question(Questions& questions, Request& request);
 Response list_questions(Questions& questions, Request& request);

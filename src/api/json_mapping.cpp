@@ -24,6 +24,71 @@ void write_user(JsonWriter& w, User const& user) {
 }
 
 void write_event(JsonWriter& w, Event const& e) {
+  write_event_with_promo(w, e, nullptr);
+}
+
+namespace {
+
+void write_optional_money(JsonWriter& w, std::string_view key, std::optional<std::int64_t> minor, int exponent) {
+  w.key(key);
+  if (minor) {
+    w.money(*minor, exponent);
+  } else {
+    w.null();
+  }
+}
+
+void write_ids(JsonWriter& w, std::string_view key, std::vector<std::string> const& ids) {
+  w.key(key).begin_array();
+  for (auto const& id : ids) w.value(id);
+  w.end_array();
+}
+
+/// A percentage from basis points (1050 → 10.5), exact as money with 2 decimals is.
+void write_percent(JsonWriter& w, std::optional<std::int32_t> bp) {
+  w.key("discountPercent");
+  if (bp) {
+    w.money(*bp, 2);
+  } else {
+    w.null();
+  }
+}
+
+}  // namespace
+
+void write_promo_code(JsonWriter& w, PromoCode const& c) {
+  auto const& d = c.details;
+  auto const exponent = currency_exponent(c.currency).value_or(2);
+  w.begin_object();
+  w.field("promoCodeId", c.id);
+  w.field("eventId", c.event_id);
+  w.field("code", d.code);
+  write_percent(w, d.discount_percent_bp);
+  write_optional_money(w, "discountAmount", d.discount_amount_minor, exponent);
+  write_ids(w, "ticketTypeIds", d.ticket_type_ids);
+  write_ids(w, "unlocksTicketTypeIds", d.unlocks_type_ids);
+  w.key("maxUses");
+  if (d.max_uses) {
+    w.value(static_cast<std::int64_t>(*d.max_uses));
+  } else {
+    w.null();
+  }
+  w.key("maxUsesPerBuyer");
+  if (d.max_uses_per_buyer) {
+    w.value(static_cast<std::int64_t>(*d.max_uses_per_buyer));
+  } else {
+    w.null();
+  }
+  w.key("validFrom");
+  write_time(w, d.valid_from);
+  w.key("validUntil");
+  write_time(w, d.valid_until);
+  w.field("uses", c.uses);
+  w.field("createdAt", format_rfc3339(c.created_at));
+  w.end_object();
+}
+
+void write_event_with_promo(JsonWriter& w, Event const& e, PromoCode const* promo) {
   auto const& d = e.details;
   w.begin_object();
   w.field("eventId", e.id);
@@ -56,6 +121,17 @@ void write_event(JsonWriter& w, Event const& e) {
     w.key("ticketTypes").begin_array();
     for (auto const& t : e.ticket_types) write_ticket_type(w, t, e);
     w.end_array();
+  }
+  if (promo) {
+    // The code the page was opened with: what the buyer gets with it.
+    w.key("promo").begin_object();
+    w.field("code", promo->details.code);
+    write_percent(w, promo->details.discount_percent_bp);
+    write_optional_money(w, "discountAmount", promo->details.discount_amount_minor,
+                         currency_exponent(d.currency).value_or(2));
+    write_ids(w, "ticketTypeIds", promo->details.ticket_type_ids);
+    write_ids(w, "unlocksTicketTypeIds", promo->details.unlocks_type_ids);
+    w.end_object();
   }
   w.end_object();
 }
@@ -158,6 +234,13 @@ void write_registration_fields(JsonWriter& w, Registration const& r) {
   w.field("quantity", r.quantity);
   w.key("amount").money(r.amount_minor, currency_exponent(r.currency).value_or(2));
   w.field("currency", r.currency);
+  w.key("discount").money(r.discount_minor, currency_exponent(r.currency).value_or(2));
+  w.key("promoCode");
+  if (r.promo_code) {
+    w.value(*r.promo_code);
+  } else {
+    w.null();
+  }
   w.key("paymentId");
   if (r.payment_id) {
     w.value(*r.payment_id);
@@ -203,9 +286,8 @@ void write_registration(JsonWriter& w, RegistrationDetail const& d, std::string_
     w.field("name", item.name);
     w.field("quantity", item.quantity);
     w.key("unitPrice").money(item.unit_price_minor, exponent);
-    // No discounts yet (promo codes come later): the unit price is what is paid.
-    w.key("discountedUnitPrice").money(item.unit_price_minor, exponent);
-    w.key("amount").money(item.unit_price_minor * item.quantity, exponent);
+    w.key("discountedUnitPrice").money(item.discounted_unit_price_minor(), exponent);
+    w.key("amount").money(item.discounted_unit_price_minor() * item.quantity, exponent);
     w.end_object();
   }
   w.end_array();

@@ -14,6 +14,9 @@ void write_user(JsonWriter& w, User const& user);
 /// The person's fields of write_user, inside an object the caller opened (to add its own).
 void write_user_fields(JsonWriter& w, User const& user);
 void write_event(JsonWriter& w, Event const& event);
+/// … with `promo: {…}`, the code the event page was opened with (none when null).
+void write_event_with_promo(JsonWriter& w, Event const& event, PromoCode const* promo);
+void write_promo_code(JsonWriter& w, PromoCode const& code);
 /// One ticket type of event `e` (its currency, its seats left).
 void write_ticket_type(JsonWriter& w, TicketType const& t, Event const& e);
 void write_session(JsonWriter& w, SessionTokens const& session);

@@ -45,6 +45,9 @@ Mapping mapping(Errc code) {
     case Errc::unavailable: return {503, "unavailable", "Temporarily unavailable"};
     case Errc::invitation_expired: return {410, "invitation-expired", "The invitation has expired"};
     case Errc::last_admin: return {409, "last-admin", "The instance would have no enabled admin"};
+    case Errc::too_many_code_attempts: return {429, "too-many-code-attempts", "Too many wrong promo codes"};
+    case Errc::promo_used_up: return {409, "promo-code-used-up", "The promo code is used up"};
+    case Errc::promo_code_used: return {409, "promo-code-used", "The promo code was used"};
   }
   return {500, "internal-error", "Internal error"};
 }

@@ -146,9 +146,12 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken", "promoCode"});
   auto offer_token = input->string("waitlistOfferToken");
   auto event_id = input->string("eventId", true);
+  auto promo_code = input->string("promoCode");
+  // An empty code field is no code.
+  if (promo_code && promo_code->find_first_not_of(" \t") == std::string::npos) promo_code.reset();
   auto quantity = input->integer("quantity");
   std::vector<RequestedItem> items;
   if (auto listed = input->objects("items", kMaxQuantityPerOrder)) {
@@ -221,7 +224,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    .client_address = request.client,
                                    .client_exempt = request.client_is_proxy,
                                    .guest = std::move(guest),
-                                   .waitlist_offer_token = offer_token.value_or("")},
+                                   .waitlist_offer_token = offer_token.value_or(""),
+                                   .promo_code = std::move(promo_code)},
                                   request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
                                     if (!registered) return respond(problem(registered.error()));
                                     JsonWriter w;
@@ -341,6 +345,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   w.field("placed", s.holds_placed).field("paid", s.holds_paid).field("expired", s.holds_expired);
   w.end_object();
   w.key("revenue").money(s.revenue_minor, exponent);
+  w.key("discount").money(s.discount_minor, exponent);
   w.key("refunded").money(s.refunded_minor, exponent);
   w.key("refundPending").money(s.refund_pending_minor, exponent);
   w.field("comps", s.comp_seats);
@@ -349,6 +354,7 @@ Response get_event_analytics(Registrations& registrations, Request& request) {
   for (auto const& day : result->by_day) {
     w.begin_object().field("date", day.date).field("registrations", day.registrations);
     w.key("revenue").money(day.revenue_minor, exponent);
+    w.key("discount").money(day.discount_minor, exponent);
     w.end_object();
   }
   w.end_array();

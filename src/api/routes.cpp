@@ -56,6 +56,7 @@ std::vector<Route> make_routes(Services const& s) {
   auto& payments = s.payments;
   auto& staff = s.staff;
   auto& questions = s.questions;
+  auto& promo_codes = s.promo_codes;
   auto& console = s.admin;
   auto& waitlist = s.waitlist;
 
@@ -95,7 +96,7 @@ std::vector<Route> make_routes(Services const& s) {
 
     {"POST",   "/api/events",              organizer, blocking, RateClass::general, on(create_event, events)},
     {"GET",    "/api/events",              anyone,    inline_io,   RateClass::general, on(list_events, events)},
-    {"GET",    "/api/events/{id}",         viewer,    inline_io,   RateClass::general, on(get_event, events)},
+    {"GET",    "/api/events/{id}",         viewer,    inline_io,   RateClass::general, on(get_event, promo_codes)},
     {"PUT",    "/api/events/{id}",         organizer, blocking, RateClass::general, on(update_event, events)},
     {"DELETE", "/api/events/{id}",         organizer, blocking, RateClass::general, on(cancel_event, events)},
     {"POST",   "/api/events/{id}/publish", organizer, blocking, RateClass::general, on(publish_event, events)},
@@ -105,6 +106,11 @@ std::vector<Route> make_routes(Services const& s) {
     {"GET",    "/api/events/{id}/registrations", organizer, inline_io, RateClass::general, on(list_event_registrations, registrations)},
     {"GET",    "/api/events/{id}/analytics", organizer, inline_io,  RateClass::general, on(get_event_analytics, registrations)},
     {"POST",   "/api/events/{id}/comps",   organizer, blocking, RateClass::general, on(issue_comps, comps)},
+    {"POST",   "/api/events/{id}/promo-codes", organizer, blocking, RateClass::general, on(create_promo_code, promo_codes)},
+    {"GET",    "/api/events/{id}/promo-codes", organizer, inline_io, RateClass::general, on(list_promo_codes, promo_codes)},
+    {"GET",    "/api/events/{id}/promo-codes/{promoCodeId}", organizer, inline_io, RateClass::general, on(get_promo_code, promo_codes)},
+    {"PUT",    "/api/events/{id}/promo-codes/{promoCodeId}", organizer, blocking, RateClass::general, on(update_promo_code, promo_codes)},
+    {"DELETE", "/api/events/{id}/promo-codes/{promoCodeId}", organizer, blocking, RateClass::general, on(delete_promo_code, promo_codes)},
     {"POST",   "/api/events/{id}/questions", organizer, blocking, RateClass::general, on(create_question, questions)},
     {"GET",    "/api/events/{id}/questions", viewer,  inline_io,   RateClass::general, on(list_questions, questions)},
     {"PUT",    "/api/events/{id}/questions/{questionId}", organizer, blocking, RateClass::general, on(update_question, questions)},

@@ -12,6 +12,7 @@
 #include "app/events.hpp"
 #include "app/external_sign_in.hpp"
 #include "app/payments.hpp"
+#include "app/promo_codes.hpp"
 #include "app/questions.hpp"
 #include "app/registrations.hpp"
 #include "app/staff.hpp"
@@ -31,6 +32,7 @@ struct Services {
   Payments& payments;
   Staff& staff;
   Questions& questions;
+  PromoCodes& promo_codes;
   ExternalSignIn* external_sign_in;  ///< null: no external provider configured
   Administration& admin;
   Waitlist& waitlist;

@@ -518,6 +518,32 @@ struct QuestionWriteResult {
   std::size_t ticket_type_index = 0;  ///< unknown_ticket_type: the first id in its list that is not the event's
 };
 
+enum class PromoChange {
+  done,
+  not_found,
+  code_taken,  ///< the event has a code with the same key
+  below_uses,  ///< maxUses below the uses already made
+  used,        ///< a used code stays, for the books
+};
+
+/// Promo and access codes (domain/promo.hpp), each of one event. Uses change only with the
+/// orders that hold them (the registration store).
+class PromoCodeStore {
+ public:
+  virtual ~PromoCodeStore() = default;
+  /// The event's code whose key (promo_code_key) is `code_key`.
+  virtual std::optional<PromoCode> find_promo_code(std::string_view event_id, std::string_view code_key) = 0;
+  virtual std::optional<PromoCode> promo_code_by_id(std::string_view event_id, std::string_view id) = 0;
+  /// The event's codes by key, after key `after_key`.
+  virtual std::vector<PromoCode> list_promo_codes(std::string_view event_id,
+                                                  std::optional<std::string> const& after_key, int limit) = 0;
+  virtual PromoChange add_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) = 0;
+  /// Replaces the code's details (its uses stay).
+  virtual PromoChange update_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) = 0;
+  virtual PromoChange delete_promo_code(std::string_view event_id, std::string_view id, Timestamp now,
+                                        Actor const& actor) = 0;
+};
+
 /// The questions organizers ask (domain/questions.hpp), each of one event.
 class QuestionStore {
  public:
@@ -632,10 +658,12 @@ struct EventStats {
   std::int32_t holds_placed = 0;
   std::int32_t holds_paid = 0;
   std::int32_t holds_expired = 0;
+  std::int64_t discount_minor = 0;  ///< promo codes' discounts over confirmed orders
   struct Hour {
     std::int64_t hour;  ///< Unix time / 3600
     std::int32_t seats;
     std::int64_t revenue_minor;
+    std::int64_t discount_minor = 0;  ///< of the confirmed orders
   };
   std::vector<Hour> by_hour;  ///< confirmed and pending registrations by the hour they were made
 };
@@ -1201,6 +1229,7 @@ class Store : public UserStore,
               public PaymentStore,
               public MailStore,
               public QuestionStore,
+              public PromoCodeStore,
               public ExternalIdentityStore,
               public GuestStore,
               public AdminStore,

@@ -102,9 +102,9 @@ namespace {
 /// the item that is not acceptable: a type the buyer may not order, a quantity outside the
 /// type's limits, an amount larger than one payment may be. The old form (no items) orders
 /// `request.quantity` of the first visible type.
-Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterRequest const& request,
-                                                   bool sees_hidden) {
-  auto visible = [&](TicketType const& t) { return sees_hidden || !t.details.hidden; };
+Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterRequest const& request, bool sees_hidden,
+                                                   PromoCodeDraft const* code) {
+  auto visible = [&](TicketType const& t) { return sees_hidden || !t.details.hidden || (code && code->unlocks(t.id)); };
   std::vector<RegistrationItem> items;
   std::vector<FieldError> errors;
   if (request.items.empty()) {
@@ -136,7 +136,8 @@ Result<std::vector<RegistrationItem>> priced_items(Event const& event, RegisterR
                         "must be between " + std::to_string(d.min_per_order) + " and " +
                             std::to_string(d.max_per_order) + " for " + d.name});
     }
-    amount += items[i].unit_price_minor * items[i].quantity;
+    if (code) items[i].discount_minor = discount_per_ticket(d.price_minor, *code, type->id);
+    amount += items[i].discounted_unit_price_minor() * items[i].quantity;
   }
   if (errors.empty() && amount > EventDraft::kMaxOrderAmountMinor) {
     errors.push_back({"items", "add up to more than one payment may be (99999999 minor units)"});
@@ -224,7 +225,19 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   if (!event) return done(fail(Errc::not_found, "No event has this id."));
 
   bool const sees_hidden = event->organizer_id == who.user_id;
-  auto items = priced_items(*event, request, sees_hidden);
+  std::optional<PromoCode> code;
+  if (request.promo_code) {
+    auto found = promo_codes_
+                     ? promo_codes_->find_for_buyer(
+                           event->id, *request.promo_code,
+                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
+                           "promoCode")
+                     : fail(Errc::invalid_input, "The order is not acceptable.",
+                            {{"promoCode", "is not a valid code for this event"}});
+    if (!found) return done(std::unexpected(std::move(found.error())));
+    code = std::move(*found);
+  }
+  auto items = priced_items(*event, request, sees_hidden, code ? &code->details : nullptr);
   if (!items) {
     // A type made a moment ago may be missing from the cached event: once more with what is stored.
     if (!fresh) return place(who, request, actor, true, std::move(done));
@@ -239,10 +252,12 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   auto const now = clock_.now();
   std::int32_t quantity = 0;
   std::int64_t amount = 0;
+  std::int64_t discount = 0;
   std::string request_hash = event->id;
   for (auto const& item : *items) {
     quantity += item.quantity;
-    amount += item.unit_price_minor * item.quantity;
+    amount += item.discounted_unit_price_minor() * item.quantity;
+    discount += item.discount_minor * item.quantity;
     // The old form's hash stays what it was, so its replays still match.
     request_hash += request.items.empty() ? "|" + std::to_string(item.quantity)
                                           : "|" + item.ticket_type_id + ":" + std::to_string(item.quantity);
@@ -251,6 +266,8 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   if (auto const details = order_details_fingerprint(answers->first, answers->second); !details.empty()) {
     request_hash += "|d:" + details;
   }
+  // So is the code: a retry with another code (or none) is another request.
+  if (code) request_hash += "|p:" + promo_code_key(code->details.code);
   bool const free = amount == 0;
   HoldRules const hold_rules{
       .length = event->details.hold_seconds ? std::chrono::seconds(*event->details.hold_seconds) : settings_.hold,
@@ -278,6 +295,9 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
               .registered_at = now,
               .hold_expires_at = free ? std::nullopt : std::optional<Timestamp>(now + hold_rules.length),
               .updated_at = now,
+              .promo_code_id = code ? std::optional<std::string>(code->id) : std::nullopt,
+              .promo_code = code ? std::optional<std::string>(code->details.code) : std::nullopt,
+              .discount_minor = discount,
           },
       .tickets = {},
       .items = std::move(*items),
@@ -324,6 +344,11 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
                                      std::to_string(result.max_per_order) + " for " + type_name()}}));
             }
             return done(fail(Errc::conflict, "The event's price changed while registering; try again."));
+          case Placement::promo_invalid:
+            return done(fail(Errc::invalid_input, "The order is not acceptable.",
+                             {{"promoCode", "is not a valid code for this event"}}));
+          case Placement::promo_used_up:
+            return done(fail(Errc::promo_used_up, "This promo code has been used as many times as it may be."));
           case Placement::sales_closed:
             return done(fail(Errc::sales_closed, type_name() + " is not on sale now.",
                              {{item_field(request, result.item, "ticketTypeId"), "is not on sale now"}}));
@@ -499,9 +524,10 @@ Result<EventAnalytics> Registrations::event_analytics(Principal const& who, std:
   for (auto const& hour : analytics.stats.by_hour) {
     auto const local = zone->to_local(Timestamp{std::chrono::hours{hour.hour}});
     auto const date_text = date::format("%F", std::chrono::floor<std::chrono::days>(local));
-    auto& day = days.try_emplace(date_text, EventAnalytics::Day{date_text, 0, 0}).first->second;
+    auto& day = days.try_emplace(date_text, EventAnalytics::Day{date_text, 0, 0, 0}).first->second;
     day.registrations += hour.seats;
     day.revenue_minor += hour.revenue_minor;
+    day.discount_minor += hour.discount_minor;
   }
   for (auto& [date_text, day] : days) analytics.by_day.push_back(std::move(day));
   return analytics;

@@ -11,6 +11,7 @@
 #include "app/events.hpp"
 #include "app/guests.hpp"
 #include "app/ports.hpp"
+#include "app/promo_codes.hpp"
 #include "app/request_quota.hpp"
 
 namespace admit {
@@ -49,6 +50,8 @@ struct RegisterRequest {
   /// Set for a guest order (no account): its buyer as sent, checked by register_attendee.
   std::optional<GuestBuyer> guest{};
   std::string waitlist_offer_token{};  ///< claims that waiting-list offer (Waitlist::claim)
+  /// The promo or access code the buyer entered (any case); nullopt: none.
+  std::optional<std::string> promo_code{};
 };
 
 struct CancelRequest {
@@ -84,6 +87,7 @@ struct EventAnalytics {
     std::string date;  ///< in the event's time zone
     std::int32_t registrations;
     std::int64_t revenue_minor;
+    std::int64_t discount_minor = 0;
   };
   std::vector<Day> by_day;
 };
@@ -94,6 +98,9 @@ class Registrations {
   /// Without `guests`, guest orders are refused (401).
   Registrations(EventStore& events, RegistrationStore& registrations, QuestionStore& questions, TicketCodes& codes,
                 Entropy& entropy, Clock const& clock, TicketingSettings settings, GuestOrders* guests = nullptr);
+
+  /// Lets orders carry promo codes (without it, an order naming one is refused like an unknown code).
+  void accept_promo_codes(PromoCodes& codes) { promo_codes_ = &codes; }
 
   /// Takes `quantity` seats atomically with the registration: a free event's registration is
   /// confirmed with its tickets issued; a paid one holds the seats until payment or expiry.
@@ -161,6 +168,7 @@ class Registrations {
   Clock const& clock_;
   TicketingSettings settings_;
   GuestOrders* guests_;
+  PromoCodes* promo_codes_ = nullptr;
   RequestQuota guest_quota_;  ///< guest orders per client address
   OfferClaims offer_claims_;
 

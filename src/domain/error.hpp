@@ -42,6 +42,9 @@ enum class Errc {
   already_waiting,      ///< the person is in that waiting line already
   offer_not_available,  ///< a waiting-list offer that is unknown, expired, claimed, removed or another's
   comp_not_payable,     ///< a complimentary order: nothing to pay
+  too_many_code_attempts,  ///< too many wrong promo codes from this client or account; see `retry_after`
+  promo_used_up,           ///< the promo code's uses (in all or the buyer's) are spent
+  promo_code_used,         ///< a used promo code stays for the books: it cannot be deleted
 };
 
 struct FieldError {

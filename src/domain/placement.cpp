@@ -53,14 +53,25 @@ PlacementDecision decide_placement(OrderFacts const& facts, OrderTerms const& or
   auto const& sale = *facts.sale;
   if (!sale.published || sale.starts_at <= now) return only(Placement::event_closed);
   if (order.items.empty()) return refuse_item(Placement::order_quantity, 0);
+  PromoCodeDraft const* code = nullptr;
+  if (!order.promo_code_id.empty()) {
+    if (!facts.promo || facts.promo->id != order.promo_code_id) return only(Placement::promo_invalid);
+    if (check_promo_use(facts.promo, order.event_id, now) == PromoVerdict::invalid) {
+      return only(Placement::promo_invalid);
+    }
+    code = &facts.promo->code;
+  }
 
   // Seats the order asks of each type, over all its items (in case one type appears twice).
   std::map<TypeOnSale const*, std::int32_t> per_type;
   for (std::size_t i = 0; i < order.items.size(); ++i) {
     auto const& item = order.items[i];
     auto const* type = sale.find_type(item.ticket_type_id);
-    if (!type || (type->hidden && !order.sees_hidden)) return refuse_item(Placement::ticket_type_unknown, i);
+    bool const unlocked = order.sees_hidden || (code && code->unlocks(item.ticket_type_id));
+    if (!type || (type->hidden && !unlocked)) return refuse_item(Placement::ticket_type_unknown, i);
     if (type->unit_price_minor != item.unit_price_minor) return refuse_item(Placement::price_changed, i);
+    auto const discount = code ? discount_per_ticket(type->unit_price_minor, *code, type->id) : 0;
+    if (discount != item.discount_minor) return refuse_item(Placement::price_changed, i);
     if (item.quantity < type->min_per_order || item.quantity > type->max_per_order) {
       auto decision = refuse_item(Placement::order_quantity, i);
       decision.min_per_order = type->min_per_order;
@@ -69,6 +80,10 @@ PlacementDecision decide_placement(OrderFacts const& facts, OrderTerms const& or
     }
     if (!type->on_sale(now)) return refuse_item(Placement::sales_closed, i);
     per_type[type] += item.quantity;
+  }
+
+  if (code && check_promo_use(facts.promo, order.event_id, now) == PromoVerdict::used_up) {
+    return only(Placement::promo_used_up);
   }
 
   auto const seats = order.seats();
@@ -111,6 +126,10 @@ void count_placed(OrderFacts& facts, OrderTerms const& order) {
   facts.holdings.seats += seats;
   if (order.waits_for_payment) ++facts.holdings.open_holds;
   if (order.capped_by_client()) ++facts.client_open_holds;
+  if (facts.promo && !order.promo_code_id.empty()) {
+    ++facts.promo->uses;
+    ++facts.promo->buyer_uses;
+  }
   if (facts.sale) {
     facts.sale->event_seats.taken += seats;
     for (auto const& item : order.items) {

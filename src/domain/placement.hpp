@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "domain/order_rules.hpp"
+#include "domain/promo.hpp"
 #include "domain/time.hpp"
 
 namespace admit {
@@ -41,6 +42,10 @@ enum class Placement {
   /// A guest order's buyer id is not the one its address has by now (another order made the
   /// address's record meanwhile): the order is decided again with that one.
   buyer_changed,
+  /// The order's promo code is unknown, not valid now, or another event's: one refusal for all
+  /// of them, so codes cannot be told apart by probing.
+  promo_invalid,
+  promo_used_up,  ///< the code's uses, in all or the buyer's, are spent
 };
 
 /// The placement outcome for a verdict of the attendee rules (allowed: placed).
@@ -105,6 +110,7 @@ struct OrderItem {
   std::string ticket_type_id;
   std::int32_t quantity = 1;
   std::int64_t unit_price_minor = 0;  ///< the price the order was computed with; must still hold
+  std::int64_t discount_minor = 0;    ///< off each ticket, as the order's code gave it; must still hold
 };
 
 /// What the order asks for.
@@ -117,6 +123,8 @@ struct OrderTerms {
   /// Open unpaid orders the order's client address may have for the event; 0: no cap (no
   /// address, or a trusted proxy).
   std::int32_t client_hold_limit = 0;
+  std::string event_id{};       ///< the event ordered from (a code must be its)
+  std::string promo_code_id{};  ///< the code the order uses; empty: none
 
   /// Whether the client's open holds count: read OrderFacts::client_open_holds only then.
   constexpr bool capped_by_client() const { return waits_for_payment && client_hold_limit > 0; }
@@ -130,6 +138,7 @@ struct OrderFacts {
   std::optional<SaleSnapshot> sale;    ///< nullopt: no such event
   AttendeeHoldings holdings;           ///< what the attendee holds of the event already
   std::int32_t client_open_holds = 0;  ///< unpaid orders of the client address still holding seats
+  std::optional<PromoFacts> promo{};   ///< the order's code, when it names one and it was found
 };
 
 struct PlacementDecision {
@@ -144,15 +153,18 @@ struct PlacementDecision {
 };
 
 /// Decides one order at `now`: an earlier use of its idempotency key, then the event (found,
-/// open), every item in turn (a visible type of the event, its price, its quantity within the
-/// type's limits per order, on sale now), the attendee's rules over all items (seat limit, open
+/// open), the order's promo code (valid for this event now), every item in turn (a visible type,
+/// or one the code unlocks of the event, its price, its quantity within the
+/// type's limits per order, on sale now, the code's discount), the code's uses left (in all and
+/// the buyer's), the attendee's rules over all items (seat limit, open
 /// hold, cooldown), the client's cap on unpaid orders, and last the seats: the event's for the
 /// whole order, then every type's own quota for all its items together. All or nothing. When
 /// placed, seats_left counts the order's seats as taken of the event.
 PlacementDecision decide_placement(OrderFacts const& facts, OrderTerms const& order, Timestamp now);
 
 /// What placing `order` adds to the facts later orders of the same write read: the attendee's
-/// seats and open holds, the client's open holds, the event's seats taken and every type's sold.
+/// seats and open holds, the client's open holds, the event's seats taken, every type's sold and
+/// the code's uses.
 void count_placed(OrderFacts& facts, OrderTerms const& order);
 
 }  // namespace admit

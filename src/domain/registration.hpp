@@ -64,6 +64,9 @@ struct RegistrationItem {
   std::string name;  ///< read model: the type's name
   std::int32_t quantity = 1;
   std::int64_t unit_price_minor = 0;
+  std::int64_t discount_minor = 0;  ///< off each ticket by the order's promo code
+
+  constexpr std::int64_t discounted_unit_price_minor() const { return unit_price_minor - discount_minor; }
 };
 
 /// Where an order came from: bought (or free) through the shop, or issued by the organizer as
@@ -91,6 +94,9 @@ struct Registration {
   /// Money returned or being returned: partial cancellations' refunds, or the whole amount once
   /// the order was cancelled after payment.
   std::int64_t refunded_minor = 0;
+  std::optional<std::string> promo_code_id{};  ///< the promo code it used; one order is one use
+  std::optional<std::string> promo_code{};     ///< that code as written when ordered
+  std::int64_t discount_minor = 0;             ///< the code's discount over all its tickets
 };
 
 /// valid (used or not: Ticket::validated_at), cancelled with its whole registration, or void:

@@ -82,8 +82,10 @@ inline OrderTerms terms_of(NewRegistration const& order) {
   std::vector<OrderItem> items;
   items.reserve(order.items.size());
   for (auto const& item : order.items) {
-    items.push_back(
-        {.ticket_type_id = item.ticket_type_id, .quantity = item.quantity, .unit_price_minor = item.unit_price_minor});
+    items.push_back({.ticket_type_id = item.ticket_type_id,
+                     .quantity = item.quantity,
+                     .unit_price_minor = item.unit_price_minor,
+                     .discount_minor = item.discount_minor});
   }
   return OrderTerms{
       .items = std::move(items),
@@ -92,6 +94,8 @@ inline OrderTerms terms_of(NewRegistration const& order) {
       .hold_rules = order.hold_rules,
       .proposed_hold_end = reg.hold_expires_at,
       .client_hold_limit = order.client_address.empty() ? 0 : order.client_hold_limit,
+      .event_id = reg.event_id,
+      .promo_code_id = reg.promo_code_id.value_or(""),
   };
 }
 

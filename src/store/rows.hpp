@@ -182,15 +182,19 @@ inline TypeOnSale type_on_sale(TicketType const& t) {
 }
 
 /// A registration's items with their types' names, given the registration id's placeholder.
-#define ADMIT_ITEMS_OF(id)                                                                           \
-  "SELECT i.ticket_type_id, tt.name, i.quantity, i.unit_price_minor FROM registration_items i JOIN " \
+#define ADMIT_ITEMS_OF(id)                                                                      \
+  "SELECT i.ticket_type_id, tt.name, i.quantity, i.unit_price_minor, "                          \
+  "COALESCE(i.discounted_unit_price_minor, i.unit_price_minor) FROM registration_items i JOIN " \
   "ticket_types tt ON tt.id = i.ticket_type_id WHERE i.registration_id = " id " ORDER BY i.position"
 
 template <class Row>
 RegistrationItem read_item(Row const& row, int first = 0) {
   Cells const c(row, first);
-  return RegistrationItem{
-      .ticket_type_id = c.text(0), .name = c.text(1), .quantity = c.int32(2), .unit_price_minor = c.integer(3)};
+  return RegistrationItem{.ticket_type_id = c.text(0),
+                          .name = c.text(1),
+                          .quantity = c.int32(2),
+                          .unit_price_minor = c.integer(3),
+                          .discount_minor = c.integer(3) - c.integer(4)};
 }
 
 #define ADMIT_USER_COLUMNS \
@@ -294,10 +298,22 @@ GuestBuyer read_guest(Row const& row, int first = 0) {
   return GuestBuyer{.id = c.text(0), .name = c.text(1), .email = c.text(2), .account_id = c.optional_text(3)};
 }
 
+/// An order's promo code (id, as written) and its discount, read with read_promo_of_order.
+#define ADMIT_PROMO_OF_ORDER(p) p "promo_code_id, " p "promo_code, " p "discount_minor"
+
+template <class Row>
+void read_promo_of_order(Row const& row, int first, Registration& r) {
+  Cells const c(row, first);
+  r.promo_code_id = c.optional_text(0);
+  r.promo_code = c.optional_text(1);
+  r.discount_minor = c.integer(2);
+}
+
 /// A registration with its email status, answers and (a guest order's) buyer: select
 /// ADMIT_DETAIL_COLUMNS ADMIT_DETAIL_FROM, read with read_detail.
-#define ADMIT_DETAIL_COLUMNS \
-  ADMIT_REGISTRATION_COLUMNS("r.") ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees, " ADMIT_GUEST_COLUMNS("g.")
+#define ADMIT_DETAIL_COLUMNS       \
+  ADMIT_REGISTRATION_COLUMNS("r.") \
+  ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees, " ADMIT_GUEST_COLUMNS("g.") ", " ADMIT_PROMO_OF_ORDER("r.")
 #define ADMIT_DETAIL_FROM " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "LEFT JOIN guest_buyers g ON g.id = r.user_id "
 /// An account's own registrations and those of the guest buyers whose address it proved, for
 /// `WHERE` after ADMIT_DETAIL_FROM; `user` is the account id's placeholder.
@@ -311,13 +327,15 @@ RegistrationDetail read_detail(Row const& row) {
   Cells const c(row);
   std::optional<GuestBuyer> guest;
   if (c.optional_text(20)) guest = read_guest(row, 20);
-  return RegistrationDetail{.registration = read_registration(row),
+  RegistrationDetail detail{.registration = read_registration(row),
                             .tickets = {},
                             .email = read_email_delivery(row, 14),
                             .items = {},
                             .answers = read_answers(c.text(18)),
                             .attendees = read_attendees(c.text(19)),
                             .guest = std::move(guest)};
+  read_promo_of_order(row, 24, detail.registration);
+  return detail;
 }
 
 /// A registration as the organizer's list shows it: ADMIT_REGISTRATION_COLUMNS("r.") and these,
@@ -333,7 +351,7 @@ RegistrationDetail read_detail(Row const& row) {
   ADMIT_REGISTRATION_COLUMNS("r.")                                    \
   ", " ADMIT_BUYER_NAME ", " ADMIT_BUYER_EMAIL                        \
   ", (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers, " ADMIT_LIST_PRICE_OF("r.id")
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers, " ADMIT_LIST_PRICE_OF("r.id") ", " ADMIT_PROMO_OF_ORDER("r.")
 
 /// An order's price before any discount: its items' list prices times their quantities, given
 /// the registration id's expression.
@@ -352,7 +370,7 @@ RegistrationDetail read_detail(Row const& row) {
 template <class Row>
 RegistrationRow read_registration_row(Row const& row) {
   Cells const c(row);
-  return RegistrationRow{
+  RegistrationRow out{
       .registration = read_registration(row),
       .attendee_name = c.text(14),
       .attendee_email = c.text(15),
@@ -362,6 +380,8 @@ RegistrationRow read_registration_row(Row const& row) {
       .answers = read_answers(c.text(22)),
       .list_price_minor = c.integer(23),
   };
+  read_promo_of_order(row, 24, out.registration);
+  return out;
 }
 
 }  // namespace admit

@@ -627,7 +627,7 @@ describe('GET /api/events/{id}/analytics', () => {
     assert.equal(r.json.checkedIn, 0);
     assert.equal(r.json.revenue, 0);
     assert.equal(r.json.currency, 'EUR');
-    assert.deepEqual(r.json.byDay, [{ date: today, registrations: 5, revenue: 0 }]);
+    assert.deepEqual(r.json.byDay, [{ date: today, registrations: 5, revenue: 0, discount: 0 }]);
 
     assert.equal((await cancelReg(b.registrationId, att2.accessToken)).status, 200);
     const v = await api(base, 'POST', '/api/tickets/validate', { token: org.accessToken, body: { qrCode: a.tickets[0].qrCode } });
@@ -652,7 +652,7 @@ describe('GET /api/events/{id}/analytics', () => {
       const a = await registerOk(base, att.accessToken, e.eventId, 1);
       const r = await api(base, 'GET', `/api/events/${e.eventId}/analytics`, { token: org.accessToken });
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual(r.json.byDay, [{ date: localDay(a.registeredAt, timezone), registrations: 1, revenue: 0 }], timezone);
+      assert.deepEqual(r.json.byDay, [{ date: localDay(a.registeredAt, timezone), registrations: 1, revenue: 0, discount: 0 }], timezone);
     }
   });
 

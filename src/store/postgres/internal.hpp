@@ -105,17 +105,19 @@ inline pg::Statement item_rows(std::vector<std::string> const& registrations,
                                std::vector<RegistrationItem const*> const& items,
                                std::vector<std::int64_t> const& positions) {
   std::vector<std::string> types;
-  std::vector<std::int64_t> quantities, prices;
+  std::vector<std::int64_t> quantities, prices, discounted;
   for (auto const* item : items) {
     types.push_back(item->ticket_type_id);
     quantities.push_back(item->quantity);
     prices.push_back(item->unit_price_minor);
+    discounted.push_back(item->discounted_unit_price_minor());
   }
   return {
-      "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
-      "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[])",
+      "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position, "
+      "discounted_unit_price_minor) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[], "
+      "$6::bigint[])",
       {pg::text_array(registrations), pg::text_array(types), pg::int_array(quantities), pg::int_array(prices),
-       pg::int_array(positions)}};
+       pg::int_array(positions), pg::int_array(discounted)}};
 }
 
 /// A registration's items, with their types' names.
@@ -186,6 +188,19 @@ std::vector<EventKey> select_event_keys(pg::Connection& db, std::string_view eve
 /// What PostgresStore::cancel_registration does, in the caller's transaction.
 Cancellation cancel_registration_in(pg::Connection& db, std::string_view id, CancellationRequest const& request,
                                     Timestamp now, Actor const& actor);
+
+/// Promo code uses (postgres_promo.cpp), in the caller's transaction. A registration leaving a
+/// seat-holding status gives its code's use back (call once, as it leaves).
+void return_promo_use(pg::Connection& db, std::string_view registration_id);
+/// … for several registrations at once (the sweeper's expired holds).
+void return_promo_uses(pg::Connection& db, std::vector<std::string> const& registration_ids);
+/// Every order of the event that holds seats gives its code's use back: call before they end.
+void return_event_promo_uses(pg::Connection& db, std::string_view event_id);
+/// Whether a registration whose hold lapsed may hold its code again (it has none, or a use is
+/// left); call under the event's row lock, which every increase of uses takes.
+bool promo_use_left(pg::Connection& db, std::string_view registration_id);
+/// … and takes it.
+void retake_promo_use(pg::Connection& db, std::string_view registration_id);
 
 /// Tickets of a registration (with the holder's name), in seat order.
 std::vector<Ticket> tickets_of(pg::Connection& db, std::string_view registration_id);

@@ -142,12 +142,15 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
           if (db.exec(ADMIT_TYPES_WITHOUT_ROOM("$1"), {param(registration_id)}).integer(0, 0) > 0) {
             return refund("registration.paid_too_late");
           }
+          // Its promo code too (every use taken is taken under the event's lock, held here).
+          if (!pg_detail::promo_use_left(db, registration_id)) return refund("registration.paid_too_late");
           auto const retaken = db.exec(
               "UPDATE events SET registered_count = registered_count + $2 WHERE id = $1 "
               "AND status = 'published' AND registered_count + $2 <= capacity",
               {param(event), param(quantity)});
           if (retaken.affected() == 0) return refund("registration.paid_too_late");
           db.exec(ADMIT_RETAKE_TYPE_SEATS("$1"), {param(registration_id)});
+          pg_detail::retake_promo_use(db, registration_id);
         }
         db.exec(
             "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = $2, updated_at = $3 "
@@ -226,6 +229,7 @@ int PostgresStore::expire_holds(Timestamp now) {
         "UPDATE ticket_types t SET sold = t.sold - d.n FROM (SELECT i.ticket_type_id, SUM(i.quantity) AS n FROM "
         "registration_items i WHERE i.registration_id = ANY($1::text[]) GROUP BY 1) AS d WHERE t.id = d.ticket_type_id",
         {pg::text_array(ids)});
+    pg_detail::return_promo_uses(db, ids);
     db.exec(
         "INSERT INTO audit_log (at, action, subject_type, subject_id, event_id) "
         "SELECT at, 'registration.hold_expired', 'registration', s, (SELECT r.event_id FROM registrations r WHERE "

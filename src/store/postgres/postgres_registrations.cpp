@@ -12,6 +12,7 @@
 #include "store/policy.hpp"
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
+#include "store/promo_rows.hpp"
 #include "store/redemption.hpp"
 #include "store/refund_rows.hpp"
 
@@ -41,8 +42,8 @@ using Pair = std::pair<std::string, std::string>;
 /// Columns of the rows a batch inserts, one array per column.
 struct RegistrationRows {
   std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash, answers, attendees;
-  std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address;
-  std::vector<std::int64_t> quantity, amount, registered_at, updated_at;
+  std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address, promo_code_id, promo_code;
+  std::vector<std::int64_t> quantity, amount, registered_at, updated_at, discount;
   std::vector<std::optional<std::int64_t>> hold;
 
   void add(NewRegistration const& o) {
@@ -64,6 +65,9 @@ struct RegistrationRows {
     client_address.push_back(o.client_address.empty() ? std::nullopt : std::optional<std::string>(o.client_address));
     answers.push_back(answers_json(o.answers));
     attendees.push_back(attendees_json(o.attendees));
+    promo_code_id.push_back(r.promo_code_id);
+    promo_code.push_back(r.promo_code);
+    discount.push_back(r.discount_minor);
   }
 };
 
@@ -115,6 +119,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::set<std::string> user_ids;
   std::set<std::int64_t> attendee_keys;
   std::vector<std::string> key_users, keys, pair_events, pair_users, client_events, clients, guest_emails;
+  std::vector<std::string> promo_ids, promo_buyers;  // each order's code with its buyer
   for (auto& o : batch) {
     auto const& reg = o.order.registration;
     o.result = PlacementResult{};
@@ -138,6 +143,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     if (!o.order.idempotency_key.empty()) {
       key_users.push_back(reg.user_id);
       keys.push_back(o.order.idempotency_key);
+    }
+    if (reg.promo_code_id) {
+      promo_ids.push_back(*reg.promo_code_id);
+      promo_buyers.push_back(reg.user_id);
     }
   }
   std::vector<std::string> const event_list(event_ids.begin(), event_ids.end());
@@ -177,6 +186,19 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     read_statements.push_back(
         {"SELECT email, id FROM guest_buyers WHERE email = ANY($1::text[])", {pg::text_array(guest_emails)}});
   }
+  // Only a batch with codes reads them, each with its buyers' uses: read after the attendees'
+  // locks, under which a buyer's uses change, and (claiming under lock) the events' locks,
+  // under which a code's uses rise.
+  std::size_t promo_read = 0;
+  if (!promo_ids.empty()) {
+    promo_read = read_statements.size();
+    read_statements.push_back({"SELECT k.u, " ADMIT_PROMO_COLUMNS(
+                                   "p.") ", (SELECT COUNT(*) FROM registrations r WHERE r.promo_code_id = p.id "
+                                         "AND r.user_id = k.u AND r.status IN " ADMIT_SEAT_HOLDING
+                                         ") FROM promo_codes p JOIN (SELECT DISTINCT c, u FROM "
+                                         "unnest($1::text[], $2::text[]) AS k(c, u)) k ON p.id = k.c",
+                               {pg::text_array(promo_ids), pg::text_array(promo_buyers)}});
+  }
   auto const reads = db.pipeline(read_statements);
 
   std::unordered_map<std::string, BatchEvent> events;
@@ -213,6 +235,16 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   if (!guest_emails.empty()) {
     for (auto const& r = reads[8]; int i : std::views::iota(0, r.rows())) guest_ids[r.text(i, 0)] = r.text(i, 1);
   }
+  std::map<std::string, PromoFacts> promos;       // code id → the code, its uses as this batch left them
+  std::map<Pair, std::int32_t> promo_buyer_uses;  // (code id, buyer) → the buyer's uses, likewise
+  if (promo_read > 0) {
+    for (auto const& r = reads[promo_read]; int i : std::views::iota(0, r.rows())) {
+      auto facts = read_promo_facts(pg::Row(r, i), 1);
+      promo_buyer_uses[{facts.id, r.text(i, 0)}] = facts.buyer_uses;
+      promos.try_emplace(facts.id, std::move(facts));
+    }
+  }
+  std::map<std::string, std::int64_t> promo_taken;  // code id → uses this batch takes
   std::vector<std::string> new_guest_ids, new_guest_emails, new_guest_names, link_registrations;
   std::vector<OrderLink> links;
 
@@ -253,6 +285,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         facts.client_open_holds = found->second;
       }
     }
+    std::optional<Pair> promo_buyer;
+    if (reg.promo_code_id) {
+      if (auto const found = promos.find(*reg.promo_code_id); found != promos.end()) {
+        facts.promo = found->second;
+        promo_buyer = Pair{found->first, reg.user_id};
+        facts.promo->buyer_uses = promo_buyer_uses[*promo_buyer];
+      }
+    }
     // Too few seats as of this batch's reads is a refusal true at that instant, whatever
     // cancellations commit meanwhile (later orders take those seats).
     auto const decision = decide_placement(facts, terms, o.now);
@@ -265,6 +305,11 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     count_placed(facts, terms);
     held[attendee] = facts.holdings;
     if (terms.capped_by_client()) client_holds[client] = facts.client_open_holds;
+    if (facts.promo && promo_buyer) {
+      promos[facts.promo->id].uses = facts.promo->uses;
+      promo_buyer_uses[*promo_buyer] = facts.promo->buyer_uses;
+      ++promo_taken[facts.promo->id];
+    }
     auto& e = event->second;
     e.sale = *facts.sale;
     e.added += reg.quantity;
@@ -335,16 +380,30 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::vector<pg::Statement> writes{
       {"INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
        "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, client_address, "
-       "answers, attendees) "
+       "answers, attendees, promo_code_id, promo_code, discount_minor) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
        "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], "
-       "$16::text[], $17::text[])",
-       {pg::text_array(rows.id), pg::text_array(rows.event_id), pg::text_array(rows.type_id),
-        pg::text_array(rows.user_id), pg::int_array(rows.quantity), pg::text_array(rows.status),
-        pg::int_array(rows.amount), pg::text_array(rows.currency), pg::text_array(rows.payment_id),
-        pg::int_array(rows.hold), pg::int_array(rows.registered_at), pg::int_array(rows.updated_at),
-        pg::text_array(rows.idempotency_key), pg::text_array(rows.request_hash), pg::text_array(rows.client_address),
-        pg::text_array(rows.answers), pg::text_array(rows.attendees)}},
+       "$16::text[], $17::text[], $18::text[], $19::text[], $20::bigint[])",
+       {pg::text_array(rows.id),
+        pg::text_array(rows.event_id),
+        pg::text_array(rows.type_id),
+        pg::text_array(rows.user_id),
+        pg::int_array(rows.quantity),
+        pg::text_array(rows.status),
+        pg::int_array(rows.amount),
+        pg::text_array(rows.currency),
+        pg::text_array(rows.payment_id),
+        pg::int_array(rows.hold),
+        pg::int_array(rows.registered_at),
+        pg::int_array(rows.updated_at),
+        pg::text_array(rows.idempotency_key),
+        pg::text_array(rows.request_hash),
+        pg::text_array(rows.client_address),
+        pg::text_array(rows.answers),
+        pg::text_array(rows.attendees),
+        pg::text_array(rows.promo_code_id),
+        pg::text_array(rows.promo_code),
+        pg::int_array(rows.discount)}},
       {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
        "SELECT at, a, q, 'registration.created', 'registration', s, d, e "
        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(at, a, q, s, d, e)",
@@ -397,6 +456,25 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
           param(static_cast<std::int64_t>(changed_events.size())), pg::text_array(changed_types),
           pg::int_array(type_added), pg::int_array(type_price), pg::int_array(type_start), pg::int_array(type_end),
           param(static_cast<std::int64_t>(changed_types.size()))}});
+  }
+  if (!promo_taken.empty()) {
+    // The codes' uses, guarded like the seats (after the events' locks, taken above in either
+    // claim): each only while it has that many uses left, else the batch fails with
+    // kGuardFailed and is decided again under lock. The CHECK (uses <= max_uses) would refuse
+    // an overuse even if this guard were wrong.
+    std::vector<std::string> codes;
+    std::vector<std::int64_t> taken;
+    codes.reserve(promo_taken.size());
+    taken.reserve(promo_taken.size());
+    for (auto const& [id, n] : promo_taken) {
+      codes.push_back(id);
+      taken.push_back(n);
+    }
+    writes.push_back(
+        {"WITH used AS (UPDATE promo_codes p SET uses = p.uses + d.n FROM unnest($1::text[], $2::int[]) AS d(id, n) "
+         "WHERE p.id = d.id AND (p.max_uses IS NULL OR p.uses + d.n <= p.max_uses) RETURNING p.id) "
+         "SELECT admit_require((SELECT COUNT(*) FROM used) = $3, 'promo code uses changed')",
+         {pg::text_array(codes), pg::int_array(taken), param(static_cast<std::int64_t>(codes.size()))}});
   }
   writes.push_back({"COMMIT", {}});
   db.pipeline(writes);
@@ -619,6 +697,7 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
             {param(event_id), param(released)});
     db.exec(ADMIT_RELEASE_TYPE_SEATS("$1"), {param(id)});
   }
+  pg_detail::return_promo_use(db, id);
   db.exec("UPDATE tickets SET status = 'cancelled' WHERE registration_id = $1", {param(id)});
   audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
   pg_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
@@ -669,14 +748,15 @@ EventStats PostgresStore::event_stats(std::string_view event_id) {
   {
     auto r = db->exec(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor - "
-        "refunded_minor ELSE 0 END) "
+        "refunded_minor ELSE 0 END), SUM(CASE WHEN status = 'confirmed' THEN discount_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = $1 AND status IN " ADMIT_SEAT_HOLDING
         " AND status <> 'offered'"
         " "
         "GROUP BY registered_at / 3600 ORDER BY 1",
         {param(event_id)});
     for (int i = 0; i < r.rows(); ++i) {
-      stats.by_hour.push_back({r.integer(i, 0), static_cast<std::int32_t>(r.integer(i, 1)), r.integer(i, 2)});
+      stats.by_hour.push_back(
+          {r.integer(i, 0), static_cast<std::int32_t>(r.integer(i, 1)), r.integer(i, 2), r.integer(i, 3)});
     }
   }
   return stats;

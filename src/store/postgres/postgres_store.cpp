@@ -685,6 +685,7 @@ bool PostgresStore::cancel_event(std::string_view id, Timestamp now, Actor const
         "CASE WHEN r.amount_minor > 0 THEN 1 ELSE 0 END, 'event_cancelled.' || r.id, $2::bigint, $2::bigint * 1000 "
         "FROM registrations r WHERE r.event_id = $1 AND r.status IN " ADMIT_SEAT_HOLDING " ON CONFLICT (id) DO NOTHING",
         {param(id), param(seconds(now))});
+    pg_detail::return_event_promo_uses(db, id);
     db.exec(
         "UPDATE registrations SET updated_at = $2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
         "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "

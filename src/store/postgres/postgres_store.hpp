@@ -156,6 +156,15 @@ class PostgresStore final : public Store {
   QuestionWriteResult insert_question(Question const& question, std::size_t limit, Timestamp now,
                                       Actor const& actor) override;
   std::vector<Question> list_questions(std::string_view event_id) override;
+
+  std::optional<PromoCode> find_promo_code(std::string_view event_id, std::string_view code_key) override;
+  std::optional<PromoCode> promo_code_by_id(std::string_view event_id, std::string_view id) override;
+  std::vector<PromoCode> list_promo_codes(std::string_view event_id, std::optional<std::string> const& after_key,
+                                          int limit) override;
+  PromoChange add_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) override;
+  PromoChange update_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) override;
+  PromoChange delete_promo_code(std::string_view event_id, std::string_view id, Timestamp now,
+                                Actor const& actor) override;
   std::vector<User> search_users(std::string_view text, std::optional<std::string> const& after_email,
                                  int limit) override;
   std::vector<AuditEntry> list_audit(AuditQuery const& query) override;

@@ -75,13 +75,14 @@ inline void insert_items(sqlite::Connection& db, std::string_view registration_i
   std::int32_t position = 0;
   for (auto const& item : items) {
     db.prepare(
-          "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)")
+          "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position, "
+          "discounted_unit_price_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, registration_id)
         .bind(2, item.ticket_type_id)
         .bind(3, item.quantity)
         .bind(4, item.unit_price_minor)
         .bind(5, position++)
+        .bind(6, item.discounted_unit_price_minor())
         .run();
   }
 }
@@ -214,6 +215,15 @@ void erase_from_waitlists(sqlite::Connection& db, std::string const& user_id, st
                           WaitlistConfig const& config, Actor const& actor);
 /// Closes the waiting list of an event being cancelled (before its registrations are).
 void close_waitlist(sqlite::Connection& db, std::string const& event_id, Timestamp now);
+/// Promo code uses (sqlite_promo.cpp), in the caller's transaction. A registration leaving a
+/// seat-holding status gives its code's use back (call once, as it leaves).
+void return_promo_use(sqlite::Connection& db, std::string_view registration_id);
+/// Every order of the event that holds seats gives its code's use back: call before they end.
+void return_event_promo_uses(sqlite::Connection& db, std::string_view event_id);
+/// Whether a registration whose hold lapsed may hold its code again (it has none, or a use is left).
+bool promo_use_left(sqlite::Connection& db, std::string_view registration_id);
+/// … and takes it.
+void retake_promo_use(sqlite::Connection& db, std::string_view registration_id);
 
 }  // namespace sqlite_detail
 

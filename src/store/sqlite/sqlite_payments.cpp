@@ -179,6 +179,8 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
               return refund("registration.paid_too_late");
             }
           }
+          // Its promo code too: a use given back when the hold lapsed may be someone else's by now.
+          if (!sqlite_detail::promo_use_left(db, registration_id)) return refund("registration.paid_too_late");
           db.prepare(
                 "UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1 "
                 "AND status = 'published' AND registered_count + ?2 <= capacity")
@@ -187,6 +189,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
               .run();
           if (db.changes() == 0) return refund("registration.paid_too_late");
           db.prepare(ADMIT_RETAKE_TYPE_SEATS("?1")).bind(1, registration_id).run();
+          sqlite_detail::retake_promo_use(db, registration_id);
         }
         db.prepare(
               "UPDATE registrations SET status = 'confirmed', hold_expires_at = NULL, payment_id = ?2, updated_at = ?3 "
@@ -258,7 +261,10 @@ int SqliteStore::expire_holds(Timestamp now) {
         expired.push_back(rows.text(0));
       }
     }
-    for (auto const& id : expired) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
+    for (auto const& id : expired) {
+      db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
+      sqlite_detail::return_promo_use(db, id);
+    }
     std::set<std::string> freed;
     for (auto const& [event_id, quantity] : released) {
       db.prepare("UPDATE events SET registered_count = registered_count - ?2 WHERE id = ?1")

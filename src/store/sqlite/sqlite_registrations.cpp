@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "store/policy.hpp"
+#include "store/promo_rows.hpp"
 #include "store/redemption.hpp"
 #include "store/refund_rows.hpp"
 #include "store/sqlite/internal.hpp"
@@ -130,6 +131,12 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           row.step();
           facts.client_open_holds = static_cast<std::int32_t>(row.integer(0));
         }
+        if (facts.sale && reg.promo_code_id) {
+          // The order's code with the buyer's uses of it, as the single writer sees them.
+          auto row = db.prepare(ADMIT_PROMO_FACTS("?1", "?2"));
+          row.bind(1, *reg.promo_code_id).bind(2, reg.user_id);
+          if (row.step()) facts.promo = read_promo_facts(row);
+        }
         auto const decision = decide_placement(facts, terms, now);
         *result = placement_result(decision);
         if (decision.outcome == Placement::replayed || decision.outcome == Placement::idempotency_mismatch) {
@@ -143,6 +150,9 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(1, reg.event_id)
             .bind(2, reg.quantity)
             .run();
+        if (reg.promo_code_id) {
+          db.prepare("UPDATE promo_codes SET uses = uses + 1 WHERE id = ?1").bind(1, *reg.promo_code_id).run();
+        }
         for (auto const& item : shared->items) {
           db.prepare("UPDATE ticket_types SET sold = sold + ?2 WHERE id = ?1")
               .bind(1, item.ticket_type_id)
@@ -152,9 +162,8 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
               "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, "
-              "client_address, answers, attendees) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-              "?14, "
-              "?15, ?16, ?17)")
+              "client_address, answers, attendees, promo_code_id, promo_code, discount_minor) VALUES (?1, ?2, ?3, ?4, "
+              "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
             .bind(1, reg.id)
             .bind(2, reg.event_id)
             .bind(3, reg.ticket_type_id)
@@ -174,6 +183,9 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
                                                      : std::optional<std::string_view>(shared->client_address))
             .bind(16, answers_json(shared->answers))
             .bind(17, attendees_json(shared->attendees))
+            .bind(18, reg.promo_code_id)
+            .bind(19, reg.promo_code)
+            .bind(20, reg.discount_minor)
             .run();
         sqlite_detail::insert_items(db, reg.id, shared->items);
         for (auto& t : shared->tickets) {
@@ -277,6 +289,7 @@ Cancellation cancel_registration_in(Connection& db, std::string_view id, Cancell
       .bind(2, released)
       .run();
   if (released > 0) db.prepare(ADMIT_RELEASE_TYPE_SEATS("?1")).bind(1, id).run();
+  sqlite_detail::return_promo_use(db, id);
   db.prepare("UPDATE tickets SET status = 'cancelled' WHERE registration_id = ?1").bind(1, id).run();
   audit(db, now, actor, "registration.cancelled", "registration", id, cancellation_detail(request, released));
   sqlite_detail::queue_registration_mail(db, MailKind::registration_cancelled, id, now);
@@ -338,14 +351,15 @@ EventStats SqliteStore::event_stats(std::string_view event_id) {
   {
     auto row = db->prepare(
         "SELECT registered_at / 3600, SUM(quantity), SUM(CASE WHEN status = 'confirmed' THEN amount_minor - "
-        "refunded_minor ELSE 0 END) "
+        "refunded_minor ELSE 0 END), SUM(CASE WHEN status = 'confirmed' THEN discount_minor ELSE 0 END) "
         "FROM registrations WHERE event_id = ?1 AND status IN " ADMIT_SEAT_HOLDING
         " AND status <> 'offered'"
         " "
         "GROUP BY registered_at / 3600 ORDER BY 1");
     row.bind(1, event_id);
     while (row.step()) {
-      stats.by_hour.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), row.integer(2)});
+      stats.by_hour.push_back(
+          {row.integer(0), static_cast<std::int32_t>(row.integer(1)), row.integer(2), row.integer(3)});
     }
   }
   return stats;

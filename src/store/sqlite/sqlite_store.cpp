@@ -849,6 +849,7 @@ bool SqliteStore::cancel_event(std::string_view id, Timestamp now, Actor const& 
           .bind(1, id)
           .bind(2, seconds(now))
           .run();
+      sqlite_detail::return_event_promo_uses(db, id);
       db.prepare(
             "UPDATE registrations SET updated_at = ?2, status = CASE WHEN EXISTS (SELECT 1 FROM payments p "
             "WHERE p.registration_id = registrations.id AND p.status = 'succeeded') THEN 'refund_pending' "

@@ -129,6 +129,15 @@ class SqliteStore final : public Store {
                                       Actor const& actor) override;
   std::vector<Question> list_questions(std::string_view event_id) override;
 
+  std::optional<PromoCode> find_promo_code(std::string_view event_id, std::string_view code_key) override;
+  std::optional<PromoCode> promo_code_by_id(std::string_view event_id, std::string_view id) override;
+  std::vector<PromoCode> list_promo_codes(std::string_view event_id, std::optional<std::string> const& after_key,
+                                          int limit) override;
+  PromoChange add_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) override;
+  PromoChange update_promo_code(PromoCode const& code, Timestamp now, Actor const& actor) override;
+  PromoChange delete_promo_code(std::string_view event_id, std::string_view id, Timestamp now,
+                                Actor const& actor) override;
+
   std::optional<GuestBuyer> find_guest(std::string_view email) override;
   std::optional<std::string> order_of_token(std::string_view token_hash) override;
   void issue_order_token(std::string_view registration_id, OrderLink const& fresh, bool retire_others,

@@ -354,6 +354,8 @@ class RouteTableTest : public ::testing::Test {
   Staff staff_{store_, store_, store_, tickets_, entropy_, clock_};
   Confirmations confirmations_{store_, store_, store_, entropy_, clock_};
   Questions questions_{store_, store_, entropy_, clock_};
+  PromoAttempts promo_attempts_{0};
+  PromoCodes promo_codes_{store_, store_, entropy_, clock_, promo_attempts_};
   Administration administration_{store_, store_, store_, accounts_, clock_};
   Waitlist waitlist_{store_, store_, store_, store_, codes_, entropy_, links_, clock_, {}, nullptr};
   std::vector<Route> routes_ = make_routes(Services{
@@ -366,6 +368,7 @@ class RouteTableTest : public ::testing::Test {
       .payments = payments_,
       .staff = staff_,
       .questions = questions_,
+      .promo_codes = promo_codes_,
       .external_sign_in = nullptr,
       .admin = administration_,
       .waitlist = waitlist_,

@@ -3977,6 +3977,125 @@ TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLi
             CompIssue::buyer_changed);
   EXPECT_FALSE(this->store_->find_registration("c2"));
   EXPECT_EQ(this->registered("e1"), 1);
+// ---- promo codes (issue 15) -------------------------------------------------------------
+// A code's uses equal the orders holding it (pending payment or confirmed), never above its
+// limit: taken with the order, given back by expiry, cancellation and the event's cancellation.
+
+template <class Factory>
+class PromoContract : public RegistrationContract<Factory> {
+ protected:
+  /// A code "<id>" of event `event_id`: 20 % off, with the limits given.
+  PromoCode add_code(std::string const& id, std::string const& event_id, std::optional<std::int32_t> max_uses,
+                     std::optional<std::int32_t> per_buyer = std::nullopt, std::string const& code = "Save20") {
+    PromoCode c{
+        .id = id,
+        .event_id = event_id,
+        .details = {.code = code, .discount_percent_bp = 2000, .max_uses = max_uses, .max_uses_per_buyer = per_buyer},
+        .uses = 0,
+        .created_at = kNow};
+    EXPECT_EQ(this->store_->add_promo_code(c, kNow, Actor{"org", "req"}), PromoChange::done);
+    return c;
+  }
+  int uses(std::string const& event_id, std::string const& id) {
+    return this->store_->promo_code_by_id(event_id, id)->uses;
+  }
+};
+
+/// `order` with code `code_id` at 20 % off its 25.00 tickets.
+NewRegistration with_code(NewRegistration order, std::string const& code_id) {
+  auto& r = order.registration;
+  r.promo_code_id = code_id;
+  r.promo_code = "Save20";
+  for (auto& item : order.items) item.discount_minor = 500;
+  r.discount_minor = 500LL * r.quantity;
+  r.amount_minor = 2000LL * r.quantity;
+  return order;
+}
+
+TYPED_TEST_SUITE(PromoContract, StoreImplementations, FactoryName);
+
+TYPED_TEST(PromoContract, KeysAreUniquePerEventIgnoringCaseAndUsedCodesStay) {
+  this->add_event_with("e1", 100);
+  this->add_event_with("e2", 100);
+  auto code = this->add_code("p1", "e1", 5);
+  EXPECT_EQ(this->store_->find_promo_code("e1", "SAVE20")->id, "p1");
+  EXPECT_FALSE(this->store_->find_promo_code("e2", "SAVE20"));
+  auto twin = code;
+  twin.id = "p2";
+  twin.details.code = "SAVE20";
+  EXPECT_EQ(this->store_->add_promo_code(twin, kNow, Actor{}), PromoChange::code_taken);
+  twin.event_id = "e2";
+  EXPECT_EQ(this->store_->add_promo_code(twin, kNow, Actor{}), PromoChange::done);
+  ASSERT_EQ(place(*this->store_, with_code(make_order("r1", "e1", "a1", 1), "p1"))->outcome, Placement::placed);
+  auto lower = code;
+  lower.details.max_uses = 0;
+  EXPECT_EQ(this->store_->update_promo_code(lower, kNow, Actor{}), PromoChange::below_uses);
+  EXPECT_EQ(this->store_->delete_promo_code("e1", "p1", kNow, Actor{}), PromoChange::used);
+  EXPECT_EQ(this->store_->delete_promo_code("e2", "p2", kNow, Actor{}), PromoChange::done);
+  EXPECT_EQ(this->store_->list_promo_codes("e1", std::nullopt, 10).size(), 1u);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'promo_code.%'"), "3");
+}
+
+TYPED_TEST(PromoContract, UsesFollowTheOrdersThatHoldTheCode) {
+  this->add_event_with("e1", 100);
+  this->add_code("p1", "e1", 2, 1);
+  auto placed = place(*this->store_, with_code(hold_order("r1", "e1", "a1", kNow), "p1"));
+  ASSERT_TRUE(placed && placed->outcome == Placement::placed);
+  EXPECT_EQ(this->uses("e1", "p1"), 1);
+  auto const read = this->store_->find_registration("r1");
+  EXPECT_EQ(read->registration.promo_code, "Save20");
+  EXPECT_EQ(read->registration.discount_minor, 500);
+  EXPECT_EQ(read->registration.amount_minor, 2000);
+  EXPECT_EQ(read->items.at(0).discounted_unit_price_minor(), 2000);
+  // Per buyer, then in all.
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r2", "e1", "a1", 1), "p1"))->outcome, Placement::promo_used_up);
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r3", "e1", "a2", 1), "p1"))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r4", "e1", "a3", 1), "p1"))->outcome, Placement::promo_used_up);
+  EXPECT_EQ(this->uses("e1", "p1"), 2);
+  // The hold expires: its use comes back, once.
+  EXPECT_EQ(this->store_->expire_holds(kNow + 1h), 1);
+  EXPECT_EQ(this->store_->expire_holds(kNow + 1h), 0);
+  EXPECT_EQ(this->uses("e1", "p1"), 1);
+  // The whole order cancelled.
+  ASSERT_EQ(this->store_->cancel_registration("r3", {}, kNow + 1min, Actor{}), Cancellation::cancelled);
+  EXPECT_EQ(this->uses("e1", "p1"), 0);
+  // The event cancelled.
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r5", "e1", "a4", 1), "p1"))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r6", "e1", "a5", 1), "p1"))->outcome, Placement::placed);
+  EXPECT_EQ(this->uses("e1", "p1"), 2);
+  ASSERT_TRUE(this->store_->cancel_event("e1", kNow + 2min, Actor{}));
+  EXPECT_EQ(this->uses("e1", "p1"), 0);
+}
+
+TYPED_TEST(PromoContract, AnotherEventsCodeOrAStaleDiscountIsRefused) {
+  this->add_event_with("e1", 100);
+  this->add_event_with("e2", 100);
+  this->add_code("p2", "e2", std::nullopt);
+  EXPECT_EQ(place(*this->store_, with_code(make_order("r1", "e1", "a1", 1), "p2"))->outcome, Placement::promo_invalid);
+  this->add_code("p1", "e1", std::nullopt);
+  auto stale = with_code(make_order("r2", "e1", "a1", 1), "p1");
+  stale.items[0].discount_minor = 600;
+  EXPECT_EQ(place(*this->store_, stale)->outcome, Placement::price_changed);
+  EXPECT_EQ(this->uses("e1", "p1"), 0);
+  EXPECT_EQ(this->registered("e1"), 0);
+}
+
+TYPED_TEST(PromoContract, ConcurrentOrdersOnTwoNodesNeverUseACodeMoreThanItsLimit) {
+  this->add_event_with("e1", 1000);
+  this->add_code("p1", "e1", 25);
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race(
+      {this->store_.get(), other.get()}, 200,
+      [&](int i) {
+        return with_code(make_order("r" + std::to_string(i), "e1", this->users_[static_cast<std::size_t>(i)], 1), "p1");
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 25);
+  EXPECT_EQ(this->uses("e1", "p1"), 25);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE promo_code_id = 'p1' AND status = 'confirmed'"),
+            "25");
 }
 
 }  // namespace

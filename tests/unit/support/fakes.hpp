@@ -316,6 +316,18 @@ class FakeStore final : public Store {
     return std::unexpected(AccountRefusal::not_found);
   }
   std::vector<Question> list_questions(std::string_view event_id) override;
+
+  // Promo codes: the fake knows none (the stores' contract tests cover them).
+  std::optional<PromoCode> find_promo_code(std::string_view, std::string_view) override { return std::nullopt; }
+  std::optional<PromoCode> promo_code_by_id(std::string_view, std::string_view) override { return std::nullopt; }
+  std::vector<PromoCode> list_promo_codes(std::string_view, std::optional<std::string> const&, int) override {
+    return {};
+  }
+  PromoChange add_promo_code(PromoCode const&, Timestamp, Actor const&) override { return PromoChange::not_found; }
+  PromoChange update_promo_code(PromoCode const&, Timestamp, Actor const&) override { return PromoChange::not_found; }
+  PromoChange delete_promo_code(std::string_view, std::string_view, Timestamp, Actor const&) override {
+    return PromoChange::not_found;
+  }
   std::optional<Question> find_question(std::string_view event_id, std::string_view id) override;
   QuestionWriteResult update_question(Question const& question, Timestamp now, Actor const& actor) override;
   bool delete_question(std::string_view event_id, std::string_view id, Timestamp now, Actor const& actor) override;

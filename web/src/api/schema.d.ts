@@ -671,7 +671,7 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description Any event by id, cancelled ones included (their `status` says so). A draft is `404` to everyone but its organizer; hidden ticket types are listed to its organizer only.
+         * @description Any event by id, cancelled ones included (their `status` says so). A draft is `404` to everyone but its organizer; hidden ticket types are listed to its organizer only. With `code`, a promo or access code of the event that may be used now: the hidden types it unlocks are listed too, and `promo` says what it gives; a code that is not one (unknown, not valid now, another event's) is a `404` (and counts as a wrong code: too many → `429` `too-many-code-attempts`).
          */
         get: operations["getEvent"];
         /**
@@ -1465,6 +1465,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{id}/promo-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List an event's promo codes
+         * @description The event's promo and access codes by code, each with its `uses`. The event's organizer only.
+         */
+        get: operations["listPromoCodes"];
+        put?: never;
+        /**
+         * Make a promo or access code
+         * @description Adds a code to an event the caller organizes (at most 1000 per event).
+         */
+        post: operations["createPromoCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/promo-codes/{promoCodeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The code's `promoCodeId`. */
+                promoCodeId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a promo code
+         * @description One code of the event, with its `uses`. The event's organizer only.
+         */
+        get: operations["getPromoCode"];
+        /**
+         * Replace a promo code
+         * @description Replaces every field of the code (the body of a POST); its `uses` stay. Orders already placed keep their prices.
+         */
+        put: operations["updatePromoCode"];
+        post?: never;
+        /**
+         * Delete an unused promo code
+         * @description Deletes a code no order ever used; a used code stays for the books (409 `promo-code-used`).
+         */
+        delete: operations["deletePromoCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2084,6 +2144,7 @@ export interface components {
             endDate: string | null;
             /** @description The event's ticket types by `position`; hidden ones are listed only to the event's organizer. Always present when the event is read by id or changed; listings may leave it out (their `price` is still the lowest visible type's). */
             ticketTypes?: components["schemas"]["TicketType"][];
+            promo?: components["schemas"]["EventPromo"];
         };
         /**
          * @description A kind of ticket of an event (early bird, regular, VIP, …) with its own price, optional capacity, sales window and per-order limits.
@@ -2429,6 +2490,8 @@ export interface components {
             answers?: components["schemas"]["Answers"];
             /** @description Only without an `Authorization` header: places a guest order for this buyer. With a bearer token it is a `400` naming `buyer`. */
             buyer?: components["schemas"]["Buyer"];
+            /** @description A promo or access code of the event, in any case; empty is none. Unknown, not valid now, or another event's: `400` naming `promoCode` (the same for all of them); used up (in all or by this buyer): `409` `promo-code-used-up`; too many wrong codes from this client or account: `429` `too-many-code-attempts`. Part of what an `Idempotency-Key` promises. */
+            promoCode?: string | null;
         };
         /** @description One ticket type of an order, priced when the order was made. */
         RegistrationItem: {
@@ -2598,6 +2661,10 @@ export interface components {
              * @example false
              */
             guest?: boolean;
+            /** @description Money off the order by its promo code: the sum over its tickets of unitPrice − discountedUnitPrice; 0 without one. */
+            discount?: number;
+            /** @description The code the order used, as the organizer wrote it; null: none. */
+            promoCode?: string | null;
         };
         /**
          * @description Where the latest confirmation message of a registration (the one carrying its tickets) stands.
@@ -2985,6 +3052,10 @@ export interface components {
             email: components["schemas"]["RegistrationEmail"] | null;
             /** @description The answers to the event's per-order questions (`{}` when none; always present since issue 14, optional here for clients written before). */
             answers?: components["schemas"]["Answers"];
+            /** @description Money off the order by its promo code; 0 without one. */
+            discount?: number;
+            /** @description The code the order used, as the organizer wrote it; null: none. */
+            promoCode?: string | null;
         };
         /**
          * @example {
@@ -3156,6 +3227,8 @@ export interface components {
                  * @example 199.9
                  */
                 revenue: number;
+                /** @description Promo discounts of that day's confirmed registrations. */
+                discount?: number;
             }[];
             /**
              * @description Orders of a paid event, each of which began as a hold on its seats: `placed` in all, `paid` (a payment succeeded, even if refunded later), `expired` (ran out unpaid). Many expired holds against few paid ones are the mark of seats being squatted.
@@ -3170,6 +3243,8 @@ export interface components {
                 paid: number;
                 expired: number;
             };
+            /** @description Promo codes' discounts over the confirmed registrations, in major units of `currency`. */
+            discount?: number;
         };
         /**
          * @description The address to invite to an event's door staff.
@@ -4008,6 +4083,104 @@ export interface components {
             cancelledRegistrations: string[];
             /** @description Of those, the paid ones: `refund_pending` until the payment provider confirms the refund. */
             refundedRegistrations: string[];
+        };
+        /** @description A promo or access code of one event: a percentage (`discountPercent`) or an amount (`discountAmount`) off each ticket, never both; neither only with `unlocksTicketTypeIds` (a pure access code). A PUT replaces the whole code. */
+        PromoCodeInput: {
+            /**
+             * @description What the buyer types; matched ignoring case, unique per event (ignoring case).
+             * @example EARLYBIRD
+             */
+            code: string;
+            /**
+             * @description Percent off each ticket of `ticketTypeIds`: more than 0, at most 100, at most 2 decimals; each ticket's discount is rounded half-up to the currency's minor unit.
+             * @example 15
+             */
+            discountPercent?: number | null;
+            /**
+             * @description Money off each ticket of `ticketTypeIds`, in the event's currency (at most its decimals); a ticket never costs less than 0.
+             * @example 5
+             */
+            discountAmount?: number | null;
+            /** @description The types the discount applies to; empty or absent: every type. */
+            ticketTypeIds?: string[];
+            /** @description Hidden types the code makes visible and orderable (in `GET /api/events/{id}?code=` and at checkout). */
+            unlocksTicketTypeIds?: string[];
+            /** @description Orders that may hold the code at once over its life (one order is one use; a hold that expires or an order or event cancelled gives its use back); null: no limit. Below the current `uses` → 409. */
+            maxUses?: number | null;
+            /** @description Uses one buyer (an account, or a guest's address) may hold; null: no limit. */
+            maxUsesPerBuyer?: number | null;
+            /**
+             * Format: date-time
+             * @description Usable from then on; null: at once.
+             */
+            validFrom?: string | null;
+            /**
+             * Format: date-time
+             * @description No longer usable from then on (after `validFrom`); null: until the event starts.
+             */
+            validUntil?: string | null;
+        };
+        /** @description A promo or access code as stored, with its uses. */
+        PromoCode: {
+            /** @description The code's id. */
+            promoCodeId: string;
+            /** @description Its event. */
+            eventId: string;
+            /**
+             * @description What the buyer types; matched ignoring case, unique per event (ignoring case).
+             * @example EARLYBIRD
+             */
+            code: string;
+            /**
+             * @description Percent off each ticket of `ticketTypeIds`: more than 0, at most 100, at most 2 decimals; each ticket's discount is rounded half-up to the currency's minor unit.
+             * @example 15
+             */
+            discountPercent: number | null;
+            /**
+             * @description Money off each ticket of `ticketTypeIds`, in the event's currency (at most its decimals); a ticket never costs less than 0.
+             * @example 5
+             */
+            discountAmount: number | null;
+            /** @description The types the discount applies to; empty or absent: every type. */
+            ticketTypeIds: string[];
+            /** @description Hidden types the code makes visible and orderable (in `GET /api/events/{id}?code=` and at checkout). */
+            unlocksTicketTypeIds: string[];
+            /** @description Orders that may hold the code at once over its life (one order is one use; a hold that expires or an order or event cancelled gives its use back); null: no limit. Below the current `uses` → 409. */
+            maxUses: number | null;
+            /** @description Uses one buyer (an account, or a guest's address) may hold; null: no limit. */
+            maxUsesPerBuyer: number | null;
+            /**
+             * Format: date-time
+             * @description Usable from then on; null: at once.
+             */
+            validFrom: string | null;
+            /**
+             * Format: date-time
+             * @description No longer usable from then on (after `validFrom`); null: until the event starts.
+             */
+            validUntil: string | null;
+            /** @description Orders holding the code now (pending payment or confirmed). */
+            uses: number;
+            /**
+             * Format: date-time
+             * @description When it was made.
+             */
+            createdAt: string;
+        };
+        /** @description A page of an event's codes, by code. */
+        PromoCodeList: {
+            items: components["schemas"]["PromoCode"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description The code the event was opened with (`?code=`): what it gives. */
+        EventPromo: {
+            code: string;
+            discountPercent: number | null;
+            discountAmount: number | null;
+            /** @description Empty: every type. */
+            ticketTypeIds: string[];
+            unlocksTicketTypeIds: string[];
         };
     };
     responses: {
@@ -5903,7 +6076,10 @@ export interface operations {
     };
     getEvent: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A promo or access code, in any case. */
+                code?: string;
+            };
             header?: never;
             path: {
                 /** @description The event's `eventId`. */
@@ -5925,7 +6101,22 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["RateLimited"];
+            /** @description `rate-limited`, or `too-many-code-attempts` (too many wrong codes from this client address or account); retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:rate-limited" | "urn:admit:problem:too-many-code-attempts";
+                        /** @constant */
+                        status?: 429;
+                    };
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
@@ -7464,7 +7655,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). `sales-closed`: a type asked for is outside its sales window (before `salesStart` or from `salesEnd` on, by the server's clock); `errors` names the item. `sold-out` also when a type has fewer left than asked for. Nothing was registered. */
+            /** @description `sold-out`: fewer seats are left than asked for (`detail` says how many); `attendee-limit`: the caller would hold more than the event's `maxPerAttendee` seats; `conflict`: the event is cancelled or has started; `idempotency-mismatch`: the `Idempotency-Key` was used before with a different body. `unpaid-order-open`: the caller has an unpaid order of this event holding seats already (one at a time; pay for it or cancel it); `hold-cooldown`: the caller's last hold of this event ran out unpaid less than a hold's length ago (`detail` says when ordering is possible again). `sales-closed`: a type asked for is outside its sales window (before `salesStart` or from `salesEnd` on, by the server's clock); `errors` names the item. `sold-out` also when a type has fewer left than asked for. Nothing was registered. `promo-code-used-up`: the order's promo code is used as often as it may be (in all, or by this buyer). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -7473,7 +7664,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown" | "urn:admit:problem:sales-closed";
+                        type?: "urn:admit:problem:sold-out" | "urn:admit:problem:attendee-limit" | "urn:admit:problem:conflict" | "urn:admit:problem:idempotency-mismatch" | "urn:admit:problem:unpaid-order-open" | "urn:admit:problem:hold-cooldown" | "urn:admit:problem:sales-closed" | "urn:admit:problem:promo-code-used-up";
                         /** @constant */
                         status?: 409;
                     };
@@ -7481,7 +7672,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Rate limited (`rate-limited`, with `Retry-After`): too many requests, or (guest orders) more than `ADMIT_GUEST_ORDERS_PER_HOUR` guest orders from this client address in the last hour; or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt from both). Nothing was registered. */
+            /** @description Rate limited (`rate-limited`, with `Retry-After`): too many requests, or (guest orders) more than `ADMIT_GUEST_ORDERS_PER_HOUR` guest orders from this client address in the last hour; or `too-many-unpaid-orders`: the client's address has as many unpaid orders of this event open as `ADMIT_MAX_UNPAID_HOLDS_PER_CLIENT` allows (addresses of trusted proxies are exempt from both). Nothing was registered. `too-many-code-attempts`: too many wrong promo codes from this client address or account (`ADMIT_PROMO_ATTEMPTS_PER_HOUR`). */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -9009,6 +9200,318 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         type?: "urn:admit:problem:last-admin";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPromoCodes: {
+        parameters: {
+            query?: {
+                /** @description The most items on one page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of codes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromoCodeList"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /** @description The code. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoCodeInput"];
+            };
+        };
+        responses: {
+            /** @description The code, as stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The code's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromoCode"];
+                };
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field: `code`, `discountPercent`, `discountAmount`, `ticketTypeIds[i]`, `unlocksTicketTypeIds[i]`, `maxUses`, `maxUsesPerBuyer`, `validFrom`, `validUntil`). Nothing was changed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:malformed-json" | "urn:admit:problem:validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `conflict`: the event has a code with the same text (ignoring case, `errors` names `code`), `maxUses` is below the code's `uses` (`errors` names `maxUses`), or the event is cancelled. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The code's `promoCodeId`. */
+                promoCodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromoCode"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updatePromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The code's `promoCodeId`. */
+                promoCodeId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The code. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoCodeInput"];
+            };
+        };
+        responses: {
+            /** @description The code, as stored. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromoCode"];
+                };
+            };
+            /** @description The body is not well-formed JSON (`malformed-json`) or breaks a rule (`validation-error`, with `errors` naming each field: `code`, `discountPercent`, `discountAmount`, `ticketTypeIds[i]`, `unlocksTicketTypeIds[i]`, `maxUses`, `maxUsesPerBuyer`, `validFrom`, `validUntil`). Nothing was changed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:malformed-json" | "urn:admit:problem:validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `conflict`: the event has a code with the same text (ignoring case, `errors` names `code`), `maxUses` is below the code's `uses` (`errors` names `maxUses`), or the event is cancelled. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deletePromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's `eventId`. */
+                id: components["parameters"]["EventId"];
+                /** @description The code's `promoCodeId`. */
+                promoCodeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not the event's organizer. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `promo-code-used`: an order used the code; it stays. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        type?: "urn:admit:problem:promo-code-used";
                         /** @constant */
                         status?: 409;
                     };
