@@ -3977,6 +3977,8 @@ TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLi
             CompIssue::buyer_changed);
   EXPECT_FALSE(this->store_->find_registration("c2"));
   EXPECT_EQ(this->registered("e1"), 1);
+}
+
 // ---- promo codes (issue 15) -------------------------------------------------------------
 // A code's uses equal the orders holding it (pending payment or confirmed), never above its
 // limit: taken with the order, given back by expiry, cancellation and the event's cancellation.
