@@ -6,7 +6,7 @@
 namespace admit {
 
 std::int64_t paid_unit_price(RegistrationItem const& item) {
-  return item.unit_price_minor;
+  return item.discounted_unit_price_minor();
 }
 
 std::int64_t price_paid_for_ticket(std::vector<RegistrationItem> const& items, std::int32_t position) {

@@ -27,6 +27,15 @@ TEST(PricePaidForTicket, FollowsTheItemsInTicketOrder) {
   EXPECT_EQ(price_paid_for_ticket(kItems, 4), 0);  // no such ticket: nothing was paid for it
 }
 
+TEST(PricePaidForTicket, IsThePriceAfterThePromoCodesDiscount) {
+  // 25 % off 20.00 a ticket: each ticket cost 15.00, and that is what its cancellation returns.
+  std::vector<RegistrationItem> const discounted{
+      {.ticket_type_id = "std", .name = "Standard", .quantity = 2, .unit_price_minor = 2000, .discount_minor = 500},
+  };
+  EXPECT_EQ(price_paid_for_ticket(discounted, 1), 1500);
+  EXPECT_EQ(price_paid_for_ticket(discounted, 2), 1500);
+}
+
 TEST(RefundFor, IsExactlyThePricesPaidForTheTickets) {
   std::array<std::int64_t, 2> const prices{5000, 1999};
   EXPECT_EQ(refund_for(prices, 0, 11999, true), 6999);
