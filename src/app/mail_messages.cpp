@@ -122,7 +122,7 @@ std::string MessageBody::html(std::string_view title) const {
 }
 
 std::string order_link(std::string_view public_url, std::string_view registration_id, std::string_view order_token) {
-  return url_of(public_url, "/orders/" + std::string(registration_id) + "#token=" + std::string(order_token));
+  return url_of(public_url, "/orders/" + std::string(registration_id) + "?token=" + std::string(order_token));
 }
 
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
@@ -259,7 +259,7 @@ MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, 
   body.greeting(entry.name)
       .paragraph("Seats came free for " + event.details.name + ", and you are next on the waiting list: " +
                  seats_of(event, entry) + " are held for you until " + until + ".")
-      .link("Claim your tickets", url_of(public_url, "/offers/" + entry.id + "#token=" + std::string(token)))
+      .link("Claim your tickets", url_of(public_url, "/waitlist/offers/" + entry.id + "?token=" + std::string(token)))
       .paragraph("If you do not claim them by then, they go to the next person in line. This link is yours alone.")
       .fact("Event", event.details.name)
       .fact("When", format_event_date(event.details.starts_at, event.details.timezone));
@@ -272,7 +272,7 @@ MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& 
   body.greeting(entry.name)
       .paragraph("You asked to join the waiting list for " + event.details.name + " (" + seats_of(event, entry) +
                  "). Your place counts once you confirm this address:")
-      .link("Confirm my place", url_of(public_url, "/waitlist/confirm#token=" + std::string(token)))
+      .link("Confirm my place", url_of(public_url, "/waitlist/confirm?token=" + std::string(token)))
       .paragraph("If you did not ask for this, ignore this message.");
   return finish("Confirm your place on the waiting list: " + event.details.name, body);
 }

@@ -46,7 +46,7 @@ struct MessageText {
 };
 
 /// `order_token`: a guest order's token; the message then links to the order's own page,
-/// `{public_url}/orders/{registrationId}#token={order_token}`, instead of My tickets.
+/// `{public_url}/orders/{registrationId}?token={order_token}`, instead of My tickets.
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
                               std::string_view public_url, std::string_view order_token = {});
 /// With `order_token` (a guest order), the message links to the order's page rather than to the
@@ -66,10 +66,10 @@ MessageText password_reset_text(User const& account, std::string_view public_url
 MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText staff_invitation_text(Event const& event, std::string_view public_url);
 /// Seats held for a waiting-list entry: what, until when (in the event's time zone), and its
-/// personal link `{public_url}/offers/{entryId}#token={token}`.
+/// personal link `{public_url}/waitlist/offers/{entryId}?token={token}`.
 MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
                                 std::string_view token);
-/// A guest's entry counts once this link is followed: `{public_url}/waitlist/confirm#token={token}`.
+/// A guest's entry counts once this link is followed: `{public_url}/waitlist/confirm?token={token}`.
 MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
                                        std::string_view token);
 MessageText waitlist_closed_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url);

@@ -3,7 +3,7 @@
 // once, which (as X-Order-Token) opens that order and nothing else: the registration, its
 // tickets and PDF, paying it with the sandbox, resending (a fresh token, the older ones retired)
 // and cancelling it. The confirmation reaches the buyer through the file mailbox with the order's
-// link, /orders/{id}#token=…; the outbox keeps the token only until the message is sent. When an
+// link, /orders/{id}?token=…; the outbox keeps the token only until the message is sent. When an
 // account later proves the address, the guest orders show in it and their tokens keep working.
 // Hoarding through guests is bounded per buyer address (the event's maxPerAttendee, one unpaid
 // order at a time) and per client address (ADMIT_GUEST_ORDERS_PER_HOUR).
@@ -65,7 +65,7 @@ async function messageText(raw) {
  *  up to `ms` for one not in `seen`. */
 async function orderLinkTokens(address, registrationId, { seen = [], ms = 15_000 } = {}) {
   const dir = join(srv.dataDir, 'mail');
-  const link = new RegExp(`https://tickets\\.example/orders/${registrationId}#token=([A-Za-z0-9_-]{43})`, 'g');
+  const link = new RegExp(`https://tickets\\.example/orders/${registrationId}\\?token=([A-Za-z0-9_-]{43})`, 'g');
   const deadline = Date.now() + ms;
   for (;;) {
     let names = [];

@@ -195,7 +195,7 @@ async function mailTo(address, pattern, ms = 15_000) {
 /** Order links in messages to `address` in the file mailbox, waiting for one. */
 async function orderLinkTo(address, registrationId, ms = 15_000) {
   const dir = join(srv.dataDir, 'mail');
-  const link = new RegExp(`https://tickets\\.example/orders/${registrationId}#token=([A-Za-z0-9_-]{43})`);
+  const link = new RegExp(`https://tickets\\.example/orders/${registrationId}\\?token=([A-Za-z0-9_-]{43})`);
   const deadline = Date.now() + ms;
   for (;;) {
     let names = [];

@@ -65,7 +65,7 @@ async function messages() {
 
 /** The offer link mailed to `address` for entry `entryId`: waits up to `ms` for it. */
 async function offerLink(address, entryId, ms = 15_000) {
-  const link = new RegExp(`https://tickets\\.example/offers/${entryId}#token=([A-Za-z0-9_.-]+)`);
+  const link = new RegExp(`https://tickets\\.example/waitlist/offers/${entryId}\\?token=([A-Za-z0-9_.-]+)`);
   const deadline = Date.now() + ms;
   for (;;) {
     for (const m of await messages()) {
@@ -83,7 +83,7 @@ async function confirmLink(address, ms = 15_000) {
   for (;;) {
     for (const m of await messages()) {
       if (!m.to.toLowerCase().includes(address.toLowerCase())) continue;
-      const found = m.text.match(/https:\/\/tickets\.example\/waitlist\/confirm#token=([A-Za-z0-9_.-]+)/);
+      const found = m.text.match(/https:\/\/tickets\.example\/waitlist\/confirm\?token=([A-Za-z0-9_.-]+)/);
       if (found) return found[1];
     }
     if (Date.now() > deadline) return undefined;

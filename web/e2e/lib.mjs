@@ -167,8 +167,8 @@ export function assert(cond, message) {
 /// Parts come quoted-printable or base64 as the composer chose: both are undone here.
 export async function mailedLink(dataDir, email, path, ms = 15_000) {
   const mailDir = join(dataDir, 'mail');
-  // `?token=` (password reset, verification) or `#token=` (a guest order's link).
-  const pattern = new RegExp(`https?://[^\\s"<>]*${path.replace(/[/]/g, '\\/')}[?#]token=[A-Za-z0-9_-]+`);
+  // `?token=…`, as every link of the contract (API.md); a waiting list's tokens hold a dot.
+  const pattern = new RegExp(`https?://[^\\s"<>]*${path.replace(/[/]/g, '\\/')}[?#]token=[A-Za-z0-9_.-]+`);
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     let names = [];
