@@ -167,8 +167,9 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
           {entry.id, event_id, entry.ticket_type_id, text(r[4]), std::int64_t{entry.quantity}, price * entry.quantity,
            currency, seconds_of(expires), seconds_of(now)});
       db.run(
-          "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position) "
-          "VALUES ($1, $2, $3, $4, 0)",
+          // An offer is at the list price: no promo code is entered for it.
+          "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position, "
+          "discounted_unit_price_minor) VALUES ($1, $2, $3, $4, 0, $4)",
           {entry.id, entry.ticket_type_id, std::int64_t{entry.quantity}, price});
       db.run("UPDATE events SET registered_count = registered_count + $2 WHERE id = $1",
              {event_id, std::int64_t{entry.quantity}});
