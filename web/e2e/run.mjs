@@ -990,14 +990,14 @@ try {
       // A reload in the same tab still opens it (the token is kept for this order in sessionStorage).
       await page.reload();
       await page.getByRole('list', { name: 'Tickets' }).getByText(guest.name).waitFor();
-      // The confirmation email links to the same page with the token in the fragment.
+      // The confirmation email links to the same page with the token in the query (API.md).
       const link = await mailedLink(join(server.dir, 'data'), guest.email, `/orders/${registrationId}`, 30_000);
       assert(link.includes(`/orders/${registrationId}?token=`), `order link ${link}`);
       // Opened afresh (another page first, nothing kept in the tab), as from the mail client.
       await go('/');
       await page.evaluate(() => sessionStorage.clear());
       const mailed = new URL(link);
-      await page.goto(base + mailed.pathname + mailed.hash);
+      await page.goto(base + mailed.pathname + mailed.search);
       await page.getByRole('list', { name: 'Tickets' }).getByText('Victor Vip').waitFor();
       assert(!page.url().includes('token='), `the token stayed in the address: ${page.url()}`);
     },

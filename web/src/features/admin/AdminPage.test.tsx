@@ -238,7 +238,7 @@ describe('AdminPage: the audit log', () => {
     await expectAccessible(container);
     // The actor by their name now, with the account's id.
     expect(screen.getByText('Ada Lovelace')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Show entries by Ada Lovelace' }));
+    await user.click(screen.getByRole('button', { name: 'Ada Lovelace u-ada: show their entries' }));
     await waitFor(() => expect(api.auditLog).toHaveBeenLastCalledWith({ actorId: 'u-ada' }, null, expect.anything()));
     expect(screen.getByRole('textbox', { name: 'Actor id' })).toHaveValue('u-ada');
   });

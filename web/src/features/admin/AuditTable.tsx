@@ -46,7 +46,7 @@ export function AuditTable({ entries, onActor }: { entries: AuditEntry[]; onActo
                   <button
                     type="button"
                     className="btn-link"
-                    aria-label={`Show entries by ${e.actorName ?? e.actorId}`}
+                    aria-label={`${e.actorName ? `${e.actorName} ` : ''}${e.actorId}: show their entries`}
                     onClick={() => onActor(e.actorId!)}
                   >
                     <ActorLabel entry={e} />

@@ -87,7 +87,7 @@ describe('the organizer’s registrations with issue 15', () => {
     const user = userEvent.setup();
     renderAt('/', '/', <RegistrationsTable rows={[row({})]} onCancel={() => {}} />);
     await user.click(screen.getByRole('button', { name: 'Holders of Grace Hopper’s registration' }));
-    await user.click(await screen.findByRole('button', { name: 'Cancel Paula Plusone’s ticket' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel ticket of Paula Plusone' }));
     const dialog = screen.getByRole('dialog', { name: 'Cancel Paula Plusone’s ticket?' });
     expect(dialog).toHaveTextContent('€15 is refunded.');
     await user.type(within(dialog).getByLabelText('Reason (optional)'), 'Asked by phone');

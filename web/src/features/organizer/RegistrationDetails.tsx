@@ -37,7 +37,7 @@ export function RegistrationDetails({ row, questions }: { row: RegistrationRow; 
                     type="button"
                     className="btn btn-sm btn-ghost"
                     onClick={() => setCancelling(t)}
-                    aria-label={`Cancel ${t.holderName}’s ticket`}
+                    aria-label={`Cancel ticket of ${t.holderName}`}
                   >
                     Cancel ticket
                   </button>
