@@ -187,7 +187,7 @@ try {
     await page.getByRole('heading', { name: 'Promo and access codes' }).waitFor();
     await page.getByRole('button', { name: 'Add code' }).click();
     let form = page.getByRole('form', { name: 'New promo code' });
-    await form.getByLabel('Code').fill('EARLY');
+    await form.getByLabel('Code', { exact: true }).fill('EARLY');
     await form.getByLabel('Percent off').fill('25');
     await form.getByLabel('Uses in all').fill('100');
     await form.getByLabel('Valid until').fill('2027-06-30T23:59');
@@ -197,7 +197,7 @@ try {
     await page.getByRole('list', { name: 'Codes' }).getByText('0 of 100 used').waitFor();
     await page.getByRole('button', { name: 'Add code' }).click();
     form = page.getByRole('form', { name: 'New promo code' });
-    await form.getByLabel('Code').fill('CREW');
+    await form.getByLabel('Code', { exact: true }).fill('CREW');
     await form.getByLabel('No discount (access code)').check();
     await form.getByRole('group', { name: 'Unlocks hidden types' }).getByLabel('Crew').check();
     await form.getByRole('button', { name: 'Add code' }).click();
