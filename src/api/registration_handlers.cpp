@@ -146,7 +146,8 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken", "promoCode"});
+  input->allow_only(
+      {"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken", "promoCode"});
   auto offer_token = input->string("waitlistOfferToken");
   auto event_id = input->string("eventId", true);
   auto promo_code = input->string("promoCode");

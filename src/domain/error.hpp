@@ -33,15 +33,15 @@ enum class Errc {
   too_many_holds,       ///< the client address holds as many unpaid orders of the event as it may
   cancellation_closed,  ///< the cancellation policy no longer lets the holder cancel
   idempotency_mismatch,
-  payment_declined,     ///< the card or payment method was refused
-  payment_provider,     ///< the payment provider refused or failed the request
-  unavailable,          ///< a dependency is down; retry later
-  invitation_expired,   ///< a staff invitation was not accepted in time
-  last_admin,           ///< the change would leave the instance without an enabled admin
-  not_sold_out,         ///< joining a waiting list for what can be ordered now
-  already_waiting,      ///< the person is in that waiting line already
-  offer_not_available,  ///< a waiting-list offer that is unknown, expired, claimed, removed or another's
-  comp_not_payable,     ///< a complimentary order: nothing to pay
+  payment_declined,        ///< the card or payment method was refused
+  payment_provider,        ///< the payment provider refused or failed the request
+  unavailable,             ///< a dependency is down; retry later
+  invitation_expired,      ///< a staff invitation was not accepted in time
+  last_admin,              ///< the change would leave the instance without an enabled admin
+  not_sold_out,            ///< joining a waiting list for what can be ordered now
+  already_waiting,         ///< the person is in that waiting line already
+  offer_not_available,     ///< a waiting-list offer that is unknown, expired, claimed, removed or another's
+  comp_not_payable,        ///< a complimentary order: nothing to pay
   too_many_code_attempts,  ///< too many wrong promo codes from this client or account; see `retry_after`
   promo_used_up,           ///< the promo code's uses (in all or the buyer's) are spent
   promo_code_used,         ///< a used promo code stays for the books: it cannot be deleted

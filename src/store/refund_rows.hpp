@@ -118,10 +118,11 @@ inline std::string comp_detail(NewRegistration const& comp) {
 /// An event's registrations by status for its analytics (the event id's placeholder and
 /// `GROUP BY status` follow): status, seats, amount, what was refunded of it, comp seats, and
 /// the void tickets (partial cancellations' seats), and the promo codes' discount.
-#define ADMIT_STATS_BY_STATUS                                                                           \
-  "SELECT status, SUM(quantity), SUM(amount_minor), SUM(refunded_minor), "                              \
-  "SUM(CASE WHEN source = 'comp' THEN quantity ELSE 0 END), SUM((SELECT COUNT(*) FROM tickets t WHERE " \
-  "t.registration_id = registrations.id AND t.status = 'void')), SUM(discount_minor) FROM registrations WHERE event_id = "
+#define ADMIT_STATS_BY_STATUS                                                                                   \
+  "SELECT status, SUM(quantity), SUM(amount_minor), SUM(refunded_minor), "                                      \
+  "SUM(CASE WHEN source = 'comp' THEN quantity ELSE 0 END), SUM((SELECT COUNT(*) FROM tickets t WHERE "         \
+  "t.registration_id = registrations.id AND t.status = 'void')), SUM(discount_minor) FROM registrations WHERE " \
+  "event_id = "
 
 /// Adds one row of ADMIT_STATS_BY_STATUS to `stats`: confirmed orders' revenue is what they
 /// paid less what went back of it; a partial cancellation's void seats count as cancelled.

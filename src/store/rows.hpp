@@ -351,7 +351,8 @@ RegistrationDetail read_detail(Row const& row) {
   ADMIT_REGISTRATION_COLUMNS("r.")                                    \
   ", " ADMIT_BUYER_NAME ", " ADMIT_BUYER_EMAIL                        \
   ", (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id " \
-  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types ", r.answers, " ADMIT_LIST_PRICE_OF("r.id") ", " ADMIT_PROMO_OF_ORDER("r.")
+  "AND t.validated_at IS NOT NULL), " ADMIT_EMAIL_COLUMNS ", " types  \
+  ", r.answers, " ADMIT_LIST_PRICE_OF("r.id") ", " ADMIT_PROMO_OF_ORDER("r.")
 
 /// An order's price before any discount: its items' list prices times their quantities, given
 /// the registration id's expression.

@@ -306,7 +306,8 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
   ErasedOrders erased;
   erased.cancelled = pg_detail::read_all(
       db.exec("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
-                  " AND r.status IN " ADMIT_SEAT_HOLDING " AND r.status <> 'offered' AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
+                  " AND r.status IN " ADMIT_SEAT_HOLDING
+                  " AND r.status <> 'offered' AND e.starts_at > $2 ORDER BY r.registered_at, r.seq",
               {param(who.id), param(seconds(now))}),
       [](pg::Row const& row) { return row.text(0); });
   CancellationRequest const request{.by_organizer = true, .reason = "the person's data was erased"};

@@ -346,7 +346,8 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
   {
     auto rows =
         db.prepare("SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.user_id IN " + buyers +
-                   " AND r.status IN " ADMIT_SEAT_HOLDING " AND r.status <> 'offered' AND e.starts_at > ?2 ORDER BY r.registered_at");
+                   " AND r.status IN " ADMIT_SEAT_HOLDING
+                   " AND r.status <> 'offered' AND e.starts_at > ?2 ORDER BY r.registered_at");
     rows.bind(1, who.id).bind(2, seconds(now));
     while (rows.step()) erased.cancelled.push_back(rows.text(0));
   }
