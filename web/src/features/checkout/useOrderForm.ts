@@ -19,10 +19,10 @@ import {
   resizeForm,
   toOrderRequest,
   validateOrder,
-  type AnswerDraft,
   type OrderErrors,
   type OrderFormValues,
 } from './orderForm';
+import { orderFormEdits } from './orderFormEdits';
 import { parseItems } from './orderLink';
 
 const sameItems = (a: OrderItem[], b: Record<string, number>) =>
@@ -69,26 +69,7 @@ export function useOrderForm(eventId: string) {
     if (focusTick) document.querySelector<HTMLElement>('.order-form [aria-invalid="true"]')?.focus();
   }, [focusTick]);
 
-  const clear = (field: string) => {
-    if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
-  };
-  const update = (next: (v: OrderFormValues) => OrderFormValues) => setValues(next(form));
-
-  const setHolder = (i: number, key: 'name' | 'email', value: string) => {
-    update((v) => ({ ...v, holders: v.holders.map((h, j) => (j === i ? { ...h, [key]: value } : h)) }));
-    clear(`attendees[${i}].${key}`);
-  };
-  const setHolderAnswer = (i: number, questionId: string, value: AnswerDraft) => {
-    update((v) => ({
-      ...v,
-      holders: v.holders.map((h, j) => (j === i ? { ...h, answers: { ...h.answers, [questionId]: value } } : h)),
-    }));
-    clear(`attendees[${i}].answers.${questionId}`);
-  };
-  const setOrderAnswer = (questionId: string, value: AnswerDraft) => {
-    update((v) => ({ ...v, answers: { ...v.answers, [questionId]: value } }));
-    clear(`answers.${questionId}`);
-  };
+  const { clear, update, setHolder, setHolderAnswer, setOrderAnswer } = orderFormEdits(form, setValues, errors, setErrors);
   /// The buyer's name also names the first ticket while that one is empty or followed it.
   const setBuyer = (key: 'name' | 'email', value: string) => {
     update((v) => {

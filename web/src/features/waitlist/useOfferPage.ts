@@ -12,10 +12,10 @@ import {
   resizeForm,
   toOrderRequest,
   validateOrder,
-  type AnswerDraft,
   type OrderErrors,
   type OrderFormValues,
 } from '../checkout/orderForm';
+import { orderFormEdits } from '../checkout/orderFormEdits';
 import { useEvent, useQuestions } from '../events/api';
 import { guestOrderPath, storeOrderToken } from '../orders/orderToken';
 import { useClaimOffer, useLeaveWaitlist, useOffer } from './api';
@@ -50,25 +50,7 @@ export function useOfferPage(entryId: string) {
   // A guest's entry is claimed without a session; the buyer is the entry's name and address.
   const guest = !session;
 
-  const clear = (field: string) => {
-    if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
-  };
-  const update = (next: (v: OrderFormValues) => OrderFormValues) => setValues(next(form));
-  const setHolder = (i: number, key: 'name' | 'email', value: string) => {
-    update((v) => ({ ...v, holders: v.holders.map((h, j) => (j === i ? { ...h, [key]: value } : h)) }));
-    clear(`attendees[${i}].${key}`);
-  };
-  const setHolderAnswer = (i: number, questionId: string, value: AnswerDraft) => {
-    update((v) => ({
-      ...v,
-      holders: v.holders.map((h, j) => (j === i ? { ...h, answers: { ...h.answers, [questionId]: value } } : h)),
-    }));
-    clear(`attendees[${i}].answers.${questionId}`);
-  };
-  const setOrderAnswer = (questionId: string, value: AnswerDraft) => {
-    update((v) => ({ ...v, answers: { ...v.answers, [questionId]: value } }));
-    clear(`answers.${questionId}`);
-  };
+  const { setHolder, setHolderAnswer, setOrderAnswer } = orderFormEdits(form, setValues, errors, setErrors);
 
   const claimed = (r: PlacedOrder) => {
     if (guest) {
