@@ -54,6 +54,7 @@ class IdentityProvider {
   /// key the provider's key set, as last fetched, does not hold and may be fetched again; the
   /// fetch then runs (once, however many tokens wait for it) off the caller's thread and
   /// `ready` runs after it. verify_access_token itself never waits on the provider.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): overrides keep `ready` (moved into their queue)
   virtual bool prepare_access_token(std::string_view /*token*/, std::function<void()> /*ready*/) { return false; }
 };
 

@@ -98,6 +98,7 @@ class AccessTokens {
   /// provider's key set must be fetched), starts that work off the caller's thread, or joins
   /// the one under way, and returns true: `ready` then runs, on another thread, once verify()
   /// can answer. False: verify()'s answer stands.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): overrides keep `ready` (moved into their queue)
   virtual bool prepare(std::string_view /*token*/, std::function<void()> /*ready*/) { return false; }
   /// The principal a token proves, or why it proves nothing (bad signature, expired, …).
   virtual std::expected<Principal, std::string> verify(std::string_view token) = 0;

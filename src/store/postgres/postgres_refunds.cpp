@@ -117,7 +117,7 @@ CompIssueResult PostgresStore::issue_comps_in(std::string_view event_id, std::st
             r.is_null(0, 4) ? std::nullopt
                             : std::optional<std::int32_t>(static_cast<std::int32_t>(r.integer(0, 4) - r.integer(0, 5))),
     };
-    auto const verdict = decide_comps(sale, comps, now);
+    auto verdict = decide_comps(sale, comps, now);
     if (verdict.outcome != CompIssue::issued) return verdict;
     std::vector<std::string> guest_ids, guest_emails, guest_names;
     for (auto const& comp : comps) {

@@ -124,7 +124,7 @@ CompIssueResult SqliteStore::issue_comps(std::string_view event_id, std::string_
       row.bind(1, comp.guest->email);
       if (row.step() && row.text(0) != comp.registration.user_id) return {.outcome = CompIssue::buyer_changed};
     }
-    auto const verdict = decide_comps(sale, comps, now);
+    auto verdict = decide_comps(sale, comps, now);
     if (verdict.outcome != CompIssue::issued) return verdict;
     auto const seats = comp_seats(comps);
     db.prepare("UPDATE events SET registered_count = registered_count + ?2 WHERE id = ?1")
