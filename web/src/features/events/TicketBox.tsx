@@ -87,10 +87,10 @@ export function TicketBox({
       </p>
 
       {closedReason ? (
-        <>
+        <div className="stack">
           <Alert tone={e.status === 'cancelled' ? 'bad' : 'warn'}>{closedReason}</Alert>
           {waitlist}
-        </>
+        </div>
       ) : (
         <div className="stack">
           <TicketTypeChoice event={e} types={types} quantities={quantities} seatsAllowed={seatsAllowed} onQuantity={onQuantity} />

@@ -26,7 +26,7 @@ function EntryRow({ entry: w, event: e, onRemove }: { entry: WaitlistEntry; even
   return (
     <tr>
       <td data-label="Position" className="num">
-        {w.position ?? '–'}
+        {live && w.position ? w.position : '–'}
       </td>
       <td data-label="Person">
         <PersonCell name={w.name} email={w.email} note={w.confirmed ? undefined : 'address not confirmed yet'} />
