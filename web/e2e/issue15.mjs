@@ -114,9 +114,15 @@ try {
     await page.getByText(/applied: 25% off each ticket/).waitFor();
     // One type on show (Crew stays hidden without its code): one ticket is chosen to start with.
     await page.getByRole('button', { name: 'One more ticket' }).click();
+    const box = page.getByRole('complementary', { name: 'Tickets' });
+    await box.locator('.summary-line', { hasText: 'Discount (code EARLY)' }).getByText('−€10').waitFor();
+    await box.locator('.summary-line.total').getByText('€30').waitFor();
     await page.getByRole('button', { name: 'Continue with 2 tickets' }).click();
     await page.waitForURL(/\/order\?items=.*&code=early/);
-    await page.getByText('Total before discount').waitFor();
+    // The discount is shown before the order is placed, as it will be charged: 25 % of 2 × €20.
+    const summary = page.getByRole('complementary', { name: 'Your order' });
+    await summary.locator('.summary-line', { hasText: 'Discount (code EARLY)' }).getByText('−€10').waitFor();
+    await summary.locator('.summary-line.total').getByText('€30').waitFor();
     await page
       .getByRole('group', { name: /^Ticket 2 of 2/ })
       .getByRole('textbox', { name: 'Name on the ticket' })

@@ -29,7 +29,7 @@ describe('EventPage with a promo code', () => {
     stubEventPage(api, event);
   });
 
-  it('applies ?code= from the address: the types it unlocks, what it takes off, and the total said to be before it', async () => {
+  it('applies ?code= from the address: the types it unlocks, what it takes off, and the total after it', async () => {
     promoRequests.eventWithCode.mockResolvedValue(withCode);
     const { container } = renderAt('/events/e1?code=FRIENDS', '/events/:eventId', <EventPage />);
     const list = await screen.findByRole('list', { name: 'Ticket types' });
@@ -37,7 +37,10 @@ describe('EventPage with a promo code', () => {
     expect(promoRequests.eventWithCode).toHaveBeenCalledWith('e1', 'FRIENDS');
     expect(screen.getByText(/applied: 20% off each General ticket; unlocks Backstage/)).toBeInTheDocument();
     await userEvent.setup().click(screen.getByRole('button', { name: 'One more General ticket' }));
-    expect(screen.getByText('Total before discount')).toBeInTheDocument();
+    // 20 % of one €25 General ticket, shown before the order is placed.
+    const discount = screen.getByText('Discount (code friends)').closest('.summary-line');
+    expect(discount).toHaveTextContent('−€5');
+    expect(screen.getByText('Total').closest('.summary-line')).toHaveTextContent('€20');
     await expectAccessible(container);
   });
 
