@@ -176,6 +176,16 @@ try {
     await dialog.getByRole('button', { name: 'Cancel 1 ticket' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await card.getByText(/€15 refunded/).waitFor();
+    // Paula's ticket is void (no PDF to print); Arthur's still prints.
+    const paula = card.locator('li.ticket', { hasText: 'Paula Plusone' });
+    await paula.getByText('Cancelled').waitFor();
+    assert((await paula.getByRole('button', { name: 'PDF ticket' }).count()) === 0, 'the void ticket still offers a PDF');
+    const pdf = walk.context.waitForEvent('response', { predicate: (r) => /\/api\/tickets\/[^/]+\/pdf\?/.test(r.url()) });
+    pdf.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
+    await card.locator('li.ticket', { hasText: buyer.name }).getByRole('button', { name: 'PDF ticket' }).click();
+    const res = await pdf;
+    assert(res.status() === 200 && res.headers()['content-type']?.startsWith('application/pdf'), `PDF ${res.status()}`);
+    for (const p of walk.context.pages()) if (p !== page) await p.close();
     const reg = (await call('GET', `/api/registrations/${state.registrationId}`, undefined, await sessionToken())).body;
     assert(reg.status === 'confirmed' && reg.refundedAmount === 15, `after the cancel ${reg.status} ${reg.refundedAmount}`);
     assert(reg.tickets.filter((t) => t.status === 'void').length === 1, 'one ticket is void');
