@@ -43,6 +43,8 @@ for preset in release asan; do
   if [ "$preset" = release ] && [ -f web/package.json ]; then
     echo "=== web: end-to-end in Chromium against the release build" >&2
     ADMIT_BIN="$PWD/build/release/src/admit" npm --prefix web run e2e
+    echo "=== web: issue 15's walk in Chromium (codes, waiting list, partial cancel, comps)" >&2
+    ADMIT_BIN="$PWD/build/release/src/admit" node web/e2e/issue15.mjs
     echo "=== web: external sign-in in Chromium through oidc-provider" >&2
     ADMIT_BIN="$PWD/build/release/src/admit" node web/e2e/oidc.mjs
   fi

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { api, admitBin, assertProblem, assertFieldError, importJose, signup, startServer, PASSWORD, eventBody } from './harness.mjs';
-import { startProvider, Browser, throughProvider, RESOURCE } from './support/oidc_provider.mjs';
-
-const ROLE_MAP = 'Organizers=organizer,Attendees=attendee,Admins=admin';
+import { Browser, throughProvider, RESOURCE } from './support/oidc_provider.mjs';
+import { startWithProvider } from './support/oidc_admit.mjs';
 
 /** The fragment's parameters of a redirect into the web app. */
 function fragment(location) {
@@ -19,66 +18,24 @@ function fragment(location) {
 }
 
 describe('external sign-in through oidc-provider', () => {
-  const people = {};
+  let t;
+  let people;
   let idp;
   let srv;
   let base;
 
   before(async () => {
-    idp = await startProvider({ people });
-    srv = await startServer({
-      env: {
-        ADMIT_OIDC_ISSUER: idp.issuer,
-        ADMIT_OIDC_CLIENT_ID: idp.clientId,
-        ADMIT_OIDC_CLIENT_SECRET: idp.clientSecret,
-        ADMIT_OIDC_ROLE_MAP: ROLE_MAP,
-        ADMIT_OIDC_DISPLAY_NAME: 'Example Corp',
-        ADMIT_OIDC_ACCEPT_ACCESS_TOKENS: 'true',
-      },
-    });
-    base = srv.baseUrl;
-    idp.setRedirectUri(`${base}/api/auth/oidc/callback`);
+    t = await startWithProvider({ env: { ADMIT_OIDC_DISPLAY_NAME: 'Example Corp' } });
+    ({ people, idp, srv, base } = t);
   });
   after(async () => {
-    await srv?.stop();
-    await idp?.stop();
+    await t?.stop();
   });
 
-  function person(groups, extra = {}) {
-    const login = `p-${randomBytes(6).toString('hex')}`;
-    people[login] = { email: `${login}@corp.example`, email_verified: true, name: `Person ${login}`, groups, ...extra };
-    return login;
-  }
-
-  /** Starts a sign-in in a fresh browser; the provider's URL and the browser. */
-  async function start(returnTo = '/events') {
-    const browser = new Browser();
-    const r = await browser.get(`${base}/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`);
-    assert.equal(r.status, 302, r.body);
-    assert.ok(r.location.startsWith(`${idp.issuer}/`), r.location);
-    return { browser, providerUrl: r.location };
-  }
-
-  /** The whole flow as `login`: the web app's landing URL after the callback. */
-  async function callbackLanding(login, returnTo) {
-    const { browser, providerUrl } = await start(returnTo);
-    const callback = await throughProvider(browser, idp.issuer, providerUrl, login);
-    assert.ok(callback.startsWith(`${base}/api/auth/oidc/callback?`), callback);
-    const landing = await browser.get(callback);
-    assert.equal(landing.status, 302);
-    return { landing: landing.location, callback, browser };
-  }
-
-  async function signIn(login, returnTo = '/events') {
-    const { landing } = await callbackLanding(login, returnTo);
-    const { path, params } = fragment(landing);
-    assert.equal(path, '/auth/callback');
-    assert.equal(params.get('error'), null, landing);
-    assert.equal(params.get('returnTo'), returnTo);
-    const r = await api(base, 'POST', '/api/auth/oidc/exchange', { body: { code: params.get('code') } });
-    assert.equal(r.status, 200, r.text);
-    return r.json;
-  }
+  const person = (groups, extra) => t.person(groups, extra);
+  const start = (returnTo) => t.start(returnTo);
+  const callbackLanding = (login, returnTo) => t.callbackLanding(login, returnTo);
+  const signIn = (login, returnTo) => t.signIn(login, returnTo);
 
   it('says it is on, with the issuer and the name for the button', async () => {
     const r = await api(base, 'GET', '/api/auth/oidc/config');

@@ -1,65 +1,35 @@
-// Accounts made by external sign-in, against a real OpenID provider (npm oidc-provider, as
-// oidc.test.mjs starts it): GET /api/me says they have no password, and DELETE /api/me asks them
-// for a fresh sign-in instead; a role an admin granted stays when the provider, which maps the
-// same role, drops it; in resource-server mode the first token of a key the server has not seen
-// waits for the key set off the I/O threads, so other requests are served meanwhile. Runs on
-// SQLite, and on PostgreSQL with ADMIT_TEST_DATABASE_URL set.
+// Accounts made by external sign-in, against a real OpenID provider (npm oidc-provider, started
+// by support/oidc_admit.mjs as for oidc.test.mjs): GET /api/me says they have no password, and
+// DELETE /api/me asks them for a fresh sign-in instead; a role an admin granted stays when the
+// provider, which maps the same role, drops it; in resource-server mode the first token of a key
+// the server has not seen waits for the key set off the I/O threads, so other requests are served
+// meanwhile. Runs on SQLite, and on PostgreSQL with ADMIT_TEST_DATABASE_URL set.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, assertProblem, importJose, signup, startServer, eventBody, sleep } from './harness.mjs';
+import { api, assertProblem, importJose, signup, eventBody, sleep } from './harness.mjs';
 import { admitCli } from './account_helpers.mjs';
-import { startProvider, Browser, throughProvider, RESOURCE } from './support/oidc_provider.mjs';
-
-const ROLE_MAP = 'Organizers=organizer,Attendees=attendee,Admins=admin';
+import { RESOURCE } from './support/oidc_provider.mjs';
+import { startWithProvider } from './support/oidc_admit.mjs';
 
 describe('accounts of the external provider', () => {
-  const people = {};
+  let t;
+  let people;
   let idp;
   let srv;
   let base;
 
   before(async () => {
-    idp = await startProvider({ people });
-    srv = await startServer({
-      env: {
-        ADMIT_OIDC_ISSUER: idp.issuer,
-        ADMIT_OIDC_CLIENT_ID: idp.clientId,
-        ADMIT_OIDC_CLIENT_SECRET: idp.clientSecret,
-        ADMIT_OIDC_ROLE_MAP: ROLE_MAP,
-        ADMIT_OIDC_ACCEPT_ACCESS_TOKENS: 'true',
-        // One I/O thread: a request that blocked it would hold up every other one.
-        ADMIT_THREADS: '1',
-      },
-    });
-    base = srv.baseUrl;
-    idp.setRedirectUri(`${base}/api/auth/oidc/callback`);
+    // One I/O thread: a request that blocked it would hold up every other one.
+    t = await startWithProvider({ env: { ADMIT_THREADS: '1' } });
+    ({ people, idp, srv, base } = t);
   });
   after(async () => {
-    await srv?.stop();
-    await idp?.stop();
+    await t?.stop();
   });
 
-  function person(groups) {
-    const login = `p-${randomBytes(6).toString('hex')}`;
-    people[login] = { email: `${login}@corp.example`, email_verified: true, name: `Person ${login}`, groups };
-    return login;
-  }
-
-  /** The whole flow as `login`, through the provider: Admit's session. */
-  async function signIn(login) {
-    const browser = new Browser();
-    const start = await browser.get(`${base}/api/auth/oidc/start?returnTo=${encodeURIComponent('/events')}`);
-    assert.equal(start.status, 302, start.body);
-    const callback = await throughProvider(browser, idp.issuer, start.location, login);
-    const landing = await browser.get(callback);
-    assert.equal(landing.status, 302);
-    const params = new URLSearchParams(new URL(landing.location).hash.slice(1));
-    assert.equal(params.get('error'), null, landing.location);
-    const r = await api(base, 'POST', '/api/auth/oidc/exchange', { body: { code: params.get('code') } });
-    assert.equal(r.status, 200, r.text);
-    return r.json;
-  }
+  const person = (groups) => t.person(groups);
+  const signIn = (login) => t.signIn(login);
 
   it('resource-server mode: a token of a key not yet seen waits for the key set without holding up other requests', async () => {
     // First in the file: the server has fetched no key set yet, so it may fetch one now (at most

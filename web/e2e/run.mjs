@@ -6,60 +6,18 @@
 // Starts the server with a temporary database, serving web/dist, then walks an organizer, an
 // attendee and the door scanner through the app. Screenshots land in e2e/screenshots/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, createRunner, launchChromium, mailedLink, qrVideo, removeTempDirs, startAdmit } from './lib.mjs';
+import { assert, createRunner, launchChromium, mailedLink, qrVideo, report, startAdmit, startWalk } from './lib.mjs';
 import { routeStripeJs, startFakeStripeApi } from './stripe.mjs';
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = resolve(webDir, process.env.ADMIT_BIN ?? '../build/release/src/admit');
-const chromePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const shots = join(webDir, 'e2e', 'screenshots');
-const dist = join(webDir, 'dist');
-const T = Number(process.env.E2E_TIMEOUT_MS ?? 15_000);
-
-for (const [what, path] of [
-  ['admit binary (set ADMIT_BIN)', bin],
-  ['Chromium (apt-get install -y chromium)', chromePath],
-]) {
-  if (!existsSync(path)) {
-    console.error(`missing ${what}: ${path}`);
-    process.exit(2);
-  }
-}
-if (!existsSync(join(dist, 'index.html')) || process.env.E2E_BUILD === '1') {
-  console.log('building the web app…');
-  execFileSync('npm', ['run', 'build'], { cwd: webDir, stdio: 'inherit' });
-}
-rmSync(shots, { recursive: true, force: true });
-mkdirSync(shots, { recursive: true });
-
+const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const { step, skip, results } = createRunner();
-const server = await startAdmit({
-  bin,
-  webDir: dist,
-  log: process.env.E2E_VERBOSE ? (l) => console.log(`    [admit] ${l}`) : undefined,
-});
-const base = server.url;
-console.log(`admit serving ${dist} at ${base}`);
-
-const context = await launchChromium({ executablePath: chromePath });
-const consoleErrors = [];
-const failedLoads = [];
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    // Chromium reports every 4xx/5xx answer as "Failed to load resource"; some are the point of a step.
-    if (text.startsWith('Failed to load resource')) failedLoads.push(`${page.url()}: ${text}`);
-    else consoleErrors.push(`${page.url()}: ${text}`);
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`));
-}
-context.on('page', watch);
+const walk = await startWalk({ shots });
+const { T, bin, dist, chromePath, watch, base, server, context, page, shot, go, signup, login, logout } = walk;
+const token = walk.token;
 
 // How long the API calls behind each main page take: every GET under /api/ the browser makes,
 // timed by Chromium (Playwright's request timing: request start to the last response byte),
@@ -112,46 +70,6 @@ function timeApi(ctx) {
   });
 }
 timeApi(context);
-const page = context.pages()[0] ?? (await context.newPage());
-watch(page);
-page.setDefaultTimeout(T);
-
-const desktop = { width: 1280, height: 860 };
-const phone = { width: 390, height: 844 };
-const shot = async (name, { full = true, phoneToo = true, target = page, a11y = true } = {}) => {
-  if (a11y) await checkA11y(name, target);
-  if (full) await target.evaluate(() => window.scrollTo(0, 0));
-  await target.waitForTimeout(150);
-  await target.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: full });
-  if (phoneToo) {
-    await target.setViewportSize(phone);
-    await target.waitForTimeout(250);
-    const width = await target.evaluate(() => document.documentElement.scrollWidth);
-    if (width > phone.width) overflows.push(`${name}: ${width}px wide at a ${phone.width}px phone width`);
-    await target.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: full });
-    await target.setViewportSize(desktop);
-    await target.waitForTimeout(100);
-  }
-};
-// Accessibility: axe-core's WCAG 2 A/AA rules on each main page; serious and critical findings fail.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const a11yFindings = [];
-const overflows = [];
-const checkA11y = async (name, target = page) => {
-  await target.evaluate(axeSource);
-  const violations = await target.evaluate(async () => {
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-    }));
-  });
-  for (const v of violations) a11yFindings.push({ page: name, ...v });
-};
-const go = (path) => page.goto(`${base}${path}`);
-const token = () => page.evaluate(() => JSON.parse(localStorage.getItem('admit.session') ?? 'null')?.accessToken ?? null);
 const apiFetch = async (path, init = {}) => {
   const t = await token();
   const res = await fetch(`${base}${path}`, {
@@ -178,26 +96,6 @@ const freeEvent = { name: `Harbour Tech Meetup ${stamp}`, id: '' };
 const paidEvent = { name: `Rooftop Jazz Night ${stamp}`, id: '' };
 const state = { codes: [], registrationId: '', paidRegistrationId: '', qrPng: join(shots, 'ticket-2-qr.png') };
 
-async function signup(who, role) {
-  await go(`/signup`);
-  await page.getByRole('heading', { name: 'Create your account' }).waitFor();
-  if (role === 'organizer') await page.getByRole('radio', { name: /Organize events/ }).check();
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
-async function login(who) {
-  await go('/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-async function logout() {
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await page.getByRole('link', { name: 'Log in' }).waitFor();
-}
 async function createEvent(ev, { price, currency, capacity, date, tz }) {
   await go('/organizer/events/new');
   await page.getByRole('heading', { name: 'Create an event' }).waitFor();
@@ -428,7 +326,10 @@ try {
     await page.locator(`#registration-${state.registrationId} li.ticket`).nth(1).locator('button.qr').click();
     const big = page.locator('dialog[open] img.qr-full');
     await big.waitFor();
-    await page.waitForTimeout(200);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('dialog[open] img.qr-full');
+      return img?.complete && img.naturalWidth > 0;
+    });
     await big.screenshot({ path: state.qrPng });
     await shot('ticket-zoom', { full: false, phoneToo: false });
     await page.getByRole('button', { name: 'Close' }).click();
@@ -1146,27 +1047,8 @@ try {
     );
   });
 
-  await step('no serious accessibility problems (axe-core, WCAG 2.1 AA)', async () => {
-    const serious = a11yFindings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
-    for (const f of a11yFindings) console.log(`      [${f.impact}] ${f.page}: ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
-    assert(serious.length === 0, `${serious.length} serious accessibility findings`);
-  });
-
-  await step('every page fits a phone screen without sideways scrolling', async () => {
-    assert(overflows.length === 0, overflows.join('\n'));
-  });
-
-  await step('no errors in the browser console', async () => {
-    assert(consoleErrors.length === 0, `console errors:\n${consoleErrors.join('\n')}`);
-  });
+  await walk.finalSteps(step);
 } finally {
-  await context.close().catch(() => undefined);
-  await server.stop();
-  if (!process.env.E2E_KEEP) removeTempDirs();
+  await walk.close();
 }
-
-if (failedLoads.length && process.env.E2E_VERBOSE) console.log(`expected failed loads:\n  ${failedLoads.join('\n  ')}`);
-console.log(`\nscreenshots: ${shots}`);
-for (const f of results.failures) console.log(`FAILED: ${f.name}`);
-console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-process.exit(results.failed ? 1 : 0);
+report('e2e', shots, results);

@@ -126,7 +126,7 @@ export default function OrderFormPage() {
           total={f.total}
           errors={f.errors}
           code={f.code.applied}
-          beforeDiscount={!!f.code.promo && (f.code.promo.discountPercent != null || f.code.promo.discountAmount != null)}
+          promo={f.code.promo}
         />
       </div>
     </div>

@@ -3,6 +3,9 @@ import type { Event, OrderItem, Question, TicketType } from '../../api/types';
 import { Field } from '../../components/Field';
 import { formatMoney, formatPrice } from '../../lib/format';
 import { orderTotal } from '../events/ticketChoice';
+import { orderDiscount } from '../promo/discount';
+import { TotalLines } from '../promo/TotalLines';
+import type { EventPromo } from '../promo/types';
 import type { AnswerDraft, HolderSlot, HolderValues, OrderErrors, OrderFormValues } from './orderForm';
 import { QuestionField, RequiredMark } from './QuestionField';
 
@@ -193,7 +196,7 @@ export function ChoiceSummary({
   quantities,
   total,
   errors,
-  beforeDiscount = false,
+  promo,
   code,
 }: {
   event: Event;
@@ -202,9 +205,9 @@ export function ChoiceSummary({
   quantities: Record<string, number>;
   total: number;
   errors: OrderErrors;
-  /// A code will take money off: the server prices it when the order is placed, and the payment
-  /// page shows it before anything is paid.
-  beforeDiscount?: boolean;
+  /// The applied code: the total shows what it takes off (the server prices the order by the same
+  /// rule, and the payment page shows its figures before anything is paid).
+  promo?: EventPromo | null;
   /// The applied promo code, kept when going back to change the tickets.
   code?: string | null;
 }) {
@@ -233,11 +236,12 @@ export function ChoiceSummary({
           </div>
         );
       })}
-      <div className="summary-line total">
-        <span>{beforeDiscount ? 'Total before discount' : 'Total'}</span>
-        <span>{formatMoney(total, e.currency)}</span>
-      </div>
-      {beforeDiscount && <p className="small muted">Your code’s discount is shown with the order before you pay.</p>}
+      <TotalLines
+        total={total}
+        discount={orderDiscount(types, quantities, promo, e.currency)}
+        code={promo?.code}
+        currency={e.currency}
+      />
       <p className="small mt-8 mb-0">
         <Link to={`/events/${e.eventId}${code ? `?code=${encodeURIComponent(code)}` : ''}`}>Change tickets</Link>
       </p>

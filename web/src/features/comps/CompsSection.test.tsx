@@ -66,6 +66,9 @@ describe('CompsSection', () => {
       'Line 2 (Bob bob@example.org): Write it as “Name <email>” or “Name, email”.',
       'Line 3 (Cy, cy@example): “cy@example” is not an email address.',
     ]);
+    // The box itself is marked wrong, and says which lines.
+    expect(box).toHaveAttribute('aria-invalid', 'true');
+    expect(box).toHaveAccessibleDescription(/Lines 2 and 3 need fixing\./);
     expect(post).not.toHaveBeenCalled();
     await expectAccessible(container);
   });

@@ -19,6 +19,14 @@ function LineErrors({ errors }: { errors: LineError[] }) {
   );
 }
 
+/// What the guest list's box says of its wrong lines ("Lines 2 and 3 need fixing."), so the box
+/// itself is marked invalid and tells assistive technology which lines; the alert under it says why.
+export function linesNeedFixing(errors: LineError[]): string | null {
+  if (errors.length === 0) return null;
+  const numbers = new Intl.ListFormat('en', { type: 'conjunction' }).format(errors.map((e) => String(e.line)));
+  return errors.length === 1 ? `Line ${numbers} needs fixing.` : `Lines ${numbers} need fixing.`;
+}
+
 /// The organizer issues free tickets: to one person, or to a pasted guest list. They count
 /// against capacity like any order, each recipient gets an email with the tickets (a guest order
 /// link without an account), and they show as "Comp" among the registrations.
@@ -60,6 +68,7 @@ export function CompsSection({ event: e }: { event: Event }) {
         ) : (
           <Field
             label="Guest list"
+            error={linesNeedFixing(f.lineErrors)}
             hint={`One person a line: “Name <email>” or “Name, email”. ${f.parsed.recipients.length ? `${pluralize(f.parsed.recipients.length, 'recipient', 'recipients')} so far.` : ''}`}
           >
             <textarea

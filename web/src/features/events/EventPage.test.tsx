@@ -1,42 +1,14 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../api/client';
 import type { Event, Registration } from '../../api/types';
 import { expectAccessible } from '../../test/axe';
+import { problem, rooftopJazz, stubEventPage, Where } from '../../test/eventPage';
 import { ticketType } from '../../test/fixtures';
 import { renderAt } from '../../test/render';
-import { useLocation } from 'react-router';
-
-/// Where the page went: the path and query.
-function Where() {
-  const l = useLocation();
-  return <p>at {`${l.pathname}${l.search}`}</p>;
-}
 import EventPage from './EventPage';
 
-const event = {
-  eventId: 'e1',
-  name: 'Rooftop Jazz',
-  description: '',
-  date: '2030-07-02T19:00:00Z',
-  timezone: 'Europe/Berlin',
-  location: 'Roof',
-  capacity: 40,
-  registeredCount: 2,
-  seatsLeft: 38,
-  maxPerAttendee: 4,
-  organizerId: 'o1',
-  price: 25,
-  currency: 'EUR',
-  status: 'published',
-  createdAt: '2026-11-01T10:00:00Z',
-  updatedAt: '2026-11-01T10:00:00Z',
-  cancellationDeadline: null,
-  holdSeconds: null,
-  endDate: null,
-  ticketTypes: [ticketType()],
-} as Event;
+const event = rooftopJazz();
 
 const hold: Registration = {
   registrationId: 'r-open',
@@ -59,9 +31,6 @@ const { api } = vi.hoisted(() => ({
 }));
 vi.mock('../../api', async (orig) => ({ ...(await orig<typeof import('../../api')>()), api }));
 
-const problem = (status: number, kind: string, detail: string) =>
-  new ApiError(status, { type: `urn:admit:problem:${kind}`, title: kind, status, detail });
-
 async function reserve() {
   const user = userEvent.setup();
   renderAt('/events/e1', '/events/:eventId', <EventPage />);
@@ -71,18 +40,7 @@ async function reserve() {
 describe('EventPage: the hold rules', () => {
   beforeEach(() => {
     vi.clearAllMocks();
-    localStorage.setItem(
-      'admit.session',
-      JSON.stringify({
-        accessToken: 'a',
-        refreshToken: 'r',
-        expiresAt: Date.now() + 3600_000,
-        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
-      }),
-    );
-    api.event.mockResolvedValue(event);
-    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
-    api.questions.mockResolvedValue({ items: [] });
+    stubEventPage(api, event);
   });
 
   it('says an unpaid order is open and links to it', async () => {
@@ -158,18 +116,7 @@ describe('EventPage: ticket types', () => {
 
   beforeEach(() => {
     vi.clearAllMocks();
-    localStorage.setItem(
-      'admit.session',
-      JSON.stringify({
-        accessToken: 'a',
-        refreshToken: 'r',
-        expiresAt: Date.now() + 3600_000,
-        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
-      }),
-    );
-    api.event.mockResolvedValue(shop);
-    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
-    api.questions.mockResolvedValue({ items: [] });
+    stubEventPage(api, shop);
   });
 
   it('lists each visible type with its price and why it cannot be bought, and no hidden type', async () => {
@@ -225,13 +172,9 @@ describe('EventPage: ticket types', () => {
 
   it('tells a refused quantity of one item in words', async () => {
     api.register.mockRejectedValue(
-      new ApiError(400, {
-        type: 'urn:admit:problem:validation-error',
-        title: 'Bad Request',
-        status: 400,
-        detail: 'The order is not acceptable.',
-        errors: [{ field: 'items[0].quantity', message: 'must be between 2 and 4 for Early bird' }],
-      }),
+      problem(400, 'validation-error', 'The order is not acceptable.', [
+        { field: 'items[0].quantity', message: 'must be between 2 and 4 for Early bird' },
+      ]),
     );
     const user = userEvent.setup();
     renderAt('/events/e1', '/events/:eventId', <EventPage />);
@@ -253,18 +196,7 @@ describe('EventPage: ticket types', () => {
 describe('EventPage: one ticket type', () => {
   beforeEach(() => {
     vi.clearAllMocks();
-    localStorage.setItem(
-      'admit.session',
-      JSON.stringify({
-        accessToken: 'a',
-        refreshToken: 'r',
-        expiresAt: Date.now() + 3600_000,
-        user: { userId: 'u1', email: 'a@example.org', name: 'A', roles: ['attendee'] },
-      }),
-    );
-    api.event.mockResolvedValue(event);
-    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
-    api.questions.mockResolvedValue({ items: [] });
+    stubEventPage(api, event);
   });
 
   it('starts at one ticket of the only type, names the controls plainly, and orders one ticket at once', async () => {

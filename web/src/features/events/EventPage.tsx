@@ -90,7 +90,7 @@ export default function EventPage() {
           onQuantity={setQuantity}
           total={total}
           count={count}
-          discounted={!!code.promo && (code.promo.discountPercent != null || code.promo.discountAmount != null)}
+          promoApplied={code.promo}
           waitlist={waitlistOpen && <JoinWaitlist event={e} soldOut={soldOut} signedIn={!!session} />}
           promo={<PromoCodeDisclosure code={code} types={e.ticketTypes ?? []} currency={e.currency} orderError={codeError} />}
           error={

@@ -4,6 +4,7 @@ import { Alert } from '../../components/States';
 import { cancellationDeadline } from '../../lib/cancellation';
 import { formatEventDate, pluralize } from '../../lib/format';
 import { priceLabel } from '../../lib/ticketTypes';
+import type { EventPromo } from '../promo/types';
 import { hasPriceRange, type Quantities } from './ticketChoice';
 import { OrderTotal, TicketTypeChoice } from './TicketTypeChoice';
 
@@ -43,7 +44,7 @@ export function TicketBox({
   note,
   promo,
   waitlist,
-  discounted,
+  promoApplied,
 }: {
   event: Event;
   closedReason: string | null;
@@ -67,8 +68,8 @@ export function TicketBox({
   /// Shown instead of the closed reason's bare alert when the event or a type is sold out (the
   /// waiting list).
   waitlist?: ReactNode;
-  /// A code will take money off: the total shown is before it.
-  discounted?: boolean;
+  /// The applied code: the total shows what it takes off.
+  promoApplied?: EventPromo | null;
 }) {
   const soldPct = Math.min(100, Math.round((e.registeredCount / e.capacity) * 100));
   const range = hasPriceRange(e);
@@ -87,10 +88,10 @@ export function TicketBox({
       </p>
 
       {closedReason ? (
-        <>
+        <div className="stack">
           <Alert tone={e.status === 'cancelled' ? 'bad' : 'warn'}>{closedReason}</Alert>
           {waitlist}
-        </>
+        </div>
       ) : (
         <div className="stack">
           <TicketTypeChoice event={e} types={types} quantities={quantities} seatsAllowed={seatsAllowed} onQuantity={onQuantity} />
@@ -100,7 +101,7 @@ export function TicketBox({
               : `Up to ${e.maxPerAttendee} per person.`}
           </span>
           {promo}
-          {total > 0 && <OrderTotal event={e} types={types} quantities={quantities} total={total} beforeDiscount={discounted} />}
+          {total > 0 && <OrderTotal event={e} types={types} quantities={quantities} total={total} promo={promoApplied} />}
           {error}
           <button type="button" className="btn btn-primary btn-lg btn-block" onClick={onRegister} disabled={busy || count === 0}>
             {busy && <span className="spinner" aria-hidden="true" />}

@@ -1,5 +1,8 @@
 import type { Event, TicketType } from '../../api/types';
 import { formatEventDate, formatMoney, formatPrice } from '../../lib/format';
+import { orderDiscount } from '../promo/discount';
+import { TotalLines } from '../promo/TotalLines';
+import type { EventPromo } from '../promo/types';
 import { clampQuantity, maxForType, orderTotal, saleState, stepQuantity, type Quantities } from './ticketChoice';
 
 /// Why a type cannot be ordered now, or until when it can, in the event's time zone.
@@ -103,20 +106,21 @@ export function TicketTypeChoice({
   );
 }
 
-/// The running total: one line per chosen type, then the sum (`beforeDiscount` when a code will
-/// take money off: the server prices the discount when the order is placed).
+/// The running total: one line per chosen type, what an applied code takes off, then the total.
 export function OrderTotal({
   event: e,
   types,
   quantities,
   total,
-  beforeDiscount = false,
+  promo,
 }: {
   event: Event;
   types: TicketType[];
   quantities: Quantities;
+  /// Before any discount.
   total: number;
-  beforeDiscount?: boolean;
+  /// The applied code, if any.
+  promo?: EventPromo | null;
 }) {
   const chosen = types.filter((t) => (quantities[t.ticketTypeId] ?? 0) > 0);
   return (
@@ -129,10 +133,12 @@ export function OrderTotal({
           <span>{formatMoney(orderTotal([t], quantities, e.currency), e.currency)}</span>
         </div>
       ))}
-      <div className="summary-line total">
-        <span>{beforeDiscount ? 'Total before discount' : 'Total'}</span>
-        <span>{formatMoney(total, e.currency)}</span>
-      </div>
+      <TotalLines
+        total={total}
+        discount={orderDiscount(types, quantities, promo, e.currency)}
+        code={promo?.code}
+        currency={e.currency}
+      />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import { queryKeys } from '../../api/queryKeys';
 import type { Question, RegistrationRow } from '../../api/types';
 import { AnswerList } from '../../components/AnswerList';
+import { PersonCell, ResponsiveTable, type Column } from '../../components/ResponsiveTable';
 import { StatusBadge } from '../../components/EventBits';
 import { formatMoney, formatTimestamp, pluralize } from '../../lib/format';
 import { SendTicketsButton } from '../tickets/SendTicketsButton';
@@ -35,7 +36,16 @@ export function RegistrationCount({
   );
 }
 
-const kColumns = 8;
+const kColumns: Column[] = [
+  { label: 'Attendee' },
+  { label: 'Status' },
+  { label: 'Tickets', numeric: true },
+  { label: 'Checked in', numeric: true },
+  { label: 'Amount', numeric: true },
+  { label: 'Registered' },
+  { label: 'Email' },
+  {},
+];
 
 /// What the order cost, and how it came about: a comp, a code's discount, money refunded since.
 function AmountCell({ row: r }: { row: RegistrationRow }) {
@@ -75,9 +85,7 @@ function RegistrationTableRow({
     <Fragment>
       <tr>
         <td data-label="Attendee">
-          <div>
-            <div className="primary">{r.attendee.name}</div>
-            <div className="small muted">{r.attendee.email}</div>
+          <PersonCell name={r.attendee.name} email={r.attendee.email}>
             <AnswerList questions={questions} answers={r.answers} className="small" />
             <button
               type="button"
@@ -89,7 +97,7 @@ function RegistrationTableRow({
             >
               {open ? 'Hide holders' : 'Holders'}
             </button>
-          </div>
+          </PersonCell>
         </td>
         <td data-label="Status">
           <StatusBadge status={r.status} />
@@ -135,7 +143,7 @@ function RegistrationTableRow({
       </tr>
       {open && (
         <tr id={detailsId} className="reg-details-row">
-          <td colSpan={kColumns}>
+          <td colSpan={kColumns.length}>
             <RegistrationDetails row={r} questions={questions} />
           </td>
         </tr>
@@ -158,34 +166,10 @@ export function RegistrationsTable({
   onCancel: (row: RegistrationRow) => void;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="table responsive">
-        <thead>
-          <tr>
-            <th scope="col">Attendee</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Tickets
-            </th>
-            <th scope="col" className="num">
-              Checked in
-            </th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Registered</th>
-            <th scope="col">Email</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <RegistrationTableRow key={r.registrationId} row={r} questions={questions} onCancel={() => onCancel(r)} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ResponsiveTable columns={kColumns}>
+      {rows.map((r) => (
+        <RegistrationTableRow key={r.registrationId} row={r} questions={questions} onCancel={() => onCancel(r)} />
+      ))}
+    </ResponsiveTable>
   );
 }

@@ -1,11 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useLocation } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../api/client';
-import type { Event } from '../../api/types';
 import { expectAccessible } from '../../test/axe';
-import { signIn, ticketType } from '../../test/fixtures';
+import { problem, rooftopJazz, stubEventPage, Where } from '../../test/eventPage';
+import { ticketType } from '../../test/fixtures';
 import { renderAt } from '../../test/render';
 import EventPage from '../events/EventPage';
 
@@ -18,52 +16,20 @@ vi.mock('./requests', () => ({ promoRequests }));
 
 const general = ticketType({ ticketTypeId: 'tt-general', name: 'General', price: 25 });
 const vip = ticketType({ ticketTypeId: 'vip', name: 'Backstage', price: 80, hidden: true, position: 1 });
-const event = {
-  eventId: 'e1',
-  name: 'Rooftop Jazz',
-  description: '',
-  date: '2030-07-02T19:00:00Z',
-  timezone: 'Europe/Berlin',
-  location: 'Roof',
-  capacity: 40,
-  registeredCount: 2,
-  seatsLeft: 38,
-  maxPerAttendee: 4,
-  organizerId: 'o1',
-  price: 25,
-  currency: 'EUR',
-  status: 'published',
-  createdAt: '2026-11-01T10:00:00Z',
-  updatedAt: '2026-11-01T10:00:00Z',
-  cancellationDeadline: null,
-  holdSeconds: null,
-  endDate: null,
-  ticketTypes: [general],
-} as Event;
+const event = rooftopJazz({ ticketTypes: [general] });
 const withCode = {
   ...event,
   ticketTypes: [general, vip],
   promo: { code: 'friends', discountPercent: 20, discountAmount: null, ticketTypeIds: ['tt-general'] },
 };
 
-const problem = (status: number, kind: string, errors?: { field: string; message: string }[]) =>
-  new ApiError(status, { type: `urn:admit:problem:${kind}`, title: kind, status, detail: `${kind}.`, errors });
-
-function Where() {
-  const l = useLocation();
-  return <p>at {`${l.pathname}${l.search}`}</p>;
-}
-
 describe('EventPage with a promo code', () => {
   beforeEach(() => {
     vi.clearAllMocks();
-    signIn();
-    api.event.mockResolvedValue(event);
-    api.myRegistrations.mockResolvedValue({ items: [], nextCursor: null });
-    api.questions.mockResolvedValue({ items: [] });
+    stubEventPage(api, event);
   });
 
-  it('applies ?code= from the address: the types it unlocks, what it takes off, and the total said to be before it', async () => {
+  it('applies ?code= from the address: the types it unlocks, what it takes off, and the total after it', async () => {
     promoRequests.eventWithCode.mockResolvedValue(withCode);
     const { container } = renderAt('/events/e1?code=FRIENDS', '/events/:eventId', <EventPage />);
     const list = await screen.findByRole('list', { name: 'Ticket types' });
@@ -71,7 +37,10 @@ describe('EventPage with a promo code', () => {
     expect(promoRequests.eventWithCode).toHaveBeenCalledWith('e1', 'FRIENDS');
     expect(screen.getByText(/applied: 20% off each General ticket; unlocks Backstage/)).toBeInTheDocument();
     await userEvent.setup().click(screen.getByRole('button', { name: 'One more General ticket' }));
-    expect(screen.getByText('Total before discount')).toBeInTheDocument();
+    // 20 % of one €25 General ticket, shown before the order is placed.
+    const discount = screen.getByText('Discount (code friends)').closest('.summary-line');
+    expect(discount).toHaveTextContent('−€5');
+    expect(screen.getByText('Total').closest('.summary-line')).toHaveTextContent('€20');
     await expectAccessible(container);
   });
 

@@ -93,7 +93,9 @@ describe('OrderFormPage with a promo code', () => {
     );
     const user = userEvent.setup();
     render(`/events/e1/order?items=gen:1&code=EARLY`);
-    expect(await screen.findByText('Total before discount')).toBeInTheDocument();
+    expect(await screen.findByText('Discount (code EARLY)')).toBeInTheDocument();
+    expect(screen.getByText('Discount (code EARLY)').closest('.summary-line')).toHaveTextContent('−€2');
+    expect(screen.getByText('Total').closest('.summary-line')).toHaveTextContent('€18');
     await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
     expect(await screen.findByText(/This code is not valid for this event/)).toBeInTheDocument();
     expect(screen.getByLabelText('Promo code')).toHaveAttribute('aria-invalid', 'true');

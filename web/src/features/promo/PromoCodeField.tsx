@@ -4,8 +4,8 @@ import { Field } from '../../components/Field';
 import { discountLabel } from './promoForm';
 import type { AppliedCode } from './useAppliedCode';
 
-/// What the applied code does, in the server's terms: no amounts worked out here, the order shows
-/// the discount once the server priced it.
+/// What the applied code does, in the server's terms (the running total under the types shows
+/// what it takes off the tickets chosen).
 function AppliedNote({ c, types, currency }: { c: AppliedCode; types: TicketType[]; currency: string }) {
   const promo = c.promo;
   const off = promo ? discountLabel(promo, currency) : null;
@@ -17,7 +17,6 @@ function AppliedNote({ c, types, currency }: { c: AppliedCode; types: TicketType
       <strong>{c.applied}</strong> applied
       {off && `: ${off} ${limited.length ? `each ${limited.join(', ')} ticket` : 'each ticket'}`}
       {unlocked.length > 0 && `${off ? ';' : ':'} unlocks ${unlocked.join(', ')}`}.
-      {off && ' The discount shows in your order’s total before you pay.'}
     </p>
   );
 }

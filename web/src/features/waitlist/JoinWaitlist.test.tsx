@@ -44,6 +44,15 @@ describe('Join the waiting list', () => {
     expect(await screen.findByText(/Number 3 in line/)).toBeInTheDocument();
   });
 
+  it('tells a signed-in person whose seats are offered until when, in the event’s time zone', async () => {
+    signIn();
+    waitlistRequests.mine.mockResolvedValue({ items: [entry({ status: 'offered', offerExpiresAt: '2030-06-02T10:00:00Z' })] });
+    page();
+    expect(
+      await screen.findByText(/Seats are held for you until Sun, Jun 2, 2030, 12:00 PM GMT\+2: claim them/),
+    ).toBeInTheDocument();
+  });
+
   it('takes a guest’s name and address, checks them first, then asks them to confirm by email', async () => {
     waitlistRequests.join.mockResolvedValue(entry({ confirmed: false, position: null, email: 'gwen@example.org' }));
     const user = userEvent.setup();

@@ -1,17 +1,28 @@
 import type { Event, TicketType } from '../../api/types';
 import { Field } from '../../components/Field';
 import { Alert, errorMessage } from '../../components/States';
-import { formatTimestamp, pluralize } from '../../lib/format';
+import { formatEventDate, pluralize } from '../../lib/format';
 import type { WaitlistEntry } from './types';
 import { useJoinWaitlistForm } from './useJoinWaitlistForm';
 
 /// The signed-in person's place on this event's list, with a way to leave it.
-function YourEntry({ entry, onLeave, leaving }: { entry: WaitlistEntry; onLeave: () => void; leaving: boolean }) {
+function YourEntry({
+  entry,
+  timeZone,
+  onLeave,
+  leaving,
+}: {
+  entry: WaitlistEntry;
+  /// The event's: offers end at a time said in the event's zone, as in the offer's email.
+  timeZone: string;
+  onLeave: () => void;
+  leaving: boolean;
+}) {
   return (
     <Alert tone="info" title="You are on the waiting list">
       <p>
         {entry.status === 'offered'
-          ? `Seats are held for you${entry.offerExpiresAt ? ` until ${formatTimestamp(entry.offerExpiresAt)}` : ''}: claim them from the email we sent, or from My tickets.`
+          ? `Seats are held for you${entry.offerExpiresAt ? ` until ${formatEventDate(entry.offerExpiresAt, timeZone)}` : ''}: claim them from the email we sent, or from My tickets.`
           : `${pluralize(entry.quantity, 'ticket', 'tickets')}, number ${entry.position ?? '–'} in line. We email you when seats are offered to you.`}
       </p>
       <p className="alert-actions">
@@ -27,7 +38,10 @@ function YourEntry({ entry, onLeave, leaving }: { entry: WaitlistEntry; onLeave:
 /// guest with a name and an address (whose place counts once the emailed link confirms it).
 export function JoinWaitlist({ event: e, soldOut, signedIn }: { event: Event; soldOut: TicketType[]; signedIn: boolean }) {
   const f = useJoinWaitlistForm(e, soldOut, signedIn);
-  if (f.entry) return <YourEntry entry={f.entry} onLeave={() => f.leave.mutate(f.entry!)} leaving={f.leave.isPending} />;
+  if (f.entry)
+    return (
+      <YourEntry entry={f.entry} timeZone={e.timezone} onLeave={() => f.leave.mutate(f.entry!)} leaving={f.leave.isPending} />
+    );
   if (f.join.isSuccess) {
     const w = f.join.data;
     return w.confirmed ? (

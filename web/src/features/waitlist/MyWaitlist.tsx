@@ -2,14 +2,25 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Alert, errorMessage } from '../../components/States';
-import { formatRelative, formatTimestamp, pluralize } from '../../lib/format';
+import { formatEventDate, formatRelative, pluralize } from '../../lib/format';
 import { useEventIds, useEventsById } from '../tickets/api';
 import { useLeaveWaitlist, useMyWaitlist } from './api';
 import type { WaitlistEntry } from './types';
 
 const live = (w: WaitlistEntry) => w.status === 'waiting' || w.status === 'offered';
 
-function EntryRow({ entry: w, eventName, onLeave }: { entry: WaitlistEntry; eventName: string; onLeave: () => void }) {
+function EntryRow({
+  entry: w,
+  eventName,
+  timeZone,
+  onLeave,
+}: {
+  entry: WaitlistEntry;
+  eventName: string;
+  /// The event's, once loaded: an offer's end is said in it, as in the offer's email.
+  timeZone?: string;
+  onLeave: () => void;
+}) {
   return (
     <li className="type-row">
       <div className="type-row-main">
@@ -19,7 +30,7 @@ function EntryRow({ entry: w, eventName, onLeave }: { entry: WaitlistEntry; even
         <span>
           {pluralize(w.quantity, 'ticket', 'tickets')} ·{' '}
           {w.status === 'offered'
-            ? `seats held for you${w.offerExpiresAt ? ` until ${formatTimestamp(w.offerExpiresAt)} (${formatRelative(w.offerExpiresAt)})` : ''}`
+            ? `seats held for you${w.offerExpiresAt ? ` until ${formatEventDate(w.offerExpiresAt, timeZone)} (${formatRelative(w.offerExpiresAt)})` : ''}`
             : `number ${w.position ?? '–'} in line`}
         </span>
         {w.status === 'offered' && (
@@ -56,7 +67,13 @@ export function MyWaitlist() {
       <h2 id="waitlists-title">Waiting lists</h2>
       <ul className="type-list">
         {open.map((w) => (
-          <EntryRow key={w.waitlistEntryId} entry={w} eventName={name(w)} onLeave={() => setLeaving(w)} />
+          <EntryRow
+            key={w.waitlistEntryId}
+            entry={w}
+            eventName={name(w)}
+            timeZone={eventById.get(w.eventId)?.timezone}
+            onLeave={() => setLeaving(w)}
+          />
         ))}
       </ul>
       <ConfirmDialog

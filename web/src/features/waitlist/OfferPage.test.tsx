@@ -49,6 +49,13 @@ describe('OfferPage', () => {
     api.questions.mockResolvedValue({ items: [diet] });
   });
 
+  it('says until when the seats are held in the event’s time zone, as the offer’s email does', async () => {
+    waitlistRequests.offer.mockResolvedValue(offer({ offerExpiresAt: '2030-06-02T10:00:00Z' }));
+    open('/offers/w1#token=off-1');
+    // Berlin is two hours ahead of UTC in June; no seconds, and the zone named.
+    expect(await screen.findByText('Held for you until Sun, Jun 2, 2030, 12:00 PM GMT+2')).toBeInTheDocument();
+  });
+
   it('reads the token from the fragment, shows what is held until when, and claims it as a guest into the order page', async () => {
     waitlistRequests.offer.mockResolvedValue(offer());
     waitlistRequests.claim.mockResolvedValue({ registrationId: 'r7', status: 'pending_payment', orderToken: 'ord-7' });

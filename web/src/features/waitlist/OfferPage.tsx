@@ -2,7 +2,7 @@ import { Link, useParams } from 'react-router';
 import { classifyError, isProblem } from '../../api/errors';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Alert, ErrorState, Loading, errorMessage } from '../../components/States';
-import { formatMoney, formatRelative, formatTimestamp, pluralize } from '../../lib/format';
+import { formatEventDate, formatMoney, formatRelative, pluralize } from '../../lib/format';
 import { HolderFieldset, OrderQuestions } from '../checkout/OrderFormParts';
 import type { WaitlistOffer } from './types';
 import { useOfferPage } from './useOfferPage';
@@ -18,9 +18,9 @@ function Frame({ title, children }: { title: string; children: React.ReactNode }
   );
 }
 
-/// What is held, for how long, and what it costs (the server's unit price; the order's total and
-/// any discount show at payment).
-function OfferSummary({ offer: o }: { offer: WaitlistOffer }) {
+/// What is held, for how long (in the event's time zone, as the email says it), and what it costs
+/// (the server's unit price; the order's total and any discount show at payment).
+function OfferSummary({ offer: o, timeZone }: { offer: WaitlistOffer; timeZone?: string }) {
   return (
     <div className="stack">
       <p>
@@ -29,7 +29,7 @@ function OfferSummary({ offer: o }: { offer: WaitlistOffer }) {
         {o.unitPrice > 0 ? `, ${formatMoney(o.unitPrice, o.currency)} each.` : ', free.'}
       </p>
       {o.offerExpiresAt && (
-        <Alert tone="warn" title={`Held for you until ${formatTimestamp(o.offerExpiresAt)}`}>
+        <Alert tone="warn" title={`Held for you until ${formatEventDate(o.offerExpiresAt, timeZone)}`}>
           That is {formatRelative(o.offerExpiresAt)}. Unclaimed by then, the seats go to the next person in line.
         </Alert>
       )}
@@ -92,7 +92,7 @@ export default function OfferPage() {
     <div className="container container-sm">
       <form className="card card-pad stack order-form" onSubmit={p.submit} noValidate aria-labelledby="offer-title">
         <h1 id="offer-title">Seats are waiting for you</h1>
-        <OfferSummary offer={o} />
+        <OfferSummary offer={o} timeZone={p.event.data?.timezone} />
         {!p.token ? (
           <Alert tone="info">To claim them, open the link in the email we sent you about this offer.</Alert>
         ) : (

@@ -68,6 +68,20 @@ describe('WaitlistSection (organizer)', () => {
     expect(within(table).getAllByRole('row')).toHaveLength(4);
   });
 
+  it('gives a place in line only to entries still in it (a claimed one is answered with position 0)', async () => {
+    waitlistRequests.eventList.mockResolvedValue({
+      items: [entry({ waitlistEntryId: 'w4', name: 'Dee', position: 0, status: 'claimed' }), list[1]],
+      nextCursor: null,
+      paused: false,
+    });
+    const user = userEvent.setup();
+    renderAt('/', '/', <WaitlistSection event={soldOutEvent} />);
+    await user.click(await screen.findByLabelText(/Show claimed, expired and removed/));
+    const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1);
+    expect(within(rows[0]!).getAllByRole('cell')[0]).toHaveTextContent(/^–$/);
+    expect(within(rows[1]!).getAllByRole('cell')[0]).toHaveTextContent(/^2$/);
+  });
+
   it('pauses offers and removes someone', async () => {
     waitlistRequests.eventList.mockResolvedValue({ items: list, nextCursor: null, paused: false });
     waitlistRequests.pause.mockResolvedValue({ paused: true });
@@ -92,7 +106,7 @@ describe('MyWaitlist', () => {
     waitlistRequests.mine.mockResolvedValue({
       items: [
         entry({ position: 3 }),
-        entry({ waitlistEntryId: 'w9', status: 'offered', offerExpiresAt: new Date(Date.now() + 3600_000).toISOString() }),
+        entry({ waitlistEntryId: 'w9', status: 'offered', offerExpiresAt: '2030-06-02T10:00:00Z' }),
         entry({ waitlistEntryId: 'w0', status: 'claimed' }),
       ],
     });
@@ -104,6 +118,8 @@ describe('MyWaitlist', () => {
     expect(items[0]).toHaveTextContent('number 3 in line');
     expect(within(items[1]!).getByRole('link', { name: 'See the offer' })).toHaveAttribute('href', '/offers/w9');
     await waitFor(() => expect(items[0]).toHaveTextContent('Rooftop Jazz'));
+    // The offer's end in the event's time zone, as its email says it.
+    expect(items[1]).toHaveTextContent('seats held for you until Sun, Jun 2, 2030, 12:00 PM GMT+2');
     await expectAccessible(container);
     await user.click(within(items[0]!).getByRole('button', { name: 'Leave the waiting list for Rooftop Jazz' }));
     await user.click(screen.getByRole('button', { name: 'Leave it' }));

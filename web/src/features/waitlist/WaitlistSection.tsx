@@ -2,10 +2,21 @@ import { useState } from 'react';
 import type { Event } from '../../api/types';
 import { StatusBadge } from '../../components/EventBits';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PersonCell, ResponsiveTable, type Column } from '../../components/ResponsiveTable';
 import { Alert, ErrorState, Loading, errorMessage } from '../../components/States';
 import { formatEventDate, formatTimestamp } from '../../lib/format';
 import { useEventWaitlist, useManageWaitlist } from './api';
 import type { WaitlistEntry } from './types';
+
+const kColumns: Column[] = [
+  { label: 'Position', numeric: true },
+  { label: 'Person' },
+  { label: 'Type' },
+  { label: 'Tickets', numeric: true },
+  { label: 'State' },
+  { label: 'Joined' },
+  {},
+];
 
 function EntryRow({ entry: w, event: e, onRemove }: { entry: WaitlistEntry; event: Event; onRemove: () => void }) {
   const typeName = w.ticketTypeId
@@ -15,14 +26,10 @@ function EntryRow({ entry: w, event: e, onRemove }: { entry: WaitlistEntry; even
   return (
     <tr>
       <td data-label="Position" className="num">
-        {w.position ?? '–'}
+        {live && w.position ? w.position : '–'}
       </td>
       <td data-label="Person">
-        <div className="primary">{w.name}</div>
-        <div className="small muted">
-          {w.email}
-          {!w.confirmed && ' · address not confirmed yet'}
-        </div>
+        <PersonCell name={w.name} email={w.email} note={w.confirmed ? undefined : 'address not confirmed yet'} />
       </td>
       <td data-label="Type">{typeName}</td>
       <td data-label="Tickets" className="num">
@@ -103,32 +110,11 @@ export function WaitlistSection({ event: e }: { event: Event }) {
       ) : shown.length === 0 ? (
         <p className="muted card-pad">Nobody is waiting.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Position
-                </th>
-                <th scope="col">Person</th>
-                <th scope="col">Type</th>
-                <th scope="col" className="num">
-                  Tickets
-                </th>
-                <th scope="col">State</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((w) => (
-                <EntryRow key={w.waitlistEntryId} entry={w} event={e} onRemove={() => setRemoving(w)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ResponsiveTable columns={kColumns}>
+          {shown.map((w) => (
+            <EntryRow key={w.waitlistEntryId} entry={w} event={e} onRemove={() => setRemoving(w)} />
+          ))}
+        </ResponsiveTable>
       )}
       <ConfirmDialog
         open={removing !== null}
