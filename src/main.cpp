@@ -113,9 +113,10 @@ struct Core {
     accounts.set_login_throttle(&login_throttle);
     mail_sender.set_order_links([this](std::string_view registration_id) { return guests.add_token(registration_id); });
     store.configure_waitlist(waitlist.store_config(std::chrono::seconds(config.waitlist_offer_seconds)));
-    registrations.claim_offers_with([this](Principal const& who, RegisterRequest const& request, Actor const& actor) {
-      return waitlist.claim(who, request, actor);
-    });
+    registrations.claim_offers_with(
+        [this](Principal const& who, RegisterRequest const& request, Actor const& actor,
+               Completion<Result<Registered>> done) { waitlist.claim(who, request, actor, std::move(done)); });
+    waitlist.accept_promo_codes(promo_codes);
     mail_sender.render_waitlist_with(store);
     registrations.accept_promo_codes(promo_codes);
     administration.set_follow_up({

@@ -146,9 +146,10 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
   if (!input) return respond(std::move(input.error()));
-  input->allow_only(
-      {"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken", "promoCode"});
+  input->allow_only({"eventId", "quantity", "items", "attendees", "answers", "buyer", "waitlistOfferToken",
+                     "waitlistEntryId", "promoCode"});
   auto offer_token = input->string("waitlistOfferToken");
+  auto offer_entry = input->string("waitlistEntryId");
   auto event_id = input->string("eventId", true);
   auto promo_code = input->string("promoCode");
   // An empty code field is no code.
@@ -193,13 +194,15 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
     auto email = buyer->string("email", true);
     guest = GuestBuyer{.id = {}, .name = name.value_or(""), .email = email.value_or(""), .account_id = {}};
   }
-  if (offer_token && (!items.empty() || quantity)) {
+  bool const claims_offer = offer_token || offer_entry;
+  if (claims_offer && (!items.empty() || quantity)) {
     return respond(problem(Error{Errc::invalid_input,
                                  "The order is not acceptable.",
                                  {{"items", "come from the waiting-list offer; give none"}}}));
   }
   // Who orders: the signed-in account, or without an Authorization header a guest buyer (or the
   // guest whose waiting-list offer it claims).
+  // Naming an entry without its link's token claims it as its owner: signed in.
   if (!request.principal && !guest && !offer_token) {
     return respond(problem(Error{Errc::unauthenticated, "Sign in, or name a buyer to order without an account."}));
   }
@@ -226,6 +229,7 @@ void register_attendee(Registrations& registrations, Request& request, Respond r
                                    .client_exempt = request.client_is_proxy,
                                    .guest = std::move(guest),
                                    .waitlist_offer_token = offer_token.value_or(""),
+                                   .waitlist_entry_id = offer_entry.value_or(""),
                                    .promo_code = std::move(promo_code)},
                                   request.actor(), [respond = std::move(respond)](Result<Registered> registered) {
                                     if (!registered) return respond(problem(registered.error()));
@@ -381,7 +385,7 @@ Response issue_comps(Comps& comps, Request& request) {
       comp.attendees.push_back({name.value_or(""), email.value_or("")});
     }
   }
-  (void)input->string("message");  // accepted for the web app's form; the confirmation says the rest
+  comp.message = input->string("message").value_or("");
   if (auto bad = input->errors()) return std::move(*bad);
   auto issued = comps.issue(*request.principal, request.param("id"), comp, request.actor());
   if (!issued) return problem(issued.error());

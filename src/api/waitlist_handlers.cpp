@@ -41,8 +41,9 @@ Response entry_response(unsigned status, Result<WaitlistEntry> const& entry) {
 Response join_waitlist(Waitlist& waitlist, Request& request) {
   auto input = JsonInput::parse(request);
   if (!input) return std::move(input.error());
-  input->allow_only({"ticketTypeId", "quantity", "name", "email"});
+  input->allow_only({"ticketTypeId", "quantity", "name", "email", "promoCode"});
   auto type = input->string("ticketTypeId");
+  auto code = input->string("promoCode");
   auto quantity = input->integer("quantity");
   auto name = input->string("name");
   auto email = input->string("email");
@@ -55,7 +56,10 @@ Response join_waitlist(Waitlist& waitlist, Request& request) {
                                             .ticket_type_id = std::move(type),
                                             .quantity = quantity.value_or(1),
                                             .name = name.value_or(""),
-                                            .email = email.value_or("")},
+                                            .email = email.value_or(""),
+                                            .promo_code = std::move(code),
+                                            .client_address = request.client,
+                                            .client_exempt = request.client_is_proxy},
                                            request.actor()));
 }
 

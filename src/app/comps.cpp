@@ -40,6 +40,13 @@ Result<std::vector<RegistrationDetail>> Comps::issue(Principal const& who, std::
       errors.push_back({path + ".email", "is on the list twice"});
     }
   }
+  // Written into a message: trimmed; its length is the whole check (every value is escaped in HTML).
+  auto message = request.message;
+  message.erase(0, message.find_first_not_of(" \t\r\n"));
+  message.erase(message.find_last_not_of(" \t\r\n") + 1);
+  if (message.size() > kMaxMessageLength) {
+    errors.push_back({"message", "must be at most " + std::to_string(kMaxMessageLength) + " bytes"});
+  }
   TicketType const* type = nullptr;
   if (request.ticket_type_id) {
     auto const it = std::ranges::find(event->ticket_types, *request.ticket_type_id, &TicketType::id);
@@ -60,6 +67,7 @@ Result<std::vector<RegistrationDetail>> Comps::issue(Principal const& who, std::
   for (int attempt = 0;; ++attempt) {
     auto const now = clock_.now();
     auto comps = prepare(*event, *type, recipients, now);
+    for (auto& comp : comps) comp.comp_message = message;
     if (comps.empty())
       return fail(Errc::invalid_input, "The comps are not acceptable.",
                   {{"attendees", "only people with a verified account can be sent comps here"}});

@@ -22,6 +22,7 @@ struct CompRecipient {
 struct CompRequest {
   std::optional<std::string> ticket_type_id;  ///< nullopt: the event's first visible type
   std::vector<CompRecipient> attendees;
+  std::string message{};  ///< the organizer's words to every recipient, in their confirmation; empty: none
 };
 
 class Comps {
@@ -34,11 +35,13 @@ class Comps {
   /// issued to the recipient's name), all or none: not enough seats of the event or the type
   /// for every one → Errc::sold_out and nothing issued. A recipient whose address belongs to a
   /// verified account gets it on that account; anyone else gets a guest order (buyer record,
-  /// and the order's link in the confirmation). For the event's organizer only.
+  /// and the order's link in the confirmation). `request.message` (at most kMaxMessageLength
+  /// bytes, else a 400 naming `message`) is in every confirmation. For the event's organizer only.
   Result<std::vector<RegistrationDetail>> issue(Principal const& who, std::string_view event_id,
                                                 CompRequest const& request, Actor const& actor);
 
   static constexpr std::size_t kMaxRecipients = 500;
+  static constexpr std::size_t kMaxMessageLength = 2000;  ///< bytes
 
  private:
   std::vector<NewRegistration> prepare(Event const& event, TicketType const& type,

@@ -126,7 +126,8 @@ std::string order_link(std::string_view public_url, std::string_view registratio
 }
 
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
-                              std::string_view public_url, std::string_view order_token) {
+                              std::string_view public_url, std::string_view order_token,
+                              std::string_view organizer_message) {
   auto const& r = order.registration;
   auto const count = order.tickets.size();
   MessageBody body;
@@ -141,6 +142,9 @@ MessageText confirmation_text(Event const& event, RegistrationDetail const& orde
       .fact("Tickets", std::to_string(r.quantity))
       .fact("Paid", format_price(r.amount_minor, r.currency))
       .fact("Registration", r.id);
+  if (!organizer_message.empty()) {
+    body.paragraph("A message from the organizer:").paragraph(organizer_message);
+  }
   if (order_token.empty()) {
     body.link("Your tickets, any time", url_of(public_url, "/tickets"));
   } else {
@@ -182,7 +186,7 @@ MessageText cancellation_text(Event const& event, Registration const& order, Use
 
 MessageText tickets_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                    std::vector<std::string> const& tickets, std::int64_t refund_minor,
-                                   std::string_view public_url) {
+                                   std::string_view public_url, std::string_view order_token) {
   MessageBody body;
   std::string names;
   for (auto const& name : tickets) names += (names.empty() ? "" : ", ") + name;
@@ -194,7 +198,12 @@ MessageText tickets_cancelled_text(Event const& event, Registration const& order
     body.paragraph("The " + format_price(refund_minor, order.currency) +
                    " you paid for them is being refunded to your card; it usually shows within 5 to 10 days.");
   }
-  body.fact("Registration", order.id).link("Your registrations", url_of(public_url, "/tickets"));
+  body.fact("Registration", order.id);
+  if (order_token.empty()) {
+    body.link("Your registrations", url_of(public_url, "/tickets"));
+  } else {
+    body.link("Your order", order_link(public_url, order.id, order_token));
+  }
   return finish("Tickets cancelled: " + event.details.name, body);
 }
 
@@ -279,6 +288,16 @@ MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& 
 
 MessageText waitlist_closed_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url) {
   MessageBody body;
+  if (event.status != EventStatus::cancelled) {
+    // The line closed because the event began: no more seats will be offered.
+    body.greeting(entry.name)
+        .paragraph(event.details.name + " began on " +
+                   format_event_date(event.details.starts_at, event.details.timezone) +
+                   " and its sale is over. No seat came free for you in time, so your place on its waiting list "
+                   "is closed. We are sorry.")
+        .link("Other events", url_of(public_url, "/"));
+    return finish("Waiting list closed: " + event.details.name, body);
+  }
   body.greeting(entry.name)
       .paragraph("We are sorry: the organizer has cancelled " + event.details.name + ", planned for " +
                  format_event_date(event.details.starts_at, event.details.timezone) +

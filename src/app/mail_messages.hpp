@@ -47,8 +47,10 @@ struct MessageText {
 
 /// `order_token`: a guest order's token; the message then links to the order's own page,
 /// `{public_url}/orders/{registrationId}?token={order_token}`, instead of My tickets.
+/// `organizer_message`: a comp's message from the organizer, quoted in the body.
 MessageText confirmation_text(Event const& event, RegistrationDetail const& order, User const& holder,
-                              std::string_view public_url, std::string_view order_token = {});
+                              std::string_view public_url, std::string_view order_token = {},
+                              std::string_view organizer_message = {});
 /// With `order_token` (a guest order), the message links to the order's page rather than to the
 /// account's tickets.
 MessageText hold_expired_text(Event const& event, Registration const& order, User const& holder,
@@ -58,10 +60,11 @@ MessageText cancellation_text(Event const& event, Registration const& order, Use
 MessageText event_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                  std::string_view public_url);
 /// Some tickets of an order were cancelled (`tickets`: their holders' names) and `refund_minor`
-/// goes back; the order goes on with its other tickets.
+/// goes back; the order goes on with its other tickets. With `order_token` (a guest order), the
+/// message links to the order's page rather than to the account's tickets.
 MessageText tickets_cancelled_text(Event const& event, Registration const& order, User const& holder,
                                    std::vector<std::string> const& tickets, std::int64_t refund_minor,
-                                   std::string_view public_url);
+                                   std::string_view public_url, std::string_view order_token = {});
 MessageText password_reset_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText verification_text(User const& account, std::string_view public_url, std::string_view token);
 MessageText staff_invitation_text(Event const& event, std::string_view public_url);
@@ -72,6 +75,7 @@ MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, 
 /// A guest's entry counts once this link is followed: `{public_url}/waitlist/confirm?token={token}`.
 MessageText waitlist_confirmation_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url,
                                        std::string_view token);
+/// The entry's line closed: the event was cancelled, or it began (the sale is over for good).
 MessageText waitlist_closed_text(Event const& event, WaitlistEntry const& entry, std::string_view public_url);
 
 /// The page of a guest order, opened by its token: the token rides in the fragment, which

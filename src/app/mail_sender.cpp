@@ -148,7 +148,9 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
         out.reason = "the order link's token is gone";
         return out;
       }
-      text = confirmation_text(*event, *order, *holder, settings_.public_url, order->guest ? entry.secret : "");
+      // A comp's confirmation carries the organizer's message in its reference.
+      text = confirmation_text(*event, *order, *holder, settings_.public_url, order->guest ? entry.secret : "",
+                               order->registration.source == RegistrationSource::comp ? entry.reference : "");
       for (auto const& ticket : order->tickets) {
         if (ticket.status != TicketStatus::valid) continue;
         out.content.attachments.push_back({.filename = "ticket-" + std::to_string(ticket.position) + ".pdf",
@@ -179,7 +181,9 @@ MailSender::Rendered MailSender::render_registration(OutboxMessage const& messag
       for (auto const& ticket : order->tickets) {
         if (("," + ids + ",").find("," + ticket.id + ",") != std::string::npos) names.push_back(ticket.holder_name);
       }
-      text = tickets_cancelled_text(*event, order->registration, *holder, names, refund, settings_.public_url);
+      // A guest's link to the order that goes on, with a token of its own (as above).
+      auto const token = order->guest && order_links_ ? order_links_(order->registration.id) : std::string();
+      text = tickets_cancelled_text(*event, order->registration, *holder, names, refund, settings_.public_url, token);
       break;
     }
     case MailKind::event_cancelled:

@@ -318,7 +318,7 @@ struct OutboxEntry {
   std::string user_id{};
   std::string registration_id{};
   std::string event_id{};
-  std::string reference{};  ///< what else it is about: a staff invitation's id
+  std::string reference{};  ///< what else it is about: a staff invitation's id, a comp's message
   std::string secret{};     ///< the secret link's token (carries_secret kinds); scrubbed once sent
   bool paid = false;        ///< confirms a paid order: no recipient cap drops it
   Timestamp created_at{};
@@ -596,6 +596,8 @@ struct NewRegistration {
   /// A guest order: the token its answer carries (its digest is stored; the token itself goes
   /// into the confirmation's outbox row when the order is confirmed at once).
   OrderLink link{};
+  /// A comp's: the organizer's message to its recipient, carried by its confirmation (empty: none).
+  std::string comp_message{};
 };
 
 struct PlacementResult {
@@ -764,7 +766,7 @@ class RegistrationStore {
                                                   Timestamp now, Actor const& actor) = 0;
   /// Writes complimentary orders of one event (confirmed, amount 0, source comp, their tickets
   /// issued, each with its guest record and order link when its recipient has no account, and
-  /// its confirmation queued) all or none: the seats of every one of them, of the event and of
+  /// its confirmation queued, with its `comp_message`) all or none: the seats of every one of them, of the event and of
   /// `ticket_type_id`, taken in one atomic step. Audited as registration.comp_issued.
   virtual CompIssueResult issue_comps(std::string_view event_id, std::string_view ticket_type_id,
                                       std::vector<NewRegistration> comps, Timestamp now, Actor const& actor) = 0;
@@ -1044,6 +1046,8 @@ struct WaitlistEntry {
   Timestamp created_at{};
   std::int64_t seq = 0;       ///< joining order within the event
   std::int32_t position = 0;  ///< read model: 1-based among the event's entries in line; 0 when out of line
+  /// Read model: a live offer's price per ticket, as its hold was made; 0 without an offer.
+  std::int64_t offer_unit_price_minor = 0;
 };
 
 /// How the stores serve waiting lists: how long an offer holds its seats, and the secret links'
@@ -1070,6 +1074,9 @@ struct WaitlistJoinResult {
 enum class OfferClaim {
   claimed,
   not_available,  ///< unknown, expired, claimed, removed, or another person's
+  promo_invalid,  ///< the claim's code is unknown, not valid now, or another event's
+  promo_used_up,  ///< the claim's code has no use left, in all or for this buyer
+  promo_changed,  ///< the code's discount is no longer the one the claim was priced with
 };
 
 /// Turning an offer into its buyer's order: the offer's hold becomes a registration waiting for
@@ -1083,6 +1090,10 @@ struct OfferClaimRequest {
   Answers answers{};
   std::vector<Attendee> attendees{};
   OrderLink link{};  ///< a guest entry's order token
+  /// The promo code the claim uses (empty: none) and what it takes off each ticket, as the
+  /// claim was priced: the store checks the code once more (check_promo_use) and takes its use.
+  std::string promo_code_id{};
+  std::int64_t discount_per_ticket_minor = 0;
 };
 
 struct OfferClaimResult {
@@ -1121,8 +1132,12 @@ class WaitlistStore {
   /// the event has no such entry in line.
   virtual bool remove_waitlist_entry(std::string_view event_id, std::string_view entry_id, Timestamp now,
                                      Actor const& actor) = 0;
-  /// Claims a live offer once, atomically; never takes a seat anew.
-  virtual OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) = 0;
+  /// Claims a live offer once, atomically; never takes a seat anew. With a promo code, the
+  /// code's use is taken in the same step (its limits, in all and per buyer, hold as for any
+  /// order) and the order carries its discount. `done` runs once the outcome is durable
+  /// (possibly on another thread): the caller's thread never waits for the writer.
+  virtual void claim_offer(OfferClaimRequest request, Timestamp now, Actor actor,
+                           Completion<Result<OfferClaimResult>> done) = 0;
 };
 
 // ---- administration ------------------------------------------------------------------

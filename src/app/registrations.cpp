@@ -48,9 +48,9 @@ std::optional<Registrations::EventOnSale> Registrations::recent_event(std::strin
 
 void Registrations::register_attendee(Principal const& who, RegisterRequest const& request, Actor const& actor,
                                       Completion<Result<Registered>> done) {
-  if (!request.waitlist_offer_token.empty()) {
+  if (!request.waitlist_offer_token.empty() || !request.waitlist_entry_id.empty()) {
     if (!offer_claims_) return done(fail(Errc::offer_not_available, "Waiting-list offers are not served here."));
-    return done(offer_claims_(who, request, actor));
+    return offer_claims_(who, request, actor, std::move(done));
   }
   std::vector<FieldError> errors;
   if (request.items.empty()) {

@@ -50,6 +50,7 @@ struct RegisterRequest {
   /// Set for a guest order (no account): its buyer as sent, checked by register_attendee.
   std::optional<GuestBuyer> guest{};
   std::string waitlist_offer_token{};  ///< claims that waiting-list offer (Waitlist::claim)
+  std::string waitlist_entry_id{};     ///< claims this entry's offer as its signed-in owner
   /// The promo or access code the buyer entered (any case); nullopt: none.
   std::optional<std::string> promo_code{};
 };
@@ -140,7 +141,8 @@ class Registrations {
 
   /// Where an order that names a waiting-list offer goes (Waitlist::claim); unset: such orders
   /// are refused.
-  using OfferClaims = std::function<Result<Registered>(Principal const&, RegisterRequest const&, Actor const&)>;
+  using OfferClaims =
+      std::function<void(Principal const&, RegisterRequest const&, Actor const&, Completion<Result<Registered>>)>;
   void claim_offers_with(OfferClaims claims) { offer_claims_ = std::move(claims); }
 
   static constexpr std::size_t kMaxSearchLength = 200;

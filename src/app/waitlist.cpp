@@ -78,7 +78,23 @@ Result<WaitlistEntry> Waitlist::join(Principal const& who, JoinWaitlistRequest r
   auto const event = events_.find_event(request.event_id);
   if (!event || !visible_to(*event, who.user_id)) return fail(Errc::not_found, "No event has this id.");
   bool const sees_hidden = event->organizer_id == who.user_id && !who.user_id.empty();
-  auto const visible = [&](TicketType const& t) { return sees_hidden || !t.details.hidden; };
+  // A hidden type's line is for those who may see it: its organizer, or a buyer with a code
+  // that unlocks it (found as an order finds it, failed attempts counted alike).
+  std::optional<PromoCode> code;
+  if (request.promo_code) {
+    auto found = promo_codes_
+                     ? promo_codes_->find_for_buyer(
+                           event->id, *request.promo_code,
+                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
+                           "promoCode")
+                     : fail(Errc::invalid_input, "The request is not acceptable.",
+                            {{"promoCode", "is not a valid code for this event"}});
+    if (!found) return std::unexpected(std::move(found.error()));
+    code = std::move(*found);
+  }
+  auto const visible = [&](TicketType const& t) {
+    return sees_hidden || !t.details.hidden || (code && code->details.unlocks(t.id));
+  };
   auto const type = request.ticket_type_id
                         ? std::ranges::find(event->ticket_types, *request.ticket_type_id, &TicketType::id)
                         : std::ranges::find_if(event->ticket_types, visible);
@@ -180,31 +196,60 @@ Result<OfferView> Waitlist::offer(Principal const& who, std::string_view entry_i
   if (auto const type = std::ranges::find(event->ticket_types, entry->ticket_type_id, &TicketType::id);
       type != event->ticket_types.end()) {
     view.ticket_type_name = type->details.name;
-    view.unit_price_minor = type->details.price_minor;
+    // A live offer is at the price its seats were held at.
+    view.unit_price_minor =
+        entry->status == WaitlistStatus::offered ? entry->offer_unit_price_minor : type->details.price_minor;
   }
   return view;
 }
 
-Result<Registered> Waitlist::claim(Principal const& who, RegisterRequest const& request, Actor const& actor) {
-  auto const id = entry_of("offer", request.waitlist_offer_token);
+void Waitlist::claim(Principal const& who, RegisterRequest const& request, Actor const& actor,
+                     Completion<Result<Registered>> done) {
+  auto const not_available = [] {
+    return fail(Errc::offer_not_available, "This offer is not available: it expired, was claimed, or never was.");
+  };
+  // By the offer's link, or by its owner signed in, naming the entry.
+  std::optional<std::string> id;
+  if (!request.waitlist_offer_token.empty()) {
+    id = entry_of("offer", request.waitlist_offer_token);
+    if (id && !request.waitlist_entry_id.empty() && *id != request.waitlist_entry_id) id.reset();
+  } else if (!who.user_id.empty()) {
+    id = request.waitlist_entry_id;
+  }
   auto const entry = id ? store_.find_waitlist_entry(*id) : std::nullopt;
   if (!entry || entry->event_id != request.event_id || !entry->registration_id ||
       entry->status != WaitlistStatus::offered) {
-    return fail(Errc::offer_not_available, "This offer is not available: it expired, was claimed, or never was.");
+    return done(not_available());
   }
+  if (request.waitlist_offer_token.empty() && !owns(who, *entry)) return done(not_available());
   auto const event = events_.find_event(entry->event_id);
-  if (!event) return fail(Errc::offer_not_available, "This offer is not available.");
+  if (!event) return done(not_available());
   // The offer's own hold says what is bought, at the price it was offered at.
   auto const type = std::ranges::find(event->ticket_types, entry->ticket_type_id, &TicketType::id);
   std::vector<RegistrationItem> items{{.ticket_type_id = entry->ticket_type_id,
                                        .name = type == event->ticket_types.end() ? "" : type->details.name,
                                        .quantity = entry->quantity,
-                                       .unit_price_minor = 0}};
+                                       .unit_price_minor = entry->offer_unit_price_minor}};
+  std::optional<PromoCode> code;
+  if (request.promo_code) {
+    // The same code rules, refusals and failed-attempt count as an order's.
+    auto found = promo_codes_
+                     ? promo_codes_->find_for_buyer(
+                           entry->event_id, *request.promo_code,
+                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
+                           "promoCode")
+                     : fail(Errc::invalid_input, "The order is not acceptable.",
+                            {{"promoCode", "is not a valid code for this event"}});
+    if (!found) return done(std::unexpected(std::move(found.error())));
+    code = std::move(*found);
+  }
+  std::int64_t const discount =
+      code ? discount_per_ticket(entry->offer_unit_price_minor, code->details, entry->ticket_type_id) : 0;
+  items.front().discount_minor = discount;
   auto const answers = checked_answers(questions_.list_questions(entry->event_id), items, request);
-  if (!answers) return std::unexpected(answers.error());
+  if (!answers) return done(std::unexpected(answers.error()));
   auto const now = clock_.now();
-  std::int64_t const amount = type == event->ticket_types.end() ? 0 : type->details.price_minor * entry->quantity;
-  bool const free = amount == 0;
+  bool const free = (entry->offer_unit_price_minor - discount) * entry->quantity == 0;
   OfferClaimRequest claim{
       .entry_id = entry->id,
       .claimant_user_id = who.user_id,
@@ -217,6 +262,8 @@ Result<Registered> Waitlist::claim(Principal const& who, RegisterRequest const& 
       .answers = answers->first,
       .attendees = answers->second,
       .link = {},
+      .promo_code_id = code ? code->id : std::string(),
+      .discount_per_ticket_minor = discount,
   };
   if (who.user_id.empty() && guests_) claim.link = guests_->new_link();
   if (free) {
@@ -229,11 +276,24 @@ Result<Registered> Waitlist::claim(Principal const& who, RegisterRequest const& 
     held.quantity = entry->quantity;
     claim.tickets = issue_tickets(held, items, claim.attendees, codes_, entropy_, now);
   }
-  auto const claimed = store_.claim_offer(claim, now, actor);
-  if (claimed.outcome != OfferClaim::claimed) {
-    return fail(Errc::offer_not_available, "This offer is not available: it expired, was claimed, or never was.");
-  }
-  return Registered{claimed.detail, false, who.user_id.empty() ? claim.link.token : std::string()};
+  auto token = who.user_id.empty() ? claim.link.token : std::string();
+  store_.claim_offer(
+      std::move(claim), now, actor,
+      [done = std::move(done), token = std::move(token)](Result<OfferClaimResult> claimed) {
+        if (!claimed) return done(std::unexpected(std::move(claimed.error())));
+        switch (claimed->outcome) {
+          case OfferClaim::claimed: return done(Registered{std::move(claimed->detail), false, token});
+          case OfferClaim::not_available: break;
+          case OfferClaim::promo_invalid:
+            return done(fail(Errc::invalid_input, "The order is not acceptable.",
+                             {{"promoCode", "is not a valid code for this event"}}));
+          case OfferClaim::promo_used_up:
+            return done(fail(Errc::promo_used_up, "This promo code has been used as many times as it may be."));
+          case OfferClaim::promo_changed:
+            return done(fail(Errc::conflict, "The promo code changed while claiming; try again."));
+        }
+        done(fail(Errc::offer_not_available, "This offer is not available: it expired, was claimed, or never was."));
+      });
 }
 
 }  // namespace admit

@@ -23,6 +23,10 @@ struct JoinWaitlistRequest {
   std::int64_t quantity = 1;
   std::string name;   ///< a guest's (no Authorization)
   std::string email;  ///< a guest's
+  /// An access code that unlocks the hidden type asked for (any case); nullopt: none.
+  std::optional<std::string> promo_code{};
+  std::string client_address{};  ///< who asks, for the failed-code count
+  bool client_exempt = false;
 };
 
 struct WaitlistPage {
@@ -64,9 +68,16 @@ class Waitlist {
                       std::string_view offer_token, Actor const& actor);
   /// The offer behind a link (its token) or of the signed-in owner; 404 otherwise.
   Result<OfferView> offer(Principal const& who, std::string_view entry_id, std::string_view offer_token);
-  /// Claims the offer `request.waitlist_offer_token` names: its held seats become the buyer's
-  /// order (waiting for payment, or confirmed with tickets when free). Once.
-  Result<Registered> claim(Principal const& who, RegisterRequest const& request, Actor const& actor);
+  /// Claims the offer `request.waitlist_offer_token` names (anyone holding the link), or the
+  /// signed-in owner's offer `request.waitlist_entry_id`: its held seats become the buyer's order
+  /// (waiting for payment, or confirmed with tickets when free). Once. `request.promo_code`
+  /// discounts it as it would an order (the same refusals; the code's use taken with the
+  /// claim). `done` may run on another thread.
+  void claim(Principal const& who, RegisterRequest const& request, Actor const& actor,
+             Completion<Result<Registered>> done);
+
+  /// Lets claims carry promo codes (without it, a claim naming one is refused like an unknown code).
+  void accept_promo_codes(PromoCodes& codes) { promo_codes_ = &codes; }
 
  private:
   Result<Event> organizer_event(Principal const& who, std::string_view event_id);
@@ -82,6 +93,7 @@ class Waitlist {
   Clock const& clock_;
   TicketingSettings settings_;
   GuestOrders* guests_;
+  PromoCodes* promo_codes_ = nullptr;
 };
 
 }  // namespace admit

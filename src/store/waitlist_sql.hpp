@@ -9,6 +9,9 @@
 ///   Table query(std::string_view sql, std::vector<Value> params);  // rows as text (NULL: nullopt)
 ///   std::int64_t run(std::string_view sql, std::vector<Value> params);  // rows changed
 ///   void lock_event(std::string_view event_id);  // the event's row lock (PostgreSQL); no-op on SQLite's one writer
+///   void lock_buyer(std::string_view event_id, std::string_view buyer_id);  // the lock an order of that
+///   buyer takes (PostgreSQL's advisory lock); no-op on SQLite
+///   std::optional<PromoFacts> query_promo_facts(std::string_view code_id, std::string_view buyer_id);
 ///   void queue_mail(OutboxEntry const&);
 ///   void audit(Timestamp, Actor const&, action, subject_type, subject_id, detail, event_id);
 ///   void save_guest(GuestBuyer const&, Timestamp);
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "domain/promo.hpp"
 #include "domain/waitlist.hpp"
 #include "store/answer_rows.hpp"
 #include "store/rows.hpp"
@@ -59,11 +63,13 @@ inline Value nullable(std::string const& s) {
 }
 
 /// An entry with its position: 1-based among the event's entries in line, by joining order.
-#define ADMIT_WAITLIST_COLUMNS                                                                                \
-  "w.id, w.event_id, w.ticket_type_id, w.user_id, w.name, w.email, w.quantity, w.status, w.confirmed, "       \
-  "w.registration_id, w.offer_expires_at, w.created_at, w.seq, CASE WHEN w.status IN ('waiting', 'offered') " \
-  "THEN (SELECT COUNT(*) FROM waitlist_entries o WHERE o.event_id = w.event_id AND o.status IN ('waiting', "  \
-  "'offered') AND o.seq <= w.seq) ELSE 0 END, w.buyer_id "
+#define ADMIT_WAITLIST_COLUMNS                                                                                    \
+  "w.id, w.event_id, w.ticket_type_id, w.user_id, w.name, w.email, w.quantity, w.status, w.confirmed, "           \
+  "w.registration_id, w.offer_expires_at, w.created_at, w.seq, CASE WHEN w.status IN ('waiting', 'offered') "     \
+  "THEN (SELECT COUNT(*) FROM waitlist_entries o WHERE o.event_id = w.event_id AND o.status IN ('waiting', "      \
+  "'offered') AND o.seq <= w.seq) ELSE 0 END, w.buyer_id, CASE WHEN w.status = 'offered' THEN (SELECT "           \
+  "i.unit_price_minor FROM registration_items i WHERE i.registration_id = w.registration_id AND i.position = 0) " \
+  "END "
 
 inline WaitlistEntry read_entry(std::vector<Cell> const& r) {
   return WaitlistEntry{
@@ -82,6 +88,7 @@ inline WaitlistEntry read_entry(std::vector<Cell> const& r) {
       .created_at = time_of(integer(r[11])),
       .seq = integer(r[12]),
       .position = int32(r[13]),
+      .offer_unit_price_minor = integer(r[15]),
   };
 }
 
@@ -121,21 +128,31 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
       {event_id});
   if (event.empty()) return 0;
   auto const& e = event.front();
-  if (text(e[0]) != "published" || integer(e[3]) != 0 || time_of(integer(e[4])) <= now) return 0;
+  if (text(e[0]) != "published" || integer(e[3]) != 0 || line_over(time_of(integer(e[4])), now)) return 0;
   FreeSeats free{.event = int32(e[1]) - int32(e[2]), .types = {}};
   if (free.event <= 0) return 0;
   auto const currency = text(e[5]);
+  auto const starts_at = time_of(integer(e[4]));
   auto const types =
-      db.query("SELECT id, capacity, sold, price_minor FROM ticket_types WHERE event_id = $1", {event_id});
+      db.query("SELECT id, capacity, sold, price_minor, sales_start, sales_end FROM ticket_types WHERE event_id = $1",
+               {event_id});
   std::vector<std::int64_t> prices;
+  std::vector<Timestamp> expiries;  // per type: offers never outlive its sale
   free.types.reserve(types.size());
   prices.reserve(types.size());
+  expiries.reserve(types.size());
+  auto const optional_time = [](Cell const& cell) {
+    return cell ? std::optional<Timestamp>(time_of(integer(cell))) : std::nullopt;
+  };
   for (auto const& t : types) {
+    OfferWindow const window{
+        .sales_start = optional_time(t[4]), .sales_end = optional_time(t[5]), .event_starts_at = starts_at};
     free.types.push_back({.ticket_type_id = text(t[0]),
-                          .free = t[1] ? std::optional<std::int32_t>(int32(t[1]) - int32(t[2])) : std::nullopt});
+                          .free = t[1] ? std::optional<std::int32_t>(int32(t[1]) - int32(t[2])) : std::nullopt,
+                          .open = offers_open(window, now)});
     prices.push_back(integer(t[3]));
+    expiries.push_back(offer_end(window, now, config.offer_for));
   }
-  auto const expires = now + config.offer_for;
   int offers = 0;
   std::int64_t after_seq = -1;
   // In pages, so a long list is read only as far as the free seats reach.
@@ -160,6 +177,7 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
       free.event -= entry.quantity;
       if (type_free) *type_free -= entry.quantity;
       auto const price = prices[type_index];
+      auto const expires = expiries[type_index];
       db.run(
           "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
           "currency, hold_expires_at, registered_at, updated_at, request_hash) "
@@ -211,10 +229,49 @@ bool end_offer(Db& db, std::string const& entry_id, std::string_view status, Tim
   return true;
 }
 
+/// The event has begun (line_over): every entry still in line ends `expired`, a live offer's
+/// seats released (its hold never became an order), and each confirmed person is told their
+/// place is closed. Under the event's lock; once, whichever node sweeps.
+template <class Db>
+void close_begun_line(Db& db, std::string const& event_id, Timestamp now) {
+  db.lock_event(event_id);
+  auto const in_line_rows = db.query(
+      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
+      "('waiting', 'offered') ORDER BY seq",
+      {event_id});
+  for (auto const& r : in_line_rows) {
+    auto const id = text(r[0]);
+    if (!end_offer(db, id, "expired", now) &&
+        db.run("UPDATE waitlist_entries SET status = 'expired', updated_at = $2 WHERE id = $1 AND status = 'waiting'",
+               {id, seconds_of(now)}) == 0) {
+      continue;
+    }
+    if (integer(r[3]) == 0) continue;  // an unconfirmed address is not written to
+    db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
+                              .kind = MailKind::waitlist_closed,
+                              .recipient = text(r[1]),
+                              .user_id = text(r[2]),
+                              .registration_id = {},
+                              .event_id = event_id,
+                              .reference = id,
+                              .secret = {},
+                              .paid = false,
+                              .created_at = now});
+  }
+  if (!in_line_rows.empty()) {
+    db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
+  }
+}
+
 /// Ends every offer whose time is up (once, whichever node sweeps) and serves the lists whose
-/// seats that freed. Returns the offers ended.
+/// seats that freed; closes the lines of events that have begun. Returns the offers ended.
 template <class Db>
 int expire_offers(Db& db, Timestamp now, WaitlistConfig const& config, std::set<std::string>& events) {
+  auto const begun = db.query(
+      "SELECT DISTINCT w.event_id FROM waitlist_entries w JOIN events e ON e.id = w.event_id WHERE w.status IN "
+      "('waiting', 'offered') AND e.status = 'published' AND e.starts_at <= $1 ORDER BY w.event_id",
+      {seconds_of(now)});
+  for (auto const& r : begun) close_begun_line(db, text(r[0]), now);
   auto const due = db.query(
       "SELECT id, event_id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= $1 "
       "ORDER BY event_id, seq",
@@ -393,26 +450,70 @@ bool set_paused(Db& db, std::string const& event_id, bool paused, Timestamp now,
 }
 
 /// Claims a live offer: the conditional update decides (of a claim, an expiry and a removal at
-/// once, one wins); the offer's hold becomes the order, its seats already counted.
+/// once, one wins); the offer's hold becomes the order, its seats already counted. A claim with
+/// a promo code decides the code's use as an order does (check_promo_use, under the buyer's
+/// lock, so the per-buyer limit holds across nodes) and takes it with a guarded update, so its
+/// uses never pass its limit; the order then carries the discount on every ticket.
 template <class Db>
 OfferClaim claim(Db& db, OfferClaimRequest const& request, Timestamp now, Actor const& actor) {
   auto const owner = db.query(
       "SELECT w.user_id, (SELECT g.user_id FROM guest_buyers g WHERE g.id = w.buyer_id), w.registration_id, "
-      "w.event_id FROM waitlist_entries w WHERE w.id = $1",
-      {request.entry_id});
+      "w.event_id, CASE WHEN w.status = 'offered' AND w.offer_expires_at > $2 THEN 1 ELSE 0 END, w.buyer_id, "
+      "w.ticket_type_id, w.quantity "
+      "FROM waitlist_entries w WHERE w.id = $1",
+      {request.entry_id, seconds_of(now)});
   if (owner.empty()) return OfferClaim::not_available;
   auto const& o = owner.front();
   bool const guest_entry = !o[0];
   bool const yours = request.claimant_user_id.empty() ? guest_entry
                                                       : (text(o[0]) == request.claimant_user_id ||
                                                          (guest_entry && o[1] == request.claimant_user_id));
-  if (!yours) return OfferClaim::not_available;
+  if (!yours || integer(o[4]) == 0) return OfferClaim::not_available;
+  auto const registration_id = text(o[2]);
+  auto const event_id = text(o[3]);
+  auto const quantity = integer(o[7]);
+  std::int64_t unit_price = 0;
+  std::optional<PromoFacts> promo;
+  if (!request.promo_code_id.empty()) {
+    // The buyer's uses of the code change only under this lock (as for orders).
+    db.lock_buyer(event_id, text(o[5]));
+    auto const facts = db.query_promo_facts(request.promo_code_id, text(o[5]));
+    switch (check_promo_use(facts, event_id, now)) {
+      case PromoVerdict::usable: break;
+      case PromoVerdict::invalid: return OfferClaim::promo_invalid;
+      case PromoVerdict::used_up: return OfferClaim::promo_used_up;
+    }
+    promo = facts;
+    auto const item =
+        db.query("SELECT unit_price_minor FROM registration_items WHERE registration_id = $1 AND position = 0",
+                 {registration_id});
+    if (item.empty()) return OfferClaim::not_available;
+    unit_price = integer(item.front()[0]);
+    if (discount_per_ticket(unit_price, promo->code, text(o[6])) != request.discount_per_ticket_minor) {
+      return OfferClaim::promo_changed;
+    }
+  }
   if (db.run("UPDATE waitlist_entries SET status = 'claimed', updated_at = $2 WHERE id = $1 AND status = 'offered' "
              "AND offer_expires_at > $2",
              {request.entry_id, seconds_of(now)}) == 0) {
     return OfferClaim::not_available;
   }
-  auto const registration_id = text(o[2]);
+  if (promo) {
+    // Guarded: of two orders racing for a code's last use (on any node), one gets it.
+    if (db.run("UPDATE promo_codes SET uses = uses + 1 WHERE id = $1 AND (max_uses IS NULL OR uses + 1 <= max_uses)",
+               {promo->id}) == 0) {
+      db.run("UPDATE waitlist_entries SET status = 'offered' WHERE id = $1", {request.entry_id});
+      return OfferClaim::promo_used_up;
+    }
+    auto const discounted = unit_price - request.discount_per_ticket_minor;
+    db.run(
+        "UPDATE registrations SET promo_code_id = $2, promo_code = $3, discount_minor = $4, amount_minor = $5 "
+        "WHERE id = $1",
+        {registration_id, promo->id, promo->code.code, request.discount_per_ticket_minor * quantity,
+         discounted * quantity});
+    db.run("UPDATE registration_items SET discounted_unit_price_minor = $2 WHERE registration_id = $1",
+           {registration_id, discounted});
+  }
   bool const confirmed = request.status == RegistrationStatus::confirmed;
   db.run(
       "UPDATE registrations SET status = $2, hold_expires_at = $3, registered_at = $4, updated_at = $4, answers = $5, "
@@ -427,9 +528,9 @@ OfferClaim claim(Db& db, OfferClaimRequest const& request, Timestamp now, Actor 
   db.store_order_link(
       registration_id, request.link,
       confirmed ? registration_mail_id(MailKind::registration_confirmed, registration_id) : std::string(), now);
-  db.audit(now, actor, "waitlist.claimed", "waitlist_entry", request.entry_id, {}, text(o[3]));
+  db.audit(now, actor, "waitlist.claimed", "waitlist_entry", request.entry_id, {}, event_id);
   db.audit(now, actor, "registration.created", "registration", registration_id,
-           std::string(status_name(request.status)), text(o[3]));
+           std::string(status_name(request.status)), event_id);
   return OfferClaim::claimed;
 }
 

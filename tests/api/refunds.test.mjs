@@ -9,6 +9,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import {
   startWithAccounts, api, createEvent, assertProblem, assertFieldError, signup, verifyEmail, uniqueEmail,
   getEvent, getRegistration, parseCsv, sleep,
@@ -212,6 +214,38 @@ async function orderLinkTo(address, registrationId, ms = 15_000) {
   }
 }
 
+describe('partial cancellation of a guest order', () => {
+  it('the mail telling the guest carries a link to the order with a token that opens it', async () => {
+    const e = await createEvent(base, org.accessToken, { price: 12, capacity: 10, currency: 'EUR' });
+    const buyer = { name: 'Gus Guest', email: uniqueEmail() };
+    const placed = await api(base, 'POST', '/api/registrations', { body: { eventId: e.eventId, quantity: 2, buyer } });
+    assert.equal(placed.status, 201, placed.text);
+    const asGuest = (token) => ({ 'X-Order-Token': token });
+    const first = placed.json.orderToken;
+    const intent = await api(base, 'POST', '/api/payments/create-intent',
+      { headers: asGuest(first), body: { registrationId: placed.json.registrationId } });
+    assert.equal(intent.status, 200, intent.text);
+    const paid = await api(base, 'POST', '/api/payments/sandbox/confirm', {
+      headers: asGuest(first),
+      body: { paymentIntentId: intent.json.paymentIntentId, cardNumber: '4242 4242 4242 4242' },
+    });
+    assert.equal(paid.json.status, 'confirmed', paid.text);
+    const cancelled = await api(base, 'POST', `/api/registrations/${placed.json.registrationId}/cancel`,
+      { headers: asGuest(first), body: { ticketIds: [paid.json.tickets[0].ticketId] } });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    const told = await mailTo(buyer.email, /Tickets cancelled/);
+    assert.ok(told, 'the guest is told by email');
+    const link = told.replace(/=3D/g, '=').match(
+      new RegExp(`https://tickets\\.example/orders/${placed.json.registrationId}\\?token=([A-Za-z0-9_-]{43})`));
+    assert.ok(link, 'the message links to the order with a token');
+    assert.doesNotMatch(told, /tickets\.example\/tickets/, 'not to an account the guest does not have');
+    const opened = await api(base, 'GET', `/api/registrations/${placed.json.registrationId}`,
+      { headers: asGuest(link[1]) });
+    assert.equal(opened.status, 200, opened.text);
+    assert.deepEqual(opened.json.tickets.map((t) => t.status), ['void', 'valid']);
+  });
+});
+
 describe('complimentary tickets', () => {
   it('issues comps to a pasted list of three: one on a verified account, two as guest orders with their links', async () => {
     const e = await createEvent(base, org.accessToken, { price: 30, capacity: 10, currency: 'EUR' });
@@ -254,6 +288,30 @@ describe('complimentary tickets', () => {
       { token: org.accessToken })).text);
     assert.deepEqual(csv.slice(1).map((row) => row[csv[0].indexOf('source')]), ['comp', 'comp', 'comp']);
     assert.equal((await auditRows(e.eventId, 'registration.comp_issued')).length, 3);
+  });
+
+  it("mails the organizer's message with each comp, escaped; a message too long is a 400 naming it", async () => {
+    const e = await createEvent(base, org.accessToken, { price: 30, capacity: 10, currency: 'EUR' });
+    const guest = uniqueEmail();
+    const tooLong = await api(base, 'POST', `/api/events/${e.eventId}/comps`, {
+      token: org.accessToken, body: { attendees: [{ name: 'Guest', email: guest }], message: 'x'.repeat(2001) },
+    });
+    assertFieldError(tooLong, 'message');
+    assert.equal((await getEvent(base, e.eventId)).registeredCount, 0, 'nothing issued');
+    const message = 'Welcome backstage, <b>Ada</b> & friends!';
+    const r = await api(base, 'POST', `/api/events/${e.eventId}/comps`, {
+      token: org.accessToken, body: { attendees: [{ name: 'Guest', email: guest }], message: `  ${message}\n` },
+    });
+    assert.equal(r.status, 201, r.text);
+    const mail = await mailTo(guest, /Welcome backstage/);
+    assert.ok(mail, 'the confirmation carries the message');
+    const require = createRequire(new URL('../node/package.json', import.meta.url));
+    const { simpleParser } = await import(pathToFileURL(require.resolve('mailparser')).href);
+    const parsed = await simpleParser(mail);
+    assert.match(parsed.text, /A message from the organizer:/);
+    assert.ok(parsed.text.includes(message), 'the words as written, in the text part');
+    assert.ok(parsed.html.includes('Welcome backstage, &lt;b&gt;Ada&lt;/b&gt; &amp; friends!'), 'escaped in HTML');
+    assert.doesNotMatch(parsed.html, /<b>Ada<\/b>/);
   });
 
   it('all or none: more comps than seats → 409 and nothing issued', async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
-  startServer, api, createEvent, assertProblem, assertFieldError, uniqueEmail, signup, databaseSql, mapPool,
+  startServer, api, createEvent, assertProblem, assertFieldError, uniqueEmail, signup, databaseSql, mapPool, futureDate,
 } from './harness.mjs';
 
 const OFFER_SECONDS = 3;
@@ -267,6 +267,168 @@ describe('offers in order, claimed once, expiring to the next', () => {
     assert.equal((await api(base, 'DELETE', `/api/events/${e.eventId}/waitlist/${entries[2].waitlistEntryId}`,
       { token: people[2].accessToken })).status, 204);
     assert.equal((await eventOf(e.eventId)).registeredCount, 1, 'only the one live offer holds a seat');
+  });
+});
+
+describe('claims with a promo code, and by the signed-in owner', () => {
+  /** A paid event of one seat (20.00), sold out by an unpaid order; `n` accounts in line. */
+  async function paidLine(n) {
+    const e = await createEvent(base, org.accessToken, { capacity: 1, price: 20, currency: 'EUR' });
+    const buyer = await signup(base, 'attendee');
+    const held = await order(buyer.accessToken, e.eventId, 1);
+    assert.equal(held.status, 201, held.text);
+    const people = [];
+    const entries = [];
+    for (let i = 0; i < n; i++) {
+      people.push(await signup(base, 'attendee'));
+      entries.push((await join_(people[i].accessToken, e.eventId, { quantity: 1 })).json);
+    }
+    return { e, buyer, held: held.json, people, entries };
+  }
+  const claimAs = (token, eventId, body) => api(base, 'POST', '/api/registrations', { token, body: { eventId, ...body } });
+  const raiseCapacity = async (eventId, capacity) => {
+    const body = await eventOf(eventId);
+    const put = await api(base, 'PUT', `/api/events/${eventId}`, { token: org.accessToken, body: {
+      name: body.name, description: body.description, date: body.date, timezone: body.timezone, location: body.location,
+      capacity, price: 20, currency: body.currency } });
+    assert.equal(put.status, 200, put.text);
+  };
+
+  it("the code's discount on the claim's tickets and its payment; its one use taken; the same refusals as an order", async () => {
+    const { e, buyer, held, people, entries } = await paidLine(2);
+    const code = await api(base, 'POST', `/api/events/${e.eventId}/promo-codes`,
+      { token: org.accessToken, body: { code: 'HALF-OFF', discountPercent: 50, maxUses: 1 } });
+    assert.equal(code.status, 201, code.text);
+    const uses = async () => (await api(base, 'GET', `/api/events/${e.eventId}/promo-codes/${code.json.promoCodeId}`,
+      { token: org.accessToken })).json.uses;
+    await cancel(buyer.accessToken, held.registrationId);
+    const first = { waitlistEntryId: entries[0].waitlistEntryId };
+    assertFieldError(await claimAs(people[0].accessToken, e.eventId, { ...first, promoCode: 'NO-SUCH-CODE' }), 'promoCode');
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.status), ['offered', 'waiting'], 'a refusal changes nothing');
+    const claimed = await claimAs(people[0].accessToken, e.eventId, { ...first, promoCode: 'half-off' });
+    assert.equal(claimed.status, 201, claimed.text);
+    assert.equal(claimed.json.status, 'pending_payment');
+    assert.equal(claimed.json.amount, 10);
+    assert.equal(claimed.json.discount, 10);
+    assert.equal(claimed.json.promoCode, 'HALF-OFF');
+    assert.deepEqual(claimed.json.items.map((i) => [i.unitPrice, i.discountedUnitPrice]), [[20, 10]]);
+    assert.equal(await uses(), 1, 'the claim is one use');
+    const intent = await api(base, 'POST', '/api/payments/create-intent',
+      { token: people[0].accessToken, body: { registrationId: claimed.json.registrationId } });
+    assert.equal(intent.status, 200, intent.text);
+    assert.equal(intent.json.amount, 10, 'the intent charges the discounted amount');
+
+    // A second seat: the code is used up for the next in line (409), whose offer stays; without it, the full price.
+    await raiseCapacity(e.eventId, 2);
+    const second = { waitlistEntryId: entries[1].waitlistEntryId };
+    const usedUp = await claimAs(people[1].accessToken, e.eventId, { ...second, promoCode: 'HALF-OFF' });
+    assert.equal(usedUp.status, 409, usedUp.text);
+    assert.match(usedUp.json.type, /promo-code-used-up$/);
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.status), ['claimed', 'offered']);
+    assert.equal(await uses(), 1);
+    const full = await claimAs(people[1].accessToken, e.eventId, second);
+    assert.equal(full.status, 201, full.text);
+    assert.equal(full.json.amount, 20);
+    assert.equal(full.json.discount, 0);
+  });
+
+  it('the owner claims by the entry id with their session; nobody else can, nor anyone without a session', async () => {
+    const { e, buyer, held, people, entries } = await paidLine(2);
+    await cancel(buyer.accessToken, held.registrationId);
+    const first = { waitlistEntryId: entries[0].waitlistEntryId };
+    const stranger = await claimAs(people[1].accessToken, e.eventId, first);
+    assert.equal(stranger.status, 409, stranger.text);
+    assert.match(stranger.json.type, /offer-not-available$/);
+    assertProblem(await claimAs(org.accessToken, e.eventId, first), 409, "not even the event's organizer");
+    assertProblem(await claimAs(undefined, e.eventId, first), 401, 'no session, no token');
+    assertProblem(await claimAs(people[0].accessToken, e.eventId,
+      { waitlistEntryId: entries[1].waitlistEntryId }), 409, 'their own entry that has no offer');
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.status), ['offered', 'waiting']);
+    const claimed = await claimAs(people[0].accessToken, e.eventId, first);
+    assert.equal(claimed.status, 201, claimed.text);
+    assert.equal(claimed.json.userId, people[0].user.userId);
+    assert.equal(claimed.json.status, 'pending_payment');
+    assert.equal(claimed.json.amount, 20);
+    const twice = await claimAs(people[0].accessToken, e.eventId, first);
+    assert.match(twice.json.type, /offer-not-available$/, 'claimed once');
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.status), ['claimed', 'waiting']);
+  });
+});
+
+describe("offers within the type's sale and before the event", () => {
+  it("seats freed after the type's sale ended are offered to nobody; reopened, the first in line gets them", async () => {
+    const { e, holders } = await soldOut(2);
+    const typePath = `/api/events/${e.eventId}/ticket-types/${e.ticketTypes[0].ticketTypeId}`;
+    const waiter = await signup(base, 'attendee');
+    const entry = (await join_(waiter.accessToken, e.eventId, { quantity: 1 })).json;
+    const closed = await api(base, 'PUT', typePath, { token: org.accessToken, body: { salesEnd: futureDate(-1) } });
+    assert.equal(closed.status, 200, closed.text);
+    assert.equal((await cancel(holders[0].account.accessToken, holders[0].registrationId)).status, 200);
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.status), ['waiting'], 'kept waiting, in its place');
+    assert.equal((await eventOf(e.eventId)).registeredCount, 1, 'the seat is free, held for nobody');
+    // The organizer reopens the sale for 2 more seconds: the next seat freed goes to the first in
+    // line, and the offer ends with the sale, not OFFER_SECONDS later.
+    const salesEnd = futureDate(0, 2);
+    const reopened = await api(base, 'PUT', typePath, { token: org.accessToken, body: { salesEnd } });
+    assert.equal(reopened.status, 200, reopened.text);
+    assert.equal((await cancel(holders[1].account.accessToken, holders[1].registrationId)).status, 200);
+    const offered = (await line(e.eventId)).items[0];
+    assert.equal(offered.waitlistEntryId, entry.waitlistEntryId);
+    assert.equal(offered.status, 'offered');
+    assert.ok(Date.parse(offered.offerExpiresAt) <= Date.parse(salesEnd),
+      `the offer ends with the sale: ${offered.offerExpiresAt} > ${salesEnd}`);
+  });
+
+  it("a hidden type's line is for those who may see it: with a code that unlocks it, not without", async () => {
+    const e = await createEvent(base, org.accessToken, { capacity: 10, price: 0 });
+    const added = await api(base, 'POST', `/api/events/${e.eventId}/ticket-types`,
+      { token: org.accessToken, body: { name: 'Backstage', price: 0, capacity: 1, hidden: true } });
+    assert.equal(added.status, 201, added.text);
+    const hidden = added.json.ticketTypeId;
+    const soldOutType = await api(base, 'POST', '/api/registrations',
+      { token: org.accessToken, body: { eventId: e.eventId, items: [{ ticketTypeId: hidden, quantity: 1 }] } });
+    assert.equal(soldOutType.status, 201, soldOutType.text);
+    const code = await api(base, 'POST', `/api/events/${e.eventId}/promo-codes`,
+      { token: org.accessToken, body: { code: 'BACKSTAGE', unlocksTicketTypeIds: [hidden] } });
+    assert.equal(code.status, 201, code.text);
+    const p = await signup(base, 'attendee');
+    assertFieldError(await join_(p.accessToken, e.eventId, { ticketTypeId: hidden, quantity: 1 }), 'ticketTypeId',
+      'without the code the type is not there');
+    assertFieldError(await join_(p.accessToken, e.eventId, { ticketTypeId: hidden, quantity: 1, promoCode: 'NOT-IT' }),
+      'promoCode');
+    const joined = await join_(p.accessToken, e.eventId, { ticketTypeId: hidden, quantity: 1, promoCode: 'backstage' });
+    assert.equal(joined.status, 201, joined.text);
+    assert.equal(joined.json.ticketTypeId, hidden);
+    assert.deepEqual((await line(e.eventId)).items.map((x) => x.waitlistEntryId), [joined.json.waitlistEntryId]);
+  });
+
+  it('when the event begins, the line closes: a live offer\'s seats released, everyone in line told', async () => {
+    // An event that begins in a few seconds, sold out; one person waits for a seat, another for two.
+    const holder = await signup(base, 'attendee');
+    const people = [await signup(base, 'attendee'), await signup(base, 'attendee')];
+    const date = futureDate(0, 6);
+    const e = await createEvent(base, org.accessToken, { capacity: 1, price: 0, date });
+    const placed = await order(holder.accessToken, e.eventId, 1);
+    assert.equal(placed.status, 201, placed.text);
+    assert.equal((await join_(people[0].accessToken, e.eventId, { quantity: 1 })).status, 201);
+    assert.equal((await join_(people[1].accessToken, e.eventId, { quantity: 2 })).status, 201);
+    // Freed two seconds before the start: the offer ends at the start, not OFFER_SECONDS later.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(date) - 2000 - Date.now())));
+    assert.equal((await cancel(holder.accessToken, placed.json.registrationId)).status, 200);
+    const offered = (await line(e.eventId)).items;
+    assert.deepEqual(offered.map((x) => x.status), ['offered', 'waiting']);
+    assert.equal(offered[0].offerExpiresAt, date, 'the offer ends when the event begins');
+    await until('the sweeper to close the line once the event began', async () => {
+      const l = await line(e.eventId);
+      return l.items.every((x) => x.status === 'expired');
+    }, 20_000);
+    assert.equal((await eventOf(e.eventId)).registeredCount, 0, "the offer's seat went back");
+    for (const p of people) {
+      const told = await until(`${p.email} to be told`, async () =>
+        (await messages()).find((m) => m.to.toLowerCase().includes(p.email.toLowerCase()) &&
+          /Waiting list closed/.test(m.subject)));
+      assert.match(told.text, /sale is over/);
+    }
   });
 });
 

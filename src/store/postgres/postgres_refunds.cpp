@@ -164,6 +164,10 @@ CompIssueResult PostgresStore::issue_comps_in(std::string_view event_id, std::st
       db.exec(item_rows.sql, item_rows.params);
       pg_detail::insert_tickets(db, comp.tickets);
       pg_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg.id, now);
+      if (!comp.comp_message.empty()) {
+        db.exec("UPDATE mail_outbox SET reference = $2 WHERE id = $1",
+                {param(registration_mail_id(MailKind::registration_confirmed, reg.id)), param(comp.comp_message)});
+      }
       pg_detail::store_order_link(db, reg.id, comp.link, now);
       audit(db, now, actor, "registration.comp_issued", "registration", reg.id, comp_detail(comp), reg.event_id);
       result.issued.push_back(

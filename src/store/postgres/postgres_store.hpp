@@ -203,7 +203,8 @@ class PostgresStore final : public Store {
   std::vector<WaitlistEntry> list_user_waitlist(std::string_view user_id) override;
   bool remove_waitlist_entry(std::string_view event_id, std::string_view entry_id, Timestamp now,
                              Actor const& actor) override;
-  OfferClaimResult claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) override;
+  void claim_offer(OfferClaimRequest request, Timestamp now, Actor actor,
+                   Completion<Result<OfferClaimResult>> done) override;
 
  private:
   CompIssueResult issue_comps_in(std::string_view event_id, std::string_view ticket_type_id,

@@ -4,6 +4,7 @@
 
 #include "store/postgres/internal.hpp"
 #include "store/postgres/postgres_store.hpp"
+#include "store/promo_rows.hpp"
 #include "store/waitlist_sql.hpp"
 
 namespace admit {
@@ -35,6 +36,15 @@ class PostgresWaitlistDb {
   }
   void lock_event(std::string_view event_id) {
     db_.exec("SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", {param(event_id)});
+  }
+  /// The advisory lock an order of this buyer for this event takes (place_batch).
+  void lock_buyer(std::string_view event_id, std::string_view buyer_id) {
+    db_.exec("SELECT pg_advisory_xact_lock(1, $1)", {param(pg_detail::attendee_lock_key(event_id, buyer_id))});
+  }
+  std::optional<PromoFacts> query_promo_facts(std::string_view code_id, std::string_view buyer_id) {
+    auto const r = db_.exec(ADMIT_PROMO_FACTS("$1", "$2"), {param(code_id), param(buyer_id)});
+    if (r.rows() == 0) return std::nullopt;
+    return read_promo_facts(pg::Row(r, 0));
   }
   void queue_mail(OutboxEntry const& entry) { pg_detail::queue_mail(db_, entry); }
   void audit(Timestamp at, Actor const& actor, std::string_view action, std::string_view subject_type,
@@ -176,19 +186,27 @@ bool PostgresStore::remove_waitlist_entry(std::string_view event_id, std::string
   });
 }
 
-OfferClaimResult PostgresStore::claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) {
-  auto const outcome = pg::transaction(*pool_, [&](Connection& db) {
-    PostgresWaitlistDb w(db);
-    return wl::claim(w, request, now, actor);
-  });
-  OfferClaimResult result{.outcome = outcome, .detail = {}};
-  if (outcome == OfferClaim::claimed) {
-    auto const entry = find_waitlist_entry(request.entry_id);
-    if (entry && entry->registration_id) {
-      if (auto detail = find_registration(*entry->registration_id)) result.detail = std::move(*detail);
+void PostgresStore::claim_offer(OfferClaimRequest request, Timestamp now, Actor actor,
+                                Completion<Result<OfferClaimResult>> done) {
+  // On a worker, as the other asynchronous writes: the calling (I/O) thread never waits.
+  post([this, request = std::move(request), now, actor = std::move(actor), done = std::move(done)] {
+    try {
+      auto const outcome = pg::transaction(*pool_, [&](Connection& db) {
+        PostgresWaitlistDb w(db);
+        return wl::claim(w, request, now, actor);
+      });
+      OfferClaimResult result{.outcome = outcome, .detail = {}};
+      if (outcome == OfferClaim::claimed) {
+        auto const entry = find_waitlist_entry(request.entry_id);
+        if (entry && entry->registration_id) {
+          if (auto detail = find_registration(*entry->registration_id)) result.detail = std::move(*detail);
+        }
+      }
+      done(std::move(result));
+    } catch (...) {
+      done(std::unexpected(pg_detail::write_failure(std::current_exception(), "claiming a waiting-list offer")));
     }
-  }
-  return result;
+  });
 }
 
 }  // namespace admit

@@ -154,6 +154,12 @@ CompIssueResult SqliteStore::issue_comps(std::string_view event_id, std::string_
       sqlite_detail::insert_items(db, reg.id, comp.items);
       sqlite_detail::insert_tickets(db, comp.tickets);
       sqlite_detail::queue_registration_mail(db, MailKind::registration_confirmed, reg, now);
+      if (!comp.comp_message.empty()) {
+        db.prepare("UPDATE mail_outbox SET reference = ?2 WHERE id = ?1")
+            .bind(1, registration_mail_id(MailKind::registration_confirmed, reg.id))
+            .bind(2, comp.comp_message)
+            .run();
+      }
       sqlite_detail::store_order_link(db, reg.id, comp.link,
                                       registration_mail_id(MailKind::registration_confirmed, reg.id), now);
       audit(db, now, actor, "registration.comp_issued", "registration", reg.id, comp_detail(comp), reg.event_id);

@@ -1,5 +1,7 @@
 // The waiting list on SQLite: store/waitlist_sql.hpp over the single writer's connection.
 
+#include "base/log.hpp"
+#include "store/promo_rows.hpp"
 #include "store/sqlite/internal.hpp"
 #include "store/waitlist_sql.hpp"
 
@@ -37,6 +39,13 @@ class SqliteWaitlistDb {
     return db_.changes();
   }
   void lock_event(std::string_view /*event_id*/) {}
+  void lock_buyer(std::string_view /*event_id*/, std::string_view /*buyer_id*/) {}
+  std::optional<PromoFacts> query_promo_facts(std::string_view code_id, std::string_view buyer_id) {
+    auto row = db_.prepare(ADMIT_PROMO_FACTS("?1", "?2"));
+    row.bind(1, code_id).bind(2, buyer_id);
+    if (!row.step()) return std::nullopt;
+    return read_promo_facts(row);
+  }
   void queue_mail(OutboxEntry const& entry) { sqlite_detail::queue_mail(db_, entry); }
   void audit(Timestamp at, Actor const& actor, std::string_view action, std::string_view subject_type,
              std::string_view subject_id, std::string_view detail, std::string_view event_id) {
@@ -176,19 +185,35 @@ bool SqliteStore::remove_waitlist_entry(std::string_view event_id, std::string_v
   });
 }
 
-OfferClaimResult SqliteStore::claim_offer(OfferClaimRequest const& request, Timestamp now, Actor const& actor) {
-  auto const outcome = writes_->run([&](Connection& db) {
-    SqliteWaitlistDb w(db);
-    return wl::claim(w, request, now, actor);
-  });
-  OfferClaimResult result{.outcome = outcome, .detail = {}};
-  if (outcome == OfferClaim::claimed) {
-    auto const entry = find_waitlist_entry(request.entry_id);
-    if (entry && entry->registration_id) {
-      if (auto detail = find_registration(*entry->registration_id)) result.detail = std::move(*detail);
-    }
-  }
-  return result;
+void SqliteStore::claim_offer(OfferClaimRequest request, Timestamp now, Actor actor,
+                              Completion<Result<OfferClaimResult>> done) {
+  // Through the writer as an order goes: the calling (I/O) thread never waits for it.
+  auto shared = std::make_shared<OfferClaimRequest>(std::move(request));
+  auto outcome = std::make_shared<OfferClaim>(OfferClaim::not_available);
+  writes_->submit(
+      [shared, outcome, now, actor = std::move(actor)](Connection& db) {
+        SqliteWaitlistDb w(db);
+        *outcome = wl::claim(w, *shared, now, actor);
+      },
+      [this, shared, outcome, done = std::move(done)](std::exception_ptr const& failure) {
+        if (failure) {
+          try {
+            std::rethrow_exception(failure);
+          } catch (std::exception const& e) {
+            log::error("claiming an offer failed", {{"error", e.what()}});
+          }
+          return done(std::unexpected(
+              Error{Errc::unavailable, "The database could not record this; nothing was changed. Retry shortly.", {}}));
+        }
+        OfferClaimResult result{.outcome = *outcome, .detail = {}};
+        if (*outcome == OfferClaim::claimed) {
+          auto const entry = find_waitlist_entry(shared->entry_id);
+          if (entry && entry->registration_id) {
+            if (auto detail = find_registration(*entry->registration_id)) result.detail = std::move(*detail);
+          }
+        }
+        done(std::move(result));
+      });
 }
 
 }  // namespace admit

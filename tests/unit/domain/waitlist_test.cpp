@@ -130,5 +130,42 @@ TEST(ChooseOffers, AnEntryOfAnotherTypeNeverFits) {
   EXPECT_EQ(choose_offers(free, entries({{"gone", 1}, {"a", 1}})), (std::vector<std::size_t>{1}));
 }
 
+TEST(ChooseOffers, AnEntryOfATypeNotOnSaleIsPassedOverAndTheOtherTypesServed) {
+  FreeSeats const free{.event = 5, .types = {{"closed", 5, false}, {"a", std::nullopt, true}}};
+  EXPECT_EQ(choose_offers(free, entries({{"closed", 1}, {"a", 1}, {"closed", 1}})), (std::vector<std::size_t>{1}));
+}
+
+using std::chrono::hours;
+using std::chrono::minutes;
+constexpr Timestamp kAt{std::chrono::seconds{1'800'000'000}};
+
+TEST(OffersOpen, OnlyWhileABuyerCouldOrderTheType) {
+  OfferWindow const always{.sales_start = std::nullopt, .sales_end = std::nullopt, .event_starts_at = kAt + hours(48)};
+  EXPECT_TRUE(offers_open(always, kAt));
+  EXPECT_FALSE(
+      offers_open({.sales_start = kAt + hours(1), .sales_end = std::nullopt, .event_starts_at = kAt + hours(48)}, kAt))
+      << "before its sale begins";
+  EXPECT_FALSE(offers_open({.sales_start = std::nullopt, .sales_end = kAt, .event_starts_at = kAt + hours(48)}, kAt))
+      << "from its sale's end on";
+  EXPECT_TRUE(offers_open(
+      {.sales_start = std::nullopt, .sales_end = kAt + minutes(1), .event_starts_at = kAt + hours(48)}, kAt));
+  EXPECT_FALSE(offers_open({.sales_start = std::nullopt, .sales_end = std::nullopt, .event_starts_at = kAt}, kAt))
+      << "once the event began";
+  EXPECT_TRUE(line_over(kAt, kAt));
+  EXPECT_FALSE(line_over(kAt + std::chrono::seconds(1), kAt));
+}
+
+TEST(OfferEnd, NeverAfterTheTypesSaleNorTheEventsStart) {
+  EXPECT_EQ(offer_end({.sales_start = std::nullopt, .sales_end = std::nullopt, .event_starts_at = kAt + hours(48)}, kAt,
+                      hours(24)),
+            kAt + hours(24));
+  EXPECT_EQ(offer_end({.sales_start = std::nullopt, .sales_end = kAt + hours(2), .event_starts_at = kAt + hours(48)},
+                      kAt, hours(24)),
+            kAt + hours(2));
+  EXPECT_EQ(offer_end({.sales_start = std::nullopt, .sales_end = kAt + hours(30), .event_starts_at = kAt + hours(3)},
+                      kAt, hours(24)),
+            kAt + hours(3));
+}
+
 }  // namespace
 }  // namespace admit

@@ -3603,9 +3603,15 @@ class WaitlistContract : public StoreContract<Factory> {
         "'confirmed', 'offered')");
   }
   OfferClaimResult claim(std::string const& who, Timestamp at = kNow + 1min) {
-    return this->store_->claim_offer(
-        {.entry_id = "w-" + who, .claimant_user_id = who, .status = RegistrationStatus::confirmed}, at,
-        Actor{who, "r"});
+    return claim_with({.entry_id = "w-" + who, .claimant_user_id = who, .status = RegistrationStatus::confirmed}, at);
+  }
+  OfferClaimResult claim_with(OfferClaimRequest request, Timestamp at = kNow + 1min) {
+    Waiter<Result<OfferClaimResult>> wait;
+    auto const who = request.claimant_user_id;
+    this->store_->claim_offer(std::move(request), at, Actor{who, "r"}, wait.callback());
+    auto result = wait.get();
+    EXPECT_TRUE(result.has_value());
+    return result ? std::move(*result) : OfferClaimResult{};
   }
 };
 
@@ -3680,6 +3686,91 @@ TYPED_TEST(WaitlistContract, AnOfferIsClaimedOnceAndAnExpiredOneMovesToTheNext) 
   EXPECT_EQ(this->holding_rows(), "3");
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE id = 'w-w2'"), "0")
       << "an expired offer leaves no registration";
+}
+
+TYPED_TEST(WaitlistContract, AClaimWithACodeTakesItsUseAndCarriesItsDiscount) {
+  // 20 % off the 25.00 tickets, one use in all.
+  ASSERT_EQ(this->store_->add_promo_code({.id = "p1",
+                                          .event_id = "e1",
+                                          .details = {.code = "Save20", .discount_percent_bp = 2000, .max_uses = 1},
+                                          .uses = 0,
+                                          .created_at = kNow},
+                                         kNow, Actor{"org", "req"}),
+            PromoChange::done);
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_EQ(this->store_->cancel_registration("r2", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  auto const paid = [](std::string const& who, std::string code, std::int64_t discount) {
+    return OfferClaimRequest{.entry_id = "w-" + who,
+                             .claimant_user_id = who,
+                             .status = RegistrationStatus::pending_payment,
+                             .hold_expires_at = kNow + 16min,
+                             .promo_code_id = std::move(code),
+                             .discount_per_ticket_minor = discount};
+  };
+  EXPECT_EQ(this->claim_with(paid("w1", "no-such-code", 500)).outcome, OfferClaim::promo_invalid);
+  EXPECT_EQ(this->claim_with(paid("w1", "p1", 250)).outcome, OfferClaim::promo_changed)
+      << "priced with another discount than the code's";
+  auto const claimed = this->claim_with(paid("w1", "p1", 500));
+  ASSERT_EQ(claimed.outcome, OfferClaim::claimed);
+  EXPECT_EQ(claimed.detail.registration.amount_minor, 2000);
+  EXPECT_EQ(claimed.detail.registration.discount_minor, 500);
+  EXPECT_EQ(claimed.detail.registration.promo_code_id, std::optional<std::string>("p1"));
+  ASSERT_EQ(claimed.detail.items.size(), 1u);
+  EXPECT_EQ(claimed.detail.items.front().discounted_unit_price_minor(), 2000);
+  EXPECT_EQ(this->store_->promo_code_by_id("e1", "p1")->uses, 1);
+  // The code's one use is taken: w2's claim with it is refused and leaves the offer as it was.
+  EXPECT_EQ(this->claim_with(paid("w2", "p1", 500)).outcome, OfferClaim::promo_used_up);
+  EXPECT_EQ(this->store_->find_waitlist_entry("w-w2")->status, WaitlistStatus::offered);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE id = 'w-w2' AND status = 'offered' AND "
+                        "promo_code_id IS NULL AND amount_minor = 2500"),
+            "1");
+  EXPECT_EQ(this->store_->promo_code_by_id("e1", "p1")->uses, 1);
+  // The claimed order's hold runs out unpaid: the code gets its use back, as for any order.
+  EXPECT_GE(this->store_->expire_holds(kNow + 17min), 1);
+  EXPECT_EQ(this->store_->promo_code_by_id("e1", "p1")->uses, 0);
+}
+
+TYPED_TEST(WaitlistContract, OffersFollowTheTypesSaleAndTheLineClosesWhenTheEventBegins) {
+  auto const seconds_of = [](Timestamp t) { return std::to_string(t.time_since_epoch().count()); };
+  // The type's sale ends 5 minutes in: an offer made before then ends with it.
+  this->factory_.execute("UPDATE ticket_types SET sales_end = " + seconds_of(kNow + 5min) + " WHERE id = 'e1-general'");
+  ASSERT_EQ(this->join("w1", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->join("w2", 1).outcome, WaitlistJoin::joined);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  auto const offered = this->store_->find_waitlist_entry("w-w1");
+  ASSERT_EQ(offered->status, WaitlistStatus::offered);
+  EXPECT_EQ(offered->offer_expires_at, std::optional<Timestamp>(kNow + 5min)) << "not the 10 minutes offers last";
+  // After the sale's end a freed seat is offered to nobody: w2 keeps waiting and the seat stays free.
+  ASSERT_EQ(this->store_->cancel_registration("r2", {.by_organizer = true, .reason = "x"}, kNow + 6min, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_GE(this->store_->expire_holds(kNow + 6min), 1);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"expired", "waiting"}));
+  EXPECT_EQ(this->seats(), "1");
+  // The organizer opens the sale again: the next freed seat goes to w2, first in line.
+  this->factory_.execute("UPDATE ticket_types SET sales_end = NULL WHERE id = 'e1-general'");
+  ASSERT_EQ(this->store_->cancel_registration("r3", {.by_organizer = true, .reason = "x"}, kNow + 7min, Actor{}),
+            Cancellation::cancelled);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"expired", "offered"}));
+  EXPECT_EQ(this->seats(), "1");
+  // The event begins with w2's offer live and w3 waiting: the sweep closes the line, releases
+  // the offer's seat and tells both; a second sweep (another node) finds nothing to do.
+  ASSERT_EQ(this->join("w3", 5).outcome, WaitlistJoin::joined);
+  auto const begun = kNow + days{30};
+  this->store_->expire_holds(begun);
+  this->store_->expire_holds(begun);
+  EXPECT_EQ(this->statuses(), (std::vector<std::string>{"expired", "expired", "expired"}));
+  EXPECT_EQ(this->seats(), "0");
+  EXPECT_EQ(this->holding_rows(), "0");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'waitlist_closed' AND reference IN ('w-w2', "
+                        "'w-w3')"),
+            "2");
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'waitlist_closed' AND reference = 'w-w1'"), "0")
+      << "an entry out of line before is not written to";
 }
 
 TYPED_TEST(WaitlistContract, ConcurrentClaimsOfOneOfferClaimItOnce) {

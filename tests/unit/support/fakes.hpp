@@ -111,7 +111,9 @@ class FakeStore final : public Store {
   bool set_waitlist_paused(std::string_view, bool, Timestamp, Actor const&) override { return false; }
   std::vector<WaitlistEntry> list_user_waitlist(std::string_view) override { return {}; }
   bool remove_waitlist_entry(std::string_view, std::string_view, Timestamp, Actor const&) override { return false; }
-  OfferClaimResult claim_offer(OfferClaimRequest const&, Timestamp, Actor const&) override { return {}; }
+  void claim_offer(OfferClaimRequest, Timestamp, Actor, Completion<Result<OfferClaimResult>> done) override {
+    done(OfferClaimResult{});
+  }
 
   // ---- users: only the account state the gate reads --------------------------------------
   std::map<std::string, AccountState, std::less<>> accounts;

@@ -1554,10 +1554,12 @@ export interface components {
             createdAt: string;
         };
         WaitlistJoinRequest: {
-            /** @description A visible ticket type of the event; default: its first visible type. */
+            /** @description A visible ticket type of the event, or a hidden one that `promoCode` unlocks (or any, for the event's organizer); default: its first visible type. Another: `400` naming `ticketTypeId`. */
             ticketTypeId?: string;
             /** @default 1 */
             quantity: number;
+            /** @description An access code of the event that unlocks the hidden type asked for (any case). Unknown, expired or another event's: `400` naming `promoCode`, counted among failed code attempts (`429` past them). */
+            promoCode?: string;
             /** @description A guest's name (no Authorization header). */
             name?: string;
             /**
@@ -2458,8 +2460,10 @@ export interface components {
          *     }
          */
         RegistrationRequest: {
-            /** @description Claims a waiting-list offer (the token of its link, `/waitlist/offers/{entryId}?token=…`): the offer's held seats become this order (`pending_payment` with a normal hold on a paid event, `confirmed` with tickets on a free one), taking no seat anew; `items` and `quantity` come from the offer (giving them is a `400` naming `items`). A guest's offer is claimed without an Authorization header (the buyer is the entry's person; the `201` carries `orderToken`). An unknown, expired, claimed or removed offer, or another person's: `409` `offer-not-available`. */
+            /** @description Claims a waiting-list offer (the token of its link, `/waitlist/offers/{entryId}?token=…`): the offer's held seats become this order (`pending_payment` with a normal hold on a paid event, `confirmed` with tickets on a free one), taking no seat anew; `items` and `quantity` come from the offer (giving them is a `400` naming `items`). A guest's offer is claimed without an Authorization header (the buyer is the entry's person; the `201` carries `orderToken`). An unknown, expired, claimed or removed offer, or another person's: `409` `offer-not-available`. With `promoCode`, the code discounts the claim's tickets as it would an order's (the same `400` naming `promoCode` and `409` `promo-code-used-up`; the claim is one use of it), and the payment intent charges the discounted amount. */
             waitlistOfferToken?: string;
+            /** @description Claims this waiting-list entry's offer as its owner, signed in (the account that joined, or one that proved the address of a guest entry), without the link's token; the same claim as with `waitlistOfferToken`. Without an Authorization header: `401`; anyone else's entry, or one with no live offer: `409` `offer-not-available`. Given with `waitlistOfferToken`, both must name the same entry. */
+            waitlistEntryId?: string;
             /**
              * @description The `eventId` of a published event that has not started.
              * @example q3Xv9cT0R4mZ2pLw8sN1bA
@@ -3871,7 +3875,7 @@ export interface components {
                  */
                 email: string;
             }[];
-            /** @description A note from the organizer, accepted for the form; the confirmation says the rest. */
+            /** @description The organizer's words to every recipient, quoted in each comp's confirmation email (trimmed; escaped in its HTML part). Longer than 2000 bytes: `400` naming `message`, nothing issued. */
             message?: string;
         };
         /** @description The comps issued. */
