@@ -192,11 +192,12 @@ MessageText tickets_cancelled_text(Event const& event, Registration const& order
   for (auto const& name : tickets) names += (names.empty() ? "" : ", ") + name;
   auto const count = std::to_string(tickets.size()) + (tickets.size() == 1 ? " ticket" : " tickets");
   body.greeting(display_name(holder))
-      .paragraph(count + " of your order for " + event.details.name + " (" + names +
-                 ") are cancelled and no longer admit. Your other tickets stay valid.");
+      .paragraph(count + " of your order for " + event.details.name + " (" + names + ") " +
+                 (tickets.size() == 1 ? "is cancelled and no longer admits." : "are cancelled and no longer admit.") +
+                 " Your other tickets stay valid.");
   if (refund_minor > 0) {
-    body.paragraph("The " + format_price(refund_minor, order.currency) +
-                   " you paid for them is being refunded to your card; it usually shows within 5 to 10 days.");
+    body.paragraph("The " + format_price(refund_minor, order.currency) + " you paid for " +
+                   (tickets.size() == 1 ? "it" : "them") + " is being refunded to your card; it usually shows within 5 to 10 days.");
   }
   body.fact("Registration", order.id);
   if (order_token.empty()) {
@@ -267,7 +268,7 @@ MessageText waitlist_offer_text(Event const& event, WaitlistEntry const& entry, 
       entry.offer_expires_at ? format_event_date(*entry.offer_expires_at, event.details.timezone) : std::string("soon");
   body.greeting(entry.name)
       .paragraph("Seats came free for " + event.details.name + ", and you are next on the waiting list: " +
-                 seats_of(event, entry) + " are held for you until " + until + ".")
+                 seats_of(event, entry) + (entry.quantity == 1 ? " is" : " are") + " held for you until " + until + ".")
       .link("Claim your tickets", url_of(public_url, "/waitlist/offers/" + entry.id + "?token=" + std::string(token)))
       .paragraph("If you do not claim them by then, they go to the next person in line. This link is yours alone.")
       .fact("Event", event.details.name)

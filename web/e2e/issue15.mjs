@@ -190,7 +190,7 @@ try {
     assert(reg.status === 'confirmed' && reg.refundedAmount === 15, `after the cancel ${reg.status} ${reg.refundedAmount}`);
     assert(reg.tickets.filter((t) => t.status === 'void').length === 1, 'one ticket is void');
     // The holder is told by email which ticket went and what comes back.
-    await mailedText(dataDir, buyer.email, /Paula Plusone.*are cancelled.*€15\.00 you paid for them is being refunded/, 30_000);
+    await mailedText(dataDir, buyer.email, /Paula Plusone.*is cancelled.*€15\.00 you paid for it is being refunded/, 30_000);
     await shot('tickets-partly-cancelled');
   });
 
@@ -198,7 +198,7 @@ try {
     if (!state.registrationId) skip('no order');
     await logout();
     // The first in line is offered the freed seat by email, saying until when it is held.
-    await mailedText(dataDir, guest.email, /1 ticket \(General\) are held for you until .+Claim your tickets/, 30_000);
+    await mailedText(dataDir, guest.email, /1 ticket \(General\) is held for you until .+Claim your tickets/, 30_000);
     await openLink(await mailedLink(dataDir, guest.email, '/waitlist/offers/[A-Za-z0-9_-]+', 30_000));
     await page.getByRole('heading', { name: 'Seats are waiting for you' }).waitFor();
     assert(!page.url().includes('token='), `the token stayed in the address: ${page.url()}`);
