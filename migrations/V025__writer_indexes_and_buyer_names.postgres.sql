@@ -22,3 +22,8 @@ DROP INDEX audit_log_subject;
 DROP INDEX audit_log_by_action;
 CREATE INDEX audit_log_by_action ON audit_log (action, id)
   WHERE action <> 'registration.created' AND action <> 'registration.paid' AND action <> 'ticket.validated';
+--
+-- 3. A guest order keeps the buyer name it was placed with; the address's buyer record holds the
+--    latest order's. Orders made before keep the name their record has now.
+ALTER TABLE registrations ADD COLUMN buyer_name TEXT;
+UPDATE registrations r SET buyer_name = g.name FROM guest_buyers g WHERE g.id = r.user_id;

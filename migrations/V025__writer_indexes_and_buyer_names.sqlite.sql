@@ -45,3 +45,9 @@ DROP TABLE registration_items;
 ALTER TABLE registration_items_rebuilt RENAME TO registration_items;
 -- A type with sales cannot be deleted: that check (and the foreign key's) reads items by type.
 CREATE INDEX registration_items_by_type ON registration_items (ticket_type_id);
+--
+-- 4. A guest order keeps the buyer name it was placed with; the address's buyer record holds the
+--    latest order's. Orders made before keep the name their record has now.
+ALTER TABLE registrations ADD COLUMN buyer_name TEXT;
+UPDATE registrations SET buyer_name = (SELECT g.name FROM guest_buyers g WHERE g.id = registrations.user_id)
+  WHERE user_id IN (SELECT id FROM guest_buyers);

@@ -4,6 +4,10 @@
 
 namespace admit {
 
+std::string_view attendee_of(std::string_view buyer_id, std::optional<std::string> const& owner_id) {
+  return owner_id && !owner_id->empty() ? std::string_view(*owner_id) : buyer_id;
+}
+
 bool within_attendee_limit(std::int32_t held, std::int32_t quantity, std::int32_t max_per_attendee) {
   return static_cast<std::int64_t>(held) + quantity <= max_per_attendee;
 }
