@@ -19,9 +19,9 @@ namespace admit {
 /// proved the guest's address (nullopt or empty: none has): that account. A person is one
 /// attendee however they order: an account together with the guest buyer records of the
 /// addresses it proved, so an address's guest orders count against its account's limit and the
-/// account's orders against a guest order of that address. Stores read the attendee's holdings
-/// over the order's own buyer and every buyer record the attendee owns
-/// (ADMIT_ATTENDEE_ORDERS in store/policy.hpp), under one lock per attendee.
+/// account's orders against a guest order of that address. Stores read the holdings of the
+/// order's own buyer, of the attendee and of every guest buyer record the attendee owns, and
+/// combine them (holdings_together), under one lock per attendee.
 std::string_view attendee_of(std::string_view buyer_id, std::optional<std::string> const& owner_id);
 
 /// What one attendee already has of one event, as read in the writing transaction.
@@ -35,6 +35,10 @@ struct AttendeeHoldings {
   /// keep seats forever.
   std::optional<Timestamp> cancelled_hold_end;
 };
+
+/// What one person holds over two of their buyer records (attendee_of): the seats and open holds
+/// of both, the later of their lapsed holds and of their cancelled holds' ends.
+AttendeeHoldings holdings_together(AttendeeHoldings const& a, AttendeeHoldings const& b);
 
 /// How unpaid orders of one event hold their seats.
 struct HoldRules {

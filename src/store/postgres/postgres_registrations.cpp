@@ -205,10 +205,13 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
        {pg::text_array(key_users), pg::text_array(keys)}},
+      // One row per (event, attendee, buyer record of the attendee's), combined below.
       {"SELECT k.e, k.a, " ADMIT_ATTENDEE_HOLDINGS(
            "$4") " FROM registrations r "
-                 "JOIN (SELECT DISTINCT e, u, a FROM unnest($1::text[], $2::text[], $3::text[]) AS k(e, u, a)) k "
-                 "ON r.event_id = k.e AND " ADMIT_ATTENDEE_ORDERS("r.user_id", "k.u", "k.a") " GROUP BY k.e, k.u, k.a",
+                 "JOIN (SELECT DISTINCT p.e, p.a, b.id FROM unnest($1::text[], $2::text[], $3::text[]) AS p(e, u, a) "
+                 "CROSS JOIN LATERAL (SELECT p.u UNION " ADMIT_ATTENDEE_RECORDS(
+                     "p.a") ") AS b(id)) k "
+                            "ON r.event_id = k.e AND r.user_id = k.id GROUP BY k.e, k.a, k.id",
        {pg::text_array(pair_events), pg::text_array(pair_users), pg::text_array(pair_attendees),
         param(seconds(batch.front().now))}},
       {"SELECT id, name FROM users WHERE id = ANY($1::text[])",
@@ -257,12 +260,12 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) {
     used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
-  // (event, attendee) → what the attendee holds already (one row per order's buyer: the same
-  // person's whichever buyer record read it)
+  // (event, attendee) → what the attendee holds already, over all their buyer records
   std::map<Pair, AttendeeHoldings> held;
   for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) {
-    held[{r.text(i, 0), r.text(i, 1)}] =
-        read_holdings([&](int c) { return r.integer(i, c + 2); }, [&](int c) { return r.optional_integer(i, c + 2); });
+    auto& person = held[{r.text(i, 0), r.text(i, 1)}];
+    person = holdings_together(person, read_holdings([&](int c) { return r.integer(i, c + 2); },
+                                                     [&](int c) { return r.optional_integer(i, c + 2); }));
   }
   std::map<Pair, std::int32_t> client_holds;  // (event, client address) → its open unpaid orders
   for (auto const& r = reads[7]; int i : std::views::iota(0, r.rows())) {

@@ -122,14 +122,34 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         }
         std::string holder;
         if (facts.sale) {
+          // The buyer's holdings, then those of the attendee's other buyer records (rarely any:
+          // the account that proved a guest's address, the guest records an account owns).
           auto row = db.prepare("SELECT " ADMIT_ATTENDEE_HOLDINGS(
-              "?3") ", (SELECT name FROM users WHERE id = ?2) "
-                    "FROM registrations WHERE event_id = ?1 AND " ADMIT_ATTENDEE_ORDERS("user_id", "?2", "?4"));
+              "?3") ", (SELECT name FROM users WHERE id = ?2), EXISTS (SELECT 1 FROM guest_buyers WHERE user_id = ?4) "
+                    "FROM registrations WHERE event_id = ?1 AND user_id = ?2");
           row.bind(1, reg.event_id).bind(2, reg.user_id).bind(3, seconds(now)).bind(4, attendee);
           row.step();
           facts.holdings =
-              read_holdings([&](int i) { return row.integer(i); }, [&](int i) { return row.optional_integer(i); });
+              read_holdings([&](int c) { return row.integer(c); }, [&](int c) { return row.optional_integer(c); });
           holder = shared->guest ? shared->guest->name : row.text(4);
+          std::vector<std::string> others;
+          if (attendee != reg.user_id) others.push_back(attendee);
+          if (row.integer(5) != 0) {
+            auto owned = db.prepare("SELECT id FROM guest_buyers WHERE user_id = ?1");
+            owned.bind(1, attendee);
+            while (owned.step()) {
+              if (auto id = owned.text(0); id != reg.user_id) others.push_back(std::move(id));
+            }
+          }
+          for (auto const& buyer : others) {
+            auto theirs = db.prepare(
+                "SELECT " ADMIT_ATTENDEE_HOLDINGS("?3") " FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+            theirs.bind(1, reg.event_id).bind(2, buyer).bind(3, seconds(now));
+            theirs.step();
+            facts.holdings =
+                holdings_together(facts.holdings, read_holdings([&](int c) { return theirs.integer(c); },
+                                                                [&](int c) { return theirs.optional_integer(c); }));
+          }
         }
         if (facts.sale && terms.capped_by_client()) {
           auto row = db.prepare(
