@@ -19,7 +19,7 @@ OrderLink GuestOrders::new_link() {
 
 GuestBuyer GuestOrders::buyer_for(GuestBuyer buyer) {
   if (auto known = store_.find_guest(buyer.email)) {
-    known->name = std::move(buyer.name);  // this order's buyer name; the record keeps its first
+    known->name = std::move(buyer.name);  // this order's buyer name, which the record takes too
     return std::move(*known);
   }
   buyer.id = entropy_.new_id();

@@ -4,6 +4,22 @@
 
 namespace admit {
 
+std::string_view attendee_of(std::string_view buyer_id, std::optional<std::string> const& owner_id) {
+  return owner_id && !owner_id->empty() ? std::string_view(*owner_id) : buyer_id;
+}
+
+AttendeeHoldings holdings_together(AttendeeHoldings const& a, AttendeeHoldings const& b) {
+  auto const later = [](std::optional<Timestamp> x, std::optional<Timestamp> y) {
+    if (!x) return y;
+    if (!y) return x;
+    return std::optional<Timestamp>(std::max(*x, *y));
+  };
+  return AttendeeHoldings{.seats = a.seats + b.seats,
+                          .open_holds = a.open_holds + b.open_holds,
+                          .last_lapse = later(a.last_lapse, b.last_lapse),
+                          .cancelled_hold_end = later(a.cancelled_hold_end, b.cancelled_hold_end)};
+}
+
 bool within_attendee_limit(std::int32_t held, std::int32_t quantity, std::int32_t max_per_attendee) {
   return static_cast<std::int64_t>(held) + quantity <= max_per_attendee;
 }

@@ -7,10 +7,22 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "domain/time.hpp"
 
 namespace admit {
+
+/// The attendee an order's limits count against (maxPerAttendee, the open hold, the cooldown),
+/// given its buyer (an account, or a guest buyer record) and, for a guest order, the account that
+/// proved the guest's address (nullopt or empty: none has): that account. A person is one
+/// attendee however they order: an account together with the guest buyer records of the
+/// addresses it proved, so an address's guest orders count against its account's limit and the
+/// account's orders against a guest order of that address. Stores read the holdings of the
+/// order's own buyer, of the attendee and of every guest buyer record the attendee owns, and
+/// combine them (holdings_together), under one lock per attendee.
+std::string_view attendee_of(std::string_view buyer_id, std::optional<std::string> const& owner_id);
 
 /// What one attendee already has of one event, as read in the writing transaction.
 struct AttendeeHoldings {
@@ -23,6 +35,10 @@ struct AttendeeHoldings {
   /// keep seats forever.
   std::optional<Timestamp> cancelled_hold_end;
 };
+
+/// What one person holds over two of their buyer records (attendee_of): the seats and open holds
+/// of both, the later of their lapsed holds and of their cancelled holds' ends.
+AttendeeHoldings holdings_together(AttendeeHoldings const& a, AttendeeHoldings const& b);
 
 /// How unpaid orders of one event hold their seats.
 struct HoldRules {

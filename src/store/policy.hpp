@@ -129,6 +129,13 @@ inline PlacementResult placement_result(PlacementDecision const& decision) {
   ") THEN hold_expires_at END), "                                                               \
   "MAX(CASE WHEN status = 'cancelled' AND hold_expires_at > " now " THEN hold_expires_at END) "
 
+/// The buyer records whose orders count as one attendee's (domain/order_rules.hpp, attendee_of),
+/// besides the order's own buyer: the attendee and every guest buyer record it owns; `attendee`
+/// is an SQL expression. Each is then read apart by (user_id, event_id), which an index serves,
+/// where one condition naming them all made the planners read the event's every order.
+#define ADMIT_ATTENDEE_RECORDS(attendee) \
+  "SELECT " attendee " UNION SELECT gb.id FROM guest_buyers gb WHERE gb.user_id = " attendee
+
 /// Unpaid orders of a client address that hold seats (index registrations_unpaid_by_client).
 #define ADMIT_OPEN_HOLD(now) "status = 'pending_payment' AND hold_expires_at > " now
 

@@ -291,6 +291,10 @@ std::optional<EmailDelivery> read_email_delivery(Row const& row, int first) {
 /// A registration with its latest confirmation, answers and attendees, over
 /// `registrations r` ADMIT_EMAIL_JOIN("r."); read with read_detail (tickets and items apart).
 #define ADMIT_GUEST_COLUMNS(p) p "id, " p "name, " p "email, " p "user_id"
+/// A guest order's buyer as read with read_guest, over `registrations r` joined with its
+/// `guest_buyers g`: the name this order gave (V025), where the record keeps the latest one
+/// (orders before V025 were given the record's name then).
+#define ADMIT_ORDER_GUEST_COLUMNS "g.id, COALESCE(r.buyer_name, g.name), g.email, g.user_id"
 
 template <class Row>
 GuestBuyer read_guest(Row const& row, int first = 0) {
@@ -313,7 +317,7 @@ void read_promo_of_order(Row const& row, int first, Registration& r) {
 /// ADMIT_DETAIL_COLUMNS ADMIT_DETAIL_FROM, read with read_detail.
 #define ADMIT_DETAIL_COLUMNS       \
   ADMIT_REGISTRATION_COLUMNS("r.") \
-  ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees, " ADMIT_GUEST_COLUMNS("g.") ", " ADMIT_PROMO_OF_ORDER("r.")
+  ", " ADMIT_EMAIL_COLUMNS ", r.answers, r.attendees, " ADMIT_ORDER_GUEST_COLUMNS ", " ADMIT_PROMO_OF_ORDER("r.")
 #define ADMIT_DETAIL_FROM " FROM registrations r" ADMIT_EMAIL_JOIN("r.") "LEFT JOIN guest_buyers g ON g.id = r.user_id "
 /// An account's own registrations and those of the guest buyers whose address it proved, for
 /// `WHERE` after ADMIT_DETAIL_FROM; `user` is the account id's placeholder.
@@ -343,7 +347,7 @@ RegistrationDetail read_detail(Row const& row) {
 #define ADMIT_REGISTRATION_ROWS_FROM                                                                \
   " FROM registrations r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN guest_buyers g ON g.id = " \
   "r.user_id" ADMIT_EMAIL_JOIN("r.")
-#define ADMIT_BUYER_NAME "COALESCE(u.name, g.name, '')"
+#define ADMIT_BUYER_NAME "COALESCE(u.name, r.buyer_name, g.name, '')"
 #define ADMIT_BUYER_EMAIL "COALESCE(u.email, g.email, '')"
 /// An organizer's row of a registration; `types` is the engine's expression for its items as
 /// "2 × VIP; 1 × Regular" (ADMIT_ITEMS_SUMMARY_SQLITE, ADMIT_ITEMS_SUMMARY_POSTGRES).

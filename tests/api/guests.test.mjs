@@ -254,6 +254,23 @@ describe('an order token opens its own order only', () => {
 
 // ---- joining an account ----
 
+/** Proves `email` with the verification link of the mail it received, as a person would. */
+async function verifyByMail(email) {
+  const dir = join(srv.dataDir, 'mail');
+  let verifyToken;
+  for (const deadline = Date.now() + 15_000; !verifyToken && Date.now() < deadline;) {
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.eml'))) {
+      const text = await messageText(await readFile(join(dir, name), 'utf8'));
+      if (!text.toLowerCase().includes(email)) continue;
+      verifyToken = /\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1] ?? verifyToken;
+    }
+    if (!verifyToken) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(verifyToken, 'a verification link arrived');
+  const verified = await api(base, 'POST', '/api/auth/verify-email', { body: { token: verifyToken } });
+  assert.ok(verified.status < 300, verified.text);
+}
+
 describe('an account that proves the address takes its guest orders', () => {
   it('not by signing up, only by verifying; the orders show in My tickets, their codes and tokens stay', async () => {
     const { e, regular } = await twoTypes();
@@ -268,20 +285,7 @@ describe('an account that proves the address takes its guest orders', () => {
     assert.ok(!(await listed()).includes(placed.json.registrationId), 'an unverified address joins nothing');
     assertProblem(await api(base, 'GET', `/api/registrations/${placed.json.registrationId}`, { token: account.accessToken }), 404);
 
-    // The verification link, read from the mail as a person would.
-    const dir = join(srv.dataDir, 'mail');
-    let verifyToken;
-    for (const deadline = Date.now() + 15_000; !verifyToken && Date.now() < deadline;) {
-      for (const name of (await readdir(dir)).filter((n) => n.endsWith('.eml'))) {
-        const text = await messageText(await readFile(join(dir, name), 'utf8'));
-        if (!text.toLowerCase().includes(email)) continue;
-        verifyToken = /\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1] ?? verifyToken;
-      }
-      if (!verifyToken) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(verifyToken, 'a verification link arrived');
-    const verified = await api(base, 'POST', '/api/auth/verify-email', { body: { token: verifyToken } });
-    assert.ok(verified.status < 300, verified.text);
+    await verifyByMail(email);
 
     assert.ok((await listed()).includes(placed.json.registrationId), 'the guest order shows in the account');
     const mine = await api(base, 'GET', `/api/registrations/${placed.json.registrationId}`, { token: account.accessToken });
@@ -297,6 +301,50 @@ describe('an account that proves the address takes its guest orders', () => {
     const later = await guestOrder({ eventId: e.eventId, items: [{ ticketTypeId: regular, quantity: 1 }], buyer: { name: 'Kim', email } });
     assert.equal(later.status, 201, later.text);
     assert.ok((await listed()).includes(later.json.registrationId));
+  });
+});
+
+describe('one person, one limit: an account and the guest orders of the address it proved', () => {
+  it('share the event\'s maxPerAttendee, whichever way the person orders, in turn or at once', async () => {
+    const { e, regular, vip } = await twoTypes({ maxPerAttendee: 3 });
+    const other = await twoTypes({ maxPerAttendee: 3 });
+    const email = uniqueEmail();
+    const buy = (event, type, quantity) =>
+      guestOrder({ eventId: event.eventId, items: [{ ticketTypeId: type, quantity }], buyer: { name: 'Pat', email } });
+    assert.equal((await buy(e, regular, 2)).status, 201);
+    const account = await signup(base, 'attendee', { email });
+    const own = (event, type, quantity) => api(base, 'POST', '/api/registrations', {
+      token: account.accessToken, body: { eventId: event.eventId, items: [{ ticketTypeId: type, quantity }] },
+    });
+    assert.equal((await own(e, vip, 2)).status, 201, 'an address merely claimed is not the account\'s: 2 + 2');
+    await verifyByMail(email);
+    // Proved: the 2 + 2 seats are one person's now, over the limit of 3; nothing more either way.
+    for (const refused of [await own(e, vip, 1), await buy(e, regular, 1)]) {
+      assertProblem(refused, 409);
+      assert.match(refused.json.type, /attendee-limit$/);
+    }
+    assert.equal(await rowsOf(e.eventId), 2);
+    // Another event: two seats each way at once, against 3: one of the two orders is placed.
+    const both = await Promise.all([own(other.e, other.vip, 2), buy(other.e, other.regular, 2)]);
+    assert.deepEqual(both.map((r) => r.status).sort(), [201, 409], both.map((r) => r.text).join(' | '));
+    assert.equal(await rowsOf(other.e.eventId), 1);
+  });
+});
+
+describe('a guest order keeps the buyer name it was placed with', () => {
+  it('a later order of the address with another name shows that name; the first keeps its own', async () => {
+    const { e, regular } = await twoTypes();
+    const email = uniqueEmail();
+    const order = (name) =>
+      guestOrder({ eventId: e.eventId, items: [{ ticketTypeId: regular, quantity: 1 }], buyer: { name, email } });
+    const first = await order('Robin First');
+    const second = await order('Robin Second');
+    assert.equal(second.status, 201, second.text);
+    const shown = async (placed) =>
+      (await open('GET', `/api/registrations/${placed.json.registrationId}`, placed.json.orderToken)).json.buyer.name;
+    assert.equal(await shown(first), 'Robin First');
+    assert.equal(await shown(second), 'Robin Second');
+    assert.equal(second.json.tickets[0].holderName, 'Robin Second', 'its ticket holds that name where nobody was named');
   });
 });
 

@@ -211,7 +211,8 @@ Error write_failure(std::exception_ptr const& failure, std::string_view what);
 
 /// The statement that writes guest buyers' records (id, email, name arrays) where their
 /// addresses have none yet, each owned at once by an account that proved the address already;
-/// the record keeps the name its first order gave.
+/// a known address's record takes the latest order's name (each order keeps its own,
+/// registrations.buyer_name). One row per address.
 inline pg::Statement guest_rows(std::vector<std::string> const& ids, std::vector<std::string> const& emails,
                                 std::vector<std::string> const& names, Timestamp now) {
   return {
@@ -219,7 +220,7 @@ inline pg::Statement guest_rows(std::vector<std::string> const& ids, std::vector
       "SELECT g.id, g.email, g.name, u.id, $4::bigint, CASE WHEN u.id IS NULL THEN NULL ELSE $4::bigint END "
       "FROM unnest($1::text[], $2::text[], $3::text[]) AS g(id, email, name) "
       "LEFT JOIN users u ON u.email = g.email AND u.email_verified_at IS NOT NULL "
-      "ON CONFLICT (email) DO NOTHING",
+      "ON CONFLICT (email) DO UPDATE SET name = excluded.name WHERE guest_buyers.name <> excluded.name",
       {pg::text_array(ids), pg::text_array(emails), pg::text_array(names), pg::param(seconds(now))}};
 }
 

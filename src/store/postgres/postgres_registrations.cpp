@@ -42,7 +42,8 @@ using Pair = std::pair<std::string, std::string>;
 /// Columns of the rows a batch inserts, one array per column.
 struct RegistrationRows {
   std::vector<std::string> id, event_id, type_id, user_id, status, currency, request_hash, answers, attendees;
-  std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address, promo_code_id, promo_code;
+  std::vector<std::optional<std::string>> payment_id, idempotency_key, client_address, promo_code_id, promo_code,
+      buyer_name;
   std::vector<std::int64_t> quantity, amount, registered_at, updated_at, discount;
   std::vector<std::optional<std::int64_t>> hold;
 
@@ -68,6 +69,7 @@ struct RegistrationRows {
     promo_code_id.push_back(r.promo_code_id);
     promo_code.push_back(r.promo_code);
     discount.push_back(r.discount_minor);
+    buyer_name.push_back(o.guest ? std::optional<std::string>(o.guest->name) : std::nullopt);
   }
 };
 
@@ -96,6 +98,13 @@ constexpr std::string_view kGuardFailed = "AD001";
   "SELECT e.id, e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee " \
   "FROM events e WHERE e.id = ANY($1::text[])"
 
+/// Each address's guest buyer record (its id, or NULL) and the account its orders count
+/// against: the record's owner, or the verified account the record would be given to.
+#define ADMIT_GUEST_OWNERS                                                                               \
+  "SELECT a.email, g.id, COALESCE(g.user_id, u.id) FROM (SELECT DISTINCT email FROM unnest($1::text[]) " \
+  "AS x(email)) a LEFT JOIN guest_buyers g ON g.email = a.email "                                        \
+  "LEFT JOIN users u ON u.email = a.email AND u.email_verified_at IS NOT NULL"
+
 /// How a batch claims its seats.
 enum class Claim {
   /// Reads without locking the events, decides, inserts, and takes the seats at the very end
@@ -115,10 +124,34 @@ enum class Claim {
 /// guard finds the seats or the event changed). Orders of one batch see each other's seats
 /// and idempotency keys.
 void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim claim) {
+  // Whose limits each guest order counts against (domain attendee_of): its address's account,
+  // read before the locks so that the order takes that person's lock, and read again under
+  // them: if a sign-up proved the address in between, the order is decided again.
+  std::unordered_map<std::string, std::string> owners;  // address → the account that proved it
+  {
+    std::vector<std::string> addresses;
+    for (auto const& o : batch) {
+      if (o.order.guest) addresses.push_back(o.order.guest->email);
+    }
+    if (!addresses.empty()) {
+      auto const r = db.exec(ADMIT_GUEST_OWNERS, {pg::text_array(addresses)});
+      for (int i : std::views::iota(0, r.rows())) {
+        if (!r.is_null(i, 2)) owners[r.text(i, 0)] = r.text(i, 2);
+      }
+    }
+  }
+  auto const attendee_of_order = [&owners](NewRegistration const& order) {
+    std::optional<std::string> owner;
+    if (order.guest) {
+      if (auto const found = owners.find(order.guest->email); found != owners.end()) owner = found->second;
+    }
+    return std::string(attendee_of(order.registration.user_id, owner));
+  };
   std::set<std::string> event_ids;
   std::set<std::string> user_ids;
   std::set<std::int64_t> attendee_keys;
-  std::vector<std::string> key_users, keys, pair_events, pair_users, client_events, clients, guest_emails;
+  std::vector<std::string> key_users, keys, pair_events, pair_users, pair_attendees, client_events, clients,
+      guest_emails;
   std::vector<std::string> promo_ids, promo_buyers;  // each order's code with its buyer
   for (auto& o : batch) {
     auto const& reg = o.order.registration;
@@ -133,6 +166,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     user_ids.insert(reg.user_id);
     pair_events.push_back(reg.event_id);
     pair_users.push_back(reg.user_id);
+    pair_attendees.push_back(attendee_of_order(o.order));
+    // One lock per person and event: every order counted against the attendee takes turns (a
+    // guest order of a proved address with its account's). Late payments take the buyer's.
+    attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, pair_attendees.back()));
     attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, reg.user_id));
     if (terms_of(o.order).capped_by_client()) {
       // One client's unpaid orders for one event take turns across nodes too, so its cap holds.
@@ -168,11 +205,15 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       {"SELECT r.user_id, r.idempotency_key, r.id, r.request_hash FROM registrations r "
        "JOIN unnest($1::text[], $2::text[]) AS ik(u, k) ON r.user_id = ik.u AND r.idempotency_key = ik.k",
        {pg::text_array(key_users), pg::text_array(keys)}},
-      {"SELECT r.event_id, r.user_id, " ADMIT_ATTENDEE_HOLDINGS(
-           "$3") " FROM registrations r "
-                 "JOIN (SELECT DISTINCT e, u FROM unnest($1::text[], $2::text[]) AS k(e, u)) k "
-                 "ON r.event_id = k.e AND r.user_id = k.u GROUP BY r.event_id, r.user_id",
-       {pg::text_array(pair_events), pg::text_array(pair_users), param(seconds(batch.front().now))}},
+      // One row per (event, attendee, buyer record of the attendee's), combined below.
+      {"SELECT k.e, k.a, " ADMIT_ATTENDEE_HOLDINGS(
+           "$4") " FROM registrations r "
+                 "JOIN (SELECT DISTINCT p.e, p.a, b.id FROM unnest($1::text[], $2::text[], $3::text[]) AS p(e, u, a) "
+                 "CROSS JOIN LATERAL (SELECT p.u UNION " ADMIT_ATTENDEE_RECORDS(
+                     "p.a") ") AS b(id)) k "
+                            "ON r.event_id = k.e AND r.user_id = k.id GROUP BY k.e, k.a, k.id",
+       {pg::text_array(pair_events), pg::text_array(pair_users), pg::text_array(pair_attendees),
+        param(seconds(batch.front().now))}},
       {"SELECT id, name FROM users WHERE id = ANY($1::text[])",
        {pg::text_array(std::vector<std::string>(user_ids.begin(), user_ids.end()))}},
       {"SELECT r.event_id, r.client_address, COUNT(*) FROM registrations r "
@@ -183,8 +224,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   // Only a batch with guest orders reads their addresses' buyer records: the signed-in sale
   // does no extra work.
   if (!guest_emails.empty()) {
-    read_statements.push_back(
-        {"SELECT email, id FROM guest_buyers WHERE email = ANY($1::text[])", {pg::text_array(guest_emails)}});
+    read_statements.push_back({ADMIT_GUEST_OWNERS, {pg::text_array(guest_emails)}});
   }
   // Only a batch with codes reads them, each with its buyers' uses: read after the attendees'
   // locks, under which a buyer's uses change, and (claiming under lock) the events' locks,
@@ -220,10 +260,12 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   for (auto const& r = reads[4]; int i : std::views::iota(0, r.rows())) {
     used_keys[{r.text(i, 0), r.text(i, 1)}] = {r.text(i, 2), r.text(i, 3)};
   }
-  std::map<Pair, AttendeeHoldings> held;  // (event, user) → what the attendee holds already
+  // (event, attendee) → what the attendee holds already, over all their buyer records
+  std::map<Pair, AttendeeHoldings> held;
   for (auto const& r = reads[5]; int i : std::views::iota(0, r.rows())) {
-    held[{r.text(i, 0), r.text(i, 1)}] =
-        read_holdings([&](int c) { return r.integer(i, c + 2); }, [&](int c) { return r.optional_integer(i, c + 2); });
+    auto& person = held[{r.text(i, 0), r.text(i, 1)}];
+    person = holdings_together(person, read_holdings([&](int c) { return r.integer(i, c + 2); },
+                                                     [&](int c) { return r.optional_integer(i, c + 2); }));
   }
   std::map<Pair, std::int32_t> client_holds;  // (event, client address) → its open unpaid orders
   for (auto const& r = reads[7]; int i : std::views::iota(0, r.rows())) {
@@ -231,9 +273,13 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   }
   std::unordered_map<std::string, std::string> names;
   for (auto const& r = reads[6]; int i : std::views::iota(0, r.rows())) names[r.text(i, 0)] = r.text(i, 1);
-  std::unordered_map<std::string, std::string> guest_ids;  // address → its buyer record's id
+  std::unordered_map<std::string, std::string> guest_ids;   // address → its buyer record's id
+  std::unordered_map<std::string, std::string> owners_now;  // address → its account, under the locks
   if (!guest_emails.empty()) {
-    for (auto const& r = reads[8]; int i : std::views::iota(0, r.rows())) guest_ids[r.text(i, 0)] = r.text(i, 1);
+    for (auto const& r = reads[8]; int i : std::views::iota(0, r.rows())) {
+      if (!r.is_null(i, 1)) guest_ids[r.text(i, 0)] = r.text(i, 1);
+      if (!r.is_null(i, 2)) owners_now[r.text(i, 0)] = r.text(i, 2);
+    }
   }
   std::map<std::string, PromoFacts> promos;       // code id → the code, its uses as this batch left them
   std::map<Pair, std::int32_t> promo_buyer_uses;  // (code id, buyer) → the buyer's uses, likewise
@@ -245,7 +291,9 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     }
   }
   std::map<std::string, std::int64_t> promo_taken;  // code id → uses this batch takes
-  std::vector<std::string> new_guest_ids, new_guest_emails, new_guest_names, link_registrations;
+  // The buyer records this batch's guest orders write: one per address (guest_row: its index).
+  std::vector<std::string> guest_row_ids, guest_row_emails, guest_row_names, link_registrations;
+  std::map<std::string, std::size_t> guest_row;
   std::vector<OrderLink> links;
 
   RegistrationRows rows;
@@ -259,8 +307,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     auto& reg = o.order.registration;
     if (o.order.guest) {
       // Decided with the address's buyer record as stored (or as an earlier order of this batch made it).
-      auto const known = guest_ids.find(o.order.guest->email);
-      if (known != guest_ids.end() && known->second != reg.user_id) {
+      auto const& email = o.order.guest->email;
+      auto const known = guest_ids.find(email);
+      auto const owner_now = owners_now.find(email);
+      auto const owner = owners.find(email);
+      bool const same_owner = owner_now == owners_now.end()
+                                  ? owner == owners.end()
+                                  : owner != owners.end() && owner->second == owner_now->second;
+      if ((known != guest_ids.end() && known->second != reg.user_id) || !same_owner) {
         o.result.outcome = Placement::buyer_changed;
         continue;
       }
@@ -277,7 +331,7 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     }
     auto const event = events.find(reg.event_id);
     if (event != events.end()) facts.sale = event->second.sale;
-    Pair const attendee{reg.event_id, reg.user_id};
+    Pair const attendee{reg.event_id, attendee_of_order(o.order)};
     if (auto const found = held.find(attendee); found != held.end()) facts.holdings = found->second;
     Pair const client{reg.event_id, o.order.client_address};
     if (terms.capped_by_client()) {
@@ -327,11 +381,14 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     audits.add(o.now, o.actor, reg.id, status_name(reg.status), reg.event_id);
     if (reg.status == RegistrationStatus::confirmed) confirmed.push_back(reg.id);
     if (auto const& guest = o.order.guest) {
-      // One row per address: a second order of it in this batch changes nothing more.
-      if (guest_ids.insert_or_assign(guest->email, reg.user_id).second) {
-        new_guest_ids.push_back(guest->id);
-        new_guest_emails.push_back(guest->email);
-        new_guest_names.push_back(guest->name);
+      // One row per address, made or (a known address) given the latest order's name.
+      guest_ids.insert_or_assign(guest->email, reg.user_id);
+      if (auto const [row, first] = guest_row.try_emplace(guest->email, guest_row_ids.size()); first) {
+        guest_row_ids.push_back(guest->id);
+        guest_row_emails.push_back(guest->email);
+        guest_row_names.push_back(guest->name);
+      } else {
+        guest_row_names[row->second] = guest->name;
       }
       link_registrations.push_back(reg.id);
       links.push_back(reg.status == RegistrationStatus::confirmed
@@ -380,10 +437,10 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   std::vector<pg::Statement> writes{
       {"INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, currency, "
        "payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, client_address, "
-       "answers, attendees, promo_code_id, promo_code, discount_minor) "
+       "answers, attendees, promo_code_id, promo_code, discount_minor, buyer_name) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], "
        "$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], "
-       "$16::text[], $17::text[], $18::text[], $19::text[], $20::bigint[])",
+       "$16::text[], $17::text[], $18::text[], $19::text[], $20::bigint[], $21::text[])",
        {pg::text_array(rows.id),
         pg::text_array(rows.event_id),
         pg::text_array(rows.type_id),
@@ -403,7 +460,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
         pg::text_array(rows.attendees),
         pg::text_array(rows.promo_code_id),
         pg::text_array(rows.promo_code),
-        pg::int_array(rows.discount)}},
+        pg::int_array(rows.discount),
+        pg::text_array(rows.buyer_name)}},
       {"INSERT INTO audit_log (at, actor_id, request_id, action, subject_type, subject_id, detail, event_id) "
        "SELECT at, a, q, 'registration.created', 'registration', s, d, e "
        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(at, a, q, s, d, e)",
@@ -415,8 +473,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
   if (!confirmed.empty()) {
     writes.push_back(pg_detail::registration_mail_rows(MailKind::registration_confirmed, confirmed, batch.front().now));
   }
-  if (!new_guest_ids.empty()) {
-    writes.push_back(pg_detail::guest_rows(new_guest_ids, new_guest_emails, new_guest_names, batch.front().now));
+  if (!guest_row_ids.empty()) {
+    writes.push_back(pg_detail::guest_rows(guest_row_ids, guest_row_emails, guest_row_names, batch.front().now));
   }
   if (!links.empty()) {
     for (auto& statement : pg_detail::order_link_rows(link_registrations, links, batch.front().now)) {

@@ -333,7 +333,11 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
       "registrations WHERE user_id IN " +
           buyers + ")",
       {param(who.id), param(seconds(now))});
-  db.exec("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " + buyers, {param(who.id)});
+  db.exec(
+      "UPDATE registrations SET answers = '{}', attendees = '[]', buyer_name = CASE WHEN buyer_name IS NULL THEN "
+      "NULL ELSE $2 END WHERE user_id IN " +
+          buyers,
+      {param(who.id), param(kErasedName)});
   db.exec("UPDATE tickets SET holder_name = $3, holder_email = NULL, answers = '{}' WHERE user_id IN " + buyers +
               " OR holder_email = $2",
           {param(who.id), param(who.email), param(kErasedName)});

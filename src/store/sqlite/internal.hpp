@@ -160,13 +160,14 @@ inline void queue_registration_mail(sqlite::Connection& db, MailKind kind, std::
 }
 
 /// Writes a guest buyer's record when its address has none yet: owned at once by an account
-/// that has proved the address already. The record keeps the name its first order gave.
+/// that has proved the address already. The record's name is the latest order's (each order
+/// keeps its own, registrations.buyer_name).
 inline void save_guest(sqlite::Connection& db, GuestBuyer const& guest, Timestamp now) {
   db.prepare(
         "INSERT INTO guest_buyers (id, email, name, user_id, created_at, joined_at) "
         "SELECT ?1, ?2, ?3, u.id, ?4, CASE WHEN u.id IS NULL THEN NULL ELSE ?4 END FROM (SELECT 1) AS one "
         "LEFT JOIN users u ON u.email = ?2 AND u.email_verified_at IS NOT NULL WHERE true "
-        "ON CONFLICT (email) DO NOTHING")
+        "ON CONFLICT (email) DO UPDATE SET name = excluded.name WHERE guest_buyers.name <> excluded.name")
       .bind(1, guest.id)
       .bind(2, guest.email)
       .bind(3, guest.name)

@@ -70,15 +70,23 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
   writes_->submit(
       [shared, result, now, actor](Connection& db) {
         auto& reg = shared->registration;
+        // Whose limits the order counts against: a guest order's, its address's account once one
+        // proved it (the record's owner, or the account its record will be given to below).
+        std::optional<std::string> owner;
         if (shared->guest) {
           // A guest order is decided with its address's buyer record as stored now.
-          auto row = db.prepare("SELECT id FROM guest_buyers WHERE email = ?1");
+          auto row = db.prepare(
+              "SELECT g.id, COALESCE(g.user_id, (SELECT u.id FROM users u WHERE u.email = ?1 AND "
+              "u.email_verified_at IS NOT NULL)) FROM (SELECT 1) AS one LEFT JOIN guest_buyers g ON g.email = ?1");
           row.bind(1, shared->guest->email);
-          if (row.step() && row.text(0) != reg.user_id) {
+          row.step();
+          if (!row.is_null(0) && row.text(0) != reg.user_id) {
             result->outcome = Placement::buyer_changed;
             return;
           }
+          if (!row.is_null(1)) owner = row.text(1);
         }
+        std::string const attendee(attendee_of(reg.user_id, owner));
         auto const terms = terms_of(*shared);
         OrderFacts facts;
         std::string replayed_id;
@@ -114,14 +122,34 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         }
         std::string holder;
         if (facts.sale) {
+          // The buyer's holdings, then those of the attendee's other buyer records (rarely any:
+          // the account that proved a guest's address, the guest records an account owns).
           auto row = db.prepare("SELECT " ADMIT_ATTENDEE_HOLDINGS(
-              "?3") ", (SELECT name FROM users WHERE id = ?2) "
+              "?3") ", (SELECT name FROM users WHERE id = ?2), EXISTS (SELECT 1 FROM guest_buyers WHERE user_id = ?4) "
                     "FROM registrations WHERE event_id = ?1 AND user_id = ?2");
-          row.bind(1, reg.event_id).bind(2, reg.user_id).bind(3, seconds(now));
+          row.bind(1, reg.event_id).bind(2, reg.user_id).bind(3, seconds(now)).bind(4, attendee);
           row.step();
           facts.holdings =
-              read_holdings([&](int i) { return row.integer(i); }, [&](int i) { return row.optional_integer(i); });
+              read_holdings([&](int c) { return row.integer(c); }, [&](int c) { return row.optional_integer(c); });
           holder = shared->guest ? shared->guest->name : row.text(4);
+          std::vector<std::string> others;
+          if (attendee != reg.user_id) others.push_back(attendee);
+          if (row.integer(5) != 0) {
+            auto owned = db.prepare("SELECT id FROM guest_buyers WHERE user_id = ?1");
+            owned.bind(1, attendee);
+            while (owned.step()) {
+              if (auto id = owned.text(0); id != reg.user_id) others.push_back(std::move(id));
+            }
+          }
+          for (auto const& buyer : others) {
+            auto theirs = db.prepare(
+                "SELECT " ADMIT_ATTENDEE_HOLDINGS("?3") " FROM registrations WHERE event_id = ?1 AND user_id = ?2");
+            theirs.bind(1, reg.event_id).bind(2, buyer).bind(3, seconds(now));
+            theirs.step();
+            facts.holdings =
+                holdings_together(facts.holdings, read_holdings([&](int c) { return theirs.integer(c); },
+                                                                [&](int c) { return theirs.optional_integer(c); }));
+          }
         }
         if (facts.sale && terms.capped_by_client()) {
           auto row = db.prepare(
@@ -162,8 +190,8 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
         db.prepare(
               "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
               "currency, payment_id, hold_expires_at, registered_at, updated_at, idempotency_key, request_hash, "
-              "client_address, answers, attendees, promo_code_id, promo_code, discount_minor) VALUES (?1, ?2, ?3, ?4, "
-              "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
+              "client_address, answers, attendees, promo_code_id, promo_code, discount_minor, buyer_name) VALUES (?1, "
+              "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)")
             .bind(1, reg.id)
             .bind(2, reg.event_id)
             .bind(3, reg.ticket_type_id)
@@ -186,6 +214,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             .bind(18, reg.promo_code_id)
             .bind(19, reg.promo_code)
             .bind(20, reg.discount_minor)
+            .bind(21, shared->guest ? std::optional<std::string_view>(shared->guest->name) : std::nullopt)
             .run();
         sqlite_detail::insert_items(db, reg.id, shared->items);
         for (auto& t : shared->tickets) {

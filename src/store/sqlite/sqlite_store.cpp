@@ -389,7 +389,9 @@ ErasedOrders erase_buyer_data(Connection& db, ErasedBuyer const& who, Timestamp 
       .bind(1, who.id)
       .bind(2, seconds(now))
       .run();
-  run("UPDATE registrations SET answers = '{}', attendees = '[]' WHERE user_id IN " + buyers);
+  run("UPDATE registrations SET answers = '{}', attendees = '[]', buyer_name = CASE WHEN buyer_name IS NULL THEN NULL "
+      "ELSE ?4 END WHERE user_id IN " +
+      buyers);
   run("UPDATE tickets SET holder_name = ?4, holder_email = NULL, answers = '{}' WHERE user_id IN " + buyers +
       " OR holder_email = ?2");
   run("UPDATE guest_buyers SET name = ?4, email = 'erased-' || id || '@erased.invalid' WHERE id IN " + buyers);

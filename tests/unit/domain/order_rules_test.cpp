@@ -85,5 +85,25 @@ TEST(CancellationPolicy, ReleasesOnlyUnusedSeatsBeforeTheStart) {
   EXPECT_EQ(seats_released(facts(kNow + days{30})), 0);
 }
 
+TEST(AttendeeOf, AGuestOrderCountsAgainstTheAccountThatProvedItsAddress) {
+  EXPECT_EQ(attendee_of("g1", std::string("u1")), "u1");
+  EXPECT_EQ(attendee_of("g1", std::nullopt), "g1") << "until an account proves the address";
+  EXPECT_EQ(attendee_of("g1", std::string()), "g1");
+  EXPECT_EQ(attendee_of("u1", std::nullopt), "u1") << "an account's own order";
+}
+
+TEST(HoldingsTogether, AddSeatsAndHoldsAndKeepTheLaterEnds) {
+  Timestamp const t{std::chrono::seconds{1'000}};
+  AttendeeHoldings const guest{.seats = 2, .open_holds = 1, .last_lapse = t, .cancelled_hold_end = std::nullopt};
+  AttendeeHoldings const account{
+      .seats = 1, .open_holds = 0, .last_lapse = t + std::chrono::hours(1), .cancelled_hold_end = t};
+  auto const both = holdings_together(guest, account);
+  EXPECT_EQ(both.seats, 3);
+  EXPECT_EQ(both.open_holds, 1);
+  EXPECT_EQ(both.last_lapse, t + std::chrono::hours(1));
+  EXPECT_EQ(both.cancelled_hold_end, t);
+  EXPECT_EQ(holdings_together(AttendeeHoldings{}, AttendeeHoldings{}).last_lapse, std::nullopt);
+}
+
 }  // namespace
 }  // namespace admit

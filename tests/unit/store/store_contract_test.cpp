@@ -2121,6 +2121,87 @@ TYPED_TEST(RegistrationContract, OneAddressesFirstGuestOrdersRacingOnTwoNodesGet
   EXPECT_EQ(this->registered("e1"), 3);
 }
 
+TYPED_TEST(RegistrationContract, APersonsSeatLimitCountsTheirAccountsOrdersAndTheGuestOrdersOfTheAddressItProved) {
+  this->add_event_with("e1", 100, 3);
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g1", "kim@example.com", 2))->outcome, Placement::placed);
+  this->add_user("u-kim", "kim@example.com");
+  ASSERT_EQ(place(*this->store_, make_order("r2", "e1", "u-kim", 2))->outcome, Placement::placed)
+      << "an address merely claimed by an account is not its";
+  ASSERT_EQ(this->store_->find_registration("r2")->registration.user_id, "u-kim");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  // Proved: 2 + 2 seats are one person's now, over the limit of 3 already; nothing more either way.
+  EXPECT_EQ(place(*this->store_, make_order("r3", "e1", "u-kim", 1))->outcome, Placement::attendee_limit);
+  EXPECT_EQ(place(*this->store_, guest_order("r4", "e1", "g1", "kim@example.com", 1))->outcome,
+            Placement::attendee_limit);
+  // Another event: the account's order and its address's guest order share the limit of 3.
+  this->add_event_with("e2", 100, 3);
+  ASSERT_EQ(place(*this->store_, make_order("r5", "e2", "u-kim", 2))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, guest_order("r6", "e2", "g1", "kim@example.com", 2))->outcome,
+            Placement::attendee_limit);
+  EXPECT_EQ(place(*this->store_, guest_order("r7", "e2", "g1", "kim@example.com", 1))->outcome, Placement::placed);
+  // An address proved before its first guest order: that order counts the account's too.
+  this->add_user("u-lee", "lee@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-lee", "lee@example.com", "u-lee"));
+  ASSERT_EQ(this->store_->verify_email("v-lee", kNow, Actor{}), "u-lee");
+  ASSERT_EQ(place(*this->store_, make_order("r8", "e2", "u-lee", 3))->outcome, Placement::placed);
+  EXPECT_EQ(place(*this->store_, guest_order("r9", "e2", "g-lee", "lee@example.com", 1))->outcome,
+            Placement::attendee_limit);
+  // Other people's orders count for nobody else.
+  EXPECT_EQ(place(*this->store_, guest_order("r10", "e2", "g-max", "max@example.com", 3))->outcome, Placement::placed);
+  EXPECT_EQ(this->registered("e2"), 9);
+}
+
+TYPED_TEST(RegistrationContract, AnAccountAndTheGuestOrdersOfItsAddressRacingOnTwoNodesKeepOnePersonsLimit) {
+  // The account proved kim@'s address after a guest order made its buyer record (for another
+  // event). Twenty orders of one seat at once against a limit of 3 per person: the account's on
+  // one node, guest orders of the address on the other, while (on PostgreSQL) the event's row
+  // is held so that both nodes' batches read before either commits. Three placed, wherever.
+  this->add_event_with("e0", 100);
+  this->add_event_with("e1", 100, 3);
+  ASSERT_EQ(place(*this->store_, guest_order("r0", "e0", "g-kim", "kim@example.com"))->outcome, Placement::placed);
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  auto other = this->factory_.open();
+  RaceOutcome out;
+  race_with_row_held(
+      this->factory_, {this->store_.get(), other.get()}, "e1", "", 20,
+      [](int i) {
+        auto const id = "r" + std::to_string(i + 1);
+        return i % 2 == 0 ? make_order(id, "e1", "u-kim") : guest_order(id, "e1", "g-kim", "kim@example.com");
+      },
+      out);
+  EXPECT_EQ(out.failed.load(), 0);
+  EXPECT_EQ(out.placed.load(), 3);
+  EXPECT_EQ(out.attendee_limit.load(), 17);
+  EXPECT_EQ(this->registered("e1"), 3);
+}
+
+TYPED_TEST(RegistrationContract, AGuestOrderKeepsTheBuyerNameItWasPlacedWithAndTheRecordTakesTheLatest) {
+  this->add_event_with("e1", 100);
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g1", "kim@example.com"))->outcome, Placement::placed);
+  auto second = guest_order("r2", "e1", "g1", "kim@example.com");
+  second.guest->name = "Kim Second";
+  ASSERT_EQ(place(*this->store_, second)->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->find_registration("r1")->guest->name, "Kim Guest");
+  EXPECT_EQ(this->store_->find_registration("r2")->guest->name, "Kim Second");
+  EXPECT_EQ(this->store_->find_registration("r2")->tickets.at(0).holder_name, "Kim Second");
+  EXPECT_EQ(this->store_->find_guest("kim@example.com")->name, "Kim Second") << "the record's is the latest";
+  auto rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  std::ranges::sort(rows, {}, [](auto const& row) { return row.registration.id; });
+  EXPECT_EQ(rows[0].attendee_name, "Kim Guest");
+  EXPECT_EQ(rows[1].attendee_name, "Kim Second");
+  // Erasure replaces every name the buyer gave.
+  ASSERT_TRUE(this->store_->erase_guest({.email = "kim@example.com", .order_id = {}}, kNow, Actor{}));
+  for (auto const* id : {"r1", "r2"}) EXPECT_EQ(this->store_->find_registration(id)->guest->name, kErasedName) << id;
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM registrations WHERE buyer_name LIKE 'Kim%'"), "0");
+}
+
 TYPED_TEST(RegistrationContract, SeatsThatGoWhileABatchIsInFlightAreNotSoldTwice) {
   // The event has room when the batches read it; before they take their seats, another node
   // (here: the test) shrinks it to one free seat. Exactly one order gets it, the rest are sold
