@@ -134,6 +134,10 @@ class FakePaymentStore final : public PaymentStore {
     if (found == payments.end()) return std::nullopt;
     return found->second;
   }
+  void apply_refund_states(std::string, std::string, std::vector<RefundState>, Timestamp,
+                           Completion<Result<RefundApplied>> done) override {
+    done(RefundApplied::unknown_refund);
+  }
   void record_refund(DueRefund const& due_refund, std::string_view refund_id, bool completed, Timestamp now) override {
     std::lock_guard lock(mutex_);
     refunds_.push_back({due_refund, std::string(refund_id), completed, now});
