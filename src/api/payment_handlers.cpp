@@ -57,6 +57,7 @@ std::string_view result_name(PaymentEventResult result) {
     case PaymentEventResult::already_done: return "already_done";
     case PaymentEventResult::failure_recorded: return "failure_recorded";
     case PaymentEventResult::refunding: return "refunding";
+    case PaymentEventResult::refund_settled: return "refund_settled";
     case PaymentEventResult::unknown: return "unknown";
     case PaymentEventResult::ignored: break;
   }

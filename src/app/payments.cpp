@@ -132,6 +132,9 @@ void Payments::receive_webhook(std::string_view payload, std::string_view signat
 }
 
 void Payments::handle_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done) {
+  if (event.type == "refund.updated" || event.type == "refund.failed" || event.type == "charge.refunded") {
+    return handle_refund_event(event, std::move(done));
+  }
   bool const succeeded = event.type == "payment_intent.succeeded";
   bool const failed = event.type == "payment_intent.payment_failed";
   if (!succeeded && !failed) return done(PaymentEventOutcome{PaymentEventResult::ignored, {}});
@@ -182,6 +185,30 @@ void Payments::handle_event(PaymentEvent const& event, Completion<Result<Payment
                                   std::move(finish));
 }
 
+void Payments::handle_refund_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done) {
+  // Only final states move a refund; a pending one (or one needing the customer) waits for the
+  // next event.
+  std::vector<RefundState> settled;
+  for (auto const& refund : event.refunds) {
+    if (!refund.id.empty() && (refund.status == "succeeded" || refund.status == "failed")) settled.push_back(refund);
+  }
+  if (settled.empty()) return done(PaymentEventOutcome{PaymentEventResult::ignored, {}});
+  payments_.apply_refund_states(event.id, event.type, std::move(settled), clock_.now(),
+                                [done = std::move(done)](Result<RefundApplied> applied) {
+                                  if (!applied) return done(std::unexpected(applied.error()));
+                                  switch (*applied) {
+                                    case RefundApplied::recorded:
+                                      return done(PaymentEventOutcome{PaymentEventResult::refund_settled, {}});
+                                    case RefundApplied::already_done:
+                                      return done(PaymentEventOutcome{PaymentEventResult::already_done, {}});
+                                    case RefundApplied::duplicate_event:
+                                      return done(PaymentEventOutcome{PaymentEventResult::duplicate, {}});
+                                    case RefundApplied::unknown_refund: break;
+                                  }
+                                  done(PaymentEventOutcome{PaymentEventResult::unknown, {}});
+                                });
+}
+
 void Payments::confirm_sandbox_payment(Principal const& who, std::string_view intent_id, std::string_view card_number,
                                        Completion<Result<RegistrationDetail>> done) {
   auto const digits = card_digits(card_number);
@@ -229,9 +256,19 @@ void Payments::refund_now(DueRefund const& due) {
   // remainder): however often this runs, on however many nodes, the provider refunds once.
   RefundOutcome outcome{.id = {}, .completed = true};
   if (due.amount_minor > 0) outcome = provider_.refund(due.intent_id, due.amount_minor, due.idempotency_key);
-  payments_.record_refund(due, outcome.id, outcome.completed, clock_.now());
+  auto const now = clock_.now();
+  payments_.record_refund(due, outcome.id, outcome.completed, now);
   log::info("refunded",
             {{"registrationId", due.registration_id}, {"refundId", outcome.id}, {"amountMinor", due.amount_minor}});
+  if (outcome.completed || !sandbox_) return;
+  // A sandbox refund left pending ends through a signed event, as Stripe's would.
+  if (auto settled = sandbox_->settle_refund(due.intent_id, outcome.id, due.amount_minor, now)) {
+    receive_webhook(*settled, webhooks_.sign(*settled, now), [refund_id = outcome.id](Result<PaymentEventOutcome> got) {
+      if (!got)
+        log::warn("the sandbox's refund event was not applied",
+                  {{"refundId", refund_id}, {"error", got.error().detail}});
+    });
+  }
 }
 
 std::string Payments::metrics_text() const {

@@ -34,6 +34,7 @@ enum class PaymentEventResult {
   already_done,      ///< the intent's outcome was applied before, or changes nothing now
   failure_recorded,  ///< a failed attempt was noted; the hold stays
   refunding,         ///< paid too late (hold ended and seats gone, or cancelled): being refunded
+  refund_settled,    ///< a refund the provider had pending succeeded or failed, and is recorded
   unknown,           ///< no registration has this intent
   ignored,           ///< an event type Admit does not act on
 };
@@ -67,6 +68,8 @@ class Payments {
                        Completion<Result<PaymentEventOutcome>> done);
   /// Applies a provider event at most once; repeats and reordering change nothing.
   void handle_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done);
+  /// refund.updated, refund.failed and charge.refunded: the final states of refunds made earlier.
+  void handle_refund_event(PaymentEvent const& event, Completion<Result<PaymentEventOutcome>> done);
   /// Pays the caller's sandbox intent with a test card (spaces and dashes ignored). The outcome
   /// reaches the registration as Stripe's would: a signed event through receive_webhook. Paid:
   /// the registration as it is now; declined: Errc::payment_declined naming the decline code.

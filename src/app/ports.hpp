@@ -207,12 +207,20 @@ struct StoredPayment {
   std::string status;
 };
 
+/// A refund as an event reports it (a refund.* event's object, or one of a charge's refunds).
+struct RefundState {
+  std::string id;              ///< re_…, the provider's id that record_refund stored
+  std::string status;          ///< pending, requires_action, succeeded, failed, canceled
+  std::string failure_reason;  ///< e.g. expired_or_canceled_card; empty unless failed
+};
+
 /// One event from the payment provider, as its webhook delivered it.
 struct PaymentEvent {
   std::string id;         ///< evt_…
-  std::string type;       ///< payment_intent.succeeded, payment_intent.payment_failed, …
-  std::string intent_id;  ///< pi_…
+  std::string type;       ///< payment_intent.succeeded, payment_intent.payment_failed, refund.updated, …
+  std::string intent_id;  ///< pi_… (a charge's or refund's payment_intent for those events)
   std::string failure_message;
+  std::vector<RefundState> refunds{};  ///< refund.updated/refund.failed: one; charge.refunded: the charge's list
 };
 
 /// The provider's webhook deliveries, in Stripe's scheme: a JSON event object signed in the
@@ -243,6 +251,11 @@ class PaymentSandbox {
   virtual ~PaymentSandbox() = default;
   /// What paying `payment` at `now` with the card `card_digits` (12 to 19 digits) does.
   virtual SandboxCharge charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) = 0;
+  /// The signed-to-be event that ends refund `refund_id` of `intent_id`, which the sandbox left
+  /// pending (refund.updated when it succeeds, refund.failed when it fails); nullopt for a refund
+  /// made at once.
+  virtual std::optional<std::string> settle_refund(std::string const& intent_id, std::string const& refund_id,
+                                                   std::int64_t amount_minor, Timestamp now) = 0;
 };
 
 // ---- mail --------------------------------------------------------------------------------
@@ -869,6 +882,13 @@ struct PaymentResult {
   std::string registration_id;
 };
 
+enum class RefundApplied {
+  recorded,         ///< at least one refund moved to succeeded or failed
+  already_done,     ///< the refunds it names had their outcome already (or are still pending)
+  duplicate_event,  ///< this webhook event was handled before
+  unknown_refund,   ///< no refund of ours has any of these ids
+};
+
 /// A refund to make through the provider: a partial cancellation's record, or what is left of
 /// a whole cancelled order's amount.
 struct DueRefund {
@@ -909,6 +929,14 @@ class PaymentStore {
   /// refund recorded before (by another sweep or node) is not recorded, nor audited, again.
   virtual void record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed,
                              Timestamp now) = 0;
+  /// Applies the final states an event reports of refunds the provider had left `requested`
+  /// (matched by their provider id): a succeeded one completes (a whole order's marks its
+  /// payment and registration refunded), a failed one is taken out of the refunded amount and
+  /// audited as registration.refund_failed. Each refund moves once; the event id is recorded so
+  /// a duplicate delivery changes nothing. unknown_refund when no refund matches (nothing is
+  /// recorded); `done` runs once it is durable.
+  virtual void apply_refund_states(std::string event_id, std::string event_type, std::vector<RefundState> refunds,
+                                   Timestamp now, Completion<Result<RefundApplied>> done) = 0;
   /// Registrations waiting for payment that have an intent, for reconciliation at start.
   virtual std::vector<StoredPayment> pending_payments() = 0;
   /// Refunds still to make: partial cancellations' records not yet sent, and paid registrations

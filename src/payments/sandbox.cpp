@@ -17,6 +17,7 @@ CardOutcome test_card_outcome(std::string_view card_digits) {
   if (card_digits == "4242424242424242") return {true, {}, {}};
   if (card_digits == "4000000000009995") return {false, "insufficient_funds", "Your card has insufficient funds."};
   if (card_digits == "4000000000000002") return {false, "generic_decline", "Your card was declined."};
+  if (card_digits == "4000000000007726" || card_digits == "4000000000005126") return {true, {}, {}};
   return {false, "generic_decline",
           "Your card was declined. In the sandbox, pay with the test card 4242 4242 4242 4242."};
 }
@@ -48,12 +49,54 @@ RefundOutcome SandboxProvider::refund(std::string const& intent_id, std::int64_t
   for (int i = 15; i >= 0; --i, hash >>= 4U) suffix[static_cast<std::size_t>(i)] = digits[hash & 0xFU];
   return {"re_sandbox_" + intent_id.substr(intent_id.size() > 11 ? 11 : 0) + "_" + std::to_string(amount_minor) + "_" +
               suffix,
-          true};
+          !pending_refund_fate(intent_id).has_value()};
+}
+
+std::optional<bool> SandboxProvider::pending_refund_fate(std::string const& intent_id) {
+  std::lock_guard lock(mutex_);
+  auto const found = pending_refunds_.find(intent_id);
+  if (found == pending_refunds_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<std::string> SandboxProvider::settle_refund(std::string const& intent_id, std::string const& refund_id,
+                                                          std::int64_t amount_minor, Timestamp now) {
+  namespace json = boost::json;
+  auto const fate = pending_refund_fate(intent_id);
+  if (!fate) return std::nullopt;
+  auto const succeeded = *fate;
+  auto const seconds = static_cast<std::int64_t>(now.time_since_epoch().count());
+  json::object refund;
+  refund["id"] = refund_id;
+  refund["object"] = "refund";
+  refund["amount"] = amount_minor;
+  refund["payment_intent"] = intent_id;
+  refund["status"] = succeeded ? "succeeded" : "failed";
+  if (succeeded) {
+    refund["failure_reason"] = nullptr;
+  } else {
+    refund["failure_reason"] = "expired_or_canceled_card";
+  }
+  json::object data;
+  data["object"] = std::move(refund);
+  json::object event;
+  event["id"] = "evt_sandbox_" + refund_id;
+  event["object"] = "event";
+  event["api_version"] = "2020-08-27";
+  event["created"] = seconds;
+  event["livemode"] = false;
+  event["type"] = succeeded ? "refund.updated" : "refund.failed";
+  event["data"] = std::move(data);
+  return json::serialize(event);
 }
 
 SandboxCharge SandboxProvider::charge(StoredPayment const& payment, std::string_view card_digits, Timestamp now) {
   namespace json = boost::json;
   auto outcome = test_card_outcome(card_digits);
+  if (card_digits == "4000000000007726" || card_digits == "4000000000005126") {
+    std::lock_guard lock(mutex_);
+    pending_refunds_[payment.intent_id] = card_digits == "4000000000007726";
+  }
   auto const seconds = static_cast<std::int64_t>(now.time_since_epoch().count());
   // The id tells two attempts on one intent apart (a decline, then a success).
   auto const last4 = card_digits.substr(card_digits.size() >= 4 ? card_digits.size() - 4 : 0);

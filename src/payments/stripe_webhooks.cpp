@@ -76,14 +76,38 @@ Result<PaymentEvent> StripeWebhooks::read_event(std::string_view payload) {
   if (ec || !value.is_object()) return fail(Errc::malformed_input, "The webhook payload is not a JSON object.");
   auto const& root = value.as_object();
   auto text = [](json::value const* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); };
+  auto refund_state = [&text](json::object const& refund) {
+    return RefundState{.id = text(refund.if_contains("id")),
+                       .status = text(refund.if_contains("status")),
+                       .failure_reason = text(refund.if_contains("failure_reason"))};
+  };
   PaymentEvent event;
   event.id = text(root.if_contains("id"));
   event.type = text(root.if_contains("type"));
   if (auto const* data = root.if_contains("data"); data && data->is_object()) {
-    if (auto const* object = data->as_object().if_contains("object"); object && object->is_object()) {
-      event.intent_id = text(object->as_object().if_contains("id"));
-      if (auto const* error = object->as_object().if_contains("last_payment_error"); error && error->is_object()) {
-        event.failure_message = text(error->as_object().if_contains("message"));
+    if (auto const* found = data->as_object().if_contains("object"); found && found->is_object()) {
+      auto const& object = found->as_object();
+      auto const kind = text(object.if_contains("object"));
+      if (kind == "refund") {
+        // refund.updated, refund.failed: the Refund object itself.
+        event.intent_id = text(object.if_contains("payment_intent"));
+        event.refunds.push_back(refund_state(object));
+      } else if (kind == "charge") {
+        // charge.refunded: the Charge, whose `refunds` list carries its Refund objects.
+        event.intent_id = text(object.if_contains("payment_intent"));
+        if (auto const* list = object.if_contains("refunds"); list && list->is_object()) {
+          if (auto const* items = list->as_object().if_contains("data"); items && items->is_array()) {
+            event.refunds.reserve(items->as_array().size());
+            for (auto const& item : items->as_array()) {
+              if (item.is_object()) event.refunds.push_back(refund_state(item.as_object()));
+            }
+          }
+        }
+      } else {
+        event.intent_id = text(object.if_contains("id"));
+        if (auto const* error = object.if_contains("last_payment_error"); error && error->is_object()) {
+          event.failure_message = text(error->as_object().if_contains("message"));
+        }
       }
     }
   }

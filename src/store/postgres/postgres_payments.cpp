@@ -278,6 +278,85 @@ void PostgresStore::record_refund(DueRefund const& due, std::string_view provide
   });
 }
 
+void PostgresStore::apply_refund_states(std::string event_id, std::string event_type, std::vector<RefundState> refunds,
+                                        Timestamp now, Completion<Result<RefundApplied>> done) {
+  post([this, event_id = std::move(event_id), event_type = std::move(event_type), refunds = std::move(refunds), now,
+        done = std::move(done)] {
+    Result<RefundApplied> outcome = RefundApplied::unknown_refund;
+    try {
+      outcome = pg::transaction(*pool_, [&](Connection& db) -> RefundApplied {
+        struct Known {
+          RefundState const* state;
+          std::string id;
+          std::string registration_id;
+          std::int64_t amount_minor;
+          bool whole;  ///< a whole order's remainder, not a partial cancellation's
+        };
+        std::vector<Known> known;
+        known.reserve(refunds.size());
+        for (auto const& refund : refunds) {
+          auto const row = db.exec(
+              "SELECT id, registration_id, amount_minor, ticket_ids = '' FROM refunds WHERE provider_refund_id = $1",
+              {param(refund.id)});
+          if (!row.empty()) {
+            known.push_back({&refund, row.text(0, 0), row.text(0, 1), row.integer(0, 2), row.text(0, 3) == "t"});
+          }
+        }
+        // Someone else's refund (or one not recorded yet) is no reason to remember the event.
+        if (known.empty()) return RefundApplied::unknown_refund;
+        if (!first_delivery(db, event_id, event_type, now)) return RefundApplied::duplicate_event;
+        auto applied = RefundApplied::already_done;
+        for (auto const& k : known) {
+          bool const succeeded = k.state->status == "succeeded";
+          // The conditional update decides: a refund ends once, on whichever node, whatever arrives later.
+          auto const moved = db.exec(
+              "UPDATE refunds SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1 AND status = "
+              "'requested'",
+              {param(k.id), param(succeeded ? "succeeded" : "failed"), param(k.state->failure_reason),
+               param(seconds(now))});
+          if (moved.affected() == 0) continue;
+          applied = RefundApplied::recorded;
+          auto const detail = k.state->id + "; " + k.id;
+          if (succeeded) {
+            if (k.whole) {
+              db.exec(
+                  "UPDATE payments SET status = 'refunded', updated_at = $2 WHERE registration_id = $1 AND status = "
+                  "'refund_pending'",
+                  {param(k.registration_id), param(seconds(now))});
+              db.exec(
+                  "UPDATE registrations SET status = 'refunded', updated_at = $2 WHERE id = $1 AND status = "
+                  "'refund_pending'",
+                  {param(k.registration_id), param(seconds(now))});
+            }
+            audit(db, now, Actor{}, k.whole ? "registration.refunded" : "registration.partly_refunded", "registration",
+                  k.registration_id, detail);
+            continue;
+          }
+          // No money went back: the amount leaves the refunded total. The order stays cancelled
+          // (a whole one without its refund); the organizer settles it with the buyer.
+          db.exec(
+              "UPDATE registrations SET refunded_minor = GREATEST(0, refunded_minor - $2), updated_at = $3, status = "
+              "CASE WHEN status = 'refund_pending' AND $4 THEN 'cancelled' ELSE status END WHERE id = $1",
+              {param(k.registration_id), param(k.amount_minor), param(seconds(now)),
+               param(k.whole ? "true" : "false")});
+          if (k.whole) {
+            db.exec(
+                "UPDATE payments SET status = 'refund_failed', updated_at = $2 WHERE registration_id = $1 AND status = "
+                "'refund_pending'",
+                {param(k.registration_id), param(seconds(now))});
+          }
+          audit(db, now, Actor{}, "registration.refund_failed", "registration", k.registration_id,
+                detail + "; " + (k.state->failure_reason.empty() ? "unknown" : k.state->failure_reason));
+        }
+        return applied;
+      });
+    } catch (...) {
+      outcome = std::unexpected(pg_detail::write_failure(std::current_exception(), "recording a refund's outcome"));
+    }
+    done(std::move(outcome));
+  });
+}
+
 std::vector<StoredPayment> PostgresStore::pending_payments() {
   auto db = pool_->acquire();
   return pg_detail::read_all(

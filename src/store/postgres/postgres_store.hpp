@@ -143,6 +143,8 @@ class PostgresStore final : public Store {
                              Completion<Result<PaymentResult>> done) override;
   int expire_holds(Timestamp now) override;
   void record_refund(DueRefund const& due, std::string_view provider_refund_id, bool completed, Timestamp now) override;
+  void apply_refund_states(std::string event_id, std::string event_type, std::vector<RefundState> refunds,
+                           Timestamp now, Completion<Result<RefundApplied>> done) override;
   std::vector<StoredPayment> pending_payments() override;
   std::vector<DueRefund> refunds_due() override;
 

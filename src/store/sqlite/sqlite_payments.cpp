@@ -330,6 +330,95 @@ void SqliteStore::record_refund(DueRefund const& due, std::string_view provider_
   });
 }
 
+void SqliteStore::apply_refund_states(std::string event_id, std::string event_type, std::vector<RefundState> refunds,
+                                      Timestamp now, Completion<Result<RefundApplied>> done) {
+  auto result = std::make_shared<RefundApplied>(RefundApplied::unknown_refund);
+  writes_->submit(
+      [result, event_id = std::move(event_id), event_type = std::move(event_type), refunds = std::move(refunds),
+       now](Connection& db) {
+        struct Known {
+          RefundState const* state;
+          std::string id;
+          std::string registration_id;
+          std::int64_t amount_minor;
+          bool whole;  ///< a whole order's remainder, not a partial cancellation's
+        };
+        std::vector<Known> known;
+        known.reserve(refunds.size());
+        for (auto const& refund : refunds) {
+          auto row = db.prepare(
+              "SELECT id, registration_id, amount_minor, ticket_ids = '' FROM refunds WHERE provider_refund_id = ?1");
+          row.bind(1, refund.id);
+          if (row.step()) known.push_back({&refund, row.text(0), row.text(1), row.integer(2), row.integer(3) != 0});
+        }
+        // Someone else's refund (or one not recorded yet) is no reason to remember the event.
+        if (known.empty()) return;
+        if (!first_delivery(db, event_id, event_type, now)) {
+          *result = RefundApplied::duplicate_event;
+          return;
+        }
+        *result = RefundApplied::already_done;
+        for (auto const& k : known) {
+          bool const succeeded = k.state->status == "succeeded";
+          // The conditional update decides: a refund ends once, whatever arrives later.
+          db.prepare(
+                "UPDATE refunds SET status = ?2, failure_reason = ?3, updated_at = ?4 WHERE id = ?1 AND status = "
+                "'requested'")
+              .bind(1, k.id)
+              .bind(2, succeeded ? "succeeded" : "failed")
+              .bind(3, k.state->failure_reason)
+              .bind(4, seconds(now))
+              .run();
+          if (db.changes() == 0) continue;
+          *result = RefundApplied::recorded;
+          auto const detail = k.state->id + "; " + k.id;
+          if (succeeded) {
+            if (k.whole) {
+              db.prepare(
+                    "UPDATE payments SET status = 'refunded', updated_at = ?2 WHERE registration_id = ?1 AND status = "
+                    "'refund_pending'")
+                  .bind(1, k.registration_id)
+                  .bind(2, seconds(now))
+                  .run();
+              db.prepare(
+                    "UPDATE registrations SET status = 'refunded', updated_at = ?2 WHERE id = ?1 AND status = "
+                    "'refund_pending'")
+                  .bind(1, k.registration_id)
+                  .bind(2, seconds(now))
+                  .run();
+            }
+            audit(db, now, Actor{}, k.whole ? "registration.refunded" : "registration.partly_refunded", "registration",
+                  k.registration_id, detail);
+            continue;
+          }
+          // No money went back: the amount leaves the refunded total. The order stays cancelled
+          // (a whole one without its refund); the organizer settles it with the buyer.
+          db.prepare(
+                "UPDATE registrations SET refunded_minor = MAX(0, refunded_minor - ?2), updated_at = ?3, status = "
+                "CASE WHEN status = 'refund_pending' AND ?4 THEN 'cancelled' ELSE status END WHERE id = ?1")
+              .bind(1, k.registration_id)
+              .bind(2, k.amount_minor)
+              .bind(3, seconds(now))
+              .bind(4, k.whole ? 1 : 0)
+              .run();
+          if (k.whole) {
+            db.prepare(
+                  "UPDATE payments SET status = 'refund_failed', updated_at = ?2 WHERE registration_id = ?1 AND status "
+                  "= 'refund_pending'")
+                .bind(1, k.registration_id)
+                .bind(2, seconds(now))
+                .run();
+          }
+          audit(db, now, Actor{}, "registration.refund_failed", "registration", k.registration_id,
+                detail + "; " + (k.state->failure_reason.empty() ? "unknown" : k.state->failure_reason));
+        }
+      },
+      [result, done = std::move(done)](std::exception_ptr const& failure) {
+        if (failure) return done(std::unexpected(payment_write_failure(failure)));
+        done(*result);
+      });
+}
+
 std::vector<StoredPayment> SqliteStore::pending_payments() {
   auto db = reader();
   auto rows = db->prepare("SELECT " ADMIT_PAYMENT_COLUMNS

@@ -134,6 +134,12 @@ class FakePaymentStore final : public PaymentStore {
     if (found == payments.end()) return std::nullopt;
     return found->second;
   }
+  std::vector<RefundState> refund_states;  ///< what apply_refund_states was given, in order
+  void apply_refund_states(std::string, std::string, std::vector<RefundState> states, Timestamp,
+                           Completion<Result<RefundApplied>> done) override {
+    refund_states.insert(refund_states.end(), states.begin(), states.end());
+    done(RefundApplied::recorded);
+  }
   void record_refund(DueRefund const& due_refund, std::string_view refund_id, bool completed, Timestamp now) override {
     std::lock_guard lock(mutex_);
     refunds_.push_back({due_refund, std::string(refund_id), completed, now});
@@ -533,8 +539,41 @@ TEST_F(HandlePaymentEvent, AnIntentNoRegistrationHasIsUnknownAndChangesNothing) 
   EXPECT_TRUE(store_.applied.empty());
 }
 
+TEST_F(ReceiveWebhook, AChargeRefundedPassesOnTheFinalStatesOfItsRefundsList) {
+  std::string const payload =
+      R"({"id":"evt_r","type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge",)"
+      R"("payment_intent":"pi_1","refunds":{"object":"list","data":[)"
+      R"({"id":"re_a","object":"refund","status":"pending","failure_reason":null},)"
+      R"({"id":"re_b","object":"refund","status":"succeeded","failure_reason":null},)"
+      R"({"id":"re_c","object":"refund","status":"failed","failure_reason":"lost_or_stolen_card"}]}}}})";
+  auto const outcome = deliver(payload, webhooks_.sign(payload, clock_.now()));
+  ASSERT_TRUE(outcome) << outcome.error().detail;
+  EXPECT_EQ(outcome->result, PaymentEventResult::refund_settled);
+  ASSERT_EQ(store_.refund_states.size(), 2u);  // the pending one waits for its own event
+  EXPECT_EQ(store_.refund_states[0].id, "re_b");
+  EXPECT_EQ(store_.refund_states[0].status, "succeeded");
+  EXPECT_EQ(store_.refund_states[1].id, "re_c");
+  EXPECT_EQ(store_.refund_states[1].failure_reason, "lost_or_stolen_card");
+}
+
+TEST_F(ReceiveWebhook, ARefundFailedPassesOnItsRefundAndAPendingOneIsIgnored) {
+  std::string const failed = R"({"id":"evt_f","type":"refund.failed","data":{"object":{"id":"re_d","object":"refund",)"
+                             R"("payment_intent":"pi_1","status":"failed","failure_reason":"declined"}}})";
+  auto const outcome = deliver(failed, webhooks_.sign(failed, clock_.now()));
+  ASSERT_TRUE(outcome) << outcome.error().detail;
+  EXPECT_EQ(outcome->result, PaymentEventResult::refund_settled);
+  ASSERT_EQ(store_.refund_states.size(), 1u);
+  EXPECT_EQ(store_.refund_states[0].failure_reason, "declined");
+  std::string const pending = R"({"id":"evt_p","type":"refund.updated","data":{"object":{"id":"re_e",)"
+                              R"("object":"refund","status":"pending"}}})";
+  auto const waiting = deliver(pending, webhooks_.sign(pending, clock_.now()));
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->result, PaymentEventResult::ignored);
+  EXPECT_EQ(store_.refund_states.size(), 1u);
+}
+
 TEST_F(HandlePaymentEvent, OtherEventTypesAreIgnored) {
-  auto const outcome = apply({"evt_3", "charge.refunded", kIntent, {}});
+  auto const outcome = apply({"evt_3", "customer.created", kIntent, {}});
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->result, PaymentEventResult::ignored);
   EXPECT_TRUE(store_.applied.empty());

@@ -4010,6 +4010,91 @@ TYPED_TEST(RefundContract, AnEventCancelledAfterAPartialRefundRefundsOnlyTheRema
   EXPECT_EQ(this->store_->event_stats("e1").refunded_minor, 7500);
 }
 
+/// Delivers the refund states of one provider event to `store` and waits for the outcome.
+Result<RefundApplied> settle(PaymentStore& store, std::string event_id, std::string provider_refund_id,
+                             std::string status, std::string reason = {}) {
+  Waiter<Result<RefundApplied>> wait;
+  std::vector<RefundState> states{{std::move(provider_refund_id), std::move(status), std::move(reason)}};
+  store.apply_refund_states(std::move(event_id), "refund.updated", std::move(states), kNow + 4h, wait.callback());
+  return wait.get();
+}
+
+TYPED_TEST(RefundContract, APendingRefundEndsOnceWhateverEventsRaceOnTwoNodes) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 2);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1").outcome, Cancellation::cancelled);
+  auto const due = this->store_->refunds_due();
+  ASSERT_EQ(due.size(), 1u);
+  this->store_->record_refund(due[0], "re_1", false, kNow + 2h);
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+
+  auto other = this->factory_.open();
+  std::atomic<int> recorded = 0;
+  std::atomic<int> duplicates = 0;
+  std::vector<std::thread> nodes;
+  nodes.reserve(8);
+  for (int i = 0; i < 8; ++i) {
+    nodes.emplace_back([&, i] {
+      PaymentStore& store = i % 2 == 0 ? static_cast<PaymentStore&>(*this->store_) : *other;
+      // Half deliver one event twice over; the others report success or failure in events of their own.
+      auto const event = i < 4 ? std::string("evt-same") : "evt-" + std::to_string(i);
+      auto const status = i < 4 || i % 2 == 0 ? "failed" : "succeeded";
+      auto const applied = settle(store, event, "re_1", status, "expired_or_canceled_card");
+      ASSERT_TRUE(applied.has_value());
+      if (*applied == RefundApplied::recorded) ++recorded;
+      if (*applied == RefundApplied::duplicate_event) ++duplicates;
+    });
+  }
+  for (auto& node : nodes) node.join();
+  EXPECT_EQ(recorded.load(), 1);
+  EXPECT_EQ(duplicates.load(), 3);
+  auto const ended = this->count("SELECT status FROM refunds WHERE id = 'rf-1'");
+  auto const refunded = this->store_->find_registration("r1")->registration.refunded_minor;
+  auto const failures = this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.refund_failed'");
+  auto const successes = this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.partly_refunded'");
+  if (ended == "failed") {
+    EXPECT_EQ(refunded, 0);
+    EXPECT_EQ(failures, "1");
+    EXPECT_EQ(successes, "0");
+  } else {
+    EXPECT_EQ(ended, "succeeded");
+    EXPECT_EQ(refunded, 2500);
+    EXPECT_EQ(failures, "0");
+    EXPECT_EQ(successes, "1");
+  }
+  // Not retried: the same key would only answer the same failed refund.
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+
+  // Someone else's refund: nothing recorded, not even the event id.
+  auto const unknown = settle(*this->store_, "evt-unknown", "re_other", "succeeded");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(*unknown, RefundApplied::unknown_refund);
+  EXPECT_EQ(this->count("SELECT COUNT(*) FROM webhook_events WHERE id = 'evt-unknown'"), "0");
+}
+
+TYPED_TEST(RefundContract, AWholeRefundThatFailsLeavesTheOrderCancelledWithNothingRefunded) {
+  this->add_event_with("e1", 10);
+  this->paid_order("r1", "a1", 2);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t1"}, "rf-1").outcome, Cancellation::cancelled);
+  this->store_->record_refund(this->store_->refunds_due().at(0), "re_1", true, kNow + 2h);
+  ASSERT_EQ(this->cancel(*this->store_, "r1", {"r1-t2"}, "rf-2").outcome, Cancellation::cancelled);
+  auto const due = this->store_->refunds_due();
+  ASSERT_EQ(due.size(), 1u);
+  this->store_->record_refund(due[0], "re_2", false, kNow + 3h);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.refunded_minor, 5000);
+
+  auto const applied = settle(*this->store_, "evt-1", "re_2", "failed", "lost_or_stolen_card");
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_EQ(*applied, RefundApplied::recorded);
+  auto const after = this->store_->find_registration("r1");
+  EXPECT_EQ(after->registration.status, RegistrationStatus::cancelled);
+  EXPECT_EQ(after->registration.refunded_minor, 2500);  // the first ticket's refund went through
+  EXPECT_EQ(this->count("SELECT status FROM payments WHERE registration_id = 'r1'"), "refund_failed");
+  EXPECT_EQ(this->count("SELECT failure_reason FROM refunds WHERE provider_refund_id = 're_2'"), "lost_or_stolen_card");
+  EXPECT_TRUE(this->store_->refunds_due().empty());
+  EXPECT_EQ(this->store_->event_stats("e1").refunded_minor, 2500);
+}
+
 TYPED_TEST(RefundContract, BadTicketListsAreRefusedNamingTicketIdsAndChangeNothing) {
   this->add_event_with("e1", 10);
   this->paid_order("r1", "a1", 3);

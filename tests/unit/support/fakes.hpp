@@ -305,6 +305,10 @@ class FakeStore final : public Store {
     done(PaymentResult{PaymentApplied::unknown_payment, {}});
   }
   int expire_holds(Timestamp) override { return 0; }
+  void apply_refund_states(std::string, std::string, std::vector<RefundState>, Timestamp,
+                           Completion<Result<RefundApplied>> done) override {
+    done(RefundApplied::unknown_refund);
+  }
   void record_refund(DueRefund const&, std::string_view, bool, Timestamp) override {}
   std::vector<StoredPayment> pending_payments() override { return {}; }
   std::vector<DueRefund> refunds_due() override { return {}; }
