@@ -1172,7 +1172,7 @@ export interface paths {
         put?: never;
         /**
          * Pay a payment intent with a test card (sandbox provider)
-         * @description Pays one of the caller's sandbox payment intents with a Stripe test card number; there only while the instance runs the `sandbox` provider. `4242 4242 4242 4242` succeeds; `4000 0000 0000 0002` is declined; `4000 0000 0000 9995` has insufficient funds; any other number is declined. The outcome is delivered as a Stripe event, signed with the webhook secret, through `POST /api/payments/webhook`'s own handler, and the registration as it then is comes back: `confirmed` with its tickets, or `refund_pending` when the payment came too late for the seats. A declined card leaves the registration `pending_payment` with its hold, so the attendee may try again. With `X-Order-Token` (no bearer token), for the intent of the guest order that token belongs to.
+         * @description Pays one of the caller's sandbox payment intents with a Stripe test card number; there only while the instance runs the `sandbox` provider. `4242 4242 4242 4242` succeeds; `4000 0000 0000 7726` and `4000 0000 0000 5126` succeed, and their refunds stay pending until the sandbox delivers `refund.updated` (7726: succeeded) or `refund.failed` (5126: `expired_or_canceled_card`) through the webhook; `4000 0000 0000 0002` is declined; `4000 0000 0000 9995` has insufficient funds; any other number is declined. The outcome is delivered as a Stripe event, signed with the webhook secret, through `POST /api/payments/webhook`'s own handler, and the registration as it then is comes back: `confirmed` with its tickets, or `refund_pending` when the payment came too late for the seats. A declined card leaves the registration `pending_payment` with its hold, so the attendee may try again. With `X-Order-Token` (no bearer token), for the intent of the guest order that token belongs to.
          */
         post: operations["confirmSandboxPayment"];
         delete?: never;
@@ -1192,7 +1192,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a payment event from the provider
-         * @description The endpoint Stripe (and the sandbox provider) delivers payment events to; it takes no bearer token but a `Stripe-Signature` over the raw body, checked before anything else (see Payments above). `payment_intent.succeeded` confirms the intent's registration and issues its tickets, or refunds the payment when it came too late for the seats; `payment_intent.payment_failed` records the failure and leaves the hold. Handling is idempotent and order-independent: a repeated event id, or a second event about an intent already handled, changes nothing. Answer codes follow Stripe's expectations: `200` for every verified event, whatever its outcome (so Stripe stops retrying), `400` for one that cannot be trusted or read.
+         * @description The endpoint Stripe (and the sandbox provider) delivers payment events to; it takes no bearer token but a `Stripe-Signature` over the raw body, checked before anything else (see Payments above). `payment_intent.succeeded` confirms the intent's registration and issues its tickets, or refunds the payment when it came too late for the seats; `payment_intent.payment_failed` records the failure and leaves the hold. `refund.updated`, `refund.failed` and `charge.refunded` (whose `refunds` list carries the same Refund objects) end a refund the provider had left `pending`, matched by the refund's id: `succeeded` completes it (a whole order's registration becomes `refunded`), `failed` takes its amount out of `refundedAmount` and audits `registration.refund_failed` with Stripe's `failure_reason` for the organizer (a whole order's registration becomes `cancelled`); it is not retried. A refund ends once: a later event about it answers `already_done`. Handling is idempotent and order-independent: a repeated event id, or a second event about an intent already handled, changes nothing. Answer codes follow Stripe's expectations: `200` for every verified event, whatever its outcome (so Stripe stops retrying), `400` for one that cannot be trusted or read.
          */
         post: operations["receivePaymentWebhook"];
         delete?: never;
@@ -3658,11 +3658,11 @@ export interface components {
              */
             received: true;
             /**
-             * @description `confirmed`: this event confirmed the registration and issued its tickets; `duplicate`: this event id was handled before, nothing changed; `already_done`: the intent's outcome was handled before (or changes nothing now, e.g. a failure after a success), nothing changed; `failure_recorded`: a failed attempt was noted and the hold stays; `refunding`: the payment came too late (the hold expired and the seats are gone, or the registration was cancelled) and is being refunded; `unknown`: no registration has this intent; `ignored`: an event type Admit does not act on.
+             * @description `confirmed`: this event confirmed the registration and issued its tickets; `duplicate`: this event id was handled before, nothing changed; `already_done`: the intent's outcome was handled before (or changes nothing now, e.g. a failure after a success), nothing changed; `failure_recorded`: a failed attempt was noted and the hold stays; `refunding`: the payment came too late (the hold expired and the seats are gone, or the registration was cancelled) and is being refunded; `refund_settled`: a refund the provider had left pending succeeded or failed, and is recorded; `unknown`: no registration has this intent, or no refund of Admit's has the event's refund ids; `ignored`: an event type Admit does not act on.
              * @example confirmed
              * @enum {string}
              */
-            result: "confirmed" | "duplicate" | "already_done" | "failure_recorded" | "refunding" | "unknown" | "ignored";
+            result: "confirmed" | "duplicate" | "already_done" | "failure_recorded" | "refunding" | "refund_settled" | "unknown" | "ignored";
             /**
              * @description The registration the intent pays for, when there is one.
              * @example VSmhvRP28PePO6IMAxkmqw
