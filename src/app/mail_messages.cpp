@@ -197,7 +197,8 @@ MessageText tickets_cancelled_text(Event const& event, Registration const& order
                  " Your other tickets stay valid.");
   if (refund_minor > 0) {
     body.paragraph("The " + format_price(refund_minor, order.currency) + " you paid for " +
-                   (tickets.size() == 1 ? "it" : "them") + " is being refunded to your card; it usually shows within 5 to 10 days.");
+                   (tickets.size() == 1 ? "it" : "them") +
+                   " is being refunded to your card; it usually shows within 5 to 10 days.");
   }
   body.fact("Registration", order.id);
   if (order_token.empty()) {
