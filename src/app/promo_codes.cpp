@@ -210,4 +210,17 @@ Result<EventWithCode> PromoCodes::event_with_code(std::string_view event_id, Pri
   return out;
 }
 
+Result<std::optional<PromoCode>> entered_code(PromoCodes* codes, std::string_view event_id,
+                                              std::optional<std::string> const& entered,
+                                              PromoAttempts::Who const& who) {
+  if (!entered) return std::optional<PromoCode>();
+  if (!codes) {
+    return fail(Errc::invalid_input, "The order is not acceptable.",
+                {{"promoCode", "is not a valid code for this event"}});
+  }
+  auto found = codes->find_for_buyer(event_id, *entered, who, "promoCode");
+  if (!found) return std::unexpected(std::move(found.error()));
+  return std::optional<PromoCode>(std::move(*found));
+}
+
 }  // namespace admit

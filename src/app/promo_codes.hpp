@@ -90,4 +90,10 @@ class PromoCodes {
   PromoAttempts& attempts_;
 };
 
+/// The code a buyer entered with an order, a claim or a waiting-list entry, found by
+/// PromoCodes::find_for_buyer as field `promoCode`: nothing when none was entered; when codes are
+/// off (`codes` null) any code gets the same 400 as an unknown one.
+Result<std::optional<PromoCode>> entered_code(PromoCodes* codes, std::string_view event_id,
+                                              std::optional<std::string> const& entered, PromoAttempts::Who const& who);
+
 }  // namespace admit

@@ -225,18 +225,11 @@ void Registrations::place(Principal const& who, RegisterRequest const& request, 
   if (!event) return done(fail(Errc::not_found, "No event has this id."));
 
   bool const sees_hidden = event->organizer_id == who.user_id;
-  std::optional<PromoCode> code;
-  if (request.promo_code) {
-    auto found = promo_codes_
-                     ? promo_codes_->find_for_buyer(
-                           event->id, *request.promo_code,
-                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
-                           "promoCode")
-                     : fail(Errc::invalid_input, "The order is not acceptable.",
-                            {{"promoCode", "is not a valid code for this event"}});
-    if (!found) return done(std::unexpected(std::move(found.error())));
-    code = std::move(*found);
-  }
+  auto entered =
+      entered_code(promo_codes_, event->id, request.promo_code,
+                   {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id});
+  if (!entered) return done(std::unexpected(std::move(entered.error())));
+  std::optional<PromoCode> code = std::move(*entered);
   auto items = priced_items(*event, request, sees_hidden, code ? &code->details : nullptr);
   if (!items) {
     // A type made a moment ago may be missing from the cached event: once more with what is stored.

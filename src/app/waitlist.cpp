@@ -80,18 +80,11 @@ Result<WaitlistEntry> Waitlist::join(Principal const& who, JoinWaitlistRequest r
   bool const sees_hidden = event->organizer_id == who.user_id && !who.user_id.empty();
   // A hidden type's line is for those who may see it: its organizer, or a buyer with a code
   // that unlocks it (found as an order finds it, failed attempts counted alike).
-  std::optional<PromoCode> code;
-  if (request.promo_code) {
-    auto found = promo_codes_
-                     ? promo_codes_->find_for_buyer(
-                           event->id, *request.promo_code,
-                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
-                           "promoCode")
-                     : fail(Errc::invalid_input, "The request is not acceptable.",
-                            {{"promoCode", "is not a valid code for this event"}});
-    if (!found) return std::unexpected(std::move(found.error()));
-    code = std::move(*found);
-  }
+  auto entered =
+      entered_code(promo_codes_, event->id, request.promo_code,
+                   {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id});
+  if (!entered) return std::unexpected(std::move(entered.error()));
+  std::optional<PromoCode> code = std::move(*entered);
   auto const visible = [&](TicketType const& t) {
     return sees_hidden || !t.details.hidden || (code && code->details.unlocks(t.id));
   };
@@ -230,19 +223,12 @@ void Waitlist::claim(Principal const& who, RegisterRequest const& request, Actor
                                        .name = type == event->ticket_types.end() ? "" : type->details.name,
                                        .quantity = entry->quantity,
                                        .unit_price_minor = entry->offer_unit_price_minor}};
-  std::optional<PromoCode> code;
-  if (request.promo_code) {
-    // The same code rules, refusals and failed-attempt count as an order's.
-    auto found = promo_codes_
-                     ? promo_codes_->find_for_buyer(
-                           entry->event_id, *request.promo_code,
-                           {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id},
-                           "promoCode")
-                     : fail(Errc::invalid_input, "The order is not acceptable.",
-                            {{"promoCode", "is not a valid code for this event"}});
-    if (!found) return done(std::unexpected(std::move(found.error())));
-    code = std::move(*found);
-  }
+  // The same code rules, refusals and failed-attempt count as an order's.
+  auto entered =
+      entered_code(promo_codes_, entry->event_id, request.promo_code,
+                   {.client = request.client_address, .exempt = request.client_exempt, .account = who.user_id});
+  if (!entered) return done(std::unexpected(std::move(entered.error())));
+  std::optional<PromoCode> code = std::move(*entered);
   std::int64_t const discount =
       code ? discount_per_ticket(entry->offer_unit_price_minor, code->details, entry->ticket_type_id) : 0;
   items.front().discount_minor = discount;
