@@ -915,8 +915,10 @@ TicketTypeChange SqliteStore::delete_ticket_type(std::string_view event_id, std:
   return writes_->run([&](Connection& db) {
     {
       auto row = db.prepare(
-          "SELECT EXISTS (SELECT 1 FROM registration_items WHERE ticket_type_id = t.id) OR EXISTS (SELECT 1 FROM "
-          "registrations WHERE ticket_type_id = t.id), (SELECT COUNT(*) FROM ticket_types o WHERE o.event_id = "
+          // Through the event's orders: no index leads with an item's or an order's type.
+          "SELECT EXISTS (SELECT 1 FROM registrations r JOIN registration_items i ON i.registration_id = r.id "
+          "WHERE r.event_id = ?1 AND i.ticket_type_id = t.id) OR EXISTS (SELECT 1 FROM registrations r WHERE "
+          "r.event_id = ?1 AND r.ticket_type_id = t.id), (SELECT COUNT(*) FROM ticket_types o WHERE o.event_id = "
           "t.event_id) FROM ticket_types t WHERE t.id = ?2 AND t.event_id = ?1");
       row.bind(1, event_id).bind(2, type_id);
       if (!row.step()) return TicketTypeChange::not_found;

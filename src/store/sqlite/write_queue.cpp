@@ -58,6 +58,9 @@ WriteQueue::WriteQueue(std::unique_ptr<Connection> connection, std::size_t max_b
   // The log is written at every commit and synced by the syncer before anything is
   // acknowledged (see the class comment); checkpoints still sync the database file.
   connection_->exec("PRAGMA synchronous = NORMAL");
+  // No memory map for the writer: with one, SQLite looks every page up in the log's index
+  // before its own page cache, and the pages the writer touches are in the log and the cache.
+  connection_->exec("PRAGMA mmap_size = 0");
   char const* const database = sqlite3_db_filename(connection_->handle(), "main");
   char const* const wal = database && *database ? sqlite3_filename_wal(database) : nullptr;
   if (!wal || !*wal) throw DatabaseError("the writer's database has no write-ahead log file", 0);
