@@ -73,14 +73,24 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
-Statement Connection::prepare(std::string_view sql) {
-  if (auto it = cache_.find(sql); it != cache_.end()) return Statement(db_, it->second);
+sqlite3_stmt* Connection::cached(std::string_view sql) {
+  if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
   int const rc =
       sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) raise(db_, rc, "prepare");
   cache_.emplace(std::string(sql), stmt);
-  return Statement(db_, stmt);
+  return stmt;
+}
+
+Statement Connection::prepare(std::string_view sql) {
+  return Statement(db_, cached(sql));
+}
+
+Statement Connection::prepare_at(std::string_view sql) {
+  auto& known = by_address_[sql.data()];
+  if (known.statement == nullptr || known.text != sql) known = {std::string(sql), cached(sql)};
+  return Statement(db_, known.statement);
 }
 
 int Connection::changes() const {
@@ -92,25 +102,27 @@ Statement::~Statement() {
   sqlite3_clear_bindings(stmt_);
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
-  int const rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+Statement& Statement::bind_text(int index, std::string_view text, bool lives_until_reset) {
+  int const rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                                   lives_until_reset ? SQLITE_STATIC : SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) raise(db_, rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
+Statement& Statement::bind(int index, std::int64_t value) & {
   int const rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK) raise(db_, rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-  int const rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+Statement& Statement::bind_bytes(int index, std::string_view bytes, bool lives_until_reset) {
+  int const rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                                   lives_until_reset ? SQLITE_STATIC : SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) raise(db_, rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind_null(int index) {
+Statement& Statement::bind_null(int index) & {
   int const rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) raise(db_, rc, "bind");
   return *this;

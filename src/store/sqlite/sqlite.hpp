@@ -41,16 +41,29 @@ class Connection {
   void exec(std::string_view sql);
   /// The cached prepared statement for `sql`, reset and with bindings cleared.
   Statement prepare(std::string_view sql);
+  /// The same for SQL text written in the program (a string literal): its statement is found by
+  /// the text's address, which spares hashing hundreds of characters at every use; the text is
+  /// still compared, so a buffer reused for other text finds its own statement.
+  template <std::size_t N>
+  Statement prepare(char const (&sql)[N]);
   int changes() const;
   sqlite3* handle() { return db_; }
 
  private:
+  sqlite3_stmt* cached(std::string_view sql);
+  Statement prepare_at(std::string_view sql);
+
   sqlite3* db_ = nullptr;
   struct TextHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
+  struct Known {
+    std::string text;
+    sqlite3_stmt* statement = nullptr;  // owned by cache_
+  };
+  std::unordered_map<char const*, Known> by_address_;
 };
 
 /// A borrowed, cached statement. Bind with 1-based indexes, step, read columns 0-based.
@@ -61,14 +74,27 @@ class Statement {
   Statement(Statement const&) = delete;
   Statement& operator=(Statement const&) = delete;
 
-  Statement& bind(int index, std::string_view text);
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-  Statement& bind_null(int index);
-  Statement& bind_blob(int index, std::string_view bytes);
+  // Bound on a named statement, text and blobs are copied (the statement may be stepped after
+  // the bound value is gone). Bound in one expression with the statement prepare() returned
+  // (`db.prepare(…).bind(…).run()`), they are not: every value bound there lives until the
+  // expression ends, after the last step, and the statement is reset when it ends too.
+  Statement& bind(int index, std::string_view text) & { return bind_text(index, text, false); }
+  Statement&& bind(int index, std::string_view text) && { return std::move(bind_text(index, text, true)); }
+  Statement& bind(int index, std::int64_t value) &;
+  Statement&& bind(int index, std::int64_t value) && { return std::move(bind(index, value)); }
+  Statement& bind(int index, int value) & { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement&& bind(int index, int value) && { return std::move(bind(index, static_cast<std::int64_t>(value))); }
+  Statement& bind_null(int index) &;
+  Statement&& bind_null(int index) && { return std::move(bind_null(index)); }
+  Statement& bind_blob(int index, std::string_view bytes) & { return bind_bytes(index, bytes, false); }
+  Statement&& bind_blob(int index, std::string_view bytes) && { return std::move(bind_bytes(index, bytes, true)); }
   template <class T>
-  Statement& bind(int index, std::optional<T> const& value) {
+  Statement& bind(int index, std::optional<T> const& value) & {
     return value ? bind(index, *value) : bind_null(index);
+  }
+  template <class T>
+  Statement&& bind(int index, std::optional<T> const& value) && {
+    return std::move(value ? std::move(*this).bind(index, *value) : std::move(*this).bind_null(index));
   }
 
   /// True when a row is available; false when done. Throws DatabaseError on faults;
@@ -85,6 +111,8 @@ class Statement {
   int columns() const;
 
  private:
+  Statement& bind_text(int index, std::string_view text, bool lives_until_reset);
+  Statement& bind_bytes(int index, std::string_view bytes, bool lives_until_reset);
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
@@ -94,6 +122,11 @@ class ConstraintError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
+
+template <std::size_t N>
+Statement Connection::prepare(char const (&sql)[N]) {
+  return prepare_at(std::string_view(sql, N - 1));
+}
 
 /// BEGIN IMMEDIATE … COMMIT, rolled back when left without commit().
 class Transaction {
