@@ -2447,6 +2447,112 @@ TYPED_TEST(RegistrationContract, ALatePaymentKeepsTheAttendeesSeatLimit) {
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.paid_over_attendee_limit'"), "1");
 }
 
+/// A guest order of one seat for the buyer record `guest_id` of `email`, waiting for payment
+/// until `hold` (see guest_order).
+NewRegistration guest_hold_order(std::string const& id, std::string const& event_id, std::string const& guest_id,
+                                 std::string const& email, Timestamp hold) {
+  auto order = make_order(id, event_id, guest_id, 1, hold);
+  order.guest = GuestBuyer{.id = guest_id, .name = "Kim Guest", .email = email, .account_id = std::nullopt};
+  order.link = OrderLink{.token = "token-" + id, .token_hash = "hash-" + id};
+  return order;
+}
+
+TYPED_TEST(RegistrationContract, ALatePaymentCountsThePersonsAccountAndGuestOrdersAsANewOrderDoes) {
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  auto const audited = [this] {
+    return this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.paid_over_attendee_limit'");
+  };
+  // A guest order of the account's address lapses unpaid; the account then takes the two seats
+  // the limit allows. The guest order's payment arrives: the person may hold no more.
+  this->add_event_with("e1", 100, 2);
+  ASSERT_EQ(place(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min))->outcome,
+            Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r1", "g-kim", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "g-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(audited(), "1");
+  // The other way round: the account's late payment counts its address's guest orders.
+  this->add_event_with("e2", 100, 2);
+  ASSERT_EQ(place(*this->store_, hold_order("r3", "e2", "u-kim", kNow))->outcome, Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r3", "u-kim", "sandbox", {"pi_3", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  ASSERT_EQ(place_at(*this->store_, guest_order("r4", "e2", "g-kim", "kim@example.com", 2), kNow + 20min)->outcome,
+            Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_3", "pi_3", tickets_for("r3", "e2", "u-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->registered("e2"), 2);
+  EXPECT_EQ(audited(), "2");
+  // Within the limit over both records, the seats are taken again.
+  this->add_event_with("e3", 100, 3);
+  ASSERT_EQ(place(*this->store_, guest_hold_order("r5", "e3", "g-kim", "kim@example.com", kNow + 15min))->outcome,
+            Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r5", "g-kim", "sandbox", {"pi_5", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  ASSERT_EQ(place_at(*this->store_, make_order("r6", "e3", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_5", "pi_5", tickets_for("r5", "e3", "g-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::confirmed);
+  EXPECT_EQ(this->registered("e3"), 3);
+  EXPECT_EQ(audited(), "2");
+}
+
+TYPED_TEST(RegistrationContract, ALatePaymentAndAnOrderOfTheSamePersonOnTwoNodesKeepTheLimit) {
+  // kim's guest order lapsed unpaid; the account holds one seat of a limit of 2. Its payment on
+  // one node and one more seat for the account on the other: one of them, never both. On
+  // PostgreSQL the event's row is held until both wait for a lock, so both read the person's
+  // seats before either commits unless they take turns.
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  this->add_event_with("e1", 100, 2);
+  ASSERT_EQ(place(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min))->outcome,
+            Placement::placed);
+  ASSERT_TRUE(this->store_->save_intent("r1", "g-kim", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 1), kNow + 20min)->outcome, Placement::placed);
+  auto other = this->factory_.open();
+  std::optional<pg::Connection> holder;
+  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
+    holder.emplace(this->factory_.url());
+    holder->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
+  }
+  Waiter<Result<PaymentResult>> paid;
+  Waiter<Result<PlacementResult>> placed;
+  this->store_->apply_payment_success("evt_1", "pi_1", tickets_for("r1", "e1", "g-kim", 1), {}, kNow + 21min,
+                                      paid.callback());
+  auto order = make_order("r3", "e1", "u-kim", 1);
+  order.registration.registered_at = kNow + 21min;
+  other->place_registration(std::move(order), kNow + 21min, Actor{}, placed.callback());
+  if (holder) {
+    // Both wait: on the event's row, or one of them on the person's lock the other holds.
+    auto const waiting = [this] {
+      return this->count(
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    };
+    auto const deadline = std::chrono::steady_clock::now() + 20s;
+    while (waiting() != "2" && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    holder->exec_script("COMMIT;");
+  }
+  auto const payment = paid.get();
+  auto const placement = placed.get();
+  ASSERT_TRUE(payment);
+  ASSERT_TRUE(placement);
+  EXPECT_EQ(int{payment->outcome == PaymentApplied::confirmed} + int{placement->outcome == Placement::placed}, 1)
+      << "payment " << static_cast<int>(payment->outcome) << ", order " << static_cast<int>(placement->outcome);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(
+      this->count("SELECT SUM(quantity) FROM registrations WHERE event_id = 'e1' AND status IN ('pending_payment', "
+                  "'confirmed', 'offered')"),
+      "2");
+}
+
 TYPED_TEST(RegistrationContract, TheHolderCannotCancelOnceATicketWasUsed) {
   this->add_event_with("e1", 10);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
