@@ -159,7 +159,7 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
   constexpr std::int64_t kPage = 500;
   while (free.event > 0) {
     auto const page = db.query(
-        "SELECT id, ticket_type_id, quantity, seq, buyer_id, email, user_id FROM waitlist_entries "
+        "SELECT id, ticket_type_id, quantity, seq, buyer_id, email, user_id, name FROM waitlist_entries "
         "WHERE event_id = $1 AND status = 'waiting' AND confirmed = 1 AND seq > $2 ORDER BY seq LIMIT $3",
         {event_id, after_seq, kPage});
     if (page.empty()) break;
@@ -178,12 +178,14 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
       if (type_free) *type_free -= entry.quantity;
       auto const price = prices[type_index];
       auto const expires = expiries[type_index];
+      // A guest's offer keeps the name they joined with, as a guest order keeps its buyer's
+      // (an account's shows the account's).
       db.run(
           "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
-          "currency, hold_expires_at, registered_at, updated_at, request_hash) "
-          "VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8, $9, $9, '')",
+          "currency, hold_expires_at, registered_at, updated_at, request_hash, buyer_name) "
+          "VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8, $9, $9, '', $10)",
           {entry.id, event_id, entry.ticket_type_id, text(r[4]), std::int64_t{entry.quantity}, price * entry.quantity,
-           currency, seconds_of(expires), seconds_of(now)});
+           currency, seconds_of(expires), seconds_of(now), r[6] ? Value{} : Value{text(r[7])}});
       db.run(
           // An offer is at the list price: no promo code is entered for it.
           "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position, "

@@ -3819,6 +3819,44 @@ TYPED_TEST(WaitlistContract, JoinsOnlyWhenSoldOutAndOncePerPerson) {
   EXPECT_EQ(this->holding_rows(), "2");
 }
 
+TYPED_TEST(WaitlistContract, AGuestsOfferAndItsOrderKeepTheNameTheyJoinedWith) {
+  ASSERT_EQ(this->store_
+                ->join_waitlist(WaitlistEntry{.id = "w-wanda",
+                                              .event_id = "e1",
+                                              .ticket_type_id = "e1-general",
+                                              .user_id = {},
+                                              .name = "Wanda Wait",
+                                              .email = "wanda@example.com",
+                                              .quantity = 1},
+                                kNow, Actor{})
+                .outcome,
+            WaitlistJoin::joined);
+  ASSERT_TRUE(this->store_->confirm_waitlist_entry("w-wanda", kNow, Actor{}));
+  auto const buyer = this->store_->find_guest("wanda@example.com");
+  ASSERT_TRUE(buyer);
+  // The address orders another event under another name: its record takes that name.
+  auto e2 = make_event("e2", "org", kNow + days{30});
+  this->add_event(e2);
+  ASSERT_EQ(place(*this->store_, guest_order("r-e2", "e2", buyer->id, "wanda@example.com"))->outcome,
+            Placement::placed);
+  ASSERT_EQ(this->store_->find_guest("wanda@example.com")->name, "Kim Guest");
+  // A seat frees: the offer, then the order claimed from it, are Wanda's by the name she joined with.
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_EQ(this->statuses(), (std::vector<std::string>{"offered"}));
+  EXPECT_EQ(this->store_->find_registration("w-wanda")->guest->name, "Wanda Wait");
+  ASSERT_EQ(this->claim_with({.entry_id = "w-wanda", .claimant_user_id = {}, .status = RegistrationStatus::confirmed})
+                .outcome,
+            OfferClaim::claimed);
+  EXPECT_EQ(this->store_->find_registration("w-wanda")->guest->name, "Wanda Wait");
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  auto const wanda =
+      std::ranges::find(rows, std::string("w-wanda"), [](auto const& row) { return row.registration.id; });
+  ASSERT_NE(wanda, rows.end());
+  EXPECT_EQ(wanda->attendee_name, "Wanda Wait");
+  EXPECT_EQ(wanda->attendee_email, "wanda@example.com");
+}
+
 TYPED_TEST(WaitlistContract, OffersAreHoldsInJoiningOrderPassingOverWhatDoesNotFit) {
   ASSERT_EQ(this->join("big", 2).outcome, WaitlistJoin::joined);
   ASSERT_EQ(this->join("small", 1).outcome, WaitlistJoin::joined);
@@ -4340,6 +4378,30 @@ TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLi
             CompIssue::buyer_changed);
   EXPECT_FALSE(this->store_->find_registration("c2"));
   EXPECT_EQ(this->registered("e1"), 1);
+}
+
+TYPED_TEST(RefundContract, ACompForAGuestKeepsTheRecipientsNameWhenTheAddressLaterOrdersUnderAnother) {
+  this->add_event_with("e1", 5);
+  auto comp = this->comp_for("c1", "g-1");
+  for (auto& t : comp.tickets) t.user_id = "g-1";
+  comp.guest = GuestBuyer{.id = "g-1", .name = "Gus Comp", .email = "gus@example.org"};
+  comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
+  std::vector<NewRegistration> one{comp};
+  ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
+  // The address orders for itself under another name: the record takes it, the comp keeps its own.
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g-1", "gus@example.org"))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->find_guest("gus@example.org")->name, "Kim Guest");
+  EXPECT_EQ(this->store_->find_registration("c1")->guest->name, "Gus Comp");
+  auto rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  std::ranges::sort(rows, {}, [](auto const& row) { return row.registration.id; });
+  EXPECT_EQ(rows[0].attendee_name, "Gus Comp");
+  EXPECT_EQ(rows[1].attendee_name, "Kim Guest");
+  // A comp for an account keeps none: the account's name shows.
+  std::vector<NewRegistration> account{this->comp_for("c2", "a1")};
+  ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", account, kNow, Actor{"org", "req"}).outcome,
+            CompIssue::issued);
+  EXPECT_EQ(this->count("SELECT COALESCE(buyer_name, 'none') FROM registrations WHERE id = 'c2'"), "none");
 }
 
 // ---- promo codes (issue 15) -------------------------------------------------------------
