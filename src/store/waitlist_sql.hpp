@@ -231,16 +231,41 @@ bool end_offer(Db& db, std::string const& entry_id, std::string_view status, Tim
   return true;
 }
 
+/// An event's entries still in line (waiting or offered), in joining order, as rows of id,
+/// email, user_id, confirmed: what tell_line_closed reads.
+template <class Db>
+Table entries_in_line(Db& db, std::string const& event_id) {
+  return db.query(
+      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
+      "('waiting', 'offered') ORDER BY seq",
+      {event_id});
+}
+
+/// Tells the person of an entry (a row of entries_in_line) that the event's line is closed;
+/// an unconfirmed address is not written to.
+template <class Db>
+void tell_line_closed(Db& db, std::vector<Cell> const& entry, std::string const& event_id, Timestamp now) {
+  if (integer(entry[3]) == 0) return;
+  auto const id = text(entry[0]);
+  db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
+                            .kind = MailKind::waitlist_closed,
+                            .recipient = text(entry[1]),
+                            .user_id = text(entry[2]),
+                            .registration_id = {},
+                            .event_id = event_id,
+                            .reference = id,
+                            .secret = {},
+                            .paid = false,
+                            .created_at = now});
+}
+
 /// The event has begun (line_over): every entry still in line ends `expired`, a live offer's
 /// seats released (its hold never became an order), and each confirmed person is told their
 /// place is closed. Under the event's lock; once, whichever node sweeps.
 template <class Db>
 void close_begun_line(Db& db, std::string const& event_id, Timestamp now) {
   db.lock_event(event_id);
-  auto const in_line_rows = db.query(
-      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
-      "('waiting', 'offered') ORDER BY seq",
-      {event_id});
+  auto const in_line_rows = entries_in_line(db, event_id);
   for (auto const& r : in_line_rows) {
     auto const id = text(r[0]);
     if (!end_offer(db, id, "expired", now) &&
@@ -248,17 +273,7 @@ void close_begun_line(Db& db, std::string const& event_id, Timestamp now) {
                {id, seconds_of(now)}) == 0) {
       continue;
     }
-    if (integer(r[3]) == 0) continue;  // an unconfirmed address is not written to
-    db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
-                              .kind = MailKind::waitlist_closed,
-                              .recipient = text(r[1]),
-                              .user_id = text(r[2]),
-                              .registration_id = {},
-                              .event_id = event_id,
-                              .reference = id,
-                              .secret = {},
-                              .paid = false,
-                              .created_at = now});
+    tell_line_closed(db, r, event_id, now);
   }
   if (!in_line_rows.empty()) {
     db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
@@ -385,10 +400,7 @@ bool remove(Db& db, std::string const& event_id, std::string const& id, Timestam
 /// counters are reset by the cancellation itself.
 template <class Db>
 void close_all(Db& db, std::string const& event_id, Timestamp now) {
-  auto const in_line_rows = db.query(
-      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
-      "('waiting', 'offered') ORDER BY seq",
-      {event_id});
+  auto const in_line_rows = entries_in_line(db, event_id);
   if (in_line_rows.empty()) return;
   db.run(
       "DELETE FROM registration_items WHERE registration_id IN (SELECT id FROM registrations WHERE event_id = $1 "
@@ -399,20 +411,7 @@ void close_all(Db& db, std::string const& event_id, Timestamp now) {
       "AND status IN ('waiting', 'offered')",
       {event_id, seconds_of(now)});
   db.run("DELETE FROM registrations WHERE event_id = $1 AND status = 'offered'", {event_id});
-  for (auto const& r : in_line_rows) {
-    if (integer(r[3]) == 0) continue;  // an unconfirmed address is not written to
-    auto const id = text(r[0]);
-    db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
-                              .kind = MailKind::waitlist_closed,
-                              .recipient = text(r[1]),
-                              .user_id = text(r[2]),
-                              .registration_id = {},
-                              .event_id = event_id,
-                              .reference = id,
-                              .secret = {},
-                              .paid = false,
-                              .created_at = now});
-  }
+  for (auto const& r : in_line_rows) tell_line_closed(db, r, event_id, now);
   db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
 }
 
