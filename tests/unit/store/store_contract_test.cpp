@@ -2457,6 +2457,16 @@ NewRegistration guest_hold_order(std::string const& id, std::string const& event
   return order;
 }
 
+/// Places `order` (waiting for payment) with the intent "pi_<its id>" and lets its hold run out
+/// unpaid.
+void lapse_unpaid(Store& store, NewRegistration order) {
+  auto const id = order.registration.id;
+  auto const buyer = order.registration.user_id;
+  ASSERT_EQ(place(store, std::move(order))->outcome, Placement::placed);
+  ASSERT_TRUE(store.save_intent(id, buyer, "sandbox", {"pi_" + id, "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(store.expire_holds(kNow + 16min), 1);
+}
+
 TYPED_TEST(RegistrationContract, ALatePaymentCountsThePersonsAccountAndGuestOrdersAsANewOrderDoes) {
   this->add_user("u-kim", "kim@example.com");
   this->store_->queue_email_verification(
@@ -2468,35 +2478,27 @@ TYPED_TEST(RegistrationContract, ALatePaymentCountsThePersonsAccountAndGuestOrde
   // A guest order of the account's address lapses unpaid; the account then takes the two seats
   // the limit allows. The guest order's payment arrives: the person may hold no more.
   this->add_event_with("e1", 100, 2);
-  ASSERT_EQ(place(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min))->outcome,
-            Placement::placed);
-  ASSERT_TRUE(this->store_->save_intent("r1", "g-kim", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
-  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  lapse_unpaid(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min));
   ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
-  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_1", tickets_for("r1", "e1", "g-kim", 1), kNow + 21min)->outcome,
+  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_r1", tickets_for("r1", "e1", "g-kim", 1), kNow + 21min)->outcome,
             PaymentApplied::refund_needed);
   EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
   EXPECT_EQ(this->registered("e1"), 2);
   EXPECT_EQ(audited(), "1");
   // The other way round: the account's late payment counts its address's guest orders.
   this->add_event_with("e2", 100, 2);
-  ASSERT_EQ(place(*this->store_, hold_order("r3", "e2", "u-kim", kNow))->outcome, Placement::placed);
-  ASSERT_TRUE(this->store_->save_intent("r3", "u-kim", "sandbox", {"pi_3", "s", 2500, "EUR", "x"}, "", kNow));
-  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  lapse_unpaid(*this->store_, hold_order("r3", "e2", "u-kim", kNow));
   ASSERT_EQ(place_at(*this->store_, guest_order("r4", "e2", "g-kim", "kim@example.com", 2), kNow + 20min)->outcome,
             Placement::placed);
-  EXPECT_EQ(pay(*this->store_, "evt_3", "pi_3", tickets_for("r3", "e2", "u-kim", 1), kNow + 21min)->outcome,
+  EXPECT_EQ(pay(*this->store_, "evt_3", "pi_r3", tickets_for("r3", "e2", "u-kim", 1), kNow + 21min)->outcome,
             PaymentApplied::refund_needed);
   EXPECT_EQ(this->registered("e2"), 2);
   EXPECT_EQ(audited(), "2");
   // Within the limit over both records, the seats are taken again.
   this->add_event_with("e3", 100, 3);
-  ASSERT_EQ(place(*this->store_, guest_hold_order("r5", "e3", "g-kim", "kim@example.com", kNow + 15min))->outcome,
-            Placement::placed);
-  ASSERT_TRUE(this->store_->save_intent("r5", "g-kim", "sandbox", {"pi_5", "s", 2500, "EUR", "x"}, "", kNow));
-  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  lapse_unpaid(*this->store_, guest_hold_order("r5", "e3", "g-kim", "kim@example.com", kNow + 15min));
   ASSERT_EQ(place_at(*this->store_, make_order("r6", "e3", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
-  EXPECT_EQ(pay(*this->store_, "evt_5", "pi_5", tickets_for("r5", "e3", "g-kim", 1), kNow + 21min)->outcome,
+  EXPECT_EQ(pay(*this->store_, "evt_5", "pi_r5", tickets_for("r5", "e3", "g-kim", 1), kNow + 21min)->outcome,
             PaymentApplied::confirmed);
   EXPECT_EQ(this->registered("e3"), 3);
   EXPECT_EQ(audited(), "2");
@@ -2512,10 +2514,7 @@ TYPED_TEST(RegistrationContract, ALatePaymentAndAnOrderOfTheSamePersonOnTwoNodes
       account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
   ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
   this->add_event_with("e1", 100, 2);
-  ASSERT_EQ(place(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min))->outcome,
-            Placement::placed);
-  ASSERT_TRUE(this->store_->save_intent("r1", "g-kim", "sandbox", {"pi_1", "s", 2500, "EUR", "x"}, "", kNow));
-  ASSERT_EQ(this->store_->expire_holds(kNow + 16min), 1);
+  lapse_unpaid(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min));
   ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 1), kNow + 20min)->outcome, Placement::placed);
   auto other = this->factory_.open();
   std::optional<pg::Connection> holder;
@@ -2525,7 +2524,7 @@ TYPED_TEST(RegistrationContract, ALatePaymentAndAnOrderOfTheSamePersonOnTwoNodes
   }
   Waiter<Result<PaymentResult>> paid;
   Waiter<Result<PlacementResult>> placed;
-  this->store_->apply_payment_success("evt_1", "pi_1", tickets_for("r1", "e1", "g-kim", 1), {}, kNow + 21min,
+  this->store_->apply_payment_success("evt_1", "pi_r1", tickets_for("r1", "e1", "g-kim", 1), {}, kNow + 21min,
                                       paid.callback());
   auto order = make_order("r3", "e1", "u-kim", 1);
   order.registration.registered_at = kNow + 21min;
@@ -4083,6 +4082,16 @@ class RefundContract : public RegistrationContract<Factory> {
     comp.items[0].unit_price_minor = 0;
     return comp;
   }
+  /// A comp `id` for `name` at `email`, who has no account: a guest order of the buyer record
+  /// `guest_id`, opened by the token "tok" (its digest "hash-1").
+  NewRegistration guest_comp_for(std::string const& id, std::string const& guest_id, std::string const& name,
+                                 std::string const& email) {
+    auto comp = comp_for(id, guest_id);
+    for (auto& t : comp.tickets) t.user_id = guest_id;
+    comp.guest = GuestBuyer{.id = guest_id, .name = name, .email = email};
+    comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
+    return comp;
+  }
 };
 
 TYPED_TEST_SUITE(RefundContract, StoreImplementations, FactoryName);
@@ -4361,11 +4370,7 @@ TYPED_TEST(RefundContract, CompsAreIssuedAllOrNoneAndNeverRefunded) {
 
 TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLink) {
   this->add_event_with("e1", 5);
-  auto comp = this->comp_for("c1", "g-1");
-  for (auto& t : comp.tickets) t.user_id = "g-1";
-  comp.guest = GuestBuyer{.id = "g-1", .name = "Gus", .email = "gus@example.org"};
-  comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
-  std::vector<NewRegistration> one{comp};
+  std::vector<NewRegistration> one{this->guest_comp_for("c1", "g-1", "Gus", "gus@example.org")};
   ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
   EXPECT_EQ(this->count("SELECT id FROM guest_buyers WHERE email = 'gus@example.org'"), "g-1");
   EXPECT_EQ(this->count("SELECT registration_id FROM order_tokens WHERE token_hash = 'hash-1'"), "c1");
@@ -4382,11 +4387,7 @@ TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLi
 
 TYPED_TEST(RefundContract, ACompForAGuestKeepsTheRecipientsNameWhenTheAddressLaterOrdersUnderAnother) {
   this->add_event_with("e1", 5);
-  auto comp = this->comp_for("c1", "g-1");
-  for (auto& t : comp.tickets) t.user_id = "g-1";
-  comp.guest = GuestBuyer{.id = "g-1", .name = "Gus Comp", .email = "gus@example.org"};
-  comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
-  std::vector<NewRegistration> one{comp};
+  std::vector<NewRegistration> one{this->guest_comp_for("c1", "g-1", "Gus Comp", "gus@example.org")};
   ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
   // The address orders for itself under another name: the record takes it, the comp keeps its own.
   ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g-1", "gus@example.org"))->outcome, Placement::placed);
