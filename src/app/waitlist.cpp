@@ -261,6 +261,13 @@ void Waitlist::claim(Principal const& who, RegisterRequest const& request, Actor
     held.user_id = entry->buyer_id;  // the tickets sign the hold's owner
     held.quantity = entry->quantity;
     claim.tickets = issue_tickets(held, items, claim.attendees, codes_, entropy_, now);
+    // A guest's tickets name the person who joined where no holder was given, as a guest
+    // order's name its buyer (an account's get the account's name when read).
+    if (entry->user_id.empty()) {
+      for (auto& t : claim.tickets) {
+        if (t.holder_name.empty()) t.holder_name = entry->name;
+      }
+    }
   }
   auto token = who.user_id.empty() ? claim.link.token : std::string();
   store_.claim_offer(

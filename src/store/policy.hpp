@@ -136,6 +136,32 @@ inline PlacementResult placement_result(PlacementDecision const& decision) {
 #define ADMIT_ATTENDEE_RECORDS(attendee) \
   "SELECT " attendee " UNION SELECT gb.id FROM guest_buyers gb WHERE gb.user_id = " attendee
 
+/// One person's buyer records (domain attendee_of) as one column `id`: an order's own buyer
+/// record `buyer` and ADMIT_ATTENDEE_RECORDS(attendee). A new order and a payment that arrives
+/// after its hold ended both count the person's seats over these.
+#define ADMIT_PERSON_RECORDS(buyer, attendee) "SELECT " buyer " AS id UNION " ADMIT_ATTENDEE_RECORDS(attendee)
+
+/// The account whose limits a guest buyer record's orders count against (the owner attendee_of
+/// takes): the record's owner, else the verified account of its address; `record` names a
+/// guest_buyers row and `email` its address (SQL expressions). NULL when none has proved it.
+#define ADMIT_ADDRESS_OWNER(record, email)                                        \
+  "COALESCE(" record ".user_id, (SELECT u.id FROM users u WHERE u.email = " email \
+  " AND u.email_verified_at IS NOT NULL))"
+
+/// ADMIT_ADDRESS_OWNER of the buyer record `buyer` (an SQL expression): NULL for an account's
+/// own orders, whose attendee is the account.
+#define ADMIT_BUYER_OWNER(buyer) \
+  "(SELECT " ADMIT_ADDRESS_OWNER("g", "g.email") " FROM guest_buyers g WHERE g.id = " buyer ")"
+
+/// What a payment arriving after its hold ended is judged by, in one row: the event's
+/// (placeholder `event`) maxPerAttendee, what the person holds of it (ADMIT_ATTENDEE_HOLDINGS,
+/// over ADMIT_PERSON_RECORDS(buyer, attendee)), and ADMIT_BUYER_OWNER(buyer) as read now.
+#define ADMIT_LATE_PAYER_FACTS(event, buyer, attendee, now)                                                    \
+  "SELECT (SELECT max_per_attendee FROM events WHERE id = " event                                              \
+  "), " ADMIT_ATTENDEE_HOLDINGS(now) ", " ADMIT_BUYER_OWNER(                                                   \
+      buyer) " FROM registrations r JOIN (" ADMIT_PERSON_RECORDS(buyer, attendee) ") k ON r.event_id = " event \
+                                                                                  " AND r.user_id = k.id"
+
 /// Unpaid orders of a client address that hold seats (index registrations_unpaid_by_client).
 #define ADMIT_OPEN_HOLD(now) "status = 'pending_payment' AND hold_expires_at > " now
 
@@ -151,6 +177,23 @@ AttendeeHoldings read_holdings(Integer integer, Optional optional) {
       .open_holds = static_cast<std::int32_t>(integer(1)),
       .last_lapse = time(optional(2)),
       .cancelled_hold_end = time(optional(3)),
+  };
+}
+
+/// A row of ADMIT_LATE_PAYER_FACTS: `integer(i)`, `optional(i)` and `optional_text(i)` read
+/// column i.
+struct LatePayerFacts {
+  std::int32_t max_per_attendee = 0;
+  AttendeeHoldings holdings;
+  std::optional<std::string> owner;
+};
+
+template <class Integer, class Optional, class OptionalText>
+LatePayerFacts read_late_payer(Integer integer, Optional optional, OptionalText optional_text) {
+  return LatePayerFacts{
+      .max_per_attendee = static_cast<std::int32_t>(integer(0)),
+      .holdings = read_holdings([&](int c) { return integer(c + 1); }, [&](int c) { return optional(c + 1); }),
+      .owner = optional_text(5),
   };
 }
 

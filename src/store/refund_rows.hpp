@@ -115,6 +115,12 @@ inline std::string comp_detail(NewRegistration const& comp) {
   return detail;
 }
 
+/// The buyer name a comp keeps as its own (registrations.buyer_name), as a guest order does: the
+/// recipient's, for someone without an account; none for an account's, which shows the account's.
+inline std::optional<std::string> comp_buyer_name(NewRegistration const& comp) {
+  return comp.guest ? std::optional<std::string>(comp.guest->name) : std::nullopt;
+}
+
 /// An event's registrations by status for its analytics (the event id's placeholder and
 /// `GROUP BY status` follow): status, seats, amount, what was refunded of it, comp seats, and
 /// the void tickets (partial cancellations' seats), and the promo codes' discount.

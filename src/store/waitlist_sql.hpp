@@ -159,7 +159,7 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
   constexpr std::int64_t kPage = 500;
   while (free.event > 0) {
     auto const page = db.query(
-        "SELECT id, ticket_type_id, quantity, seq, buyer_id, email, user_id FROM waitlist_entries "
+        "SELECT id, ticket_type_id, quantity, seq, buyer_id, email, user_id, name FROM waitlist_entries "
         "WHERE event_id = $1 AND status = 'waiting' AND confirmed = 1 AND seq > $2 ORDER BY seq LIMIT $3",
         {event_id, after_seq, kPage});
     if (page.empty()) break;
@@ -178,12 +178,14 @@ int serve(Db& db, std::string const& event_id, Timestamp now, WaitlistConfig con
       if (type_free) *type_free -= entry.quantity;
       auto const price = prices[type_index];
       auto const expires = expiries[type_index];
+      // A guest's offer keeps the name they joined with, as a guest order keeps its buyer's
+      // (an account's shows the account's).
       db.run(
           "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
-          "currency, hold_expires_at, registered_at, updated_at, request_hash) "
-          "VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8, $9, $9, '')",
+          "currency, hold_expires_at, registered_at, updated_at, request_hash, buyer_name) "
+          "VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8, $9, $9, '', $10)",
           {entry.id, event_id, entry.ticket_type_id, text(r[4]), std::int64_t{entry.quantity}, price * entry.quantity,
-           currency, seconds_of(expires), seconds_of(now)});
+           currency, seconds_of(expires), seconds_of(now), r[6] ? Value{} : Value{text(r[7])}});
       db.run(
           // An offer is at the list price: no promo code is entered for it.
           "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price_minor, position, "
@@ -229,16 +231,41 @@ bool end_offer(Db& db, std::string const& entry_id, std::string_view status, Tim
   return true;
 }
 
+/// An event's entries still in line (waiting or offered), in joining order, as rows of id,
+/// email, user_id, confirmed: what tell_line_closed reads.
+template <class Db>
+Table entries_in_line(Db& db, std::string const& event_id) {
+  return db.query(
+      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
+      "('waiting', 'offered') ORDER BY seq",
+      {event_id});
+}
+
+/// Tells the person of an entry (a row of entries_in_line) that the event's line is closed;
+/// an unconfirmed address is not written to.
+template <class Db>
+void tell_line_closed(Db& db, std::vector<Cell> const& entry, std::string const& event_id, Timestamp now) {
+  if (integer(entry[3]) == 0) return;
+  auto const id = text(entry[0]);
+  db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
+                            .kind = MailKind::waitlist_closed,
+                            .recipient = text(entry[1]),
+                            .user_id = text(entry[2]),
+                            .registration_id = {},
+                            .event_id = event_id,
+                            .reference = id,
+                            .secret = {},
+                            .paid = false,
+                            .created_at = now});
+}
+
 /// The event has begun (line_over): every entry still in line ends `expired`, a live offer's
 /// seats released (its hold never became an order), and each confirmed person is told their
 /// place is closed. Under the event's lock; once, whichever node sweeps.
 template <class Db>
 void close_begun_line(Db& db, std::string const& event_id, Timestamp now) {
   db.lock_event(event_id);
-  auto const in_line_rows = db.query(
-      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
-      "('waiting', 'offered') ORDER BY seq",
-      {event_id});
+  auto const in_line_rows = entries_in_line(db, event_id);
   for (auto const& r : in_line_rows) {
     auto const id = text(r[0]);
     if (!end_offer(db, id, "expired", now) &&
@@ -246,17 +273,7 @@ void close_begun_line(Db& db, std::string const& event_id, Timestamp now) {
                {id, seconds_of(now)}) == 0) {
       continue;
     }
-    if (integer(r[3]) == 0) continue;  // an unconfirmed address is not written to
-    db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
-                              .kind = MailKind::waitlist_closed,
-                              .recipient = text(r[1]),
-                              .user_id = text(r[2]),
-                              .registration_id = {},
-                              .event_id = event_id,
-                              .reference = id,
-                              .secret = {},
-                              .paid = false,
-                              .created_at = now});
+    tell_line_closed(db, r, event_id, now);
   }
   if (!in_line_rows.empty()) {
     db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
@@ -383,10 +400,7 @@ bool remove(Db& db, std::string const& event_id, std::string const& id, Timestam
 /// counters are reset by the cancellation itself.
 template <class Db>
 void close_all(Db& db, std::string const& event_id, Timestamp now) {
-  auto const in_line_rows = db.query(
-      "SELECT id, email, user_id, confirmed FROM waitlist_entries WHERE event_id = $1 AND status IN "
-      "('waiting', 'offered') ORDER BY seq",
-      {event_id});
+  auto const in_line_rows = entries_in_line(db, event_id);
   if (in_line_rows.empty()) return;
   db.run(
       "DELETE FROM registration_items WHERE registration_id IN (SELECT id FROM registrations WHERE event_id = $1 "
@@ -397,20 +411,7 @@ void close_all(Db& db, std::string const& event_id, Timestamp now) {
       "AND status IN ('waiting', 'offered')",
       {event_id, seconds_of(now)});
   db.run("DELETE FROM registrations WHERE event_id = $1 AND status = 'offered'", {event_id});
-  for (auto const& r : in_line_rows) {
-    if (integer(r[3]) == 0) continue;  // an unconfirmed address is not written to
-    auto const id = text(r[0]);
-    db.queue_mail(OutboxEntry{.id = "waitlist_closed." + id,
-                              .kind = MailKind::waitlist_closed,
-                              .recipient = text(r[1]),
-                              .user_id = text(r[2]),
-                              .registration_id = {},
-                              .event_id = event_id,
-                              .reference = id,
-                              .secret = {},
-                              .paid = false,
-                              .created_at = now});
-  }
+  for (auto const& r : in_line_rows) tell_line_closed(db, r, event_id, now);
   db.audit(now, Actor{}, "waitlist.closed", "event", event_id, std::to_string(in_line_rows.size()), event_id);
 }
 

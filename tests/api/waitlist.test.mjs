@@ -479,6 +479,38 @@ describe('guests', () => {
     assert.equal(read.status, 200);
     assert.equal(read.json.status, 'confirmed');
   });
+
+  it('the order claimed from a guest\'s offer, its tickets and the organizer\'s list keep the name they joined with', async () => {
+    const { e, holders } = await soldOut(1);
+    const email = uniqueEmail();
+    const joined = await join_(undefined, e.eventId, { quantity: 1, name: 'Ada Waiting', email });
+    assert.equal(joined.status, 201, joined.text);
+    const confirmed = await api(base, 'POST', '/api/waitlist/confirm', { body: { token: await confirmLink(email) } });
+    assert.equal(confirmed.status, 200, confirmed.text);
+    // Meanwhile the address buys for another event under another name: its buyer record takes it.
+    const other = await createEvent(base, org.accessToken, { capacity: 5, price: 0 });
+    const bought = await api(base, 'POST', '/api/registrations',
+      { body: { eventId: other.eventId, quantity: 1, buyer: { name: 'Ada Elsewhere', email } } });
+    assert.equal(bought.status, 201, bought.text);
+    await cancel(holders[0].account.accessToken, holders[0].registrationId);
+    const offer = await offerLink(email, joined.json.waitlistEntryId);
+    assert.ok(offer);
+    const claimed = await api(base, 'POST', '/api/registrations',
+      { body: { eventId: e.eventId, waitlistOfferToken: offer.token } });
+    assert.equal(claimed.status, 201, claimed.text);
+    const read = await api(base, 'GET', `/api/registrations/${claimed.json.registrationId}`,
+      { headers: { 'X-Order-Token': claimed.json.orderToken } });
+    assert.equal(read.status, 200, read.text);
+    assert.deepEqual(read.json.tickets.map((t) => t.holderName), ['Ada Waiting'], 'no holder named: the one who joined');
+    const regs = await api(base, 'GET', `/api/events/${e.eventId}/registrations`, { token: org.accessToken });
+    assert.equal(regs.status, 200, regs.text);
+    const row = regs.json.items.find((r) => r.registrationId === claimed.json.registrationId);
+    assert.deepEqual(row.attendee, { name: 'Ada Waiting', email });
+    const csv = await api(base, 'GET', `/api/events/${e.eventId}/registrations?format=csv`, { token: org.accessToken });
+    assert.equal(csv.status, 200);
+    assert.match(csv.text, /Ada Waiting/);
+    assert.doesNotMatch(csv.text, /Ada Elsewhere/);
+  });
 });
 
 describe('paid events and cancellation', () => {

@@ -1,6 +1,8 @@
 // The payment part of the PostgreSQL store.
 
 #include <map>
+#include <set>
+#include <stdexcept>
 
 #include "domain/refunds.hpp"
 #include "store/policy.hpp"
@@ -92,10 +94,10 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
       outcome = pg::transaction(*pool_, [&](Connection& db) -> PaymentResult {
         // The registration's row lock makes deliveries of one payment (on any nodes) take
         // turns; each then sees what the one before it did.
-        auto r = db.exec(
-            "SELECT r.id, r.status, r.event_id, r.quantity, r.user_id FROM payments p "
-            "JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = $1 FOR UPDATE OF r",
-            {param(intent_id)});
+        auto r = db.exec("SELECT r.id, r.status, r.event_id, r.quantity, r.user_id, " ADMIT_BUYER_OWNER(
+                             "r.user_id") " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                                          "WHERE p.intent_id = $1 FOR UPDATE OF r",
+                         {param(intent_id)});
         if (r.empty()) return {PaymentApplied::unknown_payment, {}};
         auto const registration_id = r.text(0, 0);
         auto const status = r.text(0, 1);
@@ -121,20 +123,37 @@ void PostgresStore::apply_payment_success(std::string event_id, std::string inte
         if (status == "cancelled") return refund("registration.paid_after_cancel");
         if (status != "pending_payment") {
           // The hold expired before the money arrived: take the seats again if the attendee may
-          // still hold them (their orders wait meanwhile: same advisory lock as place_batch)
-          // and they are still free, never beyond capacity.
-          // The lock first, alone: a statement's snapshot is taken before it waits for a lock.
+          // still hold them (counted over every buyer record of the person, as a new order is)
+          // and they are still free, never beyond capacity. The person's orders wait meanwhile:
+          // this takes the advisory locks place_batch takes for them, the attendee's and the
+          // buyer record's, in ascending order like it. The locks first, alone: a statement's
+          // snapshot is taken before it waits for a lock.
           auto const user_id = r.text(0, 4);
-          db.exec("SELECT pg_advisory_xact_lock(1, $1)", {param(pg_detail::attendee_lock_key(event, user_id))});
-          auto const mine = db.exec(
-              "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(o.quantity), 0) FROM registrations o "
-              "WHERE o.event_id = e.id AND o.user_id = $2 AND o.status IN " ADMIT_SEAT_HOLDING
-              ") "
-              "FROM events e WHERE e.id = $1",
-              {param(event), param(user_id)});
-          if (!mine.empty() &&
-              !within_attendee_limit(static_cast<std::int32_t>(mine.integer(0, 1)), static_cast<std::int32_t>(quantity),
-                                     static_cast<std::int32_t>(mine.integer(0, 0)))) {
+          auto owner = r.optional_text(0, 5);
+          std::set<std::int64_t> locked;
+          LatePayerFacts payer;
+          for (int reads = 1;; ++reads) {
+            std::string const attendee(attendee_of(user_id, owner));
+            std::vector<std::int64_t> keys;
+            for (auto const key : std::set<std::int64_t>{pg_detail::attendee_lock_key(event, attendee),
+                                                         pg_detail::attendee_lock_key(event, user_id)}) {
+              if (locked.insert(key).second) keys.push_back(key);
+            }
+            if (!keys.empty()) {
+              db.exec("SELECT pg_advisory_xact_lock(1, k) FROM unnest($1::int[]) AS k", {pg::int_array(keys)});
+            }
+            auto const facts = db.exec(ADMIT_LATE_PAYER_FACTS("$1", "$2::text", "$3::text", "$4"),
+                                       {param(event), param(user_id), param(attendee), param(seconds(now))});
+            payer = read_late_payer([&](int c) { return facts.integer(0, c); },
+                                    [&](int c) { return facts.optional_integer(0, c); },
+                                    [&](int c) { return facts.optional_text(0, c); });
+            if (payer.owner == owner) break;
+            // An account proved the guest's address meanwhile: that person's lock too, then read again.
+            if (reads == 3) throw std::runtime_error("the buyer's account kept changing during a late payment");
+            owner = payer.owner;
+          }
+          if (!within_attendee_limit(payer.holdings.seats, static_cast<std::int32_t>(quantity),
+                                     payer.max_per_attendee)) {
             return refund("registration.paid_over_attendee_limit");
           }
           // The event's row first: its types' seats change only under it.

@@ -147,11 +147,11 @@ CompIssueResult PostgresStore::issue_comps_in(std::string_view event_id, std::st
       auto const& reg = comp.registration;
       db.exec(
           "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
-          "currency, registered_at, updated_at, request_hash, answers, attendees, source) VALUES ($1, $2, $3, $4, "
-          "$5, 'confirmed', 0, $6, $7, $7, '', $8, $9, 'comp')",
+          "currency, registered_at, updated_at, request_hash, answers, attendees, source, buyer_name) VALUES ($1, "
+          "$2, $3, $4, $5, 'confirmed', 0, $6, $7, $7, '', $8, $9, 'comp', $10)",
           {param(reg.id), param(reg.event_id), param(reg.ticket_type_id), param(reg.user_id), param(reg.quantity),
            param(reg.currency), param(seconds(reg.registered_at)), param(answers_json(comp.answers)),
-           param(attendees_json(comp.attendees))});
+           param(attendees_json(comp.attendees)), param(comp_buyer_name(comp))});
       std::vector<RegistrationItem const*> items;
       std::vector<std::string> owners;
       std::vector<std::int64_t> positions;

@@ -100,10 +100,9 @@ constexpr std::string_view kGuardFailed = "AD001";
 
 /// Each address's guest buyer record (its id, or NULL) and the account its orders count
 /// against: the record's owner, or the verified account the record would be given to.
-#define ADMIT_GUEST_OWNERS                                                                               \
-  "SELECT a.email, g.id, COALESCE(g.user_id, u.id) FROM (SELECT DISTINCT email FROM unnest($1::text[]) " \
-  "AS x(email)) a LEFT JOIN guest_buyers g ON g.email = a.email "                                        \
-  "LEFT JOIN users u ON u.email = a.email AND u.email_verified_at IS NOT NULL"
+#define ADMIT_GUEST_OWNERS \
+  "SELECT a.email, g.id, " ADMIT_ADDRESS_OWNER("g", "a.email") " FROM (SELECT DISTINCT email FROM " \
+  "unnest($1::text[]) AS x(email)) a LEFT JOIN guest_buyers g ON g.email = a.email"
 
 /// How a batch claims its seats.
 enum class Claim {
@@ -168,7 +167,8 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
     pair_users.push_back(reg.user_id);
     pair_attendees.push_back(attendee_of_order(o.order));
     // One lock per person and event: every order counted against the attendee takes turns (a
-    // guest order of a proved address with its account's). Late payments take the buyer's.
+    // guest order of a proved address with its account's), and the buyer record's; a payment
+    // arriving after its hold ended takes the same two (apply_payment_success).
     attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, pair_attendees.back()));
     attendee_keys.insert(pg_detail::attendee_lock_key(reg.event_id, reg.user_id));
     if (terms_of(o.order).capped_by_client()) {
@@ -209,9 +209,9 @@ void place_batch(Connection& db, std::vector<PostgresStore::Order>& batch, Claim
       {"SELECT k.e, k.a, " ADMIT_ATTENDEE_HOLDINGS(
            "$4") " FROM registrations r "
                  "JOIN (SELECT DISTINCT p.e, p.a, b.id FROM unnest($1::text[], $2::text[], $3::text[]) AS p(e, u, a) "
-                 "CROSS JOIN LATERAL (SELECT p.u UNION " ADMIT_ATTENDEE_RECORDS(
-                     "p.a") ") AS b(id)) k "
-                            "ON r.event_id = k.e AND r.user_id = k.id GROUP BY k.e, k.a, k.id",
+                 "CROSS JOIN LATERAL (" ADMIT_PERSON_RECORDS(
+                     "p.u", "p.a") ") AS b) k "
+                                   "ON r.event_id = k.e AND r.user_id = k.id GROUP BY k.e, k.a, k.id",
        {pg::text_array(pair_events), pg::text_array(pair_users), pg::text_array(pair_attendees),
         param(seconds(batch.front().now))}},
       {"SELECT id, name FROM users WHERE id = ANY($1::text[])",

@@ -112,11 +112,11 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
       [result, shared_tickets, event_id = std::move(event_id), intent_id = std::move(intent_id), now,
        link = std::move(link)](Connection& db) {
         std::string registration_id, status, event, user_id;
+        std::optional<std::string> owner;  // a guest buyer's account (domain attendee_of)
         std::int64_t quantity = 0;
         {
-          auto row = db.prepare(
-              "SELECT r.id, r.status, r.event_id, r.quantity, r.user_id FROM payments p "
-              "JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = ?1");
+          auto row = db.prepare("SELECT r.id, r.status, r.event_id, r.quantity, r.user_id, " ADMIT_BUYER_OWNER(
+              "r.user_id") " FROM payments p JOIN registrations r ON r.id = p.registration_id WHERE p.intent_id = ?1");
           row.bind(1, intent_id);
           if (!row.step()) {
             result->outcome = PaymentApplied::unknown_payment;
@@ -127,6 +127,7 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
           event = row.text(2);
           quantity = row.integer(3);
           user_id = row.text(4);
+          if (!row.is_null(5)) owner = row.text(5);
         }
         result->registration_id = registration_id;
         if (!first_delivery(db, event_id, "payment_intent.succeeded", now)) {
@@ -155,18 +156,18 @@ void SqliteStore::apply_payment_success(std::string event_id, std::string intent
         if (status == "cancelled") return refund("registration.paid_after_cancel");
         if (status != "pending_payment") {
           // The hold expired before the money arrived: take the seats again if the attendee may
-          // still hold them and they are still free, never beyond capacity.
+          // still hold them (counted over every buyer record of the person, as a new order is)
+          // and they are still free, never beyond capacity.
           {
-            auto row = db.prepare(
-                "SELECT e.max_per_attendee, (SELECT COALESCE(SUM(quantity), 0) FROM registrations o WHERE "
-                "o.event_id = e.id AND o.user_id = ?2 AND o.status IN " ADMIT_SEAT_HOLDING
-                ") "
-                "FROM events e WHERE e.id = ?1");
-            row.bind(1, event).bind(2, user_id);
-            if (row.step() &&
-                !within_attendee_limit(static_cast<std::int32_t>(row.integer(1)), static_cast<std::int32_t>(quantity),
-                                       static_cast<std::int32_t>(row.integer(0)))) {
-              row.run();
+            auto row = db.prepare(ADMIT_LATE_PAYER_FACTS("?1", "?2", "?3", "?4"));
+            row.bind(1, event).bind(2, user_id).bind(3, attendee_of(user_id, owner)).bind(4, seconds(now));
+            row.step();
+            auto const payer = read_late_payer(
+                [&](int c) { return row.integer(c); }, [&](int c) { return row.optional_integer(c); },
+                [&](int c) { return row.is_null(c) ? std::nullopt : std::optional<std::string>(row.text(c)); });
+            row.run();
+            if (!within_attendee_limit(payer.holdings.seats, static_cast<std::int32_t>(quantity),
+                                       payer.max_per_attendee)) {
               return refund("registration.paid_over_attendee_limit");
             }
           }

@@ -139,8 +139,8 @@ CompIssueResult SqliteStore::issue_comps(std::string_view event_id, std::string_
       if (comp.guest) sqlite_detail::save_guest(db, *comp.guest, now);
       db.prepare(
             "INSERT INTO registrations (id, event_id, ticket_type_id, user_id, quantity, status, amount_minor, "
-            "currency, registered_at, updated_at, request_hash, answers, attendees, source) VALUES (?1, ?2, ?3, ?4, "
-            "?5, 'confirmed', 0, ?6, ?7, ?7, '', ?8, ?9, 'comp')")
+            "currency, registered_at, updated_at, request_hash, answers, attendees, source, buyer_name) VALUES (?1, "
+            "?2, ?3, ?4, ?5, 'confirmed', 0, ?6, ?7, ?7, '', ?8, ?9, 'comp', ?10)")
           .bind(1, reg.id)
           .bind(2, reg.event_id)
           .bind(3, reg.ticket_type_id)
@@ -150,6 +150,7 @@ CompIssueResult SqliteStore::issue_comps(std::string_view event_id, std::string_
           .bind(7, seconds(reg.registered_at))
           .bind(8, answers_json(comp.answers))
           .bind(9, attendees_json(comp.attendees))
+          .bind(10, comp_buyer_name(comp))
           .run();
       sqlite_detail::insert_items(db, reg.id, comp.items);
       sqlite_detail::insert_tickets(db, comp.tickets);

@@ -2447,6 +2447,111 @@ TYPED_TEST(RegistrationContract, ALatePaymentKeepsTheAttendeesSeatLimit) {
   EXPECT_EQ(this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.paid_over_attendee_limit'"), "1");
 }
 
+/// A guest order of one seat for the buyer record `guest_id` of `email`, waiting for payment
+/// until `hold` (see guest_order).
+NewRegistration guest_hold_order(std::string const& id, std::string const& event_id, std::string const& guest_id,
+                                 std::string const& email, Timestamp hold) {
+  auto order = make_order(id, event_id, guest_id, 1, hold);
+  order.guest = GuestBuyer{.id = guest_id, .name = "Kim Guest", .email = email, .account_id = std::nullopt};
+  order.link = OrderLink{.token = "token-" + id, .token_hash = "hash-" + id};
+  return order;
+}
+
+/// Places `order` (waiting for payment) with the intent "pi_<its id>" and lets its hold run out
+/// unpaid.
+void lapse_unpaid(Store& store, NewRegistration order) {
+  auto const id = order.registration.id;
+  auto const buyer = order.registration.user_id;
+  ASSERT_EQ(place(store, std::move(order))->outcome, Placement::placed);
+  ASSERT_TRUE(store.save_intent(id, buyer, "sandbox", {"pi_" + id, "s", 2500, "EUR", "x"}, "", kNow));
+  ASSERT_EQ(store.expire_holds(kNow + 16min), 1);
+}
+
+TYPED_TEST(RegistrationContract, ALatePaymentCountsThePersonsAccountAndGuestOrdersAsANewOrderDoes) {
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  auto const audited = [this] {
+    return this->count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.paid_over_attendee_limit'");
+  };
+  // A guest order of the account's address lapses unpaid; the account then takes the two seats
+  // the limit allows. The guest order's payment arrives: the person may hold no more.
+  this->add_event_with("e1", 100, 2);
+  lapse_unpaid(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min));
+  ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_1", "pi_r1", tickets_for("r1", "e1", "g-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->store_->find_registration("r1")->registration.status, RegistrationStatus::refund_pending);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(audited(), "1");
+  // The other way round: the account's late payment counts its address's guest orders.
+  this->add_event_with("e2", 100, 2);
+  lapse_unpaid(*this->store_, hold_order("r3", "e2", "u-kim", kNow));
+  ASSERT_EQ(place_at(*this->store_, guest_order("r4", "e2", "g-kim", "kim@example.com", 2), kNow + 20min)->outcome,
+            Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_3", "pi_r3", tickets_for("r3", "e2", "u-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::refund_needed);
+  EXPECT_EQ(this->registered("e2"), 2);
+  EXPECT_EQ(audited(), "2");
+  // Within the limit over both records, the seats are taken again.
+  this->add_event_with("e3", 100, 3);
+  lapse_unpaid(*this->store_, guest_hold_order("r5", "e3", "g-kim", "kim@example.com", kNow + 15min));
+  ASSERT_EQ(place_at(*this->store_, make_order("r6", "e3", "u-kim", 2), kNow + 20min)->outcome, Placement::placed);
+  EXPECT_EQ(pay(*this->store_, "evt_5", "pi_r5", tickets_for("r5", "e3", "g-kim", 1), kNow + 21min)->outcome,
+            PaymentApplied::confirmed);
+  EXPECT_EQ(this->registered("e3"), 3);
+  EXPECT_EQ(audited(), "2");
+}
+
+TYPED_TEST(RegistrationContract, ALatePaymentAndAnOrderOfTheSamePersonOnTwoNodesKeepTheLimit) {
+  // kim's guest order lapsed unpaid; the account holds one seat of a limit of 2. Its payment on
+  // one node and one more seat for the account on the other: one of them, never both. On
+  // PostgreSQL the event's row is held until both wait for a lock, so both read the person's
+  // seats before either commits unless they take turns.
+  this->add_user("u-kim", "kim@example.com");
+  this->store_->queue_email_verification(
+      account_token(MailKind::email_verification, "v-kim", "kim@example.com", "u-kim"));
+  ASSERT_EQ(this->store_->verify_email("v-kim", kNow, Actor{}), "u-kim");
+  this->add_event_with("e1", 100, 2);
+  lapse_unpaid(*this->store_, guest_hold_order("r1", "e1", "g-kim", "kim@example.com", kNow + 15min));
+  ASSERT_EQ(place_at(*this->store_, make_order("r2", "e1", "u-kim", 1), kNow + 20min)->outcome, Placement::placed);
+  auto other = this->factory_.open();
+  std::optional<pg::Connection> holder;
+  if constexpr (std::is_same_v<TypeParam, PostgresStoreFactory>) {
+    holder.emplace(this->factory_.url());
+    holder->exec_script("BEGIN; SELECT 1 FROM events WHERE id = 'e1' FOR UPDATE;");
+  }
+  Waiter<Result<PaymentResult>> paid;
+  Waiter<Result<PlacementResult>> placed;
+  this->store_->apply_payment_success("evt_1", "pi_r1", tickets_for("r1", "e1", "g-kim", 1), {}, kNow + 21min,
+                                      paid.callback());
+  auto order = make_order("r3", "e1", "u-kim", 1);
+  order.registration.registered_at = kNow + 21min;
+  other->place_registration(std::move(order), kNow + 21min, Actor{}, placed.callback());
+  if (holder) {
+    // Both wait: on the event's row, or one of them on the person's lock the other holds.
+    auto const waiting = [this] {
+      return this->count(
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    };
+    auto const deadline = std::chrono::steady_clock::now() + 20s;
+    while (waiting() != "2" && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    holder->exec_script("COMMIT;");
+  }
+  auto const payment = paid.get();
+  auto const placement = placed.get();
+  ASSERT_TRUE(payment);
+  ASSERT_TRUE(placement);
+  EXPECT_EQ(int{payment->outcome == PaymentApplied::confirmed} + int{placement->outcome == Placement::placed}, 1)
+      << "payment " << static_cast<int>(payment->outcome) << ", order " << static_cast<int>(placement->outcome);
+  EXPECT_EQ(this->registered("e1"), 2);
+  EXPECT_EQ(
+      this->count("SELECT SUM(quantity) FROM registrations WHERE event_id = 'e1' AND status IN ('pending_payment', "
+                  "'confirmed', 'offered')"),
+      "2");
+}
+
 TYPED_TEST(RegistrationContract, TheHolderCannotCancelOnceATicketWasUsed) {
   this->add_event_with("e1", 10);
   ASSERT_EQ(place(*this->store_, make_order("r1", "e1", "a1", 2))->outcome, Placement::placed);
@@ -3713,6 +3818,44 @@ TYPED_TEST(WaitlistContract, JoinsOnlyWhenSoldOutAndOncePerPerson) {
   EXPECT_EQ(this->holding_rows(), "2");
 }
 
+TYPED_TEST(WaitlistContract, AGuestsOfferAndItsOrderKeepTheNameTheyJoinedWith) {
+  ASSERT_EQ(this->store_
+                ->join_waitlist(WaitlistEntry{.id = "w-wanda",
+                                              .event_id = "e1",
+                                              .ticket_type_id = "e1-general",
+                                              .user_id = {},
+                                              .name = "Wanda Wait",
+                                              .email = "wanda@example.com",
+                                              .quantity = 1},
+                                kNow, Actor{})
+                .outcome,
+            WaitlistJoin::joined);
+  ASSERT_TRUE(this->store_->confirm_waitlist_entry("w-wanda", kNow, Actor{}));
+  auto const buyer = this->store_->find_guest("wanda@example.com");
+  ASSERT_TRUE(buyer);
+  // The address orders another event under another name: its record takes that name.
+  auto e2 = make_event("e2", "org", kNow + days{30});
+  this->add_event(e2);
+  ASSERT_EQ(place(*this->store_, guest_order("r-e2", "e2", buyer->id, "wanda@example.com"))->outcome,
+            Placement::placed);
+  ASSERT_EQ(this->store_->find_guest("wanda@example.com")->name, "Kim Guest");
+  // A seat frees: the offer, then the order claimed from it, are Wanda's by the name she joined with.
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = true, .reason = "x"}, kNow, Actor{}),
+            Cancellation::cancelled);
+  ASSERT_EQ(this->statuses(), (std::vector<std::string>{"offered"}));
+  EXPECT_EQ(this->store_->find_registration("w-wanda")->guest->name, "Wanda Wait");
+  ASSERT_EQ(this->claim_with({.entry_id = "w-wanda", .claimant_user_id = {}, .status = RegistrationStatus::confirmed})
+                .outcome,
+            OfferClaim::claimed);
+  EXPECT_EQ(this->store_->find_registration("w-wanda")->guest->name, "Wanda Wait");
+  auto const rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  auto const wanda =
+      std::ranges::find(rows, std::string("w-wanda"), [](auto const& row) { return row.registration.id; });
+  ASSERT_NE(wanda, rows.end());
+  EXPECT_EQ(wanda->attendee_name, "Wanda Wait");
+  EXPECT_EQ(wanda->attendee_email, "wanda@example.com");
+}
+
 TYPED_TEST(WaitlistContract, OffersAreHoldsInJoiningOrderPassingOverWhatDoesNotFit) {
   ASSERT_EQ(this->join("big", 2).outcome, WaitlistJoin::joined);
   ASSERT_EQ(this->join("small", 1).outcome, WaitlistJoin::joined);
@@ -3937,6 +4080,16 @@ class RefundContract : public RegistrationContract<Factory> {
     comp.registration.amount_minor = 0;
     comp.registration.source = RegistrationSource::comp;
     comp.items[0].unit_price_minor = 0;
+    return comp;
+  }
+  /// A comp `id` for `name` at `email`, who has no account: a guest order of the buyer record
+  /// `guest_id`, opened by the token "tok" (its digest "hash-1").
+  NewRegistration guest_comp_for(std::string const& id, std::string const& guest_id, std::string const& name,
+                                 std::string const& email) {
+    auto comp = comp_for(id, guest_id);
+    for (auto& t : comp.tickets) t.user_id = guest_id;
+    comp.guest = GuestBuyer{.id = guest_id, .name = name, .email = email};
+    comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
     return comp;
   }
 };
@@ -4217,11 +4370,7 @@ TYPED_TEST(RefundContract, CompsAreIssuedAllOrNoneAndNeverRefunded) {
 
 TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLink) {
   this->add_event_with("e1", 5);
-  auto comp = this->comp_for("c1", "g-1");
-  for (auto& t : comp.tickets) t.user_id = "g-1";
-  comp.guest = GuestBuyer{.id = "g-1", .name = "Gus", .email = "gus@example.org"};
-  comp.link = OrderLink{.token = "tok", .token_hash = "hash-1"};
-  std::vector<NewRegistration> one{comp};
+  std::vector<NewRegistration> one{this->guest_comp_for("c1", "g-1", "Gus", "gus@example.org")};
   ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
   EXPECT_EQ(this->count("SELECT id FROM guest_buyers WHERE email = 'gus@example.org'"), "g-1");
   EXPECT_EQ(this->count("SELECT registration_id FROM order_tokens WHERE token_hash = 'hash-1'"), "c1");
@@ -4234,6 +4383,26 @@ TYPED_TEST(RefundContract, ACompForSomeoneWithoutAnAccountIsAGuestOrderWithItsLi
             CompIssue::buyer_changed);
   EXPECT_FALSE(this->store_->find_registration("c2"));
   EXPECT_EQ(this->registered("e1"), 1);
+}
+
+TYPED_TEST(RefundContract, ACompForAGuestKeepsTheRecipientsNameWhenTheAddressLaterOrdersUnderAnother) {
+  this->add_event_with("e1", 5);
+  std::vector<NewRegistration> one{this->guest_comp_for("c1", "g-1", "Gus Comp", "gus@example.org")};
+  ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", one, kNow, Actor{"org", "req"}).outcome, CompIssue::issued);
+  // The address orders for itself under another name: the record takes it, the comp keeps its own.
+  ASSERT_EQ(place(*this->store_, guest_order("r1", "e1", "g-1", "gus@example.org"))->outcome, Placement::placed);
+  EXPECT_EQ(this->store_->find_guest("gus@example.org")->name, "Kim Guest");
+  EXPECT_EQ(this->store_->find_registration("c1")->guest->name, "Gus Comp");
+  auto rows = this->store_->list_event_registrations("e1", std::nullopt, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  std::ranges::sort(rows, {}, [](auto const& row) { return row.registration.id; });
+  EXPECT_EQ(rows[0].attendee_name, "Gus Comp");
+  EXPECT_EQ(rows[1].attendee_name, "Kim Guest");
+  // A comp for an account keeps none: the account's name shows.
+  std::vector<NewRegistration> account{this->comp_for("c2", "a1")};
+  ASSERT_EQ(this->store_->issue_comps("e1", "e1-general", account, kNow, Actor{"org", "req"}).outcome,
+            CompIssue::issued);
+  EXPECT_EQ(this->count("SELECT COALESCE(buyer_name, 'none') FROM registrations WHERE id = 'c2'"), "none");
 }
 
 // ---- promo codes (issue 15) -------------------------------------------------------------
