@@ -181,6 +181,26 @@ inline TypeOnSale type_on_sale(TicketType const& t) {
                     .hidden = t.details.hidden};
 }
 
+/// Only the columns a placement decides on (TypeOnSale), for the single writer's read: no names
+/// or descriptions copied for an order. Read by read_type_on_sale.
+#define ADMIT_TYPE_ON_SALE_COLUMNS(p)                                                                          \
+  p "id, " p "price_minor, " p "capacity, " p "sold, " p "sales_start, " p "sales_end, " p "min_per_order, " p \
+    "max_per_order, " p "hidden"
+
+template <class Row>
+TypeOnSale read_type_on_sale(Row const& row, int first = 0) {
+  Cells const c(row, first);
+  return TypeOnSale{.id = c.text(0),
+                    .unit_price_minor = c.integer(1),
+                    .capacity = c.optional_int32(2),
+                    .sold = c.int32(3),
+                    .sales_start = c.optional_time(4),
+                    .sales_end = c.optional_time(5),
+                    .min_per_order = c.int32(6),
+                    .max_per_order = c.int32(7),
+                    .hidden = c.integer(8) != 0};
+}
+
 /// A registration's items with their types' names, given the registration id's placeholder.
 #define ADMIT_ITEMS_OF(id)                                                                      \
   "SELECT i.ticket_type_id, tt.name, i.quantity, i.unit_price_minor, "                          \

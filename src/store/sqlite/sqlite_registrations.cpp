@@ -103,7 +103,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
           // The event and every type of it in one read: one row per type.
           auto row = db.prepare(
               "SELECT e.status = 'published', e.starts_at, e.capacity, e.registered_count, e.max_per_attendee, "
-              ADMIT_TICKET_TYPE_COLUMNS("t.") " FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
+              ADMIT_TYPE_ON_SALE_COLUMNS("t.") " FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
               "WHERE e.id = ?1 ORDER BY t.position, t.rowid");
           row.bind(1, reg.event_id);
           while (row.step()) {
@@ -117,7 +117,7 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
                   .types = {},
               };
             }
-            if (!row.is_null(5)) facts.sale->types.push_back(type_on_sale(read_ticket_type(row, 5)));
+            if (!row.is_null(5)) facts.sale->types.push_back(read_type_on_sale(row, 5));
           }
         }
         std::string holder;
