@@ -28,14 +28,34 @@ std::vector<AuditEntry> SqliteStore::list_audit(AuditQuery const& q) {
   auto db = reader();
   // Only the filters given become conditions, so each combination reads the index that leads
   // with its column, in id order (the plans are in migrations/V025's comment).
-  std::string sql = "SELECT " ADMIT_AUDIT_COLUMNS " FROM audit_log WHERE 1 = 1";
-  if (q.event_id) sql += " AND event_id = ?1";
-  if (q.actor_id) sql += " AND actor_id = ?2";
+  std::string filters;
+  if (q.event_id) filters += " AND event_id = ?1";
   if (q.action)
-    sql += audit_volume_action(*q.action) ? " AND action = ?3" : " AND action = ?3 AND " ADMIT_AUDIT_NOT_VOLUME;
-  if (q.from) sql += " AND at >= ?4";
-  if (q.to) sql += " AND at <= ?5";
-  if (q.before_id) sql += " AND id < ?6";
+    filters += audit_volume_action(*q.action) ? " AND action = ?3" : " AND action = ?3 AND " ADMIT_AUDIT_NOT_VOLUME;
+  if (q.from) filters += " AND at >= ?4";
+  if (q.to) filters += " AND at <= ?5";
+  if (q.before_id) filters += " AND id < ?6";
+  std::string sql;
+  if (!q.actor_id) {
+    sql = "SELECT " ADMIT_AUDIT_COLUMNS " FROM audit_log WHERE 1 = 1" + filters;
+  } else {
+    // An actor's orders are not in the actor index (V028): they are found through the
+    // registrations of the actor's buyer records, by the index of orders created.
+    std::string const created =
+        q.action && *q.action != "registration.created"
+            ? std::string()
+            : "SELECT " ADMIT_AUDIT_COLUMNS
+              " FROM audit_log WHERE action = 'registration.created' AND actor_id = ?2 "
+              "AND subject_id IN (SELECT id FROM registrations WHERE user_id = ?2 UNION ALL SELECT r.id FROM "
+              "guest_buyers g JOIN registrations r ON r.user_id = g.id WHERE g.user_id = ?2)" +
+                  filters;
+    std::string const others = q.action && *q.action == "registration.created"
+                                   ? std::string()
+                                   : "SELECT " ADMIT_AUDIT_COLUMNS
+                                     " FROM audit_log WHERE actor_id = ?2 AND action <> 'registration.created'" +
+                                         filters;
+    sql = created.empty() ? others : others.empty() ? created : others + " UNION ALL " + created;
+  }
   sql += " ORDER BY id DESC LIMIT ?7";
   auto rows = db->prepare(sql);
   if (q.event_id) rows.bind(1, *q.event_id);

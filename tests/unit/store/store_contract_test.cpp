@@ -3476,6 +3476,43 @@ TYPED_TEST(AdminContract, AuditRowsNameTheirEventAndReadNewestFirst) {
   EXPECT_EQ(created[0].event_id, "");
 }
 
+// An order's creation is audited under its buyer's account; SQLite finds those rows through the
+// account's registrations (V028), every other action through the actor index: one answer.
+TYPED_TEST(AdminContract, AnActorsOrdersAreFoundWithTheirOtherActionsNewestFirst) {
+  this->add_event(make_event("e1", "org", kNow + days{30}));
+  auto const place_as = [this](NewRegistration order, std::string const& actor) {
+    Waiter<Result<PlacementResult>> wait;
+    this->store_->place_registration(std::move(order), kNow, Actor{actor, "req"}, wait.callback());
+    return wait.get();
+  };
+  ASSERT_EQ(place_as(make_order("r1", "e1", "a1"), "a1")->outcome, Placement::placed);
+  ASSERT_EQ(place_as(make_order("r2", "e1", "a2"), "a2")->outcome, Placement::placed);
+  ASSERT_EQ(this->store_->cancel_registration("r1", {.by_organizer = false, .reason = {}}, kNow + 1h,
+                                              Actor{"a1", "req-cancel"}),
+            Cancellation::cancelled);
+  ASSERT_EQ(place_as(make_order("r3", "e1", "a1"), "a1")->outcome, Placement::placed);
+
+  auto const mine = this->store_->list_audit({.actor_id = "a1", .limit = 10});
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(
+      this->actions({.actor_id = "a1", .limit = 10}),
+      (std::vector<std::string>{"registration.created:r3", "registration.cancelled:r1", "registration.created:r1"}));
+  EXPECT_EQ(mine[0].actor_id, "a1");
+  EXPECT_EQ(mine[0].request_id, "req");
+  EXPECT_EQ(this->actions({.actor_id = "a1", .action = "registration.created", .limit = 10}),
+            (std::vector<std::string>{"registration.created:r3", "registration.created:r1"}));
+  EXPECT_EQ(this->actions({.actor_id = "a1", .action = "registration.cancelled", .limit = 10}),
+            std::vector<std::string>{"registration.cancelled:r1"});
+  EXPECT_EQ(this->actions({.actor_id = "a1", .before_id = mine[0].id, .limit = 1}),
+            std::vector<std::string>{"registration.cancelled:r1"});
+  EXPECT_EQ(this->actions({.actor_id = "a1", .before_id = mine[1].id, .limit = 5}),
+            std::vector<std::string>{"registration.created:r1"});
+  EXPECT_EQ(this->actions({.actor_id = "a2", .limit = 10}), std::vector<std::string>{"registration.created:r2"});
+  EXPECT_EQ(this->actions({.event_id = "e1", .actor_id = "a2", .limit = 10}),
+            std::vector<std::string>{"registration.created:r2"});
+  EXPECT_TRUE(this->actions({.actor_id = "org", .action = "registration.created", .limit = 10}).empty());
+}
+
 TYPED_TEST(AdminContract, AuditRowsOfTypesQuestionsAndStaffNameTheirEvent) {
   this->add_event(make_event("e1", "org", kNow + days{30}));
   ASSERT_EQ(this->store_->add_ticket_type(
