@@ -227,10 +227,11 @@ void SqliteStore::place_registration(NewRegistration order, Timestamp now, Actor
             db, reg.id, shared->link,
             confirmed ? registration_mail_id(MailKind::registration_confirmed, reg.id) : std::string(), now);
         audit(db, now, actor, "registration.created", "registration", reg.id, status_name(reg.status), reg.event_id);
-        auto confirmation = queued_confirmation(reg);
-        result->detail = {std::move(reg),           std::move(shared->tickets), std::move(confirmation),
-                          std::move(shared->items), std::move(shared->answers), std::move(shared->attendees),
-                          std::move(shared->guest)};
+        // Copied, not moved: when another job of the transaction throws, the writer runs every
+        // job again (WriteQueue::loop), and this one must find its order whole.
+        result->detail = {reg,           shared->tickets, queued_confirmation(reg),
+                          shared->items, shared->answers, shared->attendees,
+                          shared->guest};
       },
       [this, result, done = std::move(done)](std::exception_ptr const& failure) {
         if (failure) return done(std::unexpected(write_failure(failure)));
